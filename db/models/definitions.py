@@ -1,0 +1,25 @@
+"""Deployed BPMN diagrams, one row a version of a process key."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from db.base import BigId, Base, intpk
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    name: Mapped[str]
+    version: Mapped[int]
+    checksum: Mapped[str] = mapped_column(String(64))
+    bpmn_xml: Mapped[str] = deferred(mapped_column(Text))
+    # What the engine reads from the diagram, extracted once at deploy (forms, lanes, starters, ...).
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    deployed_at: Mapped[datetime]
+    deployed_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))

@@ -1,0 +1,37 @@
+"""Human tasks: the inbox's projection of the ready user tasks of every instance."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import BigId, Base
+
+TASK_STATUSES = ("open", "completed", "cancelled")
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_inbox", "status", "role", "unit_key", "due_at"),
+        Index("ix_human_tasks_assignee", "assignee_id", "status"),
+    )
+
+    # SpiffWorkflow's task UUID, stable across serialization.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(BigId, ForeignKey("process_instances.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(128))
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str]
+    lane: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    unit_key: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    form_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

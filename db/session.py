@@ -1,0 +1,61 @@
+"""Engines and sessions. Entry points (a request, a Celery task, a CLI command) own the transaction;
+everything below them only flushes."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def default_database_url() -> str:
+    url = os.environ.get("JARCHY_DATABASE_URL")
+    if url:
+        return url
+    var = Path(os.environ.get("JARCHY_VAR_DIR", "var")).resolve()
+    var.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{var / 'jarchy.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here, the only PostgreSQL driver we install."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    url = normalise_url(url or default_database_url())
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _make_sqlite_serialisable(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _make_sqlite_serialisable(engine: Engine) -> None:
+    """SQLite ignores SELECT ... FOR UPDATE. Taking the write lock when a transaction begins
+    (BEGIN IMMEDIATE) gives the same guarantee as PostgreSQL's row lock: a second writer waits, then
+    reads what the first committed, instead of failing on a stale snapshot."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

@@ -1,0 +1,1 @@
+"""Everything that runs diagrams. Imports db/, never api/ or Flask."""
