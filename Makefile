@@ -24,7 +24,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 tests
 
 bench: install
-	$(BIN)/python -m pytest -s tests/perf
+	$(BIN)/python tests/perf/bench_information_request.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info

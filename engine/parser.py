@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as ParallelMI
 from SpiffWorkflow.bpmn.specs.defaults import SequentialMultiInstanceTask as SequentialMI
-
-from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     CallActivityParser,

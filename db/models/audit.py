@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import BigId, Base, intpk
+from db.base import Base, BigId, intpk
 
 
 class AuditEvent(Base):

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from db.base import BigId, Base, intpk
+from db.base import Base, BigId, intpk
 
 
 class ProcessDefinition(Base):

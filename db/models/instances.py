@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from db.base import BigId, Base, intpk
+from db.base import Base, BigId, intpk
 
 INSTANCE_STATUSES = ("running", "completed", "cancelled", "failed")
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import BigId, Base
+from db.base import Base, BigId
 
 TASK_STATUSES = ("open", "completed", "cancelled")
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import BigId, Base, intpk
+from db.base import Base, BigId, intpk
 
 TIMER_STATUSES = ("pending", "fired", "cancelled")
 

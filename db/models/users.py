@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import BigId, Base, intpk
+from db.base import Base, BigId, intpk
 
 
 class Unit(Base):

@@ -1,0 +1,203 @@
+"""Units, users, roles, password sign-in and API tokens.
+
+Passwords are hashed with argon2 (argon2-cffi); tokens are signed with itsdangerous and carry the
+user's token generation, so deactivating a user or changing their password ends their tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Unit, User, UserRole
+from engine import audit
+from engine.errors import Conflict, Invalid, NotFound, Unauthenticated
+from engine.settings import ROLES, UNIT_BOUND_ROLES, Settings
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a sign-in with an unknown username as slow as one with a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+MIN_PASSWORD_LENGTH = 8
+
+
+def unit_by_key(session: Session, key: str) -> Unit:
+    unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
+    if unit is None:
+        raise NotFound(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+    return unit
+
+
+def unit_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(func.count()).select_from(Unit).where(Unit.key == key)) == 1
+
+
+def user_by_username(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise NotFound(f"user {username!r} does not exist")
+    return user
+
+
+def create_unit(session: Session, *, key: str, name: str, actor: str | None, at: datetime) -> Unit:
+    if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
+        raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}])
+    unit = Unit(key=key, name=name, created_at=at)
+    session.add(unit)
+    _flush_unique(session, "key")
+    audit.record(session, type="unit.created", at=at, actor=actor, subject=f"unit:{key}",
+                 after={"key": key, "name": name})
+    return unit
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: list[str],
+    unit: str | None = None,
+    email: str | None = None,
+    locale: str = "en",
+    actor: str | None,
+    at: datetime,
+) -> User:
+    _check_password(password)
+    _check_roles(roles, unit)
+    if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
+        raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}])
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        password_hash=_hasher.hash(password),
+        unit=_unit_field(session, unit),
+        locale=locale,
+        active=True,
+        created_at=at,
+    )
+    user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+    session.add(user)
+    _flush_unique(session, "username")
+    audit.record(session, type="user.created", at=at, actor=actor, subject=f"user:{username}", after=describe(user))
+    return user
+
+
+def update_user(session: Session, username: str, changes: dict[str, Any], *, actor: str | None, at: datetime) -> User:
+    user = user_by_username(session, username)
+    before = describe(user)
+    roles = changes.get("roles", user.roles)
+    unit = changes["unit"] if "unit" in changes else user.unit_key
+    _check_roles(roles, unit)
+    if "roles" in changes:
+        kept = [row for row in user.role_rows if row.role in roles]
+        have = {row.role for row in kept}
+        user.role_rows = kept + [UserRole(role=r) for r in sorted(set(roles) - have)]
+    if "unit" in changes:
+        user.unit = _unit_field(session, unit)
+    for field in ("display_name", "email", "locale"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if "active" in changes and changes["active"] != user.active:
+        user.active = changes["active"]
+        user.token_generation += 1
+    if "password" in changes:
+        _check_password(changes["password"])
+        user.password_hash = _hasher.hash(changes["password"])
+        user.token_generation += 1
+    session.flush()
+    after = describe(user)
+    if after != before or "password" in changes:
+        audit.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
+                     before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
+    return user
+
+
+def describe(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "roles": user.roles,
+        "unit": user.unit_key,
+        "active": user.active,
+        "locale": user.locale,
+    }
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or not user.active:
+        raise Unauthenticated("wrong username or password")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def issue_token(user: User, settings: Settings) -> str:
+    return _signer(settings).dumps({"u": user.id, "g": user.token_generation})
+
+
+def user_from_token(session: Session, token: str, settings: Settings) -> User:
+    try:
+        claims = _signer(settings).loads(token, max_age=settings.token_lifetime_seconds)
+    except SignatureExpired as exc:
+        raise Unauthenticated("the token has expired") from exc
+    except BadSignature as exc:
+        raise Unauthenticated("the token is not valid") from exc
+    user = session.get(User, claims.get("u"))
+    if user is None or not user.active or user.token_generation != claims.get("g"):
+        raise Unauthenticated("the token is no longer valid")
+    return user
+
+
+def _signer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("the password is too short",
+                      [{"field": "password", "message": f"needs at least {MIN_PASSWORD_LENGTH} characters"}])
+
+
+def _check_roles(roles: list[str], unit: str | None) -> None:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise Invalid(f"unknown role(s): {', '.join(unknown)}",
+                      [{"field": "roles", "message": f"unknown role {r!r}; roles are {', '.join(ROLES)}"}
+                       for r in unknown])
+    if not roles:
+        raise Invalid("a user needs at least one role", [{"field": "roles", "message": "needs at least one role"}])
+    bound = sorted(UNIT_BOUND_ROLES.intersection(roles))
+    if bound and not unit:
+        raise Invalid(f"{', '.join(bound)} act for a unit: give the user's unit",
+                      [{"field": "unit", "message": f"required for the role {bound[0]}"}])
+
+
+def _unit_field(session: Session, key: str | None) -> Unit | None:
+    if key is None:
+        return None
+    unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
+    if unit is None:
+        raise Invalid(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+    return unit
+
+
+def _flush_unique(session: Session, field: str) -> None:
+    """Two concurrent creations of the same key: the loser's flush hits the unique constraint."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{field} already exists", [{"field": field, "message": "already exists"}]) from exc

@@ -1,0 +1,187 @@
+"""Business calendar of a press office: working days, deadlines counted in working days.
+
+What comes from the `holidays` package: the public holidays of the country and its
+`is_working_day`, which also knows the days moved by decree (a Saturday worked to bridge a holiday,
+e.g. UZ 2026-12-12 for the day off on 2026-12-31), so a working day is *not* "weekday and not a
+holiday". What is hand-written here, because the package has no notion of it: administrators'
+overrides (which win both ways), the office time zone (a deadline instant is turned into the office's
+local date before counting), the end of the working day, counting working days forwards and
+backwards with a bound, and the reason texts. Pure: no Flask, no database.
+
+Holiday names are asked for in `en_US` explicitly: with no language the package picks the
+translation from the process locale (LANG), so names would change with the server's environment.
+One holiday object per country is cached for the process and grows year by year (under a lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from holidays import HolidayBase
+
+MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
+_LANGUAGE = "en_US"
+_lock = threading.Lock()
+_by_country: dict[str, HolidayBase] = {}
+
+DateLike = date | datetime | str
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: date
+    working: bool
+    reason: str | None
+
+
+def _country_holidays(country: str) -> HolidayBase:
+    with _lock:
+        found = _by_country.get(country)
+        if found is None:
+            try:
+                probe = holidays.country_holidays(country, years=[])
+            except NotImplementedError as exc:
+                raise ValueError(f"unknown country code {country!r} for public holidays") from exc
+            language = _LANGUAGE if _LANGUAGE in probe.supported_languages else probe.default_language
+            found = _by_country[country] = holidays.country_holidays(country, years=[], language=language)
+        return found
+
+
+class BusinessCalendar:
+    def __init__(
+        self,
+        country: str = "KG",
+        timezone: str = "Asia/Bishkek",
+        overrides: Mapping[date, tuple[bool, str]] | None = None,
+        workday_end: time = time(18, 0),
+    ) -> None:
+        self.country = country.strip().upper()
+        try:
+            self.timezone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {timezone!r}") from exc
+        self.workday_end = workday_end
+        self._holidays = _country_holidays(self.country)
+        self._overrides: dict[date, tuple[bool, str]] = {}
+        for key, (working, why) in (overrides or {}).items():
+            self._overrides[self.local_date(key)] = (bool(working), str(why or ""))
+
+    def __repr__(self) -> str:
+        return f"BusinessCalendar({self.country!r}, {self.timezone.key!r}, {len(self._overrides)} overrides)"
+
+    # --- dates -------------------------------------------------------------------------------------
+    def local_date(self, value: DateLike) -> date:
+        """The office-local date of `value`; naive datetimes are taken as office-local."""
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+            except ValueError as exc:
+                raise ValueError(f"not an ISO date or datetime: {value!r}") from exc
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(self.timezone)
+            return value.date()
+        if isinstance(value, date):
+            return value
+        raise TypeError(f"expected a date, datetime or ISO string, got {type(value).__name__}")
+
+    def _ensure_years(self, day: date) -> None:
+        # Substituted days may cross a year boundary: populate the neighbours too.
+        h = self._holidays
+        missing = [y for y in (day.year - 1, day.year, day.year + 1) if 0 < y < 10000 and y not in h.years]
+        if missing:
+            with _lock:
+                for year in missing:
+                    if year not in h.years:
+                        _ = date(year, 1, 1) in h  # expand=True: the package populates the year
+
+    # --- verdicts ----------------------------------------------------------------------------------
+    def is_working_day(self, day: DateLike) -> bool:
+        d = self.local_date(day)
+        if d in self._overrides:
+            return self._overrides[d][0]
+        self._ensure_years(d)
+        return self._holidays.is_working_day(d)
+
+    def reason(self, day: DateLike) -> str | None:
+        d = self.local_date(day)
+        if d in self._overrides:
+            working, why = self._overrides[d]
+            return why or ("working day by override" if working else "day off by override")
+        self._ensure_years(d)
+        h = self._holidays
+        weekend = h.is_weekend(d)
+        if h.is_working_day(d):
+            return self._worked_by_decree(d) if weekend else None
+        names = h.get_list(d)
+        if names:
+            return "; ".join(names)
+        return "weekend" if weekend else "day off"
+
+    def _worked_by_decree(self, d: date) -> str:
+        """A weekend day worked by decree: the package names only the day off it was moved to."""
+        h = self._holidays
+        try:
+            stamp = d.strftime(h.tr(h.substituted_date_format))
+        except (AttributeError, TypeError):
+            return "working day by decree"
+        for other in sorted(k for k in h if abs((k - d).days) <= 400):
+            names = [n for n in h.get_list(other) if stamp in n]
+            if names:
+                return f"working day by decree: {names[0]} on {other.isoformat()}"
+        return "working day by decree"
+
+    # --- counting ----------------------------------------------------------------------------------
+    def add_working_days(self, start: DateLike, days: int) -> date:
+        """The `days`-th working day after (or, negative, before) start's local date; start never counts."""
+        d = self.local_date(start)
+        step = 1 if days >= 0 else -1
+        remaining = abs(days)
+        walked = 0
+        while remaining:
+            d += timedelta(days=step)
+            walked += 1
+            if walked > MAX_SPAN_DAYS:
+                raise ValueError(f"no {abs(days)} working days within {MAX_SPAN_DAYS} days of {start!r}")
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    def working_days_between(self, a: DateLike, b: DateLike) -> int:
+        """Working days d with a < d <= b; negative (antisymmetric) when b is before a."""
+        first, last = self.local_date(a), self.local_date(b)
+        if last < first:
+            return -self.working_days_between(last, first)
+        span = (last - first).days
+        if span > MAX_SPAN_DAYS:
+            raise ValueError(f"range over {MAX_SPAN_DAYS} days")
+        return sum(self.is_working_day(first + timedelta(days=i)) for i in range(1, span + 1))
+
+    def end_of_working_day(self, day: DateLike) -> datetime:
+        return datetime.combine(self.local_date(day), self.workday_end, tzinfo=self.timezone)
+
+    def days(self, start: DateLike, end: DateLike) -> list[CalendarDay]:
+        """One CalendarDay a day, both ends included."""
+        first, last = self.local_date(start), self.local_date(end)
+        if last < first:
+            raise ValueError("end is before start")
+        count = (last - first).days + 1
+        if count > MAX_SPAN_DAYS:
+            raise ValueError(f"range over {MAX_SPAN_DAYS} days")
+        out = []
+        for i in range(count):
+            d = first + timedelta(days=i)
+            out.append(CalendarDay(d, self.is_working_day(d), self.reason(d)))
+        return out
+
+    def with_overrides(self, overrides: Mapping[date, tuple[bool, str]]) -> BusinessCalendar:
+        """A new calendar with these overrides on top of the current ones (the new ones win)."""
+        merged: dict[DateLike, tuple[bool, str]] = dict(self._overrides)
+        merged.update({self.local_date(k): v for k, v in overrides.items()})
+        return BusinessCalendar(self.country, self.timezone.key, merged, self.workday_end)

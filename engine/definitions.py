@@ -1,0 +1,368 @@
+"""Deploying diagrams: validation at deploy time, versioning, and what the engine reads from a diagram.
+
+A rejected diagram names each offending element and its line. SpiffWorkflow checks structure but
+reports no line and a misleading message for some faults (ENGINE_NOTES), and never compiles scripts,
+conditions or timer expressions, so those checks are made here before SpiffWorkflow sees the file."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import ProcessDefinition, ProcessInstance
+from engine import audit
+from engine.errors import Conflict, ElementError, InvalidDiagram, NotFound
+from engine.forms import form_exists
+from engine.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
+from engine.sandbox import SandboxSyntaxError, check_expression, check_script
+from engine.settings import ROLES
+
+BPMN = "{%s}" % NS["bpmn"]
+CAMUNDA = "{%s}" % NS["camunda"]
+
+# What SpiffWorkflow's Camunda parser runs, and the parts they are made of.
+SUPPORTED = {
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "userTask", "scriptTask", "manualTask", "task", "subProcess", "callActivity", "transaction",
+    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "sequenceFlow",
+    "laneSet", "lane", "flowNodeRef", "childLaneSet", "documentation", "extensionElements", "incoming",
+    "outgoing", "conditionExpression", "script", "timerEventDefinition", "timeDate", "timeDuration",
+    "timeCycle", "messageEventDefinition", "signalEventDefinition", "errorEventDefinition",
+    "escalationEventDefinition", "terminateEventDefinition", "cancelEventDefinition",
+    "multiInstanceLoopCharacteristics", "loopCardinality", "completionCondition", "standardLoopCharacteristics",
+    "textAnnotation", "text", "association", "dataObject", "dataObjectReference", "dataStoreReference",
+    "dataInputAssociation", "dataOutputAssociation", "sourceRef", "targetRef", "property",
+    "ioSpecification", "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs", "dataOutputRefs",
+    "group", "category", "categoryValue",
+}
+USER_TASKS = ("userTask", "manualTask")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    definition: ProcessDefinition
+    created: bool
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | None, at: datetime) -> Deployed:
+    """A new version of the diagram's process key; the same file as the latest version is a no-op."""
+    root, meta = validate(data, known_process_keys=_deployed_keys(session))
+    key, digest = meta["key"], checksum(data)
+    latest = latest_definition(session, key, required=False)
+    if latest is not None and latest.checksum == digest:
+        return Deployed(latest, created=False)
+    definition = ProcessDefinition(
+        key=key,
+        name=meta["name"],
+        version=(latest.version + 1) if latest else 1,
+        checksum=digest,
+        bpmn_xml=data.decode("utf-8"),
+        meta=meta,
+        deployed_at=at,
+        deployed_by_id=actor_id,
+    )
+    session.add(definition)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
+    audit.record(session, type="definition.deployed", at=at, actor=actor, subject=f"definition:{key}:{definition.version}",
+                 after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"]})
+    return Deployed(definition, created=True)
+
+
+def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:
+    definition = session.scalars(
+        select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+    ).first()
+    if definition is None and required:
+        raise NotFound(f"no process {key!r} is deployed")
+    return definition
+
+
+def definition_version(session: Session, key: str, version: int) -> ProcessDefinition:
+    definition = session.scalars(
+        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version)
+    ).one_or_none()
+    if definition is None:
+        raise NotFound(f"process {key!r} has no version {version}")
+    return definition
+
+
+def list_latest(session: Session) -> list[ProcessDefinition]:
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return list(session.scalars(
+        select(ProcessDefinition)
+        .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
+        .order_by(ProcessDefinition.key)
+    ))
+
+
+def running_counts(session: Session, key: str) -> dict[int, int]:
+    rows = session.execute(
+        select(ProcessInstance.version, func.count())
+        .where(ProcessInstance.process_key == key, ProcessInstance.status == "running")
+        .group_by(ProcessInstance.version)
+    )
+    return {version: count for version, count in rows}
+
+
+def _deployed_keys(session: Session) -> set[str]:
+    return set(session.scalars(select(ProcessDefinition.key).distinct()))
+
+
+# -- the workflow spec of a deployed version, parsed once per process ---------------------------------
+
+@lru_cache(maxsize=128)
+def _parse_specs(documents: tuple[tuple[str, str], ...], key: str) -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    for name, xml in documents:
+        parser.add_bpmn_xml(parse_xml(xml.encode("utf-8")), filename=name)
+    return parser.get_spec(key), parser.get_subprocess_specs(key)
+
+
+def workflow_specs(session: Session, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:
+    """The spec and the specs of what it calls (the latest deployed version of each called key)."""
+    documents = [(f"{definition.key}.v{definition.version}.bpmn", definition.bpmn_xml)]
+    for called in definition.meta.get("called", []):
+        if called != definition.key:
+            dep = latest_definition(session, called)
+            documents.append((f"{dep.key}.v{dep.version}.bpmn", dep.bpmn_xml))
+    return _parse_specs(tuple(documents), definition.key)
+
+
+# -- validation -------------------------------------------------------------------------------------
+
+def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[etree._Element, dict[str, Any]]:
+    """Everything wrong with a diagram, or what the engine needs from it."""
+    try:
+        root = parse_xml(data)
+    except UnsafeXml as exc:
+        raise InvalidDiagram([ElementError(exc.message, line=exc.line)]) from exc
+    if root.tag != f"{BPMN}definitions":
+        raise InvalidDiagram([ElementError("The file is not a BPMN 2.0 diagram (no bpmn:definitions).",
+                                           line=root.sourceline)])
+    processes = root.findall(f"{BPMN}process")
+    executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+    if len(executable) != 1:
+        raise InvalidDiagram([ElementError(
+            f"A diagram must hold exactly one executable process; this one has {len(executable)}.", line=root.sourceline)])
+    process = executable[0]
+    problems = [
+        *_unsupported(process),
+        *_dangling_flows(process),
+        *_lanes(process),
+        *_forms(process),
+        *_expressions(process),
+    ]
+    meta = extract_meta(root, process)
+    problems += _starters(process, meta)
+    problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
+    if not problems:
+        problems = _spiff_structure(root, meta["key"])
+    if problems:
+        raise InvalidDiagram(problems)
+    return root, meta
+
+
+def _err(node: etree._Element, message: str) -> ElementError:
+    owner = node
+    while owner is not None and owner.get("id") is None:
+        owner = owner.getparent()
+    return ElementError(message, element_id=owner.get("id") if owner is not None else None, line=node.sourceline)
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def _unsupported(process: etree._Element) -> list[ElementError]:
+    out = []
+    for node in process.iter(f"{BPMN}*"):
+        if _local(node) not in SUPPORTED:
+            out.append(_err(node, f"The element type {_local(node)!r} is not supported by Jarchy's engine."))
+    return out
+
+
+def _dangling_flows(process: etree._Element) -> list[ElementError]:
+    ids = {n.get("id") for n in process.iter() if n.get("id")}
+    out = []
+    for flow in process.iter(f"{BPMN}sequenceFlow"):
+        for end in ("sourceRef", "targetRef"):
+            ref = flow.get(end)
+            if not ref or ref not in ids:
+                out.append(_err(flow, f"The sequence flow's {end} points to {ref!r}, which is not in the process."))
+    return out
+
+
+def _lanes(process: etree._Element) -> list[ElementError]:
+    return [
+        _err(lane, f"The lane {lane.get('name')!r} is not a role. Name a lane by a role: {', '.join(ROLES)}.")
+        for lane in process.iter(f"{BPMN}lane")
+        if (lane.get("name") or "").strip() not in ROLES
+    ]
+
+
+def _forms(process: etree._Element) -> list[ElementError]:
+    out = []
+    for tag in USER_TASKS:
+        for task in process.iter(f"{BPMN}{tag}"):
+            key = task.get(f"{CAMUNDA}formKey")
+            if not key:
+                out.append(_err(task, "The user task names no form (camunda:formKey)."))
+            elif not form_exists(key):
+                out.append(_err(task, f"The form {key!r} does not exist in forms/."))
+    for start in process.iter(f"{BPMN}startEvent"):
+        key = start.get(f"{CAMUNDA}formKey")
+        if key and not form_exists(key):
+            out.append(_err(start, f"The start form {key!r} does not exist in forms/."))
+    return out
+
+
+def _expressions(process: etree._Element) -> list[ElementError]:
+    out: list[ElementError] = []
+
+    def compile_at(node: etree._Element, source: str | None, what: str, check: Any) -> None:
+        if source is None or not source.strip():
+            out.append(_err(node, f"The {what} is empty."))
+            return
+        try:
+            check(source.strip() if check is check_expression else source)
+        except SandboxSyntaxError as exc:
+            line = node.sourceline + (exc.lineno - 1 if exc.lineno else 0) if node.sourceline else None
+            error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}")
+            out.append(ElementError(error.message, error.element_id, line))
+
+    for script in process.iter(f"{BPMN}script"):
+        compile_at(script, script.text, "script", check_script)
+    for cond in process.iter(f"{BPMN}conditionExpression", f"{BPMN}completionCondition"):
+        compile_at(cond, cond.text, "condition", check_expression)
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        for timer in process.iter(f"{BPMN}{kind}"):
+            compile_at(timer, timer.text, "timer expression", check_expression)
+            out += _timer_literal(timer, kind)
+    for task in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS)):
+        due = task.get(f"{CAMUNDA}dueDate")
+        if due is not None:
+            compile_at(task, due, "due date expression", check_expression)
+        for prop in task.iterfind("./bpmn:extensionElements/camunda:properties/camunda:property", NS):
+            if prop.get("name") in ("role", "unit"):
+                compile_at(prop, prop.get("value"), f"{prop.get('name')} expression", check_expression)
+    return out
+
+
+def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
+    """A quoted ISO value is checked now: SpiffWorkflow would otherwise fail silently at run time."""
+    try:
+        value = ast.literal_eval((timer.text or "").strip())
+    except (ValueError, SyntaxError):
+        return []  # an expression: compiled above, evaluated when the timer arms
+    if not isinstance(value, str):
+        return [_err(timer, f"The timer's {kind} must be an ISO 8601 text, not {value!r}.")]
+    try:
+        if kind == "timeDate":
+            TimerEventDefinition.get_datetime(value)
+        elif kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(value)
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
+        return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.")]
+    return []
+
+
+def _starters(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    unknown = [r for r in meta["starters"] if r not in ROLES]
+    if unknown:
+        return [_err(process, f"Starter group(s) {', '.join(unknown)} are not roles.")]
+    if not meta["starters"]:
+        return [_err(process, "No one may start this process: set candidate starter groups or put the start "
+                              "event in a lane.")]
+    return []
+
+
+def _calls(process: etree._Element, meta: dict[str, Any], known: set[str]) -> list[ElementError]:
+    return [
+        _err(call, f"The call activity calls {call.get('calledElement')!r}, which is not deployed.")
+        for call in process.iter(f"{BPMN}callActivity")
+        if call.get("calledElement") not in known
+    ]
+
+
+def _spiff_structure(root: etree._Element, key: str) -> list[ElementError]:
+    parser = JarchyParser()
+    try:
+        parser.add_bpmn_xml(root, filename=f"{key}.bpmn")
+        parser.get_spec(key)
+    except ValidationException as exc:
+        return [ElementError(f"{exc}".split("\n")[0], exc.id, element_line(root, exc.id))]
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+        return [ElementError(f"SpiffWorkflow cannot read the diagram: {exc}", line=None)]
+    return []
+
+
+def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any]:
+    """What the engine reads from a diagram, stored with the version so it is not re-parsed per request."""
+    lane_of: dict[str, str] = {}
+    for lane in process.iter(f"{BPMN}lane"):
+        for ref in lane.iterfind(f"{BPMN}flowNodeRef"):
+            lane_of[(ref.text or "").strip()] = (lane.get("name") or "").strip()
+    props = _properties(process)
+    starters = [s.strip() for s in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(",") if s.strip()]
+    start_events = process.findall(f"{BPMN}startEvent")
+    start = start_events[0] if start_events else None
+    if not starters and start is not None and start.get("id") in lane_of:
+        starters = [lane_of[start.get("id")]]
+    tasks = {}
+    for tag in USER_TASKS:
+        for task in process.iter(f"{BPMN}{tag}"):
+            task_props = _properties(task)
+            tasks[task.get("id")] = {
+                "name": task.get("name") or task.get("id"),
+                "lane": lane_of.get(task.get("id")),
+                "form": task.get(f"{CAMUNDA}formKey"),
+                "role": task_props.get("role"),
+                "unit": task_props.get("unit"),
+                "due": task.get(f"{CAMUNDA}dueDate"),
+            }
+    doc = process.find(f"{BPMN}documentation")
+    key = process.get("id")
+    return {
+        "key": key,
+        "name": process.get("name") or key,
+        "documentation": (doc.text or "").strip() if doc is not None else "",
+        "starters": starters,
+        "business_key_prefix": props.get("businessKeyPrefix") or (key or "X")[:2].upper(),
+        "start_form": start.get(f"{CAMUNDA}formKey") if start is not None else None,
+        "tasks": tasks,
+        "called": sorted({c.get("calledElement") for c in process.iter(f"{BPMN}callActivity")} - {None}),
+    }
+
+
+def _properties(node: etree._Element) -> dict[str, str]:
+    return {
+        p.get("name"): p.get("value", "")
+        for p in node.iterfind("./bpmn:extensionElements/camunda:properties/camunda:property", NS)
+        if p.get("name")
+    }

@@ -1,0 +1,151 @@
+"""User-task forms: one JSON Schema (2020-12) a form in the `forms` package, validated with jsonschema.
+
+Our additions to JSON Schema, each handled here:
+- `"format": "unit-key"`: the value must be the key of an existing unit;
+- `"default": "$now"`: filled with the engine clock's current time when the field is absent;
+- `"x-not-future": true`: a date-time that may not lie in the future.
+Other `default`s are filled in for absent top-level fields before validation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from engine.errors import Invalid
+
+NOW = "$now"
+
+
+def form_exists(key: str) -> bool:
+    try:
+        return _form_file(key).is_file()
+    except (ValueError, FileNotFoundError):
+        return False
+
+
+@lru_cache(maxsize=256)
+def load_form(key: str) -> dict[str, Any]:
+    """The schema for a form key like `information_request/triage` (`forms/information_request/triage.json`)."""
+    path = _form_file(key)
+    if not path.is_file():
+        raise FileNotFoundError(f"form {key!r} does not exist")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _form_file(key: str) -> Any:
+    parts = key.split("/")
+    if not key or any(p in ("", ".", "..") or not p.replace("_", "").replace("-", "").isalnum() for p in parts):
+        raise ValueError(f"invalid form key {key!r}")
+    node = resources.files("forms")
+    for part in parts[:-1]:
+        node = node / part
+    return node / f"{parts[-1]}.json"
+
+
+def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    filled = dict(data)
+    for name, prop in schema.get("properties", {}).items():
+        if name not in filled and "default" in prop:
+            default = prop["default"]
+            filled[name] = now.isoformat() if default == NOW else json.loads(json.dumps(default))
+    return filled
+
+
+def validate(
+    schema: dict[str, Any],
+    data: Any,
+    *,
+    now: datetime,
+    unit_exists: Callable[[str], bool],
+) -> None:
+    """Raise `Invalid` listing every failing field by its path."""
+    errors = sorted(_validator(schema, now, unit_exists).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        problems = [{"field": _field(e), "message": _message(e)} for e in errors]
+        raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+                      problems)
+
+
+def _validator(schema: dict[str, Any], now: datetime, unit_exists: Callable[[str], bool]) -> Any:
+    checker = FormatChecker()
+    checker.checks("unit-key")(lambda value: not isinstance(value, str) or unit_exists(value))
+    checker.checks("date-time")(_is_datetime)
+    checker.checks("date")(_is_date)
+
+    def not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+        if not flag or not isinstance(instance, str):
+            return
+        try:
+            moment = datetime.fromisoformat(instance)
+        except ValueError:
+            return  # `format: date-time` reports it
+        if moment.tzinfo is None:
+            yield ValidationError("must give a time zone offset")
+        elif moment > now:
+            yield ValidationError("must not be in the future")
+
+    cls = jsonschema.validators.extend(Draft202012Validator, {"x-not-future": not_future})
+    return cls(schema, format_checker=checker)
+
+
+def _is_datetime(value: Any) -> bool:
+    """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None and "T" in value.upper()
+    except ValueError:
+        return False
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _field(error: ValidationError) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = [name for name in error.validator_value if isinstance(error.instance, dict)
+                   and name not in error.instance]
+        if missing:
+            path.append(missing[0])
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        if extra:
+            path.append(extra[0])
+    return ".".join(path) or "(form)"
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "required":
+        return "is required"
+    if error.validator == "format" and error.validator_value == "unit-key":
+        return f"{error.instance!r} is not a known unit"
+    if error.validator == "const" and error.validator_value is True:
+        return "must be confirmed"
+    if error.validator == "anyOf":
+        return "needs at least one of: " + ", ".join(
+            r for sub in error.validator_value for r in sub.get("required", [])
+        )
+    if error.validator == "additionalProperties":
+        return "is not a field of this form"
+    if error.validator == "enum":
+        return "must be one of: " + ", ".join(map(str, error.validator_value))
+    return error.message

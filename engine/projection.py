@@ -1,0 +1,196 @@
+"""Projections of a workflow's state into ordinary tables: the instance row's data, status and due
+date, the human tasks of the inbox, and the timers the sweep fires. Written in the same transaction
+as the state, so queries never see one without the other."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from engine import audit
+from engine.context import EngineContext
+from engine.forms import load_form
+from engine.settings import UNIT_BOUND_ROLES
+
+
+def workflow_data(wf: BpmnWorkflow) -> dict[str, Any]:
+    """The case's data as of now: what its open and waiting tasks see (or the end result)."""
+    if wf.is_completed():
+        return dict(wf.data) or dict(wf.last_task.data if wf.last_task else {})
+    merged: dict[str, Any] = {}
+    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR):
+        merged.update(task.data)
+    return merged
+
+
+def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+def sync(
+    session: Session,
+    ctx: EngineContext,
+    instance: ProcessInstance,
+    definition: ProcessDefinition,
+    wf: BpmnWorkflow,
+    *,
+    actor: str | None,
+    at: datetime,
+    completed_task_id: str | None = None,
+) -> None:
+    data = workflow_data(wf)
+    instance.data = data
+    unit = data.get("unit")
+    instance.unit_key = unit if isinstance(unit, str) and unit else None
+    instance.due_at = parse_moment(data.get("due_at"), ctx.cal.timezone)
+    if instance.status == "running" and wf.is_completed():
+        instance.status, instance.completed_at = "completed", at
+        audit.record(session, type="instance.completed", at=at, actor=actor, instance_id=instance.id,
+                     subject=instance.business_key, after={"outcome": data.get("outcome")})
+    _sync_tasks(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
+    _sync_timers(session, ctx, instance, wf, actor=actor, at=at)
+
+
+def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
+                wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None) -> None:
+    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    rows = {row.id: row for row in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
+    for task_id, row in rows.items():
+        if task_id in ready:
+            if row.due_at != _task_due(ctx, instance, definition, ready[task_id]):
+                row.due_at = _task_due(ctx, instance, definition, ready[task_id])
+            continue
+        if task_id == completed_task_id:
+            continue  # the caller closes it with the submitted data
+        row.status, row.completed_at = "cancelled", at
+        audit.record(session, type="task.cancelled", at=at, actor=actor, instance_id=instance.id,
+                     task_id=task_id, subject=row.bpmn_id)
+    for task_id, task in ready.items():
+        if task_id not in rows:
+            row = _new_task(ctx, instance, definition, task, at)
+            session.add(row)
+            audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
+                         subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
+                                                     "due_at": row.due_at.isoformat() if row.due_at else None})
+
+
+def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any,
+              at: datetime) -> HumanTask:
+    bpmn_id = task.task_spec.bpmn_id
+    meta = definition_task_meta(definition, bpmn_id, task)
+    role = _evaluate(ctx, task, meta.get("role")) if meta.get("role") else meta.get("lane")
+    role = str(role or "")
+    unit = None
+    if role in UNIT_BOUND_ROLES:
+        unit = _evaluate(ctx, task, meta["unit"]) if meta.get("unit") else task.data.get("unit")
+    form_key = meta.get("form")
+    return HumanTask(
+        id=str(task.id),
+        instance_id=instance.id,
+        process_key=_process_key(instance, definition, task),
+        bpmn_id=bpmn_id,
+        name=meta.get("name") or bpmn_id,
+        lane=task.task_spec.lane or meta.get("lane"),
+        role=role,
+        unit_key=str(unit) if unit else None,
+        status="open",
+        form_key=form_key,
+        created_at=at,
+        due_at=_task_due(ctx, instance, definition, task),
+        data=_prefill(form_key, task.data),
+    )
+
+
+def _process_key(instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> str:
+    """A call activity's tasks carry the called procedure's key; an embedded subprocess's, the caller's."""
+    called = set(definition.meta.get("called", []))
+    workflow = task.workflow
+    while workflow is not None and workflow is not workflow.top_workflow:
+        if workflow.spec.name in called:
+            return str(workflow.spec.name)
+        workflow = workflow.parent_workflow
+    return instance.process_key
+
+
+def definition_task_meta(definition: ProcessDefinition, bpmn_id: str, task: Any) -> dict[str, Any]:
+    meta = definition.meta.get("tasks", {}).get(bpmn_id)
+    if meta is not None:
+        return meta
+    # A task of a called process: its own definition's meta travels with the spec's name.
+    return {"name": task.task_spec.bpmn_name or bpmn_id, "lane": task.task_spec.lane,
+            "form": getattr(getattr(task.task_spec, "form", None), "key", None)}
+
+
+def _task_due(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> datetime | None:
+    expression = definition.meta.get("tasks", {}).get(task.task_spec.bpmn_id, {}).get("due")
+    if expression:
+        return parse_moment(_evaluate(ctx, task, expression), ctx.cal.timezone)
+    return instance.due_at
+
+
+def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
+    return ctx.script_engine.evaluate(task, expression)
+
+
+def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The values the task's form starts with: what the case already knows of its fields."""
+    if not form_key:
+        return {}
+    try:
+        fields = load_form(form_key).get("properties", {})
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {name: data[name] for name in fields if name in data}
+
+
+def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance, wf: BpmnWorkflow, *,
+                 actor: str | None, at: datetime) -> None:
+    waiting: dict[str, tuple[str, datetime]] = {}
+    for task in wf.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        due = parse_moment(definition.details(task).value, ctx.cal.timezone)
+        if due is not None:
+            waiting[str(task.id)] = (task.task_spec.bpmn_id, due)
+    rows = {row.task_id: row for row in session.scalars(
+        select(Timer).where(Timer.instance_id == instance.id, Timer.status == "pending"))}
+    for task_id, row in rows.items():
+        if task_id in waiting:
+            row.due_at = waiting[task_id][1]
+            continue
+        row.status = "fired" if _state(wf, task_id) == TaskState.COMPLETED else "cancelled"
+        row.fired_at = at if row.status == "fired" else None
+        audit.record(session, type=f"timer.{row.status}", at=at, actor=actor, instance_id=instance.id,
+                     task_id=task_id, subject=row.bpmn_id, after={"due_at": row.due_at.isoformat()})
+    for task_id, (bpmn_id, due) in waiting.items():
+        if task_id not in rows:
+            session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due, status="pending"))
+
+
+def _state(wf: BpmnWorkflow, task_id: str) -> TaskState | None:
+    try:
+        task = wf.get_task_from_id(UUID(task_id))
+    except (SpiffWorkflowException, KeyError):
+        return None
+    return task.state if task is not None else None
