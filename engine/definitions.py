@@ -34,7 +34,7 @@ CAMUNDA = "{%s}" % NS["camunda"]
 
 # What SpiffWorkflow's Camunda parser runs, and the parts they are made of.
 SUPPORTED = {
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "process", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "userTask", "scriptTask", "manualTask", "task", "subProcess", "callActivity", "transaction",
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "sequenceFlow",
     "laneSet", "lane", "flowNodeRef", "childLaneSet", "documentation", "extensionElements", "incoming",

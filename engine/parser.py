@@ -119,11 +119,11 @@ class _AlignedOutput:
         if self.data_output is None or self.output_item is None:  # type: ignore[attr-defined]
             return
         output = self.data_output.get(parent)  # type: ignore[attr-defined]
-        if isinstance(data_input, list) and isinstance(output, list) and output is not data_input:
-            if isinstance(index, int) and output:
-                item = output.pop()  # the base class appended it
-                output.extend([None] * (len(data_input) - len(output)))
-                output[index] = item
+        aligned = isinstance(data_input, list) and isinstance(output, list) and output is not data_input
+        if aligned and isinstance(index, int) and output:
+            item = output.pop()  # the base class appended it
+            output.extend([None] * (len(data_input) - len(output)))
+            output[index] = item
 
 
 class ParallelMultiInstanceTask(_AlignedOutput, ParallelMI):

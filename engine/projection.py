@@ -141,7 +141,9 @@ def definition_task_meta(definition: ProcessDefinition, bpmn_id: str, task: Any)
             "form": getattr(getattr(task.task_spec, "form", None), "key", None)}
 
 
-def _task_due(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> datetime | None:
+def _task_due(
+    ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any
+) -> datetime | None:
     expression = definition.meta.get("tasks", {}).get(task.task_spec.bpmn_id, {}).get("due")
     if expression:
         return parse_moment(_evaluate(ctx, task, expression), ctx.cal.timezone)
@@ -163,23 +165,41 @@ def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in fields if name in data}
 
 
+def _timer_definitions(task: Any) -> list[TimerEventDefinition]:
+    """A timer event, or the timers of an event-based gateway (SpiffWorkflow's multiple event)."""
+    definition = task.task_spec.event_definition
+    if isinstance(definition, TimerEventDefinition):
+        return [definition]
+    return [d for d in getattr(definition, "event_definitions", []) if isinstance(d, TimerEventDefinition)]
+
+
+def _timer_bpmn_id(task: Any, definition: TimerEventDefinition) -> str:
+    """An event-based gateway holds its events' definitions in the order of its outgoing catch events."""
+    spec = task.task_spec
+    if spec.event_definition is definition:
+        return str(spec.bpmn_id)
+    definitions = getattr(spec.event_definition, "event_definitions", [])
+    index = next(i for i, d in enumerate(definitions) if d is definition)
+    if index < len(spec.outputs) and getattr(spec.outputs[index], "bpmn_id", None):
+        return str(spec.outputs[index].bpmn_id)
+    return str(spec.bpmn_id)
+
+
 def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance, wf: BpmnWorkflow, *,
                  actor: str | None, at: datetime) -> None:
     waiting: dict[str, tuple[str, datetime]] = {}
     for task in wf.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        due = parse_moment(definition.details(task).value, ctx.cal.timezone)
-        if due is not None:
-            waiting[str(task.id)] = (task.task_spec.bpmn_id, due)
+        for definition in _timer_definitions(task):
+            due = parse_moment(definition.details(task).value, ctx.cal.timezone)
+            if due is not None and (str(task.id) not in waiting or due < waiting[str(task.id)][1]):
+                waiting[str(task.id)] = (_timer_bpmn_id(task, definition), due)
     rows = {row.task_id: row for row in session.scalars(
         select(Timer).where(Timer.instance_id == instance.id, Timer.status == "pending"))}
     for task_id, row in rows.items():
         if task_id in waiting:
             row.due_at = waiting[task_id][1]
             continue
-        row.status = "fired" if _state(wf, task_id) == TaskState.COMPLETED else "cancelled"
+        row.status = "fired" if _timer_fired(wf, task_id) else "cancelled"
         row.fired_at = at if row.status == "fired" else None
         audit.record(session, type=f"timer.{row.status}", at=at, actor=actor, instance_id=instance.id,
                      task_id=task_id, subject=row.bpmn_id, after={"due_at": row.due_at.isoformat()})
@@ -188,9 +208,15 @@ def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance
             session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due, status="pending"))
 
 
-def _state(wf: BpmnWorkflow, task_id: str) -> TaskState | None:
+def _timer_fired(wf: BpmnWorkflow, task_id: str) -> bool:
+    """Completed because its time came, not because a sibling event (a message) won the race."""
     try:
         task = wf.get_task_from_id(UUID(task_id))
     except (SpiffWorkflowException, KeyError):
-        return None
-    return task.state if task is not None else None
+        return False
+    if task is None or task.state != TaskState.COMPLETED:
+        return False
+    if isinstance(task.task_spec.event_definition, TimerEventDefinition):
+        return True
+    seen = task.internal_data.get("seen_events", [])
+    return any(isinstance(getattr(e, "event_definition", None), TimerEventDefinition) for e in seen)

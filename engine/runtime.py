@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -191,8 +192,7 @@ def deliver_message(
     if instance.status != "running":
         raise Conflict(f"the case is {instance.status}")
     definition, wf = _load(session, ctx, instance)
-    waiting = {e.name for e in wf.waiting_events() if e.event_type == "MessageEventDefinition"}
-    if name not in waiting:
+    if name not in waiting_messages(wf):
         raise Conflict(f"the case is not waiting for the message {name!r}")
     at = ctx.now()
     with clock.using(ctx.clock):
@@ -201,6 +201,17 @@ def deliver_message(
                  subject=name, after={"name": name, "data": data})
     _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
+
+
+def waiting_messages(wf: BpmnWorkflow) -> set[str]:
+    """Names of the messages the case waits for, event-based gateways included."""
+    names = set()
+    for task in wf.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        for candidate in [definition, *getattr(definition, "event_definitions", [])]:
+            if isinstance(candidate, BaseMessageEventDefinition):
+                names.add(candidate.name)
+    return names
 
 
 def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, reason: str) -> ProcessInstance:

@@ -48,7 +48,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
-_LINE = re.compile(r"Line (\d+):")
+_LINE = re.compile(r"Line (\w+):")
 
 
 class SandboxSyntaxError(SyntaxError):
@@ -89,7 +89,7 @@ def _compile(source: str, mode: str) -> CodeType:
         raise SandboxSyntaxError(f"{type(err).__name__}: {err.msg}", err.lineno, err.offset) from None
     if result.errors:
         found = _LINE.match(result.errors[0])
-        lineno = int(found.group(1)) if found else None
+        lineno = int(found.group(1)) if found and found.group(1).isdigit() else None
         message = "; ".join(result.errors) if len(result.errors) > 1 else _LINE.sub("", result.errors[0])
         raise SandboxSyntaxError(message.strip(), lineno)
     assert result.code is not None

@@ -1,0 +1,39 @@
+"""The Flask app: REST API under /api/v1, problem-details errors, the OpenAPI document and the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from api import database, errors, openapi
+from api.openapi import MAX_BPMN_BODY
+from engine.clock import Clock
+from engine.context import EngineContext
+from engine.settings import Settings, settings_from_env
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """`test_config` may carry `SETTINGS` (engine.settings.Settings), `CLOCK` and `DATABASE_URL`."""
+    app = Flask(__name__)
+    config = dict(test_config or {})
+    settings: Settings = config.pop("SETTINGS", None) or settings_from_env()
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BPMN_BODY,
+        JSON_SORT_KEYS=False,
+        DATABASE_URL=settings.database_url,
+    )
+    app.config.update(config)
+    clock: Clock | None = app.config.get("CLOCK")
+    ctx = EngineContext(settings, clock) if clock else EngineContext(settings)
+    app.extensions["jarchy.ctx"] = ctx
+
+    database.init_app(app)
+    errors.init_app(app)
+    openapi.init_app(app)
+    return app
+
+
+def engine_context(app: Flask) -> EngineContext:
+    return app.extensions["jarchy.ctx"]  # type: ignore[no-any-return]

@@ -1,0 +1,261 @@
+"""The `jarchy` command: set-up and operations. Each command is one entry point with its own transaction."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+from engine import audit, definitions, runtime
+from engine.accounts import create_unit, create_user
+from engine.context import EngineContext
+from engine.errors import InvalidDiagram, JarchyError
+from engine.settings import ROLES, settings_from_env
+
+SYSTEM = "system"
+
+
+class Env:
+    """What commands share: settings, the database and the engine context, made on first use."""
+
+    def __init__(self) -> None:
+        self.settings = settings_from_env()
+        self._engine: Engine | None = None
+        self._ctx: EngineContext | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.engine)
+
+    @property
+    def ctx(self) -> EngineContext:
+        if self._ctx is None:
+            self._ctx = EngineContext(self.settings)
+        return self._ctx
+
+
+pass_env = click.make_pass_decorator(Env, ensure=True)
+
+
+@click.group()
+def main() -> None:
+    """Jarchy: the regulated procedures of a press office, run as BPMN diagrams."""
+
+
+@main.command()
+@pass_env
+def init(env: Env) -> None:
+    """Create or migrate the database and deploy the diagrams of workflows/ (idempotent)."""
+    _init(env)
+
+
+def _init(env: Env) -> None:
+    upgrade(env.engine)
+    for path in sorted(resources.files("workflows").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".bpmn"):
+            _deploy_bytes(env, path.read_bytes(), path.name)
+
+
+def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
+    try:
+        with env.sessions.begin() as session:
+            result = definitions.deploy(session, data, actor=SYSTEM, actor_id=None, at=env.ctx.now())
+    except InvalidDiagram as exc:
+        click.echo(f"{name}: rejected", err=True)
+        for problem in exc.problems:
+            where = ", ".join(x for x in (f"element {problem.element_id}" if problem.element_id else "",
+                                          f"line {problem.line}" if problem.line else "") if x)
+            click.echo(f"  {where}: {problem.message}" if where else f"  {problem.message}", err=True)
+        sys.exit(1)
+    d = result.definition
+    state = "deployed" if result.created else "unchanged"
+    click.echo(f"{name}: {d.key} version {d.version} {state}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_env
+def deploy(env: Env, file: Path) -> None:
+    """Deploy one diagram (same validation as the API)."""
+    _deploy_bytes(env, file.read_bytes(), file.name)
+
+
+@main.group()
+def units() -> None:
+    """Structural units."""
+
+
+@units.command("add")
+@click.argument("key")
+@click.option("--name", required=True)
+@pass_env
+def units_add(env: Env, key: str, name: str) -> None:
+    """Add a structural unit."""
+    with _command(env) as session:
+        create_unit(session, key=key, name=name, actor=SYSTEM, at=env.ctx.now())
+    click.echo(f"unit {key} added")
+
+
+@main.group()
+def users() -> None:
+    """Users."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--password", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--unit", default=None)
+@click.option("--display-name", default=None)
+@click.option("--email", default=None)
+@pass_env
+def users_add(env: Env, username: str, password: str, roles: tuple[str, ...], unit: str | None,
+              display_name: str | None, email: str | None) -> None:
+    """Add a user."""
+    with _command(env) as session:
+        create_user(session, username=username, display_name=display_name or username, password=password,
+                    roles=list(roles), unit=unit, email=email, actor=SYSTEM, at=env.ctx.now())
+    click.echo(f"user {username} added")
+
+
+@main.group()
+def timers() -> None:
+    """Timers."""
+
+
+@timers.command("fire-due")
+@click.option("--at", "at", default=None, help="ISO moment to fire as of (default: now)")
+@pass_env
+def timers_fire_due(env: Env, at: str | None) -> None:
+    """Fire every timer due by now (or by --at); prints how many."""
+    moment = datetime.fromisoformat(at) if at else env.ctx.now()
+    if moment.tzinfo is None:
+        raise click.BadParameter("give an offset, e.g. 2026-03-26T18:00:00+06:00", param_hint="--at")
+    click.echo(fire_due(env.sessions, env.ctx, moment))
+
+
+def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """One sweep: each due timer in its own transaction, so one failure does not hold back the rest."""
+    fired = 0
+    with sessions() as session:
+        ids = runtime.due_timer_ids(session, at)
+    for timer_id in ids:
+        try:
+            with sessions.begin() as session:
+                fired += runtime.fire_timer(session, ctx, timer_id, at)
+        except JarchyError as exc:  # another process fired it, or the case moved on
+            click.echo(f"timer {timer_id}: {exc.detail}", err=True)
+    return fired
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit history."""
+
+
+@audit_group.command("verify")
+@pass_env
+def audit_verify(env: Env) -> None:
+    """Check the hash chain; exit 1 and name the first bad event if broken."""
+    with env.sessions() as session:
+        result = audit.verify(session)
+    if result.ok:
+        click.echo(f"ok: {result.checked} events, chain intact")
+        return
+    broken = result.first_broken or {}
+    click.echo(f"BROKEN at event seq {broken.get('seq')} (id {broken.get('id')}): {broken.get('reason')}; "
+               f"{result.checked} events checked before it", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@pass_env
+def demo(env: Env) -> None:
+    """`init`, plus demo units, users (passwords printed) and sample cases."""
+    from engine.demo import seed
+
+    _init(env)
+    with env.sessions.begin() as session:
+        for line in seed(session, env.ctx):
+            click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--threads", default=4, type=int)
+@pass_env
+def serve(env: Env, host: str, port: int, threads: int) -> None:
+    """The web app and API (and, without Redis, the timer loop: it sweeps due timers every 5 s)."""
+    from gunicorn.app.base import BaseApplication
+
+    from api import create_app
+
+    app = create_app()
+    if not env.settings.redis_url:
+        _start_timer_loop(env, interval=5.0)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return app
+
+    click.echo(f"Jarchy on http://{host}:{port}/ (API at /api/v1, OpenAPI at /api/v1/openapi.json)")
+    Server().run()
+
+
+def _start_timer_loop(env: Env, interval: float) -> threading.Thread:
+    def loop() -> None:
+        while True:
+            try:
+                fire_due(env.sessions, env.ctx, env.ctx.now())
+            except Exception as exc:  # keep sweeping; the next round retries  # noqa: BLE001
+                click.echo(f"timer sweep failed: {exc}", err=True)
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="jarchy-timers", daemon=True)
+    thread.start()
+    return thread
+
+
+def _command(env: Env) -> Any:
+    """A transaction for a command; domain errors become a message and exit status 1."""
+    return _CommandTransaction(env)
+
+
+class _CommandTransaction:
+    def __init__(self, env: Env) -> None:
+        self._cm = env.sessions.begin()
+
+    def __enter__(self) -> Session:
+        return self._cm.__enter__()
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        self._cm.__exit__(exc_type, exc, tb)
+        if isinstance(exc, JarchyError):
+            click.echo(f"error: {exc.detail}", err=True)
+            for e in exc.errors:
+                click.echo(f"  {e.get('field', '')}: {e.get('message', '')}", err=True)
+            sys.exit(1)
+        return False

@@ -1,0 +1,70 @@
+"""Every error as RFC 9457 problem details: one shape for domain errors, HTTP errors and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import JarchyError, Unauthenticated
+
+PROBLEM = "application/problem+json"
+TYPES = "https://jarchy.example/problems/"
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {"type": f"{TYPES}{status}", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(JarchyError, _domain)
+
+
+def _domain(error: JarchyError) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="jarchy"'} if isinstance(error, Unauthenticated) else None
+    return problem(error.status, error.title, error.detail, error.errors, headers)
+
+
+def http_problem(error: HTTPException) -> Response:
+    """flask-smorest's handler, replaced: webargs' validation messages become `errors` with fields."""
+    data = getattr(error, "data", None) or {}
+    code = error.code or 500
+    errors = _flatten(data.get("messages") or data.get("errors") or {})
+    detail = data.get("message") or error.description or error.name
+    if code == 422 and errors:
+        detail = "The request has invalid fields: " + ", ".join(e["field"] for e in errors)
+    if code == 413:
+        detail = "The request body is too large."
+    if code >= 500:
+        detail = "An internal error occurred; it has been logged."
+    headers = dict(data.get("headers") or {})
+    return problem(code, error.name, str(detail), errors, headers)
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """{"json": {"contact": {"email": ["Not a valid email."]}}} -> [{"field": "contact.email", ...}]."""
+    out: list[dict[str, Any]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
+                out += _flatten(value, "")
+            else:
+                out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        out.append({"field": prefix or "(body)", "message": " ".join(messages)})
+    elif isinstance(messages, list):
+        for item in messages:
+            out += _flatten(item, prefix)
+    elif messages:
+        out.append({"field": prefix or "(body)", "message": str(messages)})
+    return out

@@ -1,0 +1,281 @@
+"""marshmallow schemas for every request and response of the REST API (they also make the OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from engine.settings import ROLES
+
+class OfficeDateTime(fields.DateTime):
+    """Times leave the API in the office's time zone, always with their offset."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return super()._serialize(value.astimezone(current_app.extensions["jarchy.ctx"].cal.timezone), attr, obj,
+                                  **kwargs)
+
+
+KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
+USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
+SHORT = validate.Length(min=1, max=200)
+
+
+class Page(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+# -- auth, users, units ------------------------------------------------------------------------------
+
+class TokenRequest(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
+
+
+class TokenResponse(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+
+
+class Me(Schema):
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    unit = fields.String(allow_none=True)
+    locale = fields.String()
+
+
+class UnitIn(Schema):
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=SHORT)
+
+
+class UnitOut(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class UserIn(Schema):
+    username = fields.String(required=True, validate=USERNAME)
+    display_name = fields.String(required=True, validate=SHORT)
+    password = fields.String(required=True, validate=validate.Length(min=8, max=1024), load_only=True)
+    email = fields.Email(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1, max=len(ROLES)))
+    unit = fields.String(load_default=None, allow_none=True, validate=KEY)
+    locale = fields.String(load_default="en", validate=validate.OneOf(["en", "ru", "ky", "uz", "uk"]))
+
+
+class UserPatch(Schema):
+    display_name = fields.String(validate=SHORT)
+    password = fields.String(validate=validate.Length(min=8, max=1024), load_only=True)
+    email = fields.Email(allow_none=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
+    unit = fields.String(allow_none=True, validate=KEY)
+    active = fields.Boolean()
+    locale = fields.String(validate=validate.OneOf(["en", "ru", "ky", "uz", "uk"]))
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "(body)")
+
+
+class UserOut(Schema):
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    roles = fields.List(fields.String(), required=True)
+    unit = fields.String(allow_none=True)
+    active = fields.Boolean(required=True)
+    locale = fields.String()
+
+
+# -- definitions -------------------------------------------------------------------------------------
+
+class DefinitionOut(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    version = fields.Integer(required=True)
+    checksum = fields.String(required=True)
+    deployed_at = OfficeDateTime(required=True)
+    starters = fields.List(fields.String())
+    documentation = fields.String()
+    running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                    metadata={"description": "running instances per version"})
+
+
+class DeployFile(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+# -- instances, tasks, timers --------------------------------------------------------------------------
+
+class InstanceQuery(Page):
+    process_key = fields.String(validate=validate.Length(max=128))
+    status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled", "failed"]))
+    business_key = fields.String(validate=validate.Length(max=64))
+
+
+class InstanceIn(Schema):
+    process_key = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class MessageIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class CancelIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class FormOut(Schema):
+    key = fields.String(allow_none=True)
+    schema = fields.Dict(allow_none=True)
+
+
+class TaskOut(Schema):
+    id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    process_key = fields.String(required=True)
+    bpmn_id = fields.String(required=True)
+    name = fields.String(required=True)
+    lane = fields.String(allow_none=True)
+    role = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    created_at = OfficeDateTime(required=True)
+    completed_at = OfficeDateTime(allow_none=True)
+    due_at = OfficeDateTime(allow_none=True)
+    overdue = fields.String(allow_none=True, metadata={"enum": [None, "overdue", "seriously"]})
+    form = fields.Nested(FormOut)
+    data = fields.Dict(allow_none=True)
+
+
+class TimerOut(Schema):
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    bpmn_id = fields.String(required=True)
+    due_at = OfficeDateTime(required=True)
+
+
+class InstanceOut(Schema):
+    id = fields.Integer(required=True)
+    process_key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    status = fields.String(required=True)
+    data = fields.Dict(required=True)
+    unit = fields.String(allow_none=True)
+    started_at = OfficeDateTime(required=True)
+    started_by = fields.String(allow_none=True)
+    due_at = OfficeDateTime(allow_none=True)
+    completed_at = OfficeDateTime(allow_none=True)
+    failure = fields.String(allow_none=True)
+    tasks = fields.List(fields.Nested(TaskOut))
+    timers = fields.List(fields.Nested(TimerOut))
+
+
+class TaskQuery(Page):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed"]))
+    process_key = fields.String(validate=validate.Length(max=128))
+    instance_id = fields.Integer(validate=validate.Range(min=1))
+    assigned = fields.String(validate=validate.OneOf(["me", "unassigned"]))
+    overdue = fields.Boolean()
+
+
+class CompleteIn(Schema):
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+class CompleteOut(Schema):
+    task = fields.Nested(TaskOut, required=True)
+    instance = fields.Nested(InstanceOut, required=True)
+
+
+class AssignIn(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class TimerQuery(Page):
+    instance_id = fields.Integer(validate=validate.Range(min=1))
+    due_before = fields.AwareDateTime()
+
+
+# -- audit -------------------------------------------------------------------------------------------
+
+class AuditOut(Schema):
+    id = fields.Integer(required=True)
+    seq = fields.Integer(required=True)
+    occurred_at = OfficeDateTime(required=True)
+    actor = fields.String(allow_none=True)
+    type = fields.String(required=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    subject = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    hash = fields.String(required=True)
+
+
+class AuditQuery(Page):
+    instance_id = fields.Integer(validate=validate.Range(min=1))
+    actor = fields.String(validate=validate.Length(max=64))
+    type = fields.String(validate=validate.Length(max=64))
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class VerifyOut(Schema):
+    ok = fields.Boolean(required=True)
+    checked = fields.Integer(required=True)
+    first_broken = fields.Dict(allow_none=True)
+
+
+# -- calendar ----------------------------------------------------------------------------------------
+
+class CalendarQuery(Schema):
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+
+
+class CalendarDayOut(Schema):
+    date = fields.Date(required=True)
+    working = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True)
+
+
+class CalendarOut(Schema):
+    items = fields.List(fields.Nested(CalendarDayOut), required=True)
+
+
+class AddWorkingDaysQuery(Schema):
+    start = fields.Date(required=True)
+    days = fields.Integer(required=True, validate=validate.Range(min=-3000, max=3000))
+
+
+class DateOut(Schema):
+    date = fields.Date(required=True)

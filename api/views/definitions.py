@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import current_user
+from api.database import session
+from api.schemas import DefinitionOut, page_of
+from api.views.common import ctx
+from db.models import ProcessDefinition
+from engine import definitions
+from engine.access import require_role
+from engine.errors import Invalid
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
+                description="Deployed BPMN diagrams and their versions")
+READERS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
+
+
+def _out(d: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:
+    out = {"key": d.key, "name": d.name, "version": d.version, "checksum": d.checksum, "deployed_at": d.deployed_at,
+           "starters": d.meta.get("starters", []), "documentation": d.meta.get("documentation", "")}
+    if running is not None:
+        out["running_instances"] = {str(v): n for v, n in running.items()}
+    return out
+
+
+def _uploaded_bpmn() -> bytes:
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid("send the diagram as the multipart field 'file'", [{"field": "file", "message": "is required"}])
+        return upload.read()
+    if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
+        raise Invalid("send the BPMN XML as application/xml or as the multipart field 'file'",
+                      [{"field": "(body)", "message": f"unsupported content type {request.mimetype!r}"}])
+    return request.get_data(cache=False)
+
+
+@blp.route("")
+class Definitions(MethodView):
+    @blp.response(200, page_of(DefinitionOut, "DefinitionPage"))
+    def get(self) -> dict[str, Any]:
+        """The latest version of every deployed procedure."""
+        require_role(current_user(), *READERS)
+        items = [_out(d) for d in definitions.list_latest(session())]
+        return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
+
+    @blp.response(201, DefinitionOut)
+    @blp.alt_response(200, schema=DefinitionOut, description="The same file as the latest version: nothing changed")
+    @blp.alt_response(422, description="The diagram is invalid: `errors` name element ids and lines")
+    @blp.doc(requestBody={"content": {
+        "application/xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
+                                                                                      "format": "binary"}}}}}})
+    def post(self) -> Any:
+        """Deploy a BPMN diagram as a new version of its process key (admin)."""
+        actor = current_user()
+        require_role(actor, "admin")
+        result = definitions.deploy(session(), _uploaded_bpmn(), actor=actor.username, actor_id=actor.id,
+                                    at=ctx().now())
+        return _out(result.definition), 201 if result.created else 200
+
+
+@blp.route("/<string:key>")
+class Definition(MethodView):
+    @blp.response(200, DefinitionOut)
+    def get(self, key: str) -> dict[str, Any]:
+        """The latest version of a procedure, with running instances per version."""
+        require_role(current_user(), *READERS)
+        latest = definitions.latest_definition(session(), key)
+        assert latest is not None
+        return _out(latest, definitions.running_counts(session(), key))
+
+
+@blp.route("/<string:key>/versions/<int:version>")
+class DefinitionVersion(MethodView):
+    @blp.response(200, DefinitionOut)
+    def get(self, key: str, version: int) -> dict[str, Any]:
+        """One version of a procedure."""
+        require_role(current_user(), *READERS)
+        return _out(definitions.definition_version(session(), key, version))
+
+
+@blp.route("/<string:key>/versions/<int:version>/bpmn")
+class DefinitionVersionXml(MethodView):
+    @blp.response(200, description="The BPMN XML", content_type="application/xml")
+    def get(self, key: str, version: int) -> Response:
+        """The diagram of one version."""
+        require_role(current_user(), *READERS)
+        return Response(definitions.definition_version(session(), key, version).bpmn_xml, mimetype="application/xml")
+
+
+@blp.route("/<string:key>/bpmn")
+class DefinitionXml(MethodView):
+    @blp.response(200, description="The BPMN XML", content_type="application/xml")
+    def get(self, key: str) -> Response:
+        """The diagram of the latest version."""
+        require_role(current_user(), *READERS)
+        latest = definitions.latest_definition(session(), key)
+        assert latest is not None
+        return Response(latest.bpmn_xml, mimetype="application/xml")

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import present
+from api.auth import current_user
+from api.database import session
+from api.schemas import AuditOut, CancelIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
+from api.views.audit import event_out
+from api.views.common import ctx
+from db.models import ProcessInstance
+from engine import queries, runtime
+from engine.access import check_may_read_instance
+from engine.errors import NotFound
+
+blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Cases")
+
+
+def _readable(instance_id: int) -> ProcessInstance:
+    instance = session().get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"case {instance_id} does not exist")
+    check_may_read_instance(session(), current_user(), instance)
+    return instance
+
+
+@blp.route("")
+class Instances(MethodView):
+    @blp.arguments(InstanceQuery, location="query")
+    @blp.response(200, page_of(InstanceOut, "InstancePage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The cases the caller may read, newest first."""
+        result = queries.instances(session(), current_user(), **args)
+        return present.page(result, present.instances(session(), result.items))
+
+    @blp.arguments(InstanceIn)
+    @blp.response(201, InstanceOut)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Start a case; `data` is validated against the procedure's start form."""
+        instance = runtime.start(session(), ctx(), current_user(), body["process_key"], body["data"])
+        return present.instance(session(), ctx(), instance)
+
+
+@blp.route("/<int:instance_id>")
+class Instance(MethodView):
+    @blp.response(200, InstanceOut)
+    def get(self, instance_id: int) -> dict[str, Any]:
+        """A case with its open tasks and pending timers."""
+        return present.instance(session(), ctx(), _readable(instance_id))
+
+
+@blp.route("/<int:instance_id>/messages")
+class Messages(MethodView):
+    @blp.arguments(MessageIn)
+    @blp.response(200, InstanceOut)
+    @blp.alt_response(409, description="The case is not waiting for that message")
+    def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+        """Deliver a BPMN message to a waiting case."""
+        _readable(instance_id)
+        instance = runtime.deliver_message(session(), ctx(), current_user(), instance_id, body["name"], body["data"])
+        return present.instance(session(), ctx(), instance)
+
+
+@blp.route("/<int:instance_id>/cancel")
+class Cancel(MethodView):
+    @blp.arguments(CancelIn)
+    @blp.response(200, InstanceOut)
+    def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+        """Cancel a case (admin, pr_head)."""
+        _readable(instance_id)
+        instance = runtime.cancel(session(), ctx(), current_user(), instance_id, body["reason"])
+        return present.instance(session(), ctx(), instance)
+
+
+@blp.route("/<int:instance_id>/history")
+class History(MethodView):
+    @blp.response(200, page_of(AuditOut, "HistoryPage"))
+    def get(self, instance_id: int) -> dict[str, Any]:
+        """The case's audit events, oldest first."""
+        _readable(instance_id)
+        events = list(session().scalars(queries.audit_events(session(), instance_id=instance_id)))
+        return {"items": [event_out(e) for e in events], "total": len(events), "page": 1,
+                "per_page": max(len(events), 1)}

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import present
+from api.auth import current_user
+from api.database import session
+from api.schemas import AssignIn, CompleteIn, CompleteOut, TaskOut, TaskQuery, page_of
+from api.views.common import ctx
+from db.models import HumanTask
+from engine import queries, runtime
+from engine.access import can_read_task
+from engine.errors import Forbidden
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="The task inbox")
+
+
+def _task(row: HumanTask) -> dict[str, Any]:
+    return present.tasks(session(), ctx(), [row])[0]
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.arguments(TaskQuery, location="query")
+    @blp.response(200, page_of(TaskOut, "TaskPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first."""
+        result = queries.inbox(session(), current_user(), now=ctx().now(), **args)
+        return present.page(result, present.tasks(session(), ctx(), result.items))
+
+
+@blp.route("/<string:task_id>")
+class Task(MethodView):
+    @blp.response(200, TaskOut)
+    def get(self, task_id: str) -> dict[str, Any]:
+        """One task with its form."""
+        row = runtime.get_task(session(), task_id)
+        if not can_read_task(current_user(), row):
+            raise Forbidden("you may not read this task")
+        return _task(row)
+
+
+@blp.route("/<string:task_id>/claim")
+class Claim(MethodView):
+    @blp.response(200, TaskOut)
+    @blp.alt_response(409, description="Another user holds the task")
+    def post(self, task_id: str) -> dict[str, Any]:
+        """Take the task."""
+        return _task(runtime.claim(session(), ctx(), current_user(), task_id))
+
+
+@blp.route("/<string:task_id>/unclaim")
+class Unclaim(MethodView):
+    @blp.response(200, TaskOut)
+    def post(self, task_id: str) -> dict[str, Any]:
+        """Give the task back to its lane."""
+        return _task(runtime.unclaim(session(), ctx(), current_user(), task_id))
+
+
+@blp.route("/<string:task_id>/assign")
+class Assign(MethodView):
+    @blp.arguments(AssignIn)
+    @blp.response(200, TaskOut)
+    def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
+        """Give the task to a user (pr_head, admin)."""
+        return _task(runtime.assign(session(), ctx(), current_user(), task_id, body["username"]))
+
+
+@blp.route("/<string:task_id>/complete")
+class Complete(MethodView):
+    @blp.arguments(CompleteIn)
+    @blp.response(200, CompleteOut)
+    @blp.alt_response(409, description="The task is already done")
+    def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
+        """Complete the task with its form's data; form errors list every failing field."""
+        row, instance = runtime.complete_task(session(), ctx(), current_user(), task_id, body["data"])
+        return {"task": _task(row), "instance": present.instance(session(), ctx(), instance)}

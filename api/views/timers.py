@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import present
+from api.auth import current_user
+from api.database import session
+from api.schemas import TimerOut, TimerQuery, page_of
+from engine import queries
+from engine.access import require_role
+
+blp = Blueprint("timers", __name__, url_prefix="/api/v1/timers", description="Pending timers")
+
+
+@blp.route("")
+class Timers(MethodView):
+    @blp.arguments(TimerQuery, location="query")
+    @blp.response(200, page_of(TimerOut, "TimerPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Pending timers, soonest first."""
+        require_role(current_user(), "admin", "pr_head", "pr_department", "auditor")
+        result = queries.pending_timers(session(), **args)
+        return present.page(result, present.timers(result.items))

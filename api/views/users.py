@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from api import present
+from api.auth import current_user
+from api.database import session
+from api.schemas import Page, UnitIn, UnitOut, UserIn, UserOut, UserPatch, page_of
+from api.views.common import ctx
+from db.models import Unit, User
+from engine import accounts, queries
+from engine.access import require_role
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Units and users (admin)")
+READERS = ("admin", "auditor")
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.arguments(Page, location="query")
+    @blp.response(200, page_of(UnitOut, "UnitPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Structural units."""
+        require_role(current_user(), *READERS)
+        result = queries.paged(session(), select(Unit).order_by(Unit.key), args["page"], args["per_page"])
+        return present.page(result, [{"key": u.key, "name": u.name} for u in result.items])
+
+    @blp.arguments(UnitIn)
+    @blp.response(201, UnitOut)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Add a structural unit."""
+        user = current_user()
+        require_role(user, "admin")
+        unit = accounts.create_unit(session(), key=body["key"], name=body["name"], actor=user.username, at=ctx().now())
+        return {"key": unit.key, "name": unit.name}
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(Page, location="query")
+    @blp.response(200, page_of(UserOut, "UserPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Users with their roles and unit."""
+        require_role(current_user(), *READERS)
+        result = queries.paged(session(), select(User).order_by(User.username), args["page"], args["per_page"])
+        return present.page(result, [present.user(u) for u in result.items])
+
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Add a user."""
+        actor = current_user()
+        require_role(actor, "admin")
+        user = accounts.create_user(session(), actor=actor.username, at=ctx().now(), **body)
+        return present.user(user)
+
+
+@blp.route("/users/<string:username>")
+class UserView(MethodView):
+    @blp.response(200, UserOut)
+    def get(self, username: str) -> dict[str, Any]:
+        """One user."""
+        require_role(current_user(), *READERS)
+        return present.user(accounts.user_by_username(session(), username))
+
+    @blp.arguments(UserPatch)
+    @blp.response(200, UserOut)
+    def patch(self, body: dict[str, Any], username: str) -> dict[str, Any]:
+        """Change roles, unit, or deactivate: a deactivated user cannot sign in; their open tasks stay with the lane."""
+        actor = current_user()
+        require_role(actor, "admin")
+        user = accounts.update_user(session(), username, body, actor=actor.username, at=ctx().now())
+        return present.user(user)

@@ -1,0 +1,75 @@
+"""Demo data for `jarchy demo`: units, users with generated passwords, and a few cases at different stages."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ProcessInstance, Unit, User
+from engine import runtime
+from engine.accounts import create_unit, create_user
+from engine.context import EngineContext
+
+UNITS = [
+    ("transport", "Department of Transport and Roads"),
+    ("health", "Department of Public Health"),
+    ("education", "Department of Education"),
+]
+USERS: list[tuple[str, str, list[str], str | None]] = [
+    ("admin", "Administrator", ["admin"], None),
+    ("auditor", "Internal auditor", ["auditor"], None),
+    ("prhead", "Head of the PR department", ["pr_head", "pr_department"], None),
+    ("aigul", "Aigul, PR department", ["pr_department"], None),
+    ("bakyt", "Bakyt, press secretary (transport)", ["press_secretary"], "transport"),
+    ("chynara", "Chynara, head of transport", ["unit_head"], "transport"),
+    ("dastan", "Dastan, press secretary (health)", ["press_secretary"], "health"),
+    ("elmira", "Elmira, head of health", ["unit_head"], "health"),
+    ("mayor", "Vice-mayor", ["leadership"], None),
+    ("lawyer", "Legal department", ["legal"], None),
+]
+SAMPLE_REQUESTS: list[dict[str, Any]] = [
+    {"channel": "email", "outlet": "Kaktus Media", "requester_name": "A. Usenova",
+     "contact": {"email": "usenova@example.kg"}, "subject": "Bus fares",
+     "question": "Will municipal bus fares rise next year, and why?"},
+    {"channel": "phone", "outlet": "24.kg", "requester_name": "T. Omurov", "contact": {"phone": "+996 555 010203"},
+     "subject": "Road repairs on Chui Avenue", "question": "When will the repairs on Chui Avenue be finished?",
+     "unit": "transport"},
+    {"channel": "letter", "outlet": "Vechernii Bishkek", "requester_name": "N. Ivanova",
+     "contact": {"address": "Bishkek, Toktogul st. 125"}, "subject": "Measles vaccination",
+     "question": "How many children were vaccinated against measles this autumn?", "unit": "health"},
+]
+
+
+def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
+    """Idempotent: what exists is left alone. Yields lines to print."""
+    now = ctx.now()
+    for key, name in UNITS:
+        if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is None:
+            create_unit(session, key=key, name=name, actor="system", at=now)
+    yield "Demo users (username / password / roles):"
+    for username, display, roles, unit in USERS:
+        if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
+            yield f"  {username:<9} (exists: password as printed when it was created)"
+            continue
+        password = secrets.token_urlsafe(9)
+        create_user(session, username=username, display_name=display, password=password, roles=roles, unit=unit,
+                    actor="system", at=now)
+        yield f"  {username:<9} {password:<14} {', '.join(roles)}{f' ({unit})' if unit else ''}"
+    if session.scalars(select(ProcessInstance).limit(1)).first() is not None:
+        return
+    starter = session.scalars(select(User).where(User.username == "aigul")).one()
+    cases = [runtime.start(session, ctx, starter, "information_request", data) for data in SAMPLE_REQUESTS]
+    _triage_to_press_secretary(session, ctx, starter, cases[1])
+    yield "Sample cases: " + ", ".join(c.business_key for c in cases)
+
+
+def _triage_to_press_secretary(session: Session, ctx: EngineContext, actor: User, case: ProcessInstance) -> None:
+    from engine.queries import open_tasks
+
+    triage = open_tasks(session, case.id)[0]
+    runtime.complete_task(session, ctx, actor, triage.id,
+                          {"handler": "press_secretary", "unit": "transport", "contributors": ["transport"]})

@@ -1,0 +1,189 @@
+"""Shared fixtures: databases (SQLite and the PostgreSQL at 127.0.0.1), the app, a frozen clock, and a cast.
+
+Under CI=true a missing PostgreSQL is a failure, never a skip."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from db.base import Base
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+from engine.clock import FrozenClock
+from engine.settings import Settings
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+PG_ADMIN_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str:
+    schema = f"jarchy_{_worker()}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        message = f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc.orig}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        admin.dispose()
+    return f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jarchy.db'}"
+    else:
+        url = _postgres_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    # A Monday in March 2026, 09:00 in Bishkek.
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FrozenClock) -> Iterator[Any]:
+    from api import create_app
+
+    application = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
+    engine = application.extensions["jarchy.engine"]
+    _empty(engine)
+    yield application
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(app: Any) -> Any:
+    return app.extensions["jarchy.sessions"]
+
+
+@pytest.fixture
+def ctx(app: Any) -> Any:
+    return app.extensions["jarchy.ctx"]
+
+
+def shipped_diagram(name: str) -> bytes:
+    return (resources.files("workflows") / name).read_bytes()
+
+
+@pytest.fixture
+def deployed(app: Any, sessions: Any, ctx: Any) -> None:
+    from engine.definitions import deploy
+
+    with sessions.begin() as session:
+        deploy(session, shipped_diagram("information_request.bpmn"), actor="system", actor_id=None, at=ctx.now())
+
+
+CAST: dict[str, tuple[list[str], str | None]] = {
+    "admin": (["admin"], None),
+    "auditor": (["auditor"], None),
+    "prhead": (["pr_head"], None),
+    "pr": (["pr_department"], None),
+    "ps_transport": (["press_secretary"], "transport"),
+    "ps_health": (["press_secretary"], "health"),
+    "head_transport": (["unit_head"], "transport"),
+    "head_health": (["unit_head"], "health"),
+    "leader": (["leadership"], None),
+    "lawyer": (["legal"], None),
+}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
+    from engine.accounts import create_unit, create_user
+
+    with sessions.begin() as session:
+        for key in ("transport", "health", "education"):
+            create_unit(session, key=key, name=key.title(), actor="system", at=ctx.now())
+        for username, (roles, unit) in CAST.items():
+            create_user(session, username=username, display_name=username.title(), password=PASSWORD, roles=roles,
+                        unit=unit, actor="system", at=ctx.now())
+    return CAST
+
+
+class Client:
+    """The test client, signed in as one member of the cast."""
+
+    def __init__(self, client: Any, token: str | None) -> None:
+        self._client, self.token = client, token
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return headers | (extra or {})
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self._client.get(path, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self._client.post(path, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self._client.patch(path, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self._client.put(path, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+@pytest.fixture
+def as_(app: Any, cast: dict[str, Any]) -> Any:
+    tokens: dict[str, str] = {}
+
+    def sign_in(username: str | None) -> Client:
+        client = app.test_client()
+        if username is None:
+            return Client(client, None)
+        if username not in tokens:
+            response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.get_json()
+            tokens[username] = response.get_json()["access_token"]
+        return Client(client, tokens[username])
+
+    return sign_in
+
+
+REQUEST = {
+    "channel": "email",
+    "outlet": "Kaktus Media",
+    "requester_name": "Aida Usenova",
+    "contact": {"email": "aida@example.kg"},
+    "subject": "Bus fares",
+    "question": "Will bus fares rise next year?",
+}

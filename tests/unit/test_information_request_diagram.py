@@ -1,0 +1,634 @@
+"""The `information_request` diagram run in memory (no database), through every path of the contract's
+table (shared/API.md, "The shipped procedures"), with the real sandbox and the KG business calendar.
+
+Every step goes through a serialize/deserialize round trip, because our workers reload an instance
+between steps; the data a test submits is first checked against the task's form, with the form's
+top-level defaults filled in, as the engine does. The second half checks the files themselves: forms,
+form keys, lanes, and the diagram interchange (shapes, edges, no overlaps)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import serializer
+from engine.calendar import BusinessCalendar
+from engine.clock import FrozenClock, using
+from engine.parser import NS, JarchyParser, parse_xml
+from engine.sandbox import make_script_engine
+from engine.settings import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+DIAGRAM = ROOT / "workflows" / "information_request.bpmn"
+FORMS = ROOT / "forms"
+FORM_FILES = sorted((FORMS / "information_request").glob("*.json"))
+BISHKEK = ZoneInfo("Asia/Bishkek")
+DI_NS = {
+    **NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
+
+# Thu 5 Mar 2026, 10:00 in Bishkek. The 14 working days (holidays==0.108, KG): Fri 6 (1); Sun 8 Mar,
+# Women's Day, is a weekend anyway; Mon 9 .. Fri 13 (2-6); Mon 16 .. Thu 19 (7-10); Fri 20 is Eid
+# al-Fitr, Sat 21 Nooruz; Mon 23 .. Thu 26 (11-14). So due_at is Thu 26 Mar 2026, 18:00 +06:00.
+RECEIVED_AT = "2026-03-05T10:00:00+06:00"
+DUE_AT = "2026-03-26T18:00:00+06:00"
+
+START_DATA = {
+    "channel": "email",
+    "outlet": "Vecherniy Bishkek",
+    "requester_name": "Aida Sydykova",
+    "contact": {"email": "aida@example.org"},
+    "subject": "Road repairs",
+    "question": "How many streets will be repaired in 2026, and at what cost?",
+    "received_at": RECEIVED_AT,
+    "unit": "transport",
+}
+CONFIRMED = {"confirm_no_confidential": True}
+
+
+# --- running the diagram ---------------------------------------------------------------------------
+def _parse() -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+    return parser.get_spec("information_request"), parser.get_subprocess_specs("information_request")
+
+
+def _form(key: str) -> dict[str, Any]:
+    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The data as the engine would store it: top-level defaults filled in, then validated."""
+    schema = _form(key)
+    filled = dict(data)
+    for name, prop in schema["properties"].items():
+        if name not in filled and "default" in prop:
+            filled[name] = now.isoformat() if prop["default"] == "$now" else prop["default"]
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(filled)
+    return filled
+
+
+class Run:
+    """One instance of the procedure, reloaded from its serialization after every step."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any]) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(
+                _check_form("information_request/start", start, clock.now()))
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def task(self, name: str, **where: Any) -> Any:
+        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True)
+                 if t.task_spec.name.startswith(name) and all(t.data.get(k) == v for k, v in where.items())]
+        assert found, f"no ready task {name} {where or ''}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
+        task = self.task(name, **where)
+        with using(self.clock):
+            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.run()
+            self.wf.do_engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def at(self, moment: str) -> None:
+        """Move the clock and fire whatever timers are due by then."""
+        self.clock.set(datetime.fromisoformat(moment))
+        with using(self.clock):
+            self.wf.refresh_timers()
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def message(self, name: str, payload: dict[str, Any]) -> None:
+        event = BpmnEvent(MessageEventDefinition(name), {"payload": payload, "result_var": name})
+        with using(self.clock):
+            self.wf.send_event(event)
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def waiting(self) -> dict[str, Any]:
+        """bpmn id of each waiting task -> the due moment of its timer (None for a message only).
+
+        An event-based gateway waits itself, with the due moment of its timer branch; the catch
+        events behind it stay MAYBE until one of them fires."""
+        out = {}
+        for task in self.wf.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if definition is not None and task.task_spec.bpmn_id:
+                out[task.task_spec.bpmn_id] = task.internal_data.get("event_value")
+        return out
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+    def open_data(self, name: str) -> dict[str, Any]:
+        return self.task(name).data
+
+
+@pytest.fixture(scope="module")
+def specs() -> tuple[Any, dict[str, Any]]:
+    return _parse()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime.fromisoformat(RECEIVED_AT) + timedelta(minutes=5))
+
+
+@pytest.fixture
+def engine(clock: FrozenClock) -> Any:
+    """The sandbox with the functions docs/diagrams.md promises; plain functions, as the sandbox wants."""
+    calendar = BusinessCalendar(country="KG", timezone="Asia/Bishkek")
+
+    def add_working_days(start: Any, n: int) -> date:
+        return calendar.add_working_days(start, n)
+
+    def working_days_between(a: Any, b: Any) -> int:
+        return calendar.working_days_between(a, b)
+
+    def is_working_day(day: Any) -> bool:
+        return calendar.is_working_day(day)
+
+    def end_of_working_day(day: Any) -> str:
+        return calendar.end_of_working_day(day).isoformat()
+
+    def now() -> datetime:
+        return clock.now()
+
+    return make_script_engine({
+        "add_working_days": add_working_days,
+        "working_days_between": working_days_between,
+        "is_working_day": is_working_day,
+        "end_of_working_day": end_of_working_day,
+        "now": now,
+        "REQUEST_DEADLINE_DAYS": 14,
+        "datetime": datetime,
+        "date": date,
+        "timedelta": timedelta,
+    })
+
+
+@pytest.fixture
+def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
+    """Start an instance with START_DATA, changed by `changes`, without the fields named in `drop`."""
+
+    def make(drop: tuple[str, ...] = (), **changes: Any) -> Run:
+        data = {k: v for k, v in {**START_DATA, **changes}.items() if k not in drop}
+        return Run(specs, clock, engine, data)
+
+    return make
+
+
+def _answered_by_press_secretary(run: Run, contributors: list[str] | None = None) -> None:
+    run.complete("triage", {"handler": "press_secretary", "unit": "transport", "contributors": contributors or []})
+
+
+# --- registration ----------------------------------------------------------------------------------
+def test_register_sets_due_at_to_the_end_of_the_14th_working_day(start: Any) -> None:
+    run = start()
+    assert run.ready() == ["triage"]
+    assert run.open_data("triage")["due_at"] == DUE_AT
+    assert run.waiting() == {"deadline_reached": DUE_AT}
+
+
+def test_due_at_counts_from_the_day_of_receipt_in_bishkek(start: Any, clock: FrozenClock) -> None:
+    # 20:00 UTC on Mon 27 Apr is 02:00 on Tue 28 Apr in Bishkek: counting starts after Tue 28.
+    # Wed 29 (1), Thu 30 (2); 1-9 May are holidays (Labour Day, May holidays, Constitution Day,
+    # Victory Day), Sun 10; Mon 11 .. Fri 15 (3-7); Mon 18 .. Fri 22 (8-12); Mon 25 (13), Tue 26 (14).
+    clock.set(datetime(2026, 4, 28, 0, 0, tzinfo=UTC))
+    run = start(received_at="2026-04-27T20:00:00+00:00")
+    assert run.open_data("triage")["due_at"] == "2026-05-26T18:00:00+06:00"
+
+
+def test_received_at_defaults_to_now(start: Any, clock: FrozenClock) -> None:
+    run = start(drop=("received_at",))
+    triage = run.open_data("triage")
+    assert triage["received_at"] == clock.now().isoformat()
+    assert triage["due_at"] == DUE_AT
+
+
+# --- the paths of the contract's table -------------------------------------------------------------
+def test_pr_department_answers_itself(start: Any) -> None:
+    run = start()
+    run.complete("triage", {"handler": "pr_department"})  # contributors, needs_clarification: defaults
+    assert run.ready() == ["prepare_answer"]
+    run.complete("prepare_answer", {"answer": "Forty streets, 1.2 bn som.", **CONFIRMED})
+    assert run.ready() == ["send_answer"]  # no approve_answer
+    run.complete("send_answer", {"sent_via": "email"})
+    assert run.wf.is_completed()
+    data = run.data
+    assert data["outcome"] == "answered"
+    assert data["answer"] == "Forty streets, 1.2 bn som."
+    assert (data["contributors"], data["contributions"]) == ([], [])  # the empty MI task is skipped
+    assert "decision" not in data
+    assert run.waiting() == {}
+
+
+def test_press_secretary_answers_and_pr_department_approves(start: Any) -> None:
+    run = start()
+    _answered_by_press_secretary(run)
+    assert run.ready() == ["prepare_answer"]
+    run.complete("prepare_answer", {"answer": "Forty streets.", **CONFIRMED})
+    assert run.ready() == ["approve_answer"]
+    run.complete("approve_answer", {"decision": "approve", **CONFIRMED})
+    assert run.ready() == ["send_answer"]
+    run.complete("send_answer", {"sent_via": "letter", "note": "Sent with the unit's letterhead."})
+    data = run.data
+    assert data["outcome"] == "answered"
+    assert (data["handler"], data["unit"], data["decision"]) == ("press_secretary", "transport", "approve")
+    assert data["sent_via"] == "letter"
+    assert run.completed == ["triage", "prepare_answer", "approve_answer", "send_answer"]
+
+
+def test_two_contributors_in_parallel_completed_in_reverse_order(start: Any) -> None:
+    run = start()
+    _answered_by_press_secretary(run, ["finance", "transport"])
+    assert run.ready() == ["contribute [child]", "contribute [child]"]
+    assert sorted(run.task("contribute", contributor=u).data["contributor"] for u in ("finance", "transport")) \
+        == ["finance", "transport"]
+    run.complete("contribute", {"contribution": "Transport: 40 streets."}, contributor="transport")
+    assert run.ready() == ["contribute [child]"]  # prepare_answer waits for every contribution
+    run.complete("contribute", {"contribution": "Finance: 1.2 bn som."}, contributor="finance")
+    assert run.ready() == ["prepare_answer"]
+    prepare = run.open_data("prepare_answer")
+    assert prepare["contributors"] == ["finance", "transport"]
+    assert prepare["contributions"] == ["Finance: 1.2 bn som.", "Transport: 40 streets."]
+    assert "contributor" not in prepare and "contribution" not in prepare
+    run.complete("prepare_answer", {"answer": "Forty streets, 1.2 bn som.", **CONFIRMED})
+    run.complete("approve_answer", {"decision": "approve", **CONFIRMED})
+    run.complete("send_answer", {"sent_via": "email"})
+    assert run.data["contributions"] == ["Finance: 1.2 bn som.", "Transport: 40 streets."]
+    assert run.data["outcome"] == "answered"
+
+
+def test_rework_once_then_approve(start: Any) -> None:
+    run = start()
+    _answered_by_press_secretary(run)
+    run.complete("prepare_answer", {"answer": "Many streets.", **CONFIRMED})
+    run.complete("approve_answer", {"decision": "rework", "comment": "Give the number and the cost."})
+    assert run.ready() == ["prepare_answer"]
+    again = run.open_data("prepare_answer")
+    assert (again["comment"], again["answer"]) == ("Give the number and the cost.", "Many streets.")
+    run.complete("prepare_answer", {"answer": "Forty streets, 1.2 bn som.", **CONFIRMED})
+    assert run.ready() == ["approve_answer"]
+    run.complete("approve_answer", {"decision": "approve", **CONFIRMED})
+    run.complete("send_answer", {"sent_via": "email"})
+    assert run.completed == ["triage", "prepare_answer", "approve_answer", "prepare_answer", "approve_answer",
+                             "send_answer"]
+    assert run.data["outcome"] == "answered"
+    assert run.data["answer"] == "Forty streets, 1.2 bn som."
+
+
+@pytest.mark.parametrize("handler", ["pr_department", "press_secretary"])
+def test_refusal_with_its_ground_is_kept(start: Any, handler: str) -> None:
+    ground = "Official information of restricted distribution (Regulation 002 §17)."
+    run = start()
+    run.complete("triage", {"handler": handler, "unit": "transport"})
+    run.complete("prepare_answer", {"refuse": True, "refusal_ground": ground, **CONFIRMED})
+    if handler == "press_secretary":
+        run.complete("approve_answer", {"decision": "approve", **CONFIRMED})
+    assert run.ready() == ["send_answer"]
+    run.complete("send_answer", {"sent_via": "email"})
+    data = run.data
+    assert (data["outcome"], data["refuse"], data["refusal_ground"]) == ("refused", True, ground)
+    assert "answer" not in data
+
+
+def test_refusal_decided_by_pr_department_at_approval(start: Any) -> None:
+    ground = "A state secret (Regulation 002 §6)."
+    run = start()
+    _answered_by_press_secretary(run)
+    run.complete("prepare_answer", {"answer": "The bridge's load limits are ...", **CONFIRMED})
+    run.complete("approve_answer", {"decision": "refuse", "refusal_ground": ground})
+    assert run.ready() == ["send_answer"]
+    run.complete("send_answer", {"sent_via": "phone"})
+    data = run.data
+    assert (data["outcome"], data["decision"], data["refusal_ground"]) == ("refused", "refuse", ground)
+    assert data["refuse"] is False  # the preparer did not refuse; the PR department did
+
+
+def test_clarification_requested_then_delivered(start: Any, clock: FrozenClock) -> None:
+    run = start()
+    clock.set(datetime(2026, 3, 6, 11, 0, tzinfo=BISHKEK))
+    run.complete("triage", {"handler": "pr_department", "needs_clarification": True,
+                            "clarification_question": "Which district do you mean?"})
+    assert run.ready() == []
+    # Fri 6 Mar + 10 working days: Mon 9 .. Fri 13 (1-5), Mon 16 .. Thu 19 (6-9), Fri 20 Eid al-Fitr,
+    # Mon 23 (10).
+    assert run.waiting() == {"deadline_reached": DUE_AT, "await_clarification": "2026-03-23T18:00:00+06:00"}
+    # SpiffWorkflow 3.2.0 reports the gateway without its message name or due moment: an engine needs
+    # the gateway task's internal data (see `waiting`), not waiting_events(), for its timers and messages.
+    pending = {(e.name, e.event_type, e.value) for e in run.wf.waiting_events()}
+    assert pending == {("Deadline reached", "TimeDateEventDefinition", DUE_AT),
+                       (None, "MultipleEventDefinition", None)}
+    run.message("clarification", {"text": "Oktyabrsky district."})
+    assert run.ready() == ["triage"]
+    triage = run.open_data("triage")
+    assert triage["clarification"]["text"] == "Oktyabrsky district."
+    assert triage["clarification_requested_at"] == "2026-03-06T11:00:00+06:00"
+    assert run.waiting() == {"deadline_reached": DUE_AT}  # the clarification timer is gone
+    run.complete("triage", {"handler": "pr_department", "needs_clarification": False})
+    run.complete("prepare_answer", {"answer": "Twelve streets in Oktyabrsky.", **CONFIRMED})
+    run.complete("send_answer", {"sent_via": "email"})
+    assert run.data["outcome"] == "answered"
+    assert run.data["clarification"] == {"text": "Oktyabrsky district."}
+
+
+def test_no_clarification_within_10_working_days_withdraws_the_request(start: Any, clock: FrozenClock) -> None:
+    run = start()
+    clock.set(datetime(2026, 3, 6, 11, 0, tzinfo=BISHKEK))
+    run.complete("triage", {"handler": "pr_department", "needs_clarification": True,
+                            "clarification_question": "Which district do you mean?"})
+    run.at("2026-03-23T17:59:00+06:00")
+    assert not run.wf.is_completed()
+    assert "await_clarification" in run.waiting()
+    run.at("2026-03-23T18:00:01+06:00")
+    assert run.wf.is_completed()
+    assert run.data["outcome"] == "withdrawn"
+    assert run.waiting() == {}  # the deadline timer went with the subprocess
+    assert run.ready() == []
+
+
+def test_message_without_a_waiting_catch_event_is_refused(start: Any) -> None:
+    run = start()
+    with pytest.raises(WorkflowException, match="not waiting for clarification"):
+        run.message("clarification", {"text": "too early"})
+    assert run.ready() == ["triage"]
+
+
+def test_deadline_escalates_beside_the_work(start: Any) -> None:
+    run = start()
+    _answered_by_press_secretary(run, ["finance"])
+    run.at("2026-03-26T17:59:59+06:00")
+    assert run.ready() == ["contribute [child]"]
+    run.at("2026-03-26T18:00:01+06:00")
+    assert run.ready() == ["contribute [child]", "escalate_overdue"]
+    assert "deadline_reached" not in run.waiting()  # fires once
+    run.complete("contribute", {"contribution": "Finance: 1.2 bn som."})
+    assert run.ready() == ["escalate_overdue", "prepare_answer"]
+    run.complete("escalate_overdue", {"action_taken": "Called the head of the transport unit."})
+    assert run.ready() == ["prepare_answer"]
+    run.complete("prepare_answer", {"answer": "Forty streets.", **CONFIRMED})
+    run.complete("approve_answer", {"decision": "approve", **CONFIRMED})
+    run.complete("send_answer", {"sent_via": "email"})
+    data = run.data
+    assert (data["outcome"], data["action_taken"]) == ("answered", "Called the head of the transport unit.")
+
+
+def test_process_completes_only_when_the_escalation_is_done_too(start: Any) -> None:
+    run = start()
+    run.complete("triage", {"handler": "pr_department"})
+    run.at("2026-03-27T09:00:00+06:00")
+    assert run.ready() == ["escalate_overdue", "prepare_answer"]
+    run.complete("prepare_answer", {"answer": "Forty streets.", **CONFIRMED})
+    run.complete("send_answer", {"sent_via": "email"})
+    assert run.ready() == ["escalate_overdue"]
+    assert not run.wf.is_completed()
+    run.complete("escalate_overdue", {"action_taken": "Noted: answered one day late."})
+    assert run.data["outcome"] == "answered"
+    assert run.data["action_taken"] == "Noted: answered one day late."
+
+
+# --- who gets each task ----------------------------------------------------------------------------
+def test_user_tasks_lanes_role_and_unit_expressions(specs: tuple[Any, dict[str, Any]]) -> None:
+    spec, subprocesses = specs
+    tasks = {**spec.task_specs, **subprocesses["handle_request"].task_specs}
+    expected = {
+        "triage": ("pr_department", {}),
+        "contribute [child]": ("unit_head", {"unit": "contributor", "outputCollection": "contributions",
+                                             "outputElement": "contribution"}),
+        "prepare_answer": ("press_secretary", {"role": "handler"}),
+        "approve_answer": ("pr_department", {}),
+        "send_answer": ("press_secretary", {"role": "handler"}),
+        "escalate_overdue": ("pr_head", {}),
+    }
+    assert {n: (tasks[n].lane, tasks[n].extensions) for n in expected} == expected
+    user_tasks = {n for n, t in tasks.items() if t.manual}
+    assert user_tasks == set(expected)  # the contract lists all the user tasks of the procedure
+
+
+# --- forms -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
+def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def test_every_form_file_is_used_by_the_diagram() -> None:
+    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"information_request/{p.stem}" for p in FORM_FILES} == keys
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "message"),
+    [
+        ("start", {**START_DATA, "contact": {}}, "should be non-empty"),
+        ("start", {k: v for k, v in START_DATA.items() if k != "contact"}, "'contact' is a required"),
+        ("start", {**START_DATA, "contact": {"fax": "+996 312 000000"}}, "'fax' was unexpected"),
+        ("start", {**START_DATA, "contact": {"email": "not an address"}}, "is not a 'email'"),
+        ("start", {**START_DATA, "channel": "pigeon"}, "is not one of"),
+        ("start", {**START_DATA, "question": ""}, "should be non-empty"),
+        ("triage", {"handler": "press_secretary"}, "'unit' is a required"),
+        ("triage", {"handler": "pr_department", "needs_clarification": True}, "'clarification_question'"),
+        ("triage", {"handler": "pr_department", "contributors": ["finance", "finance"]}, "non-unique"),
+        ("prepare_answer", CONFIRMED, "'answer' is a required"),
+        ("prepare_answer", {"answer": "Forty streets.", "confirm_no_confidential": False}, "True was expected"),
+        ("prepare_answer", {"answer": "Forty streets."}, "'confirm_no_confidential' is a required"),
+        ("prepare_answer", {"refuse": True, **CONFIRMED}, "'refusal_ground' is a required"),
+        ("approve_answer", {"decision": "approve"}, "'confirm_no_confidential' is a required"),
+        ("approve_answer", {"decision": "approve", "confirm_no_confidential": False}, "True was expected"),
+        ("approve_answer", {"decision": "rework"}, "'comment' is a required"),
+        ("approve_answer", {"decision": "refuse"}, "'refusal_ground' is a required"),
+        ("contribute", {}, "'contribution' is a required"),
+        ("send_answer", {"sent_via": "carrier pigeon"}, "is not one of"),
+        ("escalate_overdue", {}, "'action_taken' is a required"),
+    ],
+)
+def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        _check_form(f"information_request/{key}", data, datetime.now(UTC))
+
+
+def test_forms_accept_each_contact_alone_and_fill_defaults() -> None:
+    now = datetime(2026, 3, 5, 4, 0, tzinfo=UTC)
+    for contact in ({"email": "a@example.org"}, {"phone": "+996 555 000000"}, {"address": "Chui 166"}):
+        data = {k: v for k, v in START_DATA.items() if k not in ("contact", "received_at", "unit")}
+        filled = _check_form("information_request/start", {**data, "contact": contact}, now)
+        assert filled["received_at"] == now.isoformat()
+    triage = _check_form("information_request/triage", {"handler": "pr_department"}, now)
+    assert (triage["contributors"], triage["needs_clarification"]) == ([], False)
+    refuse = _check_form("information_request/prepare_answer", {"answer": "x", **CONFIRMED}, now)
+    assert refuse["refuse"] is False
+
+
+# --- the diagram file ----------------------------------------------------------------------------------
+def _root() -> etree._Element:
+    return parse_xml(DIAGRAM.read_bytes())
+
+
+def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
+    b = node.find("dc:Bounds", DI_NS)
+    assert b is not None
+    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
+    x, y = point
+    bx, by, bw, bh = box
+    on_vertical = x in (bx, bx + bw) and by <= y <= by + bh
+    on_horizontal = y in (by, by + bh) and bx <= x <= bx + bw
+    return on_vertical or on_horizontal
+
+
+def test_process_attributes() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
+        ("information_request", "true", "Media information request")
+    assert process.get(f"{{{NS['camunda']}}}candidateStarterGroups") == "pr_department,press_secretary"
+    props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "IR"}
+    (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
+    assert participant.get("processRef") == "information_request"
+    documentation = process.findtext("bpmn:documentation", namespaces=NS)
+    for clause in ("§6", "§8", "§9", "§10", "§17", "10 working days", "pr_head"):
+        assert clause in documentation
+    start = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)[0]
+    assert start.get(CAMUNDA_FORM_KEY) == "information_request/start"
+
+
+def test_every_element_has_a_name_and_every_user_task_a_form() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    unnamed = [e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")
+               and etree.QName(e).localname not in ("laneSet", "timerEventDefinition", "messageEventDefinition")
+               and not e.get("name")]
+    assert unnamed == []
+    for task in root.xpath("//bpmn:userTask", namespaces=NS):
+        key = task.get(CAMUNDA_FORM_KEY)
+        assert key and (FORMS / f"{key}.json").is_file(), task.get("id")
+
+
+def test_lanes_are_role_keys_and_match_the_drawing() -> None:
+    root = _root()
+    lanes = root.xpath("//bpmn:lane", namespaces=NS)
+    assert [lane.get("name") for lane in lanes] == ["pr_department", "press_secretary", "unit_head", "pr_head"]
+    assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
+    flow_nodes = {e.get("id") for e in root.xpath(
+        "//bpmn:process//*[self::bpmn:startEvent or self::bpmn:endEvent or self::bpmn:scriptTask or "
+        "self::bpmn:userTask or self::bpmn:exclusiveGateway or self::bpmn:eventBasedGateway or "
+        "self::bpmn:intermediateCatchEvent or self::bpmn:boundaryEvent or self::bpmn:subProcess]",
+        namespaces=NS)}
+    # handle_request spans the lanes and is in none: SpiffWorkflow gives an embedded subprocess's lane
+    # to every task inside it, overriding their own.
+    assert sorted(ref for _, ref in refs) == sorted(flow_nodes - {"handle_request"}), "each node in one lane"
+    for lane, ref in refs:
+        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+def test_diagram_interchange_is_complete_and_shapes_do_not_overlap() -> None:
+    root = _root()
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    shapes = root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)
+    edges = root.xpath("//bpmndi:BPMNEdge", namespaces=DI_NS)
+    drawn = [s.get("bpmnElement") for s in shapes + edges]
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) <= set(ids), set(drawn) - set(ids)
+    must_draw = {e.get("id") for e in root.xpath(
+        "//bpmn:participant | //bpmn:lane | //bpmn:sequenceFlow | //bpmn:process//*[bpmn:incoming or "
+        "bpmn:outgoing]", namespaces=NS)}
+    assert must_draw <= set(drawn), must_draw - set(drawn)
+
+    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    kind = {i: etree.QName(ids[i]).localname for i in box}
+    parent = {i: ids[i].getparent().get("id") for i in box}
+    (pool,) = [i for i in box if kind[i] == "participant"]
+    lanes = [i for i in box if kind[i] == "lane"]
+    nodes = [i for i in box if kind[i] not in ("participant", "lane")]
+    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    for a, b in itertools.combinations(lanes, 2):
+        assert not _overlap(box[a], box[b]), (a, b)
+    for a, b in itertools.combinations(nodes, 2):
+        if not _overlap(box[a], box[b]):
+            continue
+        contained = (kind[b] == "subProcess" and parent[a] == b and _inside(box[a], box[b])) or \
+                    (kind[a] == "subProcess" and parent[b] == a and _inside(box[b], box[a]))
+        boundary = next(((e, h) for e, h in ((a, b), (b, a))
+                         if kind[e] == "boundaryEvent" and ids[e].get("attachedToRef") == h), None)
+        on_host = boundary is not None and _on_border(
+            (box[boundary[0]][0] + box[boundary[0]][2] / 2, box[boundary[0]][1] + box[boundary[0]][3] / 2),
+            box[boundary[1]])
+        assert contained or on_host, f"{a} and {b} overlap"
+    for event in root.xpath("//bpmn:boundaryEvent", namespaces=NS):
+        x, y, w, h = box[event.get("id")]
+        assert _on_border((x + w / 2, y + h / 2), box[event.get("attachedToRef")]), event.get("id")
+    # Every name is drawn at a place of its own: clear of the shapes (but the containers it sits in)
+    # and of the other labels.
+    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+              if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
+    external = {i for i in box if kind[i].endswith(("Event", "Gateway"))} | {e.get("bpmnElement") for e in edges}
+    assert external <= set(labels), external - set(labels)
+    for owner, label in labels.items():
+        for other in nodes:
+            if kind[other] != "subProcess" and other != owner:
+                assert not _overlap(label, box[other]), f"the label of {owner} is on {other}"
+    for (a, la), (b, lb) in itertools.combinations(labels.items(), 2):
+        assert not _overlap(la, lb), f"the labels of {a} and {b} overlap"
+
+    for edge in edges:
+        flow = ids[edge.get("bpmnElement")]
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.xpath("di:waypoint", namespaces=DI_NS)]
+        assert len(points) >= 2
+        assert _on_border(points[0], box[flow.get("sourceRef")]), f"{flow.get('id')} does not leave its source"
+        assert _on_border(points[-1], box[flow.get("targetRef")]), f"{flow.get('id')} does not reach its target"
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a slanted segment"
