@@ -32,8 +32,7 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _postgres_url() -> str:
-    schema = f"jarchy_{_worker()}"
+def _postgres_url(schema: str) -> str:
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -51,14 +50,21 @@ def _postgres_url() -> str:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # A schema of its own per test process: parallel runs on one machine must not share tables.
+    schema = f"jarchy_{_worker()}_{os.getpid()}"
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jarchy.db'}"
     else:
-        url = _postgres_url()
+        url = _postgres_url(schema)
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
     yield url
+    if request.param == "postgresql":
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _empty(engine: Engine) -> None:
