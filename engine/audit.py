@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ def canonical(event: AuditEvent) -> str:
     return json.dumps(
         {
             "seq": event.seq,
-            "occurred_at": event.occurred_at.isoformat(),
+            "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
             "actor": event.actor,
             "type": event.type,
             "instance_id": event.instance_id,
