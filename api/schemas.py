@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.settings import ROLES
 
+
 class OfficeDateTime(fields.DateTime):
     """Times leave the API in the office's time zone, always with their offset."""
 

@@ -93,7 +93,7 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
     user = user_by_username(session, username)
     before = describe(user)
     roles = changes.get("roles", user.roles)
-    unit = changes["unit"] if "unit" in changes else user.unit_key
+    unit = changes.get("unit", user.unit_key)
     _check_roles(roles, unit)
     if "roles" in changes:
         kept = [row for row in user.role_rows if row.role in roles]

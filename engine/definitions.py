@@ -29,8 +29,8 @@ from engine.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
 from engine.sandbox import SandboxSyntaxError, check_expression, check_script
 from engine.settings import ROLES
 
-BPMN = "{%s}" % NS["bpmn"]
-CAMUNDA = "{%s}" % NS["camunda"]
+BPMN = "{" + NS["bpmn"] + "}"
+CAMUNDA = "{" + NS["camunda"] + "}"
 
 # What SpiffWorkflow's Camunda parser runs, and the parts they are made of.
 SUPPORTED = {
@@ -83,14 +83,18 @@ def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | 
             session.flush()
     except IntegrityError as exc:
         raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
-    audit.record(session, type="definition.deployed", at=at, actor=actor, subject=f"definition:{key}:{definition.version}",
+    audit.record(session, type="definition.deployed", at=at, actor=actor,
+                 subject=f"definition:{key}:{definition.version}",
                  after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"]})
     return Deployed(definition, created=True)
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:
     definition = session.scalars(
-        select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
     ).first()
     if definition is None and required:
         raise NotFound(f"no process {key!r} is deployed")
@@ -167,7 +171,8 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
     if len(executable) != 1:
         raise InvalidDiagram([ElementError(
-            f"A diagram must hold exactly one executable process; this one has {len(executable)}.", line=root.sourceline)])
+            f"A diagram must hold exactly one executable process; this one has {len(executable)}.",
+            line=root.sourceline)])
     process = executable[0]
     problems = [
         *_unsupported(process),

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.base import Base
 from db.migrate import upgrade
-from db.session import make_engine, make_sessionmaker
+from db.session import make_engine
 from engine.clock import FrozenClock
 from engine.settings import Settings
 

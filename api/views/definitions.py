@@ -32,7 +32,8 @@ def _uploaded_bpmn() -> bytes:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise Invalid("send the diagram as the multipart field 'file'", [{"field": "file", "message": "is required"}])
+            raise Invalid("send the diagram as the multipart field 'file'",
+                          [{"field": "file", "message": "is required"}])
         return upload.read()
     if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
         raise Invalid("send the BPMN XML as application/xml or as the multipart field 'file'",

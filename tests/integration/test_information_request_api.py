@@ -144,8 +144,8 @@ def test_a_request_without_contact_details_is_refused_at_start(as_: Any) -> None
 
 
 def test_form_errors_list_every_failing_field(as_: Any, clock: Any) -> None:
-    data = REQUEST | {"channel": "pigeon", "contact": {"email": "not-an-email"}, "received_at": "2030-01-01T00:00:00+06:00",
-                      "unit": "nowhere", "extra": 1}
+    data = REQUEST | {"channel": "pigeon", "contact": {"email": "not-an-email"},
+                      "received_at": "2030-01-01T00:00:00+06:00", "unit": "nowhere", "extra": 1}
     response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": data})
     assert response.status_code == 422
     fields = {e["field"] for e in response.get_json()["errors"]}

@@ -1,0 +1,208 @@
+"""How fast the information request's happy path runs: SpiffWorkflow alone, and through the runtime on SQLite
+and PostgreSQL. Run from the repo root: `.venv/bin/python tests/perf/bench_information_request.py [--n N]`.
+
+The path: start with valid data; triage by pr_department (handler pr_department, no contributors);
+prepare_answer; send_answer -> completed. Four operations per instance. See tests/perf/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from db.migrate import upgrade
+from db.models import AuditEvent, HumanTask, ProcessInstance, User
+from db.session import make_engine, make_sessionmaker
+from engine import clock, runtime
+from engine.accounts import create_user
+from engine.context import EngineContext
+from engine.definitions import deploy
+from engine.forms import fill_defaults, load_form
+from engine.parser import JarchyParser, parse_xml
+from engine.settings import Settings
+
+KEY = "information_request"
+DIAGRAM = Path(__file__).resolve().parents[2] / "workflows" / f"{KEY}.bpmn"
+PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
+OPS_PER_INSTANCE, WARMUP, REPS = 4, 5, 3
+
+REQUEST = {
+    "channel": "email",
+    "outlet": "Kaktus Media",
+    "requester_name": "Aida Usenova",
+    "contact": {"email": "aida@example.kg"},
+    "subject": "Bus fares",
+    "question": "Will bus fares rise next year?",
+}
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("triage", {"handler": "pr_department", "contributors": []}),
+    ("prepare_answer", {"answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False}),
+    ("send_answer", {"sent_via": "email"}),
+]
+
+
+class InMemory:
+    """(a) SpiffWorkflow alone: the spec parsed once, three user tasks completed directly, nothing serialized.
+    The data is the runtime's (form defaults filled in once, up front), so both run the same branches."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        parser = JarchyParser()
+        parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+        self.spec, self.subprocess_specs = parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
+        self.ctx = ctx
+        self.start_data = fill_defaults(load_form(f"{KEY}/start"), REQUEST, ctx.now())
+        self.steps = [(name, fill_defaults(load_form(f"{KEY}/{name}"), data, ctx.now())) for name, data in STEPS]
+
+    def run_one(self) -> None:
+        wf = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.ctx.script_engine)
+        with clock.using(self.ctx.clock):
+            wf.get_tasks(state=TaskState.READY)[0].data.update(copy.deepcopy(self.start_data))
+            wf.do_engine_steps()
+            for name, data in self.steps:
+                task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+                assert task.task_spec.bpmn_id == name, (task.task_spec.bpmn_id, name)
+                task.data.update(copy.deepcopy(data))
+                task.run()
+                wf.do_engine_steps()
+        assert wf.is_completed() and wf.data["outcome"] == "answered"
+
+
+class Persisted:
+    """(b) engine.runtime on a database: each operation in its own transaction, as one API request is."""
+
+    def __init__(self, url: str, ctx: EngineContext) -> None:
+        self.engine = make_engine(url)
+        upgrade(self.engine)
+        self.sessions = make_sessionmaker(self.engine)
+        self.ctx = ctx
+        with self.sessions.begin() as s:
+            deploy(s, DIAGRAM.read_bytes(), actor="bench", actor_id=None, at=ctx.now())
+            self.user_id = create_user(s, username="pr", display_name="PR", password="bench password 123",
+                                       roles=["pr_department"], actor="bench", at=ctx.now()).id
+
+    def _open_task(self, s: Any, instance_id: int) -> tuple[str, str] | None:
+        """What the API's response lists: the instance's open task (its id is the next request's)."""
+        row = s.execute(select(HumanTask.id, HumanTask.bpmn_id)
+                        .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")).first()
+        return (row.id, row.bpmn_id) if row else None
+
+    def run_one(self) -> None:
+        with self.sessions.begin() as s:
+            instance = runtime.start(s, self.ctx, s.get(User, self.user_id), KEY, copy.deepcopy(REQUEST))
+            instance_id = instance.id
+            task = self._open_task(s, instance_id)
+        for name, data in STEPS:
+            assert task is not None and task[1] == name, (task, name)
+            with self.sessions.begin() as s:
+                actor = s.get(User, self.user_id)
+                _, instance = runtime.complete_task(s, self.ctx, actor, task[0], copy.deepcopy(data))
+                task = self._open_task(s, instance_id)
+        assert task is None and instance.status == "completed", instance.status
+
+    def stored(self) -> tuple[float, float]:
+        """Average bytes of process_instances.state, and audit events per instance."""
+        with self.sessions() as s:
+            states = [st.encode() for st in s.scalars(select(ProcessInstance.state))]
+            events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.instance_id.is_not(None)))
+        return sum(map(len, states)) / len(states), (events or 0) / len(states)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def measure(run_one: Callable[[], None], n: int) -> float:
+    """Median wall time of REPS runs of n instances, after WARMUP instances."""
+    for _ in range(WARMUP):
+        run_one()
+    times = []
+    for _ in range(REPS):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            run_one()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def postgres_schema(schema: str) -> tuple[str, str] | None:
+    """A fresh schema of our own, as (url, server version); None if PostgreSQL cannot be reached."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            server = str(conn.execute(text("SHOW server_version")).scalar())
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        print(f"PostgreSQL at {PG_URL} is NOT reachable, b2 skipped: {str(exc.orig).strip()}")
+        return None
+    finally:
+        admin.dispose()
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", server
+
+
+def drop_schema(schema: str) -> None:
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="instances per repetition (default 200)")
+    n = parser.parse_args().n
+    ctx = EngineContext(Settings(secret_key="bench"), clock=clock.FrozenClock(MONDAY_9))
+    results: dict[str, float] = {}
+    stored: dict[str, tuple[float, float]] = {}
+    pg_server = "unreachable"
+
+    print(f"{KEY} happy path, N={n}, median of {REPS} after {WARMUP} warm-up instances ...", flush=True)
+    results["a  in memory"] = measure(InMemory(ctx).run_one, n)
+    with tempfile.TemporaryDirectory(prefix="jarchy-bench-") as tmp:
+        sqlite_run = Persisted(f"sqlite:///{Path(tmp) / 'bench.db'}", ctx)
+        results["b1 runtime + SQLite"] = measure(sqlite_run.run_one, n)
+        stored["SQLite"] = sqlite_run.stored()
+        sqlite_run.close()
+    schema = f"bench_{os.getpid()}"
+    pg = postgres_schema(schema)
+    if pg is not None:
+        url, pg_server = pg
+        try:
+            pg_run = Persisted(url, ctx)
+            results["b2 runtime + PostgreSQL"] = measure(pg_run.run_one, n)
+            stored["PostgreSQL"] = pg_run.stored()
+            pg_run.close()
+        finally:
+            drop_schema(schema)
+
+    base = n / results["a  in memory"]
+    print("\n| mode | instances/s | ms/instance | ms/operation | slowdown vs a |\n| --- | ---: | ---: | ---: | ---: |")
+    for mode, seconds in results.items():
+        rate = n / seconds
+        ms = 1000 / rate
+        print(f"| {mode} | {rate:.1f} | {ms:.2f} | {ms / OPS_PER_INSTANCE:.2f} | {base / rate:.1f}x |")
+    print(f"\nmachine: cpu_count={os.cpu_count()}, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, PostgreSQL {pg_server}, "
+          f"SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}")
+    for db, (size, events) in stored.items():
+        print(f"stored ({db}): state {size:,.0f} bytes per instance on average, {events:.1f} audit events per instance")
+
+
+if __name__ == "__main__":
+    main()
