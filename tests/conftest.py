@@ -73,6 +73,18 @@ def _empty(engine: Engine) -> None:
             conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2's default cost (about 0.3 s a hash here) is for production; the tests check behaviour, not cost."""
+    from argon2 import PasswordHasher
+
+    from engine import accounts
+
+    light = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", light)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", light.hash("not a password of anyone"))
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     # A Monday in March 2026, 09:00 in Bishkek.

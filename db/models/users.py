@@ -39,7 +39,7 @@ class User(Base):
 
     @property
     def roles(self) -> list[str]:
-        return [r.role for r in self.role_rows]
+        return sorted(r.role for r in self.role_rows)
 
     @property
     def unit_key(self) -> str | None:

@@ -1,0 +1,66 @@
+"""Sign-in, tokens, users and units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import User
+from tests.conftest import PASSWORD
+
+
+def test_passwords_are_stored_as_argon2_hashes(as_: Any, sessions: Any) -> None:
+    with sessions() as session:
+        stored = session.scalars(select(User.password_hash).where(User.username == "pr")).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_wrong_password_or_unknown_user_gets_401(as_: Any) -> None:
+    client = as_(None)
+    for body in ({"username": "pr", "password": "wrong password"}, {"username": "nobody", "password": PASSWORD}):
+        response = client.post("/api/v1/auth/token", json=body)
+        assert response.status_code == 401 and response.mimetype == "application/problem+json"
+
+
+def test_me_tells_who_the_token_belongs_to(as_: Any) -> None:
+    me = as_("ps_transport").get("/api/v1/me").get_json()
+    assert me == {"username": "ps_transport", "display_name": "Ps_Transport", "roles": ["press_secretary"],
+                  "unit": "transport", "locale": "en"}
+
+
+def test_a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working(as_: Any) -> None:
+    old = as_("pr")
+    assert old.get("/api/v1/me").status_code == 200
+    response = as_("admin").patch("/api/v1/users/pr", json={"active": False})
+    assert response.status_code == 200 and response.get_json()["active"] is False
+    assert old.get("/api/v1/me").status_code == 401
+    assert as_(None).post("/api/v1/auth/token", json={"username": "pr", "password": PASSWORD}).status_code == 401
+
+
+def test_an_admin_adds_a_unit_and_a_user_who_can_then_sign_in(as_: Any) -> None:
+    admin = as_("admin")
+    assert admin.post("/api/v1/units", json={"key": "culture", "name": "Culture"}).status_code == 201
+    body = {"username": "zarina", "display_name": "Zarina", "password": "a long password", "roles": ["press_secretary"],
+            "unit": "culture"}
+    created = admin.post("/api/v1/users", json=body)
+    assert created.status_code == 201 and created.get_json()["unit"] == "culture"
+    assert "password" not in created.get_json()
+    assert as_(None).post("/api/v1/auth/token",
+                          json={"username": "zarina", "password": "a long password"}).status_code == 200
+    assert admin.post("/api/v1/users", json=body).status_code == 409
+    assert admin.post("/api/v1/units", json={"key": "culture", "name": "Again"}).status_code == 409
+
+
+def test_a_unit_bound_role_needs_a_unit(as_: Any) -> None:
+    body = {"username": "nounit", "display_name": "No unit", "password": "a long password", "roles": ["unit_head"]}
+    response = as_("admin").post("/api/v1/users", json=body)
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "unit"
+
+
+def test_changing_roles_is_audited_with_before_and_after(as_: Any) -> None:
+    response = as_("admin").patch("/api/v1/users/lawyer", json={"roles": ["legal", "leadership"]})
+    assert response.status_code == 200 and response.get_json()["roles"] == ["leadership", "legal"]
+    events = as_("auditor").get("/api/v1/audit?type=user.updated").get_json()["items"]
+    assert events[-1]["before"]["roles"] == ["legal"] and events[-1]["after"]["roles"] == ["leadership", "legal"]
+    assert events[-1]["actor"] == "admin"

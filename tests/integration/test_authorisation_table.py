@@ -1,0 +1,446 @@
+"""Who may call what: every endpoint against every member of the cast and an anonymous caller.
+
+One row of TABLE per endpoint (or per kind of target, where the answer depends on the task or case),
+one test per (row, caller). Anonymous callers get 401 everywhere but on the three public endpoints;
+a caller the contract does not allow gets 403; an allowed caller gets a 2xx, or the 409/422 that a
+deliberately harmless request earns once the role check has passed.
+
+Writes are checked for their effect too: a write that is refused (or harmless) leaves the state it
+aims at as it was; an allowed write that `changes_state` visibly changes it. Every write that could
+change anything gets a case of its own, so the order of the tests does not matter.
+
+The cast, the deployment and the sign-ins are made once per database (module scope): with argon2
+hashing the function-scoped `as_` fixture would cost seconds for each of the ~900 tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from db.base import Base
+from engine.clock import FrozenClock
+from engine.settings import Settings
+from tests.conftest import BISHKEK, CAST, PASSWORD, REQUEST, Client, shipped_diagram
+
+ANONYMOUS = "anonymous"
+PRINCIPALS = [ANONYMOUS, *CAST]
+PROBLEM = "application/problem+json"
+ANSWER = {"answer": "Fares stay as they are in 2027.", "confirm_no_confidential": True, "refuse": False}
+
+
+# -- the world: one app, cast and deployment per database ---------------------------------------------
+
+class World:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._tokens: dict[str, str] = {}
+        self.served = {
+            (method, rule.rule)
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/v1") or rule.rule == "/healthz"
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        }
+
+    def as_(self, who: str) -> Client:
+        client = self.app.test_client()
+        if who == ANONYMOUS:
+            return Client(client, None)
+        if who not in self._tokens:
+            response = client.post("/api/v1/auth/token", json={"username": who, "password": PASSWORD})
+            assert response.status_code == 200, response.get_json()
+            self._tokens[who] = response.get_json()["access_token"]
+        return Client(client, self._tokens[who])
+
+    # Cases and tasks, made through the API by the people who would make them.
+
+    def start(self, by: str = "pr", **data: Any) -> dict[str, Any]:
+        response = self.as_(by).post("/api/v1/process-instances",
+                                     json={"process_key": "information_request", "data": REQUEST | data})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def complete(self, by: str, task_id: str, **data: Any) -> dict[str, Any]:
+        response = self.as_(by).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["instance"]
+
+    @staticmethod
+    def open_task(case: dict[str, Any], bpmn_id: str) -> str:
+        found = [t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id]
+        assert len(found) == 1, f"expected one open {bpmn_id} in {[t['bpmn_id'] for t in case['tasks']]}"
+        return found[0]
+
+    def triage_task(self) -> tuple[int, str]:
+        """A fresh request registered by the PR department: its open triage task (pr_department)."""
+        case = self.start("pr")
+        return case["id"], self.open_task(case, "triage")
+
+    def contribute_task(self) -> tuple[int, str]:
+        """A fresh request registered by the transport press secretary, triaged by the PR department with
+        the health unit contributing: its open contribute task (unit_head of health)."""
+        case = self.start("ps_transport")
+        after = self.complete("pr", self.open_task(case, "triage"), handler="pr_department",
+                              contributors=["health"])
+        return case["id"], self.open_task(after, "contribute")
+
+    def prepare_task(self) -> tuple[int, str]:
+        """A fresh request handed to the transport press secretary: its open prepare_answer task."""
+        case = self.start("pr")
+        after = self.complete("pr", self.open_task(case, "triage"), handler="press_secretary", unit="transport",
+                              contributors=[])
+        return case["id"], self.open_task(after, "prepare_answer")
+
+    # What a write would change, read by the auditor (who reads everything).
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        response = self.as_("auditor").get(f"/api/v1/tasks/{task_id}")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def case(self, instance_id: int) -> dict[str, Any]:
+        response = self.as_("auditor").get(f"/api/v1/process-instances/{instance_id}")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+
+@pytest.fixture(scope="module")
+def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from api import create_app
+    from engine.accounts import create_unit, create_user
+    from engine.definitions import deploy
+
+    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
+                        var_dir=tmp_path_factory.mktemp("authorisation"))
+    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
+    app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
+    engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    with sessions.begin() as session:
+        for key in ("transport", "health", "education"):
+            create_unit(session, key=key, name=key.title(), actor="system", at=ctx.now())
+        for username, (roles, unit) in CAST.items():
+            create_user(session, username=username, display_name=username.title(), password=PASSWORD, roles=roles,
+                        unit=unit, actor="system", at=ctx.now())
+        deploy(session, shipped_diagram("information_request.bpmn"), actor="system", actor_id=None, at=ctx.now())
+    yield World(app)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def shared(world: World) -> dict[str, Any]:
+    """Cases only read, never written, by the tests.
+
+    `case`: started by ps_transport, triaged by pr with health contributing, so its one open task is
+    `contribute` for head_health. `assigned`: a triage task the PR head gave to the lawyer."""
+    case_id, contribute = world.contribute_task()
+    assigned_case, triage = world.triage_task()
+    response = world.as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "lawyer"})
+    assert response.status_code == 200, response.get_json()
+    return {"case": case_id, "contribute": contribute, "assigned_case": assigned_case, "assigned_triage": triage}
+
+
+# -- the table ------------------------------------------------------------------------------------------
+
+@dataclass
+class Call:
+    """One request: its path and body, and (for writes) how to read the state it aims at."""
+
+    path: str
+    json: Any = None
+    observe: Callable[[], Any] | None = None
+
+
+@dataclass
+class Row:
+    method: str
+    rule: str  # exactly as in app.url_map
+    build: Callable[[World, dict[str, Any], str], Call]
+    allowed: dict[str, int] = field(default_factory=dict)  # caller -> status; other signed-in callers: 403
+    everyone: int | None = None  # the status of every signed-in caller, when the endpoint is open to all
+    anonymous: int = 401
+    target: str = ""  # what the request acts on, where the answer depends on it
+    changes_state: bool = False  # an allowed call changes what `observe` reads
+    bugs: dict[str, str] = field(default_factory=dict)  # caller -> known bug (strict xfail)
+    missing: str = ""  # the contract names the endpoint but the app does not serve it (strict xfail)
+
+    def expected(self, who: str) -> int:
+        if who == ANONYMOUS:
+            return self.anonymous
+        if self.everyone is not None:
+            return self.everyone
+        return self.allowed.get(who, 403)
+
+    @property
+    def label(self) -> str:
+        path = self.rule.removeprefix("/api/v1")
+        for converter in ("string:", "int:", "date:"):
+            path = path.replace(f"<{converter}", "<")
+        path = path.replace("<", "{").replace(">", "}")
+        return f"{self.method} {path}" + (f" ({self.target})" if self.target else "")
+
+
+def _static(path: str) -> Callable[[World, dict[str, Any], str], Call]:
+    return lambda _world, _shared, _who: Call(path)
+
+
+def _token(_world: World, _shared: dict[str, Any], who: str) -> Call:
+    username = "pr" if who == ANONYMOUS else who
+    return Call("/api/v1/auth/token", {"username": username, "password": PASSWORD})
+
+
+def _start(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    def count() -> int:
+        return int(world.as_("auditor").get("/api/v1/process-instances?per_page=1").get_json()["total"])
+
+    return Call("/api/v1/process-instances", {"process_key": "information_request", "data": REQUEST}, count)
+
+
+def _deploy_again(_world: World, _shared: dict[str, Any], _who: str) -> Call:
+    return Call("/api/v1/process-definitions")  # the body (the same diagram again) is set in the test
+
+
+def _new_unit(world: World, _shared: dict[str, Any], who: str) -> Call:
+    key = f"annex-{who}".replace("_", "-")
+
+    def keys() -> bool:
+        items = world.as_("auditor").get("/api/v1/units?per_page=100").get_json()["items"]
+        return key in {u["key"] for u in items}
+
+    return Call("/api/v1/units", {"key": key, "name": f"Annex of {who}"}, keys)
+
+
+def _new_user(world: World, _shared: dict[str, Any], who: str) -> Call:
+    username = f"new-{who}"
+
+    def exists() -> int:
+        return int(world.as_("auditor").get(f"/api/v1/users/{username}").status_code)
+
+    return Call("/api/v1/users", {"username": username, "display_name": "New Person", "password": "long enough 123",
+                                  "roles": ["legal"]}, exists)
+
+
+def _rename_leader(world: World, _shared: dict[str, Any], who: str) -> Call:
+    def name() -> str:
+        return str(world.as_("auditor").get("/api/v1/users/leader").get_json()["display_name"])
+
+    return Call("/api/v1/users/leader", {"display_name": f"Leader (renamed by {who})"}, name)
+
+
+def _on_shared_case(suffix: str, key: str = "case") -> Callable[[World, dict[str, Any], str], Call]:
+    return lambda _world, shared, _who: Call(f"/api/v1/process-instances/{shared[key]}{suffix}")
+
+
+def _harmless_message(world: World, shared: dict[str, Any], _who: str) -> Call:
+    case_id = shared["case"]
+
+    def state() -> tuple[str, list[str]]:
+        case = world.case(case_id)
+        return case["status"], sorted(t["id"] for t in case["tasks"])
+
+    return Call(f"/api/v1/process-instances/{case_id}/messages", {"name": "nonsense", "data": {}}, state)
+
+
+def _cancel(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    case_id, _task = world.contribute_task()
+    return Call(f"/api/v1/process-instances/{case_id}/cancel", {"reason": "Duplicate of IR-2026-000001"},
+                lambda: world.case(case_id)["status"])
+
+
+def _extend(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    case_id, _task = world.contribute_task()
+    return Call(f"/api/v1/process-instances/{case_id}/extend", {"working_days": 5, "reason": "Many contributors"},
+                lambda: world.case(case_id)["due_at"])
+
+
+def _on_task(make: str, key: str) -> Callable[[World, dict[str, Any], str], Call]:
+    """A read of a shared task (make == "shared") or a fresh task made by World.<make>."""
+
+    def build(world: World, shared: dict[str, Any], _who: str) -> Call:
+        task_id = shared[key] if make == "shared" else getattr(world, make)()[1]
+        return Call(f"/api/v1/tasks/{task_id}")
+
+    return build
+
+
+def _task_write(make: str, action: str, body: Any = None, watch: str = "assignee", claimed_by: str | None = None
+                ) -> Callable[[World, dict[str, Any], str], Call]:
+    def build(world: World, _shared: dict[str, Any], _who: str) -> Call:
+        _case, task_id = getattr(world, make)()
+        if claimed_by:
+            response = world.as_(claimed_by).post(f"/api/v1/tasks/{task_id}/claim")
+            assert response.status_code == 200, response.get_json()
+        return Call(f"/api/v1/tasks/{task_id}/{action}", body, lambda: world.task(task_id)[watch])
+
+    return build
+
+
+def _calendar_override(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    def day() -> Any:
+        return world.as_("auditor").get("/api/v1/calendar?from=2026-03-07&to=2026-03-07").get_json()["items"]
+
+    return Call("/api/v1/calendar/overrides/2026-03-07", {"working": True, "reason": "Working Saturday"}, day)
+
+
+ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
+UNCLAIM_BUG = ("engine/runtime.py unclaim(): an unclaimed task is returned (200, with its data) to any signed-in "
+               "caller before any permission check")
+NOT_SERVED = "the contract names this endpoint but the app does not serve it"
+
+
+def _ok(*who: str, status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(who, status)
+
+
+TABLE: list[Row] = [
+    # Public.
+    Row("POST", "/api/v1/auth/token", _token, everyone=200, anonymous=200),
+    Row("GET", "/api/v1/openapi.json", _static("/api/v1/openapi.json"), everyone=200, anonymous=200),
+    Row("GET", "/healthz", _static("/healthz"), everyone=200, anonymous=200),
+    # Everyone signed in.
+    Row("GET", "/api/v1/me", _static("/api/v1/me"), everyone=200),
+    Row("GET", "/api/v1/process-definitions", _static("/api/v1/process-definitions"), everyone=200),
+    Row("GET", "/api/v1/process-definitions/<string:key>",
+        _static("/api/v1/process-definitions/information_request"), everyone=200),
+    Row("GET", "/api/v1/process-definitions/<string:key>/versions/<int:version>",
+        _static("/api/v1/process-definitions/information_request/versions/1"), everyone=200),
+    Row("GET", "/api/v1/process-definitions/<string:key>/versions/<int:version>/bpmn",
+        _static("/api/v1/process-definitions/information_request/versions/1/bpmn"), everyone=200),
+    Row("GET", "/api/v1/process-definitions/<string:key>/bpmn",
+        _static("/api/v1/process-definitions/information_request/bpmn"), everyone=200),
+    Row("GET", "/api/v1/process-instances", _static("/api/v1/process-instances"), everyone=200,
+        target="each sees the cases they may read"),
+    Row("GET", "/api/v1/tasks", _static("/api/v1/tasks"), everyone=200, target="each sees their own inbox"),
+    Row("GET", "/api/v1/calendar", _static("/api/v1/calendar?from=2026-03-01&to=2026-03-31"), everyone=200),
+    Row("GET", "/api/v1/calendar/add-working-days",
+        _static("/api/v1/calendar/add-working-days?start=2026-03-02&days=14"), everyone=200),
+    Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), everyone=200, missing=NOT_SERVED),
+    # Units and users: admin manages, the auditor reads.
+    Row("GET", "/api/v1/units", _static("/api/v1/units"), _ok("admin", "auditor")),
+    Row("POST", "/api/v1/units", _new_unit, _ok("admin", status=201), changes_state=True),
+    Row("GET", "/api/v1/users", _static("/api/v1/users"), _ok("admin", "auditor")),
+    Row("POST", "/api/v1/users", _new_user, _ok("admin", status=201), changes_state=True),
+    Row("GET", "/api/v1/users/<string:username>", _static("/api/v1/users/lawyer"), _ok("admin", "auditor")),
+    Row("PATCH", "/api/v1/users/<string:username>", _rename_leader, _ok("admin"), changes_state=True),
+    # Deploying: admin only. The same diagram again is a 200 that changes nothing.
+    Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
+    # Audit and timers.
+    Row("GET", "/api/v1/audit", _static("/api/v1/audit"), _ok("admin", "auditor")),
+    Row("GET", "/api/v1/audit/verify", _static("/api/v1/audit/verify"), _ok("admin", "auditor")),
+    Row("GET", "/api/v1/timers", _static("/api/v1/timers"), _ok("admin", "auditor", "prhead", "pr")),
+    # Cases.
+    Row("POST", "/api/v1/process-instances", _start, _ok("pr", "ps_transport", "ps_health", status=201),
+        target="information_request", changes_state=True),
+    Row("GET", "/api/v1/process-instances/<int:instance_id>", _on_shared_case(""),
+        _ok(*ALL_READERS, "ps_transport", "head_health"),
+        target="started by ps_transport, head_health a candidate"),
+    Row("GET", "/api/v1/process-instances/<int:instance_id>/history", _on_shared_case("/history"),
+        _ok(*ALL_READERS, "ps_transport", "head_health"),
+        target="started by ps_transport, head_health a candidate"),
+    # The contract names no roles for messages; the app lets readers among admin, pr_head, pr_department and
+    # press_secretary deliver them. A message nobody waits for is a harmless 409.
+    Row("POST", "/api/v1/process-instances/<int:instance_id>/messages", _harmless_message,
+        _ok("admin", "prhead", "pr", "ps_transport", status=409), target="a message nobody waits for"),
+    Row("POST", "/api/v1/process-instances/<int:instance_id>/cancel", _cancel, _ok("admin", "prhead"),
+        changes_state=True),
+    # Extensions are not allowed by the default deployment (JARCHY_REQUEST_EXTENSION_DAYS=0): 422 for pr_head.
+    Row("POST", "/api/v1/process-instances/<int:instance_id>/extend", _extend, _ok("prhead", status=422),
+        missing=NOT_SERVED),
+    # Tasks: reading.
+    Row("GET", "/api/v1/tasks/<string:task_id>", _on_task("shared", "contribute"),
+        _ok("admin", "auditor", "prhead", "head_health"), target="contribute, candidates: head_health"),
+    Row("GET", "/api/v1/tasks/<string:task_id>", _on_task("shared", "assigned_triage"),
+        _ok("admin", "auditor", "prhead", "pr", "lawyer"), target="triage assigned to the lawyer"),
+    Row("GET", "/api/v1/tasks/<string:task_id>", _on_task("prepare_task", ""),
+        _ok("admin", "auditor", "prhead", "ps_transport"), target="prepare_answer, candidates: ps_transport"),
+    # Tasks: claiming, only by candidates.
+    Row("POST", "/api/v1/tasks/<string:task_id>/claim", _task_write("triage_task", "claim"), _ok("pr"),
+        target="triage, candidates: pr", changes_state=True),
+    Row("POST", "/api/v1/tasks/<string:task_id>/claim", _task_write("contribute_task", "claim"), _ok("head_health"),
+        target="contribute, candidates: head_health", changes_state=True),
+    Row("POST", "/api/v1/tasks/<string:task_id>/claim", _task_write("prepare_task", "claim"), _ok("ps_transport"),
+        target="prepare_answer, candidates: ps_transport", changes_state=True),
+    # Tasks: giving back, by the assignee, pr_head or admin.
+    Row("POST", "/api/v1/tasks/<string:task_id>/unclaim",
+        _task_write("contribute_task", "unclaim", claimed_by="head_health"), _ok("admin", "prhead", "head_health"),
+        target="contribute, claimed by head_health", changes_state=True),
+    Row("POST", "/api/v1/tasks/<string:task_id>/unclaim", _task_write("contribute_task", "unclaim"),
+        _ok("admin", "prhead", "head_health"), target="contribute, unclaimed",
+        bugs=dict.fromkeys(["auditor", "pr", "ps_transport", "ps_health", "head_transport", "leader", "lawyer"],
+                           UNCLAIM_BUG)),
+    # Tasks: assigning, by pr_head or admin.
+    Row("POST", "/api/v1/tasks/<string:task_id>/assign",
+        _task_write("contribute_task", "assign", {"username": "head_health"}), _ok("admin", "prhead"),
+        target="contribute, to head_health", changes_state=True),
+    # Tasks: completing, only by candidates (not admin, not pr_head, not another unit's head or secretary).
+    Row("POST", "/api/v1/tasks/<string:task_id>/complete",
+        _task_write("triage_task", "complete", {"data": {"handler": "pr_department", "contributors": []}},
+                    watch="status"), _ok("pr"), target="triage, candidates: pr", changes_state=True),
+    Row("POST", "/api/v1/tasks/<string:task_id>/complete",
+        _task_write("contribute_task", "complete", {"data": {"contribution": "Health: no change."}}, watch="status"),
+        _ok("head_health"), target="contribute, candidates: head_health", changes_state=True),
+    Row("POST", "/api/v1/tasks/<string:task_id>/complete",
+        _task_write("prepare_task", "complete", {"data": ANSWER}, watch="status"), _ok("ps_transport"),
+        target="prepare_answer, candidates: ps_transport", changes_state=True),
+    # Calendar overrides: admin.
+    Row("PUT", "/api/v1/calendar/overrides/<date>", _calendar_override, _ok("admin"), changes_state=True,
+        missing=NOT_SERVED),
+]
+
+
+def _cases() -> Iterator[Any]:
+    for row in TABLE:
+        for who in PRINCIPALS:
+            reason = row.missing or row.bugs.get(who)
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(row, who, id=f"{row.label} as {who}", marks=marks)
+
+
+# -- the tests --------------------------------------------------------------------------------------------
+
+def test_the_table_has_a_row_for_every_endpoint_the_app_serves(world: World) -> None:
+    """A new endpoint without a row here fails this test: decide who may call it, then add the row."""
+    in_table = {(row.method, row.rule) for row in TABLE}
+    without_row = sorted(world.served - in_table)
+    assert without_row == [], "endpoints without a row in the authorisation table: " + ", ".join(
+        f"{method} {rule}" for method, rule in without_row)
+
+
+@pytest.mark.xfail(strict=True, reason="POST /process-instances/{id}/extend, GET /notifications and "
+                                       "PUT /calendar/overrides/{date} are in the contract but not served")
+def test_every_endpoint_the_contract_names_is_served(world: World) -> None:
+    in_table = {(row.method, row.rule) for row in TABLE}
+    not_served = sorted(in_table - world.served)
+    assert not_served == [], "endpoints of the contract the app does not serve: " + ", ".join(
+        f"{method} {rule}" for method, rule in not_served)
+
+
+@pytest.mark.parametrize(("row", "who"), _cases())
+def test_each_caller_gets_exactly_the_access_the_contract_gives(world: World, shared: dict[str, Any], row: Row,
+                                                                who: str) -> None:
+    call = row.build(world, shared, who)
+    before = call.observe() if call.observe else None
+    client = world.as_(who)
+    if row.label.startswith("POST /process-definitions"):
+        response = client.post(call.path, data=shipped_diagram("information_request.bpmn"),
+                               headers={"Content-Type": "application/xml"})
+    else:
+        response = getattr(client, row.method.lower())(call.path, json=call.json)
+
+    expected = row.expected(who)
+    assert response.status_code == expected, (
+        f"{row.label} as {who}: expected {expected}, got {response.status_code}: {response.get_data(as_text=True)[:300]}")
+    if expected >= 400:
+        assert response.mimetype == PROBLEM
+        assert response.get_json()["status"] == expected
+    if call.observe is not None:
+        after = call.observe()
+        if row.changes_state and 200 <= expected < 300:
+            assert after != before, f"{row.label} as {who} answered {expected} but changed nothing"
+        else:
+            assert after == before, f"{row.label} as {who} was refused but changed {before!r} to {after!r}"
