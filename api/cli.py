@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from engine import audit, definitions, runtime
+from engine import audit, definitions
 from engine.accounts import create_unit, create_user
 from engine.context import EngineContext
 from engine.errors import InvalidDiagram, JarchyError
 from engine.settings import ROLES, settings_from_env
+from engine.timers import fire_due
 
 SYSTEM = "system"
 
@@ -148,20 +149,6 @@ def timers_fire_due(env: Env, at: str | None) -> None:
     if moment.tzinfo is None:
         raise click.BadParameter("give an offset, e.g. 2026-03-26T18:00:00+06:00", param_hint="--at")
     click.echo(fire_due(env.sessions, env.ctx, moment))
-
-
-def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
-    """One sweep: each due timer in its own transaction, so one failure does not hold back the rest."""
-    fired = 0
-    with sessions() as session:
-        ids = runtime.due_timer_ids(session, at)
-    for timer_id in ids:
-        try:
-            with sessions.begin() as session:
-                fired += runtime.fire_timer(session, ctx, timer_id, at)
-        except JarchyError as exc:  # another process fired it, or the case moved on
-            click.echo(f"timer {timer_id}: {exc.detail}", err=True)
-    return fired
 
 
 @main.group("audit")

@@ -279,7 +279,7 @@ def _validated(session: Session, ctx: EngineContext, form_key: str | None, data:
     if not form_key:
         return data
     schema = forms.load_form(form_key)
-    data = forms.fill_defaults(schema, data, at)
+    data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key))
     return data
 

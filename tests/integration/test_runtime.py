@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.cli import fire_due
 from db.models import AuditEvent, ProcessInstance, Timer
+from engine.timers import fire_due
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
