@@ -182,6 +182,7 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
         *_expressions(process),
     ]
     meta = extract_meta(root, process)
+    problems += _unrouted_tasks(process, meta)
     problems += _starters(process, meta)
     problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
     if not problems:
@@ -295,6 +296,16 @@ def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
     except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
         return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.")]
     return []
+
+
+def _unrouted_tasks(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    """A user task must reach someone: through its lane, or a `role` expression."""
+    return [
+        _err(node, "The user task is in no lane and names no role: put it in a lane named by a role, "
+                   "or give it a 'role' extension property.")
+        for node in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))
+        if not meta["tasks"][node.get("id")]["lane"] and not meta["tasks"][node.get("id")]["role"]
+    ]
 
 
 def _starters(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
