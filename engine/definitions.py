@@ -161,6 +161,11 @@ def workflow_specs(session: Session, definition: ProcessDefinition) -> tuple[Any
 def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[etree._Element, dict[str, Any]]:
     """Everything wrong with a diagram, or what the engine needs from it."""
     try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidDiagram([ElementError("The diagram must be UTF-8 encoded.", line=line)]) from exc
+    try:
         root = parse_xml(data)
     except UnsafeXml as exc:
         raise InvalidDiagram([ElementError(exc.message, line=exc.line)]) from exc
@@ -193,8 +198,9 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
 
 
 def _err(node: etree._Element, message: str) -> ElementError:
+    """Name the element an administrator can select in the modeler: an event, not its event definition."""
     owner = node
-    while owner is not None and owner.get("id") is None:
+    while owner is not None and (owner.get("id") is None or _local(owner).endswith("EventDefinition")):
         owner = owner.getparent()
     return ElementError(message, element_id=owner.get("id") if owner is not None else None, line=node.sourceline)
 
@@ -253,10 +259,13 @@ def _expressions(process: etree._Element) -> list[ElementError]:
         if source is None or not source.strip():
             out.append(_err(node, f"The {what} is empty."))
             return
+        # An expression is compiled stripped: count the lines the stripping removed.
+        skipped = source[: len(source) - len(source.lstrip())].count("\n") if check is check_expression else 0
         try:
             check(source.strip() if check is check_expression else source)
         except SandboxSyntaxError as exc:
-            line = node.sourceline + (exc.lineno - 1 if exc.lineno else 0) if node.sourceline else None
+            offset = skipped + (exc.lineno - 1 if exc.lineno else 0)
+            line = node.sourceline + offset if node.sourceline else None
             error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}")
             out.append(ElementError(error.message, error.element_id, line))
 
@@ -264,6 +273,9 @@ def _expressions(process: etree._Element) -> list[ElementError]:
         compile_at(script, script.text, "script", check_script)
     for cond in process.iter(f"{BPMN}conditionExpression", f"{BPMN}completionCondition"):
         compile_at(cond, cond.text, "condition", check_expression)
+    for cardinality in process.iter(f"{BPMN}loopCardinality"):
+        if not (cardinality.text or "").strip().isdigit():
+            compile_at(cardinality, cardinality.text, "loop cardinality", check_expression)
     for kind in ("timeDate", "timeDuration", "timeCycle"):
         for timer in process.iter(f"{BPMN}{kind}"):
             compile_at(timer, timer.text, "timer expression", check_expression)

@@ -260,11 +260,11 @@ CASES: dict[str, tuple[Callable[[], str], str | None, str]] = {
     "timer_duration_P1X": (
         lambda: edit('<bpmn:timeDate xsi:type="bpmn:tFormalExpression">due_at</bpmn:timeDate>',
                      '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P1X"</bpmn:timeDuration>'),
-        "TimerEventDefinition_deadline_reached", '"P1X"'),
+        "deadline_reached", '"P1X"'),
     "timer_expression_syntax_error": (
         lambda: edit("end_of_working_day(add_working_days(clarification_requested_at, 10))",
                      "end_of_working_day(add_working_days(clarification_requested_at, 10)"),
-        "TimerEventDefinition_clarification_timeout", "add_working_days(clarification_requested_at, 10)"),
+        "clarification_timeout", "add_working_days(clarification_requested_at, 10)"),
     "starter_group_not_a_role": (
         lambda: edit('camunda:candidateStarterGroups="pr_department,press_secretary"',
                      'camunda:candidateStarterGroups="pr_department,journalists"'),
@@ -300,17 +300,6 @@ def test_an_invalid_new_version_leaves_the_old_one_latest(as_: Any, sessions: An
     assert definition_rows(sessions) == 1 and deployed_events(sessions) == 1
 
 
-def test_a_call_to_a_deployed_process_is_accepted(as_: Any) -> None:
-    admin = as_("admin")
-    callee = edit(ESCALATE, ESCALATE.replace("bpmn:userTask", "bpmn:callActivity").replace(
-        'camunda:formKey="information_request/escalate_overdue"', 'calledElement="information_request_escalation"'))
-    assert deploy(admin, callee).status_code == 422  # not deployed yet
-    assert deploy(admin, CALLEE).status_code == 201
-    response = deploy(admin, callee)
-    assert response.status_code == 201, response.get_json()
-    assert response.get_json()["key"] == KEY
-
-
 CALLEE = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" \
 xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_escalation" targetNamespace="http://jarchy.org/bpmn">
@@ -326,6 +315,18 @@ camunda:candidateStarterGroups="pr_head">
   </bpmn:process>
 </bpmn:definitions>
 """
+
+
+def test_a_call_to_a_deployed_process_is_accepted(as_: Any) -> None:
+    admin = as_("admin")
+    callee = edit(ESCALATE, ESCALATE.replace("bpmn:userTask", "bpmn:callActivity").replace(
+        'camunda:formKey="information_request/escalate_overdue"', 'calledElement="information_request_escalation"'))
+    assert deploy(admin, callee).status_code == 422  # not deployed yet
+    assert deploy(admin, CALLEE).status_code == 201
+    response = deploy(admin, callee)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["key"] == KEY
+
 
 
 # -- hostile XML -------------------------------------------------------------------------------------
@@ -359,8 +360,6 @@ def test_a_billion_laughs_is_refused_quickly(as_: Any, sessions: Any) -> None:
     assert_nothing_deployed(as_, sessions)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/parser.py parse_xml reports a DOCTYPE at line 1 whatever its line "
-                                       "(hard-coded for XXE; libxml2's in-entity position for the bomb)")
 @pytest.mark.parametrize("name", ["xxe", "billion_laughs"])
 def test_a_doctype_is_reported_at_its_own_line(as_: Any, name: str) -> None:
     xml = {"xxe": XXE, "billion_laughs": BOMB}[name]
@@ -368,10 +367,8 @@ def test_a_doctype_is_reported_at_its_own_line(as_: Any, name: str) -> None:
     assert [e["line"] for e in body["errors"]] == [line_of(xml, "<!DOCTYPE")] == [2]
 
 
-# -- further gaps found while testing (strict xfail: each is a bug in the app) --------------------------
+# -- line numbers, expressions and encodings ------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="engine/definitions.py _expressions compiles a condition after .strip(), "
-                                       "so the lines stripped before it are not counted in the error's line")
 def test_a_multi_line_condition_error_names_the_faulty_line(as_: Any) -> None:
     xml = edit('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">handler == "press_secretary"',
                '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\n          handler.__class__ == str')
@@ -380,8 +377,6 @@ def test_a_multi_line_condition_error_names_the_faulty_line(as_: Any) -> None:
         ("Flow_handler_press_secretary", line_of(xml, "handler.__class__"))]
 
 
-@pytest.mark.xfail(strict=True, reason="engine/definitions.py _expressions does not compile a multi-instance "
-                                       "loopCardinality, which SpiffWorkflow evaluates as an expression at run time")
 def test_a_loop_cardinality_that_does_not_compile_in_the_sandbox_is_refused(as_: Any, sessions: Any) -> None:
     xml = edit('<bpmn:multiInstanceLoopCharacteristics camunda:collection="contributors" '
                'camunda:elementVariable="contributor" />',
@@ -389,12 +384,11 @@ def test_a_loop_cardinality_that_does_not_compile_in_the_sandbox_is_refused(as_:
                "          <bpmn:loopCardinality>len(().__class__.__base__.__subclasses__())</bpmn:loopCardinality>\n"
                "        </bpmn:multiInstanceLoopCharacteristics>")
     body = assert_problem(deploy(as_("admin"), xml), 422)
-    assert [(e["element_id"], e["line"]) for e in body["errors"]] == [("contribute", line_of(xml, "loopCardinality>len"))]
+    expected = [("contribute", line_of(xml, "loopCardinality>len"))]
+    assert [(e["element_id"], e["line"]) for e in body["errors"]] == expected
     assert_nothing_deployed(as_, sessions)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/definitions.py deploy stores data.decode('utf-8'): a valid XML file "
-                                       "in another encoding (windows-1251) raises UnicodeDecodeError, a 500")
 def test_a_diagram_in_another_encoding_is_deployed_or_refused_never_a_server_error(as_: Any) -> None:
     cyrillic = edit('name="Media information request" isExecutable', 'name="Запрос СМИ" isExecutable')
     data = edit('encoding="UTF-8"', 'encoding="windows-1251"', cyrillic).encode("cp1251")
@@ -405,7 +399,8 @@ def test_a_diagram_in_another_encoding_is_deployed_or_refused_never_a_server_err
         stored = as_("admin").get(f"{URL}/{KEY}/versions/1/bpmn")
         assert stored.data == data
     else:
-        assert response.get_json()["errors"][0]["line"] == 1
+        first_cyrillic = data[: data.index("Запрос".encode("cp1251"))].count(b"\n") + 1
+        assert response.get_json()["errors"][0]["line"] == first_cyrillic
 
 
 # -- transport and access ----------------------------------------------------------------------------
