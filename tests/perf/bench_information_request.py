@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from db.migrate import upgrade
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
@@ -97,7 +98,7 @@ class Persisted:
             self.user_id = create_user(s, username="pr", display_name="PR", password="bench password 123",
                                        roles=["pr_department"], actor="bench", at=ctx.now()).id
 
-    def _open_task(self, s: Any, instance_id: int) -> tuple[str, str] | None:
+    def _open_task(self, s: Session, instance_id: int) -> tuple[str, str] | None:
         """What the API's response lists: the instance's open task (its id is the next request's)."""
         row = s.execute(select(HumanTask.id, HumanTask.bpmn_id)
                         .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")).first()
@@ -127,40 +128,38 @@ class Persisted:
         self.engine.dispose()
 
 
-def measure(run_one: Callable[[], None], n: int) -> float:
-    """Median wall time of REPS runs of n instances, after WARMUP instances."""
+def measure(run_one: Callable[[], None], n: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process for REPS runs of n instances, after WARMUP."""
     for _ in range(WARMUP):
         run_one()
-    times = []
+    walls, cpus = [], []
     for _ in range(REPS):
-        t0 = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(n):
             run_one()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def postgres_schema(schema: str) -> tuple[str, str] | None:
-    """A fresh schema of our own, as (url, server version); None if PostgreSQL cannot be reached."""
+def pg_admin(*statements: str) -> str:
+    """Run statements as the admin connection (autocommit); return the server's version."""
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            server = str(conn.execute(text("SHOW server_version")).scalar())
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        print(f"PostgreSQL at {PG_URL} is NOT reachable, b2 skipped: {str(exc.orig).strip()}")
-        return None
+            for statement in statements:
+                conn.execute(text(statement))
+            return str(conn.execute(text("SHOW server_version")).scalar())
     finally:
         admin.dispose()
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", server
 
 
-def drop_schema(schema: str) -> None:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+def bench_database(url: str, ctx: EngineContext, n: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    run = Persisted(url, ctx)
+    try:
+        return measure(run.run_one, n), run.stored()
+    finally:
+        run.close()
 
 
 def main() -> None:
@@ -168,37 +167,36 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="instances per repetition (default 200)")
     n = parser.parse_args().n
     ctx = EngineContext(Settings(secret_key="bench"), clock=clock.FrozenClock(MONDAY_9))
-    results: dict[str, float] = {}
+    results: dict[str, tuple[float, float]] = {}
     stored: dict[str, tuple[float, float]] = {}
-    pg_server = "unreachable"
 
     print(f"{KEY} happy path, N={n}, median of {REPS} after {WARMUP} warm-up instances ...", flush=True)
-    results["a  in memory"] = measure(InMemory(ctx).run_one, n)
+    results["a in memory"] = measure(InMemory(ctx).run_one, n)
     with tempfile.TemporaryDirectory(prefix="jarchy-bench-") as tmp:
-        sqlite_run = Persisted(f"sqlite:///{Path(tmp) / 'bench.db'}", ctx)
-        results["b1 runtime + SQLite"] = measure(sqlite_run.run_one, n)
-        stored["SQLite"] = sqlite_run.stored()
-        sqlite_run.close()
+        results["b1 runtime + SQLite"], stored["SQLite"] = bench_database(f"sqlite:///{Path(tmp) / 'b.db'}", ctx, n)
     schema = f"bench_{os.getpid()}"
-    pg = postgres_schema(schema)
-    if pg is not None:
-        url, pg_server = pg
+    drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+    try:
+        pg_server = pg_admin(drop, f'CREATE SCHEMA "{schema}"')
+    except OperationalError as exc:
+        pg_server = "unreachable"
+        print(f"PostgreSQL at {PG_URL} is NOT reachable, b2 skipped: {str(exc.orig).splitlines()[0]}")
+    else:
         try:
-            pg_run = Persisted(url, ctx)
-            results["b2 runtime + PostgreSQL"] = measure(pg_run.run_one, n)
-            stored["PostgreSQL"] = pg_run.stored()
-            pg_run.close()
+            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+            results["b2 runtime + PostgreSQL"], stored["PostgreSQL"] = bench_database(url, ctx, n)
         finally:
-            drop_schema(schema)
+            pg_admin(drop)
 
-    base = n / results["a  in memory"]
-    print("\n| mode | instances/s | ms/instance | ms/operation | slowdown vs a |\n| --- | ---: | ---: | ---: | ---: |")
-    for mode, seconds in results.items():
-        rate = n / seconds
-        ms = 1000 / rate
-        print(f"| {mode} | {rate:.1f} | {ms:.2f} | {ms / OPS_PER_INSTANCE:.2f} | {base / rate:.1f}x |")
-    print(f"\nmachine: cpu_count={os.cpu_count()}, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}, PostgreSQL {pg_server}, "
+    base = n / results["a in memory"][0]
+    print("\n| mode | instances/s | ms/instance | ms/operation | slowdown vs a | CPU ms/instance (this process) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for mode, (seconds, cpu) in results.items():
+        rate, ms = n / seconds, 1000 * seconds / n
+        print(f"| {mode} | {rate:.1f} | {ms:.2f} | {ms / OPS_PER_INSTANCE:.2f} | {base / rate:.1f}x "
+              f"| {1000 * cpu / n:.2f} |")
+    print(f"\nmachine: cpu_count={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg_server}, "
           f"SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}")
     for db, (size, events) in stored.items():
         print(f"stored ({db}): state {size:,.0f} bytes per instance on average, {events:.1f} audit events per instance")
