@@ -10,7 +10,6 @@ import ast
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -138,22 +137,38 @@ def _deployed_keys(session: Session) -> set[str]:
 
 # -- the workflow spec of a deployed version, parsed once per process ---------------------------------
 
-@lru_cache(maxsize=128)
-def _parse_specs(documents: tuple[tuple[str, str], ...], key: str) -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    for name, xml in documents:
-        parser.add_bpmn_xml(parse_xml(xml.encode("utf-8")), filename=name)
-    return parser.get_spec(key), parser.get_subprocess_specs(key)
+Specs = tuple[Any, dict[str, Any]]
+_SPECS: dict[tuple[str, ...], Specs] = {}
+_SPECS_LIMIT = 256
 
 
-def workflow_specs(session: Session, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:
-    """The spec and the specs of what it calls (the latest deployed version of each called key)."""
-    documents = [(f"{definition.key}.v{definition.version}.bpmn", definition.bpmn_xml)]
+def called_versions(session: Session, definition: ProcessDefinition) -> dict[str, int]:
+    """The version of each process this one calls, pinned when a case starts: a case keeps the
+    versions it started with, as it keeps its own."""
+    pinned = {}
     for called in definition.meta.get("called", []):
         if called != definition.key:
-            dep = latest_definition(session, called)
-            documents.append((f"{dep.key}.v{dep.version}.bpmn", dep.bpmn_xml))
-    return _parse_specs(tuple(documents), definition.key)
+            latest = latest_definition(session, called)
+            assert latest is not None
+            pinned[called] = latest.version
+    return pinned
+
+
+def workflow_specs(session: Session, definition: ProcessDefinition, pinned: dict[str, int]) -> Specs:
+    """The spec and the specs of what it calls, parsed once per combination of versions (by checksum,
+    so that two databases in one process never share a wrong entry)."""
+    called = [definition_version(session, key, version) for key, version in sorted(pinned.items())]
+    cache_key = (definition.checksum, *(d.checksum for d in called))
+    specs = _SPECS.get(cache_key)
+    if specs is None:
+        parser = JarchyParser()
+        for d in (definition, *called):
+            parser.add_bpmn_xml(parse_xml(d.bpmn_xml.encode("utf-8")), filename=f"{d.key}.v{d.version}.bpmn")
+        specs = (parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key))
+        if len(_SPECS) >= _SPECS_LIMIT:
+            _SPECS.pop(next(iter(_SPECS)))
+        _SPECS[cache_key] = specs
+    return specs
 
 
 # -- validation -------------------------------------------------------------------------------------

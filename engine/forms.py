@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -61,6 +63,17 @@ def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -
     return filled
 
 
+@dataclass(frozen=True)
+class _Check:
+    """What a validation is checked against; the validator class and format checker are built once."""
+
+    now: datetime
+    unit_exists: Callable[[str], bool]
+
+
+_check: ContextVar[_Check] = ContextVar("jarchy_form_check")
+
+
 def validate(
     schema: dict[str, Any],
     data: Any,
@@ -69,33 +82,29 @@ def validate(
     unit_exists: Callable[[str], bool],
 ) -> None:
     """Raise `Invalid` listing every failing field by its path."""
-    errors = sorted(_validator(schema, now, unit_exists).iter_errors(data), key=lambda e: list(e.absolute_path))
+    token = _check.set(_Check(now, unit_exists))
+    try:
+        errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
+                        key=lambda e: list(e.absolute_path))
+    finally:
+        _check.reset(token)
     if errors:
         problems = [{"field": _field(e), "message": _message(e)} for e in errors]
         raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
                       problems)
 
 
-def _validator(schema: dict[str, Any], now: datetime, unit_exists: Callable[[str], bool]) -> Any:
-    checker = FormatChecker()
-    checker.checks("unit-key")(lambda value: not isinstance(value, str) or unit_exists(value))
-    checker.checks("date-time")(_is_datetime)
-    checker.checks("date")(_is_date)
-
-    def not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
-        if not flag or not isinstance(instance, str):
-            return
-        try:
-            moment = datetime.fromisoformat(instance)
-        except ValueError:
-            return  # `format: date-time` reports it
-        if moment.tzinfo is None:
-            yield ValidationError("must give a time zone offset")
-        elif moment > now:
-            yield ValidationError("must not be in the future")
-
-    cls = jsonschema.validators.extend(Draft202012Validator, {"x-not-future": not_future})
-    return cls(schema, format_checker=checker)
+def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not flag or not isinstance(instance, str):
+        return
+    try:
+        moment = datetime.fromisoformat(instance)
+    except ValueError:
+        return  # `format: date-time` reports it
+    if moment.tzinfo is None:
+        yield ValidationError("must give a time zone offset")
+    elif moment > _check.get().now:
+        yield ValidationError("must not be in the future")
 
 
 def _is_datetime(value: Any) -> bool:
@@ -116,6 +125,13 @@ def _is_date(value: Any) -> bool:
     except ValueError:
         return False
     return len(value) == 10
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"x-not-future": _not_future})
+_CHECKER = FormatChecker(["email", "regex", "uuid"])
+_CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
+_CHECKER.checks("date-time")(_is_datetime)
+_CHECKER.checks("date")(_is_date)
 
 
 def _field(error: ValidationError) -> str:

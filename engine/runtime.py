@@ -28,7 +28,7 @@ from engine import audit, clock, forms, projection, serializer
 from engine.access import check_may_work_on, require_role
 from engine.accounts import unit_exists, user_by_username
 from engine.context import EngineContext
-from engine.definitions import latest_definition, workflow_specs
+from engine.definitions import called_versions, latest_definition, workflow_specs
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 
 T = TypeVar("T")
@@ -47,7 +47,8 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
         raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}")
     at = ctx.now()
     data = _validated(session, ctx, definition.meta.get("start_form"), data, at)
-    spec, subprocess_specs = workflow_specs(session, definition)
+    pinned = called_versions(session, definition)
+    spec, subprocess_specs = workflow_specs(session, definition, pinned)
     wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ctx.script_engine)
     wf.get_tasks(state=TaskState.READY)[0].data.update(data)
     instance = ProcessInstance(
@@ -61,6 +62,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
         started_by_id=actor.id,
         state="",
         serializer_version=serializer.SERIALIZER_VERSION,
+        called_versions=pinned,
     )
     session.add(instance)
     session.flush()
@@ -271,7 +273,8 @@ def _lock(session: Session, instance_id: int) -> ProcessInstance:
 def _load(session: Session, ctx: EngineContext, instance: ProcessInstance) -> tuple[ProcessDefinition, BpmnWorkflow]:
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
-    return definition, serializer.load(instance.state, ctx.script_engine)
+    specs = workflow_specs(session, definition, instance.called_versions)
+    return definition, serializer.load(instance.state, specs, ctx.script_engine)
 
 
 def _validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime

@@ -18,7 +18,7 @@ class ProcessDefinition(Base):
     name: Mapped[str]
     version: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = deferred(mapped_column(Text))
+    bpmn_xml: Mapped[str] = deferred(mapped_column(Text, nullable=False))
     # What the engine reads from the diagram, extracted once at deploy (forms, lanes, starters, ...).
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
     deployed_at: Mapped[datetime]

@@ -29,7 +29,9 @@ class ProcessInstance(Base):
     due_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     failure: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = deferred(mapped_column(Text))
+    # The state holds the spec by name: the versions of called processes it started with are pinned here.
+    called_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = deferred(mapped_column(Text, nullable=False))
     serializer_version: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(default=1)
 

@@ -101,7 +101,7 @@ class Run:
         self._reload()
 
     def _reload(self) -> None:
-        self.wf = serializer.load(serializer.dump(self.wf), self.engine)
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
 
     def ready(self) -> list[str]:
         return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:32:33.436747
+Create Date: 2026-11-23 07:04:15.458044
 """
 
 import sqlalchemy as sa
@@ -79,7 +79,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('checksum', sa.String(length=64), nullable=False),
-    sa.Column('bpmn_xml', sa.Text(), nullable=True),
+    sa.Column('bpmn_xml', sa.Text(), nullable=False),
     sa.Column('meta', sa.JSON(), nullable=False),
     sa.Column('deployed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deployed_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -115,7 +115,8 @@ def upgrade() -> None:
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failure', sa.Text(), nullable=True),
-    sa.Column('state', sa.Text(), nullable=True),
+    sa.Column('called_versions', sa.JSON(), nullable=False),
+    sa.Column('state', sa.Text(), nullable=False),
     sa.Column('serializer_version', sa.String(length=16), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], name=op.f('fk_process_instances_definition_id_process_definitions')),
