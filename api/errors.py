@@ -43,6 +43,8 @@ def http_problem(error: HTTPException) -> Response:
     detail = data.get("message") or error.description or error.name
     if code == 422 and errors:
         detail = "The request has invalid fields: " + ", ".join(e["field"] for e in errors)
+    elif code == 400 and errors:
+        detail = errors[0]["message"]
     if code == 413:
         detail = "The request body is too large."
     if code >= 500:
@@ -56,7 +58,9 @@ def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
+            if key == "_schema":  # marshmallow's name for the body as a whole
+                out += _flatten(value, prefix)
+            elif not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
                 out += _flatten(value, "")
             else:
                 out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))

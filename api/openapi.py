@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+import http
+from typing import Any
+
 from flask import Flask, request
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
-from api.errors import http_problem, problem
+from api.errors import PROBLEM, http_problem, problem
 
 MAX_BODY = 2 * 1024 * 1024
 MAX_BPMN_BODY = 5 * 1024 * 1024
 
 
 class JarchyApi(Api):
+    DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
+
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def, override]
         return http_problem(error)
+
+    def _register_responses(self) -> None:
+        """Errors are documented as what they are: problem details (RFC 9457)."""
+        from api.schemas import Problem
+
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM: {"schema": Problem}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(
+            "DEFAULT_ERROR", {"description": "Error", "content": {PROBLEM: {"schema": Problem}}}, lazy=True)
+
+
+class IdConverter(IntegerConverter):
+    """`<id:...>`: a row id, bounded to what a BIGINT holds, so an oversized one is a 404, not a 500."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
+class VersionConverter(IntegerConverter):
+    """`<version:...>`: a definition version (an INTEGER column)."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def init_app(app: Flask) -> None:
     from api.views import ALL_BLUEPRINTS
+
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["version"] = VersionConverter
 
     app.config.update(
         API_TITLE="Jarchy",
@@ -32,6 +67,8 @@ def init_app(app: Flask) -> None:
         },
     )
     api = JarchyApi(app)
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1})
+    api.register_converter(VersionConverter, lambda _c: {"type": "integer", "format": "int32", "minimum": 1})
     for blueprint in ALL_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.before_request(_limit_body)
@@ -39,7 +76,10 @@ def init_app(app: Flask) -> None:
 
 
 def _limit_body() -> object:
-    """2 MiB for JSON; BPMN uploads may use up to MAX_CONTENT_LENGTH (5 MiB)."""
+    """2 MiB for JSON; BPMN uploads may use up to MAX_CONTENT_LENGTH (5 MiB). No NUL in a path or query:
+    the database could not store or compare it."""
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return problem(400, "Bad Request", "NUL characters are not allowed in a URL.")
     length = request.content_length
     if length is not None and length > MAX_BODY and not request.path.startswith("/api/v1/process-definitions"):
         return problem(413, "Request Entity Too Large", "The request body is too large.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -24,6 +24,30 @@ class OfficeDateTime(fields.DateTime):
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
 SHORT = validate.Length(min=1, max=200)
+
+
+class ProblemError(Schema):
+    field = fields.String(metadata={"description": "the offending input field, dotted (contact.email)"})
+    element_id = fields.String(metadata={"description": "the offending diagram element"})
+    line = fields.Integer(metadata={"description": "the line of the diagram"})
+    message = fields.String(required=True)
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, the shape of every error."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Nested(ProblemError))
+
+
+MAX_ID = 2**63 - 1
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MOMENT_RANGE = validate.Range(min=EARLIEST, max=LATEST, error="must lie between 1900 and 2200")
+DAY_RANGE = validate.Range(min=EARLIEST.date(), max=LATEST.date(), error="must lie between 1900 and 2200")
 
 
 class Page(Schema):
@@ -202,7 +226,7 @@ class InstanceOut(Schema):
 class TaskQuery(Page):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed"]))
     process_key = fields.String(validate=validate.Length(max=128))
-    instance_id = fields.Integer(validate=validate.Range(min=1))
+    instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     assigned = fields.String(validate=validate.OneOf(["me", "unassigned"]))
     overdue = fields.Boolean()
 
@@ -221,8 +245,8 @@ class AssignIn(Schema):
 
 
 class TimerQuery(Page):
-    instance_id = fields.Integer(validate=validate.Range(min=1))
-    due_before = fields.AwareDateTime()
+    instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    due_before = fields.AwareDateTime(validate=MOMENT_RANGE)
 
 
 # -- audit -------------------------------------------------------------------------------------------
@@ -242,11 +266,11 @@ class AuditOut(Schema):
 
 
 class AuditQuery(Page):
-    instance_id = fields.Integer(validate=validate.Range(min=1))
+    instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     actor = fields.String(validate=validate.Length(max=64))
     type = fields.String(validate=validate.Length(max=64))
-    from_ = fields.AwareDateTime(data_key="from")
-    to = fields.AwareDateTime()
+    from_ = fields.AwareDateTime(data_key="from", validate=MOMENT_RANGE)
+    to = fields.AwareDateTime(validate=MOMENT_RANGE)
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
@@ -259,8 +283,8 @@ class VerifyOut(Schema):
 # -- calendar ----------------------------------------------------------------------------------------
 
 class CalendarQuery(Schema):
-    from_ = fields.Date(data_key="from", required=True)
-    to = fields.Date(required=True)
+    from_ = fields.Date(data_key="from", required=True, validate=DAY_RANGE)
+    to = fields.Date(required=True, validate=DAY_RANGE)
 
 
 class CalendarDayOut(Schema):
@@ -274,7 +298,7 @@ class CalendarOut(Schema):
 
 
 class AddWorkingDaysQuery(Schema):
-    start = fields.Date(required=True)
+    start = fields.Date(required=True, validate=DAY_RANGE)
     days = fields.Integer(required=True, validate=validate.Range(min=-3000, max=3000))
 
 

@@ -4,7 +4,8 @@ Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
 - `"default": "$now"`: filled with the engine clock's current time when the field is absent;
 - `"x-not-future": true`: a date-time that may not lie in the future.
-Other `default`s are filled in for absent top-level fields before validation."""
+Other `default`s are filled in for absent top-level fields before validation. `date` and `date-time`
+values must lie between the years 1900 and 2200, and a date-time needs an offset."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from jsonschema.exceptions import ValidationError
 from engine.errors import Invalid
 
 NOW = "$now"
+# Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def form_exists(key: str) -> bool:
@@ -112,19 +115,20 @@ def _is_datetime(value: Any) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        return datetime.fromisoformat(value).tzinfo is not None and "T" in value.upper()
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return False
+    return moment.tzinfo is not None and "T" in value.upper() and EARLIEST_YEAR <= moment.year <= LATEST_YEAR
 
 
 def _is_date(value: Any) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return len(value) == 10 and EARLIEST_YEAR <= day.year <= LATEST_YEAR
 
 
 _Validator = jsonschema.validators.extend(Draft202012Validator, {"x-not-future": _not_future})

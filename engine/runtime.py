@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
 from engine import audit, clock, forms, projection, serializer
-from engine.access import check_may_work_on, require_role
+from engine.access import check_may_work_on, is_candidate, require_role
 from engine.accounts import unit_exists, user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
@@ -141,10 +141,11 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
 
 def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
     row = _open_task_locked(session, task_id)
+    may_release = row.assignee_id == actor.id or bool(set(ASSIGN_ROLES).intersection(actor.roles))
+    if not may_release and not (row.assignee_id is None and is_candidate(actor, row)):
+        raise Forbidden("only the assignee, pr_head or admin may release this task")
     if row.assignee_id is None:
         return row
-    if row.assignee_id != actor.id and not set(ASSIGN_ROLES).intersection(actor.roles):
-        raise Forbidden("only the assignee, pr_head or admin may release this task")
     before = session.get(User, row.assignee_id)
     row.assignee_id = None
     audit.record(session, type="task.unclaimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,

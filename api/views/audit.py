@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AuditOut, AuditQuery, VerifyOut, page_of
 from db.models import AuditEvent

@@ -4,9 +4,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.schemas import AddWorkingDaysQuery, CalendarOut, CalendarQuery, DateOut
 from api.views.common import ctx
 from engine.errors import Invalid

@@ -4,9 +4,9 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import DefinitionOut, page_of
 from api.views.common import ctx
@@ -77,7 +77,7 @@ class Definition(MethodView):
         return _out(latest, definitions.running_counts(session(), key))
 
 
-@blp.route("/<string:key>/versions/<int:version>")
+@blp.route("/<string:key>/versions/<version:version>")
 class DefinitionVersion(MethodView):
     @blp.response(200, DefinitionOut)
     def get(self, key: str, version: int) -> dict[str, Any]:
@@ -86,7 +86,7 @@ class DefinitionVersion(MethodView):
         return _out(definitions.definition_version(session(), key, version))
 
 
-@blp.route("/<string:key>/versions/<int:version>/bpmn")
+@blp.route("/<string:key>/versions/<version:version>/bpmn")
 class DefinitionVersionXml(MethodView):
     @blp.response(200, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str, version: int) -> Response:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import present
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AuditOut, CancelIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
 from api.views.audit import event_out
@@ -44,7 +44,7 @@ class Instances(MethodView):
         return present.instance(session(), ctx(), instance)
 
 
-@blp.route("/<int:instance_id>")
+@blp.route("/<id:instance_id>")
 class Instance(MethodView):
     @blp.response(200, InstanceOut)
     def get(self, instance_id: int) -> dict[str, Any]:
@@ -52,7 +52,7 @@ class Instance(MethodView):
         return present.instance(session(), ctx(), _readable(instance_id))
 
 
-@blp.route("/<int:instance_id>/messages")
+@blp.route("/<id:instance_id>/messages")
 class Messages(MethodView):
     @blp.arguments(MessageIn)
     @blp.response(200, InstanceOut)
@@ -64,7 +64,7 @@ class Messages(MethodView):
         return present.instance(session(), ctx(), instance)
 
 
-@blp.route("/<int:instance_id>/cancel")
+@blp.route("/<id:instance_id>/cancel")
 class Cancel(MethodView):
     @blp.arguments(CancelIn)
     @blp.response(200, InstanceOut)
@@ -75,7 +75,7 @@ class Cancel(MethodView):
         return present.instance(session(), ctx(), instance)
 
 
-@blp.route("/<int:instance_id>/history")
+@blp.route("/<id:instance_id>/history")
 class History(MethodView):
     @blp.response(200, page_of(AuditOut, "HistoryPage"))
     def get(self, instance_id: int) -> dict[str, Any]:

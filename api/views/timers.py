@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import present
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TimerOut, TimerQuery, page_of
 from engine import queries

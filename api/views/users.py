@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api import present
 from api.auth import current_user
+from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import Page, UnitIn, UnitOut, UserIn, UserOut, UserPatch, page_of
 from api.views.common import ctx
