@@ -77,8 +77,9 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
     for task_id, row in rows.items():
         if task_id in ready:
-            if row.due_at != _task_due(ctx, instance, definition, ready[task_id]):
-                row.due_at = _task_due(ctx, instance, definition, ready[task_id])
+            due = _task_due(ctx, instance, definition, ready[task_id])
+            if row.due_at != due:
+                row.due_at = due
             continue
         if task_id == completed_task_id:
             continue  # the caller closes it with the submitted data
@@ -87,22 +88,32 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
                      task_id=task_id, subject=row.bpmn_id)
     for task_id, task in ready.items():
         if task_id not in rows:
-            row = _new_task(ctx, instance, definition, task, at)
+            row, problem = _new_task(ctx, instance, definition, task, at)
             session.add(row)
+            if problem:
+                audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
+                             task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})
             audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
                          subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
                                                      "due_at": row.due_at.isoformat() if row.due_at else None})
 
 
 def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any,
-              at: datetime) -> HumanTask:
+              at: datetime) -> tuple[HumanTask, str | None]:
+    """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
+    role (or none): admin and pr_head see every task and can assign it; the failure is returned to audit."""
     bpmn_id = task.task_spec.bpmn_id
     meta = definition_task_meta(definition, bpmn_id, task)
-    role = _evaluate(ctx, task, meta.get("role")) if meta.get("role") else meta.get("lane")
+    problem = None
+    role, unit = meta.get("lane"), None
+    try:
+        if meta.get("role"):
+            role = _evaluate(ctx, task, meta["role"])
+        if str(role) in UNIT_BOUND_ROLES:
+            unit = _evaluate(ctx, task, meta["unit"]) if meta.get("unit") else task.data.get("unit")
+    except SpiffWorkflowException as exc:
+        problem = f"routing of {bpmn_id} failed: {exc}"
     role = str(role or "")
-    unit = None
-    if role in UNIT_BOUND_ROLES:
-        unit = _evaluate(ctx, task, meta["unit"]) if meta.get("unit") else task.data.get("unit")
     form_key = meta.get("form")
     return HumanTask(
         id=str(task.id),
@@ -118,7 +129,7 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         created_at=at,
         due_at=_task_due(ctx, instance, definition, task),
         data=_prefill(form_key, task.data),
-    )
+    ), problem
 
 
 def _process_key(instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> str:
@@ -144,9 +155,13 @@ def definition_task_meta(definition: ProcessDefinition, bpmn_id: str, task: Any)
 def _task_due(
     ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any
 ) -> datetime | None:
+    """The task's `camunda:dueDate` expression, else the case's deadline (also when the expression fails)."""
     expression = definition.meta.get("tasks", {}).get(task.task_spec.bpmn_id, {}).get("due")
     if expression:
-        return parse_moment(_evaluate(ctx, task, expression), ctx.cal.timezone)
+        try:
+            return parse_moment(_evaluate(ctx, task, expression), ctx.cal.timezone) or instance.due_at
+        except SpiffWorkflowException:
+            return instance.due_at
     return instance.due_at
 
 

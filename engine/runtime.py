@@ -7,9 +7,8 @@ even where the row lock is not available."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -31,7 +30,6 @@ from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 
-T = TypeVar("T")
 CANCEL_ROLES = ("admin", "pr_head")
 ASSIGN_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
@@ -251,8 +249,13 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
 
 
 def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
+    """Pending timers due by `at` of running cases (a failed case's timers wait for it to be repaired)."""
     return list(session.scalars(
-        select(Timer.id).where(Timer.status == "pending", Timer.due_at <= at).order_by(Timer.due_at).limit(limit)
+        select(Timer.id)
+        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .where(Timer.status == "pending", Timer.due_at <= at, ProcessInstance.status == "running")
+        .order_by(Timer.due_at)
+        .limit(limit)
     ))
 
 
@@ -314,9 +317,3 @@ def _save(session: Session, ctx: EngineContext, instance: ProcessInstance, defin
         session.flush()
     except StaleDataError as exc:
         raise Conflict("the case was changed by someone else at the same moment; reload and try again") from exc
-
-
-def in_transaction(sessions: Callable[[], Session], work: Callable[[Session], T]) -> T:
-    """Run `work` in its own transaction (for entry points that loop, like the timer sweep)."""
-    with sessions() as session, session.begin():
-        return work(session)

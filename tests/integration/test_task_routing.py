@@ -1,0 +1,58 @@
+"""Who gets a task: a lane's role, or a role expression; an expression that fails does not lose the task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
+  <bpmn:process id="routing" name="Routing" isExecutable="true" camunda:candidateStarterGroups="pr_department">
+    <bpmn:laneSet id="lanes">
+      <bpmn:lane id="lane_ps" name="press_secretary"><bpmn:flowNodeRef>work</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work" name="Work" camunda:formKey="information_request/contribute"
+        camunda:dueDate="deadline">
+      <bpmn:extensionElements><camunda:properties>
+        <camunda:property name="unit" value="assigned_unit"/>
+      </camunda:properties></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def start(as_: Any, **data: Any) -> dict[str, Any]:
+    deployed = as_("admin").post("/api/v1/process-definitions", data=DIAGRAM.encode(),
+                                 headers={"Content-Type": "application/xml"})
+    assert deployed.status_code in (200, 201), deployed.get_json()
+    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "routing", "data": data})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_a_unit_expression_routes_the_lane_role_to_that_unit_with_the_due_date_expression(as_: Any) -> None:
+    case = start(as_, assigned_unit="health", deadline="2026-03-10T18:00:00+06:00")
+    task = case["tasks"][0]
+    assert (task["role"], task["unit"], task["due_at"]) == ("press_secretary", "health", "2026-03-10T18:00:00+06:00")
+    assert [t["id"] for t in as_("ps_health").get("/api/v1/tasks").get_json()["items"]] == [task["id"]]
+    assert as_("ps_transport").get("/api/v1/tasks").get_json()["items"] == []
+
+
+def test_a_failing_unit_expression_leaves_the_task_visible_to_those_who_assign_and_says_why(as_: Any) -> None:
+    case = start(as_)  # neither assigned_unit nor deadline exists
+    assert case["status"] == "running"
+    task = case["tasks"][0]
+    assert (task["role"], task["unit"], task["due_at"]) == ("press_secretary", None, None)
+    assert as_("prhead").get(f"/api/v1/tasks/{task['id']}").status_code == 200
+    history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
+    failures = [e for e in history if e["type"] == "task.routing_failed"]
+    assert len(failures) == 1 and "assigned_unit" in failures[0]["after"]["message"]
+    assigned = as_("prhead").post(f"/api/v1/tasks/{task['id']}/assign", json={"username": "ps_health"})
+    assert assigned.status_code == 200
+    done = as_("ps_health").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"contribution": "Done."}})
+    assert done.status_code == 200 and done.get_json()["instance"]["status"] == "completed"
