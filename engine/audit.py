@@ -48,12 +48,19 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
 
 
 def _head(session: Session) -> AuditChainHead:
+    """The chain head, locked once per transaction: later events of the same transaction reuse it."""
+    transaction = session.get_transaction()
+    held = session.info.get("jarchy_audit_head")
+    if held is not None and held[0] is transaction:
+        return held[1]  # type: ignore[no-any-return]
     head = session.scalars(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
     if head is None:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
         session.add(head)
+    session.info["jarchy_audit_head"] = (transaction, head)
     return head
 
 
@@ -86,7 +93,6 @@ def record(
     event.hash = chain_hash(head.last_hash, event)
     head.last_seq, head.last_hash = event.seq, event.hash
     session.add(event)
-    session.flush()
     return event
 
 
