@@ -30,6 +30,7 @@ def event_out(e: AuditEvent) -> dict[str, Any]:
 
 @blp.route("")
 class Events(MethodView):
+    @blp.doc(operationId="searchAuditEvents")
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, page_of(AuditOut, "AuditPage"))
     @blp.alt_response(200, description="format=csv: every matching event as CSV", content_type="text/csv")
@@ -61,6 +62,7 @@ def _csv(events: Any) -> Response:
 
 @blp.route("/verify")
 class Verify(MethodView):
+    @blp.doc(operationId="verifyAuditChain")
     @blp.response(200, VerifyOut)
     def get(self) -> dict[str, Any]:
         """Check the hash chain; names the first broken event."""

@@ -17,6 +17,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in and
 
 @blp.route("/auth/token")
 class Token(MethodView):
+    @blp.doc(operationId="createToken")
     @blp.arguments(TokenRequest)
     @blp.response(200, TokenResponse)
     @blp.doc(security=[])
@@ -30,6 +31,7 @@ class Token(MethodView):
 
 @blp.route("/me")
 class MeView(MethodView):
+    @blp.doc(operationId="getMe")
     @blp.response(200, Me)
     def get(self) -> dict[str, Any]:
         """Who the token belongs to."""

@@ -16,6 +16,7 @@ blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description
 
 @blp.route("")
 class Calendar(MethodView):
+    @blp.doc(operationId="getCalendar")
     @blp.arguments(CalendarQuery, location="query")
     @blp.response(200, CalendarOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +32,7 @@ class Calendar(MethodView):
 
 @blp.route("/add-working-days")
 class AddWorkingDays(MethodView):
+    @blp.doc(operationId="addWorkingDays")
     @blp.arguments(AddWorkingDaysQuery, location="query")
     @blp.response(200, DateOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

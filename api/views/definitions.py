@@ -43,6 +43,7 @@ def _uploaded_bpmn() -> bytes:
 
 @blp.route("")
 class Definitions(MethodView):
+    @blp.doc(operationId="listProcessDefinitions")
     @blp.response(200, page_of(DefinitionOut, "DefinitionPage"))
     def get(self) -> dict[str, Any]:
         """The latest version of every deployed procedure."""
@@ -57,6 +58,7 @@ class Definitions(MethodView):
         "application/xml": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
                                                                                       "format": "binary"}}}}}})
+    @blp.doc(operationId="deployProcessDefinition")
     def post(self) -> Any:
         """Deploy a BPMN diagram as a new version of its process key (admin)."""
         actor = current_user()
@@ -68,6 +70,7 @@ class Definitions(MethodView):
 
 @blp.route("/<string:key>")
 class Definition(MethodView):
+    @blp.doc(operationId="getProcessDefinition")
     @blp.response(200, DefinitionOut)
     def get(self, key: str) -> dict[str, Any]:
         """The latest version of a procedure, with running instances per version."""
@@ -79,6 +82,7 @@ class Definition(MethodView):
 
 @blp.route("/<string:key>/versions/<version:version>")
 class DefinitionVersion(MethodView):
+    @blp.doc(operationId="getProcessDefinitionVersion")
     @blp.response(200, DefinitionOut)
     def get(self, key: str, version: int) -> dict[str, Any]:
         """One version of a procedure."""
@@ -88,6 +92,7 @@ class DefinitionVersion(MethodView):
 
 @blp.route("/<string:key>/versions/<version:version>/bpmn")
 class DefinitionVersionXml(MethodView):
+    @blp.doc(operationId="getProcessDefinitionVersionBpmn")
     @blp.response(200, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str, version: int) -> Response:
         """The diagram of one version."""
@@ -97,6 +102,7 @@ class DefinitionVersionXml(MethodView):
 
 @blp.route("/<string:key>/bpmn")
 class DefinitionXml(MethodView):
+    @blp.doc(operationId="getProcessDefinitionBpmn")
     @blp.response(200, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str) -> Response:
         """The diagram of the latest version."""

@@ -29,6 +29,7 @@ def _readable(instance_id: int) -> ProcessInstance:
 
 @blp.route("")
 class Instances(MethodView):
+    @blp.doc(operationId="listProcessInstances")
     @blp.arguments(InstanceQuery, location="query")
     @blp.response(200, page_of(InstanceOut, "InstancePage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +37,7 @@ class Instances(MethodView):
         result = queries.instances(session(), current_user(), **args)
         return present.page(result, present.instances(session(), result.items))
 
+    @blp.doc(operationId="startProcessInstance")
     @blp.arguments(InstanceIn)
     @blp.response(201, InstanceOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -46,6 +48,7 @@ class Instances(MethodView):
 
 @blp.route("/<id:instance_id>")
 class Instance(MethodView):
+    @blp.doc(operationId="getProcessInstance")
     @blp.response(200, InstanceOut)
     def get(self, instance_id: int) -> dict[str, Any]:
         """A case with its open tasks and pending timers."""
@@ -54,6 +57,7 @@ class Instance(MethodView):
 
 @blp.route("/<id:instance_id>/messages")
 class Messages(MethodView):
+    @blp.doc(operationId="deliverMessage")
     @blp.arguments(MessageIn)
     @blp.response(200, InstanceOut)
     @blp.alt_response(409, description="The case is not waiting for that message")
@@ -66,6 +70,7 @@ class Messages(MethodView):
 
 @blp.route("/<id:instance_id>/cancel")
 class Cancel(MethodView):
+    @blp.doc(operationId="cancelProcessInstance")
     @blp.arguments(CancelIn)
     @blp.response(200, InstanceOut)
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
@@ -77,6 +82,7 @@ class Cancel(MethodView):
 
 @blp.route("/<id:instance_id>/history")
 class History(MethodView):
+    @blp.doc(operationId="getProcessInstanceHistory")
     @blp.response(200, page_of(AuditOut, "HistoryPage"))
     def get(self, instance_id: int) -> dict[str, Any]:
         """The case's audit events, oldest first."""

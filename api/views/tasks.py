@@ -24,6 +24,7 @@ def _task(row: HumanTask) -> dict[str, Any]:
 
 @blp.route("")
 class Tasks(MethodView):
+    @blp.doc(operationId="listTasks")
     @blp.arguments(TaskQuery, location="query")
     @blp.response(200, page_of(TaskOut, "TaskPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -34,6 +35,7 @@ class Tasks(MethodView):
 
 @blp.route("/<string:task_id>")
 class Task(MethodView):
+    @blp.doc(operationId="getTask")
     @blp.response(200, TaskOut)
     def get(self, task_id: str) -> dict[str, Any]:
         """One task with its form."""
@@ -45,6 +47,7 @@ class Task(MethodView):
 
 @blp.route("/<string:task_id>/claim")
 class Claim(MethodView):
+    @blp.doc(operationId="claimTask")
     @blp.response(200, TaskOut)
     @blp.alt_response(409, description="Another user holds the task")
     def post(self, task_id: str) -> dict[str, Any]:
@@ -54,6 +57,7 @@ class Claim(MethodView):
 
 @blp.route("/<string:task_id>/unclaim")
 class Unclaim(MethodView):
+    @blp.doc(operationId="unclaimTask")
     @blp.response(200, TaskOut)
     def post(self, task_id: str) -> dict[str, Any]:
         """Give the task back to its lane."""
@@ -62,6 +66,7 @@ class Unclaim(MethodView):
 
 @blp.route("/<string:task_id>/assign")
 class Assign(MethodView):
+    @blp.doc(operationId="assignTask")
     @blp.arguments(AssignIn)
     @blp.response(200, TaskOut)
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
@@ -71,6 +76,7 @@ class Assign(MethodView):
 
 @blp.route("/<string:task_id>/complete")
 class Complete(MethodView):
+    @blp.doc(operationId="completeTask")
     @blp.arguments(CompleteIn)
     @blp.response(200, CompleteOut)
     @blp.alt_response(409, description="The task is already done")

@@ -17,6 +17,7 @@ blp = Blueprint("timers", __name__, url_prefix="/api/v1/timers", description="Pe
 
 @blp.route("")
 class Timers(MethodView):
+    @blp.doc(operationId="listTimers")
     @blp.arguments(TimerQuery, location="query")
     @blp.response(200, page_of(TimerOut, "TimerPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

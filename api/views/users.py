@@ -21,6 +21,7 @@ READERS = ("admin", "auditor")
 
 @blp.route("/units")
 class Units(MethodView):
+    @blp.doc(operationId="listUnits")
     @blp.arguments(Page, location="query")
     @blp.response(200, page_of(UnitOut, "UnitPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -29,6 +30,7 @@ class Units(MethodView):
         result = queries.paged(session(), select(Unit).order_by(Unit.key), args["page"], args["per_page"])
         return present.page(result, [{"key": u.key, "name": u.name} for u in result.items])
 
+    @blp.doc(operationId="createUnit")
     @blp.arguments(UnitIn)
     @blp.response(201, UnitOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +43,7 @@ class Units(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
+    @blp.doc(operationId="listUsers")
     @blp.arguments(Page, location="query")
     @blp.response(200, page_of(UserOut, "UserPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +52,7 @@ class Users(MethodView):
         result = queries.paged(session(), select(User).order_by(User.username), args["page"], args["per_page"])
         return present.page(result, [present.user(u) for u in result.items])
 
+    @blp.doc(operationId="createUser")
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -61,12 +65,14 @@ class Users(MethodView):
 
 @blp.route("/users/<string:username>")
 class UserView(MethodView):
+    @blp.doc(operationId="getUser")
     @blp.response(200, UserOut)
     def get(self, username: str) -> dict[str, Any]:
         """One user."""
         require_role(current_user(), *READERS)
         return present.user(accounts.user_by_username(session(), username))
 
+    @blp.doc(operationId="updateUser")
     @blp.arguments(UserPatch)
     @blp.response(200, UserOut)
     def patch(self, body: dict[str, Any], username: str) -> dict[str, Any]:
