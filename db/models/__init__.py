@@ -1,8 +1,11 @@
 """One module per aggregate; importing this package registers every table on `Base.metadata`."""
 
 from db.models.audit import AuditChainHead, AuditEvent
+from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
 from db.models.instances import BusinessKeySequence, ProcessInstance
+from db.models.notifications import Notification
+from db.models.schedules import StartTimer
 from db.models.tasks import HumanTask
 from db.models.timers import Timer
 from db.models.users import Unit, User, UserRole
@@ -11,9 +14,12 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "BusinessKeySequence",
+    "CalendarOverride",
     "HumanTask",
+    "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "StartTimer",
     "Timer",
     "Unit",
     "User",

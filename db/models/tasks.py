@@ -34,4 +34,5 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None]
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,32 @@
+"""Notifications: what a user is told (a new task, a reminder, an escalation), and its e-mail's fate."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, BigId, intpk
+
+NOTIFICATION_KINDS = ("task", "reminder", "escalation")
+EMAIL_STATES = ("none", "pending", "sent", "failed")
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user", "user_id", "id"),
+        Index("ix_notifications_email_pending", "id", postgresql_where=text("email_status = 'pending'"),
+              sqlite_where=text("email_status = 'pending'")),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    instance_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("process_instances.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+    email_status: Mapped[str] = mapped_column(String(16), default="none")
+    email_attempts: Mapped[int] = mapped_column(default=0)
+    email_sent_at: Mapped[datetime | None]
