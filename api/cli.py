@@ -21,7 +21,7 @@ from engine.accounts import create_unit, create_user
 from engine.context import EngineContext
 from engine.errors import InvalidDiagram, JarchyError
 from engine.settings import ROLES, settings_from_env
-from engine.timers import fire_due
+from engine.timers import fire_due, sweep
 
 SYSTEM = "system"
 
@@ -216,7 +216,7 @@ def _start_timer_loop(env: Env, interval: float) -> threading.Thread:
     def loop() -> None:
         while True:
             try:
-                fire_due(env.sessions, env.ctx, env.ctx.now())
+                sweep(env.sessions, env.ctx)
             except Exception as exc:  # keep sweeping; the next round retries  # noqa: BLE001
                 click.echo(f"timer sweep failed: {exc}", err=True)
             time.sleep(interval)

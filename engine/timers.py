@@ -1,4 +1,7 @@
-"""The timer sweep: fire every timer due by a moment, each in its own transaction.
+"""The sweep: everything that happens because time passed, each item in its own transaction.
+
+`sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
+with it: it fires due timers and starts cases whose timer start event came.
 
 Exactly once: `runtime.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
 (threads, processes, Celery workers) racing for one timer fire it once; a sweeper that dies mid-fire
@@ -8,6 +11,7 @@ simply due at the next sweep."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,3 +35,14 @@ def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, 
         except JarchyError as exc:  # the case moved on or another sweeper won: the next sweep sees it
             log.info("timer %s not fired: %s", timer_id, exc.detail)
     return fired
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    fired: int
+
+
+def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None) -> SweepResult:
+    """One round of time-driven work as of `at` (default: the engine clock's now)."""
+    moment = at or ctx.now()
+    return SweepResult(fired=fire_due(sessions, ctx, moment))
