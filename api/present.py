@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Timer, User
-from engine import queries
+from engine import calendar_store, queries
 from engine.context import EngineContext
 from engine.forms import load_form
 
@@ -15,6 +15,7 @@ from engine.forms import load_form
 def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[dict[str, Any]]:
     names = queries.usernames(session, {r.assignee_id for r in rows})
     keys = queries.business_keys(session, {r.instance_id for r in rows})
+    calendar = calendar_store.current(session, ctx)
     now = ctx.now()
     return [
         {
@@ -32,7 +33,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[d
             "created_at": r.created_at,
             "completed_at": r.completed_at,
             "due_at": r.due_at,
-            "overdue": queries.overdue_level(ctx.cal, r.due_at, now) if r.status == "open" else None,
+            "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == "open" else None,
             "form": {"key": r.form_key, "schema": load_form(r.form_key) if r.form_key else None},
             "data": r.data,
         }

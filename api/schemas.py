@@ -170,6 +170,11 @@ class MessageIn(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 
+class ExtendIn(Schema):
+    working_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class CancelIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
@@ -297,6 +302,20 @@ class CalendarOut(Schema):
     items = fields.List(fields.Nested(CalendarDayOut), required=True)
 
 
+class OverrideIn(Schema):
+    working = fields.Boolean(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class OverrideOut(Schema):
+    date = fields.Date(required=True)
+    working = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+    changed_by = fields.String(allow_none=True)
+    changed_at = OfficeDateTime(required=True)
+    moved_cases = fields.List(fields.Integer(), metadata={"description": "cases whose deadline moved"})
+
+
 class AddWorkingDaysQuery(Schema):
     start = fields.Date(required=True, validate=DAY_RANGE)
     days = fields.Integer(required=True, validate=validate.Range(min=-3000, max=3000))
@@ -304,3 +323,21 @@ class AddWorkingDaysQuery(Schema):
 
 class DateOut(Schema):
     date = fields.Date(required=True)
+
+
+# -- notifications -----------------------------------------------------------------------------------
+
+class NotificationQuery(Page):
+    unread = fields.Boolean(metadata={"description": "true: only unread ones; false: only read ones"})
+
+
+class NotificationOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["task", "reminder", "escalation"]})
+    message = fields.String(required=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    created_at = OfficeDateTime(required=True)
+    read_at = OfficeDateTime(allow_none=True)
+    email_status = fields.String(required=True, metadata={
+        "description": "none (no e-mail), pending, sending, sent or failed"})

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
-from engine import audit
+from engine import audit, deadlines
 from engine.context import EngineContext
 from engine.forms import load_form
 from engine.settings import UNIT_BOUND_ROLES
@@ -28,7 +28,8 @@ def workflow_data(wf: BpmnWorkflow) -> dict[str, Any]:
     if wf.is_completed():
         return dict(wf.data) or dict(wf.last_task.data if wf.last_task else {})
     merged: dict[str, Any] = {}
-    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR):
+    live = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    for task in sorted(live, key=lambda t: t.last_state_change):  # the newest step's values win
         merged.update(task.data)
     return merged
 
@@ -46,6 +47,9 @@ def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 
 
+HELD_AT = datetime.fromisoformat(deadlines.HELD)
+
+
 def sync(
     session: Session,
     ctx: EngineContext,
@@ -58,6 +62,7 @@ def sync(
     completed_task_id: str | None = None,
 ) -> None:
     data = workflow_data(wf)
+    _audit_deadline(session, instance, instance.data or {}, data, actor=actor, at=at)
     instance.data = data
     unit = data.get("unit")
     instance.unit_key = unit if isinstance(unit, str) and unit else None
@@ -68,6 +73,23 @@ def sync(
                      subject=instance.business_key, after={"outcome": data.get("outcome")})
     _sync_tasks(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
     _sync_timers(session, ctx, instance, wf, actor=actor, at=at)
+
+
+def _audit_deadline(session: Session, instance: ProcessInstance, before: dict[str, Any], after: dict[str, Any], *,
+                    actor: str | None, at: datetime) -> None:
+    """A paused, resumed or moved deadline is an event of its own in the history."""
+    old, new = before.get("deadline"), after.get("deadline")
+    if isinstance(new, dict):
+        if deadlines.is_paused(new) and not deadlines.is_paused(old):
+            audit.record(session, type="deadline.paused", at=at, actor=actor, instance_id=instance.id,
+                         subject=instance.business_key, after={"paused_at": new["pauses"][-1]["from"]})
+        elif deadlines.is_paused(old) and not deadlines.is_paused(new):
+            audit.record(session, type="deadline.resumed", at=at, actor=actor, instance_id=instance.id,
+                         subject=instance.business_key, after=new["pauses"][-1])
+    if before.get("due_at") and after.get("due_at") and before["due_at"] != after["due_at"]:
+        audit.record(session, type="deadline.moved", at=at, actor=actor, instance_id=instance.id,
+                     subject=instance.business_key, before={"due_at": before["due_at"]},
+                     after={"due_at": after["due_at"]})
 
 
 def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
@@ -202,6 +224,7 @@ def _timer_bpmn_id(task: Any, definition: TimerEventDefinition) -> str:
 
 def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance, wf: BpmnWorkflow, *,
                  actor: str | None, at: datetime) -> None:
+    """Pending timers with their due moments; a timer held while its deadline is paused is `held`."""
     waiting: dict[str, tuple[str, datetime]] = {}
     for task in wf.event_manager.tasks.values():
         for definition in _timer_definitions(task):
@@ -209,10 +232,16 @@ def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance
             if due is not None and (str(task.id) not in waiting or due < waiting[str(task.id)][1]):
                 waiting[str(task.id)] = (_timer_bpmn_id(task, definition), due)
     rows = {row.task_id: row for row in session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.status == "pending"))}
+        select(Timer).where(Timer.instance_id == instance.id, Timer.status.in_(("pending", "held"))))}
     for task_id, row in rows.items():
         if task_id in waiting:
-            row.due_at = waiting[task_id][1]
+            due = waiting[task_id][1]
+            status = "held" if due == HELD_AT else "pending"
+            if (row.status, row.due_at) != (status, due):
+                audit.record(session, type=f"timer.{'held' if status == 'held' else 'moved'}", at=at, actor=actor,
+                             instance_id=instance.id, task_id=task_id, subject=row.bpmn_id,
+                             before={"due_at": row.due_at.isoformat()}, after={"due_at": due.isoformat()})
+                row.status, row.due_at = status, due
             continue
         row.status = "fired" if _timer_fired(wf, task_id) else "cancelled"
         row.fired_at = at if row.status == "fired" else None
@@ -220,7 +249,8 @@ def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance
                      task_id=task_id, subject=row.bpmn_id, after={"due_at": row.due_at.isoformat()})
     for task_id, (bpmn_id, due) in waiting.items():
         if task_id not in rows:
-            session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due, status="pending"))
+            session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due,
+                              status="held" if due == HELD_AT else "pending"))
 
 
 def _timer_fired(wf: BpmnWorkflow, task_id: str) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, clock, forms, projection, serializer
+from engine import audit, calendar_store, clock, deadlines, forms, projection, serializer
 from engine.access import check_may_work_on, is_candidate, require_role
 from engine.accounts import unit_exists, user_by_username
 from engine.context import EngineContext
@@ -44,6 +44,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
     if not set(starters).intersection(actor.roles):
         raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}")
     at = ctx.now()
+    calendar_store.current(session, ctx)
     data = _validated(session, ctx, definition.meta.get("start_form"), data, at)
     pinned = called_versions(session, definition)
     spec, subprocess_specs = workflow_specs(session, definition, pinned)
@@ -231,6 +232,58 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     return instance
 
 
+# -- deadlines ---------------------------------------------------------------------------------------
+
+def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, working_days: int,
+           reason: str) -> ProcessInstance:
+    """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
+    require_role(actor, "pr_head")
+    instance = _lock(session, instance_id)
+    if instance.status != "running":
+        raise Conflict(f"the case is {instance.status}")
+    allowed = ctx.settings.request_extension_days
+    if allowed <= 0:
+        raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",
+                      [{"field": "working_days", "message": "no extension is allowed here"}])
+    definition, wf = _load(session, ctx, instance)
+    deadline = instance.data.get("deadline")
+    if not isinstance(deadline, dict):
+        raise Invalid("this case has no statutory deadline to extend",
+                      [{"field": "working_days", "message": "the case has no deadline"}])
+    used = deadlines.extended_days(deadline)
+    if used + working_days > allowed:
+        raise Invalid(f"at most {allowed} working days of extension are allowed; {used} are used",
+                      [{"field": "working_days", "message": f"at most {allowed - used} more working days"}])
+    at = ctx.now()
+    extended = deadlines.extend(deadline, working_days, reason, actor.username, at)
+    due = deadlines.due(extended, ctx.cal)
+    deadlines.set_in_case(wf, extended, due)
+    audit.record(session, type="deadline.extended", at=at, actor=actor.username, instance_id=instance.id,
+                 subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
+                 after={"due_at": due, "working_days": working_days, "reason": reason})
+    _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    return instance
+
+
+def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *, actor: str, why: str) -> bool:
+    """After a calendar change: count the case's deadline again. Returns whether it moved."""
+    instance = _lock(session, instance_id)
+    deadline = (instance.data or {}).get("deadline")
+    if instance.status != "running" or not isinstance(deadline, dict):
+        return False
+    definition, wf = _load(session, ctx, instance)
+    due = deadlines.due(deadline, ctx.cal)
+    if due == instance.data.get("due_at"):
+        return False
+    at = ctx.now()
+    deadlines.set_in_case(wf, deadline, due)
+    audit.record(session, type="deadline.recomputed", at=at, actor=actor, instance_id=instance.id,
+                 subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
+                 after={"due_at": due, "why": why})
+    _advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    return True
+
+
 # -- timers ------------------------------------------------------------------------------------------
 
 def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> bool:
@@ -275,6 +328,7 @@ def _lock(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def _load(session: Session, ctx: EngineContext, instance: ProcessInstance) -> tuple[ProcessDefinition, BpmnWorkflow]:
+    calendar_store.current(session, ctx)
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     specs = workflow_specs(session, definition, instance.called_versions)
@@ -299,6 +353,13 @@ def _advance(session: Session, ctx: EngineContext, instance: ProcessInstance, de
             wf.do_engine_steps()
             wf.refresh_timers()
             wf.do_engine_steps()
+            # A step may have moved or paused the deadline: the timers that follow it move too, and
+            # one that is now due fires at once (bounded: each round only acts on what the last changed).
+            for _ in range(3):
+                if not deadlines.retime(wf):
+                    break
+                wf.refresh_timers()
+                wf.do_engine_steps()
     except (SpiffWorkflowException, WorkflowException) as exc:
         element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
         instance.status, instance.failure = "failed", f"{element}: {exc}" if element else str(exc)

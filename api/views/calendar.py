@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask.views import MethodView
 
 from api.auth import current_user
 from api.blueprint import Blueprint
-from api.schemas import AddWorkingDaysQuery, CalendarOut, CalendarQuery, DateOut
+from api.database import session
+from api.schemas import AddWorkingDaysQuery, CalendarOut, CalendarQuery, DateOut, OverrideIn, OverrideOut
 from api.views.common import ctx
+from engine import calendar_store
+from engine.access import require_role
 from engine.errors import Invalid
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="The working-day calendar")
@@ -22,12 +25,39 @@ class Calendar(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """One entry a day: working or not, and why."""
         current_user()
+        calendar_store.current(session(), ctx())
         start, end = args["from_"], args["to"]
         if end < start or end - start > timedelta(days=366):
             raise Invalid("give a range of at most 366 days, from before to",
                           [{"field": "to", "message": "must be on or after 'from' and within 366 days"}])
         return {"items": [{"date": d.date, "working": d.working, "reason": d.reason}
                           for d in ctx().cal.days(start, end)]}
+
+
+@blp.route("/overrides/<string:day>")
+class Override(MethodView):
+    @blp.doc(operationId="setCalendarOverride")
+    @blp.arguments(OverrideIn)
+    @blp.response(200, OverrideOut)
+    def put(self, body: dict[str, Any], day: str) -> dict[str, Any]:
+        """Declare a day working or not (admin); running cases' deadlines are counted again."""
+        user = current_user()
+        require_role(user, "admin")
+        parsed = _day(day)
+        row, moved = calendar_store.set_override(session(), ctx(), day=parsed, working=body["working"],
+                                                 reason=body["reason"], actor=user.username, at=ctx().now())
+        return calendar_store.describe(row) | {"moved_cases": moved}
+
+
+def _day(text: str) -> date:
+    try:
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(text) != 10 or not 1900 <= parsed.year <= 2200:
+        raise Invalid("the date must be YYYY-MM-DD between 1900 and 2200",
+                      [{"field": "date", "message": f"{text!r} is not a date"}])
+    return parsed
 
 
 @blp.route("/add-working-days")
@@ -38,4 +68,4 @@ class AddWorkingDays(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The `days`-th working day after `start` (`start` itself never counts)."""
         current_user()
-        return {"date": ctx().cal.add_working_days(args["start"], args["days"])}
+        return {"date": calendar_store.current(session(), ctx()).add_working_days(args["start"], args["days"])}

@@ -8,7 +8,7 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AuditOut, CancelIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
+from api.schemas import AuditOut, CancelIn, ExtendIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
 from api.views.audit import event_out
 from api.views.common import ctx
 from db.models import ProcessInstance
@@ -65,6 +65,19 @@ class Messages(MethodView):
         """Deliver a BPMN message to a waiting case."""
         _readable(instance_id)
         instance = runtime.deliver_message(session(), ctx(), current_user(), instance_id, body["name"], body["data"])
+        return present.instance(session(), ctx(), instance)
+
+
+@blp.route("/<id:instance_id>/extend")
+class Extend(MethodView):
+    @blp.doc(operationId="extendDeadline")
+    @blp.arguments(ExtendIn)
+    @blp.response(200, InstanceOut)
+    @blp.alt_response(422, description="The deployment allows no (or no more) extension")
+    def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+        """Move the case's deadline by working days, with a stated reason (pr_head)."""
+        _readable(instance_id)
+        instance = runtime.extend(session(), ctx(), current_user(), instance_id, body["working_days"], body["reason"])
         return present.instance(session(), ctx(), instance)
 
 

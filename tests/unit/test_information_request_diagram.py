@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,11 +26,10 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import serializer
-from engine.calendar import BusinessCalendar
 from engine.clock import FrozenClock, using
+from engine.context import EngineContext
 from engine.parser import NS, JarchyParser, parse_xml
-from engine.sandbox import make_script_engine
-from engine.settings import ROLES
+from engine.settings import ROLES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "information_request.bpmn"
@@ -169,35 +168,8 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def engine(clock: FrozenClock) -> Any:
-    """The sandbox with the functions docs/diagrams.md promises; plain functions, as the sandbox wants."""
-    calendar = BusinessCalendar(country="KG", timezone="Asia/Bishkek")
-
-    def add_working_days(start: Any, n: int) -> date:
-        return calendar.add_working_days(start, n)
-
-    def working_days_between(a: Any, b: Any) -> int:
-        return calendar.working_days_between(a, b)
-
-    def is_working_day(day: Any) -> bool:
-        return calendar.is_working_day(day)
-
-    def end_of_working_day(day: Any) -> str:
-        return calendar.end_of_working_day(day).isoformat()
-
-    def now() -> datetime:
-        return clock.now()
-
-    return make_script_engine({
-        "add_working_days": add_working_days,
-        "working_days_between": working_days_between,
-        "is_working_day": is_working_day,
-        "end_of_working_day": end_of_working_day,
-        "now": now,
-        "REQUEST_DEADLINE_DAYS": 14,
-        "datetime": datetime,
-        "date": date,
-        "timedelta": timedelta,
-    })
+    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
+    return EngineContext(Settings(), clock).script_engine
 
 
 @pytest.fixture
