@@ -56,6 +56,11 @@ def using(clock: Clock) -> Iterator[None]:
         _current.reset(token)
 
 
+def active(default: Clock) -> Clock:
+    """The clock of the operation under way (a timer sweep fires as of its own moment), else `default`."""
+    return _current.get() or default
+
+
 class _ClockedDatetime(datetime):
     @classmethod
     def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]

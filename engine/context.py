@@ -11,6 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from engine import clock as clock_module
 from engine import deadlines
 from engine.calendar import BusinessCalendar
 from engine.clock import Clock, SystemClock
@@ -67,7 +68,7 @@ class EngineContext:
             return self.cal.end_of_working_day(day).isoformat()
 
         def now() -> datetime:
-            return self.clock.now()
+            return clock_module.active(self.clock).now()
 
         def start_deadline(start: Any, days: int) -> dict[str, Any]:
             return deadlines.start(start, days, self.cal)
@@ -76,10 +77,10 @@ class EngineContext:
             return deadlines.due(deadline, self.cal)
 
         def pause_deadline(deadline: dict[str, Any]) -> dict[str, Any]:
-            return deadlines.pause(deadline, self.clock.now())
+            return deadlines.pause(deadline, now())
 
         def resume_deadline(deadline: dict[str, Any]) -> dict[str, Any]:
-            return deadlines.resume(deadline, self.clock.now(), self.cal)
+            return deadlines.resume(deadline, now(), self.cal)
 
         settings = self.settings
         return {

@@ -388,6 +388,7 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
                 "role": task_props.get("role"),
                 "unit": task_props.get("unit"),
                 "due": task.get(f"{CAMUNDA}dueDate"),
+                "notification": task_props.get("notification") or "task",
             }
     doc = process.find(f"{BPMN}documentation")
     key = process.get("id")

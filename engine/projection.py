@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
-from engine import audit, deadlines
+from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.forms import load_form
 from engine.settings import UNIT_BOUND_ROLES
@@ -112,6 +112,8 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
         if task_id not in rows:
             row, problem = _new_task(ctx, instance, definition, task, at)
             session.add(row)
+            kind = definition_task_meta(definition, row.bpmn_id, task).get("notification") or "task"
+            notifications.notify_task(session, ctx, row, kind=kind, at=at)
             if problem:
                 audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
                              task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})

@@ -296,7 +296,8 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     if timer.status != "pending" or timer.due_at > at or instance.status != "running":
         return False
     definition, wf = _load(session, ctx, instance)
-    _advance(session, ctx, instance, definition, wf, actor=None, at=at)
+    # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
+    _advance(session, ctx, instance, definition, wf, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now())))
     session.refresh(timer)
     return timer.status == "fired"
 
@@ -346,10 +347,11 @@ def _validated(session: Session, ctx: EngineContext, form_key: str | None, data:
 
 
 def _advance(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-             wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None) -> None:
+             wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None,
+             now: clock.Clock | None = None) -> None:
     """Run the engine until the workflow waits; a failing script or expression fails the case, recorded."""
     try:
-        with clock.using(ctx.clock):
+        with clock.using(now or ctx.clock):
             wf.do_engine_steps()
             wf.refresh_timers()
             wf.do_engine_steps()

@@ -1,7 +1,7 @@
 """The sweep: everything that happens because time passed, each item in its own transaction.
 
 `sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
-with it: it fires due timers and starts cases whose timer start event came.
+with it: it fires due timers, reminds of tasks about to fall due and, without Celery, sends pending e-mail.
 
 Exactly once: `runtime.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
 (threads, processes, Celery workers) racing for one timer fire it once; a sweeper that dies mid-fire
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import runtime
+from engine import mail, reminders, runtime
 from engine.context import EngineContext
 from engine.errors import JarchyError
 
@@ -40,9 +40,16 @@ def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, 
 @dataclass(frozen=True)
 class SweepResult:
     fired: int
+    reminded: int
+    emailed: int
 
 
-def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None) -> SweepResult:
-    """One round of time-driven work as of `at` (default: the engine clock's now)."""
+def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None, *,
+          send_mail: bool = True) -> SweepResult:
+    """One round of time-driven work as of `at` (default: the engine clock's now). With Celery, e-mail is
+    sent by its own retrying task (`send_mail=False` here)."""
     moment = at or ctx.now()
-    return SweepResult(fired=fire_due(sessions, ctx, moment))
+    fired = fire_due(sessions, ctx, moment)
+    reminded = reminders.send_reminders(sessions, ctx, moment)
+    emailed = mail.send_pending(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
+    return SweepResult(fired=fired, reminded=reminded, emailed=emailed)

@@ -404,7 +404,7 @@ def test_user_tasks_lanes_role_and_unit_expressions(specs: tuple[Any, dict[str, 
         "prepare_answer": ("press_secretary", {"role": "handler"}),
         "approve_answer": ("pr_department", {}),
         "send_answer": ("press_secretary", {"role": "handler"}),
-        "escalate_overdue": ("pr_head", {}),
+        "escalate_overdue": ("pr_head", {"notification": "escalation"}),
     }
     assert {n: (tasks[n].lane, tasks[n].extensions) for n in expected} == expected
     user_tasks = {n for n, t in tasks.items() if t.manual}
