@@ -339,7 +339,7 @@ def _starters(process: etree._Element, meta: dict[str, Any]) -> list[ElementErro
     unknown = [r for r in meta["starters"] if r not in ROLES]
     if unknown:
         return [_err(process, f"Starter group(s) {', '.join(unknown)} are not roles.")]
-    if not meta["starters"]:
+    if not meta["starters"] and not meta["start_timers"]:
         return [_err(process, "No one may start this process: set candidate starter groups or put the start "
                               "event in a lane.")]
     return []
@@ -401,6 +401,7 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
         "start_form": start.get(f"{CAMUNDA}formKey") if start is not None else None,
         "tasks": tasks,
         "called": sorted({c.get("calledElement") for c in process.iter(f"{BPMN}callActivity")} - {None}),
+        "start_timers": [s.get("id") for s in start_events if s.find(f"{BPMN}timerEventDefinition") is not None],
     }
 
 

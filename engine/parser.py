@@ -20,12 +20,19 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CONDITIONAL_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
-from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask, StartEvent
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as ParallelMI
 from SpiffWorkflow.bpmn.specs.defaults import SequentialMultiInstanceTask as SequentialMI
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     CallActivityParser,
     CamundaTaskParser,
@@ -148,9 +155,25 @@ class _CallActivityParser(_CollectingMultiInstance, CallActivityParser):
     pass
 
 
+class _StartEventParser(CamundaStartEventParser):
+    """A process's own timer start event is Jarchy's scheduler's business (engine/schedules.py): each
+    occurrence starts a new case, which begins at a plain start. SpiffWorkflow would instead wait inside
+    one case. Timer start events of event subprocesses stay SpiffWorkflow's."""
+
+    def create_task(self) -> Any:
+        top_level = etree.QName(self.node.getparent()).localname == "process"
+        xpaths = [MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, CONDITIONAL_EVENT_XPATH]
+        if not top_level:
+            xpaths.append(TIMER_EVENT_XPATH)
+        task = self._create_task(self.get_event_definition(xpaths))
+        self.spec.start.connect(task)
+        return task
+
+
 class JarchyParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("startEvent"): (_StartEventParser, StartEvent),
         full_tag("userTask"): (_UserTaskParser, UserTask),
         full_tag("task"): (_TaskParser, NoneTask),
         full_tag("manualTask"): (_TaskParser, ManualTask),

@@ -112,14 +112,14 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
         if task_id not in rows:
             row, problem = _new_task(ctx, instance, definition, task, at)
             session.add(row)
-            kind = definition_task_meta(definition, row.bpmn_id, task).get("notification") or "task"
-            notifications.notify_task(session, ctx, row, kind=kind, at=at)
             if problem:
                 audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
                              task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})
             audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
                          subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
                                                      "due_at": row.due_at.isoformat() if row.due_at else None})
+            kind = definition_task_meta(definition, row.bpmn_id, task).get("notification") or "task"
+            notifications.notify_task(session, ctx, row, kind=kind, at=at)
 
 
 def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any,

@@ -46,6 +46,20 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
     at = ctx.now()
     calendar_store.current(session, ctx)
     data = _validated(session, ctx, definition.meta.get("start_form"), data, at)
+    return _start(session, ctx, definition, data, started_by=actor, at=at)
+
+
+def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDefinition, *, occurrence: datetime,
+                    at: datetime) -> ProcessInstance:
+    """A case started by its process's timer start event (no one's form: the start form's defaults)."""
+    calendar_store.current(session, ctx)
+    data = _validated(session, ctx, definition.meta.get("start_form"), {}, at)
+    return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
+                  at=at)
+
+
+def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, data: dict[str, Any], *,
+           started_by: User | None, at: datetime) -> ProcessInstance:
     pinned = called_versions(session, definition)
     spec, subprocess_specs = workflow_specs(session, definition, pinned)
     wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ctx.script_engine)
@@ -58,17 +72,18 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
         status="running",
         data=data,
         started_at=at,
-        started_by_id=actor.id,
+        started_by_id=started_by.id if started_by else None,
         state="",
         serializer_version=serializer.SERIALIZER_VERSION,
         called_versions=pinned,
     )
     session.add(instance)
     session.flush()
-    audit.record(session, type="instance.started", at=at, actor=actor.username, instance_id=instance.id,
+    actor = started_by.username if started_by else None
+    audit.record(session, type="instance.started", at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
                                                        "data": data})
-    _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    _advance(session, ctx, instance, definition, wf, actor=actor, at=at)
     return instance
 
 

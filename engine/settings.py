@@ -33,6 +33,7 @@ class Settings:
     request_deadline_days: int = 14
     request_extension_days: int = 0
     smtp_url: str | None = None
+    mail_from: str | None = None
     reminder_days: int = 3
     workday_end: time = time(18, 0)
     token_lifetime_seconds: int = 8 * 3600
@@ -56,6 +57,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         request_deadline_days=int(env.get("JARCHY_REQUEST_DEADLINE_DAYS", "14")),
         request_extension_days=int(env.get("JARCHY_REQUEST_EXTENSION_DAYS", "0")),
         smtp_url=env.get("JARCHY_SMTP_URL") or None,
+        mail_from=env.get("JARCHY_MAIL_FROM") or None,
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
         var_dir=var_dir,
     )

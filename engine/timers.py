@@ -1,7 +1,8 @@
 """The sweep: everything that happens because time passed, each item in its own transaction.
 
 `sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
-with it: it fires due timers, reminds of tasks about to fall due and, without Celery, sends pending e-mail.
+with it: it fires due timers, starts the cases of timer start events, reminds of tasks about to
+fall due and, without Celery, sends pending e-mail.
 
 Exactly once: `runtime.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
 (threads, processes, Celery workers) racing for one timer fire it once; a sweeper that dies mid-fire
@@ -16,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import mail, reminders, runtime
+from engine import mail, reminders, runtime, schedules
 from engine.context import EngineContext
 from engine.errors import JarchyError
 
@@ -40,6 +41,7 @@ def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, 
 @dataclass(frozen=True)
 class SweepResult:
     fired: int
+    started: int
     reminded: int
     emailed: int
 
@@ -50,6 +52,7 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     sent by its own retrying task (`send_mail=False` here)."""
     moment = at or ctx.now()
     fired = fire_due(sessions, ctx, moment)
+    started = schedules.start_due(sessions, ctx, moment)
     reminded = reminders.send_reminders(sessions, ctx, moment)
     emailed = mail.send_pending(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
-    return SweepResult(fired=fired, reminded=reminded, emailed=emailed)
+    return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed)

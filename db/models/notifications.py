@@ -30,3 +30,7 @@ class Notification(Base):
     email_status: Mapped[str] = mapped_column(String(16), default="none")
     email_attempts: Mapped[int] = mapped_column(default=0)
     email_sent_at: Mapped[datetime | None]
+    # When a sender took it: a sender that died mid-send leaves it `sending`; past a while it is taken again.
+    email_claimed_at: Mapped[datetime | None]
+    # The sweep's next try after a transient failure (Celery retries with its own backoff).
+    email_next_at: Mapped[datetime | None]

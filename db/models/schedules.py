@@ -22,5 +22,6 @@ class StartTimer(Base):
     kind: Mapped[str] = mapped_column(String(16))  # timeDate, timeDuration or timeCycle
     expression: Mapped[str] = mapped_column(Text)
     next_at: Mapped[datetime | None]
-    remaining: Mapped[int | None]  # cycles left; None: unbounded
+    remaining: Mapped[int | None]  # occurrences of a bounded cycle; None: unbounded
+    working_days_only: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)

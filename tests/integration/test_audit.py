@@ -31,7 +31,7 @@ def verify_cli(settings: Any) -> Any:
 def test_every_step_of_a_case_is_in_its_history_with_its_actor(as_: Any) -> None:
     case = a_case_with_history(as_)
     history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
-    kinds = [(e["type"], e["actor"]) for e in history]
+    kinds = [(e["type"], e["actor"]) for e in history if not e["type"].startswith("notification.")]
     assert kinds[:3] == [("instance.started", "pr"), ("task.created", "pr"), ("task.completed", "pr")]
     assert ("task.created", "pr") in kinds[3:]
     completed = next(e for e in history if e["type"] == "task.completed")

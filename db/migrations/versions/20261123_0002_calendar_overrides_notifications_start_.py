@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 07:19:48.359393
+Create Date: 2026-11-23 07:37:56.320518
 """
 
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('expression', sa.Text(), nullable=False),
     sa.Column('next_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('remaining', sa.Integer(), nullable=True),
+    sa.Column('working_days_only', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], name=op.f('fk_start_timers_definition_id_process_definitions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_start_timers')),
@@ -53,6 +54,8 @@ def upgrade() -> None:
     sa.Column('email_status', sa.String(length=16), nullable=False),
     sa.Column('email_attempts', sa.Integer(), nullable=False),
     sa.Column('email_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('email_claimed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('email_next_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], name=op.f('fk_notifications_instance_id_process_instances')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))

@@ -1,0 +1,169 @@
+"""Timer start events: a deployed process whose start event is a timer starts a new case at each
+occurrence (a date, a delay after deployment, or an ISO 8601 cycle such as `R/2026-01-05T09:00:00+06:00/P1D`).
+
+Each start timer is a row with its next moment; the sweep claims a due row with a conditional UPDATE that
+moves it to the following occurrence, in the same transaction as the case it starts, so an occurrence
+starts one case however many sweepers race. Occurrences missed while nothing ran start one case, late;
+the schedule then continues from the future. The extension property `workingDaysOnly` = `true` on the
+start event skips occurrences on days the calendar says are not working days. Hand-written: SpiffWorkflow
+runs a timer start event inside one case and has no scheduler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import ProcessDefinition, StartTimer
+from engine import calendar_store
+from engine.calendar import BusinessCalendar
+from engine.context import EngineContext
+from engine.definitions import list_latest
+from engine.errors import JarchyError
+from engine.parser import NS, parse_xml
+
+log = logging.getLogger(__name__)
+MAX_SKIPPED = 4000  # occurrences skipped while looking for the next working one (about 10 years daily)
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    first: datetime
+    every: timedelta | None  # None: a single occurrence
+    count: int | None  # None: unbounded
+
+
+def start_timer_events(xml: str) -> list[tuple[str, str, str, bool]]:
+    """(start event id, kind, expression, working days only) of a process's own timer start events."""
+    root = parse_xml(xml.encode("utf-8"))
+    found = []
+    for start in root.iterfind("./bpmn:process/bpmn:startEvent", NS):
+        for kind in ("timeDate", "timeDuration", "timeCycle"):
+            node = start.find(f"./bpmn:timerEventDefinition/bpmn:{kind}", NS)
+            if node is not None:
+                props = {p.get("name"): p.get("value") for p in start.iterfind(
+                    "./bpmn:extensionElements/camunda:properties/camunda:property", NS)}
+                found.append((start.get("id"), kind, (node.text or "").strip(),
+                              (props.get("workingDaysOnly") or "").lower() == "true"))
+    return found
+
+
+def sync(session: Session, ctx: EngineContext, at: datetime) -> None:
+    """Start timers follow the latest version of each process (registered at the first sweep after a
+    deploy, so that deploying needs no engine context): added, moved to the new version, or switched off."""
+    for definition in list_latest(session):
+        rows = list(session.scalars(select(StartTimer).where(StartTimer.process_key == definition.key)))
+        has_timers = bool(definition.meta.get("start_timers"))
+        if any(row.definition_id != definition.id for row in rows) or (has_timers and not rows):
+            register(session, ctx, definition)
+
+
+def register(session: Session, ctx: EngineContext, definition: ProcessDefinition) -> None:
+    events = {event_id: (kind, expression, working) for event_id, kind, expression, working
+              in start_timer_events(definition.bpmn_xml)}
+    rows = {row.start_event_id: row for row in session.scalars(
+        select(StartTimer).where(StartTimer.process_key == definition.key))}
+    for event_id, row in rows.items():
+        if event_id not in events:
+            row.active, row.definition_id = False, definition.id
+    cal = calendar_store.current(session, ctx)
+    for event_id, (kind, expression, working) in events.items():
+        occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
+        row = rows.get(event_id) or StartTimer(process_key=definition.key, start_event_id=event_id)
+        row.definition_id, row.kind, row.expression = definition.id, kind, expression
+        row.working_days_only = working
+        row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
+        row.active = row.next_at is not None
+        row.remaining = occurrences.count
+        session.add(row)
+    session.flush()
+
+
+def evaluate(ctx: EngineContext, kind: str, expression: str, at: datetime) -> Occurrences:
+    """The occurrences an expression describes, as of `at` (a duration counts from `at`)."""
+    value = ctx.script_engine.environment.evaluate(expression, {})
+    if not isinstance(value, str):
+        raise ValueError(f"a timer start expression must give ISO 8601 text, not {value!r}")
+    if kind == "timeDate":
+        return Occurrences(_aware(datetime.fromisoformat(value), ctx), None, 1)
+    if kind == "timeDuration":
+        return Occurrences(at + TimerEventDefinition.get_timedelta_from_start(
+            TimerEventDefinition.parse_iso_duration(value), at), None, 1)
+    cycles, start, every = TimerEventDefinition.parse_iso_recurring_interval(value)
+    return Occurrences(_aware(start, ctx), every, None if cycles < 0 else cycles)
+
+
+def next_occurrence(occ: Occurrences, after: datetime, cal: BusinessCalendar | None,
+                    strictly_after: datetime | None = None) -> datetime | None:
+    """The first occurrence not before `after` (or after `strictly_after`) that falls on a working day
+    when `cal` is given; None when the schedule is exhausted."""
+    if occ.every is None:
+        moment = occ.first
+        if strictly_after is not None and moment <= strictly_after:
+            return None
+        return moment
+    step = occ.every
+    index = 0
+    if strictly_after is not None:
+        index = max(0, int((strictly_after - occ.first) / step) + 1)
+    elif after > occ.first:
+        index = max(0, int((after - occ.first) / step))
+        if occ.first + index * step < after:
+            index += 1
+    for _ in range(MAX_SKIPPED):
+        if occ.count is not None and index >= occ.count:
+            return None
+        moment = occ.first + index * step
+        if strictly_after is not None and moment <= strictly_after:
+            index += 1
+            continue
+        if cal is None or cal.is_working_day(moment):
+            return moment
+        index += 1
+    return None
+
+
+def start_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """Start a case for each start timer due by `at`; how many started."""
+    with sessions.begin() as session:
+        sync(session, ctx, at)
+    with sessions() as session:
+        due = list(session.scalars(select(StartTimer.id).where(
+            StartTimer.active.is_(True), StartTimer.next_at.is_not(None), StartTimer.next_at <= at)))
+    started = 0
+    for timer_id in due:
+        try:
+            with sessions.begin() as session:
+                started += _start_one(session, ctx, timer_id, at)
+        except (JarchyError, ValueError) as exc:
+            log.warning("start timer %s did not start a case: %s", timer_id, exc)
+    return started
+
+
+def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
+    from engine import runtime  # runtime imports what this module's callers import
+
+    row = session.get(StartTimer, timer_id)
+    if row is None or not row.active or row.next_at is None or row.next_at > at:
+        return 0
+    occurrences = evaluate(ctx, row.kind, row.expression, at)
+    cal = calendar_store.current(session, ctx) if row.working_days_only else None
+    following = next_occurrence(occurrences, at, cal, strictly_after=max(at, row.next_at))
+    claimed = session.execute(
+        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == row.next_at)
+        .values(next_at=following, active=following is not None)
+    ).rowcount
+    if claimed != 1:
+        return 0
+    definition = session.get(ProcessDefinition, row.definition_id)
+    assert definition is not None
+    runtime.start_scheduled(session, ctx, definition, occurrence=row.next_at, at=at)
+    return 1
+
+
+def _aware(moment: datetime, ctx: EngineContext) -> datetime:
+    return moment.replace(tzinfo=ctx.cal.timezone) if moment.tzinfo is None else moment
