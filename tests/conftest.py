@@ -67,7 +67,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         admin.dispose()
 
 
-def _empty(engine: Engine) -> None:
+def empty(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -102,7 +102,7 @@ def app(settings: Settings, clock: FrozenClock) -> Iterator[Any]:
 
     application = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
     engine = application.extensions["jarchy.engine"]
-    _empty(engine)
+    empty(engine)
     yield application
     engine.dispose()
 
@@ -121,12 +121,16 @@ def shipped_diagram(name: str) -> bytes:
     return (resources.files("workflows") / name).read_bytes()
 
 
-@pytest.fixture
-def deployed(app: Any, sessions: Any, ctx: Any) -> None:
+def deploy_shipped(sessions: Any, ctx: Any, name: str = "information_request.bpmn") -> None:
     from engine.definitions import deploy
 
     with sessions.begin() as session:
-        deploy(session, shipped_diagram("information_request.bpmn"), actor="system", actor_id=None, at=ctx.now())
+        deploy(session, shipped_diagram(name), actor="system", actor_id=None, at=ctx.now())
+
+
+@pytest.fixture
+def deployed(app: Any, sessions: Any, ctx: Any) -> None:
+    deploy_shipped(sessions, ctx)
 
 
 CAST: dict[str, tuple[list[str], str | None]] = {
@@ -144,8 +148,8 @@ CAST: dict[str, tuple[list[str], str | None]] = {
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
+def seed_cast(sessions: Any, ctx: Any) -> None:
+    """The units and the named cast of users, each with PASSWORD."""
     from engine.accounts import create_unit, create_user
 
     with sessions.begin() as session:
@@ -154,6 +158,11 @@ def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
         for username, (roles, unit) in CAST.items():
             create_user(session, username=username, display_name=username.title(), password=PASSWORD, roles=roles,
                         unit=unit, actor="system", at=ctx.now())
+
+
+@pytest.fixture
+def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
+    seed_cast(sessions, ctx)
     return CAST
 
 

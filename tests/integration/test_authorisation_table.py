@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from db.base import Base
 from engine.clock import FrozenClock
 from engine.settings import Settings
-from tests.conftest import BISHKEK, CAST, PASSWORD, REQUEST, Client, shipped_diagram
+from tests.conftest import BISHKEK, CAST, PASSWORD, REQUEST, Client, deploy_shipped, empty, seed_cast, shipped_diagram
 
 ANONYMOUS = "anonymous"
 PRINCIPALS = [ANONYMOUS, *CAST]
@@ -110,24 +109,14 @@ class World:
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from api import create_app
-    from engine.accounts import create_unit, create_user
-    from engine.definitions import deploy
-
     settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
                         var_dir=tmp_path_factory.mktemp("authorisation"))
     clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
     app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
     engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    with sessions.begin() as session:
-        for key in ("transport", "health", "education"):
-            create_unit(session, key=key, name=key.title(), actor="system", at=ctx.now())
-        for username, (roles, unit) in CAST.items():
-            create_user(session, username=username, display_name=username.title(), password=PASSWORD, roles=roles,
-                        unit=unit, actor="system", at=ctx.now())
-        deploy(session, shipped_diagram("information_request.bpmn"), actor="system", actor_id=None, at=ctx.now())
+    empty(engine)
+    seed_cast(sessions, ctx)
+    deploy_shipped(sessions, ctx)
     yield World(app)
     engine.dispose()
 
