@@ -226,6 +226,34 @@ def _start_timer_loop(env: Env, interval: float) -> threading.Thread:
     return thread
 
 
+@main.command()
+@click.option("--beat/--no-beat", default=True, show_default=True,
+              help="Run beat inside the worker: it sends the timer sweep every JARCHY_SWEEP_SECONDS (default 5).")
+@click.option("--concurrency", "-c", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes.")
+@pass_env
+def worker(env: Env, beat: bool, concurrency: int) -> None:
+    """A Celery worker (with beat) that fires due timers and sends e-mail; needs JARCHY_REDIS_URL.
+
+    The queue is JARCHY_CELERY_QUEUE (default `jarchy`). Any number of workers, with or without beat, may
+    run against one database and one Redis: each timer fires once."""
+    if not env.settings.redis_url:
+        click.echo("error: JARCHY_REDIS_URL is not set. `jarchy worker` needs Redis as its broker, e.g. "
+                   "JARCHY_REDIS_URL=redis://127.0.0.1:6379/0. Without Redis, `jarchy serve` fires the timers "
+                   "itself.", err=True)
+        sys.exit(1)
+    from engine.worker import make_celery, options_from_env, worker_argv
+
+    try:
+        options = options_from_env()
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    celery_app = make_celery(env.settings, options)
+    # `start` keeps Celery's exit status (worker_main drops it).
+    celery_app.start(worker_argv(options, beat=beat, concurrency=concurrency))
+
+
 def _command(env: Env) -> Any:
     """A transaction for a command; domain errors become a message and exit status 1."""
     return _CommandTransaction(env)

@@ -31,7 +31,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _make_sqlite_serialisable(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # A worker whose host vanished holds its row locks until the server sees the connection dead: TCP
+    # keepalives make that a minute, not hours.
+    keepalives = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+    return create_engine(url, pool_pre_ping=True, connect_args=keepalives, **kwargs)
 
 
 def _make_sqlite_serialisable(engine: Engine) -> None:

@@ -136,7 +136,10 @@ def send_one(sessions: sessionmaker[Session], settings: Settings, notification_i
         row = session.get(Notification, notification_id, with_for_update=True, populate_existing=True)
         assert row is not None  # notifications are never deleted
         at = clock.now()
-        row.email_attempts += 1
+        # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
+        # attempt, so an outage delays the mail but never fails it for good.
+        if not unreachable:
+            row.email_attempts += 1
         attempts = row.email_attempts
         event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
         details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
@@ -145,7 +148,7 @@ def send_one(sessions: sessionmaker[Session], settings: Settings, notification_i
             audit.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
         elif outcome == "transient" and attempts < MAX_ATTEMPTS:
             row.email_status = "pending"
-            row.email_next_at = at + FIRST_RETRY * 2 ** (attempts - 1)
+            row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
         else:
             row.email_status = "failed"
             audit.record(session, type="notification.email_failed", at=at, actor=None, **event,

@@ -8,7 +8,7 @@ even where the row lock is not available."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -306,7 +306,11 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     timer = session.get(Timer, timer_id)
     if timer is None or timer.status != "pending":
         return False
-    instance = _lock(session, timer.instance_id)
+    # A case locked by someone else (another sweeper firing it, a user completing a task) is skipped, not
+    # waited for: its timer stays pending for the next sweep, and parallel sweepers do not march in step.
+    instance = _lock(session, timer.instance_id, skip_locked=True)
+    if instance is None:
+        return False
     timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
     if timer.status != "pending" or timer.due_at > at or instance.status != "running":
         return False
@@ -330,15 +334,20 @@ def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]
 
 # -- shared steps ------------------------------------------------------------------------------------
 
-def _lock(session: Session, instance_id: int) -> ProcessInstance:
+@overload
+def _lock(session: Session, instance_id: int) -> ProcessInstance: ...
+@overload
+def _lock(session: Session, instance_id: int, *, skip_locked: bool) -> ProcessInstance | None: ...
+def _lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
+    """The case's row, locked until the transaction ends; with `skip_locked`, None if another holds it."""
     instance = session.scalars(
         select(ProcessInstance)
         .where(ProcessInstance.id == instance_id)
         .options(undefer(ProcessInstance.state))
-        .with_for_update()
+        .with_for_update(skip_locked=skip_locked)
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if instance is None:
+    if instance is None and not skip_locked:
         raise NotFound(f"case {instance_id} does not exist")
     return instance
 

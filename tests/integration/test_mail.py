@@ -199,29 +199,36 @@ def test_two_concurrent_senders_of_the_same_notification_send_it_once(sessions: 
     assert len(events(sessions, "notification.emailed")) == 3
 
 
-def test_with_the_server_away_the_notification_stays_pending_and_fails_after_five_attempts(
+def test_with_the_server_away_the_notification_waits_without_using_up_its_attempts(
         sessions: Any, ctx: Any, smtp: Smtp, mail_settings: Any, addresses: Any) -> None:
     smtp.stop()
     (nid,) = make_pending(sessions, ctx, ["pr"])
-
-    with pytest.raises(TransientMailError) as raised:
-        send_one(sessions, mail_settings, nid)
-    assert raised.value.unreachable and raised.value.attempts == 1 and raised.value.notification_id == nid
-    assert state(sessions, nid) == ("pending", 1, None)
+    for _ in range(MAX_ATTEMPTS + 2):
+        with pytest.raises(TransientMailError) as raised:
+            send_one(sessions, mail_settings, nid)
+        assert raised.value.unreachable and raised.value.notification_id == nid
+    assert state(sessions, nid) == ("pending", 0, None)
     # The sweep leaves it alone for a while, then tries again (Celery's retries wait on their own).
     assert nid not in pending_ids_now(sessions)
     with sessions() as session:
         assert nid in pending_ids(session, now=datetime.now(UTC) + FIRST_RETRY + timedelta(seconds=1))
+    assert events(sessions, "notification.email_failed") == []
 
-    for attempt in range(2, MAX_ATTEMPTS):
-        with pytest.raises(TransientMailError):
+
+def test_a_server_that_keeps_answering_try_later_fails_the_e_mail_after_five_attempts(
+        sessions: Any, ctx: Any, smtp: Smtp, mail_settings: Any, addresses: Any) -> None:
+    smtp.inbox.data_answer = "451 Try again later"
+    (nid,) = make_pending(sessions, ctx, ["pr"])
+    for attempt in range(1, MAX_ATTEMPTS):
+        with pytest.raises(TransientMailError) as raised:
             send_one(sessions, mail_settings, nid)
+        assert not raised.value.unreachable and raised.value.attempts == attempt
         assert state(sessions, nid) == ("pending", attempt, None)
     assert send_one(sessions, mail_settings, nid) is False
     assert state(sessions, nid) == ("failed", MAX_ATTEMPTS, None)
     (failed,) = events(sessions, "notification.email_failed")
     assert failed.subject == "user:pr" and failed.after["attempts"] == MAX_ATTEMPTS
-    assert "unreachable" in failed.after["reason"]
+    assert "451" in failed.after["reason"]
     assert events(sessions, "notification.emailed") == []
     assert nid not in pending_ids_now(sessions)
 
@@ -275,12 +282,15 @@ def test_send_pending_sends_every_pending_one_and_leaves_the_others(sessions: An
     assert len(smtp.inbox.received) == 3
 
 
-def test_send_pending_with_the_server_away_spends_one_attempt_and_stops(sessions: Any, ctx: Any, smtp: Smtp,
-                                                                        mail_settings: Any, addresses: Any) -> None:
+def test_send_pending_with_the_server_away_tries_one_and_stops(sessions: Any, ctx: Any, smtp: Smtp,
+                                                                mail_settings: Any, addresses: Any) -> None:
     smtp.stop()
     ids = make_pending(sessions, ctx, ["lawyer", "pr", "prhead"])
     assert send_pending(sessions, mail_settings) == 0
-    assert [state(sessions, i)[:2] for i in ids] == [("pending", 1), ("pending", 0), ("pending", 0)]
+    # Only the first was tried (it now waits for its retry); no attempt is spent on an unreachable server.
+    with sessions() as session:
+        assert pending_ids(session) == ids[1:]
+    assert [state(sessions, i)[:2] for i in ids] == [("pending", 0)] * 3
 
 
 def test_without_smtp_nothing_is_sent_and_nothing_is_claimed(sessions: Any, ctx: Any, settings: Any, smtp: Smtp,

@@ -62,7 +62,7 @@ def test_init_is_idempotent_and_serve_answers_on_localhost(env: dict[str, str], 
         server.wait(timeout=20)
 
 
-def _wait_for(url: str, seconds: float = 30) -> dict[str, str]:
+def _wait_for(url: str, seconds: float = 90) -> dict[str, str]:
     deadline = time.monotonic() + seconds
     while True:
         try:

@@ -240,27 +240,35 @@ def test_two_workers_with_beat_fire_each_of_twenty_timers_once(as_: Any, session
             AuditEvent.type == "timer.fired")) == len(cases)
 
 
+def backend_pids(engine: Any) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(text("SELECT pid FROM pg_stat_activity")).scalars())
+
+
 @pytest.mark.usefixtures("deployed")
 def test_a_worker_killed_while_firing_leaves_the_timer_to_the_next_which_fires_it_once(
         as_: Any, app: Any, sessions: Any, database_url: str, workers: Workers) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("needs a row lock to hold the worker inside fire_timer: SQLite locks the whole database "
-                    "at BEGIN, so the worker would wait before reading the due timers, never mid-fire")
+                    "at BEGIN, so the worker would wait before it reads the due timers, never mid-fire")
     case = start_case(as_)
     engine = app.extensions["jarchy.engine"]
     with engine.connect() as holder:
+        # A sweeper skips a case another holds; it is caught mid-fire instead: after it has locked the case
+        # and run the workflow, its first audit event waits for the audit chain's head, held here.
         tx = holder.begin()
-        holder.execute(text("SELECT id FROM process_instances WHERE id = :id FOR UPDATE"), {"id": case})
+        holder.execute(text("SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE"))
         holder_pid = holder.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
         def blocked_pids() -> list[int]:
             with engine.connect() as conn:
                 return list(conn.execute(text(
-                    "SELECT pid FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
+                    "SELECT pid FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid)) "
+                    "AND query ILIKE '%FROM audit_chain_head%FOR UPDATE%'"),
                     {"holder": holder_pid}).scalars())
 
         first = workers.start()
-        waiting = wait_for(blocked_pids, "worker 1 waiting for the instance's row lock in fire_timer", workers)
+        waiting = wait_for(blocked_pids, "worker 1 holding the case and waiting to audit the firing", workers)
         workers.kill(first)
         assert state(sessions, case).statuses == ["pending"]
         tx.rollback()
@@ -272,11 +280,6 @@ def test_a_worker_killed_while_firing_leaves_the_timer_to_the_next_which_fires_i
     seen = workers.sweeps_done()
     wait_for(lambda: workers.sweeps_done() >= seen + 2, "two more sweeps", workers)
     assert_fired_once(sessions, case)
-
-
-def backend_pids(engine: Any) -> list[int]:
-    with engine.connect() as conn:
-        return list(conn.execute(text("SELECT pid FROM pg_stat_activity")).scalars())
 
 
 @pytest.mark.usefixtures("deployed")
