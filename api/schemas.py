@@ -341,3 +341,36 @@ class NotificationOut(Schema):
     read_at = OfficeDateTime(allow_none=True)
     email_status = fields.String(required=True, metadata={
         "description": "none (no e-mail), pending, sending, sent or failed"})
+
+
+# -- public pages --------------------------------------------------------------------------------------
+
+class Translation(Schema):
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+
+
+class PublicRelease(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    kind = fields.String(required=True)
+    published_at = OfficeDateTime(required=True)
+    translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation), required=True)
+
+
+class PublicResponse(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["rebuttal", "comment"]})
+    published_at = OfficeDateTime(required=True)
+    outlet = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+
+
+class PublicReleasePage(Schema):
+    items = fields.List(fields.Nested(PublicRelease), required=True)
+
+
+class PublicResponsePage(Schema):
+    items = fields.List(fields.Nested(PublicResponse), required=True)

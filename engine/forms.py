@@ -3,7 +3,9 @@
 Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
 - `"default": "$now"`: filled with the engine clock's current time when the field is absent;
-- `"x-not-future": true`: a date-time that may not lie in the future.
+- `"x-not-future": true`: a date-time that may not lie in the future;
+- `"x-publication-languages": true`: an object with a key for every language of
+  JARCHY_PUBLICATION_LANGUAGES (a release's translations).
 Other `default`s are filled in for absent top-level fields before validation. `date` and `date-time`
 values must lie between the years 1900 and 2200, and a date-time needs an offset."""
 
@@ -72,6 +74,7 @@ class _Check:
 
     now: datetime
     unit_exists: Callable[[str], bool]
+    languages: tuple[str, ...]
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -83,9 +86,10 @@ def validate(
     *,
     now: datetime,
     unit_exists: Callable[[str], bool],
+    languages: tuple[str, ...] = (),
 ) -> None:
     """Raise `Invalid` listing every failing field by its path."""
-    token = _check.set(_Check(now, unit_exists))
+    token = _check.set(_Check(now, unit_exists, tuple(languages)))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -131,7 +135,16 @@ def _is_date(value: Any) -> bool:
     return len(value) == 10 and EARLIEST_YEAR <= day.year <= LATEST_YEAR
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"x-not-future": _not_future})
+def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not flag or not isinstance(instance, dict):
+        return
+    missing = [lang for lang in _check.get().languages if lang not in instance]
+    if missing:
+        yield ValidationError(f"needs a translation into: {', '.join(missing)}")
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator, {"x-not-future": _not_future, "x-publication-languages": _publication_languages})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

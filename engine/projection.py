@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine import audit, deadlines, notifications
 from engine.context import EngineContext
+from engine.definitions import definition_version
 from engine.forms import load_form
 from engine.settings import UNIT_BOUND_ROLES
 
@@ -99,7 +100,7 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
     for task_id, row in rows.items():
         if task_id in ready:
-            due = _task_due(ctx, instance, definition, ready[task_id])
+            due = _task_due(ctx, instance, task_meta(session, instance, definition, ready[task_id]), ready[task_id])
             if row.due_at != due:
                 row.due_at = due
             continue
@@ -110,7 +111,8 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
                      task_id=task_id, subject=row.bpmn_id)
     for task_id, task in ready.items():
         if task_id not in rows:
-            row, problem = _new_task(ctx, instance, definition, task, at)
+            meta = task_meta(session, instance, definition, task)
+            row, problem = _new_task(ctx, instance, definition, meta, task, at)
             session.add(row)
             if problem:
                 audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
@@ -118,16 +120,14 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
             audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
                          subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
                                                      "due_at": row.due_at.isoformat() if row.due_at else None})
-            kind = definition_task_meta(definition, row.bpmn_id, task).get("notification") or "task"
-            notifications.notify_task(session, ctx, row, kind=kind, at=at)
+            notifications.notify_task(session, ctx, row, kind=meta.get("notification") or "task", at=at)
 
 
-def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any,
-              at: datetime) -> tuple[HumanTask, str | None]:
+def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, meta: dict[str, Any],
+              task: Any, at: datetime) -> tuple[HumanTask, str | None]:
     """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
     role (or none): admin and pr_head see every task and can assign it; the failure is returned to audit."""
     bpmn_id = task.task_spec.bpmn_id
-    meta = definition_task_meta(definition, bpmn_id, task)
     problem = None
     role, unit = meta.get("lane"), None
     try:
@@ -151,7 +151,7 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         status="open",
         form_key=form_key,
         created_at=at,
-        due_at=_task_due(ctx, instance, definition, task),
+        due_at=_task_due(ctx, instance, meta, task),
         data=_prefill(form_key, task.data),
     ), problem
 
@@ -167,20 +167,20 @@ def _process_key(instance: ProcessInstance, definition: ProcessDefinition, task:
     return instance.process_key
 
 
-def definition_task_meta(definition: ProcessDefinition, bpmn_id: str, task: Any) -> dict[str, Any]:
-    meta = definition.meta.get("tasks", {}).get(bpmn_id)
-    if meta is not None:
-        return meta
-    # A task of a called process: its own definition's meta travels with the spec's name.
-    return {"name": task.task_spec.bpmn_name or bpmn_id, "lane": task.task_spec.lane,
-            "form": getattr(getattr(task.task_spec, "form", None), "key", None)}
+def task_meta(session: Session, instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> dict[str, Any]:
+    """What the diagram says of a task (form, lane, role, unit, due date), from the diagram it is in: the
+    case's own, or the version of a called process pinned when the case started."""
+    key = _process_key(instance, definition, task)
+    owner = definition
+    if key != instance.process_key and key in (instance.called_versions or {}):
+        owner = definition_version(session, key, instance.called_versions[key])
+    return owner.meta.get("tasks", {}).get(task.task_spec.bpmn_id) or {
+        "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "lane": task.task_spec.lane}
 
 
-def _task_due(
-    ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, task: Any
-) -> datetime | None:
+def _task_due(ctx: EngineContext, instance: ProcessInstance, meta: dict[str, Any], task: Any) -> datetime | None:
     """The task's `camunda:dueDate` expression, else the case's deadline (also when the expression fails)."""
-    expression = definition.meta.get("tasks", {}).get(task.task_spec.bpmn_id, {}).get("due")
+    expression = meta.get("due")
     if expression:
         try:
             return parse_moment(_evaluate(ctx, task, expression), ctx.cal.timezone) or instance.due_at

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, calendar_store, clock, deadlines, forms, projection, serializer
+from engine import audit, calendar_store, clock, deadlines, forms, projection, publications, serializer
 from engine.access import check_may_work_on, is_candidate, require_role
 from engine.accounts import unit_exists, user_by_username
 from engine.context import EngineContext
@@ -366,7 +366,8 @@ def _validated(session: Session, ctx: EngineContext, form_key: str | None, data:
         return data
     schema = forms.load_form(form_key)
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
-    forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key))
+    forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
+                   languages=ctx.settings.publication_languages)
     return data
 
 
@@ -374,18 +375,32 @@ def _advance(session: Session, ctx: EngineContext, instance: ProcessInstance, de
              wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None,
              now: clock.Clock | None = None) -> None:
     """Run the engine until the workflow waits; a failing script or expression fails the case, recorded."""
+    published: list[tuple[str, dict[str, Any]]] = []
+
+    def note_publishing(task: Any) -> None:
+        what = publications.publishes(task)
+        if what:
+            published.append((what, dict(task.data)))
+
     try:
         with clock.using(now or ctx.clock):
-            wf.do_engine_steps()
+            wf.do_engine_steps(did_complete_task=note_publishing)
             wf.refresh_timers()
-            wf.do_engine_steps()
+            wf.do_engine_steps(did_complete_task=note_publishing)
             # A step may have moved or paused the deadline: the timers that follow it move too, and
             # one that is now due fires at once (bounded: each round only acts on what the last changed).
             for _ in range(3):
                 if not deadlines.retime(wf):
                     break
                 wf.refresh_timers()
-                wf.do_engine_steps()
+                wf.do_engine_steps(did_complete_task=note_publishing)
+        for what, data in published:
+            publications.publish(session, instance, what, data, actor=actor, at=at,
+                                 languages=ctx.settings.publication_languages)
+    except ValueError as exc:  # a publication the case's data cannot make
+        instance.status, instance.failure = "failed", str(exc)
+        audit.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id,
+                     subject=None, after={"element_id": None, "message": str(exc)})
     except (SpiffWorkflowException, WorkflowException) as exc:
         element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
         instance.status, instance.failure = "failed", f"{element}: {exc}" if element else str(exc)

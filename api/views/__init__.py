@@ -7,11 +7,12 @@ from api.views.definitions import blp as definitions_blp
 from api.views.health import blp as health_blp
 from api.views.instances import blp as instances_blp
 from api.views.notifications import blp as notifications_blp
+from api.views.public import blp as public_blp
 from api.views.tasks import blp as tasks_blp
 from api.views.timers import blp as timers_blp
 from api.views.users import blp as users_blp
 
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
-    notifications_blp,
+    notifications_blp, public_blp,
 ]

@@ -5,6 +5,7 @@ from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.notifications import Notification
+from db.models.publications import Publication
 from db.models.schedules import StartTimer
 from db.models.tasks import HumanTask
 from db.models.timers import Timer
@@ -19,6 +20,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "Publication",
     "StartTimer",
     "Timer",
     "Unit",

@@ -1,0 +1,82 @@
+"""The office's public pages: published releases and responses, as JSON and as Atom feeds (feedgen).
+No authentication; nothing appears before it is published (an embargoed release waits for its timer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from flask import Response, request
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from api.database import session
+from api.schemas import PublicReleasePage, PublicResponsePage
+from engine import publications
+
+blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
+TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
+
+
+def _feed(feed: str) -> Response:
+    rows = publications.latest(session(), feed)
+    generator = FeedGenerator()
+    base = request.url_root.rstrip("/")
+    generator.id(f"{base}/public/{feed}")
+    generator.title(TITLES[feed])
+    generator.link(href=f"{base}/public/{feed}.atom", rel="self")
+    generator.link(href=f"{base}/public/{feed}", rel="alternate")
+    generator.updated(rows[0].published_at if rows else None)
+    for row in reversed(rows):  # feedgen puts the last added first
+        entry = generator.add_entry()
+        entry.id(f"{base}/public/{feed}/{row.id}")
+        entry.published(row.published_at)
+        entry.updated(row.published_at)
+        if feed == "releases":
+            translations = row.content.get("translations", {})
+            first = next(iter(translations.values()), {"title": row.business_key, "body": ""})
+            entry.title(first.get("title") or row.business_key)
+            entry.content("\n\n".join(f"[{lang}] {t.get('title', '')}\n{t.get('body', '')}"
+                                      for lang, t in translations.items()), type="text")
+        else:
+            entry.title(f"{row.kind.title()}: {row.content.get('outlet') or row.business_key}")
+            entry.content(row.content.get("text") or "", type="text")
+            if row.content.get("url"):
+                entry.link(href=row.content["url"], rel="related")
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+@blp.route("/releases")
+class Releases(MethodView):
+    @blp.doc(operationId="listPublicReleases", security=[])
+    @blp.response(200, PublicReleasePage)
+    def get(self) -> dict[str, Any]:
+        """Published releases, newest first, in every publication language."""
+        return {"items": [publications.as_json(r) for r in publications.latest(session(), "releases")]}
+
+
+@blp.route("/releases.atom")
+class ReleasesAtom(MethodView):
+    @blp.doc(operationId="releasesAtomFeed", security=[])
+    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    def get(self) -> Response:
+        """Published releases as an Atom feed."""
+        return _feed("releases")
+
+
+@blp.route("/responses")
+class Responses(MethodView):
+    @blp.doc(operationId="listPublicResponses", security=[])
+    @blp.response(200, PublicResponsePage)
+    def get(self) -> dict[str, Any]:
+        """Published rebuttals and comments, newest first."""
+        return {"items": [publications.as_json(r) for r in publications.latest(session(), "responses")]}
+
+
+@blp.route("/responses.atom")
+class ResponsesAtom(MethodView):
+    @blp.doc(operationId="responsesAtomFeed", security=[])
+    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    def get(self) -> Response:
+        """Published rebuttals and comments as an Atom feed."""
+        return _feed("responses")
