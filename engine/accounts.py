@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Unit, User, UserRole
+from db.models import HumanTask, Unit, User, UserRole
 from engine import audit
 from engine.errors import Conflict, Invalid, NotFound, Unauthenticated
 from engine.settings import ROLES, UNIT_BOUND_ROLES, Settings
@@ -107,6 +107,8 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
     if "active" in changes and changes["active"] != user.active:
         user.active = changes["active"]
         user.token_generation += 1
+        if not user.active:
+            _return_tasks_to_their_lanes(session, user, actor=actor, at=at)
     if "password" in changes:
         _check_password(changes["password"])
         user.password_hash = _hasher.hash(changes["password"])
@@ -117,6 +119,16 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
         audit.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
                      before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
     return user
+
+
+def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
+    """A deactivated user's open tasks go back to their lanes' candidates."""
+    for task in session.scalars(select(HumanTask).where(HumanTask.assignee_id == user.id,
+                                                        HumanTask.status == "open")):
+        task.assignee_id = None
+        audit.record(session, type="task.unclaimed", at=at, actor=actor, instance_id=task.instance_id,
+                     task_id=task.id, subject=task.bpmn_id,
+                     before={"assignee": user.username}, after={"reason": "the assignee was deactivated"})
 
 
 def describe(user: User) -> dict[str, Any]:

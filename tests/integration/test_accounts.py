@@ -64,3 +64,14 @@ def test_changing_roles_is_audited_with_before_and_after(as_: Any) -> None:
     events = as_("auditor").get("/api/v1/audit?type=user.updated").get_json()["items"]
     assert events[-1]["before"]["roles"] == ["legal"] and events[-1]["after"]["roles"] == ["leadership", "legal"]
     assert events[-1]["actor"] == "admin"
+
+
+def test_a_deactivated_users_claimed_task_goes_back_to_the_lane(as_: Any, deployed: None) -> None:
+    from tests.conftest import REQUEST
+
+    case = as_("pr").post("/api/v1/process-instances",
+                          json={"process_key": "information_request", "data": REQUEST}).get_json()
+    task_id = case["tasks"][0]["id"]
+    assert as_("pr").post(f"/api/v1/tasks/{task_id}/claim").get_json()["assignee"] == "pr"
+    as_("admin").patch("/api/v1/users/pr", json={"active": False})
+    assert as_("prhead").get(f"/api/v1/tasks/{task_id}").get_json()["assignee"] is None
