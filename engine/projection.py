@@ -4,6 +4,7 @@ as the state, so queries never see one without the other."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -27,12 +28,14 @@ from engine.settings import UNIT_BOUND_ROLES
 def workflow_data(wf: BpmnWorkflow) -> dict[str, Any]:
     """The case's data as of now: what its open and waiting tasks see (or the end result)."""
     if wf.is_completed():
-        return dict(wf.data) or dict(wf.last_task.data if wf.last_task else {})
-    merged: dict[str, Any] = {}
-    live = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
-    for task in sorted(live, key=lambda t: t.last_state_change):  # the newest step's values win
-        merged.update(task.data)
-    return merged
+        merged = dict(wf.data) or dict(wf.last_task.data if wf.last_task else {})
+    else:
+        merged = {}
+        live = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+        for task in sorted(live, key=lambda t: t.last_state_change):  # the newest step's values win
+            merged.update(task.data)
+    # A script may leave a date or a set in the data; the projection is JSON (the state keeps the originals).
+    return json.loads(json.dumps(merged, default=str))
 
 
 def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:

@@ -411,7 +411,11 @@ def _advance(session: Session, ctx: EngineContext, instance: ProcessInstance, de
 
 def _save(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
           wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None) -> None:
-    instance.state = serializer.dump(wf)
+    try:
+        instance.state = serializer.dump(wf)
+    except TypeError as exc:  # a script left a value no JSON holds: nothing of the step is kept
+        raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
+                      "may leave text, numbers, booleans, dates, lists and dicts") from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
     with clock.using(ctx.clock):
         projection.sync(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)

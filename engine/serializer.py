@@ -11,6 +11,7 @@ the spec dictionaries back before it runs (`serializer_version` is stored for th
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -55,7 +56,10 @@ _CONFIG[ParallelMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[SequentialMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[BpmnWorkflow] = _SpecByReferenceConverter
 
-_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
+_registry = BpmnWorkflowSerializer.configure(_CONFIG)
+# SpiffWorkflow knows datetime and timedelta; scripts also make dates.
+_registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+_serializer = BpmnWorkflowSerializer(_registry)
 SERIALIZER_VERSION: str = _serializer.VERSION
 
 
