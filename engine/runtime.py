@@ -8,24 +8,22 @@ even where the row lock is not available."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, overload
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, undefer
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, calendar_store, clock, deadlines, forms, projection, publications, serializer
+from engine import audit, calendar_store, clock, deadlines, serializer, steps
 from engine.access import check_may_work_on, is_candidate, require_role
-from engine.accounts import unit_exists, user_by_username
+from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -45,7 +43,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
         raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}")
     at = ctx.now()
     calendar_store.current(session, ctx)
-    data = _validated(session, ctx, definition.meta.get("start_form"), data, at)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
     return _start(session, ctx, definition, data, started_by=actor, at=at)
 
 
@@ -53,7 +51,7 @@ def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDef
                     at: datetime) -> ProcessInstance:
     """A case started by its process's timer start event (no one's form: the start form's defaults)."""
     calendar_store.current(session, ctx)
-    data = _validated(session, ctx, definition.meta.get("start_form"), {}, at)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at)
     return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
                   at=at)
 
@@ -83,7 +81,7 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
     audit.record(session, type="instance.started", at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
                                                        "data": data})
-    _advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at)
     return instance
 
 
@@ -116,14 +114,14 @@ def complete_task(
     session: Session, ctx: EngineContext, actor: User, task_id: str, data: dict[str, Any]
 ) -> tuple[HumanTask, ProcessInstance]:
     row = get_task(session, task_id)
-    instance = _lock(session, row.instance_id)
+    instance = steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
         raise Conflict(f"the task is already {row.status}")
     check_may_work_on(actor, row)
     at = ctx.now()
-    data = _validated(session, ctx, row.form_key, data, at)
-    definition, wf = _load(session, ctx, instance)
+    data = steps.validated(session, ctx, row.form_key, data, at)
+    definition, wf = steps.load(session, ctx, instance)
     task = wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("the task is no longer waiting for completion")
@@ -136,7 +134,7 @@ def complete_task(
         row.assignee_id = actor.id
     audit.record(session, type="task.completed", at=at, actor=actor.username, instance_id=instance.id,
                  task_id=task_id, subject=row.bpmn_id, before=before or None, after=data)
-    _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at, completed_task_id=task_id)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at, completed_task_id=task_id)
     return row, instance
 
 
@@ -186,7 +184,7 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
 
 def _open_task_locked(session: Session, task_id: str) -> HumanTask:
     row = get_task(session, task_id)
-    _lock(session, row.instance_id)
+    steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
         raise Conflict(f"the task is already {row.status}")
@@ -205,10 +203,10 @@ def deliver_message(
     session: Session, ctx: EngineContext, actor: User, instance_id: int, name: str, data: dict[str, Any]
 ) -> ProcessInstance:
     require_role(actor, *MESSAGE_ROLES)
-    instance = _lock(session, instance_id)
+    instance = steps.lock(session, instance_id)
     if instance.status != "running":
         raise Conflict(f"the case is {instance.status}")
-    definition, wf = _load(session, ctx, instance)
+    definition, wf = steps.load(session, ctx, instance)
     if name not in waiting_messages(wf):
         raise Conflict(f"the case is not waiting for the message {name!r}")
     at = ctx.now()
@@ -216,7 +214,7 @@ def deliver_message(
         wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
     audit.record(session, type="message.delivered", at=at, actor=actor.username, instance_id=instance.id,
                  subject=name, after={"name": name, "data": data})
-    _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
 
 
@@ -233,17 +231,17 @@ def waiting_messages(wf: BpmnWorkflow) -> set[str]:
 
 def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, reason: str) -> ProcessInstance:
     require_role(actor, *CANCEL_ROLES)
-    instance = _lock(session, instance_id)
+    instance = steps.lock(session, instance_id)
     if instance.status not in ("running", "failed"):
         raise Conflict(f"the case is already {instance.status}")
-    definition, wf = _load(session, ctx, instance)
+    definition, wf = steps.load(session, ctx, instance)
     at = ctx.now()
     wf.cancel()
     before = {"status": instance.status}
     instance.status, instance.completed_at = "cancelled", at
     audit.record(session, type="instance.cancelled", at=at, actor=actor.username, instance_id=instance.id,
                  subject=instance.business_key, before=before, after={"status": "cancelled", "reason": reason})
-    _save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    steps.save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
 
 
@@ -253,14 +251,14 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
            reason: str) -> ProcessInstance:
     """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
     require_role(actor, "pr_head")
-    instance = _lock(session, instance_id)
+    instance = steps.lock(session, instance_id)
     if instance.status != "running":
         raise Conflict(f"the case is {instance.status}")
     allowed = ctx.settings.request_extension_days
     if allowed <= 0:
         raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",
                       [{"field": "working_days", "message": "no extension is allowed here"}])
-    definition, wf = _load(session, ctx, instance)
+    definition, wf = steps.load(session, ctx, instance)
     deadline = instance.data.get("deadline")
     if not isinstance(deadline, dict):
         raise Invalid("this case has no statutory deadline to extend",
@@ -276,17 +274,17 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     audit.record(session, type="deadline.extended", at=at, actor=actor.username, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "working_days": working_days, "reason": reason})
-    _advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
 
 
 def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *, actor: str, why: str) -> bool:
     """After a calendar change: count the case's deadline again. Returns whether it moved."""
-    instance = _lock(session, instance_id)
+    instance = steps.lock(session, instance_id)
     deadline = (instance.data or {}).get("deadline")
     if instance.status != "running" or not isinstance(deadline, dict):
         return False
-    definition, wf = _load(session, ctx, instance)
+    definition, wf = steps.load(session, ctx, instance)
     due = deadlines.due(deadline, ctx.cal)
     if due == instance.data.get("due_at"):
         return False
@@ -295,7 +293,7 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
     audit.record(session, type="deadline.recomputed", at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "why": why})
-    _advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at)
     return True
 
 
@@ -308,15 +306,15 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
         return False
     # A case locked by someone else (another sweeper firing it, a user completing a task) is skipped, not
     # waited for: its timer stays pending for the next sweep, and parallel sweepers do not march in step.
-    instance = _lock(session, timer.instance_id, skip_locked=True)
+    instance = steps.lock(session, timer.instance_id, skip_locked=True)
     if instance is None:
         return False
     timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
     if timer.status != "pending" or timer.due_at > at or instance.status != "running":
         return False
-    definition, wf = _load(session, ctx, instance)
+    definition, wf = steps.load(session, ctx, instance)
     # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
-    _advance(session, ctx, instance, definition, wf, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now())))
+    steps.advance(session, ctx, instance, definition, wf, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now())))
     session.refresh(timer)
     return timer.status == "fired"
 
@@ -330,96 +328,3 @@ def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]
         .order_by(Timer.due_at)
         .limit(limit)
     ))
-
-
-# -- shared steps ------------------------------------------------------------------------------------
-
-@overload
-def _lock(session: Session, instance_id: int) -> ProcessInstance: ...
-@overload
-def _lock(session: Session, instance_id: int, *, skip_locked: bool) -> ProcessInstance | None: ...
-def _lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
-    """The case's row, locked until the transaction ends; with `skip_locked`, None if another holds it."""
-    instance = session.scalars(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
-        .options(undefer(ProcessInstance.state))
-        .with_for_update(skip_locked=skip_locked)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if instance is None and not skip_locked:
-        raise NotFound(f"case {instance_id} does not exist")
-    return instance
-
-
-def _load(session: Session, ctx: EngineContext, instance: ProcessInstance) -> tuple[ProcessDefinition, BpmnWorkflow]:
-    calendar_store.current(session, ctx)
-    definition = session.get(ProcessDefinition, instance.definition_id)
-    assert definition is not None
-    specs = workflow_specs(session, definition, instance.called_versions)
-    return definition, serializer.load(instance.state, specs, ctx.script_engine)
-
-
-def _validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime
-               ) -> dict[str, Any]:
-    if not form_key:
-        return data
-    schema = forms.load_form(form_key)
-    data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
-    forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
-                   languages=ctx.settings.publication_languages)
-    return data
-
-
-def _advance(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-             wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None,
-             now: clock.Clock | None = None) -> None:
-    """Run the engine until the workflow waits; a failing script or expression fails the case, recorded."""
-    published: list[tuple[str, dict[str, Any]]] = []
-
-    def note_publishing(task: Any) -> None:
-        what = publications.publishes(task)
-        if what:
-            published.append((what, dict(task.data)))
-
-    try:
-        with clock.using(now or ctx.clock):
-            wf.do_engine_steps(did_complete_task=note_publishing)
-            wf.refresh_timers()
-            wf.do_engine_steps(did_complete_task=note_publishing)
-            # A step may have moved or paused the deadline: the timers that follow it move too, and
-            # one that is now due fires at once (bounded: each round only acts on what the last changed).
-            for _ in range(3):
-                if not deadlines.retime(wf):
-                    break
-                wf.refresh_timers()
-                wf.do_engine_steps(did_complete_task=note_publishing)
-        for what, data in published:
-            publications.publish(session, instance, what, data, actor=actor, at=at,
-                                 languages=ctx.settings.publication_languages)
-    except ValueError as exc:  # a publication the case's data cannot make
-        instance.status, instance.failure = "failed", str(exc)
-        audit.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id,
-                     subject=None, after={"element_id": None, "message": str(exc)})
-    except (SpiffWorkflowException, WorkflowException) as exc:
-        element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
-        instance.status, instance.failure = "failed", f"{element}: {exc}" if element else str(exc)
-        audit.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id,
-                     subject=element, after={"element_id": element, "message": str(exc)})
-    _save(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
-
-
-def _save(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-          wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None) -> None:
-    try:
-        instance.state = serializer.dump(wf)
-    except TypeError as exc:  # a script left a value no JSON holds: nothing of the step is kept
-        raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
-                      "may leave text, numbers, booleans, dates, lists and dicts") from exc
-    instance.serializer_version = serializer.SERIALIZER_VERSION
-    with clock.using(ctx.clock):
-        projection.sync(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict("the case was changed by someone else at the same moment; reload and try again") from exc
