@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.definitions import validate
+from engine.validation import validate
 from engine.errors import InvalidDiagram
 
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
