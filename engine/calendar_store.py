@@ -32,7 +32,7 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
                  actor: str, at: datetime) -> tuple[CalendarOverride, list[int]]:
     """Declare a day working or not; every running case with a deadline is recomputed. Returns the
     override and the ids of the cases whose deadline moved."""
-    from engine import runtime  # runtime needs this module's `current`
+    from engine import runtime, schedules  # both need this module's `current`
 
     row = session.get(CalendarOverride, day)
     before = {"working": row.working, "reason": row.reason} if row else {
@@ -46,6 +46,7 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
     audit.record(session, type="calendar.override_set", at=at, actor=actor, subject=f"calendar:{day.isoformat()}",
                  before=before, after={"working": working, "reason": reason})
     current(session, ctx)
+    schedules.reschedule_working_days(session, ctx, at)
     moved = [instance_id for instance_id in _cases_with_deadlines(session)
              if runtime.recompute_deadline(session, ctx, instance_id, actor=actor, why="calendar changed")]
     return row, moved

@@ -5,7 +5,9 @@ Our additions to JSON Schema, each handled here:
 - `"default": "$now"`: filled with the engine clock's current time when the field is absent;
 - `"x-not-future": true`: a date-time that may not lie in the future;
 - `"x-publication-languages": true`: an object with a key for every language of
-  JARCHY_PUBLICATION_LANGUAGES (a release's translations).
+  JARCHY_PUBLICATION_LANGUAGES (a release's translations);
+- `"x-prefill": false` on a field: the task's form does not start with the case's value of that name
+  (a second reviewer should not find the first one's decision filled in).
 Other `default`s are filled in for absent top-level fields before validation. `date` and `date-time`
 values must lie between the years 1900 and 2200, and a date-time needs an offset."""
 

@@ -143,6 +143,15 @@ class SequentialMultiInstanceTask(_AlignedOutput, SequentialMI):
     pass
 
 
+class PassThroughTask(NoneTask):
+    """A plain `bpmn:task` does nothing and waits for no one, as in Camunda 7 (SpiffWorkflow makes it a
+    manual task). A diagram marks such a task to publish (`publish`) or names a step of its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.manual = False
+
+
 class _UserTaskParser(_CollectingMultiInstance, UserTaskParser):
     pass
 
@@ -175,7 +184,7 @@ class JarchyParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("startEvent"): (_StartEventParser, StartEvent),
         full_tag("userTask"): (_UserTaskParser, UserTask),
-        full_tag("task"): (_TaskParser, NoneTask),
+        full_tag("task"): (_TaskParser, PassThroughTask),
         full_tag("manualTask"): (_TaskParser, ManualTask),
         full_tag("callActivity"): (_CallActivityParser, CallActivity),
     }

@@ -204,7 +204,8 @@ def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
         fields = load_form(form_key).get("properties", {})
     except (FileNotFoundError, ValueError):
         return {}
-    return {name: data[name] for name in fields if name in data}
+    return {name: data[name] for name, field in fields.items()
+            if name in data and not (isinstance(field, dict) and field.get("x-prefill") is False)}
 
 
 def _timer_definitions(task: Any) -> list[TimerEventDefinition]:

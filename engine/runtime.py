@@ -53,11 +53,11 @@ def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDef
     calendar_store.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at)
     return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
-                  at=at)
+                  at=at, now=clock.FrozenClock(max(at, ctx.now())))
 
 
 def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, data: dict[str, Any], *,
-           started_by: User | None, at: datetime) -> ProcessInstance:
+           started_by: User | None, at: datetime, now: clock.Clock | None = None) -> ProcessInstance:
     pinned = called_versions(session, definition)
     spec, subprocess_specs = workflow_specs(session, definition, pinned)
     wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ctx.script_engine)
@@ -81,7 +81,7 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
     audit.record(session, type="instance.started", at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
                                                        "data": data})
-    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at, now=now)
     return instance
 
 

@@ -150,19 +150,32 @@ def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     row = session.get(StartTimer, timer_id)
     if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0
+    occurrence = row.next_at
     occurrences = evaluate(ctx, row.kind, row.expression, at)
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
-    following = next_occurrence(occurrences, at, cal, strictly_after=max(at, row.next_at))
+    following = next_occurrence(occurrences, at, cal, strictly_after=max(at, occurrence))
     claimed = session.execute(
-        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == row.next_at)
+        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
         .values(next_at=following, active=following is not None)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         return 0
+    if cal is not None and not cal.is_working_day(occurrence):
+        return 0  # declared a day off after this occurrence was scheduled: skipped, the next one stands
     definition = session.get(ProcessDefinition, row.definition_id)
     assert definition is not None
-    runtime.start_scheduled(session, ctx, definition, occurrence=row.next_at, at=at)
+    runtime.start_scheduled(session, ctx, definition, occurrence=occurrence.astimezone(ctx.cal.timezone), at=at)
     return 1
+
+
+def reschedule_working_days(session: Session, ctx: EngineContext, at: datetime) -> None:
+    """After a calendar change: start timers that keep to working days take their next occurrence anew."""
+    cal = calendar_store.current(session, ctx)
+    for row in session.scalars(select(StartTimer).where(StartTimer.active.is_(True),
+                                                        StartTimer.working_days_only.is_(True))):
+        row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
+        row.active = row.next_at is not None
 
 
 def _aware(moment: datetime, ctx: EngineContext) -> datetime:

@@ -20,9 +20,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.defaults import NoneTask
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
-from engine.parser import ParallelMultiInstanceTask, SequentialMultiInstanceTask
+from engine.parser import ParallelMultiInstanceTask, PassThroughTask, SequentialMultiInstanceTask
 
 _specs: ContextVar[tuple[Any, dict[str, Any]]] = ContextVar("jarchy_workflow_specs")
 
@@ -55,6 +56,7 @@ _CONFIG = dict(CAMUNDA_CONFIG)
 _CONFIG[ParallelMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[SequentialMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[BpmnWorkflow] = _SpecByReferenceConverter
+_CONFIG[PassThroughTask] = _CONFIG[NoneTask]
 
 _registry = BpmnWorkflowSerializer.configure(_CONFIG)
 # SpiffWorkflow knows datetime and timedelta; scripts also make dates.

@@ -243,7 +243,8 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
     starters = [s.strip() for s in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(",") if s.strip()]
     start_events = process.findall(f"{BPMN}startEvent")
     start = start_events[0] if start_events else None
-    if not starters and start is not None and start.get("id") in lane_of:
+    timer_start = start is not None and start.find(f"{BPMN}timerEventDefinition") is not None
+    if not starters and start is not None and start.get("id") in lane_of and not timer_start:
         starters = [lane_of[start.get("id")]]
     tasks = {}
     for tag in USER_TASKS:

@@ -1,0 +1,433 @@
+"""The `daily_digest` diagram run in memory (no database): the PR department plans the day's monitoring,
+each unit's press secretary registers publications in parallel, the PR department compiles the digest
+and leadership reads it; plus the start timer's schedule on the KG business calendar.
+
+Every step goes through a serialize/deserialize round trip, because our workers reload an instance
+between steps; the data a test submits is first checked by the engine's form validator, with defaults
+filled in. The second half checks the files themselves: forms, form keys, lanes, and the diagram
+interchange (shapes, edges, labels, no overlaps)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import forms, serializer
+from engine.clock import FrozenClock, using
+from engine.context import EngineContext
+from engine.definitions import validate
+from engine.errors import Invalid
+from engine.parser import NS, JarchyParser, parse_xml
+from engine.schedules import evaluate, next_occurrence, start_timer_events
+from engine.settings import ROLES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "daily_digest"
+DIAGRAM = ROOT / "workflows" / f"{KEY}.bpmn"
+FORMS = ROOT / "forms"
+FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+BISHKEK = ZoneInfo("Asia/Bishkek")
+DI_NS = {
+    **NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+CAMUNDA = f"{{{NS['camunda']}}}"
+UNITS = frozenset({"transport", "health", "education"})
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # the occurrence the case was started for
+END_OF_MONDAY = "2026-03-02T18:00:00+06:00"
+CYCLE = '"R/2026-01-05T09:00:00+06:00/P1D"'
+BUS = {"outlet": "Kaktus Media", "url": "https://kaktus.media/1", "tone": "negative", "summary": "Buses are late."}
+CLINIC = {"outlet": "24.kg", "url": "https://24.kg/2", "tone": "positive", "summary": "A new clinic opens."}
+WARD = {"outlet": "Azattyk", "url": "http://rus.azattyk.org/3", "tone": "neutral", "summary": "A ward is renovated."}
+
+
+# --- running the diagram ---------------------------------------------------------------------------
+def _parse() -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+    return parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
+
+
+def _form(key: str) -> dict[str, Any]:
+    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The data as the engine would store it: defaults filled in, then validated by the engine's own
+    validator (formats, `unit-key` against the cast's units)."""
+    schema = _form(key)
+    filled = forms.fill_defaults(schema, data, now)
+    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__)
+    return filled
+
+
+class Run:
+    """One digest, started as the scheduler starts it (no form: `scheduled_for`), reloaded after every step."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update({"scheduled_for": MONDAY.isoformat()})
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def tasks(self, name: str) -> list[Any]:
+        return [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name.startswith(name)]
+
+    def task(self, name: str, **where: Any) -> Any:
+        found = [t for t in self.tasks(name) if all(t.data.get(k) == v for k, v in where.items())]
+        assert found, f"no ready task {name} {where or ''}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
+        task = self.task(name, **where)
+        with using(self.clock):
+            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.run()
+            self.wf.do_engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def evaluate(self, task: Any, expression: str) -> Any:
+        with using(self.clock):
+            return self.engine.evaluate(task, expression)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+
+@pytest.fixture(scope="module")
+def specs() -> tuple[Any, dict[str, Any]]:
+    return _parse()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(MONDAY + timedelta(seconds=1))
+
+
+@pytest.fixture
+def ctx(clock: FrozenClock) -> EngineContext:
+    return EngineContext(Settings(), clock)
+
+
+@pytest.fixture
+def run(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, ctx: EngineContext) -> Run:
+    return Run(specs, clock, ctx.script_engine)
+
+
+# --- the path ----------------------------------------------------------------------------------------
+def test_a_digest_begins_with_planning_by_the_pr_department(run: Run) -> None:
+    assert run.ready() == ["plan_monitoring"]
+    plan = run.task("plan_monitoring")
+    assert plan.task_spec.lane == "pr_department"
+    # open_digest: the digest is due at the end of the working day it opens.
+    assert plan.data == {"scheduled_for": MONDAY.isoformat(), "due_at": END_OF_MONDAY, "digest_date": "2026-03-02"}
+
+
+def test_a_digest_opened_late_is_due_the_day_it_opens(specs: tuple[Any, dict[str, Any]], clock: FrozenClock,
+                                                      ctx: EngineContext) -> None:
+    clock.set(datetime(2026, 3, 4, 23, 30, tzinfo=UTC))  # 05:30 on Thursday 5 March in Bishkek
+    late = Run(specs, clock, ctx.script_engine)
+    assert (late.task("plan_monitoring").data["due_at"], late.task("plan_monitoring").data["digest_date"]) == \
+        ("2026-03-05T18:00:00+06:00", "2026-03-05")
+
+
+def test_each_unit_monitors_in_parallel_then_the_digest_is_compiled_and_read(run: Run) -> None:
+    run.complete("plan_monitoring", {"units": ["transport", "health"], "instructions": "Watch the bus fares."})
+    children = run.tasks("monitor")
+    assert [t.task_spec.name for t in children] == ["monitor [child]", "monitor [child]"]
+    assert sorted(t.data["unit"] for t in children) == ["health", "transport"]
+    for child in children:
+        assert child.task_spec.lane == "press_secretary"
+        assert run.evaluate(child, child.task_spec.extensions["unit"]) == child.data["unit"]
+    # Completed in the reverse order of `units`: registered[i] still belongs to units[i].
+    run.complete("monitor", {"publications": [CLINIC, WARD]}, unit="health")
+    assert run.ready() == ["monitor [child]"]  # the digest waits for every unit
+    run.complete("monitor", {"publications": [BUS]}, unit="transport")
+    assert run.ready() == ["compile_digest"]
+    compile_data = run.task("compile_digest").data
+    assert compile_data["units"] == ["transport", "health"]
+    assert compile_data["registered"] == [[BUS], [CLINIC, WARD]]
+    assert "unit" not in compile_data and "publications" not in compile_data
+    run.complete("compile_digest", {"digest": "Buses late; a new clinic.", "highlights": ["Bus delays"]})
+    assert run.ready() == ["brief_leadership"]
+    assert run.task("brief_leadership").task_spec.lane == "leadership"
+    run.complete("brief_leadership", {"acknowledged": True, "instructions": "Answer on the buses by noon."})
+    data = run.data
+    assert (data["digest"], data["highlights"], data["acknowledged"]) == \
+        ("Buses late; a new clinic.", ["Bus delays"], True)
+    assert data["registered"] == [[BUS], [CLINIC, WARD]]
+    assert run.completed == ["plan_monitoring", "monitor", "monitor", "compile_digest", "brief_leadership"]
+
+
+def test_a_quiet_day_for_one_unit(run: Run) -> None:
+    run.complete("plan_monitoring", {"units": ["education"]})
+    assert run.ready() == ["monitor [child]"]
+    run.complete("monitor", {})  # nothing relevant appeared: the list defaults to empty
+    assert run.task("compile_digest").data["registered"] == [[]]
+    run.complete("compile_digest", {"digest": "Nothing of note."})
+    run.complete("brief_leadership", {"acknowledged": True})
+    assert (run.data["registered"], run.data["highlights"]) == ([[]], [])
+
+
+def test_every_task_carries_the_deadline_of_the_day(run: Run) -> None:
+    dues = []
+    for step, data in (("plan_monitoring", {"units": ["transport"]}), ("monitor", {}),
+                       ("compile_digest", {"digest": "Quiet."}), ("brief_leadership", {"acknowledged": True})):
+        task = run.task(step)
+        assert task.task_spec.extensions.get("dueDate") is None  # the case's due_at, not an expression
+        dues.append(task.data["due_at"])
+        run.complete(step, data)
+    assert dues == [END_OF_MONDAY] * 4
+    assert run.data["due_at"] == END_OF_MONDAY
+
+
+# --- the start timer ---------------------------------------------------------------------------------
+def test_the_start_event_is_a_working_day_cycle_at_nine(ctx: EngineContext) -> None:
+    ((event_id, kind, expression, working),) = start_timer_events(DIAGRAM.read_text(encoding="utf-8"))
+    assert (event_id, kind, expression, working) == ("every_working_day", "timeCycle", CYCLE, True)
+    occurrences = evaluate(ctx, kind, expression, MONDAY)
+    assert occurrences.first == datetime(2026, 1, 5, 9, 0, tzinfo=BISHKEK)
+    assert (occurrences.every, occurrences.count) == (timedelta(days=1), None)
+
+
+@pytest.mark.parametrize(
+    ("after", "next_at"),
+    [
+        ((2026, 3, 2, 8, 0), (2026, 3, 2)),  # Monday morning: today at 09:00
+        ((2026, 3, 2, 9, 0), (2026, 3, 3)),  # Monday's has started: Tuesday
+        ((2026, 3, 6, 9, 0), (2026, 3, 9)),  # after Friday: Saturday 7 and Sunday 8 March are skipped
+        ((2026, 3, 19, 9, 0), (2026, 3, 23)),  # Fri 20 Eid al-Fitr, Sat 21 Nooruz, Sun 22
+        ((2026, 4, 30, 9, 0), (2026, 5, 11)),  # 1-10 May: Labour Day, the May holidays, Victory Day
+    ],
+)
+def test_the_schedule_skips_what_the_calendar_says_is_not_a_working_day(
+        ctx: EngineContext, after: tuple[int, ...], next_at: tuple[int, ...]) -> None:
+    occurrences = evaluate(ctx, "timeCycle", CYCLE, MONDAY)
+    moment = datetime(*after, tzinfo=BISHKEK)
+    expected = datetime(*next_at, 9, 0, tzinfo=BISHKEK)
+    assert next_occurrence(occurrences, moment, ctx.cal, strictly_after=moment) == expected
+    every_day = next_occurrence(occurrences, moment, None, strictly_after=moment)
+    assert every_day is not None and every_day <= expected
+
+
+def test_no_one_may_start_a_digest_by_hand() -> None:
+    _root, meta = validate(DIAGRAM.read_bytes())
+    assert meta["key"] == KEY and meta["business_key_prefix"] == "DD"
+    assert meta["starters"] == []
+    assert meta["start_timers"] == ["every_working_day"]
+    assert meta["start_form"] is None
+    assert all(m["due"] is None for m in meta["tasks"].values())
+    assert {t: m["lane"] for t, m in meta["tasks"].items()} == {
+        "plan_monitoring": "pr_department", "monitor": "press_secretary", "compile_digest": "pr_department",
+        "brief_leadership": "leadership"}
+    assert meta["tasks"]["monitor"]["unit"] == "unit"
+
+
+# --- forms -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
+def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def test_every_form_file_is_used_by_the_diagram() -> None:
+    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert len(FORM_FILES) == 4
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "field", "message"),
+    [
+        ("plan_monitoring", {}, "units", "is required"),
+        ("plan_monitoring", {"units": []}, "units", "should be non-empty"),
+        ("plan_monitoring", {"units": ["transport", "transport"]}, "units", "non-unique"),
+        ("plan_monitoring", {"units": ["nowhere"]}, "units.0", "is not a known unit"),
+        ("monitor", {"publications": [{**BUS, "tone": "furious"}]}, "publications.0.tone", "must be one of"),
+        ("monitor", {"publications": [{**BUS, "url": "kaktus.media/1"}]}, "publications.0.url", "does not match"),
+        ("monitor", {"publications": [{k: v for k, v in BUS.items() if k != "summary"}]},
+         "publications.0.summary", "is required"),
+        ("monitor", {"publications": [{**BUS, "likes": 3}]}, "publications.0.likes", "is not a field"),
+        ("compile_digest", {}, "digest", "is required"),
+        ("compile_digest", {"digest": "x", "highlights": [""]}, "highlights.0", "should be non-empty"),
+        ("brief_leadership", {}, "acknowledged", "is required"),
+        ("brief_leadership", {"acknowledged": False}, "acknowledged", "must be confirmed"),
+    ],
+)
+def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        _check_form(f"{KEY}/{key}", data, MONDAY)
+    assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), caught.value.errors
+
+
+def test_forms_fill_their_defaults() -> None:
+    assert _check_form(f"{KEY}/monitor", {}, MONDAY) == {"publications": []}
+    assert _check_form(f"{KEY}/compile_digest", {"digest": "x"}, MONDAY) == {"digest": "x", "highlights": []}
+
+
+# --- the diagram file ----------------------------------------------------------------------------------
+def _root() -> etree._Element:
+    return parse_xml(DIAGRAM.read_bytes())
+
+
+def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
+    b = node.find("dc:Bounds", DI_NS)
+    assert b is not None
+    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
+    x, y = point
+    bx, by, bw, bh = box
+    on_vertical = x in (bx, bx + bw) and by <= y <= by + bh
+    on_horizontal = y in (by, by + bh) and bx <= x <= bx + bw
+    return on_vertical or on_horizontal
+
+
+def test_process_attributes_and_documentation() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
+        (KEY, "true", "Daily media digest")
+    assert process.get(f"{CAMUNDA}candidateStarterGroups") is None
+    props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "DD"}
+    (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
+    assert participant.get("processRef") == KEY
+    documentation = process.findtext("bpmn:documentation", namespaces=NS)
+    for clause in ("002 §14", "000 §4.4", "001 §12", "004 §12", "Design", "plan_monitoring", "no lane", "due_at"):
+        assert clause in documentation
+    (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
+    assert (start.get("id"), start.get("name")) == ("every_working_day", "Every working day at 09:00")
+    assert start.get(f"{CAMUNDA}formKey") is None
+    (cycle,) = start.xpath("bpmn:timerEventDefinition/bpmn:timeCycle", namespaces=NS)
+    assert cycle.text == CYCLE
+    (script,) = root.xpath("//bpmn:scriptTask[@id='open_digest']/bpmn:script", namespaces=NS)
+    assert script.text == "due_at = end_of_working_day(now())\ndigest_date = due_at[:10]"
+    (monitor_loop,) = root.xpath("//bpmn:userTask[@id='monitor']/bpmn:multiInstanceLoopCharacteristics",
+                                 namespaces=NS)
+    assert monitor_loop.get("isSequential") in (None, "false")
+    assert (monitor_loop.get(f"{CAMUNDA}collection"), monitor_loop.get(f"{CAMUNDA}elementVariable")) == \
+        ("units", "unit")
+    props = root.xpath("//bpmn:userTask[@id='monitor']/bpmn:extensionElements/camunda:properties/camunda:property",
+                       namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == \
+        {"unit": "unit", "outputCollection": "registered", "outputElement": "publications"}
+
+
+def test_every_element_has_a_name_and_every_user_task_a_form() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    unnamed = [e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")
+               and etree.QName(e).localname not in ("laneSet", "timerEventDefinition")
+               and not e.get("name")]
+    assert unnamed == []
+    for task in root.xpath("//bpmn:userTask", namespaces=NS):
+        key = task.get(f"{CAMUNDA}formKey")
+        assert key and (FORMS / f"{key}.json").is_file(), task.get("id")
+        assert task.findtext("bpmn:documentation", namespaces=NS), f"{task.get('id')} has no documentation"
+
+
+def test_lanes_are_role_keys_and_match_the_drawing() -> None:
+    root = _root()
+    lanes = root.xpath("//bpmn:lane", namespaces=NS)
+    assert [lane.get("name") for lane in lanes] == ["pr_department", "press_secretary", "leadership"]
+    assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
+    flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process/*[bpmn:incoming or bpmn:outgoing]", namespaces=NS)}
+    # The timer start event is in no lane: a start event's lane would make its role a starter.
+    assert sorted(ref for _, ref in refs) == sorted(flow_nodes - {"every_working_day"}), "each node in one lane"
+    for lane, ref in refs:
+        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+def test_diagram_interchange_is_complete_and_shapes_do_not_overlap() -> None:
+    root = _root()
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    shapes = root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)
+    edges = root.xpath("//bpmndi:BPMNEdge", namespaces=DI_NS)
+    drawn = [s.get("bpmnElement") for s in shapes + edges]
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) <= set(ids), set(drawn) - set(ids)
+    must_draw = {e.get("id") for e in root.xpath(
+        "//bpmn:participant | //bpmn:lane | //bpmn:sequenceFlow | //bpmn:process//*[bpmn:incoming or "
+        "bpmn:outgoing]", namespaces=NS)}
+    assert must_draw <= set(drawn), must_draw - set(drawn)
+
+    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    kind = {i: etree.QName(ids[i]).localname for i in box}
+    (pool,) = [i for i in box if kind[i] == "participant"]
+    lanes = [i for i in box if kind[i] == "lane"]
+    nodes = [i for i in box if kind[i] not in ("participant", "lane")]
+    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    for a, b in itertools.combinations(lanes, 2):
+        assert not _overlap(box[a], box[b]), (a, b)
+    for a, b in itertools.combinations(nodes, 2):
+        assert not _overlap(box[a], box[b]), f"{a} and {b} overlap"
+    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+              if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
+    external = {i for i in box if kind[i].endswith(("Event", "Gateway"))} | {e.get("bpmnElement") for e in edges}
+    assert external <= set(labels), external - set(labels)
+    for owner, label in labels.items():
+        assert _inside(label, box[pool]), f"the label of {owner} is outside the pool"
+        for other in nodes:
+            if other != owner:
+                assert not _overlap(label, box[other]), f"the label of {owner} is on {other}"
+    for (a, la), (b, lb) in itertools.combinations(labels.items(), 2):
+        assert not _overlap(la, lb), f"the labels of {a} and {b} overlap"
+
+    for edge in edges:
+        flow = ids[edge.get("bpmnElement")]
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.xpath("di:waypoint", namespaces=DI_NS)]
+        assert len(points) >= 2
+        assert _on_border(points[0], box[flow.get("sourceRef")]), f"{flow.get('id')} does not leave its source"
+        assert _on_border(points[-1], box[flow.get("targetRef")]), f"{flow.get('id')} does not reach its target"
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a slanted segment"
+        for other in nodes:
+            if other in (flow.get("sourceRef"), flow.get("targetRef")):
+                continue
+            for (x1, y1), (x2, y2) in itertools.pairwise(points):
+                segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.1, abs(y2 - y1) or 0.1)
+                assert not _overlap(segment, box[other]), f"{flow.get('id')} crosses {other}"

@@ -1,0 +1,486 @@
+"""The `interview_request` diagram run in memory (no database), through every branch: declined by the PR
+department, refused by the official, held after the interview's timer, with the talking points for the
+unit's press secretary or the PR department; with the real sandbox and the KG business calendar.
+
+Every step goes through a serialize/deserialize round trip, because our workers reload an instance
+between steps; the data a test submits is first checked against the task's form, with the form's
+top-level defaults filled in, as the engine does. The second half checks the files themselves: forms,
+form keys, lanes, and the diagram interchange (shapes, edges, labels, no overlaps)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import forms, serializer
+from engine.clock import FrozenClock, using
+from engine.context import EngineContext
+from engine.definitions import validate
+from engine.errors import Invalid
+from engine.parser import NS, JarchyParser, parse_xml
+from engine.settings import ROLES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "interview_request"
+DIAGRAM = ROOT / "workflows" / f"{KEY}.bpmn"
+FORMS = ROOT / "forms"
+FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+BISHKEK = ZoneInfo("Asia/Bishkek")
+DI_NS = {
+    **NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
+UNITS = frozenset({"transport", "health", "education"})
+
+REQUESTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026
+SCHEDULED_AT = "2026-03-10T11:00:00+06:00"  # Tue 10 March, 11:00 in Bishkek
+START_DATA = {
+    "outlet": "Kaktus Media",
+    "journalist": "Aida Usenova",
+    "contact": {"email": "aida@example.kg"},
+    "official": {"name": "Bakyt Asanov", "position": "Vice-mayor for transport"},
+    "topic": "The new bus routes",
+    "questions": "When do the new routes start? What will a ticket cost?",
+    "proposed_at": "2026-03-09T15:00:00+06:00",
+    "unit": "transport",
+}
+SCHEDULE = {"scheduled_at": SCHEDULED_AT, "place": "Mayor's office, room 301"}
+POINTS = {"points": ["Twelve new routes from 1 April.", "Fares stay at 20 som."]}
+FOLLOW_UP = {"published_url": "https://kaktus.media/interview-42", "notes": "Published in full.", "accurate": True}
+
+
+# --- running the diagram ---------------------------------------------------------------------------
+def _parse() -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+    return parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
+
+
+def _form(key: str) -> dict[str, Any]:
+    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The data as the engine would store it: defaults filled in, then validated by the engine's own
+    validator (formats, `unit-key` against the cast's units, `x-not-future`)."""
+    schema = _form(key)
+    filled = forms.fill_defaults(schema, data, now)
+    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__)
+    return filled
+
+
+class Run:
+    """One instance of the procedure, reloaded from its serialization after every step."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any]) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(_check_form(f"{KEY}/start", start, clock.now()))
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def task(self, name: str) -> Any:
+        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
+        assert found, f"no ready task {name}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
+        task = self.task(name)
+        with using(self.clock):
+            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.run()
+            self.wf.do_engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def at(self, moment: str) -> None:
+        """Move the clock and fire whatever timers are due by then."""
+        self.clock.set(datetime.fromisoformat(moment))
+        with using(self.clock):
+            self.wf.refresh_timers()
+            self.wf.do_engine_steps()
+        self._reload()
+
+    def waiting(self) -> dict[str, Any]:
+        """bpmn id of each waiting timer -> its due moment."""
+        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
+                for t in self.wf.get_tasks(state=TaskState.WAITING)
+                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
+
+    def role_of(self, name: str) -> Any:
+        """The role the engine gives the ready task: its `role` expression, else its lane."""
+        task = self.task(name)
+        expression = task.task_spec.extensions.get("role")
+        return self.engine.evaluate(task, expression) if expression else task.task_spec.lane
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+
+@pytest.fixture(scope="module")
+def specs() -> tuple[Any, dict[str, Any]]:
+    return _parse()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(REQUESTED_AT)
+
+
+@pytest.fixture
+def engine(clock: FrozenClock) -> Any:
+    """The sandbox exactly as the runtime builds it, on the KG calendar."""
+    return EngineContext(Settings(), clock).script_engine
+
+
+@pytest.fixture
+def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
+    """Start an instance with START_DATA, changed by `changes`, without the fields named in `drop`."""
+
+    def make(drop: tuple[str, ...] = (), **changes: Any) -> Run:
+        data = {k: v for k, v in {**START_DATA, **changes}.items() if k not in drop}
+        return Run(specs, clock, engine, data)
+
+    return make
+
+
+def _consented(run: Run) -> None:
+    run.complete("pr_review", {"decision": "proceed"})
+    run.complete("official_consent", {"consent": True})
+
+
+# --- the branches ------------------------------------------------------------------------------------
+def test_a_new_request_goes_to_the_pr_department_for_review(start: Any) -> None:
+    run = start()
+    assert run.ready() == ["pr_review"]
+    assert run.role_of("pr_review") == "pr_department"
+    assert run.waiting() == {}
+
+
+def test_declined_by_the_pr_department(start: Any) -> None:
+    run = start()
+    run.complete("pr_review", {"decision": "decline", "reason": "The official is on leave until May."})
+    assert run.ready() == ["notify_requester"]
+    assert run.role_of("notify_requester") == "pr_department"
+    run.complete("notify_requester", {"sent_via": "email", "note": "Offered a written comment instead."})
+    data = run.data
+    assert (data["outcome"], data["decision"], data["reason"]) == \
+        ("declined", "decline", "The official is on leave until May.")
+    assert data["sent_at"] == REQUESTED_AT.isoformat()  # defaulted to now
+    assert "consent" not in data and "scheduled_at" not in data
+    assert run.completed == ["pr_review", "notify_requester"]
+
+
+def test_refused_by_the_official(start: Any) -> None:
+    run = start()
+    run.complete("pr_review", {"decision": "proceed"})
+    assert run.ready() == ["official_consent"]
+    assert run.role_of("official_consent") == "leadership"
+    run.complete("official_consent", {"consent": False, "reason": "The routes are not approved yet."})
+    assert run.ready() == ["notify_requester"]
+    run.complete("notify_requester", {"sent_via": "phone"})
+    data = run.data
+    assert (data["outcome"], data["consent"], data["reason"]) == ("refused", False, "The routes are not approved yet.")
+    assert "scheduled_at" not in data
+    assert run.completed == ["pr_review", "official_consent", "notify_requester"]
+
+
+def test_held_after_the_interview_time_with_a_follow_up(start: Any) -> None:
+    run = start()
+    _consented(run)
+    assert run.ready() == ["schedule"]
+    assert run.role_of("schedule") == "pr_department"
+    run.complete("schedule", SCHEDULE)
+    assert run.ready() == ["talking_points"]
+    run.complete("talking_points", POINTS)
+    assert run.ready() == []
+    assert run.waiting() == {"interview_time": SCHEDULED_AT}
+    run.at("2026-03-10T10:59:59+06:00")
+    assert run.ready() == [] and "interview_time" in run.waiting()
+    run.at("2026-03-10T11:00:01+06:00")
+    assert run.ready() == ["follow_up"]
+    assert run.waiting() == {}
+    assert run.role_of("follow_up") == "pr_department"
+    run.complete("follow_up", FOLLOW_UP)
+    data = run.data
+    assert data["outcome"] == "held"
+    assert (data["scheduled_at"], data["place"]) == (SCHEDULED_AT, "Mayor's office, room 301")
+    assert data["points"] == POINTS["points"]
+    assert (data["published_url"], data["accurate"]) == ("https://kaktus.media/interview-42", True)
+    assert run.completed == ["pr_review", "official_consent", "schedule", "talking_points", "follow_up"]
+
+
+def test_an_interview_scheduled_in_the_past_is_followed_up_at_once(start: Any) -> None:
+    run = start()
+    _consented(run)
+    run.complete("schedule", {"scheduled_at": "2026-03-02T09:30:00+06:00", "place": "By phone"})
+    run.complete("talking_points", POINTS)
+    run.at(REQUESTED_AT.isoformat())
+    assert run.ready() == ["follow_up"]
+    run.complete("follow_up", {"notes": "Not published yet.", "accurate": True})
+    assert run.data["outcome"] == "held"
+    assert "published_url" not in run.data
+
+
+def test_talking_points_go_to_the_press_secretary_of_the_unit(start: Any) -> None:
+    run = start()
+    _consented(run)
+    run.complete("schedule", SCHEDULE)
+    assert run.role_of("talking_points") == "press_secretary"
+    assert run.task("talking_points").data["unit"] == "transport"
+
+
+@pytest.mark.parametrize("without_unit", [{"drop": ("unit",)}, {"unit": None}], ids=["absent", "null"])
+def test_talking_points_without_a_unit_go_to_the_pr_department(start: Any, without_unit: dict[str, Any]) -> None:
+    run = start(**without_unit)
+    _consented(run)
+    run.complete("schedule", SCHEDULE)
+    assert run.task("talking_points").data["unit"] is None  # the start form's default
+    assert run.role_of("talking_points") == "pr_department"
+    run.complete("talking_points", POINTS)
+    run.at("2026-03-10T11:00:01+06:00")
+    run.complete("follow_up", {"notes": "Went well.", "accurate": False})
+    assert (run.data["outcome"], run.data["accurate"]) == ("held", False)
+
+
+# --- who gets each task ----------------------------------------------------------------------------
+def test_user_tasks_lanes_and_role_expression(specs: tuple[Any, dict[str, Any]]) -> None:
+    spec, _ = specs
+    expected = {
+        "pr_review": ("pr_department", {}),
+        "official_consent": ("leadership", {}),
+        "notify_requester": ("pr_department", {}),
+        "schedule": ("pr_department", {}),
+        "talking_points": ("press_secretary", {"role": '"press_secretary" if unit else "pr_department"'}),
+        "follow_up": ("pr_department", {}),
+    }
+    tasks = spec.task_specs
+    assert {n: (tasks[n].lane, tasks[n].extensions) for n in expected} == expected
+    assert {n for n, t in tasks.items() if t.manual} == set(expected)
+
+
+def test_the_deploy_validation_accepts_the_diagram() -> None:
+    _root, meta = validate(DIAGRAM.read_bytes())
+    assert meta["key"] == KEY and meta["business_key_prefix"] == "IV"
+    assert meta["starters"] == ["pr_department", "press_secretary"]
+    assert meta["start_form"] == f"{KEY}/start" and meta["start_timers"] == []
+    assert meta["tasks"]["talking_points"]["role"] == '"press_secretary" if unit else "pr_department"'
+
+
+# --- forms -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
+def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def test_every_form_file_is_used_by_the_diagram() -> None:
+    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert len(FORM_FILES) == 7
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "field", "message"),
+    [
+        ("start", {**START_DATA, "contact": {}}, "contact", "should be non-empty"),
+        ("start", {k: v for k, v in START_DATA.items() if k != "contact"}, "contact", "is required"),
+        ("start", {**START_DATA, "contact": {"fax": "+996 312 000000"}}, "contact.fax", "is not a field"),
+        ("start", {**START_DATA, "contact": {"email": "not an address"}}, "contact.email", "is not a 'email'"),
+        ("start", {**START_DATA, "official": {"name": "Bakyt Asanov"}}, "official.position", "is required"),
+        ("start", {k: v for k, v in START_DATA.items() if k != "official"}, "official", "is required"),
+        ("start", {**START_DATA, "topic": ""}, "topic", "should be non-empty"),
+        ("start", {**START_DATA, "proposed_at": "next Monday"}, "proposed_at", "is not a 'date-time'"),
+        ("start", {**START_DATA, "proposed_at": "2026-03-09T15:00:00"}, "proposed_at", "is not a 'date-time'"),
+        ("start", {**START_DATA, "unit": "nowhere"}, "unit", "is not a known unit"),
+        ("start", {**START_DATA, "unit": 7}, "unit", "is not of type"),
+        ("pr_review", {}, "decision", "is required"),
+        ("pr_review", {"decision": "maybe"}, "decision", "must be one of"),
+        ("pr_review", {"decision": "decline"}, "reason", "is required"),
+        ("official_consent", {}, "consent", "is required"),
+        ("official_consent", {"consent": False}, "reason", "is required"),
+        ("official_consent", {"consent": "yes"}, "consent", "is not of type 'boolean'"),
+        ("notify_requester", {"sent_via": "pigeon"}, "sent_via", "must be one of"),
+        ("notify_requester", {"sent_via": "email", "sent_at": "2026-03-03T09:00:00+06:00"}, "sent_at",
+         "must not be in the future"),
+        ("schedule", {"place": "Room 301"}, "scheduled_at", "is required"),
+        ("schedule", {"scheduled_at": SCHEDULED_AT}, "place", "is required"),
+        ("talking_points", {"points": []}, "points", "should be non-empty"),
+        ("talking_points", {"points": [""]}, "points.0", "should be non-empty"),
+        ("follow_up", {"notes": "Fine."}, "accurate", "is required"),
+        ("follow_up", {"accurate": True}, "notes", "is required"),
+        ("follow_up", {"notes": "Fine.", "accurate": True, "published_url": "kaktus.media/x"}, "published_url",
+         "does not match"),
+    ],
+)
+def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        _check_form(f"{KEY}/{key}", data, REQUESTED_AT)
+    assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), caught.value.errors
+
+
+def test_forms_accept_each_contact_alone_and_fill_defaults() -> None:
+    now = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+    required = {k: START_DATA[k] for k in ("outlet", "journalist", "official", "topic")}
+    for contact in ({"email": "a@example.org"}, {"phone": "+996 555 000000"}, {"address": "Chui 166"}):
+        filled = _check_form(f"{KEY}/start", {**required, "contact": contact}, now)
+        assert filled["unit"] is None
+    assert _check_form(f"{KEY}/pr_review", {"decision": "proceed"}, now) == {"decision": "proceed"}
+    assert _check_form(f"{KEY}/official_consent", {"consent": True}, now) == {"consent": True}
+    notify = _check_form(f"{KEY}/notify_requester", {"sent_via": "letter"}, now)
+    assert notify["sent_at"] == now.isoformat()
+
+
+# --- the diagram file ----------------------------------------------------------------------------------
+def _root() -> etree._Element:
+    return parse_xml(DIAGRAM.read_bytes())
+
+
+def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
+    b = node.find("dc:Bounds", DI_NS)
+    assert b is not None
+    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
+    x, y = point
+    bx, by, bw, bh = box
+    on_vertical = x in (bx, bx + bw) and by <= y <= by + bh
+    on_horizontal = y in (by, by + bh) and bx <= x <= bx + bw
+    return on_vertical or on_horizontal
+
+
+def test_process_attributes_and_documentation() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    assert (process.get("id"), process.get("isExecutable"), process.get("name")) == (KEY, "true", "Interview request")
+    assert process.get(f"{{{NS['camunda']}}}candidateStarterGroups") == "pr_department,press_secretary"
+    props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "IV"}
+    (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
+    assert participant.get("processRef") == KEY
+    documentation = process.findtext("bpmn:documentation", namespaces=NS)
+    for clause in ("002 §5", "000 §4.6", "001 §8", "Design choices", "declined", "refused", "held"):
+        assert clause in documentation
+    start = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)[0]
+    assert start.get(CAMUNDA_FORM_KEY) == f"{KEY}/start"
+    (timer,) = root.xpath("//bpmn:intermediateCatchEvent[@id='interview_time']//bpmn:timeDate", namespaces=NS)
+    assert timer.text == "scheduled_at"
+
+
+def test_every_element_has_a_name_and_every_user_task_a_form() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    unnamed = [e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")
+               and etree.QName(e).localname not in ("laneSet", "timerEventDefinition")
+               and not e.get("name")]
+    assert unnamed == []
+    for task in root.xpath("//bpmn:userTask", namespaces=NS):
+        key = task.get(CAMUNDA_FORM_KEY)
+        assert key and (FORMS / f"{key}.json").is_file(), task.get("id")
+        assert task.findtext("bpmn:documentation", namespaces=NS), f"{task.get('id')} has no documentation"
+
+
+def test_lanes_are_role_keys_and_match_the_drawing() -> None:
+    root = _root()
+    lanes = root.xpath("//bpmn:lane", namespaces=NS)
+    assert [lane.get("name") for lane in lanes] == ["pr_department", "leadership", "press_secretary"]
+    assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
+    flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process/*[bpmn:incoming or bpmn:outgoing]", namespaces=NS)}
+    assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
+    for lane, ref in refs:
+        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+def test_diagram_interchange_is_complete_and_shapes_do_not_overlap() -> None:
+    root = _root()
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    shapes = root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)
+    edges = root.xpath("//bpmndi:BPMNEdge", namespaces=DI_NS)
+    drawn = [s.get("bpmnElement") for s in shapes + edges]
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) <= set(ids), set(drawn) - set(ids)
+    must_draw = {e.get("id") for e in root.xpath(
+        "//bpmn:participant | //bpmn:lane | //bpmn:sequenceFlow | //bpmn:process//*[bpmn:incoming or "
+        "bpmn:outgoing]", namespaces=NS)}
+    assert must_draw <= set(drawn), must_draw - set(drawn)
+
+    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    kind = {i: etree.QName(ids[i]).localname for i in box}
+    (pool,) = [i for i in box if kind[i] == "participant"]
+    lanes = [i for i in box if kind[i] == "lane"]
+    nodes = [i for i in box if kind[i] not in ("participant", "lane")]
+    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    for a, b in itertools.combinations(lanes, 2):
+        assert not _overlap(box[a], box[b]), (a, b)
+    for a, b in itertools.combinations(nodes, 2):
+        assert not _overlap(box[a], box[b]), f"{a} and {b} overlap"
+    # Every name is drawn at a place of its own: clear of the shapes and of the other labels.
+    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+              if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
+    external = {i for i in box if kind[i].endswith(("Event", "Gateway"))} | {e.get("bpmnElement") for e in edges}
+    assert external <= set(labels), external - set(labels)
+    for owner, label in labels.items():
+        assert _inside(label, box[pool]), f"the label of {owner} is outside the pool"
+        for other in nodes:
+            if other != owner:
+                assert not _overlap(label, box[other]), f"the label of {owner} is on {other}"
+    for (a, la), (b, lb) in itertools.combinations(labels.items(), 2):
+        assert not _overlap(la, lb), f"the labels of {a} and {b} overlap"
+
+    for edge in edges:
+        flow = ids[edge.get("bpmnElement")]
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.xpath("di:waypoint", namespaces=DI_NS)]
+        assert len(points) >= 2
+        assert _on_border(points[0], box[flow.get("sourceRef")]), f"{flow.get('id')} does not leave its source"
+        assert _on_border(points[-1], box[flow.get("targetRef")]), f"{flow.get('id')} does not reach its target"
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a slanted segment"
+        # No segment runs through a shape other than its own ends.
+        for other in nodes:
+            if other in (flow.get("sourceRef"), flow.get("targetRef")):
+                continue
+            for (x1, y1), (x2, y2) in itertools.pairwise(points):
+                segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.1, abs(y2 - y1) or 0.1)
+                assert not _overlap(segment, box[other]), f"{flow.get('id')} crosses {other}"

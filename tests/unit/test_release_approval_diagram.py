@@ -1,0 +1,554 @@
+"""The `release_approval` diagram run in memory (no database), through every branch of the contract's table
+(shared/API.md, "The shipped procedures"), with the real sandbox and the KG business calendar.
+
+Every step goes through a serialize/deserialize round trip, because our workers reload an instance
+between steps; the data a test submits is first checked against the task's form by the engine's own
+form validation (with Jarchy's keywords: `unit-key`, `x-publication-languages`), defaults filled in.
+What the engine would publish is noted as it does: the tasks carrying the extension property `publish`
+that the engine completes. The second half checks the files themselves: forms, form keys, lanes, the
+documentation and the diagram interchange (shapes, edges, labels, no overlaps)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import publications, serializer
+from engine.clock import FrozenClock, using
+from engine.context import EngineContext
+from engine.errors import Invalid
+from engine.forms import fill_defaults, validate
+from engine.parser import NS, JarchyParser, parse_xml
+from engine.settings import ROLES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DIAGRAM = ROOT / "workflows" / "release_approval.bpmn"
+FORMS = ROOT / "forms"
+FORM_FILES = sorted((FORMS / "release_approval").glob("*.json"))
+BISHKEK = ZoneInfo("Asia/Bishkek")
+UNITS = {"transport", "health"}
+LANGUAGES = ("ky", "ru")
+DI_NS = {
+    **NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
+EMBARGO = "2026-03-05T10:00:00+06:00"  # Thu 5 Mar 2026, 10:00 in Bishkek
+
+START_DATA = {
+    "kind": "press_release",
+    "title": "Forty streets to be repaired in 2026",
+    "body": "The transport unit will repair forty streets in 2026.",
+    "unit": "transport",
+}
+TRANSLATIONS = {
+    "ky": {"title": "2026-жылы кырк көчө оңдолот", "body": "Транспорт бөлүмү 2026-жылы кырк көчөнү оңдойт."},
+    "ru": {"title": "В 2026 году отремонтируют сорок улиц", "body": "Транспортный отдел отремонтирует сорок улиц."},
+}
+APPROVE = {"decision": "approve"}
+PR_APPROVE = {"decision": "approve", "confirm_no_confidential": True}
+USER_TASKS = {
+    "unit_head_review": "unit_head",
+    "pr_review": "pr_department",
+    "revise_draft": "press_secretary",
+    "translate": "press_secretary",
+    "publish": "pr_department",
+}
+
+
+# --- running the diagram ---------------------------------------------------------------------------
+def _parse() -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+    return parser.get_spec("release_approval"), parser.get_subprocess_specs("release_approval")
+
+
+def _form(key: str) -> dict[str, Any]:
+    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The data as the engine would store it: defaults filled in, then validated as the engine does."""
+    schema = _form(key)
+    filled = fill_defaults(schema, data, now)
+    validate(schema, filled, now=now, unit_exists=lambda unit: unit in UNITS, languages=LANGUAGES)
+    return filled
+
+
+def _form_errors(key: str, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Each failing field with its messages, as the API's 422 lists them."""
+    with pytest.raises(Invalid) as caught:
+        _check_form(key, data, NOW)
+    errors: dict[str, list[str]] = {}
+    for error in caught.value.errors:
+        errors.setdefault(error["field"], []).append(error["message"])
+    return errors
+
+
+class Run:
+    """One instance of the procedure, reloaded from its serialization after every step."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any]) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        self.published: list[tuple[str, str, dict[str, Any]]] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(
+                _check_form("release_approval/start", start, clock.now()))
+            self._engine_steps()
+        self._reload()
+
+    def _note(self, task: Any) -> None:
+        """What the runtime publishes: a task marked `publish` that the engine completes."""
+        what = publications.publishes(task)
+        if what:
+            self.published.append((task.task_spec.bpmn_id, what, dict(task.data)))
+
+    def _engine_steps(self) -> None:
+        self.wf.do_engine_steps(did_complete_task=self._note)
+        self.wf.refresh_timers()
+        self.wf.do_engine_steps(did_complete_task=self._note)
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def task(self, name: str) -> Any:
+        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
+        assert found, f"no ready task {name}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
+        task = self.task(name)
+        with using(self.clock):
+            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.run()
+            self._engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def at(self, moment: str) -> None:
+        """Move the clock and fire whatever timers are due by then."""
+        self.clock.set(datetime.fromisoformat(moment))
+        with using(self.clock):
+            self._engine_steps()
+        self._reload()
+
+    def waiting(self) -> dict[str, Any]:
+        """bpmn id of each waiting timer -> its due moment."""
+        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
+                for t in self.wf.get_tasks(state=TaskState.WAITING)
+                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+    def open_data(self, name: str) -> dict[str, Any]:
+        return self.task(name).data
+
+    def through_translation(self) -> None:
+        """From a draft agreed by the unit head to the PR department's publish task."""
+        self.complete("pr_review", {**PR_APPROVE, "comment": "Agreed."})
+        assert self.ready() == ["translate"]
+        self.complete("translate", {"translations": TRANSLATIONS})
+        assert self.ready() == ["publish"]
+
+
+@pytest.fixture(scope="module")
+def specs() -> tuple[Any, dict[str, Any]]:
+    return _parse()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def engine(clock: FrozenClock) -> Any:
+    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
+    return EngineContext(Settings(), clock).script_engine
+
+
+@pytest.fixture
+def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
+    def make(**changes: Any) -> Run:
+        return Run(specs, clock, engine, {**START_DATA, **changes})
+
+    return make
+
+
+def _the_release(run: Run) -> dict[str, Any]:
+    """The one publication of the case, as the runtime would hand it to engine.publications."""
+    assert [(bpmn_id, what) for bpmn_id, what, _ in run.published] == [("publish_on_site", "release")]
+    return run.published[0][2]
+
+
+# --- the paths of the contract's table -------------------------------------------------------------
+def test_a_draft_goes_to_the_unit_head_first(start: Any) -> None:
+    run = start()
+    assert run.ready() == ["unit_head_review"]
+    review = run.open_data("unit_head_review")
+    assert (review["unit"], review["kind"], review["embargo_until"], review["review_comments"]) == \
+        ("transport", "press_release", None, [])
+    assert run.waiting() == {} and run.published == []
+
+
+def test_straight_approval_is_published_at_once_then_distributed(start: Any, clock: FrozenClock) -> None:
+    run = start()
+    run.complete("unit_head_review", APPROVE)
+    assert run.ready() == ["pr_review"]
+    run.through_translation()
+    assert run.published == []  # nothing leaves before the PR department publishes
+    clock.set(NOW + timedelta(hours=2))
+    run.complete("publish")
+    assert run.wf.is_completed() and run.ready() == [] and run.waiting() == {}
+    release = _the_release(run)
+    assert (release["kind"], release["translations"]) == ("press_release", TRANSLATIONS)
+    data = run.data
+    assert (data["outcome"], data["distributed_at"]) == ("published", (NOW + timedelta(hours=2)).isoformat())
+    assert data["review_comments"] == [
+        {"review": "unit_head_review", "decision": "approve", "comment": "", "at": NOW.isoformat()},
+        {"review": "pr_review", "decision": "approve", "comment": "Agreed.", "at": NOW.isoformat()},
+    ]
+    assert data["confirm_no_confidential"] is True
+    assert run.completed == ["unit_head_review", "pr_review", "translate", "publish"]
+
+
+def test_the_unit_head_sends_it_back_as_often_as_needed(start: Any) -> None:
+    run = start()
+    run.complete("unit_head_review", {"decision": "rework", "comment": "Give the cost."})
+    assert run.ready() == ["revise_draft"]
+    revise = run.open_data("revise_draft")
+    assert (revise["comment"], revise["title"], revise["body"]) == \
+        ("Give the cost.", START_DATA["title"], START_DATA["body"])  # the form starts from the case's draft
+    run.complete("revise_draft", {"title": START_DATA["title"], "body": "Forty streets, 1.2 bn som."})
+    assert run.ready() == ["unit_head_review"]
+    run.complete("unit_head_review", {"decision": "rework", "comment": "Name the streets."})
+    assert run.ready() == ["revise_draft"]
+    run.complete("revise_draft", {"title": "Forty streets", "body": "Forty streets (list attached), 1.2 bn som."})
+    run.complete("unit_head_review", APPROVE)
+    assert run.ready() == ["pr_review"]
+    assert run.open_data("pr_review")["body"] == "Forty streets (list attached), 1.2 bn som."
+    run.through_translation()
+    run.complete("publish")
+    data = run.data
+    assert (data["title"], data["outcome"]) == ("Forty streets", "published")
+    assert [(c["review"], c["decision"], c["comment"]) for c in data["review_comments"]] == [
+        ("unit_head_review", "rework", "Give the cost."),
+        ("unit_head_review", "rework", "Name the streets."),
+        ("unit_head_review", "approve", ""),  # a stale comment is not carried into a later review
+        ("pr_review", "approve", "Agreed."),
+    ]
+    assert run.completed == ["unit_head_review", "revise_draft", "unit_head_review", "revise_draft",
+                             "unit_head_review", "pr_review", "translate", "publish"]
+    assert len(run.published) == 1
+
+
+def test_the_pr_department_sends_it_back_to_the_press_secretary_and_the_unit_head_agrees_again(start: Any) -> None:
+    run = start()
+    run.complete("unit_head_review", {**APPROVE, "comment": "Fine by transport."})
+    run.complete("pr_review", {"decision": "rework", "comment": "Too long for a release."})
+    assert run.ready() == ["revise_draft"]
+    assert run.open_data("revise_draft")["comment"] == "Too long for a release."
+    run.complete("revise_draft", {"title": "Forty streets in 2026", "body": "Forty streets."})
+    assert run.ready() == ["unit_head_review"]  # a revised draft is agreed by the unit head again
+    run.complete("unit_head_review", APPROVE)
+    assert run.ready() == ["pr_review"]
+    run.through_translation()
+    run.complete("publish")
+    assert [(c["review"], c["decision"], c["comment"]) for c in run.data["review_comments"]] == [
+        ("unit_head_review", "approve", "Fine by transport."),
+        ("pr_review", "rework", "Too long for a release."),
+        ("unit_head_review", "approve", ""),
+        ("pr_review", "approve", "Agreed."),
+    ]
+    assert _the_release(run)["translations"] == TRANSLATIONS
+
+
+def test_an_embargo_in_the_future_waits_for_its_timer(start: Any, clock: FrozenClock) -> None:
+    run = start(kind="announcement", embargo_until=EMBARGO)
+    run.complete("unit_head_review", APPROVE)
+    run.through_translation()
+    run.complete("publish")
+    assert run.ready() == [] and not run.wf.is_completed()
+    assert run.waiting() == {"embargo": EMBARGO}
+    assert run.published == []
+    run.at("2026-03-05T09:59:59+06:00")
+    assert run.waiting() == {"embargo": EMBARGO} and run.published == []
+    run.at("2026-03-05T10:00:01+06:00")
+    assert run.wf.is_completed() and run.waiting() == {}
+    assert _the_release(run)["kind"] == "announcement"
+    assert (run.data["outcome"], run.data["distributed_at"]) == ("published", "2026-03-05T10:00:01+06:00")
+
+
+def test_an_embargo_already_past_publishes_at_once(start: Any) -> None:
+    run = start(embargo_until="2026-03-01T12:00:00+06:00")
+    run.complete("unit_head_review", APPROVE)
+    run.through_translation()
+    run.complete("publish")
+    assert run.wf.is_completed() and run.waiting() == {}
+    assert _the_release(run)["embargo_until"] == "2026-03-01T12:00:00+06:00"
+
+
+def test_an_embargo_that_ends_before_the_publish_task_is_done_does_not_wait(start: Any, clock: FrozenClock) -> None:
+    run = start(embargo_until=EMBARGO)
+    run.complete("unit_head_review", APPROVE)
+    run.through_translation()
+    clock.set(datetime(2026, 3, 5, 10, 0, tzinfo=BISHKEK))  # exactly the embargo: no longer in the future
+    run.complete("publish")
+    assert run.wf.is_completed() and run.waiting() == {}
+    assert len(run.published) == 1
+
+
+# --- who gets each task, what the engine does itself ----------------------------------------------
+def test_user_tasks_and_their_lanes(specs: tuple[Any, dict[str, Any]]) -> None:
+    spec, _ = specs
+    manual = {n: t for n, t in spec.task_specs.items() if t.manual}
+    assert {n: t.lane for n, t in manual.items()} == USER_TASKS  # the contract lists all the user tasks
+    assert all(t.extensions == {} for t in manual.values())  # role: the lane; unit: the case's `unit`
+    assert {n: t.form.key for n, t in manual.items()} == {n: f"release_approval/{n}" for n in USER_TASKS}
+    publishing = {n: publications.publishes(SimpleNamespace(task_spec=t)) for n, t in spec.task_specs.items()}
+    assert {n: what for n, what in publishing.items() if what} == {"publish_on_site": "release"}
+    assert not spec.task_specs["publish_on_site"].manual and not spec.task_specs["distribute"].manual
+
+
+# --- forms -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
+def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def test_every_form_file_is_used_by_the_diagram() -> None:
+    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"release_approval/{p.stem}" for p in FORM_FILES} == keys
+    assert all((FORMS / f"{key}.json").is_file() for key in keys)
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "field", "message"),
+    [
+        ("start", {**START_DATA, "kind": "tweet"}, "kind", "must be one of"),
+        ("start", {k: v for k, v in START_DATA.items() if k != "unit"}, "unit", "is required"),
+        ("start", {**START_DATA, "unit": "nowhere"}, "unit", "is not a known unit"),
+        ("start", {**START_DATA, "title": ""}, "title", "should be non-empty"),
+        ("start", {**START_DATA, "embargo_until": "2026-03-05T10:00:00"}, "embargo_until", "is not a 'date-time'"),
+        ("start", {**START_DATA, "embargo_until": "soon"}, "embargo_until", "is not a 'date-time'"),
+        ("start", {**START_DATA, "photo": "x.jpg"}, "photo", "is not a field of this form"),
+        ("unit_head_review", {}, "decision", "is required"),
+        ("unit_head_review", {"decision": "refuse"}, "decision", "must be one of"),
+        ("unit_head_review", {"decision": "rework"}, "comment", "should be non-empty"),
+        ("pr_review", {"decision": "approve"}, "confirm_no_confidential", "is required"),
+        ("pr_review", {"decision": "approve", "confirm_no_confidential": False}, "confirm_no_confidential",
+         "must be confirmed"),
+        ("pr_review", {"decision": "rework"}, "comment", "should be non-empty"),
+        ("revise_draft", {"title": "Forty streets"}, "body", "is required"),
+        ("translate", {}, "translations", "is required"),
+        ("translate", {"translations": {"ky": TRANSLATIONS["ky"]}}, "translations", "needs a translation into: ru"),
+        ("translate", {"translations": {**TRANSLATIONS, "ru": {"title": "Сорок улиц", "body": ""}}},
+         "translations.ru.body", "should be non-empty"),
+        ("translate", {"translations": {**TRANSLATIONS, "ru": {"title": "Сорок улиц"}}}, "translations.ru.body",
+         "is required"),
+        ("translate", {"translations": {**TRANSLATIONS, "Russian": TRANSLATIONS["ru"]}}, "translations",
+         "does not match"),
+        ("publish", {"note": "now"}, "note", "is not a field of this form"),
+    ],
+)
+def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
+    errors = _form_errors(f"release_approval/{key}", data)
+    assert field in errors, errors
+    assert any(message in text for text in errors[field]), errors
+
+
+def test_forms_fill_defaults_and_accept_what_the_contract_allows() -> None:
+    start = _check_form("release_approval/start", START_DATA, NOW)
+    assert start["embargo_until"] is None
+    assert _check_form("release_approval/start", {**START_DATA, "embargo_until": None}, NOW)["embargo_until"] is None
+    assert _check_form("release_approval/start", {**START_DATA, "embargo_until": EMBARGO}, NOW)["embargo_until"] \
+        == EMBARGO
+    for kind in ("press_release", "statement", "announcement", "report", "bulletin"):
+        _check_form("release_approval/start", {**START_DATA, "kind": kind}, NOW)
+    assert _check_form("release_approval/unit_head_review", APPROVE, NOW) == {"decision": "approve", "comment": ""}
+    assert _check_form("release_approval/pr_review", {"decision": "rework", "comment": "Shorter."}, NOW)["comment"] \
+        == "Shorter."
+    assert _check_form("release_approval/publish", {}, NOW) == {}
+    assert _form("release_approval/translate")["properties"]["translations"]["x-publication-languages"] is True
+
+
+# --- the diagram file ----------------------------------------------------------------------------------
+def _root() -> etree._Element:
+    return parse_xml(DIAGRAM.read_bytes())
+
+
+def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
+    b = node.find("dc:Bounds", DI_NS)
+    assert b is not None
+    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
+    x, y = point
+    bx, by, bw, bh = box
+    on_vertical = x in (bx, bx + bw) and by <= y <= by + bh
+    on_horizontal = y in (by, by + bh) and bx <= x <= bx + bw
+    return on_vertical or on_horizontal
+
+
+def test_the_diagram_deploys() -> None:
+    from engine.definitions import validate as validate_diagram
+
+    _, meta = validate_diagram(DIAGRAM.read_bytes())
+    assert (meta["key"], meta["starters"], meta["business_key_prefix"], meta["start_form"]) == \
+        ("release_approval", ["press_secretary", "pr_department"], "PR", "release_approval/start")
+    assert {n: t["lane"] for n, t in meta["tasks"].items()} == USER_TASKS
+
+
+def test_process_attributes_and_documentation() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
+        ("release_approval", "true", "Release approval and publication")
+    assert process.get(f"{{{NS['camunda']}}}candidateStarterGroups") == "press_secretary,pr_department"
+    props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "PR"}
+    (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
+    assert participant.get("processRef") == "release_approval"
+    documentation = process.findtext("bpmn:documentation", namespaces=NS)
+    for clause in ("002 §11", "§12", "§13", "000 §4.2", "§4.7", "001 §9", "003", "embargo", "design choice"):
+        assert clause.lower() in documentation.lower(), clause
+    assert "not in the texts" in documentation
+    start = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)[0]
+    assert start.get(CAMUNDA_FORM_KEY) == "release_approval/start"
+    (timer,) = root.xpath("//bpmn:intermediateCatchEvent[@id='embargo']//bpmn:timeDate", namespaces=NS)
+    assert timer.text == "embargo_until"
+
+
+def test_every_element_has_a_name_and_every_user_task_a_form() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    unnamed = [e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")
+               and etree.QName(e).localname not in ("laneSet", "timerEventDefinition")
+               and not e.get("name")]
+    assert unnamed == []
+    for task in root.xpath("//bpmn:userTask", namespaces=NS):
+        key = task.get(CAMUNDA_FORM_KEY)
+        assert key and (FORMS / f"{key}.json").is_file(), task.get("id")
+    for gateway in root.xpath("//bpmn:exclusiveGateway", namespaces=NS):
+        flows = root.xpath(f"//bpmn:sequenceFlow[@sourceRef='{gateway.get('id')}']", namespaces=NS)
+        conditional = [f for f in flows if f.find("bpmn:conditionExpression", NS) is not None]
+        assert len(flows) == 2 and len(conditional) == 1, gateway.get("id")
+        assert gateway.get("default") in {f.get("id") for f in flows} - {f.get("id") for f in conditional}
+
+
+def test_lanes_are_role_keys_and_match_the_drawing() -> None:
+    root = _root()
+    lanes = root.xpath("//bpmn:lane", namespaces=NS)
+    assert [lane.get("name") for lane in lanes] == ["press_secretary", "unit_head", "pr_department"]
+    assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
+    flow_nodes = {e.get("id") for e in root.xpath(
+        "//bpmn:process//*[self::bpmn:startEvent or self::bpmn:endEvent or self::bpmn:scriptTask or "
+        "self::bpmn:userTask or self::bpmn:task or self::bpmn:exclusiveGateway or "
+        "self::bpmn:intermediateCatchEvent or self::bpmn:subProcess]", namespaces=NS)}
+    assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
+    for lane, ref in refs:
+        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+def test_diagram_interchange_is_complete_and_shapes_do_not_overlap() -> None:
+    root = _root()
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    shapes = root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)
+    edges = root.xpath("//bpmndi:BPMNEdge", namespaces=DI_NS)
+    drawn = [s.get("bpmnElement") for s in shapes + edges]
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) <= set(ids), set(drawn) - set(ids)
+    must_draw = {e.get("id") for e in root.xpath(
+        "//bpmn:participant | //bpmn:lane | //bpmn:sequenceFlow | //bpmn:process//*[bpmn:incoming or "
+        "bpmn:outgoing]", namespaces=NS)}
+    assert must_draw <= set(drawn), must_draw - set(drawn)
+
+    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    kind = {i: etree.QName(ids[i]).localname for i in box}
+    parent = {i: ids[i].getparent().get("id") for i in box}
+    (pool,) = [i for i in box if kind[i] == "participant"]
+    lanes = [i for i in box if kind[i] == "lane"]
+    nodes = [i for i in box if kind[i] not in ("participant", "lane")]
+    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    for a, b in itertools.combinations(lanes, 2):
+        assert not _overlap(box[a], box[b]), (a, b)
+    for a, b in itertools.combinations(nodes, 2):
+        if not _overlap(box[a], box[b]):
+            continue
+        contained = (kind[b] == "subProcess" and parent[a] == b and _inside(box[a], box[b])) or \
+                    (kind[a] == "subProcess" and parent[b] == a and _inside(box[b], box[a]))
+        assert contained, f"{a} and {b} overlap"
+    # Every name is drawn at a place of its own: clear of the shapes (but the containers it sits in)
+    # and of the other labels.
+    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+              if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
+    external = {i for i in box if kind[i].endswith(("Event", "Gateway"))} | {e.get("bpmnElement") for e in edges}
+    assert external <= set(labels), external - set(labels)
+    for owner, label in labels.items():
+        assert _inside(label, box[pool]), f"the label of {owner} is outside the pool"
+        for other in nodes:
+            if kind[other] != "subProcess" and other != owner:
+                assert not _overlap(label, box[other]), f"the label of {owner} is on {other}"
+    for (a, la), (b, lb) in itertools.combinations(labels.items(), 2):
+        assert not _overlap(la, lb), f"the labels of {a} and {b} overlap"
+
+    for edge in edges:
+        flow = ids[edge.get("bpmnElement")]
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.xpath("di:waypoint", namespaces=DI_NS)]
+        assert len(points) >= 2
+        assert _on_border(points[0], box[flow.get("sourceRef")]), f"{flow.get('id')} does not leave its source"
+        assert _on_border(points[-1], box[flow.get("targetRef")]), f"{flow.get('id')} does not reach its target"
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a slanted segment"
+        # No segment runs through a shape other than its own ends and the subprocess it is drawn in.
+        for other in nodes:
+            if other in (flow.get("sourceRef"), flow.get("targetRef")) or other == parent.get(flow.get("sourceRef")):
+                continue
+            if kind[other] == "subProcess" and flow.getparent().get("id") == other:
+                continue
+            for (x1, y1), (x2, y2) in itertools.pairwise(points):
+                segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.001, abs(y2 - y1) or 0.001)
+                assert not _overlap(segment, box[other]), f"{flow.get('id')} crosses {other}"
