@@ -20,6 +20,7 @@ from engine import audit, definitions
 from engine.accounts import create_unit, create_user
 from engine.context import EngineContext
 from engine.errors import InvalidDiagram, JarchyError
+from engine.parser import NS, parse_xml
 from engine.settings import ROLES, settings_from_env
 from engine.timers import fire_due, sweep
 
@@ -68,9 +69,34 @@ def init(env: Env) -> None:
 
 def _init(env: Env) -> None:
     upgrade(env.engine)
-    for path in sorted(resources.files("workflows").iterdir(), key=lambda p: p.name):
-        if path.name.endswith(".bpmn"):
-            _deploy_bytes(env, path.read_bytes(), path.name)
+    shipped = {path.name: path.read_bytes() for path in resources.files("workflows").iterdir()
+               if path.name.endswith(".bpmn")}
+    for name in deployment_order(shipped):
+        _deploy_bytes(env, shipped[name], name)
+
+
+def deployment_order(files: dict[str, bytes]) -> list[str]:
+    """Called processes before their callers (a call to a process not yet deployed is refused)."""
+    keys, calls = {}, {}
+    for name, data in files.items():
+        root = parse_xml(data)
+        process = root.find("bpmn:process", NS)
+        keys[name] = process.get("id") if process is not None else name
+        calls[name] = {c.get("calledElement") for c in root.iter(f"{{{NS['bpmn']}}}callActivity")}
+    by_key = {key: name for name, key in keys.items()}
+    ordered: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in ordered or name in path:
+            return
+        for key in sorted(calls[name]):
+            if key in by_key:
+                visit(by_key[key], (*path, name))
+        ordered.append(name)
+
+    for name in sorted(files):
+        visit(name, ())
+    return ordered
 
 
 def _deploy_bytes(env: Env, data: bytes, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,30 +47,45 @@ def test_init_is_idempotent_and_serve_answers_on_localhost(env: dict[str, str], 
     bad = run(env, "users", "add", "nounit", "--password", "a long password", "--role", "unit_head")
     assert bad.returncode == 1 and "unit" in bad.stderr
 
-    port = free_port()
-    server = subprocess.Popen([JARCHY, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        health = _wait_for(f"{base}/healthz")
-        assert health == {"app": "api", "broker": "not configured", "database": "ok"}
+    with serving(env, tmp_path) as base:
         request = urllib.request.Request(f"{base}/api/v1/auth/token", method="POST",
                                          data=json.dumps({"username": "bakyt", "password": "a long password"}).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.load(response)["token_type"] == "Bearer"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
-def _wait_for(url: str, seconds: float = 90) -> dict[str, str]:
-    deadline = time.monotonic() + seconds
-    while True:
+@contextlib.contextmanager
+def serving(env: dict[str, str], tmp_path: Path, attempts: int = 3) -> Iterator[str]:
+    """`jarchy serve` on a free port, answering /healthz. A port found free can be taken by another test
+    before the server binds it: then the server gives up and another port is tried."""
+    for attempt in range(attempts):
+        port = free_port()
+        log = tmp_path / f"serve-{attempt}.log"
+        with log.open("w") as out:
+            server = subprocess.Popen([JARCHY, "serve", "--port", str(port)], env=env, stdout=out,
+                                      stderr=subprocess.STDOUT)
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            base = f"http://127.0.0.1:{port}"
+            health = _wait_for(f"{base}/healthz", server)
+            if health is None:
+                continue
+            assert health == {"app": "api", "broker": "not configured", "database": "ok"}, log.read_text()
+            yield base
+            return
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    raise AssertionError("jarchy serve never answered: " + log.read_text()[-3000:])
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> dict[str, str] | None:
+    """The health answer, or None if the server exited (its port was taken) or never answered as Jarchy."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
                 return json.load(response)  # type: ignore[no-any-return]
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
+        except (OSError, ValueError):
             time.sleep(0.2)
+    return None

@@ -1,0 +1,191 @@
+"""The press conference procedure started on its own, driven through the REST API with users of the right
+roles: its state, tasks, timer, published closing release (JSON and Atom, without authentication) and audit
+events. Called from publication_response, it is tested in test_publication_response_api.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from defusedxml import ElementTree
+
+from engine.timers import sweep
+from tests.conftest import BISHKEK, deploy_shipped
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+HELD_AT = "2026-03-04T11:00:00+06:00"  # Wed 4 Mar 2026; the clock stands at Mon 2 Mar 2026, 09:00
+PLAN = {"held_at": HELD_AT, "place": "City hall, press room", "speakers": ["Mayor", "Vice-mayor for transport"],
+        "topic": "The city's transport in 2026"}
+ACCREDIT = {"invitation": "Press conference on transport, Wed 4 March, 11:00, city hall.",
+            "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"], "accredited": ["Kaktus Media", "24.kg"]}
+TRANSLATIONS = {
+    "ky": {"title": "Шаардын транспорту 2026-жылы", "body": "Мэр пресс-конференцияда жаңы автобустар жөнүндө айтты."},
+    "ru": {"title": "Транспорт города в 2026 году", "body": "Мэр рассказал на пресс-конференции о новых автобусах."},
+}
+
+
+@pytest.fixture(autouse=True)
+def deployed(app: Any, sessions: Any, ctx: Any) -> None:
+    deploy_shipped(sessions, ctx, "press_conference.bpmn")
+
+
+def start(as_: Any, user: str = "pr", **data: Any) -> dict[str, Any]:
+    response = as_(user).post("/api/v1/process-instances", json={"process_key": "press_conference",
+                                                                  "data": {"format": "press_conference"} | data})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def inbox(as_: Any, user: str, instance_id: int) -> list[dict[str, Any]]:
+    return as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
+
+
+def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
+    found = [t for t in inbox(as_, user, instance_id) if t["bpmn_id"] == bpmn_id]
+    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox(as_, user, instance_id)]}"
+    return found[0]
+
+
+def submit(as_: Any, user: str, task_id: str, **data: Any) -> Any:
+    return as_(user).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+
+
+def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
+    response = submit(as_, user, task_of(as_, user, instance_id, bpmn_id)["id"], **data)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["instance"]
+
+
+def open_tasks(instance: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return sorted((t["bpmn_id"], t["process_key"], t["role"]) for t in instance["tasks"])
+
+
+def public_releases(as_: Any) -> list[dict[str, Any]]:
+    response = as_(None).get("/public/releases")
+    assert response.status_code == 200
+    return response.get_json()["items"]
+
+
+def atom_entries(as_: Any) -> list[dict[str, str]]:
+    response = as_(None).get("/public/releases.atom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    root = ElementTree.fromstring(response.data)  # the standard library's parser, defused
+    assert root.tag == f"{ATOM}feed"
+    return [{"id": e.findtext(f"{ATOM}id") or "", "title": e.findtext(f"{ATOM}title") or "",
+             "content": e.findtext(f"{ATOM}content") or ""} for e in root.findall(f"{ATOM}entry")]
+
+
+def events(as_: Any, instance_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    history = as_("auditor").get(f"/api/v1/process-instances/{instance_id}/history").get_json()["items"]
+    return [e for e in history if kind is None or e["type"] == kind]
+
+
+def prepared(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
+    """Planned, media accredited, materials ready: at leadership's review."""
+    after = complete(as_, "pr", case["id"], "plan", **PLAN)
+    assert open_tasks(after) == [("accredit_media", "press_conference", "pr_department")]
+    after = complete(as_, "pr", case["id"], "accredit_media", **ACCREDIT)
+    assert open_tasks(after) == [("prepare_materials", "press_conference", "pr_department")]
+    after = complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Forty new buses in April."],
+                     materials="Fleet renewal plan.")
+    assert open_tasks(after) == [("review_talking_points", "press_conference", "leadership")]
+    return after
+
+
+def test_the_pr_department_or_its_head_starts_a_press_conference_on_its_own(as_: Any) -> None:
+    case = start(as_, topic="Transport in 2026")
+    assert case["business_key"] == "PC-2026-000001"
+    assert (case["status"], case["process_key"], case["started_by"]) == ("running", "press_conference", "pr")
+    assert case["data"] == {"format": "press_conference", "topic": "Transport in 2026"}
+    assert open_tasks(case) == [("plan", "press_conference", "pr_department")]
+    plan = task_of(as_, "pr", case["id"], "plan")
+    assert (plan["form"]["key"], plan["data"]) == ("press_conference/plan", {"topic": "Transport in 2026"})
+    assert start(as_, "prhead", format="briefing")["business_key"] == "PC-2026-000002"
+    for user in ("ps_transport", "leader", "lawyer", "head_transport"):
+        response = as_(user).post("/api/v1/process-instances", json={"process_key": "press_conference",
+                                                                      "data": {"format": "briefing"}})
+        assert response.status_code == 403, user
+    for data in ({}, {"format": "interview"}):
+        response = as_("pr").post("/api/v1/process-instances", json={"process_key": "press_conference",
+                                                                     "data": data})
+        assert response.status_code == 422
+        assert [e["field"] for e in response.get_json()["errors"]] == ["format"]
+
+
+def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, sessions: Any, ctx: Any,
+                                                                   clock: Any) -> None:
+    case = start(as_, format="briefing")
+    after = prepared(as_, case)
+    # Tasks before the event are due by it.
+    review = task_of(as_, "leader", case["id"], "review_talking_points")
+    assert datetime.fromisoformat(review["due_at"]) == datetime.fromisoformat(HELD_AT)
+    assert submit(as_, "pr", review["id"], decision="approve").status_code == 403  # leadership reviews
+    after = complete(as_, "leader", case["id"], "review_talking_points", decision="rework",
+                     comment="Name the routes of the new buses.")
+    assert open_tasks(after) == [("prepare_materials", "press_conference", "pr_department")]
+    assert after["data"]["comment"] == "Name the routes of the new buses."
+    complete(as_, "pr", case["id"], "prepare_materials",
+             talking_points=["Forty new buses in April.", "Routes 1 to 10 first."])
+    after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    assert after["tasks"] == [] and [t["bpmn_id"] for t in after["timers"]] == ["held"]
+    assert public_releases(as_) == []
+
+    held = datetime.fromisoformat(HELD_AT)
+    assert sweep(sessions, ctx, held - timedelta(seconds=1)).fired == 0
+    clock.set(datetime(2026, 3, 4, 13, 0, tzinfo=BISHKEK))
+    assert sweep(sessions, ctx, clock.now()).fired == 1
+    fired = as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()
+    assert fired["timers"] == []
+    assert open_tasks(fired) == [("closing_release", "press_conference", "pr_department")]
+    closing = task_of(as_, "pr", case["id"], "closing_release")
+    assert closing["form"]["schema"]["properties"]["translations"]["x-publication-languages"] is True
+    missing = submit(as_, "pr", closing["id"], kind="statement", translations={"ky": TRANSLATIONS["ky"]})
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.get_json()["errors"]] == ["translations"]
+    assert public_releases(as_) == []
+
+    done = complete(as_, "pr", case["id"], "closing_release", translations=TRANSLATIONS)  # kind: press_release
+    assert done["status"] == "completed" and done["tasks"] == [] and done["timers"] == []
+    assert datetime.fromisoformat(done["completed_at"]) == clock.now()
+    assert (done["data"]["format"], done["data"]["accredited"]) == ("briefing", ACCREDIT["accredited"])
+
+    (item,) = public_releases(as_)
+    assert set(item) == {"id", "business_key", "kind", "published_at", "translations"}
+    assert (item["business_key"], item["kind"], item["translations"]) == \
+        (case["business_key"], "press_release", TRANSLATIONS)
+    assert datetime.fromisoformat(item["published_at"]) == clock.now()
+    (entry,) = atom_entries(as_)
+    assert entry["id"].endswith(f"/public/releases/{item['id']}")
+    assert entry["title"] == TRANSLATIONS["ky"]["title"]
+    for lang, text in TRANSLATIONS.items():
+        assert f"[{lang}] {text['title']}\n{text['body']}" in entry["content"]
+    assert as_(None).get("/public/responses").get_json()["items"] == []
+
+    (event,) = events(as_, case["id"], "publication.published")
+    assert (event["actor"], event["subject"]) == ("pr", f"releases:{item['id']}")
+    assert event["after"] == {"feed": "releases", "kind": "press_release", "translations": TRANSLATIONS}
+    completed = [(e["subject"], e["actor"]) for e in events(as_, case["id"], "task.completed")]
+    assert completed == [("plan", "pr"), ("accredit_media", "pr"), ("prepare_materials", "pr"),
+                         ("review_talking_points", "leader"), ("prepare_materials", "pr"),
+                         ("review_talking_points", "leader"), ("closing_release", "pr")]
+    types = [e["type"] for e in events(as_, case["id"])]
+    assert "timer.fired" in types
+    assert types.index("publication.published") < types.index("instance.completed")
+
+
+def test_a_plan_needs_a_date_with_its_offset_a_place_and_speakers(as_: Any) -> None:
+    case = start(as_)
+    plan = task_of(as_, "pr", case["id"], "plan")
+    response = submit(as_, "pr", plan["id"], held_at="2026-03-04T11:00:00", place="", speakers=[],
+                      topic="Transport")
+    assert response.status_code == 422
+    assert {e["field"] for e in response.get_json()["errors"]} == {"held_at", "place", "speakers"}
+    assert as_("pr").get(f"/api/v1/tasks/{plan['id']}").get_json()["status"] == "open"
+    # Accreditation needs at least one outlet.
+    complete(as_, "pr", case["id"], "plan", **PLAN)
+    accredit = task_of(as_, "pr", case["id"], "accredit_media")
+    response = submit(as_, "pr", accredit["id"], **(ACCREDIT | {"accredited": []}))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["accredited"]

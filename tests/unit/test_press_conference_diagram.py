@@ -1,0 +1,473 @@
+"""The `press_conference` diagram run in memory (no database), through every branch, with the real sandbox
+and the KG business calendar.
+
+Every step goes through a serialize/deserialize round trip, because our workers reload an instance between
+steps; the data a test submits is first checked against the task's form by the engine's own form validation
+(with Jarchy's keywords: `x-publication-languages`), defaults filled in. What the engine would publish is
+noted as it does: the tasks carrying the extension property `publish` that the engine completes. The
+second half checks the files themselves: forms, form keys, lanes, the documentation, the data the process
+takes from and gives back to a caller, and the diagram interchange (shapes, edges, labels, no overlaps)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import publications, serializer
+from engine.clock import FrozenClock, using
+from engine.context import EngineContext
+from engine.definitions import validate as validate_diagram
+from engine.errors import Invalid
+from engine.forms import fill_defaults, load_form, validate
+from engine.parser import NS, JarchyParser, parse_xml
+from engine.settings import ROLES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DIAGRAM = ROOT / "workflows" / "press_conference.bpmn"
+FORMS = ROOT / "forms"
+FORM_FILES = sorted((FORMS / "press_conference").glob("*.json"))
+BISHKEK = ZoneInfo("Asia/Bishkek")
+UNITS = {"transport", "health"}
+LANGUAGES = ("ky", "ru")
+DI_NS = {
+    **NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+CAMUNDA = f"{{{NS['camunda']}}}"
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
+HELD_AT = "2026-03-04T11:00:00+06:00"  # Wed 4 Mar 2026, 11:00 in Bishkek
+
+PLAN = {"held_at": HELD_AT, "place": "City hall, press room", "speakers": ["Mayor", "Vice-mayor for transport"],
+        "topic": "Bus fares in 2026"}
+ACCREDIT = {"invitation": "Press conference on bus fares, Wed 4 March, 11:00, city hall.",
+            "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"], "accredited": ["Kaktus Media", "24.kg"]}
+MATERIALS = {"talking_points": ["Fares stay at 20 som in 2026.", "New buses from April."],
+             "materials": "Fare table, fleet renewal plan."}
+TRANSLATIONS = {
+    "ky": {"title": "Жол кире 2026-жылы өзгөрбөйт", "body": "Мэр пресс-конференцияда билдирди."},
+    "ru": {"title": "Плата за проезд в 2026 году не изменится", "body": "Мэр заявил на пресс-конференции."},
+}
+USER_TASKS = {
+    "plan": "pr_department",
+    "accredit_media": "pr_department",
+    "prepare_materials": "pr_department",
+    "review_talking_points": "leadership",
+    "closing_release": "pr_department",
+}
+
+
+# --- running the diagram ---------------------------------------------------------------------------
+def _parse() -> tuple[Any, dict[str, Any]]:
+    parser = JarchyParser()
+    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+    return parser.get_spec("press_conference"), parser.get_subprocess_specs("press_conference")
+
+
+def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords."""
+    schema = load_form(key)
+    filled = fill_defaults(schema, data, now)
+    validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
+    return filled
+
+
+def _errors(key: str, data: dict[str, Any]) -> list[str]:
+    try:
+        _check_form(key, data, NOW)
+    except Invalid as exc:
+        return [e["field"] for e in exc.errors]
+    return []
+
+
+class Run:
+    """One instance of the procedure, reloaded from its serialization after every step."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any]) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        self.published: list[tuple[str, str, dict[str, Any]]] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(
+                _check_form("press_conference/start", start, clock.now()))
+            self._engine_steps()
+        self._reload()
+
+    def _note(self, task: Any) -> None:
+        """What the runtime publishes: a task marked `publish` that the engine completes."""
+        what = publications.publishes(task)
+        if what:
+            self.published.append((task.task_spec.bpmn_id, what, dict(task.data)))
+
+    def _engine_steps(self) -> None:
+        self.wf.do_engine_steps(did_complete_task=self._note)
+        self.wf.refresh_timers()
+        self.wf.do_engine_steps(did_complete_task=self._note)
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def task(self, name: str) -> Any:
+        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
+        assert found, f"no ready task {name}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
+        task = self.task(name)
+        with using(self.clock):
+            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.run()
+            self._engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def at(self, moment: str) -> None:
+        """Move the clock and fire whatever timers are due by then."""
+        self.clock.set(datetime.fromisoformat(moment))
+        with using(self.clock):
+            self._engine_steps()
+        self._reload()
+
+    def waiting(self) -> dict[str, Any]:
+        """bpmn id of each waiting timer -> its due moment."""
+        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
+                for t in self.wf.get_tasks(state=TaskState.WAITING)
+                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+    def open_data(self, name: str) -> dict[str, Any]:
+        return self.task(name).data
+
+    def prepared(self, plan: dict[str, Any] | None = None) -> None:
+        """Planned, media accredited, materials ready: waiting for leadership's review."""
+        self.complete("plan", plan or PLAN)
+        assert self.ready() == ["accredit_media"]
+        self.complete("accredit_media", ACCREDIT)
+        assert self.ready() == ["prepare_materials"]
+        self.complete("prepare_materials", MATERIALS)
+        assert self.ready() == ["review_talking_points"]
+
+
+@pytest.fixture(scope="module")
+def specs() -> tuple[Any, dict[str, Any]]:
+    return _parse()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def engine(clock: FrozenClock) -> Any:
+    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
+    return EngineContext(Settings(), clock).script_engine
+
+
+@pytest.fixture
+def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
+    def make(**data: Any) -> Run:
+        return Run(specs, clock, engine, data or {"format": "press_conference", "topic": "Bus fares"})
+
+    return make
+
+
+# --- the paths -------------------------------------------------------------------------------------
+def test_the_start_form_gives_the_format_and_planning_comes_first(start: Any) -> None:
+    run = start(format="briefing")
+    assert run.ready() == ["plan"]
+    assert run.open_data("plan") == {"format": "briefing"}
+    assert run.waiting() == {}
+
+
+def test_planned_accredited_approved_held_then_the_closing_release_is_published(start: Any) -> None:
+    run = start()
+    run.prepared()
+    run.complete("review_talking_points", {"decision": "approve"})
+    assert run.ready() == []
+    assert run.waiting() == {"held": HELD_AT}  # the event itself: a timer until held_at
+    run.at("2026-03-04T10:59:59+06:00")
+    assert run.ready() == [] and run.waiting() == {"held": HELD_AT}
+    run.at("2026-03-04T11:00:01+06:00")
+    assert run.ready() == ["closing_release"]
+    assert run.published == []  # nothing before the closing release is written
+    run.complete("closing_release", {"kind": "statement", "translations": TRANSLATIONS})
+    assert run.wf.is_completed() and run.ready() == [] and run.waiting() == {}
+    assert [(bpmn_id, what) for bpmn_id, what, _ in run.published] == [("publish_release", "release")]
+    published = run.published[0][2]
+    assert (published["kind"], published["translations"]) == ("statement", TRANSLATIONS)
+    data = run.data
+    assert (data["format"], data["topic"], data["held_at"]) == ("press_conference", "Bus fares in 2026", HELD_AT)
+    assert (data["speakers"], data["accredited"]) == (PLAN["speakers"], ACCREDIT["accredited"])
+    assert run.completed == ["plan", "accredit_media", "prepare_materials", "review_talking_points",
+                             "closing_release"]
+
+
+def test_the_closing_release_is_a_press_release_by_default(start: Any) -> None:
+    run = start(format="briefing")
+    run.prepared()
+    run.complete("review_talking_points", {"decision": "approve"})
+    run.at("2026-03-04T12:00:00+06:00")
+    run.complete("closing_release", {"translations": TRANSLATIONS})
+    assert [(what, data["kind"]) for _, what, data in run.published] == [("release", "press_release")]
+    assert run.data["format"] == "briefing"
+
+
+def test_talking_points_sent_back_by_leadership_return_to_the_pr_department(start: Any) -> None:
+    run = start()
+    run.prepared()
+    run.complete("review_talking_points", {"decision": "rework", "comment": "Say when the new buses come."})
+    assert run.ready() == ["prepare_materials"]
+    again = run.open_data("prepare_materials")
+    assert (again["comment"], again["talking_points"]) == ("Say when the new buses come.",
+                                                           MATERIALS["talking_points"])
+    assert run.waiting() == {}  # the event is not waited for before the talking points are agreed
+    run.complete("prepare_materials", {"talking_points": [*MATERIALS["talking_points"], "Forty buses in April."]})
+    assert run.ready() == ["review_talking_points"]
+    run.complete("review_talking_points", {"decision": "approve"})
+    assert run.waiting() == {"held": HELD_AT}
+    run.at("2026-03-04T13:00:00+06:00")
+    run.complete("closing_release", {"kind": "press_release", "translations": TRANSLATIONS})
+    assert run.data["talking_points"][-1] == "Forty buses in April."
+    assert run.completed == ["plan", "accredit_media", "prepare_materials", "review_talking_points",
+                             "prepare_materials", "review_talking_points", "closing_release"]
+
+
+def test_an_event_already_past_when_the_talking_points_are_agreed_goes_straight_to_the_release(start: Any) -> None:
+    run = start()
+    run.prepared({**PLAN, "held_at": "2026-03-02T08:00:00+06:00"})
+    run.complete("review_talking_points", {"decision": "approve"})
+    assert run.ready() == ["closing_release"]
+    assert run.waiting() == {}
+
+
+def test_a_caller_passes_format_and_topic_and_gets_back_the_event(specs: tuple[Any, dict[str, Any]]) -> None:
+    """The ioSpecification: what a calling procedure (publication_response) hands over and receives."""
+    io = specs[0].io_specification
+    assert [v.bpmn_id for v in io.data_inputs] == ["format", "topic"]
+    assert [v.bpmn_id for v in io.data_outputs] == ["held_at", "place", "speakers", "accredited"]
+
+
+# --- who gets each task ----------------------------------------------------------------------------
+def test_user_tasks_lanes_and_due_dates(specs: tuple[Any, dict[str, Any]]) -> None:
+    spec = specs[0]
+    assert {n: spec.task_specs[n].lane for n in USER_TASKS} == USER_TASKS
+    assert {n for n, t in spec.task_specs.items() if t.manual} == set(USER_TASKS)
+    _, meta = validate_diagram(DIAGRAM.read_bytes())
+    # What must be ready before the event is due by it.
+    assert {n: t["due"] for n, t in meta["tasks"].items()} == {
+        "plan": None, "accredit_media": "held_at", "prepare_materials": "held_at",
+        "review_talking_points": "held_at", "closing_release": None}
+    assert (meta["starters"], meta["business_key_prefix"], meta["start_form"]) == \
+        (["pr_department", "pr_head"], "PC", "press_conference/start")
+
+
+def test_publish_release_is_run_by_the_engine_and_publishes_a_release(specs: tuple[Any, dict[str, Any]]) -> None:
+    publish = specs[0].task_specs["publish_release"]
+    assert publish.extensions == {"publish": "release"}
+    assert not publish.manual
+
+
+# --- forms -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
+def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def test_every_form_file_is_used_by_the_diagram() -> None:
+    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"press_conference/{p.stem}" for p in FORM_FILES} == keys
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "fields"),
+    [
+        ("start", {}, ["format"]),
+        ("start", {"format": "interview"}, ["format"]),
+        ("plan", {**PLAN, "held_at": "2026-03-04 11:00"}, ["held_at"]),
+        ("plan", {**PLAN, "held_at": "2026-03-04T11:00:00"}, ["held_at"]),  # no offset
+        ("plan", {**PLAN, "speakers": []}, ["speakers"]),
+        ("plan", {k: v for k, v in PLAN.items() if k != "place"}, ["place"]),
+        ("accredit_media", {**ACCREDIT, "accredited": []}, ["accredited"]),
+        ("accredit_media", {**ACCREDIT, "invited": ["24.kg", "24.kg"]}, ["invited"]),
+        ("prepare_materials", {"talking_points": []}, ["talking_points"]),
+        ("review_talking_points", {"decision": "rework"}, ["comment"]),
+        ("review_talking_points", {"decision": "maybe"}, ["decision"]),
+        ("closing_release", {"kind": "statement", "translations": {"ky": TRANSLATIONS["ky"]}}, ["translations"]),
+        ("closing_release", {"kind": "report", "translations": TRANSLATIONS}, ["kind"]),
+        ("closing_release", {"translations": {**TRANSLATIONS, "ru": {"title": "Без текста"}}},
+         ["translations.ru.body"]),
+    ],
+)
+def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], fields: list[str]) -> None:
+    assert _errors(f"press_conference/{key}", data) == fields
+
+
+def test_forms_accept_complete_data() -> None:
+    assert _errors("press_conference/start", {"format": "briefing"}) == []
+    assert _errors("press_conference/plan", PLAN) == []
+    assert _errors("press_conference/accredit_media", ACCREDIT) == []
+    assert _errors("press_conference/prepare_materials", {"talking_points": ["One."]}) == []
+    assert _errors("press_conference/review_talking_points", {"decision": "approve"}) == []
+    assert _errors("press_conference/closing_release", {"translations": TRANSLATIONS}) == []
+
+
+# --- the diagram file ----------------------------------------------------------------------------------
+def _root() -> etree._Element:
+    return parse_xml(DIAGRAM.read_bytes())
+
+
+def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
+    b = node.find("dc:Bounds", DI_NS)
+    assert b is not None
+    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
+    x, y = point
+    bx, by, bw, bh = box
+    on_vertical = x in (bx, bx + bw) and by <= y <= by + bh
+    on_horizontal = y in (by, by + bh) and bx <= x <= bx + bw
+    return on_vertical or on_horizontal
+
+
+def test_the_diagram_deploys() -> None:
+    _, meta = validate_diagram(DIAGRAM.read_bytes())
+    assert meta["key"] == "press_conference" and meta["called"] == []
+
+
+def test_process_attributes_and_documentation() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
+        ("press_conference", "true", "Press conference or briefing")
+    assert process.get(f"{CAMUNDA}candidateStarterGroups") == "pr_department,pr_head"
+    props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
+    assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "PC"}
+    (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
+    assert participant.get("processRef") == "press_conference"
+    documentation = process.findtext("bpmn:documentation", namespaces=NS)
+    for clause in ("002 §11", "002 §16", "000 §4.6", "001 §8", "000 §4.7", "Design choice", "accredit"):
+        assert clause in documentation
+    for task in root.xpath("//bpmn:userTask | //bpmn:subProcess | //bpmn:intermediateCatchEvent",
+                           namespaces=NS):
+        assert task.findtext("bpmn:documentation", namespaces=NS), f"{task.get('id')} has no documentation"
+    (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
+    assert start.get(f"{CAMUNDA}formKey") == "press_conference/start"
+    (timer,) = root.xpath("//bpmn:intermediateCatchEvent[@id='held']//bpmn:timeDate", namespaces=NS)
+    assert timer.text == "held_at"
+
+
+def test_every_element_has_a_name_and_every_user_task_a_form() -> None:
+    root = _root()
+    (process,) = root.xpath("//bpmn:process", namespaces=NS)
+    unnamed = [e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")
+               and etree.QName(e).localname not in ("laneSet", "timerEventDefinition", "ioSpecification")
+               and not e.get("name")]
+    assert unnamed == []
+    for task in root.xpath("//bpmn:userTask", namespaces=NS):
+        key = task.get(f"{CAMUNDA}formKey")
+        assert key and (FORMS / f"{key}.json").is_file(), task.get("id")
+
+
+def test_lanes_are_role_keys_and_match_the_drawing() -> None:
+    root = _root()
+    lanes = root.xpath("//bpmn:lane", namespaces=NS)
+    assert [lane.get("name") for lane in lanes] == ["pr_department", "leadership"]
+    assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
+    flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
+                                                   namespaces=NS)}
+    assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
+    for lane, ref in refs:
+        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+def test_diagram_interchange_is_complete_and_shapes_do_not_overlap() -> None:
+    root = _root()
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    shapes = root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)
+    edges = root.xpath("//bpmndi:BPMNEdge", namespaces=DI_NS)
+    drawn = [s.get("bpmnElement") for s in shapes + edges]
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) <= set(ids), set(drawn) - set(ids)
+    must_draw = {e.get("id") for e in root.xpath(
+        "//bpmn:participant | //bpmn:lane | //bpmn:sequenceFlow | //bpmn:process//*[bpmn:incoming or "
+        "bpmn:outgoing]", namespaces=NS)}
+    assert must_draw <= set(drawn), must_draw - set(drawn)
+
+    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    kind = {i: etree.QName(ids[i]).localname for i in box}
+    parent = {i: ids[i].getparent().get("id") for i in box}
+    (pool,) = [i for i in box if kind[i] == "participant"]
+    lanes = [i for i in box if kind[i] == "lane"]
+    nodes = [i for i in box if kind[i] not in ("participant", "lane")]
+    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    for a, b in itertools.combinations(lanes, 2):
+        assert not _overlap(box[a], box[b]), (a, b)
+    for a, b in itertools.combinations(nodes, 2):
+        if not _overlap(box[a], box[b]):
+            continue
+        contained = (kind[b] == "subProcess" and parent[a] == b and _inside(box[a], box[b])) or \
+                    (kind[a] == "subProcess" and parent[b] == a and _inside(box[b], box[a]))
+        assert contained, f"{a} and {b} overlap"
+    # Every name is drawn at a place of its own: clear of the shapes (but the containers it sits in)
+    # and of the other labels.
+    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+              if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
+    external = {i for i in box if kind[i].endswith(("Event", "Gateway"))} | {e.get("bpmnElement") for e in edges}
+    assert external <= set(labels), external - set(labels)
+    for owner, label in labels.items():
+        assert _inside(label, box[pool]), f"the label of {owner} is outside the pool"
+        for other in nodes:
+            if kind[other] != "subProcess" and other != owner:
+                assert not _overlap(label, box[other]), f"the label of {owner} is on {other}"
+    for (a, la), (b, lb) in itertools.combinations(labels.items(), 2):
+        assert not _overlap(la, lb), f"the labels of {a} and {b} overlap"
+
+    for edge in edges:
+        flow = ids[edge.get("bpmnElement")]
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.xpath("di:waypoint", namespaces=DI_NS)]
+        assert len(points) >= 2
+        assert _on_border(points[0], box[flow.get("sourceRef")]), f"{flow.get('id')} does not leave its source"
+        assert _on_border(points[-1], box[flow.get("targetRef")]), f"{flow.get('id')} does not reach its target"
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a slanted segment"
