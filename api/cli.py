@@ -220,9 +220,10 @@ def serve(env: Env, host: str, port: int, threads: int) -> None:
 
     from api import create_app
 
-    app = create_app()
-    if not env.settings.redis_url:
-        _start_timer_loop(env, interval=5.0)
+    def start_sweeping(_worker: Any) -> None:
+        # In the worker, after the fork: a thread started before it would leave its locks held in the child.
+        if not env.settings.redis_url:
+            _start_timer_loop(env, interval=5.0)
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -230,9 +231,11 @@ def serve(env: Env, host: str, port: int, threads: int) -> None:
             self.cfg.set("workers", 1)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("post_worker_init", start_sweeping)
 
         def load(self) -> Any:
-            return app
+            return create_app()
 
     click.echo(f"Jarchy on http://{host}:{port}/ (API at /api/v1, OpenAPI at /api/v1/openapi.json)")
     Server().run()

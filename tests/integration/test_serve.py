@@ -75,7 +75,11 @@ def serving(env: dict[str, str], tmp_path: Path, attempts: int = 3) -> Iterator[
             return
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
     raise AssertionError("jarchy serve never answered: " + log.read_text()[-3000:])
 
 
