@@ -34,6 +34,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     openapi.init_app(app)
     return app
 
-
-def engine_context(app: Flask) -> EngineContext:
-    return app.extensions["jarchy.ctx"]  # type: ignore[no-any-return]

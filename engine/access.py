@@ -11,7 +11,6 @@ from engine.settings import UNIT_BOUND_ROLES
 
 READ_ALL_TASKS = frozenset({"admin", "auditor", "pr_head"})
 READ_ALL_INSTANCES = frozenset({"admin", "auditor", "pr_head", "pr_department", "leadership"})
-WRITE_FORBIDDEN = frozenset({"auditor"})
 
 
 def require_role(user: User, *roles: str) -> None:

@@ -15,7 +15,6 @@ Written here by hand, because SpiffWorkflow does not do it:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -26,7 +25,6 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
     SIGNAL_EVENT_XPATH,
     TIMER_EVENT_XPATH,
 )
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ManualTask, NoneTask, StartEvent
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as ParallelMI
@@ -190,31 +188,9 @@ class JarchyParser(CamundaParser):
     }
 
 
-@dataclass(frozen=True)
-class ParsedDiagram:
-    root: etree._Element
-    process_ids: list[str]
-
-
 def element_line(root: etree._Element, element_id: str | None) -> int | None:
     """SpiffWorkflow's ValidationException has no line: find the element's own."""
     if not element_id:
         return None
     found = root.xpath("//*[@id=$id]", id=element_id)
     return found[0].sourceline if found else None
-
-
-def new_parser() -> JarchyParser:
-    return JarchyParser()
-
-
-__all__ = [
-    "JarchyParser",
-    "MAX_BPMN_BYTES",
-    "NS",
-    "UnsafeXml",
-    "ValidationException",
-    "element_line",
-    "new_parser",
-    "parse_xml",
-]

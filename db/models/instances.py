@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from db.base import Base, BigId, intpk
 
-INSTANCE_STATUSES = ("running", "completed", "cancelled", "failed")
-
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
@@ -20,7 +18,7 @@ class ProcessInstance(Base):
     process_key: Mapped[str] = mapped_column(String(128))
     version: Mapped[int]
     business_key: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running, completed, cancelled, failed
     unit_key: Mapped[str | None] = mapped_column(String(64))
     # The workflow's data as of the last step: a projection for queries and the API, not the state.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)

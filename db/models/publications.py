@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
 
-PUBLICATION_FEEDS = ("releases", "responses")
-
 
 class Publication(Base):
     __tablename__ = "publications"

@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
 
-TASK_STATUSES = ("open", "completed", "cancelled")
-
 
 class HumanTask(Base):
     __tablename__ = "human_tasks"
@@ -28,7 +26,7 @@ class HumanTask(Base):
     role: Mapped[str] = mapped_column(String(32))
     unit_key: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # open, completed, cancelled
     form_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime]
     due_at: Mapped[datetime | None]

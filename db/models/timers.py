@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
 
-TIMER_STATUSES = ("pending", "fired", "cancelled")
-
 
 class Timer(Base):
     __tablename__ = "timers"
@@ -27,5 +25,5 @@ class Timer(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(128))
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, held, fired, cancelled
     fired_at: Mapped[datetime | None]
