@@ -373,7 +373,7 @@ def test_process_attributes_and_documentation() -> None:
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
     for clause in ("002 §11", "002 §16", "000 §4.6", "001 §8", "000 §4.7", "Design choice", "accredit"):
         assert clause in documentation
-    for task in root.xpath("//bpmn:userTask | //bpmn:subProcess | //bpmn:intermediateCatchEvent",
+    for task in root.xpath("//bpmn:userTask | //bpmn:task | //bpmn:intermediateCatchEvent",
                            namespaces=NS):
         assert task.findtext("bpmn:documentation", namespaces=NS), f"{task.get('id')} has no documentation"
     (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)

@@ -375,7 +375,7 @@ def test_the_escalation_calls_press_conference_through_an_inclusive_gateway(spec
     spec, called = specs
     call = spec.task_specs["hold_press_conference"]
     assert isinstance(call, CallActivity) and call.spec == "press_conference"
-    assert "press_conference" in called  # beside the embedded subprocess publish_on_site
+    assert "press_conference" in called  # beside the publishing task publish_on_site
     assert isinstance(spec.task_specs["escalation_split"], InclusiveGateway)
     publish = spec.task_specs["publish_on_site"]
     assert publish.extensions == {"publish": "response"} and not publish.manual
@@ -483,7 +483,7 @@ def test_process_attributes_and_documentation() -> None:
     for clause in ("002 §14", "§15", "§16", "§17", "§18", "000 §4.4", "001 §6, §12", "003", "Design choices",
                    "legal department"):
         assert clause in documentation
-    for task in root.xpath("//bpmn:userTask | //bpmn:callActivity | //bpmn:scriptTask | //bpmn:subProcess",
+    for task in root.xpath("//bpmn:userTask | //bpmn:callActivity | //bpmn:scriptTask | //bpmn:task",
                            namespaces=NS):
         assert task.findtext("bpmn:documentation", namespaces=NS), f"{task.get('id')} has no documentation"
     (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
