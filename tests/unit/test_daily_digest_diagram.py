@@ -17,18 +17,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import forms, serializer
+from engine import serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.definitions import validate
 from engine.errors import Invalid
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.schedules import evaluate, next_occurrence, start_timer_events
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "daily_digest"
@@ -36,14 +36,7 @@ DIAGRAM = ROOT / "workflows" / f"{KEY}.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA = f"{{{NS['camunda']}}}"
-UNITS = frozenset({"transport", "health", "education"})
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # the occurrence the case was started for
 END_OF_MONDAY = "2026-03-02T18:00:00+06:00"
@@ -54,25 +47,6 @@ WARD = {"outlet": "Azattyk", "url": "http://rus.azattyk.org/3", "tone": "neutral
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
-    return parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
-
-
-def _form(key: str) -> dict[str, Any]:
-    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
-
-
-def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine would store it: defaults filled in, then validated by the engine's own
-    validator (formats, `unit-key` against the cast's units)."""
-    schema = _form(key)
-    filled = forms.fill_defaults(schema, data, now)
-    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__)
-    return filled
-
-
 class Run:
     """One digest, started as the scheduler starts it (no form: `scheduled_for`), reloaded after every step."""
 
@@ -102,7 +76,7 @@ class Run:
     def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
         task = self.task(name, **where)
         with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
             task.run()
             self.wf.do_engine_steps()
         self.completed.append(name)
@@ -120,7 +94,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM)
 
 
 @pytest.fixture
@@ -260,7 +234,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
     assert len(FORM_FILES) == 4
 
@@ -285,34 +259,18 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
 )
 def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(Invalid) as caught:
-        _check_form(f"{KEY}/{key}", data, MONDAY)
+        check_form(f"{KEY}/{key}", data, MONDAY)
     assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), caught.value.errors
 
 
 def test_forms_fill_their_defaults() -> None:
-    assert _check_form(f"{KEY}/monitor", {}, MONDAY) == {"publications": []}
-    assert _check_form(f"{KEY}/compile_digest", {"digest": "x"}, MONDAY) == {"digest": "x", "highlights": []}
+    assert check_form(f"{KEY}/monitor", {}, MONDAY) == {"publications": []}
+    assert check_form(f"{KEY}/compile_digest", {"digest": "x"}, MONDAY) == {"digest": "x", "highlights": []}
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_process_attributes_and_documentation() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
         (KEY, "true", "Daily media digest")
@@ -343,14 +301,14 @@ def test_process_attributes_and_documentation() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["pr_department", "press_secretary", "leadership"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process/*[bpmn:incoming or bpmn:outgoing]", namespaces=NS)}
     # The timer start event is in no lane: a start event's lane would make its role a starter.
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes - {"every_working_day"}), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

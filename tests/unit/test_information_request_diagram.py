@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
@@ -27,20 +26,15 @@ from SpiffWorkflow.util.task import TaskState
 from engine import serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "information_request.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / "information_request").glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
 
 # Thu 5 Mar 2026, 10:00 in Bishkek. The 14 working days (holidays==0.108, KG): Fri 6 (1); Sun 8 Mar,
@@ -63,12 +57,6 @@ CONFIRMED = {"confirm_no_confidential": True}
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
-    return parser.get_spec("information_request"), parser.get_subprocess_specs("information_request")
-
-
 def _form(key: str) -> dict[str, Any]:
     return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
 
@@ -157,7 +145,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM)
 
 
 @pytest.fixture
@@ -423,7 +411,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"information_request/{p.stem}" for p in FORM_FILES} == keys
 
 
@@ -470,24 +458,8 @@ def test_forms_accept_each_contact_alone_and_fill_defaults() -> None:
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_process_attributes() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
         ("information_request", "true", "Media information request")
@@ -504,11 +476,11 @@ def test_process_attributes() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["pr_department", "press_secretary", "unit_head", "pr_head"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath(
         "//bpmn:process//*[self::bpmn:startEvent or self::bpmn:endEvent or self::bpmn:scriptTask or "
@@ -519,4 +491,4 @@ def test_lanes_are_role_keys_and_match_the_drawing() -> None:
     # to every task inside it, overriding their own.
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes - {"handle_request"}), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

@@ -17,17 +17,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import forms, serializer
+from engine import serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.definitions import validate
 from engine.errors import Invalid
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "interview_request"
@@ -35,14 +35,7 @@ DIAGRAM = ROOT / "workflows" / f"{KEY}.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
-UNITS = frozenset({"transport", "health", "education"})
 
 REQUESTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026
 SCHEDULED_AT = "2026-03-10T11:00:00+06:00"  # Tue 10 March, 11:00 in Bishkek
@@ -62,25 +55,6 @@ FOLLOW_UP = {"published_url": "https://kaktus.media/interview-42", "notes": "Pub
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
-    return parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
-
-
-def _form(key: str) -> dict[str, Any]:
-    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
-
-
-def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine would store it: defaults filled in, then validated by the engine's own
-    validator (formats, `unit-key` against the cast's units, `x-not-future`)."""
-    schema = _form(key)
-    filled = forms.fill_defaults(schema, data, now)
-    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__)
-    return filled
-
-
 class Run:
     """One instance of the procedure, reloaded from its serialization after every step."""
 
@@ -90,7 +64,7 @@ class Run:
         self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
         self.completed: list[str] = []
         with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update(_check_form(f"{KEY}/start", start, clock.now()))
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(check_form(f"{KEY}/start", start, clock.now()))
             self.wf.do_engine_steps()
         self._reload()
 
@@ -108,7 +82,7 @@ class Run:
     def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
         task = self.task(name)
         with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
             task.run()
             self.wf.do_engine_steps()
         self.completed.append(name)
@@ -142,7 +116,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM)
 
 
 @pytest.fixture
@@ -303,7 +277,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
     assert len(FORM_FILES) == 7
 
@@ -343,7 +317,7 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
 )
 def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(Invalid) as caught:
-        _check_form(f"{KEY}/{key}", data, REQUESTED_AT)
+        check_form(f"{KEY}/{key}", data, REQUESTED_AT)
     assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), caught.value.errors
 
 
@@ -351,33 +325,17 @@ def test_forms_accept_each_contact_alone_and_fill_defaults() -> None:
     now = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
     required = {k: START_DATA[k] for k in ("outlet", "journalist", "official", "topic")}
     for contact in ({"email": "a@example.org"}, {"phone": "+996 555 000000"}, {"address": "Chui 166"}):
-        filled = _check_form(f"{KEY}/start", {**required, "contact": contact}, now)
+        filled = check_form(f"{KEY}/start", {**required, "contact": contact}, now)
         assert filled["unit"] is None
-    assert _check_form(f"{KEY}/pr_review", {"decision": "proceed"}, now) == {"decision": "proceed"}
-    assert _check_form(f"{KEY}/official_consent", {"consent": True}, now) == {"consent": True}
-    notify = _check_form(f"{KEY}/notify_requester", {"sent_via": "letter"}, now)
+    assert check_form(f"{KEY}/pr_review", {"decision": "proceed"}, now) == {"decision": "proceed"}
+    assert check_form(f"{KEY}/official_consent", {"consent": True}, now) == {"consent": True}
+    notify = check_form(f"{KEY}/notify_requester", {"sent_via": "letter"}, now)
     assert notify["sent_at"] == now.isoformat()
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_process_attributes_and_documentation() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == (KEY, "true", "Interview request")
     assert process.get(f"{{{NS['camunda']}}}candidateStarterGroups") == "pr_department,press_secretary"
@@ -395,13 +353,13 @@ def test_process_attributes_and_documentation() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["pr_department", "leadership", "press_secretary"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process/*[bpmn:incoming or bpmn:outgoing]", namespaces=NS)}
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -27,23 +26,15 @@ from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.definitions import validate as validate_diagram
 from engine.errors import Invalid
-from engine.forms import fill_defaults, load_form, validate
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "press_conference.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / "press_conference").glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-UNITS = {"transport", "health"}
-LANGUAGES = ("ky", "ru")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA = f"{{{NS['camunda']}}}"
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
@@ -69,23 +60,9 @@ USER_TASKS = {
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
-    return parser.get_spec("press_conference"), parser.get_subprocess_specs("press_conference")
-
-
-def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords."""
-    schema = load_form(key)
-    filled = fill_defaults(schema, data, now)
-    validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
-    return filled
-
-
 def _errors(key: str, data: dict[str, Any]) -> list[str]:
     try:
-        _check_form(key, data, NOW)
+        check_form(key, data, NOW)
     except Invalid as exc:
         return [e["field"] for e in exc.errors]
     return []
@@ -102,7 +79,7 @@ class Run:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
         with using(clock):
             self.wf.get_tasks(state=TaskState.READY)[0].data.update(
-                _check_form("press_conference/start", start, clock.now()))
+                check_form("press_conference/start", start, clock.now()))
             self._engine_steps()
         self._reload()
 
@@ -131,7 +108,7 @@ class Run:
     def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
         task = self.task(name)
         with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
             task.run()
             self._engine_steps()
         self.completed.append(name)
@@ -170,7 +147,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM)
 
 
 @pytest.fixture
@@ -301,7 +278,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"press_conference/{p.stem}" for p in FORM_FILES} == keys
 
 
@@ -339,29 +316,13 @@ def test_forms_accept_complete_data() -> None:
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_the_diagram_deploys() -> None:
     _, meta = validate_diagram(DIAGRAM.read_bytes())
     assert meta["key"] == "press_conference" and meta["called"] == []
 
 
 def test_process_attributes_and_documentation() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
         ("press_conference", "true", "Press conference or briefing")
@@ -383,14 +344,14 @@ def test_process_attributes_and_documentation() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["pr_department", "leadership"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
                                                    namespaces=NS)}
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

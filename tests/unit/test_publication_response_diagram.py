@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway
 from SpiffWorkflow.util.task import TaskState
@@ -29,9 +28,9 @@ from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.definitions import validate as validate_diagram
 from engine.errors import Invalid, InvalidDiagram
-from engine.forms import fill_defaults, load_form, validate
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "publication_response.bpmn"
@@ -39,14 +38,6 @@ CALLED = ROOT / "workflows" / "press_conference.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / "publication_response").glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-UNITS = {"transport", "health"}
-LANGUAGES = ("ky", "ru")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA = f"{{{NS['camunda']}}}"
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
@@ -81,24 +72,9 @@ USER_TASKS = {
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    for path in (DIAGRAM, CALLED):
-        parser.add_bpmn_xml(parse_xml(path.read_bytes()), path.name)
-    return parser.get_spec("publication_response"), parser.get_subprocess_specs("publication_response")
-
-
-def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords."""
-    schema = load_form(key)
-    filled = fill_defaults(schema, data, now)
-    validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
-    return filled
-
-
 def _errors(key: str, data: dict[str, Any]) -> list[str]:
     try:
-        _check_form(key, data, NOW)
+        check_form(key, data, NOW)
     except Invalid as exc:
         return [e["field"] for e in exc.errors]
     return []
@@ -115,7 +91,7 @@ class Run:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
         with using(clock):
             self.wf.get_tasks(state=TaskState.READY)[0].data.update(
-                _check_form("publication_response/start", start, clock.now()))
+                check_form("publication_response/start", start, clock.now()))
             self._engine_steps()
         self._reload()
 
@@ -148,7 +124,7 @@ class Run:
     def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
         task = self.task(name)
         with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
             task.run()
             self._engine_steps()
         self.completed.append(name)
@@ -203,7 +179,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM, CALLED)
 
 
 @pytest.fixture
@@ -404,7 +380,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"publication_response/{p.stem}" for p in FORM_FILES} == keys
 
 
@@ -442,35 +418,19 @@ def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], fields: li
 
 def test_forms_accept_complete_data_and_fill_defaults() -> None:
     assert _errors("publication_response/start", START_DATA) == []
-    assert _check_form("publication_response/verify_facts", {"verdict": "accurate"}, NOW)["facts"] == []
+    assert check_form("publication_response/verify_facts", {"verdict": "accurate"}, NOW)["facts"] == []
     assert _errors("publication_response/verify_facts", {"verdict": "negative_true"}) == []
     assert _errors("publication_response/pr_approval", {"decision": "rework", "comment": "Shorter."}) == []
     assert _errors("publication_response/publish_response",
                    {"channels": ["site", "other_media"], "other_media": ["24.kg"]}) == []
-    assessed = _check_form("publication_response/assess_escalation", {}, NOW)
+    assessed = check_form("publication_response/assess_escalation", {}, NOW)
     assert (assessed["escalate"], assessed["legal_action"]) == ("none", False)
     assert _errors("publication_response/prepare_claim", {"claim_summary": "Claim."}) == []
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_process_attributes_and_documentation() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
         ("publication_response", "true", "Publication response")
@@ -496,14 +456,14 @@ def test_process_attributes_and_documentation() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["press_secretary", "pr_department", "pr_head", "legal"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
                                                    namespaces=NS)}
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -27,23 +26,15 @@ from engine import publications, serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.errors import Invalid
-from engine.forms import fill_defaults, validate
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES, Settings
+from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, load_form, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "release_approval.bpmn"
 FORMS = ROOT / "forms"
 FORM_FILES = sorted((FORMS / "release_approval").glob("*.json"))
 BISHKEK = ZoneInfo("Asia/Bishkek")
-UNITS = {"transport", "health"}
-LANGUAGES = ("ky", "ru")
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
@@ -71,28 +62,10 @@ USER_TASKS = {
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-def _parse() -> tuple[Any, dict[str, Any]]:
-    parser = JarchyParser()
-    parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
-    return parser.get_spec("release_approval"), parser.get_subprocess_specs("release_approval")
-
-
-def _form(key: str) -> dict[str, Any]:
-    return json.loads((FORMS / f"{key}.json").read_text(encoding="utf-8"))
-
-
-def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine would store it: defaults filled in, then validated as the engine does."""
-    schema = _form(key)
-    filled = fill_defaults(schema, data, now)
-    validate(schema, filled, now=now, unit_exists=lambda unit: unit in UNITS, languages=LANGUAGES)
-    return filled
-
-
 def _form_errors(key: str, data: dict[str, Any]) -> dict[str, list[str]]:
     """Each failing field with its messages, as the API's 422 lists them."""
     with pytest.raises(Invalid) as caught:
-        _check_form(key, data, NOW)
+        check_form(key, data, NOW)
     errors: dict[str, list[str]] = {}
     for error in caught.value.errors:
         errors.setdefault(error["field"], []).append(error["message"])
@@ -110,7 +83,7 @@ class Run:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
         with using(clock):
             self.wf.get_tasks(state=TaskState.READY)[0].data.update(
-                _check_form("release_approval/start", start, clock.now()))
+                check_form("release_approval/start", start, clock.now()))
             self._engine_steps()
         self._reload()
 
@@ -139,7 +112,7 @@ class Run:
     def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
         task = self.task(name)
         with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
+            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
             task.run()
             self._engine_steps()
         self.completed.append(name)
@@ -176,7 +149,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def specs() -> tuple[Any, dict[str, Any]]:
-    return _parse()
+    return parse_specs(DIAGRAM)
 
 
 @pytest.fixture
@@ -346,7 +319,7 @@ def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(_root().xpath("//@camunda:formKey", namespaces=NS))
+    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
     assert {f"release_approval/{p.stem}" for p in FORM_FILES} == keys
     assert all((FORMS / f"{key}.json").is_file() for key in keys)
 
@@ -387,37 +360,21 @@ def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str
 
 
 def test_forms_fill_defaults_and_accept_what_the_contract_allows() -> None:
-    start = _check_form("release_approval/start", START_DATA, NOW)
+    start = check_form("release_approval/start", START_DATA, NOW)
     assert start["embargo_until"] is None
-    assert _check_form("release_approval/start", {**START_DATA, "embargo_until": None}, NOW)["embargo_until"] is None
-    assert _check_form("release_approval/start", {**START_DATA, "embargo_until": EMBARGO}, NOW)["embargo_until"] \
+    assert check_form("release_approval/start", {**START_DATA, "embargo_until": None}, NOW)["embargo_until"] is None
+    assert check_form("release_approval/start", {**START_DATA, "embargo_until": EMBARGO}, NOW)["embargo_until"] \
         == EMBARGO
     for kind in ("press_release", "statement", "announcement", "report", "bulletin"):
-        _check_form("release_approval/start", {**START_DATA, "kind": kind}, NOW)
-    assert _check_form("release_approval/unit_head_review", APPROVE, NOW) == {"decision": "approve", "comment": ""}
-    assert _check_form("release_approval/pr_review", {"decision": "rework", "comment": "Shorter."}, NOW)["comment"] \
+        check_form("release_approval/start", {**START_DATA, "kind": kind}, NOW)
+    assert check_form("release_approval/unit_head_review", APPROVE, NOW) == {"decision": "approve", "comment": ""}
+    assert check_form("release_approval/pr_review", {"decision": "rework", "comment": "Shorter."}, NOW)["comment"] \
         == "Shorter."
-    assert _check_form("release_approval/publish", {}, NOW) == {}
-    assert _form("release_approval/translate")["properties"]["translations"]["x-publication-languages"] is True
+    assert check_form("release_approval/publish", {}, NOW) == {}
+    assert load_form("release_approval/translate")["properties"]["translations"]["x-publication-languages"] is True
 
 
 # --- the diagram file ----------------------------------------------------------------------------------
-def _root() -> etree._Element:
-    return parse_xml(DIAGRAM.read_bytes())
-
-
-def _bounds(node: etree._Element) -> tuple[float, float, float, float]:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
-
-
 def test_the_diagram_deploys() -> None:
     from engine.definitions import validate as validate_diagram
 
@@ -428,7 +385,7 @@ def test_the_diagram_deploys() -> None:
 
 
 def test_process_attributes_and_documentation() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     (process,) = root.xpath("//bpmn:process", namespaces=NS)
     assert (process.get("id"), process.get("isExecutable"), process.get("name")) == \
         ("release_approval", "true", "Release approval and publication")
@@ -448,11 +405,11 @@ def test_process_attributes_and_documentation() -> None:
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
-    root = _root()
+    root = diagram_root(DIAGRAM)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert [lane.get("name") for lane in lanes] == ["press_secretary", "unit_head", "pr_department"]
     assert all(lane.get("name") in ROLES and lane.get("id") == f"Lane_{lane.get('name')}" for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     refs = [(lane, ref.text) for lane in lanes for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS)]
     flow_nodes = {e.get("id") for e in root.xpath(
         "//bpmn:process//*[self::bpmn:startEvent or self::bpmn:endEvent or self::bpmn:scriptTask or "
@@ -460,4 +417,4 @@ def test_lanes_are_role_keys_and_match_the_drawing() -> None:
         "self::bpmn:intermediateCatchEvent or self::bpmn:subProcess]", namespaces=NS)}
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes), "each node in one lane"
     for lane, ref in refs:
-        assert _inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+        assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"

@@ -7,41 +7,21 @@ from __future__ import annotations
 
 import itertools
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from engine.parser import NS, parse_xml
+from engine.parser import NS
 from engine.settings import ROLES
 from engine.validation import validate
+from tests.diagrams import DI_NS, ROOT, Box, bounds, diagram_root, inside
 
-ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted(p.name for p in resources.files("workflows").iterdir() if p.name.endswith(".bpmn"))
-DI_NS = {
-    **NS,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 FORM_KEY = f"{{{NS['camunda']}}}formKey"
-Box = tuple[float, float, float, float]
 
 
 def _root(name: str) -> etree._Element:
-    return parse_xml((ROOT / "workflows" / name).read_bytes())
-
-
-def _bounds(node: etree._Element) -> Box:
-    b = node.find("dc:Bounds", DI_NS)
-    assert b is not None
-    return float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height"))
-
-
-def _inside(inner: Box, outer: Box) -> bool:
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+    return diagram_root(ROOT / "workflows" / name)
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -86,10 +66,10 @@ def test_lanes_are_roles_and_hold_what_is_drawn_in_them(name: str) -> None:
     root = _root(name)
     lanes = root.xpath("//bpmn:lane", namespaces=NS)
     assert lanes and all(lane.get("name") in ROLES for lane in lanes)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.xpath("//bpmndi:BPMNShape", namespaces=DI_NS)}
     for lane in lanes:
         for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS):
-            assert _inside(shapes[ref.text], shapes[lane.get("id")]), f"{ref.text} is not drawn in {lane.get('name')}"
+            assert inside(shapes[ref.text], shapes[lane.get("id")]), f"{ref.text} is not drawn in {lane.get('name')}"
 
 
 @pytest.mark.parametrize("name", DIAGRAMS)
@@ -106,20 +86,20 @@ def test_diagram_interchange_is_complete_and_nothing_is_drawn_on_anything_else(n
         "bpmn:outgoing]", namespaces=NS)}
     assert must_draw <= set(drawn), must_draw - set(drawn)
 
-    box = {s.get("bpmnElement"): _bounds(s) for s in shapes}
+    box = {s.get("bpmnElement"): bounds(s) for s in shapes}
     kind = {i: etree.QName(ids[i]).localname for i in box}
     parent = {i: ids[i].getparent().get("id") for i in box}
     (pool,) = [i for i in box if kind[i] == "participant"]
     lanes = [i for i in box if kind[i] == "lane"]
     nodes = [i for i in box if kind[i] not in ("participant", "lane")]
-    assert all(_inside(box[i], box[pool]) for i in lanes + nodes)
+    assert all(inside(box[i], box[pool]) for i in lanes + nodes)
     for a, b in itertools.combinations(lanes, 2):
         assert not _overlap(box[a], box[b]), (a, b)
     for a, b in itertools.combinations(nodes, 2):
         if not _overlap(box[a], box[b]):
             continue
-        contained = (kind[b] == "subProcess" and parent[a] == b and _inside(box[a], box[b])) or \
-                    (kind[a] == "subProcess" and parent[b] == a and _inside(box[b], box[a]))
+        contained = (kind[b] == "subProcess" and parent[a] == b and inside(box[a], box[b])) or \
+                    (kind[a] == "subProcess" and parent[b] == a and inside(box[b], box[a]))
         boundary = next(((e, h) for e, h in ((a, b), (b, a))
                          if kind[e] == "boundaryEvent" and ids[e].get("attachedToRef") == h), None)
         on_host = boundary is not None and _on_border(
@@ -129,7 +109,7 @@ def test_diagram_interchange_is_complete_and_nothing_is_drawn_on_anything_else(n
     for event in root.xpath("//bpmn:boundaryEvent", namespaces=NS):
         x, y, w, h = box[event.get("id")]
         assert _on_border((x + w / 2, y + h / 2), box[event.get("attachedToRef")]), event.get("id")
-    labels = {s.get("bpmnElement"): _bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
+    labels = {s.get("bpmnElement"): bounds(s.find("bpmndi:BPMNLabel", DI_NS)) for s in shapes + edges
               if s.find("bpmndi:BPMNLabel", DI_NS) is not None}
     for owner, label in labels.items():
         for other in nodes:
