@@ -1,11 +1,14 @@
-# The two commands of the README. Everything a run or a test needs is installed from here.
+# The two commands of the README. Everything a run or a test needs is installed from here:
+# the Python packages (.venv), the JavaScript the pages need (npm ci, bundled into api/static/dist),
+# the compiled language catalogs, and, for the tests, Debian's Chromium.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install lint bench clean catalogs extract-messages
 
 $(BIN)/jarchy: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,18 +16,44 @@ $(BIN)/jarchy: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/jarchy
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+api/static/dist/.built: node_modules/.package-lock.json assets/build.mjs $(wildcard assets/js/*.js)
+	npm run --silent build
+	touch $@
+
+%.mo: %.po $(BIN)/jarchy
+	$(BIN)/pybabel --quiet compile --statistics -i $< -o $@
+
+catalogs: $(CATALOGS)
+
+install: $(BIN)/jarchy api/static/dist/.built catalogs
+
+# Debian's Chromium and its driver, for the browser tests (Playwright drives /usr/bin/chromium).
+/usr/bin/chromium:
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+	  || ($(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
+	      $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
 
 run: install
 	$(BIN)/jarchy demo
 	$(BIN)/jarchy serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 tests
+
+# Refreshes the catalogs' template from the templates, the Python code and the forms, and merges it into each language.
+extract-messages: $(BIN)/jarchy
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext \
+	  -o api/translations/messages.pot .
+	for lang in ky ru uz_Cyrl uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
+	  $(BIN)/pybabel init -i api/translations/messages.pot -d api/translations -l $$lang; done
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i api/translations/messages.pot -d api/translations
 
 bench: install
 	$(BIN)/python tests/perf/bench_information_request.py
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info node_modules api/static/dist $(CATALOGS)

@@ -1,4 +1,4 @@
-"""The Flask app: REST API under /api/v1, problem-details errors, the OpenAPI document and the CLI."""
+"""The Flask app: the web pages, the REST API under /api/v1, problem-details errors, the OpenAPI document, the CLI."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import database, errors, openapi
+from api import database, errors, openapi, web
 from api.openapi import MAX_BPMN_BODY
 from engine.clock import Clock
 from engine.context import EngineContext
@@ -32,5 +32,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     openapi.init_app(app)
+    web.init_app(app)
     return app
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, Unit, User, UserRole
 from engine import audit
 from engine.errors import Conflict, Invalid, NotFound, Unauthenticated
-from engine.settings import ROLES, UNIT_BOUND_ROLES, Settings
+from engine.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES, Settings
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a sign-in with an unknown username as slow as one with a wrong password.
@@ -70,6 +70,7 @@ def create_user(
 ) -> User:
     _check_password(password)
     _check_roles(roles, unit)
+    _check_locale(locale)
     if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
         raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}])
     user = User(
@@ -95,6 +96,8 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
     roles = changes.get("roles", user.roles)
     unit = changes.get("unit", user.unit_key)
     _check_roles(roles, unit)
+    if "locale" in changes:
+        _check_locale(changes["locale"])
     if "roles" in changes:
         kept = [row for row in user.role_rows if row.role in roles]
         have = {row.role for row in kept}
@@ -181,6 +184,12 @@ def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid("the password is too short",
                       [{"field": "password", "message": f"needs at least {MIN_PASSWORD_LENGTH} characters"}])
+
+
+def _check_locale(locale: str) -> None:
+    if locale not in LANGUAGES:
+        raise Invalid(f"unknown language {locale!r}",
+                      [{"field": "locale", "message": f"one of {', '.join(LANGUAGES)}"}])
 
 
 def _check_roles(roles: list[str], unit: str | None) -> None:

@@ -20,6 +20,8 @@ ROLES = (
     "legal",
 )
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
+# The languages of the web pages, as Babel locale identifiers (Uzbek in Cyrillic script).
+LANGUAGES = ("ky", "ru", "uz_Cyrl", "uk", "en")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Settings:
     reminder_days: int = 3
     workday_end: time = time(18, 0)
     token_lifetime_seconds: int = 8 * 3600
+    # The session cookie is Secure whenever the page came over HTTPS; True makes it Secure always.
+    secure_cookies: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted.
+    proxy_hops: int = 0
     var_dir: Path = field(default_factory=lambda: Path("var"))
 
     def with_(self, **changes: Any) -> Settings:
@@ -59,6 +65,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("JARCHY_SMTP_URL") or None,
         mail_from=env.get("JARCHY_MAIL_FROM") or None,
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
+        secure_cookies=env.get("JARCHY_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        proxy_hops=int(env.get("JARCHY_PROXY_HOPS", "0")),
         var_dir=var_dir,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -48,23 +49,26 @@ def _postgres_url(schema: str) -> str:
     return f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # A schema of its own per test process: parallel runs on one machine must not share tables.
-    schema = f"jarchy_{_worker()}_{os.getpid()}"
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jarchy.db'}"
-    else:
-        url = _postgres_url(schema)
+@contextmanager
+def migrated_database(kind: str, schema: str, folder: Path) -> Iterator[str]:
+    """A migrated, empty database of `kind` (sqlite or postgresql); PostgreSQL's schema is dropped after."""
+    url = f"sqlite:///{folder / 'jarchy.db'}" if kind == "sqlite" else _postgres_url(schema)
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
     yield url
-    if request.param == "postgresql":
+    if kind == "postgresql":
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # A schema of its own per test process: parallel runs on one machine must not share tables.
+    with migrated_database(request.param, f"jarchy_{_worker()}_{os.getpid()}", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def empty(engine: Engine) -> None:

@@ -1,0 +1,66 @@
+"""Languages of the pages: Flask-Babel with the catalogs in api/translations/, one per `engine.settings.LANGUAGES`.
+
+The language is the signed-in user's (remembered on their account), else the one chosen before
+signing in (kept in the session), else the browser's best match. The forms' titles, descriptions
+and choices are catalog messages too (`api.web.form_messages` extracts them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, format_datetime, gettext
+
+from api.web.form_messages import choice_label_message
+from engine.settings import LANGUAGES
+
+# Each language named in itself, for the switcher.
+LANGUAGE_NAMES = {
+    "ky": "Кыргызча",
+    "ru": "Русский",
+    "uz_Cyrl": "Ўзбекча",
+    "uk": "Українська",
+    "en": "English",
+}
+# The HTML lang attribute (BCP 47) of each.
+HTML_LANG = {"ky": "ky", "ru": "ru", "uz_Cyrl": "uz-Cyrl", "uk": "uk", "en": "en"}
+
+
+def init_app(app: Flask) -> None:
+    settings = app.extensions["jarchy.ctx"].settings
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_locale=select_locale)
+    app.jinja_env.filters.update(when=when, label=label)
+    app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
+
+
+def select_locale() -> str:
+    from api.web.signin import web_user
+
+    user = web_user() if request else None
+    if user is not None and user.locale in LANGUAGES:
+        return user.locale
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES], default="en").replace(
+        "uz-Cyrl", "uz_Cyrl")
+
+
+def when(value: datetime | None, style: str = "medium") -> str:
+    """A moment in the office's time zone and the reader's language; an empty string for none."""
+    return format_datetime(value, style) if value else ""
+
+
+def label(value: Any, schema: dict[str, Any] | None = None) -> str:
+    """A machine value shown to a person (`in_person` → "In person"), through the catalog.
+
+    With the enum's schema, its `x-enum-labels` give the English message first."""
+    if value is None or value == "":
+        return ""
+    return gettext(choice_label_message(schema or {}, value))

@@ -1,0 +1,9 @@
+"""The page blueprints, one a kind of user."""
+
+from api.web.views.admin import blp as admin_blp
+from api.web.views.audit import blp as audit_blp
+from api.web.views.auth import blp as auth_blp
+from api.web.views.dashboard import blp as dashboard_blp
+from api.web.views.staff import blp as staff_blp
+
+ALL_BLUEPRINTS = [auth_blp, staff_blp, admin_blp, audit_blp, dashboard_blp]

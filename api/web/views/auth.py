@@ -1,0 +1,63 @@
+"""Sign in, sign out, choose the language."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from api.database import session as db_session
+from api.web import signin
+from api.web.i18n import LANGUAGE_NAMES
+from api.web.signin import home_url, safe_next, web_user
+from api.web.views.common import ctx, page_blueprint, render
+from engine import accounts
+from engine.errors import Unauthenticated
+
+blp = page_blueprint("web_auth")
+
+
+@blp.get("/")
+def home() -> Response:
+    user = web_user()
+    return redirect(home_url(user) if user else url_for("web_auth.sign_in"))
+
+
+@blp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response | tuple[str, int]:
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        user = web_user()
+        if user is not None:
+            return redirect(target or home_url(user))
+        return render("sign_in.html", next=target)
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    try:
+        user = accounts.authenticate(db_session(), username, password)
+    except Unauthenticated:
+        return render("sign_in.html", 401, next=target, username=username,
+                      error=_("The username or password is wrong, or the account is deactivated."))
+    signin.sign_in(user)
+    return redirect(target or home_url(user))
+
+
+@blp.post("/sign-out")
+def sign_out() -> Response:
+    signin.sign_out()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("web_auth.sign_in"))
+
+
+@blp.post("/language")
+def language() -> Response:
+    """Remembered on the account when signed in, in the session otherwise."""
+    chosen = request.form.get("locale", "")
+    target = safe_next(request.form.get("next")) or url_for("web_auth.home")
+    if chosen not in LANGUAGE_NAMES:
+        return redirect(target)
+    session["locale"] = chosen
+    user = web_user()
+    if user is not None and user.locale != chosen:
+        accounts.update_user(db_session(), user.username, {"locale": chosen}, actor=user.username, at=ctx().now())
+    return redirect(target)

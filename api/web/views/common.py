@@ -1,0 +1,38 @@
+"""What every page blueprint shares: error pages and the engine context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+from werkzeug.exceptions import HTTPException
+
+from api.web import security
+from engine.context import EngineContext
+from engine.errors import JarchyError
+
+
+def page_blueprint(name: str, url_prefix: str | None = None) -> Blueprint:
+    """A blueprint whose errors are pages (the API's are problem details)."""
+    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+    blueprint.before_request(security.protect)
+    blueprint.register_error_handler(JarchyError, _domain_error)
+    blueprint.register_error_handler(HTTPException, _http_error)
+    return blueprint
+
+
+def ctx() -> EngineContext:
+    return current_app.extensions["jarchy.ctx"]  # type: ignore[no-any-return]
+
+
+def _domain_error(error: JarchyError) -> tuple[str, int]:
+    return render_template("error.html", status=error.status, title=error.title, detail=error.detail), error.status
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    return render_template("error.html", status=status, title=error.name, detail=None), status
+
+
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status

@@ -1,0 +1,128 @@
+"""Signing in and out of the pages, the session cookie, CSRF, and the remembered language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.accounts import update_user
+from tests.conftest import PASSWORD
+from tests.web.conftest import WebClient, text
+
+
+def test_the_start_page_sends_a_stranger_to_sign_in(app: Any) -> None:
+    response = app.test_client().get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sign-in")
+
+
+def test_signing_in_sets_an_http_only_same_site_cookie_and_lands_on_the_users_work(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    response = web.sign_in("pr")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inbox"
+    cookie = response.headers["Set-Cookie"]
+    assert "jarchy_session=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP on 127.0.0.1: a Secure cookie would never come back
+
+
+def test_over_https_the_cookie_is_secure(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    web.client.get("/sign-in", base_url="https://localhost")
+    response = web.post("/sign-in", {"username": "pr", "password": PASSWORD}, base_url="https://localhost",
+                        headers={"Referer": "https://localhost/sign-in"})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(("username", "home"), [("admin", "/admin/procedures"), ("auditor", "/audit/events"),
+                                                ("leader", "/inbox"), ("head_transport", "/inbox")])
+def test_each_kind_of_user_lands_on_their_own_work(app: Any, cast: Any, username: str, home: str) -> None:
+    assert WebClient(app.test_client()).sign_in(username).headers["Location"] == home
+
+
+def test_a_wrong_password_is_refused_with_the_form_again(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    response = web.post("/sign-in", {"username": "pr", "password": "wrong"})
+    assert response.status_code == 401
+    assert 'role="alert"' in text(response) and 'value="pr"' in text(response)
+    assert web.get("/inbox").status_code == 302
+
+
+def test_a_form_without_the_csrf_token_is_refused(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    response = web.post("/sign-in", {"username": "pr", "password": PASSWORD}, csrf=False)
+    assert response.status_code == 400
+    assert "jarchy_session=" not in response.headers.get("Set-Cookie", "") or web.get("/inbox").status_code == 302
+
+
+def test_a_token_from_another_session_is_refused(app: Any, cast: Any) -> None:
+    other = WebClient(app.test_client())
+    web = WebClient(app.test_client())
+    web._csrf = other.csrf()
+    assert web.post("/sign-in", {"username": "pr", "password": PASSWORD}).status_code == 400
+
+
+def test_sign_out_ends_the_session(page_as: Any) -> None:
+    web = page_as("pr")
+    assert web.get("/inbox").status_code == 200
+    response = web.post("/sign-out")
+    assert response.status_code == 302
+    assert web.get("/inbox").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_page(page_as: Any, sessions: Any, ctx: Any) -> None:
+    web = page_as("pr")
+    with sessions.begin() as session:
+        update_user(session, "pr", {"active": False}, actor="admin", at=ctx.now())
+    response = web.get("/inbox")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_page_remembers_where_a_stranger_wanted_to_go(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    target = web.get("/inbox?overdue=true").headers["Location"]
+    assert target == "/sign-in?next=/inbox?overdue%3Dtrue"
+    web.get(target)
+    response = web.post("/sign-in?next=/inbox?overdue%3Dtrue", {"username": "pr", "password": PASSWORD})
+    assert response.headers["Location"] == "/inbox?overdue=true"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"])
+def test_sign_in_never_sends_the_user_off_the_site(app: Any, cast: Any, target: str) -> None:
+    web = WebClient(app.test_client())
+    response = web.post("/sign-in", {"username": "pr", "password": PASSWORD, "next": target})
+    assert response.headers["Location"] == "/inbox"
+
+
+def test_the_language_chosen_is_remembered_on_the_account(page_as: Any, app: Any) -> None:
+    web = page_as("pr")
+    assert web.post("/language", {"locale": "ru", "next": "/inbox"}).headers["Location"] == "/inbox"
+    assert 'lang="ru"' in text(web.get("/inbox"))
+    again = WebClient(app.test_client())
+    again.sign_in("pr")
+    page = text(again.get("/inbox"))
+    assert 'lang="ru"' in page and "Выйти" in page
+
+
+def test_before_signing_in_the_browsers_language_is_used(app: Any) -> None:
+    page = text(app.test_client().get("/sign-in", headers={"Accept-Language": "uk,en;q=0.5"}))
+    assert 'lang="uk"' in page and "Увійти" in page
+
+
+def test_an_unknown_language_changes_nothing(page_as: Any) -> None:
+    web = page_as("pr")
+    web.post("/language", {"locale": "xx", "next": "/inbox"})
+    assert 'lang="en"' in text(web.get("/inbox"))
+
+
+def test_pages_forbid_framing_and_foreign_scripts(app: Any) -> None:
+    response = app.test_client().get("/sign-in")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_page_for_another_role_is_forbidden(page_as: Any) -> None:
+    response = page_as("pr").get("/admin/procedures")
+    assert response.status_code == 403
+    assert "<h1>403" in text(response)
