@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install lint bench clean catalogs extract-messages
+.PHONY: run test install lint bench clean catalogs extract-messages screenshots
 
 $(BIN)/jarchy: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ run: install
 test: install /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 tests
+
+# Refreshes docs/screenshots/ from the browser tests.
+screenshots: install /usr/bin/chromium
+	JARCHY_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser
 
 # Refreshes the catalogs' template from the templates, the Python code and the forms, and merges it into each language.
 extract-messages: $(BIN)/jarchy

@@ -19,7 +19,9 @@ class JarchyApi(Api):
     DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def, override]
-        return http_problem(error)
+        from api.web.views.common import http_error_page, wants_page
+
+        return http_error_page(error) if wants_page() else http_problem(error)
 
     def _register_responses(self) -> None:
         """Errors are documented as what they are: problem details (RFC 9457)."""

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.settings import ROLES
+from engine.settings import LANGUAGES, ROLES
 
 
 class OfficeDateTime(fields.DateTime):
@@ -106,7 +106,7 @@ class UserIn(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(load_default=None, allow_none=True, validate=KEY)
-    locale = fields.String(load_default="en", validate=validate.OneOf(["en", "ru", "ky", "uz", "uk"]))
+    locale = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
 
 class UserPatch(Schema):
@@ -116,7 +116,7 @@ class UserPatch(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(allow_none=True, validate=KEY)
     active = fields.Boolean()
-    locale = fields.String(validate=validate.OneOf(["en", "ru", "ky", "uz", "uk"]))
+    locale = fields.String(validate=validate.OneOf(LANGUAGES))
 
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:

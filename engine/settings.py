@@ -20,8 +20,8 @@ ROLES = (
     "legal",
 )
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
-# The languages of the web pages, as Babel locale identifiers (Uzbek in Cyrillic script).
-LANGUAGES = ("ky", "ru", "uz_Cyrl", "uk", "en")
+# The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
+LANGUAGES = ("ky", "ru", "uz", "uk", "en")
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,13 @@ from engine.settings import LANGUAGES
 LANGUAGE_NAMES = {
     "ky": "Кыргызча",
     "ru": "Русский",
-    "uz_Cyrl": "Ўзбекча",
+    "uz": "Ўзбекча",
     "uk": "Українська",
     "en": "English",
 }
-# The HTML lang attribute (BCP 47) of each.
-HTML_LANG = {"ky": "ky", "ru": "ru", "uz_Cyrl": "uz-Cyrl", "uk": "uk", "en": "en"}
+# The HTML lang attribute (BCP 47) of each, and its Babel locale (the catalog's directory) where they differ.
+HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uk": "uk", "en": "en"}
+BABEL_LOCALE = {"uz": "uz_Cyrl"}
 
 
 def init_app(app: Flask) -> None:
@@ -33,13 +34,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
-    Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_locale=select_locale)
+    Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language)
     app.jinja_env.filters.update(when=when, label=label)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
-def select_locale() -> str:
+def current_language() -> str:
+    """One of engine.settings.LANGUAGES."""
     from api.web.signin import web_user
 
     user = web_user() if request else None
@@ -48,8 +50,8 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return str(chosen)
-    return request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES], default="en").replace(
-        "uz-Cyrl", "uz_Cyrl")
+    best = request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES] + ["uz"], default="en")
+    return "uz" if best.startswith("uz") else best
 
 
 def when(value: datetime | None, style: str = "medium") -> str:

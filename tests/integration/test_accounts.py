@@ -75,3 +75,27 @@ def test_a_deactivated_users_claimed_task_goes_back_to_the_lane(as_: Any, deploy
     assert as_("pr").post(f"/api/v1/tasks/{task_id}/claim").get_json()["assignee"] == "pr"
     as_("admin").patch("/api/v1/users/pr", json={"active": False})
     assert as_("prhead").get(f"/api/v1/tasks/{task_id}").get_json()["assignee"] is None
+
+
+def test_a_user_speaks_one_of_the_five_languages_of_the_pages(as_: Any) -> None:
+    admin = as_("admin")
+    assert admin.patch("/api/v1/users/pr", json={"locale": "uz"}).get_json()["locale"] == "uz"
+    for locale in ("de", "uz_Cyrl", "", "ru-RU"):
+        response = admin.patch("/api/v1/users/pr", json={"locale": locale})
+        assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "locale", locale
+    body = {"username": "zarina", "display_name": "Zarina", "password": "a long password", "roles": ["legal"],
+            "locale": "fr"}
+    response = admin.post("/api/v1/users", json=body)
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "locale"
+    assert as_("pr").get("/api/v1/me").get_json()["locale"] == "uz"
+
+
+def test_the_engine_refuses_an_unknown_language_whoever_calls_it(sessions: Any, ctx: Any, cast: Any) -> None:
+    import pytest
+
+    from engine.accounts import update_user
+    from engine.errors import Invalid
+
+    with sessions.begin() as session, pytest.raises(Invalid) as refused:
+        update_user(session, "pr", {"locale": "xx"}, actor="admin", at=ctx.now())
+    assert refused.value.errors[0]["field"] == "locale"

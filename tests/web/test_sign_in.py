@@ -126,3 +126,12 @@ def test_a_page_for_another_role_is_forbidden(page_as: Any) -> None:
     response = page_as("pr").get("/admin/procedures")
     assert response.status_code == 403
     assert "<h1>403" in text(response)
+
+
+def test_an_unknown_page_is_a_page_for_a_browser_and_problem_details_for_a_program(app: Any) -> None:
+    client = app.test_client()
+    page = client.get("/no-such-page", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html" and "<h1>404" in text(page)
+    api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert client.get("/no-such-page").mimetype == "application/problem+json"

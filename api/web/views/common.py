@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from api.web import security
 from engine.context import EngineContext
 from engine.errors import JarchyError
+
+MACHINE_PATHS = ("/api/", "/public/", "/healthz", "/static/")
 
 
 def page_blueprint(name: str, url_prefix: str | None = None) -> Blueprint:
@@ -17,7 +19,7 @@ def page_blueprint(name: str, url_prefix: str | None = None) -> Blueprint:
     blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
     blueprint.before_request(security.protect)
     blueprint.register_error_handler(JarchyError, _domain_error)
-    blueprint.register_error_handler(HTTPException, _http_error)
+    blueprint.register_error_handler(HTTPException, http_error_page)
     return blueprint
 
 
@@ -29,7 +31,11 @@ def _domain_error(error: JarchyError) -> tuple[str, int]:
     return render_template("error.html", status=error.status, title=error.title, detail=error.detail), error.status
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def wants_page() -> bool:
+    """A person's browser asking outside the API (an unknown page, say) gets a page, not problem details."""
+    return (not request.path.startswith(MACHINE_PATHS)) and request.accept_mimetypes.accept_html
+
+def http_error_page(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
     return render_template("error.html", status=status, title=error.name, detail=None), status
 
