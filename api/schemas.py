@@ -31,6 +31,8 @@ class ProblemError(Schema):
     element_id = fields.String(metadata={"description": "the offending diagram element"})
     line = fields.Integer(metadata={"description": "the line of the diagram"})
     message = fields.String(required=True)
+    code = fields.String(metadata={"description": "for a form's field: the JSON Schema keyword it failed (required, "
+                                               "enum, format, ...), for a client to word the message itself"})
 
 
 class Problem(Schema):

@@ -117,11 +117,22 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
         user.password_hash = _hasher.hash(changes["password"])
         user.token_generation += 1
     session.flush()
+    if "admin" in before["roles"] and before["active"] and not (user.active and "admin" in user.roles):
+        _keep_an_admin(session, username)
     after = describe(user)
     if after != before or "password" in changes:
         audit.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
                      before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
     return user
+
+
+def _keep_an_admin(session: Session, username: str) -> None:
+    """Someone must still be able to sign in and administer: the last active admin stays one."""
+    others = session.scalar(select(func.count()).select_from(User).join(UserRole).where(
+        UserRole.role == "admin", User.active.is_(True), User.username != username))
+    if not others:
+        raise Conflict(f"{username!r} is the last active administrator",
+                       [{"field": "roles", "message": "the last active administrator cannot stop being one"}])
 
 
 def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:

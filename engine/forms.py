@@ -90,7 +90,7 @@ def validate(
     unit_exists: Callable[[str], bool],
     languages: tuple[str, ...] = (),
 ) -> None:
-    """Raise `Invalid` listing every failing field by its path."""
+    """Raise `Invalid` listing every failing field by its path, with an English message and a `code`."""
     token = _check.set(_Check(now, unit_exists, tuple(languages)))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
@@ -98,7 +98,8 @@ def validate(
     finally:
         _check.reset(token)
     if errors:
-        problems = [{"field": _field(e), "message": _message(e)} for e in errors]
+        # `code` names the kind of error (the JSON Schema keyword that failed) for pages that word it themselves.
+        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator)} for e in errors]
         raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
                       problems)
 

@@ -40,13 +40,13 @@ class Events(MethodView):
         query = queries.audit_events(session(), instance_id=args.get("instance_id"), actor=args.get("actor"),
                                      type=args.get("type"), since=args.get("from_"), until=args.get("to"))
         if args["format"] == "csv":
-            return _csv(session().scalars(query))
+            return csv_response(session().scalars(query))
         result = queries.paged(session(), query, args["page"], args["per_page"])
         return {"items": [event_out(e) for e in result.items], "total": result.total, "page": result.page,
                 "per_page": result.per_page}
 
 
-def _csv(events: Any) -> Response:
+def csv_response(events: Any) -> Response:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
     writer.writeheader()

@@ -23,6 +23,24 @@ ERROR_TITLES = {
 ROLES = (_l("Admin"), _l("Auditor"), _l("Pr head"), _l("Pr department"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
 
+# Auditors' pages and the dashboard: audit event types (shown as label(type with "." -> "_")), procedures,
+# case statuses and the tones of media publications.
+EVENT_TYPES = (_l("Calendar override set"), _l("Deadline extended"), _l("Deadline moved"), _l("Deadline paused"),
+               _l("Deadline recomputed"), _l("Deadline resumed"), _l("Definition deployed"), _l("Instance cancelled"),
+               _l("Instance completed"), _l("Instance failed"), _l("Instance started"), _l("Message delivered"),
+               _l("Notification created"), _l("Notification email failed"), _l("Notification emailed"),
+               _l("Publication published"), _l("Task assigned"), _l("Task cancelled"), _l("Task claimed"),
+               _l("Task completed"), _l("Task created"), _l("Task reminded"), _l("Task routing failed"),
+               _l("Task unclaimed"), _l("Unit created"), _l("User created"), _l("User updated"), _l("Timer fired"),
+               _l("Timer cancelled"), _l("Timer held"), _l("Timer moved"))
+PROCEDURES = (_l("Information request"), _l("Release approval"), _l("Publication response"), _l("Press conference"),
+              _l("Interview request"), _l("Daily digest"))
+CASE_STATUSES = (_l("Running"), _l("Completed"), _l("Cancelled"), _l("Failed"))
+TONES = (_l("Positive"), _l("Neutral"), _l("Negative"))
+# Staff pages: a task's status and the outcomes the shipped procedures record.
+TASK_STATUSES_AND_OUTCOMES = (_l("Open"), _l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"),
+                              _l("Published"))
+
 
 def error_title(status: int) -> str:
     return str(ERROR_TITLES.get(status) or ERROR_TITLES[500 if status >= 500 else 400])

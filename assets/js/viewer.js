@@ -4,14 +4,25 @@ import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 
+function failed(container) {
+  container.textContent = container.dataset.failed || "The diagram could not be loaded.";
+  container.dataset.ready = "failed";
+}
+
 async function show(container) {
   const viewer = new NavigatedViewer({ container });
   const response = await fetch(container.dataset.diagramUrl, { credentials: "same-origin" });
   if (!response.ok) {
-    container.textContent = container.dataset.failed || "The diagram could not be loaded.";
+    failed(container);
     return;
   }
-  await viewer.importXML(await response.text());
+  try {
+    await viewer.importXML(await response.text());
+  } catch (error) {
+    // The page's facts, tasks and history stand without the drawing: say so instead of failing silently.
+    failed(container);
+    return;
+  }
   viewer.get("canvas").zoom("fit-viewport");
   const marks = JSON.parse(container.dataset.marks || "{}");
   const registry = viewer.get("elementRegistry");

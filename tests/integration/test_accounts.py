@@ -99,3 +99,14 @@ def test_the_engine_refuses_an_unknown_language_whoever_calls_it(sessions: Any, 
     with sessions.begin() as session, pytest.raises(Invalid) as refused:
         update_user(session, "pr", {"locale": "xx"}, actor="admin", at=ctx.now())
     assert refused.value.errors[0]["field"] == "locale"
+
+
+def test_the_last_active_administrator_cannot_lock_everyone_out(as_: Any) -> None:
+    admin = as_("admin")
+    for change in ({"active": False}, {"roles": ["auditor"]}):
+        response = admin.patch("/api/v1/users/admin", json=change)
+        assert response.status_code == 409 and response.get_json()["errors"][0]["field"] == "roles", change
+    assert admin.get("/api/v1/me").get_json()["roles"] == ["admin"]
+    assert admin.patch("/api/v1/users/auditor", json={"roles": ["auditor", "admin"]}).status_code == 200
+    assert admin.patch("/api/v1/users/admin", json={"active": False}).status_code == 200
+    assert as_("auditor").patch("/api/v1/users/auditor", json={"roles": ["auditor"]}).status_code == 409

@@ -10,6 +10,7 @@ import pytest
 from tests.web.conftest import WebClient
 
 ARGUMENT = re.compile(r"<(?:[a-z_]+:)?[a-z_]+>")
+CHOICE = re.compile(r"<any\(([a-z_]+)[^>]*>")  # <any(csv, json):fmt> -> csv
 PUBLIC_PAGES = {"web_auth.home", "web_auth.sign_in", "web_auth.sign_out", "web_auth.language"}
 
 
@@ -19,7 +20,7 @@ def _page_rules(app: Any) -> list[Any]:
 
 def _sample_url(rule: Any) -> str:
     """The rule with a made-up value for each argument: a stranger must be stopped before anything is looked up."""
-    return ARGUMENT.sub("1", rule.rule)
+    return ARGUMENT.sub("1", CHOICE.sub(r"\1", rule.rule))
 
 
 def test_there_are_pages_for_each_kind_of_user(app: Any) -> None:

@@ -1,7 +1,217 @@
-"""Auditors: search cases and events, a case's timeline, export, and the hash chain's verification. Read only."""
+"""Auditors: search cases and events, a case's timeline, export, and the hash chain's verification. Read only.
+
+Every route is a GET and nothing here writes: auditors read everything and change nothing. The exports reuse
+the REST API's CSV writer and event shape (`api.views.audit`), so a page download and `GET /api/v1/audit`
+agree field for field.
+"""
 
 from __future__ import annotations
 
-from api.web.views.common import page_blueprint
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from api.database import session as db_session
+from api.schemas import AuditOut
+from api.views.audit import csv_response, event_out
+from api.web.i18n import label
+from api.web.signin import page
+from api.web.views.common import ctx, page_blueprint, render
+from db.models import AuditEvent, ProcessInstance
+from engine import audit, audit_search, queries
+from engine.definitions import list_latest
+from engine.errors import NotFound
 
 blp = page_blueprint("web_audit", "/audit")
+PER_PAGE = 50
+MAX_TEXT = 64
+MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+@dataclass
+class Query:
+    """A page's query string, read: the values to filter by and the fields at fault."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    page: int = 1
+
+    def text(self, args: MultiDict[str, str], name: str, choices: list[str] | None = None) -> str | None:
+        value = args.get(name, "").strip()
+        self.values[name] = value
+        if not value:
+            return None
+        if len(value) > MAX_TEXT:
+            self.errors[name] = _("At most %(n)d characters.", n=MAX_TEXT)
+        elif choices is not None and value not in choices:
+            self.errors[name] = _("Choose one of the listed values.")
+        return value
+
+    def day(self, args: MultiDict[str, str], name: str) -> date | None:
+        value = args.get(name, "").strip()
+        self.values[name] = value
+        if not value:
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.errors[name] = _("Enter a date as YYYY-MM-DD.")
+            return None
+        if not MIN_DAY <= day <= MAX_DAY:
+            # Also keeps the day's bounds (the next midnight, in UTC) inside what datetime can hold.
+            self.errors[name] = _("Enter a date between %(first)s and %(last)s.", first=MIN_DAY.isoformat(),
+                                  last=MAX_DAY.isoformat())
+            return None
+        return day
+
+    def range(self, since: date | None, until: date | None) -> None:
+        if since and until and since > until:
+            self.errors["to"] = _("The end date comes before the start date.")
+
+    def paging(self, args: MultiDict[str, str]) -> None:
+        value = args.get("page", "1").strip() or "1"
+        if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+            self.errors["page"] = _("The page must be a whole number from 1.")
+        else:
+            self.page = int(value)
+
+    def url(self, endpoint: str, **changes: Any) -> str:
+        return url_for(endpoint, **({k: v for k, v in self.values.items() if v} | changes))
+
+
+def _procedures() -> list[str]:
+    return [d.key for d in list_latest(db_session())]
+
+
+def event_label(event_type: str) -> str:
+    """`task.completed` -> "Task completed", through the catalog (api.web.vocabulary lists the labels)."""
+    return label(event_type.replace(".", "_"))
+
+
+@blp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"event_label": event_label}
+
+
+def _options(values: Any, shown: Any = label) -> list[tuple[str, str]]:
+    """A select's (value, label) pairs."""
+    return [(value, shown(value)) for value in values]
+
+
+def _event_choices() -> dict[str, Any]:
+    return {"procedures": _options(_procedures()), "types": _options(audit_search.event_types(db_session()),
+                                                                       event_label)}
+
+
+def _event_query(args: MultiDict[str, str]) -> tuple[Query, audit_search.EventFilter]:
+    q = Query()
+    f = audit_search.EventFilter(
+        process_key=q.text(args, "procedure", _procedures()),
+        actor=q.text(args, "actor"),
+        type=q.text(args, "type"),
+        business_key=q.text(args, "case"),
+        since=q.day(args, "from"),
+        until=q.day(args, "to"),
+    )
+    q.range(f.since, f.until)
+    q.paging(args)
+    return q, f
+
+
+def _shown_events(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    keys = queries.business_keys(db_session(), {e.instance_id for e in events if e.instance_id})
+    return [{"event": e, "business_key": keys.get(e.instance_id) if e.instance_id else None,
+             "changes": audit_search.changes(e.before, e.after)} for e in events]
+
+
+@blp.get("/events")
+@page("auditor")
+def events() -> tuple[str, int]:
+    q, f = _event_query(request.args)
+    choices = _event_choices()
+    if q.errors:
+        return render("audit/events.html", 422, q=q, result=None, rows=[], **choices)
+    result = queries.paged(db_session(), audit_search.events(db_session(), f, ctx().cal.timezone), q.page, PER_PAGE)
+    return render("audit/events.html", q=q, result=result, rows=_shown_events(result.items), **choices)
+
+
+@blp.get("/events/export.<any(csv, json):fmt>")
+@page("auditor")
+def export(fmt: str) -> Response | tuple[str, int]:
+    """The whole selection of the events page (its filters, every page of it) as a download."""
+    q, f = _event_query(request.args)
+    if q.errors:
+        return render("audit/events.html", 422, q=q, result=None, rows=[], **_event_choices())
+    selection = list(db_session().scalars(audit_search.events(db_session(), f, ctx().cal.timezone)))
+    if fmt == "csv":
+        return csv_response(selection)
+    keys = queries.business_keys(db_session(), {e.instance_id for e in selection if e.instance_id})
+    items = [AuditOut().dump(event_out(e)) | {"prev_hash": e.prev_hash, "business_key": keys.get(e.instance_id or 0)}
+             for e in selection]
+    return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=audit.json"})
+
+
+@blp.get("/cases")
+@page("auditor")
+def cases() -> tuple[str, int]:
+    args = request.args
+    q = Query()
+    units = audit_search.units(db_session())
+    procedures = _procedures()
+    f = audit_search.CaseFilter(
+        process_key=q.text(args, "procedure", procedures),
+        status=q.text(args, "status", list(audit_search.CASE_STATUSES)),
+        unit=q.text(args, "unit", [key for key, _name in units]),
+        since=q.day(args, "from"),
+        until=q.day(args, "to"),
+    )
+    q.range(f.since, f.until)
+    q.paging(args)
+    choices = {"procedures": _options(procedures), "statuses": _options(audit_search.CASE_STATUSES),
+               "units": units}
+    if q.errors:
+        return render("audit/cases.html", 422, q=q, result=None, **choices)
+    result = queries.paged(db_session(), audit_search.cases(db_session(), f, ctx().cal.timezone), q.page, PER_PAGE)
+    return render("audit/cases.html", q=q, result=result, **choices)
+
+
+@blp.get("/cases/<int:instance_id>")
+@page("auditor")
+def case(instance_id: int) -> tuple[str, int]:
+    """Every event of the case, in chain order, with its data before and after and its hash."""
+    instance = db_session().get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(_("There is no case %(id)s.", id=instance_id))
+    found = list(db_session().scalars(queries.audit_events(db_session(), instance_id=instance_id)))
+    started_by = queries.usernames(db_session(), {instance.started_by_id}).get(instance.started_by_id or 0)
+    return render("audit/case.html", instance=instance, started_by=started_by, rows=_shown_events(found))
+
+
+@blp.get("/verify")
+@page("auditor")
+def verify() -> tuple[str, int]:
+    """Runs the check at each visit: it reads the whole chain and writes nothing."""
+    result = audit.verify(db_session())
+    return render("audit/verify.html", result=result, reason=_reason(result.first_broken))
+
+
+def _reason(broken: dict[str, Any] | None) -> str | None:
+    """The engine's reason (English, for logs and the CLI) as a catalog message for the page."""
+    if broken is None:
+        return None
+    reason = str(broken.get("reason", ""))
+    if "missing" in reason:
+        return _("Events are missing from this point on: they were deleted.")
+    if "link" in reason:
+        return _("Its link to the previous event does not match: an event before it was changed or removed.")
+    if "content" in reason:
+        return _("Its content was changed after it was written.")
+    if "head" in reason:
+        return _("The chain's head does not match the last event: the newest events were removed or changed.")
+    return reason

@@ -1,7 +1,278 @@
-"""Staff: the inbox, a task with its form, starting a case, the cases and a case with its diagram."""
+"""Staff: the inbox, a task with its form, starting a case, the cases and a case with its diagram.
+
+Every action calls the engine function the REST API calls (`engine.runtime`, `engine.queries`) and is
+allowed or refused by the same rules (`engine.access`); a form is rendered from its JSON Schema and read
+back by `api.web.formrender`, and validated only by the engine. A form with errors is shown again with
+status 422, so the request's transaction is rolled back and nothing of it is kept."""
 
 from __future__ import annotations
 
-from api.web.views.common import page_blueprint
+from datetime import datetime
+from math import ceil
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from api import present
+from api.database import session as db_session
+from api.web import formrender
+from api.web.i18n import label
+from api.web.signin import STAFF_ROLES, page, web_user
+from api.web.views.common import ctx, page_blueprint, render
+from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine import choices, definitions, progress, queries, runtime
+from engine.access import can_read_task, check_may_read_instance, is_candidate
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.forms import load_form
+from engine.projection import parse_moment
 
 blp = page_blueprint("web_staff")
+PER_PAGE = 20
+# The inbox's filters by state: (query arguments of engine.queries.inbox).
+INBOX_STATES: dict[str, dict[str, Any]] = {
+    "": {},
+    "mine": {"assigned": "me"},
+    "unassigned": {"assigned": "unassigned"},
+    "overdue": {"overdue": True},
+    "completed": {"status": "completed"},
+}
+CASE_STATUSES = ("running", "completed", "cancelled", "failed")
+EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
+
+
+def _user() -> User:
+    user = web_user()
+    assert user is not None  # `page` let only the signed-in through
+    return user
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", default=1, type=int) or 1, 1)
+
+
+def _pages(result: queries.Paged[Any]) -> int:
+    return max(ceil(result.total / result.per_page), 1)
+
+
+def _procedure_names() -> dict[str, str]:
+    return {d.key: d.name for d in definitions.list_latest(db_session())}
+
+
+def _options() -> formrender.Options:
+    tz = ctx().cal.timezone
+    return formrender.Options(units=[(u.key, u.name) for u in choices.units(db_session())],
+                              languages=tuple(ctx().settings.publication_languages), tz=tz,
+                              now=ctx().now().astimezone(tz))
+
+
+# -- the inbox ------------------------------------------------------------------------------------------
+
+@blp.get("/inbox")
+@page(*STAFF_ROLES)
+def inbox() -> tuple[str, int]:
+    user, session, now = _user(), db_session(), ctx().now()
+    state = request.args.get("state", "")
+    state = state if state in INBOX_STATES else ""
+    process = request.args.get("process") or None
+    result = queries.inbox(session, user, now=now, process_key=process, page=_page_number(), per_page=PER_PAGE,
+                           **INBOX_STATES[state])
+    counts = {key: queries.inbox(session, user, now=now, process_key=process, per_page=1, **args).total
+              for key, args in INBOX_STATES.items()}
+    return render("staff/inbox.html", tasks=present.tasks(session, ctx(), result.items), result=result,
+                  pages=_pages(result), counts=counts, state=state, process=process,
+                  procedures=_procedure_names())
+
+
+# -- a task ---------------------------------------------------------------------------------------------
+
+def _readable_task(task_id: str) -> HumanTask:
+    row = runtime.get_task(db_session(), task_id)
+    if not can_read_task(_user(), row):
+        raise Forbidden("you may not read this task")
+    return row
+
+
+@blp.get("/tasks/<task_id>")
+@page(*STAFF_ROLES)
+def task(task_id: str) -> tuple[str, int]:
+    return _task_page(_readable_task(task_id))
+
+
+@blp.post("/tasks/<task_id>")
+@page(*STAFF_ROLES)
+def complete(task_id: str) -> Response | tuple[str, int]:
+    row = _readable_task(task_id)
+    schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
+    data = formrender.parse(schema, request.form, _options())
+    try:
+        done, instance = runtime.complete_task(db_session(), ctx(), _user(), task_id, data)
+    except Invalid as exc:
+        return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else exc.detail, status=422)
+    flash(_("Done: “%(task)s” of %(case)s.", task=_(done.name), case=instance.business_key), "success")
+    return redirect(url_for("web_staff.inbox"))
+
+
+@blp.post("/tasks/<task_id>/claim")
+@page(*STAFF_ROLES)
+def claim(task_id: str) -> Response:
+    _readable_task(task_id)
+    runtime.claim(db_session(), ctx(), _user(), task_id)
+    flash(_("The task is yours now: others no longer see it in their inbox."), "success")
+    return redirect(url_for("web_staff.task", task_id=task_id))
+
+
+@blp.post("/tasks/<task_id>/unclaim")
+@page(*STAFF_ROLES)
+def unclaim(task_id: str) -> Response:
+    _readable_task(task_id)
+    runtime.unclaim(db_session(), ctx(), _user(), task_id)
+    flash(_("The task is back with its lane."), "success")
+    return redirect(url_for("web_staff.task", task_id=task_id))
+
+
+def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
+               problem: str | None = None, status: int = 200) -> tuple[str, int]:
+    session, user = db_session(), _user()
+    instance = session.get(ProcessInstance, row.instance_id)
+    assert instance is not None
+    shown = present.tasks(session, ctx(), [row])[0]
+    is_open = row.status == "open"
+    may_work = is_open and (row.assignee_id == user.id or (row.assignee_id is None and is_candidate(user, row)))
+    schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
+    fields: list[formrender.Field] = []
+    loose: list[str] = []
+    if may_work:
+        options = _options()
+        shown_values = values if values is not None else formrender.initial_values(schema, row.data, options)
+        fields, loose = formrender.fields(schema, shown_values, options, errors)
+    definition = session.get(ProcessDefinition, instance.definition_id)
+    assert definition is not None
+    return render(
+        "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
+        loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
+        may_work=may_work,
+        may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
+        may_unclaim=is_open and row.assignee_id is not None and (
+            row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
+        submitted=formrender.readable(_case_forms(definition), row.data or {}) if not is_open else [],
+        case_data=formrender.readable(_case_forms(definition), instance.data or {}),
+        procedure=definition.name, events=_history(instance, definition))
+
+
+# -- starting a case ------------------------------------------------------------------------------------
+
+@blp.get("/start")
+@page(*STAFF_ROLES)
+def start() -> tuple[str, int]:
+    return render("staff/start.html", procedures=choices.startable(db_session(), _user()))
+
+
+@blp.route("/start/<key>", methods=["GET", "POST"])
+@page(*STAFF_ROLES)
+def start_form(key: str) -> Response | tuple[str, int]:
+    session, user = db_session(), _user()
+    definition = definitions.latest_definition(session, key)
+    assert definition is not None
+    if not choices.may_start(user, definition):
+        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}")
+    form_key = definition.meta.get("start_form")
+    schema = load_form(form_key) if form_key else EMPTY_FORM
+    options = _options()
+    if request.method == "GET":
+        fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
+        return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
+                      invalid=[])
+    data = formrender.parse(schema, request.form, options)
+    try:
+        instance = runtime.start(session, ctx(), user, key, data)
+    except Invalid as exc:
+        fields, loose = formrender.fields(schema, data, options, exc.errors)
+        return render("staff/start_form.html", 422, definition=definition, schema=schema, fields=fields,
+                      loose_errors=loose + ([] if exc.errors else [exc.detail]),
+                      invalid=formrender.field_errors(fields))
+    flash(_("Case %(case)s is registered.", case=instance.business_key), "success")
+    return redirect(url_for("web_staff.case", instance_id=instance.id))
+
+
+# -- cases ----------------------------------------------------------------------------------------------
+
+@blp.get("/cases")
+@page(*STAFF_ROLES)
+def cases() -> tuple[str, int]:
+    session = db_session()
+    process = request.args.get("process") or None
+    status = request.args.get("status") or None
+    status = status if status in CASE_STATUSES else None
+    result = queries.instances(session, _user(), process_key=process, status=status, page=_page_number(),
+                               per_page=PER_PAGE)
+    return render("staff/cases.html", cases=present.instances(session, result.items), result=result,
+                  pages=_pages(result), process=process, status=status, statuses=CASE_STATUSES,
+                  procedures=_procedure_names())
+
+
+def _readable_case(instance_id: int) -> ProcessInstance:
+    instance = db_session().get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"case {instance_id} does not exist")
+    check_may_read_instance(db_session(), _user(), instance)
+    return instance
+
+
+@blp.get("/cases/<int:instance_id>")
+@page(*STAFF_ROLES)
+def case(instance_id: int) -> tuple[str, int]:
+    session, user = db_session(), _user()
+    instance = _readable_case(instance_id)
+    shown = present.instance(session, ctx(), instance)
+    definition = session.get(ProcessDefinition, instance.definition_id)
+    assert definition is not None
+    rows = {t.id: t for t in queries.open_tasks(session, instance.id)}
+    readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
+    return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
+                  marks=progress.progress(session, ctx(), instance).as_dict(), readable_tasks=readable_tasks,
+                  case_data=formrender.readable(_case_forms(definition), instance.data or {}),
+                  events=_history(instance, definition))
+
+
+@blp.get("/cases/<int:instance_id>/diagram.bpmn")
+@page(*STAFF_ROLES)
+def case_diagram(instance_id: int) -> Response:
+    """The diagram of the version the case runs on (for the case page's viewer)."""
+    instance = _readable_case(instance_id)
+    definition = db_session().get(ProcessDefinition, instance.definition_id)
+    assert definition is not None
+    response = Response(definition.bpmn_xml, mimetype="application/xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"  # data, never a document to run
+    response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
+    return response
+
+
+# -- what the case pages share --------------------------------------------------------------------------
+
+def _case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
+    """The forms of a procedure, start form first: they name and describe the case's data."""
+    keys = [definition.meta.get("start_form")] + [t.get("form") for t in definition.meta.get("tasks", {}).values()]
+    found = []
+    for key in dict.fromkeys(k for k in keys if k):
+        try:
+            found.append(load_form(key))
+        except (FileNotFoundError, ValueError):
+            continue
+    return found
+
+
+def _task_names(definition: ProcessDefinition) -> dict[str, str]:
+    return {bpmn_id: meta.get("name") or bpmn_id for bpmn_id, meta in definition.meta.get("tasks", {}).items()}
+
+
+def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[tuple[Any, str, datetime | None]]:
+    """The case's audit events, oldest first, each with the name of the element it is about and a new due moment."""
+    names = _task_names(definition)
+    shown = []
+    for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
+        subject = event.subject or ""
+        name = _(names[subject]) if subject in names else label(subject) if subject else ""
+        due = (event.after or {}).get("due_at")
+        shown.append((event, name, parse_moment(due, ctx().cal.timezone) if isinstance(due, str) else None))
+    return shown

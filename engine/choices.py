@@ -1,0 +1,23 @@
+"""What a user chooses from on a page: the procedures they may start, and the units a form names."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ProcessDefinition, Unit, User
+from engine.definitions import list_latest
+
+
+def may_start(user: User, definition: ProcessDefinition) -> bool:
+    """The diagram's starter roles decide (as `engine.runtime.start` does)."""
+    return bool(set(definition.meta.get("starters", [])).intersection(user.roles))
+
+
+def startable(session: Session, user: User) -> list[ProcessDefinition]:
+    """The latest version of every procedure the user may start, by name."""
+    return sorted((d for d in list_latest(session) if may_start(user, d)), key=lambda d: d.name)
+
+
+def units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.name, Unit.key)))
