@@ -412,41 +412,44 @@ class Shown:
     rows: list[Shown] = field(default_factory=list)
 
 
-def readable(schemas: list[dict[str, Any]], data: dict[str, Any]) -> list[Shown]:
-    """The values of `data` that the forms name, titled and worded by them, in the forms' order."""
+def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[str, str] | None = None) -> list[Shown]:
+    """The values of `data` that the forms name, titled and worded by them, in the forms' order (units by name)."""
     props: dict[str, dict[str, Any]] = {}
     for schema in schemas:
         for name, prop in (schema.get("properties") or {}).items():
             if isinstance(prop, dict):
                 props.setdefault(name, prop)
-    return [_shown(props[name], data[name], name) for name in props if _present(data.get(name))]
+    return [_shown(props[name], data[name], name, units or {}) for name in props if _present(data.get(name))]
 
 
 def _present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def _shown(schema: dict[str, Any], value: Any, name: str) -> Shown:
+def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str]) -> Shown:
     made = Shown(title=_title(schema, name))
     if isinstance(value, dict):
         props = schema.get("properties") or {}
         extra = schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {}
-        made.rows = [_shown(props.get(key) or extra or {}, item, key) for key, item in value.items() if _present(item)]
+        made.rows = [_shown(props.get(key) or extra or {}, item, key, units) for key, item in value.items()
+                     if _present(item)]
     elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         for index, item in enumerate(value):
-            row = _shown(items, item, name)
+            row = _shown(items, item, name, units)
             row.title = f"{row.title} {index + 1}"
             made.rows.append(row)
     elif isinstance(value, list):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-        made.text = ", ".join(_scalar(items, v) for v in value)
+        made.text = ", ".join(_scalar(items, v, units) for v in value)
     else:
-        made.text = _scalar(schema, value)
+        made.text = _scalar(schema, value, units)
     return made
 
 
-def _scalar(schema: dict[str, Any], value: Any) -> str:
+def _scalar(schema: dict[str, Any], value: Any, units: dict[str, str]) -> str:
+    if schema.get("format") == "unit-key" and isinstance(value, str):
+        return units.get(value, value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if "enum" in schema:

@@ -14,6 +14,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, gettext
 
 from api.web.form_messages import choice_label_message
+from api.web.vocabulary import NAMED_VALUES
 from engine.settings import LANGUAGES
 
 # Each language named in itself, for the switcher.
@@ -65,4 +66,6 @@ def label(value: Any, schema: dict[str, Any] | None = None) -> str:
     With the enum's schema, its `x-enum-labels` give the English message first."""
     if value is None or value == "":
         return ""
+    if not schema and value in NAMED_VALUES:
+        return str(NAMED_VALUES[value])
     return gettext(choice_label_message(schema or {}, value))

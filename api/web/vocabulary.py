@@ -20,7 +20,10 @@ ERROR_TITLES = {
     500: _l("Something went wrong on our side"),
 }
 
-ROLES = (_l("Admin"), _l("Auditor"), _l("Pr head"), _l("Pr department"), _l("Press secretary"), _l("Unit head"),
+# Values whose readable form is not the value with its first letter raised.
+NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l("PR department")}
+
+ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
 
 # Auditors' pages and the dashboard: audit event types (shown as label(type with "." -> "_")), procedures,

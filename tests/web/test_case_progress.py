@@ -23,3 +23,31 @@ def test_a_called_procedure_is_one_waiting_element_of_the_callers_diagram(as_: A
     assert {"verify_facts", "draft_rebuttal", "assess_escalation"} <= set(marks.completed)
     # The press conference's own elements (its plan task is ready) are not on this diagram.
     assert marks.active == [] and "plan" not in marks.completed + marks.waiting
+
+
+def test_a_list_of_groups_gets_room_for_another_without_completing_the_task(
+        as_: Any, page_as: Any, sessions: Any) -> None:
+    """Verify the facts: each checked claim is a group of fields; "Add another" keeps what was typed."""
+    from db.models import HumanTask
+    from tests.web.conftest import text
+
+    case = start(as_)
+    with sessions() as session:
+        task = session.query(HumanTask).filter_by(instance_id=case["id"], bpmn_id="verify_facts").one()
+    web = page_as("ps_transport")
+    page = text(web.get(f"/tasks/{task.id}"))
+    assert 'name="facts.0.claim"' in page and 'name="facts.1.claim"' not in page
+    typed = [("verdict", "distorted"), ("facts.0.claim", "Fares doubled"), ("facts.0.finding", "They rose 10%"),
+             ("_add", "facts")]
+    again = web.post(f"/tasks/{task.id}", typed)
+    assert again.status_code == 200
+    page = text(again)
+    assert 'name="facts.1.claim"' in page and "Fares doubled" in page and "They rose 10%" in page
+    with sessions() as session:
+        assert session.get(HumanTask, task.id).status == "open"
+    done = web.post(f"/tasks/{task.id}", typed[:-1] + [("facts.1.claim", "No tender"),
+                                                      ("facts.1.finding", "Tender No. 7 was held")])
+    assert done.status_code == 302
+    with sessions() as session:
+        facts = session.get(HumanTask, task.id).data["facts"]
+    assert [f["claim"] for f in facts] == ["Fares doubled", "No tender"]

@@ -202,7 +202,7 @@ def test_a_task_page_shows_the_case_its_form_and_its_history(page_as: Any, sessi
     assert 'type="radio" id="f-handler-1" name="handler"' in page  # two choices: radios
     assert 'type="checkbox" id="f-contributors-3" name="contributors"' in page  # an array of units
     assert 'type="checkbox" id="f-needs_clarification"' in page
-    assert "pr registered the case." in page and "“Triage the request” is waiting for: Pr department." in page
+    assert "pr registered the case." in page and "“Triage the request” is waiting for: PR department." in page
 
 
 def test_completing_a_task_returns_to_the_inbox_with_a_message(page_as: Any, sessions: Any) -> None:
@@ -298,7 +298,7 @@ def test_a_completed_task_shows_what_was_submitted(page_as: Any, sessions: Any) 
     triage = task_id(sessions, case, "triage")
     complete(pr, triage, {"handler": "pr_department"})
     page = text(pr.get(f"/tasks/{triage}"))
-    assert "What was submitted" in page and "<dd>Pr department</dd>" in page and "schema-form" not in page
+    assert "What was submitted" in page and "<dd>The PR department</dd>" in page and "schema-form" not in page
     assert pr.post(f"/tasks/{triage}", {"handler": "pr_department"}).status_code == 409
 
 
@@ -346,3 +346,13 @@ def test_the_staff_pages_are_for_staff(page_as: Any) -> None:
     for path in ("/inbox", "/start", "/cases"):
         assert page_as("auditor").get(path).status_code == 403
         assert page_as(None).get(path).status_code == 302
+
+
+def test_the_case_shows_units_by_their_names(page_as: Any, sessions: Any) -> None:
+    web = page_as("pr")
+    case = start(web, unit="health")
+    assert "<dd>Health</dd>" in text(web.get(f"/cases/{case}"))
+    triage_to_transport(web, sessions, case, contributors=("transport", "education"))
+    page = text(web.get(f"/cases/{case}"))
+    assert "<dd>Transport</dd>" in page and "<dd>Transport, Education</dd>" in page
+    assert "<dd>transport</dd>" not in page

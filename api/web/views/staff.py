@@ -59,6 +59,10 @@ def _procedure_names() -> dict[str, str]:
     return {d.key: d.name for d in definitions.list_latest(db_session())}
 
 
+def _unit_names() -> dict[str, str]:
+    return {u.key: u.name for u in choices.units(db_session())}
+
+
 def _options() -> formrender.Options:
     tz = ctx().cal.timezone
     return formrender.Options(units=[(u.key, u.name) for u in choices.units(db_session())],
@@ -105,6 +109,8 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
     data = formrender.parse(schema, request.form, _options())
+    if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
+        return _task_page(row, values=data)
     try:
         done, instance = runtime.complete_task(db_session(), ctx(), _user(), task_id, data)
     except Invalid as exc:
@@ -155,8 +161,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and (
             row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
-        submitted=formrender.readable(_case_forms(definition), row.data or {}) if not is_open else [],
-        case_data=formrender.readable(_case_forms(definition), instance.data or {}),
+        submitted=formrender.readable(_case_forms(definition), row.data or {}, _unit_names()) if not is_open else [],
+        case_data=formrender.readable(_case_forms(definition), instance.data or {}, _unit_names()),
         procedure=definition.name, events=_history(instance, definition))
 
 
@@ -184,6 +190,10 @@ def start_form(key: str) -> Response | tuple[str, int]:
         return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
                       invalid=[])
     data = formrender.parse(schema, request.form, options)
+    if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
+        fields, loose = formrender.fields(schema, data, options)
+        return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
+                      invalid=[])
     try:
         instance = runtime.start(session, ctx(), user, key, data)
     except Invalid as exc:
@@ -231,7 +241,7 @@ def case(instance_id: int) -> tuple[str, int]:
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
                   marks=progress.progress(session, ctx(), instance).as_dict(), readable_tasks=readable_tasks,
-                  case_data=formrender.readable(_case_forms(definition), instance.data or {}),
+                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, _unit_names()),
                   events=_history(instance, definition))
 
 
