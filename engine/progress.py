@@ -26,6 +26,7 @@ class Progress:
     active: list[str] = field(default_factory=list)  # ready user tasks
     waiting: list[str] = field(default_factory=list)  # timers, message catches, a called procedure
     error: list[str] = field(default_factory=list)  # a script or expression that failed
+    names: dict[str, str] = field(default_factory=dict)  # element id -> its name on the diagram
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"completed": self.completed, "active": self.active, "waiting": self.waiting, "error": self.error}
@@ -38,10 +39,13 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
     active: set[str] = set()
     waiting: set[str] = set()
     error: set[str] = set()
+    names: dict[str, str] = {}
     for task in wf.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if not bpmn_id or _inside_called(task, called):
             continue
+        if getattr(task.task_spec, "bpmn_name", None):
+            names[bpmn_id] = task.task_spec.bpmn_name
         if isinstance(task.task_spec, SubWorkflowTask) and task.task_spec.spec not in called:
             continue  # an embedded subprocess is drawn with its elements inside: they carry the marks
         if task.state == TaskState.COMPLETED:
@@ -54,7 +58,7 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
             error.add(bpmn_id)
     # An element passed before and reached again (a rework loop, one contribution of several) shows where it is now.
     completed -= active | waiting | error
-    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error))
+    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names)
 
 
 def _inside_called(task: Any, called: set[str]) -> bool:

@@ -356,3 +356,14 @@ def test_the_case_shows_units_by_their_names(page_as: Any, sessions: Any) -> Non
     page = text(web.get(f"/cases/{case}"))
     assert "<dd>Transport</dd>" in page and "<dd>Transport, Education</dd>" in page
     assert "<dd>transport</dd>" not in page
+
+
+def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, sessions: Any) -> None:
+    web = page_as("pr")
+    case = start(web)
+    complete(web, task_id(sessions, case, "triage"), [("handler", "pr_department"), ("needs_clarification", "true"),
+                                                      ("clarification_question", "Which routes?")])
+    page = text(web.get(f"/cases/{case}"))
+    waiting = page[page.index("Waiting timers"):page.index("What the case holds")]
+    assert "10 working days without clarification · Mar 16, 2026" in waiting
+    assert "Deadline reached" not in waiting  # the statutory clock is paused while the requester is asked

@@ -239,8 +239,9 @@ def case(instance_id: int) -> tuple[str, int]:
     assert definition is not None
     rows = {t.id: t for t in queries.open_tasks(session, instance.id)}
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
+    where = progress.progress(session, ctx(), instance)
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
-                  marks=progress.progress(session, ctx(), instance).as_dict(), readable_tasks=readable_tasks,
+                  marks=where.as_dict(), names=where.names, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, _unit_names()),
                   events=_history(instance, definition))
 
