@@ -356,6 +356,7 @@ def test_the_case_shows_units_by_their_names(page_as: Any, sessions: Any) -> Non
     page = text(web.get(f"/cases/{case}"))
     assert "<dd>Transport</dd>" in page and "<dd>Transport, Education</dd>" in page
     assert "<dd>transport</dd>" not in page
+    assert "is waiting for: Unit head, Education." in page  # the history, too
 
 
 def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, sessions: Any) -> None:

@@ -154,6 +154,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         fields, loose = formrender.fields(schema, shown_values, options, errors)
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
+    units = _unit_names()
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
@@ -161,9 +162,9 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and (
             row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
-        submitted=formrender.readable(_case_forms(definition), row.data or {}, _unit_names()) if not is_open else [],
-        case_data=formrender.readable(_case_forms(definition), instance.data or {}, _unit_names()),
-        procedure=definition.name, events=_history(instance, definition))
+        submitted=formrender.readable(_case_forms(definition), row.data or {}, units) if not is_open else [],
+        case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
+        procedure=definition.name, events=_history(instance, definition), unit_names=units)
 
 
 # -- starting a case ------------------------------------------------------------------------------------
@@ -239,11 +240,11 @@ def case(instance_id: int) -> tuple[str, int]:
     assert definition is not None
     rows = {t.id: t for t in queries.open_tasks(session, instance.id)}
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
-    where = progress.progress(session, ctx(), instance)
+    where, units = progress.progress(session, ctx(), instance), _unit_names()
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
                   marks=where.as_dict(), names=where.names, readable_tasks=readable_tasks,
-                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, _unit_names()),
-                  events=_history(instance, definition))
+                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
+                  events=_history(instance, definition), unit_names=units)
 
 
 @blp.get("/cases/<int:instance_id>/diagram.bpmn")
