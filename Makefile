@@ -48,8 +48,10 @@ test: install /usr/bin/chromium
 screenshots: install /usr/bin/chromium
 	JARCHY_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser
 
-# Refreshes the catalogs' template from the templates, the Python code and the forms, and merges it into each language.
-extract-messages: $(BIN)/jarchy
+# Refreshes the catalogs' template from the templates, the Python code, the forms, the diagrams and the modeler's
+# packages, and merges it into each language.
+extract-messages: $(BIN)/jarchy node_modules/.package-lock.json
+	$(BIN)/python -m api.web.modeler_messages
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext \
 	  -o api/translations/messages.pot .
 	for lang in ky ru uz_Cyrl uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \

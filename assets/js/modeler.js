@@ -41,6 +41,14 @@ function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
+// bpmn-js's translate service, replaced: the page's language from the catalogs (api/web/modeler_messages.py),
+// the English text where the catalog has none; bpmn-js's own {placeholders} are kept where not given.
+function translator(translations) {
+  return (template, replacements = {}) =>
+    (translations[template] || template).replace(/\{([^}]+)\}/g, (whole, name) =>
+      name in replacements ? String(replacements[name]) : whole);
+}
+
 function setup(root) {
   const messages = JSON.parse(root.dataset.messages || "{}");
   const status = document.getElementById("modeler-status");
@@ -56,6 +64,7 @@ function setup(root) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaBehaviorsModule,
+      { translate: ["value", translator(JSON.parse(root.dataset.bpmnMessages || "{}"))] },
     ],
     moddleExtensions: { camunda: camundaModdleDescriptors },
   });

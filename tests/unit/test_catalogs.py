@@ -1,8 +1,8 @@
-"""The language catalogs (api/translations/): up to date with the pages and forms, complete, and well formed.
+"""The language catalogs (api/translations/): up to date with the pages, forms and diagrams, complete, well formed.
 
-A string added to a page or a form without `make extract-messages` fails here with its msgid named; so does
-a msgid that a language has not translated, a translation that drops a placeholder, one in the wrong
-script or alphabet, and a catalog that does not compile. No database, no app: Babel's own API only.
+A string added to a page, a form or a shipped diagram without `make extract-messages` fails here with its
+msgid named; so does a msgid that a language has not translated, a translation that drops a placeholder, one
+in the wrong script or alphabet, and a catalog that does not compile. No database, no app: Babel's API only.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ LATIN_ALLOWED = {"e-mail", "email", "bpmn", "csv", "json", "xml", "id", "url", "
                  "en", "uz", "uz_cyrl", "pdf", "html", "api", "atom", "rss", "sms", "www", "holidays", "transport"}
 # printf-style placeholders (gettext's python-format) and the {name} ones the pages' scripts fill in.
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxX%]|\{[A-Za-z_]\w*\}")
-# Removed before looking at scripts: placeholders, `code`, identifiers with an underscore, URLs.
+# Removed before looking at scripts: placeholders, `code`, identifiers with an underscore, URLs, file names.
 TECHNICAL = re.compile(
     r"%(?:\([A-Za-z_]\w*\))?[sdifrxX]|\{\w+\}|`[^`]*`|\b\w*_\w*\b|https?://\S+|[\w/.-]+\.(?:md|bpmn|json|csv|xml)\b")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

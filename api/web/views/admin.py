@@ -20,6 +20,7 @@ from marshmallow.validate import Email
 
 from api import schemas
 from api.database import session as db_session
+from api.web import modeler_messages
 from api.web.i18n import LANGUAGE_NAMES
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
@@ -68,7 +69,7 @@ def procedures() -> tuple[str, int]:
 def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
     definition = definitions.definition_version(db_session(), key, version) if key is not None else None
-    return render("admin/modeler.html", definition=definition)
+    return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations())
 
 
 @blp.get("/procedures/<string:key>/versions/<int:version>/bpmn")
