@@ -36,12 +36,17 @@ ALPHABETS = {
 # Latin-script words a Cyrillic translation may keep: names, formats and codes. "holidays" is the Python package
 # the calendar comes from and "transport" an example unit key, both written as they must be typed.
 LATIN_ALLOWED = {"e-mail", "email", "bpmn", "csv", "json", "xml", "id", "url", "jarchy", "camunda", "ky", "ru", "uk",
-                 "en", "uz", "uz_cyrl", "pdf", "html", "api", "atom", "rss", "sms", "www", "holidays", "transport"}
+                 "en", "uz", "uz_cyrl", "pdf", "html", "api", "atom", "rss", "sms", "www", "holidays", "transport",
+                 "cron", "java", "tasklist", "ad-hoc"}
+# Kept too when the msgid has them: acronyms (ISO, FEEL, DMN) and identifiers in camelCase (versionTag, QName).
+CODE_WORD = re.compile(r"[A-Z]{2,6}|[a-z]+[A-Z]\w*|[A-Z][a-z]*[A-Z]\w*")
 # printf-style placeholders (gettext's python-format) and the {name} ones the pages' scripts fill in.
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxX%]|\{[A-Za-z_]\w*\}")
-# Removed before looking at scripts: placeholders, `code`, identifiers with an underscore, URLs, file names.
+# Removed before looking at scripts: placeholders, `code`, identifiers with an underscore, URLs, file names,
+# Java types (List<Object>) and a product's name.
 TECHNICAL = re.compile(
-    r"%(?:\([A-Za-z_]\w*\))?[sdifrxX]|\{\w+\}|`[^`]*`|\b\w*_\w*\b|https?://\S+|[\w/.-]+\.(?:md|bpmn|json|csv|xml)\b")
+    r"%(?:\([A-Za-z_]\w*\))?[sdifrxX]|\{\w+\}|`[^`]*`|\b\w*_\w*\b|https?://\S+|[\w/.-]+\.(?:md|bpmn|json|csv|xml)\b"
+    r"|\b\w+<[^()]*>|Camunda Forms")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -129,7 +134,7 @@ def test_every_message_is_translated(template: dict[str, Message], catalogs: dic
     assert not problems, report(language, problems)
 
 
-def test_translations_keep_every_placeholder(catalogs: dict[str, Catalog], language: str) -> None:
+def test_translations_keep_every_placeholder_and_outer_space(catalogs: dict[str, Catalog], language: str) -> None:
     problems = []
     for msgid, message in sorted(entries(catalogs[language]).items()):
         for source, string in strings(message):
@@ -139,6 +144,9 @@ def test_translations_keep_every_placeholder(catalogs: dict[str, Catalog], langu
             got = sorted(p for p in PLACEHOLDER.findall(string) if p != "%%")
             if wanted != got:
                 problems.append(f"{msgid!r}: placeholders {wanted} became {got} in {string!r}")
+            # Fragments joined to others (the modeler's " or ") keep their outer spaces.
+            if (source[:1].isspace(), source[-1:].isspace()) != (string[:1].isspace(), string[-1:].isspace()):
+                problems.append(f"{msgid!r}: the spaces at its ends differ in {string!r}")
     assert not problems, report(language, problems)
     # Babel's own checks (python-format compatibility, plural forms).
     errors = [f"{message.id!r}: {'; '.join(map(str, errs))}" for message, errs in catalogs[language].check()]
@@ -151,11 +159,11 @@ def test_translations_are_written_in_the_languages_cyrillic_alphabet(catalogs: d
     alphabet = ALPHABETS[language]
     problems = []
     for msgid, message in sorted(entries(catalogs[language]).items()):
-        for _source, string in strings(message):
+        for source, string in strings(message):
             for word in WORD.findall(TECHNICAL.sub(" ", string)):
                 lower = word.lower()
                 if LATIN.search(word):
-                    if lower not in LATIN_ALLOWED:
+                    if lower not in LATIN_ALLOWED and not (CODE_WORD.fullmatch(word) and word in source):
                         problems.append(f"{msgid!r}: Latin-script word {word!r}")
                     continue
                 foreign = sorted({letter for letter in lower if letter.isalpha() and letter not in alphabet})
