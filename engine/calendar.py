@@ -10,6 +10,7 @@ backwards with a bound, and the reason texts. Pure: no Flask, no database.
 
 Holiday names are asked for in `en_US` explicitly: with no language the package picks the
 translation from the process locale (LANG), so names would change with the server's environment.
+`holiday_names` gives them in a reader's language where the package translates them.
 One holiday object per country is cached for the process and grows year by year (under a lock).
 """
 
@@ -39,16 +40,28 @@ class CalendarDay:
     reason: str | None
 
 
-def _country_holidays(country: str) -> HolidayBase:
+def _names_language(package_language: str) -> str:
+    """The pages' language a package translation serves: its `uz` is in Latin script, the pages' Uzbek in Cyrillic."""
+    if package_language == "uz":
+        return "uz_Latn"
+    return "uz" if package_language == "uz_Cyrl" else package_language.split("_")[0]
+
+
+def _country_holidays(country: str, language: str | None = None) -> HolidayBase:
+    """The country's holidays named in `language` (an ISO 639-1 code such as "ru") where the package translates
+    them for that country, else in English."""
     with _lock:
-        found = _by_country.get(country)
+        found = _by_country.get(f"{country}/{language}")
         if found is None:
             try:
                 probe = holidays.country_holidays(country, years=[])
             except NotImplementedError as exc:
                 raise ValueError(f"unknown country code {country!r} for public holidays") from exc
-            language = _LANGUAGE if _LANGUAGE in probe.supported_languages else probe.default_language
-            found = _by_country[country] = holidays.country_holidays(country, years=[], language=language)
+            supported = sorted(probe.supported_languages)
+            wanted = next((s for s in supported if language and _names_language(s) == language), None)
+            name_language = wanted or (_LANGUAGE if _LANGUAGE in supported else probe.default_language)
+            found = holidays.country_holidays(country, years=[], language=name_language)
+            _by_country[f"{country}/{language}"] = found
         return found
 
 
@@ -123,6 +136,14 @@ class BusinessCalendar:
         if names:
             return "; ".join(names)
         return "weekend" if weekend else "day off"
+
+    def holiday_names(self, day: DateLike, language: str) -> list[str]:
+        """The public holidays of `day` named in `language` where the package has that language, else in English."""
+        d = self.local_date(day)
+        self._ensure_years(d)
+        named = _country_holidays(self.country, language)
+        with _lock:
+            return list(named.get_list(d))
 
     def _worked_by_decree(self, d: date) -> str:
         """A weekend day worked by decree: the package names only the day off it was moved to."""

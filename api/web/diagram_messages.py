@@ -15,7 +15,9 @@ from defusedxml import ElementTree
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 # Sequence flows are named on the diagram only (gateway branches), and lanes are role keys shown by their
 # role's label: the pages never show these names.
-SKIPPED = {f"{BPMN}{tag}" for tag in ("sequenceFlow", "definitions", "message", "error", "signal", "lane")}
+# Data inputs and outputs are named by the variables they carry.
+SKIPPED = {f"{BPMN}{tag}" for tag in ("sequenceFlow", "definitions", "message", "error", "signal", "lane",
+                                       "dataInput", "dataOutput", "dataObject", "dataObjectReference")}
 
 
 def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any,

@@ -103,13 +103,15 @@ def _main_type(schema: dict[str, Any]) -> str | None:
 
 
 def _title(schema: dict[str, Any], name: str) -> str:
-    return gettext(schema["title"]) if schema.get("title") else label(name.rsplit(".", 1)[-1])
+    title = schema.get("title")  # a form's words, extracted from forms/ (a literal key here would be extracted too)
+    return gettext(title) if title else label(name.rsplit(".", 1)[-1])
 
 
 def _field(schema: dict[str, Any], value: Any, name: str, required: bool, options: Options) -> Field:
     kind = _main_type(schema)
+    description = schema.get("description")
     made = Field(name=name, kind="text", title=_title(schema, name), required=required,
-                 description=gettext(schema["description"]) if schema.get("description") else "")
+                 description=gettext(description) if description else "")
     if "enum" in schema:
         made.choices = [(str(v), label(v, schema)) for v in schema["enum"] if v is not None]
         made.kind = "radios" if len(made.choices) <= MAX_RADIOS else "select"

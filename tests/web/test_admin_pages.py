@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html import unescape
 from typing import Any
 
 import pytest
@@ -378,3 +379,12 @@ def test_a_refused_override_shows_the_field(page_as: Any, sessions: Any, fields:
     assert response.status_code == 422
     assert f'id="{field}-error"' in text(response)
     assert count(sessions, CalendarOverride) == 0 and events(sessions, "calendar.override_set") == []
+
+
+def test_holidays_are_named_in_the_readers_language_where_the_package_has_it(page_as: Any) -> None:
+    web = page_as("admin")
+    web.post("/language", {"locale": "ru", "next": "/admin/calendar"})
+    page = unescape(text(web.get("/admin/calendar?month=2026-03")))
+    assert "Международный женский день" in page and "International Women's Day" not in page
+    web.post("/language", {"locale": "uz", "next": "/admin/calendar"})  # the package's Uzbek is Latin script
+    assert "International Women's Day" in unescape(text(web.get("/admin/calendar?month=2026-03")))

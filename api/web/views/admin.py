@@ -21,7 +21,7 @@ from marshmallow.validate import Email
 from api import schemas
 from api.database import session as db_session
 from api.web import modeler_messages
-from api.web.i18n import LANGUAGE_NAMES
+from api.web.i18n import LANGUAGE_NAMES, current_language
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
@@ -280,10 +280,15 @@ def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) ->
     weekdays = [format_date(d, "EEE") for d in weeks[0]]
     overrides = calendar_overrides.list_overrides(session)
     chosen = _date_or_none(values.get("date", ""))
-    return render("admin/calendar.html", status, chosen_day=cal.days(chosen, chosen)[0] if chosen else None,
+    overridden = {o.day for o in overrides}
+    language = current_language()
+    holiday_names = {d: "; ".join(names) for d in [*days, *([chosen] if chosen else [])] if d not in overridden
+                     and (names := cal.holiday_names(d, language))}
+    return render("admin/calendar.html", status, holiday_names=holiday_names,
+                  chosen_day=cal.days(chosen, chosen)[0] if chosen else None,
                   shown=shown, today=today, weeks=weeks, days=days,
                   weekdays=weekdays, previous=previous, following=following, country=cal.country,
-                  overrides=overrides, overridden_days={o.day for o in overrides}, values=values, errors=errors)
+                  overrides=overrides, overridden_days=overridden, values=values, errors=errors)
 
 
 @blp.get("/calendar")
