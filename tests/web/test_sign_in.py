@@ -135,3 +135,13 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_problem_details_for_a_progr
     api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
     assert client.get("/no-such-page").mimetype == "application/problem+json"
+
+
+def test_an_engine_refusal_is_shown_in_the_readers_language_with_its_english_detail_marked(page_as: Any) -> None:
+    web = page_as("pr")
+    english = text(web.get("/tasks/no-such-task"))
+    assert "<h1>404: Not found</h1>" in english and '<p class="detail">' in english
+    web.post("/language", {"locale": "ru", "next": "/inbox"})
+    russian = text(web.get("/tasks/no-such-task"))
+    assert "<h1>404: " in russian and "<h1>404: Not found" not in russian
+    assert "<summary>Технические подробности (на английском)</summary><p lang=\"en\">" in russian
