@@ -84,3 +84,15 @@ def test_the_users_and_calendar_pages_fit_a_desktop_and_a_phone(open_as: Any, de
                 screenshot(page, name)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, width)
         assert page.js_errors == []
+
+
+def test_the_modeler_speaks_the_admins_language(open_as: Any, deployed: None) -> None:
+    page = open_as("admin")
+    page.goto("/admin/procedures/information_request/versions/1/modeler")
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option("ru")
+    wait_for_the_diagram(page)
+    expect(page.get_by_role("button", name="Инструмент «Рука»")).to_have_count(1)
+    page.locator('.djs-element[data-element-id="triage"]').click()
+    expect(page.locator(".bio-properties-panel-group-header-title", has_text="Общие")).to_have_count(1)
+    assert page.js_errors == []

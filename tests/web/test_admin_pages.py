@@ -388,3 +388,23 @@ def test_holidays_are_named_in_the_readers_language_where_the_package_has_it(pag
     assert "Международный женский день" in page and "International Women's Day" not in page
     web.post("/language", {"locale": "uz", "next": "/admin/calendar"})  # the package's Uzbek is Latin script
     assert "International Women's Day" in unescape(text(web.get("/admin/calendar?month=2026-03")))
+
+
+def test_the_modeler_gets_its_own_interface_in_the_readers_language(page_as: Any) -> None:
+    import json
+    import re
+
+    web = page_as("admin")
+
+    def handed() -> dict[str, str]:
+        found = re.search(r"data-bpmn-messages='([^']*)'", text(web.get("/admin/modeler")))
+        assert found
+        return dict(json.loads(unescape(found.group(1))))
+
+    assert handed() == {}  # English: bpmn-js's own words
+    web.post("/language", {"locale": "uk", "next": "/admin/modeler"})
+    ukrainian = handed()
+    assert len(ukrainian) > 300
+    assert ukrainian["Activate hand tool"] != "Activate hand tool" and ukrainian["General"] != "General"
+    assert all("{" not in key or set(re.findall(r"{\w+}", key)) == set(re.findall(r"{\w+}", value))
+               for key, value in ukrainian.items())
