@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, ProcessInstance, User
+from db.models import HumanTask, ProcessInstance, Unit, User, UserRole
 from engine.errors import Forbidden
 from engine.settings import UNIT_BOUND_ROLES
 
@@ -22,6 +22,22 @@ def is_candidate(user: User, task: HumanTask) -> bool:
     if task.role not in user.roles:
         return False
     return task.role not in UNIT_BOUND_ROLES or (task.unit_key is not None and task.unit_key == user.unit_key)
+
+
+def lane_members(session: Session, task: HumanTask) -> list[User]:
+    """The active users who are candidates for `task` (its role, and its unit for a unit-bound role), by username."""
+    if not task.role:
+        return []  # routing failed: nobody is a candidate; admin and pr_head see it in every list
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == task.role)
+    )
+    if task.role in UNIT_BOUND_ROLES:
+        if task.unit_key is None:
+            return []
+        query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == task.unit_key)
+    return list(session.scalars(query.order_by(User.username)))
 
 
 def can_read_task(user: User, task: HumanTask) -> bool:

@@ -12,12 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, Notification, ProcessInstance, Unit, User, UserRole
+from db.models import HumanTask, Notification, ProcessInstance, User
 from engine import audit
+from engine.access import lane_members
 from engine.context import EngineContext
 from engine.errors import NotFound
 from engine.queries import Paged, paged
-from engine.settings import UNIT_BOUND_ROLES
 
 KIND_TITLES = {
     "task": "New task",
@@ -34,18 +34,7 @@ def recipients(session: Session, task: HumanTask) -> list[User]:
         assignee = session.get(User, task.assignee_id)
         if assignee is not None and assignee.active:
             return [assignee]
-    if not task.role:
-        return []  # routing failed: nobody is a candidate; admin and pr_head see it in every list
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), UserRole.role == task.role)
-    )
-    if task.role in UNIT_BOUND_ROLES:
-        if task.unit_key is None:
-            return []
-        query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == task.unit_key)
-    return list(session.scalars(query.order_by(User.username)))
+    return lane_members(session, task)
 
 
 def notify(

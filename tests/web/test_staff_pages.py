@@ -368,3 +368,28 @@ def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, ses
     waiting = page[page.index("Waiting timers"):page.index("What the case holds")]
     assert "10 working days without clarification · Mar 16, 2026" in waiting
     assert "Deadline reached" not in waiting  # the statutory clock is paused while the requester is asked
+
+
+def test_the_pr_head_gives_a_task_to_a_member_of_its_lane(page_as: Any, sessions: Any, app: Any, ctx: Any) -> None:
+    from engine.accounts import create_user
+    from tests.conftest import PASSWORD
+
+    with sessions.begin() as session:
+        create_user(session, username="pr2", display_name="Second PR", password=PASSWORD, roles=["pr_department"],
+                    actor="system", at=ctx.now())
+    case = start(page_as("pr"))
+    triage = task_id(sessions, case, "triage")
+    assert 'id="assignee"' not in text(page_as("pr").get(f"/tasks/{triage}"))  # only the PR head assigns
+    head = page_as("prhead")
+    page = text(head.get(f"/tasks/{triage}"))
+    offered = re.findall(r'<option value="([^"]+)"', page[page.index('id="assignee"'):page.index("</select>",
+                                                                                              page.index('id="assignee"'))])
+    assert offered == ["pr", "pr2"]  # the lane's active members
+    assert head.post(f"/tasks/{triage}/assign", {"username": "pr2"}).status_code == 302
+    with sessions() as session:
+        assert session.get(HumanTask, triage).assignee_id is not None
+    assert "Second PR holds this task." not in text(page_as("pr2").get(f"/tasks/{triage}"))
+    assert "pr2 holds this task." in text(page_as("pr").get(f"/tasks/{triage}"))
+    refused = head.post(f"/tasks/{triage}/assign", {"username": "nobody"})
+    assert refused.status_code == 422 and 'aria-invalid="true" aria-describedby="assignee-error"' in text(refused)
+    assert count(sessions, AuditEvent, type="task.assigned") == 1

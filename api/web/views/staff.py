@@ -22,7 +22,7 @@ from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine import choices, definitions, progress, queries, runtime
-from engine.access import can_read_task, check_may_read_instance, is_candidate
+from engine.access import can_read_task, check_may_read_instance, is_candidate, lane_members
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.forms import load_form
 from engine.projection import parse_moment
@@ -128,6 +128,19 @@ def claim(task_id: str) -> Response:
     return redirect(url_for("web_staff.task", task_id=task_id))
 
 
+@blp.post("/tasks/<task_id>/assign")
+@page(*runtime.ASSIGN_ROLES)
+def assign(task_id: str) -> Response | tuple[str, int]:
+    row = _readable_task(task_id)
+    try:
+        assigned = runtime.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
+    except Invalid:
+        return _task_page(row, assign_error=_("Choose an active member of the task's lane."), status=422)
+    assignee = db_session().get(User, assigned.assignee_id)
+    flash(_("The task is with %(user)s now.", user=assignee.display_name if assignee else ""), "success")
+    return redirect(url_for("web_staff.task", task_id=task_id))
+
+
 @blp.post("/tasks/<task_id>/unclaim")
 @page(*STAFF_ROLES)
 def unclaim(task_id: str) -> Response:
@@ -138,7 +151,7 @@ def unclaim(task_id: str) -> Response:
 
 
 def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
-               problem: str | None = None, status: int = 200) -> tuple[str, int]:
+               problem: str | None = None, assign_error: str | None = None, status: int = 200) -> tuple[str, int]:
     session, user = db_session(), _user()
     instance = session.get(ProcessInstance, row.instance_id)
     assert instance is not None
@@ -158,7 +171,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
-        may_work=may_work,
+        may_work=may_work, assign_error=assign_error,
+        assignable=lane_members(session, row) if is_open and set(runtime.ASSIGN_ROLES).intersection(user.roles) else [],
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and (
             row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
