@@ -8,7 +8,6 @@ status 422, so the request's transaction is rolled back and nothing of it is kep
 from __future__ import annotations
 
 from datetime import datetime
-from math import ceil
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
@@ -51,10 +50,6 @@ def _page_number() -> int:
     return max(request.args.get("page", default=1, type=int) or 1, 1)
 
 
-def _pages(result: queries.Paged[Any]) -> int:
-    return max(ceil(result.total / result.per_page), 1)
-
-
 def _procedure_names() -> dict[str, str]:
     return {d.key: d.name for d in definitions.list_latest(db_session())}
 
@@ -84,7 +79,7 @@ def inbox() -> tuple[str, int]:
     counts = {key: queries.inbox(session, user, now=now, process_key=process, per_page=1, **args).total
               for key, args in INBOX_STATES.items()}
     return render("staff/inbox.html", tasks=present.tasks(session, ctx(), result.items), result=result,
-                  pages=_pages(result), counts=counts, state=state, process=process,
+                  counts=counts, state=state, process=process,
                   procedures=_procedure_names())
 
 
@@ -232,7 +227,7 @@ def cases() -> tuple[str, int]:
     result = queries.instances(session, _user(), process_key=process, status=status, page=_page_number(),
                                per_page=PER_PAGE)
     return render("staff/cases.html", cases=present.instances(session, result.items), result=result,
-                  pages=_pages(result), process=process, status=status, statuses=CASE_STATUSES,
+                  process=process, status=status, statuses=CASE_STATUSES,
                   procedures=_procedure_names())
 
 
