@@ -1,11 +1,12 @@
-"""What a user chooses from on a page: the procedures they may start, and the units a form names."""
+"""What a user chooses from on a page: the procedures they may start, whom a task may go to, the units a form names."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ProcessDefinition, Unit, User
+from db.models import HumanTask, ProcessDefinition, Unit, User
+from engine.access import lane_members
 from engine.definitions import list_latest
 
 
@@ -17,6 +18,15 @@ def may_start(user: User, definition: ProcessDefinition) -> bool:
 def startable(session: Session, user: User) -> list[ProcessDefinition]:
     """The latest version of every procedure the user may start, by name."""
     return sorted((d for d in list_latest(session) if may_start(user, d)), key=lambda d: d.name)
+
+
+def assignees(session: Session, task: HumanTask) -> tuple[list[User], list[User]]:
+    """Whom a task may be given to (`engine.runtime.assign` takes any active user): its lane's members first, then
+    every other active user, each by username."""
+    members = lane_members(session, task)
+    others = session.scalars(select(User).where(User.active.is_(True), User.id.not_in([u.id for u in members]))
+                             .order_by(User.username))
+    return members, list(others)
 
 
 def units(session: Session) -> list[Unit]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, abort, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -15,9 +15,12 @@ CONTENT_SECURITY_POLICY = (
 
 
 def protect() -> None:
-    """Before every page request that changes something: the session's token, as a form field or X-CSRFToken."""
+    """Before every page request that changes something: the session's token, as a form field or X-CSRFToken;
+    and no NUL in what a form sends (the database can neither store nor compare it)."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
+        if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
+            abort(400, "NUL characters are not allowed in a form.")
 
 
 def headers(response: Response) -> Response:

@@ -53,7 +53,7 @@ def test_a_form_without_the_csrf_token_is_refused(app: Any, cast: Any) -> None:
     web = WebClient(app.test_client())
     response = web.post("/sign-in", {"username": "pr", "password": PASSWORD}, csrf=False)
     assert response.status_code == 400
-    assert "jarchy_session=" not in response.headers.get("Set-Cookie", "") or web.get("/inbox").status_code == 302
+    assert web.get("/inbox").status_code == 302  # not signed in
 
 
 def test_a_token_from_another_session_is_refused(app: Any, cast: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, HumanTask, ProcessInstance
+from db.models import AuditEvent, HumanTask, ProcessInstance, User
 from tests.web.conftest import text
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -370,7 +370,7 @@ def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, ses
     assert "Deadline reached" not in waiting  # the statutory clock is paused while the requester is asked
 
 
-def test_the_pr_head_gives_a_task_to_a_member_of_its_lane(page_as: Any, sessions: Any, app: Any, ctx: Any) -> None:
+def test_the_pr_head_gives_a_task_to_someone_offering_its_lane_first(page_as: Any, sessions: Any, ctx: Any) -> None:
     from engine.accounts import create_user
     from tests.conftest import PASSWORD
 
@@ -382,12 +382,14 @@ def test_the_pr_head_gives_a_task_to_a_member_of_its_lane(page_as: Any, sessions
     assert 'id="assignee"' not in text(page_as("pr").get(f"/tasks/{triage}"))  # only the PR head assigns
     head = page_as("prhead")
     page = text(head.get(f"/tasks/{triage}"))
-    offered = re.findall(r'<option value="([^"]+)"', page[page.index('id="assignee"'):page.index("</select>",
-                                                                                              page.index('id="assignee"'))])
-    assert offered == ["pr", "pr2"]  # the lane's active members
+    chooser = page[page.index('id="assignee"'):page.index("</select>", page.index('id="assignee"'))]
+    lane, others = chooser.split("Everyone else")
+    assert re.findall(r'<option value="([^"]+)"', lane) == ["pr", "pr2"]  # the lane's active members first
+    assert "lawyer" in re.findall(r'<option value="([^"]+)"', others)  # the engine lets anyone active hold it
     assert head.post(f"/tasks/{triage}/assign", {"username": "pr2"}).status_code == 302
     with sessions() as session:
-        assert session.get(HumanTask, triage).assignee_id is not None
+        assignee = session.get(User, session.get(HumanTask, triage).assignee_id)
+        assert assignee is not None and assignee.username == "pr2"
     assert "Second PR holds this task." not in text(page_as("pr2").get(f"/tasks/{triage}"))
     assert "pr2 holds this task." in text(page_as("pr").get(f"/tasks/{triage}"))
     refused = head.post(f"/tasks/{triage}/assign", {"username": "nobody"})

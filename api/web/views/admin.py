@@ -64,7 +64,7 @@ def procedures() -> tuple[str, int]:
 
 
 @blp.get("/modeler")
-@blp.get("/procedures/<string:key>/versions/<int:version>/modeler")
+@blp.get("/procedures/<string:key>/versions/<version:version>/modeler")
 @page(ADMIN)
 def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
@@ -72,12 +72,13 @@ def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations())
 
 
-@blp.get("/procedures/<string:key>/versions/<int:version>/bpmn")
+@blp.get("/procedures/<string:key>/versions/<version:version>/bpmn")
 @page(ADMIN)
 def diagram(key: str, version: int) -> Response:
     """A version's XML, for the modeler to open, or as a file (?download=1)."""
     definition = definitions.definition_version(db_session(), key, version)
     response = Response(definition.bpmn_xml, mimetype="application/xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"  # data, never a document to run
     if request.args.get("download"):
         response.headers.set("Content-Disposition", "attachment", filename=f"{key}.v{version}.bpmn")
     return response

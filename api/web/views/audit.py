@@ -181,7 +181,7 @@ def cases() -> tuple[str, int]:
     return render("audit/cases.html", q=q, result=result, **choices)
 
 
-@blp.get("/cases/<int:instance_id>")
+@blp.get("/cases/<id:instance_id>")
 @page("auditor")
 def case(instance_id: int) -> tuple[str, int]:
     """Every event of the case, in chain order, with its data before and after and its hash."""

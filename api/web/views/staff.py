@@ -21,7 +21,7 @@ from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine import choices, definitions, progress, queries, runtime
-from engine.access import can_read_task, check_may_read_instance, is_candidate, lane_members
+from engine.access import can_read_task, check_may_read_instance, is_candidate
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.forms import load_form
 from engine.projection import parse_moment
@@ -46,8 +46,11 @@ def _user() -> User:
     return user
 
 
+MAX_PAGE = 1_000_000  # beyond it an OFFSET would overflow the database's integer; nobody pages that far
+
+
 def _page_number() -> int:
-    return max(request.args.get("page", default=1, type=int) or 1, 1)
+    return min(max(request.args.get("page", default=1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _procedure_names() -> dict[str, str]:
@@ -130,7 +133,7 @@ def assign(task_id: str) -> Response | tuple[str, int]:
     try:
         assigned = runtime.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
     except Invalid:
-        return _task_page(row, assign_error=_("Choose an active member of the task's lane."), status=422)
+        return _task_page(row, assign_error=_("Choose an active user."), status=422)
     assignee = db_session().get(User, assigned.assignee_id)
     flash(_("The task is with %(user)s now.", user=assignee.display_name if assignee else ""), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
@@ -167,7 +170,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error,
-        assignable=lane_members(session, row) if is_open and set(runtime.ASSIGN_ROLES).intersection(user.roles) else [],
+        assignees=choices.assignees(session, row) if is_open and set(runtime.ASSIGN_ROLES).intersection(user.roles)
+        else None,
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and (
             row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
@@ -239,7 +243,7 @@ def _readable_case(instance_id: int) -> ProcessInstance:
     return instance
 
 
-@blp.get("/cases/<int:instance_id>")
+@blp.get("/cases/<id:instance_id>")
 @page(*STAFF_ROLES)
 def case(instance_id: int) -> tuple[str, int]:
     session, user = db_session(), _user()
@@ -256,7 +260,7 @@ def case(instance_id: int) -> tuple[str, int]:
                   events=_history(instance, definition), unit_names=units)
 
 
-@blp.get("/cases/<int:instance_id>/diagram.bpmn")
+@blp.get("/cases/<id:instance_id>/diagram.bpmn")
 @page(*STAFF_ROLES)
 def case_diagram(instance_id: int) -> Response:
     """The diagram of the version the case runs on (for the case page's viewer)."""
