@@ -395,3 +395,25 @@ def test_the_pr_head_gives_a_task_to_someone_offering_its_lane_first(page_as: An
     refused = head.post(f"/tasks/{triage}/assign", {"username": "nobody"})
     assert refused.status_code == 422 and 'aria-invalid="true" aria-describedby="assignee-error"' in text(refused)
     assert count(sessions, AuditEvent, type="task.assigned") == 1
+
+
+def test_the_inbox_counts_agree_with_its_lists(page_as: Any, sessions: Any, clock: Any) -> None:
+    """engine.queries.inbox_counts counts in one go what each view of the inbox lists."""
+    from api.web.views.staff import INBOX_STATES as INBOX_VIEWS
+    from engine.queries import inbox, inbox_counts
+
+    web = page_as("pr")
+    cases = [start(web) for _ in range(4)]
+    head = page_as("prhead")
+    head.post(f"/tasks/{task_id(sessions, cases[0], 'triage')}/claim")
+    web.post(f"/tasks/{task_id(sessions, cases[1], 'triage')}/claim")
+    complete(web, task_id(sessions, cases[2], "triage"), [("handler", "pr_department")])
+    clock.advance(days=30)
+    with sessions() as session:
+        for username in ("pr", "prhead", "ps_transport"):
+            user = session.scalars(select(User).where(User.username == username)).one()
+            counted = inbox_counts(session, user, now=clock.now())
+            listed = {view: inbox(session, user, now=clock.now(), per_page=1, **args).total
+                      for view, args in INBOX_VIEWS.items()}
+            assert counted == listed, username
+    assert counted["mine"] == 0 and sum(counted.values()) == 0  # ps_transport: nothing in the PR lane

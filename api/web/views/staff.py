@@ -79,8 +79,7 @@ def inbox() -> tuple[str, int]:
     process = request.args.get("process") or None
     result = queries.inbox(session, user, now=now, process_key=process, page=_page_number(), per_page=PER_PAGE,
                            **INBOX_STATES[state])
-    counts = {key: queries.inbox(session, user, now=now, process_key=process, per_page=1, **args).total
-              for key, args in INBOX_STATES.items()}
+    counts = queries.inbox_counts(session, user, now=now, process_key=process)
     return render("staff/inbox.html", tasks=present.tasks(session, ctx(), result.items), result=result,
                   counts=counts, state=state, process=process,
                   procedures=_procedure_names())
