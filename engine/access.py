@@ -11,6 +11,7 @@ from engine.settings import UNIT_BOUND_ROLES
 
 READ_ALL_TASKS = frozenset({"admin", "auditor", "pr_head"})
 READ_ALL_INSTANCES = frozenset({"admin", "auditor", "pr_head", "pr_department", "leadership"})
+ASSIGN_ROLES = ("admin", "pr_head")
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -43,6 +44,20 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
 def can_read_task(user: User, task: HumanTask) -> bool:
     return bool(READ_ALL_TASKS.intersection(user.roles)) or task.assignee_id == user.id or is_candidate(user, task) \
         or task.completed_by_id == user.id
+
+
+def may_work_on(user: User, task: HumanTask) -> bool:
+    """Claim or complete: the assignee, or a candidate when nobody holds the task."""
+    return task.assignee_id == user.id or (task.assignee_id is None and is_candidate(user, task))
+
+
+def may_assign(user: User) -> bool:
+    return bool(set(ASSIGN_ROLES).intersection(user.roles))
+
+
+def may_release(user: User, task: HumanTask) -> bool:
+    """Give a task back to its lane: its assignee, whoever assigns, or a candidate of an unheld task (a no-op)."""
+    return task.assignee_id == user.id or may_assign(user) or (task.assignee_id is None and is_candidate(user, task))
 
 
 def check_may_work_on(user: User, task: HumanTask) -> None:

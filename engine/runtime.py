@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
 from engine import audit, calendar_store, clock, deadlines, serializer, steps
-from engine.access import check_may_work_on, is_candidate, require_role
+from engine.access import ASSIGN_ROLES, check_may_work_on, may_release, require_role
 from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 
 CANCEL_ROLES = ("admin", "pr_head")
-ASSIGN_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
 
 
@@ -153,8 +152,7 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
 
 def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
     row = _open_task_locked(session, task_id)
-    may_release = row.assignee_id == actor.id or bool(set(ASSIGN_ROLES).intersection(actor.roles))
-    if not may_release and not (row.assignee_id is None and is_candidate(actor, row)):
+    if not may_release(actor, row):
         raise Forbidden("only the assignee, pr_head or admin may release this task")
     if row.assignee_id is None:
         return row

@@ -21,7 +21,15 @@ from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine import choices, definitions, progress, queries, runtime
-from engine.access import can_read_task, check_may_read_instance, is_candidate
+from engine.access import (
+    ASSIGN_ROLES,
+    can_read_task,
+    check_may_read_instance,
+    is_candidate,
+    may_assign,
+    may_release,
+    may_work_on,
+)
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.forms import load_form
 from engine.projection import parse_moment
@@ -126,7 +134,7 @@ def claim(task_id: str) -> Response:
 
 
 @blp.post("/tasks/<task_id>/assign")
-@page(*runtime.ASSIGN_ROLES)
+@page(*ASSIGN_ROLES)
 def assign(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     try:
@@ -154,7 +162,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     assert instance is not None
     shown = present.tasks(session, ctx(), [row])[0]
     is_open = row.status == "open"
-    may_work = is_open and (row.assignee_id == user.id or (row.assignee_id is None and is_candidate(user, row)))
+    may_work = is_open and may_work_on(user, row)
     schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
     loose: list[str] = []
@@ -169,11 +177,9 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error,
-        assignees=choices.assignees(session, row) if is_open and set(runtime.ASSIGN_ROLES).intersection(user.roles)
-        else None,
+        assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
-        may_unclaim=is_open and row.assignee_id is not None and (
-            row.assignee_id == user.id or bool(set(runtime.ASSIGN_ROLES).intersection(user.roles))),
+        may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units) if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
         procedure=definition.name, events=_history(instance, definition), unit_names=units)
