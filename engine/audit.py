@@ -115,20 +115,23 @@ def verify(session: Session, batch: int = 1000) -> Verification:
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     for event in events:
         if event.seq != expected_seq:
-            return _broken(checked, expected_seq, None, f"event {expected_seq} is missing (deleted)")
+            return _broken(checked, expected_seq, None, "deleted", f"event {expected_seq} is missing (deleted)")
         if event.prev_hash != prev_hash:
-            return _broken(checked, event.seq, event.id, "its link to the previous event does not match")
+            return _broken(checked, event.seq, event.id, "relinked", "its link to the previous event does not match")
         if chain_hash(prev_hash, event) != event.hash:
-            return _broken(checked, event.seq, event.id, "its content was changed after it was written")
+            return _broken(checked, event.seq, event.id, "edited", "its content was changed after it was written")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = session.get(AuditChainHead, HEAD_ID)
     last_seq = head.last_seq if head else 0
     if last_seq >= expected_seq:
-        return _broken(checked, expected_seq, None, f"events {expected_seq} to {last_seq} are missing (deleted)")
+        return _broken(checked, expected_seq, None, "deleted",
+                       f"events {expected_seq} to {last_seq} are missing (deleted)")
     if head is not None and head.last_hash != prev_hash:
-        return _broken(checked, last_seq, None, "the chain head does not match the last event")
+        return _broken(checked, last_seq, None, "head", "the chain head does not match the last event")
     return Verification(ok=True, checked=checked)
 
 
-def _broken(checked: int, seq: int, event_id: int | None, reason: str) -> Verification:
-    return Verification(ok=False, checked=checked, first_broken={"seq": seq, "id": event_id, "reason": reason})
+def _broken(checked: int, seq: int, event_id: int | None, code: str, reason: str) -> Verification:
+    """`code` (deleted, relinked, edited, head) for a reader to word; `reason` in English for logs and the CLI."""
+    return Verification(ok=False, checked=checked,
+                        first_broken={"seq": seq, "id": event_id, "code": code, "reason": reason})

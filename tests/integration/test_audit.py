@@ -57,7 +57,7 @@ def test_an_edited_row_is_found_and_named(as_: Any, sessions: Any, settings: Any
     body = as_("auditor").get("/api/v1/audit/verify").get_json()
     assert body["ok"] is False
     assert body["first_broken"]["seq"] == seq and body["first_broken"]["id"] == event_id
-    assert "changed" in body["first_broken"]["reason"]
+    assert "changed" in body["first_broken"]["reason"] and body["first_broken"]["code"] == "edited"
     result = verify_cli(settings)
     assert result.exit_code == 1 and f"seq {seq}" in result.output
 
@@ -70,7 +70,7 @@ def test_a_deleted_row_is_found_and_named(as_: Any, sessions: Any, settings: Any
         session.execute(delete(AuditEvent).where(AuditEvent.id == target.id))
     body = as_("auditor").get("/api/v1/audit/verify").get_json()
     assert body["ok"] is False and body["first_broken"]["seq"] == seq
-    assert "missing" in body["first_broken"]["reason"]
+    assert "missing" in body["first_broken"]["reason"] and body["first_broken"]["code"] == "deleted"
     assert verify_cli(settings).exit_code == 1
 
 

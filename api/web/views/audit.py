@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from api.database import session as db_session
@@ -201,17 +202,16 @@ def verify() -> tuple[str, int]:
     return render("audit/verify.html", result=result, reason=_reason(result.first_broken))
 
 
+REASONS = {
+    "deleted": _l("Events are missing from this point on: they were deleted."),
+    "relinked": _l("Its link to the previous event does not match: an event before it was changed or removed."),
+    "edited": _l("Its content was changed after it was written."),
+    "head": _l("The chain's head does not match the last event: the newest events were removed or changed."),
+}
+
+
 def _reason(broken: dict[str, Any] | None) -> str | None:
-    """The engine's reason (English, for logs and the CLI) as a catalog message for the page."""
+    """The engine's reason, by its code, as a catalog message for the page."""
     if broken is None:
         return None
-    reason = str(broken.get("reason", ""))
-    if "missing" in reason:
-        return _("Events are missing from this point on: they were deleted.")
-    if "link" in reason:
-        return _("Its link to the previous event does not match: an event before it was changed or removed.")
-    if "content" in reason:
-        return _("Its content was changed after it was written.")
-    if "head" in reason:
-        return _("The chain's head does not match the last event: the newest events were removed or changed.")
-    return reason
+    return str(REASONS.get(str(broken.get("code")), broken.get("reason", "")))
