@@ -1,5 +1,5 @@
 """What the tests of the shipped diagrams share: parsing a diagram as the engine does, checking form
-data with the engine's own form validation, and reading the drawing (BPMNDI)."""
+data with the engine's own form validation, running a diagram in memory, and reading the drawing (BPMNDI)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
 
-from engine import forms
+from engine import forms, publications, serializer
+from engine.clock import FrozenClock, using
 from engine.forms import load_form
 from engine.parser import NS, JarchyParser, parse_xml
 
@@ -25,7 +28,8 @@ UNITS = frozenset({"transport", "health", "education"})
 LANGUAGES = ("ky", "ru")
 Box = tuple[float, float, float, float]
 
-__all__ = ["DI_NS", "ROOT", "bounds", "check_form", "diagram_root", "inside", "load_form", "parse_specs"]
+__all__ = ["DI_NS", "ROOT", "DiagramRun", "PublishingRun", "bounds", "check_form", "diagram_root", "inside",
+           "load_form", "parse_specs"]
 
 
 def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
@@ -43,6 +47,119 @@ def check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     filled = forms.fill_defaults(schema, data, now)
     forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
     return filled
+
+
+class DiagramRun:
+    """One instance of a procedure run in memory (no database), reloaded from its serialization after every
+    step, because our workers reload an instance between steps. The data a step submits is first checked
+    against the task's form (`_check`), defaults filled in; the start event gets the start form's data,
+    checked against `<key>/start`.
+
+    Subclasses set `key` (the procedure) and may set `match_prefix`: then a task is found by the start of
+    its name (`monitor` finds `monitor [child]`)."""
+
+    key = ""
+    match_prefix = False
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any] | None = None) -> None:
+        self.clock, self.engine = clock, engine
+        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
+        self.completed: list[str] = []
+        with using(clock):
+            self.wf.get_tasks(state=TaskState.READY)[0].data.update(self._start_data(start or {}))
+            self._engine_steps()
+        self._reload()
+
+    def _start_data(self, start: dict[str, Any]) -> dict[str, Any]:
+        return self._check(f"{self.key}/start", start)
+
+    def _check(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The data as the engine stores it (see `check_form`)."""
+        return check_form(key, data, self.clock.now())
+
+    def _note(self, task: Any) -> None:
+        """Called for each task the engine completes by itself."""
+
+    def _engine_steps(self) -> None:
+        self.wf.do_engine_steps(did_complete_task=self._note)
+
+    def _timer_steps(self) -> None:
+        """What moving the clock runs: the timers due by then, and what follows them."""
+        self.wf.refresh_timers()
+        self._engine_steps()
+
+    def _reload(self) -> None:
+        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
+
+    def ready(self) -> list[str]:
+        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+
+    def tasks(self, name: str) -> list[Any]:
+        """The ready tasks called `name` (with `match_prefix`: whose name starts with it)."""
+        return [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True)
+                if (t.task_spec.name.startswith(name) if self.match_prefix else t.task_spec.name == name)]
+
+    def task(self, name: str, **where: Any) -> Any:
+        found = [t for t in self.tasks(name) if all(t.data.get(k) == v for k, v in where.items())]
+        assert found, f"no ready task {name}{f' {where}' if where else ''}; ready: {self.ready()}"
+        return found[0]
+
+    def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
+        task = self.task(name, **where)
+        with using(self.clock):
+            task.data.update(self._check(task.task_spec.form.key, data or {}))
+            task.run()
+            self._engine_steps()
+        self.completed.append(name)
+        self._reload()
+
+    def at(self, moment: str) -> None:
+        """Move the clock and fire whatever timers are due by then."""
+        self.clock.set(datetime.fromisoformat(moment))
+        with using(self.clock):
+            self._timer_steps()
+        self._reload()
+
+    def waiting(self) -> dict[str, Any]:
+        """bpmn id of each waiting event -> the due moment of its timer (None for a message only).
+
+        An event-based gateway waits itself, with the due moment of its timer branch; the catch
+        events behind it stay MAYBE until one of them fires."""
+        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
+                for t in self.wf.get_tasks(state=TaskState.WAITING)
+                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
+        return self.wf.data
+
+    def open_data(self, name: str) -> dict[str, Any]:
+        return self.task(name).data
+
+
+class PublishingRun(DiagramRun):
+    """A run that notes what the engine would publish, as the runtime does: the tasks carrying the extension
+    property `publish` that the engine completes; and, after every step, fires the timers already due."""
+
+    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
+                 start: dict[str, Any] | None = None) -> None:
+        self.published: list[tuple[str, str, dict[str, Any]]] = []
+        super().__init__(specs, clock, engine, start)
+
+    def _note(self, task: Any) -> None:
+        what = publications.publishes(task)
+        if what:
+            self.published.append((task.task_spec.bpmn_id, what, dict(task.data)))
+
+    def _engine_steps(self) -> None:
+        self.wf.do_engine_steps(did_complete_task=self._note)
+        self.wf.refresh_timers()
+        self.wf.do_engine_steps(did_complete_task=self._note)
+
+    def _timer_steps(self) -> None:
+        self._engine_steps()
 
 
 def diagram_root(diagram: Path) -> etree._Element:

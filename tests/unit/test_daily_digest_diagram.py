@@ -17,10 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 
-from engine import serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.definitions import validate
@@ -28,7 +25,7 @@ from engine.errors import Invalid
 from engine.parser import NS
 from engine.schedules import evaluate, next_occurrence, start_timer_events
 from engine.settings import ROLES, Settings
-from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
+from tests.diagrams import DI_NS, DiagramRun, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "daily_digest"
@@ -47,49 +44,18 @@ WARD = {"outlet": "Azattyk", "url": "http://rus.azattyk.org/3", "tone": "neutral
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-class Run:
+class Run(DiagramRun):
     """One digest, started as the scheduler starts it (no form: `scheduled_for`), reloaded after every step."""
 
-    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> None:
-        self.clock, self.engine = clock, engine
-        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
-        self.completed: list[str] = []
-        with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update({"scheduled_for": MONDAY.isoformat()})
-            self.wf.do_engine_steps()
-        self._reload()
+    key = KEY
+    match_prefix = True
 
-    def _reload(self) -> None:
-        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
-
-    def ready(self) -> list[str]:
-        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
-
-    def tasks(self, name: str) -> list[Any]:
-        return [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name.startswith(name)]
-
-    def task(self, name: str, **where: Any) -> Any:
-        found = [t for t in self.tasks(name) if all(t.data.get(k) == v for k, v in where.items())]
-        assert found, f"no ready task {name} {where or ''}; ready: {self.ready()}"
-        return found[0]
-
-    def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
-        task = self.task(name, **where)
-        with using(self.clock):
-            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
-            task.run()
-            self.wf.do_engine_steps()
-        self.completed.append(name)
-        self._reload()
+    def _start_data(self, start: dict[str, Any]) -> dict[str, Any]:
+        return {"scheduled_for": MONDAY.isoformat()}
 
     def evaluate(self, task: Any, expression: str) -> Any:
         with using(self.clock):
             return self.engine.evaluate(task, expression)
-
-    @property
-    def data(self) -> dict[str, Any]:
-        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
-        return self.wf.data
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.util.task import TaskState
 
-from engine import serializer
 from engine.clock import FrozenClock, using
 from engine.context import EngineContext
 from engine.parser import NS
 from engine.settings import ROLES, Settings
-from tests.diagrams import DI_NS, bounds, diagram_root, inside, parse_specs
+from tests.diagrams import DI_NS, DiagramRun, bounds, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "information_request.bpmn"
@@ -72,48 +70,14 @@ def _check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]
     return filled
 
 
-class Run:
+class Run(DiagramRun):
     """One instance of the procedure, reloaded from its serialization after every step."""
 
-    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
-                 start: dict[str, Any]) -> None:
-        self.clock, self.engine = clock, engine
-        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
-        self.completed: list[str] = []
-        with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update(
-                _check_form("information_request/start", start, clock.now()))
-            self.wf.do_engine_steps()
-        self._reload()
+    key = "information_request"
+    match_prefix = True
 
-    def _reload(self) -> None:
-        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
-
-    def ready(self) -> list[str]:
-        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
-
-    def task(self, name: str, **where: Any) -> Any:
-        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True)
-                 if t.task_spec.name.startswith(name) and all(t.data.get(k) == v for k, v in where.items())]
-        assert found, f"no ready task {name} {where or ''}; ready: {self.ready()}"
-        return found[0]
-
-    def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
-        task = self.task(name, **where)
-        with using(self.clock):
-            task.data.update(_check_form(task.task_spec.form.key, data or {}, self.clock.now()))
-            task.run()
-            self.wf.do_engine_steps()
-        self.completed.append(name)
-        self._reload()
-
-    def at(self, moment: str) -> None:
-        """Move the clock and fire whatever timers are due by then."""
-        self.clock.set(datetime.fromisoformat(moment))
-        with using(self.clock):
-            self.wf.refresh_timers()
-            self.wf.do_engine_steps()
-        self._reload()
+    def _check(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
+        return _check_form(key, data, self.clock.now())
 
     def message(self, name: str, payload: dict[str, Any]) -> None:
         event = BpmnEvent(MessageEventDefinition(name), {"payload": payload, "result_var": name})
@@ -121,26 +85,6 @@ class Run:
             self.wf.send_event(event)
             self.wf.do_engine_steps()
         self._reload()
-
-    def waiting(self) -> dict[str, Any]:
-        """bpmn id of each waiting task -> the due moment of its timer (None for a message only).
-
-        An event-based gateway waits itself, with the due moment of its timer branch; the catch
-        events behind it stay MAYBE until one of them fires."""
-        out = {}
-        for task in self.wf.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if definition is not None and task.task_spec.bpmn_id:
-                out[task.task_spec.bpmn_id] = task.internal_data.get("event_value")
-        return out
-
-    @property
-    def data(self) -> dict[str, Any]:
-        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
-        return self.wf.data
-
-    def open_data(self, name: str) -> dict[str, Any]:
-        return self.task(name).data
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 
-from engine import serializer
-from engine.clock import FrozenClock, using
+from engine.clock import FrozenClock
 from engine.context import EngineContext
 from engine.definitions import validate
 from engine.errors import Invalid
 from engine.parser import NS
 from engine.settings import ROLES, Settings
-from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
+from tests.diagrams import DI_NS, DiagramRun, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "interview_request"
@@ -55,63 +52,16 @@ FOLLOW_UP = {"published_url": "https://kaktus.media/interview-42", "notes": "Pub
 
 
 # --- running the diagram ---------------------------------------------------------------------------
-class Run:
+class Run(DiagramRun):
     """One instance of the procedure, reloaded from its serialization after every step."""
 
-    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
-                 start: dict[str, Any]) -> None:
-        self.clock, self.engine = clock, engine
-        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
-        self.completed: list[str] = []
-        with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update(check_form(f"{KEY}/start", start, clock.now()))
-            self.wf.do_engine_steps()
-        self._reload()
-
-    def _reload(self) -> None:
-        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
-
-    def ready(self) -> list[str]:
-        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
-
-    def task(self, name: str) -> Any:
-        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
-        assert found, f"no ready task {name}; ready: {self.ready()}"
-        return found[0]
-
-    def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
-        task = self.task(name)
-        with using(self.clock):
-            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
-            task.run()
-            self.wf.do_engine_steps()
-        self.completed.append(name)
-        self._reload()
-
-    def at(self, moment: str) -> None:
-        """Move the clock and fire whatever timers are due by then."""
-        self.clock.set(datetime.fromisoformat(moment))
-        with using(self.clock):
-            self.wf.refresh_timers()
-            self.wf.do_engine_steps()
-        self._reload()
-
-    def waiting(self) -> dict[str, Any]:
-        """bpmn id of each waiting timer -> its due moment."""
-        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
-                for t in self.wf.get_tasks(state=TaskState.WAITING)
-                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
+    key = KEY
 
     def role_of(self, name: str) -> Any:
         """The role the engine gives the ready task: its `role` expression, else its lane."""
         task = self.task(name)
         expression = task.task_spec.extensions.get("role")
         return self.engine.evaluate(task, expression) if expression else task.task_spec.lane
-
-    @property
-    def data(self) -> dict[str, Any]:
-        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
-        return self.wf.data
 
 
 @pytest.fixture(scope="module")

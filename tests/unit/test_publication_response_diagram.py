@@ -19,18 +19,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway
 from SpiffWorkflow.util.task import TaskState
 
-from engine import publications, serializer
-from engine.clock import FrozenClock, using
+from engine.clock import FrozenClock
 from engine.context import EngineContext
 from engine.definitions import validate as validate_diagram
 from engine.errors import Invalid, InvalidDiagram
 from engine.parser import NS
 from engine.settings import ROLES, Settings
-from tests.diagrams import DI_NS, bounds, check_form, diagram_root, inside, parse_specs
+from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "publication_response.bpmn"
@@ -80,76 +78,14 @@ def _errors(key: str, data: dict[str, Any]) -> list[str]:
     return []
 
 
-class Run:
+class Run(PublishingRun):
     """One instance of the procedure, reloaded from its serialization after every step."""
 
-    def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
-                 start: dict[str, Any]) -> None:
-        self.clock, self.engine = clock, engine
-        self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
-        self.completed: list[str] = []
-        self.published: list[tuple[str, str, dict[str, Any]]] = []
-        with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update(
-                check_form("publication_response/start", start, clock.now()))
-            self._engine_steps()
-        self._reload()
-
-    def _note(self, task: Any) -> None:
-        """What the runtime publishes: a task marked `publish` that the engine completes."""
-        what = publications.publishes(task)
-        if what:
-            self.published.append((task.task_spec.bpmn_id, what, dict(task.data)))
-
-    def _engine_steps(self) -> None:
-        self.wf.do_engine_steps(did_complete_task=self._note)
-        self.wf.refresh_timers()
-        self.wf.do_engine_steps(did_complete_task=self._note)
-
-    def _reload(self) -> None:
-        self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
-
-    def ready(self) -> list[str]:
-        return sorted(t.task_spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True))
+    key = "publication_response"
 
     def process_of(self) -> dict[str, str]:
         """Each ready task's process: the called one's tasks run in a workflow of the called spec."""
         return {t.task_spec.name: t.workflow.spec.name for t in self.wf.get_tasks(state=TaskState.READY, manual=True)}
-
-    def task(self, name: str) -> Any:
-        found = [t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
-        assert found, f"no ready task {name}; ready: {self.ready()}"
-        return found[0]
-
-    def complete(self, name: str, data: dict[str, Any] | None = None) -> None:
-        task = self.task(name)
-        with using(self.clock):
-            task.data.update(check_form(task.task_spec.form.key, data or {}, self.clock.now()))
-            task.run()
-            self._engine_steps()
-        self.completed.append(name)
-        self._reload()
-
-    def at(self, moment: str) -> None:
-        """Move the clock and fire whatever timers are due by then."""
-        self.clock.set(datetime.fromisoformat(moment))
-        with using(self.clock):
-            self._engine_steps()
-        self._reload()
-
-    def waiting(self) -> dict[str, Any]:
-        """bpmn id of each waiting timer -> its due moment."""
-        return {t.task_spec.bpmn_id: t.internal_data.get("event_value")
-                for t in self.wf.get_tasks(state=TaskState.WAITING)
-                if getattr(t.task_spec, "event_definition", None) is not None and t.task_spec.bpmn_id}
-
-    @property
-    def data(self) -> dict[str, Any]:
-        assert self.wf.is_completed(), f"still running; ready: {self.ready()}"
-        return self.wf.data
-
-    def open_data(self, name: str) -> dict[str, Any]:
-        return self.task(name).data
 
     def published_kinds(self) -> list[tuple[str, str, str]]:
         return [(bpmn_id, what, data.get("response_kind") or data.get("kind")) for bpmn_id, what, data
