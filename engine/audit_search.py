@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, ProcessInstance, Unit
+from db.models import AuditEvent, ProcessInstance
 from engine import queries
 
 CASE_STATUSES = ("running", "completed", "cancelled", "failed")
@@ -83,11 +83,6 @@ def cases(session: Session, f: CaseFilter, tz: ZoneInfo) -> Select[Any]:
 def event_types(session: Session) -> list[str]:
     """The event types the history holds, for the search's choice."""
     return list(session.scalars(select(AuditEvent.type).distinct().order_by(AuditEvent.type)))
-
-
-def units(session: Session) -> list[tuple[str, str]]:
-    """(key, name) of every unit, by name."""
-    return [(key, name) for key, name in session.execute(select(Unit.key, Unit.name).order_by(Unit.name, Unit.key))]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,3 @@ def units_with_user_counts(session: Session) -> list[tuple[Unit, int]]:
     )
     return [(unit, int(users)) for unit, users in rows]
 
-
-def all_units(session: Session) -> list[Unit]:
-    return list(session.scalars(select(Unit).order_by(Unit.key)))

@@ -25,7 +25,7 @@ from api.web.i18n import LANGUAGE_NAMES, current_language
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
-from engine import accounts, calendar_overrides, calendar_store, definitions, directory, procedure_versions
+from engine import accounts, calendar_overrides, calendar_store, choices, definitions, directory, procedure_versions
 from engine.errors import JarchyError
 from engine.settings import LANGUAGES, ROLES
 
@@ -135,7 +135,7 @@ def _user_form(errors: Errors, *, new: bool) -> dict[str, Any]:
 
 def _user_page(user: User | None, values: dict[str, Any], errors: Errors, status: int = 200) -> tuple[str, int]:
     return render("admin/user.html", status, account=user, values=values, errors=errors, roles=ROLES,
-                  units=directory.all_units(db_session()), languages=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
+                  units=choices.units(db_session()), languages=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
 
 
 @blp.get("/users")

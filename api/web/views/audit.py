@@ -25,6 +25,7 @@ from api.web.signin import page
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
 from engine import audit, audit_search, queries
+from engine.choices import units as all_units
 from engine.definitions import list_latest
 from engine.errors import NotFound
 
@@ -163,7 +164,7 @@ def export(fmt: str) -> Response | tuple[str, int]:
 def cases() -> tuple[str, int]:
     args = request.args
     q = Query()
-    units = audit_search.units(db_session())
+    units = [(unit.key, unit.name) for unit in all_units(db_session())]
     procedures = _procedures()
     f = audit_search.CaseFilter(
         process_key=q.text(args, "procedure", procedures),
