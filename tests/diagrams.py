@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import forms, publications, serializer
 from engine.clock import FrozenClock, using
+from engine.errors import Invalid
 from engine.forms import load_form
 from engine.parser import NS, JarchyParser, parse_xml
 
@@ -28,8 +29,8 @@ UNITS = frozenset({"transport", "health", "education"})
 LANGUAGES = ("ky", "ru")
 Box = tuple[float, float, float, float]
 
-__all__ = ["DI_NS", "ROOT", "DiagramRun", "PublishingRun", "bounds", "check_form", "diagram_root", "inside",
-           "load_form", "parse_specs"]
+__all__ = ["DI_NS", "ROOT", "DiagramRun", "PublishingRun", "bounds", "check_form", "diagram_root", "failing_fields",
+           "inside", "load_form", "parse_specs"]
 
 
 def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
@@ -47,6 +48,15 @@ def check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     filled = forms.fill_defaults(schema, data, now)
     forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
     return filled
+
+
+def failing_fields(key: str, data: dict[str, Any], now: datetime) -> list[str]:
+    """The fields `check_form` refuses, as the API's 422 names them; none when the data passes."""
+    try:
+        check_form(key, data, now)
+    except Invalid as exc:
+        return [e["field"] for e in exc.errors]
+    return []
 
 
 class DiagramRun:

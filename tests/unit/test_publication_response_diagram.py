@@ -25,10 +25,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.clock import FrozenClock
 from engine.context import EngineContext
 from engine.definitions import validate as validate_diagram
-from engine.errors import Invalid, InvalidDiagram
+from engine.errors import InvalidDiagram
 from engine.parser import NS
 from engine.settings import ROLES, Settings
-from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, inside, parse_specs
+from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, failing_fields, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAM = ROOT / "workflows" / "publication_response.bpmn"
@@ -71,11 +71,7 @@ USER_TASKS = {
 
 # --- running the diagram ---------------------------------------------------------------------------
 def _errors(key: str, data: dict[str, Any]) -> list[str]:
-    try:
-        check_form(key, data, NOW)
-    except Invalid as exc:
-        return [e["field"] for e in exc.errors]
-    return []
+    return failing_fields(key, data, NOW)
 
 
 class Run(PublishingRun):
