@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
 from engine import audit, calendar_store, clock, deadlines, serializer, steps
-from engine.access import ASSIGN_ROLES, check_may_work_on, may_release, require_role
+from engine.access import ASSIGN_ROLES, check_may_work_on, may_be_given, may_release, require_role
 from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
@@ -172,6 +172,11 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
         raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}]) from exc
     if not assignee.active:
         raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}])
+    if not may_be_given(assignee, row):
+        # Whoever holds a task may complete it: giving it outside its role (or its unit) would let an auditor write
+        # or one unit decide for another.
+        raise Invalid(f"{assignee.username} is not among the candidates of this task",
+                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}])
     previous = session.get(User, row.assignee_id) if row.assignee_id else None
     row.assignee_id = assignee.id
     audit.record(session, type="task.assigned", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,

@@ -140,7 +140,7 @@ def assign(task_id: str) -> Response | tuple[str, int]:
     try:
         assigned = runtime.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
     except Invalid:
-        return _task_page(row, assign_error=_("Choose an active user."), status=422)
+        return _task_page(row, assign_error=_("Choose one of the task's candidates."), status=422)
     assignee = db_session().get(User, assigned.assignee_id)
     flash(_("The task is with %(user)s now.", user=assignee.display_name if assignee else ""), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
