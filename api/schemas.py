@@ -186,6 +186,23 @@ class FormOut(Schema):
     schema = fields.Dict(allow_none=True)
 
 
+class RoundOut(Schema):
+    task_id = fields.String(required=True)
+    bpmn_id = fields.String(required=True)
+    name = fields.String(required=True)
+    by = fields.String(allow_none=True)
+    at = OfficeDateTime(required=True)
+    comment = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+
+
+class TaskContextOut(Schema):
+    returned = fields.Nested(RoundOut, allow_none=True, metadata={
+        "description": "The rework decision that sent the case back here, when the case's last decision was one"})
+    last_round = fields.Nested(RoundOut, allow_none=True, metadata={
+        "description": "What this task held the last time it was completed in the case"})
+
+
 class TaskOut(Schema):
     id = fields.String(required=True)
     instance_id = fields.Integer(required=True)
@@ -203,7 +220,11 @@ class TaskOut(Schema):
     due_at = OfficeDateTime(allow_none=True)
     overdue = fields.String(allow_none=True, metadata={"enum": [None, "overdue", "seriously"]})
     form = fields.Nested(FormOut)
-    data = fields.Dict(allow_none=True)
+    data = fields.Dict(allow_none=True, metadata={
+        "description": "What the form starts with: the case's values of the fields the form carries over, never a "
+                       "decision or an attestation"})
+    context = fields.Nested(TaskContextOut, metadata={
+        "description": "GET /tasks/{id} only: the earlier rounds of the case, read-only, beside the form"})
 
 
 class TimerOut(Schema):

@@ -21,7 +21,7 @@ from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.definitions import definition_version
-from engine.forms import load_form
+from engine.forms import carried, load_form
 from engine.settings import UNIT_BOUND_ROLES
 
 
@@ -197,15 +197,13 @@ def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
 
 
 def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
-    """The values the task's form starts with: what the case already knows of its fields."""
+    """The values the task's form starts with: the case's values of the fields the form carries over."""
     if not form_key:
         return {}
     try:
-        fields = load_form(form_key).get("properties", {})
+        return carried(load_form(form_key), data)
     except (FileNotFoundError, ValueError):
         return {}
-    return {name: data[name] for name, field in fields.items()
-            if name in data and not (isinstance(field, dict) and field.get("x-prefill") is False)}
 
 
 def _timer_definitions(task: Any) -> list[TimerEventDefinition]:

@@ -20,7 +20,7 @@ from api.web.i18n import label
 from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
-from engine import choices, definitions, progress, queries, runtime
+from engine import choices, definitions, progress, queries, runtime, task_context
 from engine.access import (
     ASSIGN_ROLES,
     can_read_task,
@@ -173,6 +173,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     units = _unit_names()
+    earlier = task_context.of(session, row) if is_open else task_context.TaskContext(None, None)
+    last_round = earlier.last_round
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
@@ -182,7 +184,10 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units) if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
-        procedure=definition.name, events=_history(instance, definition), unit_names=units)
+        procedure=definition.name, events=_history(instance, definition), unit_names=units,
+        returned=earlier.returned, last_round=last_round,
+        last_round_rows=formrender.readable([load_form(last_round.form_key)], last_round.data, units)
+        if last_round and last_round.form_key else [])
 
 
 # -- starting a case ------------------------------------------------------------------------------------
