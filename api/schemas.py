@@ -144,6 +144,8 @@ class DefinitionOut(Schema):
     version = fields.Integer(required=True)
     checksum = fields.String(required=True)
     deployed_at = OfficeDateTime(required=True)
+    origin = fields.String(metadata={"enum": ["shipped", "deployed"], "description":
+                                     "shipped: by `jarchy init` from the product; deployed: by an administrator"})
     starters = fields.List(fields.String())
     documentation = fields.String()
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),

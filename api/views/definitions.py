@@ -22,6 +22,7 @@ READERS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "u
 
 def _out(d: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:
     out = {"key": d.key, "name": d.name, "version": d.version, "checksum": d.checksum, "deployed_at": d.deployed_at,
+           "origin": d.origin,
            "starters": d.meta.get("starters", []), "documentation": d.meta.get("documentation", "")}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
