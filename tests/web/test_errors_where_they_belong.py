@@ -144,3 +144,20 @@ def test_the_last_administrator_is_kept_with_a_sentence(page_as: Any) -> None:
     assert response.status_code == 409
     assert '<p class="lead" id="refusal">Последний активный администратор должен оставаться администратором.</p>' \
         in text(response)
+
+
+def test_a_deploy_that_lost_a_race_says_so_in_the_readers_language(page_as: Any, monkeypatch: pytest.MonkeyPatch
+                                                                   ) -> None:
+    from api.web.views import admin as admin_pages
+    from engine.errors import Conflict
+    from tests.conftest import shipped_diagram
+
+    def lost(*_args: Any, **_kwargs: Any) -> None:
+        raise Conflict("another version of 'information_request' was deployed at the same moment; deploy again")
+
+    monkeypatch.setattr(admin_pages.definitions, "deploy", lost)
+    admin = speaking(page_as("admin"), "ru")
+    response = admin.client.post("/admin/deploy", data=shipped_diagram("information_request.bpmn"),
+                                 headers={"Content-Type": "application/xml", "X-CSRFToken": admin.csrf()})
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == "Кто-то уже изменил это раньше вас; обновите страницу и попробуйте снова"

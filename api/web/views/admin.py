@@ -100,7 +100,9 @@ def deploy() -> tuple[Response, int]:
         result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user.username,
                                     actor_id=user.id, at=ctx().now())
     except JarchyError as error:
-        return jsonify(title=_("The diagram was not deployed"), detail=error.detail, errors=error.errors), error.status
+        # A refusal the pages word themselves (a deploy racing another: 409) in the reader's language.
+        return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error) or error.detail,
+                       errors=error.errors), error.status
     d = result.definition
     if result.created:
         message = _("Deployed %(name)s as version %(version)s.", name=d.name, version=d.version)
