@@ -29,8 +29,11 @@ def case(page_as: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
     instance = int(started.headers["Location"].rsplit("/", 1)[1])
     with sessions.begin() as session:
         task = session.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance)).one()
-    assigned = page_as("prhead").post(f"/tasks/{task}/assign", {"username": hostile.USERNAME})
+    head = page_as("prhead")
+    assigned = head.post(f"/tasks/{task}/assign", {"username": hostile.USERNAME})
     assert assigned.status_code == 302, text(assigned)
+    told = text(head.get(assigned.headers["Location"]))  # "The task is with <display name> now."
+    assert hostile.injected(told) == [] and f"The task is with {hostile.USER} now." in hostile.read(told)[1]
     return {"case": instance, "task": task}
 
 
