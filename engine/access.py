@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Unit, User, UserRole
-from engine.errors import Forbidden
+from engine.errors import Code, Forbidden
 from engine.settings import UNIT_BOUND_ROLES
 
 READ_ALL_TASKS = frozenset({"admin", "auditor", "pr_head"})
@@ -82,9 +82,9 @@ def may_release(user: User, task: HumanTask) -> bool:
 def check_may_work_on(user: User, task: HumanTask) -> None:
     """Claim or complete: the assignee, or a candidate when nobody holds the task."""
     if task.assignee_id is not None and task.assignee_id != user.id:
-        raise Forbidden("the task is assigned to someone else")
+        raise Forbidden("the task is assigned to someone else", code=Code.TASK_TAKEN)
     if task.assignee_id != user.id and not is_candidate(user, task):
-        raise Forbidden("you are not among the candidates of this task")
+        raise Forbidden("you are not among the candidates of this task", code=Code.TASK_NOT_YOURS)
 
 
 def candidate_clause(user: User) -> ColumnElement[bool]:
@@ -115,4 +115,4 @@ def check_may_read_instance(session: Session, user: User, instance: ProcessInsta
         return
     found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause))
     if found is None:
-        raise Forbidden("you may not read this case")
+        raise Forbidden("you may not read this case", code=Code.CASE_NOT_YOURS)

@@ -193,6 +193,19 @@ def _is_date(value: Any) -> bool:
     return len(value) == 10 and EARLIEST_YEAR <= day.year <= LATEST_YEAR
 
 
+def _required(validator: Any, names: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """JSON Schema's `required`, with each missing property's error at the path of that property.
+
+    jsonschema reports every missing property at the object holding it (path `contact`, or the form's root),
+    one error each and the name only inside its English message; a form puts an error beside the field it
+    names, so each missing field names itself."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in names:
+        if name not in instance:
+            yield ValidationError(f"{name!r} is a required property", path=[name])
+
+
 def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
     if not flag or not isinstance(instance, dict):
         return
@@ -202,7 +215,8 @@ def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: A
 
 
 _Validator = jsonschema.validators.extend(
-    Draft202012Validator, {"x-not-future": _not_future, "x-publication-languages": _publication_languages})
+    Draft202012Validator,
+    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)
@@ -210,13 +224,8 @@ _CHECKER.checks("date")(_is_date)
 
 
 def _field(error: ValidationError) -> str:
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required" and isinstance(error.validator_value, list):
-        missing = [name for name in error.validator_value if isinstance(error.instance, dict)
-                   and name not in error.instance]
-        if missing:
-            path.append(missing[0])
-    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    path = [str(p) for p in error.absolute_path]  # a missing field's own path (`_required`)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         if extra:

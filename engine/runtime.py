@@ -26,7 +26,7 @@ from engine.access import ASSIGN_ROLES, check_may_work_on, may_be_given, may_rel
 from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Code, Conflict, Forbidden, Invalid, NotFound
 
 CANCEL_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
@@ -39,7 +39,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
     assert definition is not None
     starters = definition.meta.get("starters", [])
     if not set(starters).intersection(actor.roles):
-        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}")
+        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}", code=Code.MAY_NOT_START)
     at = ctx.now()
     calendar_store.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
@@ -105,7 +105,7 @@ def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: da
 def get_task(session: Session, task_id: str) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND)
     return task
 
 
@@ -116,14 +116,14 @@ def complete_task(
     instance = steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
-        raise Conflict(f"the task is already {row.status}")
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     check_may_work_on(actor, row)
     at = ctx.now()
     data = steps.validated(session, ctx, row.form_key, data, at)
     definition, wf = steps.load(session, ctx, instance)
     task = wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
-        raise Conflict("the task is no longer waiting for completion")
+        raise Conflict("the task is no longer waiting for completion", code=Code.TASK_CLOSED)
     before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
     task.data.update(data)
     with clock.using(ctx.clock):
@@ -142,7 +142,7 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
     if row.assignee_id == actor.id:
         return row
     if row.assignee_id is not None:
-        raise Conflict("another user holds this task")
+        raise Conflict("another user holds this task", code=Code.TASK_TAKEN)
     check_may_work_on(actor, row)
     row.assignee_id = actor.id
     audit.record(session, type="task.claimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
@@ -190,7 +190,7 @@ def _open_task_locked(session: Session, task_id: str) -> HumanTask:
     steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
-        raise Conflict(f"the task is already {row.status}")
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     return row
 
 
@@ -208,7 +208,7 @@ def deliver_message(
     require_role(actor, *MESSAGE_ROLES)
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
-        raise Conflict(f"the case is {instance.status}")
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     definition, wf = steps.load(session, ctx, instance)
     if name not in waiting_messages(wf):
         raise Conflict(f"the case is not waiting for the message {name!r}")
@@ -236,7 +236,7 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     require_role(actor, *CANCEL_ROLES)
     instance = steps.lock(session, instance_id)
     if instance.status not in ("running", "failed"):
-        raise Conflict(f"the case is already {instance.status}")
+        raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
     definition, wf = steps.load(session, ctx, instance)
     at = ctx.now()
     wf.cancel()
@@ -256,7 +256,7 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     require_role(actor, "pr_head")
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
-        raise Conflict(f"the case is {instance.status}")
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     allowed = ctx.settings.request_extension_days
     if allowed <= 0:
         raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",

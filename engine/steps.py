@@ -18,7 +18,7 @@ from engine import audit, calendar_store, clock, deadlines, forms, projection, p
 from engine.accounts import unit_exists
 from engine.context import EngineContext
 from engine.definitions import workflow_specs
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Code, Conflict, Invalid, NotFound
 
 
 @overload
@@ -35,7 +35,7 @@ def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> Pr
         .execution_options(populate_existing=True)
     ).one_or_none()
     if instance is None and not skip_locked:
-        raise NotFound(f"case {instance_id} does not exist")
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     return instance
 
 

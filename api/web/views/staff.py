@@ -30,7 +30,7 @@ from engine.access import (
     may_release,
     may_work_on,
 )
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Code, Forbidden, Invalid, NotFound
 from engine.forms import load_form
 from engine.projection import parse_moment
 
@@ -98,7 +98,7 @@ def inbox() -> tuple[str, int]:
 def _readable_task(task_id: str) -> HumanTask:
     row = runtime.get_task(db_session(), task_id)
     if not can_read_task(_user(), row):
-        raise Forbidden("you may not read this task")
+        raise Forbidden("you may not read this task", code=Code.TASK_NOT_YOURS)
     return row
 
 
@@ -205,7 +205,8 @@ def start_form(key: str) -> Response | tuple[str, int]:
     definition = definitions.latest_definition(session, key)
     assert definition is not None
     if not choices.may_start(user, definition):
-        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}")
+        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}",
+                        code=Code.MAY_NOT_START)
     form_key = definition.meta.get("start_form")
     schema = load_form(form_key) if form_key else EMPTY_FORM
     options = _options()
@@ -248,7 +249,7 @@ def cases() -> tuple[str, int]:
 def _readable_case(instance_id: int) -> ProcessInstance:
     instance = db_session().get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"case {instance_id} does not exist")
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     check_may_read_instance(db_session(), _user(), instance)
     return instance
 
