@@ -37,7 +37,6 @@ import threading
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, Protocol
 
 try:
@@ -304,9 +303,23 @@ def _bound(seconds: float, memory_mb: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     cpu = int(usage.ru_utime + usage.ru_stime + seconds) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
-    statm = Path("/proc/self/statm")
-    if statm.exists():
-        size = int(statm.read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    size = _address_space()
+    if size is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = size + memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+_statm: list[int] = []  # the open /proc/self/statm: read again at each evaluation without reopening it
+
+
+def _address_space() -> int | None:
+    """This process's virtual size in bytes, what RLIMIT_AS counts (None where /proc is missing)."""
+    if not _statm:
+        try:
+            _statm.append(os.open("/proc/self/statm", os.O_RDONLY))
+        except OSError:
+            _statm.append(-1)
+    if _statm[0] < 0:
+        return None
+    return int(os.pread(_statm[0], 64, 0).split()[0]) * os.sysconf("SC_PAGE_SIZE")
