@@ -98,11 +98,13 @@ class _Child:
         ours, theirs = socket.socketpair()
         with theirs:
             fd = theirs.fileno()
+            # Nothing of the server's but the socket: no environment (secrets, database URL), no other descriptors.
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and boot code
-                [sys.executable, "-I", "-c", _BOOT.format(fd=fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL)
+                [sys.executable, "-I", "-c", _BOOT.format(fd=fd)], pass_fds=(fd,), stdin=subprocess.DEVNULL,
+                env={}, cwd="/")
         self.conn = Connection(ours.detach())
         try:
-            self.conn.send(list(sys.path))
+            self.conn.send([os.path.abspath(entry) for entry in sys.path])  # it runs in "/"
             ready = self.conn.poll(STARTUP_SECONDS) and self.conn.recv() == "ready"
         except (EOFError, OSError):
             ready = False
