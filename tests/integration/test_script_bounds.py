@@ -88,6 +88,24 @@ LOOP = HEAD + """
 """
 
 
+# A timer that, when it fires, runs a script that never ends (no static check can tell: it depends on `n`).
+AFTER_TIMER = HEAD + """
+  <bpmn:process id="later" name="Later" isExecutable="true" camunda:candidateStarterGroups="pr_department">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait" name="An hour later">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="calc"/>
+    <bpmn:scriptTask id="calc"><bpmn:script>while n &gt;= 0:
+    n += 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="calc" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
 def start_timer(key: str, cycle: str) -> str:
     return HEAD + f"""
   <bpmn:process id="{key}" name="{key}" isExecutable="true">
@@ -180,6 +198,21 @@ def test_a_diagram_looping_through_quick_scripts_is_stopped_by_the_operation_bud
     case = start(as_, "loop", n=0)
     assert case["status"] == "failed"
     assert "the case's scripts and expressions ran longer than 1.5 s in one step and were stopped" in case["failure"]
+
+
+def test_a_timer_whose_script_never_ends_fails_its_case_once_and_the_sweep_moves_on(
+        as_: Any, sessions: Any, ctx: Any, clock: Any) -> None:
+    deployed(as_, AFTER_TIMER)
+    case = start(as_, "later", n=0)
+    assert case["status"] == "running" and len(case["timers"]) == 1
+    clock.advance(hours=2)
+    assert sweep(sessions, ctx).fired == 1
+    failed = as_("admin").get(f"/api/v1/process-instances/{case['id']}").get_json()
+    assert failed["status"] == "failed"
+    assert failed["failure"].startswith("calc: the script ran longer than 1 s and was stopped")
+    assert failure_recorded(as_, case)["element_id"] == "calc"
+    clock.advance(hours=1)
+    assert sweep(sessions, ctx).fired == 0  # the failed case is not run again at every sweep
 
 
 @pytest.mark.parametrize("settings", [{}], indirect=True)  # the default bounds: the wait the lead reports
