@@ -5,8 +5,10 @@ Each start timer is a row with its next moment; the sweep claims a due row with 
 moves it to the following occurrence, in the same transaction as the case it starts, so an occurrence
 starts one case however many sweepers race. Occurrences missed while nothing ran start one case, late;
 the schedule then continues from the future. The extension property `workingDaysOnly` = `true` on the
-start event skips occurrences on days the calendar says are not working days. Hand-written: SpiffWorkflow
-runs a timer start event inside one case and has no scheduler."""
+start event skips occurrences on days the calendar says are not working days. A start timer whose expression
+cannot be evaluated (it fails, runs past the sandbox's bound, or gives a cycle of zero length, which would
+start cases without pause) is switched off and logged, so it never holds up the sweep or other procedures'
+starts. Hand-written: SpiffWorkflow runs a timer start event inside one case and has no scheduler."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from engine.context import EngineContext
 from engine.definitions import list_latest
 from engine.errors import JarchyError
 from engine.parser import NS, parse_xml
+from engine.sandbox_process import SandboxUnavailable
 
 log = logging.getLogger(__name__)
 MAX_SKIPPED = 4000  # occurrences skipped while looking for the next working one (about 10 years daily)
@@ -72,28 +75,47 @@ def register(session: Session, ctx: EngineContext, definition: ProcessDefinition
             row.active, row.definition_id = False, definition.id
     cal = calendar_store.current(session, ctx)
     for event_id, (kind, expression, working) in events.items():
-        occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
         row = rows.get(event_id) or StartTimer(process_key=definition.key, start_event_id=event_id)
         row.definition_id, row.kind, row.expression = definition.id, kind, expression
         row.working_days_only = working
+        session.add(row)
+        try:
+            occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
+        except ValueError as exc:
+            _switch_off(row, exc)
+            continue
         row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
         row.active = row.next_at is not None
         row.remaining = occurrences.count
-        session.add(row)
     session.flush()
 
 
+def _switch_off(row: StartTimer, why: Exception) -> None:
+    log.warning("start timer %s of %s is switched off: %s", row.start_event_id, row.process_key, why)
+    row.next_at, row.active = None, False
+
+
 def evaluate(ctx: EngineContext, kind: str, expression: str, at: datetime) -> Occurrences:
-    """The occurrences an expression describes, as of `at` (a duration counts from `at`)."""
-    value = ctx.script_engine.environment.evaluate(expression, {})
-    if not isinstance(value, str):
-        raise ValueError(f"a timer start expression must give ISO 8601 text, not {value!r}")
-    if kind == "timeDate":
-        return Occurrences(_aware(datetime.fromisoformat(value), ctx), None, 1)
-    if kind == "timeDuration":
-        return Occurrences(at + TimerEventDefinition.get_timedelta_from_start(
-            TimerEventDefinition.parse_iso_duration(value), at), None, 1)
-    cycles, start, every = TimerEventDefinition.parse_iso_recurring_interval(value)
+    """The occurrences an expression describes, as of `at` (a duration counts from `at`); ValueError when it
+    describes none: the expression fails or runs past its bound, or its value is not a schedule."""
+    try:
+        value = ctx.script_engine.environment.evaluate(expression, {})
+        if not isinstance(value, str):
+            raise ValueError(f"a timer start expression must give ISO 8601 text, not {value!r}")
+        if kind == "timeDate":
+            return Occurrences(_aware(datetime.fromisoformat(value), ctx), None, 1)
+        if kind == "timeDuration":
+            return Occurrences(at + TimerEventDefinition.get_timedelta_from_start(
+                TimerEventDefinition.parse_iso_duration(value), at), None, 1)
+        cycles, start, every = TimerEventDefinition.parse_iso_recurring_interval(value)
+    except SandboxUnavailable:
+        raise  # the server's fault, not the schedule's
+    except ValueError:
+        raise
+    except Exception as exc:  # a script's error, a bound hit, SpiffWorkflow's bare Exception for a bad value
+        raise ValueError(f"the timer start expression {expression!r} failed: {exc}") from exc
+    if every <= timedelta(0):
+        raise ValueError(f"the timer cycle {value!r} has zero length")
     return Occurrences(_aware(start, ctx), every, None if cycles < 0 else cycles)
 
 
@@ -107,6 +129,8 @@ def next_occurrence(occ: Occurrences, after: datetime, cal: BusinessCalendar | N
             return None
         return moment
     step = occ.every
+    if step <= timedelta(0):
+        return None  # a cycle of zero length never moves on (refused at deploy; `evaluate` refuses it too)
     index = 0
     if strictly_after is not None:
         index = max(0, int((strictly_after - occ.first) / step) + 1)
@@ -151,7 +175,11 @@ def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0
     occurrence = row.next_at
-    occurrences = evaluate(ctx, row.kind, row.expression, at)
+    try:
+        occurrences = evaluate(ctx, row.kind, row.expression, at)
+    except ValueError as exc:
+        _switch_off(row, exc)
+        return 0
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
     following = next_occurrence(occurrences, at, cal, strictly_after=max(at, occurrence))
     claimed = session.execute(
@@ -174,7 +202,11 @@ def reschedule_working_days(session: Session, ctx: EngineContext, at: datetime) 
     cal = calendar_store.current(session, ctx)
     for row in session.scalars(select(StartTimer).where(StartTimer.active.is_(True),
                                                         StartTimer.working_days_only.is_(True))):
-        row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
+        try:
+            row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
+        except ValueError as exc:
+            _switch_off(row, exc)
+            continue
         row.active = row.next_at is not None
 
 

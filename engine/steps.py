@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import ProcessDefinition, ProcessInstance
-from engine import audit, calendar_store, clock, deadlines, forms, projection, publications, serializer
+from engine import audit, calendar_store, clock, deadlines, forms, projection, publications, sandbox_bounds, serializer
 from engine.accounts import unit_exists
 from engine.context import EngineContext
 from engine.definitions import workflow_specs
@@ -70,7 +70,7 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
             published.append((what, dict(task.data)))
 
     try:
-        with clock.using(now or ctx.clock):
+        with clock.using(now or ctx.clock), sandbox_bounds.operation(ctx.settings.script_operation_seconds):
             wf.do_engine_steps(did_complete_task=note_publishing)
             wf.refresh_timers()
             wf.do_engine_steps(did_complete_task=note_publishing)
