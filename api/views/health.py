@@ -17,7 +17,7 @@ blp = Blueprint("health", __name__, url_prefix="/healthz", description="Liveness
 @blp.route("")
 class Health(MethodView):
     @blp.doc(operationId="getHealth")
-    @blp.doc(security=[])
+    @blp.public()
     @blp.response(200)
     def get(self) -> Any:
         """The state of the database and of the broker."""

@@ -48,7 +48,8 @@ def _feed(feed: str) -> Response:
 
 @blp.route("/releases")
 class Releases(MethodView):
-    @blp.doc(operationId="listPublicReleases", security=[])
+    @blp.doc(operationId="listPublicReleases")
+    @blp.public()
     @blp.response(200, PublicReleasePage)
     def get(self) -> dict[str, Any]:
         """Published releases, newest first, in every publication language."""
@@ -57,7 +58,8 @@ class Releases(MethodView):
 
 @blp.route("/releases.atom")
 class ReleasesAtom(MethodView):
-    @blp.doc(operationId="releasesAtomFeed", security=[])
+    @blp.doc(operationId="releasesAtomFeed")
+    @blp.public()
     @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published releases as an Atom feed."""
@@ -66,7 +68,8 @@ class ReleasesAtom(MethodView):
 
 @blp.route("/responses")
 class Responses(MethodView):
-    @blp.doc(operationId="listPublicResponses", security=[])
+    @blp.doc(operationId="listPublicResponses")
+    @blp.public()
     @blp.response(200, PublicResponsePage)
     def get(self) -> dict[str, Any]:
         """Published rebuttals and comments, newest first."""
@@ -75,7 +78,8 @@ class Responses(MethodView):
 
 @blp.route("/responses.atom")
 class ResponsesAtom(MethodView):
-    @blp.doc(operationId="responsesAtomFeed", security=[])
+    @blp.doc(operationId="responsesAtomFeed")
+    @blp.public()
     @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published rebuttals and comments as an Atom feed."""
