@@ -89,7 +89,8 @@ def _audit_deadline(session: Session, instance: ProcessInstance, before: dict[st
         if deadlines.is_paused(new) and not deadlines.is_paused(old):
             audit.record(session, type="deadline.paused", at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after={"paused_at": new["pauses"][-1]["from"]})
-        elif deadlines.is_paused(old) and not deadlines.is_paused(new):
+        elif deadlines.is_paused(old) and not deadlines.is_paused(new) and new.get("pauses"):
+            # (A case cancelled while paused ends with the data it had before the pause: nothing resumed.)
             audit.record(session, type="deadline.resumed", at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after=new["pauses"][-1])
     if before.get("due_at") and after.get("due_at") and before["due_at"] != after["due_at"]:
