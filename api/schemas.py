@@ -46,6 +46,9 @@ class Problem(Schema):
     errors = fields.List(fields.Nested(ProblemError))
 
 
+# What a non-JSON answer is (CSV, Atom, BPMN XML), for the OpenAPI document: text, served as it is.
+TEXT: dict[str, Any] = {"type": "string"}
+
 MAX_ID = 2**63 - 1
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -326,6 +329,14 @@ class AddWorkingDaysQuery(Schema):
 
 class DateOut(Schema):
     date = fields.Date(required=True)
+
+
+# -- health ------------------------------------------------------------------------------------------
+
+class HealthOut(Schema):
+    database = fields.String(required=True, metadata={"description": "ok, or the error"})
+    broker = fields.String(required=True, metadata={"description": "ok, not configured, or the error"})
+    app = fields.String(required=True)
 
 
 # -- notifications -----------------------------------------------------------------------------------

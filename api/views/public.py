@@ -11,7 +11,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import PublicReleasePage, PublicResponsePage
+from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
 from engine import publications
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
@@ -60,7 +60,7 @@ class Releases(MethodView):
 class ReleasesAtom(MethodView):
     @blp.doc(operationId="releasesAtomFeed")
     @blp.public()
-    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    @blp.response(200, TEXT, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published releases as an Atom feed."""
         return _feed("releases")
@@ -80,7 +80,7 @@ class Responses(MethodView):
 class ResponsesAtom(MethodView):
     @blp.doc(operationId="responsesAtomFeed")
     @blp.public()
-    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    @blp.response(200, TEXT, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published rebuttals and comments as an Atom feed."""
         return _feed("responses")
