@@ -1,6 +1,6 @@
 """(De)serialization of a workflow's whole state to JSON, with the serializer's version stored beside it.
 
-Two departures from SpiffWorkflow's defaults, both measured in ENGINE_NOTES and tests/perf:
+Three departures from SpiffWorkflow's defaults (the first two measured in ENGINE_NOTES and tests/perf):
 - the process spec is stored by reference, not embedded in every instance's state: the spec is more
   than half the bytes and most of the load time, and it already lives with its definition version;
   `load` takes the spec (and the specs of what it calls) parsed once per version;
