@@ -24,6 +24,7 @@ class OfficeDateTime(fields.DateTime):
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
 SHORT = validate.Length(min=1, max=200)
+EMAIL = validate.Length(max=200)  # the column's length (an address may be up to 254 characters by RFC 5321)
 
 
 class ProblemError(Schema):
@@ -44,6 +45,9 @@ class Problem(Schema):
     detail = fields.String(required=True)
     errors = fields.List(fields.Nested(ProblemError))
 
+
+# What a non-JSON answer is (CSV, Atom, BPMN XML), for the OpenAPI document: text, served as it is.
+TEXT: dict[str, Any] = {"type": "string"}
 
 MAX_ID = 2**63 - 1
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -104,7 +108,7 @@ class UserIn(Schema):
     username = fields.String(required=True, validate=USERNAME)
     display_name = fields.String(required=True, validate=SHORT)
     password = fields.String(required=True, validate=validate.Length(min=8, max=1024), load_only=True)
-    email = fields.Email(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(load_default=None, allow_none=True, validate=KEY)
@@ -114,7 +118,7 @@ class UserIn(Schema):
 class UserPatch(Schema):
     display_name = fields.String(validate=SHORT)
     password = fields.String(validate=validate.Length(min=8, max=1024), load_only=True)
-    email = fields.Email(allow_none=True)
+    email = fields.Email(allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(allow_none=True, validate=KEY)
     active = fields.Boolean()
@@ -348,6 +352,14 @@ class AddWorkingDaysQuery(Schema):
 
 class DateOut(Schema):
     date = fields.Date(required=True)
+
+
+# -- health ------------------------------------------------------------------------------------------
+
+class HealthOut(Schema):
+    database = fields.String(required=True, metadata={"description": "ok, or the error"})
+    broker = fields.String(required=True, metadata={"description": "ok, not configured, or the error"})
+    app = fields.String(required=True)
 
 
 # -- notifications -----------------------------------------------------------------------------------

@@ -79,6 +79,13 @@ def may_release(user: User, task: HumanTask) -> bool:
     return task.assignee_id == user.id or may_assign(user) or (task.assignee_id is None and is_candidate(user, task))
 
 
+def check_may_learn_state(user: User, task: HumanTask) -> None:
+    """Claim or complete, asked first: someone who could never work on the task is refused before being
+    told whether it is still open, done or held by another."""
+    if task.assignee_id != user.id and task.completed_by_id != user.id and not is_candidate(user, task):
+        raise Forbidden("you are not among the candidates of this task")
+
+
 def check_may_work_on(user: User, task: HumanTask) -> None:
     """Claim or complete: the assignee, or a candidate when nobody holds the task."""
     if task.assignee_id is not None and task.assignee_id != user.id:

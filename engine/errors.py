@@ -56,6 +56,12 @@ class Conflict(JarchyError):
     title = "Conflict"
 
 
+class Unreadable(Conflict):
+    """A case whose stored state cannot be loaded (state written before case data was kept plain JSON)."""
+
+    title = "The case cannot be worked on"
+
+
 class Invalid(JarchyError):
     """Input that is well-formed but breaks a rule: each entry of `errors` names a field or element."""
 

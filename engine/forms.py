@@ -44,7 +44,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 def form_exists(key: str) -> bool:
     try:
         return _form_file(key).is_file()
-    except (ValueError, FileNotFoundError):
+    except (ValueError, OSError):  # OSError: a name the file system cannot hold (too long)
         return False
 
 

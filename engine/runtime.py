@@ -21,12 +21,19 @@ from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, calendar_store, clock, deadlines, serializer, steps
-from engine.access import ASSIGN_ROLES, check_may_work_on, may_be_given, may_release, require_role
+from engine import audit, calendar_store, case_data, clock, deadlines, projection, serializer, steps
+from engine.access import (
+    ASSIGN_ROLES,
+    check_may_learn_state,
+    check_may_work_on,
+    may_be_given,
+    may_release,
+    require_role,
+)
 from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
-from engine.errors import Code, Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Code, Conflict, Forbidden, Invalid, NotFound, Unreadable
 
 CANCEL_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
@@ -113,6 +120,7 @@ def complete_task(
     session: Session, ctx: EngineContext, actor: User, task_id: str, data: dict[str, Any]
 ) -> tuple[HumanTask, ProcessInstance]:
     row = get_task(session, task_id)
+    check_may_learn_state(actor, row)
     instance = steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
@@ -138,6 +146,7 @@ def complete_task(
 
 
 def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
+    check_may_learn_state(actor, get_task(session, task_id))
     row = _open_task_locked(session, task_id)
     if row.assignee_id == actor.id:
         return row
@@ -206,6 +215,7 @@ def deliver_message(
     session: Session, ctx: EngineContext, actor: User, instance_id: int, name: str, data: dict[str, Any]
 ) -> ProcessInstance:
     require_role(actor, *MESSAGE_ROLES)
+    case_data.check(data)
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
@@ -237,13 +247,21 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     instance = steps.lock(session, instance_id)
     if instance.status not in ("running", "failed"):
         raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
-    definition, wf = steps.load(session, ctx, instance)
+    try:
+        loaded: tuple[ProcessDefinition, BpmnWorkflow] | None = steps.load(session, ctx, instance)
+    except Unreadable:
+        loaded = None  # a case whose state cannot be read can still be ended: its tasks and timers end with it
     at = ctx.now()
-    wf.cancel()
     before = {"status": instance.status}
     instance.status, instance.completed_at = "cancelled", at
     audit.record(session, type="instance.cancelled", at=at, actor=actor.username, instance_id=instance.id,
                  subject=instance.business_key, before=before, after={"status": "cancelled", "reason": reason})
+    if loaded is None:
+        projection.close(session, instance, actor=actor.username, at=at)
+        session.flush()
+        return instance
+    definition, wf = loaded
+    wf.cancel()
     steps.save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
 

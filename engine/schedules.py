@@ -21,11 +21,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import ProcessDefinition, StartTimer
-from engine import calendar_store
+from engine import audit, calendar_store
 from engine.calendar import BusinessCalendar
+from engine.case_failures import describe, is_case_fault
 from engine.context import EngineContext
 from engine.definitions import list_latest
-from engine.errors import JarchyError
 from engine.parser import NS, parse_xml
 from engine.sandbox_process import SandboxUnavailable
 
@@ -62,10 +62,10 @@ def sync(session: Session, ctx: EngineContext, at: datetime) -> None:
         rows = list(session.scalars(select(StartTimer).where(StartTimer.process_key == definition.key)))
         has_timers = bool(definition.meta.get("start_timers"))
         if any(row.definition_id != definition.id for row in rows) or (has_timers and not rows):
-            register(session, ctx, definition)
+            register(session, ctx, definition, at)
 
 
-def register(session: Session, ctx: EngineContext, definition: ProcessDefinition) -> None:
+def register(session: Session, ctx: EngineContext, definition: ProcessDefinition, at: datetime) -> None:
     events = {event_id: (kind, expression, working) for event_id, kind, expression, working
               in start_timer_events(definition.bpmn_xml)}
     rows = {row.start_event_id: row for row in session.scalars(
@@ -81,18 +81,26 @@ def register(session: Session, ctx: EngineContext, definition: ProcessDefinition
         session.add(row)
         try:
             occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
-        except ValueError as exc:
-            _switch_off(row, exc)
+            row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
+            row.remaining = occurrences.count
+        except SandboxUnavailable:
+            raise  # the server's fault, not the schedule's
+        except Exception as exc:  # the administrator's expression: whatever it raises
+            _stopped(session, row, exc, at)
             continue
-        row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
         row.active = row.next_at is not None
-        row.remaining = occurrences.count
     session.flush()
 
 
-def _switch_off(row: StartTimer, why: Exception) -> None:
-    log.warning("start timer %s of %s is switched off: %s", row.start_event_id, row.process_key, why)
-    row.next_at, row.active = None, False
+def _stopped(session: Session, row: StartTimer, exc: Exception, at: datetime) -> None:
+    """A start timer whose occurrences cannot be computed starts no more cases (until a new version is
+    deployed), and says so once in the history; the other procedures' schedules go on."""
+    row.next_at, row.remaining, row.active = None, None, False
+    session.flush()
+    log.warning("start timer %s of %s stopped: %s", row.start_event_id, row.process_key, describe(exc))
+    audit.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+                 after={"process_key": row.process_key, "start_event_id": row.start_event_id,
+                        "message": describe(exc), "next_at": None})
 
 
 def evaluate(ctx: EngineContext, kind: str, expression: str, at: datetime) -> Occurrences:
@@ -163,9 +171,44 @@ def start_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime)
         try:
             with sessions.begin() as session:
                 started += _start_one(session, ctx, timer_id, at)
-        except (JarchyError, ValueError) as exc:
-            log.warning("start timer %s did not start a case: %s", timer_id, exc)
+        except Exception as exc:
+            if not is_case_fault(exc):  # a race or the database: this occurrence waits for the next sweep
+                log.info("start timer %s did not start a case yet: %s", timer_id, describe(exc))
+                continue
+            with sessions.begin() as session:
+                _skip_occurrence(session, ctx, timer_id, exc, at)
     return started
+
+
+def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: Exception, at: datetime) -> None:
+    """An occurrence whose case could not be started is passed over, once, with its reason in the history;
+    the schedule goes on with the next occurrence (or stops, when that cannot be computed either)."""
+    row = session.get(StartTimer, timer_id)
+    if row is None or not row.active or row.next_at is None:
+        return
+    occurrence = row.next_at
+    try:
+        cal = calendar_store.current(session, ctx) if row.working_days_only else None
+        following = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal,
+                                    strictly_after=max(at, occurrence))
+    except SandboxUnavailable:
+        raise  # the server's fault, not the schedule's
+    except Exception as stop:  # the administrator's expression: whatever it raises
+        _stopped(session, row, stop, at)
+        return
+    claimed = session.execute(
+        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
+        .values(next_at=following, active=following is not None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return  # another sweeper passed it over (or started it) meanwhile
+    log.warning("start timer %s of %s did not start a case at %s: %s", row.start_event_id, row.process_key,
+                occurrence.isoformat(), describe(exc))
+    audit.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+                 after={"process_key": row.process_key, "start_event_id": row.start_event_id,
+                        "occurrence": occurrence.isoformat(), "message": describe(exc),
+                        "next_at": following.isoformat() if following else None})
 
 
 def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
@@ -178,7 +221,7 @@ def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     try:
         occurrences = evaluate(ctx, row.kind, row.expression, at)
     except ValueError as exc:
-        _switch_off(row, exc)
+        _stopped(session, row, exc, at)
         return 0
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
     following = next_occurrence(occurrences, at, cal, strictly_after=max(at, occurrence))
@@ -204,8 +247,10 @@ def reschedule_working_days(session: Session, ctx: EngineContext, at: datetime) 
                                                         StartTimer.working_days_only.is_(True))):
         try:
             row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
-        except ValueError as exc:
-            _switch_off(row, exc)
+        except SandboxUnavailable:
+            raise  # the server's fault, not the schedule's
+        except Exception as exc:  # the administrator's expression: whatever it raises
+            _stopped(session, row, exc, at)
             continue
         row.active = row.next_at is not None
 

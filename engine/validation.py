@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from db.models import BusinessKeySequence, ProcessDefinition
 from engine.errors import ElementError, InvalidDiagram
 from engine.forms import form_exists
 from engine.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
@@ -79,6 +80,7 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     problems += _unrouted_tasks(process, meta)
     problems += _starters(process, meta)
     problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
+    problems += _lengths(process, meta)
     if not problems:
         problems = _spiff_structure(root, meta["key"])
     if problems:
@@ -285,6 +287,31 @@ def _calls(process: etree._Element, meta: dict[str, Any], known: set[str]) -> li
         for call in process.iter(f"{BPMN}callActivity")
         if call.get("calledElement") not in known
     ]
+
+
+# What the database keeps of a diagram, and how long each may be (its columns' lengths).
+ID_LENGTH = ProcessDefinition.__table__.c.key.type.length  # also the tasks' and timers' element ids
+NAME_LENGTH = ProcessDefinition.__table__.c.name.type.length  # also a task's name in the inbox
+PREFIX_LENGTH = BusinessKeySequence.__table__.c.prefix.type.length
+
+
+def _lengths(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    """Identifiers and names longer than the columns that keep them are refused here, naming the element,
+    not left to fail when a case reaches them (PostgreSQL refuses an overlong value; SQLite keeps it)."""
+    out = []
+    for node in process.iter():
+        element_id = node.get("id")
+        if element_id is not None and len(element_id) > ID_LENGTH:
+            out.append(ElementError(f"The element id is {len(element_id)} characters long; at most {ID_LENGTH} "
+                                    "are allowed.", element_id=element_id, line=node.sourceline))
+    for node in [process, *process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))]:
+        name = node.get("name") or ""
+        if len(name) > NAME_LENGTH:
+            out.append(_err(node, f"The name is {len(name)} characters long; at most {NAME_LENGTH} are allowed."))
+    prefix = meta["business_key_prefix"]
+    if not 1 <= len(prefix) <= PREFIX_LENGTH:
+        out.append(_err(process, f"The businessKeyPrefix {prefix[:40]!r} must have 1 to {PREFIX_LENGTH} characters."))
+    return out
 
 
 def _spiff_structure(root: etree._Element, key: str) -> list[ElementError]:

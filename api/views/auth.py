@@ -20,7 +20,7 @@ class Token(MethodView):
     @blp.doc(operationId="createToken")
     @blp.arguments(TokenRequest)
     @blp.response(200, TokenResponse)
-    @blp.doc(security=[])
+    @blp.public()
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Exchange a username and password for a bearer token."""
         user = authenticate(session(), body["username"], body["password"])

@@ -260,7 +260,8 @@ def test_claiming_and_giving_back_a_task(page_as: Any, sessions: Any) -> None:
     page = text(ps.get(f"/tasks/{prepare}"))
     assert "<dd>You</dd>" in page and "Give it back to the lane" in page and "Take this task" not in page
     assert "ps_transport took “Prepare the answer”." in unescape(page)
-    assert page_as("prhead").post(f"/tasks/{prepare}/claim").status_code == 409  # someone holds it
+    # Not among its candidates: refused before being told that someone holds it.
+    assert page_as("prhead").post(f"/tasks/{prepare}/claim").status_code == 403
     assert ps.post(f"/tasks/{prepare}/unclaim").status_code == 302
     assert "Nobody yet" in text(ps.get(f"/tasks/{prepare}"))
 

@@ -266,7 +266,7 @@ def case(instance_id: int) -> tuple[str, int]:
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
     where, units = progress.progress(session, ctx(), instance), _unit_names()
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
-                  marks=where.as_dict(), names=where.names, readable_tasks=readable_tasks,
+                  marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
                   events=_history(instance, definition), unit_names=units)
 
