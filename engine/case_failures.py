@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import ProcessInstance
 from engine import audit
-from engine.errors import Conflict, JarchyError, NotFound, Unreadable
+from engine.errors import Conflict, JarchyError, NotFound, Unavailable, Unreadable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +32,7 @@ def is_case_fault(exc: BaseException) -> bool:
     """Whether `exc` comes from the case itself (it would fail again), not from a race or the database."""
     if isinstance(exc, Unreadable):
         return True
-    if isinstance(exc, (Conflict, NotFound)):
+    if isinstance(exc, (Conflict, NotFound, Unavailable)):
         return False
     if isinstance(exc, (OperationalError, InterfaceError)):
         return False

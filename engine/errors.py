@@ -62,6 +62,13 @@ class Unreadable(Conflict):
     title = "The case cannot be worked on"
 
 
+class Unavailable(JarchyError):
+    """Something the server needs is missing for now (a fault of the server, not of the input or the case)."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 class Invalid(JarchyError):
     """Input that is well-formed but breaks a rule: each entry of `errors` names a field or element."""
 

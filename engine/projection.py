@@ -21,6 +21,7 @@ from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.definitions import definition_version
+from engine.errors import Unavailable
 from engine.forms import carried, load_form
 from engine.settings import ROLES, UNIT_BOUND_ROLES
 
@@ -223,7 +224,12 @@ def _task_due(ctx: EngineContext, instance: ProcessInstance, meta: dict[str, Any
 
 
 def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
-    return ctx.script_engine.evaluate(task, expression)
+    try:
+        return ctx.script_engine.evaluate(task, expression)
+    except SpiffWorkflowException as exc:
+        if isinstance(getattr(exc, "exception", None), Unavailable):
+            raise exc.exception from exc  # the server's fault, not a routing failure of the case
+        raise
 
 
 def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,8 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import WorkflowException
 
+from engine.errors import Unavailable
+
 FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\w+):")
 
@@ -299,8 +301,14 @@ class SandboxScriptEngine(PythonScriptEngine):
             return super().evaluate(task, expression, external_context)
         except ScriptLimitExceeded as exc:  # passed on by SpiffWorkflow as it is, with no task
             raise WorkflowTaskException(exc.message, task=task, exception=exc) from exc
+        except WorkflowTaskException as exc:
+            if isinstance(exc.exception, Unavailable):  # the server's fault: not the case's error
+                raise exc.exception from None
+            raise
 
     def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Exception:
+        if isinstance(err, Unavailable):
+            return err
         if isinstance(err, ScriptLimitExceeded):
             return WorkflowTaskException(err.message, task=task, exception=err)
         return super().create_task_exec_exception(task, script, err)

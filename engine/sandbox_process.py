@@ -44,6 +44,7 @@ try:
 except ImportError:  # not on Windows: only the time bound applies there
     resource = None  # type: ignore[assignment]
 
+from engine.errors import Unavailable
 from engine.sandbox import FILENAME, RestrictedEnvironment
 
 MAX_PROCESSES = 4
@@ -87,8 +88,8 @@ class OutOfMemory(Exception):
     """The evaluation tried to take more memory than its bound; its process was replaced."""
 
 
-class SandboxUnavailable(RuntimeError):
-    """No sandbox process could be started: a fault of the server, not of the case."""
+class SandboxUnavailable(Unavailable):
+    """No sandbox process could be started: a fault of the server, not of the case (503; the sweep retries)."""
 
 
 # --- the parent's side -----------------------------------------------------------------------------------

@@ -303,3 +303,21 @@ def test_start_timers_that_cannot_be_computed_never_stop_other_procedures_starts
     assert sweep(sessions, ctx, datetime(2026, 3, 3, 9, 0, 1, tzinfo=BISHKEK)).started == 1
     started = as_("admin").get("/api/v1/process-instances").get_json()["items"]
     assert sorted(case["process_key"] for case in started) == ["daily", "daily"]
+
+
+def test_a_sandbox_that_cannot_start_fails_no_case_and_keeps_nothing_of_the_step(
+        as_: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's fault (no sandbox process starts) is a 503 to retry, never a failed case."""
+    from engine.sandbox_process import SandboxPool, SandboxUnavailable
+
+    deployed(as_, scripted("calc_ok", "total = 1 + 1"))
+
+    def cannot_start(self: Any, evaluation: Any) -> Any:
+        raise SandboxUnavailable("no script sandbox process started (exit status 1)")
+
+    monkeypatch.setattr(SandboxPool, "run", cannot_start)
+    refused = as_("pr").post("/api/v1/process-instances", json={"process_key": "calc_ok", "data": {}})
+    assert refused.status_code == 503 and refused.mimetype == "application/problem+json"
+    assert as_("admin").get("/api/v1/process-instances?process_key=calc_ok").get_json()["total"] == 0
+    monkeypatch.undo()
+    assert start(as_, "calc_ok")["status"] == "completed"
