@@ -2,8 +2,12 @@
 
 Each event's hash covers its own fields and the previous event's hash, so an edited row no longer
 matches its hash and a deleted one leaves a gap in `seq`; the chain head (one locked row) also holds
-the last seq and hash, so removing the newest events is seen too. Hand-written: no well-kept library
-does hash-chained rows in SQL."""
+the last seq and hash, so removing the newest events is seen too.
+
+Events are chained when the session flushes them, in the order they were recorded, not when recorded:
+the head row, which every writer of the office shares, is locked only from then to the commit, so an
+operation's scripts (up to their time bound) run before it and never hold other writers back.
+Hand-written: no well-kept library does hash-chained rows in SQL."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,7 @@ from db.models import AuditChainHead, AuditEvent
 GENESIS = "0" * 64
 HEAD_ID = 1
 HEAD_CACHE = "jarchy_audit_head"  # session.info: the transaction and the chain head it locked
+PENDING = "jarchy_audit_pending"  # session.info: events recorded, not yet chained
 
 
 def canonical(event: AuditEvent) -> str:
@@ -77,10 +83,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. The head row stays locked until the caller's transaction ends."""
-    head = _head(session)
-    event = AuditEvent(
-        seq=head.last_seq + 1,
+    """Append one event; it is chained (seq, hashes) when the session flushes, and the head row stays locked
+    from then until the caller's transaction ends."""
+    recorded = AuditEvent(
         occurred_at=at,
         actor=actor,
         type=type,
@@ -89,12 +94,28 @@ def record(
         subject=subject,
         before=_jsonable(before),
         after=_jsonable(after),
-        prev_hash=head.last_hash,
     )
-    event.hash = chain_hash(head.last_hash, event)
-    head.last_seq, head.last_hash = event.seq, event.hash
-    session.add(event)
-    return event
+    session.add(recorded)
+    session.info.setdefault(PENDING, []).append(recorded)
+    return recorded
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _chain_pending(session: Session, _context: Any, _instances: Any) -> None:
+    # An event a rolled-back savepoint took out of the session is not chained: it would leave a gap.
+    pending = [e for e in session.info.pop(PENDING, []) if e in session]
+    if not pending:
+        return
+    head = _head(session)
+    for recorded in pending:
+        recorded.seq, recorded.prev_hash = head.last_seq + 1, head.last_hash
+        recorded.hash = chain_hash(head.last_hash, recorded)
+        head.last_seq, head.last_hash = recorded.seq, recorded.hash
+
+
+@orm_event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
