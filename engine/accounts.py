@@ -156,18 +156,20 @@ def describe(user: User) -> dict[str, Any]:
     }
 
 
-def password_matches(user: User | None, password: str) -> bool:
-    """Whether `password` is `user`'s; with no such user as slow as with one, so timing tells nobody who exists.
-    A hash made with weaker parameters than today's is upgraded on the way."""
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` is the one hashed; with no hash (no such user) as slow as with one, so timing tells
+    nobody who exists."""
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
-    if user is None:
-        return False
+    return password_hash is not None
+
+
+def upgrade_hash(user: User, password: str) -> None:
+    """A hash made with weaker parameters than today's is replaced while the password is at hand."""
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return True
 
 
 def _check_locale(locale: str) -> None:

@@ -40,15 +40,21 @@ def authenticate(session: Session, username: str, password: str, *, address: str
     """The active user whose password this is. Raises `TooManyAttempts` before checking anything while the account or
     the address is throttled, else `Unauthenticated` (and counts the failure)."""
     account, source = username[:KEY_LENGTH], (address or "unknown")[:KEY_LENGTH]
-    counts = {"account": _recent(session, SignInFailure.username == account, at),
-              "address": _recent(session, SignInFailure.address == source, at)}
-    throttled = [scope for scope, failures in counts.items() if len(failures) >= LIMIT]
-    if throttled:
-        retry_after = max(_retry_after(counts[scope], at) for scope in throttled)
-        raise TooManyAttempts(f"too many failed sign-ins {_which(throttled)}; try again in {retry_after} seconds",
-                              retry_after)
-    user = session.scalars(select(User).where(User.username == username)).one_or_none()
-    if accounts.password_matches(user, password) and user is not None and user.active:
+    # Read in a short transaction of its own and hash outside any: on SQLite every transaction holds the database's
+    # write lock (db.session), which a slow hash would keep from every other request. `session` is first used after.
+    with Session(bind=session.get_bind()) as peek:
+        counts = {"account": _recent(peek, SignInFailure.username == account, at),
+                  "address": _recent(peek, SignInFailure.address == source, at)}
+        throttled = [scope for scope, failures in counts.items() if len(failures) >= LIMIT]
+        if throttled:
+            retry_after = max(_retry_after(counts[scope], at) for scope in throttled)
+            raise TooManyAttempts(f"too many failed sign-ins {_which(throttled)}; try again in {retry_after} seconds",
+                                  retry_after)
+        found = peek.execute(select(User.id, User.password_hash).where(User.username == username)).one_or_none()
+    matches = accounts.password_matches(found.password_hash if found else None, password)
+    user = session.get(User, found.id) if found else None
+    if matches and user is not None and user.active:
+        accounts.upgrade_hash(user, password)
         # The owner's own slips from this address are forgiven; failures from elsewhere keep counting.
         session.execute(delete(SignInFailure).where(SignInFailure.username == account,
                                                     SignInFailure.address == source))
