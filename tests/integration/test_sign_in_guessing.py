@@ -145,3 +145,30 @@ def test_a_deactivated_account_counts_as_a_failure_with_its_reason(as_: Any, app
     as_("admin").patch("/api/v1/users/lawyer", json={"active": False})
     assert attempt(app, "lawyer", PASSWORD).status_code == 401
     assert events(sessions, "sign_in.failed")[-1].after["reason"] == "deactivated"
+
+
+def test_while_a_password_is_being_hashed_other_requests_can_write(app: Any, cast: Any, database_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite every transaction holds the database's write lock: a sign-in must not keep one open through its
+    slow hash, or every other user waits for every guess."""
+    from sqlalchemy import create_engine, text
+
+    # Another process's connection, giving up after half a second instead of the app's 30 s.
+    other = create_engine(database_url, connect_args={"timeout": 0.5} if database_url.startswith("sqlite") else {})
+    written: list[int] = []
+
+    class WritingMeanwhile(CountingHasher):
+        def verify(self, hash_: str, password: str) -> bool:
+            with other.begin() as conn:
+                conn.execute(text("INSERT INTO units (key, name, created_at) VALUES (:k, 'Meanwhile', :at)"),
+                             {"k": f"unit-{len(written)}", "at": "2026-03-02 03:00:00"})
+            written.append(1)
+            return super().verify(hash_, password)
+
+    monkeypatch.setattr(accounts, "_hasher", WritingMeanwhile(accounts._hasher))
+    try:
+        assert attempt(app, "pr", WRONG).status_code == 401
+        assert attempt(app, "pr", PASSWORD).status_code == 200
+    finally:
+        other.dispose()
+    assert written == [1, 1]
