@@ -1,4 +1,8 @@
-"""flask-smorest's Blueprint with a stricter JSON reader.
+"""flask-smorest's Blueprint with a stricter JSON reader, and the bearer token asked for first.
+
+Every operation wants a token unless it is declared public (`@blp.public()`, which also documents it with
+`security: []`): without one the answer is 401 before anything is looked up or validated, so a caller
+without a token cannot tell an existing id from a missing one.
 
 webargs turns only `JSONDecodeError` into a 400; JSON that Python cannot hold (nesting deeper than the
 recursion limit, integers of thousands of digits) and strings the database cannot store (NUL, unpaired
@@ -7,9 +11,11 @@ surrogates) would otherwise surface as 500s deep inside the engine. They are ref
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import flask
+from flask import current_app, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 from webargs import core
@@ -58,5 +64,35 @@ def _invalid(message: str) -> NoReturn:
     raise AssertionError("unreachable")
 
 
+PUBLIC = "jarchy_public"
+
+
+def _authenticate_first() -> None:
+    from api.auth import current_user  # api.auth reads the database: imported when the app runs
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    method = request.method.lower()
+    if view_class is not None:
+        view = getattr(view_class, method, None) or (getattr(view_class, "get", None) if method == "head" else None)
+    if request.method == "OPTIONS" or getattr(view, PUBLIC, False):
+        return
+    current_user()
+
+
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictJsonParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(_authenticate_first)
+
+    def public(self) -> Callable[[Any], Any]:
+        """An operation anyone may call without a token, documented as such."""
+
+        def decorator(func: Any) -> Any:
+            func = self.doc(security=[])(func)
+            setattr(func, PUBLIC, True)
+            return func
+
+        return decorator

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -69,10 +71,27 @@ def init(env: Env) -> None:
 
 def _init(env: Env) -> None:
     upgrade(env.engine)
-    shipped = {path.name: path.read_bytes() for path in resources.files("workflows").iterdir()
-               if path.name.endswith(".bpmn")}
+    shipped = shipped_diagrams()
     for name in deployment_order(shipped):
-        _deploy_bytes(env, shipped[name], name)
+        _deploy_shipped(env, shipped[name], name)
+
+
+def shipped_diagrams() -> dict[str, bytes]:
+    """The diagrams of the product's workflows/, by file name."""
+    return {path.name: path.read_bytes() for path in resources.files("workflows").iterdir()
+            if path.name.endswith(".bpmn")}
+
+
+def _deploy_shipped(env: Env, data: bytes, name: str) -> None:
+    with _reported(name), env.sessions.begin() as session:
+        outcome = definitions.deploy_shipped(session, data, actor=SYSTEM, at=env.ctx.now())
+    d = outcome.definition
+    if outcome.state == "kept":
+        path = resources.files("workflows") / name
+        click.echo(f"{name}: {d.key} version {d.version} is an administrator's and stays the latest; the shipped "
+                   f"diagram differs and was not deployed (to adopt it: jarchy deploy {path})")
+    else:
+        click.echo(f"{name}: {d.key} version {d.version} {outcome.state}")
 
 
 def deployment_order(files: dict[str, bytes]) -> list[str]:
@@ -99,10 +118,11 @@ def deployment_order(files: dict[str, bytes]) -> list[str]:
     return ordered
 
 
-def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
+@contextmanager
+def _reported(name: str) -> Iterator[None]:
+    """A rejected diagram: its problems, each with its element and line, and exit status 1."""
     try:
-        with env.sessions.begin() as session:
-            result = definitions.deploy(session, data, actor=SYSTEM, actor_id=None, at=env.ctx.now())
+        yield
     except InvalidDiagram as exc:
         click.echo(f"{name}: rejected", err=True)
         for problem in exc.problems:
@@ -110,6 +130,11 @@ def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
                                           f"line {problem.line}" if problem.line else "") if x)
             click.echo(f"  {where}: {problem.message}" if where else f"  {problem.message}", err=True)
         sys.exit(1)
+
+
+def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
+    with _reported(name), env.sessions.begin() as session:
+        result = definitions.deploy(session, data, actor=SYSTEM, actor_id=None, at=env.ctx.now())
     d = result.definition
     state = "deployed" if result.created else "unchanged"
     click.echo(f"{name}: {d.key} version {d.version} {state}")

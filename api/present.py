@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Timer, User
-from engine import calendar_store, queries
+from engine import calendar_store, queries, task_context
 from engine.context import EngineContext
-from engine.forms import load_form
+from engine.forms import load_form, served
 
 
 def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[dict[str, Any]]:
@@ -17,6 +17,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[d
     keys = queries.business_keys(session, {r.instance_id for r in rows})
     calendar = calendar_store.current(session, ctx)
     now = ctx.now()
+    local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     return [
         {
             "id": r.id,
@@ -34,11 +35,26 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[d
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == "open" else None,
-            "form": {"key": r.form_key, "schema": load_form(r.form_key) if r.form_key else None},
+            "form": {"key": r.form_key, "schema": served(load_form(r.form_key), local_now, languages) if r.form_key
+                     else None},
             "data": r.data,
         }
         for r in rows
     ]
+
+
+def task_with_context(session: Session, ctx: EngineContext, row: HumanTask) -> dict[str, Any]:
+    """One task as `tasks` gives it, with the earlier rounds of its case that bear on it (read-only)."""
+    context = task_context.of(session, row)
+    return tasks(session, ctx, [row])[0] | {"context": {
+        "returned": _round(context.returned), "last_round": _round(context.last_round)}}
+
+
+def _round(r: task_context.Round | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"task_id": r.task_id, "bpmn_id": r.bpmn_id, "name": r.name, "by": r.by, "at": r.at,
+            "comment": r.comment, "data": r.data}
 
 
 def timers(rows: list[Timer]) -> list[dict[str, Any]]:

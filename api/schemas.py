@@ -28,6 +28,7 @@ SHORT = validate.Length(min=1, max=200)
 # The engine's policy (engine.passwords) decides; the length is stated here too so that the OpenAPI document shows it.
 NEW_PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=1024,
                                error=f"needs at least {MIN_PASSWORD_LENGTH} characters (at most 1024)")
+EMAIL = validate.Length(max=200)  # the column's length (an address may be up to 254 characters by RFC 5321)
 
 
 class ProblemError(Schema):
@@ -48,6 +49,9 @@ class Problem(Schema):
     detail = fields.String(required=True)
     errors = fields.List(fields.Nested(ProblemError))
 
+
+# What a non-JSON answer is (CSV, Atom, BPMN XML), for the OpenAPI document: text, served as it is.
+TEXT: dict[str, Any] = {"type": "string"}
 
 MAX_ID = 2**63 - 1
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -108,7 +112,7 @@ class UserIn(Schema):
     username = fields.String(required=True, validate=USERNAME)
     display_name = fields.String(required=True, validate=SHORT)
     password = fields.String(required=True, validate=NEW_PASSWORD, load_only=True)
-    email = fields.Email(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(load_default=None, allow_none=True, validate=KEY)
@@ -118,7 +122,7 @@ class UserIn(Schema):
 class UserPatch(Schema):
     display_name = fields.String(validate=SHORT)
     password = fields.String(validate=NEW_PASSWORD, load_only=True)
-    email = fields.Email(allow_none=True)
+    email = fields.Email(allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(allow_none=True, validate=KEY)
     active = fields.Boolean()
@@ -148,6 +152,8 @@ class DefinitionOut(Schema):
     version = fields.Integer(required=True)
     checksum = fields.String(required=True)
     deployed_at = OfficeDateTime(required=True)
+    origin = fields.String(metadata={"enum": ["shipped", "deployed"], "description":
+                                     "shipped: by `jarchy init` from the product; deployed: by an administrator"})
     starters = fields.List(fields.String())
     documentation = fields.String()
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
@@ -190,6 +196,23 @@ class FormOut(Schema):
     schema = fields.Dict(allow_none=True)
 
 
+class RoundOut(Schema):
+    task_id = fields.String(required=True)
+    bpmn_id = fields.String(required=True)
+    name = fields.String(required=True)
+    by = fields.String(allow_none=True)
+    at = OfficeDateTime(required=True)
+    comment = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+
+
+class TaskContextOut(Schema):
+    returned = fields.Nested(RoundOut, allow_none=True, metadata={
+        "description": "The rework decision that sent the case back here, when the case's last decision was one"})
+    last_round = fields.Nested(RoundOut, allow_none=True, metadata={
+        "description": "What this task held the last time it was completed in the case"})
+
+
 class TaskOut(Schema):
     id = fields.String(required=True)
     instance_id = fields.Integer(required=True)
@@ -207,7 +230,11 @@ class TaskOut(Schema):
     due_at = OfficeDateTime(allow_none=True)
     overdue = fields.String(allow_none=True, metadata={"enum": [None, "overdue", "seriously"]})
     form = fields.Nested(FormOut)
-    data = fields.Dict(allow_none=True)
+    data = fields.Dict(allow_none=True, metadata={
+        "description": "What the form starts with: the case's values of the fields the form carries over, never a "
+                       "decision or an attestation"})
+    context = fields.Nested(TaskContextOut, metadata={
+        "description": "GET /tasks/{id} only: the earlier rounds of the case, read-only, beside the form"})
 
 
 class TimerOut(Schema):
@@ -329,6 +356,14 @@ class AddWorkingDaysQuery(Schema):
 
 class DateOut(Schema):
     date = fields.Date(required=True)
+
+
+# -- health ------------------------------------------------------------------------------------------
+
+class HealthOut(Schema):
+    database = fields.String(required=True, metadata={"description": "ok, or the error"})
+    broker = fields.String(required=True, metadata={"description": "ok, not configured, or the error"})
+    app = fields.String(required=True)
 
 
 # -- notifications -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Unit, User, UserRole
-from engine.errors import Forbidden
+from engine.errors import Code, Forbidden
 from engine.settings import UNIT_BOUND_ROLES
 
 READ_ALL_TASKS = frozenset({"admin", "auditor", "pr_head"})
@@ -41,6 +41,25 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
     return list(session.scalars(query.order_by(User.username)))
 
 
+def may_be_given(user: User, task: HumanTask) -> bool:
+    """Whom a task may be assigned to: an active candidate; for a unit-bound task whose unit could not be found
+    (its routing failed), any active holder of its role, since assigning is how that routing is repaired."""
+    if not user.active:
+        return False
+    if is_candidate(user, task):
+        return True
+    return task.role in UNIT_BOUND_ROLES and task.unit_key is None and task.role in user.roles
+
+
+def assignable(session: Session, task: HumanTask) -> list[User]:
+    """The active users `may_be_given` accepts for `task`, by username."""
+    if task.role in UNIT_BOUND_ROLES and task.unit_key is None:
+        return list(session.scalars(
+            select(User).join(UserRole, UserRole.user_id == User.id)
+            .where(User.active.is_(True), UserRole.role == task.role).order_by(User.username)))
+    return lane_members(session, task)
+
+
 def can_read_task(user: User, task: HumanTask) -> bool:
     return bool(READ_ALL_TASKS.intersection(user.roles)) or task.assignee_id == user.id or is_candidate(user, task) \
         or task.completed_by_id == user.id
@@ -60,12 +79,19 @@ def may_release(user: User, task: HumanTask) -> bool:
     return task.assignee_id == user.id or may_assign(user) or (task.assignee_id is None and is_candidate(user, task))
 
 
+def check_may_learn_state(user: User, task: HumanTask) -> None:
+    """Claim or complete, asked first: someone who could never work on the task is refused before being
+    told whether it is still open, done or held by another."""
+    if task.assignee_id != user.id and task.completed_by_id != user.id and not is_candidate(user, task):
+        raise Forbidden("you are not among the candidates of this task")
+
+
 def check_may_work_on(user: User, task: HumanTask) -> None:
     """Claim or complete: the assignee, or a candidate when nobody holds the task."""
     if task.assignee_id is not None and task.assignee_id != user.id:
-        raise Forbidden("the task is assigned to someone else")
+        raise Forbidden("the task is assigned to someone else", code=Code.TASK_TAKEN)
     if task.assignee_id != user.id and not is_candidate(user, task):
-        raise Forbidden("you are not among the candidates of this task")
+        raise Forbidden("you are not among the candidates of this task", code=Code.TASK_NOT_YOURS)
 
 
 def candidate_clause(user: User) -> ColumnElement[bool]:
@@ -96,4 +122,4 @@ def check_may_read_instance(session: Session, user: User, instance: ProcessInsta
         return
     found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause))
     if found is None:
-        raise Forbidden("you may not read this case")
+        raise Forbidden("you may not read this case", code=Code.CASE_NOT_YOURS)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Unit, User, UserRole
 from engine import audit, passwords
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Code, Conflict, Invalid, NotFound
 from engine.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
 
 _hasher = PasswordHasher()
@@ -45,7 +45,8 @@ def user_by_username(session: Session, username: str) -> User:
 
 def create_unit(session: Session, *, key: str, name: str, actor: str | None, at: datetime) -> Unit:
     if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
-        raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}])
+        raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS)
     unit = Unit(key=key, name=name, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
@@ -71,7 +72,8 @@ def create_user(
     _check_roles(roles, unit)
     _check_locale(locale)
     if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
-        raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}])
+        raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS)
     user = User(
         username=username,
         display_name=display_name,
@@ -131,7 +133,8 @@ def _keep_an_admin(session: Session, username: str) -> None:
         UserRole.role == "admin", User.active.is_(True), User.username != username))
     if not others:
         raise Conflict(f"{username!r} is the last active administrator",
-                       [{"field": "roles", "message": "the last active administrator cannot stop being one"}])
+                       [{"field": "roles", "message": "the last active administrator cannot stop being one"}],
+                       code=Code.LAST_ADMIN)
 
 
 def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
@@ -207,4 +210,5 @@ def _flush_unique(session: Session, field: str) -> None:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"{field} already exists", [{"field": field, "message": "already exists"}]) from exc
+        raise Conflict(f"{field} already exists", [{"field": field, "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS) from exc

@@ -21,6 +21,7 @@ from db.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 HEAD_ID = 1
+HEAD_CACHE = "jarchy_audit_head"  # session.info: the transaction and the chain head it locked
 
 
 def canonical(event: AuditEvent) -> str:
@@ -50,7 +51,7 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
 def _head(session: Session) -> AuditChainHead:
     """The chain head, locked once per transaction: later events of the same transaction reuse it."""
     transaction = session.get_transaction()
-    held = session.info.get("jarchy_audit_head")
+    held = session.info.get(HEAD_CACHE)
     if held is not None and held[0] is transaction:
         return held[1]  # type: ignore[no-any-return]
     head = session.scalars(
@@ -60,7 +61,7 @@ def _head(session: Session) -> AuditChainHead:
     if head is None:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
         session.add(head)
-    session.info["jarchy_audit_head"] = (transaction, head)
+    session.info[HEAD_CACHE] = (transaction, head)
     return head
 
 

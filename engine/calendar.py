@@ -84,6 +84,10 @@ class BusinessCalendar:
         for key, (working, why) in (overrides or {}).items():
             self._overrides[self.local_date(key)] = (bool(working), str(why or ""))
 
+    def overrides(self) -> dict[date, tuple[bool, str]]:
+        """The administrators' overrides by office-local date: (working, reason)."""
+        return dict(self._overrides)
+
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.country!r}, {self.timezone.key!r}, {len(self._overrides)} overrides)"
 

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import CalendarOverride, ProcessInstance
-from engine import audit
+from engine import audit, case_failures
 from engine.calendar import BusinessCalendar
 from engine.context import EngineContext
+from engine.errors import Invalid
 
 
 def current(session: Session, ctx: EngineContext) -> BusinessCalendar:
@@ -47,9 +48,23 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
                  before=before, after={"working": working, "reason": reason})
     current(session, ctx)
     schedules.reschedule_working_days(session, ctx, at)
+    # Case by case, each in a savepoint: a case that cannot be recounted is recorded failed, the others move.
     moved = [instance_id for instance_id in _cases_with_deadlines(session)
-             if runtime.recompute_deadline(session, ctx, instance_id, actor=actor, why="calendar changed")]
+             if case_failures.in_savepoint(
+                 session, instance_id,
+                 lambda instance_id=instance_id: runtime.recompute_deadline(session, ctx, instance_id, actor=actor,
+                                                                            why="calendar changed"),
+                 doing="its deadline could not be counted again after a calendar change", at=at, actor=actor)]
     return row, moved
+
+
+def add_working_days(session: Session, ctx: EngineContext, start: date, days: int) -> date:
+    """The `days`-th working day after `start` by the calendar in force; beyond the calendar's reach `Invalid`."""
+    try:
+        return current(session, ctx).add_working_days(start, days)
+    except ValueError as exc:
+        reach = f"{days} working days from {start.isoformat()} lie beyond the calendar's reach of about ten years"
+        raise Invalid(reach, [{"field": "days", "message": reach}]) from exc
 
 
 def _cases_with_deadlines(session: Session) -> list[int]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, Unit, User
-from engine.access import lane_members
+from engine.access import assignable
 from engine.definitions import list_latest
 
 
@@ -20,13 +20,9 @@ def startable(session: Session, user: User) -> list[ProcessDefinition]:
     return sorted((d for d in list_latest(session) if may_start(user, d)), key=lambda d: d.name)
 
 
-def assignees(session: Session, task: HumanTask) -> tuple[list[User], list[User]]:
-    """Whom a task may be given to (`engine.runtime.assign` takes any active user): its lane's members first, then
-    every other active user, each by username."""
-    members = lane_members(session, task)
-    others = session.scalars(select(User).where(User.active.is_(True), User.id.not_in([u.id for u in members]))
-                             .order_by(User.username))
-    return members, list(others)
+def assignees(session: Session, task: HumanTask) -> list[User]:
+    """Whom a task may be given to: its active candidates (as `engine.runtime.assign` accepts), by username."""
+    return assignable(session, task)
 
 
 def units(session: Session) -> list[Unit]:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine import clock as clock_module
-from engine import deadlines
 from engine.calendar import BusinessCalendar
 from engine.clock import Clock, SystemClock
-from engine.sandbox import make_script_engine
+from engine.sandbox_bounds import Limits, make_script_engine
+from engine.script_functions import OfficeFunctions, Overrides, overrides_of
 from engine.settings import Settings
 
 
@@ -26,6 +26,7 @@ class EngineContext:
     calendar: BusinessCalendar | None = None
     calendar_fingerprint: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
     _script_engine: PythonScriptEngine | None = field(default=None, init=False, repr=False)
+    _overrides: tuple[BusinessCalendar, Overrides] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.calendar is None:
@@ -43,7 +44,9 @@ class EngineContext:
     @property
     def script_engine(self) -> PythonScriptEngine:
         if self._script_engine is None:
-            self._script_engine = make_script_engine(self.sandbox_functions())
+            settings = self.settings
+            self._script_engine = make_script_engine(self.script_functions, Limits(
+                settings.script_seconds, settings.script_memory_mb, settings.script_operation_seconds))
         return self._script_engine
 
     def use_overrides(self, overrides: Mapping[date, tuple[bool, str]]) -> None:
@@ -51,53 +54,16 @@ class EngineContext:
         self.calendar = BusinessCalendar(self.settings.country, self.settings.timezone, overrides,
                                          workday_end=self.settings.workday_end)
 
-    def sandbox_functions(self) -> dict[str, Any]:
-        """What scripts and expressions may call besides the case data. They read the calendar at call
-        time, so an administrator's change to it applies at once."""
-
-        def add_working_days(start: Any, days: int) -> str:
-            return self.cal.add_working_days(start, days).isoformat()
-
-        def working_days_between(a: Any, b: Any) -> int:
-            return self.cal.working_days_between(a, b)
-
-        def is_working_day(day: Any) -> bool:
-            return self.cal.is_working_day(day)
-
-        def end_of_working_day(day: Any) -> str:
-            return self.cal.end_of_working_day(day).isoformat()
-
-        def now() -> datetime:
-            return clock_module.active(self.clock).now()
-
-        def start_deadline(start: Any, days: int) -> dict[str, Any]:
-            return deadlines.start(start, days, self.cal)
-
-        def deadline_due(deadline: dict[str, Any]) -> str:
-            return deadlines.due(deadline, self.cal)
-
-        def pause_deadline(deadline: dict[str, Any]) -> dict[str, Any]:
-            return deadlines.pause(deadline, now())
-
-        def resume_deadline(deadline: dict[str, Any]) -> dict[str, Any]:
-            return deadlines.resume(deadline, now(), self.cal)
-
+    def script_functions(self) -> OfficeFunctions:
+        """What scripts and expressions may call besides the case data, as of now: the calendar as it stands
+        (an administrator's change applies at once) and the clock of the operation under way."""
+        cal = self.cal
+        if self._overrides is None or self._overrides[0] is not cal:
+            self._overrides = (cal, overrides_of(cal))
         settings = self.settings
-        return {
-            "add_working_days": add_working_days,
-            "working_days_between": working_days_between,
-            "is_working_day": is_working_day,
-            "end_of_working_day": end_of_working_day,
-            "now": now,
-            "start_deadline": start_deadline,
-            "deadline_due": deadline_due,
-            "pause_deadline": pause_deadline,
-            "resume_deadline": resume_deadline,
-            "REQUEST_DEADLINE_DAYS": settings.request_deadline_days,
-            "REQUEST_EXTENSION_DAYS": settings.request_extension_days,
-            "PUBLICATION_LANGUAGES": list(settings.publication_languages),
-            "date": date,
-            "datetime": datetime,
-            "timedelta": timedelta,
-            "timezone": timezone,
-        }
+        return OfficeFunctions(
+            country=cal.country, timezone=cal.timezone.key, workday_end=cal.workday_end,
+            overrides=self._overrides[1], moment=clock_module.active(self.clock).now(),
+            request_deadline_days=settings.request_deadline_days,
+            request_extension_days=settings.request_extension_days,
+            publication_languages=tuple(settings.publication_languages))

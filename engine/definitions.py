@@ -29,7 +29,8 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | None, at: datetime) -> Deployed:
+def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | None, at: datetime,
+           origin: str = "deployed") -> Deployed:
     """A new version of the diagram's process key; the same file as the latest version is a no-op."""
     root, meta = validate(data, known_process_keys=_deployed_keys(session))
     key, digest = meta["key"], checksum(data)
@@ -45,6 +46,7 @@ def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | 
         meta=meta,
         deployed_at=at,
         deployed_by_id=actor_id,
+        origin=origin,
     )
     session.add(definition)
     try:
@@ -54,8 +56,31 @@ def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | 
         raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
     audit.record(session, type="definition.deployed", at=at, actor=actor,
                  subject=f"definition:{key}:{definition.version}",
-                 after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"]})
+                 after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
+                        "origin": origin})
     return Deployed(definition, created=True)
+
+
+@dataclass(frozen=True)
+class ShippedOutcome:
+    """What `deploy_shipped` did with one shipped diagram: `deployed`, `unchanged`, or `kept` (an administrator's
+    version is the latest and the shipped file differs from it: it was left alone)."""
+
+    state: str
+    definition: ProcessDefinition
+
+
+def deploy_shipped(session: Session, data: bytes, *, actor: str | None, at: datetime) -> ShippedOutcome:
+    """A diagram shipped with the product, deployed only where no administrator's edit would be overridden: when
+    its key was never deployed, or when the latest version came from a shipped file and the file changed since."""
+    _, meta = validate(data, known_process_keys=_deployed_keys(session))
+    latest = latest_definition(session, meta["key"], required=False)
+    if latest is not None and latest.checksum == checksum(data):
+        return ShippedOutcome("unchanged", latest)
+    if latest is not None and latest.origin != "shipped":
+        return ShippedOutcome("kept", latest)
+    return ShippedOutcome("deployed", deploy(session, data, actor=actor, actor_id=None, at=at,
+                                             origin="shipped").definition)
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:

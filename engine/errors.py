@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class Code(StrEnum):
+    """Which refusal of its class an error is, where one class covers situations a reader must tell apart.
+
+    The English `detail` is for programs and logs; a page words the refusal for its reader from the class and
+    this code (api.web.refusals), never from the English."""
+
+    TASK_NOT_FOUND = "task_not_found"
+    CASE_NOT_FOUND = "case_not_found"
+    TASK_NOT_YOURS = "task_not_yours"  # neither a candidate of the task nor its assignee
+    TASK_TAKEN = "task_taken"  # another user holds the task
+    TASK_CLOSED = "task_closed"  # completed, or no longer needed
+    CASE_NOT_YOURS = "case_not_yours"
+    CASE_CLOSED = "case_closed"
+    MAY_NOT_START = "may_not_start"
+    ALREADY_EXISTS = "already_exists"
+    LAST_ADMIN = "last_admin"
 
 
 class JarchyError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, *, code: Code | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.code = code
 
 
 class NotFound(JarchyError):
@@ -45,6 +65,12 @@ class TooManyAttempts(JarchyError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class Unreadable(Conflict):
+    """A case whose stored state cannot be loaded (state written before case data was kept plain JSON)."""
+
+    title = "The case cannot be worked on"
 
 
 class Invalid(JarchyError):

@@ -6,9 +6,12 @@ Our additions to JSON Schema, each handled here:
 - `"x-not-future": true`: a date-time that may not lie in the future;
 - `"x-publication-languages": true`: an object with a key for every language of
   JARCHY_PUBLICATION_LANGUAGES (a release's translations);
-- `"x-prefill": false` on a field: the task's form does not start with the case's value of that name
-  (a second reviewer should not find the first one's decision filled in).
-Other `default`s are filled in for absent top-level fields before validation. `date` and `date-time`
+- `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
+  the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
+  decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
+  be carried, nor have a default other than an unticked box (`false`): the form is refused when it is loaded.
+Other `default`s are filled in for absent top-level fields before validation. A form is served (`served`) with
+`$now` resolved, so that every `default` a client reads is a valid value of its field. `date` and `date-time`
 values must lie between the years 1900 and 2200, and a date-time needs an offset."""
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ from jsonschema.exceptions import ValidationError
 from engine.errors import Invalid
 
 NOW = "$now"
+CARRY = "x-carry"
+# The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
+# the kind: who may decide them is the person completing the task, never the case's earlier rounds.
+DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "handler", "consent",
+                       "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding"})
 # Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -36,7 +44,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 def form_exists(key: str) -> bool:
     try:
         return _form_file(key).is_file()
-    except (ValueError, FileNotFoundError):
+    except (ValueError, OSError):  # OSError: a name the file system cannot hold (too long)
         return False
 
 
@@ -48,7 +56,54 @@ def load_form(key: str) -> dict[str, Any]:
         raise FileNotFoundError(f"form {key!r} does not exist")
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
+    problems = decision_problems(schema)
+    if problems:
+        raise ValueError(f"form {key!r}: " + "; ".join(problems))
     return schema
+
+
+def is_decision(name: str) -> bool:
+    """A field that records a decision or an attestation (`confirm_*`)."""
+    return name in DECISIONS or name.startswith("confirm_")
+
+
+def decision_problems(schema: dict[str, Any]) -> list[str]:
+    """Why a form would pre-fill a decision or an attestation, if it would."""
+    problems = []
+    for name, prop in schema.get("properties", {}).items():
+        if not isinstance(prop, dict) or not is_decision(name):
+            continue
+        if prop.get(CARRY):
+            problems.append(f"{name} records a decision and cannot be carried over from the case")
+        if "default" in prop and prop["default"] is not False:
+            problems.append(f"{name} records a decision and cannot have a default")
+    return problems
+
+
+def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The case's values of the fields the form carries over: what the task's form starts with."""
+    return {name: data[name] for name, prop in schema.get("properties", {}).items()
+            if isinstance(prop, dict) and prop.get(CARRY) is True and not is_decision(name) and name in data}
+
+
+def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = ()) -> dict[str, Any]:
+    """The schema as clients get it, standard JSON Schema that a generic form client completes as it is: `$now`
+    defaults replaced by `now` (the office's time), and `x-publication-languages` spelled out as the properties
+    and `required` of the deployment's publication languages."""
+    wanted = list(languages)
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: (now.isoformat() if key == "default" and value == NOW else resolve(value))
+               for key, value in node.items()}
+        if out.get("x-publication-languages") is True and isinstance(out.get("additionalProperties"), dict) and wanted:
+            out["properties"] = {lang: out["additionalProperties"] for lang in wanted} | out.get("properties", {})
+            out["required"] = sorted(set(out.get("required", [])) | set(wanted))
+        return out
+    return resolve(schema)
 
 
 def _form_file(key: str) -> Any:
@@ -138,6 +193,19 @@ def _is_date(value: Any) -> bool:
     return len(value) == 10 and EARLIEST_YEAR <= day.year <= LATEST_YEAR
 
 
+def _required(validator: Any, names: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """JSON Schema's `required`, with each missing property's error at the path of that property.
+
+    jsonschema reports every missing property at the object holding it (path `contact`, or the form's root),
+    one error each and the name only inside its English message; a form puts an error beside the field it
+    names, so each missing field names itself."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in names:
+        if name not in instance:
+            yield ValidationError(f"{name!r} is a required property", path=[name])
+
+
 def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
     if not flag or not isinstance(instance, dict):
         return
@@ -147,7 +215,8 @@ def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: A
 
 
 _Validator = jsonschema.validators.extend(
-    Draft202012Validator, {"x-not-future": _not_future, "x-publication-languages": _publication_languages})
+    Draft202012Validator,
+    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)
@@ -155,13 +224,8 @@ _CHECKER.checks("date")(_is_date)
 
 
 def _field(error: ValidationError) -> str:
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required" and isinstance(error.validator_value, list):
-        missing = [name for name in error.validator_value if isinstance(error.instance, dict)
-                   and name not in error.instance]
-        if missing:
-            path.append(missing[0])
-    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    path = [str(p) for p in error.absolute_path]  # a missing field's own path (`_required`)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         if extra:

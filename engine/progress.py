@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import ProcessInstance
 from engine import steps
 from engine.context import EngineContext
+from engine.errors import Unreadable
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,17 @@ class Progress:
     waiting: list[str] = field(default_factory=list)  # timers, message catches, a called procedure
     error: list[str] = field(default_factory=list)  # a script or expression that failed
     names: dict[str, str] = field(default_factory=dict)  # element id -> its name on the diagram
+    unreadable: str | None = None  # why the case's stored state cannot be read (then nothing is marked)
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"completed": self.completed, "active": self.active, "waiting": self.waiting, "error": self.error}
 
 
 def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) -> Progress:
-    definition, wf = steps.load(session, ctx, instance)
+    try:
+        definition, wf = steps.load(session, ctx, instance)
+    except Unreadable as exc:
+        return Progress(unreadable=exc.detail)
     called = set(definition.meta.get("called", []))
     completed: set[str] = set()
     active: set[str] = set()

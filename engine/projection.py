@@ -21,8 +21,10 @@ from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.definitions import definition_version
-from engine.forms import load_form
-from engine.settings import UNIT_BOUND_ROLES
+from engine.forms import carried, load_form
+from engine.settings import ROLES, UNIT_BOUND_ROLES
+
+UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
 
 
 def workflow_data(wf: BpmnWorkflow) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def sync(
     _audit_deadline(session, instance, instance.data or {}, data, actor=actor, at=at)
     instance.data = data
     unit = data.get("unit")
-    instance.unit_key = unit if isinstance(unit, str) and unit else None
+    instance.unit_key = unit if _fits_unit(unit) else None
     instance.due_at = parse_moment(data.get("due_at"), ctx.cal.timezone)
     if instance.status == "running" and wf.is_completed():
         instance.status, instance.completed_at = "completed", at
@@ -87,7 +89,8 @@ def _audit_deadline(session: Session, instance: ProcessInstance, before: dict[st
         if deadlines.is_paused(new) and not deadlines.is_paused(old):
             audit.record(session, type="deadline.paused", at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after={"paused_at": new["pauses"][-1]["from"]})
-        elif deadlines.is_paused(old) and not deadlines.is_paused(new):
+        elif deadlines.is_paused(old) and not deadlines.is_paused(new) and new.get("pauses"):
+            # (A case cancelled while paused ends with the data it had before the pause: nothing resumed.)
             audit.record(session, type="deadline.resumed", at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after=new["pauses"][-1])
     if before.get("due_at") and after.get("due_at") and before["due_at"] != after["due_at"]:
@@ -126,6 +129,21 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
             notifications.notify_task(session, ctx, row, kind=meta.get("notification") or "task", at=at)
 
 
+def close(session: Session, instance: ProcessInstance, *, actor: str | None, at: datetime) -> None:
+    """A case ended without its workflow (its stored state cannot be read): its open tasks and waiting timers
+    end with it, as `sync` would end them."""
+    for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                       HumanTask.status == "open")):
+        row.status, row.completed_at = "cancelled", at
+        audit.record(session, type="task.cancelled", at=at, actor=actor, instance_id=instance.id, task_id=row.id,
+                     subject=row.bpmn_id)
+    for timer in session.scalars(select(Timer).where(Timer.instance_id == instance.id,
+                                                     Timer.status.in_(("pending", "held")))):
+        timer.status = "cancelled"
+        audit.record(session, type="timer.cancelled", at=at, actor=actor, instance_id=instance.id,
+                     task_id=timer.task_id, subject=timer.bpmn_id, after={"due_at": timer.due_at.isoformat()})
+
+
 def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, meta: dict[str, Any],
               task: Any, at: datetime) -> tuple[HumanTask, str | None]:
     """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
@@ -140,6 +158,14 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
             unit = _evaluate(ctx, task, meta["unit"]) if meta.get("unit") else task.data.get("unit")
     except SpiffWorkflowException as exc:
         problem = f"routing of {bpmn_id} failed: {exc}"
+    # What an expression gives is checked like input: a role is one of the roles, a unit a unit key.
+    if role and str(role) not in ROLES:
+        problem = f"routing of {bpmn_id} failed: {str(role)[:80]!r} is not a role"
+        role = meta.get("lane")
+        unit = None
+    if unit is not None and not _fits_unit(unit):
+        problem = f"routing of {bpmn_id} failed: {str(unit)[:80]!r} is not a unit key"
+        unit = None
     role = str(role or "")
     form_key = meta.get("form")
     return HumanTask(
@@ -157,6 +183,10 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         due_at=_task_due(ctx, instance, meta, task),
         data=_prefill(form_key, task.data),
     ), problem
+
+
+def _fits_unit(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= UNIT_KEY_LENGTH
 
 
 def _process_key(instance: ProcessInstance, definition: ProcessDefinition, task: Any) -> str:
@@ -197,15 +227,13 @@ def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
 
 
 def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
-    """The values the task's form starts with: what the case already knows of its fields."""
+    """The values the task's form starts with: the case's values of the fields the form carries over."""
     if not form_key:
         return {}
     try:
-        fields = load_form(form_key).get("properties", {})
+        return carried(load_form(form_key), data)
     except (FileNotFoundError, ValueError):
         return {}
-    return {name: data[name] for name, field in fields.items()
-            if name in data and not (isinstance(field, dict) and field.get("x-prefill") is False)}
 
 
 def _timer_definitions(task: Any) -> list[TimerEventDefinition]:

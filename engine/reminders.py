@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import HumanTask
-from engine import audit, calendar_store, notifications
+from db.models import HumanTask, ProcessInstance
+from engine import audit, calendar_store, case_failures, notifications
 from engine.calendar import BusinessCalendar
 from engine.context import EngineContext
 
@@ -32,17 +32,21 @@ def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: date
         cal = calendar_store.current(session, ctx)
         # Working days are at most ~3x calendar days apart around long holidays: a wide, cheap pre-filter.
         horizon = at + timedelta(days=3 * days + 14)
+        # Only running cases' tasks: a failed case's tasks wait for the case, not for their people.
         candidates = session.execute(
-            select(HumanTask.id, HumanTask.due_at, HumanTask.created_at)
+            select(HumanTask.id, HumanTask.instance_id, HumanTask.due_at, HumanTask.created_at)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
             .where(HumanTask.status == "open", HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
-                   HumanTask.due_at > at, HumanTask.due_at <= horizon)
+                   HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == "running")
         ).all()
-    due_now = [task_id for task_id, due_at, created_at in candidates
+    due_now = [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
                if created_at < reminder_moment(cal, due_at, days) <= at]
     sent = 0
-    for task_id in due_now:
-        with sessions.begin() as session:
-            sent += _remind(session, ctx, task_id, at)
+    for task_id, instance_id in due_now:
+        sent += case_failures.in_transaction(
+            sessions, lambda _session, instance_id=instance_id: instance_id,
+            lambda session, task_id=task_id: _remind(session, ctx, task_id, at),
+            doing="a reminder could not be sent", at=at, actor=None) or 0
     return sent
 
 

@@ -21,12 +21,19 @@ from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, calendar_store, clock, deadlines, serializer, steps
-from engine.access import ASSIGN_ROLES, check_may_work_on, may_release, require_role
+from engine import audit, calendar_store, case_data, clock, deadlines, projection, serializer, steps
+from engine.access import (
+    ASSIGN_ROLES,
+    check_may_learn_state,
+    check_may_work_on,
+    may_be_given,
+    may_release,
+    require_role,
+)
 from engine.accounts import user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Code, Conflict, Forbidden, Invalid, NotFound, Unreadable
 
 CANCEL_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
@@ -39,7 +46,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
     assert definition is not None
     starters = definition.meta.get("starters", [])
     if not set(starters).intersection(actor.roles):
-        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}")
+        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}", code=Code.MAY_NOT_START)
     at = ctx.now()
     calendar_store.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
@@ -105,7 +112,7 @@ def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: da
 def get_task(session: Session, task_id: str) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND)
     return task
 
 
@@ -113,17 +120,18 @@ def complete_task(
     session: Session, ctx: EngineContext, actor: User, task_id: str, data: dict[str, Any]
 ) -> tuple[HumanTask, ProcessInstance]:
     row = get_task(session, task_id)
+    check_may_learn_state(actor, row)
     instance = steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
-        raise Conflict(f"the task is already {row.status}")
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     check_may_work_on(actor, row)
     at = ctx.now()
     data = steps.validated(session, ctx, row.form_key, data, at)
     definition, wf = steps.load(session, ctx, instance)
     task = wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
-        raise Conflict("the task is no longer waiting for completion")
+        raise Conflict("the task is no longer waiting for completion", code=Code.TASK_CLOSED)
     before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
     task.data.update(data)
     with clock.using(ctx.clock):
@@ -138,11 +146,12 @@ def complete_task(
 
 
 def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
+    check_may_learn_state(actor, get_task(session, task_id))
     row = _open_task_locked(session, task_id)
     if row.assignee_id == actor.id:
         return row
     if row.assignee_id is not None:
-        raise Conflict("another user holds this task")
+        raise Conflict("another user holds this task", code=Code.TASK_TAKEN)
     check_may_work_on(actor, row)
     row.assignee_id = actor.id
     audit.record(session, type="task.claimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
@@ -172,6 +181,11 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
         raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}]) from exc
     if not assignee.active:
         raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}])
+    if not may_be_given(assignee, row):
+        # Whoever holds a task may complete it: giving it outside its role (or its unit) would let an auditor write
+        # or one unit decide for another.
+        raise Invalid(f"{assignee.username} is not among the candidates of this task",
+                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}])
     previous = session.get(User, row.assignee_id) if row.assignee_id else None
     row.assignee_id = assignee.id
     audit.record(session, type="task.assigned", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
@@ -185,7 +199,7 @@ def _open_task_locked(session: Session, task_id: str) -> HumanTask:
     steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
     if row.status != "open":
-        raise Conflict(f"the task is already {row.status}")
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     return row
 
 
@@ -201,9 +215,10 @@ def deliver_message(
     session: Session, ctx: EngineContext, actor: User, instance_id: int, name: str, data: dict[str, Any]
 ) -> ProcessInstance:
     require_role(actor, *MESSAGE_ROLES)
+    case_data.check(data)
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
-        raise Conflict(f"the case is {instance.status}")
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     definition, wf = steps.load(session, ctx, instance)
     if name not in waiting_messages(wf):
         raise Conflict(f"the case is not waiting for the message {name!r}")
@@ -231,14 +246,22 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     require_role(actor, *CANCEL_ROLES)
     instance = steps.lock(session, instance_id)
     if instance.status not in ("running", "failed"):
-        raise Conflict(f"the case is already {instance.status}")
-    definition, wf = steps.load(session, ctx, instance)
+        raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
+    try:
+        loaded: tuple[ProcessDefinition, BpmnWorkflow] | None = steps.load(session, ctx, instance)
+    except Unreadable:
+        loaded = None  # a case whose state cannot be read can still be ended: its tasks and timers end with it
     at = ctx.now()
-    wf.cancel()
     before = {"status": instance.status}
     instance.status, instance.completed_at = "cancelled", at
     audit.record(session, type="instance.cancelled", at=at, actor=actor.username, instance_id=instance.id,
                  subject=instance.business_key, before=before, after={"status": "cancelled", "reason": reason})
+    if loaded is None:
+        projection.close(session, instance, actor=actor.username, at=at)
+        session.flush()
+        return instance
+    definition, wf = loaded
+    wf.cancel()
     steps.save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
     return instance
 
@@ -251,7 +274,7 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     require_role(actor, "pr_head")
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
-        raise Conflict(f"the case is {instance.status}")
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     allowed = ctx.settings.request_extension_days
     if allowed <= 0:
         raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",

@@ -12,25 +12,30 @@ Written here by hand: the environment (namespace built per call, task data copie
 builtins, guards or `functions` leaking into it, refusal of task data that hides a function), the
 write guard (only dicts and lists, the task data, can be changed), the `+=` operator table, the
 attribute guard (RestrictedPython's `safer_getattr` in its raising form, plus `mro`, which would
-hand out `BaseException`, an exception SpiffWorkflow does not catch), the class-definition refusal,
-and the conversion of compile errors into `SandboxSyntaxError` with a line number (RestrictedPython
-reports them as strings 'Line 3: ...', and SpiffWorkflow's error formatting needs `lineno`).
+hand out `BaseException`, an exception SpiffWorkflow does not catch, and the office's clock behind
+`date.today()` and `datetime.now()`), the class-definition refusal, the `__import__` that hands
+the `datetime` classes' C code the two modules it imports for `strftime`/`strptime` (scripts cannot
+name it), and the conversion of compile errors into `SandboxSyntaxError` with a line number
+(RestrictedPython reports them as strings 'Line 3: ...', and SpiffWorkflow's error formatting needs
+`lineno`).
 
-Not limited: CPU time and memory. `while True: pass` or `'x' * 10**10` still run; bounding them
-needs a separate process or OS limits around the worker, which costs far more than a script does
-(RestrictedPython cannot count steps). Also not rolled back when a script fails: in-place changes
-to nested lists and dicts of the task data (top-level variables are copied back only on success).
-`functions` must hold plain functions and constants: a module, `functools.partial` or an object
-with public attributes would be reachable from every script.
+This module runs a script in the process that calls it, unbounded: `while True: pass` or
+`'x' * 10**10` run until they end. Workflows never use it directly: `engine.sandbox_bounds` sends
+every evaluation to a sandbox process (`engine.sandbox_process`) that runs it here under a time and
+memory bound. `functions` must hold plain functions and constants: a module, `functools.partial` or
+an object with public attributes would be reachable from every script. Constants (a list of
+languages) are copied for every evaluation, so a script changing one changes nothing for the next.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
+import copy
 import operator
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from types import CodeType
 from typing import Any
@@ -44,8 +49,10 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import RestrictingNodeTransformer
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import WorkflowException
 
 FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\w+):")
@@ -60,6 +67,17 @@ class SandboxSyntaxError(SyntaxError):
         super().__init__(message, (FILENAME, lineno, offset, None))
         self.message = message
         self.lineno = lineno
+
+
+class ScriptLimitExceeded(WorkflowException):
+    """A script or expression ran past its time or memory bound and was stopped.
+
+    A SpiffWorkflow exception, so that a step that evaluates outside a task (a process's completion
+    condition) still fails the case instead of the request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class _Policy(RestrictingNodeTransformer):
@@ -106,7 +124,7 @@ def check_expression(source: str) -> None:
     _compile(source, "eval")
 
 
-def _compiled(source: str, mode: str) -> CodeType:
+def compile_for_run(source: str, mode: str) -> CodeType:
     """Compile at run time: a refusal must carry an int line for SpiffWorkflow's error report."""
     try:
         return _compile(source, mode)
@@ -120,6 +138,44 @@ def _getattr(ob: Any, name: str) -> Any:
     if name == "mro":
         raise AttributeError('"mro" is forbidden in scripts')
     return safer_getattr_raise(ob, name)
+
+
+def _office_clock(office_now: Callable[[], datetime]) -> Callable[[Any, str], Any]:
+    """The attribute guard, with `date.today()` and `datetime.now()`/`today()`/`utcnow()` reading the engine's
+    clock in the office's time zone instead of the machine's (they are C methods that cannot be replaced)."""
+
+    def today() -> date:
+        return office_now().date()
+
+    def now(tz: Any = None) -> datetime:
+        return office_now() if tz is None else office_now().astimezone(tz)
+
+    def utcnow() -> datetime:
+        return office_now().astimezone(UTC).replace(tzinfo=None)
+
+    clocked: dict[tuple[type, str], Callable[..., Any]] = {
+        (date, "today"): today, (datetime, "today"): now, (datetime, "now"): now, (datetime, "utcnow"): utcnow}
+
+    def getattr_(ob: Any, name: str) -> Any:
+        kind = ob if isinstance(ob, type) else type(ob)
+        found = clocked.get((kind, name))
+        return found if found is not None else _getattr(ob, name)
+
+    return getattr_
+
+
+def _machine_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+# `date.strftime` and `datetime.strptime` import these from C through the caller's builtins.
+_C_IMPORTS = frozenset({"time", "_strptime"})
+
+
+def _import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+    if name not in _C_IMPORTS or level:
+        raise ImportError(f"imports are not allowed in scripts ({name})")
+    return builtins.__import__(name, globals, locals, fromlist, level)
 
 
 def _getitem(ob: Any, index: Any) -> Any:
@@ -158,6 +214,7 @@ _BUILTINS.update(
     dict=dict, set=set, frozenset=frozenset, tuple=tuple, str=str, int=int, float=float, bool=bool,
     isinstance=isinstance,
 )
+_BUILTINS["__import__"] = _import
 _CLASSES: dict[str, Any] = {"datetime": datetime, "date": date, "timedelta": timedelta, "timezone": timezone}
 # Set last on every namespace, so task data (form fields) can never replace them.
 _GUARDS: dict[str, Any] = {
@@ -181,25 +238,31 @@ SAFE_NAMES: frozenset[str] = frozenset(
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Runs scripts and expressions with task data as their variables, like TaskDataEnvironment."""
 
-    def __init__(self, functions: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, functions: Mapping[str, Any] | None = None,
+                 office_now: Callable[[], datetime] = _machine_now) -> None:
+        """`office_now`: the engine clock's moment in the office's time zone, for `date.today()`."""
         extra = dict(functions or {})
         bad = [name for name in extra if not name.isidentifier() or name.startswith("_")]
         if bad:
             raise ValueError(f"function names must be identifiers not starting with '_': {bad}")
         super().__init__(extra)
         self._base: dict[str, Any] = {**_CLASSES, **extra}
+        self._constants = {name: value for name, value in self._base.items()
+                           if not callable(value) and not isinstance(value, (str, int, float, bool, type(None)))}
+        self._guards = {**_GUARDS, "_getattr_": _office_clock(office_now)}
 
     def _namespace(self, context: Mapping[str, Any], external_context: Mapping[str, Any] | None) -> dict:
         namespace = dict(self._base)
+        namespace.update(copy.deepcopy(self._constants))
         namespace.update(external_context or {})
         namespace.update(context)
-        namespace.update(_GUARDS)
+        namespace.update(self._guards)
         return namespace
 
     def evaluate(
         self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
     ) -> Any:
-        code = _compiled(expression, "eval")
+        code = compile_for_run(expression, "eval")
         return eval(code, self._namespace(context, external_context))  # noqa: S307 - restricted code
 
     def execute(
@@ -207,7 +270,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     ) -> bool:
         external = external_context or {}
         self.check_for_overwrite(context, external)
-        code = _compiled(script, "exec")
+        code = compile_for_run(script, "exec")
         namespace = self._namespace(context, external)
         exec(code, namespace)  # noqa: S102 - restricted code, curated namespace
         for key in [key for key in context if key not in namespace]:  # `del x` in the script
@@ -227,6 +290,29 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             )
 
 
-def make_script_engine(functions: Mapping[str, Any] | None = None) -> PythonScriptEngine:
-    """The engine to attach to every workflow, again after every deserialization."""
-    return PythonScriptEngine(environment=RestrictedEnvironment(functions))
+class SandboxScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's engine, reporting a bound that was hit in plain words on the task that hit it, and the
+    failing line of a script that ran in another process (its traceback did not come along)."""
+
+    def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return super().evaluate(task, expression, external_context)
+        except ScriptLimitExceeded as exc:  # passed on by SpiffWorkflow as it is, with no task
+            raise WorkflowTaskException(exc.message, task=task, exception=exc) from exc
+
+    def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Exception:
+        if isinstance(err, ScriptLimitExceeded):
+            return WorkflowTaskException(err.message, task=task, exception=err)
+        return super().create_task_exec_exception(task, script, err)
+
+    def get_error_line_number_and_content(self, script: str, err: Exception) -> tuple[int, str]:
+        line = getattr(err, "script_line", None)
+        if not isinstance(line, int) or not 0 < line <= len(script.splitlines()):
+            return super().get_error_line_number_and_content(script, err)
+        return line, script.splitlines()[line - 1]
+
+
+def in_process_engine(functions: Mapping[str, Any] | None = None) -> PythonScriptEngine:
+    """Scripts run in this process without a bound: for tests of the policy and the benchmark's baseline.
+    Workflows get `engine.sandbox_bounds.make_script_engine`."""
+    return SandboxScriptEngine(environment=RestrictedEnvironment(functions))

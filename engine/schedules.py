@@ -5,8 +5,10 @@ Each start timer is a row with its next moment; the sweep claims a due row with 
 moves it to the following occurrence, in the same transaction as the case it starts, so an occurrence
 starts one case however many sweepers race. Occurrences missed while nothing ran start one case, late;
 the schedule then continues from the future. The extension property `workingDaysOnly` = `true` on the
-start event skips occurrences on days the calendar says are not working days. Hand-written: SpiffWorkflow
-runs a timer start event inside one case and has no scheduler."""
+start event skips occurrences on days the calendar says are not working days. A start timer whose expression
+cannot be evaluated (it fails, runs past the sandbox's bound, or gives a cycle of zero length, which would
+start cases without pause) is switched off and logged, so it never holds up the sweep or other procedures'
+starts. Hand-written: SpiffWorkflow runs a timer start event inside one case and has no scheduler."""
 
 from __future__ import annotations
 
@@ -19,12 +21,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import ProcessDefinition, StartTimer
-from engine import calendar_store
+from engine import audit, calendar_store
 from engine.calendar import BusinessCalendar
+from engine.case_failures import describe, is_case_fault
 from engine.context import EngineContext
 from engine.definitions import list_latest
-from engine.errors import JarchyError
 from engine.parser import NS, parse_xml
+from engine.sandbox_process import SandboxUnavailable
 
 log = logging.getLogger(__name__)
 MAX_SKIPPED = 4000  # occurrences skipped while looking for the next working one (about 10 years daily)
@@ -59,10 +62,10 @@ def sync(session: Session, ctx: EngineContext, at: datetime) -> None:
         rows = list(session.scalars(select(StartTimer).where(StartTimer.process_key == definition.key)))
         has_timers = bool(definition.meta.get("start_timers"))
         if any(row.definition_id != definition.id for row in rows) or (has_timers and not rows):
-            register(session, ctx, definition)
+            register(session, ctx, definition, at)
 
 
-def register(session: Session, ctx: EngineContext, definition: ProcessDefinition) -> None:
+def register(session: Session, ctx: EngineContext, definition: ProcessDefinition, at: datetime) -> None:
     events = {event_id: (kind, expression, working) for event_id, kind, expression, working
               in start_timer_events(definition.bpmn_xml)}
     rows = {row.start_event_id: row for row in session.scalars(
@@ -72,28 +75,55 @@ def register(session: Session, ctx: EngineContext, definition: ProcessDefinition
             row.active, row.definition_id = False, definition.id
     cal = calendar_store.current(session, ctx)
     for event_id, (kind, expression, working) in events.items():
-        occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
         row = rows.get(event_id) or StartTimer(process_key=definition.key, start_event_id=event_id)
         row.definition_id, row.kind, row.expression = definition.id, kind, expression
         row.working_days_only = working
-        row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
-        row.active = row.next_at is not None
-        row.remaining = occurrences.count
         session.add(row)
+        try:
+            occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
+            row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
+            row.remaining = occurrences.count
+        except SandboxUnavailable:
+            raise  # the server's fault, not the schedule's
+        except Exception as exc:  # the administrator's expression: whatever it raises
+            _stopped(session, row, exc, at)
+            continue
+        row.active = row.next_at is not None
     session.flush()
 
 
+def _stopped(session: Session, row: StartTimer, exc: Exception, at: datetime) -> None:
+    """A start timer whose occurrences cannot be computed starts no more cases (until a new version is
+    deployed), and says so once in the history; the other procedures' schedules go on."""
+    row.next_at, row.remaining, row.active = None, None, False
+    session.flush()
+    log.warning("start timer %s of %s stopped: %s", row.start_event_id, row.process_key, describe(exc))
+    audit.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+                 after={"process_key": row.process_key, "start_event_id": row.start_event_id,
+                        "message": describe(exc), "next_at": None})
+
+
 def evaluate(ctx: EngineContext, kind: str, expression: str, at: datetime) -> Occurrences:
-    """The occurrences an expression describes, as of `at` (a duration counts from `at`)."""
-    value = ctx.script_engine.environment.evaluate(expression, {})
-    if not isinstance(value, str):
-        raise ValueError(f"a timer start expression must give ISO 8601 text, not {value!r}")
-    if kind == "timeDate":
-        return Occurrences(_aware(datetime.fromisoformat(value), ctx), None, 1)
-    if kind == "timeDuration":
-        return Occurrences(at + TimerEventDefinition.get_timedelta_from_start(
-            TimerEventDefinition.parse_iso_duration(value), at), None, 1)
-    cycles, start, every = TimerEventDefinition.parse_iso_recurring_interval(value)
+    """The occurrences an expression describes, as of `at` (a duration counts from `at`); ValueError when it
+    describes none: the expression fails or runs past its bound, or its value is not a schedule."""
+    try:
+        value = ctx.script_engine.environment.evaluate(expression, {})
+        if not isinstance(value, str):
+            raise ValueError(f"a timer start expression must give ISO 8601 text, not {value!r}")
+        if kind == "timeDate":
+            return Occurrences(_aware(datetime.fromisoformat(value), ctx), None, 1)
+        if kind == "timeDuration":
+            return Occurrences(at + TimerEventDefinition.get_timedelta_from_start(
+                TimerEventDefinition.parse_iso_duration(value), at), None, 1)
+        cycles, start, every = TimerEventDefinition.parse_iso_recurring_interval(value)
+    except SandboxUnavailable:
+        raise  # the server's fault, not the schedule's
+    except ValueError:
+        raise
+    except Exception as exc:  # a script's error, a bound hit, SpiffWorkflow's bare Exception for a bad value
+        raise ValueError(f"the timer start expression {expression!r} failed: {exc}") from exc
+    if every <= timedelta(0):
+        raise ValueError(f"the timer cycle {value!r} has zero length")
     return Occurrences(_aware(start, ctx), every, None if cycles < 0 else cycles)
 
 
@@ -107,6 +137,8 @@ def next_occurrence(occ: Occurrences, after: datetime, cal: BusinessCalendar | N
             return None
         return moment
     step = occ.every
+    if step <= timedelta(0):
+        return None  # a cycle of zero length never moves on (refused at deploy; `evaluate` refuses it too)
     index = 0
     if strictly_after is not None:
         index = max(0, int((strictly_after - occ.first) / step) + 1)
@@ -139,9 +171,44 @@ def start_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime)
         try:
             with sessions.begin() as session:
                 started += _start_one(session, ctx, timer_id, at)
-        except (JarchyError, ValueError) as exc:
-            log.warning("start timer %s did not start a case: %s", timer_id, exc)
+        except Exception as exc:
+            if not is_case_fault(exc):  # a race or the database: this occurrence waits for the next sweep
+                log.info("start timer %s did not start a case yet: %s", timer_id, describe(exc))
+                continue
+            with sessions.begin() as session:
+                _skip_occurrence(session, ctx, timer_id, exc, at)
     return started
+
+
+def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: Exception, at: datetime) -> None:
+    """An occurrence whose case could not be started is passed over, once, with its reason in the history;
+    the schedule goes on with the next occurrence (or stops, when that cannot be computed either)."""
+    row = session.get(StartTimer, timer_id)
+    if row is None or not row.active or row.next_at is None:
+        return
+    occurrence = row.next_at
+    try:
+        cal = calendar_store.current(session, ctx) if row.working_days_only else None
+        following = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal,
+                                    strictly_after=max(at, occurrence))
+    except SandboxUnavailable:
+        raise  # the server's fault, not the schedule's
+    except Exception as stop:  # the administrator's expression: whatever it raises
+        _stopped(session, row, stop, at)
+        return
+    claimed = session.execute(
+        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
+        .values(next_at=following, active=following is not None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return  # another sweeper passed it over (or started it) meanwhile
+    log.warning("start timer %s of %s did not start a case at %s: %s", row.start_event_id, row.process_key,
+                occurrence.isoformat(), describe(exc))
+    audit.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+                 after={"process_key": row.process_key, "start_event_id": row.start_event_id,
+                        "occurrence": occurrence.isoformat(), "message": describe(exc),
+                        "next_at": following.isoformat() if following else None})
 
 
 def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
@@ -151,7 +218,11 @@ def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0
     occurrence = row.next_at
-    occurrences = evaluate(ctx, row.kind, row.expression, at)
+    try:
+        occurrences = evaluate(ctx, row.kind, row.expression, at)
+    except ValueError as exc:
+        _stopped(session, row, exc, at)
+        return 0
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
     following = next_occurrence(occurrences, at, cal, strictly_after=max(at, occurrence))
     claimed = session.execute(
@@ -174,7 +245,13 @@ def reschedule_working_days(session: Session, ctx: EngineContext, at: datetime) 
     cal = calendar_store.current(session, ctx)
     for row in session.scalars(select(StartTimer).where(StartTimer.active.is_(True),
                                                         StartTimer.working_days_only.is_(True))):
-        row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
+        try:
+            row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
+        except SandboxUnavailable:
+            raise  # the server's fault, not the schedule's
+        except Exception as exc:  # the administrator's expression: whatever it raises
+            _stopped(session, row, exc, at)
+            continue
         row.active = row.next_at is not None
 
 

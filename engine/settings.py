@@ -43,6 +43,11 @@ class Settings:
     secure_cookies: bool = False
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted.
     proxy_hops: int = 0
+    # Bounds of the scripts, conditions and expressions of the diagrams (engine.sandbox_bounds): wall-clock
+    # seconds and MiB for one evaluation, and seconds for all the evaluations of one operation.
+    script_seconds: float = 2.0
+    script_memory_mb: int = 256
+    script_operation_seconds: float = 10.0
     var_dir: Path = field(default_factory=lambda: Path("var"))
 
     def with_(self, **changes: Any) -> Settings:
@@ -67,6 +72,9 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
         secure_cookies=env.get("JARCHY_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         proxy_hops=int(env.get("JARCHY_PROXY_HOPS", "0")),
+        script_seconds=float(env.get("JARCHY_SCRIPT_SECONDS", "2")),
+        script_memory_mb=int(env.get("JARCHY_SCRIPT_MEMORY_MB", "256")),
+        script_operation_seconds=float(env.get("JARCHY_SCRIPT_OPERATION_SECONDS", "10")),
         var_dir=var_dir,
     )
 

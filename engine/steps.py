@@ -14,11 +14,22 @@ from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import ProcessDefinition, ProcessInstance
-from engine import audit, calendar_store, clock, deadlines, forms, projection, publications, serializer
+from engine import (
+    calendar_store,
+    case_data,
+    case_failures,
+    clock,
+    deadlines,
+    forms,
+    projection,
+    publications,
+    sandbox_bounds,
+    serializer,
+)
 from engine.accounts import unit_exists
 from engine.context import EngineContext
 from engine.definitions import workflow_specs
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Code, Conflict, Invalid, NotFound, Unreadable
 
 
 @overload
@@ -35,7 +46,7 @@ def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> Pr
         .execution_options(populate_existing=True)
     ).one_or_none()
     if instance is None and not skip_locked:
-        raise NotFound(f"case {instance_id} does not exist")
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     return instance
 
 
@@ -44,11 +55,17 @@ def load(session: Session, ctx: EngineContext, instance: ProcessInstance) -> tup
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     specs = workflow_specs(session, definition, instance.called_versions)
-    return definition, serializer.load(instance.state, specs, ctx.script_engine)
+    try:
+        return definition, serializer.load(instance.state, specs, ctx.script_engine)
+    except Exception as exc:  # whatever the stored JSON makes SpiffWorkflow raise: the case cannot go on
+        raise Unreadable(f"the case's stored state cannot be read ({case_failures.describe(exc)}); an "
+                         "administrator may cancel the case") from exc
 
 
 def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime
                ) -> dict[str, Any]:
+    """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated."""
+    case_data.check(data)
     if not form_key:
         return data
     schema = forms.load_form(form_key)
@@ -70,7 +87,7 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
             published.append((what, dict(task.data)))
 
     try:
-        with clock.using(now or ctx.clock):
+        with clock.using(now or ctx.clock), sandbox_bounds.operation(ctx.settings.script_operation_seconds):
             wf.do_engine_steps(did_complete_task=note_publishing)
             wf.refresh_timers()
             wf.do_engine_steps(did_complete_task=note_publishing)
@@ -85,14 +102,11 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
             publications.publish(session, instance, what, data, actor=actor, at=at,
                                  languages=ctx.settings.publication_languages)
     except ValueError as exc:  # a publication the case's data cannot make
-        instance.status, instance.failure = "failed", str(exc)
-        audit.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id,
-                     subject=None, after={"element_id": None, "message": str(exc)})
+        case_failures.fail(session, instance, str(exc), element=None, at=at, actor=actor)
     except (SpiffWorkflowException, WorkflowException) as exc:
         element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
-        instance.status, instance.failure = "failed", f"{element}: {exc}" if element else str(exc)
-        audit.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id,
-                     subject=element, after={"element_id": element, "message": str(exc)})
+        case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
+                           at=at, actor=actor, message=str(exc))
     save(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
 
 
@@ -100,7 +114,7 @@ def save(session: Session, ctx: EngineContext, instance: ProcessInstance, defini
           wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None) -> None:
     try:
         instance.state = serializer.dump(wf)
-    except TypeError as exc:  # a script left a value no JSON holds: nothing of the step is kept
+    except (TypeError, RecursionError) as exc:  # a script left a value JSON cannot hold: nothing is kept
         raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
                       "may leave text, numbers, booleans, dates, lists and dicts") from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION

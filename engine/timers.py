@@ -17,9 +17,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import mail, reminders, runtime, schedules
+from db.models import Timer
+from engine import case_failures, mail, reminders, runtime, schedules
 from engine.context import EngineContext
-from engine.errors import JarchyError
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,18 @@ def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, 
         ids = runtime.due_timer_ids(session, at, limit)
     fired = 0
     for timer_id in ids:
-        try:
-            with sessions.begin() as session:
-                fired += runtime.fire_timer(session, ctx, timer_id, at)
-        except JarchyError as exc:  # the case moved on or another sweeper won: the next sweep sees it
-            log.info("timer %s not fired: %s", timer_id, exc.detail)
+        # A case that cannot fire (its state unreadable, a value the database refuses) is recorded failed;
+        # the case that moved on or the sweeper that lost a race leaves the timer for the next sweep.
+        fired += case_failures.in_transaction(
+            sessions, lambda session, timer_id=timer_id: _instance_of(session, timer_id),
+            lambda session, timer_id=timer_id: runtime.fire_timer(session, ctx, timer_id, at),
+            doing="a due timer could not fire", at=at, actor=None) or 0
     return fired
+
+
+def _instance_of(session: Session, timer_id: int) -> int | None:
+    timer = session.get(Timer, timer_id)
+    return timer.instance_id if timer is not None else None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,17 @@
 
 A rejected diagram names each offending element and its line. SpiffWorkflow checks structure but
 reports no line and a misleading message for some faults (ENGINE_NOTES), and never compiles scripts,
-conditions or timer expressions, so those checks are made here before SpiffWorkflow sees the file."""
+conditions or timer expressions, so those checks are made here before SpiffWorkflow sees the file.
+
+Two runaways are refused here although the sandbox's bounds would stop them at run time: a timer cycle
+of zero length (it would fire, or start cases, without pause) and a script loop that is certain never to
+end (`while True:` with no `break`, `return` or `raise` in it). What no static check can see is left to
+the bounds (engine.sandbox_bounds)."""
 
 from __future__ import annotations
 
 import ast
+from datetime import timedelta
 from typing import Any
 
 from lxml import etree
@@ -14,6 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from db.models import BusinessKeySequence, ProcessDefinition
 from engine.errors import ElementError, InvalidDiagram
 from engine.forms import form_exists
 from engine.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
@@ -73,6 +80,7 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     problems += _unrouted_tasks(process, meta)
     problems += _starters(process, meta)
     problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
+    problems += _lengths(process, meta)
     if not problems:
         problems = _spiff_structure(root, meta["key"])
     if problems:
@@ -154,6 +162,7 @@ def _expressions(process: etree._Element) -> list[ElementError]:
 
     for script in process.iter(f"{BPMN}script"):
         compile_at(script, script.text, "script", check_script)
+        out += _endless_loops(script)
     for cond in process.iter(f"{BPMN}conditionExpression", f"{BPMN}completionCondition"):
         compile_at(cond, cond.text, "condition", check_expression)
     for cardinality in process.iter(f"{BPMN}loopCardinality"):
@@ -187,10 +196,69 @@ def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
         elif kind == "timeDuration":
             TimerEventDefinition.parse_iso_duration(value)
         else:
-            TimerEventDefinition.parse_iso_recurring_interval(value)
+            every = TimerEventDefinition.parse_iso_recurring_interval(value)[2]
+            if every <= timedelta(0):
+                return [_err(timer, f"The timer's cycle {value!r} has no time between its occurrences: it would "
+                                    "fire without pause. Give it an interval longer than zero, e.g. R/P1D.")]
     except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
         return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.")]
     return []
+
+
+def _endless_loops(script: etree._Element) -> list[ElementError]:
+    """`while <always true>:` loops that nothing inside them can leave."""
+    try:
+        tree = ast.parse(script.text or "")
+    except SyntaxError:
+        return []  # reported by the compile check
+    out = []
+    for loop in ast.walk(tree):
+        if isinstance(loop, ast.While) and _always_true(loop.test) and not _leaves(loop.body):
+            line = script.sourceline + loop.lineno - 1 if script.sourceline else None
+            out.append(ElementError(
+                f"The script's loop at its line {loop.lineno} never ends: nothing in it leaves it "
+                "(break, return or raise).",
+                _err(script, "").element_id, line))
+    return out
+
+
+def _always_true(test: ast.expr) -> bool:
+    try:
+        return bool(ast.literal_eval(test))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    """Whether a statement of `body` leaves the loop: a `break` not inside an inner loop, a `return` or a
+    `raise` anywhere but in a function defined inside it."""
+    for statement in body:
+        for node in _walk_same_scope(statement):
+            if isinstance(node, (ast.Return, ast.Raise)):
+                return True
+            if isinstance(node, ast.Break) and not _in_inner_loop(statement, node):
+                return True
+    return False
+
+
+def _walk_same_scope(node: ast.AST) -> list[ast.AST]:
+    """`node` and what is inside it, but not inside a function it defines (that code runs only if called)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        return []
+    found = [node]
+    for child in ast.iter_child_nodes(node):
+        found += _walk_same_scope(child)
+    return found
+
+
+def _in_inner_loop(top: ast.stmt, target: ast.Break) -> bool:
+    """Whether `target` belongs to a loop nested in `top` (its break leaves that loop, not ours; a break in
+    that loop's `else:` does leave ours)."""
+    for node in _walk_same_scope(top):
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and any(
+                inner is target for part in node.body for inner in _walk_same_scope(part)):
+            return True
+    return False
 
 
 def _unrouted_tasks(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
@@ -219,6 +287,31 @@ def _calls(process: etree._Element, meta: dict[str, Any], known: set[str]) -> li
         for call in process.iter(f"{BPMN}callActivity")
         if call.get("calledElement") not in known
     ]
+
+
+# What the database keeps of a diagram, and how long each may be (its columns' lengths).
+ID_LENGTH = ProcessDefinition.__table__.c.key.type.length  # also the tasks' and timers' element ids
+NAME_LENGTH = ProcessDefinition.__table__.c.name.type.length  # also a task's name in the inbox
+PREFIX_LENGTH = BusinessKeySequence.__table__.c.prefix.type.length
+
+
+def _lengths(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    """Identifiers and names longer than the columns that keep them are refused here, naming the element,
+    not left to fail when a case reaches them (PostgreSQL refuses an overlong value; SQLite keeps it)."""
+    out = []
+    for node in process.iter():
+        element_id = node.get("id")
+        if element_id is not None and len(element_id) > ID_LENGTH:
+            out.append(ElementError(f"The element id is {len(element_id)} characters long; at most {ID_LENGTH} "
+                                    "are allowed.", element_id=element_id, line=node.sourceline))
+    for node in [process, *process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))]:
+        name = node.get("name") or ""
+        if len(name) > NAME_LENGTH:
+            out.append(_err(node, f"The name is {len(name)} characters long; at most {NAME_LENGTH} are allowed."))
+    prefix = meta["business_key_prefix"]
+    if not 1 <= len(prefix) <= PREFIX_LENGTH:
+        out.append(_err(process, f"The businessKeyPrefix {prefix[:40]!r} must have 1 to {PREFIX_LENGTH} characters."))
+    return out
 
 
 def _spiff_structure(root: etree._Element, key: str) -> list[ElementError]:

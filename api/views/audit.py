@@ -11,7 +11,7 @@ from flask.views import MethodView
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AuditOut, AuditQuery, VerifyOut, page_of
+from api.schemas import TEXT, AuditOut, AuditQuery, VerifyOut, page_of
 from db.models import AuditEvent
 from engine import audit, queries
 from engine.access import require_role
@@ -33,7 +33,8 @@ class Events(MethodView):
     @blp.doc(operationId="searchAuditEvents")
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, page_of(AuditOut, "AuditPage"))
-    @blp.alt_response(200, description="format=csv: every matching event as CSV", content_type="text/csv")
+    @blp.alt_response(200, schema=TEXT, content_type="text/csv",
+                      description="The matching events; with format=csv every one of them, as CSV")
     def get(self, args: dict[str, Any]) -> Any:
         """Search the history; `format=csv` exports every match."""
         require_role(current_user(), *AUDITORS)

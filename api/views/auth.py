@@ -25,7 +25,7 @@ class Token(MethodView):
     @blp.alt_response(429, description="Too many failed sign-ins for this account or from this address",
                       headers={"Retry-After": {"description": "seconds until an attempt is taken again",
                                                "schema": {"type": "integer"}}})
-    @blp.doc(security=[])
+    @blp.public()
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Exchange a username and password for a bearer token."""
         user = sign_in.authenticate(session(), body["username"], body["password"], address=request.remote_addr,

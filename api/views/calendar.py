@@ -68,4 +68,4 @@ class AddWorkingDays(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The `days`-th working day after `start` (`start` itself never counts)."""
         current_user()
-        return {"date": calendar_store.current(session(), ctx()).add_working_days(args["start"], args["days"])}
+        return {"date": calendar_store.add_working_days(session(), ctx(), args["start"], args["days"])}

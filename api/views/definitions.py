@@ -8,7 +8,7 @@ from flask.views import MethodView
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import DefinitionOut, page_of
+from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
 from db.models import ProcessDefinition
 from engine import definitions
@@ -22,6 +22,7 @@ READERS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "u
 
 def _out(d: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:
     out = {"key": d.key, "name": d.name, "version": d.version, "checksum": d.checksum, "deployed_at": d.deployed_at,
+           "origin": d.origin,
            "starters": d.meta.get("starters", []), "documentation": d.meta.get("documentation", "")}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
@@ -93,7 +94,7 @@ class DefinitionVersion(MethodView):
 @blp.route("/<string:key>/versions/<version:version>/bpmn")
 class DefinitionVersionXml(MethodView):
     @blp.doc(operationId="getProcessDefinitionVersionBpmn")
-    @blp.response(200, description="The BPMN XML", content_type="application/xml")
+    @blp.response(200, TEXT, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str, version: int) -> Response:
         """The diagram of one version."""
         require_role(current_user(), *READERS)
@@ -103,7 +104,7 @@ class DefinitionVersionXml(MethodView):
 @blp.route("/<string:key>/bpmn")
 class DefinitionXml(MethodView):
     @blp.doc(operationId="getProcessDefinitionBpmn")
-    @blp.response(200, description="The BPMN XML", content_type="application/xml")
+    @blp.response(200, TEXT, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str) -> Response:
         """The diagram of the latest version."""
         require_role(current_user(), *READERS)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.blueprint import Blueprint
 from api.database import session
+from api.schemas import HealthOut
 from api.views.common import ctx
 
 blp = Blueprint("health", __name__, url_prefix="/healthz", description="Liveness")
@@ -17,8 +18,9 @@ blp = Blueprint("health", __name__, url_prefix="/healthz", description="Liveness
 @blp.route("")
 class Health(MethodView):
     @blp.doc(operationId="getHealth")
-    @blp.doc(security=[])
-    @blp.response(200)
+    @blp.public()
+    @blp.response(200, HealthOut)
+    @blp.alt_response(503, schema=HealthOut, description="The database or the broker cannot be reached")
     def get(self) -> Any:
         """The state of the database and of the broker."""
         try:

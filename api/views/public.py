@@ -11,7 +11,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import PublicReleasePage, PublicResponsePage
+from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
 from engine import publications
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
@@ -48,7 +48,8 @@ def _feed(feed: str) -> Response:
 
 @blp.route("/releases")
 class Releases(MethodView):
-    @blp.doc(operationId="listPublicReleases", security=[])
+    @blp.doc(operationId="listPublicReleases")
+    @blp.public()
     @blp.response(200, PublicReleasePage)
     def get(self) -> dict[str, Any]:
         """Published releases, newest first, in every publication language."""
@@ -57,8 +58,9 @@ class Releases(MethodView):
 
 @blp.route("/releases.atom")
 class ReleasesAtom(MethodView):
-    @blp.doc(operationId="releasesAtomFeed", security=[])
-    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    @blp.doc(operationId="releasesAtomFeed")
+    @blp.public()
+    @blp.response(200, TEXT, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published releases as an Atom feed."""
         return _feed("releases")
@@ -66,7 +68,8 @@ class ReleasesAtom(MethodView):
 
 @blp.route("/responses")
 class Responses(MethodView):
-    @blp.doc(operationId="listPublicResponses", security=[])
+    @blp.doc(operationId="listPublicResponses")
+    @blp.public()
     @blp.response(200, PublicResponsePage)
     def get(self) -> dict[str, Any]:
         """Published rebuttals and comments, newest first."""
@@ -75,8 +78,9 @@ class Responses(MethodView):
 
 @blp.route("/responses.atom")
 class ResponsesAtom(MethodView):
-    @blp.doc(operationId="responsesAtomFeed", security=[])
-    @blp.response(200, description="An Atom feed", content_type="application/atom+xml")
+    @blp.doc(operationId="responsesAtomFeed")
+    @blp.public()
+    @blp.response(200, TEXT, description="An Atom feed", content_type="application/atom+xml")
     def get(self) -> Response:
         """Published rebuttals and comments as an Atom feed."""
         return _feed("responses")

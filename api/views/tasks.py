@@ -38,11 +38,11 @@ class Task(MethodView):
     @blp.doc(operationId="getTask")
     @blp.response(200, TaskOut)
     def get(self, task_id: str) -> dict[str, Any]:
-        """One task with its form."""
+        """One task with its form, and the earlier rounds of its case beside it."""
         row = runtime.get_task(session(), task_id)
         if not can_read_task(current_user(), row):
             raise Forbidden("you may not read this task")
-        return _task(row)
+        return present.task_with_context(session(), ctx(), row)
 
 
 @blp.route("/<string:task_id>/claim")

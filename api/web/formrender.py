@@ -386,10 +386,9 @@ def _attach_errors(built: list[Field], schema: dict[str, Any], errors: list[dict
         parts = path.split(".")
         while parts and ".".join(parts) not in by_name:
             parts.pop()
-        if parts:
-            by_name[".".join(parts)].errors.append(text)
-        else:
-            loose.append(text)
+        shown = by_name[".".join(parts)].errors if parts else loose
+        if text not in shown:  # two keywords may word the same (anyOf, minProperties): said once
+            shown.append(text)
     return loose
 
 

@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language)
-    app.jinja_env.filters.update(when=when, label=label)
+    app.jinja_env.filters.update(when=when, label=label, translated=translated)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
@@ -58,6 +58,15 @@ def current_language() -> str:
 def when(value: datetime | None, style: str = "medium") -> str:
     """A moment in the office's time zone and the reader's language; an empty string for none."""
     return format_datetime(value, style) if value else ""
+
+
+def translated(text: str | None) -> str:
+    """A name from data (a diagram's process or task, a form's title) through the catalogs, as plain text.
+
+    Templates show such names with `|translated`, never with `_()`: Jinja's `_()` is for the templates' own
+    messages, which it trusts as markup (and formats with `%`), so a name an administrator typed would reach
+    the page as HTML. This returns a `str`, which Jinja escapes."""
+    return str(gettext(text)) if text else ""
 
 
 def label(value: Any, schema: dict[str, Any] | None = None) -> str:

@@ -14,7 +14,7 @@ ERROR_TITLES = {
     403: _l("You may not do this"),
     404: _l("Not found"),
     405: _l("Not allowed here"),
-    409: _l("Someone else changed this first; reload and try again"),
+    409: _l("This cannot be done now"),
     413: _l("Too large"),
     422: _l("Some fields need correcting"),
     500: _l("Something went wrong on our side"),

@@ -23,3 +23,6 @@ class ProcessDefinition(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
     deployed_at: Mapped[datetime]
     deployed_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    # `shipped`: deployed by `jarchy init` from the product's workflows/; `deployed`: by an administrator (API,
+    # modeler, `jarchy deploy`). `jarchy init` never deploys a shipped diagram above the latter.
+    origin: Mapped[str] = mapped_column(String(16), default="deployed", server_default="deployed")

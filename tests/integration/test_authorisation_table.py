@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from engine.accounts import create_user
 from engine.clock import FrozenClock
 from engine.settings import Settings
 from tests.conftest import BISHKEK, CAST, PASSWORD, REQUEST, Client, deploy_shipped, empty, seed_cast, shipped_diagram
@@ -135,10 +136,15 @@ def shared(world: World) -> dict[str, Any]:
     """Cases only read, never written, by the tests.
 
     `case`: started by ps_transport, triaged by pr with health contributing, so its one open task is
-    `contribute` for head_health. `assigned`: a triage task the PR head gave to the lawyer."""
+    `contribute` for head_health. `assigned`: a triage task the PR head gave to pr2, a second member of the PR
+    department outside the cast."""
     case_id, contribute = world.contribute_task()
     assigned_case, triage = world.triage_task()
-    response = world.as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "lawyer"})
+    sessions, ctx = world.app.extensions["jarchy.sessions"], world.app.extensions["jarchy.ctx"]
+    with sessions.begin() as session:
+        create_user(session, username="pr2", display_name="Pr2", password=PASSWORD, roles=["pr_department"], unit=None,
+                    actor="system", at=ctx.now())
+    response = world.as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"})
     assert response.status_code == 200, response.get_json()
     return {"case": case_id, "contribute": contribute, "assigned_case": assigned_case, "assigned_triage": triage}
 
@@ -379,7 +385,7 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/tasks/<string:task_id>", _read_shared_task("contribute"),
         _ok("admin", "auditor", "prhead", "head_health"), target="contribute, candidates: head_health"),
     Row("GET", "/api/v1/tasks/<string:task_id>", _read_shared_task("assigned_triage"),
-        _ok("admin", "auditor", "prhead", "pr", "lawyer"), target="triage assigned to the lawyer"),
+        _ok("admin", "auditor", "prhead", "pr"), target="triage assigned to pr2"),
     Row("GET", "/api/v1/tasks/<string:task_id>", _read_fresh_task("prepare_task"),
         _ok("admin", "auditor", "prhead", "ps_transport"), target="prepare_answer, candidates: ps_transport"),
     # Tasks: claiming, only by candidates.

@@ -285,6 +285,8 @@ BAD_QUERIES = [
     ("/api/v1/calendar/add-working-days?start=tomorrow&days=1", "pr", {"start"}),
     ("/api/v1/calendar/add-working-days?days=14", "pr", {"start"}),
     ("/api/v1/calendar/add-working-days?start=2026-03-02&days=99999", "pr", {"days"}),
+    ("/api/v1/calendar/add-working-days?start=2000-01-01&days=2999", "pr", {"days"}),
+    ("/api/v1/calendar/add-working-days?start=2026-03-02&days=-3000", "pr", {"days"}),
 ]
 
 
@@ -514,6 +516,53 @@ def test_a_request_received_in_year_one_is_refused_not_registered_as_a_failed_ca
                                     json=START | {"data": REQUEST | {"received_at": "0001-01-01T00:00:00+14:00"}})
     assert_problem(response, 422, {"received_at"})
     assert world.written() == before
+
+
+LONG = {
+    # (what, the edit of the shipped diagram, the element named)
+    "a 300-character process id": ('id="information_request"', f'id="{"p" * 300}"', "p" * 300),
+    "a 40-character business-key prefix": ('name="businessKeyPrefix" value="IR"',
+                                           f'name="businessKeyPrefix" value="{"I" * 40}"', "information_request"),
+    "a 300-character task id": ('"triage"', f'"{"t" * 300}"', "t" * 300),
+    "a 300-character task name": ('id="triage" name="', f'id="triage" name="{"n" * 300}', "triage"),
+    "a 300-character form key": ('camunda:formKey="information_request/triage"', f'camunda:formKey="{"f" * 300}"',
+                                 "triage"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "element"), LONG.values(), ids=LONG.keys())
+def test_an_identifier_longer_than_its_column_is_refused_at_deploy_naming_the_element(
+        world: World, old: str, new: str, element: str) -> None:
+    before = world.written()
+    diagram = shipped_diagram("information_request.bpmn").decode()
+    edited = diagram.replace(old, new)
+    if old == '"triage"':  # the task renamed wherever it is referred to (its lane, its flows)
+        edited = edited.replace(">triage<", f">{'t' * 300}<")
+    else:
+        assert diagram.count(old) == 1, old
+    response = world.as_("admin").post("/api/v1/process-definitions", data=edited.encode(),
+                                       headers={"Content-Type": "application/xml"})
+    body = assert_problem(response, 422)
+    assert element in {e.get("element_id") for e in body["errors"]}, body["errors"]
+    assert all(e.get("line") for e in body["errors"]), body["errors"]
+    assert world.written() == before
+
+
+def test_a_non_candidate_is_refused_before_learning_whether_a_task_is_still_open(world: World) -> None:
+    case_id, task_id = world.triage()
+    outsiders = ("leader", "head_health", "auditor", "admin")
+    open_answers = {who: world.as_(who).post(f"/api/v1/tasks/{task_id}/claim").status_code for who in outsiders}
+    done = world.as_("pr").post(f"/api/v1/tasks/{task_id}/complete", json={"data": TRIAGE})
+    assert done.status_code == 200, done.get_json()
+    for who in outsiders:
+        for action, body in (("claim", None), ("complete", {"data": TRIAGE})):
+            response = world.as_(who).post(f"/api/v1/tasks/{task_id}/{action}", json=body)
+            assert_problem(response, 403)
+            assert "done" not in response.get_json()["detail"] and "completed" not in response.get_json()["detail"]
+    assert open_answers == dict.fromkeys(outsiders, 403)
+    # A candidate learns that it is done.
+    assert_problem(world.as_("pr").post(f"/api/v1/tasks/{task_id}/claim"), 409)
+    assert_problem(world.as_("pr").post(f"/api/v1/tasks/{task_id}/complete", json={"data": TRIAGE}), 409)
 
 
 def test_a_diagram_not_in_utf8_is_a_422_naming_the_line(world: World) -> None:

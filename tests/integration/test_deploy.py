@@ -490,3 +490,47 @@ def test_the_cli_refuses_a_bad_file_naming_the_element_and_line(
     if element_id:
         assert f"element {element_id}" in result.output
     assert_nothing_deployed(as_, sessions)
+
+
+# -- jarchy init and an administrator's edits -------------------------------------------------------------
+
+def latest_versions(as_: Any) -> dict[str, tuple[int, str]]:
+    return {d["key"]: (d["version"], d["origin"]) for d in as_("admin").get(f"{URL}?per_page=100").get_json()["items"]}
+
+
+def test_init_run_again_never_deploys_a_shipped_diagram_above_an_administrators_edit(
+        jarchy: Callable[..., Any], as_: Any, sessions: Any) -> None:
+    first = jarchy("init")
+    assert first.exit_code == 0, first.output
+    assert latest_versions(as_)[KEY] == (1, "shipped")
+    edited = BASE.replace('name="Media information request"', 'name="Media information request (city edit)"')
+    assert edited != BASE
+    response = as_("admin").post(URL, data=edited.encode(), headers={"Content-Type": "application/xml"})
+    assert response.status_code == 201 and response.get_json()["version"] == 2
+
+    again = jarchy("init")  # what `make run` does every time
+    assert again.exit_code == 0, again.output
+    assert latest_versions(as_)[KEY] == (2, "deployed")  # the administrator's edit stays the latest
+    (said,) = [line for line in again.output.splitlines() if line.startswith("information_request.bpmn:")]
+    assert "version 2 is an administrator's" in said and "jarchy deploy " in said
+    assert said.endswith("workflows/information_request.bpmn)")
+    assert definition_rows(sessions) == len(latest_versions(as_)) + 1
+
+
+def test_init_deploys_a_changed_shipped_diagram_above_the_shipped_one_only(
+        jarchy: Callable[..., Any], as_: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import cli
+
+    assert jarchy("init").exit_code == 0
+    before = latest_versions(as_)
+    shipped = cli.shipped_diagrams()
+    changed = shipped["information_request.bpmn"].replace(b'name="Media information request"',
+                                                           b'name="Media information request, release 0.5"')
+    monkeypatch.setattr(cli, "shipped_diagrams", lambda: shipped | {"information_request.bpmn": changed})
+    result = jarchy("init")
+    assert result.exit_code == 0, result.output
+    assert "information_request version 2 deployed" in result.output
+    after = latest_versions(as_)
+    assert after[KEY] == (2, "shipped") and {k: v for k, v in after.items() if k != KEY} == \
+        {k: v for k, v in before.items() if k != KEY}
+    assert jarchy("init").output.count("deployed") == 0  # and then it is unchanged

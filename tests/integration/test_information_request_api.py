@@ -152,6 +152,13 @@ def test_form_errors_list_every_failing_field(as_: Any, clock: Any) -> None:
     assert {"channel", "contact.email", "received_at", "unit", "extra"} <= fields
 
 
+def test_an_empty_start_names_each_missing_field_itself_once(as_: Any) -> None:
+    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": {}})
+    assert response.status_code == 422
+    assert sorted((e["field"], e["message"]) for e in response.get_json()["errors"]) == [
+        (name, "is required") for name in ("channel", "contact", "outlet", "question", "requester_name", "subject")]
+
+
 def test_clarification_waits_for_the_message_then_returns_to_triage(as_: Any) -> None:
     case = start(as_)
     after = complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[],

@@ -125,16 +125,18 @@ def test_contribution_tasks_notify_the_head_of_each_contributing_unit(as_: Any, 
 
 
 def test_an_assigned_task_notifies_only_its_assignee(as_: Any, sessions: Any, ctx: Any) -> None:
+    add_user(sessions, ctx, "pr2", ["pr_department"])
     triage = open_task_id(start(as_), "triage")
-    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "lawyer"}).status_code == 200
-    assert usernames(tell(sessions, ctx, triage, kind="reminder")) == ["lawyer"]
+    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
+    assert usernames(tell(sessions, ctx, triage, kind="reminder")) == ["pr2"]
 
 
 def test_a_deactivated_assignees_task_goes_back_to_its_lane(as_: Any, sessions: Any, ctx: Any) -> None:
+    add_user(sessions, ctx, "pr2", ["pr_department"])
     triage = open_task_id(start(as_), "triage")
-    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "lawyer"}).status_code == 200
+    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
     with sessions.begin() as session:
-        update_user(session, "lawyer", {"active": False}, actor="admin", at=ctx.now())
+        update_user(session, "pr2", {"active": False}, actor="admin", at=ctx.now())
     assert usernames(tell(sessions, ctx, triage)) == ["pr"]
 
 
@@ -243,8 +245,9 @@ def test_get_notifications_lists_the_callers_own_newest_first_with_paging(as_: A
 
 
 def test_reading_a_notification_marks_it_for_its_owner_only(as_: Any, sessions: Any, ctx: Any, clock: Any) -> None:
+    add_user(sessions, ctx, "pr2", ["pr_department"])
     triage = open_task_id(start(as_), "triage")
-    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "lawyer"}).status_code == 200
+    assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
     clear_notifications(sessions)
     (mine,) = tell(sessions, ctx, triage)
     (other,) = tell(sessions, ctx, triage, kind="reminder")
@@ -253,21 +256,21 @@ def test_reading_a_notification_marks_it_for_its_owner_only(as_: Any, sessions: 
     for who in ("pr", "admin", "auditor", "prhead"):
         response = as_(who).post(f"/api/v1/notifications/{mine['id']}/read")
         assert response.status_code == 404 and response.mimetype == "application/problem+json"
-    assert as_("lawyer").post("/api/v1/notifications/999999/read").status_code == 404
+    assert as_("pr2").post("/api/v1/notifications/999999/read").status_code == 404
     assert as_(None).post(f"/api/v1/notifications/{mine['id']}/read").status_code == 401
 
     clock.advance(minutes=5)
-    response = as_("lawyer").post(f"/api/v1/notifications/{mine['id']}/read")
+    response = as_("pr2").post(f"/api/v1/notifications/{mine['id']}/read")
     assert response.status_code == 200
     read = response.get_json()
     assert read["id"] == mine["id"] and datetime.fromisoformat(read["read_at"]) == clock.now()
     clock.advance(minutes=5)
-    again = as_("lawyer").post(f"/api/v1/notifications/{mine['id']}/read").get_json()
+    again = as_("pr2").post(f"/api/v1/notifications/{mine['id']}/read").get_json()
     assert again["read_at"] == read["read_at"]  # the first reading counts
 
-    unread = as_("lawyer").get("/api/v1/notifications?unread=true").get_json()
+    unread = as_("pr2").get("/api/v1/notifications?unread=true").get_json()
     assert [n["id"] for n in unread["items"]] == [other["id"]] and unread["total"] == 1
-    seen = as_("lawyer").get("/api/v1/notifications?unread=false").get_json()
+    seen = as_("pr2").get("/api/v1/notifications?unread=false").get_json()
     assert [n["id"] for n in seen["items"]] == [mine["id"]]
 
 

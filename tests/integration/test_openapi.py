@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import pytest
+
+from tests.conftest import REQUEST
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -18,3 +23,48 @@ def test_sign_in_and_health_need_no_token_in_the_document(app: Any) -> None:
     assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []
     assert spec["paths"]["/healthz"]["get"]["security"] == []
     assert spec["paths"]["/api/v1/auth/token"]["post"]["operationId"] == "createToken"
+
+
+# What a GET needs to answer 200: the ids of things that exist, and the required query parameters.
+EXAMPLES = {"key": "information_request", "version": "1", "username": "pr", "day": "2026-03-10",
+            "from": "2026-03-01", "to": "2026-03-31", "start": "2026-03-02", "days": "14"}
+
+
+def _declared(spec: dict[str, Any], operation: dict[str, Any], status: int) -> set[str]:
+    response = operation["responses"].get(str(status)) or operation["responses"].get("default", {})
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return set(response.get("content", {}))
+
+
+@pytest.mark.usefixtures("deployed")
+def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any, as_: Any) -> None:
+    """CSV, Atom, BPMN XML and JSON alike: each GET is asked for every representation its parameters offer."""
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    case = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request",
+                                                              "data": REQUEST}).get_json()
+    notes = as_("pr").get("/api/v1/notifications").get_json()["items"]
+    values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
+                         "notification_id": str(notes[0]["id"])}
+    served: set[tuple[str, str]] = set()
+    for path, item in spec["paths"].items():
+        operation = item.get("get")
+        if operation is None:
+            continue
+        params = item.get("parameters", []) + operation.get("parameters", [])
+        url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
+        required = {p["name"]: values[p["name"]] for p in params if p["in"] == "query" and p.get("required")}
+        choices = [{}] + [{p["name"]: value} for p in params if p["in"] == "query"
+                          for value in p.get("schema", {}).get("enum", [])]
+        client = as_(None) if operation.get("security") == [] else as_("admin")
+        statuses = []
+        for choice in choices:
+            response = client.get(url, query_string=required | choice)
+            statuses.append(response.status_code)
+            declared = _declared(spec, operation, response.status_code)
+            assert response.mimetype in declared, (
+                f"GET {url}?{choice}: {response.status_code} {response.mimetype} is not declared ({declared})")
+            served.add((path, response.mimetype))
+        assert any(200 <= s < 300 for s in statuses), f"GET {url} never answered 2xx: {statuses}"
+    assert {("/api/v1/audit", "text/csv"), ("/public/releases.atom", "application/atom+xml"),
+            ("/api/v1/process-definitions/{key}/bpmn", "application/xml")} <= served

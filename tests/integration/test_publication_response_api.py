@@ -168,7 +168,7 @@ def test_a_rebuttal_sent_back_once_is_agreed_and_published_on_the_site(as_: Any,
     after = complete(as_, "pr", case["id"], "pr_approval", decision="rework", comment="Explain the fares.")
     assert open_tasks(after) == [("draft_rebuttal", "publication_response", "press_secretary", "transport")]
     redraft = task_of(as_, "ps_transport", case["id"], "draft_rebuttal")
-    assert redraft["data"] == {"text": "The article is wrong.", "explains_each_fact": True}
+    assert redraft["data"] == {"text": "The article is wrong."}  # the attestation is given afresh
     assert after["data"]["comment"] == "Explain the fares."
     complete(as_, "ps_transport", case["id"], "draft_rebuttal", text=REBUTTAL, explains_each_fact=True)
     approval = task_of(as_, "pr", case["id"], "pr_approval")
@@ -370,7 +370,9 @@ def test_no_escalation_and_no_claim_closes_the_case(as_: Any) -> None:
     rebutted(as_, case, ["site"])
     assessment = task_of(as_, "prhead", case["id"], "assess_escalation")
     assert submit(as_, "pr", assessment["id"], escalate="none").status_code == 403  # the head's decision
-    done = complete(as_, "prhead", case["id"], "assess_escalation")  # defaults: none, no legal action
+    refused = submit(as_, "prhead", assessment["id"])  # the head decides: escalation has no default
+    assert refused.status_code == 422 and [e["field"] for e in refused.get_json()["errors"]] == ["escalate"]
+    done = complete(as_, "prhead", case["id"], "assess_escalation", escalate="none")  # no legal action: unticked
     assert done["status"] == "completed" and done["tasks"] == [] and done["timers"] == []
     assert (done["data"]["escalate"], done["data"]["legal_action"]) == ("none", False)
     assert [r["kind"] for r in public(as_)] == ["rebuttal"]

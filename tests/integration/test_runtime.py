@@ -142,3 +142,14 @@ def test_the_fire_due_command_fires_due_timers_as_of_a_given_moment(as_: Any, se
     assert late.exit_code == 0 and late.output.strip() == "1"
     tasks = as_("prhead").get(f"/api/v1/process-instances/{case['id']}").get_json()["tasks"]
     assert "escalate_overdue" in {t["bpmn_id"] for t in tasks}
+
+
+def test_a_case_waiting_for_the_requesters_clarification_can_be_cancelled(as_: Any) -> None:
+    case = start(as_)
+    asked = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": {
+        "handler": "pr_department", "contributors": [], "needs_clarification": True,
+        "clarification_question": "Which bus lines?"}})
+    assert asked.status_code == 200, asked.get_json()
+    cancelled = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "Withdrawn"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    assert (cancelled.get_json()["status"], cancelled.get_json()["timers"]) == ("cancelled", [])

@@ -56,3 +56,34 @@ def test_a_failing_unit_expression_leaves_the_task_visible_to_those_who_assign_a
     assert assigned.status_code == 200
     done = as_("ps_health").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"contribution": "Done."}})
     assert done.status_code == 200 and done.get_json()["instance"]["status"] == "completed"
+
+
+CHOSEN_ROLE = DIAGRAM.replace('<camunda:property name="unit" value="assigned_unit"/>',
+                              '<camunda:property name="role" value="chosen_role"/>'
+                              '<camunda:property name="unit" value="assigned_unit"/>').replace(
+    'id="routing" name="Routing"', 'id="chosen" name="Chosen"')
+
+
+def start_chosen(as_: Any, **data: Any) -> dict[str, Any]:
+    deployed = as_("admin").post("/api/v1/process-definitions", data=CHOSEN_ROLE.encode(),
+                                 headers={"Content-Type": "application/xml"})
+    assert deployed.status_code in (200, 201), deployed.get_json()
+    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "chosen", "data": data})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_a_role_or_unit_an_expression_makes_up_is_a_routing_failure_said_in_the_history(as_: Any) -> None:
+    """What an expression gives is checked like input: a 100-character role is no role (nor, on PostgreSQL,
+    a value its column holds), a 100-character unit no unit key; the task stays where those who assign see it."""
+    for data, wrong in (({"chosen_role": "r" * 100, "assigned_unit": "health"}, "is not a role"),
+                        ({"chosen_role": "press_secretary", "assigned_unit": "u" * 100}, "is not a unit key"),
+                        ({"chosen_role": "no_such_role", "assigned_unit": "health"}, "is not a role")):
+        case = start_chosen(as_, **data)
+        assert case["status"] == "running"
+        task = case["tasks"][0]
+        assert (task["role"], task["unit"]) == ("press_secretary", None), task
+        history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
+        failures = [e["after"]["message"] for e in history if e["type"] == "task.routing_failed"]
+        assert len(failures) == 1 and wrong in failures[0], failures
+        assert as_("prhead").get(f"/api/v1/tasks/{task['id']}").status_code == 200

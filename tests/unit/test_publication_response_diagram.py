@@ -177,7 +177,7 @@ def test_a_distorted_piece_is_rebutted_after_one_rework_and_published_on_the_sit
     assert (published["outlet"], published["url"], published["text"]) == \
         (START_DATA["outlet"], START_DATA["url"], REBUTTAL["text"])
     assert run.ready() == ["assess_escalation"]
-    run.complete("assess_escalation", {"assessment": "Resolved by the rebuttal."})  # defaults: none, False
+    run.complete("assess_escalation", {"escalate": "none", "assessment": "Resolved by the rebuttal."})
     data = run.data
     assert (data["escalate"], data["legal_action"], data["response_kind"]) == ("none", False, "rebuttal")
     assert run.completed == ["verify_facts", "draft_rebuttal", "pr_approval", "draft_rebuttal", "pr_approval",
@@ -355,7 +355,8 @@ def test_forms_accept_complete_data_and_fill_defaults() -> None:
     assert _errors("publication_response/pr_approval", {"decision": "rework", "comment": "Shorter."}) == []
     assert _errors("publication_response/publish_response",
                    {"channels": ["site", "other_media"], "other_media": ["24.kg"]}) == []
-    assessed = check_form("publication_response/assess_escalation", {}, NOW)
+    assert _errors("publication_response/assess_escalation", {}) == ["escalate"]  # the head's decision, never a default
+    assessed = check_form("publication_response/assess_escalation", {"escalate": "none"}, NOW)
     assert (assessed["escalate"], assessed["legal_action"]) == ("none", False)
     assert _errors("publication_response/prepare_claim", {"claim_summary": "Claim."}) == []
 

@@ -21,7 +21,7 @@ from engine.sandbox import (
     SandboxSyntaxError,
     check_expression,
     check_script,
-    make_script_engine,
+    in_process_engine,
 )
 
 # Object-graph walk to os.system-like functions, the classic escape from exec with swapped builtins.
@@ -308,7 +308,7 @@ def _workflow(script: str, condition: str = "total &gt; 10", **data: object) -> 
     parser = CamundaParser()
     parser.add_bpmn_str(BPMN.format(script=script, condition=condition).encode(), "test.bpmn")
     functions = {"add_days": lambda d, n: d + timedelta(days=n)}
-    wf = BpmnWorkflow(parser.get_spec("proc"), script_engine=make_script_engine(functions))
+    wf = BpmnWorkflow(parser.get_spec("proc"), script_engine=in_process_engine(functions))
     wf.get_tasks(state=TaskState.READY)[0].data.update(data)
     return wf
 

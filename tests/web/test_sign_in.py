@@ -140,7 +140,8 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_problem_details_for_a_progr
 def test_an_engine_refusal_is_shown_in_the_readers_language_with_its_english_detail_marked(page_as: Any) -> None:
     web = page_as("pr")
     english = text(web.get("/tasks/no-such-task"))
-    assert "<h1>404: Not found</h1>" in english and '<p class="detail">' in english
+    assert "<h1>404: Not found</h1>" in english and '<p class="lead" id="refusal">There is no such task' in english
+    assert '<details class="detail"><summary>Technical details (in English)</summary>' in english
     web.post("/language", {"locale": "ru", "next": "/inbox"})
     russian = text(web.get("/tasks/no-such-task"))
     assert "<h1>404: " in russian and "<h1>404: Not found" not in russian

@@ -260,7 +260,8 @@ def test_claiming_and_giving_back_a_task(page_as: Any, sessions: Any) -> None:
     page = text(ps.get(f"/tasks/{prepare}"))
     assert "<dd>You</dd>" in page and "Give it back to the lane" in page and "Take this task" not in page
     assert "ps_transport took “Prepare the answer”." in unescape(page)
-    assert page_as("prhead").post(f"/tasks/{prepare}/claim").status_code == 409  # someone holds it
+    # Not among its candidates: refused before being told that someone holds it.
+    assert page_as("prhead").post(f"/tasks/{prepare}/claim").status_code == 403
     assert ps.post(f"/tasks/{prepare}/unclaim").status_code == 302
     assert "Nobody yet" in text(ps.get(f"/tasks/{prepare}"))
 
@@ -370,7 +371,7 @@ def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, ses
     assert "Deadline reached" not in waiting  # the statutory clock is paused while the requester is asked
 
 
-def test_the_pr_head_gives_a_task_to_someone_offering_its_lane_first(page_as: Any, sessions: Any, ctx: Any) -> None:
+def test_the_pr_head_gives_a_task_only_to_its_candidates(page_as: Any, sessions: Any, ctx: Any) -> None:
     from engine.accounts import create_user
     from tests.conftest import PASSWORD
 
@@ -383,17 +384,17 @@ def test_the_pr_head_gives_a_task_to_someone_offering_its_lane_first(page_as: An
     head = page_as("prhead")
     page = text(head.get(f"/tasks/{triage}"))
     chooser = page[page.index('id="assignee"'):page.index("</select>", page.index('id="assignee"'))]
-    lane, others = chooser.split("Everyone else")
-    assert re.findall(r'<option value="([^"]+)"', lane) == ["pr", "pr2"]  # the lane's active members first
-    assert "lawyer" in re.findall(r'<option value="([^"]+)"', others)  # the engine lets anyone active hold it
+    assert re.findall(r'<option value="([^"]+)"', chooser) == ["pr", "pr2"]  # the lane's active members only
     assert head.post(f"/tasks/{triage}/assign", {"username": "pr2"}).status_code == 302
     with sessions() as session:
         assignee = session.get(User, session.get(HumanTask, triage).assignee_id)
         assert assignee is not None and assignee.username == "pr2"
     assert "Second PR holds this task." not in text(page_as("pr2").get(f"/tasks/{triage}"))
     assert "pr2 holds this task." in text(page_as("pr").get(f"/tasks/{triage}"))
-    refused = head.post(f"/tasks/{triage}/assign", {"username": "nobody"})
-    assert refused.status_code == 422 and 'aria-invalid="true" aria-describedby="assignee-error"' in text(refused)
+    for outsider in ("nobody", "lawyer", "auditor"):
+        refused = head.post(f"/tasks/{triage}/assign", {"username": outsider})
+        assert refused.status_code == 422 and 'aria-invalid="true" aria-describedby="assignee-error"' in text(refused)
+        assert "Choose one of the task&#39;s candidates." in text(refused)
     assert count(sessions, AuditEvent, type="task.assigned") == 1
 
 

@@ -20,7 +20,7 @@ from marshmallow.validate import Email
 
 from api import schemas
 from api.database import session as db_session
-from api.web import modeler_messages
+from api.web import modeler_messages, refusals
 from api.web.i18n import LANGUAGE_NAMES, current_language
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
@@ -38,10 +38,13 @@ Errors = dict[str, list[str]]
 
 
 def _engine_errors(error: JarchyError, default_field: str) -> Errors:
-    """The engine's errors by field (an error naming no field goes to `default_field`)."""
+    """The engine's errors by field (an error naming no field goes to `default_field`); a refusal the pages word
+    themselves (a duplicate key, the last administrator) in the reader's language instead of the engine's English."""
     found: Errors = {}
+    worded = refusals.of(error) if error.code else None
     for entry in error.errors or [{"message": error.detail}]:
-        found.setdefault(str(entry.get("field") or default_field), []).append(str(entry.get("message", "")))
+        found.setdefault(str(entry.get("field") or default_field), []).append(
+            worded or str(entry.get("message", "")))
     return found
 
 
@@ -97,7 +100,9 @@ def deploy() -> tuple[Response, int]:
         result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user.username,
                                     actor_id=user.id, at=ctx().now())
     except JarchyError as error:
-        return jsonify(title=_("The diagram was not deployed"), detail=error.detail, errors=error.errors), error.status
+        # A refusal the pages word themselves (a deploy racing another: 409) in the reader's language.
+        return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error) or error.detail,
+                       errors=error.errors), error.status
     d = result.definition
     if result.created:
         message = _("Deployed %(name)s as version %(version)s.", name=d.name, version=d.version)

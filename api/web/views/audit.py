@@ -27,7 +27,7 @@ from db.models import AuditEvent, ProcessInstance
 from engine import audit, audit_search, queries
 from engine.choices import units as all_units
 from engine.definitions import list_latest
-from engine.errors import NotFound
+from engine.errors import Code, NotFound
 
 blp = page_blueprint("web_audit", "/audit")
 PER_PAGE = 50
@@ -189,7 +189,7 @@ def case(instance_id: int) -> tuple[str, int]:
     """Every event of the case, in chain order, with its data before and after and its hash."""
     instance = db_session().get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(_("There is no case %(id)s.", id=instance_id))
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     found = list(db_session().scalars(queries.audit_events(db_session(), instance_id=instance_id)))
     started_by = queries.usernames(db_session(), {instance.started_by_id}).get(instance.started_by_id or 0)
     return render("audit/case.html", instance=instance, started_by=started_by, rows=_shown_events(found))

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from api.web import security
+from api.web import refusals, security
 from engine.context import EngineContext
 from engine.errors import JarchyError
 
@@ -28,7 +28,8 @@ def ctx() -> EngineContext:
 
 
 def _domain_error(error: JarchyError) -> tuple[str, int]:
-    return render_template("error.html", status=error.status, title=error.title, detail=error.detail), error.status
+    return render_template("error.html", status=error.status, sentence=refusals.of(error),
+                           detail=error.detail), error.status
 
 
 def wants_page() -> bool:
@@ -37,7 +38,7 @@ def wants_page() -> bool:
 
 def http_error_page(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
-    return render_template("error.html", status=status, title=error.name, detail=None), status
+    return render_template("error.html", status=status, sentence=refusals.sentence(status), detail=None), status
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from api.web.i18n import label
 from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
-from engine import choices, definitions, progress, queries, runtime
+from engine import choices, definitions, progress, queries, runtime, task_context
 from engine.access import (
     ASSIGN_ROLES,
     can_read_task,
@@ -30,7 +30,7 @@ from engine.access import (
     may_release,
     may_work_on,
 )
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Code, Forbidden, Invalid, NotFound
 from engine.forms import load_form
 from engine.projection import parse_moment
 
@@ -98,7 +98,7 @@ def inbox() -> tuple[str, int]:
 def _readable_task(task_id: str) -> HumanTask:
     row = runtime.get_task(db_session(), task_id)
     if not can_read_task(_user(), row):
-        raise Forbidden("you may not read this task")
+        raise Forbidden("you may not read this task", code=Code.TASK_NOT_YOURS)
     return row
 
 
@@ -140,7 +140,7 @@ def assign(task_id: str) -> Response | tuple[str, int]:
     try:
         assigned = runtime.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
     except Invalid:
-        return _task_page(row, assign_error=_("Choose an active user."), status=422)
+        return _task_page(row, assign_error=_("Choose one of the task's candidates."), status=422)
     assignee = db_session().get(User, assigned.assignee_id)
     flash(_("The task is with %(user)s now.", user=assignee.display_name if assignee else ""), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
@@ -173,6 +173,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     units = _unit_names()
+    earlier = task_context.of(session, row) if is_open else task_context.TaskContext(None, None)
+    last_round = earlier.last_round
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
@@ -182,7 +184,10 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units) if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
-        procedure=definition.name, events=_history(instance, definition), unit_names=units)
+        procedure=definition.name, events=_history(instance, definition), unit_names=units,
+        returned=earlier.returned, last_round=last_round,
+        last_round_rows=formrender.readable([load_form(last_round.form_key)], last_round.data, units)
+        if last_round and last_round.form_key else [])
 
 
 # -- starting a case ------------------------------------------------------------------------------------
@@ -200,7 +205,8 @@ def start_form(key: str) -> Response | tuple[str, int]:
     definition = definitions.latest_definition(session, key)
     assert definition is not None
     if not choices.may_start(user, definition):
-        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}")
+        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}",
+                        code=Code.MAY_NOT_START)
     form_key = definition.meta.get("start_form")
     schema = load_form(form_key) if form_key else EMPTY_FORM
     options = _options()
@@ -243,7 +249,7 @@ def cases() -> tuple[str, int]:
 def _readable_case(instance_id: int) -> ProcessInstance:
     instance = db_session().get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"case {instance_id} does not exist")
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     check_may_read_instance(db_session(), _user(), instance)
     return instance
 
@@ -260,7 +266,7 @@ def case(instance_id: int) -> tuple[str, int]:
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
     where, units = progress.progress(session, ctx(), instance), _unit_names()
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
-                  marks=where.as_dict(), names=where.names, readable_tasks=readable_tasks,
+                  marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
                   events=_history(instance, definition), unit_names=units)
 

@@ -1,15 +1,15 @@
 """sign-in throttle and revoked credentials (issue 9, point 6)
 
-Revision ID: 0004_sign_in
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-05 20:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004_sign_in'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,80 @@
+"""Giving a task to someone: only to an active candidate (its role, in its unit where the role is unit-bound).
+
+Whoever holds a task may complete it, so a task given outside its candidates would let an auditor write or one
+unit's press secretary decide for another's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.accounts import update_user
+from tests.conftest import CAST, REQUEST
+
+# Who may hold each task of an information request, by the cast's usernames.
+CANDIDATES = {"triage": {"pr"}, "prepare_answer": {"ps_transport"}, "contribute": {"head_health"}}
+
+
+def start(as_: Any) -> dict[str, Any]:
+    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": REQUEST})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def complete(as_: Any, who: str, task_id: str, **data: Any) -> dict[str, Any]:
+    response = as_(who).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["instance"]
+
+
+def open_task(case: dict[str, Any], bpmn_id: str) -> str:
+    (found,) = [t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id]
+    return found
+
+
+def a_task(as_: Any, bpmn_id: str) -> str:
+    case = start(as_)
+    if bpmn_id == "triage":
+        return open_task(case, "triage")
+    handler = {"handler": "press_secretary", "unit": "transport"} if bpmn_id == "prepare_answer" else {
+        "handler": "pr_department"}
+    after = complete(as_, "pr", open_task(case, "triage"), contributors=["health"] if bpmn_id == "contribute" else [],
+                     **handler)
+    return open_task(after, bpmn_id)
+
+
+@pytest.mark.parametrize("bpmn_id", sorted(CANDIDATES))
+def test_a_task_goes_only_to_its_candidates_whoever_else_is_named(as_: Any, deployed: None, bpmn_id: str) -> None:
+    for username in sorted(CAST):
+        task_id = a_task(as_, bpmn_id)
+        response = as_("prhead").post(f"/api/v1/tasks/{task_id}/assign", json={"username": username})
+        task = as_("auditor").get(f"/api/v1/tasks/{task_id}").get_json()
+        if username in CANDIDATES[bpmn_id]:
+            assert response.status_code == 200, (username, response.get_json())
+            assert task["assignee"] == username
+        else:
+            assert response.status_code == 422, (username, response.get_json())
+            assert [e["field"] for e in response.get_json()["errors"]] == ["username"]
+            assert task["assignee"] is None  # nothing changed
+            # Not a holder, so not a writer either: the auditor, another unit's secretary, the admin...
+            done = as_(username).post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+            assert done.status_code == 403, (username, done.get_json())
+
+
+def test_a_deactivated_candidate_is_not_given_a_task(as_: Any, deployed: None, sessions: Any, ctx: Any) -> None:
+    task_id = a_task(as_, "prepare_answer")
+    with sessions.begin() as session:
+        update_user(session, "ps_transport", {"active": False}, actor="admin", at=ctx.now())
+    response = as_("admin").post(f"/api/v1/tasks/{task_id}/assign", json={"username": "ps_transport"})
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "username"
+    assert as_("auditor").get(f"/api/v1/tasks/{task_id}").get_json()["assignee"] is None
+
+
+def test_assigning_is_recorded_only_when_it_happens(as_: Any, deployed: None) -> None:
+    task_id = a_task(as_, "triage")
+    assert as_("prhead").post(f"/api/v1/tasks/{task_id}/assign", json={"username": "auditor"}).status_code == 422
+    assert as_("prhead").post(f"/api/v1/tasks/{task_id}/assign", json={"username": "pr"}).status_code == 200
+    case_id = as_("auditor").get(f"/api/v1/tasks/{task_id}").get_json()["instance_id"]
+    history = as_("auditor").get(f"/api/v1/process-instances/{case_id}/history").get_json()["items"]
+    assert [e["after"] for e in history if e["type"] == "task.assigned"] == [{"assignee": "pr"}]
