@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import JarchyError, Unauthenticated
+from engine.errors import JarchyError, TooManyAttempts, Unauthenticated
 
 PROBLEM = "application/problem+json"
 TYPES = "https://jarchy.example/problems/"
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
 
 def _domain(error: JarchyError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="jarchy"'} if isinstance(error, Unauthenticated) else None
+    if isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after)}
     return problem(error.status, error.title, error.detail, error.errors, headers)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from engine.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from engine.settings import LANGUAGES, ROLES
 
 
@@ -24,6 +25,9 @@ class OfficeDateTime(fields.DateTime):
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
 SHORT = validate.Length(min=1, max=200)
+# The engine's policy (engine.passwords) decides; the length is stated here too so that the OpenAPI document shows it.
+NEW_PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=1024,
+                               error=f"needs at least {MIN_PASSWORD_LENGTH} characters (at most 1024)")
 EMAIL = validate.Length(max=200)  # the column's length (an address may be up to 254 characters by RFC 5321)
 
 
@@ -107,7 +111,7 @@ class UnitOut(Schema):
 class UserIn(Schema):
     username = fields.String(required=True, validate=USERNAME)
     display_name = fields.String(required=True, validate=SHORT)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=1024), load_only=True)
+    password = fields.String(required=True, validate=NEW_PASSWORD, load_only=True)
     email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1, max=len(ROLES)))
@@ -117,7 +121,7 @@ class UserIn(Schema):
 
 class UserPatch(Schema):
     display_name = fields.String(validate=SHORT)
-    password = fields.String(validate=validate.Length(min=8, max=1024), load_only=True)
+    password = fields.String(validate=NEW_PASSWORD, load_only=True)
     email = fields.Email(allow_none=True, validate=EMAIL)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1, max=len(ROLES)))
     unit = fields.String(allow_none=True, validate=KEY)

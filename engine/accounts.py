@@ -1,7 +1,8 @@
-"""Units, users, roles, password sign-in and API tokens.
+"""Units, users, roles and their passwords.
 
-Passwords are hashed with argon2 (argon2-cffi); tokens are signed with itsdangerous and carry the
-user's token generation, so deactivating a user or changing their password ends their tokens."""
+Passwords are hashed with argon2 (argon2-cffi) and must pass `engine.passwords`. Signing in (with its
+throttle) is `engine.sign_in`; tokens and page sessions are `engine.credentials`. A user's token generation,
+bumped by a password change or a deactivation, ends every token and session of theirs."""
 
 from __future__ import annotations
 
@@ -10,20 +11,18 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Unit, User, UserRole
-from engine import audit
-from engine.errors import Code, Conflict, Invalid, NotFound, Unauthenticated
-from engine.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES, Settings
+from engine import audit, passwords
+from engine.errors import Code, Conflict, Invalid, NotFound
+from engine.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a sign-in with an unknown username as slow as one with a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
-MIN_PASSWORD_LENGTH = 8
 
 
 def unit_by_key(session: Session, key: str) -> Unit:
@@ -69,7 +68,7 @@ def create_user(
     actor: str | None,
     at: datetime,
 ) -> User:
-    _check_password(password)
+    passwords.check(password)
     _check_roles(roles, unit)
     _check_locale(locale)
     if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
@@ -115,7 +114,7 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
         if not user.active:
             _return_tasks_to_their_lanes(session, user, actor=actor, at=at)
     if "password" in changes:
-        _check_password(changes["password"])
+        passwords.check(changes["password"])
         user.password_hash = _hasher.hash(changes["password"])
         user.token_generation += 1
     session.flush()
@@ -160,44 +159,20 @@ def describe(user: User) -> dict[str, Any]:
     }
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` is the one hashed; with no hash (no such user) as slow as with one, so timing tells
+    nobody who exists."""
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        user = None
-    if user is None or not user.active:
-        raise Unauthenticated("wrong username or password")
+        return False
+    return password_hash is not None
+
+
+def upgrade_hash(user: User, password: str) -> None:
+    """A hash made with weaker parameters than today's is replaced while the password is at hand."""
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return user
-
-
-def issue_token(user: User, settings: Settings) -> str:
-    return _signer(settings).dumps({"u": user.id, "g": user.token_generation})
-
-
-def user_from_token(session: Session, token: str, settings: Settings) -> User:
-    try:
-        claims = _signer(settings).loads(token, max_age=settings.token_lifetime_seconds)
-    except SignatureExpired as exc:
-        raise Unauthenticated("the token has expired") from exc
-    except BadSignature as exc:
-        raise Unauthenticated("the token is not valid") from exc
-    user = session.get(User, claims.get("u"))
-    if user is None or not user.active or user.token_generation != claims.get("g"):
-        raise Unauthenticated("the token is no longer valid")
-    return user
-
-
-def _signer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token")
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("the password is too short",
-                      [{"field": "password", "message": f"needs at least {MIN_PASSWORD_LENGTH} characters"}])
 
 
 def _check_locale(locale: str) -> None:

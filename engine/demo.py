@@ -55,10 +55,10 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
         if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
             yield f"  {username:<9} (exists: password as printed when it was created)"
             continue
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 characters: engine.passwords asks for 12 at least
         create_user(session, username=username, display_name=display, password=password, roles=roles, unit=unit,
                     actor="system", at=now)
-        yield f"  {username:<9} {password:<14} {', '.join(roles)}{f' ({unit})' if unit else ''}"
+        yield f"  {username:<9} {password:<18} {', '.join(roles)}{f' ({unit})' if unit else ''}"
     if session.scalars(select(ProcessInstance).limit(1)).first() is not None:
         return
     starter = session.scalars(select(User).where(User.username == "aigul")).one()

@@ -56,6 +56,17 @@ class Conflict(JarchyError):
     title = "Conflict"
 
 
+class TooManyAttempts(JarchyError):
+    """Refused before any work is done, until `retry_after` seconds have passed (sent as Retry-After)."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class Unreadable(Conflict):
     """A case whose stored state cannot be loaded (state written before case data was kept plain JSON)."""
 

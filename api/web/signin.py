@@ -1,12 +1,16 @@
-"""Password sign-in for the pages: a signed session cookie that names the user and their token generation.
+"""Password sign-in for the pages: a signed session cookie that names the user, their token generation and
+the session's own id.
 
 A password change or a deactivation bumps the generation (as it does for API tokens), so every
-session of that user ends at its next request.
+session of that user ends at its next request. Signing out revokes the session's id in the database
+(engine.credentials), so a copy of the cookie taken before signing out opens no page afterwards, while the
+user's sessions elsewhere go on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -16,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from api.database import session as db_session
 from db.models import User
+from engine import credentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 STAFF_ROLES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
@@ -33,10 +38,15 @@ def sign_in(user: User) -> None:
     session.permanent = True
     session["uid"] = user.id
     session["gen"] = user.token_generation
+    session["sid"] = credentials.new_id()
     session["locale"] = user.locale
 
 
-def sign_out() -> None:
+def sign_out(lifetime_seconds: int, at: datetime) -> None:
+    """End this session here and, by its id, everywhere a copy of its cookie may be."""
+    user, sid = web_user(), session.get("sid")
+    if user is not None and isinstance(sid, str):
+        credentials.revoke(db_session(), sid, kind="session", user=user, lifetime_seconds=lifetime_seconds, at=at)
     locale = session.get("locale")
     session.clear()
     if locale:
@@ -47,10 +57,11 @@ def web_user() -> User | None:
     """The signed-in user of this request, or None (also when the account was deactivated or its password changed)."""
     if "web_user" not in g:
         user = None
-        uid = session.get("uid")
-        if isinstance(uid, int):
+        uid, sid = session.get("uid"), session.get("sid")
+        if isinstance(uid, int) and isinstance(sid, str):
             found = db_session().get(User, uid)
-            if found is not None and found.active and found.token_generation == session.get("gen"):
+            if (found is not None and found.active and found.token_generation == session.get("gen")
+                    and not credentials.is_revoked(db_session(), sid)):
                 user = found
         g.web_user = user
     return g.web_user  # type: ignore[no-any-return]

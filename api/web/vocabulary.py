@@ -32,10 +32,10 @@ EVENT_TYPES = (_l("Calendar override set"), _l("Deadline extended"), _l("Deadlin
                _l("Deadline recomputed"), _l("Deadline resumed"), _l("Definition deployed"), _l("Instance cancelled"),
                _l("Instance completed"), _l("Instance failed"), _l("Instance started"), _l("Message delivered"),
                _l("Notification created"), _l("Notification email failed"), _l("Notification emailed"),
-               _l("Publication published"), _l("Task assigned"), _l("Task cancelled"), _l("Task claimed"),
-               _l("Task completed"), _l("Task created"), _l("Task reminded"), _l("Task routing failed"),
-               _l("Task unclaimed"), _l("Unit created"), _l("User created"), _l("User updated"), _l("Timer fired"),
-               _l("Timer cancelled"), _l("Timer held"), _l("Timer moved"))
+               _l("Publication published"), _l("Sign in failed"), _l("Sign in throttled"), _l("Task assigned"),
+               _l("Task cancelled"), _l("Task claimed"), _l("Task completed"), _l("Task created"), _l("Task reminded"),
+               _l("Task routing failed"), _l("Task unclaimed"), _l("Unit created"), _l("User created"),
+               _l("User updated"), _l("Timer fired"), _l("Timer cancelled"), _l("Timer held"), _l("Timer moved"))
 PROCEDURES = (_l("Information request"), _l("Release approval"), _l("Publication response"), _l("Press conference"),
               _l("Interview request"), _l("Daily digest"))
 CASE_STATUSES = (_l("Running"), _l("Completed"), _l("Cancelled"), _l("Failed"))

@@ -7,6 +7,7 @@ from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.notifications import Notification
 from db.models.publications import Publication
 from db.models.schedules import StartTimer
+from db.models.sign_in import RevokedCredential, SignInFailure
 from db.models.tasks import HumanTask
 from db.models.timers import Timer
 from db.models.users import Unit, User, UserRole
@@ -21,6 +22,8 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "Publication",
+    "RevokedCredential",
+    "SignInFailure",
     "StartTimer",
     "Timer",
     "Unit",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from db.models import User
@@ -91,8 +92,6 @@ def test_a_user_speaks_one_of_the_five_languages_of_the_pages(as_: Any) -> None:
 
 
 def test_the_engine_refuses_an_unknown_language_whoever_calls_it(sessions: Any, ctx: Any, cast: Any) -> None:
-    import pytest
-
     from engine.accounts import update_user
     from engine.errors import Invalid
 
@@ -110,3 +109,119 @@ def test_the_last_active_administrator_cannot_lock_everyone_out(as_: Any) -> Non
     assert admin.patch("/api/v1/users/auditor", json={"roles": ["auditor", "admin"]}).status_code == 200
     assert admin.patch("/api/v1/users/admin", json={"active": False}).status_code == 200
     assert as_("auditor").patch("/api/v1/users/auditor", json={"roles": ["auditor"]}).status_code == 409
+
+
+# -- the password policy ------------------------------------------------------------------------------------
+
+NEWCOMER = {"username": "zarina", "display_name": "Zarina", "roles": ["legal"]}
+
+
+@pytest.mark.parametrize("password", ["eleven char", "short", "Password1234", "QWERTYUIOP12", "123qweasdzxc"],
+                         ids=["11 characters", "5 characters", "common, capitalised", "common, upper case", "common"])
+def test_a_short_or_common_password_is_refused_with_422_naming_password(as_: Any, password: str) -> None:
+    admin = as_("admin")
+    response = admin.post("/api/v1/users", json=NEWCOMER | {"password": password})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["password"]
+    assert admin.get("/api/v1/users/zarina").status_code == 404
+
+
+def test_a_password_of_twelve_characters_not_on_the_list_is_taken(as_: Any) -> None:
+    created = as_("admin").post("/api/v1/users", json=NEWCOMER | {"password": "plum quartz7"})
+    assert created.status_code == 201
+    signed_in = as_(None).post("/api/v1/auth/token", json={"username": "zarina", "password": "plum quartz7"})
+    assert signed_in.status_code == 200
+
+
+def test_a_common_password_cannot_be_set_on_an_existing_user_either(as_: Any) -> None:
+    response = as_("admin").patch("/api/v1/users/pr", json={"password": "password1234"})
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "password"
+    assert as_(None).post("/api/v1/auth/token", json={"username": "pr", "password": PASSWORD}).status_code == 200
+
+
+def test_the_command_line_refuses_a_weak_password_clearly_and_fails(app: Any, settings: Any, sessions: Any) -> None:
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key}
+    for password in ("too short", "Qwerty123456"):
+        result = CliRunner().invoke(main, ["users", "add", "nurlan", "--password", password, "--role", "legal"],
+                                    env=env)
+        assert result.exit_code == 1, result.output
+        assert "password" in result.output and "error:" in result.output
+    with sessions() as session:
+        assert session.scalars(select(User).where(User.username == "nurlan")).one_or_none() is None
+    added = CliRunner().invoke(main, ["users", "add", "nurlan", "--password", "walnut ferry 42", "--role", "legal"],
+                               env=env)
+    assert added.exit_code == 0, added.output
+
+
+def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: Any, sessions: Any, ctx: Any,
+                                                                          deployed: None) -> None:
+    from engine.demo import seed
+    from engine.passwords import check
+
+    with sessions.begin() as session:
+        printed = [line.split() for line in seed(session, ctx) if line.startswith("  ")]
+    assert len(printed) == 10
+    for username, password, *_roles in printed:
+        check(password)
+        response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 200, username
+
+
+# -- signing out of the API -----------------------------------------------------------------------------------
+
+def token_for(app: Any, username: str) -> str:
+    response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200
+    return str(response.get_json()["access_token"])
+
+
+def test_logout_revokes_the_token_used_and_only_that_one(app: Any, cast: Any) -> None:
+    client = app.test_client()
+    first, second = token_for(app, "pr"), token_for(app, "pr")
+    bearer = {"Authorization": f"Bearer {first}"}
+    response = client.post("/api/v1/auth/logout", headers=bearer)
+    assert response.status_code == 204 and response.get_data() == b""
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
+    assert client.post("/api/v1/auth/logout", headers=bearer).status_code == 401
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+
+
+def test_logout_without_a_token_is_401(app: Any, cast: Any) -> None:
+    assert app.test_client().post("/api/v1/auth/logout").status_code == 401
+
+
+def test_a_revoked_token_stays_refused_in_another_process(app: Any, cast: Any, settings: Any, clock: Any) -> None:
+    from api import create_app
+
+    token = token_for(app, "pr")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().post("/api/v1/auth/logout", headers=bearer).status_code == 204
+    other = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
+    assert other.test_client().get("/api/v1/me", headers=bearer).status_code == 401
+
+
+def test_revocations_are_pruned_once_their_tokens_would_have_expired(app: Any, cast: Any, sessions: Any,
+                                                                     clock: Any) -> None:
+    from db.models import RevokedCredential
+
+    client = app.test_client()
+    for _ in range(2):
+        client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token_for(app, 'pr')}"})
+    clock.advance(hours=8, seconds=1)
+    client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token_for(app, 'pr')}"})
+    with sessions() as session:
+        assert len(session.scalars(select(RevokedCredential)).all()) == 1
+
+
+def test_a_token_issued_without_an_id_is_refused(app: Any, cast: Any, settings: Any, sessions: Any) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    with sessions() as session:
+        user = session.scalars(select(User).where(User.username == "pr")).one()
+    old = URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token").dumps(
+        {"u": user.id, "g": user.token_generation})
+    assert app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401

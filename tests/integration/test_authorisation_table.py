@@ -50,10 +50,19 @@ class World:
         if who == ANONYMOUS:
             return Client(client, None)
         if who not in self._tokens:
-            response = client.post("/api/v1/auth/token", json={"username": who, "password": PASSWORD})
-            assert response.status_code == 200, response.get_json()
-            self._tokens[who] = response.get_json()["access_token"]
+            self._tokens[who] = self._sign_in(client, who)
         return Client(client, self._tokens[who])
+
+    def fresh(self, who: str) -> Client:
+        """Signed in with a token of its own, for a call that ends its token (the shared ones must live on)."""
+        client = self.app.test_client()
+        return Client(client, None if who == ANONYMOUS else self._sign_in(client, who))
+
+    @staticmethod
+    def _sign_in(client: Any, who: str) -> str:
+        response = client.post("/api/v1/auth/token", json={"username": who, "password": PASSWORD})
+        assert response.status_code == 200, response.get_json()
+        return str(response.get_json()["access_token"])
 
     # Cases and tasks, made through the API by the people who would make them.
 
@@ -150,6 +159,7 @@ class Call:
     json: Any = None
     observe: Callable[[], Any] | None = None
     xml: bytes | None = None  # sent as application/xml instead of `json`
+    own_token: bool = False  # sent with a token of its own (signing out revokes the token it is sent with)
 
 
 @dataclass
@@ -319,6 +329,8 @@ TABLE: list[Row] = [
     Row("GET", "/healthz", _static("/healthz"), everyone=200, anonymous=200),
     # Everyone signed in.
     Row("GET", "/api/v1/me", _static("/api/v1/me"), everyone=200),
+    Row("POST", "/api/v1/auth/logout", lambda _world, _shared, _who: Call("/api/v1/auth/logout", own_token=True),
+        everyone=204),
     Row("GET", "/api/v1/process-definitions", _static("/api/v1/process-definitions"), everyone=200),
     Row("GET", "/api/v1/process-definitions/<string:key>",
         _static("/api/v1/process-definitions/information_request"), everyone=200),
@@ -440,7 +452,7 @@ def test_each_caller_gets_exactly_the_access_the_contract_gives(world: World, sh
                                                                 who: str) -> None:
     call = row.build(world, shared, who)
     before = call.observe() if call.observe else None
-    send = getattr(world.as_(who), row.method.lower())
+    send = getattr(world.fresh(who) if call.own_token else world.as_(who), row.method.lower())
     if call.xml is not None:
         response = send(call.path, data=call.xml, headers={"Content-Type": "application/xml"})
     else:

@@ -146,3 +146,37 @@ def test_an_engine_refusal_is_shown_in_the_readers_language_with_its_english_det
     russian = text(web.get("/tasks/no-such-task"))
     assert "<h1>404: " in russian and "<h1>404: Not found" not in russian
     assert "<summary>Технические подробности (на английском)</summary><p lang=\"en\">" in russian
+
+
+def test_a_copy_of_the_cookie_taken_before_signing_out_opens_no_page(app: Any, page_as: Any) -> None:
+    web = page_as("pr")
+    elsewhere = page_as("pr")  # the same user signed in on another computer
+    copied = web.client.get_cookie("jarchy_session").value
+    assert web.post("/sign-out").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("jarchy_session", copied)
+    response = thief.get("/inbox")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert elsewhere.get("/inbox").status_code == 200
+
+
+def test_ten_wrong_passwords_on_the_page_get_a_sentence_saying_when_to_try_again(app: Any, cast: Any) -> None:
+    web = WebClient(app.test_client())
+    for _ in range(10):
+        assert web.post("/sign-in", {"username": "pr", "password": "wrong password"}).status_code == 401
+    response = web.post("/sign-in", {"username": "pr", "password": PASSWORD})
+    assert response.status_code == 429 and response.headers["Retry-After"] == "600"
+    assert "Too many failed sign-ins. Try again after 9:10" in text(response)  # 09:00 in Bishkek now
+    assert web.get("/inbox").status_code == 302
+
+
+def test_the_page_and_the_api_share_one_throttle_and_it_speaks_the_readers_language(app: Any, cast: Any) -> None:
+    api = app.test_client()
+    for _ in range(10):
+        assert api.post("/api/v1/auth/token", json={"username": "pr", "password": "wrong password"}).status_code == 401
+    web = WebClient(app.test_client())
+    web.client.get("/sign-in", headers={"Accept-Language": "ru"})
+    response = web.post("/sign-in", {"username": "pr", "password": PASSWORD}, headers={"Accept-Language": "ru"})
+    assert response.status_code == 429
+    assert 'lang="ru"' in text(response) and "9:10" in text(response)
+    assert "Too many failed sign-ins" not in text(response)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import flash, redirect, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -12,7 +15,8 @@ from api.web.i18n import LANGUAGE_NAMES
 from api.web.signin import home_url, safe_next, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from engine import accounts
-from engine.errors import Unauthenticated
+from engine.errors import TooManyAttempts, Unauthenticated
+from engine.sign_in import authenticate
 
 blp = page_blueprint("web_auth")
 
@@ -24,7 +28,7 @@ def home() -> Response:
 
 
 @blp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Response | tuple[str, int]:
+def sign_in() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     target = safe_next(request.values.get("next"))
     if request.method == "GET":
         user = web_user()
@@ -34,7 +38,13 @@ def sign_in() -> Response | tuple[str, int]:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        user = accounts.authenticate(db_session(), username, password)
+        user = authenticate(db_session(), username, password, address=request.remote_addr, at=ctx().now())
+    except TooManyAttempts as refused:
+        until = ctx().now() + timedelta(seconds=refused.retry_after)
+        page, status = render("sign_in.html", 429, next=target, username=username,
+                              error=_("Too many failed sign-ins. Try again after %(time)s.",
+                                      time=format_time(until, "short")))
+        return page, status, {"Retry-After": str(refused.retry_after)}
     except Unauthenticated:
         return render("sign_in.html", 401, next=target, username=username,
                       error=_("The username or password is wrong, or the account is deactivated."))
@@ -44,7 +54,7 @@ def sign_in() -> Response | tuple[str, int]:
 
 @blp.post("/sign-out")
 def sign_out() -> Response:
-    signin.sign_out()
+    signin.sign_out(ctx().settings.token_lifetime_seconds, ctx().now())
     flash(_("You have signed out."), "info")
     return redirect(url_for("web_auth.sign_in"))
 
