@@ -80,6 +80,16 @@ class Unavailable(JarchyError):
     title = "Service unavailable"
 
 
+def unavailable_within(exc: BaseException) -> Unavailable | None:
+    """The server's fault inside an error SpiffWorkflow wrapped (it keeps the original only as the context)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None or isinstance(seen, Unavailable):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 class Invalid(JarchyError):
     """Input that is well-formed but breaks a rule: each entry of `errors` names a field or element."""
 

@@ -21,7 +21,7 @@ from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.definitions import definition_version
-from engine.errors import Unavailable
+from engine.errors import unavailable_within
 from engine.forms import carried, load_form
 from engine.settings import ROLES, UNIT_BOUND_ROLES
 
@@ -227,8 +227,9 @@ def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
     try:
         return ctx.script_engine.evaluate(task, expression)
     except SpiffWorkflowException as exc:
-        if isinstance(getattr(exc, "exception", None), Unavailable):
-            raise exc.exception from exc  # the server's fault, not a routing failure of the case
+        fault = unavailable_within(exc)
+        if fault is not None:
+            raise fault from exc  # the server's fault, not a routing failure of the case
         raise
 
 

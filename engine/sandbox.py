@@ -54,7 +54,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import WorkflowException
 
-from engine.errors import Unavailable
+from engine.errors import Unavailable, unavailable_within
 
 FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\w+):")
@@ -302,8 +302,9 @@ class SandboxScriptEngine(PythonScriptEngine):
         except ScriptLimitExceeded as exc:  # passed on by SpiffWorkflow as it is, with no task
             raise WorkflowTaskException(exc.message, task=task, exception=exc) from exc
         except WorkflowTaskException as exc:
-            if isinstance(exc.exception, Unavailable):  # the server's fault: not the case's error
-                raise exc.exception from None
+            fault = unavailable_within(exc)
+            if fault is not None:  # the server's fault: not the case's error
+                raise fault from None
             raise
 
     def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Exception:

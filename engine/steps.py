@@ -29,7 +29,7 @@ from engine import (
 from engine.accounts import unit_exists
 from engine.context import EngineContext
 from engine.definitions import workflow_specs
-from engine.errors import Code, Conflict, Invalid, NotFound, Unavailable, Unreadable
+from engine.errors import Code, Conflict, Invalid, NotFound, Unreadable, unavailable_within
 
 
 @overload
@@ -104,9 +104,9 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
     except ValueError as exc:  # a publication the case's data cannot make
         case_failures.fail(session, instance, str(exc), element=None, at=at, actor=actor)
     except (SpiffWorkflowException, WorkflowException) as exc:
-        cause = getattr(exc, "exception", None) or exc.__cause__
-        if isinstance(cause, Unavailable):
-            raise cause from exc  # the server's fault: nothing of the step is kept, the case is not failed
+        fault = unavailable_within(exc)
+        if fault is not None:
+            raise fault from exc  # the server's fault: nothing of the step is kept, the case is not failed
         element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
         case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
                            at=at, actor=actor, message=str(exc))

@@ -311,13 +311,15 @@ def test_a_sandbox_that_cannot_start_fails_no_case_and_keeps_nothing_of_the_step
     from engine.sandbox_process import SandboxPool, SandboxUnavailable
 
     deployed(as_, scripted("calc_ok", "total = 1 + 1"))
+    deployed(as_, CONDITION)
 
     def cannot_start(self: Any, evaluation: Any) -> Any:
         raise SandboxUnavailable("no script sandbox process started (exit status 1)")
 
     monkeypatch.setattr(SandboxPool, "run", cannot_start)
-    refused = as_("pr").post("/api/v1/process-instances", json={"process_key": "calc_ok", "data": {}})
-    assert refused.status_code == 503 and refused.mimetype == "application/problem+json"
-    assert as_("admin").get("/api/v1/process-instances?process_key=calc_ok").get_json()["total"] == 0
+    for key in ("calc_ok", "condition"):  # a script task, a gateway's condition
+        refused = as_("pr").post("/api/v1/process-instances", json={"process_key": key, "data": {}})
+        assert refused.status_code == 503 and refused.mimetype == "application/problem+json", refused.get_json()
+        assert as_("admin").get(f"/api/v1/process-instances?process_key={key}").get_json()["total"] == 0
     monkeypatch.undo()
     assert start(as_, "calc_ok")["status"] == "completed"
