@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, ProcessInstance, Timer, User
 from engine import calendar_store, queries, task_context
 from engine.context import EngineContext
-from engine.forms import load_form, served
+from engine.forms import load_form, prefilled, served
 
 
 def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[dict[str, Any]]:
@@ -37,7 +37,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[d
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == "open" else None,
             "form": {"key": r.form_key, "schema": served(load_form(r.form_key), local_now, languages) if r.form_key
                      else None},
-            "data": r.data,
+            "data": prefilled(r.form_key, r.data) if r.status == "open" else r.data,
         }
         for r in rows
     ]

@@ -86,6 +86,18 @@ def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(prop, dict) and prop.get(CARRY) is True and not is_decision(name) and name in data}
 
 
+def prefilled(form_key: str | None, data: dict[str, Any] | None) -> dict[str, Any]:
+    """What an open task's form starts with: the values in `data` of the fields its form carries over. Applied
+    when a task is made and again when it is read, so that a task stored before a form stopped carrying a field
+    (or by 0.4, which carried every field) never serves a decision."""
+    if not form_key or not data:
+        return {}
+    try:
+        return carried(load_form(form_key), data)
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
 def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = ()) -> dict[str, Any]:
     """The schema as clients get it, standard JSON Schema that a generic form client completes as it is: `$now`
     defaults replaced by `now` (the office's time), and `x-publication-languages` spelled out as the properties

@@ -22,7 +22,7 @@ from engine import audit, deadlines, notifications
 from engine.context import EngineContext
 from engine.definitions import definition_version
 from engine.errors import unavailable_within
-from engine.forms import carried, load_form
+from engine.forms import prefilled
 from engine.settings import ROLES, UNIT_BOUND_ROLES
 
 UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
@@ -103,31 +103,35 @@ def _audit_deadline(session: Session, instance: ProcessInstance, before: dict[st
 def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
                 wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None) -> None:
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    rows = {row.id: row for row in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
+    # The tasks' expressions (due dates, roles, units) run before anything is flushed: a flush writes the step's
+    # audit events, which locks the office-wide chain head until the commit, and a script may take its bound.
+    # (The completed task's row is still open in the database until then: it is skipped below.)
+    with session.no_autoflush:
+        rows = {row.id: row for row in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
+        metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
+        dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
+        created = {task_id: _new_task(ctx, instance, definition, metas[task_id], task, at, dues[task_id])
+                   for task_id, task in ready.items() if task_id not in rows}
     for task_id, row in rows.items():
         if task_id in ready:
-            due = _task_due(ctx, instance, task_meta(session, instance, definition, ready[task_id]), ready[task_id])
-            if row.due_at != due:
-                row.due_at = due
+            if row.due_at != dues[task_id]:
+                row.due_at = dues[task_id]
             continue
         if task_id == completed_task_id:
             continue  # the caller closes it with the submitted data
         row.status, row.completed_at = "cancelled", at
         audit.record(session, type="task.cancelled", at=at, actor=actor, instance_id=instance.id,
                      task_id=task_id, subject=row.bpmn_id)
-    for task_id, task in ready.items():
-        if task_id not in rows:
-            meta = task_meta(session, instance, definition, task)
-            row, problem = _new_task(ctx, instance, definition, meta, task, at)
-            session.add(row)
-            if problem:
-                audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
-                             task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})
-            audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
-                         subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
-                                                     "due_at": row.due_at.isoformat() if row.due_at else None})
-            notifications.notify_task(session, ctx, row, kind=meta.get("notification") or "task", at=at)
+    for task_id, (row, problem) in created.items():
+        session.add(row)
+        if problem:
+            audit.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
+                         task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})
+        audit.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
+                     subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
+                                                 "due_at": row.due_at.isoformat() if row.due_at else None})
+        notifications.notify_task(session, ctx, row, kind=metas[task_id].get("notification") or "task", at=at)
 
 
 def close(session: Session, instance: ProcessInstance, *, actor: str | None, at: datetime) -> None:
@@ -146,9 +150,10 @@ def close(session: Session, instance: ProcessInstance, *, actor: str | None, at:
 
 
 def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, meta: dict[str, Any],
-              task: Any, at: datetime) -> tuple[HumanTask, str | None]:
+              task: Any, at: datetime, due: datetime | None) -> tuple[HumanTask, str | None]:
     """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
-    role (or none): admin and pr_head see every task and can assign it; the failure is returned to audit."""
+    role (or none): admin and pr_head see every task (and can give a unit-bound one whose unit is unknown to a
+    holder of its role); the failure is returned to audit."""
     bpmn_id = task.task_spec.bpmn_id
     problem = None
     role, unit = meta.get("lane"), None
@@ -181,8 +186,8 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         status="open",
         form_key=form_key,
         created_at=at,
-        due_at=_task_due(ctx, instance, meta, task),
-        data=_prefill(form_key, task.data),
+        due_at=due,
+        data=prefilled(form_key, task.data),
     ), problem
 
 
@@ -231,16 +236,6 @@ def _evaluate(ctx: EngineContext, task: Any, expression: str) -> Any:
         if fault is not None:
             raise fault from exc  # the server's fault, not a routing failure of the case
         raise
-
-
-def _prefill(form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
-    """The values the task's form starts with: the case's values of the fields the form carries over."""
-    if not form_key:
-        return {}
-    try:
-        return carried(load_form(form_key), data)
-    except (FileNotFoundError, ValueError):
-        return {}
 
 
 def _timer_definitions(task: Any) -> list[TimerEventDefinition]:

@@ -26,6 +26,7 @@ from engine.access import (
     ASSIGN_ROLES,
     check_may_learn_state,
     check_may_work_on,
+    may_assign,
     may_be_given,
     may_release,
     require_role,
@@ -160,6 +161,8 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
 
 
 def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
+    if not may_assign(actor):
+        check_may_learn_state(actor, get_task(session, task_id))
     row = _open_task_locked(session, task_id)
     if not may_release(actor, row):
         raise Forbidden("only the assignee, pr_head or admin may release this task")

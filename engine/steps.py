@@ -86,31 +86,33 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
         if what:
             published.append((what, dict(task.data)))
 
-    try:
-        with clock.using(now or ctx.clock), sandbox_bounds.operation(ctx.settings.script_operation_seconds):
-            wf.do_engine_steps(did_complete_task=note_publishing)
-            wf.refresh_timers()
-            wf.do_engine_steps(did_complete_task=note_publishing)
-            # A step may have moved or paused the deadline: the timers that follow it move too, and
-            # one that is now due fires at once (bounded: each round only acts on what the last changed).
-            for _ in range(3):
-                if not deadlines.retime(wf):
-                    break
+    # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
+    with sandbox_bounds.operation(ctx.settings.script_operation_seconds):
+        try:
+            with clock.using(now or ctx.clock):
+                wf.do_engine_steps(did_complete_task=note_publishing)
                 wf.refresh_timers()
                 wf.do_engine_steps(did_complete_task=note_publishing)
-        for what, data in published:
-            publications.publish(session, instance, what, data, actor=actor, at=at,
-                                 languages=ctx.settings.publication_languages)
-    except ValueError as exc:  # a publication the case's data cannot make
-        case_failures.fail(session, instance, str(exc), element=None, at=at, actor=actor)
-    except (SpiffWorkflowException, WorkflowException) as exc:
-        fault = unavailable_within(exc)
-        if fault is not None:
-            raise fault from exc  # the server's fault: nothing of the step is kept, the case is not failed
-        element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
-        case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
-                           at=at, actor=actor, message=str(exc))
-    save(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
+                # A step may have moved or paused the deadline: the timers that follow it move too, and
+                # one that is now due fires at once (bounded: each round only acts on what the last changed).
+                for _ in range(3):
+                    if not deadlines.retime(wf):
+                        break
+                    wf.refresh_timers()
+                    wf.do_engine_steps(did_complete_task=note_publishing)
+            for what, data in published:
+                publications.publish(session, instance, what, data, actor=actor, at=at,
+                                     languages=ctx.settings.publication_languages)
+        except ValueError as exc:  # a publication the case's data cannot make
+            case_failures.fail(session, instance, str(exc), element=None, at=at, actor=actor)
+        except (SpiffWorkflowException, WorkflowException) as exc:
+            fault = unavailable_within(exc)
+            if fault is not None:
+                raise fault from exc  # the server's fault: nothing of the step is kept, the case is not failed
+            element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+            case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
+                               at=at, actor=actor, message=str(exc))
+        save(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
 
 
 def save(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,

@@ -39,7 +39,7 @@ class Round:
 
 @dataclass(frozen=True)
 class TaskContext:
-    returned: Round | None  # the rework decision that sent the case back, if the last decision was one
+    returned: Round | None  # the rework decision of another task that sent the case back here, if the last was one
     last_round: Round | None  # this task's own previous round, if it was done before
 
 
@@ -59,8 +59,10 @@ def of(session: Session, task: HumanTask) -> TaskContext:
                     form_key=rows[e.task_id].form_key, by=e.actor, at=e.occurred_at, data=dict(e.after or {}))
               for e in reversed(completions) if e.task_id in rows]
     last_decision = next((r for r in rounds if "decision" in r.data), None)
-    returned = last_decision if last_decision is not None and last_decision.data["decision"] == REWORK else None
     last_round = next((r for r in rounds if _same_task(rows[r.task_id], task)), None)
+    # The task's own earlier rework is its last round, not a return to it.
+    returned = last_decision if last_decision is not None and last_decision.data["decision"] == REWORK \
+        and last_decision is not last_round else None
     return TaskContext(returned=returned, last_round=last_round)
 
 

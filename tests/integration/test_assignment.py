@@ -78,3 +78,12 @@ def test_assigning_is_recorded_only_when_it_happens(as_: Any, deployed: None) ->
     case_id = as_("auditor").get(f"/api/v1/tasks/{task_id}").get_json()["instance_id"]
     history = as_("auditor").get(f"/api/v1/process-instances/{case_id}/history").get_json()["items"]
     assert [e["after"] for e in history if e["type"] == "task.assigned"] == [{"assignee": "pr"}]
+
+
+def test_a_stranger_giving_back_a_task_learns_nothing_of_its_state(as_: Any, deployed: None) -> None:
+    task_id = a_task(as_, "triage")
+    complete(as_, "pr", task_id, handler="pr_department", contributors=[])
+    for stranger in ("lawyer", "ps_health", "head_transport"):
+        response = as_(stranger).post(f"/api/v1/tasks/{task_id}/unclaim")
+        assert response.status_code == 403, (stranger, response.get_json())  # not 409: "already completed"
+    assert as_("prhead").post(f"/api/v1/tasks/{task_id}/unclaim").status_code == 409  # who assigns may know

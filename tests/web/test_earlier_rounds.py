@@ -76,6 +76,25 @@ def test_a_request_returned_for_rework_comes_back_with_the_draft_and_without_the
     review = task(as_, "pr", case, "approve_answer")
     assert review["data"] == {}  # no ticked confirmation, and the rework comment is not the approval's comment
     assert review["context"]["last_round"]["data"] == {"decision": "rework", "comment": "Cite the decree."}
+    assert review["context"]["returned"] is None  # the reviewer's own rework is their last round, not a return
+
+
+def test_a_task_stored_with_a_decision_in_its_data_does_not_serve_it(as_: Any, page_as: Any, procedures: None,
+                                                                     sessions: Any) -> None:
+    """A task made by 0.4, which carried every field of the case, still open after the upgrade."""
+    from db.models import HumanTask
+
+    case = start(as_, "release_approval", RELEASE, by="ps_transport")
+    complete(as_, "head_transport", case, "unit_head_review", decision="approve", comment="Fine by me.")
+    review_id = task(as_, "pr", case, "pr_review")["id"]
+    with sessions.begin() as session:
+        session.get(HumanTask, review_id).data = {"decision": "approve", "comment": "Fine by me.",
+                                                  "confirm_no_confidential": True}
+    assert task(as_, "pr", case, "pr_review")["data"] == {}
+    page = text(page_as("pr").get(f"/tasks/{review_id}"))
+    form = page[page.index('class="stacked schema-form"'):]
+    assert not re.search(r'name="decision"[^>]*checked', form)
+    assert not re.search(r'name="confirm_no_confidential"[^>]*checked', form) and "Fine by me.</textarea>" not in form
 
 
 def test_the_task_page_shows_the_earlier_round_beside_an_empty_decision(page_as: Any, as_: Any, procedures: None,

@@ -31,7 +31,7 @@ from engine.access import (
     may_work_on,
 )
 from engine.errors import Code, Forbidden, Invalid, NotFound
-from engine.forms import load_form
+from engine.forms import load_form, prefilled
 from engine.projection import parse_moment
 
 blp = page_blueprint("web_staff")
@@ -168,8 +168,9 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     loose: list[str] = []
     if may_work:
         options = _options()
-        shown_values = values if values is not None else formrender.initial_values(schema, row.data, options)
-        fields, loose = formrender.fields(schema, shown_values, options, errors)
+        if values is None:
+            values = formrender.initial_values(schema, prefilled(row.form_key, row.data), options)
+        fields, loose = formrender.fields(schema, values, options, errors)
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     units = _unit_names()
