@@ -5,6 +5,9 @@ Revises: 0003
 Create Date: 2026-12-05 20:45:00
 """
 
+import hashlib
+from importlib import resources
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,9 +20,16 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('process_definitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin', sa.String(length=16), server_default='deployed', nullable=False))
-    # Before 0.5 nothing recorded where a version came from. A version deployed by no user came from
-    # `jarchy init` (or an operator's `jarchy deploy`): taken as shipped; one deployed by a user, as an edit.
-    op.execute("UPDATE process_definitions SET origin = 'shipped' WHERE deployed_by_id IS NULL")
+    # Before 0.5 nothing recorded where a version came from. A version is taken as shipped only if no user
+    # deployed it and it is byte for byte a diagram this release ships: an operator's `jarchy deploy` of an
+    # edited file (no user either) stays the administrator's, so `jarchy init` never deploys above it.
+    shipped = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in resources.files("workflows").iterdir()
+                     if path.name.endswith(".bpmn"))
+    if shipped:
+        definitions = sa.table("process_definitions", sa.column("origin", sa.String), sa.column("checksum", sa.String),
+                               sa.column("deployed_by_id", sa.Integer))
+        op.execute(definitions.update().where(definitions.c.deployed_by_id.is_(None),
+                                              definitions.c.checksum.in_(shipped)).values(origin="shipped"))
 
 
 def downgrade() -> None:
