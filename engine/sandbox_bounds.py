@@ -26,7 +26,17 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.sandbox import SandboxScriptEngine, ScriptLimitExceeded, compile_for_run
-from engine.sandbox_process import Died, Evaluation, Functions, OutOfMemory, Overran, SandboxPool, shared_pool
+from engine.sandbox_process import (
+    MAX_REPLY_BYTES,
+    Died,
+    Evaluation,
+    Functions,
+    OutOfMemory,
+    Overran,
+    SandboxPool,
+    TooLarge,
+    shared_pool,
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,9 @@ class BoundedEnvironment(BasePythonScriptEngineEnvironment):
         except Overran:
             message = self._too_long(what) if budget is None else _too_long_in_one_step(budget)
             raise ScriptLimitExceeded(message) from None
+        except TooLarge:
+            raise ScriptLimitExceeded(f"the {what} left more than {MAX_REPLY_BYTES // 2**20} MiB of data, more than "
+                                      "a case may hold, and was stopped") from None
         except OutOfMemory:
             raise ScriptLimitExceeded(
                 f"the {what} used more than {self._limits.memory_mb} MiB of memory and was stopped") from None

@@ -48,6 +48,9 @@ from engine.errors import Unavailable
 from engine.sandbox import FILENAME, RestrictedEnvironment
 
 MAX_PROCESSES = 4
+# What a script may hand back, pickled: a case's data is at most 512 KiB as JSON at the door (engine.case_data),
+# and a script that leaves megabytes would have them copied into every later step, row and audit event.
+MAX_REPLY_BYTES = 4 * 2**20
 STARTUP_SECONDS = 30.0  # a fresh child imports the engine's sandbox modules (about 0.2 s on an idle machine)
 PRELOAD = ("engine.script_functions",)  # what every evaluation unpickles, imported before a child is ready
 _BOOT = ("import sys\nfrom multiprocessing.connection import Connection\nc = Connection({fd})\n"
@@ -88,6 +91,10 @@ class OutOfMemory(Exception):
     """The evaluation tried to take more memory than its bound; its process was replaced."""
 
 
+class TooLarge(Exception):
+    """The evaluation's result was larger than MAX_REPLY_BYTES; its process was replaced."""
+
+
 class SandboxUnavailable(Unavailable):
     """No sandbox process could be started: a fault of the server, not of the case (503; the sweep retries)."""
 
@@ -118,9 +125,16 @@ class _Child:
         if not self.conn.poll(seconds):
             raise Overran
         try:
-            reply: tuple[Any, ...] = pickle.loads(self.conn.recv_bytes())  # noqa: S301 - our own child
-        except (EOFError, OSError) as exc:
+            reply: tuple[Any, ...] = pickle.loads(  # noqa: S301 - our own child
+                self.conn.recv_bytes(MAX_REPLY_BYTES + 4096))
+        except EOFError as exc:
             raise Died(self.process.wait()) from exc
+        except OSError as exc:  # "bad message length": a child that sent more than its bound
+            if self.process.poll() is None:
+                raise TooLarge from exc
+            raise Died(self.process.wait()) from exc
+        if reply[0] == "too large":
+            raise TooLarge
         return reply
 
     def kill(self) -> None:
@@ -144,7 +158,7 @@ class SandboxPool:
         self._starting = 0
 
     def run(self, evaluation: Evaluation) -> tuple[Any, ...]:
-        """("done", value) or ("raised", exception, script line); raises Overran, Died or OutOfMemory."""
+        """("done", value) or ("raised", exception, script line); raises Overran, Died, OutOfMemory or TooLarge."""
         payload = pickle.dumps(evaluation, pickle.HIGHEST_PROTOCOL)  # refused here, before a child is taken
         child = self._acquire()
         keep = False
@@ -264,6 +278,8 @@ def serve(conn: Connection) -> None:
             data = pickle.dumps(("memory",))
         except Exception as exc:  # noqa: BLE001 - a value or exception that does not pickle
             data = pickle.dumps(_unpicklable(reply, exc))
+        if len(data) > MAX_REPLY_BYTES:
+            data = pickle.dumps(("too large",))
         conn.send_bytes(data)
         if reply[0] == "memory":
             return  # replaced by the parent: its heap may be fragmented

@@ -193,6 +193,16 @@ def test_a_script_taking_more_memory_than_its_bound_fails_its_case(as_: Any) -> 
     assert "256 MiB" in failure_recorded(as_, case)["message"]
 
 
+def test_a_script_leaving_more_data_than_a_case_holds_fails_its_case(as_: Any) -> None:
+    deployed(as_, scripted("bloat", "x = 'x' * (5 * 2**20)"))  # within the memory bound, beyond a case's data
+    case = start(as_, "bloat")
+    assert case["status"] == "failed"
+    assert case["failure"].startswith("calc: the script left more than 4 MiB of data, more than a case may hold")
+    assert "x" not in case["data"]
+    deployed(as_, scripted("small", "x = 'x' * 1000"))
+    assert start(as_, "small")["status"] == "completed"  # the next evaluation has a sound process
+
+
 def test_a_diagram_looping_through_quick_scripts_is_stopped_by_the_operation_budget(as_: Any) -> None:
     deployed(as_, LOOP)
     case = start(as_, "loop", n=0)
