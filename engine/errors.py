@@ -23,6 +23,8 @@ class Code(StrEnum):
     MAY_NOT_START = "may_not_start"
     ALREADY_EXISTS = "already_exists"
     LAST_ADMIN = "last_admin"
+    CASE_UNREADABLE = "case_unreadable"  # its stored state cannot be loaded: it can only be cancelled
+    NOT_WAITING = "not_waiting"  # the case waits for no such message now
 
 
 class JarchyError(Exception):
@@ -71,6 +73,10 @@ class Unreadable(Conflict):
     """A case whose stored state cannot be loaded (state written before case data was kept plain JSON)."""
 
     title = "The case cannot be worked on"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, *,
+                 code: Code | None = Code.CASE_UNREADABLE) -> None:
+        super().__init__(detail, errors, code=code)
 
 
 class Unavailable(JarchyError):

@@ -224,7 +224,7 @@ def deliver_message(
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     definition, wf = steps.load(session, ctx, instance)
     if name not in waiting_messages(wf):
-        raise Conflict(f"the case is not waiting for the message {name!r}")
+        raise Conflict(f"the case is not waiting for the message {name!r}", code=Code.NOT_WAITING)
     at = ctx.now()
     with clock.using(ctx.clock):
         wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))

@@ -23,6 +23,8 @@ BY_CODE = {
     Code.MAY_NOT_START: _l("Your role may not start this procedure."),
     Code.ALREADY_EXISTS: _l("This is taken already: choose another."),
     Code.LAST_ADMIN: _l("The last active administrator must stay one."),
+    Code.CASE_UNREADABLE: _l("This case's stored state cannot be read: it can only be cancelled. Its page says why."),
+    Code.NOT_WAITING: _l("The case is not waiting for this now."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

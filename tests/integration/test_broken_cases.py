@@ -127,6 +127,13 @@ def test_a_poisoned_case_answers_with_its_failure_and_can_still_be_cancelled(
     page = web.get(f"/cases/{case['id']}")
     assert page.status_code == 200
     assert "cannot be read" in text(page)
+    # Completing its task on the page: the reader is told what can still be done, not to reload and try again.
+    web_pr = WebClient(app.test_client())
+    assert web_pr.sign_in("pr").status_code == 302
+    tried = web_pr.post(f"/tasks/{task_id}", [("handler", "pr_department")])
+    assert tried.status_code == 409
+    assert "This case&#39;s stored state cannot be read: it can only be cancelled." in text(tried)
+    assert "reload and try again" not in text(tried)
     cancelled = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "Broken"})
     assert cancelled.status_code == 200, cancelled.get_json()
     body = cancelled.get_json()
