@@ -37,6 +37,7 @@ from engine.sandbox_process import (
     TooLarge,
     shared_pool,
 )
+from engine.sandbox_replies import NotData
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class BoundedEnvironment(BasePythonScriptEngineEnvironment):
         except Overran:
             message = self._too_long(what) if budget is None else _too_long_in_one_step(budget)
             raise ScriptLimitExceeded(message) from None
+        except NotData as exc:
+            raise ScriptLimitExceeded(f"the {what} handed back something that is not data ({exc}); "
+                                      "its process was replaced") from None
         except TooLarge:
             raise ScriptLimitExceeded(f"the {what} left more than {MAX_REPLY_BYTES // 2**20} MiB of data, more than "
                                       "a case may hold, and was stopped") from None

@@ -44,6 +44,7 @@ try:
 except ImportError:  # not on Windows: only the time bound applies there
     resource = None  # type: ignore[assignment]
 
+from engine import sandbox_replies
 from engine.errors import Unavailable
 from engine.sandbox import FILENAME, RestrictedEnvironment
 
@@ -125,8 +126,9 @@ class _Child:
         if not self.conn.poll(seconds):
             raise Overran
         try:
-            reply: tuple[Any, ...] = pickle.loads(  # noqa: S301 - our own child
-                self.conn.recv_bytes(MAX_REPLY_BYTES + 4096))
+            reply: tuple[Any, ...] = sandbox_replies.loads(self.conn.recv_bytes(MAX_REPLY_BYTES + 4096))
+        except sandbox_replies.NotData:
+            raise  # the caller replaces the process: what runs there can no longer be trusted
         except EOFError as exc:
             raise Died(self.process.wait()) from exc
         except OSError as exc:  # "bad message length": a child that sent more than its bound
@@ -158,7 +160,8 @@ class SandboxPool:
         self._starting = 0
 
     def run(self, evaluation: Evaluation) -> tuple[Any, ...]:
-        """("done", value) or ("raised", exception, script line); raises Overran, Died, OutOfMemory or TooLarge."""
+        """("done", value) or ("raised", exception, script line); raises Overran, Died, OutOfMemory, TooLarge or
+        sandbox_replies.NotData."""
         payload = pickle.dumps(evaluation, pickle.HIGHEST_PROTOCOL)  # refused here, before a child is taken
         child = self._acquire()
         keep = False
