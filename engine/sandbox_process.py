@@ -17,6 +17,10 @@ RLIMIT_CPU to its CPU time so far plus the time bound: a backstop with which the
 whose parent is gone. A child exits when its parent's end of the connection closes; the parent kills its
 children at exit, and a process forked from it (a prefork server) forgets them.
 
+What the process does not give: another user. It runs as the server's user, so code that escaped RestrictedPython
+there could read what that user may read (var/, the SQLite file); what it hands back is read as data only
+(engine.sandbox_replies). Running it as a user of its own needs the server to start as root, which it does not.
+
 Hand-written, because the pools on PyPI stop a timed-out worker late or not at all: pebble 5.2.3 sends
 SIGTERM and waits 3 s before SIGKILL (its worker's Python-level SIGTERM handler never runs inside a C
 loop: measured, a 1 s timeout on `sum(range(10**12))` was reported after 4.0 s, the pool's manager
