@@ -9,7 +9,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.errors import problem
 from db.session import make_engine, make_sessionmaker
-from engine.sign_in import must_keep
 
 
 def init_app(app: Flask) -> None:
@@ -31,8 +30,7 @@ def _commit(response: Response) -> Response:
     if db is None:
         return response
     try:
-        # A refused sign-in still counts: its failure row and audit event are kept (engine.sign_in).
-        if response.status_code < 400 or must_keep(db):
+        if response.status_code < 400:
             db.commit()
         else:
             db.rollback()

@@ -8,6 +8,17 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# An execution option: a transaction on an engine carrying it only reads, so on SQLite it begins without the
+# write lock (see `_make_sqlite_serialisable`). Set only through `read_only`.
+READ_ONLY = "jarchy_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (pool, events) for transactions that only read: on SQLite a plain BEGIN, which in WAL mode
+    neither waits for a writer nor holds one back. Writing through it on SQLite may fail with "database is locked"
+    at once (a read transaction cannot always be upgraded), so use it for reads only."""
+    return engine.execution_options(**{READ_ONLY: True})
+
 
 def default_database_url() -> str:
     url = os.environ.get("JARCHY_DATABASE_URL")
@@ -40,7 +51,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 def _make_sqlite_serialisable(engine: Engine) -> None:
     """SQLite ignores SELECT ... FOR UPDATE. Taking the write lock when a transaction begins
     (BEGIN IMMEDIATE) gives the same guarantee as PostgreSQL's row lock: a second writer waits, then
-    reads what the first committed, instead of failing on a stale snapshot."""
+    reads what the first committed, instead of failing on a stale snapshot. A transaction marked `READ_ONLY`
+    (`read_only`) begins with a plain BEGIN: it reads a snapshot and takes no lock a writer would wait for."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -53,7 +65,7 @@ def _make_sqlite_serialisable(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -3,6 +3,8 @@ for ten minutes at most, and written in the audit."""
 
 from __future__ import annotations
 
+import ipaddress
+import threading
 from typing import Any
 
 import pytest
@@ -72,17 +74,22 @@ def test_one_address_guessing_across_accounts_is_throttled_but_others_are_not(ap
     assert attempt(app, "ps_health", PASSWORD, address="203.0.113.99").status_code == 200
 
 
-def test_one_account_guessed_from_many_addresses_is_throttled_everywhere(app: Any, cast: Any, sessions: Any) -> None:
+def test_one_account_guessed_from_many_addresses_is_throttled_at_each_of_them(app: Any, cast: Any,
+                                                                               sessions: Any) -> None:
     for n in range(10):
         guess(app, "admin", 1, address=f"198.51.100.{n + 1}")
-    assert attempt(app, "admin", PASSWORD, address="203.0.113.99").status_code == 429
+    for n in range(10):
+        refused = attempt(app, "admin", PASSWORD, address=f"198.51.100.{n + 1}")
+        assert refused.status_code == 429 and refused.get_json()["detail"].startswith(
+            "too many failed sign-ins for this account;")
     assert [(e.subject, e.after["scope"]) for e in events(sessions, "sign_in.throttled")] == [("user:admin", "account")]
     assert attempt(app, "auditor", PASSWORD, address="203.0.113.99").status_code == 200
 
 
 def test_unknown_usernames_are_throttled_like_real_ones(app: Any, cast: Any) -> None:
-    guess(app, "nobody", 10)
-    assert attempt(app, "nobody", WRONG, address="203.0.113.99").status_code == 429
+    for n in range(10):
+        guess(app, "nobody", 1, address=f"198.51.100.{n + 1}")
+    assert attempt(app, "nobody", WRONG, address="198.51.100.1").status_code == 429
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings: Any, clock: Any, cast: Any) -> None:
@@ -172,3 +179,121 @@ def test_while_a_password_is_being_hashed_other_requests_can_write(app: Any, cas
     finally:
         other.dispose()
     assert written == [1, 1]
+
+
+def test_attempts_in_flight_at_once_never_hash_more_than_the_limit(app: Any, cast: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sixteen wrong passwords at one account from one address, all at once: each attempt holds its place before its
+    hash, so no more than LIMIT are ever hashed, however the attempts interleave."""
+    from engine import sign_in
+
+    attempts = 16
+    state = threading.Condition()
+    arrived, refused, answers = [0], [0], []
+
+    class HeldHasher(CountingHasher):
+        # Holds every hash until each attempt is either hashing or refused: without a reservation before the hash,
+        # all sixteen would be in here together.
+        def verify(self, hash_: str, password: str) -> bool:
+            with state:
+                arrived[0] += 1
+                state.notify_all()
+                state.wait_for(lambda: arrived[0] + refused[0] >= attempts, timeout=10)
+            return super().verify(hash_, password)
+
+    counting = HeldHasher(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", counting)
+
+    def one() -> None:
+        response = attempt(app, "pr", WRONG)
+        with state:
+            answers.append(response.status_code)
+            if response.status_code == 429:
+                refused[0] += 1
+                state.notify_all()
+
+    threads = [threading.Thread(target=one) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert counting.verified == arrived[0] == sign_in.LIMIT
+    assert sorted(answers) == [401] * sign_in.LIMIT + [429] * (attempts - sign_in.LIMIT)
+    assert attempt(app, "pr", PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize(("address", "same", "other"), [
+    ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:3::1"),
+    ("::ffff:192.0.2.10", "192.0.2.10", "192.0.2.11"),
+])
+def test_an_ipv6_network_counts_as_one_address_and_a_mapped_ipv4_as_its_ipv4(app: Any, cast: Any, address: str,
+                                                                              same: str, other: str) -> None:
+    first = ipaddress.ip_address(address)
+    for n in range(10):
+        # A client with a /64 picks a new address for each guess; a mapped IPv4 is the same host.
+        source = str(first + n) if first.version == 6 and first.ipv4_mapped is None else address
+        guess(app, f"nobody{n}", 1, address=source)
+    refused = attempt(app, "ps_health", PASSWORD, address=same)
+    assert refused.status_code == 429 and "from this address" in refused.get_json()["detail"]
+    assert attempt(app, "ps_health", PASSWORD, address=other).status_code == 200
+
+
+def test_the_address_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.sign_in import address_key
+
+    assert address_key("192.0.2.10") == "192.0.2.10"
+    assert address_key("2001:db8:1:2:3:4:5:6") == address_key("2001:DB8:1:2::9") == "2001:db8:1:2::/64"
+    assert address_key("::ffff:192.0.2.10") == "192.0.2.10"
+    assert address_key(None) == "unknown"
+    assert address_key("not an address") == "not an address"
+
+
+def test_guessers_are_throttled_on_an_account_while_its_owner_elsewhere_still_signs_in(app: Any, cast: Any,
+                                                                                       sessions: Any) -> None:
+    guess(app, "pr", 10, address="198.51.100.7")
+    assert attempt(app, "pr", PASSWORD, address="198.51.100.7").status_code == 429
+    assert attempt(app, "pr", PASSWORD, address="203.0.113.5").status_code == 200
+    assert attempt(app, "pr", PASSWORD, address="198.51.100.7").status_code == 429
+    assert [(e.subject, e.after["scope"]) for e in events(sessions, "sign_in.throttled")] == [
+        ("user:pr", "account"), ("address:198.51.100.7", "address")]
+
+
+def test_a_stranger_guessing_once_a_minute_never_keeps_the_owner_out(app: Any, cast: Any, clock: Any) -> None:
+    for _ in range(45):
+        assert attempt(app, "pr", WRONG, address="198.51.100.7").status_code in (401, 429)
+        assert attempt(app, "pr", PASSWORD, address="203.0.113.5").status_code == 200
+        clock.advance(minutes=1)
+
+
+def test_a_wrong_password_from_a_new_address_counts_and_then_that_address_is_throttled_too(app: Any,
+                                                                                          cast: Any) -> None:
+    for n in range(10):
+        guess(app, "admin", 1, address=f"198.51.100.{n + 1}")
+    assert attempt(app, "admin", WRONG, address="203.0.113.99").status_code == 401
+    refused = attempt(app, "admin", PASSWORD, address="203.0.113.99")
+    assert refused.status_code == 429 and refused.get_json()["detail"].endswith("try again in 600 seconds")
+    assert "for this account" in refused.get_json()["detail"]
+
+
+def test_a_throttled_attempt_waits_for_no_writer(app: Any, cast: Any, database_url: str) -> None:
+    """On SQLite a transaction that may write takes the database's write lock when it begins: the count that refuses
+    a throttled attempt only reads, so a flood of refusals neither waits for writers nor holds them back."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's readers never wait for writers")
+    from sqlalchemy import create_engine
+
+    guess(app, "pr", 10)
+    writer = create_engine(database_url)
+    answered: list[int] = []
+    try:
+        with writer.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # another request's write under way
+            thread = threading.Thread(target=lambda: answered.append(attempt(app, "pr", PASSWORD).status_code))
+            thread.start()
+            thread.join(timeout=5)
+            while_writing = list(answered)
+            conn.exec_driver_sql("ROLLBACK")
+        thread.join(timeout=60)
+    finally:
+        writer.dispose()
+    assert while_writing == [429]
