@@ -1,28 +1,47 @@
-"""One session per request on `g`; one commit per request, after the view succeeded."""
+"""One session per request on `g`; one commit per request, after the view succeeded.
+
+A GET (or HEAD) only reads: its session begins without SQLite's write lock (`db.session.read_only`), so reads
+are answered while a write is under way (a case's scripts running up to their bound, say), and a flush of a
+change in it is refused, since a read transaction cannot always be made a writing one on SQLite."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.errors import problem
-from db.session import make_engine, make_sessionmaker
+from db.session import make_engine, make_sessionmaker, read_only
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+READING = "jarchy.reading"  # session.info: the session of a request that only reads
 
 
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config.get("DATABASE_URL"))
     app.extensions["jarchy.engine"] = engine
     app.extensions["jarchy.sessions"] = make_sessionmaker(engine)
+    app.extensions["jarchy.read_sessions"] = make_sessionmaker(read_only(engine))
     app.after_request(_commit)
     app.teardown_appcontext(_close)
 
 
 def session() -> Session:
     if "db_session" not in g:
-        g.db_session = current_app.extensions["jarchy.sessions"]()
+        reading = request.method in READS
+        g.db_session = current_app.extensions["jarchy.read_sessions" if reading else "jarchy.sessions"]()
+        g.db_session.info[READING] = reading
     return g.db_session  # type: ignore[no-any-return]
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_reading(db: Session, _context: Any, _instances: Any) -> None:
+    if db.info.get(READING) and (db.new or db.deleted or any(db.is_modified(o) for o in db.dirty)):
+        raise RuntimeError(f"a {request.method} request may not write; {request.path} tried")
 
 
 def _commit(response: Response) -> Response:
