@@ -79,17 +79,28 @@ def register(session: Session, ctx: EngineContext, definition: ProcessDefinition
         row.definition_id, row.kind, row.expression = definition.id, kind, expression
         row.working_days_only = working
         session.add(row)
-        try:
-            occurrences = evaluate(ctx, kind, expression, definition.deployed_at)
-            row.next_at = next_occurrence(occurrences, definition.deployed_at, cal if working else None)
-            row.remaining = occurrences.count
-        except SandboxUnavailable:
-            raise  # the server's fault, not the schedule's
-        except Exception as exc:  # the administrator's expression: whatever it raises
-            _stopped(session, row, exc, at)
+        found = _next_or_stop(session, ctx, row, at, since=definition.deployed_at, cal=cal if working else None)
+        if found is None:
             continue
+        row.next_at, row.remaining = found
         row.active = row.next_at is not None
     session.flush()
+
+
+def _next_or_stop(session: Session, ctx: EngineContext, row: StartTimer, at: datetime, *, since: datetime,
+                  cal: BusinessCalendar | None, strictly_after: datetime | None = None
+                  ) -> tuple[datetime | None, int | None] | None:
+    """The schedule's next occurrence from `since` (and how many it has in all); None when it cannot be computed,
+    in which case the start timer is stopped and says so (`_stopped`). A sandbox that cannot start is the
+    server's fault, not the schedule's: it is raised."""
+    try:
+        occurrences = evaluate(ctx, row.kind, row.expression, since)
+        return next_occurrence(occurrences, since, cal, strictly_after=strictly_after), occurrences.count
+    except SandboxUnavailable:
+        raise
+    except Exception as exc:  # the administrator's expression: whatever it raises
+        _stopped(session, row, exc, at)
+        return None
 
 
 def _stopped(session: Session, row: StartTimer, exc: Exception, at: datetime) -> None:
@@ -187,15 +198,11 @@ def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: E
     if row is None or not row.active or row.next_at is None:
         return
     occurrence = row.next_at
-    try:
-        cal = calendar_store.current(session, ctx) if row.working_days_only else None
-        following = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal,
-                                    strictly_after=max(at, occurrence))
-    except SandboxUnavailable:
-        raise  # the server's fault, not the schedule's
-    except Exception as stop:  # the administrator's expression: whatever it raises
-        _stopped(session, row, stop, at)
+    cal = calendar_store.current(session, ctx) if row.working_days_only else None
+    found = _next_or_stop(session, ctx, row, at, since=at, cal=cal, strictly_after=max(at, occurrence))
+    if found is None:
         return
+    following = found[0]
     claimed = session.execute(
         update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
         .values(next_at=following, active=following is not None)
@@ -218,13 +225,11 @@ def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0
     occurrence = row.next_at
-    try:
-        occurrences = evaluate(ctx, row.kind, row.expression, at)
-    except ValueError as exc:
-        _stopped(session, row, exc, at)
-        return 0
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
-    following = next_occurrence(occurrences, at, cal, strictly_after=max(at, occurrence))
+    found = _next_or_stop(session, ctx, row, at, since=at, cal=cal, strictly_after=max(at, occurrence))
+    if found is None:
+        return 0
+    following = found[0]
     claimed = session.execute(
         update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
         .values(next_at=following, active=following is not None)
@@ -245,13 +250,10 @@ def reschedule_working_days(session: Session, ctx: EngineContext, at: datetime) 
     cal = calendar_store.current(session, ctx)
     for row in session.scalars(select(StartTimer).where(StartTimer.active.is_(True),
                                                         StartTimer.working_days_only.is_(True))):
-        try:
-            row.next_at = next_occurrence(evaluate(ctx, row.kind, row.expression, at), at, cal)
-        except SandboxUnavailable:
-            raise  # the server's fault, not the schedule's
-        except Exception as exc:  # the administrator's expression: whatever it raises
-            _stopped(session, row, exc, at)
+        found = _next_or_stop(session, ctx, row, at, since=at, cal=cal)
+        if found is None:
             continue
+        row.next_at = found[0]
         row.active = row.next_at is not None
 
 
