@@ -55,10 +55,6 @@ def bearer(session: Session, token: str, settings: Settings) -> Bearer:
     return Bearer(user, token_id)
 
 
-def user_from_token(session: Session, token: str, settings: Settings) -> User:
-    return bearer(session, token, settings).user
-
-
 def is_revoked(session: Session, credential_id: str) -> bool:
     return session.get(RevokedCredential, credential_id) is not None
 

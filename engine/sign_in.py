@@ -48,7 +48,7 @@ from engine.errors import TooManyAttempts, Unauthenticated
 LIMIT = 10
 WINDOW = timedelta(minutes=10)
 # The columns' width: no account name is longer, and an address longer than this is no IP address.
-KEY_LENGTH = 64
+KEY_LENGTH: int = SignInFailure.__table__.c.username.type.length
 # PostgreSQL advisory-lock namespaces (the first key of pg_advisory_xact_lock(int, int)): one for accounts, one for
 # addresses, so that an account and an address whose names hash alike never share a lock.
 _ACCOUNT_LOCKS, _ADDRESS_LOCKS = 0x5349_0001, 0x5349_0002
