@@ -282,6 +282,12 @@ class AssignIn(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+class RouteIn(Schema):
+    role = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    unit = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=64),
+                         metadata={"description": "the unit key, for a unit-bound role (press_secretary, unit_head)"})
+
+
 class TimerQuery(Page):
     instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     due_before = fields.AwareDateTime(validate=MOMENT_RANGE)

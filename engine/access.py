@@ -42,22 +42,9 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
 
 
 def may_be_given(user: User, task: HumanTask) -> bool:
-    """Whom a task may be assigned to: an active candidate; for a unit-bound task whose unit could not be found
-    (its routing failed), any active holder of its role, since assigning is how that routing is repaired."""
-    if not user.active:
-        return False
-    if is_candidate(user, task):
-        return True
-    return task.role in UNIT_BOUND_ROLES and task.unit_key is None and task.role in user.roles
-
-
-def assignable(session: Session, task: HumanTask) -> list[User]:
-    """The active users `may_be_given` accepts for `task`, by username."""
-    if task.role in UNIT_BOUND_ROLES and task.unit_key is None:
-        return list(session.scalars(
-            select(User).join(UserRole, UserRole.user_id == User.id)
-            .where(User.active.is_(True), UserRole.role == task.role).order_by(User.username)))
-    return lane_members(session, task)
+    """Whom a task may be assigned to: an active candidate, and nobody else. (A task whose routing failed has no
+    candidates: it is sent to a role and unit first, `engine.runtime.reroute`.)"""
+    return user.active and is_candidate(user, task)
 
 
 def can_read_task(user: User, task: HumanTask) -> bool:

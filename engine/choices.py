@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, Unit, User
-from engine.access import assignable
+from engine.access import lane_members
 from engine.definitions import list_latest
 
 
@@ -22,7 +22,7 @@ def startable(session: Session, user: User) -> list[ProcessDefinition]:
 
 def assignees(session: Session, task: HumanTask) -> list[User]:
     """Whom a task may be given to: its active candidates (as `engine.runtime.assign` accepts), by username."""
-    return assignable(session, task)
+    return lane_members(session, task)
 
 
 def units(session: Session) -> list[Unit]:

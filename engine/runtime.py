@@ -21,20 +21,22 @@ from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from engine import audit, calendar_store, case_data, clock, deadlines, projection, serializer, steps
+from engine import audit, calendar_store, case_data, clock, deadlines, notifications, projection, serializer, steps
 from engine.access import (
     ASSIGN_ROLES,
     check_may_learn_state,
     check_may_work_on,
+    is_candidate,
     may_assign,
     may_be_given,
     may_release,
     require_role,
 )
-from engine.accounts import user_by_username
+from engine.accounts import unit_exists, user_by_username
 from engine.context import EngineContext
 from engine.definitions import called_versions, latest_definition, workflow_specs
 from engine.errors import Code, Conflict, Forbidden, Invalid, NotFound, Unreadable
+from engine.settings import ROLES, UNIT_BOUND_ROLES
 
 CANCEL_ROLES = ("admin", "pr_head")
 MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
@@ -194,6 +196,37 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
     audit.record(session, type="task.assigned", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
                  task_id=task_id, subject=row.bpmn_id, before={"assignee": previous.username if previous else None},
                  after={"assignee": assignee.username})
+    return row
+
+
+def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, role: str,
+            unit: str | None) -> HumanTask:
+    """Send an open task to another role (and unit, where the role is unit-bound): how a task whose routing
+    failed (its role or unit expression gave nothing usable) reaches its candidates. Audited; the new candidates
+    are told; an assignee who is no candidate any more gives it back."""
+    require_role(actor, *ASSIGN_ROLES)
+    row = _open_task_locked(session, task_id)
+    if role not in ROLES:
+        raise Invalid(f"{role!r} is not a role", [{"field": "role", "message": "is not a role"}])
+    if role in UNIT_BOUND_ROLES and (unit is None or not unit_exists(session, unit)):
+        raise Invalid(f"{role} acts for a unit: give an existing unit",
+                      [{"field": "unit", "message": "is required, the key of an existing unit, for this role"}])
+    if role not in UNIT_BOUND_ROLES and unit is not None:
+        raise Invalid(f"{role} acts for no unit", [{"field": "unit", "message": "is not taken for this role"}])
+    before = {"role": row.role, "unit": row.unit_key}
+    if (row.role, row.unit_key) == (role, unit):
+        return row
+    previous = session.get(User, row.assignee_id) if row.assignee_id else None
+    row.role, row.unit_key = role, unit
+    if previous is not None and not is_candidate(previous, row):
+        row.assignee_id = None
+    at = ctx.now()
+    audit.record(session, type="task.rerouted", at=at, actor=actor.username, instance_id=row.instance_id,
+                 task_id=task_id, subject=row.bpmn_id, before=before | {"assignee": previous.username if previous
+                                                                        else None},
+                 after={"role": role, "unit": unit,
+                        "assignee": previous.username if previous and row.assignee_id else None})
+    notifications.notify_task(session, ctx, row, kind="task", at=at)
     return row
 
 

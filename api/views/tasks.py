@@ -8,7 +8,7 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AssignIn, CompleteIn, CompleteOut, TaskOut, TaskQuery, page_of
+from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
 from db.models import HumanTask
 from engine import queries, runtime
@@ -72,6 +72,17 @@ class Assign(MethodView):
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Give the task to a user (pr_head, admin)."""
         return _task(runtime.assign(session(), ctx(), current_user(), task_id, body["username"]))
+
+
+@blp.route("/<string:task_id>/route")
+class Route(MethodView):
+    @blp.doc(operationId="routeTask")
+    @blp.arguments(RouteIn)
+    @blp.response(200, TaskOut)
+    def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
+        """Send the task to a role, and a unit where the role is unit-bound (pr_head, admin): how a task whose
+        routing failed reaches its candidates."""
+        return _task(runtime.reroute(session(), ctx(), current_user(), task_id, body["role"], body["unit"]))
 
 
 @blp.route("/<string:task_id>/complete")

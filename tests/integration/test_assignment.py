@@ -87,3 +87,13 @@ def test_a_stranger_giving_back_a_task_learns_nothing_of_its_state(as_: Any, dep
         response = as_(stranger).post(f"/api/v1/tasks/{task_id}/unclaim")
         assert response.status_code == 403, (stranger, response.get_json())  # not 409: "already completed"
     assert as_("prhead").post(f"/api/v1/tasks/{task_id}/unclaim").status_code == 409  # who assigns may know
+
+
+def test_a_task_sent_to_another_role_leaves_an_assignee_who_is_no_candidate_any_more(as_: Any, deployed: None) -> None:
+    task_id = a_task(as_, "triage")
+    assert as_("prhead").post(f"/api/v1/tasks/{task_id}/assign", json={"username": "pr"}).status_code == 200
+    routed = as_("admin").post(f"/api/v1/tasks/{task_id}/route", json={"role": "pr_head"})
+    assert routed.status_code == 200
+    assert (routed.get_json()["role"], routed.get_json()["assignee"]) == ("pr_head", None)
+    assert as_("pr").post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}}).status_code == 403
+    assert as_("prhead").post(f"/api/v1/tasks/{task_id}/assign", json={"username": "prhead"}).status_code == 200

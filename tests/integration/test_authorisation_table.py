@@ -405,6 +405,10 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/tasks/<string:task_id>/assign",
         _task_write("contribute_task", "assign", {"username": "head_health"}), _ok("admin", "prhead"),
         target="contribute, to head_health", changes_state=True),
+    # Tasks: sending to another role or unit, by pr_head or admin.
+    Row("POST", "/api/v1/tasks/<string:task_id>/route",
+        _task_write("contribute_task", "route", {"role": "unit_head", "unit": "transport"}, watch="unit"),
+        _ok("admin", "prhead"), target="contribute, to transport's head", changes_state=True),
     # Tasks: completing, only by candidates (not admin, not pr_head, not another unit's head or secretary).
     Row("POST", "/api/v1/tasks/<string:task_id>/complete",
         _task_write("triage_task", "complete", {"data": {"handler": "pr_department", "contributors": []}},

@@ -28,6 +28,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 CALLERS = {
     "startProcessInstance": "pr", "deliverMessage": "pr", "completeTask": "pr", "claimTask": "pr",
     "unclaimTask": "pr", "extendDeadline": "prhead", "cancelProcessInstance": "prhead", "assignTask": "prhead",
+    "routeTask": "prhead",
 }
 _serial = itertools.count(1)
 # Valid bodies where the schema alone does not make one (the walk spoils one field at a time); what must be
@@ -38,6 +39,7 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
     "deliverMessage": lambda: {"name": "clarification", "data": {"text": "Lines 5 and 7"}},
     "completeTask": lambda: {"data": {"handler": "pr_department", "contributors": []}},
     "assignTask": lambda: {"username": "pr"},
+    "routeTask": lambda: {"role": "pr_department", "unit": None},
     "createUnit": lambda: {"key": f"walked-{next(_serial)}", "name": "Walked"},
     "createUser": lambda: {"username": f"walked{next(_serial)}", "display_name": "Walked",
                            "password": "a long enough password", "roles": ["legal"]},

@@ -52,10 +52,33 @@ def test_a_failing_unit_expression_leaves_the_task_visible_to_those_who_assign_a
     history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
     failures = [e for e in history if e["type"] == "task.routing_failed"]
     assert len(failures) == 1 and "assigned_unit" in failures[0]["after"]["message"]
-    assigned = as_("prhead").post(f"/api/v1/tasks/{task['id']}/assign", json={"username": "ps_health"})
-    assert assigned.status_code == 200
+    # Nobody is a candidate of a task without its unit, so nobody can be given it: it is sent to a unit first.
+    refused = as_("prhead").post(f"/api/v1/tasks/{task['id']}/assign", json={"username": "ps_health"})
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "username"
+    routed = as_("prhead").post(f"/api/v1/tasks/{task['id']}/route", json={"role": "press_secretary", "unit": "health"})
+    assert routed.status_code == 200 and (routed.get_json()["role"], routed.get_json()["unit"]) == \
+        ("press_secretary", "health")
+    assert [t["id"] for t in as_("ps_health").get("/api/v1/tasks").get_json()["items"]] == [task["id"]]
     done = as_("ps_health").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"contribution": "Done."}})
     assert done.status_code == 200 and done.get_json()["instance"]["status"] == "completed"
+    history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
+    (rerouted,) = [e for e in history if e["type"] == "task.rerouted"]
+    assert (rerouted["actor"], rerouted["before"]["unit"], rerouted["after"]["unit"]) == ("prhead", None, "health")
+
+
+def test_routing_a_task_names_a_real_role_and_a_unit_only_where_the_role_acts_for_one(as_: Any) -> None:
+    case = start(as_)
+    task_id = case["tasks"][0]["id"]
+    for body, field in (({"role": "chief_of_everything"}, "role"), ({"role": "press_secretary"}, "unit"),
+                        ({"role": "press_secretary", "unit": "nowhere"}, "unit"),
+                        ({"role": "pr_department", "unit": "health"}, "unit")):
+        refused = as_("prhead").post(f"/api/v1/tasks/{task_id}/route", json=body)
+        assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == field, body
+    for outsider in ("pr", "ps_health", "auditor"):
+        assert as_(outsider).post(f"/api/v1/tasks/{task_id}/route",
+                                  json={"role": "pr_department"}).status_code == 403
+    task = as_("auditor").get(f"/api/v1/tasks/{task_id}").get_json()
+    assert (task["role"], task["unit"]) == ("press_secretary", None)  # nothing changed
 
 
 CHOSEN_ROLE = DIAGRAM.replace('<camunda:property name="unit" value="assigned_unit"/>',
