@@ -418,3 +418,17 @@ def test_the_inbox_counts_agree_with_its_lists(page_as: Any, sessions: Any, cloc
                       for view, args in INBOX_VIEWS.items()}
             assert counted == listed, username
     assert counted["mine"] == 0 and sum(counted.values()) == 0  # ps_transport: nothing in the PR lane
+
+
+def test_the_pr_head_sends_a_task_to_a_role_and_unit_from_its_page(page_as: Any, sessions: Any) -> None:
+    case = start(page_as("pr"))
+    triage = task_id(sessions, case, "triage")
+    assert 'id="route-role"' not in text(page_as("pr").get(f"/tasks/{triage}"))  # only who assigns routes
+    head = page_as("prhead")
+    refused = head.post(f"/tasks/{triage}/route", {"role": "press_secretary", "unit": ""})
+    assert refused.status_code == 422 and 'aria-describedby="route-error"' in text(refused)
+    assert head.post(f"/tasks/{triage}/route", {"role": "press_secretary", "unit": "health"}).status_code == 302
+    with sessions() as session:
+        row = session.get(HumanTask, triage)
+        assert (row.role, row.unit_key) == ("press_secretary", "health")
+    assert count(sessions, AuditEvent, type="task.rerouted") == 1

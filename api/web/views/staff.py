@@ -33,6 +33,7 @@ from engine.access import (
 from engine.errors import Code, Forbidden, Invalid, NotFound
 from engine.forms import load_form, prefilled
 from engine.projection import parse_moment
+from engine.settings import ROLES
 
 blp = page_blueprint("web_staff")
 PER_PAGE = 20
@@ -146,6 +147,20 @@ def assign(task_id: str) -> Response | tuple[str, int]:
     return redirect(url_for("web_staff.task", task_id=task_id))
 
 
+@blp.post("/tasks/<task_id>/route")
+@page(*ASSIGN_ROLES)
+def route(task_id: str) -> Response | tuple[str, int]:
+    row = _readable_task(task_id)
+    try:
+        runtime.reroute(db_session(), ctx(), _user(), task_id, request.form.get("role", ""),
+                        request.form.get("unit") or None)
+    except Invalid:
+        return _task_page(row, route_error=_("Choose a role, and a unit for a press secretary or a unit head."),
+                          status=422)
+    flash(_("The task is with its new candidates now."), "success")
+    return redirect(url_for("web_staff.task", task_id=task_id))
+
+
 @blp.post("/tasks/<task_id>/unclaim")
 @page(*STAFF_ROLES)
 def unclaim(task_id: str) -> Response:
@@ -156,7 +171,8 @@ def unclaim(task_id: str) -> Response:
 
 
 def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
-               problem: str | None = None, assign_error: str | None = None, status: int = 200) -> tuple[str, int]:
+               problem: str | None = None, assign_error: str | None = None, route_error: str | None = None,
+               status: int = 200) -> tuple[str, int]:
     session, user = db_session(), _user()
     instance = session.get(ProcessInstance, row.instance_id)
     assert instance is not None
@@ -179,7 +195,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
-        may_work=may_work, assign_error=assign_error,
+        may_work=may_work, assign_error=assign_error, route_error=route_error,
+        may_route=is_open and may_assign(user), roles=ROLES, units=choices.units(session),
         assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
