@@ -197,19 +197,10 @@ def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: E
     row = session.get(StartTimer, timer_id)
     if row is None or not row.active or row.next_at is None:
         return
-    occurrence = row.next_at
-    cal = calendar_store.current(session, ctx) if row.working_days_only else None
-    found = _next_or_stop(session, ctx, row, at, since=at, cal=cal, strictly_after=max(at, occurrence))
-    if found is None:
-        return
-    following = found[0]
-    claimed = session.execute(
-        update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
-        .values(next_at=following, active=following is not None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return  # another sweeper passed it over (or started it) meanwhile
+    claimed = _claim_occurrence(session, ctx, row, at)
+    if claimed is None:
+        return  # stopped, or another sweeper passed it over (or started it) meanwhile
+    occurrence, _, following = claimed
     log.warning("start timer %s of %s did not start a case at %s: %s", row.start_event_id, row.process_key,
                 occurrence.isoformat(), describe(exc))
     audit.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
@@ -218,25 +209,35 @@ def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: E
                         "next_at": following.isoformat() if following else None})
 
 
-def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
-    from engine import runtime  # runtime imports what this module's callers import
-
-    row = session.get(StartTimer, timer_id)
-    if row is None or not row.active or row.next_at is None or row.next_at > at:
-        return 0
+def _claim_occurrence(session: Session, ctx: EngineContext, row: StartTimer, at: datetime
+                      ) -> tuple[datetime, BusinessCalendar | None, datetime | None] | None:
+    """Move the start timer past its due occurrence, once among parallel sweepers: the occurrence, the calendar it
+    keeps to (or None) and the following occurrence; None when the schedule stopped or another sweeper claimed it."""
     occurrence = row.next_at
+    assert occurrence is not None
     cal = calendar_store.current(session, ctx) if row.working_days_only else None
     found = _next_or_stop(session, ctx, row, at, since=at, cal=cal, strictly_after=max(at, occurrence))
     if found is None:
-        return 0
+        return None
     following = found[0]
     claimed = session.execute(
         update(StartTimer).where(StartTimer.id == row.id, StartTimer.next_at == occurrence)
         .values(next_at=following, active=following is not None)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if claimed != 1:
+    return (occurrence, cal, following) if claimed == 1 else None
+
+
+def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
+    from engine import runtime  # runtime imports what this module's callers import
+
+    row = session.get(StartTimer, timer_id)
+    if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0
+    claimed = _claim_occurrence(session, ctx, row, at)
+    if claimed is None:
+        return 0
+    occurrence, cal, _ = claimed
     if cal is not None and not cal.is_working_day(occurrence):
         return 0  # declared a day off after this occurrence was scheduled: skipped, the next one stands
     definition = session.get(ProcessDefinition, row.definition_id)
