@@ -164,6 +164,23 @@ def seed_cast(sessions: Any, ctx: Any) -> None:
                         unit=unit, actor="system", at=ctx.now())
 
 
+@contextmanager
+def seeded_app(database_url: str, var_dir: Path, **config: Any) -> Iterator[Any]:
+    """An app of its own on an emptied database with the cast and the information request, for a module's tests
+    that share cases (module-scoped fixtures); `config` adds to the test configuration."""
+    from api import create_app
+
+    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=var_dir)
+    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
+    app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True, **config})
+    engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
+    empty(engine)
+    seed_cast(sessions, ctx)
+    deploy_shipped(sessions, ctx)
+    yield app
+    engine.dispose()
+
+
 @pytest.fixture
 def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
     seed_cast(sessions, ctx)

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import pytest
 
 from engine.accounts import create_user
-from engine.clock import FrozenClock
-from engine.settings import Settings
-from tests.conftest import BISHKEK, CAST, PASSWORD, REQUEST, Client, deploy_shipped, empty, seed_cast, shipped_diagram
+from tests.conftest import (
+    CAST,
+    PASSWORD,
+    REQUEST,
+    Client,
+    seeded_app,
+    shipped_diagram,
+)
 
 ANONYMOUS = "anonymous"
 PRINCIPALS = [ANONYMOUS, *CAST]
@@ -118,17 +122,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from api import create_app
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
-                        var_dir=tmp_path_factory.mktemp("authorisation"))
-    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
-    app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True})
-    engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
-    empty(engine)
-    seed_cast(sessions, ctx)
-    deploy_shipped(sessions, ctx)
-    yield World(app)
-    engine.dispose()
+    with seeded_app(database_url, tmp_path_factory.mktemp("authorisation")) as app:
+        yield World(app)
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,19 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.clock import FrozenClock
-from engine.settings import Settings
-from tests.conftest import BISHKEK, PASSWORD, REQUEST, Client, deploy_shipped, empty, seed_cast, shipped_diagram
+from tests.conftest import (
+    PASSWORD,
+    REQUEST,
+    Client,
+    seeded_app,
+    shipped_diagram,
+)
 
 PROBLEM = "application/problem+json"
 MiB = 1024 * 1024
@@ -75,17 +78,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from api import create_app
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
-                        var_dir=tmp_path_factory.mktemp("bad_input"))
-    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
-    app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
-    engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
-    empty(engine)
-    seed_cast(sessions, ctx)
-    deploy_shipped(sessions, ctx)
-    yield World(app, "postgresql" if database_url.startswith("postgresql") else "sqlite")
-    engine.dispose()
+    with seeded_app(database_url, tmp_path_factory.mktemp("bad_input"), PROPAGATE_EXCEPTIONS=False) as app:
+        yield World(app, "postgresql" if database_url.startswith("postgresql") else "sqlite")
 
 
 @pytest.fixture(scope="module")

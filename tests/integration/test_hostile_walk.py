@@ -11,14 +11,11 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
 
-from engine.clock import FrozenClock
-from engine.settings import Settings
-from tests.conftest import BISHKEK, REQUEST, deploy_shipped, empty, seed_cast
+from tests.conftest import REQUEST, seeded_app
 from tests.integration.test_bad_input import World, assert_problem
 
 BIG = "99999999999999999999"  # beyond a 64-bit integer
@@ -85,21 +82,12 @@ def deep(levels: int) -> Any:
 
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from api import create_app
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
-                        var_dir=tmp_path_factory.mktemp("hostile_walk"))
-    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
-    app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
-    engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))
-    empty(engine)
-    seed_cast(sessions, ctx)
-    deploy_shipped(sessions, ctx)
-    world = World(app, "postgresql" if database_url.startswith("postgresql") else "sqlite")
-    created = world.as_("admin").post("/api/v1/users", json={
-        "username": "walker", "display_name": "Walker", "password": "a long enough password", "roles": ["legal"]})
-    assert created.status_code == 201, created.get_json()
-    yield world
-    engine.dispose()
+    with seeded_app(database_url, tmp_path_factory.mktemp("hostile_walk"), PROPAGATE_EXCEPTIONS=False) as app:
+        world = World(app, "postgresql" if database_url.startswith("postgresql") else "sqlite")
+        created = world.as_("admin").post("/api/v1/users", json={
+            "username": "walker", "display_name": "Walker", "password": "a long enough password", "roles": ["legal"]})
+        assert created.status_code == 201, created.get_json()
+        yield world
 
 
 @pytest.fixture(scope="module")
