@@ -8,13 +8,13 @@ from flask import Flask
 
 from api import database, errors, openapi, web
 from api.openapi import MAX_BPMN_BODY
-from engine.clock import Clock
 from engine.context import EngineContext
-from engine.settings import Settings, settings_from_env
+from engine.core.settings import Settings, settings_from_env
+from engine.spiff.clock import Clock
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """`test_config` may carry `SETTINGS` (engine.settings.Settings), `CLOCK` and `DATABASE_URL`."""
+    """`test_config` may carry `SETTINGS` (engine.core.settings.Settings), `CLOCK` and `DATABASE_URL`."""
     app = Flask(__name__)
     config = dict(test_config or {})
     settings: Settings = config.pop("SETTINGS", None) or settings_from_env()

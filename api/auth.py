@@ -6,8 +6,8 @@ from flask import current_app, g, request
 
 from api.database import session
 from db.models import User
-from engine.credentials import Bearer, bearer
-from engine.errors import Unauthenticated
+from engine.core.errors import Unauthenticated
+from engine.people.credentials import Bearer, bearer
 
 
 def current_bearer() -> Bearer:

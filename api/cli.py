@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from engine import audit, definitions
-from engine.accounts import create_unit, create_user
+from engine.audit import chain
+from engine.background.sweeper import fire_due, sweep
 from engine.context import EngineContext
-from engine.errors import InvalidDiagram, JarchyError
-from engine.parser import NS, parse_xml
-from engine.settings import ROLES, settings_from_env
-from engine.timers import fire_due, sweep
+from engine.core.errors import InvalidDiagram, JarchyError
+from engine.core.settings import ROLES, settings_from_env
+from engine.people.accounts import create_unit, create_user
+from engine.procedures import definitions
+from engine.spiff.parser import NS, parse_xml
 
 SYSTEM = "system"
 
@@ -212,7 +213,7 @@ def audit_group() -> None:
 def audit_verify(env: Env) -> None:
     """Check the hash chain; exit 1 and name the first bad event if broken."""
     with env.sessions() as session:
-        result = audit.verify(session)
+        result = chain.verify(session)
     if result.ok:
         click.echo(f"ok: {result.checked} events, chain intact")
         return
@@ -296,7 +297,7 @@ def worker(env: Env, beat: bool, concurrency: int) -> None:
                    "JARCHY_REDIS_URL=redis://127.0.0.1:6379/0. Without Redis, `jarchy serve` fires the timers "
                    "itself.", err=True)
         sys.exit(1)
-    from engine.worker import make_celery, options_from_env, worker_argv
+    from engine.background.worker import make_celery, options_from_env, worker_argv
 
     try:
         options = options_from_env()

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import JarchyError, TooManyAttempts, Unauthenticated
+from engine.core.errors import JarchyError, TooManyAttempts, Unauthenticated
 
 PROBLEM = "application/problem+json"
 TYPES = "https://jarchy.example/problems/"

@@ -7,15 +7,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Timer, User
-from engine import calendar_store, queries, task_context
+from engine.calendar import overrides
 from engine.context import EngineContext
-from engine.forms import load_form, prefilled, served
+from engine.procedures.forms import load_form, prefilled, served
+from engine.reads import queries, task_context
 
 
 def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[dict[str, Any]]:
     names = queries.usernames(session, {r.assignee_id for r in rows})
     keys = queries.business_keys(session, {r.instance_id for r in rows})
-    calendar = calendar_store.current(session, ctx)
+    calendar = overrides.current(session, ctx)
     now = ctx.now()
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     return [

@@ -8,8 +8,8 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
-from engine.settings import LANGUAGES, ROLES
+from engine.core.settings import LANGUAGES, ROLES
+from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 
 
 class OfficeDateTime(fields.DateTime):
@@ -25,7 +25,8 @@ class OfficeDateTime(fields.DateTime):
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
 SHORT = validate.Length(min=1, max=200)
-# The engine's policy (engine.passwords) decides; the length is stated here too so that the OpenAPI document shows it.
+# The engine's policy (engine.people.passwords) decides; the length is stated here too so that the OpenAPI document
+# shows it.
 NEW_PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=1024,
                                error=f"needs at least {MIN_PASSWORD_LENGTH} characters (at most 1024)")
 EMAIL = validate.Length(max=200)  # the column's length (an address may be up to 254 characters by RFC 5321)

@@ -11,12 +11,12 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine import clock as clock_module
-from engine.calendar import BusinessCalendar
-from engine.clock import Clock, SystemClock
-from engine.sandbox_bounds import Limits, make_script_engine
-from engine.script_functions import OfficeFunctions, Overrides, overrides_of
-from engine.settings import Settings
+from engine.calendar.days import BusinessCalendar
+from engine.core.settings import Settings
+from engine.spiff import clock as clock_module
+from engine.spiff.clock import Clock, SystemClock
+from engine.spiff.sandbox_bounds import Limits, make_script_engine
+from engine.spiff.script_functions import OfficeFunctions, Overrides, overrides_of
 
 
 @dataclass

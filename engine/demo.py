@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Unit, User
-from engine import runtime
-from engine.accounts import create_unit, create_user
 from engine.context import EngineContext
+from engine.people.accounts import create_unit, create_user
+from engine.reads.queries import open_tasks
+from engine.runtime import operations
 
 UNITS = [
     ("transport", "Department of Transport and Roads"),
@@ -55,21 +56,20 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
         if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
             yield f"  {username:<9} (exists: password as printed when it was created)"
             continue
-        password = secrets.token_urlsafe(12)  # 16 characters: engine.passwords asks for 12 at least
+        password = secrets.token_urlsafe(12)  # 16 characters: engine.people.passwords asks for 12 at least
         create_user(session, username=username, display_name=display, password=password, roles=roles, unit=unit,
                     actor="system", at=now)
         yield f"  {username:<9} {password:<18} {', '.join(roles)}{f' ({unit})' if unit else ''}"
     if session.scalars(select(ProcessInstance).limit(1)).first() is not None:
         return
     starter = session.scalars(select(User).where(User.username == "aigul")).one()
-    cases = [runtime.start(session, ctx, starter, "information_request", data) for data in SAMPLE_REQUESTS]
+    cases = [operations.start(session, ctx, starter, "information_request", data) for data in SAMPLE_REQUESTS]
     _triage_to_press_secretary(session, ctx, starter, cases[1])
     yield "Sample cases: " + ", ".join(c.business_key for c in cases)
 
 
 def _triage_to_press_secretary(session: Session, ctx: EngineContext, actor: User, case: ProcessInstance) -> None:
-    from engine.queries import open_tasks
 
     triage = open_tasks(session, case.id)[0]
-    runtime.complete_task(session, ctx, actor, triage.id,
+    operations.complete_task(session, ctx, actor, triage.id,
                           {"handler": "press_secretary", "unit": "transport", "contributors": ["transport"]})

@@ -21,8 +21,8 @@ from sqlalchemy.exc import OperationalError
 from db.base import Base
 from db.migrate import upgrade
 from db.session import make_engine
-from engine.clock import FrozenClock
-from engine.settings import Settings
+from engine.core.settings import Settings
+from engine.spiff.clock import FrozenClock
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 PG_ADMIN_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -82,7 +82,7 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2's default cost (about 0.3 s a hash here) is for production; the tests check behaviour, not cost."""
     from argon2 import PasswordHasher
 
-    from engine import accounts
+    from engine.people import accounts
 
     light = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", light)
@@ -126,7 +126,7 @@ def shipped_diagram(name: str) -> bytes:
 
 
 def deploy_shipped(sessions: Any, ctx: Any, name: str = "information_request.bpmn") -> None:
-    from engine.definitions import deploy
+    from engine.procedures.definitions import deploy
 
     with sessions.begin() as session:
         deploy(session, shipped_diagram(name), actor="system", actor_id=None, at=ctx.now())
@@ -154,7 +154,7 @@ PASSWORD = "correct horse battery"
 
 def seed_cast(sessions: Any, ctx: Any) -> None:
     """The units and the named cast of users, each with PASSWORD."""
-    from engine.accounts import create_unit, create_user
+    from engine.people.accounts import create_unit, create_user
 
     with sessions.begin() as session:
         for key in ("transport", "health", "education"):

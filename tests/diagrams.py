@@ -11,11 +11,13 @@ from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import forms, publications, serializer
-from engine.clock import FrozenClock, using
-from engine.errors import Invalid
-from engine.forms import load_form
-from engine.parser import NS, JarchyParser, parse_xml
+from engine.core.errors import Invalid
+from engine.procedures import forms
+from engine.procedures.forms import load_form
+from engine.runtime import publications
+from engine.spiff import serializer
+from engine.spiff.clock import FrozenClock, using
+from engine.spiff.parser import NS, JarchyParser, parse_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 DI_NS = {

@@ -80,9 +80,9 @@ def diagram(lane: str = "pr_department") -> bytes:
 def store_everywhere(sessions: Any, ctx: Any, at: datetime) -> None:
     """The hostile diagram deployed, a unit and a PR department member named by payloads, and a calendar
     override whose reason is one."""
-    from engine import calendar_store
-    from engine.accounts import create_unit, create_user
-    from engine.definitions import deploy
+    from engine.people.accounts import create_unit, create_user
+    from engine.procedures.definitions import deploy
+    from engine.runtime import calendar_change
     from tests.conftest import PASSWORD
 
     with sessions.begin() as session:
@@ -90,7 +90,7 @@ def store_everywhere(sessions: Any, ctx: Any, at: datetime) -> None:
         create_unit(session, key=UNIT_KEY, name=UNIT, actor="admin", at=at)
         create_user(session, username=USERNAME, display_name=USER, password=PASSWORD, roles=["pr_department"],
                     unit=UNIT_KEY, actor="admin", at=at)
-        calendar_store.set_override(session, ctx, day=OVERRIDE_DAY, working=False, reason=REASON, actor="admin",
+        calendar_change.set_override(session, ctx, day=OVERRIDE_DAY, working=False, reason=REASON, actor="admin",
                                     at=at)
 
 

@@ -13,8 +13,9 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, AuditOut, AuditQuery, VerifyOut, page_of
 from db.models import AuditEvent
-from engine import audit, queries
-from engine.access import require_role
+from engine.audit import chain
+from engine.people.access import require_role
+from engine.reads import queries
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The tamper-evident history")
 AUDITORS = ("auditor", "admin")
@@ -68,5 +69,5 @@ class Verify(MethodView):
     def get(self) -> dict[str, Any]:
         """Check the hash chain; names the first broken event."""
         require_role(current_user(), *AUDITORS)
-        result = audit.verify(session())
+        result = chain.verify(session())
         return {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}

@@ -11,7 +11,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import Me, TokenRequest, TokenResponse
 from api.views.common import ctx
-from engine import credentials, sign_in
+from engine.people import credentials, sign_in
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in and the caller")
 

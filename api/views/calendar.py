@@ -10,9 +10,10 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AddWorkingDaysQuery, CalendarOut, CalendarQuery, DateOut, OverrideIn, OverrideOut
 from api.views.common import ctx
-from engine import calendar_store
-from engine.access import require_role
-from engine.errors import Invalid
+from engine.calendar import overrides
+from engine.core.errors import Invalid
+from engine.people.access import require_role
+from engine.runtime import calendar_change
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="The working-day calendar")
 
@@ -25,7 +26,7 @@ class Calendar(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """One entry a day: working or not, and why."""
         current_user()
-        calendar_store.current(session(), ctx())
+        overrides.current(session(), ctx())
         start, end = args["from_"], args["to"]
         if end < start or end - start > timedelta(days=366):
             raise Invalid("give a range of at most 366 days, from before to",
@@ -44,9 +45,9 @@ class Override(MethodView):
         user = current_user()
         require_role(user, "admin")
         parsed = _day(day)
-        row, moved = calendar_store.set_override(session(), ctx(), day=parsed, working=body["working"],
+        row, moved = calendar_change.set_override(session(), ctx(), day=parsed, working=body["working"],
                                                  reason=body["reason"], actor=user.username, at=ctx().now())
-        return calendar_store.describe(row) | {"moved_cases": moved}
+        return overrides.describe(row) | {"moved_cases": moved}
 
 
 def _day(text: str) -> date:
@@ -68,4 +69,4 @@ class AddWorkingDays(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The `days`-th working day after `start` (`start` itself never counts)."""
         current_user()
-        return {"date": calendar_store.add_working_days(session(), ctx(), args["start"], args["days"])}
+        return {"date": overrides.add_working_days(session(), ctx(), args["start"], args["days"])}

@@ -11,9 +11,9 @@ from api.database import session
 from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
 from db.models import ProcessDefinition
-from engine import definitions
-from engine.access import require_role
-from engine.errors import Invalid
+from engine.core.errors import Invalid
+from engine.people.access import require_role
+from engine.procedures import definitions
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
                 description="Deployed BPMN diagrams and their versions")

@@ -12,9 +12,10 @@ from api.schemas import AuditOut, CancelIn, ExtendIn, InstanceIn, InstanceOut, I
 from api.views.audit import event_out
 from api.views.common import ctx
 from db.models import ProcessInstance
-from engine import queries, runtime
-from engine.access import check_may_read_instance
-from engine.errors import NotFound
+from engine.core.errors import NotFound
+from engine.people.access import check_may_read_instance
+from engine.reads import queries
+from engine.runtime import operations
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Cases")
 
@@ -42,7 +43,7 @@ class Instances(MethodView):
     @blp.response(201, InstanceOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Start a case; `data` is validated against the procedure's start form."""
-        instance = runtime.start(session(), ctx(), current_user(), body["process_key"], body["data"])
+        instance = operations.start(session(), ctx(), current_user(), body["process_key"], body["data"])
         return present.instance(session(), ctx(), instance)
 
 
@@ -64,7 +65,7 @@ class Messages(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Deliver a BPMN message to a waiting case."""
         _readable(instance_id)
-        instance = runtime.deliver_message(session(), ctx(), current_user(), instance_id, body["name"], body["data"])
+        instance = operations.deliver_message(session(), ctx(), current_user(), instance_id, body["name"], body["data"])
         return present.instance(session(), ctx(), instance)
 
 
@@ -77,7 +78,8 @@ class Extend(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Move the case's deadline by working days, with a stated reason (pr_head)."""
         _readable(instance_id)
-        instance = runtime.extend(session(), ctx(), current_user(), instance_id, body["working_days"], body["reason"])
+        instance = operations.extend(session(), ctx(), current_user(), instance_id, body["working_days"],
+                                     body["reason"])
         return present.instance(session(), ctx(), instance)
 
 
@@ -89,7 +91,7 @@ class Cancel(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Cancel a case (admin, pr_head)."""
         _readable(instance_id)
-        instance = runtime.cancel(session(), ctx(), current_user(), instance_id, body["reason"])
+        instance = operations.cancel(session(), ctx(), current_user(), instance_id, body["reason"])
         return present.instance(session(), ctx(), instance)
 
 

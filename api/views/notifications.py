@@ -11,7 +11,7 @@ from api.database import session
 from api.schemas import NotificationOut, NotificationQuery, page_of
 from api.views.common import ctx
 from db.models import Notification
-from engine import notifications
+from engine.runtime import notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
                 description="What the caller was told: new tasks, reminders, escalations")

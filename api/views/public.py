@@ -12,7 +12,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
-from engine import publications
+from engine.runtime import publications
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}

@@ -11,9 +11,10 @@ from api.database import session
 from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
 from db.models import HumanTask
-from engine import queries, runtime
-from engine.access import can_read_task
-from engine.errors import Forbidden
+from engine.core.errors import Forbidden
+from engine.people.access import can_read_task
+from engine.reads import queries
+from engine.runtime import operations
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="The task inbox")
 
@@ -39,7 +40,7 @@ class Task(MethodView):
     @blp.response(200, TaskOut)
     def get(self, task_id: str) -> dict[str, Any]:
         """One task with its form, and the earlier rounds of its case beside it."""
-        row = runtime.get_task(session(), task_id)
+        row = operations.get_task(session(), task_id)
         if not can_read_task(current_user(), row):
             raise Forbidden("you may not read this task")
         return present.task_with_context(session(), ctx(), row)
@@ -52,7 +53,7 @@ class Claim(MethodView):
     @blp.alt_response(409, description="Another user holds the task")
     def post(self, task_id: str) -> dict[str, Any]:
         """Take the task."""
-        return _task(runtime.claim(session(), ctx(), current_user(), task_id))
+        return _task(operations.claim(session(), ctx(), current_user(), task_id))
 
 
 @blp.route("/<string:task_id>/unclaim")
@@ -61,7 +62,7 @@ class Unclaim(MethodView):
     @blp.response(200, TaskOut)
     def post(self, task_id: str) -> dict[str, Any]:
         """Give the task back to its lane."""
-        return _task(runtime.unclaim(session(), ctx(), current_user(), task_id))
+        return _task(operations.unclaim(session(), ctx(), current_user(), task_id))
 
 
 @blp.route("/<string:task_id>/assign")
@@ -71,7 +72,7 @@ class Assign(MethodView):
     @blp.response(200, TaskOut)
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Give the task to a user (pr_head, admin)."""
-        return _task(runtime.assign(session(), ctx(), current_user(), task_id, body["username"]))
+        return _task(operations.assign(session(), ctx(), current_user(), task_id, body["username"]))
 
 
 @blp.route("/<string:task_id>/route")
@@ -82,7 +83,7 @@ class Route(MethodView):
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Send the task to a role, and a unit where the role is unit-bound (pr_head, admin): how a task whose
         routing failed reaches its candidates."""
-        return _task(runtime.reroute(session(), ctx(), current_user(), task_id, body["role"], body["unit"]))
+        return _task(operations.reroute(session(), ctx(), current_user(), task_id, body["role"], body["unit"]))
 
 
 @blp.route("/<string:task_id>/complete")
@@ -93,5 +94,5 @@ class Complete(MethodView):
     @blp.alt_response(409, description="The task is already done")
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Complete the task with its form's data; form errors list every failing field."""
-        row, instance = runtime.complete_task(session(), ctx(), current_user(), task_id, body["data"])
+        row, instance = operations.complete_task(session(), ctx(), current_user(), task_id, body["data"])
         return {"task": _task(row), "instance": present.instance(session(), ctx(), instance)}

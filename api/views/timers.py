@@ -9,8 +9,8 @@ from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TimerOut, TimerQuery, page_of
-from engine import queries
-from engine.access import require_role
+from engine.people.access import require_role
+from engine.reads import queries
 
 blp = Blueprint("timers", __name__, url_prefix="/api/v1/timers", description="Pending timers")
 

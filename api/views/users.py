@@ -12,8 +12,9 @@ from api.database import session
 from api.schemas import Page, UnitIn, UnitOut, UserIn, UserOut, UserPatch, page_of
 from api.views.common import ctx
 from db.models import Unit, User
-from engine import accounts, queries
-from engine.access import require_role
+from engine.people import accounts
+from engine.people.access import require_role
+from engine.reads import queries
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Units and users (admin)")
 READERS = ("admin", "auditor")

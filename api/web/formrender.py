@@ -2,7 +2,7 @@
 
 Written by hand: the libraries that render JSON Schema forms are JavaScript (react-jsonschema-form,
 JSON Forms) or bring their own validation and widgets (WTForms-JSON); the pages are server-rendered,
-must work without JavaScript and validate only in the engine (`engine.forms`), which reports errors by
+must work without JavaScript and validate only in the engine (`engine.procedures.forms`), which reports errors by
 dotted field path (`contact.email`, `facts.0.claim`). Each field here is named by that same path, so an
 error finds its field. What a schema says and how it is shown:
 

@@ -1,4 +1,4 @@
-"""Languages of the pages: Flask-Babel with the catalogs in api/translations/, one per `engine.settings.LANGUAGES`.
+"""Languages of the pages: Flask-Babel with the catalogs in api/translations/, one per `engine.core.settings.LANGUAGES`.
 
 The language is the signed-in user's (remembered on their account), else the one chosen before
 signing in (kept in the session), else the browser's best match. The forms' titles, descriptions
@@ -15,7 +15,7 @@ from flask_babel import Babel, format_datetime, gettext
 
 from api.web.form_messages import choice_label_message
 from api.web.vocabulary import NAMED_VALUES
-from engine.settings import LANGUAGES
+from engine.core.settings import LANGUAGES
 
 # Each language named in itself, for the switcher.
 LANGUAGE_NAMES = {
@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 
 def current_language() -> str:
-    """One of engine.settings.LANGUAGES."""
+    """One of engine.core.settings.LANGUAGES."""
     from api.web.signin import web_user
 
     user = web_user() if request else None

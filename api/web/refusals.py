@@ -2,7 +2,7 @@
 
 The engine words its refusals in English for programs and logs (`JarchyError.detail`: "the task is already
 completed"). A page says instead what its reader needs to know, chosen by the error's status and, where one
-status covers situations a reader must tell apart, by its `code` (engine.errors.Code); never by reading the
+status covers situations a reader must tell apart, by its `code` (engine.core.errors.Code); never by reading the
 English, which a page shows only folded away as technical detail.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from engine.errors import Code, JarchyError
+from engine.core.errors import Code, JarchyError
 
 BY_CODE = {
     Code.TASK_NOT_FOUND: _l("There is no such task: the link may be wrong or out of date."),

@@ -3,7 +3,7 @@ the session's own id.
 
 A password change or a deactivation bumps the generation (as it does for API tokens), so every
 session of that user ends at its next request. Signing out revokes the session's id in the database
-(engine.credentials), so a copy of the cookie taken before signing out opens no page afterwards, while the
+(engine.people.credentials), so a copy of the cookie taken before signing out opens no page afterwards, while the
 user's sessions elsewhere go on.
 """
 
@@ -20,7 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from api.database import session as db_session
 from db.models import User
-from engine import credentials
+from engine.people import credentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 STAFF_ROLES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")

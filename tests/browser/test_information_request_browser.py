@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from engine import accounts, runtime
+from engine.people import accounts
+from engine.runtime import operations
 from tests.browser.conftest import screenshot
 from tests.conftest import REQUEST
 
@@ -103,7 +104,7 @@ def test_a_request_is_registered_triaged_contributed_answered_approved_and_sent(
 def test_the_inbox_a_task_form_and_a_case_fit_a_phone(open_as: Any, sessions: Any, ctx: Any) -> None:
     with sessions.begin() as session:
         for subject in ("Bus fares", "A rather long subject about the renovation of the central bus station"):
-            runtime.start(session, ctx, accounts.user_by_username(session, "pr"), "information_request",
+            operations.start(session, ctx, accounts.user_by_username(session, "pr"), "information_request",
                           REQUEST | {"subject": subject})
     page = open_as("pr", width=PHONE, height=800)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from engine import accounts, runtime
+from engine.people import accounts
+from engine.runtime import operations
 from tests import hostile
 from tests.conftest import REQUEST
 
@@ -46,7 +47,7 @@ def test_the_case_diagram_and_the_modeler_show_hostile_names_as_text(open_as: An
     hostile.store_everywhere(sessions, ctx, ctx.now())
     with sessions.begin() as session:
         starter = accounts.user_by_username(session, hostile.USERNAME)
-        case = runtime.start(session, ctx, starter, hostile.KEY,
+        case = operations.start(session, ctx, starter, hostile.KEY,
                              REQUEST | {"subject": hostile.SUBJECT, "unit": hostile.UNIT_KEY}).id
     dialogs: list[str] = []
 

@@ -92,8 +92,8 @@ def test_a_user_speaks_one_of_the_five_languages_of_the_pages(as_: Any) -> None:
 
 
 def test_the_engine_refuses_an_unknown_language_whoever_calls_it(sessions: Any, ctx: Any, cast: Any) -> None:
-    from engine.accounts import update_user
-    from engine.errors import Invalid
+    from engine.core.errors import Invalid
+    from engine.people.accounts import update_user
 
     with sessions.begin() as session, pytest.raises(Invalid) as refused:
         update_user(session, "pr", {"locale": "xx"}, actor="admin", at=ctx.now())
@@ -160,7 +160,7 @@ def test_the_command_line_refuses_a_weak_password_clearly_and_fails(app: Any, se
 def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: Any, sessions: Any, ctx: Any,
                                                                           deployed: None) -> None:
     from engine.demo import seed
-    from engine.passwords import check
+    from engine.people.passwords import check
 
     with sessions.begin() as session:
         printed = [line.split() for line in seed(session, ctx) if line.startswith("  ")]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.accounts import update_user
+from engine.people.accounts import update_user
 from tests.conftest import CAST, REQUEST
 
 # Who may hold each task of an information request, by the cast's usernames.

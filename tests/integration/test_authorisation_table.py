@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from engine.accounts import create_user
+from engine.people.accounts import create_user
 from tests.conftest import (
     CAST,
     PASSWORD,
@@ -293,7 +293,7 @@ def _calendar_override(world: World, _shared: dict[str, Any], _who: str) -> Call
 def _read_notification(world: World, _shared: dict[str, Any], _who: str) -> Call:
     """A fresh notification of pr's, to be marked read."""
     from db.models import Notification, User
-    from engine.notifications import notify
+    from engine.runtime.notifications import notify
 
     sessions, ctx = world.app.extensions["jarchy.sessions"], world.app.extensions["jarchy.ctx"]
     with sessions.begin() as session:

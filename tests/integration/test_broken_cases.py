@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from api.cli import main
 from db.models import AuditEvent, ProcessInstance, StartTimer
-from engine.timers import sweep
+from engine.background.sweeper import sweep
 from tests.conftest import BISHKEK, REQUEST
 from tests.integration.test_timers import DAILY, deploy
 from tests.web.conftest import WebClient, text

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.timers import SweepResult, sweep
+from engine.background.sweeper import SweepResult, sweep
 from tests.conftest import BISHKEK, deploy_shipped
 
 KEY = "daily_digest"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.timers import sweep
+from engine.background.sweeper import sweep
 from tests.conftest import BISHKEK, deploy_shipped
 
 KEY = "interview_request"

@@ -19,8 +19,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
 from db.models import AuditEvent, Notification, User
-from engine.accounts import update_user
-from engine.mail import (
+from engine.background.mail import (
     FIRST_RETRY,
     MAX_ATTEMPTS,
     TransientMailError,
@@ -29,7 +28,8 @@ from engine.mail import (
     send_one,
     send_pending,
 )
-from engine.notifications import notify
+from engine.people.accounts import update_user
+from engine.runtime.notifications import notify
 
 # -- a real SMTP server -----------------------------------------------------------------------------------------
 
@@ -353,7 +353,7 @@ def test_an_e_mail_left_mid_send_by_a_dead_sender_is_sent_later(sessions: Any, c
                                                                   mail_settings: Any, addresses: Any) -> None:
     from sqlalchemy import update
 
-    from engine.mail import STALE_CLAIM
+    from engine.background.mail import STALE_CLAIM
 
     (nid,) = make_pending(sessions, ctx, ["pr"])
     now = datetime.now(UTC)

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import event, func, select
 
 from db.models import AuditEvent, HumanTask, Notification, User
-from engine.accounts import create_user, update_user
 from engine.context import EngineContext
-from engine.notifications import notify, notify_task, recipients
+from engine.people.accounts import create_user, update_user
+from engine.runtime.notifications import notify, notify_task, recipients
 from tests.conftest import PASSWORD, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")

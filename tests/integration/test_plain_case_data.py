@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, ProcessInstance
-from engine.timers import fire_due
+from engine.background.sweeper import fire_due
 from tests.conftest import REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from defusedxml import ElementTree
 
-from engine.timers import sweep
+from engine.background.sweeper import sweep
 from tests.conftest import BISHKEK, deploy_shipped
 
 ATOM = "{http://www.w3.org/2005/Atom}"

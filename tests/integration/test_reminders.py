@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engine.timers import sweep
+from engine.background.sweeper import sweep
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")

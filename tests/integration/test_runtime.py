@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, ProcessInstance, Timer
-from engine.timers import fire_due
+from engine.background.sweeper import fire_due
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")

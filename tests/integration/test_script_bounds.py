@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from engine import validation
-from engine.sandbox_process import shared_pool
-from engine.settings import Settings
-from engine.timers import sweep
+from engine.background.sweeper import sweep
+from engine.core.settings import Settings
+from engine.procedures import validation
+from engine.spiff.sandbox_process import shared_pool
 from tests.conftest import BISHKEK, Client
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -318,7 +318,7 @@ def test_start_timers_that_cannot_be_computed_never_stop_other_procedures_starts
 def test_a_sandbox_that_cannot_start_fails_no_case_and_keeps_nothing_of_the_step(
         as_: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server's fault (no sandbox process starts) is a 503 to retry, never a failed case."""
-    from engine.sandbox_process import SandboxPool, SandboxUnavailable
+    from engine.spiff.sandbox_process import SandboxPool, SandboxUnavailable
 
     deployed(as_, scripted("calc_ok", "total = 1 + 1"))
     deployed(as_, CONDITION)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from engine.forms import is_decision
-from engine.timers import sweep
+from engine.background.sweeper import sweep
+from engine.procedures.forms import is_decision
 from tests.conftest import deploy_shipped
 
 # Called procedures first.
@@ -128,7 +128,7 @@ def assert_standard_defaults(schema: dict[str, Any]) -> None:
 
 def walk(as_: Any, sessions: Any, ctx: Any, clock: Any, process_key: str, variant: int) -> set[str]:
     """One case of `process_key` taken to its end; the tasks it went through."""
-    from engine.forms import load_form, served
+    from engine.procedures.forms import load_form, served
 
     if process_key == "daily_digest":
         assert sweep(sessions, ctx, clock.now()).started == 1

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from engine import accounts
+from engine.people import accounts
 from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
@@ -185,7 +185,7 @@ def test_attempts_in_flight_at_once_never_hash_more_than_the_limit(app: Any, cas
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Sixteen wrong passwords at one account from one address, all at once: each attempt holds its place before its
     hash, so no more than LIMIT are ever hashed, however the attempts interleave."""
-    from engine import sign_in
+    from engine.people import sign_in
 
     attempts = 16
     state = threading.Condition()
@@ -239,7 +239,7 @@ def test_an_ipv6_network_counts_as_one_address_and_a_mapped_ipv4_as_its_ipv4(app
 
 
 def test_the_address_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine.sign_in import address_key
+    from engine.people.sign_in import address_key
 
     assert address_key("192.0.2.10") == "192.0.2.10"
     assert address_key("2001:db8:1:2:3:4:5:6") == address_key("2001:DB8:1:2::9") == "2001:db8:1:2::/64"

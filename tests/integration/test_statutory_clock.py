@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.settings import Settings
-from engine.timers import fire_due
+from engine.background.sweeper import fire_due
+from engine.core.settings import Settings
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -129,7 +129,7 @@ class TestUkraine:
 
     @pytest.fixture
     def clock(self) -> Any:
-        from engine.clock import FrozenClock
+        from engine.spiff.clock import FrozenClock
 
         return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Kyiv")))
 

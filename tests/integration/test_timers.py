@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from engine.timers import sweep
+from engine.background.sweeper import sweep
 from tests.conftest import BISHKEK
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>

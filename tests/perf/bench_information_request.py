@@ -30,13 +30,14 @@ from sqlalchemy.orm import Session
 from db.migrate import upgrade
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
 from db.session import make_engine, make_sessionmaker
-from engine import clock, runtime
-from engine.accounts import create_user
 from engine.context import EngineContext
-from engine.definitions import deploy
-from engine.forms import fill_defaults, load_form
-from engine.parser import JarchyParser, parse_xml
-from engine.settings import Settings
+from engine.core.settings import Settings
+from engine.people.accounts import create_user
+from engine.procedures.definitions import deploy
+from engine.procedures.forms import fill_defaults, load_form
+from engine.runtime import operations
+from engine.spiff import clock
+from engine.spiff.parser import JarchyParser, parse_xml
 
 KEY = "information_request"
 DIAGRAM = Path(__file__).resolve().parents[2] / "workflows" / f"{KEY}.bpmn"
@@ -86,7 +87,7 @@ class InMemory:
 
 
 class Persisted:
-    """(b) engine.runtime on a database: each operation in its own transaction, as one API request is."""
+    """(b) engine.runtime.operations on a database: each operation in its own transaction, as one API request is."""
 
     def __init__(self, url: str, ctx: EngineContext) -> None:
         self.engine = make_engine(url)
@@ -106,14 +107,14 @@ class Persisted:
 
     def run_one(self) -> None:
         with self.sessions.begin() as s:
-            instance = runtime.start(s, self.ctx, s.get(User, self.user_id), KEY, copy.deepcopy(REQUEST))
+            instance = operations.start(s, self.ctx, s.get(User, self.user_id), KEY, copy.deepcopy(REQUEST))
             instance_id = instance.id
             task = self._open_task(s, instance_id)
         for name, data in STEPS:
             assert task is not None and task[1] == name, (task, name)
             with self.sessions.begin() as s:
                 actor = s.get(User, self.user_id)
-                _, instance = runtime.complete_task(s, self.ctx, actor, task[0], copy.deepcopy(data))
+                _, instance = operations.complete_task(s, self.ctx, actor, task[0], copy.deepcopy(data))
                 task = self._open_task(s, instance_id)
         assert task is None and instance.status == "completed", instance.status
 

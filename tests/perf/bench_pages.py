@@ -23,11 +23,11 @@ from sqlalchemy import select
 from api import create_app
 from db.migrate import upgrade
 from db.models import HumanTask, User
-from engine import runtime
-from engine.accounts import create_unit, create_user
-from engine.clock import FrozenClock
-from engine.definitions import deploy
-from engine.settings import Settings
+from engine.core.settings import Settings
+from engine.people.accounts import create_unit, create_user
+from engine.procedures.definitions import deploy
+from engine.runtime import operations
+from engine.spiff.clock import FrozenClock
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 PASSWORD = "a long password"
@@ -48,9 +48,9 @@ def seed(app: Any, cases: int) -> tuple[str, int]:
     for _ in range(cases):
         with sessions.begin() as session:
             pr = session.scalars(select(User).where(User.username == "pr")).one()
-            case = runtime.start(session, ctx, pr, "information_request", REQUEST)
+            case = operations.start(session, ctx, pr, "information_request", REQUEST)
             triage = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
-            runtime.complete_task(session, ctx, pr, triage.id, {"handler": "press_secretary", "unit": "transport",
+            operations.complete_task(session, ctx, pr, triage.id, {"handler": "press_secretary", "unit": "transport",
                                                                  "contributors": []})
     with sessions() as session:
         task = session.scalars(select(HumanTask).where(HumanTask.bpmn_id == "prepare_answer")).first()

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from engine.clock import FrozenClock  # noqa: E402
-from engine.sandbox_process import shared_pool  # noqa: E402
-from engine.settings import Settings  # noqa: E402
+from engine.core.settings import Settings  # noqa: E402
+from engine.spiff.clock import FrozenClock  # noqa: E402
+from engine.spiff.sandbox_process import shared_pool  # noqa: E402
 from tests.conftest import PASSWORD, PG_ADMIN_URL, Client, seed_cast  # noqa: E402
 from tests.integration.test_script_bounds import CONDITION, scripted  # noqa: E402
 

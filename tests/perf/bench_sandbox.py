@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_information_request import InMemory  # noqa: E402
 
-from engine.clock import FrozenClock  # noqa: E402
 from engine.context import EngineContext  # noqa: E402
-from engine.sandbox import RestrictedEnvironment, ScriptLimitExceeded, in_process_engine  # noqa: E402
-from engine.sandbox_bounds import BoundedEnvironment, Limits, make_script_engine  # noqa: E402
-from engine.settings import Settings  # noqa: E402
+from engine.core.settings import Settings  # noqa: E402
+from engine.spiff.clock import FrozenClock  # noqa: E402
+from engine.spiff.sandbox import RestrictedEnvironment, ScriptLimitExceeded, in_process_engine  # noqa: E402
+from engine.spiff.sandbox_bounds import BoundedEnvironment, Limits, make_script_engine  # noqa: E402
 
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 # About what an information request's data holds when its gateways are evaluated.

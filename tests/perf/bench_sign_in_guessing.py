@@ -60,12 +60,12 @@ def seed(url: str) -> None:
     from db.migrate import upgrade
     from db.models import User
     from db.session import make_engine, make_sessionmaker
-    from engine import runtime
-    from engine.accounts import create_user
-    from engine.clock import SystemClock
     from engine.context import EngineContext
-    from engine.definitions import deploy
-    from engine.settings import Settings
+    from engine.core.settings import Settings
+    from engine.people.accounts import create_user
+    from engine.procedures.definitions import deploy
+    from engine.runtime import operations
+    from engine.spiff.clock import SystemClock
 
     engine = make_engine(url)
     upgrade(engine)
@@ -82,14 +82,14 @@ def seed(url: str) -> None:
     for _ in range(CASES):
         with sessions.begin() as session:
             pr = session.scalars(select(User).where(User.username == "pr")).one()
-            runtime.start(session, ctx, pr, "information_request", REQUEST)
+            operations.start(session, ctx, pr, "information_request", REQUEST)
     engine.dispose()
 
 
 def serve(port: int, lifted: bool) -> None:
     """The child process: `jarchy serve`, the throttle lifted first when asked."""
     if lifted:
-        from engine import sign_in
+        from engine.people import sign_in
 
         sign_in.LIMIT = 10**9
     from api.cli import main

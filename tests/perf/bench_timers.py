@@ -1,7 +1,7 @@
 """How fast `jarchy worker` processes fire timers, on PostgreSQL and Redis. Run from the repo root:
 `.venv/bin/python tests/perf/bench_timers.py [--n 300] [--workers 2] [--sweep-seconds 5] [--samples 9]`.
 
-1. Throughput: N information requests are started through `engine.runtime` with a FrozenClock in March
+1. Throughput: N information requests are started through `engine.runtime.operations` with a FrozenClock in March
    2026, so each has a deadline timer long due. Then W `jarchy worker` processes (each with beat,
    concurrency 1) start, and the database is polled until all N timers are fired: timers fired per second.
 2. Latency: with the workers still running, a case of a one-timer diagram (start, a timer at `fire_at`,
@@ -39,12 +39,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.migrate import upgrade
 from db.models import ProcessInstance, Timer, User
 from db.session import make_engine, make_sessionmaker
-from engine import runtime
-from engine.accounts import create_user
-from engine.clock import FrozenClock, SystemClock
 from engine.context import EngineContext
-from engine.definitions import deploy
-from engine.settings import Settings
+from engine.core.settings import Settings
+from engine.people.accounts import create_user
+from engine.procedures.definitions import deploy
+from engine.runtime import operations
+from engine.spiff.clock import FrozenClock, SystemClock
 
 ROOT = Path(__file__).resolve().parents[2]
 JARCHY = str(Path(sys.executable).with_name("jarchy"))
@@ -187,7 +187,7 @@ def throughput(sessions: sessionmaker[Session], settings: Settings, user: User, 
     t = time.perf_counter()
     for _ in range(n):
         with sessions.begin() as session:
-            runtime.start(session, ctx, user, "information_request", dict(REQUEST))
+            operations.start(session, ctx, user, "information_request", dict(REQUEST))
     created = time.perf_counter() - t
     started = time.perf_counter()
     for _ in range(count):
@@ -220,7 +220,7 @@ def latency(sessions: sessionmaker[Session], settings: Settings, user: User, sam
         # A random offset, so that the samples do not all fall at the same phase of beat's rounds.
         fire_at = datetime.now(UTC) + timedelta(seconds=lead + random.uniform(0, sweep_seconds))
         with sessions.begin() as session:
-            instance = runtime.start(session, ctx, user, "bench_timer", {"fire_at": fire_at.isoformat()})
+            instance = operations.start(session, ctx, user, "bench_timer", {"fire_at": fire_at.isoformat()})
             instance_id = instance.id
         deadline = time.monotonic() + lead + sweep_seconds + 120
         while True:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.calendar import BusinessCalendar, CalendarDay
+from engine.calendar.days import BusinessCalendar, CalendarDay
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 KG = BusinessCalendar("KG")

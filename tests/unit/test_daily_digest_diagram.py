@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.clock import FrozenClock, using
 from engine.context import EngineContext
-from engine.definitions import validate
-from engine.errors import Invalid
-from engine.parser import NS
-from engine.schedules import evaluate, next_occurrence, start_timer_events
-from engine.settings import ROLES, Settings
+from engine.core.errors import Invalid
+from engine.core.settings import ROLES, Settings
+from engine.procedures.definitions import validate
+from engine.procedures.schedules import evaluate, next_occurrence, start_timer_events
+from engine.spiff.clock import FrozenClock, using
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, DiagramRun, bounds, check_form, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]

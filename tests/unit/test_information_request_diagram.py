@@ -22,10 +22,10 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 
-from engine.clock import FrozenClock, using
 from engine.context import EngineContext
-from engine.parser import NS
-from engine.settings import ROLES, Settings
+from engine.core.settings import ROLES, Settings
+from engine.spiff.clock import FrozenClock, using
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, DiagramRun, bounds, diagram_root, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.clock import FrozenClock
 from engine.context import EngineContext
-from engine.definitions import validate as validate_diagram
-from engine.parser import NS
-from engine.settings import ROLES, Settings
+from engine.core.settings import ROLES, Settings
+from engine.procedures.definitions import validate as validate_diagram
+from engine.spiff.clock import FrozenClock
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, PublishingRun, bounds, diagram_root, failing_fields, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,12 +22,12 @@ from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import FrozenClock
 from engine.context import EngineContext
-from engine.definitions import validate as validate_diagram
-from engine.errors import InvalidDiagram
-from engine.parser import NS
-from engine.settings import ROLES, Settings
+from engine.core.errors import InvalidDiagram
+from engine.core.settings import ROLES, Settings
+from engine.procedures.definitions import validate as validate_diagram
+from engine.spiff.clock import FrozenClock
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, failing_fields, inside, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]

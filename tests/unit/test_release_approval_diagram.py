@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine import publications
-from engine.clock import FrozenClock
 from engine.context import EngineContext
-from engine.errors import Invalid
-from engine.parser import NS
-from engine.settings import ROLES, Settings
+from engine.core.errors import Invalid
+from engine.core.settings import ROLES, Settings
+from engine.runtime import publications
+from engine.spiff.clock import FrozenClock
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, inside, load_form, parse_specs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) ->
 
 
 def _the_release(run: Run) -> dict[str, Any]:
-    """The one publication of the case, as the runtime would hand it to engine.publications."""
+    """The one publication of the case, as the runtime would hand it to engine.runtime.publications."""
     assert [(bpmn_id, what) for bpmn_id, what, _ in run.published] == [("publish_on_site", "release")]
     return run.published[0][2]
 
@@ -312,7 +312,7 @@ def test_forms_fill_defaults_and_accept_what_the_contract_allows() -> None:
 
 # --- the diagram file ----------------------------------------------------------------------------------
 def test_the_diagram_deploys() -> None:
-    from engine.definitions import validate as validate_diagram
+    from engine.procedures.definitions import validate as validate_diagram
 
     _, meta = validate_diagram(DIAGRAM.read_bytes())
     assert (meta["key"], meta["starters"], meta["business_key_prefix"], meta["start_form"]) == \

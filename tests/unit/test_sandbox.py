@@ -1,4 +1,4 @@
-"""engine/sandbox.py: escapes refused (at compile time where possible), ordinary procedure code runs."""
+"""engine/spiff/sandbox.py: escapes refused (at compile time where possible), ordinary procedure code runs."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-import engine.sandbox as sandbox
-from engine.sandbox import (
+import engine.spiff.sandbox as sandbox
+from engine.spiff.sandbox import (
     SAFE_NAMES,
     RestrictedEnvironment,
     SandboxSyntaxError,

@@ -1,5 +1,5 @@
-"""engine.sandbox_bounds and engine.sandbox_process: every evaluation runs in a sandbox process under a time and
-memory bound, sees fresh copies, reports its errors with their lines, and leaves no process behind."""
+"""engine.spiff.sandbox_bounds and engine.spiff.sandbox_process: every evaluation runs in a sandbox process under a
+time and memory bound, sees fresh copies, reports its errors with their lines, and leaves no process behind."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import FrozenClock
 from engine.context import EngineContext
-from engine.sandbox import SandboxSyntaxError, ScriptLimitExceeded
-from engine.sandbox_bounds import BoundedEnvironment, Limits, make_script_engine, operation
-from engine.sandbox_process import shared_pool
-from engine.settings import Settings
+from engine.core.settings import Settings
+from engine.spiff.clock import FrozenClock
+from engine.spiff.sandbox import SandboxSyntaxError, ScriptLimitExceeded
+from engine.spiff.sandbox_bounds import BoundedEnvironment, Limits, make_script_engine, operation
+from engine.spiff.sandbox_process import shared_pool
 from tests.conftest import BISHKEK
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,7 +171,7 @@ c = missing + 1</bpmn:script></bpmn:scriptTask>
 
 def test_sandbox_processes_end_with_the_process_that_started_them() -> None:
     code = ("from tests.unit.test_sandbox_bounds import environment\n"
-            "from engine.sandbox_process import shared_pool\n"
+            "from engine.spiff.sandbox_process import shared_pool\n"
             "assert environment().evaluate('2 * 21', {}) == 42\n"
             "print(*shared_pool().pids())\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.sandbox import SandboxSyntaxError
-from engine.sandbox_replies import NotData, loads
+from engine.spiff.sandbox import SandboxSyntaxError
+from engine.spiff.sandbox_replies import NotData, loads
 
 
 def test_data_dates_zones_and_a_scripts_errors_come_back_as_sent() -> None:

@@ -11,9 +11,9 @@ from importlib import resources
 import pytest
 from lxml import etree
 
-from engine.parser import NS
-from engine.settings import ROLES
-from engine.validation import validate
+from engine.core.settings import ROLES
+from engine.procedures.validation import validate
+from engine.spiff.parser import NS
 from tests.diagrams import DI_NS, ROOT, Box, bounds, diagram_root, inside
 
 DIAGRAMS = sorted(p.name for p in resources.files("workflows").iterdir() if p.name.endswith(".bpmn"))

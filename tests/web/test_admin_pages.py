@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, CalendarOverride, ProcessDefinition, Unit, User
-from engine import runtime
-from engine.accounts import user_by_username
+from engine.people.accounts import user_by_username
+from engine.runtime import operations
 from tests.conftest import PASSWORD, REQUEST, shipped_diagram
 from tests.web.conftest import CSRF_META, WebClient, text
 
@@ -101,7 +101,7 @@ def test_a_stranger_is_sent_to_sign_in(app: Any, cast: Any) -> None:
 def test_procedures_show_every_version_with_its_running_cases(page_as: Any, deployed: None, sessions: Any,
                                                               ctx: Any) -> None:
     with sessions.begin() as session:
-        runtime.start(session, ctx, user_by_username(session, "pr"), "information_request", dict(REQUEST))
+        operations.start(session, ctx, user_by_username(session, "pr"), "information_request", dict(REQUEST))
     web = page_as("admin")
     assert deploy(web, renamed("Sort the request")).status_code == 201
     page = text(web.get("/admin/procedures"))

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 
 from api.views.audit import CSV_FIELDS
 from db.models import AuditEvent, HumanTask
-from engine import runtime
-from engine.accounts import user_by_username
+from engine.people.accounts import user_by_username
+from engine.runtime import operations
 from tests.conftest import BISHKEK, CAST, REQUEST
 from tests.web.conftest import text
 
@@ -33,7 +33,7 @@ def start(sessions: Any, ctx: Any, username: str = "pr", process_key: str = "inf
           **data: Any) -> tuple[int, str]:
     with sessions.begin() as session:
         actor = user_by_username(session, username)
-        instance = runtime.start(session, ctx, actor, process_key, (REQUEST if process_key ==
+        instance = operations.start(session, ctx, actor, process_key, (REQUEST if process_key ==
                                                                     "information_request" else {}) | data)
         return instance.id, instance.business_key
 
@@ -43,7 +43,7 @@ def complete(sessions: Any, ctx: Any, username: str, instance_id: int, bpmn_id: 
         task_id = session.scalars(select(HumanTask.id).where(
             HumanTask.instance_id == instance_id, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open")).first()
         assert task_id is not None, f"no open {bpmn_id} in case {instance_id}"
-        runtime.complete_task(session, ctx, user_by_username(session, username), task_id, data)
+        operations.complete_task(session, ctx, user_by_username(session, username), task_id, data)
 
 
 def answer(sessions: Any, ctx: Any, instance_id: int) -> None:

@@ -1,11 +1,11 @@
-"""engine.progress: a case's marks on its own diagram while a called procedure runs inside it."""
+"""engine.reads.progress: a case's marks on its own diagram while a called procedure runs inside it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from db.models import ProcessInstance
-from engine.progress import progress
+from engine.reads.progress import progress
 from tests.integration.test_publication_response_api import complete, deployed, rebutted, start
 
 __all__ = ["deployed"]  # the publication response with the press conference it calls, deployed for each test

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.forms import decision_problems, is_decision, load_form
+from engine.procedures.forms import decision_problems, is_decision, load_form
 from tests.conftest import REQUEST, deploy_shipped
 from tests.web.conftest import text
 

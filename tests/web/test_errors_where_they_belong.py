@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import HumanTask
-from engine.accounts import create_user
+from engine.people.accounts import create_user
 from tests.conftest import PASSWORD
 from tests.web.conftest import text
 
@@ -153,7 +153,7 @@ def test_the_last_administrator_is_kept_with_a_sentence(page_as: Any) -> None:
 def test_a_deploy_that_lost_a_race_says_so_in_the_readers_language(page_as: Any, monkeypatch: pytest.MonkeyPatch
                                                                    ) -> None:
     from api.web.views import admin as admin_pages
-    from engine.errors import Conflict
+    from engine.core.errors import Conflict
     from tests.conftest import shipped_diagram
 
     def lost(*_args: Any, **_kwargs: Any) -> None:

@@ -137,8 +137,8 @@ def test_errors_go_beside_their_fields_in_the_readers_words() -> None:
 
 
 def test_the_engine_names_each_errors_kind(app: Any) -> None:
-    from engine.errors import Invalid
-    from engine.forms import validate
+    from engine.core.errors import Invalid
+    from engine.procedures.forms import validate
 
     with pytest.raises(Invalid) as raised:
         validate(SCHEMA, {"count": 0, "mail": "nope", "when": "2026-03-02T09:00:00+06:00", "tone": "x"},

@@ -92,8 +92,8 @@ def test_a_completed_task_and_the_flash_show_the_names_as_text(page_as: Any, cas
 
 def test_a_lane_cannot_be_named_by_markup(app: Any, sessions: Any, ctx: Any) -> None:
     """Lanes are roles: a diagram whose lane is a payload is refused at deploy, so no lane name reaches a page."""
-    from engine.definitions import deploy
-    from engine.errors import InvalidDiagram
+    from engine.core.errors import InvalidDiagram
+    from engine.procedures.definitions import deploy
 
     with sessions.begin() as session, pytest.raises(InvalidDiagram) as refused:
         deploy(session, hostile.diagram(lane=hostile.PROCESS), actor="admin", actor_id=None, at=ctx.now())

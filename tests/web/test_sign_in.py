@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine.accounts import update_user
+from engine.people.accounts import update_user
 from tests.conftest import PASSWORD
 from tests.web.conftest import WebClient, text
 

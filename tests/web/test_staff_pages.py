@@ -372,7 +372,7 @@ def test_the_case_names_its_waiting_timers_as_the_diagram_does(page_as: Any, ses
 
 
 def test_the_pr_head_gives_a_task_only_to_its_candidates(page_as: Any, sessions: Any, ctx: Any) -> None:
-    from engine.accounts import create_user
+    from engine.people.accounts import create_user
     from tests.conftest import PASSWORD
 
     with sessions.begin() as session:
@@ -399,9 +399,9 @@ def test_the_pr_head_gives_a_task_only_to_its_candidates(page_as: Any, sessions:
 
 
 def test_the_inbox_counts_agree_with_its_lists(page_as: Any, sessions: Any, clock: Any) -> None:
-    """engine.queries.inbox_counts counts in one go what each view of the inbox lists."""
+    """engine.reads.queries.inbox_counts counts in one go what each view of the inbox lists."""
     from api.web.views.staff import INBOX_STATES as INBOX_VIEWS
-    from engine.queries import inbox, inbox_counts
+    from engine.reads.queries import inbox, inbox_counts
 
     web = page_as("pr")
     cases = [start(web) for _ in range(4)]

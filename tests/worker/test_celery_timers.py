@@ -377,8 +377,8 @@ def smtp_server() -> Iterator[tuple[str, RefusingOnce]]:
 def test_the_sweep_enqueues_pending_e_mail_and_celery_retries_a_refusal(
         sessions: Any, ctx: Any, cast: Any, workers: Workers, smtp_server: tuple[str, RefusingOnce]) -> None:
     from db.models import Notification, User
-    from engine.accounts import update_user
-    from engine.notifications import notify
+    from engine.people.accounts import update_user
+    from engine.runtime.notifications import notify
 
     url, handler = smtp_server
     with sessions.begin() as session:

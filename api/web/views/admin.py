@@ -25,9 +25,13 @@ from api.web.i18n import LANGUAGE_NAMES, current_language
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
-from engine import accounts, calendar_overrides, calendar_store, choices, definitions, directory, procedure_versions
-from engine.errors import JarchyError
-from engine.settings import LANGUAGES, ROLES
+from engine.calendar import overrides
+from engine.core.errors import JarchyError
+from engine.core.settings import LANGUAGES, ROLES
+from engine.people import accounts
+from engine.procedures import definitions
+from engine.reads import calendar_overrides, choices, directory, procedure_versions
+from engine.runtime import calendar_change
 
 blp = page_blueprint("web_admin", "/admin")
 ADMIN = "admin"
@@ -276,7 +280,7 @@ def _month(text: str | None, today: date) -> date:
 
 def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) -> tuple[str, int]:
     session = db_session()
-    cal = calendar_store.current(session, ctx())
+    cal = overrides.current(session, ctx())
     today = cal.local_date(ctx().now())
     shown = _month(request.values.get("month") or values.get("date", "")[:7] or None, today)
     weeks = month_grid.Calendar(firstweekday=0).monthdatescalendar(shown.year, shown.month)
@@ -284,9 +288,9 @@ def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) ->
     previous = (shown - timedelta(days=1)).replace(day=1)
     following = (shown + timedelta(days=32)).replace(day=1)
     weekdays = [format_date(d, "EEE") for d in weeks[0]]
-    overrides = calendar_overrides.list_overrides(session)
+    listed = calendar_overrides.list_overrides(session)
     chosen = _date_or_none(values.get("date", ""))
-    overridden = {o.day for o in overrides}
+    overridden = {o.day for o in listed}
     language = current_language()
     holiday_names = {d: "; ".join(names) for d in [*days, *([chosen] if chosen else [])] if d not in overridden
                      and (names := cal.holiday_names(d, language))}
@@ -294,7 +298,7 @@ def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) ->
                   chosen_day=cal.days(chosen, chosen)[0] if chosen else None,
                   shown=shown, today=today, weeks=weeks, days=days,
                   weekdays=weekdays, previous=previous, following=following, country=cal.country,
-                  overrides=overrides, overridden_days=overridden, values=values, errors=errors)
+                  overrides=listed, overridden_days=overridden, values=values, errors=errors)
 
 
 @blp.get("/calendar")
@@ -309,7 +313,7 @@ def calendar() -> tuple[str, int]:
         if existing is not None:
             values |= {"working": "1" if existing.working else "0", "reason": existing.reason}
         else:
-            working = calendar_store.current(db_session(), ctx()).is_working_day(chosen)
+            working = overrides.current(db_session(), ctx()).is_working_day(chosen)
             values["working"] = "0" if working else "1"
     return _calendar_page(values, {})
 
@@ -340,7 +344,7 @@ def set_override() -> Any:
     actor = web_user()
     assert actor is not None and day is not None
     try:
-        _row, moved = calendar_store.set_override(db_session(), ctx(), day=day, working=values["working"] == "1",
+        _row, moved = calendar_change.set_override(db_session(), ctx(), day=day, working=values["working"] == "1",
                                                   reason=values["reason"], actor=actor.username, at=ctx().now())
     except JarchyError as error:
         return _calendar_page(values, _engine_errors(error, "date"), error.status)

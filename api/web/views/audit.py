@@ -24,10 +24,11 @@ from api.web.i18n import label
 from api.web.signin import page
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
-from engine import audit, audit_search, queries
-from engine.choices import units as all_units
-from engine.definitions import list_latest
-from engine.errors import Code, NotFound
+from engine.audit import chain
+from engine.core.errors import Code, NotFound
+from engine.procedures.definitions import list_latest
+from engine.reads import audit_search, queries
+from engine.reads.choices import units as all_units
 
 blp = page_blueprint("web_audit", "/audit")
 PER_PAGE = 50
@@ -199,7 +200,7 @@ def case(instance_id: int) -> tuple[str, int]:
 @page("auditor")
 def verify() -> tuple[str, int]:
     """Runs the check at each visit: it reads the whole chain and writes nothing."""
-    result = audit.verify(db_session())
+    result = chain.verify(db_session())
     return render("audit/verify.html", result=result, reason=_reason(result.first_broken))
 
 

@@ -14,9 +14,9 @@ from api.web import signin
 from api.web.i18n import LANGUAGE_NAMES
 from api.web.signin import home_url, safe_next, web_user
 from api.web.views.common import ctx, page_blueprint, render
-from engine import accounts
-from engine.errors import TooManyAttempts, Unauthenticated
-from engine.sign_in import authenticate
+from engine.core.errors import TooManyAttempts, Unauthenticated
+from engine.people import accounts
+from engine.people.sign_in import authenticate
 
 blp = page_blueprint("web_auth")
 

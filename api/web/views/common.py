@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.web import refusals, security
 from engine.context import EngineContext
-from engine.errors import JarchyError
+from engine.core.errors import JarchyError
 
 MACHINE_PATHS = ("/api/", "/public/", "/healthz", "/static/")
 

@@ -1,6 +1,6 @@
 """Leadership and the PR head: how requests are answered, what is open and overdue, publications by tone.
 
-The figures come from `engine.dashboard`; this view only labels them in the reader's language and shapes
+The figures come from `engine.reads.dashboard`; this view only labels them in the reader's language and shapes
 them for Chart.js (assets/js/charts.js reads each chart from its canvas's data-chart attribute: the page's
 Content-Security-Policy forbids inline scripts)."""
 
@@ -18,9 +18,9 @@ from api.web.i18n import label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import ProcessInstance
-from engine import dashboard
-from engine.access import check_may_read_instance
-from engine.errors import Forbidden
+from engine.core.errors import Forbidden
+from engine.people.access import check_may_read_instance
+from engine.reads import dashboard
 
 blp = page_blueprint("web_dashboard")
 TONE_COLOURS = {"positive": "#1f7a3a", "neutral": "#5b6575", "negative": "#b3261e"}

@@ -1,7 +1,7 @@
 """Staff: the inbox, a task with its form, starting a case, the cases and a case with its diagram.
 
-Every action calls the engine function the REST API calls (`engine.runtime`, `engine.queries`) and is
-allowed or refused by the same rules (`engine.access`); a form is rendered from its JSON Schema and read
+Every action calls the engine function the REST API calls (`engine.runtime.operations`, `engine.reads.queries`) and is
+allowed or refused by the same rules (`engine.people.access`); a form is rendered from its JSON Schema and read
 back by `api.web.formrender`, and validated only by the engine. A form with errors is shown again with
 status 422, so the request's transaction is rolled back and nothing of it is kept."""
 
@@ -20,8 +20,9 @@ from api.web.i18n import label
 from api.web.signin import STAFF_ROLES, page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
-from engine import choices, definitions, progress, queries, runtime, task_context
-from engine.access import (
+from engine.core.errors import Code, Forbidden, Invalid, NotFound
+from engine.core.settings import ROLES
+from engine.people.access import (
     ASSIGN_ROLES,
     can_read_task,
     check_may_read_instance,
@@ -30,14 +31,15 @@ from engine.access import (
     may_release,
     may_work_on,
 )
-from engine.errors import Code, Forbidden, Invalid, NotFound
-from engine.forms import load_form, prefilled
-from engine.projection import parse_moment
-from engine.settings import ROLES
+from engine.procedures import definitions
+from engine.procedures.forms import load_form, prefilled
+from engine.reads import choices, progress, queries, task_context
+from engine.runtime import operations
+from engine.runtime.projection import parse_moment
 
 blp = page_blueprint("web_staff")
 PER_PAGE = 20
-# The inbox's filters by state: (query arguments of engine.queries.inbox).
+# The inbox's filters by state: (query arguments of engine.reads.queries.inbox).
 INBOX_STATES: dict[str, dict[str, Any]] = {
     "": {},
     "mine": {"assigned": "me"},
@@ -97,7 +99,7 @@ def inbox() -> tuple[str, int]:
 # -- a task ---------------------------------------------------------------------------------------------
 
 def _readable_task(task_id: str) -> HumanTask:
-    row = runtime.get_task(db_session(), task_id)
+    row = operations.get_task(db_session(), task_id)
     if not can_read_task(_user(), row):
         raise Forbidden("you may not read this task", code=Code.TASK_NOT_YOURS)
     return row
@@ -118,7 +120,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
         return _task_page(row, values=data)
     try:
-        done, instance = runtime.complete_task(db_session(), ctx(), _user(), task_id, data)
+        done, instance = operations.complete_task(db_session(), ctx(), _user(), task_id, data)
     except Invalid as exc:
         return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else exc.detail, status=422)
     flash(_("Done: “%(task)s” of %(case)s.", task=_(done.name), case=instance.business_key), "success")
@@ -129,7 +131,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
 @page(*STAFF_ROLES)
 def claim(task_id: str) -> Response:
     _readable_task(task_id)
-    runtime.claim(db_session(), ctx(), _user(), task_id)
+    operations.claim(db_session(), ctx(), _user(), task_id)
     flash(_("The task is yours now: others no longer see it in their inbox."), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
 
@@ -139,7 +141,7 @@ def claim(task_id: str) -> Response:
 def assign(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     try:
-        assigned = runtime.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
+        assigned = operations.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
     except Invalid:
         return _task_page(row, assign_error=_("Choose one of the task's candidates."), status=422)
     assignee = db_session().get(User, assigned.assignee_id)
@@ -152,7 +154,7 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 def route(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     try:
-        runtime.reroute(db_session(), ctx(), _user(), task_id, request.form.get("role", ""),
+        operations.reroute(db_session(), ctx(), _user(), task_id, request.form.get("role", ""),
                         request.form.get("unit") or None)
     except Invalid:
         return _task_page(row, route_error=_("Choose a role, and a unit for a press secretary or a unit head."),
@@ -165,7 +167,7 @@ def route(task_id: str) -> Response | tuple[str, int]:
 @page(*STAFF_ROLES)
 def unclaim(task_id: str) -> Response:
     _readable_task(task_id)
-    runtime.unclaim(db_session(), ctx(), _user(), task_id)
+    operations.unclaim(db_session(), ctx(), _user(), task_id)
     flash(_("The task is back with its lane."), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
 
@@ -238,7 +240,7 @@ def start_form(key: str) -> Response | tuple[str, int]:
         return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
                       invalid=[])
     try:
-        instance = runtime.start(session, ctx(), user, key, data)
+        instance = operations.start(session, ctx(), user, key, data)
     except Invalid as exc:
         fields, loose = formrender.fields(schema, data, options, exc.errors)
         return render("staff/start_form.html", 422, definition=definition, schema=schema, fields=fields,

@@ -1,0 +1,1 @@
+"""The audit trail: the append-only, hash-chained history of every change."""

@@ -1,0 +1,305 @@
+"""E-mail for notifications, through the SMTP server of `JARCHY_SMTP_URL`.
+
+`smtp://user:pass@host:port` (plain, or STARTTLS with `?starttls=1`), `smtps://...` (TLS from the start);
+`?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else
+`jarchy@<the SMTP host>`.
+
+A notification to send has `email_status` "pending". `send_one` claims it with a conditional UPDATE
+(pending -> sending) in a transaction of its own, so two senders (a Celery worker and the in-process
+sweep, or two workers) never send it twice; talks to the server outside any transaction (no lock is
+held while the network is slow); then records the outcome in a second transaction. A connection
+problem or a 4xx is transient: the row goes back to "pending" with one more attempt counted and
+`TransientMailError` tells the caller to retry later; the fifth failed attempt, or a 5xx, is final
+("failed"). A delivery and a final failure are audit events.
+
+A sender that dies between the two transactions leaves its row in "sending" with the moment of its claim:
+after STALE_CLAIM any sender takes it again (at worst the e-mail goes twice, never not at all). The sweep
+retries a transient failure after a growing pause (`email_next_at`); Celery's retries have their own."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import Notification, User
+from engine.audit import chain
+from engine.core.settings import Settings
+from engine.spiff.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A `sending` row older than this was left by a sender that died: it is sent again.
+STALE_CLAIM = timedelta(minutes=5)
+FIRST_RETRY = timedelta(seconds=30)
+DEFAULT_TIMEOUT = 10.0
+SUBJECT_LENGTH = 150
+
+
+class TransientMailError(Exception):
+    """The e-mail could not be sent now but may be later; the notification is pending again.
+
+    `unreachable`: the server could not even be reached, so others sent now would fail the same way."""
+
+    def __init__(self, message: str, *, notification_id: int, attempts: int, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.notification_id = notification_id
+        self.attempts = attempts
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False  # smtps: TLS from the first byte
+    starttls: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    mail_from: str | None = None
+
+    @property
+    def sender(self) -> str:
+        return self.mail_from or f"jarchy@{self.host}"
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    """`smtp://user:pass@host:port?starttls=1&timeout=5` or `smtps://...`; ValueError when malformed."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps"):
+        raise ValueError(f"JARCHY_SMTP_URL must start with smtp:// or smtps://, not {scheme or 'nothing'}://")
+    if not parts.hostname:
+        raise ValueError("JARCHY_SMTP_URL names no host")
+    port = parts.port or (465 if scheme == "smtps" else 25)  # .port raises ValueError when out of range
+    query = parse_qs(parts.query)
+    starttls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes")
+    timeout = float(query.get("timeout", [str(DEFAULT_TIMEOUT)])[-1])
+    if timeout <= 0:
+        raise ValueError("the timeout of JARCHY_SMTP_URL must be positive")
+    return SmtpConfig(
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        tls=scheme == "smtps",
+        starttls=starttls and scheme == "smtp",
+        timeout=timeout,
+    )
+
+
+# -- one notification -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Job:
+    notification_id: int
+    username: str
+    display_name: str
+    address: str | None
+    active: bool
+    kind: str
+    message: str
+
+
+class _Unreachable(OSError):
+    """The connection itself failed (refused, timed out, no such host, TLS handshake)."""
+
+
+def send_one(sessions: sessionmaker[Session], settings: Settings, notification_id: int, *,
+             clock: Clock | None = None) -> bool:
+    """Send one pending notification's e-mail. True: sent by this call. False: not pending (sent, being
+    sent by another, or no e-mail wanted) or failed for good. TransientMailError: try again later."""
+    if settings.smtp_url is None:
+        return False
+    config = replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from)
+    clock = clock or SystemClock()
+
+    with sessions.begin() as session:
+        job = _claim(session, notification_id, clock.now())
+    if job is None:
+        return False
+
+    outcome, reason, unreachable = _attempt(config, job, clock.now())
+
+    with sessions.begin() as session:
+        row = session.get(Notification, notification_id, with_for_update=True, populate_existing=True)
+        assert row is not None  # notifications are never deleted
+        at = clock.now()
+        # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
+        # attempt, so an outage delays the mail but never fails it for good.
+        if not unreachable:
+            row.email_attempts += 1
+        attempts = row.email_attempts
+        event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
+        details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
+        if outcome == "sent":
+            row.email_status, row.email_sent_at = "sent", at
+            chain.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
+        elif outcome == "transient" and attempts < MAX_ATTEMPTS:
+            row.email_status = "pending"
+            row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
+        else:
+            row.email_status = "failed"
+            chain.record(session, type="notification.email_failed", at=at, actor=None, **event,
+                         after=details | {"reason": reason})
+
+    if outcome == "sent":
+        return True
+    if outcome == "transient" and attempts < MAX_ATTEMPTS:
+        log.warning("e-mail of notification %s not sent (attempt %s of %s): %s", notification_id, attempts,
+                    MAX_ATTEMPTS, reason)
+        raise TransientMailError(reason, notification_id=notification_id, attempts=attempts, unreachable=unreachable)
+    log.error("e-mail of notification %s failed for good after %s attempts: %s", notification_id, attempts, reason)
+    return False
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(Notification.email_status == "pending",
+               (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM))
+
+
+def _claim(session: Session, notification_id: int, now: datetime) -> _Job | None:
+    claimed = session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, _claimable(now))
+        .values(email_status="sending", email_claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return None
+    row = session.get(Notification, notification_id, populate_existing=True)
+    assert row is not None
+    user = session.get(User, row.user_id)
+    assert user is not None
+    return _Job(notification_id=row.id, username=user.username, display_name=user.display_name,
+                address=user.email, active=user.active, kind=row.kind, message=row.message)
+
+
+def _attempt(config: SmtpConfig, job: _Job, now: datetime) -> tuple[str, str, bool]:
+    """("sent" | "transient" | "permanent", the reason, whether the server was unreachable)."""
+    if not job.address:
+        return "permanent", "the user has no e-mail address any more", False
+    if not job.active:
+        return "permanent", "the user is deactivated", False
+    try:
+        message = build_message(config, job, now)
+    except (ValueError, TypeError, IndexError) as exc:  # an address or header the e-mail package refuses
+        return "permanent", f"the message could not be built: {exc}", False
+    try:
+        _deliver(config, message)
+    except smtplib.SMTPResponseException as exc:
+        permanent = 500 <= exc.smtp_code < 600
+        return ("permanent" if permanent else "transient"), f"the server answered {_response(exc)}", False
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _text in exc.recipients.values()]
+        permanent = bool(codes) and all(500 <= code < 600 for code in codes)
+        answers = "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
+        return ("permanent" if permanent else "transient"), f"the recipient was refused: {answers}", False
+    except _Unreachable as exc:
+        return "transient", f"the SMTP server at {config.host}:{config.port} is unreachable: {exc}", True
+    except OSError as exc:  # smtplib.SMTPException (SMTPServerDisconnected, ...) is an OSError too
+        return "transient", f"{type(exc).__name__}: {exc}", False
+    return "sent", "", False
+
+
+def build_message(config: SmtpConfig, job: _Job, now: datetime) -> EmailMessage:
+    sender = config.sender
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = Address(display_name=job.display_name, addr_spec=job.address or "")
+    message["Subject"] = _subject(job.message)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(idstring=f"notification-{job.notification_id}",
+                                       domain=sender.rpartition("@")[2] or config.host)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(
+        f"Hello {job.display_name},\n\n"
+        f"{job.message}\n\n"
+        "Sign in to Jarchy to see it in your inbox.\n\n"
+        f"-- \nJarchy (notification {job.notification_id})\n"
+    )
+    return message
+
+
+def _subject(text: str) -> str:
+    line = " ".join(text.split())
+    if len(line) > SUBJECT_LENGTH:
+        line = line[: SUBJECT_LENGTH - 1].rstrip() + "\u2026"
+    return f"[Jarchy] {line}"
+
+
+def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    try:
+        if config.tls:
+            client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    except smtplib.SMTPResponseException:
+        raise  # the server answered its greeting with an error: classified by its code
+    except OSError as exc:
+        raise _Unreachable(str(exc) or type(exc).__name__) from exc
+    try:
+        if config.starttls:
+            client.starttls(context=context)
+        if config.username:
+            client.login(config.username, config.password or "")
+        client.send_message(message)
+    finally:
+        # Once the message is accepted a failing QUIT must not turn it into a retry (a second copy).
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
+
+
+def _response(exc: smtplib.SMTPResponseException) -> str:
+    return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# -- many ------------------------------------------------------------------------------------------------
+
+def pending_ids(session: Session, limit: int = 100, now: datetime | None = None) -> list[int]:
+    """Notifications whose e-mail waits and is due for a try (or was left mid-send), oldest first."""
+    now = now or datetime.now(UTC)
+    due = (Notification.email_status == "pending") & or_(Notification.email_next_at.is_(None),
+                                                          Notification.email_next_at <= now)
+    stale = (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM)
+    return list(session.scalars(select(Notification.id).where(or_(due, stale)).order_by(Notification.id)
+                                .limit(limit)))
+
+
+def send_pending(sessions: sessionmaker[Session], settings: Settings, limit: int = 100, *,
+                 clock: Clock | None = None) -> int:
+    """The in-process path (no Redis): send what is pending; how many were sent.
+
+    A transient failure leaves its notification for the next sweep. When the server cannot be reached
+    at all, the sweep stops there rather than spend an attempt of every other notification on it."""
+    if settings.smtp_url is None:
+        return 0
+    with sessions.begin() as session:
+        ids = pending_ids(session, limit, (clock or SystemClock()).now())
+    sent = 0
+    for notification_id in ids:
+        try:
+            sent += send_one(sessions, settings, notification_id, clock=clock)
+        except TransientMailError as exc:
+            if exc.unreachable:
+                break
+    return sent

@@ -1,0 +1,123 @@
+"""The statutory clock: a case's deadline counted in working days, paused while the requester is asked
+for a clarification, extended with a stated reason where the jurisdiction allows, recomputed when the
+calendar changes.
+
+A deadline is plain data kept in the case (`deadline`), so it survives serialization and shows in the
+history; `due_at` is always derived from it and the calendar:
+    {"from": <ISO start>, "days": 14, "pauses": [{"from", "to", "days"}], "extensions": [{"days", "reason",
+     "by", "at"}]}
+Timers whose expression uses `due_at` follow the deadline: `retime` moves them when it moves and holds
+them while it is paused. Hand-written: the rule is the regulation's, no library knows it."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.calendar.days import BusinessCalendar
+
+# A held timer's due moment: far beyond any deadline, and recognisable.
+HELD = "9999-12-31T00:00:00+00:00"
+
+
+def start(start_at: Any, days: int, cal: BusinessCalendar) -> dict[str, Any]:
+    moment = start_at.isoformat() if isinstance(start_at, datetime) else str(start_at)
+    cal.local_date(moment)  # refuses what is not a date
+    return {"from": moment, "days": int(days), "pauses": [], "extensions": []}
+
+
+def is_paused(deadline: Any) -> bool:
+    pauses = deadline.get("pauses", []) if isinstance(deadline, dict) else []
+    return bool(pauses) and pauses[-1].get("to") is None
+
+
+def working_days(deadline: dict[str, Any]) -> int:
+    """The whole span: the statutory days, the days paused and the days of extensions."""
+    paused = sum(int(p.get("days", 0)) for p in deadline.get("pauses", []) if p.get("to"))
+    extended = sum(int(e.get("days", 0)) for e in deadline.get("extensions", []))
+    return int(deadline["days"]) + paused + extended
+
+
+def due(deadline: dict[str, Any], cal: BusinessCalendar) -> str:
+    return cal.end_of_working_day(cal.add_working_days(deadline["from"], working_days(deadline))).isoformat()
+
+
+def pause(deadline: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if is_paused(deadline):
+        return deadline
+    paused = copy.deepcopy(deadline)
+    paused["pauses"].append({"from": at.isoformat(), "to": None, "days": 0})
+    return paused
+
+
+def resume(deadline: dict[str, Any], at: datetime, cal: BusinessCalendar) -> dict[str, Any]:
+    """Close the open pause: the deadline moves by the working days it lasted."""
+    if not is_paused(deadline):
+        return deadline
+    resumed = copy.deepcopy(deadline)
+    last = resumed["pauses"][-1]
+    last["to"] = at.isoformat()
+    last["days"] = max(0, cal.working_days_between(last["from"], at))
+    return resumed
+
+
+def extend(deadline: dict[str, Any], days: int, reason: str, by: str, at: datetime) -> dict[str, Any]:
+    extended = copy.deepcopy(deadline)
+    extended["extensions"].append({"days": days, "reason": reason, "by": by, "at": at.isoformat()})
+    return extended
+
+
+def extended_days(deadline: dict[str, Any]) -> int:
+    return sum(int(e.get("days", 0)) for e in deadline.get("extensions", []))
+
+
+def set_in_case(wf: BpmnWorkflow, deadline: dict[str, Any], due_at: str) -> None:
+    """Write a changed deadline into every task still to run, so that the flow goes on with it."""
+    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.FUTURE
+                             | TaskState.LIKELY | TaskState.MAYBE):
+        if "deadline" in task.data or "due_at" in task.data:
+            task.data["deadline"] = copy.deepcopy(deadline)
+            task.data["due_at"] = due_at
+
+
+def retime(wf: BpmnWorkflow) -> bool:
+    """Move the timers that follow `due_at` to the deadline the case now has, or hold them while the
+    deadline is paused. Returns whether any timer changed (the caller then refreshes timers)."""
+    changed = False
+    for task in list(wf.event_manager.tasks.values()):
+        if not _follows_deadline(task):
+            continue
+        case_deadline = _case_deadline(wf)
+        value = task.internal_data.get("event_value")
+        if case_deadline is not None and is_paused(case_deadline[0]):
+            if value != HELD:
+                task.internal_data["event_value"] = HELD
+                changed = True
+        elif case_deadline is not None and (value == HELD or task.data.get("due_at") != case_deadline[1]):
+            # A timer re-reads its data from its parent when it is updated: both get the new deadline.
+            for holder in (task, task.parent):
+                if holder is not None:
+                    holder.data["deadline"], holder.data["due_at"] = copy.deepcopy(case_deadline[0]), case_deadline[1]
+            task.internal_data.pop("event_value", None)
+            changed = True
+    return changed
+
+
+def _follows_deadline(task: Any) -> bool:
+    definition = task.task_spec.event_definition
+    return isinstance(definition, TimeDateEventDefinition) and "due_at" in (definition.expression or "")
+
+
+def _case_deadline(wf: BpmnWorkflow) -> tuple[dict[str, Any], str] | None:
+    """The deadline of the flow's newest step (the timer's own copy may be behind it)."""
+    holders = [t for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+               if isinstance(t.data.get("deadline"), dict) and t.data.get("due_at")]
+    if not holders:
+        return None
+    latest = max(holders, key=lambda t: t.last_state_change)
+    return latest.data["deadline"], latest.data["due_at"]

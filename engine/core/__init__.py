@@ -1,0 +1,1 @@
+"""The engine's words: its errors, settings and typed vocabulary. Imports nothing else of the engine."""

@@ -1,0 +1,91 @@
+"""Deployment settings, read from the environment (the contract's configuration table)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+ROLES = (
+    "admin",
+    "auditor",
+    "pr_head",
+    "pr_department",
+    "press_secretary",
+    "unit_head",
+    "leadership",
+    "legal",
+)
+UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
+# The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
+LANGUAGES = ("ky", "ru", "uz", "uk", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str = ""
+    country: str = "KG"
+    timezone: str = "Asia/Bishkek"
+    publication_languages: tuple[str, ...] = ("ky", "ru")
+    request_deadline_days: int = 14
+    request_extension_days: int = 0
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    reminder_days: int = 3
+    workday_end: time = time(18, 0)
+    token_lifetime_seconds: int = 8 * 3600
+    # The session cookie is Secure whenever the page came over HTTPS; True makes it Secure always.
+    secure_cookies: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted.
+    proxy_hops: int = 0
+    # Bounds of the scripts, conditions and expressions of the diagrams (engine.spiff.sandbox_bounds): wall-clock
+    # seconds and MiB for one evaluation, and seconds for all the evaluations of one operation.
+    script_seconds: float = 2.0
+    script_memory_mb: int = 256
+    script_operation_seconds: float = 10.0
+    var_dir: Path = field(default_factory=lambda: Path("var"))
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    var_dir = Path(env.get("JARCHY_VAR_DIR", "var"))
+    languages = tuple(s.strip() for s in env.get("JARCHY_PUBLICATION_LANGUAGES", "ky,ru").split(",") if s.strip())
+    return Settings(
+        database_url=env.get("JARCHY_DATABASE_URL") or None,
+        redis_url=env.get("JARCHY_REDIS_URL") or None,
+        secret_key=env.get("JARCHY_SECRET_KEY") or _stored_secret(var_dir),
+        country=env.get("JARCHY_COUNTRY", "KG"),
+        timezone=env.get("JARCHY_TIMEZONE", "Asia/Bishkek"),
+        publication_languages=languages,
+        request_deadline_days=int(env.get("JARCHY_REQUEST_DEADLINE_DAYS", "14")),
+        request_extension_days=int(env.get("JARCHY_REQUEST_EXTENSION_DAYS", "0")),
+        smtp_url=env.get("JARCHY_SMTP_URL") or None,
+        mail_from=env.get("JARCHY_MAIL_FROM") or None,
+        reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
+        secure_cookies=env.get("JARCHY_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        proxy_hops=int(env.get("JARCHY_PROXY_HOPS", "0")),
+        script_seconds=float(env.get("JARCHY_SCRIPT_SECONDS", "2")),
+        script_memory_mb=int(env.get("JARCHY_SCRIPT_MEMORY_MB", "256")),
+        script_operation_seconds=float(env.get("JARCHY_SCRIPT_OPERATION_SECONDS", "10")),
+        var_dir=var_dir,
+    )
+
+
+def _stored_secret(var_dir: Path) -> str:
+    """Generated once into var/, so tokens survive a restart of the server."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,216 @@
+"""Units, users, roles and their passwords.
+
+Passwords are hashed with argon2 (argon2-cffi) and must pass `engine.people.passwords`. Signing in (with its
+throttle) is `engine.people.sign_in`; tokens and page sessions are `engine.people.credentials`. A user's token
+generation,
+bumped by a password change or a deactivation, ends every token and session of theirs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, Unit, User, UserRole
+from engine.audit import chain
+from engine.core.errors import Code, Conflict, Invalid, NotFound
+from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
+from engine.people import passwords
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a sign-in with an unknown username as slow as one with a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def unit_by_key(session: Session, key: str) -> Unit:
+    unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
+    if unit is None:
+        raise NotFound(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+    return unit
+
+
+def unit_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(func.count()).select_from(Unit).where(Unit.key == key)) == 1
+
+
+def user_by_username(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise NotFound(f"user {username!r} does not exist")
+    return user
+
+
+def create_unit(session: Session, *, key: str, name: str, actor: str | None, at: datetime) -> Unit:
+    if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
+        raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS)
+    unit = Unit(key=key, name=name, created_at=at)
+    session.add(unit)
+    _flush_unique(session, "key")
+    chain.record(session, type="unit.created", at=at, actor=actor, subject=f"unit:{key}",
+                 after={"key": key, "name": name})
+    return unit
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: list[str],
+    unit: str | None = None,
+    email: str | None = None,
+    locale: str = "en",
+    actor: str | None,
+    at: datetime,
+) -> User:
+    passwords.check(password)
+    _check_roles(roles, unit)
+    _check_locale(locale)
+    if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
+        raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS)
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        password_hash=_hasher.hash(password),
+        unit=_unit_field(session, unit),
+        locale=locale,
+        active=True,
+        created_at=at,
+    )
+    user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+    session.add(user)
+    _flush_unique(session, "username")
+    chain.record(session, type="user.created", at=at, actor=actor, subject=f"user:{username}", after=describe(user))
+    return user
+
+
+def update_user(session: Session, username: str, changes: dict[str, Any], *, actor: str | None, at: datetime) -> User:
+    user = user_by_username(session, username)
+    before = describe(user)
+    roles = changes.get("roles", user.roles)
+    unit = changes.get("unit", user.unit_key)
+    _check_roles(roles, unit)
+    if "locale" in changes:
+        _check_locale(changes["locale"])
+    if "roles" in changes:
+        kept = [row for row in user.role_rows if row.role in roles]
+        have = {row.role for row in kept}
+        user.role_rows = kept + [UserRole(role=r) for r in sorted(set(roles) - have)]
+    if "unit" in changes:
+        user.unit = _unit_field(session, unit)
+    for field in ("display_name", "email", "locale"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if "active" in changes and changes["active"] != user.active:
+        user.active = changes["active"]
+        user.token_generation += 1
+        if not user.active:
+            _return_tasks_to_their_lanes(session, user, actor=actor, at=at)
+    if "password" in changes:
+        passwords.check(changes["password"])
+        user.password_hash = _hasher.hash(changes["password"])
+        user.token_generation += 1
+    session.flush()
+    if "admin" in before["roles"] and before["active"] and not (user.active and "admin" in user.roles):
+        _keep_an_admin(session, username)
+    after = describe(user)
+    if after != before or "password" in changes:
+        chain.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
+                     before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
+    return user
+
+
+def _keep_an_admin(session: Session, username: str) -> None:
+    """Someone must still be able to sign in and administer: the last active admin stays one."""
+    others = session.scalar(select(func.count()).select_from(User).join(UserRole).where(
+        UserRole.role == "admin", User.active.is_(True), User.username != username))
+    if not others:
+        raise Conflict(f"{username!r} is the last active administrator",
+                       [{"field": "roles", "message": "the last active administrator cannot stop being one"}],
+                       code=Code.LAST_ADMIN)
+
+
+def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
+    """A deactivated user's open tasks go back to their lanes' candidates."""
+    for task in session.scalars(select(HumanTask).where(HumanTask.assignee_id == user.id,
+                                                        HumanTask.status == "open")):
+        task.assignee_id = None
+        chain.record(session, type="task.unclaimed", at=at, actor=actor, instance_id=task.instance_id,
+                     task_id=task.id, subject=task.bpmn_id,
+                     before={"assignee": user.username}, after={"reason": "the assignee was deactivated"})
+
+
+def describe(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "roles": user.roles,
+        "unit": user.unit_key,
+        "active": user.active,
+        "locale": user.locale,
+    }
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` is the one hashed; with no hash (no such user) as slow as with one, so timing tells
+    nobody who exists."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
+def upgrade_hash(user: User, password: str) -> None:
+    """A hash made with weaker parameters than today's is replaced while the password is at hand."""
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+
+
+def _check_locale(locale: str) -> None:
+    if locale not in LANGUAGES:
+        raise Invalid(f"unknown language {locale!r}",
+                      [{"field": "locale", "message": f"one of {', '.join(LANGUAGES)}"}])
+
+
+def _check_roles(roles: list[str], unit: str | None) -> None:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise Invalid(f"unknown role(s): {', '.join(unknown)}",
+                      [{"field": "roles", "message": f"unknown role {r!r}; roles are {', '.join(ROLES)}"}
+                       for r in unknown])
+    if not roles:
+        raise Invalid("a user needs at least one role", [{"field": "roles", "message": "needs at least one role"}])
+    bound = sorted(UNIT_BOUND_ROLES.intersection(roles))
+    if bound and not unit:
+        raise Invalid(f"{', '.join(bound)} act for a unit: give the user's unit",
+                      [{"field": "unit", "message": f"required for the role {bound[0]}"}])
+
+
+def _unit_field(session: Session, key: str | None) -> Unit | None:
+    if key is None:
+        return None
+    unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
+    if unit is None:
+        raise Invalid(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+    return unit
+
+
+def _flush_unique(session: Session, field: str) -> None:
+    """Two concurrent creations of the same key: the loser's flush hits the unique constraint."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{field} already exists", [{"field": field, "message": "already exists"}],
+                       code=Code.ALREADY_EXISTS) from exc

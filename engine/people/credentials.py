@@ -1,0 +1,74 @@
+"""Bearer tokens for the API and the ids of page sessions, and how either is ended before its time (sign-out).
+
+A token is signed with itsdangerous and names its user, the user's token generation (a password change or a
+deactivation ends every token of theirs) and an id of its own. Signing out stores that id in
+`revoked_credentials` (a deny-list): a revoked id is refused on every request, by every process, and its row is
+pruned once the credential would have expired anyway. Page sessions carry such an id too (`new_id`) and are ended
+the same way. A deny-list, not a table of live sessions: a sign-in writes nothing, only a sign-out does, and a
+request costs one primary-key lookup."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from db.models import RevokedCredential, User
+from engine.core.errors import Unauthenticated
+from engine.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """Who a valid token belongs to, and the token's own id (what signing out revokes)."""
+
+    user: User
+    token_id: str
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def issue_token(user: User, settings: Settings) -> str:
+    return _signer(settings).dumps({"u": user.id, "g": user.token_generation, "j": new_id()})
+
+
+def bearer(session: Session, token: str, settings: Settings) -> Bearer:
+    """The holder of a token that is signed, unexpired, of the user's current generation and not revoked."""
+    try:
+        claims = _signer(settings).loads(token, max_age=settings.token_lifetime_seconds)
+    except SignatureExpired as exc:
+        raise Unauthenticated("the token has expired") from exc
+    except BadSignature as exc:
+        raise Unauthenticated("the token is not valid") from exc
+    token_id = claims.get("j") if isinstance(claims, dict) else None
+    if not isinstance(token_id, str):  # issued before tokens had ids: it could not be revoked, so it is not taken
+        raise Unauthenticated("the token is no longer valid; ask for a new one")
+    user = session.get(User, claims.get("u"))
+    if user is None or not user.active or user.token_generation != claims.get("g") or is_revoked(session, token_id):
+        raise Unauthenticated("the token is no longer valid")
+    return Bearer(user, token_id)
+
+
+def is_revoked(session: Session, credential_id: str) -> bool:
+    return session.get(RevokedCredential, credential_id) is not None
+
+
+def revoke(session: Session, credential_id: str, *, kind: str, user: User, lifetime_seconds: int,
+           at: datetime) -> None:
+    """End one token or session now. It cannot outlive `at` + its lifetime, so its row goes after that; expired
+    rows of others are pruned on the way."""
+    session.execute(delete(RevokedCredential).where(RevokedCredential.expires_at < at))
+    if session.get(RevokedCredential, credential_id) is None:
+        session.add(RevokedCredential(id=credential_id, kind=kind, user_id=user.id, revoked_at=at,
+                                      expires_at=at + timedelta(seconds=lifetime_seconds)))
+    session.flush()
+
+
+def _signer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token")

@@ -1,0 +1,166 @@
+"""Deploying diagrams: versioning (the same file is the same version; running cases keep theirs), the
+deployed versions, and the workflow specs parsed once per version. Validation is engine/procedures/validation.py."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import ProcessDefinition, ProcessInstance
+from engine.audit import chain
+from engine.core.errors import Conflict, NotFound
+from engine.procedures.validation import validate
+from engine.spiff.parser import JarchyParser, parse_xml
+
+
+@dataclass(frozen=True)
+class Deployed:
+    definition: ProcessDefinition
+    created: bool
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | None, at: datetime,
+           origin: str = "deployed") -> Deployed:
+    """A new version of the diagram's process key; the same file as the latest version is a no-op."""
+    root, meta = validate(data, known_process_keys=_deployed_keys(session))
+    key, digest = meta["key"], checksum(data)
+    latest = latest_definition(session, key, required=False)
+    if latest is not None and latest.checksum == digest:
+        return Deployed(latest, created=False)
+    definition = ProcessDefinition(
+        key=key,
+        name=meta["name"],
+        version=(latest.version + 1) if latest else 1,
+        checksum=digest,
+        bpmn_xml=data.decode("utf-8"),
+        meta=meta,
+        deployed_at=at,
+        deployed_by_id=actor_id,
+        origin=origin,
+    )
+    session.add(definition)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
+    chain.record(session, type="definition.deployed", at=at, actor=actor,
+                 subject=f"definition:{key}:{definition.version}",
+                 after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
+                        "origin": origin})
+    return Deployed(definition, created=True)
+
+
+@dataclass(frozen=True)
+class ShippedOutcome:
+    """What `deploy_shipped` did with one shipped diagram: `deployed`, `unchanged`, or `kept` (an administrator's
+    version is the latest and the shipped file differs from it: it was left alone)."""
+
+    state: str
+    definition: ProcessDefinition
+
+
+def deploy_shipped(session: Session, data: bytes, *, actor: str | None, at: datetime) -> ShippedOutcome:
+    """A diagram shipped with the product, deployed only where no administrator's edit would be overridden: when
+    its key was never deployed, or when the latest version came from a shipped file and the file changed since."""
+    _, meta = validate(data, known_process_keys=_deployed_keys(session))
+    latest = latest_definition(session, meta["key"], required=False)
+    if latest is not None and latest.checksum == checksum(data):
+        return ShippedOutcome("unchanged", latest)
+    if latest is not None and latest.origin != "shipped":
+        return ShippedOutcome("kept", latest)
+    return ShippedOutcome("deployed", deploy(session, data, actor=actor, actor_id=None, at=at,
+                                             origin="shipped").definition)
+
+
+def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:
+    definition = session.scalars(
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+    if definition is None and required:
+        raise NotFound(f"no process {key!r} is deployed")
+    return definition
+
+
+def definition_version(session: Session, key: str, version: int) -> ProcessDefinition:
+    definition = session.scalars(
+        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version)
+    ).one_or_none()
+    if definition is None:
+        raise NotFound(f"process {key!r} has no version {version}")
+    return definition
+
+
+def list_latest(session: Session) -> list[ProcessDefinition]:
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return list(session.scalars(
+        select(ProcessDefinition)
+        .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
+        .order_by(ProcessDefinition.key)
+    ))
+
+
+def running_counts(session: Session, key: str) -> dict[int, int]:
+    rows = session.execute(
+        select(ProcessInstance.version, func.count())
+        .where(ProcessInstance.process_key == key, ProcessInstance.status == "running")
+        .group_by(ProcessInstance.version)
+    )
+    return {version: count for version, count in rows}
+
+
+def _deployed_keys(session: Session) -> set[str]:
+    return set(session.scalars(select(ProcessDefinition.key).distinct()))
+
+
+# -- the workflow spec of a deployed version, parsed once per process ---------------------------------
+
+Specs = tuple[Any, dict[str, Any]]
+_SPECS: dict[tuple[str, ...], Specs] = {}
+_SPECS_LIMIT = 256
+
+
+def called_versions(session: Session, definition: ProcessDefinition) -> dict[str, int]:
+    """The version of each process this one calls, pinned when a case starts: a case keeps the
+    versions it started with, as it keeps its own."""
+    pinned = {}
+    for called in definition.meta.get("called", []):
+        if called != definition.key:
+            latest = latest_definition(session, called)
+            assert latest is not None
+            pinned[called] = latest.version
+    return pinned
+
+
+def workflow_specs(session: Session, definition: ProcessDefinition, pinned: dict[str, int]) -> Specs:
+    """The spec and the specs of what it calls, parsed once per combination of versions (by checksum,
+    so that two databases in one process never share a wrong entry)."""
+    called = [definition_version(session, key, version) for key, version in sorted(pinned.items())]
+    cache_key = (definition.checksum, *(d.checksum for d in called))
+    specs = _SPECS.get(cache_key)
+    if specs is None:
+        parser = JarchyParser()
+        for d in (definition, *called):
+            parser.add_bpmn_xml(parse_xml(d.bpmn_xml.encode("utf-8")), filename=f"{d.key}.v{d.version}.bpmn")
+        specs = (parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key))
+        if len(_SPECS) >= _SPECS_LIMIT:
+            _SPECS.pop(next(iter(_SPECS)))
+        _SPECS[cache_key] = specs
+    return specs

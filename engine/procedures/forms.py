@@ -1,0 +1,263 @@
+"""User-task forms: one JSON Schema (2020-12) a form in the `forms` package, validated with jsonschema.
+
+Our additions to JSON Schema, each handled here:
+- `"format": "unit-key"`: the value must be the key of an existing unit;
+- `"default": "$now"`: filled with the engine clock's current time when the field is absent;
+- `"x-not-future": true`: a date-time that may not lie in the future;
+- `"x-publication-languages": true`: an object with a key for every language of
+  JARCHY_PUBLICATION_LANGUAGES (a release's translations);
+- `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
+  the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
+  decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
+  be carried, nor have a default other than an unticked box (`false`): the form is refused when it is loaded.
+Other `default`s are filled in for absent top-level fields before validation. A form is served (`served`) with
+`$now` resolved, so that every `default` a client reads is a valid value of its field. `date` and `date-time`
+values must lie between the years 1900 and 2200, and a date-time needs an offset."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from engine.core.errors import Invalid
+
+NOW = "$now"
+CARRY = "x-carry"
+# The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
+# the kind: who may decide them is the person completing the task, never the case's earlier rounds.
+DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "handler", "consent",
+                       "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding"})
+# Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def form_exists(key: str) -> bool:
+    try:
+        return _form_file(key).is_file()
+    except (ValueError, OSError):  # OSError: a name the file system cannot hold (too long)
+        return False
+
+
+@lru_cache(maxsize=256)
+def load_form(key: str) -> dict[str, Any]:
+    """The schema for a form key like `information_request/triage` (`forms/information_request/triage.json`)."""
+    path = _form_file(key)
+    if not path.is_file():
+        raise FileNotFoundError(f"form {key!r} does not exist")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    problems = decision_problems(schema)
+    if problems:
+        raise ValueError(f"form {key!r}: " + "; ".join(problems))
+    return schema
+
+
+def is_decision(name: str) -> bool:
+    """A field that records a decision or an attestation (`confirm_*`)."""
+    return name in DECISIONS or name.startswith("confirm_")
+
+
+def decision_problems(schema: dict[str, Any]) -> list[str]:
+    """Why a form would pre-fill a decision or an attestation, if it would."""
+    problems = []
+    for name, prop in schema.get("properties", {}).items():
+        if not isinstance(prop, dict) or not is_decision(name):
+            continue
+        if prop.get(CARRY):
+            problems.append(f"{name} records a decision and cannot be carried over from the case")
+        if "default" in prop and prop["default"] is not False:
+            problems.append(f"{name} records a decision and cannot have a default")
+    return problems
+
+
+def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The case's values of the fields the form carries over: what the task's form starts with."""
+    return {name: data[name] for name, prop in schema.get("properties", {}).items()
+            if isinstance(prop, dict) and prop.get(CARRY) is True and not is_decision(name) and name in data}
+
+
+def prefilled(form_key: str | None, data: dict[str, Any] | None) -> dict[str, Any]:
+    """What an open task's form starts with: the values in `data` of the fields its form carries over. Applied
+    when a task is made and again when it is read, so that a task stored before a form stopped carrying a field
+    (or by 0.4, which carried every field) never serves a decision."""
+    if not form_key or not data:
+        return {}
+    try:
+        return carried(load_form(form_key), data)
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = ()) -> dict[str, Any]:
+    """The schema as clients get it, standard JSON Schema that a generic form client completes as it is: `$now`
+    defaults replaced by `now` (the office's time), and `x-publication-languages` spelled out as the properties
+    and `required` of the deployment's publication languages."""
+    wanted = list(languages)
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: (now.isoformat() if key == "default" and value == NOW else resolve(value))
+               for key, value in node.items()}
+        if out.get("x-publication-languages") is True and isinstance(out.get("additionalProperties"), dict) and wanted:
+            out["properties"] = {lang: out["additionalProperties"] for lang in wanted} | out.get("properties", {})
+            out["required"] = sorted(set(out.get("required", [])) | set(wanted))
+        return out
+    return resolve(schema)
+
+
+def _form_file(key: str) -> Any:
+    parts = key.split("/")
+    if not key or any(p in ("", ".", "..") or not p.replace("_", "").replace("-", "").isalnum() for p in parts):
+        raise ValueError(f"invalid form key {key!r}")
+    node = resources.files("forms")
+    for part in parts[:-1]:
+        node = node / part
+    return node / f"{parts[-1]}.json"
+
+
+def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    filled = dict(data)
+    for name, prop in schema.get("properties", {}).items():
+        if name not in filled and "default" in prop:
+            default = prop["default"]
+            filled[name] = now.isoformat() if default == NOW else json.loads(json.dumps(default))
+    return filled
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What a validation is checked against; the validator class and format checker are built once."""
+
+    now: datetime
+    unit_exists: Callable[[str], bool]
+    languages: tuple[str, ...]
+
+
+_check: ContextVar[_Check] = ContextVar("jarchy_form_check")
+
+
+def validate(
+    schema: dict[str, Any],
+    data: Any,
+    *,
+    now: datetime,
+    unit_exists: Callable[[str], bool],
+    languages: tuple[str, ...] = (),
+) -> None:
+    """Raise `Invalid` listing every failing field by its path, with an English message and a `code`."""
+    token = _check.set(_Check(now, unit_exists, tuple(languages)))
+    try:
+        errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
+                        key=lambda e: list(e.absolute_path))
+    finally:
+        _check.reset(token)
+    if errors:
+        # `code` names the kind of error (the JSON Schema keyword that failed) for pages that word it themselves.
+        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator)} for e in errors]
+        raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+                      problems)
+
+
+def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not flag or not isinstance(instance, str):
+        return
+    try:
+        moment = datetime.fromisoformat(instance)
+    except ValueError:
+        return  # `format: date-time` reports it
+    if moment.tzinfo is None:
+        yield ValidationError("must give a time zone offset")
+    elif moment > _check.get().now:
+        yield ValidationError("must not be in the future")
+
+
+def _is_datetime(value: Any) -> bool:
+    """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and "T" in value.upper() and EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10 and EARLIEST_YEAR <= day.year <= LATEST_YEAR
+
+
+def _required(validator: Any, names: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """JSON Schema's `required`, with each missing property's error at the path of that property.
+
+    jsonschema reports every missing property at the object holding it (path `contact`, or the form's root),
+    one error each and the name only inside its English message; a form puts an error beside the field it
+    names, so each missing field names itself."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in names:
+        if name not in instance:
+            yield ValidationError(f"{name!r} is a required property", path=[name])
+
+
+def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not flag or not isinstance(instance, dict):
+        return
+    missing = [lang for lang in _check.get().languages if lang not in instance]
+    if missing:
+        yield ValidationError(f"needs a translation into: {', '.join(missing)}")
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator,
+    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages})
+_CHECKER = FormatChecker(["email", "regex", "uuid"])
+_CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
+_CHECKER.checks("date-time")(_is_datetime)
+_CHECKER.checks("date")(_is_date)
+
+
+def _field(error: ValidationError) -> str:
+    path = [str(p) for p in error.absolute_path]  # a missing field's own path (`_required`)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        if extra:
+            path.append(extra[0])
+    return ".".join(path) or "(form)"
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "required":
+        return "is required"
+    if error.validator == "format" and error.validator_value == "unit-key":
+        return f"{error.instance!r} is not a known unit"
+    if error.validator == "const" and error.validator_value is True:
+        return "must be confirmed"
+    if error.validator == "anyOf":
+        return "needs at least one of: " + ", ".join(
+            r for sub in error.validator_value for r in sub.get("required", [])
+        )
+    if error.validator == "additionalProperties":
+        return "is not a field of this form"
+    if error.validator == "enum":
+        return "must be one of: " + ", ".join(map(str, error.validator_value))
+    return error.message

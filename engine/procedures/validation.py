@@ -1,0 +1,375 @@
+"""Deploy-time validation of a diagram, and what the engine reads from it.
+
+A rejected diagram names each offending element and its line. SpiffWorkflow checks structure but
+reports no line and a misleading message for some faults (ENGINE_NOTES), and never compiles scripts,
+conditions or timer expressions, so those checks are made here before SpiffWorkflow sees the file.
+
+Two runaways are refused here although the sandbox's bounds would stop them at run time: a timer cycle
+of zero length (it would fire, or start cases, without pause) and a script loop that is certain never to
+end (`while True:` with no `break`, `return` or `raise` in it). What no static check can see is left to
+the bounds (engine.spiff.sandbox_bounds)."""
+
+from __future__ import annotations
+
+import ast
+from datetime import timedelta
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from db.models import BusinessKeySequence, ProcessDefinition
+from engine.core.errors import ElementError, InvalidDiagram
+from engine.core.settings import ROLES
+from engine.procedures.forms import form_exists
+from engine.spiff.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
+from engine.spiff.sandbox import SandboxSyntaxError, check_expression, check_script
+
+BPMN = "{" + NS["bpmn"] + "}"
+CAMUNDA = "{" + NS["camunda"] + "}"
+
+# What SpiffWorkflow's Camunda parser runs, and the parts they are made of.
+SUPPORTED = {
+    "process", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "userTask", "scriptTask", "manualTask", "task", "subProcess", "callActivity", "transaction",
+    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "sequenceFlow",
+    "laneSet", "lane", "flowNodeRef", "childLaneSet", "documentation", "extensionElements", "incoming",
+    "outgoing", "conditionExpression", "script", "timerEventDefinition", "timeDate", "timeDuration",
+    "timeCycle", "messageEventDefinition", "signalEventDefinition", "errorEventDefinition",
+    "escalationEventDefinition", "terminateEventDefinition", "cancelEventDefinition",
+    "multiInstanceLoopCharacteristics", "loopCardinality", "completionCondition", "standardLoopCharacteristics",
+    "textAnnotation", "text", "association", "dataObject", "dataObjectReference", "dataStoreReference",
+    "dataInputAssociation", "dataOutputAssociation", "sourceRef", "targetRef", "property",
+    "ioSpecification", "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs", "dataOutputRefs",
+    "group", "category", "categoryValue",
+}
+USER_TASKS = ("userTask", "manualTask")
+
+
+def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[etree._Element, dict[str, Any]]:
+    """Everything wrong with a diagram, or what the engine needs from it."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidDiagram([ElementError("The diagram must be UTF-8 encoded.", line=line)]) from exc
+    try:
+        root = parse_xml(data)
+    except UnsafeXml as exc:
+        raise InvalidDiagram([ElementError(exc.message, line=exc.line)]) from exc
+    if root.tag != f"{BPMN}definitions":
+        raise InvalidDiagram([ElementError("The file is not a BPMN 2.0 diagram (no bpmn:definitions).",
+                                           line=root.sourceline)])
+    processes = root.findall(f"{BPMN}process")
+    executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+    if len(executable) != 1:
+        raise InvalidDiagram([ElementError(
+            f"A diagram must hold exactly one executable process; this one has {len(executable)}.",
+            line=root.sourceline)])
+    process = executable[0]
+    problems = [
+        *_unsupported(process),
+        *_dangling_flows(process),
+        *_lanes(process),
+        *_forms(process),
+        *_expressions(process),
+    ]
+    meta = extract_meta(root, process)
+    problems += _unrouted_tasks(process, meta)
+    problems += _starters(process, meta)
+    problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
+    problems += _lengths(process, meta)
+    if not problems:
+        problems = _spiff_structure(root, meta["key"])
+    if problems:
+        raise InvalidDiagram(problems)
+    return root, meta
+
+
+def _err(node: etree._Element, message: str) -> ElementError:
+    """Name the element an administrator can select in the modeler: an event, not its event definition."""
+    owner = node
+    while owner is not None and (owner.get("id") is None or _local(owner).endswith("EventDefinition")):
+        owner = owner.getparent()
+    return ElementError(message, element_id=owner.get("id") if owner is not None else None, line=node.sourceline)
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def _unsupported(process: etree._Element) -> list[ElementError]:
+    out = []
+    for node in process.iter(f"{BPMN}*"):
+        if _local(node) not in SUPPORTED:
+            out.append(_err(node, f"The element type {_local(node)!r} is not supported by Jarchy's engine."))
+    return out
+
+
+def _dangling_flows(process: etree._Element) -> list[ElementError]:
+    ids = {n.get("id") for n in process.iter() if n.get("id")}
+    out = []
+    for flow in process.iter(f"{BPMN}sequenceFlow"):
+        for end in ("sourceRef", "targetRef"):
+            ref = flow.get(end)
+            if not ref or ref not in ids:
+                out.append(_err(flow, f"The sequence flow's {end} points to {ref!r}, which is not in the process."))
+    return out
+
+
+def _lanes(process: etree._Element) -> list[ElementError]:
+    return [
+        _err(lane, f"The lane {lane.get('name')!r} is not a role. Name a lane by a role: {', '.join(ROLES)}.")
+        for lane in process.iter(f"{BPMN}lane")
+        if (lane.get("name") or "").strip() not in ROLES
+    ]
+
+
+def _forms(process: etree._Element) -> list[ElementError]:
+    out = []
+    for tag in USER_TASKS:
+        for task in process.iter(f"{BPMN}{tag}"):
+            key = task.get(f"{CAMUNDA}formKey")
+            if not key:
+                out.append(_err(task, "The user task names no form (camunda:formKey)."))
+            elif not form_exists(key):
+                out.append(_err(task, f"The form {key!r} does not exist in forms/."))
+    for start in process.iter(f"{BPMN}startEvent"):
+        key = start.get(f"{CAMUNDA}formKey")
+        if key and not form_exists(key):
+            out.append(_err(start, f"The start form {key!r} does not exist in forms/."))
+    return out
+
+
+def _expressions(process: etree._Element) -> list[ElementError]:
+    out: list[ElementError] = []
+
+    def compile_at(node: etree._Element, source: str | None, what: str, check: Any) -> None:
+        if source is None or not source.strip():
+            out.append(_err(node, f"The {what} is empty."))
+            return
+        # An expression is compiled stripped: count the lines the stripping removed.
+        skipped = source[: len(source) - len(source.lstrip())].count("\n") if check is check_expression else 0
+        try:
+            check(source.strip() if check is check_expression else source)
+        except SandboxSyntaxError as exc:
+            offset = skipped + (exc.lineno - 1 if exc.lineno else 0)
+            line = node.sourceline + offset if node.sourceline else None
+            error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}")
+            out.append(ElementError(error.message, error.element_id, line))
+
+    for script in process.iter(f"{BPMN}script"):
+        compile_at(script, script.text, "script", check_script)
+        out += _endless_loops(script)
+    for cond in process.iter(f"{BPMN}conditionExpression", f"{BPMN}completionCondition"):
+        compile_at(cond, cond.text, "condition", check_expression)
+    for cardinality in process.iter(f"{BPMN}loopCardinality"):
+        if not (cardinality.text or "").strip().isdigit():
+            compile_at(cardinality, cardinality.text, "loop cardinality", check_expression)
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        for timer in process.iter(f"{BPMN}{kind}"):
+            compile_at(timer, timer.text, "timer expression", check_expression)
+            out += _timer_literal(timer, kind)
+    for task in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS)):
+        due = task.get(f"{CAMUNDA}dueDate")
+        if due is not None:
+            compile_at(task, due, "due date expression", check_expression)
+        for prop in task.iterfind("./bpmn:extensionElements/camunda:properties/camunda:property", NS):
+            if prop.get("name") in ("role", "unit"):
+                compile_at(prop, prop.get("value"), f"{prop.get('name')} expression", check_expression)
+    return out
+
+
+def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
+    """A quoted ISO value is checked now: SpiffWorkflow would otherwise fail silently at run time."""
+    try:
+        value = ast.literal_eval((timer.text or "").strip())
+    except (ValueError, SyntaxError):
+        return []  # an expression: compiled above, evaluated when the timer arms
+    if not isinstance(value, str):
+        return [_err(timer, f"The timer's {kind} must be an ISO 8601 text, not {value!r}.")]
+    try:
+        if kind == "timeDate":
+            TimerEventDefinition.get_datetime(value)
+        elif kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(value)
+        else:
+            every = TimerEventDefinition.parse_iso_recurring_interval(value)[2]
+            if every <= timedelta(0):
+                return [_err(timer, f"The timer's cycle {value!r} has no time between its occurrences: it would "
+                                    "fire without pause. Give it an interval longer than zero, e.g. R/P1D.")]
+    except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
+        return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.")]
+    return []
+
+
+def _endless_loops(script: etree._Element) -> list[ElementError]:
+    """`while <always true>:` loops that nothing inside them can leave."""
+    try:
+        tree = ast.parse(script.text or "")
+    except SyntaxError:
+        return []  # reported by the compile check
+    out = []
+    for loop in ast.walk(tree):
+        if isinstance(loop, ast.While) and _always_true(loop.test) and not _leaves(loop.body):
+            line = script.sourceline + loop.lineno - 1 if script.sourceline else None
+            out.append(ElementError(
+                f"The script's loop at its line {loop.lineno} never ends: nothing in it leaves it "
+                "(break, return or raise).",
+                _err(script, "").element_id, line))
+    return out
+
+
+def _always_true(test: ast.expr) -> bool:
+    try:
+        return bool(ast.literal_eval(test))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    """Whether a statement of `body` leaves the loop: a `break` not inside an inner loop, a `return` or a
+    `raise` anywhere but in a function defined inside it."""
+    for statement in body:
+        for node in _walk_same_scope(statement):
+            if isinstance(node, (ast.Return, ast.Raise)):
+                return True
+            if isinstance(node, ast.Break) and not _in_inner_loop(statement, node):
+                return True
+    return False
+
+
+def _walk_same_scope(node: ast.AST) -> list[ast.AST]:
+    """`node` and what is inside it, but not inside a function it defines (that code runs only if called)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        return []
+    found = [node]
+    for child in ast.iter_child_nodes(node):
+        found += _walk_same_scope(child)
+    return found
+
+
+def _in_inner_loop(top: ast.stmt, target: ast.Break) -> bool:
+    """Whether `target` belongs to a loop nested in `top` (its break leaves that loop, not ours; a break in
+    that loop's `else:` does leave ours)."""
+    for node in _walk_same_scope(top):
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and any(
+                inner is target for part in node.body for inner in _walk_same_scope(part)):
+            return True
+    return False
+
+
+def _unrouted_tasks(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    """A user task must reach someone: through its lane, or a `role` expression."""
+    return [
+        _err(node, "The user task is in no lane and names no role: put it in a lane named by a role, "
+                   "or give it a 'role' extension property.")
+        for node in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))
+        if not meta["tasks"][node.get("id")]["lane"] and not meta["tasks"][node.get("id")]["role"]
+    ]
+
+
+def _starters(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    unknown = [r for r in meta["starters"] if r not in ROLES]
+    if unknown:
+        return [_err(process, f"Starter group(s) {', '.join(unknown)} are not roles.")]
+    if not meta["starters"] and not meta["start_timers"]:
+        return [_err(process, "No one may start this process: set candidate starter groups or put the start "
+                              "event in a lane.")]
+    return []
+
+
+def _calls(process: etree._Element, meta: dict[str, Any], known: set[str]) -> list[ElementError]:
+    return [
+        _err(call, f"The call activity calls {call.get('calledElement')!r}, which is not deployed.")
+        for call in process.iter(f"{BPMN}callActivity")
+        if call.get("calledElement") not in known
+    ]
+
+
+# What the database keeps of a diagram, and how long each may be (its columns' lengths).
+ID_LENGTH = ProcessDefinition.__table__.c.key.type.length  # also the tasks' and timers' element ids
+NAME_LENGTH = ProcessDefinition.__table__.c.name.type.length  # also a task's name in the inbox
+PREFIX_LENGTH = BusinessKeySequence.__table__.c.prefix.type.length
+
+
+def _lengths(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
+    """Identifiers and names longer than the columns that keep them are refused here, naming the element,
+    not left to fail when a case reaches them (PostgreSQL refuses an overlong value; SQLite keeps it)."""
+    out = []
+    for node in process.iter():
+        element_id = node.get("id")
+        if element_id is not None and len(element_id) > ID_LENGTH:
+            out.append(ElementError(f"The element id is {len(element_id)} characters long; at most {ID_LENGTH} "
+                                    "are allowed.", element_id=element_id, line=node.sourceline))
+    for node in [process, *process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))]:
+        name = node.get("name") or ""
+        if len(name) > NAME_LENGTH:
+            out.append(_err(node, f"The name is {len(name)} characters long; at most {NAME_LENGTH} are allowed."))
+    prefix = meta["business_key_prefix"]
+    if not 1 <= len(prefix) <= PREFIX_LENGTH:
+        out.append(_err(process, f"The businessKeyPrefix {prefix[:40]!r} must have 1 to {PREFIX_LENGTH} characters."))
+    return out
+
+
+def _spiff_structure(root: etree._Element, key: str) -> list[ElementError]:
+    parser = JarchyParser()
+    try:
+        parser.add_bpmn_xml(root, filename=f"{key}.bpmn")
+        parser.get_spec(key)
+    except ValidationException as exc:
+        return [ElementError(f"{exc}".split("\n")[0], exc.id, element_line(root, exc.id))]
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+        return [ElementError(f"SpiffWorkflow cannot read the diagram: {exc}", line=None)]
+    return []
+
+
+def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any]:
+    """What the engine reads from a diagram, stored with the version so it is not re-parsed per request."""
+    lane_of: dict[str, str] = {}
+    for lane in process.iter(f"{BPMN}lane"):
+        for ref in lane.iterfind(f"{BPMN}flowNodeRef"):
+            lane_of[(ref.text or "").strip()] = (lane.get("name") or "").strip()
+    props = _properties(process)
+    starters = [s.strip() for s in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(",") if s.strip()]
+    start_events = process.findall(f"{BPMN}startEvent")
+    start = start_events[0] if start_events else None
+    timer_start = start is not None and start.find(f"{BPMN}timerEventDefinition") is not None
+    if not starters and start is not None and start.get("id") in lane_of and not timer_start:
+        starters = [lane_of[start.get("id")]]
+    tasks = {}
+    for tag in USER_TASKS:
+        for task in process.iter(f"{BPMN}{tag}"):
+            task_props = _properties(task)
+            tasks[task.get("id")] = {
+                "name": task.get("name") or task.get("id"),
+                "lane": lane_of.get(task.get("id")),
+                "form": task.get(f"{CAMUNDA}formKey"),
+                "role": task_props.get("role"),
+                "unit": task_props.get("unit"),
+                "due": task.get(f"{CAMUNDA}dueDate"),
+                "notification": task_props.get("notification") or "task",
+            }
+    doc = process.find(f"{BPMN}documentation")
+    key = process.get("id")
+    return {
+        "key": key,
+        "name": process.get("name") or key,
+        "documentation": (doc.text or "").strip() if doc is not None else "",
+        "starters": starters,
+        "business_key_prefix": props.get("businessKeyPrefix") or (key or "X")[:2].upper(),
+        "start_form": start.get(f"{CAMUNDA}formKey") if start is not None else None,
+        "tasks": tasks,
+        "called": sorted({c.get("calledElement") for c in process.iter(f"{BPMN}callActivity")} - {None}),
+        "start_timers": [s.get("id") for s in start_events if s.find(f"{BPMN}timerEventDefinition") is not None],
+    }
+
+
+def _properties(node: etree._Element) -> dict[str, str]:
+    return {
+        p.get("name"): p.get("value", "")
+        for p in node.iterfind("./bpmn:extensionElements/camunda:properties/camunda:property", NS)
+        if p.get("name")
+    }

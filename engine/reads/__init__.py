@@ -1,0 +1,1 @@
+"""Read models: what pages and the API list and show. Modules here never write."""

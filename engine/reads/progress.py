@@ -1,0 +1,76 @@
+"""Where a case stands on its diagram: which BPMN elements are completed, active or waiting.
+
+Read from the stored SpiffWorkflow state (loaded the way every runtime operation loads it), for the
+case page's diagram. The marks are element ids of the case's own diagram: the elements of a called
+procedure (a call activity runs another diagram) are not drawn there, so the call activity itself is
+marked waiting while the called procedure runs. An embedded subprocess is not marked itself: its
+elements, drawn inside it, are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from db.models import ProcessInstance
+from engine.context import EngineContext
+from engine.core.errors import Unreadable
+from engine.runtime import loading
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed: list[str] = field(default_factory=list)
+    active: list[str] = field(default_factory=list)  # ready user tasks
+    waiting: list[str] = field(default_factory=list)  # timers, message catches, a called procedure
+    error: list[str] = field(default_factory=list)  # a script or expression that failed
+    names: dict[str, str] = field(default_factory=dict)  # element id -> its name on the diagram
+    unreadable: str | None = None  # why the case's stored state cannot be read (then nothing is marked)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"completed": self.completed, "active": self.active, "waiting": self.waiting, "error": self.error}
+
+
+def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) -> Progress:
+    try:
+        definition, wf = loading.load(session, ctx, instance)
+    except Unreadable as exc:
+        return Progress(unreadable=exc.detail)
+    called = set(definition.meta.get("called", []))
+    completed: set[str] = set()
+    active: set[str] = set()
+    waiting: set[str] = set()
+    error: set[str] = set()
+    names: dict[str, str] = {}
+    for task in wf.get_tasks():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id or _inside_called(task, called):
+            continue
+        if getattr(task.task_spec, "bpmn_name", None):
+            names[bpmn_id] = task.task_spec.bpmn_name
+        if isinstance(task.task_spec, SubWorkflowTask) and task.task_spec.spec not in called:
+            continue  # an embedded subprocess is drawn with its elements inside: they carry the marks
+        if task.state == TaskState.COMPLETED:
+            completed.add(bpmn_id)
+        elif task.state == TaskState.READY and task.task_spec.manual:
+            active.add(bpmn_id)
+        elif task.state in (TaskState.WAITING, TaskState.STARTED):  # STARTED: a called procedure runs
+            waiting.add(bpmn_id)
+        elif task.state == TaskState.ERROR:
+            error.add(bpmn_id)
+    # An element passed before and reached again (a rework loop, one contribution of several) shows where it is now.
+    completed -= active | waiting | error
+    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names)
+
+
+def _inside_called(task: Any, called: set[str]) -> bool:
+    """A task of a called procedure's diagram (the same test as the inbox's process key)."""
+    workflow = task.workflow
+    while workflow is not None and workflow is not workflow.top_workflow:
+        if workflow.spec.name in called:
+            return True
+        workflow = workflow.parent_workflow
+    return False

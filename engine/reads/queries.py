@@ -1,0 +1,125 @@
+"""Read-side queries: the inbox, case lists, timers and audit events, each an index query with paging."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, nulls_last, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent, HumanTask, ProcessInstance, Timer, User
+from engine.calendar.days import BusinessCalendar
+from engine.core.paging import Paged, paged
+from engine.people.access import candidate_clause, readable_instances_clause
+
+SERIOUSLY_OVERDUE_DAYS = 5
+
+
+def inbox(session: Session, user: User, *, now: datetime, status: str = "open", process_key: str | None = None,
+          instance_id: int | None = None, assigned: str | None = None, overdue: bool | None = None,
+          page: int = 1, per_page: int = 20) -> Paged[HumanTask]:
+    query = select(HumanTask).where(HumanTask.status == status)
+    if status == "completed":
+        query = query.where(HumanTask.completed_by_id == user.id)
+    elif assigned == "me":
+        query = query.where(HumanTask.assignee_id == user.id)
+    elif assigned == "unassigned":
+        query = query.where(HumanTask.assignee_id.is_(None), candidate_clause(user))
+    else:
+        query = query.where(or_(HumanTask.assignee_id == user.id,
+                                HumanTask.assignee_id.is_(None) & candidate_clause(user)))
+    if process_key:
+        query = query.where(HumanTask.process_key == process_key)
+    if instance_id:
+        query = query.where(HumanTask.instance_id == instance_id)
+    if overdue is True:
+        query = query.where(HumanTask.due_at < now)
+    elif overdue is False:
+        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
+    query = query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id)
+    return paged(session, query, page, per_page)
+
+
+def inbox_counts(session: Session, user: User, *, now: datetime, process_key: str | None = None) -> dict[str, int]:
+    """How many tasks each view of the inbox holds (all open, mine, unassigned, overdue, completed by me), in two
+    queries: the same filters as `inbox`, counted side by side."""
+    mine = HumanTask.assignee_id == user.id
+    unassigned = HumanTask.assignee_id.is_(None) & candidate_clause(user)
+    query = select(func.count(), func.count().filter(mine), func.count().filter(unassigned),
+                   func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == "open", mine | unassigned)
+    completed = select(func.count()).where(HumanTask.status == "completed", HumanTask.completed_by_id == user.id)
+    if process_key:
+        query = query.where(HumanTask.process_key == process_key)
+        completed = completed.where(HumanTask.process_key == process_key)
+    every, assigned, free, overdue = session.execute(query).one()
+    return {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
+            "completed": session.scalar(completed) or 0}
+
+
+def overdue_level(calendar: BusinessCalendar, due_at: datetime | None, now: datetime) -> str | None:
+    if due_at is None or now <= due_at:
+        return None
+    late = calendar.working_days_between(due_at, now)
+    return "seriously" if late >= SERIOUSLY_OVERDUE_DAYS else "overdue"
+
+
+def instances(session: Session, user: User, *, process_key: str | None = None, status: str | None = None,
+              business_key: str | None = None, page: int = 1, per_page: int = 20) -> Paged[ProcessInstance]:
+    query = select(ProcessInstance)
+    clause = readable_instances_clause(user)
+    if clause is not None:
+        query = query.where(clause)
+    if process_key:
+        query = query.where(ProcessInstance.process_key == process_key)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    if business_key:
+        query = query.where(ProcessInstance.business_key == business_key)
+    return paged(session, query.order_by(ProcessInstance.id.desc()), page, per_page)
+
+
+def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        .order_by(HumanTask.created_at, HumanTask.id)))
+
+
+def pending_timers(session: Session, *, instance_id: int | None = None, due_before: datetime | None = None,
+                   page: int = 1, per_page: int = 100) -> Paged[Timer]:
+    query = select(Timer).where(Timer.status == "pending")
+    if instance_id:
+        query = query.where(Timer.instance_id == instance_id)
+    if due_before:
+        query = query.where(Timer.due_at < due_before)
+    return paged(session, query.order_by(Timer.due_at, Timer.id), page, per_page)
+
+
+def audit_events(session: Session, *, instance_id: int | None = None, actor: str | None = None,
+                 type: str | None = None, since: datetime | None = None, until: datetime | None = None) -> Select[Any]:
+    query = select(AuditEvent)
+    if instance_id:
+        query = query.where(AuditEvent.instance_id == instance_id)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if type:
+        query = query.where(AuditEvent.type == type)
+    if since:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until:
+        query = query.where(AuditEvent.occurred_at < until)
+    return query.order_by(AuditEvent.seq)
+
+
+def usernames(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+
+
+def business_keys(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(
+        select(ProcessInstance.id, ProcessInstance.business_key).where(ProcessInstance.id.in_(ids))).all())

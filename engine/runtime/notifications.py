@@ -1,0 +1,125 @@
+"""Notifications: a new task, a reminder or an escalation told to the people who must act on it.
+
+Every notification lands in the recipient's notification list (`GET /api/v1/notifications`); when SMTP is
+configured it is also queued for e-mail (`email_status` "pending", sent by `engine.background.mail`). Each one is an
+audit event. Everything here only flushes: the caller's transaction writes the notifications together
+with whatever caused them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, Notification, ProcessInstance, User
+from engine.audit import chain
+from engine.context import EngineContext
+from engine.core.errors import NotFound
+from engine.people.access import lane_members
+from engine.reads.queries import Paged, paged
+
+KIND_TITLES = {
+    "task": "New task",
+    "reminder": "Reminder",
+    "escalation": "Escalation",
+}
+
+
+def recipients(session: Session, task: HumanTask) -> list[User]:
+    """Whom a task concerns: its assignee (while active), else every active candidate of its lane.
+
+    A deactivated assignee's task stays with the lane (the contract), so its candidates are told instead."""
+    if task.assignee_id is not None:
+        assignee = session.get(User, task.assignee_id)
+        if assignee is not None and assignee.active:
+            return [assignee]
+    return lane_members(session, task)
+
+
+def notify(
+    session: Session,
+    *,
+    kind: str,
+    users: list[User],
+    message: str,
+    at: datetime,
+    instance_id: int | None,
+    task_id: str | None,
+    email_enabled: bool,
+) -> list[Notification]:
+    """One notification a user, each with its audit event; e-mail is queued for those with an address."""
+    if kind not in KIND_TITLES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    rows = []
+    for user in users:
+        email = bool(email_enabled and user.email)
+        rows.append(Notification(
+            user_id=user.id,
+            kind=kind,
+            instance_id=instance_id,
+            task_id=task_id,
+            message=message,
+            created_at=at,
+            read_at=None,
+            email_status="pending" if email else "none",
+            email_attempts=0,
+        ))
+    session.add_all(rows)
+    session.flush()
+    for user, row in zip(users, rows, strict=True):
+        chain.record(session, type="notification.created", at=at, actor=None, instance_id=instance_id,
+                     task_id=task_id, subject=f"user:{user.username}",
+                     after={"kind": kind, "user": user.username, "task_id": task_id,
+                            "email": row.email_status == "pending"})
+    return rows
+
+
+def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: str) -> str:
+    """One line a person understands: what, which case, by when (in the office's time zone)."""
+    instance = session.get(ProcessInstance, task.instance_id)
+    case = instance.business_key if instance is not None else f"#{task.instance_id}"
+    text = f"{KIND_TITLES[kind]}: \u201c{task.name}\u201d for case {case}"
+    if task.due_at is not None:
+        tz = ctx.cal.timezone
+        text += f", due {task.due_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
+    return text + "."
+
+
+def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *, kind: str = "task",
+                at: datetime) -> list[Notification]:
+    """Tell the task's recipients about it (a new task, a reminder, an escalation)."""
+    return notify(
+        session,
+        kind=kind,
+        users=recipients(session, task),
+        message=task_message(session, ctx, task, kind),
+        at=at,
+        instance_id=task.instance_id,
+        task_id=task.id,
+        email_enabled=ctx.settings.smtp_url is not None,
+    )
+
+
+# -- the recipient's side ------------------------------------------------------------------------------
+
+def for_user(session: Session, user: User, *, unread: bool | None = None, page: int = 1,
+             per_page: int = 20) -> Paged[Notification]:
+    """The user's notifications, newest first (an index query on user_id, id)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread is True:
+        query = query.where(Notification.read_at.is_(None))
+    elif unread is False:
+        query = query.where(Notification.read_at.is_not(None))
+    return paged(session, query.order_by(Notification.id.desc()), page, per_page)
+
+
+def mark_read(session: Session, user: User, notification_id: int, *, at: datetime) -> Notification:
+    """Only the owner may; anyone else is told it does not exist. Reading twice keeps the first moment."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"notification {notification_id} does not exist")
+    if row.read_at is None:
+        row.read_at = at
+        session.flush()
+    return row

@@ -1,0 +1,390 @@
+"""The runtime: start, complete, claim, deliver a message, fire a timer, cancel.
+
+Each operation is one transaction owned by its caller: lock the instance row, load the workflow,
+act, run engine steps until it waits, then write the state, the projections and the audit events
+together. The instance's `revision` (SQLAlchemy's version counter) turns a lost race into `Conflict`
+even where the row lock is not available."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
+from db.session import is_postgresql
+from engine.audit import chain
+from engine.calendar import deadlines, overrides
+from engine.context import EngineContext
+from engine.core.errors import Code, Conflict, Forbidden, Invalid, NotFound, Unreadable
+from engine.core.settings import ROLES, UNIT_BOUND_ROLES
+from engine.people.access import (
+    ASSIGN_ROLES,
+    check_may_learn_state,
+    check_may_work_on,
+    is_candidate,
+    may_assign,
+    may_be_given,
+    may_release,
+    require_role,
+)
+from engine.people.accounts import unit_exists, user_by_username
+from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
+from engine.runtime import case_data, loading, notifications, projection, steps
+from engine.spiff import clock, serializer
+
+CANCEL_ROLES = ("admin", "pr_head")
+MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
+
+
+# -- start -------------------------------------------------------------------------------------------
+
+def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any]) -> ProcessInstance:
+    definition = latest_definition(session, process_key)
+    assert definition is not None
+    starters = definition.meta.get("starters", [])
+    if not set(starters).intersection(actor.roles):
+        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}", code=Code.MAY_NOT_START)
+    at = ctx.now()
+    overrides.current(session, ctx)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
+    return _start(session, ctx, definition, data, started_by=actor, at=at)
+
+
+def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDefinition, *, occurrence: datetime,
+                    at: datetime) -> ProcessInstance:
+    """A case started by its process's timer start event (no one's form: the start form's defaults)."""
+    overrides.current(session, ctx)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at)
+    return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
+                  at=at, now=clock.FrozenClock(max(at, ctx.now())))
+
+
+def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, data: dict[str, Any], *,
+           started_by: User | None, at: datetime, now: clock.Clock | None = None) -> ProcessInstance:
+    pinned = called_versions(session, definition)
+    spec, subprocess_specs = workflow_specs(session, definition, pinned)
+    wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ctx.script_engine)
+    wf.get_tasks(state=TaskState.READY)[0].data.update(data)
+    instance = ProcessInstance(
+        definition_id=definition.id,
+        process_key=definition.key,
+        version=definition.version,
+        business_key=_next_business_key(session, ctx, definition.meta["business_key_prefix"], at),
+        status="running",
+        data=data,
+        started_at=at,
+        started_by_id=started_by.id if started_by else None,
+        state="",
+        serializer_version=serializer.SERIALIZER_VERSION,
+        called_versions=pinned,
+    )
+    session.add(instance)
+    session.flush()
+    actor = started_by.username if started_by else None
+    chain.record(session, type="instance.started", at=at, actor=actor, instance_id=instance.id,
+                 subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
+                                                       "data": data})
+    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at, now=now)
+    return instance
+
+
+def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: datetime) -> str:
+    """`IR-2026-000042`: a sequence per prefix and office-local year, bumped under a row lock."""
+    year = at.astimezone(ctx.cal.timezone).year
+    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    session.execute(dialect_insert(BusinessKeySequence).values(prefix=prefix, year=year, last=0)
+                    .on_conflict_do_nothing())
+    row = session.scalars(
+        select(BusinessKeySequence)
+        .where(BusinessKeySequence.prefix == prefix, BusinessKeySequence.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    row.last += 1
+    return f"{prefix}-{year}-{row.last:06d}"
+
+
+# -- tasks -------------------------------------------------------------------------------------------
+
+def get_task(session: Session, task_id: str) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND)
+    return task
+
+
+def complete_task(
+    session: Session, ctx: EngineContext, actor: User, task_id: str, data: dict[str, Any]
+) -> tuple[HumanTask, ProcessInstance]:
+    row = get_task(session, task_id)
+    check_may_learn_state(actor, row)
+    instance = steps.lock(session, row.instance_id)
+    row = _fresh_task(session, task_id)
+    if row.status != "open":
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
+    check_may_work_on(actor, row)
+    at = ctx.now()
+    data = steps.validated(session, ctx, row.form_key, data, at)
+    definition, wf = loading.load(session, ctx, instance)
+    task = wf.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("the task is no longer waiting for completion", code=Code.TASK_CLOSED)
+    before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
+    task.data.update(data)
+    with clock.using(ctx.clock):
+        task.run()
+    row.status, row.completed_at, row.completed_by_id, row.data = "completed", at, actor.id, data
+    if row.assignee_id is None:
+        row.assignee_id = actor.id
+    chain.record(session, type="task.completed", at=at, actor=actor.username, instance_id=instance.id,
+                 task_id=task_id, subject=row.bpmn_id, before=before or None, after=data)
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at, completed_task_id=task_id)
+    return row, instance
+
+
+def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
+    check_may_learn_state(actor, get_task(session, task_id))
+    row = _open_task_locked(session, task_id)
+    if row.assignee_id == actor.id:
+        return row
+    if row.assignee_id is not None:
+        raise Conflict("another user holds this task", code=Code.TASK_TAKEN)
+    check_may_work_on(actor, row)
+    row.assignee_id = actor.id
+    chain.record(session, type="task.claimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
+                 task_id=task_id, subject=row.bpmn_id, after={"assignee": actor.username})
+    return row
+
+
+def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
+    if not may_assign(actor):
+        check_may_learn_state(actor, get_task(session, task_id))
+    row = _open_task_locked(session, task_id)
+    if not may_release(actor, row):
+        raise Forbidden("only the assignee, pr_head or admin may release this task")
+    if row.assignee_id is None:
+        return row
+    before = session.get(User, row.assignee_id)
+    row.assignee_id = None
+    chain.record(session, type="task.unclaimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
+                 task_id=task_id, subject=row.bpmn_id, before={"assignee": before.username if before else None})
+    return row
+
+
+def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, username: str) -> HumanTask:
+    require_role(actor, *ASSIGN_ROLES)
+    row = _open_task_locked(session, task_id)
+    try:
+        assignee = user_by_username(session, username)
+    except NotFound as exc:
+        raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}]) from exc
+    if not assignee.active:
+        raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}])
+    if not may_be_given(assignee, row):
+        # Whoever holds a task may complete it: giving it outside its role (or its unit) would let an auditor write
+        # or one unit decide for another.
+        raise Invalid(f"{assignee.username} is not among the candidates of this task",
+                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}])
+    previous = session.get(User, row.assignee_id) if row.assignee_id else None
+    row.assignee_id = assignee.id
+    chain.record(session, type="task.assigned", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
+                 task_id=task_id, subject=row.bpmn_id, before={"assignee": previous.username if previous else None},
+                 after={"assignee": assignee.username})
+    return row
+
+
+def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, role: str,
+            unit: str | None) -> HumanTask:
+    """Send an open task to another role (and unit, where the role is unit-bound): how a task whose routing
+    failed (its role or unit expression gave nothing usable) reaches its candidates. Audited; the new candidates
+    are told; an assignee who is no candidate any more gives it back."""
+    require_role(actor, *ASSIGN_ROLES)
+    row = _open_task_locked(session, task_id)
+    if role not in ROLES:
+        raise Invalid(f"{role!r} is not a role", [{"field": "role", "message": "is not a role"}])
+    if role in UNIT_BOUND_ROLES and (unit is None or not unit_exists(session, unit)):
+        raise Invalid(f"{role} acts for a unit: give an existing unit",
+                      [{"field": "unit", "message": "is required, the key of an existing unit, for this role"}])
+    if role not in UNIT_BOUND_ROLES and unit is not None:
+        raise Invalid(f"{role} acts for no unit", [{"field": "unit", "message": "is not taken for this role"}])
+    before = {"role": row.role, "unit": row.unit_key}
+    if (row.role, row.unit_key) == (role, unit):
+        return row
+    previous = session.get(User, row.assignee_id) if row.assignee_id else None
+    row.role, row.unit_key = role, unit
+    if previous is not None and not is_candidate(previous, row):
+        row.assignee_id = None
+    at = ctx.now()
+    chain.record(session, type="task.rerouted", at=at, actor=actor.username, instance_id=row.instance_id,
+                 task_id=task_id, subject=row.bpmn_id, before=before | {"assignee": previous.username if previous
+                                                                        else None},
+                 after={"role": role, "unit": unit,
+                        "assignee": previous.username if previous and row.assignee_id else None})
+    notifications.notify_task(session, ctx, row, kind="task", at=at)
+    return row
+
+
+def _open_task_locked(session: Session, task_id: str) -> HumanTask:
+    row = get_task(session, task_id)
+    steps.lock(session, row.instance_id)
+    row = _fresh_task(session, task_id)
+    if row.status != "open":
+        raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
+    return row
+
+
+def _fresh_task(session: Session, task_id: str) -> HumanTask:
+    return session.scalars(
+        select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+    ).one()
+
+
+# -- messages, cancel --------------------------------------------------------------------------------
+
+def deliver_message(
+    session: Session, ctx: EngineContext, actor: User, instance_id: int, name: str, data: dict[str, Any]
+) -> ProcessInstance:
+    require_role(actor, *MESSAGE_ROLES)
+    case_data.check(data)
+    instance = steps.lock(session, instance_id)
+    if instance.status != "running":
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
+    definition, wf = loading.load(session, ctx, instance)
+    if name not in waiting_messages(wf):
+        raise Conflict(f"the case is not waiting for the message {name!r}", code=Code.NOT_WAITING)
+    at = ctx.now()
+    with clock.using(ctx.clock):
+        wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
+    chain.record(session, type="message.delivered", at=at, actor=actor.username, instance_id=instance.id,
+                 subject=name, after={"name": name, "data": data})
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    return instance
+
+
+def waiting_messages(wf: BpmnWorkflow) -> set[str]:
+    """Names of the messages the case waits for, event-based gateways included."""
+    names = set()
+    for task in wf.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        for candidate in [definition, *getattr(definition, "event_definitions", [])]:
+            if isinstance(candidate, BaseMessageEventDefinition):
+                names.add(candidate.name)
+    return names
+
+
+def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, reason: str) -> ProcessInstance:
+    require_role(actor, *CANCEL_ROLES)
+    instance = steps.lock(session, instance_id)
+    if instance.status not in ("running", "failed"):
+        raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
+    try:
+        loaded: tuple[ProcessDefinition, BpmnWorkflow] | None = loading.load(session, ctx, instance)
+    except Unreadable:
+        loaded = None  # a case whose state cannot be read can still be ended: its tasks and timers end with it
+    at = ctx.now()
+    before = {"status": instance.status}
+    instance.status, instance.completed_at = "cancelled", at
+    chain.record(session, type="instance.cancelled", at=at, actor=actor.username, instance_id=instance.id,
+                 subject=instance.business_key, before=before, after={"status": "cancelled", "reason": reason})
+    if loaded is None:
+        projection.close(session, instance, actor=actor.username, at=at)
+        session.flush()
+        return instance
+    definition, wf = loaded
+    wf.cancel()
+    steps.save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    return instance
+
+
+# -- deadlines ---------------------------------------------------------------------------------------
+
+def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, working_days: int,
+           reason: str) -> ProcessInstance:
+    """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
+    require_role(actor, "pr_head")
+    instance = steps.lock(session, instance_id)
+    if instance.status != "running":
+        raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
+    allowed = ctx.settings.request_extension_days
+    if allowed <= 0:
+        raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",
+                      [{"field": "working_days", "message": "no extension is allowed here"}])
+    definition, wf = loading.load(session, ctx, instance)
+    deadline = instance.data.get("deadline")
+    if not isinstance(deadline, dict):
+        raise Invalid("this case has no statutory deadline to extend",
+                      [{"field": "working_days", "message": "the case has no deadline"}])
+    used = deadlines.extended_days(deadline)
+    if used + working_days > allowed:
+        raise Invalid(f"at most {allowed} working days of extension are allowed; {used} are used",
+                      [{"field": "working_days", "message": f"at most {allowed - used} more working days"}])
+    at = ctx.now()
+    extended = deadlines.extend(deadline, working_days, reason, actor.username, at)
+    due = deadlines.due(extended, ctx.cal)
+    deadlines.set_in_case(wf, extended, due)
+    chain.record(session, type="deadline.extended", at=at, actor=actor.username, instance_id=instance.id,
+                 subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
+                 after={"due_at": due, "working_days": working_days, "reason": reason})
+    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    return instance
+
+
+def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *, actor: str, why: str) -> bool:
+    """After a calendar change: count the case's deadline again. Returns whether it moved."""
+    instance = steps.lock(session, instance_id)
+    deadline = (instance.data or {}).get("deadline")
+    if instance.status != "running" or not isinstance(deadline, dict):
+        return False
+    definition, wf = loading.load(session, ctx, instance)
+    due = deadlines.due(deadline, ctx.cal)
+    if due == instance.data.get("due_at"):
+        return False
+    at = ctx.now()
+    deadlines.set_in_case(wf, deadline, due)
+    chain.record(session, type="deadline.recomputed", at=at, actor=actor, instance_id=instance.id,
+                 subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
+                 after={"due_at": due, "why": why})
+    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    return True
+
+
+# -- timers ------------------------------------------------------------------------------------------
+
+def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> bool:
+    """Fire one due timer, at most once: the row is re-read under the instance's lock."""
+    timer = session.get(Timer, timer_id)
+    if timer is None or timer.status != "pending":
+        return False
+    # A case locked by someone else (another sweeper firing it, a user completing a task) is skipped, not
+    # waited for: its timer stays pending for the next sweep, and parallel sweepers do not march in step.
+    instance = steps.lock(session, timer.instance_id, skip_locked=True)
+    if instance is None:
+        return False
+    timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
+    if timer.status != "pending" or timer.due_at > at or instance.status != "running":
+        return False
+    definition, wf = loading.load(session, ctx, instance)
+    # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
+    steps.advance(session, ctx, instance, definition, wf, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now())))
+    session.refresh(timer)
+    return timer.status == "fired"
+
+
+def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
+    """Pending timers due by `at` of running cases (a failed case's timers wait for it to be repaired)."""
+    return list(session.scalars(
+        select(Timer.id)
+        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .where(Timer.status == "pending", Timer.due_at <= at, ProcessInstance.status == "running")
+        .order_by(Timer.due_at)
+        .limit(limit)
+    ))

@@ -1,0 +1,56 @@
+"""Publishing on the office's website: a diagram marks the task that publishes with the extension property
+`publish` (`release` or `response`); when the engine completes that task, what the case holds then is
+published. Releases carry a translation into every publication language (JARCHY_PUBLICATION_LANGUAGES);
+responses (rebuttals and comments) carry the outlet, the link and the text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ProcessInstance, Publication
+from engine.audit import chain
+
+PROPERTY = "publish"
+
+
+def publishes(task: Any) -> str | None:
+    """The feed a completed SpiffWorkflow task publishes to, if it is a publishing task."""
+    value = (getattr(task.task_spec, "extensions", None) or {}).get(PROPERTY)
+    return value if value in ("release", "response") else None
+
+
+def publish(session: Session, instance: ProcessInstance, what: str, data: dict[str, Any], *, actor: str | None,
+            at: datetime, languages: tuple[str, ...]) -> Publication:
+    if what == "release":
+        translations = data.get("translations") or {}
+        missing = [lang for lang in languages if lang not in translations]
+        if missing:
+            raise ValueError(f"the release has no translation into {', '.join(missing)}")
+        feed, kind = "releases", str(data.get("kind") or "press_release")
+        content = {"translations": {lang: translations[lang] for lang in languages}}
+    else:
+        feed, kind = "responses", str(data.get("response_kind") or "comment")
+        content = {"outlet": data.get("outlet"), "url": data.get("url"), "text": data.get("text")}
+    row = Publication(feed=feed, kind=kind, instance_id=instance.id, business_key=instance.business_key,
+                      published_at=at, content=content)
+    session.add(row)
+    session.flush()
+    chain.record(session, type="publication.published", at=at, actor=actor, instance_id=instance.id,
+                 subject=f"{feed}:{row.id}", after={"feed": feed, "kind": kind} | content)
+    return row
+
+
+def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:
+    return list(session.scalars(select(Publication).where(Publication.feed == feed)
+                                .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)))
+
+
+def as_json(row: Publication) -> dict[str, Any]:
+    base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
+    if row.feed == "releases":
+        return base | {"translations": row.content.get("translations", {})}
+    return base | {"outlet": row.content.get("outlet"), "url": row.content.get("url"), "text": row.content.get("text")}
