@@ -1,0 +1,94 @@
+"""The words Jarchy stores: the statuses of cases, tasks, timers and notifications' e-mail, the kinds of
+notifications, and the types of audit events. Each is defined here once; the columns that hold them
+(`db.types.Vocabulary`) refuse any other value, the engine writes and compares the members, and the pages
+label them from these lists (api/web/vocabulary.py), so a typo fails loudly instead of storing a new word.
+
+They live in `db/` because the database holds them and `db/` imports nothing of the engine."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InstanceStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class TimerStatus(StrEnum):
+    PENDING = "pending"
+    HELD = "held"  # the deadline it counts to is paused
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+class NotificationKind(StrEnum):
+    TASK = "task"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+
+
+class EmailStatus(StrEnum):
+    """A notification's e-mail: none (no address or no SMTP), pending, sending (claimed by a sender), sent,
+    failed (given up)."""
+
+    NONE = "none"
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class EventType(StrEnum):
+    """The audit trail's event types: `subject.what_happened`."""
+
+    CALENDAR_OVERRIDE_SET = "calendar.override_set"
+    DEADLINE_EXTENDED = "deadline.extended"
+    DEADLINE_MOVED = "deadline.moved"
+    DEADLINE_PAUSED = "deadline.paused"
+    DEADLINE_RECOMPUTED = "deadline.recomputed"
+    DEADLINE_RESUMED = "deadline.resumed"
+    DEFINITION_DEPLOYED = "definition.deployed"
+    INSTANCE_CANCELLED = "instance.cancelled"
+    INSTANCE_COMPLETED = "instance.completed"
+    INSTANCE_FAILED = "instance.failed"
+    INSTANCE_STARTED = "instance.started"
+    MESSAGE_DELIVERED = "message.delivered"
+    NOTIFICATION_CREATED = "notification.created"
+    NOTIFICATION_EMAIL_FAILED = "notification.email_failed"
+    NOTIFICATION_EMAILED = "notification.emailed"
+    PUBLICATION_PUBLISHED = "publication.published"
+    SIGN_IN_FAILED = "sign_in.failed"
+    SIGN_IN_THROTTLED = "sign_in.throttled"
+    START_TIMER_FAILED = "start_timer.failed"
+    TASK_ASSIGNED = "task.assigned"
+    TASK_CANCELLED = "task.cancelled"
+    TASK_CLAIMED = "task.claimed"
+    TASK_COMPLETED = "task.completed"
+    TASK_CREATED = "task.created"
+    TASK_REMINDED = "task.reminded"
+    TASK_REROUTED = "task.rerouted"
+    TASK_ROUTING_FAILED = "task.routing_failed"
+    TASK_UNCLAIMED = "task.unclaimed"
+    TIMER_CANCELLED = "timer.cancelled"
+    TIMER_FIRED = "timer.fired"
+    TIMER_HELD = "timer.held"
+    TIMER_MOVED = "timer.moved"
+    UNIT_CREATED = "unit.created"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+
+
+class DefinitionOrigin(StrEnum):
+    """Where a deployed version came from: the package's own diagrams (`jarchy init`) or an administrator."""
+
+    SHIPPED = "shipped"
+    DEPLOYED = "deployed"
