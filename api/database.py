@@ -6,6 +6,8 @@ change in it is refused, since a read transaction cannot always be made a writin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -28,6 +30,19 @@ def init_app(app: Flask) -> None:
     app.extensions["jarchy.read_sessions"] = make_sessionmaker(read_only(engine))
     app.after_request(_commit)
     app.teardown_appcontext(_close)
+
+
+class Apart:
+    """Transactions apart from the request's, on the same database (engine.people.sign_in.Apart): a sign-in counts
+    its failures in them, so that a failure stays written although the request answers 401 and rolls back."""
+
+    def reading(self) -> AbstractContextManager[Session]:
+        return current_app.extensions["jarchy.read_sessions"]()  # type: ignore[no-any-return]
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        with current_app.extensions["jarchy.sessions"].begin() as own:
+            yield own
 
 
 def session() -> Session:

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from api import present
 from api.auth import current_bearer, current_user
 from api.blueprint import Blueprint
-from api.database import session
+from api.database import Apart, session
 from api.schemas import Me, TokenRequest, TokenResponse
 from api.views.common import ctx
 from engine.people import credentials, sign_in
@@ -29,7 +29,7 @@ class Token(MethodView):
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Exchange a username and password for a bearer token."""
         user = sign_in.authenticate(session(), body["username"], body["password"], address=request.remote_addr,
-                                    at=ctx().now())
+                                    at=ctx().now(), apart=Apart())
         settings = ctx().settings
         return {"access_token": credentials.issue_token(user, settings), "token_type": "Bearer",
                 "expires_in": settings.token_lifetime_seconds}

@@ -4,9 +4,9 @@
 `?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else
 `jarchy@<the SMTP host>`.
 
-A notification to send has `email_status` "pending". `send_one` claims it with a conditional UPDATE
-(pending -> sending) in a transaction of its own, so two senders (a Celery worker and the in-process
-sweep, or two workers) never send it twice; talks to the server outside any transaction (no lock is
+A notification to send has `email_status` "pending". The sender (engine.background.sweeper.send_email) claims it
+with a conditional UPDATE (pending -> sending) in a transaction of its own, so two senders (a Celery worker and the
+in-process sweep, or two workers) never send it twice; talks to the server outside any transaction (no lock is
 held while the network is slow); then records the outcome in a second transaction. A connection
 problem or a 4xx is transient: the row goes back to "pending" with one more attempt counted and
 `TransientMailError` tells the caller to retry later; the fifth failed attempt, or a 5xx, is final
@@ -29,12 +29,11 @@ from email.utils import format_datetime, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import Notification, User
 from engine.audit import chain
 from engine.core.settings import Settings
-from engine.spiff.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ def parse_smtp_url(url: str) -> SmtpConfig:
 # -- one notification -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     notification_id: int
     username: str
     display_name: str
@@ -116,60 +115,26 @@ class _Unreachable(OSError):
     """The connection itself failed (refused, timed out, no such host, TLS handshake)."""
 
 
-def send_one(sessions: sessionmaker[Session], settings: Settings, notification_id: int, *,
-             clock: Clock | None = None) -> bool:
-    """Send one pending notification's e-mail. True: sent by this call. False: not pending (sent, being
-    sent by another, or no e-mail wanted) or failed for good. TransientMailError: try again later."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to: "sent", "transient" or "permanent", the reason, and whether the server could not
+    even be reached (which says nothing of this e-mail)."""
+
+    result: str
+    reason: str
+    unreachable: bool
+
+
+def config_of(settings: Settings) -> SmtpConfig | None:
+    """The SMTP server to send through, or None when this deployment sends no e-mail."""
     if settings.smtp_url is None:
-        return False
-    config = replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from)
-    clock = clock or SystemClock()
-
-    with sessions.begin() as session:
-        job = _claim(session, notification_id, clock.now())
-    if job is None:
-        return False
-
-    outcome, reason, unreachable = _attempt(config, job, clock.now())
-
-    with sessions.begin() as session:
-        row = session.get(Notification, notification_id, with_for_update=True, populate_existing=True)
-        assert row is not None  # notifications are never deleted
-        at = clock.now()
-        # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
-        # attempt, so an outage delays the mail but never fails it for good.
-        if not unreachable:
-            row.email_attempts += 1
-        attempts = row.email_attempts
-        event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
-        details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
-        if outcome == "sent":
-            row.email_status, row.email_sent_at = "sent", at
-            chain.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
-        elif outcome == "transient" and attempts < MAX_ATTEMPTS:
-            row.email_status = "pending"
-            row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
-        else:
-            row.email_status = "failed"
-            chain.record(session, type="notification.email_failed", at=at, actor=None, **event,
-                         after=details | {"reason": reason})
-
-    if outcome == "sent":
-        return True
-    if outcome == "transient" and attempts < MAX_ATTEMPTS:
-        log.warning("e-mail of notification %s not sent (attempt %s of %s): %s", notification_id, attempts,
-                    MAX_ATTEMPTS, reason)
-        raise TransientMailError(reason, notification_id=notification_id, attempts=attempts, unreachable=unreachable)
-    log.error("e-mail of notification %s failed for good after %s attempts: %s", notification_id, attempts, reason)
-    return False
+        return None
+    return replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from)
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(Notification.email_status == "pending",
-               (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM))
-
-
-def _claim(session: Session, notification_id: int, now: datetime) -> _Job | None:
+def claim(session: Session, notification_id: int, now: datetime) -> Job | None:
+    """Take a pending notification's e-mail (pending -> sending) with a conditional UPDATE, so two senders never
+    both send it; None when it is not pending (sent, being sent by another, or no e-mail wanted)."""
     claimed = session.execute(
         update(Notification)
         .where(Notification.id == notification_id, _claimable(now))
@@ -182,38 +147,73 @@ def _claim(session: Session, notification_id: int, now: datetime) -> _Job | None
     assert row is not None
     user = session.get(User, row.user_id)
     assert user is not None
-    return _Job(notification_id=row.id, username=user.username, display_name=user.display_name,
-                address=user.email, active=user.active, kind=row.kind, message=row.message)
+    return Job(notification_id=row.id, username=user.username, display_name=user.display_name,
+               address=user.email, active=user.active, kind=row.kind, message=row.message)
 
 
-def _attempt(config: SmtpConfig, job: _Job, now: datetime) -> tuple[str, str, bool]:
-    """("sent" | "transient" | "permanent", the reason, whether the server was unreachable)."""
+def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -> int:
+    """Write what the attempt came to on the notification (and, for a delivery or a final failure, in the audit
+    trail); returns the attempts counted so far."""
+    row = session.get(Notification, job.notification_id, with_for_update=True, populate_existing=True)
+    assert row is not None  # notifications are never deleted
+    # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
+    # attempt, so an outage delays the mail but never fails it for good.
+    if not outcome.unreachable:
+        row.email_attempts += 1
+    attempts = row.email_attempts
+    event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
+    details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
+    if outcome.result == "sent":
+        row.email_status, row.email_sent_at = "sent", at
+        chain.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
+    elif will_retry(outcome, attempts):
+        row.email_status = "pending"
+        row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
+    else:
+        row.email_status = "failed"
+        chain.record(session, type="notification.email_failed", at=at, actor=None, **event,
+                     after=details | {"reason": outcome.reason})
+    session.flush()
+    return attempts
+
+
+def will_retry(outcome: Outcome, attempts: int) -> bool:
+    return outcome.result == "transient" and attempts < MAX_ATTEMPTS
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(Notification.email_status == "pending",
+               (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM))
+
+
+def attempt(config: SmtpConfig, job: Job, now: datetime) -> Outcome:
+    """Talk to the server once, outside any transaction (no lock is held while the network is slow)."""
     if not job.address:
-        return "permanent", "the user has no e-mail address any more", False
+        return Outcome("permanent", "the user has no e-mail address any more", False)
     if not job.active:
-        return "permanent", "the user is deactivated", False
+        return Outcome("permanent", "the user is deactivated", False)
     try:
         message = build_message(config, job, now)
     except (ValueError, TypeError, IndexError) as exc:  # an address or header the e-mail package refuses
-        return "permanent", f"the message could not be built: {exc}", False
+        return Outcome("permanent", f"the message could not be built: {exc}", False)
     try:
         _deliver(config, message)
     except smtplib.SMTPResponseException as exc:
         permanent = 500 <= exc.smtp_code < 600
-        return ("permanent" if permanent else "transient"), f"the server answered {_response(exc)}", False
+        return Outcome(("permanent" if permanent else "transient"), f"the server answered {_response(exc)}", False)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _text in exc.recipients.values()]
         permanent = bool(codes) and all(500 <= code < 600 for code in codes)
         answers = "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
-        return ("permanent" if permanent else "transient"), f"the recipient was refused: {answers}", False
+        return Outcome(("permanent" if permanent else "transient"), f"the recipient was refused: {answers}", False)
     except _Unreachable as exc:
-        return "transient", f"the SMTP server at {config.host}:{config.port} is unreachable: {exc}", True
+        return Outcome("transient", f"the SMTP server at {config.host}:{config.port} is unreachable: {exc}", True)
     except OSError as exc:  # smtplib.SMTPException (SMTPServerDisconnected, ...) is an OSError too
-        return "transient", f"{type(exc).__name__}: {exc}", False
-    return "sent", "", False
+        return Outcome("transient", f"{type(exc).__name__}: {exc}", False)
+    return Outcome("sent", "", False)
 
 
-def build_message(config: SmtpConfig, job: _Job, now: datetime) -> EmailMessage:
+def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     sender = config.sender
     message = EmailMessage()
     message["From"] = sender
@@ -283,23 +283,3 @@ def pending_ids(session: Session, limit: int = 100, now: datetime | None = None)
     stale = (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM)
     return list(session.scalars(select(Notification.id).where(or_(due, stale)).order_by(Notification.id)
                                 .limit(limit)))
-
-
-def send_pending(sessions: sessionmaker[Session], settings: Settings, limit: int = 100, *,
-                 clock: Clock | None = None) -> int:
-    """The in-process path (no Redis): send what is pending; how many were sent.
-
-    A transient failure leaves its notification for the next sweep. When the server cannot be reached
-    at all, the sweep stops there rather than spend an attempt of every other notification on it."""
-    if settings.smtp_url is None:
-        return 0
-    with sessions.begin() as session:
-        ids = pending_ids(session, limit, (clock or SystemClock()).now())
-    sent = 0
-    for notification_id in ids:
-        try:
-            sent += send_one(sessions, settings, notification_id, clock=clock)
-        except TransientMailError as exc:
-            if exc.unreachable:
-                break
-    return sent

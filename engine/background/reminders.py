@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
 from engine.context import EngineContext
-from engine.runtime import case_failures, notifications
+from engine.runtime import notifications
 
 
 def reminder_moment(cal: BusinessCalendar, due_at: datetime, days: int) -> datetime:
@@ -26,33 +26,27 @@ def reminder_moment(cal: BusinessCalendar, due_at: datetime, days: int) -> datet
     return datetime.combine(day, local_due.timetz())
 
 
-def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+def due(session: Session, ctx: EngineContext, at: datetime) -> list[tuple[str, int]]:
+    """The open tasks whose reminder moment has come by `at` and who were not reminded yet: (task id, case id)."""
     days = ctx.settings.reminder_days
     if days <= 0:
-        return 0
-    with sessions() as session:
-        cal = overrides.current(session, ctx)
-        # Working days are at most ~3x calendar days apart around long holidays: a wide, cheap pre-filter.
-        horizon = at + timedelta(days=3 * days + 14)
-        # Only running cases' tasks: a failed case's tasks wait for the case, not for their people.
-        candidates = session.execute(
-            select(HumanTask.id, HumanTask.instance_id, HumanTask.due_at, HumanTask.created_at)
-            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .where(HumanTask.status == "open", HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
-                   HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == "running")
-        ).all()
-    due_now = [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
-               if created_at < reminder_moment(cal, due_at, days) <= at]
-    sent = 0
-    for task_id, instance_id in due_now:
-        sent += case_failures.in_transaction(
-            sessions, lambda _session, instance_id=instance_id: instance_id,
-            lambda session, task_id=task_id: _remind(session, ctx, task_id, at),
-            doing="a reminder could not be sent", at=at, actor=None) or 0
-    return sent
+        return []
+    cal = overrides.current(session, ctx)
+    # Working days are at most ~3x calendar days apart around long holidays: a wide, cheap pre-filter.
+    horizon = at + timedelta(days=3 * days + 14)
+    # Only running cases' tasks: a failed case's tasks wait for the case, not for their people.
+    candidates = session.execute(
+        select(HumanTask.id, HumanTask.instance_id, HumanTask.due_at, HumanTask.created_at)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(HumanTask.status == "open", HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
+               HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == "running")
+    ).all()
+    return [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
+            if created_at < reminder_moment(cal, due_at, days) <= at]
 
 
-def _remind(session: Session, ctx: EngineContext, task_id: str, at: datetime) -> int:
+def remind(session: Session, ctx: EngineContext, task_id: str, at: datetime) -> int:
+    """Tell the task's recipients, once: 1 if this call reminded them, 0 if another sweeper did."""
     claimed = session.execute(
         update(HumanTask).where(HumanTask.id == task_id, HumanTask.reminded_at.is_(None),
                                 HumanTask.status == "open").values(reminded_at=at)

@@ -8,42 +8,27 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, StartTimer
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
 from engine.context import EngineContext
-from engine.core.faults import describe, is_case_fault
+from engine.core.faults import describe
 from engine.procedures import schedules
 from engine.runtime import operations
 
 log = logging.getLogger(__name__)
 
 
-def start_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
-    """Start a case for each start timer due by `at`; how many started."""
-    with sessions.begin() as session:
-        schedules.sync(session, ctx, at)
-    with sessions() as session:
-        due = list(session.scalars(select(StartTimer.id).where(
-            StartTimer.active.is_(True), StartTimer.next_at.is_not(None), StartTimer.next_at <= at)))
-    started = 0
-    for timer_id in due:
-        try:
-            with sessions.begin() as session:
-                started += _start_one(session, ctx, timer_id, at)
-        except Exception as exc:
-            if not is_case_fault(exc):  # a race or the database: this occurrence waits for the next sweep
-                log.info("start timer %s did not start a case yet: %s", timer_id, describe(exc))
-                continue
-            with sessions.begin() as session:
-                _skip_occurrence(session, ctx, timer_id, exc, at)
-    return started
+def due_ids(session: Session, at: datetime) -> list[int]:
+    """The start timers whose next occurrence is due by `at`."""
+    return list(session.scalars(select(StartTimer.id).where(
+        StartTimer.active.is_(True), StartTimer.next_at.is_not(None), StartTimer.next_at <= at)))
 
 
-def _skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: Exception, at: datetime) -> None:
+def skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: Exception, at: datetime) -> None:
     """An occurrence whose case could not be started is passed over, once, with its reason in the history;
     the schedule goes on with the next occurrence (or stops, when that cannot be computed either)."""
     row = session.get(StartTimer, timer_id)
@@ -80,7 +65,7 @@ def _claim_occurrence(session: Session, ctx: EngineContext, row: StartTimer, at:
     return (occurrence, cal, following) if claimed == 1 else None
 
 
-def _start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
+def start_one(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> int:
     row = session.get(StartTimer, timer_id)
     if row is None or not row.active or row.next_at is None or row.next_at > at:
         return 0

@@ -4,7 +4,11 @@
 with it: it fires due timers, starts the cases of timer start events, reminds of tasks about to
 fall due and, without Celery, sends pending e-mail.
 
-Exactly once: `runtime.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
+This module is the background's one transaction owner (docs/architecture.md): the modules it calls
+(engine.runtime.operations, engine.background.scheduled_starts, .reminders, .mail) work in the session they are
+given and only flush; here each item gets a transaction of its own, so one broken case never stops the others.
+
+Exactly once: `operations.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
 (threads, processes, Celery workers) racing for one timer fire it once; a sweeper that dies mid-fire
 rolls back and leaves the timer pending for the next sweep; timers that fell due while nothing ran are
 simply due at the next sweep."""
@@ -12,37 +16,25 @@ simply due at the next sweep."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
 from engine.background import mail, reminders, scheduled_starts
 from engine.context import EngineContext
+from engine.core.errors import JarchyError
+from engine.core.faults import describe, is_case_fault
+from engine.core.settings import Settings
+from engine.procedures import schedules
 from engine.runtime import case_failures, operations
+from engine.spiff.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
-
-
-def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, limit: int = 500) -> int:
-    """Fire what is due by `at`; returns how many timers fired."""
-    with sessions() as session:
-        ids = operations.due_timer_ids(session, at, limit)
-    fired = 0
-    for timer_id in ids:
-        # A case that cannot fire (its state unreadable, a value the database refuses) is recorded failed;
-        # the case that moved on or the sweeper that lost a race leaves the timer for the next sweep.
-        fired += case_failures.in_transaction(
-            sessions, lambda session, timer_id=timer_id: _instance_of(session, timer_id),
-            lambda session, timer_id=timer_id: operations.fire_timer(session, ctx, timer_id, at),
-            doing="a due timer could not fire", at=at, actor=None) or 0
-    return fired
-
-
-def _instance_of(session: Session, timer_id: int) -> int | None:
-    timer = session.get(Timer, timer_id)
-    return timer.instance_id if timer is not None else None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,138 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     sent by its own retrying task (`send_mail=False` here)."""
     moment = at or ctx.now()
     fired = fire_due(sessions, ctx, moment)
-    started = scheduled_starts.start_due(sessions, ctx, moment)
-    reminded = reminders.send_reminders(sessions, ctx, moment)
-    emailed = mail.send_pending(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
+    started = start_scheduled(sessions, ctx, moment)
+    reminded = send_reminders(sessions, ctx, moment)
+    emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
     return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed)
+
+
+# -- timers ------------------------------------------------------------------------------------------------
+
+def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, limit: int = 500) -> int:
+    """Fire what is due by `at`; returns how many timers fired."""
+    with sessions() as session:
+        ids = operations.due_timer_ids(session, at, limit)
+    fired = 0
+    for timer_id in ids:
+        # A case that cannot fire (its state unreadable, a value the database refuses) is recorded failed;
+        # the case that moved on or the sweeper that lost a race leaves the timer for the next sweep.
+        fired += _each_case(
+            sessions, lambda session, timer_id=timer_id: _instance_of(session, timer_id),
+            lambda session, timer_id=timer_id: operations.fire_timer(session, ctx, timer_id, at),
+            doing="a due timer could not fire", at=at) or 0
+    return fired
+
+
+def _instance_of(session: Session, timer_id: int) -> int | None:
+    timer = session.get(Timer, timer_id)
+    return timer.instance_id if timer is not None else None
+
+
+def _each_case(sessions: sessionmaker[Session], instance_id: Callable[[Session], int | None],
+               work: Callable[[Session], T], *, doing: str, at: datetime) -> T | None:
+    """`work` in a transaction of its own. When it fails by the case's fault, the failure is recorded on the case
+    (found by `instance_id`) in another transaction and None is returned; other failures are logged and skipped."""
+    try:
+        with sessions.begin() as session:
+            return work(session)
+    except Exception as exc:
+        if not is_case_fault(exc):
+            log.info("%s skipped until the next round: %s", doing, describe(exc))
+            return None
+        log.warning("%s failed: %s", doing, describe(exc), exc_info=not isinstance(exc, JarchyError))
+        with sessions.begin() as session:
+            found = instance_id(session)
+            if found is not None:
+                case_failures.record(session, found, exc, doing=doing, at=at, actor=None)
+        return None
+
+
+# -- timer start events ------------------------------------------------------------------------------------
+
+def start_scheduled(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """Start a case for each start timer due by `at`; how many started."""
+    with sessions.begin() as session:
+        schedules.sync(session, ctx, at)
+    with sessions() as session:
+        due = scheduled_starts.due_ids(session, at)
+    started = 0
+    for timer_id in due:
+        try:
+            with sessions.begin() as session:
+                started += scheduled_starts.start_one(session, ctx, timer_id, at)
+        except Exception as exc:
+            if not is_case_fault(exc):  # a race or the database: this occurrence waits for the next sweep
+                log.info("start timer %s did not start a case yet: %s", timer_id, describe(exc))
+                continue
+            with sessions.begin() as session:
+                scheduled_starts.skip_occurrence(session, ctx, timer_id, exc, at)
+    return started
+
+
+# -- reminders ---------------------------------------------------------------------------------------------
+
+def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """Remind of every task whose reminder moment has come; how many were reminded."""
+    with sessions() as session:
+        due = reminders.due(session, ctx, at)
+    sent = 0
+    for task_id, instance_id in due:
+        sent += _each_case(
+            sessions, lambda _session, instance_id=instance_id: instance_id,
+            lambda session, task_id=task_id: reminders.remind(session, ctx, task_id, at),
+            doing="a reminder could not be sent", at=at) or 0
+    return sent
+
+
+# -- e-mail ------------------------------------------------------------------------------------------------
+
+def send_email(sessions: sessionmaker[Session], settings: Settings, notification_id: int, *,
+               clock: Clock | None = None) -> bool:
+    """Send one pending notification's e-mail. True: sent by this call. False: not pending (sent, being
+    sent by another, or no e-mail wanted) or failed for good. TransientMailError: try again later."""
+    config = mail.config_of(settings)
+    if config is None:
+        return False
+    clock = clock or SystemClock()
+    with sessions.begin() as session:
+        job = mail.claim(session, notification_id, clock.now())
+    if job is None:
+        return False
+    outcome = mail.attempt(config, job, clock.now())
+    with sessions.begin() as session:
+        attempts = mail.record_outcome(session, job, outcome, clock.now())
+    if outcome.result == "sent":
+        return True
+    if mail.will_retry(outcome, attempts):
+        log.warning("e-mail of notification %s not sent (attempt %s of %s): %s", notification_id, attempts,
+                    mail.MAX_ATTEMPTS, outcome.reason)
+        raise mail.TransientMailError(outcome.reason, notification_id=notification_id, attempts=attempts,
+                                      unreachable=outcome.unreachable)
+    log.error("e-mail of notification %s failed for good after %s attempts: %s", notification_id, attempts,
+              outcome.reason)
+    return False
+
+
+def pending_email_ids(sessions: sessionmaker[Session], limit: int = 100, *, clock: Clock | None = None) -> list[int]:
+    """The notifications whose e-mail is due for a try, read in a transaction of its own."""
+    with sessions() as session:
+        return mail.pending_ids(session, limit, (clock or SystemClock()).now())
+
+
+def send_pending_email(sessions: sessionmaker[Session], settings: Settings, limit: int = 100, *,
+                       clock: Clock | None = None) -> int:
+    """The in-process path (no Redis): send what is pending; how many were sent.
+
+    A transient failure leaves its notification for the next sweep. When the server cannot be reached
+    at all, the sweep stops there rather than spend an attempt of every other notification on it."""
+    if mail.config_of(settings) is None:
+        return 0
+    sent = 0
+    for notification_id in pending_email_ids(sessions, limit, clock=clock):
+        try:
+            sent += send_email(sessions, settings, notification_id, clock=clock)
+        except mail.TransientMailError as exc:
+            if exc.unreachable:
+                break
+    return sent

@@ -24,7 +24,7 @@ So a sweep is idempotent and may run any number of times, anywhere, concurrently
 
 E-mail follows the same rule: the sweep enqueues `jarchy.send_email(notification_id)` for the pending
 notifications (once per id for a few minutes, marked in Redis, so a slow server does not make each sweep
-add copies), and `engine.background.mail.send_one` claims the row (pending -> sending) before it talks to the
+add copies), and `engine.background.sweeper.send_email` claims the row (pending -> sending) before it talks to the
 server, so a duplicate message sends nothing.
 
 Tasks are thin and take ids, never objects: each builds its database engine and `EngineContext` once
@@ -184,7 +184,7 @@ def make_celery(settings: Settings, options: WorkerOptions | None = None) -> Cel
               retry_backoff_max=MAIL_RETRY_BACKOFF_MAX, retry_jitter=True, max_retries=MAIL_MAX_RETRIES)
     def send_email(notification_id: int) -> bool:
         """Send one notification's e-mail (claimed first: never twice); a transient failure retries later."""
-        return bool(mail.send_one(runtime.sessions, settings, notification_id, clock=runtime.ctx.clock))
+        return bool(sweeper.send_email(runtime.sessions, settings, notification_id, clock=runtime.ctx.clock))
 
     def sweep_at_start(sender: Any = None, **_: Any) -> None:
         # Beat's first round comes one interval after the start; what fell due meanwhile need not wait.
@@ -196,10 +196,9 @@ def make_celery(settings: Settings, options: WorkerOptions | None = None) -> Cel
 
 
 def _enqueue_mail(runtime: _Runtime, opts: WorkerOptions, send_email: Any) -> int:
-    """Enqueue `send_email` once per pending notification; returns how many were enqueued. Reads in a
-    transaction of its own that is closed before anything is sent to the broker."""
-    with runtime.sessions() as session:
-        ids = mail.pending_ids(session)
+    """Enqueue `send_email` once per pending notification; returns how many were enqueued. The ids are read in a
+    transaction of their own that is closed before anything is sent to the broker."""
+    ids = sweeper.pending_email_ids(runtime.sessions)
     enqueued = 0
     for notification_id in ids:
         key = f"jarchy:{opts.queue}:mail-enqueued:{notification_id}"

@@ -33,15 +33,16 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from db.models import SignInFailure, User
-from db.session import is_postgresql, read_only
+from db.session import is_postgresql
 from engine.audit import chain
 from engine.core.errors import TooManyAttempts, Unauthenticated
 from engine.people import accounts
@@ -65,25 +66,38 @@ class _Standing:
     guessed_here: datetime | None
 
 
-def authenticate(session: Session, username: str, password: str, *, address: str | None, at: datetime) -> User:
+class Apart(Protocol):
+    """Transactions apart from the request's, which the request layer opens and commits (docs/architecture.md)."""
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A transaction that only reads (on SQLite: without the write lock)."""
+        ...
+
+    def writing(self) -> AbstractContextManager[Session]:
+        """A transaction committed when the block ends without an error."""
+        ...
+
+
+def authenticate(session: Session, username: str, password: str, *, address: str | None, at: datetime,
+                 apart: Apart) -> User:
     """The active user whose password this is. Raises `TooManyAttempts` before checking anything while the account
     (for an address that guessed at it) or the address is throttled, else `Unauthenticated` (and counts the failure).
 
-    Unlike the rest of the engine this function commits, in sessions of its own on `session`'s engine: the count
-    (read only), the reservation before the hash, and a failure's audit events. A reservation must be seen by
-    concurrent attempts before this one's slow hash ends, and a failure must stay written although the request
-    answers 401 and rolls its own session back. `session` (the caller's transaction) is used only after the hash
-    and only for a right password: on SQLite its first use takes the write lock, which these sessions also need.
+    Unlike the rest of the engine this function works in transactions of its own besides the request's, which the
+    request layer gives it (`apart`): the count (read only), the reservation before the hash, and a failure's audit
+    events. A reservation must be seen by concurrent attempts before this one's slow hash ends, and a failure must
+    stay written although the request answers 401 and rolls its own session back. `session` (the caller's
+    transaction) is used only after the hash and only for a right password: on SQLite its first use takes the write
+    lock, which these transactions also need.
     """
     account, source = username[:KEY_LENGTH], address_key(address)
-    engine = session.get_bind()
     # A flood of refused attempts only reads: no write lock on SQLite, no row written.
-    with Session(bind=read_only(engine)) as peek:
+    with apart.reading() as peek:
         _refuse_if_throttled(_standing(peek, account, source, at), at)
         found = peek.execute(select(User.id, User.password_hash, User.active)
                              .where(User.username == username)).one_or_none()
     # Counted again under the lock, and the place held, so that attempts in flight together are counted together.
-    with Session(bind=engine) as reserving, reserving.begin():
+    with apart.writing() as reserving:
         _lock(reserving, account, source)
         standing = _standing(reserving, account, source, at)
         _refuse_if_throttled(standing, at)
@@ -104,7 +118,8 @@ def authenticate(session: Session, username: str, password: str, *, address: str
                                                     SignInFailure.address == source))
         return user
     reason = "no such user" if found is None else ("deactivated" if not found.active else "wrong password")
-    _record_failure(Session(bind=engine), account, source, reason, at, standing)
+    with apart.writing() as recording:
+        _record_failure(recording, account, source, reason, at, standing)
     raise Unauthenticated("wrong username or password")
 
 
@@ -172,17 +187,16 @@ def _which(scopes: list[str]) -> str:
 def _record_failure(session: Session, account: str, source: str, reason: str, at: datetime,
                     standing: _Standing) -> None:
     """The audit of a failure whose row the reservation already wrote (`standing`: what it counted before it), in a
-    transaction of its own; failures out of the window are pruned on the way."""
-    with session, session.begin():
-        session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= at - WINDOW))
-        chain.record(session, type="sign_in.failed", at=at, actor=None, subject=f"user:{account}",
-                     after={"username": account, "address": source, "reason": reason})
-        for scope, failures in (("account", standing.account), ("address", standing.address)):
-            # The reservations are counted one at a time under the lock: exactly one attempt is the LIMIT-th.
-            if len(failures) + 1 == LIMIT:
-                until = sorted([*failures, at])[-LIMIT] + WINDOW
-                chain.record(session, type="sign_in.throttled", at=at, actor=None,
-                             subject=f"user:{account}" if scope == "account" else f"address:{source}",
-                             after={"scope": scope, "username": account, "address": source, "failures": LIMIT,
-                                    "window_minutes": int(WINDOW.total_seconds() // 60),
-                                    "until": until.isoformat()})
+    transaction of its own (`session`, apart from the request's); failures out of the window are pruned on the way."""
+    session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= at - WINDOW))
+    chain.record(session, type="sign_in.failed", at=at, actor=None, subject=f"user:{account}",
+                 after={"username": account, "address": source, "reason": reason})
+    for scope, failures in (("account", standing.account), ("address", standing.address)):
+        # The reservations are counted one at a time under the lock: exactly one attempt is the LIMIT-th.
+        if len(failures) + 1 == LIMIT:
+            until = sorted([*failures, at])[-LIMIT] + WINDOW
+            chain.record(session, type="sign_in.throttled", at=at, actor=None,
+                         subject=f"user:{account}" if scope == "account" else f"address:{source}",
+                         after={"scope": scope, "username": account, "address": source, "failures": LIMIT,
+                                "window_minutes": int(WINDOW.total_seconds() // 60),
+                                "until": until.isoformat()})

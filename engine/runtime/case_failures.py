@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance
 from engine.audit import chain
@@ -49,25 +49,6 @@ def record(session: Session, instance_id: int, exc: BaseException, *, doing: str
     fail(session, instance, f"{doing}: {describe(exc)}", element=None, at=at, actor=actor)
     session.flush()
     return True
-
-
-def in_transaction(sessions: sessionmaker[Session], instance_id: Callable[[Session], int | None],
-                   work: Callable[[Session], T], *, doing: str, at: datetime, actor: str | None) -> T | None:
-    """`work` in a transaction of its own. When it fails by the case's fault, the failure is recorded on the case
-    (found by `instance_id`) in another transaction and None is returned; other failures are logged and skipped."""
-    try:
-        with sessions.begin() as session:
-            return work(session)
-    except Exception as exc:
-        if not is_case_fault(exc):
-            log.info("%s skipped until the next round: %s", doing, describe(exc))
-            return None
-        log.warning("%s failed: %s", doing, describe(exc), exc_info=not isinstance(exc, JarchyError))
-        with sessions.begin() as session:
-            found = instance_id(session)
-            if found is not None:
-                record(session, found, exc, doing=doing, at=at, actor=actor)
-        return None
 
 
 def in_savepoint(session: Session, instance_id: int, work: Callable[[], T], *, doing: str, at: datetime,

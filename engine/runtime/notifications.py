@@ -16,8 +16,8 @@ from db.models import HumanTask, Notification, ProcessInstance, User
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import NotFound
+from engine.core.paging import Paged, paged
 from engine.people.access import lane_members
-from engine.reads.queries import Paged, paged
 
 KIND_TITLES = {
     "task": "New task",

@@ -25,9 +25,8 @@ from engine.background.mail import (
     TransientMailError,
     parse_smtp_url,
     pending_ids,
-    send_one,
-    send_pending,
 )
+from engine.background.sweeper import send_email, send_pending_email
 from engine.people.accounts import update_user
 from engine.runtime.notifications import notify
 
@@ -144,7 +143,7 @@ def test_a_pending_notification_is_delivered_once_marked_sent_and_audited(sessio
     (nid,) = make_pending(sessions, ctx, ["pr"])
     assert state(sessions, nid)[0] == "pending"
 
-    assert send_one(sessions, mail_settings, nid, clock=ctx.clock) is True
+    assert send_email(sessions, mail_settings, nid, clock=ctx.clock) is True
 
     assert len(smtp.inbox.received) == 1
     mail_from, rcpt_tos, message = smtp.inbox.received[0]
@@ -162,21 +161,21 @@ def test_a_pending_notification_is_delivered_once_marked_sent_and_audited(sessio
     assert emailed.subject == "user:pr" and emailed.actor is None
     assert emailed.after == {"notification_id": nid, "kind": "task", "attempts": 1}
 
-    # Sent is sent: neither send_one nor the sweep sends it again.
-    assert send_one(sessions, mail_settings, nid) is False
-    assert send_pending(sessions, mail_settings) == 0
+    # Sent is sent: neither send_email nor the sweep sends it again.
+    assert send_email(sessions, mail_settings, nid) is False
+    assert send_pending_email(sessions, mail_settings) == 0
     assert len(smtp.inbox.received) == 1
 
 
 def send_concurrently(sessions: Any, settings: Any, nid: int, senders: int = 2) -> list[bool | BaseException]:
-    """`senders` threads released at once, each calling send_one for the same notification."""
+    """`senders` threads released at once, each calling send_email for the same notification."""
     barrier = threading.Barrier(senders)
     results: list[bool | BaseException] = []
 
     def send() -> None:
         barrier.wait()
         try:
-            results.append(send_one(sessions, settings, nid))
+            results.append(send_email(sessions, settings, nid))
         except BaseException as exc:  # reported by the caller's assertion
             results.append(exc)
 
@@ -205,7 +204,7 @@ def test_with_the_server_away_the_notification_waits_without_using_up_its_attemp
     (nid,) = make_pending(sessions, ctx, ["pr"])
     for _ in range(MAX_ATTEMPTS + 2):
         with pytest.raises(TransientMailError) as raised:
-            send_one(sessions, mail_settings, nid)
+            send_email(sessions, mail_settings, nid)
         assert raised.value.unreachable and raised.value.notification_id == nid
     assert state(sessions, nid) == ("pending", 0, None)
     # The sweep leaves it alone for a while, then tries again (Celery's retries wait on their own).
@@ -221,10 +220,10 @@ def test_a_server_that_keeps_answering_try_later_fails_the_e_mail_after_five_att
     (nid,) = make_pending(sessions, ctx, ["pr"])
     for attempt in range(1, MAX_ATTEMPTS):
         with pytest.raises(TransientMailError) as raised:
-            send_one(sessions, mail_settings, nid)
+            send_email(sessions, mail_settings, nid)
         assert not raised.value.unreachable and raised.value.attempts == attempt
         assert state(sessions, nid) == ("pending", attempt, None)
-    assert send_one(sessions, mail_settings, nid) is False
+    assert send_email(sessions, mail_settings, nid) is False
     assert state(sessions, nid) == ("failed", MAX_ATTEMPTS, None)
     (failed,) = events(sessions, "notification.email_failed")
     assert failed.subject == "user:pr" and failed.after["attempts"] == MAX_ATTEMPTS
@@ -243,11 +242,11 @@ def test_a_temporary_refusal_is_retried_and_then_delivered(sessions: Any, ctx: A
     (nid,) = make_pending(sessions, ctx, ["lawyer"])
     smtp.inbox.data_answer = "451 4.3.0 Try again later"
     with pytest.raises(TransientMailError) as raised:
-        send_one(sessions, mail_settings, nid)
+        send_email(sessions, mail_settings, nid)
     assert "451" in str(raised.value) and not raised.value.unreachable
     assert state(sessions, nid) == ("pending", 1, None)
     smtp.inbox.data_answer = "250 OK"
-    assert send_one(sessions, mail_settings, nid) is True
+    assert send_email(sessions, mail_settings, nid) is True
     assert state(sessions, nid)[:2] == ("sent", 2)
     assert len(smtp.inbox.received) == 1
 
@@ -260,14 +259,14 @@ def test_a_5xx_answer_is_a_permanent_failure(sessions: Any, ctx: Any, smtp: Smtp
     else:
         smtp.inbox.rcpt_answer = "550 5.1.1 No such mailbox"
     (nid,) = make_pending(sessions, ctx, ["pr"])
-    assert send_one(sessions, mail_settings, nid) is False
+    assert send_email(sessions, mail_settings, nid) is False
     assert state(sessions, nid) == ("failed", 1, None)
     (failed,) = events(sessions, "notification.email_failed")
     assert "550" in failed.after["reason"] and failed.after["notification_id"] == nid
     assert smtp.inbox.received == []
     # Failed stays failed.
     smtp.inbox.data_answer, smtp.inbox.rcpt_answer = "250 OK", None
-    assert send_pending(sessions, mail_settings) == 0 and smtp.inbox.received == []
+    assert send_pending_email(sessions, mail_settings) == 0 and smtp.inbox.received == []
 
 
 def test_send_pending_sends_every_pending_one_and_leaves_the_others(sessions: Any, ctx: Any, smtp: Smtp,
@@ -275,10 +274,10 @@ def test_send_pending_sends_every_pending_one_and_leaves_the_others(sessions: An
     ids = make_pending(sessions, ctx, ["lawyer", "pr", "prhead", "leader"])  # leader has no address
     statuses = [state(sessions, i)[0] for i in ids]
     assert statuses == ["pending", "none", "pending", "pending"]  # ordered by username: lawyer, leader, pr, prhead
-    assert send_pending(sessions, mail_settings) == 3
+    assert send_pending_email(sessions, mail_settings) == 3
     assert sorted(rcpt[0] for _f, rcpt, _m in smtp.inbox.received) == sorted(addresses.values())
     assert [state(sessions, i)[0] for i in ids] == ["sent", "none", "sent", "sent"]
-    assert send_pending(sessions, mail_settings) == 0
+    assert send_pending_email(sessions, mail_settings) == 0
     assert len(smtp.inbox.received) == 3
 
 
@@ -286,7 +285,7 @@ def test_send_pending_with_the_server_away_tries_one_and_stops(sessions: Any, ct
                                                                 mail_settings: Any, addresses: Any) -> None:
     smtp.stop()
     ids = make_pending(sessions, ctx, ["lawyer", "pr", "prhead"])
-    assert send_pending(sessions, mail_settings) == 0
+    assert send_pending_email(sessions, mail_settings) == 0
     # Only the first was tried (it now waits for its retry); no attempt is spent on an unreachable server.
     with sessions() as session:
         assert pending_ids(session) == ids[1:]
@@ -297,8 +296,8 @@ def test_without_smtp_nothing_is_sent_and_nothing_is_claimed(sessions: Any, ctx:
                                                              addresses: Any) -> None:
     (nid,) = make_pending(sessions, ctx, ["pr"])
     assert settings.smtp_url is None
-    assert send_one(sessions, settings, nid) is False
-    assert send_pending(sessions, settings) == 0
+    assert send_email(sessions, settings, nid) is False
+    assert send_pending_email(sessions, settings) == 0
     assert state(sessions, nid) == ("pending", 0, None) and smtp.inbox.received == []
 
 
@@ -307,7 +306,7 @@ def test_an_address_removed_since_is_a_permanent_failure(sessions: Any, ctx: Any
     (nid,) = make_pending(sessions, ctx, ["pr"])
     with sessions.begin() as session:
         update_user(session, "pr", {"email": None}, actor="admin", at=ctx.now())
-    assert send_one(sessions, mail_settings, nid) is False
+    assert send_email(sessions, mail_settings, nid) is False
     assert state(sessions, nid)[0] == "failed" and smtp.inbox.received == []
     assert "no e-mail address" in events(sessions, "notification.email_failed")[0].after["reason"]
 
@@ -317,7 +316,7 @@ def test_credentials_in_the_url_log_in_and_the_sender_can_be_configured(
     with_login = settings.with_(smtp_url=f"smtp://jarchy:s3cret%3A%2F%40@127.0.0.1:{smtp.port}",
                                 mail_from="noreply@press.gov.example")
     (nid,) = make_pending(sessions, ctx, ["pr"], message="Reminder: \u201c\u0422\u0440\u0438\u0430\u0436\u201d.")
-    assert send_one(sessions, with_login, nid) is True
+    assert send_email(sessions, with_login, nid) is True
     assert smtp.logins == [("jarchy", "s3cret:/@")]
     mail_from, _rcpt, message = smtp.inbox.received[0]
     assert mail_from == "noreply@press.gov.example" and message["From"] == "noreply@press.gov.example"
@@ -325,7 +324,7 @@ def test_credentials_in_the_url_log_in_and_the_sender_can_be_configured(
 
     (second,) = make_pending(sessions, ctx, ["pr"])
     wrong = settings.with_(smtp_url=f"smtp://jarchy:wrong@127.0.0.1:{smtp.port}")
-    assert send_one(sessions, wrong, second) is False  # 535 authentication failed: permanent
+    assert send_email(sessions, wrong, second) is False  # 535 authentication failed: permanent
     assert state(sessions, second)[0] == "failed"
 
 
@@ -360,11 +359,11 @@ def test_an_e_mail_left_mid_send_by_a_dead_sender_is_sent_later(sessions: Any, c
     with sessions.begin() as session:  # what a sender killed between its claim and its send leaves behind
         session.execute(update(Notification).where(Notification.id == nid)
                         .values(email_status="sending", email_claimed_at=now))
-    assert pending_ids_now(sessions) == [] and send_one(sessions, mail_settings, nid) is False
+    assert pending_ids_now(sessions) == [] and send_email(sessions, mail_settings, nid) is False
     with sessions.begin() as session:
         session.execute(update(Notification).where(Notification.id == nid)
                         .values(email_claimed_at=now - STALE_CLAIM - STALE_CLAIM))
     assert pending_ids_now(sessions) == [nid]
-    assert send_one(sessions, mail_settings, nid) is True
+    assert send_email(sessions, mail_settings, nid) is True
     assert state(sessions, nid)[0] == "sent" and len(smtp.inbox.received) == 1
 

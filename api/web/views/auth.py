@@ -9,6 +9,7 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from api.database import Apart
 from api.database import session as db_session
 from api.web import signin
 from api.web.i18n import LANGUAGE_NAMES
@@ -38,7 +39,8 @@ def sign_in() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        user = authenticate(db_session(), username, password, address=request.remote_addr, at=ctx().now())
+        user = authenticate(db_session(), username, password, address=request.remote_addr, at=ctx().now(),
+                            apart=Apart())
     except TooManyAttempts as refused:
         until = ctx().now() + timedelta(seconds=refused.retry_after)
         page, status = render("sign_in.html", 429, next=target, username=username,
