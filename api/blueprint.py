@@ -21,6 +21,8 @@ from flask_smorest import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from api.auth import current_user
+
 
 def unstorable_text(value: Any) -> str | None:
     """The first problem with a JSON value's strings, or None."""
@@ -68,8 +70,6 @@ PUBLIC = "jarchy_public"
 
 
 def _authenticate_first() -> None:
-    from api.auth import current_user  # api.auth reads the database: imported when the app runs
-
     view = current_app.view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
     method = request.method.lower()

@@ -16,6 +16,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import create_app
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from engine.audit import chain
@@ -23,6 +24,7 @@ from engine.background.sweeper import fire_due, sweep
 from engine.context import EngineContext
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES, settings_from_env
+from engine.demo import seed
 from engine.people.accounts import create_unit, create_user
 from engine.procedures import definitions
 from engine.spiff.parser import NS, parse_xml
@@ -32,7 +34,6 @@ SYSTEM = "system"
 
 class Env:
     """What commands share: settings, the database and the engine context, made on first use."""
-
     def __init__(self) -> None:
         self.settings = settings_from_env()
         self._engine: Engine | None = None
@@ -227,8 +228,6 @@ def audit_verify(env: Env) -> None:
 @pass_env
 def demo(env: Env) -> None:
     """`init`, plus demo units, users (passwords printed) and sample cases."""
-    from engine.demo import seed
-
     _init(env)
     with env.sessions.begin() as session:
         for line in seed(session, env.ctx):
@@ -243,8 +242,6 @@ def demo(env: Env) -> None:
 def serve(env: Env, host: str, port: int, threads: int) -> None:
     """The web app and API (and, without Redis, the timer loop: it sweeps due timers every 5 s)."""
     from gunicorn.app.base import BaseApplication
-
-    from api import create_app
 
     def start_sweeping(_worker: Any) -> None:
         # In the worker, after the fork: a thread started before it would leave its locks held in the child.

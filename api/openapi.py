@@ -10,6 +10,9 @@ from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
 from api.errors import PROBLEM, http_problem, problem
+from api.schemas import Problem
+from api.views import ALL_BLUEPRINTS
+from api.web.views.common import http_error_page, wants_page
 
 MAX_BODY = 2 * 1024 * 1024
 MAX_BPMN_BODY = 5 * 1024 * 1024
@@ -19,14 +22,10 @@ class JarchyApi(Api):
     DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def, override]
-        from api.web.views.common import http_error_page, wants_page
-
         return http_error_page(error) if wants_page() else http_problem(error)
 
     def _register_responses(self) -> None:
         """Errors are documented as what they are: problem details (RFC 9457)."""
-        from api.schemas import Problem
-
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
             if status >= 400:
@@ -57,13 +56,10 @@ class IdConverter(BaseConverter):
 
 class VersionConverter(IdConverter):
     """`<version:...>`: a definition version (an INTEGER column)."""
-
     largest = 2**31 - 1
 
 
 def init_app(app: Flask) -> None:
-    from api.views import ALL_BLUEPRINTS
-
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["version"] = VersionConverter
 

@@ -11,12 +11,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.web import i18n, nav, security, signin
+from api.web.views import ALL_BLUEPRINTS
 from api.web.vocabulary import error_title
 
 
 def init_app(app: Flask) -> None:
-    from api.web.views import ALL_BLUEPRINTS
-
     settings = app.extensions["jarchy.ctx"].settings
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the API uses bearer tokens; pages check in before_request
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session

@@ -14,6 +14,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, gettext
 
 from api.web.form_messages import choice_label_message
+from api.web.signin import web_user
 from api.web.vocabulary import NAMED_VALUES
 from engine.core.settings import LANGUAGES
 
@@ -43,8 +44,6 @@ def init_app(app: Flask) -> None:
 
 def current_language() -> str:
     """One of engine.core.settings.LANGUAGES."""
-    from api.web.signin import web_user
-
     user = web_user() if request else None
     if user is not None and user.locale in LANGUAGES:
         return user.locale
