@@ -35,7 +35,7 @@ LANGUAGES = ("ky", "ru")
 Box = tuple[float, float, float, float]
 
 __all__ = ["CAMUNDA", "CAMUNDA_FORM_KEY", "DI_NS", "FORMS", "ROOT", "WORKFLOWS", "DiagramRun", "PublishingRun",
-           "bounds", "check_form", "diagram_root", "failing_fields", "form_errors", "inside", "load_form",
+           "assert_refused", "bounds", "check_form", "diagram_root", "failing_fields", "inside", "load_form",
            "parse_specs"]
 
 
@@ -65,15 +65,17 @@ def failing_fields(key: str, data: dict[str, Any], now: datetime) -> list[str]:
     return []
 
 
-def form_errors(key: str, data: dict[str, Any], now: datetime) -> dict[str, list[str]]:
-    """Each field `check_form` refuses with its messages, as the API's 422 lists them; the data must fail."""
+def assert_refused(key: str, data: dict[str, Any], now: datetime, field: str, message: str) -> None:
+    """`check_form` refuses the data, naming `field` with a message containing `message` (as the API's 422)."""
     try:
         check_form(key, data, now)
     except Invalid as exc:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(error["field"], []).append(error["message"])
-        return errors
+        assert field in errors, errors
+        assert any(message in text for text in errors[field]), errors
+        return
     raise AssertionError(f"{key} accepted {data}")
 
 
