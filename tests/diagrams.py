@@ -20,6 +20,9 @@ from engine.spiff.clock import FrozenClock, using
 from engine.spiff.parser import NS, JarchyParser, parse_xml
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS, FORMS = ROOT / "workflows", ROOT / "forms"
+CAMUNDA = f"{{{NS['camunda']}}}"
+CAMUNDA_FORM_KEY = f"{CAMUNDA}formKey"
 DI_NS = {
     **NS,
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -31,8 +34,9 @@ UNITS = frozenset({"transport", "health", "education"})
 LANGUAGES = ("ky", "ru")
 Box = tuple[float, float, float, float]
 
-__all__ = ["DI_NS", "ROOT", "DiagramRun", "PublishingRun", "bounds", "check_form", "diagram_root", "failing_fields",
-           "inside", "load_form", "parse_specs"]
+__all__ = ["CAMUNDA", "CAMUNDA_FORM_KEY", "DI_NS", "FORMS", "ROOT", "WORKFLOWS", "DiagramRun", "PublishingRun",
+           "assert_refused", "bounds", "check_form", "diagram_root", "failing_fields", "inside", "load_form",
+           "parse_specs"]
 
 
 def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
@@ -59,6 +63,20 @@ def failing_fields(key: str, data: dict[str, Any], now: datetime) -> list[str]:
     except Invalid as exc:
         return [e["field"] for e in exc.errors]
     return []
+
+
+def assert_refused(key: str, data: dict[str, Any], now: datetime, field: str, message: str) -> None:
+    """`check_form` refuses the data, naming `field` with a message containing `message` (as the API's 422)."""
+    try:
+        check_form(key, data, now)
+    except Invalid as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(error["field"], []).append(error["message"])
+        assert field in errors, errors
+        assert any(message in text for text in errors[field]), errors
+        return
+    raise AssertionError(f"{key} accepted {data}")
 
 
 class DiagramRun:

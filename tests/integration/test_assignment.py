@@ -10,27 +10,11 @@ from typing import Any
 import pytest
 
 from engine.people.accounts import update_user
-from tests.conftest import CAST, REQUEST
+from tests.cases import complete_task, open_task, start
+from tests.conftest import CAST
 
 # Who may hold each task of an information request, by the cast's usernames.
 CANDIDATES = {"triage": {"pr"}, "prepare_answer": {"ps_transport"}, "contribute": {"head_health"}}
-
-
-def start(as_: Any) -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def complete(as_: Any, who: str, task_id: str, **data: Any) -> dict[str, Any]:
-    response = as_(who).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def open_task(case: dict[str, Any], bpmn_id: str) -> str:
-    (found,) = [t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id]
-    return found
 
 
 def a_task(as_: Any, bpmn_id: str) -> str:
@@ -39,8 +23,8 @@ def a_task(as_: Any, bpmn_id: str) -> str:
         return open_task(case, "triage")
     handler = {"handler": "press_secretary", "unit": "transport"} if bpmn_id == "prepare_answer" else {
         "handler": "pr_department"}
-    after = complete(as_, "pr", open_task(case, "triage"), contributors=["health"] if bpmn_id == "contribute" else [],
-                     **handler)
+    after = complete_task(as_, "pr", open_task(case, "triage"),
+                          contributors=["health"] if bpmn_id == "contribute" else [], **handler)
     return open_task(after, bpmn_id)
 
 
@@ -82,7 +66,7 @@ def test_assigning_is_recorded_only_when_it_happens(as_: Any, deployed: None) ->
 
 def test_a_stranger_giving_back_a_task_learns_nothing_of_its_state(as_: Any, deployed: None) -> None:
     task_id = a_task(as_, "triage")
-    complete(as_, "pr", task_id, handler="pr_department", contributors=[])
+    complete_task(as_, "pr", task_id, handler="pr_department", contributors=[])
     for stranger in ("lawyer", "ps_health", "head_transport"):
         response = as_(stranger).post(f"/api/v1/tasks/{task_id}/unclaim")
         assert response.status_code == 403, (stranger, response.get_json())  # not 409: "already completed"

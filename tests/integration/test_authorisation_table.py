@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from engine.people.accounts import create_user
+from tests.cases import complete_task, open_task, start
 from tests.conftest import (
     CAST,
     PASSWORD,
@@ -70,42 +71,25 @@ class World:
 
     # Cases and tasks, made through the API by the people who would make them.
 
-    def start(self, by: str = "pr", **data: Any) -> dict[str, Any]:
-        response = self.as_(by).post("/api/v1/process-instances",
-                                     json={"process_key": "information_request", "data": REQUEST | data})
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    def complete(self, by: str, task_id: str, **data: Any) -> dict[str, Any]:
-        response = self.as_(by).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()["instance"]
-
-    @staticmethod
-    def open_task(case: dict[str, Any], bpmn_id: str) -> str:
-        found = [t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id]
-        assert len(found) == 1, f"expected one open {bpmn_id} in {[t['bpmn_id'] for t in case['tasks']]}"
-        return found[0]
-
     def triage_task(self) -> tuple[int, str]:
         """A fresh request registered by the PR department: its open triage task (pr_department)."""
-        case = self.start("pr")
-        return case["id"], self.open_task(case, "triage")
+        case = start(self.as_)
+        return case["id"], open_task(case, "triage")
 
     def contribute_task(self) -> tuple[int, str]:
         """A fresh request registered by the transport press secretary, triaged by the PR department with
         the health unit contributing: its open contribute task (unit_head of health)."""
-        case = self.start("ps_transport")
-        after = self.complete("pr", self.open_task(case, "triage"), handler="pr_department",
+        case = start(self.as_, user="ps_transport")
+        after = complete_task(self.as_, "pr", open_task(case, "triage"), handler="pr_department",
                               contributors=["health"])
-        return case["id"], self.open_task(after, "contribute")
+        return case["id"], open_task(after, "contribute")
 
     def prepare_task(self) -> tuple[int, str]:
         """A fresh request handed to the transport press secretary: its open prepare_answer task."""
-        case = self.start("pr")
-        after = self.complete("pr", self.open_task(case, "triage"), handler="press_secretary", unit="transport",
+        case = start(self.as_)
+        after = complete_task(self.as_, "pr", open_task(case, "triage"), handler="press_secretary", unit="transport",
                               contributors=[])
-        return case["id"], self.open_task(after, "prepare_answer")
+        return case["id"], open_task(after, "prepare_answer")
 
     # What a write would change, read by the auditor (who reads everything).
 

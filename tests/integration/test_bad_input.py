@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.cases import start
 from tests.conftest import (
     PASSWORD,
     REQUEST,
@@ -52,15 +53,9 @@ class World:
     def send(self, who: str | None, method: str, path: str, **kw: Any) -> Any:
         return getattr(self.as_(who), method.lower())(path, **kw)
 
-    def start(self, **data: Any) -> dict[str, Any]:
-        response = self.as_("pr").post("/api/v1/process-instances",
-                                       json={"process_key": "information_request", "data": REQUEST | data})
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
     def triage(self) -> tuple[int, str]:
         """A fresh request with its open triage task (the PR department's)."""
-        case = self.start()
+        case = start(self.as_)
         return case["id"], case["tasks"][0]["id"]
 
     def task(self, task_id: str) -> dict[str, Any]:
@@ -324,7 +319,7 @@ def test_an_unknown_id_is_a_404_problem(world: World, method: str, path: str, wh
 # -- nothing half-written --------------------------------------------------------------------------------
 
 def test_a_refused_start_creates_no_case_no_audit_event_and_uses_no_registration_number(world: World) -> None:
-    first = world.start()
+    first = start(world.as_)
     before = world.written()
     refusals = [
         ("pr", START | {"data": REQUEST | {"channel": "pigeon"}}),
@@ -340,7 +335,7 @@ def test_a_refused_start_creates_no_case_no_audit_event_and_uses_no_registration
     assert world.written() == before
     audit = world.as_("auditor").get("/api/v1/audit?type=instance.started&per_page=100").get_json()
     assert audit["total"] == before["cases"]
-    second = world.start()
+    second = start(world.as_)
     number = re.compile(r"IR-2026-(\d{6})")
     assert int(number.fullmatch(second["business_key"])[1]) == int(number.fullmatch(first["business_key"])[1]) + 1
 

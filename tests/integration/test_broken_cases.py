@@ -18,7 +18,8 @@ from sqlalchemy import func, select, update
 from api.cli import main
 from db.models import AuditEvent, ProcessInstance, StartTimer
 from engine.background.sweeper import sweep
-from tests.conftest import BISHKEK, REQUEST
+from tests.cases import start
+from tests.conftest import BISHKEK
 from tests.integration.test_timers import DAILY, deploy
 from tests.web.conftest import WebClient, text
 
@@ -37,13 +38,6 @@ POISONS = {
     "a name nobody registered": {"typename": "nonsense"},
     "a list nested 600 deep": nested(600),
 }
-
-
-def start(as_: Any) -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request",
-                                                                  "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()  # type: ignore[no-any-return]
 
 
 def poison(sessions: Any, case_id: int, value: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from engine.background.sweeper import SweepResult, sweep
+from tests.cases import complete, history, refused_to, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 KEY = "daily_digest"
@@ -46,33 +47,6 @@ def digests(as_: Any) -> list[dict[str, Any]]:
 
 def digest_days(as_: Any) -> list[str]:
     return [i["data"]["digest_date"] for i in digests(as_)]
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    inbox = as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-    found = [t for t in inbox if t["bpmn_id"] == bpmn_id]
-    assert len(found) == 1, f"{user} has {len(found)} {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox]}"
-    return found[0]
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    task = task_of(as_, user, instance_id, bpmn_id)
-    response = as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def refused_to(as_: Any, users: list[str], task: dict[str, Any], data: dict[str, Any]) -> None:
-    for user in users:
-        inbox = as_(user).get(f"/api/v1/tasks?instance_id={task['instance_id']}").get_json()["items"]
-        assert task["id"] not in {t["id"] for t in inbox}, user
-        response = as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-        assert response.status_code == 403, (user, response.get_json())
-
-
-def history(as_: Any, instance_id: int) -> list[tuple[str, str | None, str | None]]:
-    items = as_("auditor").get(f"/api/v1/process-instances/{instance_id}/history").get_json()["items"]
-    return [(e["type"], e["subject"], e["actor"]) for e in items]
 
 
 def the_case(as_: Any, tick: Any) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, ProcessDefinition
-from tests.conftest import REQUEST, shipped_diagram
+from tests.cases import complete, start
+from tests.conftest import shipped_diagram
 
 URL = "/api/v1/process-definitions"
 KEY = "information_request"
@@ -70,21 +71,6 @@ def deployed_events(sessions: Any) -> int:
     with sessions() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEvent)
                                   .where(AuditEvent.type == "definition.deployed")) or 0)
-
-
-def start(as_: Any, user: str = "pr") -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances", json={"process_key": KEY, "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    inbox = as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-    found = [t for t in inbox if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox]}"
-    response = as_(user).post(f"/api/v1/tasks/{found[0]['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
 
 
 def assert_problem(response: Any, status: int) -> dict[str, Any]:

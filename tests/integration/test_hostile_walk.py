@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.cases import start
 from tests.conftest import REQUEST, seeded_app
 from tests.integration.test_bad_input import World, assert_problem
 
@@ -122,8 +123,8 @@ class Target:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.task = world.start()["tasks"][0]["id"]  # an open triage task
-        waiting = world.start()  # a case waiting for the requester's clarification (a message)
+        self.task = start(world.as_)["tasks"][0]["id"]  # an open triage task
+        waiting = start(world.as_)  # a case waiting for the requester's clarification (a message)
         done = world.as_("pr").post(f"/api/v1/tasks/{waiting['tasks'][0]['id']}/complete", json={"data": CLARIFY})
         assert done.status_code == 200, done.get_json()
         self.case = waiting["id"]

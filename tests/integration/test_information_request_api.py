@@ -7,35 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests.cases import complete, open_ids, start, task_of
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-
-def start(as_: Any, user: str = "pr", **data: Any) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances",
-                              json={"process_key": "information_request", "data": REQUEST | data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    inbox = as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-    found = [t for t in inbox if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox]}"
-    return found[0]
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    task = task_of(as_, user, instance_id, bpmn_id)
-    response = as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def open_ids(instance: dict[str, Any]) -> list[str]:
-    return sorted(t["bpmn_id"] for t in instance["tasks"])
-
 
 ANSWER = {"answer": "Fares stay as they are in 2027.", "confirm_no_confidential": True, "refuse": False}
 

@@ -5,11 +5,14 @@ points for the unit's press secretary or, without a unit, the PR department; and
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
 from engine.background.sweeper import sweep
+from tests import cases
+from tests.cases import complete, history, open_ids, refused_to, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 KEY = "interview_request"
@@ -33,42 +36,8 @@ def deployed_interview(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, f"{KEY}.bpmn")
 
 
-def start(as_: Any, user: str = "pr", **data: Any) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances", json={"process_key": KEY, "data": REQUEST | data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    inbox = as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-    found = [t for t in inbox if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox]}"
-    return found[0]
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    task = task_of(as_, user, instance_id, bpmn_id)
-    response = as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def refused_to(as_: Any, users: list[str], task: dict[str, Any], data: dict[str, Any]) -> None:
-    """None of `users` sees the task in their inbox, and each gets 403 completing it."""
-    for user in users:
-        inbox = as_(user).get(f"/api/v1/tasks?instance_id={task['instance_id']}").get_json()["items"]
-        assert task["id"] not in {t["id"] for t in inbox}, user
-        response = as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-        assert response.status_code == 403, (user, response.get_json())
-
-
-def open_ids(instance: dict[str, Any]) -> list[str]:
-    return sorted(t["bpmn_id"] for t in instance["tasks"])
-
-
-def history(as_: Any, instance_id: int) -> list[tuple[str, str | None, str | None]]:
-    items = as_("auditor").get(f"/api/v1/process-instances/{instance_id}/history").get_json()["items"]
-    return [(e["type"], e["subject"], e["actor"]) for e in items]
+# An interview request, registered by the PR department unless a test says who.
+start = partial(cases.start, process_key=KEY, data=REQUEST)
 
 
 def _consented(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +54,7 @@ def test_a_registered_request_gets_a_number_and_a_review_task(as_: Any) -> None:
     review = case["tasks"][0]
     assert (review["role"], review["unit"], review["process_key"]) == ("pr_department", None, KEY)
     assert case["timers"] == []
-    by_press_secretary = start(as_, "ps_health", unit="health")
+    by_press_secretary = start(as_, user="ps_health", unit="health")
     assert by_press_secretary["business_key"] == "IV-2026-000002"
     assert as_("ps_health").get(f"/api/v1/process-instances/{by_press_secretary['id']}").status_code == 200
 
@@ -210,7 +179,7 @@ def test_without_a_unit_the_pr_department_prepares_the_talking_points(as_: Any, 
 
 
 def test_talking_points_follow_the_unit_of_the_case(as_: Any) -> None:
-    case = start(as_, "ps_health", unit="health")
+    case = start(as_, user="ps_health", unit="health")
     _consented(as_, case)
     complete(as_, "pr", case["id"], "schedule", **SCHEDULE)
     points = task_of(as_, "ps_health", case["id"], "talking_points")

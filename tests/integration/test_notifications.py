@@ -7,6 +7,7 @@ call adds)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ from db.models import AuditEvent, HumanTask, Notification, User
 from engine.context import EngineContext
 from engine.people.accounts import create_user, update_user
 from engine.runtime.notifications import notify, notify_task, recipients
+from tests import cases
+from tests.cases import complete_task, open_task
 from tests.conftest import PASSWORD, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -25,24 +28,8 @@ ANSWER = {"answer": "Fares stay as they are in 2027.", "confirm_no_confidential"
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
-def start(as_: Any) -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances",
-                              json={"process_key": "information_request",
-                                    "data": REQUEST | {"received_at": "2026-03-02T08:30:00+06:00"}})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def open_task_id(case: dict[str, Any], bpmn_id: str) -> str:
-    found = [t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id]
-    assert len(found) == 1, case["tasks"]
-    return found[0]
-
-
-def complete(as_: Any, who: str, task_id: str, **data: Any) -> dict[str, Any]:
-    response = as_(who).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
+# An information request received at 08:30 that morning, registered by the PR department.
+start = partial(cases.start, data=REQUEST | {"received_at": "2026-03-02T08:30:00+06:00"})
 
 
 def add_user(sessions: Any, ctx: Any, username: str, roles: list[str], unit: str | None = None,
@@ -83,7 +70,7 @@ def test_a_triage_task_notifies_every_active_pr_department_user_and_nobody_else(
     add_user(sessions, ctx, "pr_gone", ["pr_department"], email="gone@gov.example", active=False)
     add_user(sessions, ctx, "pr_and_legal", ["legal", "pr_department"])
     case = start(as_)
-    triage = open_task_id(case, "triage")
+    triage = open_task(case, "triage")
     before = len(created_events(sessions))
 
     told = tell(sessions, ctx, triage)
@@ -109,31 +96,31 @@ def test_a_press_secretary_task_of_a_unit_notifies_only_that_units_press_secreta
                                                                                    ctx: Any) -> None:
     add_user(sessions, ctx, "ps_transport2_gone", ["press_secretary"], unit="transport", active=False)
     case = start(as_)
-    after = complete(as_, "pr", open_task_id(case, "triage"), handler="press_secretary", unit="transport",
-                     contributors=[])
-    prepare = open_task_id(after, "prepare_answer")
+    after = complete_task(as_, "pr", open_task(case, "triage"), handler="press_secretary", unit="transport",
+                          contributors=[])
+    prepare = open_task(after, "prepare_answer")
     # Not ps_health (another unit), not head_transport (another role), not the deactivated one.
     assert usernames(tell(sessions, ctx, prepare)) == ["ps_transport"]
 
 
 def test_contribution_tasks_notify_the_head_of_each_contributing_unit(as_: Any, sessions: Any, ctx: Any) -> None:
     case = start(as_)
-    after = complete(as_, "pr", open_task_id(case, "triage"), handler="pr_department",
-                     contributors=["transport", "health"])
+    after = complete_task(as_, "pr", open_task(case, "triage"), handler="pr_department",
+                          contributors=["transport", "health"])
     told = {t["unit"]: usernames(tell(sessions, ctx, t["id"])) for t in after["tasks"]}
     assert told == {"transport": ["head_transport"], "health": ["head_health"]}
 
 
 def test_an_assigned_task_notifies_only_its_assignee(as_: Any, sessions: Any, ctx: Any) -> None:
     add_user(sessions, ctx, "pr2", ["pr_department"])
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
     assert usernames(tell(sessions, ctx, triage, kind="reminder")) == ["pr2"]
 
 
 def test_a_deactivated_assignees_task_goes_back_to_its_lane(as_: Any, sessions: Any, ctx: Any) -> None:
     add_user(sessions, ctx, "pr2", ["pr_department"])
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
     with sessions.begin() as session:
         update_user(session, "pr2", {"active": False}, actor="admin", at=ctx.now())
@@ -141,7 +128,7 @@ def test_a_deactivated_assignees_task_goes_back_to_its_lane(as_: Any, sessions: 
 
 
 def test_a_task_with_failed_routing_or_no_unit_notifies_nobody(as_: Any, sessions: Any, ctx: Any) -> None:
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     with sessions() as session:  # changed here, never committed
         task = session.get(HumanTask, triage)
         task.role, task.unit_key = "press_secretary", None
@@ -154,7 +141,7 @@ def test_a_task_with_failed_routing_or_no_unit_notifies_nobody(as_: Any, session
 def test_recipients_is_one_query_however_many_users(as_: Any, sessions: Any, ctx: Any) -> None:
     for i in range(12):
         add_user(sessions, ctx, f"extra{i:02d}", ["pr_department"])
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -176,7 +163,7 @@ def test_recipients_is_one_query_however_many_users(as_: Any, sessions: Any, ctx
 def test_e_mail_is_queued_for_recipients_with_an_address_when_smtp_is_configured(as_: Any, sessions: Any,
                                                                                  ctx: Any) -> None:
     add_user(sessions, ctx, "pr2", ["pr_department"], email="pr2@gov.example")
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     with_smtp = EngineContext(ctx.settings.with_(smtp_url="smtp://127.0.0.1:2525"), ctx.clock, ctx.cal)
     before = len(created_events(sessions))
     told = {n["user"]: n["email_status"] for n in tell(sessions, with_smtp, triage)}
@@ -214,8 +201,8 @@ def clear_notifications(sessions: Any) -> None:
 
 def test_get_notifications_lists_the_callers_own_newest_first_with_paging(as_: Any, sessions: Any,
                                                                           ctx: Any, clock: Any) -> None:
-    triage = open_task_id(start(as_), "triage")
-    third_task = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
+    third_task = open_task(start(as_), "triage")
     clear_notifications(sessions)
     first = tell(sessions, ctx, triage)
     clock.advance(days=1)
@@ -246,7 +233,7 @@ def test_get_notifications_lists_the_callers_own_newest_first_with_paging(as_: A
 
 def test_reading_a_notification_marks_it_for_its_owner_only(as_: Any, sessions: Any, ctx: Any, clock: Any) -> None:
     add_user(sessions, ctx, "pr2", ["pr_department"])
-    triage = open_task_id(start(as_), "triage")
+    triage = open_task(start(as_), "triage")
     assert as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"}).status_code == 200
     clear_notifications(sessions)
     (mine,) = tell(sessions, ctx, triage)
@@ -284,7 +271,7 @@ def test_the_notification_list_refuses_bad_paging(as_: Any) -> None:
 
 def test_each_notification_is_in_the_audit_history_of_its_case(as_: Any, sessions: Any, ctx: Any) -> None:
     case = start(as_)
-    triage = open_task_id(case, "triage")
+    triage = open_task(case, "triage")
     told = tell(sessions, ctx, triage, kind="escalation")
     history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
     mine = [e for e in history if e["type"] == "notification.created" and e["after"]["kind"] == "escalation"]

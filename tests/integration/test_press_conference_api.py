@@ -5,12 +5,15 @@ events. Called from publication_response, it is tested in test_publication_respo
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from defusedxml import ElementTree
 
 from engine.background.sweeper import sweep
+from tests import cases
+from tests.cases import complete, events, submit, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -30,35 +33,9 @@ def deployed(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "press_conference.bpmn")
 
 
-def start(as_: Any, user: str = "pr", **data: Any) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances", json={"process_key": "press_conference",
-                                                                  "data": {"format": "press_conference"} | data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def inbox(as_: Any, user: str, instance_id: int) -> list[dict[str, Any]]:
-    return as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    found = [t for t in inbox(as_, user, instance_id) if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox(as_, user, instance_id)]}"
-    return found[0]
-
-
-def submit(as_: Any, user: str, task_id: str, **data: Any) -> Any:
-    return as_(user).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    response = submit(as_, user, task_of(as_, user, instance_id, bpmn_id)["id"], **data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def open_tasks(instance: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return sorted((t["bpmn_id"], t["process_key"], t["role"]) for t in instance["tasks"])
+# A press conference, requested by the PR department unless a test says who.
+start = partial(cases.start, process_key="press_conference", data={"format": "press_conference"})
+open_tasks = partial(cases.open_tasks, fields=("bpmn_id", "process_key", "role"))
 
 
 def public_releases(as_: Any) -> list[dict[str, Any]]:
@@ -75,11 +52,6 @@ def atom_entries(as_: Any) -> list[dict[str, str]]:
     assert root.tag == f"{ATOM}feed"
     return [{"id": e.findtext(f"{ATOM}id") or "", "title": e.findtext(f"{ATOM}title") or "",
              "content": e.findtext(f"{ATOM}content") or ""} for e in root.findall(f"{ATOM}entry")]
-
-
-def events(as_: Any, instance_id: int, kind: str | None = None) -> list[dict[str, Any]]:
-    history = as_("auditor").get(f"/api/v1/process-instances/{instance_id}/history").get_json()["items"]
-    return [e for e in history if kind is None or e["type"] == kind]
 
 
 def prepared(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +74,7 @@ def test_the_pr_department_or_its_head_starts_a_press_conference_on_its_own(as_:
     assert open_tasks(case) == [("plan", "press_conference", "pr_department")]
     plan = task_of(as_, "pr", case["id"], "plan")
     assert (plan["form"]["key"], plan["data"]) == ("press_conference/plan", {"topic": "Transport in 2026"})
-    assert start(as_, "prhead", format="briefing")["business_key"] == "PC-2026-000002"
+    assert start(as_, user="prhead", format="briefing")["business_key"] == "PC-2026-000002"
     for user in ("ps_transport", "leader", "lawyer", "head_transport"):
         response = as_(user).post("/api/v1/process-instances", json={"process_key": "press_conference",
                                                                       "data": {"format": "briefing"}})

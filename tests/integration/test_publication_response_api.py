@@ -5,12 +5,15 @@ press conference it calls running inside the same case."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from defusedxml import ElementTree
 
 from engine.background.sweeper import sweep
+from tests import cases
+from tests.cases import complete, events, inbox, submit, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -41,36 +44,9 @@ def deployed(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "publication_response.bpmn")
 
 
-def start(as_: Any, user: str = "ps_transport", **data: Any) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances", json={"process_key": "publication_response",
-                                                                  "data": PUBLICATION | data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def inbox(as_: Any, user: str, instance_id: int) -> list[dict[str, Any]]:
-    return as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    found = [t for t in inbox(as_, user, instance_id) if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox(as_, user, instance_id)]}"
-    return found[0]
-
-
-def submit(as_: Any, user: str, task_id: str, **data: Any) -> Any:
-    return as_(user).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    response = submit(as_, user, task_of(as_, user, instance_id, bpmn_id)["id"], **data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def open_tasks(instance: dict[str, Any]) -> list[tuple[str, str, str, str | None]]:
-    """(bpmn id, process key, role, unit) of each open task."""
-    return sorted((t["bpmn_id"], t["process_key"], t["role"], t["unit"]) for t in instance["tasks"])
+# Registered by the transport unit's press secretary unless a test says who.
+start = partial(cases.start, process_key="publication_response", data=PUBLICATION, user="ps_transport")
+open_tasks = partial(cases.open_tasks, fields=("bpmn_id", "process_key", "role", "unit"))
 
 
 def public(as_: Any, feed: str = "responses") -> list[dict[str, Any]]:
@@ -89,11 +65,6 @@ def atom_entries(as_: Any, feed: str = "responses") -> list[dict[str, Any]]:
              "content": e.findtext(f"{ATOM}content") or "", "published": e.findtext(f"{ATOM}published") or "",
              "links": [link.get("href") for link in e.findall(f"{ATOM}link")]}
             for e in root.findall(f"{ATOM}entry")]
-
-
-def events(as_: Any, instance_id: int, kind: str | None = None) -> list[dict[str, Any]]:
-    history = as_("auditor").get(f"/api/v1/process-instances/{instance_id}/history").get_json()["items"]
-    return [e for e in history if kind is None or e["type"] == kind]
 
 
 def rebutted(as_: Any, case: dict[str, Any], channels: list[str]) -> dict[str, Any]:
@@ -120,7 +91,7 @@ def test_a_registered_publication_gets_a_number_and_goes_to_its_units_press_secr
     assert inbox(as_, "ps_health", case["id"]) == []
     assert submit(as_, "ps_health", verify["id"], verdict="accurate").status_code == 403
     # The PR department registers too; leadership, unit heads and lawyers do not.
-    assert start(as_, "pr", kind="complaint", unit="health")["business_key"] == "PM-2026-000002"
+    assert start(as_, user="pr", kind="complaint", unit="health")["business_key"] == "PM-2026-000002"
     for user in ("leader", "head_transport", "lawyer", "prhead"):
         response = as_(user).post("/api/v1/process-instances", json={"process_key": "publication_response",
                                                                       "data": PUBLICATION})
@@ -222,7 +193,7 @@ def test_a_rebuttal_sent_back_once_is_agreed_and_published_on_the_site(as_: Any,
 ])
 def test_a_true_negative_piece_gets_a_comment_on_the_site_only_when_the_site_is_chosen(
         as_: Any, channels: list[str], extra: dict[str, Any], on_site: bool) -> None:
-    case = start(as_, "pr", kind="complaint", unit="health")
+    case = start(as_, user="pr", kind="complaint", unit="health")
     after = complete(as_, "ps_health", case["id"], "verify_facts", verdict="negative_true")
     assert open_tasks(after) == [("draft_comment", "publication_response", "press_secretary", "health")]
     assert inbox(as_, "ps_transport", case["id"]) == []

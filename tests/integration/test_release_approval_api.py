@@ -4,12 +4,15 @@ tasks, published output (JSON and Atom, without authentication) and audit events
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from defusedxml import ElementTree
 
 from engine.background.sweeper import sweep
+from tests import cases
+from tests.cases import complete, inbox, open_tasks, submit, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -32,36 +35,8 @@ def release_approval_deployed(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "release_approval.bpmn")
 
 
-def start(as_: Any, user: str = "ps_transport", **data: Any) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances", json={"process_key": "release_approval",
-                                                                  "data": DRAFT | data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def inbox(as_: Any, user: str, instance_id: int) -> list[dict[str, Any]]:
-    return as_(user).get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-
-
-def task_of(as_: Any, user: str, instance_id: int, bpmn_id: str) -> dict[str, Any]:
-    found = [t for t in inbox(as_, user, instance_id) if t["bpmn_id"] == bpmn_id]
-    assert found, f"{user} has no {bpmn_id} in their inbox: {[t['bpmn_id'] for t in inbox(as_, user, instance_id)]}"
-    return found[0]
-
-
-def submit(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> Any:
-    task = task_of(as_, user, instance_id, bpmn_id)
-    return as_(user).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-
-
-def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
-    response = submit(as_, user, instance_id, bpmn_id, **data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
-def open_tasks(instance: dict[str, Any]) -> list[tuple[str, str, str | None]]:
-    return sorted((t["bpmn_id"], t["role"], t["unit"]) for t in instance["tasks"])
+# A draft release of the transport unit, by its press secretary unless a test says who.
+start = partial(cases.start, process_key="release_approval", data=DRAFT, user="ps_transport")
 
 
 def public(as_: Any) -> list[dict[str, Any]]:
@@ -103,7 +78,7 @@ def test_a_draft_gets_a_number_and_goes_to_its_units_head(as_: Any) -> None:
     assert case["data"]["embargo_until"] is None and case["data"]["review_comments"] == []
     assert open_tasks(case) == [("unit_head_review", "unit_head", "transport")]
     assert case["timers"] == []
-    assert start(as_, "pr", unit="health")["business_key"] == "PR-2026-000002"  # the PR department may start too
+    assert start(as_, user="pr", unit="health")["business_key"] == "PR-2026-000002"  # the PR department may start too
     task = task_of(as_, "head_transport", case["id"], "unit_head_review")
     assert task["form"]["key"] == "release_approval/unit_head_review"
     assert task["data"] == {}  # nothing of the form's is known yet
@@ -209,7 +184,8 @@ def test_the_unit_head_then_the_pr_department_send_it_back_before_approving(as_:
 
 def test_rework_needs_a_comment(as_: Any) -> None:
     case = start(as_)
-    response = submit(as_, "head_transport", case["id"], "unit_head_review", decision="rework")
+    review = task_of(as_, "head_transport", case["id"], "unit_head_review")
+    response = submit(as_, "head_transport", review["id"], decision="rework")
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["comment"]
     assert open_tasks(as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()) == \
@@ -232,12 +208,13 @@ def test_a_translation_missing_a_language_is_refused(as_: Any) -> None:
     case = start(as_)
     complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve")
     complete(as_, "pr", case["id"], "pr_review", **PR_APPROVE)
-    response = submit(as_, "ps_transport", case["id"], "translate", translations={"ru": TRANSLATIONS["ru"]})
+    translate = task_of(as_, "ps_transport", case["id"], "translate")
+    response = submit(as_, "ps_transport", translate["id"], translations={"ru": TRANSLATIONS["ru"]})
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert [e["field"] for e in errors] == ["translations"]
     assert "ky" in errors[0]["message"]
-    empty = submit(as_, "ps_transport", case["id"], "translate",
+    empty = submit(as_, "ps_transport", translate["id"],
                    translations={**TRANSLATIONS, "ky": {"title": "Кырк көчө", "body": ""}})
     assert empty.status_code == 422
     assert [e["field"] for e in empty.get_json()["errors"]] == ["translations.ky.body"]
@@ -325,7 +302,7 @@ def test_an_embargo_in_the_past_publishes_at_once(as_: Any) -> None:
 
 
 def test_releases_are_listed_newest_first(as_: Any, clock: Any) -> None:
-    first, second = start(as_, title="First"), start(as_, "pr", kind="bulletin", title="Second")
+    first, second = start(as_, title="First"), start(as_, user="pr", kind="bulletin", title="Second")
     for case in (first, second):
         agreed_and_translated(as_, case)
     complete(as_, "pr", second["id"], "publish")

@@ -12,16 +12,10 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, ProcessInstance, Timer
 from engine.background.sweeper import fire_due
-from tests.conftest import BISHKEK, REQUEST
+from tests.cases import start
+from tests.conftest import BISHKEK
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-
-def start(as_: Any, user: str = "pr") -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances",
-                              json={"process_key": "information_request", "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def test_two_concurrent_completions_of_one_task_one_wins_the_other_gets_409(as_: Any, sessions: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from engine.background.sweeper import sweep
 from engine.core.settings import Settings
 from engine.procedures import validation
 from engine.spiff.sandbox_process import shared_pool
+from tests import cases
 from tests.conftest import BISHKEK, Client
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -139,10 +141,7 @@ def deployed(as_: Any, xml: str) -> None:
     assert response.status_code == 201, response.get_json()
 
 
-def start(as_: Any, key: str, **data: Any) -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": key, "data": data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+start = partial(cases.start, data={})  # a case of the test's own procedure, with only the data a test gives
 
 
 def failure_recorded(as_: Any, case: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ jurisdiction allows, recounted when an administrator changes the calendar; timer
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,16 +13,14 @@ import pytest
 
 from engine.background.sweeper import fire_due
 from engine.core.settings import Settings
+from tests import cases
 from tests.conftest import BISHKEK, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
 
-def start(as_: Any, received_at: str = "2026-03-02T09:00:00+06:00") -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances", json={
-        "process_key": "information_request", "data": REQUEST | {"received_at": received_at}})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+# An information request received at 09:00 on Monday 2 March, registered by the PR department.
+start = partial(cases.start, data=REQUEST | {"received_at": "2026-03-02T09:00:00+06:00"})
 
 
 def triage(as_: Any, case: dict[str, Any], **data: Any) -> dict[str, Any]:

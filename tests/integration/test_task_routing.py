@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.cases import start
+
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
@@ -26,17 +28,16 @@ DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def start(as_: Any, **data: Any) -> dict[str, Any]:
+def deploy_and_start(as_: Any, **data: Any) -> dict[str, Any]:
+    """DIAGRAM deployed, then a case of it started by the PR department with `data`."""
     deployed = as_("admin").post("/api/v1/process-definitions", data=DIAGRAM.encode(),
                                  headers={"Content-Type": "application/xml"})
     assert deployed.status_code in (200, 201), deployed.get_json()
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "routing", "data": data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    return start(as_, "routing", data)
 
 
 def test_a_unit_expression_routes_the_lane_role_to_that_unit_with_the_due_date_expression(as_: Any) -> None:
-    case = start(as_, assigned_unit="health", deadline="2026-03-10T18:00:00+06:00")
+    case = deploy_and_start(as_, assigned_unit="health", deadline="2026-03-10T18:00:00+06:00")
     task = case["tasks"][0]
     assert (task["role"], task["unit"], task["due_at"]) == ("press_secretary", "health", "2026-03-10T18:00:00+06:00")
     assert [t["id"] for t in as_("ps_health").get("/api/v1/tasks").get_json()["items"]] == [task["id"]]
@@ -44,7 +45,7 @@ def test_a_unit_expression_routes_the_lane_role_to_that_unit_with_the_due_date_e
 
 
 def test_a_failing_unit_expression_leaves_the_task_visible_to_those_who_assign_and_says_why(as_: Any) -> None:
-    case = start(as_)  # neither assigned_unit nor deadline exists
+    case = deploy_and_start(as_)  # neither assigned_unit nor deadline exists
     assert case["status"] == "running"
     task = case["tasks"][0]
     assert (task["role"], task["unit"], task["due_at"]) == ("press_secretary", None, None)
@@ -67,7 +68,7 @@ def test_a_failing_unit_expression_leaves_the_task_visible_to_those_who_assign_a
 
 
 def test_routing_a_task_names_a_real_role_and_a_unit_only_where_the_role_acts_for_one(as_: Any) -> None:
-    case = start(as_)
+    case = deploy_and_start(as_)
     task_id = case["tasks"][0]["id"]
     for body, field in (({"role": "chief_of_everything"}, "role"), ({"role": "press_secretary"}, "unit"),
                         ({"role": "press_secretary", "unit": "nowhere"}, "unit"),

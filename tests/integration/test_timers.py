@@ -4,11 +4,13 @@ events with cycles, and expressions that count working days; each visible with i
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
 from engine.background.sweeper import sweep
+from tests import cases
 from tests.conftest import BISHKEK
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -83,10 +85,7 @@ def deploy(as_: Any, xml: str) -> None:
     assert response.status_code == 201, response.get_json()
 
 
-def start(as_: Any, key: str, **data: Any) -> dict[str, Any]:
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": key, "data": data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+start = partial(cases.start, data={})  # a case of the test's own procedure, with only the data a test gives
 
 
 def reload(as_: Any, case: dict[str, Any]) -> dict[str, Any]:

@@ -13,28 +13,32 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.context import EngineContext
-from engine.core.errors import Invalid
-from engine.core.settings import ROLES, Settings
+from engine.core.settings import ROLES
 from engine.procedures.definitions import validate
-from engine.spiff.clock import FrozenClock
 from engine.spiff.parser import NS
-from tests.diagrams import DI_NS, DiagramRun, bounds, check_form, diagram_root, inside, parse_specs
+from tests.conftest import BISHKEK
+from tests.diagrams import (
+    CAMUNDA_FORM_KEY,
+    DI_NS,
+    FORMS,
+    WORKFLOWS,
+    DiagramRun,
+    assert_refused,
+    bounds,
+    check_form,
+    diagram_root,
+    inside,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY = "interview_request"
-DIAGRAM = ROOT / "workflows" / f"{KEY}.bpmn"
-FORMS = ROOT / "forms"
+DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
 FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
-BISHKEK = ZoneInfo("Asia/Bishkek")
-CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
 
-REQUESTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026: the request comes in
 SCHEDULED_AT = "2026-03-10T11:00:00+06:00"  # Tue 10 March, 11:00 in Bishkek
 START_DATA = {
     "outlet": "Kaktus Media",
@@ -51,7 +55,7 @@ POINTS = {"points": ["Twelve new routes from 1 April.", "Fares stay at 20 som."]
 FOLLOW_UP = {"published_url": "https://kaktus.media/interview-42", "notes": "Published in full.", "accurate": True}
 
 
-# --- running the diagram ---------------------------------------------------------------------------
+# --- running the diagram (the fixtures `specs`, `clock`, `engine` and `start`: tests/unit/conftest.py) ------
 class Run(DiagramRun):
     """One instance of the procedure, reloaded from its serialization after every step."""
 
@@ -62,33 +66,6 @@ class Run(DiagramRun):
         task = self.task(name)
         expression = task.task_spec.extensions.get("role")
         return self.engine.evaluate(task, expression) if expression else task.task_spec.lane
-
-
-@pytest.fixture(scope="module")
-def specs() -> tuple[Any, dict[str, Any]]:
-    return parse_specs(DIAGRAM)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(REQUESTED_AT)
-
-
-@pytest.fixture
-def engine(clock: FrozenClock) -> Any:
-    """The sandbox exactly as the runtime builds it, on the KG calendar."""
-    return EngineContext(Settings(), clock).script_engine
-
-
-@pytest.fixture
-def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
-    """Start an instance with START_DATA, changed by `changes`, without the fields named in `drop`."""
-
-    def make(drop: tuple[str, ...] = (), **changes: Any) -> Run:
-        data = {k: v for k, v in {**START_DATA, **changes}.items() if k not in drop}
-        return Run(specs, clock, engine, data)
-
-    return make
 
 
 def _consented(run: Run) -> None:
@@ -113,7 +90,7 @@ def test_declined_by_the_pr_department(start: Any) -> None:
     data = run.data
     assert (data["outcome"], data["decision"], data["reason"]) == \
         ("declined", "decline", "The official is on leave until May.")
-    assert data["sent_at"] == REQUESTED_AT.isoformat()  # defaulted to now
+    assert data["sent_at"] == NOW.isoformat()  # defaulted to now
     assert "consent" not in data and "scheduled_at" not in data
     assert run.completed == ["pr_review", "notify_requester"]
 
@@ -162,7 +139,7 @@ def test_an_interview_scheduled_in_the_past_is_followed_up_at_once(start: Any) -
     _consented(run)
     run.complete("schedule", {"scheduled_at": "2026-03-02T09:30:00+06:00", "place": "By phone"})
     run.complete("talking_points", POINTS)
-    run.at(REQUESTED_AT.isoformat())
+    run.at(NOW.isoformat())
     assert run.ready() == ["follow_up"]
     run.complete("follow_up", {"notes": "Not published yet.", "accurate": True})
     assert run.data["outcome"] == "held"
@@ -266,9 +243,7 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
     ],
 )
 def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
-    with pytest.raises(Invalid) as caught:
-        check_form(f"{KEY}/{key}", data, REQUESTED_AT)
-    assert any(e["field"] == field and message in e["message"] for e in caught.value.errors), caught.value.errors
+    assert_refused(f"{KEY}/{key}", data, NOW, field, message)
 
 
 def test_forms_accept_each_contact_alone_and_fill_defaults() -> None:

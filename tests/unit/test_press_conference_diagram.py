@@ -14,27 +14,23 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.context import EngineContext
-from engine.core.settings import ROLES, Settings
+from engine.core.settings import ROLES
 from engine.procedures.definitions import validate as validate_diagram
-from engine.spiff.clock import FrozenClock
 from engine.spiff.parser import NS
-from tests.diagrams import DI_NS, PublishingRun, bounds, diagram_root, failing_fields, inside, parse_specs
+from tests.conftest import BISHKEK
+from tests.diagrams import CAMUNDA, DI_NS, FORMS, WORKFLOWS, PublishingRun, bounds, diagram_root, failing_fields, inside
 
-ROOT = Path(__file__).resolve().parents[2]
-DIAGRAM = ROOT / "workflows" / "press_conference.bpmn"
-FORMS = ROOT / "forms"
+DIAGRAM = WORKFLOWS / "press_conference.bpmn"
 FORM_FILES = sorted((FORMS / "press_conference").glob("*.json"))
-BISHKEK = ZoneInfo("Asia/Bishkek")
-CAMUNDA = f"{{{NS['camunda']}}}"
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 HELD_AT = "2026-03-04T11:00:00+06:00"  # Wed 4 Mar 2026, 11:00 in Bishkek
+
+START_DATA = {"format": "press_conference", "topic": "Bus fares"}
 
 PLAN = {"held_at": HELD_AT, "place": "City hall, press room", "speakers": ["Mayor", "Vice-mayor for transport"],
         "topic": "Bus fares in 2026"}
@@ -55,7 +51,7 @@ USER_TASKS = {
 }
 
 
-# --- running the diagram ---------------------------------------------------------------------------
+# --- running the diagram (the fixtures `specs`, `clock`, `engine` and `start`: tests/unit/conftest.py) ------
 def _errors(key: str, data: dict[str, Any]) -> list[str]:
     return failing_fields(key, data, NOW)
 
@@ -75,33 +71,9 @@ class Run(PublishingRun):
         assert self.ready() == ["review_talking_points"]
 
 
-@pytest.fixture(scope="module")
-def specs() -> tuple[Any, dict[str, Any]]:
-    return parse_specs(DIAGRAM)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def engine(clock: FrozenClock) -> Any:
-    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
-    return EngineContext(Settings(), clock).script_engine
-
-
-@pytest.fixture
-def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
-    def make(**data: Any) -> Run:
-        return Run(specs, clock, engine, data or {"format": "press_conference", "topic": "Bus fares"})
-
-    return make
-
-
 # --- the paths -------------------------------------------------------------------------------------
 def test_the_start_form_gives_the_format_and_planning_comes_first(start: Any) -> None:
-    run = start(format="briefing")
+    run = start(drop=("topic",), format="briefing")  # the format alone: the topic is settled when planned
     assert run.ready() == ["plan"]
     assert run.open_data("plan") == {"format": "briefing"}
     assert run.waiting() == {}
@@ -131,7 +103,7 @@ def test_planned_accredited_approved_held_then_the_closing_release_is_published(
 
 
 def test_the_closing_release_is_a_press_release_by_default(start: Any) -> None:
-    run = start(format="briefing")
+    run = start(drop=("topic",), format="briefing")  # the format alone: the topic is settled when planned
     run.prepared()
     run.complete("review_talking_points", {"decision": "approve"})
     run.at("2026-03-04T12:00:00+06:00")

@@ -15,28 +15,33 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway
 from SpiffWorkflow.util.task import TaskState
 
-from engine.context import EngineContext
 from engine.core.errors import InvalidDiagram
-from engine.core.settings import ROLES, Settings
+from engine.core.settings import ROLES
 from engine.procedures.definitions import validate as validate_diagram
-from engine.spiff.clock import FrozenClock
 from engine.spiff.parser import NS
-from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, failing_fields, inside, parse_specs
+from tests.conftest import BISHKEK
+from tests.diagrams import (
+    CAMUNDA,
+    DI_NS,
+    FORMS,
+    WORKFLOWS,
+    PublishingRun,
+    bounds,
+    check_form,
+    diagram_root,
+    failing_fields,
+    inside,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-DIAGRAM = ROOT / "workflows" / "publication_response.bpmn"
-CALLED = ROOT / "workflows" / "press_conference.bpmn"
-FORMS = ROOT / "forms"
+DIAGRAM = WORKFLOWS / "publication_response.bpmn"
+CALLED = (WORKFLOWS / "press_conference.bpmn",)  # parsed beside it, as the engine pins it for the call activity
 FORM_FILES = sorted((FORMS / "publication_response").glob("*.json"))
-BISHKEK = ZoneInfo("Asia/Bishkek")
-CAMUNDA = f"{{{NS['camunda']}}}"
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 HELD_AT = "2026-03-04T11:00:00+06:00"
@@ -69,7 +74,7 @@ USER_TASKS = {
 }
 
 
-# --- running the diagram ---------------------------------------------------------------------------
+# --- running the diagram (the fixtures `specs`, `clock`, `engine` and `start`: tests/unit/conftest.py) ------
 def _errors(key: str, data: dict[str, Any]) -> list[str]:
     return failing_fields(key, data, NOW)
 
@@ -107,30 +112,6 @@ class Run(PublishingRun):
         assert self.waiting() == {"held": HELD_AT}
         self.at("2026-03-04T11:00:01+06:00")
         self.complete("closing_release", {"kind": "statement", "translations": TRANSLATIONS})
-
-
-@pytest.fixture(scope="module")
-def specs() -> tuple[Any, dict[str, Any]]:
-    return parse_specs(DIAGRAM, CALLED)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def engine(clock: FrozenClock) -> Any:
-    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
-    return EngineContext(Settings(), clock).script_engine
-
-
-@pytest.fixture
-def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
-    def make(**changes: Any) -> Run:
-        return Run(specs, clock, engine, {**START_DATA, **changes})
-
-    return make
 
 
 # --- fact verification -------------------------------------------------------------------------------

@@ -15,25 +15,31 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.context import EngineContext
-from engine.core.errors import Invalid
-from engine.core.settings import ROLES, Settings
+from engine.core.settings import ROLES
 from engine.runtime import publications
 from engine.spiff.clock import FrozenClock
 from engine.spiff.parser import NS
-from tests.diagrams import DI_NS, PublishingRun, bounds, check_form, diagram_root, inside, load_form, parse_specs
+from tests.conftest import BISHKEK
+from tests.diagrams import (
+    CAMUNDA_FORM_KEY,
+    DI_NS,
+    FORMS,
+    WORKFLOWS,
+    PublishingRun,
+    assert_refused,
+    bounds,
+    check_form,
+    diagram_root,
+    inside,
+    load_form,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-DIAGRAM = ROOT / "workflows" / "release_approval.bpmn"
-FORMS = ROOT / "forms"
+DIAGRAM = WORKFLOWS / "release_approval.bpmn"
 FORM_FILES = sorted((FORMS / "release_approval").glob("*.json"))
-BISHKEK = ZoneInfo("Asia/Bishkek")
-CAMUNDA_FORM_KEY = f"{{{NS['camunda']}}}formKey"
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 EMBARGO = "2026-03-05T10:00:00+06:00"  # Thu 5 Mar 2026, 10:00 in Bishkek
@@ -59,17 +65,7 @@ USER_TASKS = {
 }
 
 
-# --- running the diagram ---------------------------------------------------------------------------
-def _form_errors(key: str, data: dict[str, Any]) -> dict[str, list[str]]:
-    """Each failing field with its messages, as the API's 422 lists them."""
-    with pytest.raises(Invalid) as caught:
-        check_form(key, data, NOW)
-    errors: dict[str, list[str]] = {}
-    for error in caught.value.errors:
-        errors.setdefault(error["field"], []).append(error["message"])
-    return errors
-
-
+# --- running the diagram (the fixtures `specs`, `clock`, `engine` and `start`: tests/unit/conftest.py) ------
 class Run(PublishingRun):
     """One instance of the procedure, reloaded from its serialization after every step."""
 
@@ -81,30 +77,6 @@ class Run(PublishingRun):
         assert self.ready() == ["translate"]
         self.complete("translate", {"translations": TRANSLATIONS})
         assert self.ready() == ["publish"]
-
-
-@pytest.fixture(scope="module")
-def specs() -> tuple[Any, dict[str, Any]]:
-    return parse_specs(DIAGRAM)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def engine(clock: FrozenClock) -> Any:
-    """The sandbox exactly as the runtime builds it: the functions docs/diagrams.md promises, on the KG calendar."""
-    return EngineContext(Settings(), clock).script_engine
-
-
-@pytest.fixture
-def start(specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any) -> Any:
-    def make(**changes: Any) -> Run:
-        return Run(specs, clock, engine, {**START_DATA, **changes})
-
-    return make
 
 
 def _the_release(run: Run) -> dict[str, Any]:
@@ -290,9 +262,7 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
     ],
 )
 def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
-    errors = _form_errors(f"release_approval/{key}", data)
-    assert field in errors, errors
-    assert any(message in text for text in errors[field]), errors
+    assert_refused(f"release_approval/{key}", data, NOW, field, message)
 
 
 def test_forms_fill_defaults_and_accept_what_the_contract_allows() -> None:

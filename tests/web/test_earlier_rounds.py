@@ -10,17 +10,12 @@ from typing import Any
 import pytest
 
 from engine.procedures.forms import decision_problems, is_decision, load_form
+from tests.cases import complete, start
 from tests.conftest import REQUEST, deploy_shipped
 from tests.web.conftest import text
 
 RELEASE = {"kind": "press_release", "title": "New buses", "body": "Forty buses join the city fleet.",
            "unit": "transport"}
-
-
-def start(as_: Any, process_key: str, data: dict[str, Any], by: str = "pr") -> dict[str, Any]:
-    response = as_(by).post("/api/v1/process-instances", json={"process_key": process_key, "data": data})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def task(as_: Any, who: str, case: dict[str, Any], bpmn_id: str) -> dict[str, Any]:
@@ -31,12 +26,6 @@ def task(as_: Any, who: str, case: dict[str, Any], bpmn_id: str) -> dict[str, An
     return response.get_json()
 
 
-def complete(as_: Any, who: str, case: dict[str, Any], bpmn_id: str, **data: Any) -> dict[str, Any]:
-    response = as_(who).post(f"/api/v1/tasks/{task(as_, who, case, bpmn_id)['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["instance"]
-
-
 @pytest.fixture
 def procedures(app: Any, cast: Any, sessions: Any, ctx: Any) -> None:
     for name in ("information_request", "release_approval"):
@@ -44,8 +33,8 @@ def procedures(app: Any, cast: Any, sessions: Any, ctx: Any) -> None:
 
 
 def test_the_pr_department_does_not_find_the_unit_heads_approval_selected(as_: Any, procedures: None) -> None:
-    case = start(as_, "release_approval", RELEASE, by="ps_transport")
-    complete(as_, "head_transport", case, "unit_head_review", decision="approve", comment="Fine by me.")
+    case = start(as_, "release_approval", RELEASE, user="ps_transport")
+    complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve", comment="Fine by me.")
     review = task(as_, "pr", case, "pr_review")
     assert review["data"] == {}  # neither the head's "approve" nor the head's comment
     assert "default" not in review["form"]["schema"]["properties"]["decision"]
@@ -55,12 +44,13 @@ def test_the_pr_department_does_not_find_the_unit_heads_approval_selected(as_: A
 def test_a_request_returned_for_rework_comes_back_with_the_draft_and_without_the_reviewers_verdict(
         as_: Any, procedures: None, clock: Any) -> None:
     case = start(as_, "information_request", REQUEST)
-    complete(as_, "pr", case, "triage", handler="press_secretary", unit="transport", contributors=[])
+    complete(as_, "pr", case["id"], "triage", handler="press_secretary", unit="transport", contributors=[])
     draft = "Fares stay as they are in 2027."
-    complete(as_, "ps_transport", case, "prepare_answer", answer=draft, confirm_no_confidential=True, refuse=False)
+    complete(as_, "ps_transport", case["id"], "prepare_answer", answer=draft, confirm_no_confidential=True,
+             refuse=False)
     clock.advance(hours=2)
     returned_at = clock.now()
-    complete(as_, "pr", case, "approve_answer", decision="rework", comment="Cite the decree.")
+    complete(as_, "pr", case["id"], "approve_answer", decision="rework", comment="Cite the decree.")
 
     again = task(as_, "ps_transport", case, "prepare_answer")
     assert again["data"] == {"answer": draft}  # the draft to rework, not the attestation given last time
@@ -71,7 +61,7 @@ def test_a_request_returned_for_rework_comes_back_with_the_draft_and_without_the
     assert (last["by"], last["data"]["answer"], last["data"]["confirm_no_confidential"]) == \
         ("ps_transport", draft, True)
 
-    complete(as_, "ps_transport", case, "prepare_answer", answer=draft + " Decree No. 12.",
+    complete(as_, "ps_transport", case["id"], "prepare_answer", answer=draft + " Decree No. 12.",
              confirm_no_confidential=True, refuse=False)
     review = task(as_, "pr", case, "approve_answer")
     assert review["data"] == {}  # no ticked confirmation, and the rework comment is not the approval's comment
@@ -84,8 +74,8 @@ def test_a_task_stored_with_a_decision_in_its_data_does_not_serve_it(as_: Any, p
     """A task made by 0.4, which carried every field of the case, still open after the upgrade."""
     from db.models import HumanTask
 
-    case = start(as_, "release_approval", RELEASE, by="ps_transport")
-    complete(as_, "head_transport", case, "unit_head_review", decision="approve", comment="Fine by me.")
+    case = start(as_, "release_approval", RELEASE, user="ps_transport")
+    complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve", comment="Fine by me.")
     review_id = task(as_, "pr", case, "pr_review")["id"]
     with sessions.begin() as session:
         session.get(HumanTask, review_id).data = {"decision": "approve", "comment": "Fine by me.",
@@ -100,16 +90,18 @@ def test_a_task_stored_with_a_decision_in_its_data_does_not_serve_it(as_: Any, p
 def test_the_task_page_shows_the_earlier_round_beside_an_empty_decision(page_as: Any, as_: Any, procedures: None,
                                                                          sessions: Any) -> None:
     case = start(as_, "information_request", REQUEST)
-    complete(as_, "pr", case, "triage", handler="press_secretary", unit="transport", contributors=[])
-    complete(as_, "ps_transport", case, "prepare_answer", answer="Draft.", confirm_no_confidential=True, refuse=False)
-    complete(as_, "pr", case, "approve_answer", decision="rework", comment="Cite the decree.")
+    complete(as_, "pr", case["id"], "triage", handler="press_secretary", unit="transport", contributors=[])
+    complete(as_, "ps_transport", case["id"], "prepare_answer", answer="Draft.", confirm_no_confidential=True,
+             refuse=False)
+    complete(as_, "pr", case["id"], "approve_answer", decision="rework", comment="Cite the decree.")
     page = text(page_as("ps_transport").get(f"/tasks/{task(as_, 'ps_transport', case, 'prepare_answer')['id']}"))
     note = page[page.index('class="notice returned"'):]
     assert "Returned for rework by pr" in note and "<blockquote>Cite the decree.</blockquote>" in note
     assert ">Draft.</textarea>" in page  # the draft is carried
     assert not re.search(r'name="confirm_no_confidential"[^>]*checked', page)
 
-    complete(as_, "ps_transport", case, "prepare_answer", answer="Draft 2.", confirm_no_confidential=True, refuse=False)
+    complete(as_, "ps_transport", case["id"], "prepare_answer", answer="Draft 2.", confirm_no_confidential=True,
+             refuse=False)
     page = text(page_as("pr").get(f"/tasks/{task(as_, 'pr', case, 'approve_answer')['id']}"))
     form = page[page.index('class="stacked schema-form"'):]
     assert not re.search(r'name="decision"[^>]*checked', form)

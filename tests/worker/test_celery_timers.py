@@ -27,7 +27,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, Timer
-from tests.conftest import IN_CI, REQUEST
+from tests.cases import complete, start
+from tests.conftest import IN_CI
 
 REDIS_URL = os.environ.get("JARCHY_TEST_REDIS", "redis://127.0.0.1:6379/15")
 JARCHY = str(Path(sys.executable).with_name("jarchy"))
@@ -164,19 +165,6 @@ def wait_for(predicate: Callable[[], Any], what: str, workers: Workers, timeout:
 
 # -- cases and what the database says about them -----------------------------------------------------
 
-def start_case(as_: Any) -> int:
-    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["id"])
-
-
-def complete(as_: Any, instance_id: int, bpmn_id: str, data: dict[str, Any]) -> None:
-    tasks = as_("pr").get(f"/api/v1/tasks?instance_id={instance_id}").get_json()["items"]
-    task = next(t for t in tasks if t["bpmn_id"] == bpmn_id)
-    response = as_("pr").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == 200, response.get_json()
-
-
 @dataclass(frozen=True)
 class TimerState:
     statuses: list[str]
@@ -214,7 +202,7 @@ def assert_fired_once(sessions: Any, instance_id: int) -> TimerState:
 
 @pytest.mark.usefixtures("deployed")
 def test_a_due_timer_fires_once_within_seconds(as_: Any, sessions: Any, workers: Workers) -> None:
-    case = start_case(as_)
+    case = start(as_)["id"]
     assert state(sessions, case).statuses == ["pending"]
     workers.start()
     wait_for(lambda: fired_count(sessions, [case]), "the due timer fired", workers)
@@ -226,7 +214,7 @@ def test_a_due_timer_fires_once_within_seconds(as_: Any, sessions: Any, workers:
 
 @pytest.mark.usefixtures("deployed")
 def test_two_workers_with_beat_fire_each_of_twenty_timers_once(as_: Any, sessions: Any, workers: Workers) -> None:
-    cases = [start_case(as_) for _ in range(20)]
+    cases = [start(as_)["id"] for _ in range(20)]
     # Both beats send a sweep every second and both workers take them: their sweeps overlap.
     workers.start()
     workers.start()
@@ -251,7 +239,7 @@ def test_a_worker_killed_while_firing_leaves_the_timer_to_the_next_which_fires_i
     if not database_url.startswith("postgresql"):
         pytest.skip("needs a row lock to hold the worker inside fire_timer: SQLite locks the whole database "
                     "at BEGIN, so the worker would wait before it reads the due timers, never mid-fire")
-    case = start_case(as_)
+    case = start(as_)["id"]
     engine = app.extensions["jarchy.engine"]
     with engine.connect() as holder:
         # A sweeper skips a case another holds; it is caught mid-fire instead: after it has locked the case
@@ -285,12 +273,12 @@ def test_a_worker_killed_while_firing_leaves_the_timer_to_the_next_which_fires_i
 @pytest.mark.usefixtures("deployed")
 def test_timers_that_fell_due_while_no_worker_ran_fire_at_the_next_start_late_but_once(
         as_: Any, sessions: Any, workers: Workers) -> None:
-    before = start_case(as_)
+    before = start(as_)["id"]
     first = workers.start()
     wait_for(lambda: fired_count(sessions, [before]), "the first worker fired the first timer", workers)
     workers.stop(first)
     # Everything is down; these fall due (the frozen clock's March deadlines are long past).
-    during = [start_case(as_) for _ in range(3)]
+    during = [start(as_)["id"] for _ in range(3)]
     assert all(state(sessions, c).statuses == ["pending"] for c in during)
     restarted_at = datetime.now(UTC)
     workers.start()
@@ -308,15 +296,15 @@ def test_timers_that_fell_due_while_no_worker_ran_fire_at_the_next_start_late_bu
 @pytest.mark.usefixtures("deployed")
 def test_a_timer_whose_activity_was_completed_or_cancelled_never_fires(as_: Any, sessions: Any,
                                                                         workers: Workers) -> None:
-    completed = start_case(as_)
-    complete(as_, completed, "triage", {"handler": "pr_department", "contributors": []})
-    complete(as_, completed, "prepare_answer",
-             {"answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False})
-    complete(as_, completed, "send_answer", {"sent_via": "email"})
-    cancelled = start_case(as_)
+    completed = start(as_)["id"]
+    complete(as_, "pr", completed, "triage", handler="pr_department", contributors=[])
+    complete(as_, "pr", completed, "prepare_answer", answer="Fares stay as they are.", confirm_no_confidential=True,
+             refuse=False)
+    complete(as_, "pr", completed, "send_answer", sent_via="email")
+    cancelled = start(as_)["id"]
     response = as_("prhead").post(f"/api/v1/process-instances/{cancelled}/cancel", json={"reason": "withdrawn"})
     assert response.status_code == 200, response.get_json()
-    control = start_case(as_)  # due like the others: shows that the worker did sweep
+    control = start(as_)["id"]  # due like the others: shows that the worker did sweep
     with sessions() as session:
         statuses = dict(session.execute(select(ProcessInstance.id, ProcessInstance.status)).all())
     assert statuses == {completed: "completed", cancelled: "cancelled", control: "running"}
