@@ -1,21 +1,41 @@
-"""Turning rows into the contract's JSON shapes (lists batch their look-ups)."""
+"""Turning rows into the contract's JSON shapes: the one place the API's response shapes are built (lists batch
+their look-ups). A view hands over what it already knows (the acting user's name, the case's business key) so
+that a response after an engine operation does not read them again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, ProcessInstance, Timer, User
+from db.models import (
+    AuditEvent,
+    CalendarOverride,
+    HumanTask,
+    Notification,
+    ProcessDefinition,
+    ProcessInstance,
+    Publication,
+    Timer,
+    Unit,
+    User,
+)
+from engine.audit.chain import Verification
 from engine.calendar import overrides
+from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.procedures.forms import load_form, prefilled, served
 from engine.reads import queries, task_context
 
+Known = Mapping[int, str]  # id -> username, or instance id -> business key, as the caller already has them
 
-def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask]) -> list[dict[str, Any]]:
-    names = queries.usernames(session, {r.assignee_id for r in rows})
-    keys = queries.business_keys(session, {r.instance_id for r in rows})
+
+def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, business_keys: Known | None = None,
+          users: Known | None = None) -> list[dict[str, Any]]:
+    names = _usernames(session, {r.assignee_id for r in rows}, users)
+    keys = _business_keys(session, {r.instance_id for r in rows}, business_keys)
     calendar = overrides.current(session, ctx)
     now = ctx.now()
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
@@ -58,6 +78,14 @@ def _round(r: task_context.Round | None) -> dict[str, Any] | None:
             "comment": r.comment, "data": r.data}
 
 
+def completion(session: Session, ctx: EngineContext, row: HumanTask, case: ProcessInstance, *,
+               users: Known | None = None) -> dict[str, Any]:
+    """A completed task and its case as the case stands after it; the case's business key is the task's."""
+    names = _usernames(session, {row.assignee_id}, users)
+    return {"task": tasks(session, ctx, [row], business_keys={case.id: case.business_key}, users=names)[0],
+            "instance": instance(session, ctx, case, users=names)}
+
+
 def timers(rows: list[Timer]) -> list[dict[str, Any]]:
     return [{"id": t.id, "instance_id": t.instance_id, "bpmn_id": t.bpmn_id, "due_at": t.due_at} for t in rows]
 
@@ -67,14 +95,19 @@ def instances(session: Session, rows: list[ProcessInstance]) -> list[dict[str, A
     return [_instance(r, names) for r in rows]
 
 
-def instance(session: Session, ctx: EngineContext, row: ProcessInstance) -> dict[str, Any]:
-    out = _instance(row, queries.usernames(session, {row.started_by_id}))
-    out["tasks"] = tasks(session, ctx, queries.open_tasks(session, row.id))
+def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
+             users: Known | None = None) -> dict[str, Any]:
+    """A case with its open tasks (which carry its business key) and pending timers; the starter's and the
+    assignees' names come from `users` where it has them, the rest in one query."""
+    open_tasks = queries.open_tasks(session, row.id)
+    names = _usernames(session, {row.started_by_id} | {t.assignee_id for t in open_tasks}, users)
+    out = _instance(row, names)
+    out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
     out["timers"] = timers(queries.pending_timers(session, instance_id=row.id, per_page=1000).items)
     return out
 
 
-def _instance(row: ProcessInstance, names: dict[int, str]) -> dict[str, Any]:
+def _instance(row: ProcessInstance, names: Known) -> dict[str, Any]:
     return {
         "id": row.id,
         "process_key": row.process_key,
@@ -91,10 +124,88 @@ def _instance(row: ProcessInstance, names: dict[int, str]) -> dict[str, Any]:
     }
 
 
+def acting(user: User) -> dict[int, str]:
+    """The acting user's name, known to the request: the answer after their operation need not read it again."""
+    return {user.id: user.username}
+
+
+def _usernames(session: Session, ids: set[int | None], known: Known | None) -> dict[int, str]:
+    given = dict(known or {})
+    return given | queries.usernames(session, {i for i in ids if i is not None and i not in given})
+
+
+def _business_keys(session: Session, ids: set[int], known: Known | None) -> dict[int, str]:
+    given = dict(known or {})
+    return given | queries.business_keys(session, {i for i in ids if i not in given})
+
+
 def user(row: User) -> dict[str, Any]:
     return {"username": row.username, "display_name": row.display_name, "email": row.email, "roles": row.roles,
             "unit": row.unit_key, "active": row.active, "locale": row.locale}
 
 
+def unit(row: Unit) -> dict[str, Any]:
+    return {"key": row.key, "name": row.name}
+
+
+def definition(row: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:
+    """A deployed version; with `running`, the running instances per version of its procedure."""
+    out = {"key": row.key, "name": row.name, "version": row.version, "checksum": row.checksum,
+           "deployed_at": row.deployed_at, "origin": row.origin,
+           "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", "")}
+    if running is not None:
+        out["running_instances"] = {str(v): n for v, n in running.items()}
+    return out
+
+
+def audit_event(row: AuditEvent) -> dict[str, Any]:
+    return {"id": row.id, "seq": row.seq, "occurred_at": row.occurred_at, "actor": row.actor, "type": row.type,
+            "instance_id": row.instance_id, "task_id": row.task_id, "subject": row.subject, "before": row.before,
+            "after": row.after, "hash": row.hash}
+
+
+def verification(result: Verification) -> dict[str, Any]:
+    return {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+
+
+def notification(row: Notification) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "message": row.message,
+        "instance_id": row.instance_id,
+        "task_id": row.task_id,
+        "created_at": row.created_at,
+        "read_at": row.read_at,
+        "email_status": row.email_status,
+    }
+
+
+def calendar_days(days: Iterable[CalendarDay]) -> dict[str, Any]:
+    return {"items": [{"date": d.date, "working": d.working, "reason": d.reason} for d in days]}
+
+
+def override(row: CalendarOverride, moved_cases: list[int]) -> dict[str, Any]:
+    """A day declared working or not, and the running cases whose deadline moved with it."""
+    return {"date": row.day, "working": row.working, "reason": row.reason, "changed_by": row.changed_by,
+            "changed_at": row.changed_at, "moved_cases": moved_cases}
+
+
+def working_day(day: date) -> dict[str, Any]:
+    return {"date": day}
+
+
+def publication(row: Publication) -> dict[str, Any]:
+    base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
+    if row.feed == "releases":
+        return base | {"translations": row.content.get("translations", {})}
+    return base | {"outlet": row.content.get("outlet"), "url": row.content.get("url"), "text": row.content.get("text")}
+
+
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:
     return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page}
+
+
+def whole(items: list[Any]) -> dict[str, Any]:
+    """A list given whole, in the shape of a page: one page holding every item."""
+    return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}

@@ -8,11 +8,11 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 
+from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, AuditOut, AuditQuery, VerifyOut, page_of
-from db.models import AuditEvent
 from engine.audit import chain
 from engine.people.access import require_role
 from engine.reads import queries
@@ -21,12 +21,6 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The 
 AUDITORS = ("auditor", "admin")
 CSV_FIELDS = ["id", "seq", "occurred_at", "actor", "type", "instance_id", "task_id", "subject", "before", "after",
               "hash"]
-
-
-def event_out(e: AuditEvent) -> dict[str, Any]:
-    return {"id": e.id, "seq": e.seq, "occurred_at": e.occurred_at, "actor": e.actor, "type": e.type,
-            "instance_id": e.instance_id, "task_id": e.task_id, "subject": e.subject, "before": e.before,
-            "after": e.after, "hash": e.hash}
 
 
 @blp.route("")
@@ -44,8 +38,7 @@ class Events(MethodView):
         if args["format"] == "csv":
             return csv_response(session().scalars(query))
         result = queries.paged(session(), query, args["page"], args["per_page"])
-        return {"items": [event_out(e) for e in result.items], "total": result.total, "page": result.page,
-                "per_page": result.per_page}
+        return present.page(result, [present.audit_event(e) for e in result.items])
 
 
 def csv_response(events: Any) -> Response:
@@ -53,7 +46,7 @@ def csv_response(events: Any) -> Response:
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for e in events:
-        row = event_out(e)
+        row = present.audit_event(e)
         row["occurred_at"] = e.occurred_at.isoformat()
         row["before"] = json.dumps(e.before, ensure_ascii=False) if e.before is not None else ""
         row["after"] = json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""
@@ -69,5 +62,4 @@ class Verify(MethodView):
     def get(self) -> dict[str, Any]:
         """Check the hash chain; names the first broken event."""
         require_role(current_user(), *AUDITORS)
-        result = chain.verify(session())
-        return {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+        return present.verification(chain.verify(session()))

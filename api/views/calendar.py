@@ -5,6 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
@@ -31,8 +32,7 @@ class Calendar(MethodView):
         if end < start or end - start > timedelta(days=366):
             raise Invalid("give a range of at most 366 days, from before to",
                           [{"field": "to", "message": "must be on or after 'from' and within 366 days"}])
-        return {"items": [{"date": d.date, "working": d.working, "reason": d.reason}
-                          for d in ctx().cal.days(start, end)]}
+        return present.calendar_days(ctx().cal.days(start, end))
 
 
 @blp.route("/overrides/<string:day>")
@@ -47,7 +47,7 @@ class Override(MethodView):
         parsed = _day(day)
         row, moved = calendar_change.set_override(session(), ctx(), day=parsed, working=body["working"],
                                                  reason=body["reason"], actor=user.username, at=ctx().now())
-        return overrides.describe(row) | {"moved_cases": moved}
+        return present.override(row, moved)
 
 
 def _day(text: str) -> date:
@@ -69,4 +69,4 @@ class AddWorkingDays(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The `days`-th working day after `start` (`start` itself never counts)."""
         current_user()
-        return {"date": overrides.add_working_days(session(), ctx(), args["start"], args["days"])}
+        return present.working_day(overrides.add_working_days(session(), ctx(), args["start"], args["days"]))

@@ -5,12 +5,12 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 
+from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
-from db.models import ProcessDefinition
 from engine.core.errors import Invalid
 from engine.people.access import require_role
 from engine.procedures import definitions
@@ -18,15 +18,6 @@ from engine.procedures import definitions
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
                 description="Deployed BPMN diagrams and their versions")
 READERS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
-
-
-def _out(d: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:
-    out = {"key": d.key, "name": d.name, "version": d.version, "checksum": d.checksum, "deployed_at": d.deployed_at,
-           "origin": d.origin,
-           "starters": d.meta.get("starters", []), "documentation": d.meta.get("documentation", "")}
-    if running is not None:
-        out["running_instances"] = {str(v): n for v, n in running.items()}
-    return out
 
 
 def _uploaded_bpmn() -> bytes:
@@ -49,8 +40,7 @@ class Definitions(MethodView):
     def get(self) -> dict[str, Any]:
         """The latest version of every deployed procedure."""
         require_role(current_user(), *READERS)
-        items = [_out(d) for d in definitions.list_latest(session())]
-        return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
+        return present.whole([present.definition(d) for d in definitions.list_latest(session())])
 
     @blp.response(201, DefinitionOut)
     @blp.alt_response(200, schema=DefinitionOut, description="The same file as the latest version: nothing changed")
@@ -66,7 +56,7 @@ class Definitions(MethodView):
         require_role(actor, "admin")
         result = definitions.deploy(session(), _uploaded_bpmn(), actor=actor.username, actor_id=actor.id,
                                     at=ctx().now())
-        return _out(result.definition), 201 if result.created else 200
+        return present.definition(result.definition), 201 if result.created else 200
 
 
 @blp.route("/<string:key>")
@@ -78,7 +68,7 @@ class Definition(MethodView):
         require_role(current_user(), *READERS)
         latest = definitions.latest_definition(session(), key)
         assert latest is not None
-        return _out(latest, definitions.running_counts(session(), key))
+        return present.definition(latest, definitions.running_counts(session(), key))
 
 
 @blp.route("/<string:key>/versions/<version:version>")
@@ -88,7 +78,7 @@ class DefinitionVersion(MethodView):
     def get(self, key: str, version: int) -> dict[str, Any]:
         """One version of a procedure."""
         require_role(current_user(), *READERS)
-        return _out(definitions.definition_version(session(), key, version))
+        return present.definition(definitions.definition_version(session(), key, version))
 
 
 @blp.route("/<string:key>/versions/<version:version>/bpmn")

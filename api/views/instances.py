@@ -9,7 +9,6 @@ from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AuditOut, CancelIn, ExtendIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
-from api.views.audit import event_out
 from api.views.common import ctx
 from db.models import ProcessInstance
 from engine.core.errors import NotFound
@@ -43,8 +42,9 @@ class Instances(MethodView):
     @blp.response(201, InstanceOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Start a case; `data` is validated against the procedure's start form."""
-        instance = operations.start(session(), ctx(), current_user(), body["process_key"], body["data"])
-        return present.instance(session(), ctx(), instance)
+        actor = current_user()
+        instance = operations.start(session(), ctx(), actor, body["process_key"], body["data"])
+        return present.instance(session(), ctx(), instance, users=present.acting(actor))
 
 
 @blp.route("/<id:instance_id>")
@@ -65,8 +65,9 @@ class Messages(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Deliver a BPMN message to a waiting case."""
         _readable(instance_id)
-        instance = operations.deliver_message(session(), ctx(), current_user(), instance_id, body["name"], body["data"])
-        return present.instance(session(), ctx(), instance)
+        actor = current_user()
+        instance = operations.deliver_message(session(), ctx(), actor, instance_id, body["name"], body["data"])
+        return present.instance(session(), ctx(), instance, users=present.acting(actor))
 
 
 @blp.route("/<id:instance_id>/extend")
@@ -78,9 +79,9 @@ class Extend(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Move the case's deadline by working days, with a stated reason (pr_head)."""
         _readable(instance_id)
-        instance = operations.extend(session(), ctx(), current_user(), instance_id, body["working_days"],
-                                     body["reason"])
-        return present.instance(session(), ctx(), instance)
+        actor = current_user()
+        instance = operations.extend(session(), ctx(), actor, instance_id, body["working_days"], body["reason"])
+        return present.instance(session(), ctx(), instance, users=present.acting(actor))
 
 
 @blp.route("/<id:instance_id>/cancel")
@@ -91,8 +92,9 @@ class Cancel(MethodView):
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
         """Cancel a case (admin, pr_head)."""
         _readable(instance_id)
-        instance = operations.cancel(session(), ctx(), current_user(), instance_id, body["reason"])
-        return present.instance(session(), ctx(), instance)
+        actor = current_user()
+        instance = operations.cancel(session(), ctx(), actor, instance_id, body["reason"])
+        return present.instance(session(), ctx(), instance, users=present.acting(actor))
 
 
 @blp.route("/<id:instance_id>/history")
@@ -102,6 +104,5 @@ class History(MethodView):
     def get(self, instance_id: int) -> dict[str, Any]:
         """The case's audit events, oldest first."""
         _readable(instance_id)
-        events = list(session().scalars(queries.audit_events(session(), instance_id=instance_id)))
-        return {"items": [event_out(e) for e in events], "total": len(events), "page": 1,
-                "per_page": max(len(events), 1)}
+        events = session().scalars(queries.audit_events(session(), instance_id=instance_id))
+        return present.whole([present.audit_event(e) for e in events])

@@ -10,24 +10,10 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import NotificationOut, NotificationQuery, page_of
 from api.views.common import ctx
-from db.models import Notification
 from engine.runtime import notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
                 description="What the caller was told: new tasks, reminders, escalations")
-
-
-def _out(row: Notification) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "message": row.message,
-        "instance_id": row.instance_id,
-        "task_id": row.task_id,
-        "created_at": row.created_at,
-        "read_at": row.read_at,
-        "email_status": row.email_status,
-    }
 
 
 @blp.route("")
@@ -38,7 +24,7 @@ class Notifications(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The caller's notifications, newest first; `unread=true` for the unread ones."""
         result = notifications.for_user(session(), current_user(), **args)
-        return present.page(result, [_out(row) for row in result.items])
+        return present.page(result, [present.notification(row) for row in result.items])
 
 
 @blp.route("/<id:notification_id>/read")
@@ -48,4 +34,4 @@ class Read(MethodView):
     @blp.alt_response(404, description="No such notification of the caller's")
     def post(self, notification_id: int) -> dict[str, Any]:
         """Mark one of the caller's notifications read (someone else's is a 404)."""
-        return _out(notifications.mark_read(session(), current_user(), notification_id, at=ctx().now()))
+        return present.notification(notifications.mark_read(session(), current_user(), notification_id, at=ctx().now()))

@@ -9,6 +9,7 @@ from feedgen.feed import FeedGenerator
 from flask import Response, request
 from flask.views import MethodView
 
+from api import present
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
@@ -53,7 +54,7 @@ class Releases(MethodView):
     @blp.response(200, PublicReleasePage)
     def get(self) -> dict[str, Any]:
         """Published releases, newest first, in every publication language."""
-        return {"items": [publications.as_json(r) for r in publications.latest(session(), "releases")]}
+        return {"items": [present.publication(r) for r in publications.latest(session(), "releases")]}
 
 
 @blp.route("/releases.atom")
@@ -73,7 +74,7 @@ class Responses(MethodView):
     @blp.response(200, PublicResponsePage)
     def get(self) -> dict[str, Any]:
         """Published rebuttals and comments, newest first."""
-        return {"items": [publications.as_json(r) for r in publications.latest(session(), "responses")]}
+        return {"items": [present.publication(r) for r in publications.latest(session(), "responses")]}
 
 
 @blp.route("/responses.atom")

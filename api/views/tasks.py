@@ -10,7 +10,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
-from db.models import HumanTask
+from db.models import HumanTask, User
 from engine.core.errors import Forbidden
 from engine.people.access import can_read_task
 from engine.reads import queries
@@ -19,8 +19,9 @@ from engine.runtime import operations
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="The task inbox")
 
 
-def _task(row: HumanTask) -> dict[str, Any]:
-    return present.tasks(session(), ctx(), [row])[0]
+def _task(row: HumanTask, actor: User) -> dict[str, Any]:
+    """The task after `actor` worked on it: the actor's name is at hand, and is most often the assignee's."""
+    return present.tasks(session(), ctx(), [row], users=present.acting(actor))[0]
 
 
 @blp.route("")
@@ -53,7 +54,8 @@ class Claim(MethodView):
     @blp.alt_response(409, description="Another user holds the task")
     def post(self, task_id: str) -> dict[str, Any]:
         """Take the task."""
-        return _task(operations.claim(session(), ctx(), current_user(), task_id))
+        actor = current_user()
+        return _task(operations.claim(session(), ctx(), actor, task_id), actor)
 
 
 @blp.route("/<string:task_id>/unclaim")
@@ -62,7 +64,8 @@ class Unclaim(MethodView):
     @blp.response(200, TaskOut)
     def post(self, task_id: str) -> dict[str, Any]:
         """Give the task back to its lane."""
-        return _task(operations.unclaim(session(), ctx(), current_user(), task_id))
+        actor = current_user()
+        return _task(operations.unclaim(session(), ctx(), actor, task_id), actor)
 
 
 @blp.route("/<string:task_id>/assign")
@@ -72,7 +75,8 @@ class Assign(MethodView):
     @blp.response(200, TaskOut)
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Give the task to a user (pr_head, admin)."""
-        return _task(operations.assign(session(), ctx(), current_user(), task_id, body["username"]))
+        actor = current_user()
+        return _task(operations.assign(session(), ctx(), actor, task_id, body["username"]), actor)
 
 
 @blp.route("/<string:task_id>/route")
@@ -83,7 +87,8 @@ class Route(MethodView):
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Send the task to a role, and a unit where the role is unit-bound (pr_head, admin): how a task whose
         routing failed reaches its candidates."""
-        return _task(operations.reroute(session(), ctx(), current_user(), task_id, body["role"], body["unit"]))
+        actor = current_user()
+        return _task(operations.reroute(session(), ctx(), actor, task_id, body["role"], body["unit"]), actor)
 
 
 @blp.route("/<string:task_id>/complete")
@@ -94,5 +99,6 @@ class Complete(MethodView):
     @blp.alt_response(409, description="The task is already done")
     def post(self, body: dict[str, Any], task_id: str) -> dict[str, Any]:
         """Complete the task with its form's data; form errors list every failing field."""
-        row, instance = operations.complete_task(session(), ctx(), current_user(), task_id, body["data"])
-        return {"task": _task(row), "instance": present.instance(session(), ctx(), instance)}
+        actor = current_user()
+        row, instance = operations.complete_task(session(), ctx(), actor, task_id, body["data"])
+        return present.completion(session(), ctx(), row, instance, users=present.acting(actor))

@@ -29,7 +29,7 @@ class Units(MethodView):
         """Structural units."""
         require_role(current_user(), *READERS)
         result = queries.paged(session(), select(Unit).order_by(Unit.key), args["page"], args["per_page"])
-        return present.page(result, [{"key": u.key, "name": u.name} for u in result.items])
+        return present.page(result, [present.unit(u) for u in result.items])
 
     @blp.doc(operationId="createUnit")
     @blp.arguments(UnitIn)
@@ -39,7 +39,7 @@ class Units(MethodView):
         user = current_user()
         require_role(user, "admin")
         unit = accounts.create_unit(session(), key=body["key"], name=body["name"], actor=user.username, at=ctx().now())
-        return {"key": unit.key, "name": unit.name}
+        return present.unit(unit)
 
 
 @blp.route("/users")

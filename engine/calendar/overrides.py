@@ -7,7 +7,7 @@ made in one process applies in all of them at their next operation."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,8 +38,3 @@ def add_working_days(session: Session, ctx: EngineContext, start: date, days: in
     except ValueError as exc:
         reach = f"{days} working days from {start.isoformat()} lie beyond the calendar's reach of about ten years"
         raise Invalid(reach, [{"field": "days", "message": reach}]) from exc
-
-
-def describe(row: CalendarOverride) -> dict[str, Any]:
-    return {"date": row.day, "working": row.working, "reason": row.reason, "changed_by": row.changed_by,
-            "changed_at": row.changed_at}

@@ -47,10 +47,3 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
 def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:
     return list(session.scalars(select(Publication).where(Publication.feed == feed)
                                 .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)))
-
-
-def as_json(row: Publication) -> dict[str, Any]:
-    base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
-    if row.feed == "releases":
-        return base | {"translations": row.content.get("translations", {})}
-    return base | {"outlet": row.content.get("outlet"), "url": row.content.get("url"), "text": row.content.get("text")}

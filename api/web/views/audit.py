@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from api import present
 from api.database import session as db_session
 from api.schemas import AuditOut
-from api.views.audit import csv_response, event_out
+from api.views.audit import csv_response
 from api.web.i18n import label
 from api.web.signin import page
 from api.web.views.common import ctx, page_blueprint, render
@@ -154,8 +155,8 @@ def export(fmt: str) -> Response | tuple[str, int]:
     if fmt == "csv":
         return csv_response(selection)
     keys = queries.business_keys(db_session(), {e.instance_id for e in selection if e.instance_id})
-    items = [AuditOut().dump(event_out(e)) | {"prev_hash": e.prev_hash, "business_key": keys.get(e.instance_id or 0)}
-             for e in selection]
+    items = [AuditOut().dump(present.audit_event(e))
+             | {"prev_hash": e.prev_hash, "business_key": keys.get(e.instance_id or 0)} for e in selection]
     return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=audit.json"})
 
