@@ -136,7 +136,7 @@ def _reported(name: str) -> Iterator[None]:
 
 def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
     with _reported(name), env.sessions.begin() as session:
-        result = definitions.deploy(session, data, actor=SYSTEM, actor_id=None, at=env.ctx.now())
+        result = definitions.deploy(session, data, actor=SYSTEM, at=env.ctx.now())
     d = result.definition
     state = "deployed" if result.created else "unchanged"
     click.echo(f"{name}: {d.key} version {d.version} {state}")

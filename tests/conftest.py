@@ -129,7 +129,7 @@ def deploy_shipped(sessions: Any, ctx: Any, name: str = "information_request.bpm
     from engine.procedures.definitions import deploy
 
     with sessions.begin() as session:
-        deploy(session, shipped_diagram(name), actor="system", actor_id=None, at=ctx.now())
+        deploy(session, shipped_diagram(name), actor="system", at=ctx.now())
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def store_everywhere(sessions: Any, ctx: Any, at: datetime) -> None:
     from tests.conftest import PASSWORD
 
     with sessions.begin() as session:
-        deploy(session, diagram(), actor="admin", actor_id=None, at=at)
+        deploy(session, diagram(), actor="admin", at=at)
         create_unit(session, key=UNIT_KEY, name=UNIT, actor="admin", at=at)
         create_user(session, username=USERNAME, display_name=USER, password=PASSWORD, roles=["pr_department"],
                     unit=UNIT_KEY, actor="admin", at=at)

@@ -12,12 +12,11 @@ from api.database import session
 from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
 from engine.core.errors import Invalid
-from engine.people.access import require_role
+from engine.people.access import check_may_read_definitions
 from engine.procedures import definitions
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions",
                 description="Deployed BPMN diagrams and their versions")
-READERS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
 
 
 def _uploaded_bpmn() -> bytes:
@@ -39,7 +38,7 @@ class Definitions(MethodView):
     @blp.response(200, page_of(DefinitionOut, "DefinitionPage"))
     def get(self) -> dict[str, Any]:
         """The latest version of every deployed procedure."""
-        require_role(current_user(), *READERS)
+        check_may_read_definitions(current_user())
         return present.whole([present.definition(d) for d in definitions.list_latest(session())])
 
     @blp.response(201, DefinitionOut)
@@ -53,9 +52,7 @@ class Definitions(MethodView):
     def post(self) -> Any:
         """Deploy a BPMN diagram as a new version of its process key (admin)."""
         actor = current_user()
-        require_role(actor, "admin")
-        result = definitions.deploy(session(), _uploaded_bpmn(), actor=actor.username, actor_id=actor.id,
-                                    at=ctx().now())
+        result = definitions.deploy(session(), _uploaded_bpmn(), actor=actor, at=ctx().now())
         return present.definition(result.definition), 201 if result.created else 200
 
 
@@ -65,7 +62,7 @@ class Definition(MethodView):
     @blp.response(200, DefinitionOut)
     def get(self, key: str) -> dict[str, Any]:
         """The latest version of a procedure, with running instances per version."""
-        require_role(current_user(), *READERS)
+        check_may_read_definitions(current_user())
         latest = definitions.latest_definition(session(), key)
         assert latest is not None
         return present.definition(latest, definitions.running_counts(session(), key))
@@ -77,7 +74,7 @@ class DefinitionVersion(MethodView):
     @blp.response(200, DefinitionOut)
     def get(self, key: str, version: int) -> dict[str, Any]:
         """One version of a procedure."""
-        require_role(current_user(), *READERS)
+        check_may_read_definitions(current_user())
         return present.definition(definitions.definition_version(session(), key, version))
 
 
@@ -87,7 +84,7 @@ class DefinitionVersionXml(MethodView):
     @blp.response(200, TEXT, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str, version: int) -> Response:
         """The diagram of one version."""
-        require_role(current_user(), *READERS)
+        check_may_read_definitions(current_user())
         return Response(definitions.definition_version(session(), key, version).bpmn_xml, mimetype="application/xml")
 
 
@@ -97,7 +94,7 @@ class DefinitionXml(MethodView):
     @blp.response(200, TEXT, description="The BPMN XML", content_type="application/xml")
     def get(self, key: str) -> Response:
         """The diagram of the latest version."""
-        require_role(current_user(), *READERS)
+        check_may_read_definitions(current_user())
         latest = definitions.latest_definition(session(), key)
         assert latest is not None
         return Response(latest.bpmn_xml, mimetype="application/xml")

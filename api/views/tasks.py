@@ -11,8 +11,7 @@ from api.database import session
 from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
 from db.models import HumanTask, User
-from engine.core.errors import Forbidden
-from engine.people.access import can_read_task
+from engine.people.access import check_may_read_task
 from engine.reads import queries
 from engine.runtime import operations
 
@@ -42,8 +41,7 @@ class Task(MethodView):
     def get(self, task_id: str) -> dict[str, Any]:
         """One task with its form, and the earlier rounds of its case beside it."""
         row = operations.get_task(session(), task_id)
-        if not can_read_task(current_user(), row):
-            raise Forbidden("you may not read this task")
+        check_may_read_task(current_user(), row)
         return present.task_with_context(session(), ctx(), row)
 
 

@@ -9,7 +9,7 @@ from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TimerOut, TimerQuery, page_of
-from engine.people.access import require_role
+from engine.people.access import check_may_read_timers
 from engine.reads import queries
 
 blp = Blueprint("timers", __name__, url_prefix="/api/v1/timers", description="Pending timers")
@@ -22,6 +22,6 @@ class Timers(MethodView):
     @blp.response(200, page_of(TimerOut, "TimerPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Pending timers, soonest first."""
-        require_role(current_user(), "admin", "pr_head", "pr_department", "auditor")
+        check_may_read_timers(current_user())
         result = queries.pending_timers(session(), **args)
         return present.page(result, present.timers(result.items))

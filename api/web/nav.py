@@ -1,4 +1,4 @@
-"""The navigation bar: which pages each role sees."""
+"""The navigation bar: the pages the signed-in user may open (by the rules of engine.people.access)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,29 @@ from dataclasses import dataclass
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from api.web.signin import STAFF_ROLES, web_user
+from api.web.signin import Permission, web_user
+from engine.people.access import may_administer, may_see_dashboard, may_use_audit_pages, may_use_staff_pages
 
 
 @dataclass(frozen=True)
 class Item:
     endpoint: str
     label: object
-    roles: tuple[str, ...]
+    permission: Permission
 
 
 ITEMS = (
-    Item("web_staff.inbox", _l("Inbox"), STAFF_ROLES),
-    Item("web_staff.start", _l("Start a case"), STAFF_ROLES),
-    Item("web_staff.cases", _l("Cases"), STAFF_ROLES),
-    Item("web_dashboard.dashboard", _l("Dashboard"), ("leadership", "pr_head")),
-    Item("web_admin.procedures", _l("Procedures"), ("admin",)),
-    Item("web_admin.users", _l("Users"), ("admin",)),
-    Item("web_admin.units", _l("Units"), ("admin",)),
-    Item("web_admin.calendar", _l("Calendar"), ("admin",)),
-    Item("web_audit.events", _l("Events"), ("auditor",)),
-    Item("web_audit.cases", _l("All cases"), ("auditor",)),
-    Item("web_audit.verify", _l("Verify the chain"), ("auditor",)),
+    Item("web_staff.inbox", _l("Inbox"), may_use_staff_pages),
+    Item("web_staff.start", _l("Start a case"), may_use_staff_pages),
+    Item("web_staff.cases", _l("Cases"), may_use_staff_pages),
+    Item("web_dashboard.dashboard", _l("Dashboard"), may_see_dashboard),
+    Item("web_admin.procedures", _l("Procedures"), may_administer),
+    Item("web_admin.users", _l("Users"), may_administer),
+    Item("web_admin.units", _l("Units"), may_administer),
+    Item("web_admin.calendar", _l("Calendar"), may_administer),
+    Item("web_audit.events", _l("Events"), may_use_audit_pages),
+    Item("web_audit.cases", _l("All cases"), may_use_audit_pages),
+    Item("web_audit.verify", _l("Verify the chain"), may_use_audit_pages),
 )
 
 
@@ -39,6 +40,6 @@ def items() -> list[tuple[str, str, bool]]:
         return []
     shown = []
     for item in ITEMS:
-        if item.endpoint in current_app.view_functions and set(item.roles).intersection(user.roles):
+        if item.endpoint in current_app.view_functions and item.permission(user):
             shown.append((url_for(item.endpoint), str(item.label), request.endpoint == item.endpoint))
     return shown

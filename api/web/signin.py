@@ -21,9 +21,10 @@ from flask.sessions import SecureCookieSessionInterface
 from api.database import session as db_session
 from db.models import User
 from engine.people import credentials
+from engine.people.access import may_use_audit_pages, may_use_staff_pages
 
 F = TypeVar("F", bound=Callable[..., Any])
-STAFF_ROLES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
+Permission = Callable[[User], bool]  # one of engine.people.access's `may_...` rules
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -67,8 +68,8 @@ def web_user() -> User | None:
     return g.web_user  # type: ignore[no-any-return]
 
 
-def page(*roles: str) -> Callable[[F], F]:
-    """A page for signed-in users holding one of `roles` (any signed-in user when none are given)."""
+def page(permission: Permission | None = None) -> Callable[[F], F]:
+    """A page for signed-in users that `permission` allows (any signed-in user without one)."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -76,7 +77,7 @@ def page(*roles: str) -> Callable[[F], F]:
             user = web_user()
             if user is None:
                 return redirect(url_for("web_auth.sign_in", next=request.full_path.rstrip("?")))
-            if roles and not set(roles).intersection(user.roles):
+            if permission is not None and not permission(user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -85,16 +86,11 @@ def page(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-def has_role(*roles: str) -> bool:
-    user = web_user()
-    return user is not None and bool(set(roles).intersection(user.roles))
-
-
 def home_url(user: User) -> str:
     """Where a user lands after signing in: their daily work."""
-    if set(STAFF_ROLES).intersection(user.roles):
+    if may_use_staff_pages(user):
         return url_for("web_staff.inbox")
-    if "auditor" in user.roles:
+    if may_use_audit_pages(user):
         return url_for("web_audit.events")
     return url_for("web_admin.procedures")
 

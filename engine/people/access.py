@@ -1,23 +1,145 @@
-"""Who may do what: the contract's roles, units and task candidates, in one place."""
+"""Who may do what: every permission rule of the product, in one place.
+
+The API's views and the pages ask the read permissions here (`check_may_read_audit`, the page decorator's
+`may_use_audit_pages`, ...); the engine's write operations check their own (`check_may_administer` in
+`engine.people.accounts`, `check_may_cancel` in `engine.runtime.operations`, ...), so a view never states a
+role. Each tuple below is named by what it allows; its order is the order the refusal names the roles in.
+`tests/unit/test_one_place_for_permissions.py` keeps role checks out of `api/`."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, ProcessInstance, Unit, User, UserRole
+from db.models import HumanTask, ProcessDefinition, ProcessInstance, Unit, User, UserRole
 from engine.core.errors import Code, Forbidden
 from engine.core.settings import UNIT_BOUND_ROLES
 
+# -- who holds which permission -------------------------------------------------------------------------
+
 READ_ALL_TASKS = frozenset({"admin", "auditor", "pr_head"})
 READ_ALL_INSTANCES = frozenset({"admin", "auditor", "pr_head", "pr_department", "leadership"})
-ASSIGN_ROLES = ("admin", "pr_head")
+MAY_READ_AUDIT = ("auditor", "admin")
+MAY_READ_USERS = ("admin", "auditor")  # units and users
+MAY_READ_DEFINITIONS = ("admin", "auditor", "pr_head", "pr_department", "press_secretary", "unit_head",
+                        "leadership", "legal")
+MAY_READ_TIMERS = ("admin", "pr_head", "pr_department", "auditor")
+MAY_ADMINISTER = ("admin",)  # users, units, the calendar, deploying diagrams
+MAY_ASSIGN = ("admin", "pr_head")  # give a task to someone, send it to another role or unit
+MAY_CANCEL = ("admin", "pr_head")
+MAY_DELIVER_MESSAGE = ("admin", "pr_head", "pr_department", "press_secretary")
+MAY_EXTEND = ("pr_head",)
+# The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
+# administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
+# (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
+MAY_USE_STAFF_PAGES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
+MAY_USE_AUDIT_PAGES = ("auditor",)
+MAY_SEE_DASHBOARD = ("leadership", "pr_head")
+
+# Who asks for a write: a signed-in User, or the system under a name (a str): the CLI (`jarchy users add`,
+# `jarchy deploy`) and the demo seed act as "system", a test's or a benchmark's setup names itself. The system
+# runs the product on its own machine, so it may do every administrative write; it starts no case and works
+# on no task (those take a User). A view always passes the User, never a name.
+Actor = User | str
 
 
-def require_role(user: User, *roles: str) -> None:
-    if not set(roles).intersection(user.roles):
+def actor_name(actor: Actor) -> str:
+    """How the audit trail names who acted."""
+    return actor if isinstance(actor, str) else actor.username
+
+
+def _holds(user: User, roles: Iterable[str]) -> bool:
+    return bool(set(roles).intersection(user.roles))
+
+
+def _require(user: User, roles: tuple[str, ...]) -> None:
+    if not _holds(user, roles):
         raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
 
+
+# -- reading ----------------------------------------------------------------------------------------------
+
+def may_read_audit(user: User) -> bool:
+    return _holds(user, MAY_READ_AUDIT)
+
+
+def check_may_read_audit(user: User) -> None:
+    """Search, export and verify the audit trail."""
+    _require(user, MAY_READ_AUDIT)
+
+
+def check_may_read_users(user: User) -> None:
+    """The units and the users with their roles."""
+    _require(user, MAY_READ_USERS)
+
+
+def check_may_read_definitions(user: User) -> None:
+    """The deployed procedures, their versions and diagrams."""
+    _require(user, MAY_READ_DEFINITIONS)
+
+
+def check_may_read_timers(user: User) -> None:
+    _require(user, MAY_READ_TIMERS)
+
+
+# -- the pages --------------------------------------------------------------------------------------------
+
+def may_use_staff_pages(user: User) -> bool:
+    """The inbox, a task, starting a case, the cases and a case (each task and case is then checked itself)."""
+    return _holds(user, MAY_USE_STAFF_PAGES)
+
+
+def may_use_audit_pages(user: User) -> bool:
+    """The audit pages: for auditors (who read the trail), not for administrators, whose pages are the admin
+    pages."""
+    return may_read_audit(user) and _holds(user, MAY_USE_AUDIT_PAGES)
+
+
+def may_see_dashboard(user: User) -> bool:
+    return _holds(user, MAY_SEE_DASHBOARD)
+
+
+# -- administering ----------------------------------------------------------------------------------------
+
+def may_administer(actor: Actor) -> bool:
+    """Users, units, the calendar and deploying diagrams: administrators, and the system (see `Actor`)."""
+    return isinstance(actor, str) or _holds(actor, MAY_ADMINISTER)
+
+
+def check_may_administer(actor: Actor) -> None:
+    if not isinstance(actor, str):
+        _require(actor, MAY_ADMINISTER)
+
+
+# -- a case -----------------------------------------------------------------------------------------------
+
+def may_start(user: User, definition: ProcessDefinition) -> bool:
+    """The diagram names its starter roles."""
+    return _holds(user, definition.meta.get("starters", []))
+
+
+def check_may_start(user: User, definition: ProcessDefinition) -> None:
+    if not may_start(user, definition):
+        starters = definition.meta.get("starters", [])
+        raise Forbidden(f"only {', '.join(starters)} may start {definition.key!r}", code=Code.MAY_NOT_START)
+
+
+def check_may_cancel(user: User) -> None:
+    _require(user, MAY_CANCEL)
+
+
+def check_may_deliver_message(user: User) -> None:
+    _require(user, MAY_DELIVER_MESSAGE)
+
+
+def check_may_extend(user: User) -> None:
+    """Move a case's statutory deadline."""
+    _require(user, MAY_EXTEND)
+
+
+# -- a task -----------------------------------------------------------------------------------------------
 
 def is_candidate(user: User, task: HumanTask) -> bool:
     if task.role not in user.roles:
@@ -48,8 +170,13 @@ def may_be_given(user: User, task: HumanTask) -> bool:
 
 
 def can_read_task(user: User, task: HumanTask) -> bool:
-    return bool(READ_ALL_TASKS.intersection(user.roles)) or task.assignee_id == user.id or is_candidate(user, task) \
+    return _holds(user, READ_ALL_TASKS) or task.assignee_id == user.id or is_candidate(user, task) \
         or task.completed_by_id == user.id
+
+
+def check_may_read_task(user: User, task: HumanTask) -> None:
+    if not can_read_task(user, task):
+        raise Forbidden("you may not read this task", code=Code.TASK_NOT_YOURS)
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:
@@ -58,12 +185,22 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 
 
 def may_assign(user: User) -> bool:
-    return bool(set(ASSIGN_ROLES).intersection(user.roles))
+    return _holds(user, MAY_ASSIGN)
+
+
+def check_may_assign(user: User) -> None:
+    """Give a task to someone, or send it to another role or unit."""
+    _require(user, MAY_ASSIGN)
 
 
 def may_release(user: User, task: HumanTask) -> bool:
     """Give a task back to its lane: its assignee, whoever assigns, or a candidate of an unheld task (a no-op)."""
     return task.assignee_id == user.id or may_assign(user) or (task.assignee_id is None and is_candidate(user, task))
+
+
+def check_may_release(user: User, task: HumanTask) -> None:
+    if not may_release(user, task):
+        raise Forbidden("only the assignee, pr_head or admin may release this task")
 
 
 def check_may_learn_state(user: User, task: HumanTask) -> None:
@@ -95,7 +232,7 @@ def candidate_clause(user: User) -> ColumnElement[bool]:
 
 def readable_instances_clause(user: User) -> ColumnElement[bool] | None:
     """None when the user reads every instance."""
-    if READ_ALL_INSTANCES.intersection(user.roles):
+    if _holds(user, READ_ALL_INSTANCES):
         return None
     involved = select(HumanTask.instance_id).where(
         or_(candidate_clause(user), HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id)

@@ -21,6 +21,7 @@ from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound
 from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
 from engine.people import passwords
+from engine.people.access import MAY_ADMINISTER, Actor, actor_name, check_may_administer, may_administer
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a sign-in with an unknown username as slow as one with a wrong password.
@@ -45,14 +46,15 @@ def user_by_username(session: Session, username: str) -> User:
     return user
 
 
-def create_unit(session: Session, *, key: str, name: str, actor: str | None, at: datetime) -> Unit:
+def create_unit(session: Session, *, key: str, name: str, actor: Actor, at: datetime) -> Unit:
+    check_may_administer(actor)
     if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
         raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}],
                        code=Code.ALREADY_EXISTS)
     unit = Unit(key=key, name=name, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
-    chain.record(session, type="unit.created", at=at, actor=actor, subject=f"unit:{key}",
+    chain.record(session, type="unit.created", at=at, actor=actor_name(actor), subject=f"unit:{key}",
                  after={"key": key, "name": name})
     return unit
 
@@ -67,9 +69,10 @@ def create_user(
     unit: str | None = None,
     email: str | None = None,
     locale: str = "en",
-    actor: str | None,
+    actor: Actor,
     at: datetime,
 ) -> User:
+    check_may_administer(actor)
     passwords.check(password)
     _check_roles(roles, unit)
     _check_locale(locale)
@@ -89,12 +92,23 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
     session.add(user)
     _flush_unique(session, "username")
-    chain.record(session, type="user.created", at=at, actor=actor, subject=f"user:{username}", after=describe(user))
+    chain.record(session, type="user.created", at=at, actor=actor_name(actor), subject=f"user:{username}",
+                 after=describe(user))
     return user
 
 
-def update_user(session: Session, username: str, changes: dict[str, Any], *, actor: str | None, at: datetime) -> User:
-    user = user_by_username(session, username)
+def update_user(session: Session, username: str, changes: dict[str, Any], *, actor: Actor, at: datetime) -> User:
+    check_may_administer(actor)
+    return _update(session, user_by_username(session, username), changes, actor=actor_name(actor), at=at)
+
+
+def choose_language(session: Session, user: User, locale: str, *, at: datetime) -> User:
+    """Everyone chooses the language of their own pages: this changes nothing else, and no one else's."""
+    return _update(session, user, {"locale": locale}, actor=user.username, at=at)
+
+
+def _update(session: Session, user: User, changes: dict[str, Any], *, actor: str, at: datetime) -> User:
+    username = user.username
     before = describe(user)
     roles = changes.get("roles", user.roles)
     unit = changes.get("unit", user.unit_key)
@@ -120,7 +134,8 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
         user.password_hash = _hasher.hash(changes["password"])
         user.token_generation += 1
     session.flush()
-    if "admin" in before["roles"] and before["active"] and not (user.active and "admin" in user.roles):
+    was_admin = before["active"] and bool(set(MAY_ADMINISTER).intersection(before["roles"]))
+    if was_admin and not (user.active and may_administer(user)):
         _keep_an_admin(session, username)
     after = describe(user)
     if after != before or "password" in changes:
@@ -132,7 +147,7 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
 def _keep_an_admin(session: Session, username: str) -> None:
     """Someone must still be able to sign in and administer: the last active admin stays one."""
     others = session.scalar(select(func.count()).select_from(User).join(UserRole).where(
-        UserRole.role == "admin", User.active.is_(True), User.username != username))
+        UserRole.role.in_(MAY_ADMINISTER), User.active.is_(True), User.username != username))
     if not others:
         raise Conflict(f"{username!r} is the last active administrator",
                        [{"field": "roles", "message": "the last active administrator cannot stop being one"}],

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import ProcessDefinition, ProcessInstance
+from db.models import ProcessDefinition, ProcessInstance, User
 from engine.audit import chain
 from engine.core.errors import Conflict, NotFound
+from engine.people.access import Actor, actor_name, check_may_administer
 from engine.procedures.validation import validate
 from engine.spiff.parser import JarchyParser, parse_xml
 
@@ -29,9 +30,9 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | None, at: datetime,
-           origin: str = "deployed") -> Deployed:
+def deploy(session: Session, data: bytes, *, actor: Actor, at: datetime, origin: str = "deployed") -> Deployed:
     """A new version of the diagram's process key; the same file as the latest version is a no-op."""
+    check_may_administer(actor)
     root, meta = validate(data, known_process_keys=_deployed_keys(session))
     key, digest = meta["key"], checksum(data)
     latest = latest_definition(session, key, required=False)
@@ -45,7 +46,7 @@ def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | 
         bpmn_xml=data.decode("utf-8"),
         meta=meta,
         deployed_at=at,
-        deployed_by_id=actor_id,
+        deployed_by_id=actor.id if isinstance(actor, User) else None,
         origin=origin,
     )
     session.add(definition)
@@ -54,7 +55,7 @@ def deploy(session: Session, data: bytes, *, actor: str | None, actor_id: int | 
             session.flush()
     except IntegrityError as exc:
         raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
-    chain.record(session, type="definition.deployed", at=at, actor=actor,
+    chain.record(session, type="definition.deployed", at=at, actor=actor_name(actor),
                  subject=f"definition:{key}:{definition.version}",
                  after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
                         "origin": origin})
@@ -70,17 +71,17 @@ class ShippedOutcome:
     definition: ProcessDefinition
 
 
-def deploy_shipped(session: Session, data: bytes, *, actor: str | None, at: datetime) -> ShippedOutcome:
+def deploy_shipped(session: Session, data: bytes, *, actor: Actor, at: datetime) -> ShippedOutcome:
     """A diagram shipped with the product, deployed only where no administrator's edit would be overridden: when
     its key was never deployed, or when the latest version came from a shipped file and the file changed since."""
+    check_may_administer(actor)
     _, meta = validate(data, known_process_keys=_deployed_keys(session))
     latest = latest_definition(session, meta["key"], required=False)
     if latest is not None and latest.checksum == checksum(data):
         return ShippedOutcome("unchanged", latest)
     if latest is not None and latest.origin != "shipped":
         return ShippedOutcome("kept", latest)
-    return ShippedOutcome("deployed", deploy(session, data, actor=actor, actor_id=None, at=at,
-                                             origin="shipped").definition)
+    return ShippedOutcome("deployed", deploy(session, data, actor=actor, at=at, origin="shipped").definition)
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:

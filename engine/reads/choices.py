@@ -6,13 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, Unit, User
-from engine.people.access import lane_members
+from engine.people.access import lane_members, may_start
 from engine.procedures.definitions import list_latest
-
-
-def may_start(user: User, definition: ProcessDefinition) -> bool:
-    """The diagram's starter roles decide (as `engine.runtime.operations.start` does)."""
-    return bool(set(definition.meta.get("starters", [])).intersection(user.roles))
 
 
 def startable(session: Session, user: User) -> list[ProcessDefinition]:

@@ -12,25 +12,28 @@ from db.models import CalendarOverride, ProcessInstance
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.context import EngineContext
+from engine.people.access import Actor, actor_name, check_may_administer
 from engine.procedures import schedules
 from engine.runtime import case_failures, operations
 
 
 def set_override(session: Session, ctx: EngineContext, *, day: date, working: bool, reason: str,
-                 actor: str, at: datetime) -> tuple[CalendarOverride, list[int]]:
+                 actor: Actor, at: datetime) -> tuple[CalendarOverride, list[int]]:
     """Declare a day working or not; every running case with a deadline is recomputed. Returns the
     override and the ids of the cases whose deadline moved."""
+    check_may_administer(actor)
+    name = actor_name(actor)
     row = session.get(CalendarOverride, day)
     before = {"working": row.working, "reason": row.reason} if row else {
         "working": overrides.current(session, ctx).is_working_day(day),
         "reason": overrides.current(session, ctx).reason(day)}
     if row is None:
-        row = CalendarOverride(day=day, working=working, reason=reason, changed_by=actor, changed_at=at)
+        row = CalendarOverride(day=day, working=working, reason=reason, changed_by=name, changed_at=at)
         session.add(row)
     else:
-        row.working, row.reason, row.changed_by, row.changed_at = working, reason, actor, at
+        row.working, row.reason, row.changed_by, row.changed_at = working, reason, name, at
     session.flush()
-    chain.record(session, type="calendar.override_set", at=at, actor=actor, subject=f"calendar:{day.isoformat()}",
+    chain.record(session, type="calendar.override_set", at=at, actor=name, subject=f"calendar:{day.isoformat()}",
                  before=before, after={"working": working, "reason": reason})
     overrides.current(session, ctx)
     schedules.reschedule_working_days(session, ctx, at)
@@ -39,8 +42,8 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
              if case_failures.in_savepoint(
                  session, instance_id,
                  lambda instance_id=instance_id: operations.recompute_deadline(
-                     session, ctx, instance_id, actor=actor, why="calendar changed"),
-                 doing="its deadline could not be counted again after a calendar change", at=at, actor=actor)]
+                     session, ctx, instance_id, actor=name, why="calendar changed"),
+                 doing="its deadline could not be counted again after a calendar change", at=at, actor=name)]
     return row, moved
 
 

@@ -24,35 +24,32 @@ from db.session import is_postgresql
 from engine.audit import chain
 from engine.calendar import deadlines, overrides
 from engine.context import EngineContext
-from engine.core.errors import Code, Conflict, Forbidden, Invalid, NotFound, Unreadable
+from engine.core.errors import Code, Conflict, Invalid, NotFound, Unreadable
 from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.people.access import (
-    ASSIGN_ROLES,
+    check_may_assign,
+    check_may_cancel,
+    check_may_deliver_message,
+    check_may_extend,
     check_may_learn_state,
+    check_may_release,
+    check_may_start,
     check_may_work_on,
     is_candidate,
     may_assign,
     may_be_given,
-    may_release,
-    require_role,
 )
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import case_data, loading, notifications, projection, steps
 from engine.spiff import clock, serializer
 
-CANCEL_ROLES = ("admin", "pr_head")
-MESSAGE_ROLES = ("admin", "pr_head", "pr_department", "press_secretary")
-
-
 # -- start -------------------------------------------------------------------------------------------
 
 def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any]) -> ProcessInstance:
     definition = latest_definition(session, process_key)
     assert definition is not None
-    starters = definition.meta.get("starters", [])
-    if not set(starters).intersection(actor.roles):
-        raise Forbidden(f"only {', '.join(starters)} may start {process_key!r}", code=Code.MAY_NOT_START)
+    check_may_start(actor, definition)
     at = ctx.now()
     overrides.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
@@ -169,8 +166,7 @@ def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> 
     if not may_assign(actor):
         check_may_learn_state(actor, get_task(session, task_id))
     row = _open_task_locked(session, task_id)
-    if not may_release(actor, row):
-        raise Forbidden("only the assignee, pr_head or admin may release this task")
+    check_may_release(actor, row)
     if row.assignee_id is None:
         return row
     before = session.get(User, row.assignee_id)
@@ -181,7 +177,7 @@ def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> 
 
 
 def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, username: str) -> HumanTask:
-    require_role(actor, *ASSIGN_ROLES)
+    check_may_assign(actor)
     row = _open_task_locked(session, task_id)
     try:
         assignee = user_by_username(session, username)
@@ -207,7 +203,7 @@ def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, rol
     """Send an open task to another role (and unit, where the role is unit-bound): how a task whose routing
     failed (its role or unit expression gave nothing usable) reaches its candidates. Audited; the new candidates
     are told; an assignee who is no candidate any more gives it back."""
-    require_role(actor, *ASSIGN_ROLES)
+    check_may_assign(actor)
     row = _open_task_locked(session, task_id)
     if role not in ROLES:
         raise Invalid(f"{role!r} is not a role", [{"field": "role", "message": "is not a role"}])
@@ -253,7 +249,7 @@ def _fresh_task(session: Session, task_id: str) -> HumanTask:
 def deliver_message(
     session: Session, ctx: EngineContext, actor: User, instance_id: int, name: str, data: dict[str, Any]
 ) -> ProcessInstance:
-    require_role(actor, *MESSAGE_ROLES)
+    check_may_deliver_message(actor)
     case_data.check(data)
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
@@ -282,7 +278,7 @@ def waiting_messages(wf: BpmnWorkflow) -> set[str]:
 
 
 def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, reason: str) -> ProcessInstance:
-    require_role(actor, *CANCEL_ROLES)
+    check_may_cancel(actor)
     instance = steps.lock(session, instance_id)
     if instance.status not in ("running", "failed"):
         raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
@@ -310,7 +306,7 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
 def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, working_days: int,
            reason: str) -> ProcessInstance:
     """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
-    require_role(actor, "pr_head")
+    check_may_extend(actor)
     instance = steps.lock(session, instance_id)
     if instance.status != "running":
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)

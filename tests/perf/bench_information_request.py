@@ -95,7 +95,7 @@ class Persisted:
         self.sessions = make_sessionmaker(self.engine)
         self.ctx = ctx
         with self.sessions.begin() as s:
-            deploy(s, DIAGRAM.read_bytes(), actor="bench", actor_id=None, at=ctx.now())
+            deploy(s, DIAGRAM.read_bytes(), actor="bench", at=ctx.now())
             self.user_id = create_user(s, username="pr", display_name="PR", password="bench password 123",
                                        roles=["pr_department"], actor="bench", at=ctx.now()).id
 

@@ -38,7 +38,7 @@ REQUEST = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida
 def seed(app: Any, cases: int) -> tuple[str, int]:
     sessions, ctx = app.extensions["jarchy.sessions"], app.extensions["jarchy.ctx"]
     with sessions.begin() as session:
-        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench", actor_id=None,
+        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench",
                at=ctx.now())
         create_unit(session, key="transport", name="Transport", actor="bench", at=ctx.now())
         create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],

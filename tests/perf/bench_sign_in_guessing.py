@@ -72,7 +72,7 @@ def seed(url: str) -> None:
     sessions = make_sessionmaker(engine)
     ctx = EngineContext(Settings(database_url=url, secret_key=SECRET), clock=SystemClock())
     with sessions.begin() as session:
-        deploy(session, (ROOT / "workflows" / "information_request.bpmn").read_bytes(), actor="bench", actor_id=None,
+        deploy(session, (ROOT / "workflows" / "information_request.bpmn").read_bytes(), actor="bench",
                at=ctx.now())
         create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
                     actor="bench", at=ctx.now())

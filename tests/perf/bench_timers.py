@@ -172,9 +172,8 @@ def fired(sessions: sessionmaker[Session], process_key: str) -> int:
 
 def setup(sessions: sessionmaker[Session], ctx: EngineContext) -> User:
     with sessions.begin() as session:
-        deploy(session, (ROOT / "workflows" / "information_request.bpmn").read_bytes(), actor="bench",
-               actor_id=None, at=ctx.now())
-        deploy(session, ONE_TIMER, actor="bench", actor_id=None, at=ctx.now())
+        deploy(session, (ROOT / "workflows" / "information_request.bpmn").read_bytes(), actor="bench", at=ctx.now())
+        deploy(session, ONE_TIMER, actor="bench", at=ctx.now())
         create_user(session, username="bench", display_name="Bench", password="bench password 123",
                     roles=["pr_department"], unit=None, email=None, actor="bench", at=ctx.now())
     with sessions() as session:

@@ -96,7 +96,7 @@ def test_a_lane_cannot_be_named_by_markup(app: Any, sessions: Any, ctx: Any) -> 
     from engine.procedures.definitions import deploy
 
     with sessions.begin() as session, pytest.raises(InvalidDiagram) as refused:
-        deploy(session, hostile.diagram(lane=hostile.PROCESS), actor="admin", actor_id=None, at=ctx.now())
+        deploy(session, hostile.diagram(lane=hostile.PROCESS), actor="admin", at=ctx.now())
     assert [e.get("element_id") for e in refused.value.errors] == ["lane"]
 
 

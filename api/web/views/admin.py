@@ -29,12 +29,12 @@ from engine.calendar import overrides
 from engine.core.errors import JarchyError
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people import accounts
+from engine.people.access import may_administer
 from engine.procedures import definitions
 from engine.reads import calendar_overrides, choices, directory, procedure_versions
 from engine.runtime import calendar_change
 
 blp = page_blueprint("web_admin", "/admin")
-ADMIN = "admin"
 USERNAME = schemas.USERNAME.regex  # the API's rules for a username and a unit key
 UNIT_KEY = schemas.KEY.regex
 SHORT = 200
@@ -65,14 +65,14 @@ def _text(name: str, errors: Errors, *, required: bool = True, limit: int = SHOR
 
 
 @blp.get("/procedures")
-@page(ADMIN)
+@page(may_administer)
 def procedures() -> tuple[str, int]:
     return render("admin/procedures.html", procedures=procedure_versions.procedures(db_session()))
 
 
 @blp.get("/modeler")
 @blp.get("/procedures/<string:key>/versions/<version:version>/modeler")
-@page(ADMIN)
+@page(may_administer)
 def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
     definition = definitions.definition_version(db_session(), key, version) if key is not None else None
@@ -80,7 +80,7 @@ def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
 
 
 @blp.get("/procedures/<string:key>/versions/<version:version>/bpmn")
-@page(ADMIN)
+@page(may_administer)
 def diagram(key: str, version: int) -> Response:
     """A version's XML, for the modeler to open, or as a file (?download=1)."""
     definition = definitions.definition_version(db_session(), key, version)
@@ -92,7 +92,7 @@ def diagram(key: str, version: int) -> Response:
 
 
 @blp.post("/deploy")
-@page(ADMIN)
+@page(may_administer)
 def deploy() -> tuple[Response, int]:
     """The modeler's deploy: the BPMN XML as the body; JSON back (the problems' element ids for the markers)."""
     if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
@@ -101,8 +101,7 @@ def deploy() -> tuple[Response, int]:
     user = web_user()
     assert user is not None
     try:
-        result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user.username,
-                                    actor_id=user.id, at=ctx().now())
+        result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user, at=ctx().now())
     except JarchyError as error:
         # A refusal the pages word themselves (a deploy racing another: 409) in the reader's language.
         return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error) or error.detail,
@@ -148,13 +147,13 @@ def _user_page(user: User | None, values: dict[str, Any], errors: Errors, status
 
 
 @blp.get("/users")
-@page(ADMIN)
+@page(may_administer)
 def users() -> tuple[str, int]:
     return render("admin/users.html", users=directory.all_users(db_session()), languages=LANGUAGE_NAMES)
 
 
 @blp.route("/users/new", methods=["GET", "POST"])
-@page(ADMIN)
+@page(may_administer)
 def new_user() -> Any:
     if request.method == "GET":
         return _user_page(None, {"roles": [], "locale": "en"}, {})
@@ -165,7 +164,7 @@ def new_user() -> Any:
     actor = web_user()
     assert actor is not None
     try:
-        user = accounts.create_user(db_session(), actor=actor.username, at=ctx().now(), **values)
+        user = accounts.create_user(db_session(), actor=actor, at=ctx().now(), **values)
     except JarchyError as error:
         return _user_page(None, values, _engine_errors(error, "username"), error.status)
     flash(_("The user %(username)s was created.", username=user.username), "success")
@@ -173,7 +172,7 @@ def new_user() -> Any:
 
 
 @blp.route("/users/<string:username>", methods=["GET", "POST"])
-@page(ADMIN)
+@page(may_administer)
 def edit_user(username: str) -> Any:
     user = accounts.user_by_username(db_session(), username)
     if request.method == "GET":
@@ -187,7 +186,7 @@ def edit_user(username: str) -> Any:
     actor = web_user()
     assert actor is not None
     try:
-        accounts.update_user(db_session(), username, values, actor=actor.username, at=ctx().now())
+        accounts.update_user(db_session(), username, values, actor=actor, at=ctx().now())
     except JarchyError as error:
         return _user_page(user, values, _engine_errors(error, "display_name"), error.status)
     flash(_("The changes were saved."), "success")
@@ -195,20 +194,20 @@ def edit_user(username: str) -> Any:
 
 
 @blp.post("/users/<string:username>/active")
-@page(ADMIN)
+@page(may_administer)
 def set_active(username: str) -> Any:
     """Deactivate (signed out at once; open tasks go back to their lanes) or reactivate."""
     active = request.form.get("active") == "1"
     actor = web_user()
     assert actor is not None
-    accounts.update_user(db_session(), username, {"active": active}, actor=actor.username, at=ctx().now())
+    accounts.update_user(db_session(), username, {"active": active}, actor=actor, at=ctx().now())
     flash(_("%(username)s can sign in again.", username=username) if active
           else _("%(username)s was deactivated.", username=username), "success")
     return redirect(url_for(".edit_user", username=username))
 
 
 @blp.post("/users/<string:username>/password")
-@page(ADMIN)
+@page(may_administer)
 def set_password(username: str) -> Any:
     user = accounts.user_by_username(db_session(), username)
     password = request.form.get("password", "")
@@ -219,7 +218,7 @@ def set_password(username: str) -> Any:
     assert actor is not None
     if not errors:
         try:
-            accounts.update_user(db_session(), username, {"password": password}, actor=actor.username,
+            accounts.update_user(db_session(), username, {"password": password}, actor=actor,
                                  at=ctx().now())
         except JarchyError as error:
             errors = _engine_errors(error, "password")
@@ -240,13 +239,13 @@ def _units_page(values: dict[str, str], errors: Errors, status: int = 200) -> tu
 
 
 @blp.get("/units")
-@page(ADMIN)
+@page(may_administer)
 def units() -> tuple[str, int]:
     return _units_page({}, {})
 
 
 @blp.post("/units")
-@page(ADMIN)
+@page(may_administer)
 def create_unit() -> Any:
     errors: Errors = {}
     values = {"key": request.form.get("key", "").strip(), "name": _text("name", errors)}
@@ -258,7 +257,7 @@ def create_unit() -> Any:
     actor = web_user()
     assert actor is not None
     try:
-        accounts.create_unit(db_session(), key=values["key"], name=values["name"], actor=actor.username,
+        accounts.create_unit(db_session(), key=values["key"], name=values["name"], actor=actor,
                              at=ctx().now())
     except JarchyError as error:
         return _units_page(values, _engine_errors(error, "key"), error.status)
@@ -302,7 +301,7 @@ def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) ->
 
 
 @blp.get("/calendar")
-@page(ADMIN)
+@page(may_administer)
 def calendar() -> tuple[str, int]:
     """The month; `?date=` opens the form on that day: its override as it stands, else the day flipped
     (declaring a day is changing it) with the reason left to the admin."""
@@ -328,7 +327,7 @@ def _date_or_none(text: str) -> date | None:
 
 
 @blp.post("/calendar/overrides")
-@page(ADMIN)
+@page(may_administer)
 def set_override() -> Any:
     """Declare a day a working day or a day off (every running case's deadline is counted again)."""
     errors: Errors = {}
@@ -345,7 +344,7 @@ def set_override() -> Any:
     assert actor is not None and day is not None
     try:
         _row, moved = calendar_change.set_override(db_session(), ctx(), day=day, working=values["working"] == "1",
-                                                  reason=values["reason"], actor=actor.username, at=ctx().now())
+                                                  reason=values["reason"], actor=actor, at=ctx().now())
     except JarchyError as error:
         return _calendar_page(values, _engine_errors(error, "date"), error.status)
     shown = format_date(day, "long")

@@ -27,6 +27,7 @@ from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
 from engine.audit import chain
 from engine.core.errors import Code, NotFound
+from engine.people.access import may_use_audit_pages
 from engine.procedures.definitions import list_latest
 from engine.reads import audit_search, queries
 from engine.reads.choices import units as all_units
@@ -134,7 +135,7 @@ def _shown_events(events: list[AuditEvent]) -> list[dict[str, Any]]:
 
 
 @blp.get("/events")
-@page("auditor")
+@page(may_use_audit_pages)
 def events() -> tuple[str, int]:
     q, f = _event_query(request.args)
     choices = _event_choices()
@@ -145,7 +146,7 @@ def events() -> tuple[str, int]:
 
 
 @blp.get("/events/export.<any(csv, json):fmt>")
-@page("auditor")
+@page(may_use_audit_pages)
 def export(fmt: str) -> Response | tuple[str, int]:
     """The whole selection of the events page (its filters, every page of it) as a download."""
     q, f = _event_query(request.args)
@@ -162,7 +163,7 @@ def export(fmt: str) -> Response | tuple[str, int]:
 
 
 @blp.get("/cases")
-@page("auditor")
+@page(may_use_audit_pages)
 def cases() -> tuple[str, int]:
     args = request.args
     q = Query()
@@ -186,7 +187,7 @@ def cases() -> tuple[str, int]:
 
 
 @blp.get("/cases/<id:instance_id>")
-@page("auditor")
+@page(may_use_audit_pages)
 def case(instance_id: int) -> tuple[str, int]:
     """Every event of the case, in chain order, with its data before and after and its hash."""
     instance = db_session().get(ProcessInstance, instance_id)
@@ -198,7 +199,7 @@ def case(instance_id: int) -> tuple[str, int]:
 
 
 @blp.get("/verify")
-@page("auditor")
+@page(may_use_audit_pages)
 def verify() -> tuple[str, int]:
     """Runs the check at each visit: it reads the whole chain and writes nothing."""
     result = chain.verify(db_session())

@@ -71,5 +71,5 @@ def language() -> Response:
     session["locale"] = chosen
     user = web_user()
     if user is not None and user.locale != chosen:
-        accounts.update_user(db_session(), user.username, {"locale": chosen}, actor=user.username, at=ctx().now())
+        accounts.choose_language(db_session(), user, chosen, at=ctx().now())
     return redirect(target)

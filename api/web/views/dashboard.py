@@ -19,7 +19,7 @@ from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import ProcessInstance
 from engine.core.errors import Forbidden
-from engine.people.access import check_may_read_instance
+from engine.people.access import check_may_read_instance, may_see_dashboard
 from engine.reads import dashboard
 
 blp = page_blueprint("web_dashboard")
@@ -28,7 +28,7 @@ BAR_COLOUR = "#0b5cad"
 
 
 @blp.get("/dashboard", endpoint="dashboard")
-@page("leadership", "pr_head")
+@page(may_see_dashboard)
 def dashboard_page() -> tuple[str, int]:
     now = ctx().now()
     tz = ctx().cal.timezone

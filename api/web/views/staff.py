@@ -17,18 +17,20 @@ from api import present
 from api.database import session as db_session
 from api.web import formrender
 from api.web.i18n import label
-from api.web.signin import STAFF_ROLES, page, web_user
+from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
-from engine.core.errors import Code, Forbidden, Invalid, NotFound
+from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
 from engine.people.access import (
-    ASSIGN_ROLES,
     can_read_task,
     check_may_read_instance,
+    check_may_read_task,
+    check_may_start,
     is_candidate,
     may_assign,
     may_release,
+    may_use_staff_pages,
     may_work_on,
 )
 from engine.procedures import definitions
@@ -82,7 +84,7 @@ def _options() -> formrender.Options:
 # -- the inbox ------------------------------------------------------------------------------------------
 
 @blp.get("/inbox")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def inbox() -> tuple[str, int]:
     user, session, now = _user(), db_session(), ctx().now()
     state = request.args.get("state", "")
@@ -100,19 +102,18 @@ def inbox() -> tuple[str, int]:
 
 def _readable_task(task_id: str) -> HumanTask:
     row = operations.get_task(db_session(), task_id)
-    if not can_read_task(_user(), row):
-        raise Forbidden("you may not read this task", code=Code.TASK_NOT_YOURS)
+    check_may_read_task(_user(), row)
     return row
 
 
 @blp.get("/tasks/<task_id>")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def task(task_id: str) -> tuple[str, int]:
     return _task_page(_readable_task(task_id))
 
 
 @blp.post("/tasks/<task_id>")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def complete(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
@@ -128,7 +129,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
 
 
 @blp.post("/tasks/<task_id>/claim")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def claim(task_id: str) -> Response:
     _readable_task(task_id)
     operations.claim(db_session(), ctx(), _user(), task_id)
@@ -137,7 +138,7 @@ def claim(task_id: str) -> Response:
 
 
 @blp.post("/tasks/<task_id>/assign")
-@page(*ASSIGN_ROLES)
+@page(may_assign)
 def assign(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     try:
@@ -150,7 +151,7 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 
 
 @blp.post("/tasks/<task_id>/route")
-@page(*ASSIGN_ROLES)
+@page(may_assign)
 def route(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
     try:
@@ -164,7 +165,7 @@ def route(task_id: str) -> Response | tuple[str, int]:
 
 
 @blp.post("/tasks/<task_id>/unclaim")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def unclaim(task_id: str) -> Response:
     _readable_task(task_id)
     operations.unclaim(db_session(), ctx(), _user(), task_id)
@@ -213,20 +214,18 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
 # -- starting a case ------------------------------------------------------------------------------------
 
 @blp.get("/start")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def start() -> tuple[str, int]:
     return render("staff/start.html", procedures=choices.startable(db_session(), _user()))
 
 
 @blp.route("/start/<key>", methods=["GET", "POST"])
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def start_form(key: str) -> Response | tuple[str, int]:
     session, user = db_session(), _user()
     definition = definitions.latest_definition(session, key)
     assert definition is not None
-    if not choices.may_start(user, definition):
-        raise Forbidden(f"only {', '.join(definition.meta.get('starters', []))} may start {key!r}",
-                        code=Code.MAY_NOT_START)
+    check_may_start(user, definition)
     form_key = definition.meta.get("start_form")
     schema = load_form(form_key) if form_key else EMPTY_FORM
     options = _options()
@@ -253,7 +252,7 @@ def start_form(key: str) -> Response | tuple[str, int]:
 # -- cases ----------------------------------------------------------------------------------------------
 
 @blp.get("/cases")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def cases() -> tuple[str, int]:
     session = db_session()
     process = request.args.get("process") or None
@@ -275,7 +274,7 @@ def _readable_case(instance_id: int) -> ProcessInstance:
 
 
 @blp.get("/cases/<id:instance_id>")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def case(instance_id: int) -> tuple[str, int]:
     session, user = db_session(), _user()
     instance = _readable_case(instance_id)
@@ -292,7 +291,7 @@ def case(instance_id: int) -> tuple[str, int]:
 
 
 @blp.get("/cases/<id:instance_id>/diagram.bpmn")
-@page(*STAFF_ROLES)
+@page(may_use_staff_pages)
 def case_diagram(instance_id: int) -> Response:
     """The diagram of the version the case runs on (for the case page's viewer)."""
     instance = _readable_case(instance_id)
