@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Notification, User
+from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
 from engine.spiff.clock import Clock, SystemClock
@@ -144,14 +145,14 @@ def send_one(sessions: sessionmaker[Session], settings: Settings, notification_i
         event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
         details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
         if outcome == "sent":
-            row.email_status, row.email_sent_at = "sent", at
-            chain.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
+            row.email_status, row.email_sent_at = EmailStatus.SENT, at
+            chain.record(session, type=EventType.NOTIFICATION_EMAILED, at=at, actor=None, **event, after=details)
         elif outcome == "transient" and attempts < MAX_ATTEMPTS:
-            row.email_status = "pending"
+            row.email_status = EmailStatus.PENDING
             row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
         else:
-            row.email_status = "failed"
-            chain.record(session, type="notification.email_failed", at=at, actor=None, **event,
+            row.email_status = EmailStatus.FAILED
+            chain.record(session, type=EventType.NOTIFICATION_EMAIL_FAILED, at=at, actor=None, **event,
                          after=details | {"reason": reason})
 
     if outcome == "sent":
@@ -165,15 +166,15 @@ def send_one(sessions: sessionmaker[Session], settings: Settings, notification_i
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(Notification.email_status == "pending",
-               (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM))
+    return or_(Notification.email_status == EmailStatus.PENDING,
+               (Notification.email_status == EmailStatus.SENDING) & (Notification.email_claimed_at < now - STALE_CLAIM))
 
 
 def _claim(session: Session, notification_id: int, now: datetime) -> _Job | None:
     claimed = session.execute(
         update(Notification)
         .where(Notification.id == notification_id, _claimable(now))
-        .values(email_status="sending", email_claimed_at=now)
+        .values(email_status=EmailStatus.SENDING, email_claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -278,9 +279,9 @@ def _text(value: bytes | str) -> str:
 def pending_ids(session: Session, limit: int = 100, now: datetime | None = None) -> list[int]:
     """Notifications whose e-mail waits and is due for a try (or was left mid-send), oldest first."""
     now = now or datetime.now(UTC)
-    due = (Notification.email_status == "pending") & or_(Notification.email_next_at.is_(None),
-                                                          Notification.email_next_at <= now)
-    stale = (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM)
+    due = (Notification.email_status == EmailStatus.PENDING) & or_(Notification.email_next_at.is_(None),
+                                                                   Notification.email_next_at <= now)
+    stale = (Notification.email_status == EmailStatus.SENDING) & (Notification.email_claimed_at < now - STALE_CLAIM)
     return list(session.scalars(select(Notification.id).where(or_(due, stale)).order_by(Notification.id)
                                 .limit(limit)))
 

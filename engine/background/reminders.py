@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import HumanTask, ProcessInstance
+from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatus
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
@@ -38,8 +39,8 @@ def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: date
         candidates = session.execute(
             select(HumanTask.id, HumanTask.instance_id, HumanTask.due_at, HumanTask.created_at)
             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .where(HumanTask.status == "open", HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
-                   HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == "running")
+            .where(HumanTask.status == TaskStatus.OPEN, HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
+                   HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == InstanceStatus.RUNNING)
         ).all()
     due_now = [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
                if created_at < reminder_moment(cal, due_at, days) <= at]
@@ -55,14 +56,14 @@ def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: date
 def _remind(session: Session, ctx: EngineContext, task_id: str, at: datetime) -> int:
     claimed = session.execute(
         update(HumanTask).where(HumanTask.id == task_id, HumanTask.reminded_at.is_(None),
-                                HumanTask.status == "open").values(reminded_at=at)
+                                HumanTask.status == TaskStatus.OPEN).values(reminded_at=at)
     ).rowcount
     if claimed != 1:
         return 0
     task = session.get(HumanTask, task_id)
     assert task is not None
-    told = notifications.notify_task(session, ctx, task, kind="reminder", at=at)
-    chain.record(session, type="task.reminded", at=at, actor=None, instance_id=task.instance_id, task_id=task_id,
-                 subject=task.bpmn_id, after={"due_at": task.due_at.isoformat() if task.due_at else None,
-                                              "recipients": len(told)})
+    told = notifications.notify_task(session, ctx, task, kind=NotificationKind.REMINDER, at=at)
+    chain.record(session, type=EventType.TASK_REMINDED, at=at, actor=None, instance_id=task.instance_id,
+                 task_id=task_id, subject=task.bpmn_id,
+                 after={"due_at": task.due_at.isoformat() if task.due_at else None, "recipients": len(told)})
     return 1

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Unit, User, UserRole
+from db.vocabulary import EventType, TaskStatus
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound
 from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
@@ -52,7 +53,7 @@ def create_unit(session: Session, *, key: str, name: str, actor: str | None, at:
     unit = Unit(key=key, name=name, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
-    chain.record(session, type="unit.created", at=at, actor=actor, subject=f"unit:{key}",
+    chain.record(session, type=EventType.UNIT_CREATED, at=at, actor=actor, subject=f"unit:{key}",
                  after={"key": key, "name": name})
     return unit
 
@@ -89,7 +90,8 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
     session.add(user)
     _flush_unique(session, "username")
-    chain.record(session, type="user.created", at=at, actor=actor, subject=f"user:{username}", after=describe(user))
+    chain.record(session, type=EventType.USER_CREATED, at=at, actor=actor, subject=f"user:{username}",
+                 after=describe(user))
     return user
 
 
@@ -124,7 +126,7 @@ def update_user(session: Session, username: str, changes: dict[str, Any], *, act
         _keep_an_admin(session, username)
     after = describe(user)
     if after != before or "password" in changes:
-        chain.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
+        chain.record(session, type=EventType.USER_UPDATED, at=at, actor=actor, subject=f"user:{username}",
                      before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
     return user
 
@@ -142,9 +144,9 @@ def _keep_an_admin(session: Session, username: str) -> None:
 def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
     """A deactivated user's open tasks go back to their lanes' candidates."""
     for task in session.scalars(select(HumanTask).where(HumanTask.assignee_id == user.id,
-                                                        HumanTask.status == "open")):
+                                                        HumanTask.status == TaskStatus.OPEN)):
         task.assignee_id = None
-        chain.record(session, type="task.unclaimed", at=at, actor=actor, instance_id=task.instance_id,
+        chain.record(session, type=EventType.TASK_UNCLAIMED, at=at, actor=actor, instance_id=task.instance_id,
                      task_id=task.id, subject=task.bpmn_id,
                      before={"assignee": user.username}, after={"reason": "the assignee was deactivated"})
 
