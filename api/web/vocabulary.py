@@ -44,8 +44,8 @@ ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
 
 # Auditors' pages and the dashboard: the audit event types, procedures, case statuses and the tones of media
-# publications. The stored words' labels are keyed by their members (db.vocabulary): tests/unit/test_vocabulary.py
-# fails for a word without a label or a label of no word.
+# publications. The stored words' labels are keyed by their members (db.vocabulary):
+# tests/unit/test_vocabulary_labels.py fails for a word without a label or a label of no word.
 EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
