@@ -22,6 +22,7 @@ from db.models import (
     Unit,
     User,
 )
+from db.vocabulary import TaskStatus
 from engine.audit.chain import Verification
 from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
@@ -55,10 +56,10 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "created_at": r.created_at,
             "completed_at": r.completed_at,
             "due_at": r.due_at,
-            "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == "open" else None,
+            "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
             "form": {"key": r.form_key, "schema": served(load_form(r.form_key), local_now, languages) if r.form_key
                      else None},
-            "data": prefilled(r.form_key, r.data) if r.status == "open" else r.data,
+            "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
     ]

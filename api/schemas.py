@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from db.vocabulary import DefinitionOrigin, InstanceStatus, NotificationKind, TaskStatus
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 
@@ -153,7 +154,7 @@ class DefinitionOut(Schema):
     version = fields.Integer(required=True)
     checksum = fields.String(required=True)
     deployed_at = OfficeDateTime(required=True)
-    origin = fields.String(metadata={"enum": ["shipped", "deployed"], "description":
+    origin = fields.String(metadata={"enum": [o.value for o in DefinitionOrigin], "description":
                                      "shipped: by `jarchy init` from the product; deployed: by an administrator"})
     starters = fields.List(fields.String())
     documentation = fields.String()
@@ -169,7 +170,7 @@ class DeployFile(Schema):
 
 class InstanceQuery(Page):
     process_key = fields.String(validate=validate.Length(max=128))
-    status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled", "failed"]))
+    status = fields.String(validate=validate.OneOf([s.value for s in InstanceStatus]))
     business_key = fields.String(validate=validate.Length(max=64))
 
 
@@ -263,7 +264,9 @@ class InstanceOut(Schema):
 
 
 class TaskQuery(Page):
-    status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed"]))
+    # The inbox's two views: open tasks and those the caller completed (a cancelled task is in no one's inbox).
+    status = fields.String(load_default=TaskStatus.OPEN.value,
+                           validate=validate.OneOf([TaskStatus.OPEN.value, TaskStatus.COMPLETED.value]))
     process_key = fields.String(validate=validate.Length(max=128))
     instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     assigned = fields.String(validate=validate.OneOf(["me", "unassigned"]))
@@ -381,7 +384,7 @@ class NotificationQuery(Page):
 
 class NotificationOut(Schema):
     id = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={"enum": ["task", "reminder", "escalation"]})
+    kind = fields.String(required=True, metadata={"enum": [k.value for k in NotificationKind]})
     message = fields.String(required=True)
     instance_id = fields.Integer(allow_none=True)
     task_id = fields.String(allow_none=True)

@@ -15,7 +15,7 @@ from flask_babel import Babel, format_datetime, gettext
 
 from api.web.form_messages import choice_label_message
 from api.web.signin import web_user
-from api.web.vocabulary import NAMED_VALUES
+from api.web.vocabulary import EVENT_TYPES, NAMED_VALUES, STATUSES
 from engine.core.settings import LANGUAGES
 
 # Each language named in itself, for the switcher.
@@ -37,7 +37,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
-    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language)
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
+                                 event_label=event_label)
     app.jinja_env.filters.update(when=when, label=label, translated=translated)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
@@ -76,4 +77,14 @@ def label(value: Any, schema: dict[str, Any] | None = None) -> str:
         return ""
     if not schema and value in NAMED_VALUES:
         return str(NAMED_VALUES[value])
+    if not schema and value in STATUSES:
+        return str(STATUSES[value])
     return gettext(choice_label_message(schema or {}, value))
+
+
+def event_label(event_type: str) -> str:
+    """An audit event's type as a person reads it (`task.completed` → "Task completed"), through the catalog."""
+    if event_type in EVENT_TYPES:
+        return str(EVENT_TYPES[event_type])  # type: ignore[index]
+    # A type no EventType names (a row written around the application) is still shown, made readable.
+    return label(event_type.replace(".", "_"))

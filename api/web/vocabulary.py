@@ -1,12 +1,29 @@
 """Machine values the pages show to people, as catalog messages.
 
 `label` (api.web.i18n) turns a value such as `in_person` into the message "In person"; the
-messages it can meet are listed here so that extraction puts them in the catalogs.
+messages it can meet are listed here so that extraction puts them in the catalogs. The stored words
+(db.vocabulary: case and task statuses, audit event types) are labelled from the dicts below, keyed by
+their members; `label` and `event_label` look them up there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from db.vocabulary import (
+    DefinitionOrigin,
+    EmailStatus,
+    EventType,
+    InstanceStatus,
+    NotificationKind,
+    TaskStatus,
+    TimerStatus,
+)
 
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
@@ -26,24 +43,73 @@ NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l(
 ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
 
-# Auditors' pages and the dashboard: audit event types (shown as label(type with "." -> "_")), procedures,
-# case statuses and the tones of media publications.
-EVENT_TYPES = (_l("Calendar override set"), _l("Deadline extended"), _l("Deadline moved"), _l("Deadline paused"),
-               _l("Deadline recomputed"), _l("Deadline resumed"), _l("Definition deployed"), _l("Instance cancelled"),
-               _l("Instance completed"), _l("Instance failed"), _l("Instance started"), _l("Message delivered"),
-               _l("Notification created"), _l("Notification email failed"), _l("Notification emailed"),
-               _l("Publication published"), _l("Sign in failed"), _l("Sign in throttled"), _l("Task assigned"),
-               _l("Task cancelled"), _l("Task claimed"), _l("Task completed"), _l("Task created"), _l("Task reminded"),
-               _l("Task routing failed"), _l("Task unclaimed"), _l("Unit created"), _l("User created"),
-               _l("User updated"), _l("Timer fired"), _l("Timer cancelled"), _l("Timer held"), _l("Timer moved"))
+# Auditors' pages and the dashboard: the audit event types, procedures, case statuses and the tones of media
+# publications. The stored words' labels are keyed by their members (db.vocabulary):
+# tests/unit/test_vocabulary_labels.py fails for a word without a label or a label of no word.
+EVENT_TYPES: dict[EventType, LazyString] = {
+    EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
+    EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
+    EventType.DEADLINE_MOVED: _l("Deadline moved"),
+    EventType.DEADLINE_PAUSED: _l("Deadline paused"),
+    EventType.DEADLINE_RECOMPUTED: _l("Deadline recomputed"),
+    EventType.DEADLINE_RESUMED: _l("Deadline resumed"),
+    EventType.DEFINITION_DEPLOYED: _l("Definition deployed"),
+    EventType.INSTANCE_CANCELLED: _l("Instance cancelled"),
+    EventType.INSTANCE_COMPLETED: _l("Instance completed"),
+    EventType.INSTANCE_FAILED: _l("Instance failed"),
+    EventType.INSTANCE_STARTED: _l("Instance started"),
+    EventType.MESSAGE_DELIVERED: _l("Message delivered"),
+    EventType.NOTIFICATION_CREATED: _l("Notification created"),
+    EventType.NOTIFICATION_EMAIL_FAILED: _l("Notification email failed"),
+    EventType.NOTIFICATION_EMAILED: _l("Notification emailed"),
+    EventType.PUBLICATION_PUBLISHED: _l("Publication published"),
+    EventType.SIGN_IN_FAILED: _l("Sign in failed"),
+    EventType.SIGN_IN_THROTTLED: _l("Sign in throttled"),
+    EventType.START_TIMER_FAILED: _l("Start timer failed"),
+    EventType.TASK_ASSIGNED: _l("Task assigned"),
+    EventType.TASK_CANCELLED: _l("Task cancelled"),
+    EventType.TASK_CLAIMED: _l("Task claimed"),
+    EventType.TASK_COMPLETED: _l("Task completed"),
+    EventType.TASK_CREATED: _l("Task created"),
+    EventType.TASK_REMINDED: _l("Task reminded"),
+    EventType.TASK_REROUTED: _l("Task rerouted"),
+    EventType.TASK_ROUTING_FAILED: _l("Task routing failed"),
+    EventType.TASK_UNCLAIMED: _l("Task unclaimed"),
+    EventType.TIMER_CANCELLED: _l("Timer cancelled"),
+    EventType.TIMER_FIRED: _l("Timer fired"),
+    EventType.TIMER_HELD: _l("Timer held"),
+    EventType.TIMER_MOVED: _l("Timer moved"),
+    EventType.UNIT_CREATED: _l("Unit created"),
+    EventType.USER_CREATED: _l("User created"),
+    EventType.USER_UPDATED: _l("User updated"),
+}
 PROCEDURES = (_l("Information request"), _l("Release approval"), _l("Publication response"), _l("Press conference"),
               _l("Interview request"), _l("Daily digest"))
-CASE_STATUSES = (_l("Running"), _l("Completed"), _l("Cancelled"), _l("Failed"))
+CASE_STATUSES: dict[InstanceStatus, LazyString] = {
+    InstanceStatus.RUNNING: _l("Running"),
+    InstanceStatus.COMPLETED: _l("Completed"),
+    InstanceStatus.CANCELLED: _l("Cancelled"),
+    InstanceStatus.FAILED: _l("Failed"),
+}
 TONES = (_l("Positive"), _l("Neutral"), _l("Negative"))
-# Staff pages: a task's status and the outcomes the shipped procedures record.
-TASK_STATUSES_AND_OUTCOMES = (_l("Open"), _l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"),
-                              _l("Published"))
+# Staff pages: a task's status, and the outcomes the shipped procedures record.
+TASK_STATUSES: dict[TaskStatus, LazyString] = {
+    TaskStatus.OPEN: _l("Open"),
+    TaskStatus.COMPLETED: _l("Completed"),
+    TaskStatus.CANCELLED: _l("Cancelled"),
+}
+OUTCOMES = (_l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"), _l("Published"))
 
+# Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
+# status, a notification's kind or e-mail status, a version's origin: the pages say what they mean in sentences).
+LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
+    EventType: EVENT_TYPES,
+    InstanceStatus: CASE_STATUSES,
+    TaskStatus: TASK_STATUSES,
+}
+UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, EmailStatus, DefinitionOrigin)
+# The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
+STATUSES: dict[str, LazyString] = {**CASE_STATUSES, **TASK_STATUSES}
 
 def error_title(status: int) -> str:
     return str(ERROR_TITLES.get(status) or ERROR_TITLES[500 if status >= 500 else 400])

@@ -7,6 +7,8 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.types import Vocabulary
+from db.vocabulary import EventType
 
 
 class AuditEvent(Base):
@@ -21,7 +23,7 @@ class AuditEvent(Base):
     seq: Mapped[int] = mapped_column(BigId, unique=True)
     occurred_at: Mapped[datetime]
     actor: Mapped[str | None] = mapped_column(String(64), index=True)
-    type: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[EventType] = mapped_column(Vocabulary(EventType, 64), index=True)
     instance_id: Mapped[int | None] = mapped_column(BigId)
     task_id: Mapped[str | None] = mapped_column(String(36))
     subject: Mapped[str | None] = mapped_column(String(200))

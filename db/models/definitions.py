@@ -7,6 +7,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.types import Vocabulary
+from db.vocabulary import DefinitionOrigin
 
 
 class ProcessDefinition(Base):
@@ -25,4 +27,6 @@ class ProcessDefinition(Base):
     deployed_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     # `shipped`: deployed by `jarchy init` from the product's workflows/; `deployed`: by an administrator (API,
     # modeler, `jarchy deploy`). `jarchy init` never deploys a shipped diagram above the latter.
-    origin: Mapped[str] = mapped_column(String(16), default="deployed", server_default="deployed")
+    origin: Mapped[DefinitionOrigin] = mapped_column(Vocabulary(DefinitionOrigin, 16),
+                                                     default=DefinitionOrigin.DEPLOYED,
+                                                     server_default=DefinitionOrigin.DEPLOYED.value)

@@ -7,6 +7,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.types import Vocabulary
+from db.vocabulary import InstanceStatus
 
 
 class ProcessInstance(Base):
@@ -18,7 +20,7 @@ class ProcessInstance(Base):
     process_key: Mapped[str] = mapped_column(String(128))
     version: Mapped[int]
     business_key: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # running, completed, cancelled, failed
+    status: Mapped[InstanceStatus] = mapped_column(Vocabulary(InstanceStatus, 16), index=True)
     unit_key: Mapped[str | None] = mapped_column(String(64))
     # The workflow's data as of the last step: a projection for queries and the API, not the state.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -6,6 +6,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.types import Vocabulary
+from db.vocabulary import EmailStatus, NotificationKind
 
 
 class Notification(Base):
@@ -18,13 +20,13 @@ class Notification(Base):
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # task, reminder, escalation
+    kind: Mapped[NotificationKind] = mapped_column(Vocabulary(NotificationKind, 16))
     instance_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("process_instances.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
-    email_status: Mapped[str] = mapped_column(String(16), default="none")  # none, pending, sending, sent, failed
+    email_status: Mapped[EmailStatus] = mapped_column(Vocabulary(EmailStatus, 16), default=EmailStatus.NONE)
     email_attempts: Mapped[int] = mapped_column(default=0)
     email_sent_at: Mapped[datetime | None]
     # When a sender took it: a sender that died mid-send leaves it `sending`; past a while it is taken again.

@@ -7,6 +7,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
+from db.types import Vocabulary
+from db.vocabulary import TaskStatus
 
 
 class HumanTask(Base):
@@ -26,7 +28,7 @@ class HumanTask(Base):
     role: Mapped[str] = mapped_column(String(32))
     unit_key: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(16))  # open, completed, cancelled
+    status: Mapped[TaskStatus] = mapped_column(Vocabulary(TaskStatus, 16))
     form_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime]
     due_at: Mapped[datetime | None]

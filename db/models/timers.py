@@ -6,6 +6,8 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.types import Vocabulary
+from db.vocabulary import TimerStatus
 
 
 class Timer(Base):
@@ -25,5 +27,5 @@ class Timer(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(128))
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, held, fired, cancelled
+    status: Mapped[TimerStatus] = mapped_column(Vocabulary(TimerStatus, 16), default=TimerStatus.PENDING)
     fired_at: Mapped[datetime | None]

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditEvent
+from db.vocabulary import EventType
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -74,7 +75,7 @@ def _head(session: Session) -> AuditChainHead:
 def record(
     session: Session,
     *,
-    type: str,
+    type: EventType,
     at: datetime,
     actor: str | None,
     instance_id: int | None = None,
@@ -84,11 +85,12 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event; it is chained (seq, hashes) when the session flushes, and the head row stays locked
-    from then until the caller's transaction ends."""
+    from then until the caller's transaction ends. A `type` no EventType names raises ValueError here, before
+    anything is added: a typo never becomes a new event type."""
     recorded = AuditEvent(
         occurred_at=at,
         actor=actor,
-        type=type,
+        type=EventType(type),
         instance_id=instance_id,
         task_id=task_id,
         subject=subject,

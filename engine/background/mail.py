@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Notification, User
+from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
 
@@ -138,7 +139,7 @@ def claim(session: Session, notification_id: int, now: datetime) -> Job | None:
     claimed = session.execute(
         update(Notification)
         .where(Notification.id == notification_id, _claimable(now))
-        .values(email_status="sending", email_claimed_at=now)
+        .values(email_status=EmailStatus.SENDING, email_claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -164,14 +165,14 @@ def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -
     event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
     details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
     if outcome.result == "sent":
-        row.email_status, row.email_sent_at = "sent", at
-        chain.record(session, type="notification.emailed", at=at, actor=None, **event, after=details)
+        row.email_status, row.email_sent_at = EmailStatus.SENT, at
+        chain.record(session, type=EventType.NOTIFICATION_EMAILED, at=at, actor=None, **event, after=details)
     elif will_retry(outcome, attempts):
-        row.email_status = "pending"
+        row.email_status = EmailStatus.PENDING
         row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
     else:
-        row.email_status = "failed"
-        chain.record(session, type="notification.email_failed", at=at, actor=None, **event,
+        row.email_status = EmailStatus.FAILED
+        chain.record(session, type=EventType.NOTIFICATION_EMAIL_FAILED, at=at, actor=None, **event,
                      after=details | {"reason": outcome.reason})
     session.flush()
     return attempts
@@ -182,8 +183,9 @@ def will_retry(outcome: Outcome, attempts: int) -> bool:
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(Notification.email_status == "pending",
-               (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM))
+    return or_(Notification.email_status == EmailStatus.PENDING,
+               (Notification.email_status == EmailStatus.SENDING)
+               & (Notification.email_claimed_at < now - STALE_CLAIM))
 
 
 def attempt(config: SmtpConfig, job: Job, now: datetime) -> Outcome:
@@ -278,8 +280,8 @@ def _text(value: bytes | str) -> str:
 def pending_ids(session: Session, limit: int = 100, now: datetime | None = None) -> list[int]:
     """Notifications whose e-mail waits and is due for a try (or was left mid-send), oldest first."""
     now = now or datetime.now(UTC)
-    due = (Notification.email_status == "pending") & or_(Notification.email_next_at.is_(None),
-                                                          Notification.email_next_at <= now)
-    stale = (Notification.email_status == "sending") & (Notification.email_claimed_at < now - STALE_CLAIM)
+    due = (Notification.email_status == EmailStatus.PENDING) & or_(Notification.email_next_at.is_(None),
+                                                                   Notification.email_next_at <= now)
+    stale = (Notification.email_status == EmailStatus.SENDING) & (Notification.email_claimed_at < now - STALE_CLAIM)
     return list(session.scalars(select(Notification.id).where(or_(due, stale)).order_by(Notification.id)
                                 .limit(limit)))

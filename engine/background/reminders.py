@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance
+from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatus
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
@@ -38,8 +39,9 @@ def due(session: Session, ctx: EngineContext, at: datetime) -> list[tuple[str, i
     candidates = session.execute(
         select(HumanTask.id, HumanTask.instance_id, HumanTask.due_at, HumanTask.created_at)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(HumanTask.status == "open", HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
-               HumanTask.due_at > at, HumanTask.due_at <= horizon, ProcessInstance.status == "running")
+        .where(HumanTask.status == TaskStatus.OPEN, HumanTask.reminded_at.is_(None), HumanTask.due_at.is_not(None),
+               HumanTask.due_at > at, HumanTask.due_at <= horizon,
+               ProcessInstance.status == InstanceStatus.RUNNING)
     ).all()
     return [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
             if created_at < reminder_moment(cal, due_at, days) <= at]
@@ -49,14 +51,14 @@ def remind(session: Session, ctx: EngineContext, task_id: str, at: datetime) -> 
     """Tell the task's recipients, once: 1 if this call reminded them, 0 if another sweeper did."""
     claimed = session.execute(
         update(HumanTask).where(HumanTask.id == task_id, HumanTask.reminded_at.is_(None),
-                                HumanTask.status == "open").values(reminded_at=at)
+                                HumanTask.status == TaskStatus.OPEN).values(reminded_at=at)
     ).rowcount
     if claimed != 1:
         return 0
     task = session.get(HumanTask, task_id)
     assert task is not None
-    told = notifications.notify_task(session, ctx, task, kind="reminder", at=at)
-    chain.record(session, type="task.reminded", at=at, actor=None, instance_id=task.instance_id, task_id=task_id,
-                 subject=task.bpmn_id, after={"due_at": task.due_at.isoformat() if task.due_at else None,
-                                              "recipients": len(told)})
+    told = notifications.notify_task(session, ctx, task, kind=NotificationKind.REMINDER, at=at)
+    chain.record(session, type=EventType.TASK_REMINDED, at=at, actor=None, instance_id=task.instance_id,
+                 task_id=task_id, subject=task.bpmn_id,
+                 after={"due_at": task.due_at.isoformat() if task.due_at else None, "recipients": len(told)})
     return 1

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, StartTimer
+from db.vocabulary import EventType
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
@@ -40,7 +41,7 @@ def skip_occurrence(session: Session, ctx: EngineContext, timer_id: int, exc: Ex
     occurrence, _, following = claimed
     log.warning("start timer %s of %s did not start a case at %s: %s", row.start_event_id, row.process_key,
                 occurrence.isoformat(), describe(exc))
-    chain.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+    chain.record(session, type=EventType.START_TIMER_FAILED, at=at, actor=None, subject=f"definition:{row.process_key}",
                  after={"process_key": row.process_key, "start_event_id": row.start_event_id,
                         "occurrence": occurrence.isoformat(), "message": describe(exc),
                         "next_at": following.isoformat() if following else None})

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Unit, User, UserRole
+from db.vocabulary import EventType, TaskStatus
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound
 from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
@@ -54,7 +55,7 @@ def create_unit(session: Session, *, key: str, name: str, actor: Actor, at: date
     unit = Unit(key=key, name=name, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
-    chain.record(session, type="unit.created", at=at, actor=actor_name(actor), subject=f"unit:{key}",
+    chain.record(session, type=EventType.UNIT_CREATED, at=at, actor=actor_name(actor), subject=f"unit:{key}",
                  after={"key": key, "name": name})
     return unit
 
@@ -92,7 +93,7 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
     session.add(user)
     _flush_unique(session, "username")
-    chain.record(session, type="user.created", at=at, actor=actor_name(actor), subject=f"user:{username}",
+    chain.record(session, type=EventType.USER_CREATED, at=at, actor=actor_name(actor), subject=f"user:{username}",
                  after=describe(user))
     return user
 
@@ -139,7 +140,7 @@ def _update(session: Session, user: User, changes: dict[str, Any], *, actor: str
         _keep_an_admin(session, username)
     after = describe(user)
     if after != before or "password" in changes:
-        chain.record(session, type="user.updated", at=at, actor=actor, subject=f"user:{username}",
+        chain.record(session, type=EventType.USER_UPDATED, at=at, actor=actor, subject=f"user:{username}",
                      before=before, after=after | ({"password": "changed"} if "password" in changes else {}))
     return user
 
@@ -157,9 +158,9 @@ def _keep_an_admin(session: Session, username: str) -> None:
 def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
     """A deactivated user's open tasks go back to their lanes' candidates."""
     for task in session.scalars(select(HumanTask).where(HumanTask.assignee_id == user.id,
-                                                        HumanTask.status == "open")):
+                                                        HumanTask.status == TaskStatus.OPEN)):
         task.assignee_id = None
-        chain.record(session, type="task.unclaimed", at=at, actor=actor, instance_id=task.instance_id,
+        chain.record(session, type=EventType.TASK_UNCLAIMED, at=at, actor=actor, instance_id=task.instance_id,
                      task_id=task.id, subject=task.bpmn_id,
                      before={"assignee": user.username}, after={"reason": "the assignee was deactivated"})
 

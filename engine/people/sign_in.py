@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from db.models import SignInFailure, User
 from db.session import is_postgresql
+from db.vocabulary import EventType
 from engine.audit import chain
 from engine.core.errors import TooManyAttempts, Unauthenticated
 from engine.people import accounts
@@ -189,13 +190,13 @@ def _record_failure(session: Session, account: str, source: str, reason: str, at
     """The audit of a failure whose row the reservation already wrote (`standing`: what it counted before it), in a
     transaction of its own (`session`, apart from the request's); failures out of the window are pruned on the way."""
     session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= at - WINDOW))
-    chain.record(session, type="sign_in.failed", at=at, actor=None, subject=f"user:{account}",
+    chain.record(session, type=EventType.SIGN_IN_FAILED, at=at, actor=None, subject=f"user:{account}",
                  after={"username": account, "address": source, "reason": reason})
     for scope, failures in (("account", standing.account), ("address", standing.address)):
         # The reservations are counted one at a time under the lock: exactly one attempt is the LIMIT-th.
         if len(failures) + 1 == LIMIT:
             until = sorted([*failures, at])[-LIMIT] + WINDOW
-            chain.record(session, type="sign_in.throttled", at=at, actor=None,
+            chain.record(session, type=EventType.SIGN_IN_THROTTLED, at=at, actor=None,
                          subject=f"user:{account}" if scope == "account" else f"address:{source}",
                          after={"scope": scope, "username": account, "address": source, "failures": LIMIT,
                                 "window_minutes": int(WINDOW.total_seconds() // 60),

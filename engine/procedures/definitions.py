@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, ProcessInstance, User
+from db.vocabulary import DefinitionOrigin, EventType, InstanceStatus
 from engine.audit import chain
 from engine.core.errors import Conflict, NotFound
 from engine.people.access import Actor, actor_name, check_may_administer
@@ -30,7 +31,8 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def deploy(session: Session, data: bytes, *, actor: Actor, at: datetime, origin: str = "deployed") -> Deployed:
+def deploy(session: Session, data: bytes, *, actor: Actor, at: datetime,
+           origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED) -> Deployed:
     """A new version of the diagram's process key; the same file as the latest version is a no-op."""
     check_may_administer(actor)
     root, meta = validate(data, known_process_keys=_deployed_keys(session))
@@ -55,7 +57,7 @@ def deploy(session: Session, data: bytes, *, actor: Actor, at: datetime, origin:
             session.flush()
     except IntegrityError as exc:
         raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
-    chain.record(session, type="definition.deployed", at=at, actor=actor_name(actor),
+    chain.record(session, type=EventType.DEFINITION_DEPLOYED, at=at, actor=actor_name(actor),
                  subject=f"definition:{key}:{definition.version}",
                  after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
                         "origin": origin})
@@ -79,9 +81,10 @@ def deploy_shipped(session: Session, data: bytes, *, actor: Actor, at: datetime)
     latest = latest_definition(session, meta["key"], required=False)
     if latest is not None and latest.checksum == checksum(data):
         return ShippedOutcome("unchanged", latest)
-    if latest is not None and latest.origin != "shipped":
+    if latest is not None and latest.origin != DefinitionOrigin.SHIPPED:
         return ShippedOutcome("kept", latest)
-    return ShippedOutcome("deployed", deploy(session, data, actor=actor, at=at, origin="shipped").definition)
+    return ShippedOutcome("deployed", deploy(session, data, actor=actor, at=at,
+                                             origin=DefinitionOrigin.SHIPPED).definition)
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:
@@ -121,7 +124,7 @@ def list_latest(session: Session) -> list[ProcessDefinition]:
 def running_counts(session: Session, key: str) -> dict[int, int]:
     rows = session.execute(
         select(ProcessInstance.version, func.count())
-        .where(ProcessInstance.process_key == key, ProcessInstance.status == "running")
+        .where(ProcessInstance.process_key == key, ProcessInstance.status == InstanceStatus.RUNNING)
         .group_by(ProcessInstance.version)
     )
     return {version: count for version, count in rows}

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, StartTimer
+from db.vocabulary import EventType
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
@@ -110,7 +111,7 @@ def _stopped(session: Session, row: StartTimer, exc: Exception, at: datetime) ->
     row.next_at, row.remaining, row.active = None, None, False
     session.flush()
     log.warning("start timer %s of %s stopped: %s", row.start_event_id, row.process_key, describe(exc))
-    chain.record(session, type="start_timer.failed", at=at, actor=None, subject=f"definition:{row.process_key}",
+    chain.record(session, type=EventType.START_TIMER_FAILED, at=at, actor=None, subject=f"definition:{row.process_key}",
                  after={"process_key": row.process_key, "start_event_id": row.start_event_id,
                         "message": describe(exc), "next_at": None})
 

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from db.models import BusinessKeySequence, ProcessDefinition
+from db.vocabulary import NotificationKind
 from engine.core.errors import ElementError, InvalidDiagram
 from engine.core.settings import ROLES
 from engine.procedures.forms import form_exists
@@ -350,7 +351,7 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
                 "role": task_props.get("role"),
                 "unit": task_props.get("unit"),
                 "due": task.get(f"{CAMUNDA}dueDate"),
-                "notification": task_props.get("notification") or "task",
+                "notification": task_props.get("notification") or NotificationKind.TASK,
             }
     doc = process.find(f"{BPMN}documentation")
     key = process.get("id")

@@ -17,9 +17,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, ProcessInstance
+from db.vocabulary import InstanceStatus
 from engine.reads import queries
 
-CASE_STATUSES = ("running", "completed", "cancelled", "failed")
+CASE_STATUSES = tuple(InstanceStatus)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def cases(session: Session, f: CaseFilter, tz: ZoneInfo) -> Select[Any]:
     if f.process_key:
         query = query.where(ProcessInstance.process_key == f.process_key)
     if f.status:
-        query = query.where(ProcessInstance.status == f.status)
+        query = query.where(queries.matches(ProcessInstance.status, InstanceStatus, f.status))
     if f.unit:
         query = query.where(ProcessInstance.unit_key == f.unit)
     since, until = day_bounds(f.since, f.until, tz)

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Unit
+from db.vocabulary import InstanceStatus
 
 REQUEST_KEY = "information_request"
 ANSWERED_OUTCOMES = ("answered", "refused")
@@ -69,7 +70,7 @@ def requests_answered(session: Session, now: datetime, tz: ZoneInfo) -> Timeline
     after = month_start(now, tz, back=-1)
     rows = session.execute(
         select(ProcessInstance.completed_at, ProcessInstance.due_at, ProcessInstance.data)
-        .where(ProcessInstance.process_key == REQUEST_KEY, ProcessInstance.status == "completed",
+        .where(ProcessInstance.process_key == REQUEST_KEY, ProcessInstance.status == InstanceStatus.COMPLETED,
                ProcessInstance.completed_at >= _moment(first, tz), ProcessInstance.completed_at < _moment(after, tz))
     ).all()
     on_time = late = 0
@@ -85,7 +86,7 @@ def requests_answered(session: Session, now: datetime, tz: ZoneInfo) -> Timeline
 
 def open_by_procedure(session: Session) -> list[Count]:
     rows = session.execute(
-        select(ProcessInstance.process_key, func.count()).where(ProcessInstance.status == "running")
+        select(ProcessInstance.process_key, func.count()).where(ProcessInstance.status == InstanceStatus.RUNNING)
         .group_by(ProcessInstance.process_key).order_by(func.count().desc(), ProcessInstance.process_key)
     ).all()
     return [Count(key, None, n) for key, n in rows]
@@ -96,7 +97,7 @@ def open_by_unit(session: Session) -> list[Count]:
     rows = session.execute(
         select(ProcessInstance.unit_key, Unit.name, func.count())
         .outerjoin(Unit, Unit.key == ProcessInstance.unit_key)
-        .where(ProcessInstance.status == "running")
+        .where(ProcessInstance.status == InstanceStatus.RUNNING)
         .group_by(ProcessInstance.unit_key, Unit.name)
     ).all()
     counts = [Count(key, name, n) for key, name, n in rows]
@@ -105,7 +106,7 @@ def open_by_unit(session: Session) -> list[Count]:
 
 def oldest_overdue(session: Session, now: datetime, limit: int = 10) -> list[ProcessInstance]:
     return list(session.scalars(
-        select(ProcessInstance).where(ProcessInstance.status == "running", ProcessInstance.due_at < now)
+        select(ProcessInstance).where(ProcessInstance.status == InstanceStatus.RUNNING, ProcessInstance.due_at < now)
         .order_by(ProcessInstance.due_at, ProcessInstance.id).limit(limit)
     ))
 

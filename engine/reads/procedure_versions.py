@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, ProcessInstance, User
+from db.vocabulary import InstanceStatus
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def procedures(session: Session) -> list[Procedure]:
     """Each deployed procedure (by key, named as its latest version) with all its versions, newest first."""
     running = {(key, version): count for key, version, count in session.execute(
         select(ProcessInstance.process_key, ProcessInstance.version, func.count())
-        .where(ProcessInstance.status == "running")
+        .where(ProcessInstance.status == InstanceStatus.RUNNING)
         .group_by(ProcessInstance.process_key, ProcessInstance.version))}
     rows = session.execute(
         select(ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.name, ProcessDefinition.checksum,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, nulls_last, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, nulls_last, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, Timer, User
+from db.vocabulary import EventType, InstanceStatus, TaskStatus, TimerStatus
 from engine.calendar.days import BusinessCalendar
 from engine.core.paging import Paged, paged
 from engine.people.access import candidate_clause, readable_instances_clause
@@ -16,11 +18,20 @@ from engine.people.access import candidate_clause, readable_instances_clause
 SERIOUSLY_OVERDUE_DAYS = 5
 
 
-def inbox(session: Session, user: User, *, now: datetime, status: str = "open", process_key: str | None = None,
+def matches(column: Any, vocabulary: type[StrEnum], value: str) -> ColumnElement[bool]:
+    """`column == value` for a value a reader asked for: a word the vocabulary does not hold matches nothing (the
+    column would refuse to bind it, and a search for an unknown status or event type is not an error)."""
+    try:
+        return column == vocabulary(value)  # type: ignore[no-any-return]
+    except ValueError:
+        return false()
+
+
+def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStatus.OPEN, process_key: str | None = None,
           instance_id: int | None = None, assigned: str | None = None, overdue: bool | None = None,
           page: int = 1, per_page: int = 20) -> Paged[HumanTask]:
-    query = select(HumanTask).where(HumanTask.status == status)
-    if status == "completed":
+    query = select(HumanTask).where(matches(HumanTask.status, TaskStatus, status))
+    if status == TaskStatus.COMPLETED:
         query = query.where(HumanTask.completed_by_id == user.id)
     elif assigned == "me":
         query = query.where(HumanTask.assignee_id == user.id)
@@ -47,8 +58,10 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     mine = HumanTask.assignee_id == user.id
     unassigned = HumanTask.assignee_id.is_(None) & candidate_clause(user)
     query = select(func.count(), func.count().filter(mine), func.count().filter(unassigned),
-                   func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == "open", mine | unassigned)
-    completed = select(func.count()).where(HumanTask.status == "completed", HumanTask.completed_by_id == user.id)
+                   func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == TaskStatus.OPEN,
+                                                                      mine | unassigned)
+    completed = select(func.count()).where(HumanTask.status == TaskStatus.COMPLETED,
+                                           HumanTask.completed_by_id == user.id)
     if process_key:
         query = query.where(HumanTask.process_key == process_key)
         completed = completed.where(HumanTask.process_key == process_key)
@@ -73,7 +86,7 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
     if process_key:
         query = query.where(ProcessInstance.process_key == process_key)
     if status:
-        query = query.where(ProcessInstance.status == status)
+        query = query.where(matches(ProcessInstance.status, InstanceStatus, status))
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
     return paged(session, query.order_by(ProcessInstance.id.desc()), page, per_page)
@@ -81,13 +94,13 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
 
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
     return list(session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
         .order_by(HumanTask.created_at, HumanTask.id)))
 
 
 def pending_timers(session: Session, *, instance_id: int | None = None, due_before: datetime | None = None,
                    page: int = 1, per_page: int = 100) -> Paged[Timer]:
-    query = select(Timer).where(Timer.status == "pending")
+    query = select(Timer).where(Timer.status == TimerStatus.PENDING)
     if instance_id:
         query = query.where(Timer.instance_id == instance_id)
     if due_before:
@@ -103,7 +116,7 @@ def audit_events(session: Session, *, instance_id: int | None = None, actor: str
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if type:
-        query = query.where(AuditEvent.type == type)
+        query = query.where(matches(AuditEvent.type, EventType, type))
     if since:
         query = query.where(AuditEvent.occurred_at >= since)
     if until:

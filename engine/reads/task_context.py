@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, HumanTask
+from db.vocabulary import EventType
 
 REWORK = "rework"
 
@@ -48,12 +49,13 @@ def of(session: Session, task: HumanTask) -> TaskContext:
     """The earlier rounds that bear on `task`: only what was completed before it was created."""
     events = list(session.execute(
         select(AuditEvent.type, AuditEvent.task_id, AuditEvent.actor, AuditEvent.occurred_at, AuditEvent.after)
-        .where(AuditEvent.instance_id == task.instance_id, AuditEvent.type.in_(("task.created", "task.completed")))
+        .where(AuditEvent.instance_id == task.instance_id,
+               AuditEvent.type.in_((EventType.TASK_CREATED, EventType.TASK_COMPLETED)))
         .order_by(AuditEvent.id)
     ))
-    created = next((i for i, e in enumerate(events) if e.type == "task.created" and e.task_id == task.id),
+    created = next((i for i, e in enumerate(events) if e.type == EventType.TASK_CREATED and e.task_id == task.id),
                    len(events))
-    completions = [e for e in events[:created] if e.type == "task.completed" and e.task_id]
+    completions = [e for e in events[:created] if e.type == EventType.TASK_COMPLETED and e.task_id]
     rows = {row.id: row for row in session.scalars(
         select(HumanTask).where(HumanTask.id.in_({e.task_id for e in completions})))} if completions else {}
     rounds = [Round(task_id=e.task_id, bpmn_id=rows[e.task_id].bpmn_id, name=rows[e.task_id].name,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CalendarOverride, ProcessInstance
+from db.vocabulary import EventType, InstanceStatus
 from engine.audit import chain
 from engine.calendar import overrides
 from engine.context import EngineContext
@@ -33,8 +34,8 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
     else:
         row.working, row.reason, row.changed_by, row.changed_at = working, reason, name, at
     session.flush()
-    chain.record(session, type="calendar.override_set", at=at, actor=name, subject=f"calendar:{day.isoformat()}",
-                 before=before, after={"working": working, "reason": reason})
+    chain.record(session, type=EventType.CALENDAR_OVERRIDE_SET, at=at, actor=name,
+                 subject=f"calendar:{day.isoformat()}", before=before, after={"working": working, "reason": reason})
     overrides.current(session, ctx)
     schedules.reschedule_working_days(session, ctx, at)
     # Case by case, each in a savepoint: a case that cannot be recounted is recorded failed, the others move.
@@ -49,4 +50,5 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
 
 def _cases_with_deadlines(session: Session) -> list[int]:
     return list(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.status == "running", ProcessInstance.due_at.is_not(None)).order_by(ProcessInstance.id)))
+        ProcessInstance.status == InstanceStatus.RUNNING, ProcessInstance.due_at.is_not(None))
+        .order_by(ProcessInstance.id)))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance
+from db.vocabulary import EventType, InstanceStatus
 from engine.audit import chain
 from engine.core.errors import JarchyError
 from engine.core.faults import MAX_FAILURE_TEXT, describe, is_case_fault
@@ -31,8 +32,8 @@ def fail(session: Session, instance: ProcessInstance, failure: str, *, element: 
          actor: str | None, message: str | None = None) -> None:
     """Mark the case failed with what an administrator reads (`failure`), and record it in its history (with
     `message`, the failure without the element it names, when given)."""
-    instance.status, instance.failure = "failed", failure[:MAX_FAILURE_TEXT]
-    chain.record(session, type="instance.failed", at=at, actor=actor, instance_id=instance.id, subject=element,
+    instance.status, instance.failure = InstanceStatus.FAILED, failure[:MAX_FAILURE_TEXT]
+    chain.record(session, type=EventType.INSTANCE_FAILED, at=at, actor=actor, instance_id=instance.id, subject=element,
                  after={"element_id": element, "message": (message or failure)[:MAX_FAILURE_TEXT]})
 
 
@@ -44,7 +45,7 @@ def record(session: Session, instance_id: int, exc: BaseException, *, doing: str
         select(ProcessInstance).where(ProcessInstance.id == instance_id)
         .with_for_update(skip_locked=True).execution_options(populate_existing=True)
     ).one_or_none()
-    if instance is None or instance.status != "running":
+    if instance is None or instance.status != InstanceStatus.RUNNING:
         return False
     fail(session, instance, f"{doing}: {describe(exc)}", element=None, at=at, actor=actor)
     session.flush()

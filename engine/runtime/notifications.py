@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Notification, ProcessInstance, User
+from db.vocabulary import EmailStatus, EventType, NotificationKind
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import NotFound
@@ -20,9 +21,9 @@ from engine.core.paging import Paged, paged
 from engine.people.access import lane_members
 
 KIND_TITLES = {
-    "task": "New task",
-    "reminder": "Reminder",
-    "escalation": "Escalation",
+    NotificationKind.TASK: "New task",
+    NotificationKind.REMINDER: "Reminder",
+    NotificationKind.ESCALATION: "Escalation",
 }
 
 
@@ -40,7 +41,7 @@ def recipients(session: Session, task: HumanTask) -> list[User]:
 def notify(
     session: Session,
     *,
-    kind: str,
+    kind: NotificationKind,
     users: list[User],
     message: str,
     at: datetime,
@@ -62,20 +63,20 @@ def notify(
             message=message,
             created_at=at,
             read_at=None,
-            email_status="pending" if email else "none",
+            email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
             email_attempts=0,
         ))
     session.add_all(rows)
     session.flush()
     for user, row in zip(users, rows, strict=True):
-        chain.record(session, type="notification.created", at=at, actor=None, instance_id=instance_id,
+        chain.record(session, type=EventType.NOTIFICATION_CREATED, at=at, actor=None, instance_id=instance_id,
                      task_id=task_id, subject=f"user:{user.username}",
                      after={"kind": kind, "user": user.username, "task_id": task_id,
-                            "email": row.email_status == "pending"})
+                            "email": row.email_status == EmailStatus.PENDING})
     return rows
 
 
-def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: str) -> str:
+def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: NotificationKind) -> str:
     """One line a person understands: what, which case, by when (in the office's time zone)."""
     instance = session.get(ProcessInstance, task.instance_id)
     case = instance.business_key if instance is not None else f"#{task.instance_id}"
@@ -86,7 +87,8 @@ def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: st
     return text + "."
 
 
-def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *, kind: str = "task",
+def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
+                kind: NotificationKind = NotificationKind.TASK,
                 at: datetime) -> list[Notification]:
     """Tell the task's recipients about it (a new task, a reminder, an escalation)."""
     return notify(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Publication
+from db.vocabulary import EventType
 from engine.audit import chain
 
 PROPERTY = "publish"
@@ -39,7 +40,7 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
                       published_at=at, content=content)
     session.add(row)
     session.flush()
-    chain.record(session, type="publication.published", at=at, actor=actor, instance_id=instance.id,
+    chain.record(session, type=EventType.PUBLICATION_PUBLISHED, at=at, actor=actor, instance_id=instance.id,
                  subject=f"{feed}:{row.id}", after={"feed": feed, "kind": kind} | content)
     return row
 

@@ -21,7 +21,7 @@ from api import present
 from api.database import session as db_session
 from api.schemas import AuditOut
 from api.views.audit import csv_response
-from api.web.i18n import label
+from api.web.i18n import event_label, label
 from api.web.signin import page
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
@@ -91,16 +91,6 @@ class Query:
 
 def _procedures() -> list[str]:
     return [d.key for d in list_latest(db_session())]
-
-
-def event_label(event_type: str) -> str:
-    """`task.completed` -> "Task completed", through the catalog (api.web.vocabulary lists the labels)."""
-    return label(event_type.replace(".", "_"))
-
-
-@blp.context_processor
-def _helpers() -> dict[str, Any]:
-    return {"event_label": event_label}
 
 
 def _options(values: Any, shown: Any = label) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from api.web.i18n import label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
 from engine.people.access import (
@@ -47,9 +48,9 @@ INBOX_STATES: dict[str, dict[str, Any]] = {
     "mine": {"assigned": "me"},
     "unassigned": {"assigned": "unassigned"},
     "overdue": {"overdue": True},
-    "completed": {"status": "completed"},
+    "completed": {"status": TaskStatus.COMPLETED},
 }
-CASE_STATUSES = ("running", "completed", "cancelled", "failed")
+CASE_STATUSES = tuple(InstanceStatus)
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
 
 
@@ -180,7 +181,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     instance = session.get(ProcessInstance, row.instance_id)
     assert instance is not None
     shown = present.tasks(session, ctx(), [row])[0]
-    is_open = row.status == "open"
+    is_open = row.status == TaskStatus.OPEN
     may_work = is_open and may_work_on(user, row)
     schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
