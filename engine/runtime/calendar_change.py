@@ -32,7 +32,7 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
     session.flush()
     chain.record(session, type="calendar.override_set", at=at, actor=actor, subject=f"calendar:{day.isoformat()}",
                  before=before, after={"working": working, "reason": reason})
-    overrides.current(session, ctx)
+    overrides.reload(session, ctx)
     schedules.reschedule_working_days(session, ctx, at)
     # Case by case, each in a savepoint: a case that cannot be recounted is recorded failed, the others move.
     moved = [instance_id for instance_id in _cases_with_deadlines(session)
