@@ -17,6 +17,7 @@ from engine.procedures.forms import load_form
 from engine.runtime import publications
 from engine.spiff import serializer
 from engine.spiff.clock import FrozenClock, using
+from engine.spiff.loop import run_until_waiting
 from engine.spiff.parser import NS, JarchyParser, parse_xml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,9 +97,8 @@ class DiagramRun:
         self.clock, self.engine = clock, engine
         self.wf = BpmnWorkflow(specs[0], specs[1], script_engine=engine)
         self.completed: list[str] = []
-        with using(clock):
-            self.wf.get_tasks(state=TaskState.READY)[0].data.update(self._start_data(start or {}))
-            self._engine_steps()
+        self.wf.get_tasks(state=TaskState.READY)[0].data.update(self._start_data(start or {}))
+        self._engine_steps()
         self._reload()
 
     def _start_data(self, start: dict[str, Any]) -> dict[str, Any]:
@@ -112,12 +112,8 @@ class DiagramRun:
         """Called for each task the engine completes by itself."""
 
     def _engine_steps(self) -> None:
-        self.wf.do_engine_steps(did_complete_task=self._note)
-
-    def _timer_steps(self) -> None:
-        """What moving the clock runs: the timers due by then, and what follows them."""
-        self.wf.refresh_timers()
-        self._engine_steps()
+        """The runtime's own loop: engine steps, the timers due by the clock, the deadline's timers retimed."""
+        run_until_waiting(self.wf, self.clock, self._note)
 
     def _reload(self) -> None:
         self.wf = serializer.load(serializer.dump(self.wf), (self.wf.spec, self.wf.subprocess_specs), self.engine)
@@ -140,15 +136,14 @@ class DiagramRun:
         with using(self.clock):
             task.data.update(self._check(task.task_spec.form.key, data or {}))
             task.run()
-            self._engine_steps()
+        self._engine_steps()
         self.completed.append(name)
         self._reload()
 
     def at(self, moment: str) -> None:
         """Move the clock and fire whatever timers are due by then."""
         self.clock.set(datetime.fromisoformat(moment))
-        with using(self.clock):
-            self._timer_steps()
+        self._engine_steps()
         self._reload()
 
     def waiting(self) -> dict[str, Any]:
@@ -171,7 +166,7 @@ class DiagramRun:
 
 class PublishingRun(DiagramRun):
     """A run that notes what the engine would publish, as the runtime does: the tasks carrying the extension
-    property `publish` that the engine completes; and, after every step, fires the timers already due."""
+    property `publish` that the engine completes."""
 
     def __init__(self, specs: tuple[Any, dict[str, Any]], clock: FrozenClock, engine: Any,
                  start: dict[str, Any] | None = None) -> None:
@@ -182,14 +177,6 @@ class PublishingRun(DiagramRun):
         what = publications.publishes(task)
         if what:
             self.published.append((task.task_spec.bpmn_id, what, dict(task.data)))
-
-    def _engine_steps(self) -> None:
-        self.wf.do_engine_steps(did_complete_task=self._note)
-        self.wf.refresh_timers()
-        self.wf.do_engine_steps(did_complete_task=self._note)
-
-    def _timer_steps(self) -> None:
-        self._engine_steps()
 
 
 def diagram_root(diagram: Path) -> etree._Element:

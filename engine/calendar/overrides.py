@@ -1,8 +1,9 @@
 """The administrators' calendar overrides, kept in the database and applied to the engine's calendar
 (engine/runtime/calendar_change.py writes them).
 
-Every process (web, worker, CLI) reads the overrides' fingerprint before it counts days, so a change
-made in one process applies in all of them at their next operation."""
+Every process (web, worker, CLI) reads the overrides' fingerprint once a transaction, before it first counts
+days, so a change made in one process applies in all of them at their next operation (each is a transaction of
+its own): a task completion asks for the calendar three times and reads it once."""
 
 from __future__ import annotations
 
@@ -19,16 +20,30 @@ from db.models import CalendarOverride
 from engine.calendar.days import BusinessCalendar
 from engine.core.errors import Invalid
 
+CHECKED = "jarchy_calendar_checked"  # session.info: the transaction that read the fingerprint, and for which context
+
 
 def current(session: Session, ctx: EngineContext) -> BusinessCalendar:
-    """The calendar with the overrides as stored now (reloaded only when they changed)."""
+    """The calendar with the overrides as stored when this transaction first asked (reloaded only when they
+    changed)."""
+    checked = session.info.get(CHECKED)
+    if checked is not None and checked[0] is session.get_transaction() and checked[1] is ctx:
+        return ctx.cal
     fingerprint = tuple(session.execute(
         select(func.count(), func.max(CalendarOverride.changed_at))).one())
     if ctx.calendar_fingerprint != fingerprint:
         rows = session.scalars(select(CalendarOverride))
         ctx.use_overrides({r.day: (r.working, r.reason) for r in rows})
         ctx.calendar_fingerprint = fingerprint
+    # Kept by identity: a transaction that ended is never the session's current one, whatever the session does.
+    session.info[CHECKED] = (session.get_transaction(), ctx)
     return ctx.cal
+
+
+def reload(session: Session, ctx: EngineContext) -> BusinessCalendar:
+    """The calendar after this transaction changed the overrides: their fingerprint is read again."""
+    session.info.pop(CHECKED, None)
+    return current(session, ctx)
 
 
 def add_working_days(session: Session, ctx: EngineContext, start: date, days: int) -> date:

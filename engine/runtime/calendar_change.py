@@ -36,7 +36,7 @@ def set_override(session: Session, ctx: EngineContext, *, day: date, working: bo
     session.flush()
     chain.record(session, type=EventType.CALENDAR_OVERRIDE_SET, at=at, actor=name,
                  subject=f"calendar:{day.isoformat()}", before=before, after={"working": working, "reason": reason})
-    overrides.current(session, ctx)
+    overrides.reload(session, ctx)
     schedules.reschedule_working_days(session, ctx, at)
     # Case by case, each in a savepoint: a case that cannot be recounted is recorded failed, the others move.
     moved = [instance_id for instance_id in _cases_with_deadlines(session)

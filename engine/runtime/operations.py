@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
+from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatus, TimerStatus
 from engine.audit import chain
 from engine.calendar import deadlines, overrides
 from engine.context import EngineContext
@@ -41,7 +42,7 @@ from engine.people.access import (
 )
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, loading, notifications, projection, steps
+from engine.runtime import case_data, notifications, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
         process_key=definition.key,
         version=definition.version,
         business_key=_next_business_key(session, ctx, definition.meta["business_key_prefix"], at),
-        status="running",
+        status=InstanceStatus.RUNNING,
         data=data,
         started_at=at,
         started_by_id=started_by.id if started_by else None,
@@ -87,10 +88,10 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
     session.add(instance)
     session.flush()
     actor = started_by.username if started_by else None
-    chain.record(session, type="instance.started", at=at, actor=actor, instance_id=instance.id,
+    chain.record(session, type=EventType.INSTANCE_STARTED, at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
                                                        "data": data})
-    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at, now=now)
+    steps.advance(steps.Step(session, ctx, instance, definition, wf, actor=actor, at=at, now=now))
     return instance
 
 
@@ -126,25 +127,25 @@ def complete_task(
     check_may_learn_state(actor, row)
     instance = steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
-    if row.status != "open":
+    if row.status != TaskStatus.OPEN:
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     check_may_work_on(actor, row)
     at = ctx.now()
     data = steps.validated(session, ctx, row.form_key, data, at)
-    definition, wf = loading.load(session, ctx, instance)
-    task = wf.get_task_from_id(UUID(task_id))
+    step = steps.open(session, ctx, instance, actor=actor.username, at=at, completed_task_id=task_id)
+    task = step.wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("the task is no longer waiting for completion", code=Code.TASK_CLOSED)
     before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
     task.data.update(data)
     with clock.using(ctx.clock):
         task.run()
-    row.status, row.completed_at, row.completed_by_id, row.data = "completed", at, actor.id, data
+    row.status, row.completed_at, row.completed_by_id, row.data = TaskStatus.COMPLETED, at, actor.id, data
     if row.assignee_id is None:
         row.assignee_id = actor.id
-    chain.record(session, type="task.completed", at=at, actor=actor.username, instance_id=instance.id,
+    chain.record(session, type=EventType.TASK_COMPLETED, at=at, actor=actor.username, instance_id=instance.id,
                  task_id=task_id, subject=row.bpmn_id, before=before or None, after=data)
-    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at, completed_task_id=task_id)
+    steps.advance(step)
     return row, instance
 
 
@@ -157,7 +158,7 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
         raise Conflict("another user holds this task", code=Code.TASK_TAKEN)
     check_may_work_on(actor, row)
     row.assignee_id = actor.id
-    chain.record(session, type="task.claimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
+    chain.record(session, type=EventType.TASK_CLAIMED, at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
                  task_id=task_id, subject=row.bpmn_id, after={"assignee": actor.username})
     return row
 
@@ -171,8 +172,9 @@ def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> 
         return row
     before = session.get(User, row.assignee_id)
     row.assignee_id = None
-    chain.record(session, type="task.unclaimed", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
-                 task_id=task_id, subject=row.bpmn_id, before={"assignee": before.username if before else None})
+    chain.record(session, type=EventType.TASK_UNCLAIMED, at=ctx.now(), actor=actor.username,
+                 instance_id=row.instance_id, task_id=task_id, subject=row.bpmn_id,
+                 before={"assignee": before.username if before else None})
     return row
 
 
@@ -192,7 +194,7 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
                       [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}])
     previous = session.get(User, row.assignee_id) if row.assignee_id else None
     row.assignee_id = assignee.id
-    chain.record(session, type="task.assigned", at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
+    chain.record(session, type=EventType.TASK_ASSIGNED, at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
                  task_id=task_id, subject=row.bpmn_id, before={"assignee": previous.username if previous else None},
                  after={"assignee": assignee.username})
     return row
@@ -220,12 +222,12 @@ def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, rol
     if previous is not None and not is_candidate(previous, row):
         row.assignee_id = None
     at = ctx.now()
-    chain.record(session, type="task.rerouted", at=at, actor=actor.username, instance_id=row.instance_id,
+    chain.record(session, type=EventType.TASK_REROUTED, at=at, actor=actor.username, instance_id=row.instance_id,
                  task_id=task_id, subject=row.bpmn_id, before=before | {"assignee": previous.username if previous
                                                                         else None},
                  after={"role": role, "unit": unit,
                         "assignee": previous.username if previous and row.assignee_id else None})
-    notifications.notify_task(session, ctx, row, kind="task", at=at)
+    notifications.notify_task(session, ctx, row, kind=NotificationKind.TASK, at=at)
     return row
 
 
@@ -233,7 +235,7 @@ def _open_task_locked(session: Session, task_id: str) -> HumanTask:
     row = get_task(session, task_id)
     steps.lock(session, row.instance_id)
     row = _fresh_task(session, task_id)
-    if row.status != "open":
+    if row.status != TaskStatus.OPEN:
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     return row
 
@@ -252,17 +254,16 @@ def deliver_message(
     check_may_deliver_message(actor)
     case_data.check(data)
     instance = steps.lock(session, instance_id)
-    if instance.status != "running":
+    if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
-    definition, wf = loading.load(session, ctx, instance)
-    if name not in waiting_messages(wf):
+    step = steps.open(session, ctx, instance, actor=actor.username)
+    if name not in waiting_messages(step.wf):
         raise Conflict(f"the case is not waiting for the message {name!r}", code=Code.NOT_WAITING)
-    at = ctx.now()
     with clock.using(ctx.clock):
-        wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
-    chain.record(session, type="message.delivered", at=at, actor=actor.username, instance_id=instance.id,
+        step.wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
+    chain.record(session, type=EventType.MESSAGE_DELIVERED, at=step.at, actor=actor.username, instance_id=instance.id,
                  subject=name, after={"name": name, "data": data})
-    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    steps.advance(step)
     return instance
 
 
@@ -280,24 +281,24 @@ def waiting_messages(wf: BpmnWorkflow) -> set[str]:
 def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, reason: str) -> ProcessInstance:
     check_may_cancel(actor)
     instance = steps.lock(session, instance_id)
-    if instance.status not in ("running", "failed"):
+    if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.FAILED):
         raise Conflict(f"the case is already {instance.status}", code=Code.CASE_CLOSED)
     try:
-        loaded: tuple[ProcessDefinition, BpmnWorkflow] | None = loading.load(session, ctx, instance)
+        step: steps.Step | None = steps.open(session, ctx, instance, actor=actor.username)
     except Unreadable:
-        loaded = None  # a case whose state cannot be read can still be ended: its tasks and timers end with it
-    at = ctx.now()
+        step = None  # a case whose state cannot be read can still be ended: its tasks and timers end with it
+    at = step.at if step is not None else ctx.now()
     before = {"status": instance.status}
-    instance.status, instance.completed_at = "cancelled", at
-    chain.record(session, type="instance.cancelled", at=at, actor=actor.username, instance_id=instance.id,
-                 subject=instance.business_key, before=before, after={"status": "cancelled", "reason": reason})
-    if loaded is None:
+    instance.status, instance.completed_at = InstanceStatus.CANCELLED, at
+    chain.record(session, type=EventType.INSTANCE_CANCELLED, at=at, actor=actor.username, instance_id=instance.id,
+                 subject=instance.business_key, before=before,
+                 after={"status": InstanceStatus.CANCELLED, "reason": reason})
+    if step is None:
         projection.close(session, instance, actor=actor.username, at=at)
         session.flush()
         return instance
-    definition, wf = loaded
-    wf.cancel()
-    steps.save(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    step.wf.cancel()
+    steps.save(step)
     return instance
 
 
@@ -308,13 +309,13 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
     check_may_extend(actor)
     instance = steps.lock(session, instance_id)
-    if instance.status != "running":
+    if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     allowed = ctx.settings.request_extension_days
     if allowed <= 0:
         raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",
                       [{"field": "working_days", "message": "no extension is allowed here"}])
-    definition, wf = loading.load(session, ctx, instance)
+    step = steps.open(session, ctx, instance, actor=actor.username)
     deadline = instance.data.get("deadline")
     if not isinstance(deadline, dict):
         raise Invalid("this case has no statutory deadline to extend",
@@ -323,14 +324,13 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     if used + working_days > allowed:
         raise Invalid(f"at most {allowed} working days of extension are allowed; {used} are used",
                       [{"field": "working_days", "message": f"at most {allowed - used} more working days"}])
-    at = ctx.now()
-    extended = deadlines.extend(deadline, working_days, reason, actor.username, at)
+    extended = deadlines.extend(deadline, working_days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)
-    deadlines.set_in_case(wf, extended, due)
-    chain.record(session, type="deadline.extended", at=at, actor=actor.username, instance_id=instance.id,
+    deadlines.set_in_case(step.wf, extended, due)
+    chain.record(session, type=EventType.DEADLINE_EXTENDED, at=step.at, actor=actor.username, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "working_days": working_days, "reason": reason})
-    steps.advance(session, ctx, instance, definition, wf, actor=actor.username, at=at)
+    steps.advance(step)
     return instance
 
 
@@ -338,18 +338,17 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
     """After a calendar change: count the case's deadline again. Returns whether it moved."""
     instance = steps.lock(session, instance_id)
     deadline = (instance.data or {}).get("deadline")
-    if instance.status != "running" or not isinstance(deadline, dict):
+    if instance.status != InstanceStatus.RUNNING or not isinstance(deadline, dict):
         return False
-    definition, wf = loading.load(session, ctx, instance)
+    step = steps.open(session, ctx, instance, actor=actor)
     due = deadlines.due(deadline, ctx.cal)
     if due == instance.data.get("due_at"):
         return False
-    at = ctx.now()
-    deadlines.set_in_case(wf, deadline, due)
-    chain.record(session, type="deadline.recomputed", at=at, actor=actor, instance_id=instance.id,
+    deadlines.set_in_case(step.wf, deadline, due)
+    chain.record(session, type=EventType.DEADLINE_RECOMPUTED, at=step.at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "why": why})
-    steps.advance(session, ctx, instance, definition, wf, actor=actor, at=at)
+    steps.advance(step)
     return True
 
 
@@ -358,7 +357,7 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
 def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> bool:
     """Fire one due timer, at most once: the row is re-read under the instance's lock."""
     timer = session.get(Timer, timer_id)
-    if timer is None or timer.status != "pending":
+    if timer is None or timer.status != TimerStatus.PENDING:
         return False
     # A case locked by someone else (another sweeper firing it, a user completing a task) is skipped, not
     # waited for: its timer stays pending for the next sweep, and parallel sweepers do not march in step.
@@ -366,13 +365,12 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     if instance is None:
         return False
     timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
-    if timer.status != "pending" or timer.due_at > at or instance.status != "running":
+    if timer.status != TimerStatus.PENDING or timer.due_at > at or instance.status != InstanceStatus.RUNNING:
         return False
-    definition, wf = loading.load(session, ctx, instance)
     # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
-    steps.advance(session, ctx, instance, definition, wf, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now())))
+    steps.advance(steps.open(session, ctx, instance, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now()))))
     session.refresh(timer)
-    return timer.status == "fired"
+    return timer.status == TimerStatus.FIRED
 
 
 def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
@@ -380,7 +378,8 @@ def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]
     return list(session.scalars(
         select(Timer.id)
         .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.status == "pending", Timer.due_at <= at, ProcessInstance.status == "running")
+        .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= at,
+               ProcessInstance.status == InstanceStatus.RUNNING)
         .order_by(Timer.due_at)
         .limit(limit)
     ))

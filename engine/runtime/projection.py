@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatus, TimerStatus
 from engine.audit import chain
 from engine.calendar import deadlines
 from engine.context import EngineContext
@@ -26,6 +27,7 @@ from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.procedures.definitions import definition_version
 from engine.procedures.forms import prefilled
 from engine.runtime import notifications
+from engine.runtime.step import Step
 
 UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
 
@@ -57,60 +59,53 @@ def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:
 
 
 HELD_AT = datetime.fromisoformat(deadlines.HELD)
+WAITING_TIMERS = (TimerStatus.PENDING, TimerStatus.HELD)
 
 
-def sync(
-    session: Session,
-    ctx: EngineContext,
-    instance: ProcessInstance,
-    definition: ProcessDefinition,
-    wf: BpmnWorkflow,
-    *,
-    actor: str | None,
-    at: datetime,
-    completed_task_id: str | None = None,
-) -> None:
-    data = workflow_data(wf)
-    _audit_deadline(session, instance, instance.data or {}, data, actor=actor, at=at)
+def sync(step: Step) -> None:
+    """The case's row, its open tasks and its waiting timers as the step leaves its workflow."""
+    instance, data = step.instance, workflow_data(step.wf)
+    _audit_deadline(step, instance.data or {}, data)
     instance.data = data
     unit = data.get("unit")
     instance.unit_key = unit if _fits_unit(unit) else None
-    instance.due_at = parse_moment(data.get("due_at"), ctx.cal.timezone)
-    if instance.status == "running" and wf.is_completed():
-        instance.status, instance.completed_at = "completed", at
-        chain.record(session, type="instance.completed", at=at, actor=actor, instance_id=instance.id,
-                     subject=instance.business_key, after={"outcome": data.get("outcome")})
-    _sync_tasks(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
-    _sync_timers(session, ctx, instance, wf, actor=actor, at=at)
+    instance.due_at = parse_moment(data.get("due_at"), step.ctx.cal.timezone)
+    if instance.status == InstanceStatus.RUNNING and step.wf.is_completed():
+        instance.status, instance.completed_at = InstanceStatus.COMPLETED, step.at
+        chain.record(step.session, type=EventType.INSTANCE_COMPLETED, at=step.at, actor=step.actor,
+                     instance_id=instance.id, subject=instance.business_key, after={"outcome": data.get("outcome")})
+    _sync_tasks(step)
+    _sync_timers(step)
 
 
-def _audit_deadline(session: Session, instance: ProcessInstance, before: dict[str, Any], after: dict[str, Any], *,
-                    actor: str | None, at: datetime) -> None:
+def _audit_deadline(step: Step, before: dict[str, Any], after: dict[str, Any]) -> None:
     """A paused, resumed or moved deadline is an event of its own in the history."""
+    session, instance, at, actor = step.session, step.instance, step.at, step.actor
     old, new = before.get("deadline"), after.get("deadline")
     if isinstance(new, dict):
         if deadlines.is_paused(new) and not deadlines.is_paused(old):
-            chain.record(session, type="deadline.paused", at=at, actor=actor, instance_id=instance.id,
+            chain.record(session, type=EventType.DEADLINE_PAUSED, at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after={"paused_at": new["pauses"][-1]["from"]})
         elif deadlines.is_paused(old) and not deadlines.is_paused(new) and new.get("pauses"):
             # (A case cancelled while paused ends with the data it had before the pause: nothing resumed.)
-            chain.record(session, type="deadline.resumed", at=at, actor=actor, instance_id=instance.id,
+            chain.record(session, type=EventType.DEADLINE_RESUMED, at=at, actor=actor, instance_id=instance.id,
                          subject=instance.business_key, after=new["pauses"][-1])
     if before.get("due_at") and after.get("due_at") and before["due_at"] != after["due_at"]:
-        chain.record(session, type="deadline.moved", at=at, actor=actor, instance_id=instance.id,
+        chain.record(session, type=EventType.DEADLINE_MOVED, at=at, actor=actor, instance_id=instance.id,
                      subject=instance.business_key, before={"due_at": before["due_at"]},
                      after={"due_at": after["due_at"]})
 
 
-def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-                wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None) -> None:
-    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+def _sync_tasks(step: Step) -> None:
+    session, ctx, instance, definition = step.session, step.ctx, step.instance, step.definition
+    at, actor = step.at, step.actor
+    ready = {str(t.id): t for t in step.wf.get_tasks(state=TaskState.READY, manual=True)}
     # The tasks' expressions (due dates, roles, units) run before anything is flushed: a flush writes the step's
     # audit events, which locks the office-wide chain head until the commit, and a script may take its bound.
     # (The completed task's row is still open in the database until then: it is skipped below.)
     with session.no_autoflush:
         rows = {row.id: row for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN))}
         metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
         dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
         created = {task_id: _new_task(ctx, instance, definition, metas[task_id], task, at, dues[task_id])
@@ -120,34 +115,36 @@ def _sync_tasks(session: Session, ctx: EngineContext, instance: ProcessInstance,
             if row.due_at != dues[task_id]:
                 row.due_at = dues[task_id]
             continue
-        if task_id == completed_task_id:
+        if task_id == step.completed_task_id:
             continue  # the caller closes it with the submitted data
-        row.status, row.completed_at = "cancelled", at
-        chain.record(session, type="task.cancelled", at=at, actor=actor, instance_id=instance.id,
+        row.status, row.completed_at = TaskStatus.CANCELLED, at
+        chain.record(session, type=EventType.TASK_CANCELLED, at=at, actor=actor, instance_id=instance.id,
                      task_id=task_id, subject=row.bpmn_id)
     for task_id, (row, problem) in created.items():
         session.add(row)
         if problem:
-            chain.record(session, type="task.routing_failed", at=at, actor=actor, instance_id=instance.id,
+            chain.record(session, type=EventType.TASK_ROUTING_FAILED, at=at, actor=actor, instance_id=instance.id,
                          task_id=task_id, subject=row.bpmn_id, after={"message": problem, "role": row.role})
-        chain.record(session, type="task.created", at=at, actor=actor, instance_id=instance.id, task_id=task_id,
-                     subject=row.bpmn_id, after={"role": row.role, "unit": row.unit_key,
-                                                 "due_at": row.due_at.isoformat() if row.due_at else None})
-        notifications.notify_task(session, ctx, row, kind=metas[task_id].get("notification") or "task", at=at)
+        chain.record(session, type=EventType.TASK_CREATED, at=at, actor=actor, instance_id=instance.id,
+                     task_id=task_id, subject=row.bpmn_id,
+                     after={"role": row.role, "unit": row.unit_key,
+                            "due_at": row.due_at.isoformat() if row.due_at else None})
+        notifications.notify_task(session, ctx, row, kind=metas[task_id].get("notification") or NotificationKind.TASK,
+                                  at=at)
 
 
 def close(session: Session, instance: ProcessInstance, *, actor: str | None, at: datetime) -> None:
     """A case ended without its workflow (its stored state cannot be read): its open tasks and waiting timers
     end with it, as `sync` would end them."""
     for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                       HumanTask.status == "open")):
-        row.status, row.completed_at = "cancelled", at
-        chain.record(session, type="task.cancelled", at=at, actor=actor, instance_id=instance.id, task_id=row.id,
-                     subject=row.bpmn_id)
+                                                       HumanTask.status == TaskStatus.OPEN)):
+        row.status, row.completed_at = TaskStatus.CANCELLED, at
+        chain.record(session, type=EventType.TASK_CANCELLED, at=at, actor=actor, instance_id=instance.id,
+                     task_id=row.id, subject=row.bpmn_id)
     for timer in session.scalars(select(Timer).where(Timer.instance_id == instance.id,
-                                                     Timer.status.in_(("pending", "held")))):
-        timer.status = "cancelled"
-        chain.record(session, type="timer.cancelled", at=at, actor=actor, instance_id=instance.id,
+                                                     Timer.status.in_(WAITING_TIMERS))):
+        timer.status = TimerStatus.CANCELLED
+        chain.record(session, type=EventType.TIMER_CANCELLED, at=at, actor=actor, instance_id=instance.id,
                      task_id=timer.task_id, subject=timer.bpmn_id, after={"due_at": timer.due_at.isoformat()})
 
 
@@ -185,7 +182,7 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         lane=task.task_spec.lane or meta.get("lane"),
         role=role,
         unit_key=str(unit) if unit else None,
-        status="open",
+        status=TaskStatus.OPEN,
         form_key=form_key,
         created_at=at,
         due_at=due,
@@ -260,35 +257,42 @@ def _timer_bpmn_id(task: Any, definition: TimerEventDefinition) -> str:
     return str(spec.bpmn_id)
 
 
-def _sync_timers(session: Session, ctx: EngineContext, instance: ProcessInstance, wf: BpmnWorkflow, *,
-                 actor: str | None, at: datetime) -> None:
+def _sync_timers(step: Step) -> None:
     """Pending timers with their due moments; a timer held while its deadline is paused is `held`."""
+    session, instance, at, actor = step.session, step.instance, step.at, step.actor
     waiting: dict[str, tuple[str, datetime]] = {}
-    for task in wf.event_manager.tasks.values():
+    for task in step.wf.event_manager.tasks.values():
         for definition in _timer_definitions(task):
-            due = parse_moment(definition.details(task).value, ctx.cal.timezone)
+            due = parse_moment(definition.details(task).value, step.ctx.cal.timezone)
             if due is not None and (str(task.id) not in waiting or due < waiting[str(task.id)][1]):
                 waiting[str(task.id)] = (_timer_bpmn_id(task, definition), due)
     rows = {row.task_id: row for row in session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.status.in_(("pending", "held"))))}
+        select(Timer).where(Timer.instance_id == instance.id, Timer.status.in_(WAITING_TIMERS)))}
     for task_id, row in rows.items():
         if task_id in waiting:
             due = waiting[task_id][1]
-            status = "held" if due == HELD_AT else "pending"
+            status = _waiting_status(due)
             if (row.status, row.due_at) != (status, due):
-                chain.record(session, type=f"timer.{'held' if status == 'held' else 'moved'}", at=at, actor=actor,
-                             instance_id=instance.id, task_id=task_id, subject=row.bpmn_id,
-                             before={"due_at": row.due_at.isoformat()}, after={"due_at": due.isoformat()})
+                moved = EventType.TIMER_HELD if status == TimerStatus.HELD else EventType.TIMER_MOVED
+                chain.record(session, type=moved, at=at, actor=actor, instance_id=instance.id, task_id=task_id,
+                             subject=row.bpmn_id, before={"due_at": row.due_at.isoformat()},
+                             after={"due_at": due.isoformat()})
                 row.status, row.due_at = status, due
             continue
-        row.status = "fired" if _timer_fired(wf, task_id) else "cancelled"
-        row.fired_at = at if row.status == "fired" else None
-        chain.record(session, type=f"timer.{row.status}", at=at, actor=actor, instance_id=instance.id,
-                     task_id=task_id, subject=row.bpmn_id, after={"due_at": row.due_at.isoformat()})
+        fired = _timer_fired(step.wf, task_id)
+        row.status = TimerStatus.FIRED if fired else TimerStatus.CANCELLED
+        row.fired_at = at if fired else None
+        chain.record(session, type=EventType.TIMER_FIRED if fired else EventType.TIMER_CANCELLED, at=at, actor=actor,
+                     instance_id=instance.id, task_id=task_id, subject=row.bpmn_id,
+                     after={"due_at": row.due_at.isoformat()})
     for task_id, (bpmn_id, due) in waiting.items():
         if task_id not in rows:
             session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due,
-                              status="held" if due == HELD_AT else "pending"))
+                              status=_waiting_status(due)))
+
+
+def _waiting_status(due: datetime) -> TimerStatus:
+    return TimerStatus.HELD if due == HELD_AT else TimerStatus.PENDING
 
 
 def _timer_fired(wf: BpmnWorkflow, task_id: str) -> bool:

@@ -1,26 +1,27 @@
-"""The steps every runtime operation is made of: lock the case, load its workflow, validate a form, run
-the engine until it waits, and save the state with its projections. Split from engine/runtime/operations.py, which
-composes them into operations."""
+"""The steps every runtime operation is made of: lock the case, load its workflow (`open`: the operation's
+`Step`), validate a form, run the engine until it waits, and save the state with its projections. Split from
+engine/runtime/operations.py, which composes them into operations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, overload
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import ProcessDefinition, ProcessInstance
-from engine.calendar import deadlines
+from db.models import ProcessInstance
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.procedures import forms
-from engine.runtime import case_data, case_failures, projection, publications
-from engine.spiff import clock, sandbox_bounds, serializer
+from engine.runtime import case_data, case_failures, loading, projection, publications
+from engine.runtime.step import Step
+from engine.spiff import clock, loop, sandbox_bounds, serializer
+
+__all__ = ["Step", "advance", "lock", "open", "save", "validated"]
 
 
 @overload
@@ -41,6 +42,15 @@ def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> Pr
     return instance
 
 
+def open(session: Session, ctx: EngineContext, instance: ProcessInstance, *, actor: str | None,
+         at: datetime | None = None, now: clock.Clock | None = None, completed_task_id: str | None = None) -> Step:
+    """The step on a case whose row the caller locked (`lock`) and checked: its workflow loaded with the calendar
+    in force (`Unreadable` when its stored state cannot be). `at` defaults to the engine's now, once loaded."""
+    definition, wf = loading.load(session, ctx, instance)
+    return Step(session, ctx, instance, definition, wf, actor=actor, at=at if at is not None else ctx.now(),
+                now=now, completed_task_id=completed_task_id)
+
+
 def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime
                ) -> dict[str, Any]:
     """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated."""
@@ -54,10 +64,10 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     return data
 
 
-def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-             wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None,
-             now: clock.Clock | None = None) -> None:
-    """Run the engine until the workflow waits; a failing script or expression fails the case, recorded."""
+def advance(step: Step) -> None:
+    """Run the engine until the workflow waits, then save; a failing script or expression fails the case,
+    recorded."""
+    session, instance = step.session, step.instance
     published: list[tuple[str, dict[str, Any]]] = []
 
     def note_publishing(task: Any) -> None:
@@ -66,45 +76,36 @@ def advance(session: Session, ctx: EngineContext, instance: ProcessInstance, def
             published.append((what, dict(task.data)))
 
     # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
-    with sandbox_bounds.operation(ctx.settings.script_operation_seconds):
+    with sandbox_bounds.operation(step.ctx.settings.script_operation_seconds):
         try:
-            with clock.using(now or ctx.clock):
-                wf.do_engine_steps(did_complete_task=note_publishing)
-                wf.refresh_timers()
-                wf.do_engine_steps(did_complete_task=note_publishing)
-                # A step may have moved or paused the deadline: the timers that follow it move too, and
-                # one that is now due fires at once (bounded: each round only acts on what the last changed).
-                for _ in range(3):
-                    if not deadlines.retime(wf):
-                        break
-                    wf.refresh_timers()
-                    wf.do_engine_steps(did_complete_task=note_publishing)
+            loop.run_until_waiting(step.wf, step.engine_clock, note_publishing)
             for what, data in published:
-                publications.publish(session, instance, what, data, actor=actor, at=at,
-                                     languages=ctx.settings.publication_languages)
+                publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
+                                     languages=step.ctx.settings.publication_languages)
         except ValueError as exc:  # a publication the case's data cannot make
-            case_failures.fail(session, instance, str(exc), element=None, at=at, actor=actor)
+            case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor)
         except (SpiffWorkflowException, WorkflowException) as exc:
             fault = unavailable_within(exc)
             if fault is not None:
                 raise fault from exc  # the server's fault: nothing of the step is kept, the case is not failed
             element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
             case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
-                               at=at, actor=actor, message=str(exc))
-        save(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
+                               at=step.at, actor=step.actor, message=str(exc))
+        save(step)
 
 
-def save(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
-          wf: BpmnWorkflow, *, actor: str | None, at: datetime, completed_task_id: str | None = None) -> None:
+def save(step: Step) -> None:
+    """The workflow's state stored in the case's row, with its projections; a lost race is `Conflict`."""
+    instance = step.instance
     try:
-        instance.state = serializer.dump(wf)
+        instance.state = serializer.dump(step.wf)
     except (TypeError, RecursionError) as exc:  # a script left a value JSON cannot hold: nothing is kept
         raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
                       "may leave text, numbers, booleans, dates, lists and dicts") from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
-    with clock.using(ctx.clock):
-        projection.sync(session, ctx, instance, definition, wf, actor=actor, at=at, completed_task_id=completed_task_id)
+    with clock.using(step.ctx.clock):
+        projection.sync(step)
     try:
-        session.flush()
+        step.session.flush()
     except StaleDataError as exc:
         raise Conflict("the case was changed by someone else at the same moment; reload and try again") from exc

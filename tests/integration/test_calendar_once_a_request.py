@@ -1,0 +1,79 @@
+"""The calendar in force is read once a request: a task completion asks for it several times (loading the case,
+its new tasks' due dates, the answer's overdue marks) and reads the administrators' overrides once; a change
+made by another process applies from the next request on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from db.models import CalendarOverride
+from tests.conftest import BISHKEK, REQUEST
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+
+@contextmanager
+def statements(app: Any) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    engine = app.extensions["jarchy.engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def new_case(as_: Any) -> dict[str, Any]:
+    response = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request",
+                                                                 "data": REQUEST})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def triage_counting_statements(app: Any, as_: Any, case: dict[str, Any]) -> list[str]:
+    """Complete the case's triage over the API; the statements the request sent."""
+    with statements(app) as seen:
+        response = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete",
+                                  json={"data": {"handler": "pr_department", "contributors": []}})
+    assert response.status_code == 200, response.get_json()
+    assert [t["bpmn_id"] for t in response.get_json()["instance"]["tasks"]] == ["prepare_answer"]
+    return seen
+
+
+def overrides_read(seen: list[str]) -> int:
+    return sum("calendar_overrides" in statement for statement in seen)
+
+
+def test_a_task_completion_reads_the_calendar_overrides_once(app: Any, as_: Any) -> None:
+    assert overrides_read(triage_counting_statements(app, as_, new_case(as_))) == 1
+
+
+def test_an_override_stored_by_another_process_applies_at_the_next_request(app: Any, as_: Any,
+                                                                          sessions: Any) -> None:
+    def working(day: str) -> bool:
+        response = as_("pr").get(f"/api/v1/calendar?from={day}&to={day}")
+        assert response.status_code == 200, response.get_json()
+        return bool(response.get_json()["items"][0]["working"])
+
+    assert working("2026-03-07") is False  # a Saturday
+    # Written past this process's engine context, as a worker or another web process would.
+    with sessions.begin() as session:
+        session.add(CalendarOverride(day=date(2026, 3, 7), working=True, reason="worked by decree",
+                                     changed_by="admin", changed_at=datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)))
+    assert working("2026-03-07") is True
+    # A case started now counts its 14 working days with the Saturday: 3-6 Mar (4), Sat 7 (5), 9-13 (10),
+    # 16-19 (14), not to Mon 23 Mar as without it.
+    case = new_case(as_)
+    assert datetime.fromisoformat(case["due_at"]) == datetime(2026, 3, 19, 18, 0, tzinfo=BISHKEK)
+    assert overrides_read(triage_counting_statements(app, as_, case)) == 1
