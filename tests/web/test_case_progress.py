@@ -6,7 +6,8 @@ from typing import Any
 
 from db.models import ProcessInstance
 from engine.reads.progress import progress
-from tests.integration.test_publication_response_api import complete, deployed, rebutted, start
+from tests.cases import complete
+from tests.integration.test_publication_response_api import deployed, rebutted, start
 
 __all__ = ["deployed"]  # the publication response with the press conference it calls, deployed for each test
 
