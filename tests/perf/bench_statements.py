@@ -69,7 +69,7 @@ def counted(engine: Any) -> Iterator[list[str]]:
 def seed(app: Any) -> None:
     sessions, ctx = app.extensions["jarchy.sessions"], app.extensions["jarchy.ctx"]
     with sessions.begin() as session:
-        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench", actor_id=None,
+        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench",
                at=ctx.now())
         create_unit(session, key="transport", name="Transport", actor="bench", at=ctx.now())
         create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
