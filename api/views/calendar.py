@@ -42,7 +42,7 @@ class Override(MethodView):
     def put(self, body: dict[str, Any], day: str) -> dict[str, Any]:
         """Declare a day working or not (admin); running cases' deadlines are counted again."""
         user = current_user()
-        row, moved = calendar_change.set_override(session(), ctx(), day=_day(day), working=body["working"],
+        row, moved = calendar_change.set_override(session(), ctx(), day=lambda: _day(day), working=body["working"],
                                                  reason=body["reason"], actor=user, at=ctx().now())
         return present.override(row, moved)
 

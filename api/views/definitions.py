@@ -52,7 +52,7 @@ class Definitions(MethodView):
     def post(self) -> Any:
         """Deploy a BPMN diagram as a new version of its process key (admin)."""
         actor = current_user()
-        result = definitions.deploy(session(), _uploaded_bpmn(), actor=actor, at=ctx().now())
+        result = definitions.deploy(session(), _uploaded_bpmn, actor=actor, at=ctx().now())
         return present.definition(result.definition), 201 if result.created else 200
 
 

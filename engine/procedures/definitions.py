@@ -4,6 +4,7 @@ deployed versions, and the workflow specs parsed once per version. Validation is
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,10 +32,14 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def deploy(session: Session, data: bytes, *, actor: Actor, at: datetime,
+def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor, at: datetime,
            origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED) -> Deployed:
-    """A new version of the diagram's process key; the same file as the latest version is a no-op."""
+    """A new version of the diagram's process key; the same file as the latest version is a no-op. `data` may be
+    how to read the diagram (a request's body): it is read only once the actor may deploy, so a refusal comes first
+    and an upload nobody may make is not read."""
     check_may_administer(actor)
+    if callable(data):
+        data = data()
     root, meta = validate(data, known_process_keys=_deployed_keys(session))
     key, digest = meta["key"], checksum(data)
     latest = latest_definition(session, key, required=False)

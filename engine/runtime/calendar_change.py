@@ -3,6 +3,7 @@ and every start timer that keeps to working days is counted again, case by case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -18,11 +19,14 @@ from engine.procedures import schedules
 from engine.runtime import case_failures, operations
 
 
-def set_override(session: Session, ctx: EngineContext, *, day: date, working: bool, reason: str,
+def set_override(session: Session, ctx: EngineContext, *, day: date | Callable[[], date], working: bool, reason: str,
                  actor: Actor, at: datetime) -> tuple[CalendarOverride, list[int]]:
     """Declare a day working or not; every running case with a deadline is recomputed. Returns the
-    override and the ids of the cases whose deadline moved."""
+    override and the ids of the cases whose deadline moved. `day` may be how to read the day from a request: it is
+    read once the actor may set overrides, so a refusal comes before a complaint about the input."""
     check_may_administer(actor)
+    if callable(day):
+        day = day()
     name = actor_name(actor)
     row = session.get(CalendarOverride, day)
     before = {"working": row.working, "reason": row.reason} if row else {
