@@ -10,6 +10,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import NotificationOut, NotificationQuery, page_of
 from api.views.common import ctx
+from engine.reads.notifications import for_user
 from engine.runtime import notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
@@ -23,7 +24,7 @@ class Notifications(MethodView):
     @blp.response(200, page_of(NotificationOut, "NotificationPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The caller's notifications, newest first; `unread=true` for the unread ones."""
-        result = notifications.for_user(session(), current_user(), **args)
+        result = for_user(session(), current_user(), **args)
         return present.page(result, [present.notification(row) for row in result.items])
 
 

@@ -13,7 +13,7 @@ from api import present
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
-from engine.runtime import publications
+from engine.reads import publications
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}

@@ -30,6 +30,7 @@ from engine.core.errors import JarchyError
 from engine.core.faults import describe, is_case_fault
 from engine.core.settings import Settings
 from engine.procedures import schedules
+from engine.reads import queries
 from engine.runtime import case_failures, operations
 from engine.spiff.clock import Clock, SystemClock
 
@@ -62,7 +63,7 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
 def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, limit: int = 500) -> int:
     """Fire what is due by `at`; returns how many timers fired."""
     with sessions() as session:
-        ids = operations.due_timer_ids(session, at, limit)
+        ids = queries.due_timer_ids(session, at, limit)
     fired = 0
     for timer_id in ids:
         # A case that cannot fire (its state unreadable, a value the database refuses) is recorded failed;
@@ -176,7 +177,7 @@ def send_pending_email(sessions: sessionmaker[Session], settings: Settings, limi
 
     A transient failure leaves its notification for the next sweep. When the server cannot be reached
     at all, the sweep stops there rather than spend an attempt of every other notification on it."""
-    if mail.config_of(settings) is None:
+    if settings.smtp_url is None:
         return 0
     sent = 0
     for notification_id in pending_email_ids(sessions, limit, clock=clock):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Notification, ProcessInstance, User
@@ -17,7 +16,6 @@ from db.vocabulary import EmailStatus, EventType, NotificationKind
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import NotFound
-from engine.core.paging import Paged, paged
 from engine.people.access import lane_members
 
 KIND_TITLES = {
@@ -104,16 +102,6 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
 
 
 # -- the recipient's side ------------------------------------------------------------------------------
-
-def for_user(session: Session, user: User, *, unread: bool | None = None, page: int = 1,
-             per_page: int = 20) -> Paged[Notification]:
-    """The user's notifications, newest first (an index query on user_id, id)."""
-    query = select(Notification).where(Notification.user_id == user.id)
-    if unread is True:
-        query = query.where(Notification.read_at.is_(None))
-    elif unread is False:
-        query = query.where(Notification.read_at.is_not(None))
-    return paged(session, query.order_by(Notification.id.desc()), page, per_page)
 
 
 def mark_read(session: Session, user: User, notification_id: int, *, at: datetime) -> Notification:

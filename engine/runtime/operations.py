@@ -371,15 +371,3 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     steps.advance(steps.open(session, ctx, instance, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now()))))
     session.refresh(timer)
     return timer.status == TimerStatus.FIRED
-
-
-def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
-    """Pending timers due by `at` of running cases (a failed case's timers wait for it to be repaired)."""
-    return list(session.scalars(
-        select(Timer.id)
-        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= at,
-               ProcessInstance.status == InstanceStatus.RUNNING)
-        .order_by(Timer.due_at)
-        .limit(limit)
-    ))

@@ -151,7 +151,7 @@ def close(session: Session, instance: ProcessInstance, *, actor: str | None, at:
 def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, meta: dict[str, Any],
               task: Any, at: datetime, due: datetime | None) -> tuple[HumanTask, str | None]:
     """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
-    role (or none): admin and pr_head see every task and send it to a role and unit (`runtime.reroute`); the
+    role (or none): admin and pr_head see every task and send it to a role and unit (`operations.reroute`); the
     failure is returned to audit."""
     bpmn_id = task.task_spec.bpmn_id
     problem = None

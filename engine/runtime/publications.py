@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Publication
@@ -43,8 +42,3 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
     chain.record(session, type=EventType.PUBLICATION_PUBLISHED, at=at, actor=actor, instance_id=instance.id,
                  subject=f"{feed}:{row.id}", after={"feed": feed, "kind": kind} | content)
     return row
-
-
-def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:
-    return list(session.scalars(select(Publication).where(Publication.feed == feed)
-                                .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from engine.reads import queries
-from tests.conftest import REQUEST
+from tests import cases
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -29,15 +29,9 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[set[Any]]]:
     return asked
 
 
-def start(as_: Any, user: str) -> dict[str, Any]:
-    response = as_(user).post("/api/v1/process-instances",
-                              json={"process_key": "information_request", "data": REQUEST})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def complete(as_: Any, user: str, task_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = as_(user).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+def completed(as_: Any, user: str, task_id: str, **data: Any) -> dict[str, Any]:
+    """The whole answer of a completion (the task and the case), which `cases.complete_task` narrows to the case."""
+    response = cases.submit(as_, user, task_id, **data)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -50,10 +44,10 @@ def clear(lookups: dict[str, list[set[Any]]]) -> None:
 def test_starting_and_completing_answer_without_looking_up_the_actor_or_the_business_key(
         as_: Any, lookups: dict[str, list[set[Any]]]) -> None:
     as_("pr")  # signed in before counting
-    case = start(as_, "pr")
+    case = cases.start(as_, user="pr")
     assert (case["started_by"], case["tasks"][0]["business_key"]) == ("pr", case["business_key"])
     triage = case["tasks"][0]["id"]
-    done = complete(as_, "pr", triage, {"handler": "pr_department", "unit": "transport", "contributors": []})
+    done = completed(as_, "pr", triage, handler="pr_department", unit="transport", contributors=[])
     assert (done["task"]["assignee"], done["task"]["business_key"]) == ("pr", case["business_key"])
     assert done["instance"]["started_by"] == "pr"
     assert [t["business_key"] for t in done["instance"]["tasks"]] == [case["business_key"]]
@@ -62,14 +56,14 @@ def test_starting_and_completing_answer_without_looking_up_the_actor_or_the_busi
 
 def test_a_completion_by_someone_else_than_the_starter_names_both_reading_only_the_starter(
         as_: Any, lookups: dict[str, list[set[Any]]]) -> None:
-    case = start(as_, "pr")
-    after_triage = complete(as_, "pr", case["tasks"][0]["id"],
-                            {"handler": "press_secretary", "unit": "transport", "contributors": []})
+    case = cases.start(as_, user="pr")
+    after_triage = completed(as_, "pr", case["tasks"][0]["id"], handler="press_secretary", unit="transport",
+                             contributors=[])
     prepare = after_triage["instance"]["tasks"][0]
     as_("ps_transport")
     clear(lookups)
-    done = complete(as_, "ps_transport", prepare["id"], {"answer": "Fares stay as they are in 2027.",
-                                                         "confirm_no_confidential": True, "refuse": False})
+    done = completed(as_, "ps_transport", prepare["id"], answer="Fares stay as they are in 2027.",
+                     confirm_no_confidential=True, refuse=False)
     assert (done["task"]["assignee"], done["instance"]["started_by"]) == ("ps_transport", "pr")
     assert done["task"]["business_key"] == done["instance"]["business_key"] == case["business_key"]
     assert len(lookups["usernames"]) == 1 and lookups["business_keys"] == []
@@ -77,7 +71,7 @@ def test_a_completion_by_someone_else_than_the_starter_names_both_reading_only_t
 
 def test_claiming_answers_with_the_claimants_name_without_looking_it_up(
         as_: Any, lookups: dict[str, list[set[Any]]]) -> None:
-    case = start(as_, "pr")
+    case = cases.start(as_, user="pr")
     clear(lookups)
     claimed = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/claim")
     assert claimed.status_code == 200, claimed.get_json()

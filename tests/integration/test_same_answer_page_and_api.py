@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CAST, PASSWORD, REQUEST, Client, seeded_app
+from tests import cases
+from tests.conftest import CAST, PASSWORD, Client, seeded_app
 from tests.web.conftest import WebClient
 
 ANONYMOUS = "anonymous"
@@ -64,21 +65,6 @@ class World:
             self._pages[who] = web
         return self._pages[who]
 
-    def start(self, by: str) -> dict[str, Any]:
-        response = self.api(by).post("/api/v1/process-instances",
-                                     json={"process_key": "information_request", "data": REQUEST})
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    def complete(self, by: str, task_id: str, **data: Any) -> dict[str, Any]:
-        response = self.api(by).post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()["instance"]
-
-
-def _open_task(case: dict[str, Any], bpmn_id: str) -> str:
-    return next(t["id"] for t in case["tasks"] if t["bpmn_id"] == bpmn_id)
-
 
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
@@ -91,11 +77,12 @@ def things(world: World) -> dict[str, Thing]:
     """A request started by the transport press secretary, triaged by the PR department with health contributing
     (its open task: health's unit head contributes), and one registered by the PR department (its open task:
     triage, for the PR department)."""
-    contributed = world.start("ps_transport")
-    after = world.complete("pr", _open_task(contributed, "triage"), handler="pr_department", contributors=["health"])
-    contribute = _open_task(after, "contribute")
-    registered = world.start("pr")
-    triage = _open_task(registered, "triage")
+    contributed = cases.start(world.api, user="ps_transport")
+    after = cases.complete_task(world.api, "pr", cases.open_task(contributed, "triage"), handler="pr_department",
+                                contributors=["health"])
+    contribute = cases.open_task(after, "contribute")
+    registered = cases.start(world.api, user="pr")
+    triage = cases.open_task(registered, "triage")
     case, other = contributed["id"], registered["id"]
     return {
         "a contribution task": Thing(f"/api/v1/tasks/{contribute}", ((f"/tasks/{contribute}", "staff"),)),

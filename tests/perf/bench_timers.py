@@ -278,7 +278,7 @@ def main() -> None:
             t = throughput(sessions, settings, user, workers, args.n, args.workers)
             shares = workers.fired_by_worker()
             print(f"created {args.n} cases in {t['created_s']:.1f} s ({args.n / t['created_s']:.1f}/s, "
-                  "runtime.start on PostgreSQL, one transaction each)")
+                  "operations.start on PostgreSQL, one transaction each)")
             print(f"all {args.n} fired {t['wall_s']:.1f} s after the workers were started (first seen after "
                   f"{t['to_first_s']:.1f} s: start-up and the first beat)")
             print(f"timers fired per second: {t['overall_rate']:.1f} overall (start-up included), "
