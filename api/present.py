@@ -27,6 +27,7 @@ from engine.audit.chain import Verification
 from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
+from engine.core.jurisdiction import Profile
 from engine.procedures.forms import load_form, prefilled, served
 from engine.reads import queries, task_context
 
@@ -210,3 +211,22 @@ def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:
 def whole(items: list[Any]) -> dict[str, Any]:
     """A list given whole, in the shape of a page: one page holding every item."""
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
+
+
+def jurisdiction(profile: Profile) -> dict[str, Any]:
+    """The profile as `GET /jurisdiction` shows it: every figure with its source and whether it was checked."""
+    data = profile.data
+    first = data["publication_languages"][0]
+
+    def sourced(part: dict[str, Any]) -> dict[str, Any]:
+        return part | {"verified": part.get("verified", True)}
+
+    return {
+        "key": data["key"], "name": data["name"], "law": data["law"], "country": data["country"],
+        "publication_languages": data["publication_languages"], "interface_languages": data["interface_languages"],
+        "procedures": {key: {name: sourced(part) for name, part in clocks.items()}
+                       for key, clocks in data["procedures"].items()},
+        "refusal_grounds": [{"key": g["key"], "title": g["title"].get(first) or next(iter(g["title"].values())),
+                             "titles": g["title"], "law": g["law"]} for g in data["refusal_grounds"]],
+        "appeal": sourced(data["appeal"]),
+    }

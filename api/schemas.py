@@ -425,3 +425,65 @@ class PublicReleasePage(Schema):
 
 class PublicResponsePage(Schema):
     items = fields.List(fields.Nested(PublicResponse), required=True)
+
+
+class DurationOut(Schema):
+    amount = fields.Integer(required=True)
+    unit = fields.String(required=True, validate=validate.OneOf(["working_days", "calendar_days", "hours"]))
+
+
+class SourcedDurationOut(DurationOut):
+    source = fields.String(required=True, metadata={"description": "the article of law the figure comes from"})
+    verified = fields.Boolean(required=True, metadata={"description": "false: a setting until checked against the law"})
+
+
+class UrgentOut(SourcedDurationOut):
+    applies_to = fields.String(required=True)
+
+
+class ExtensionOut(Schema):
+    until = fields.Nested(DurationOut, required=True, metadata={"description": "after the day of receipt, in all"})
+    announce_within = fields.Nested(DurationOut, required=True)
+    requester_told = fields.String(required=True)
+    conditions = fields.String(required=True)
+    source = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class ForwardingOut(Schema):
+    within = fields.Nested(DurationOut, required=True)
+    requester_told = fields.Boolean(required=True)
+    source = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class ProcedureClockOut(Schema):
+    deadline = fields.Nested(SourcedDurationOut, required=True)
+    urgent = fields.Nested(UrgentOut)
+    extension = fields.Nested(ExtensionOut)
+    forwarding = fields.Nested(ForwardingOut)
+
+
+class RefusalGroundOut(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": "in the profile's first publication language"})
+    titles = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    law = fields.String(required=True)
+
+
+class AppealOut(Schema):
+    route = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    source = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class JurisdictionOut(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    law = fields.String(required=True)
+    country = fields.String(required=True)
+    publication_languages = fields.List(fields.String(), required=True)
+    interface_languages = fields.List(fields.String(), required=True)
+    procedures = fields.Dict(keys=fields.String(), values=fields.Nested(ProcedureClockOut), required=True)
+    refusal_grounds = fields.List(fields.Nested(RefusalGroundOut), required=True)
+    appeal = fields.Nested(AppealOut, required=True)

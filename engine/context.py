@@ -12,6 +12,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine.calendar.days import BusinessCalendar
+from engine.core import jurisdiction
+from engine.core.jurisdiction import Profile
 from engine.core.settings import Settings
 from engine.spiff import clock as clock_module
 from engine.spiff.clock import Clock, SystemClock
@@ -25,10 +27,13 @@ class EngineContext:
     clock: Clock = field(default_factory=SystemClock)
     calendar: BusinessCalendar | None = None
     calendar_fingerprint: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+    jurisdiction: Profile = field(init=False, repr=False)
     _script_engine: PythonScriptEngine | None = field(default=None, init=False, repr=False)
     _overrides: tuple[BusinessCalendar, Overrides] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Read at start: a malformed profile stops the process with a message naming its file and key.
+        self.jurisdiction = jurisdiction.load(self.settings.jurisdiction)
         if self.calendar is None:
             self.calendar = BusinessCalendar(self.settings.country, self.settings.timezone,
                                              workday_end=self.settings.workday_end)

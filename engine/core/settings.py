@@ -30,6 +30,8 @@ class Settings:
     redis_url: str | None = None
     secret_key: str = ""
     country: str = "KG"
+    # The statute profile in force (engine.core.jurisdiction): JARCHY_JURISDICTION, else the country.
+    jurisdiction: str = "KG"
     timezone: str = "Asia/Bishkek"
     publication_languages: tuple[str, ...] = ("ky", "ru")
     request_deadline_days: int = 14
@@ -63,6 +65,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("JARCHY_REDIS_URL") or None,
         secret_key=env.get("JARCHY_SECRET_KEY") or _stored_secret(var_dir),
         country=env.get("JARCHY_COUNTRY", "KG"),
+        jurisdiction=env.get("JARCHY_JURISDICTION") or env.get("JARCHY_COUNTRY", "KG"),
         timezone=env.get("JARCHY_TIMEZONE", "Asia/Bishkek"),
         publication_languages=languages,
         request_deadline_days=int(env.get("JARCHY_REQUEST_DEADLINE_DAYS", "14")),

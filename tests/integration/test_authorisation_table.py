@@ -325,6 +325,7 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/calendar", _static("/api/v1/calendar?from=2026-03-01&to=2026-03-31"), everyone=200),
     Row("GET", "/api/v1/calendar/add-working-days",
         _static("/api/v1/calendar/add-working-days?start=2026-03-02&days=14"), everyone=200),
+    Row("GET", "/api/v1/jurisdiction", _static("/api/v1/jurisdiction"), everyone=200),
     Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), everyone=200,
         target="each sees their own notifications"),
     # Marking a notification read: only its owner; to anyone else it does not exist (404, not 403).

@@ -1,0 +1,142 @@
+"""The jurisdiction profile in force: the statutes' clocks for each request procedure (deadline, urgent track,
+extension, forwarding), the grounds a refusal may cite and the appeal route it must state, and the languages.
+One TOML file a jurisdiction in the `jurisdictions` package (`KG.toml`, `UZ.toml`, `UA.toml`), chosen by
+`JARCHY_JURISDICTION`; every figure carries its legal source, and a figure not yet checked against the law's text
+says so (`verified = false`). A profile is checked with a JSON Schema (jsonschema) when it is loaded, so a
+malformed one stops start-up with a message naming the file and the key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+UNITS = ("working_days", "calendar_days", "hours")
+
+_DURATION = {
+    "type": "object",
+    "required": ["amount", "unit"],
+    "properties": {"amount": {"type": "integer", "minimum": 1, "maximum": 1000}, "unit": {"enum": list(UNITS)}},
+    "additionalProperties": False,
+}
+_SOURCED = {"source": {"type": "string", "minLength": 1}, "verified": {"type": "boolean"}}
+_TEXTS = {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}
+_LANGUAGES = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z]{2}$"}}
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["key", "name", "country", "law", "publication_languages", "interface_languages", "procedures",
+                 "refusal_grounds", "appeal"],
+    "additionalProperties": False,
+    "properties": {
+        "key": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "name": {"type": "string", "minLength": 1},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "law": {"type": "string", "minLength": 1},
+        "publication_languages": _LANGUAGES,
+        "interface_languages": _LANGUAGES,
+        "procedures": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["deadline"],
+                "additionalProperties": False,
+                "properties": {
+                    "deadline": {**_DURATION, "required": ["amount", "unit", "source"],
+                                 "properties": {**_DURATION["properties"], **_SOURCED}},
+                    "urgent": {**_DURATION, "required": ["amount", "unit", "applies_to", "source"],
+                               "properties": {**_DURATION["properties"], **_SOURCED,
+                                              "applies_to": {"type": "string", "minLength": 1}}},
+                    "extension": {
+                        "type": "object", "additionalProperties": False,
+                        "required": ["until", "announce_within", "requester_told", "conditions", "source"],
+                        "properties": {"until": _DURATION, "announce_within": _DURATION,
+                                       "requester_told": {"type": "string", "minLength": 1},
+                                       "conditions": {"type": "string", "minLength": 1}, **_SOURCED},
+                    },
+                    "forwarding": {
+                        "type": "object", "additionalProperties": False,
+                        "required": ["within", "requester_told", "source"],
+                        "properties": {"within": _DURATION, "requester_told": {"type": "boolean"}, **_SOURCED},
+                    },
+                },
+            },
+        },
+        "refusal_grounds": {
+            "type": "array",
+            "items": {"type": "object", "required": ["key", "law", "title"], "additionalProperties": False,
+                      "properties": {"key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
+                                     "law": {"type": "string", "minLength": 1}, "title": _TEXTS}},
+        },
+        "appeal": {"type": "object", "required": ["route", "source"], "additionalProperties": False,
+                   "properties": {"route": _TEXTS, **_SOURCED}},
+    },
+}
+_VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    source: str  # the file it was read from
+    data: dict[str, Any]  # the file as read (checked by SCHEMA)
+
+    def deadline(self, process_key: str) -> Duration | None:
+        """The statutory clock of a procedure, or None where the profile sets none."""
+        procedure = self.data["procedures"].get(process_key)
+        if procedure is None:
+            return None
+        return Duration(procedure["deadline"]["amount"], procedure["deadline"]["unit"])
+
+    def refusal_ground_keys(self) -> list[str]:
+        return [ground["key"] for ground in self.data["refusal_grounds"]]
+
+
+def available() -> list[str]:
+    """The keys of the shipped profiles."""
+    return sorted(Path(p.name).stem for p in resources.files("jurisdictions").iterdir() if p.name.endswith(".toml"))
+
+
+def load(key: str, folder: Path | None = None) -> Profile:
+    """The profile `key` from `folder` (default: the shipped ones); `ProfileError` naming the file and key."""
+    if not key.isalpha() or not key.isupper() or len(key) != 2:
+        raise ProfileError(f"JARCHY_JURISDICTION: {key!r} is not a jurisdiction key (two capital letters)")
+    path = (folder / f"{key}.toml") if folder else resources.files("jurisdictions") / f"{key}.toml"
+    name = f"jurisdictions/{key}.toml" if folder is None else str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ProfileError(f"{name}: no such profile (shipped: {', '.join(available())})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{name}: not TOML: {exc}") from exc
+    return check(data, name, expected_key=key)
+
+
+def check(data: dict[str, Any], name: str, *, expected_key: str) -> Profile:
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(part) for part in first.absolute_path) or "(the file)"
+        raise ProfileError(f"{name}: {where}: {first.message}")
+    if data["key"] != expected_key:
+        raise ProfileError(f"{name}: key: {data['key']!r} is not the file's name {expected_key!r}")
+    keys = [ground["key"] for ground in data["refusal_grounds"]]
+    duplicate = next((k for k in keys if keys.count(k) > 1), None)
+    if duplicate:
+        raise ProfileError(f"{name}: refusal_grounds: the key {duplicate!r} is given twice")
+    return Profile(key=expected_key, source=name, data=data)
