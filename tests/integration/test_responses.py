@@ -29,13 +29,6 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[set[Any]]]:
     return asked
 
 
-def completed(as_: Any, user: str, task_id: str, **data: Any) -> dict[str, Any]:
-    """The whole answer of a completion (the task and the case), which `cases.complete_task` narrows to the case."""
-    response = cases.submit(as_, user, task_id, **data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
 def clear(lookups: dict[str, list[set[Any]]]) -> None:
     for asked in lookups.values():
         asked.clear()
@@ -47,7 +40,7 @@ def test_starting_and_completing_answer_without_looking_up_the_actor_or_the_busi
     case = cases.start(as_, user="pr")
     assert (case["started_by"], case["tasks"][0]["business_key"]) == ("pr", case["business_key"])
     triage = case["tasks"][0]["id"]
-    done = completed(as_, "pr", triage, handler="pr_department", unit="transport", contributors=[])
+    done = cases.completion(as_, "pr", triage, handler="pr_department", unit="transport", contributors=[])
     assert (done["task"]["assignee"], done["task"]["business_key"]) == ("pr", case["business_key"])
     assert done["instance"]["started_by"] == "pr"
     assert [t["business_key"] for t in done["instance"]["tasks"]] == [case["business_key"]]
@@ -57,13 +50,13 @@ def test_starting_and_completing_answer_without_looking_up_the_actor_or_the_busi
 def test_a_completion_by_someone_else_than_the_starter_names_both_reading_only_the_starter(
         as_: Any, lookups: dict[str, list[set[Any]]]) -> None:
     case = cases.start(as_, user="pr")
-    after_triage = completed(as_, "pr", case["tasks"][0]["id"], handler="press_secretary", unit="transport",
-                             contributors=[])
+    after_triage = cases.completion(as_, "pr", case["tasks"][0]["id"], handler="press_secretary",
+                                    unit="transport", contributors=[])
     prepare = after_triage["instance"]["tasks"][0]
     as_("ps_transport")
     clear(lookups)
-    done = completed(as_, "ps_transport", prepare["id"], answer="Fares stay as they are in 2027.",
-                     confirm_no_confidential=True, refuse=False)
+    done = cases.completion(as_, "ps_transport", prepare["id"], answer="Fares stay as they are in 2027.",
+                            confirm_no_confidential=True, refuse=False)
     assert (done["task"]["assignee"], done["instance"]["started_by"]) == ("ps_transport", "pr")
     assert done["task"]["business_key"] == done["instance"]["business_key"] == case["business_key"]
     assert len(lookups["usernames"]) == 1 and lookups["business_keys"] == []
