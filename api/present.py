@@ -41,6 +41,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     calendar = overrides.current(session, ctx)
     now = ctx.now()
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
+    grounds = ctx.jurisdiction.refusal_grounds()
     return [
         {
             "id": r.id,
@@ -58,8 +59,8 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
-            "form": {"key": r.form_key, "schema": served(load_form(r.form_key), local_now, languages) if r.form_key
-                     else None},
+            "form": {"key": r.form_key,
+                     "schema": served(load_form(r.form_key), local_now, languages, grounds) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows

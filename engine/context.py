@@ -17,6 +17,7 @@ from engine.core.jurisdiction import Profile
 from engine.core.settings import Settings
 from engine.spiff import clock as clock_module
 from engine.spiff.clock import Clock, SystemClock
+from engine.spiff.requester_texts import RequesterTexts
 from engine.spiff.sandbox_bounds import Limits, make_script_engine
 from engine.spiff.script_functions import OfficeFunctions, Overrides, overrides_of
 
@@ -28,12 +29,14 @@ class EngineContext:
     calendar: BusinessCalendar | None = None
     calendar_fingerprint: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
     jurisdiction: Profile = field(init=False, repr=False)
+    _requester_texts: RequesterTexts = field(init=False, repr=False)
     _script_engine: PythonScriptEngine | None = field(default=None, init=False, repr=False)
     _overrides: tuple[BusinessCalendar, Overrides] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read at start: a malformed profile stops the process with a message naming its file and key.
         self.jurisdiction = jurisdiction.load(self.settings.jurisdiction)
+        self._requester_texts = RequesterTexts.of(self.jurisdiction, self.settings.publication_languages[0])
         if self.calendar is None:
             self.calendar = BusinessCalendar(self.settings.country, self.settings.timezone,
                                              workday_end=self.settings.workday_end)
@@ -71,4 +74,5 @@ class EngineContext:
             overrides=self._overrides[1], moment=clock_module.active(self.clock).now(),
             request_deadline_days=settings.request_deadline_days,
             request_extension_days=settings.request_extension_days,
-            publication_languages=tuple(settings.publication_languages))
+            publication_languages=tuple(settings.publication_languages),
+            requester_texts=self._requester_texts)

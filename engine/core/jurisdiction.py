@@ -30,7 +30,7 @@ SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["key", "name", "country", "law", "publication_languages", "interface_languages", "procedures",
-                 "refusal_grounds", "appeal"],
+                 "refusal_grounds", "appeal", "letter"],
     "additionalProperties": False,
     "properties": {
         "key": {"type": "string", "pattern": "^[A-Z]{2}$"},
@@ -75,6 +75,10 @@ SCHEMA: dict[str, Any] = {
         },
         "appeal": {"type": "object", "required": ["route", "source"], "additionalProperties": False,
                    "properties": {"route": _TEXTS, **_SOURCED}},
+        # The words of a refusal's letter (engine.spiff.requester_texts), in the profile's languages.
+        "letter": {"type": "object", "required": ["refused", "partly_refused", "ground", "withheld"],
+                   "additionalProperties": False,
+                   "properties": {name: _TEXTS for name in ("refused", "partly_refused", "ground", "withheld")}},
     },
 }
 _VALIDATOR = Draft202012Validator(SCHEMA)
@@ -105,6 +109,15 @@ class Profile:
 
     def refusal_ground_keys(self) -> list[str]:
         return [ground["key"] for ground in self.data["refusal_grounds"]]
+
+    def refusal_grounds(self, language: str = "en") -> list[tuple[str, str]]:
+        """`(key, title)` of each ground, titled in `language` where the profile has it."""
+        return [(ground["key"], in_language(ground["title"], language)) for ground in self.data["refusal_grounds"]]
+
+
+def in_language(texts: dict[str, str], language: str) -> str:
+    """The text in `language`, else in English, else the first one the profile gives."""
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()))
 
 
 def available() -> list[str]:

@@ -6,6 +6,8 @@ Our additions to JSON Schema, each handled here:
 - `"x-not-future": true`: a date-time that may not lie in the future;
 - `"x-publication-languages": true`: an object with a key for every language of
   JARCHY_PUBLICATION_LANGUAGES (a release's translations);
+- `"x-refusal-grounds": true` on a string: one of the keys of the jurisdiction profile's refusal grounds, served as
+  an `enum` with their titles; where the profile lists none yet (a figure still to verify), the ground is free text;
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -35,8 +37,8 @@ NOW = "$now"
 CARRY = "x-carry"
 # The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
 # the kind: who may decide them is the person completing the task, never the case's earlier rounds.
-DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "handler", "consent",
-                       "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding"})
+DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "partly_refuse", "handler",
+                       "consent", "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding"})
 # Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -98,11 +100,14 @@ def prefilled(form_key: str | None, data: dict[str, Any] | None) -> dict[str, An
         return {}
 
 
-def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = ()) -> dict[str, Any]:
+def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = (),
+           refusal_grounds: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """The schema as clients get it, standard JSON Schema that a generic form client completes as it is: `$now`
-    defaults replaced by `now` (the office's time), and `x-publication-languages` spelled out as the properties
-    and `required` of the deployment's publication languages."""
+    defaults replaced by `now` (the office's time), `x-publication-languages` spelled out as the properties
+    and `required` of the deployment's publication languages, and `x-refusal-grounds` as the `enum` of the
+    profile's grounds (`(key, title)` pairs) with their titles."""
     wanted = list(languages)
+    grounds = list(refusal_grounds)
 
     def resolve(node: Any) -> Any:
         if isinstance(node, list):
@@ -114,6 +119,26 @@ def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = ())
         if out.get("x-publication-languages") is True and isinstance(out.get("additionalProperties"), dict) and wanted:
             out["properties"] = {lang: out["additionalProperties"] for lang in wanted} | out.get("properties", {})
             out["required"] = sorted(set(out.get("required", [])) | set(wanted))
+        return out
+    return with_refusal_grounds(resolve(schema), grounds)
+
+
+def with_refusal_grounds(schema: dict[str, Any], grounds: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The schema with each `x-refusal-grounds` field offering the profile's grounds (`(key, title)` pairs) as its
+    `enum`, titled; unchanged where the profile lists none."""
+    offered = list(grounds)
+    if not offered:
+        return schema
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: resolve(value) for key, value in node.items()}
+        if out.get("x-refusal-grounds") is True:
+            out["enum"] = [key for key, _ in offered]
+            out["x-enum-labels"] = dict(offered)
         return out
     return resolve(schema)
 
@@ -144,6 +169,7 @@ class _Check:
     now: datetime
     unit_exists: Callable[[str], bool]
     languages: tuple[str, ...]
+    refusal_grounds: tuple[str, ...]
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -156,9 +182,10 @@ def validate(
     now: datetime,
     unit_exists: Callable[[str], bool],
     languages: tuple[str, ...] = (),
+    refusal_grounds: tuple[str, ...] = (),
 ) -> None:
     """Raise `Invalid` listing every failing field by its path, with an English message and a `code`."""
-    token = _check.set(_Check(now, unit_exists, tuple(languages)))
+    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds)))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -226,9 +253,16 @@ def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: A
         yield ValidationError(f"needs a translation into: {', '.join(missing)}")
 
 
+def _refusal_ground(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    grounds = _check.get().refusal_grounds
+    if flag and grounds and isinstance(instance, str) and instance not in grounds:
+        yield ValidationError(f"{instance!r} is not a refusal ground of the law in force; one of: {', '.join(grounds)}")
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
-    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages})
+    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages,
+     "x-refusal-grounds": _refusal_ground})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

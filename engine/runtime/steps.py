@@ -60,7 +60,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     schema = forms.load_form(form_key)
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
-                   languages=ctx.settings.publication_languages)
+                   languages=ctx.settings.publication_languages,
+                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()))
     return data
 
 

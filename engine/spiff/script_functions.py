@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from engine.calendar import deadlines
 from engine.calendar.days import BusinessCalendar
+from engine.spiff.requester_texts import RequesterTexts
 
 Overrides = tuple[tuple[date, bool, str], ...]
 
@@ -41,6 +42,7 @@ class OfficeFunctions:
     request_deadline_days: int
     request_extension_days: int
     publication_languages: tuple[str, ...]
+    requester_texts: RequesterTexts
 
     def office_now(self) -> datetime:
         """The moment in the office's time zone: what `date.today()` and `datetime.now()` read in scripts."""
@@ -77,6 +79,16 @@ class OfficeFunctions:
         def resume_deadline(deadline: dict[str, Any]) -> dict[str, Any]:
             return deadlines.resume(deadline, moment, cal)
 
+        texts = self.requester_texts
+
+
+        def refusal_notice(ground: str) -> dict[str, str]:
+            return texts.refusal(ground)
+
+        def requester_letter(outcome: str, answer: str | None, refusal: dict[str, Any] | None,
+                             withheld: str | None) -> str:
+            return texts.letter(outcome, answer, refusal, withheld)
+
         return {
             "add_working_days": add_working_days,
             "working_days_between": working_days_between,
@@ -87,6 +99,8 @@ class OfficeFunctions:
             "deadline_due": deadline_due,
             "pause_deadline": pause_deadline,
             "resume_deadline": resume_deadline,
+            "refusal_notice": refusal_notice,
+            "requester_letter": requester_letter,
             "REQUEST_DEADLINE_DAYS": self.request_deadline_days,
             "REQUEST_EXTENSION_DAYS": self.request_extension_days,
             "PUBLICATION_LANGUAGES": list(self.publication_languages),

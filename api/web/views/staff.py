@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from api import present
 from api.database import session as db_session
 from api.web import formrender
-from api.web.i18n import label
+from api.web.i18n import current_language, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
@@ -35,7 +35,7 @@ from engine.people.access import (
     may_work_on,
 )
 from engine.procedures import definitions
-from engine.procedures.forms import load_form, prefilled
+from engine.procedures.forms import load_form, prefilled, with_refusal_grounds
 from engine.reads import choices, progress, queries, task_context
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
@@ -73,6 +73,12 @@ def _procedure_names() -> dict[str, str]:
 
 def _unit_names() -> dict[str, str]:
     return {u.key: u.name for u in choices.units(db_session())}
+
+
+def _form(key: str) -> dict[str, Any]:
+    """A form as the office fills it in: a refusal's ground chosen from the law in force, titled in the reader's
+    language."""
+    return with_refusal_grounds(load_form(key), ctx().jurisdiction.refusal_grounds(current_language()))
 
 
 def _options() -> formrender.Options:
@@ -117,7 +123,7 @@ def task(task_id: str) -> tuple[str, int]:
 @page(may_use_staff_pages)
 def complete(task_id: str) -> Response | tuple[str, int]:
     row = _readable_task(task_id)
-    schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
+    schema = _form(row.form_key) if row.form_key else EMPTY_FORM
     data = formrender.parse(schema, request.form, _options())
     if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
         return _task_page(row, values=data)
@@ -183,7 +189,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     shown = present.tasks(session, ctx(), [row])[0]
     is_open = row.status == TaskStatus.OPEN
     may_work = is_open and may_work_on(user, row)
-    schema = load_form(row.form_key) if row.form_key else EMPTY_FORM
+    schema = _form(row.form_key) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
@@ -208,7 +214,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
         procedure=definition.name, events=_history(instance, definition), unit_names=units,
         returned=earlier.returned, last_round=last_round,
-        last_round_rows=formrender.readable([load_form(last_round.form_key)], last_round.data, units)
+        last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units)
         if last_round and last_round.form_key else [])
 
 
@@ -228,7 +234,7 @@ def start_form(key: str) -> Response | tuple[str, int]:
     assert definition is not None
     check_may_start(user, definition)
     form_key = definition.meta.get("start_form")
-    schema = load_form(form_key) if form_key else EMPTY_FORM
+    schema = _form(form_key) if form_key else EMPTY_FORM
     options = _options()
     if request.method == "GET":
         fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
@@ -312,7 +318,7 @@ def _case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
     found = []
     for key in dict.fromkeys(k for k in keys if k):
         try:
-            found.append(load_form(key))
+            found.append(_form(key))
         except (FileNotFoundError, ValueError):
             continue
     return found
