@@ -44,6 +44,18 @@ SAMPLE_REQUESTS: list[dict[str, Any]] = [
      "question": "How many children were vaccinated against measles this autumn?", "unit": "health"},
 ]
 
+# Requests for public information: anyone may ask (a person, an organisation).
+SAMPLE_PUBLIC_REQUESTS: list[dict[str, Any]] = [
+    {"requester_kind": "person", "requester_name": "Aibek Toktogulov", "contact": {"email": "aibek@example.kg"},
+     "channel": "letter", "subject": "Playground repairs",
+     "question": "How much did the city spend on repairing playgrounds in 2025, and in which districts?",
+     "urgent": False},
+    {"requester_kind": "organisation", "requester_name": "Bishkek Parents' Union",
+     "contact": {"email": "office@parents.example.kg", "phone": "+996 312 000111"}, "channel": "email",
+     "subject": "School heating", "question": "Which schools had no heating for more than two days this winter?",
+     "unit": "education", "urgent": False},
+]
+
 
 def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     """Idempotent: what exists is left alone. Yields lines to print."""
@@ -65,6 +77,8 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     starter = session.scalars(select(User).where(User.username == "aigul")).one()
     cases = [operations.start(session, ctx, starter, "information_request", data) for data in SAMPLE_REQUESTS]
     _triage_to_press_secretary(session, ctx, starter, cases[1])
+    cases += [operations.start(session, ctx, starter, "public_information_request", data)
+              for data in SAMPLE_PUBLIC_REQUESTS]
     yield "Sample cases: " + ", ".join(c.business_key for c in cases)
 
 
