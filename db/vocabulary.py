@@ -36,6 +36,15 @@ class NotificationKind(StrEnum):
     ESCALATION = "escalation"
 
 
+class LetterKind(StrEnum):
+    """What a letter to a requester (who has no account) tells them."""
+
+    REGISTERED = "registered"
+    EXTENDED = "extended"
+    FORWARDED = "forwarded"
+    ANSWERED = "answered"
+
+
 class EmailStatus(StrEnum):
     """A notification's e-mail: none (no address or no SMTP), pending, sending (claimed by a sender), sent,
     failed (given up)."""
@@ -61,10 +70,14 @@ class EventType(StrEnum):
     INSTANCE_COMPLETED = "instance.completed"
     INSTANCE_FAILED = "instance.failed"
     INSTANCE_STARTED = "instance.started"
+    LETTER_EMAIL_FAILED = "letter.email_failed"
+    LETTER_EMAILED = "letter.emailed"
+    LETTER_WRITTEN = "letter.written"
     MESSAGE_DELIVERED = "message.delivered"
     NOTIFICATION_CREATED = "notification.created"
     NOTIFICATION_EMAIL_FAILED = "notification.email_failed"
     NOTIFICATION_EMAILED = "notification.emailed"
+    PORTAL_THROTTLED = "portal.throttled"
     PUBLICATION_PUBLISHED = "publication.published"
     SIGN_IN_FAILED = "sign_in.failed"
     SIGN_IN_THROTTLED = "sign_in.throttled"

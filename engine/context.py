@@ -30,13 +30,15 @@ class EngineContext:
     calendar_fingerprint: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
     jurisdiction: Profile = field(init=False, repr=False)
     _requester_texts: RequesterTexts = field(init=False, repr=False)
+    _clocks: tuple[tuple[tuple[str, bool, int, str], ...], int] = field(init=False, repr=False)
     _script_engine: PythonScriptEngine | None = field(default=None, init=False, repr=False)
     _overrides: tuple[BusinessCalendar, Overrides] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read at start: a malformed profile stops the process with a message naming its file and key.
-        self.jurisdiction = jurisdiction.load(self.settings.jurisdiction)
+        self.jurisdiction = jurisdiction.load(self.settings.jurisdiction_key)
         self._requester_texts = RequesterTexts.of(self.jurisdiction, self.settings.publication_languages[0])
+        self._clocks = _clocks(self.jurisdiction, self.settings.request_deadline_days)
         if self.calendar is None:
             self.calendar = BusinessCalendar(self.settings.country, self.settings.timezone,
                                              workday_end=self.settings.workday_end)
@@ -72,7 +74,18 @@ class EngineContext:
         return OfficeFunctions(
             country=cal.country, timezone=cal.timezone.key, workday_end=cal.workday_end,
             overrides=self._overrides[1], moment=clock_module.active(self.clock).now(),
-            request_deadline_days=settings.request_deadline_days,
+            request_deadline_days=self._clocks[1],
             request_extension_days=settings.request_extension_days,
             publication_languages=tuple(settings.publication_languages),
-            requester_texts=self._requester_texts)
+            requester_texts=self._requester_texts, clocks=self._clocks[0])
+
+
+def _clocks(profile: Profile, media_days: int | None) -> tuple[tuple[tuple[str, bool, int, str], ...], int]:
+    """The profile's clocks, with the media request's set to `JARCHY_REQUEST_DEADLINE_DAYS` working days where that
+    is set; and the media request's working days as scripts read them (`REQUEST_DEADLINE_DAYS`)."""
+    clocks = profile.clocks()
+    if media_days is not None:
+        clocks = tuple(c for c in clocks if c[0] != "information_request") + (
+            ("information_request", False, media_days, "working_days"),)
+    media = next((c for c in clocks if c[0] == "information_request" and not c[1]), None)
+    return clocks, media[2] if media is not None and media[3] == "working_days" else 14

@@ -20,6 +20,7 @@ from db.vocabulary import (
     EmailStatus,
     EventType,
     InstanceStatus,
+    LetterKind,
     NotificationKind,
     TaskStatus,
     TimerStatus,
@@ -62,6 +63,10 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.NOTIFICATION_CREATED: _l("Notification created"),
     EventType.NOTIFICATION_EMAIL_FAILED: _l("Notification email failed"),
     EventType.NOTIFICATION_EMAILED: _l("Notification emailed"),
+    EventType.LETTER_EMAIL_FAILED: _l("Letter to the requester: e-mail failed"),
+    EventType.LETTER_EMAILED: _l("Letter to the requester e-mailed"),
+    EventType.LETTER_WRITTEN: _l("Letter to the requester written"),
+    EventType.PORTAL_THROTTLED: _l("Portal request refused: too many from one address"),
     EventType.PUBLICATION_PUBLISHED: _l("Publication published"),
     EventType.SIGN_IN_FAILED: _l("Sign in failed"),
     EventType.SIGN_IN_THROTTLED: _l("Sign in throttled"),
@@ -98,7 +103,8 @@ TASK_STATUSES: dict[TaskStatus, LazyString] = {
     TaskStatus.COMPLETED: _l("Completed"),
     TaskStatus.CANCELLED: _l("Cancelled"),
 }
-OUTCOMES = (_l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"), _l("Published"))
+OUTCOMES = (_l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"), _l("Published"),
+            _l("Forwarded"), _l("Partly refused"))
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
 # status, a notification's kind or e-mail status, a version's origin: the pages say what they mean in sentences).
@@ -107,7 +113,7 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     InstanceStatus: CASE_STATUSES,
     TaskStatus: TASK_STATUSES,
 }
-UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, EmailStatus, DefinitionOrigin)
+UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, EmailStatus, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
 STATUSES: dict[str, LazyString] = {**CASE_STATUSES, **TASK_STATUSES}
 

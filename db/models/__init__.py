@@ -4,6 +4,7 @@ from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
 from db.models.instances import BusinessKeySequence, ProcessInstance
+from db.models.letters import PortalRequest, RequesterLetter
 from db.models.notifications import Notification
 from db.models.publications import Publication
 from db.models.schedules import StartTimer
@@ -19,9 +20,11 @@ __all__ = [
     "CalendarOverride",
     "HumanTask",
     "Notification",
+    "PortalRequest",
     "ProcessDefinition",
     "ProcessInstance",
     "Publication",
+    "RequesterLetter",
     "RevokedCredential",
     "SignInFailure",
     "StartTimer",

@@ -1,20 +1,21 @@
-"""E-mail for notifications, through the SMTP server of `JARCHY_SMTP_URL`.
+"""E-mail for notifications and for letters to requesters, through the SMTP server of `JARCHY_SMTP_URL`.
 
 `smtp://user:pass@host:port` (plain, or STARTTLS with `?starttls=1`), `smtps://...` (TLS from the start);
-`?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else
-`jarchy@<the SMTP host>`.
+`?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else `jarchy@<the
+SMTP host>`.
 
-A notification to send has `email_status` "pending". The sender (engine.background.sweeper.send_email) claims it
-with a conditional UPDATE (pending -> sending) in a transaction of its own, so two senders (a Celery worker and the
-in-process sweep, or two workers) never send it twice; talks to the server outside any transaction (no lock is
-held while the network is slow); then records the outcome in a second transaction. A connection
-problem or a 4xx is transient: the row goes back to "pending" with one more attempt counted and
-`TransientMailError` tells the caller to retry later; the fifth failed attempt, or a 5xx, is final
-("failed"). A delivery and a final failure are audit events.
+Two outboxes share one machinery (`OUTBOXES`): staff notifications and letters to requesters (who have no account).
+A notification or letter to send has `email_status` "pending". The sender (engine.background.sweeper.send_email)
+claims it with a conditional UPDATE (pending -> sending) in a transaction of its own, so two senders (a Celery
+worker and the in-process sweep, or two workers) never send it twice; talks to the server outside any transaction
+(no lock is held while the network is slow); then records the outcome in a second transaction. A connection problem
+or a 4xx is transient: the row goes back to "pending" with one more attempt counted and `TransientMailError` tells
+the caller to retry later; the fifth failed attempt, or a 5xx, is final ("failed"). A delivery and a final failure
+are audit events.
 
-A sender that dies between the two transactions leaves its row in "sending" with the moment of its claim:
-after STALE_CLAIM any sender takes it again (at worst the e-mail goes twice, never not at all). The sweep
-retries a transient failure after a growing pause (`email_next_at`); Celery's retries have their own."""
+A sender that dies between the two transactions leaves its row in "sending" with the moment of its claim: after
+STALE_CLAIM any sender takes it again (at worst the e-mail goes twice, never not at all). The sweep retries a
+transient failure after a growing pause (`email_next_at`); Celery's retries have their own."""
 
 from __future__ import annotations
 
@@ -26,12 +27,13 @@ from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Notification, User
+from db.models import Notification, RequesterLetter, User
 from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
@@ -44,6 +46,9 @@ STALE_CLAIM = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 DEFAULT_TIMEOUT = 10.0
 SUBJECT_LENGTH = 150
+NOTIFICATIONS, LETTERS = "notifications", "letters"
+OUTBOXES: dict[str, type[Notification] | type[RequesterLetter]] = {NOTIFICATIONS: Notification,
+                                                                    LETTERS: RequesterLetter}
 
 
 class TransientMailError(Exception):
@@ -103,13 +108,15 @@ def parse_smtp_url(url: str) -> SmtpConfig:
 
 @dataclass(frozen=True)
 class Job:
-    notification_id: int
+    notification_id: int  # the row's id in its outbox
     username: str
     display_name: str
     address: str | None
     active: bool
     kind: str
     message: str
+    box: str = NOTIFICATIONS
+    subject: str | None = None  # a letter's own subject line
 
 
 class _Unreachable(OSError):
@@ -133,17 +140,24 @@ def config_of(settings: Settings) -> SmtpConfig | None:
     return replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from)
 
 
-def claim(session: Session, notification_id: int, now: datetime) -> Job | None:
-    """Take a pending notification's e-mail (pending -> sending) with a conditional UPDATE, so two senders never
-    both send it; None when it is not pending (sent, being sent by another, or no e-mail wanted)."""
+def claim(session: Session, notification_id: int, now: datetime, box: str = NOTIFICATIONS) -> Job | None:
+    """Take a pending notification's (or letter's) e-mail (pending -> sending) with a conditional UPDATE, so two
+    senders never both send it; None when it is not pending (sent, being sent by another, or no e-mail wanted)."""
+    model = OUTBOXES[box]
     claimed = session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id, _claimable(now))
+        update(model)
+        .where(model.id == notification_id, _claimable(model, now))
         .values(email_status=EmailStatus.SENDING, email_claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         return None
+    if box == LETTERS:
+        letter = session.get(RequesterLetter, notification_id, populate_existing=True)
+        assert letter is not None
+        return Job(notification_id=letter.id, username="requester", display_name=letter.recipient,
+                   address=letter.address, active=True, kind=letter.kind, message=letter.body, box=LETTERS,
+                   subject=letter.subject)
     row = session.get(Notification, notification_id, populate_existing=True)
     assert row is not None
     user = session.get(User, row.user_id)
@@ -155,24 +169,30 @@ def claim(session: Session, notification_id: int, now: datetime) -> Job | None:
 def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -> int:
     """Write what the attempt came to on the notification (and, for a delivery or a final failure, in the audit
     trail); returns the attempts counted so far."""
-    row = session.get(Notification, job.notification_id, with_for_update=True, populate_existing=True)
-    assert row is not None  # notifications are never deleted
+    row = session.get(OUTBOXES[job.box], job.notification_id, with_for_update=True, populate_existing=True)
+    assert row is not None  # notifications and letters are never deleted
     # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
     # attempt, so an outage delays the mail but never fails it for good.
     if not outcome.unreachable:
         row.email_attempts += 1
     attempts = row.email_attempts
-    event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
-    details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
+    if isinstance(row, RequesterLetter):
+        event: dict[str, Any] = dict(instance_id=row.instance_id, task_id=None, subject=f"letter:{row.id}")
+        details: dict[str, Any] = {"letter_id": row.id, "kind": row.kind, "attempts": attempts}
+        emailed, email_failed = EventType.LETTER_EMAILED, EventType.LETTER_EMAIL_FAILED
+    else:
+        event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
+        details = {"notification_id": row.id, "kind": row.kind, "attempts": attempts}
+        emailed, email_failed = EventType.NOTIFICATION_EMAILED, EventType.NOTIFICATION_EMAIL_FAILED
     if outcome.result == "sent":
         row.email_status, row.email_sent_at = EmailStatus.SENT, at
-        chain.record(session, type=EventType.NOTIFICATION_EMAILED, at=at, actor=None, **event, after=details)
+        chain.record(session, type=emailed, at=at, actor=None, **event, after=details)
     elif will_retry(outcome, attempts):
         row.email_status = EmailStatus.PENDING
         row.email_next_at = at + FIRST_RETRY * 2 ** max(0, min(attempts - 1, 6))
     else:
         row.email_status = EmailStatus.FAILED
-        chain.record(session, type=EventType.NOTIFICATION_EMAIL_FAILED, at=at, actor=None, **event,
+        chain.record(session, type=email_failed, at=at, actor=None, **event,
                      after=details | {"reason": outcome.reason})
     session.flush()
     return attempts
@@ -182,10 +202,9 @@ def will_retry(outcome: Outcome, attempts: int) -> bool:
     return outcome.result == "transient" and attempts < MAX_ATTEMPTS
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(Notification.email_status == EmailStatus.PENDING,
-               (Notification.email_status == EmailStatus.SENDING)
-               & (Notification.email_claimed_at < now - STALE_CLAIM))
+def _claimable(model: type[Notification] | type[RequesterLetter], now: datetime) -> ColumnElement[bool]:
+    return or_(model.email_status == EmailStatus.PENDING,
+               (model.email_status == EmailStatus.SENDING) & (model.email_claimed_at < now - STALE_CLAIM))
 
 
 def attempt(config: SmtpConfig, job: Job, now: datetime) -> Outcome:
@@ -220,11 +239,16 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = Address(display_name=job.display_name, addr_spec=job.address or "")
-    message["Subject"] = _subject(job.message)
+    message["Subject"] = _subject(job.subject or job.message, tag=job.box == NOTIFICATIONS)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring=f"notification-{job.notification_id}",
+    message["Message-ID"] = make_msgid(idstring=f"{'letter' if job.box == LETTERS else 'notification'}-"
+                                                f"{job.notification_id}",
                                        domain=sender.rpartition("@")[2] or config.host)
     message["Auto-Submitted"] = "auto-generated"
+    if job.box == LETTERS:
+        # A letter is the office's own words to the requester, in their language: nothing is added but its number.
+        message.set_content(f"{job.message}\n\n-- \n{job.subject}\n")
+        return message
     message.set_content(
         f"Hello {job.display_name},\n\n"
         f"{job.message}\n\n"
@@ -234,11 +258,11 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     return message
 
 
-def _subject(text: str) -> str:
+def _subject(text: str, *, tag: bool = True) -> str:
     line = " ".join(text.split())
     if len(line) > SUBJECT_LENGTH:
         line = line[: SUBJECT_LENGTH - 1].rstrip() + "\u2026"
-    return f"[Jarchy] {line}"
+    return f"[Jarchy] {line}" if tag else line
 
 
 def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
@@ -277,11 +301,11 @@ def _text(value: bytes | str) -> str:
 
 # -- many ------------------------------------------------------------------------------------------------
 
-def pending_ids(session: Session, limit: int = 100, now: datetime | None = None) -> list[int]:
-    """Notifications whose e-mail waits and is due for a try (or was left mid-send), oldest first."""
+def pending_ids(session: Session, limit: int = 100, now: datetime | None = None, box: str = NOTIFICATIONS
+                ) -> list[int]:
+    """Notifications (or letters) whose e-mail waits and is due for a try (or was left mid-send), oldest first."""
     now = now or datetime.now(UTC)
-    due = (Notification.email_status == EmailStatus.PENDING) & or_(Notification.email_next_at.is_(None),
-                                                                   Notification.email_next_at <= now)
-    stale = (Notification.email_status == EmailStatus.SENDING) & (Notification.email_claimed_at < now - STALE_CLAIM)
-    return list(session.scalars(select(Notification.id).where(or_(due, stale)).order_by(Notification.id)
-                                .limit(limit)))
+    model = OUTBOXES[box]
+    due = (model.email_status == EmailStatus.PENDING) & or_(model.email_next_at.is_(None), model.email_next_at <= now)
+    stale = (model.email_status == EmailStatus.SENDING) & (model.email_claimed_at < now - STALE_CLAIM)
+    return list(session.scalars(select(model.id).where(or_(due, stale)).order_by(model.id).limit(limit)))

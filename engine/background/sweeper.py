@@ -139,15 +139,16 @@ def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: date
 # -- e-mail ------------------------------------------------------------------------------------------------
 
 def send_email(sessions: sessionmaker[Session], settings: Settings, notification_id: int, *,
-               clock: Clock | None = None) -> bool:
-    """Send one pending notification's e-mail. True: sent by this call. False: not pending (sent, being
-    sent by another, or no e-mail wanted) or failed for good. TransientMailError: try again later."""
+               clock: Clock | None = None, box: str = mail.NOTIFICATIONS) -> bool:
+    """Send one pending notification's (or, `box` "letters", letter's) e-mail. True: sent by this call. False: not
+    pending (sent, being sent by another, or no e-mail wanted) or failed for good. TransientMailError: try again
+    later."""
     config = mail.config_of(settings)
     if config is None:
         return False
     clock = clock or SystemClock()
     with sessions.begin() as session:
-        job = mail.claim(session, notification_id, clock.now())
+        job = mail.claim(session, notification_id, clock.now(), box)
     if job is None:
         return False
     outcome = mail.attempt(config, job, clock.now())
@@ -156,19 +157,20 @@ def send_email(sessions: sessionmaker[Session], settings: Settings, notification
     if outcome.result == "sent":
         return True
     if mail.will_retry(outcome, attempts):
-        log.warning("e-mail of notification %s not sent (attempt %s of %s): %s", notification_id, attempts,
+        log.warning("e-mail of %s %s not sent (attempt %s of %s): %s", box, notification_id, attempts,
                     mail.MAX_ATTEMPTS, outcome.reason)
         raise mail.TransientMailError(outcome.reason, notification_id=notification_id, attempts=attempts,
                                       unreachable=outcome.unreachable)
-    log.error("e-mail of notification %s failed for good after %s attempts: %s", notification_id, attempts,
+    log.error("e-mail of %s %s failed for good after %s attempts: %s", box, notification_id, attempts,
               outcome.reason)
     return False
 
 
-def pending_email_ids(sessions: sessionmaker[Session], limit: int = 100, *, clock: Clock | None = None) -> list[int]:
-    """The notifications whose e-mail is due for a try, read in a transaction of its own."""
+def pending_email_ids(sessions: sessionmaker[Session], limit: int = 100, *, clock: Clock | None = None,
+                      box: str = mail.NOTIFICATIONS) -> list[int]:
+    """The notifications (or letters) whose e-mail is due for a try, read in a transaction of its own."""
     with sessions() as session:
-        return mail.pending_ids(session, limit, (clock or SystemClock()).now())
+        return mail.pending_ids(session, limit, (clock or SystemClock()).now(), box)
 
 
 def send_pending_email(sessions: sessionmaker[Session], settings: Settings, limit: int = 100, *,
@@ -180,10 +182,11 @@ def send_pending_email(sessions: sessionmaker[Session], settings: Settings, limi
     if settings.smtp_url is None:
         return 0
     sent = 0
-    for notification_id in pending_email_ids(sessions, limit, clock=clock):
-        try:
-            sent += send_email(sessions, settings, notification_id, clock=clock)
-        except mail.TransientMailError as exc:
-            if exc.unreachable:
-                break
+    for box in mail.OUTBOXES:
+        for item_id in pending_email_ids(sessions, limit, clock=clock, box=box):
+            try:
+                sent += send_email(sessions, settings, item_id, clock=clock, box=box)
+            except mail.TransientMailError as exc:
+                if exc.unreachable:
+                    return sent
     return sent

@@ -182,9 +182,11 @@ def make_celery(settings: Settings, options: WorkerOptions | None = None) -> Cel
 
     @app.task(name="jarchy.send_email", autoretry_for=(mail.TransientMailError,), retry_backoff=MAIL_RETRY_BACKOFF,
               retry_backoff_max=MAIL_RETRY_BACKOFF_MAX, retry_jitter=True, max_retries=MAIL_MAX_RETRIES)
-    def send_email(notification_id: int) -> bool:
-        """Send one notification's e-mail (claimed first: never twice); a transient failure retries later."""
-        return bool(sweeper.send_email(runtime.sessions, settings, notification_id, clock=runtime.ctx.clock))
+    def send_email(notification_id: int, box: str = mail.NOTIFICATIONS) -> bool:
+        """Send one notification's (or letter's) e-mail (claimed first: never twice); a transient failure retries
+        later."""
+        return bool(sweeper.send_email(runtime.sessions, settings, notification_id, clock=runtime.ctx.clock,
+                                       box=box))
 
     def sweep_at_start(sender: Any = None, **_: Any) -> None:
         # Beat's first round comes one interval after the start; what fell due meanwhile need not wait.
@@ -198,17 +200,19 @@ def make_celery(settings: Settings, options: WorkerOptions | None = None) -> Cel
 def _enqueue_mail(runtime: _Runtime, opts: WorkerOptions, send_email: Any) -> int:
     """Enqueue `send_email` once per pending notification; returns how many were enqueued. The ids are read in a
     transaction of their own that is closed before anything is sent to the broker."""
-    ids = sweeper.pending_email_ids(runtime.sessions)
     enqueued = 0
-    for notification_id in ids:
-        key = f"jarchy:{opts.queue}:mail-enqueued:{notification_id}"
-        if runtime.redis.set(key, 1, nx=True, ex=MAIL_ENQUEUED_SECONDS):
-            try:
-                send_email.delay(notification_id)
-            except Exception:
-                runtime.redis.delete(key)  # not enqueued after all: the next sweep tries again
-                raise
-            enqueued += 1
+    for box in mail.OUTBOXES:
+        for item_id in sweeper.pending_email_ids(runtime.sessions, box=box):
+            # A notification keeps the key it had before letters shared the outbox.
+            key = (f"jarchy:{opts.queue}:mail-enqueued:{item_id}" if box == mail.NOTIFICATIONS
+                   else f"jarchy:{opts.queue}:mail-enqueued:{box}:{item_id}")
+            if runtime.redis.set(key, 1, nx=True, ex=MAIL_ENQUEUED_SECONDS):
+                try:
+                    send_email.delay(item_id, box)
+                except Exception:
+                    runtime.redis.delete(key)  # not enqueued after all: the next sweep tries again
+                    raise
+                enqueued += 1
     return enqueued
 
 

@@ -1,18 +1,26 @@
-"""The statutory clock: a case's deadline counted in working days, paused while the requester is asked
-for a clarification, extended with a stated reason where the jurisdiction allows, recomputed when the
-calendar changes.
+"""The statutory clock: a case's deadline counted in the unit its law gives (working days, calendar days or hours),
+paused while the requester is asked for a clarification, extended with a stated reason where the jurisdiction allows,
+recomputed when the calendar changes.
 
-A deadline is plain data kept in the case (`deadline`), so it survives serialization and shows in the
-history; `due_at` is always derived from it and the calendar:
-    {"from": <ISO start>, "days": 14, "pauses": [{"from", "to", "days"}], "extensions": [{"days", "reason",
-     "by", "at"}]}
-Timers whose expression uses `due_at` follow the deadline: `retime` moves them when it moves and holds
-them while it is paused. Hand-written: the rule is the regulation's, no library knows it."""
+A deadline is plain data kept in the case (`deadline`), so it survives serialization and shows in the history;
+`due_at` is always derived from it and the calendar:
+    {"from": <ISO start>, "amount": 5, "unit": "working_days", "urgent": false,
+     "pauses": [{"from", "to", "days"}], "extensions": [{"days", "reason", "by", "at"}]}
+A deadline of 0.4 (`"days"` and no unit) counts in working days. Each unit's due moment:
+- working days: the end of the office's working day that is the n-th working day after the day of receipt;
+- calendar days: the end of the office's working day on the n-th day after the day of receipt, or, when that day
+  is not a working day, on the next working day (the civil codes' rule for a period's last day: Civil Code of
+  Uzbekistan art. 152, of Kyrgyzstan art. 201; the access laws name no other);
+- hours: the moment of receipt plus n hours, to the minute (UA art. 20 part 2: 48 hours).
+A pause lasts the working days, the days or (`"hours"`) the whole hours waited, in the deadline's unit. Extensions
+are working days, added after the deadline's own end. Timers whose expression uses `due_at` follow the deadline:
+`retime` moves them when it moves and holds them while it is paused. Hand-written: the rule is the law's, no
+library knows it."""
 
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -21,14 +29,30 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar.days import BusinessCalendar
 
+UNITS = ("working_days", "calendar_days", "hours")
 # A held timer's due moment: far beyond any deadline, and recognisable.
 HELD = "9999-12-31T00:00:00+00:00"
 
 
-def start(start_at: Any, days: int, cal: BusinessCalendar) -> dict[str, Any]:
+def start(start_at: Any, amount: int, cal: BusinessCalendar, unit: str = "working_days", *,
+          urgent: bool = False) -> dict[str, Any]:
+    if unit not in UNITS:
+        raise ValueError(f"a deadline counts in one of {', '.join(UNITS)}, not {unit!r}")
     moment = start_at.isoformat() if isinstance(start_at, datetime) else str(start_at)
     cal.local_date(moment)  # refuses what is not a date
-    return {"from": moment, "days": int(days), "pauses": [], "extensions": []}
+    if unit == "hours":
+        _aware(moment)
+    return {"from": moment, "amount": int(amount), "unit": unit, "urgent": bool(urgent), "pauses": [],
+            "extensions": []}
+
+
+def unit_of(deadline: dict[str, Any]) -> str:
+    return str(deadline.get("unit", "working_days"))
+
+
+def amount_of(deadline: dict[str, Any]) -> int:
+    """The statutory amount (a 0.4 deadline calls it `days`)."""
+    return int(deadline["amount"] if "amount" in deadline else deadline["days"])
 
 
 def is_paused(deadline: Any) -> bool:
@@ -36,34 +60,65 @@ def is_paused(deadline: Any) -> bool:
     return bool(pauses) and pauses[-1].get("to") is None
 
 
+def _paused(deadline: dict[str, Any]) -> int:
+    return sum(int(p.get("hours", p.get("days", 0))) for p in deadline.get("pauses", []) if p.get("to"))
+
+
 def working_days(deadline: dict[str, Any]) -> int:
-    """The whole span: the statutory days, the days paused and the days of extensions."""
-    paused = sum(int(p.get("days", 0)) for p in deadline.get("pauses", []) if p.get("to"))
-    extended = sum(int(e.get("days", 0)) for e in deadline.get("extensions", []))
-    return int(deadline["days"]) + paused + extended
+    """The whole span of a working-day deadline: the statutory days, the days paused and the days of extensions."""
+    return amount_of(deadline) + _paused(deadline) + extended_days(deadline)
 
 
 def due(deadline: dict[str, Any], cal: BusinessCalendar) -> str:
-    return cal.end_of_working_day(cal.add_working_days(deadline["from"], working_days(deadline))).isoformat()
+    unit, amount, extended = unit_of(deadline), amount_of(deadline) + _paused(deadline), extended_days(deadline)
+    if unit == "hours":
+        moment = _aware(deadline["from"]) + timedelta(hours=amount)
+        if extended:
+            return cal.end_of_working_day(cal.add_working_days(moment, extended)).isoformat()
+        return moment.astimezone(cal.timezone).isoformat()
+    if unit == "calendar_days":
+        last = cal.local_date(deadline["from"]) + timedelta(days=amount)
+        while not cal.is_working_day(last):
+            last += timedelta(days=1)
+        return cal.end_of_working_day(cal.add_working_days(last, extended) if extended else last).isoformat()
+    return cal.end_of_working_day(cal.add_working_days(deadline["from"], amount + extended)).isoformat()
+
+
+def _aware(moment: str) -> datetime:
+    parsed = datetime.fromisoformat(moment)
+    if parsed.tzinfo is None:
+        raise ValueError(f"a deadline in hours needs a moment with its offset, not {moment!r}")
+    return parsed
 
 
 def pause(deadline: dict[str, Any], at: datetime) -> dict[str, Any]:
     if is_paused(deadline):
         return deadline
     paused = copy.deepcopy(deadline)
-    paused["pauses"].append({"from": at.isoformat(), "to": None, "days": 0})
+    paused["pauses"].append({"from": at.isoformat(), "to": None, _pause_key(deadline): 0})
     return paused
 
 
 def resume(deadline: dict[str, Any], at: datetime, cal: BusinessCalendar) -> dict[str, Any]:
-    """Close the open pause: the deadline moves by the working days it lasted."""
+    """Close the open pause: the deadline moves by what it lasted, in the deadline's unit."""
     if not is_paused(deadline):
         return deadline
     resumed = copy.deepcopy(deadline)
     last = resumed["pauses"][-1]
     last["to"] = at.isoformat()
-    last["days"] = max(0, cal.working_days_between(last["from"], at))
+    unit = unit_of(deadline)
+    if unit == "hours":
+        waited = int((at - _aware(last["from"])).total_seconds() // 3600)
+    elif unit == "calendar_days":
+        waited = (cal.local_date(at) - cal.local_date(last["from"])).days
+    else:
+        waited = cal.working_days_between(last["from"], at)
+    last[_pause_key(deadline)] = max(0, waited)
     return resumed
+
+
+def _pause_key(deadline: dict[str, Any]) -> str:
+    return "hours" if unit_of(deadline) == "hours" else "days"
 
 
 def extend(deadline: dict[str, Any], days: int, reason: str, by: str, at: datetime) -> dict[str, Any]:

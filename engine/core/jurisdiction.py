@@ -11,11 +11,22 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 UNITS = ("working_days", "calendar_days", "hours")
+# The words of the letters to a requester, and the blanks each may have (`{reference}`, ...).
+LETTER_WORDS: dict[str, frozenset[str]] = {
+    "registered": frozenset({"reference", "subject", "due"}),
+    "extended": frozenset({"reference", "subject", "due", "reason"}),
+    "forwarded": frozenset({"reference", "subject", "holder"}),
+    "refused": frozenset(),
+    "partly_refused": frozenset(),
+    "ground": frozenset(),
+    "withheld": frozenset(),
+}
 
 _DURATION = {
     "type": "object",
@@ -23,6 +34,7 @@ _DURATION = {
     "properties": {"amount": {"type": "integer", "minimum": 1, "maximum": 1000}, "unit": {"enum": list(UNITS)}},
     "additionalProperties": False,
 }
+_WORKING_DAYS = {**_DURATION, "properties": {**_DURATION["properties"], "unit": {"const": "working_days"}}}
 _SOURCED = {"source": {"type": "string", "minLength": 1}, "verified": {"type": "boolean"}}
 _TEXTS = {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}
 _LANGUAGES = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z]{2}$"}}
@@ -55,7 +67,8 @@ SCHEMA: dict[str, Any] = {
                     "extension": {
                         "type": "object", "additionalProperties": False,
                         "required": ["until", "announce_within", "requester_told", "conditions", "source"],
-                        "properties": {"until": _DURATION, "announce_within": _DURATION,
+                        # Counted from the day of receipt, in working days (the engine counts extensions so).
+                        "properties": {"until": _WORKING_DAYS, "announce_within": _WORKING_DAYS,
                                        "requester_told": {"type": "string", "minLength": 1},
                                        "conditions": {"type": "string", "minLength": 1}, **_SOURCED},
                     },
@@ -76,9 +89,8 @@ SCHEMA: dict[str, Any] = {
         "appeal": {"type": "object", "required": ["route", "source"], "additionalProperties": False,
                    "properties": {"route": _TEXTS, **_SOURCED}},
         # The words of a refusal's letter (engine.spiff.requester_texts), in the profile's languages.
-        "letter": {"type": "object", "required": ["refused", "partly_refused", "ground", "withheld"],
-                   "additionalProperties": False,
-                   "properties": {name: _TEXTS for name in ("refused", "partly_refused", "ground", "withheld")}},
+        "letter": {"type": "object", "required": list(LETTER_WORDS), "additionalProperties": False,
+                   "properties": {name: _TEXTS for name in LETTER_WORDS}},
     },
 }
 _VALIDATOR = Draft202012Validator(SCHEMA)
@@ -95,17 +107,43 @@ class Duration:
 
 
 @dataclass(frozen=True)
+class Extension:
+    until: int  # working days after the day of receipt, in all
+    announce_within: int  # working days after the day of receipt
+    source: str
+
+
+@dataclass(frozen=True)
 class Profile:
     key: str
     source: str  # the file it was read from
     data: dict[str, Any]  # the file as read (checked by SCHEMA)
 
-    def deadline(self, process_key: str) -> Duration | None:
-        """The statutory clock of a procedure, or None where the profile sets none."""
+    def deadline(self, process_key: str, *, urgent: bool = False) -> Duration | None:
+        """The statutory clock of a procedure (its urgent track when `urgent` and the law has one), or None where
+        the profile sets none."""
         procedure = self.data["procedures"].get(process_key)
         if procedure is None:
             return None
-        return Duration(procedure["deadline"]["amount"], procedure["deadline"]["unit"])
+        clock = procedure["urgent"] if urgent and "urgent" in procedure else procedure["deadline"]
+        return Duration(clock["amount"], clock["unit"])
+
+    def extension(self, process_key: str) -> Extension | None:
+        """How a procedure's deadline may be extended, or None where the law gives no rule."""
+        rule = self.data["procedures"].get(process_key, {}).get("extension")
+        if rule is None:
+            return None
+        return Extension(until=rule["until"]["amount"], announce_within=rule["announce_within"]["amount"],
+                         source=rule["source"])
+
+    def clocks(self) -> tuple[tuple[str, bool, int, str], ...]:
+        """Every clock as plain data: (procedure, urgent track, amount, unit)."""
+        out = []
+        for key, procedure in sorted(self.data["procedures"].items()):
+            out.append((key, False, procedure["deadline"]["amount"], procedure["deadline"]["unit"]))
+            if "urgent" in procedure:
+                out.append((key, True, procedure["urgent"]["amount"], procedure["urgent"]["unit"]))
+        return tuple(out)
 
     def refusal_ground_keys(self) -> list[str]:
         return [ground["key"] for ground in self.data["refusal_grounds"]]
@@ -152,4 +190,13 @@ def check(data: dict[str, Any], name: str, *, expected_key: str) -> Profile:
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate:
         raise ProfileError(f"{name}: refusal_grounds: the key {duplicate!r} is given twice")
+    for word, blanks in LETTER_WORDS.items():
+        for language, text in data["letter"][word].items():
+            try:
+                used = {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+            except ValueError as exc:
+                raise ProfileError(f"{name}: letter.{word}.{language}: {exc}") from exc
+            if not used <= blanks:
+                raise ProfileError(f"{name}: letter.{word}.{language}: unknown blank "
+                                   f"{{{sorted(used - blanks)[0]}}}; it may use {', '.join(sorted(blanks)) or 'none'}")
     return Profile(key=expected_key, source=name, data=data)

@@ -31,10 +31,11 @@ class Settings:
     secret_key: str = ""
     country: str = "KG"
     # The statute profile in force (engine.core.jurisdiction): JARCHY_JURISDICTION, else the country.
-    jurisdiction: str = "KG"
+    jurisdiction: str | None = None
     timezone: str = "Asia/Bishkek"
     publication_languages: tuple[str, ...] = ("ky", "ru")
-    request_deadline_days: int = 14
+    # Working days of the media request where JARCHY_REQUEST_DEADLINE_DAYS is set; None: the profile's.
+    request_deadline_days: int | None = None
     request_extension_days: int = 0
     smtp_url: str | None = None
     mail_from: str | None = None
@@ -52,6 +53,11 @@ class Settings:
     script_operation_seconds: float = 10.0
     var_dir: Path = field(default_factory=lambda: Path("var"))
 
+    @property
+    def jurisdiction_key(self) -> str:
+        """The profile in force: JARCHY_JURISDICTION, else the country's."""
+        return self.jurisdiction or self.country
+
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
@@ -68,7 +74,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         jurisdiction=env.get("JARCHY_JURISDICTION") or env.get("JARCHY_COUNTRY", "KG"),
         timezone=env.get("JARCHY_TIMEZONE", "Asia/Bishkek"),
         publication_languages=languages,
-        request_deadline_days=int(env.get("JARCHY_REQUEST_DEADLINE_DAYS", "14")),
+        request_deadline_days=int(env["JARCHY_REQUEST_DEADLINE_DAYS"]) if env.get("JARCHY_REQUEST_DEADLINE_DAYS")
+        else None,
         request_extension_days=int(env.get("JARCHY_REQUEST_EXTENSION_DAYS", "0")),
         smtp_url=env.get("JARCHY_SMTP_URL") or None,
         mail_from=env.get("JARCHY_MAIL_FROM") or None,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from db.session import is_postgresql
-from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatus, TimerStatus
+from db.vocabulary import EventType, InstanceStatus, LetterKind, NotificationKind, TaskStatus, TimerStatus
 from engine.audit import chain
 from engine.calendar import deadlines, overrides
 from engine.context import EngineContext
@@ -42,7 +42,7 @@ from engine.people.access import (
 )
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, notifications, projection, steps
+from engine.runtime import case_data, letters, notifications, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -306,24 +306,21 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
 
 def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, working_days: int,
            reason: str) -> ProcessInstance:
-    """Move a case's deadline by working days with a stated reason, within what the deployment allows."""
+    """Move a case's deadline by working days with a stated reason, as the law in force allows: within the
+    profile's window and maximum where it gives an extension rule for the procedure (UA art. 20 part 4), else
+    within JARCHY_REQUEST_EXTENSION_DAYS. Where the case has a requester, they are told, with the reason."""
     check_may_extend(actor)
     instance = steps.lock(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
-    allowed = ctx.settings.request_extension_days
-    if allowed <= 0:
-        raise Invalid("this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)",
-                      [{"field": "working_days", "message": "no extension is allowed here"}])
-    step = steps.open(session, ctx, instance, actor=actor.username)
-    deadline = instance.data.get("deadline")
+    deadline = (instance.data or {}).get("deadline")
     if not isinstance(deadline, dict):
         raise Invalid("this case has no statutory deadline to extend",
                       [{"field": "working_days", "message": "the case has no deadline"}])
-    used = deadlines.extended_days(deadline)
-    if used + working_days > allowed:
-        raise Invalid(f"at most {allowed} working days of extension are allowed; {used} are used",
-                      [{"field": "working_days", "message": f"at most {allowed - used} more working days"}])
+    refusal = _extension_refusal(ctx, instance.process_key, deadline, working_days, ctx.now())
+    if refusal is not None:
+        raise Invalid(refusal, [{"field": "working_days", "message": refusal}])
+    step = steps.open(session, ctx, instance, actor=actor.username)
     extended = deadlines.extend(deadline, working_days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)
     deadlines.set_in_case(step.wf, extended, due)
@@ -331,7 +328,35 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "working_days": working_days, "reason": reason})
     steps.advance(step)
+    letters.tell_requester(session, ctx, instance, LetterKind.EXTENDED, at=step.at, reason=reason)
     return instance
+
+
+def _extension_refusal(ctx: EngineContext, process_key: str, deadline: dict[str, Any], working_days: int,
+                       at: datetime) -> str | None:
+    """Why the law in force does not allow this extension now, or None."""
+    if deadline.get("urgent"):
+        return "an urgent request's deadline cannot be extended"
+    rule = ctx.jurisdiction.extension(process_key)
+    used = deadlines.extended_days(deadline)
+    if rule is None:
+        allowed = ctx.settings.request_extension_days
+        if allowed <= 0:
+            return "this deployment allows no extension of deadlines (JARCHY_REQUEST_EXTENSION_DAYS=0)"
+        if used + working_days > allowed:
+            return f"at most {allowed} working days of extension are allowed; {used} are used: {allowed - used} more"
+        return None
+    if deadlines.unit_of(deadline) != "working_days":
+        return "the law in force extends only a deadline counted in working days"
+    window = ctx.cal.end_of_working_day(ctx.cal.add_working_days(deadline["from"], rule.announce_within))
+    if at > window:
+        return (f"an extension must be announced within {rule.announce_within} working days of receipt, by "
+                f"{window.isoformat()} ({rule.source})")
+    total = deadlines.amount_of(deadline) + used
+    if total + working_days > rule.until:
+        return (f"the deadline may reach at most {rule.until} working days after the day of receipt in all; it is "
+                f"at {total}: {max(0, rule.until - total)} more ({rule.source})")
+    return None
 
 
 def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *, actor: str, why: str) -> bool:

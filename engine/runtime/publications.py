@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from db.models import ProcessInstance, Publication
 from db.vocabulary import EventType
 from engine.audit import chain
+from engine.spiff.parser import own_property
 
 PROPERTY = "publish"
 
 
 def publishes(task: Any) -> str | None:
     """The feed a completed SpiffWorkflow task publishes to, if it is a publishing task."""
-    value = (getattr(task.task_spec, "extensions", None) or {}).get(PROPERTY)
+    value = own_property(task.task_spec, PROPERTY)
     return value if value in ("release", "response") else None
 
 

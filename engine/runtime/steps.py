@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import ProcessInstance
+from db.vocabulary import LetterKind
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.procedures import forms
-from engine.runtime import case_data, case_failures, loading, projection, publications
+from engine.runtime import case_data, case_failures, letters, loading, projection, publications
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, sandbox_bounds, serializer
 
@@ -70,20 +71,26 @@ def advance(step: Step) -> None:
     recorded."""
     session, instance = step.session, step.instance
     published: list[tuple[str, dict[str, Any]]] = []
+    told: list[tuple[LetterKind, dict[str, Any]]] = []
 
-    def note_publishing(task: Any) -> None:
+    def note_effects(task: Any) -> None:
         what = publications.publishes(task)
         if what:
             published.append((what, dict(task.data)))
+        letter = letters.told_by(task)
+        if letter:
+            told.append((letter, dict(task.data)))
 
     # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
     with sandbox_bounds.operation(step.ctx.settings.script_operation_seconds):
         try:
-            loop.run_until_waiting(step.wf, step.engine_clock, note_publishing)
+            loop.run_until_waiting(step.wf, step.engine_clock, note_effects)
             for what, data in published:
                 publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
                                      languages=step.ctx.settings.publication_languages)
-        except ValueError as exc:  # a publication the case's data cannot make
+            for letter, data in told:
+                letters.tell_requester(session, step.ctx, instance, letter, at=step.at, data=data)
+        except ValueError as exc:  # a publication or a letter the case's data cannot make
             case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor)
         except (SpiffWorkflowException, WorkflowException) as exc:
             fault = unavailable_within(exc)

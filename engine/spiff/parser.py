@@ -141,9 +141,20 @@ class SequentialMultiInstanceTask(_AlignedOutput, SequentialMI):
     pass
 
 
+def own_property(task_spec: Any, name: str) -> str | None:
+    """An extension property of a plain task itself. Only a plain `bpmn:task` (PassThroughTask) carries the
+    properties that make the engine act (`publish`, `tells_requester`): SpiffWorkflow's Camunda parser gives a
+    subprocess the properties of every task inside it too, and a script task none."""
+    if not isinstance(task_spec, PassThroughTask):
+        return None
+    value = (getattr(task_spec, "extensions", None) or {}).get(name)
+    return value if isinstance(value, str) else None
+
+
 class PassThroughTask(NoneTask):
     """A plain `bpmn:task` does nothing and waits for no one, as in Camunda 7 (SpiffWorkflow makes it a
-    manual task). A diagram marks such a task to publish (`publish`) or names a step of its own."""
+    manual task). A diagram marks such a task to publish (`publish`), to tell the requester (`tells_requester`)
+    or names a step of its own."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

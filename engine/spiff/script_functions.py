@@ -41,6 +41,9 @@ class OfficeFunctions:
     moment: datetime  # the engine clock's now() when the evaluation began (aware)
     request_deadline_days: int
     request_extension_days: int
+    # The jurisdiction profile's clocks (engine.core.jurisdiction.Profile.clocks), the media request's overridden
+    # where JARCHY_REQUEST_DEADLINE_DAYS is set.
+    clocks: tuple[tuple[str, bool, int, str], ...]
     publication_languages: tuple[str, ...]
     requester_texts: RequesterTexts
 
@@ -70,6 +73,15 @@ class OfficeFunctions:
         def start_deadline(start: Any, days: int) -> dict[str, Any]:
             return deadlines.start(start, days, cal)
 
+        def statutory_deadline(process_key: str, received: Any, urgent: bool = False) -> dict[str, Any]:
+            """The deadline the law in force gives the procedure, on its urgent track when asked and the law has one."""
+            tracks = {(key, is_urgent): (amount, unit) for key, is_urgent, amount, unit in self.clocks}
+            clock = tracks.get((process_key, bool(urgent))) or tracks.get((process_key, False))
+            if clock is None:
+                raise ValueError(f"the jurisdiction profile in force sets no deadline for {process_key!r}")
+            on_urgent_track = bool(urgent) and (process_key, True) in tracks
+            return deadlines.start(received, clock[0], cal, clock[1], urgent=on_urgent_track)
+
         def deadline_due(deadline: dict[str, Any]) -> str:
             return deadlines.due(deadline, cal)
 
@@ -96,6 +108,7 @@ class OfficeFunctions:
             "end_of_working_day": end_of_working_day,
             "now": now,
             "start_deadline": start_deadline,
+            "statutory_deadline": statutory_deadline,
             "deadline_due": deadline_due,
             "pause_deadline": pause_deadline,
             "resume_deadline": resume_deadline,

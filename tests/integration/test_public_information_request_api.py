@@ -14,7 +14,7 @@ import pytest
 from engine.background.sweeper import fire_due
 from engine.core.settings import Settings
 from tests import cases
-from tests.cases import complete, open_ids, task_of
+from tests.cases import complete, events, open_ids, task_of
 from tests.conftest import BISHKEK, deploy_shipped
 
 
@@ -84,6 +84,11 @@ def test_the_pr_department_answers_and_the_letter_is_the_answer(as_: Any) -> Non
     assert done["data"]["outcome"] == "answered"
     assert done["data"]["letter"] == ANSWER["answer"]
     assert done["data"]["refusal"] is None
+    told = [e["after"] for e in events(as_, done["id"], "letter.written")]
+    assert [(t["kind"], t["to"], t["email"]) for t in told] == [
+        ("registered", "Aibek Toktogulov", False), ("answered", "Aibek Toktogulov", False)]  # no SMTP here
+    assert told[1]["body"] == ANSWER["answer"]
+    assert "PI-2026-000001" in told[0]["body"] and "2026-03-16 18:00" in told[0]["body"]
 
 
 def test_a_request_for_what_another_body_holds_is_forwarded_and_ends_so(as_: Any) -> None:

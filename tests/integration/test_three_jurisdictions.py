@@ -14,7 +14,7 @@ from engine.background.sweeper import fire_due
 from engine.core.settings import Settings
 from engine.spiff.clock import FrozenClock
 from tests import cases
-from tests.cases import complete, open_ids, task_of
+from tests.cases import complete, events, open_ids, task_of
 from tests.conftest import deploy_shipped
 
 KYIV, BISHKEK, TASHKENT = ZoneInfo("Europe/Kyiv"), ZoneInfo("Asia/Bishkek"), ZoneInfo("Asia/Tashkent")
@@ -86,18 +86,26 @@ class TestUkraine:
         assert open_ids(case_now(as_, case)) == ["escalate_overdue", "triage"]
 
     def test_an_extension_is_allowed_on_day_four_and_refused_on_day_six(self, as_: Any, clock: FrozenClock) -> None:
-        early, late = start(as_, "2026-03-02T09:00:00+02:00"), start(as_, "2026-03-02T09:10:00+02:00")
+        early, late = start(as_, "2026-03-02T09:00:00+02:00"), start(as_, "2026-03-02T08:50:00+02:00")
         clock.set(datetime(2026, 3, 6, 11, 0, tzinfo=KYIV))  # Fri 6 March: the 4th working day after receipt
         response = extend(as_, early, 15)
         assert response.status_code == 200, response.get_json()
         # Art. 20 part 4: 20 working days after 2 March in all: 3-6, 9-13, 16-20, 23-27, 30 March (summer time).
         assert response.get_json()["due_at"] == "2026-03-30T18:00:00+03:00"
         assert case_now(as_, early)["tasks"][0]["due_at"] == "2026-03-30T18:00:00+03:00"
+        # Art. 20 part 4: the requester is told in writing, with the reason.
+        told = [e["after"] for e in events(as_, early["id"], "letter.written")]
+        assert [t["kind"] for t in told] == ["registered", "extended"]
+        assert told[1]["body"] == (
+            f"Строк розгляду вашого запиту {early['business_key']} «School budgets» продовжено до 2026-03-30 18:00 "
+            "(ст. 20 ч. 4 Закону України «Про доступ до публічної інформації»). "
+            "Причина: A large volume: the budgets of 214 schools must be compiled")
         clock.set(datetime(2026, 3, 10, 11, 0, tzinfo=KYIV))  # Tue 10 March: the 6th working day
         refused = extend(as_, late, 15)
         assert refused.status_code == 422
         assert [e["field"] for e in refused.get_json()["errors"]] == ["working_days"]
         assert case_now(as_, late)["due_at"] == "2026-03-09T18:00:00+02:00"
+        assert [e["after"]["kind"] for e in events(as_, late["id"], "letter.written")] == ["registered"]
 
     def test_an_extension_beyond_twenty_working_days_in_all_is_refused(self, as_: Any, clock: FrozenClock) -> None:
         case = start(as_, "2026-03-02T09:00:00+02:00")
@@ -114,6 +122,11 @@ class TestUkraine:
         assert done["status"] == "completed"
         assert done["data"]["outcome"] == "forwarded" and done["data"]["forwarded_to"] == holder
         assert done["due_at"] == "2026-03-09T18:00:00+02:00"
+        told = [e["after"] for e in events(as_, case["id"], "letter.written")]
+        assert [t["kind"] for t in told] == ["registered", "forwarded"]
+        assert "Ministry of Education and Science, info@mon.gov.ua" in told[1]["body"]
+        assert told[0]["body"] == (f"Ваш запит на інформацію «School budgets» зареєстровано за номером "
+                                   f"{case['business_key']}. Відповідь буде надано до 2026-03-09 18:00.")
 
     def test_a_journalists_request_runs_on_the_same_clock(self, as_: Any) -> None:
         media = cases.start(as_, received_at="2026-03-02T09:00:00+02:00", contact={"email": "desk@example.ua"})
