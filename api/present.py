@@ -30,6 +30,8 @@ from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.procedures.forms import load_form, prefilled, served
 from engine.reads import queries, task_context
+from engine.reads.portal import Tracking
+from engine.runtime.portal import Filed
 
 Known = Mapping[int, str]  # id -> username, or instance id -> business key, as the caller already has them
 
@@ -231,3 +233,22 @@ def jurisdiction(profile: Profile) -> dict[str, Any]:
                              "titles": g["title"], "law": g["law"]} for g in data["refusal_grounds"]],
         "appeal": sourced(data["appeal"]),
     }
+
+
+def filed_request(filed: Filed) -> dict[str, Any]:
+    data = filed.instance.data or {}
+    return {"reference": filed.instance.business_key, "tracking_token": filed.tracking_token,
+            "due_at": data.get("due_at")}
+
+
+def tracking(found: Tracking) -> dict[str, Any]:
+    """A request as its requester follows it; fields that do not apply are left out."""
+    shown: dict[str, Any] = {"reference": found.reference, "status": found.status, "received_at": found.received_at,
+                             "due_at": found.due_at,
+                             "letters": [{"kind": letter.kind, "written_at": letter.written_at, "body": letter.body}
+                                         for letter in found.letters]}
+    for name in ("extended_to", "forwarded_to", "answer", "refusal"):
+        value = getattr(found, name)
+        if value is not None:
+            shown[name] = value
+    return shown

@@ -427,6 +427,62 @@ class PublicResponsePage(Schema):
     items = fields.List(fields.Nested(PublicResponse), required=True)
 
 
+class Contact(Schema):
+    email = fields.String(validate=validate.Length(max=254))
+    phone = fields.String(validate=validate.Length(max=50))
+    address = fields.String(validate=validate.Length(max=500))
+
+
+class PublicRequestIn(Schema):
+    """What a person fills in; the procedure's start form (forms/public_information_request/start.json) checks the
+    rest (an e-mail's form, at least one contact, the reason of an urgent request)."""
+
+    requester_kind = fields.String(required=True, validate=validate.OneOf(["person", "organisation", "media"]))
+    requester_name = fields.String(required=True, validate=SHORT)
+    contact = fields.Nested(Contact, required=True)
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    question = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    urgent = fields.Boolean(load_default=False)
+    urgent_reason = fields.String(validate=validate.Length(min=1, max=2000))
+
+
+class PublicRequestFiled(Schema):
+    reference = fields.String(required=True)
+    tracking_token = fields.String(required=True, metadata={"description": "shown once: keep it to follow the request"})
+    due_at = fields.String(required=True)
+
+
+class TrackingQuery(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class RefusalOut(Schema):
+    ground = fields.String(required=True)
+    title = fields.String()
+    law = fields.String(allow_none=True)
+    appeal = fields.String(required=True)
+    withheld = fields.String(allow_none=True)
+
+
+class LetterOut(Schema):
+    kind = fields.String(required=True, metadata={"enum": ["registered", "extended", "forwarded", "answered"]})
+    written_at = OfficeDateTime(required=True)
+    body = fields.String(required=True)
+
+
+class PublicRequestStatus(Schema):
+    reference = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["open", "answered", "refused", "partly_refused",
+                                                             "forwarded", "withdrawn", "cancelled"]})
+    received_at = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    extended_to = fields.String()
+    forwarded_to = fields.String()
+    answer = fields.String()
+    refusal = fields.Nested(RefusalOut)
+    letters = fields.List(fields.Nested(LetterOut), required=True)
+
+
 class DurationOut(Schema):
     amount = fields.Integer(required=True)
     unit = fields.String(required=True, validate=validate.OneOf(["working_days", "calendar_days", "hours"]))

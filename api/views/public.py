@@ -12,10 +12,22 @@ from flask.views import MethodView
 from api import present
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import TEXT, PublicReleasePage, PublicResponsePage
+from api.schemas import (
+    TEXT,
+    PublicReleasePage,
+    PublicRequestFiled,
+    PublicRequestIn,
+    PublicRequestStatus,
+    PublicResponsePage,
+    TrackingQuery,
+)
+from api.views.common import ctx
+from engine.reads import portal as tracking
 from engine.reads import publications
+from engine.runtime import portal
 
-blp = Blueprint("public", __name__, url_prefix="/public", description="Published releases and responses")
+blp = Blueprint("public", __name__, url_prefix="/public",
+                description="Published releases and responses; requests for public information from anyone")
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
 
 
@@ -85,3 +97,29 @@ class ResponsesAtom(MethodView):
     def get(self) -> Response:
         """Published rebuttals and comments as an Atom feed."""
         return _feed("responses")
+
+
+@blp.route("/requests")
+class Requests(MethodView):
+    @blp.doc(operationId="filePublicRequest",
+             responses={"429": {"description": "too many requests from this address; see Retry-After"}})
+    @blp.public()
+    @blp.arguments(PublicRequestIn)
+    @blp.response(201, PublicRequestFiled)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """File a request for public information, without an account: a reference number and a private tracking
+        token (shown once) come back. At most a few an hour from one address."""
+        filed = portal.file_request(session(), ctx(), body, address=request.remote_addr)
+        return present.filed_request(filed)
+
+
+@blp.route("/requests/<reference>")
+class RequestTracking(MethodView):
+    @blp.doc(operationId="trackPublicRequest")
+    @blp.public()
+    @blp.arguments(TrackingQuery, location="query")
+    @blp.response(200, PublicRequestStatus)
+    def get(self, args: dict[str, Any], reference: str) -> dict[str, Any]:
+        """A filed request as its requester follows it: status, deadline, extension, forwarding, the answer or the
+        refusal once sent, and every letter. A wrong reference or token: 404."""
+        return present.tracking(tracking.track(session(), reference, args["token"]))

@@ -37,6 +37,10 @@ MAY_EXTEND = ("pr_head",)
 MAY_USE_STAFF_PAGES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
 MAY_USE_AUDIT_PAGES = ("auditor",)
 MAY_SEE_DASHBOARD = ("leadership", "pr_head")
+# The public portal (no account) may file a request for public information, and nothing else; the audit trail
+# names it as the one who started the case.
+PORTAL = "portal"
+PORTAL_PROCEDURES = frozenset({"public_information_request"})
 
 # Who asks for a write: a signed-in User, or the system under a name (a str): the CLI (`jarchy users add`,
 # `jarchy deploy`) and the demo seed act as "system", a test's or a benchmark's setup names itself. The system
@@ -124,6 +128,11 @@ def check_may_start(user: User, definition: ProcessDefinition) -> None:
     if not may_start(user, definition):
         starters = definition.meta.get("starters", [])
         raise Forbidden(f"only {', '.join(starters)} may start {definition.key!r}", code=Code.MAY_NOT_START)
+
+
+def check_portal_may_start(process_key: str) -> None:
+    if process_key not in PORTAL_PROCEDURES:
+        raise Forbidden(f"the public portal may not start {process_key!r}", code=Code.MAY_NOT_START)
 
 
 def check_may_cancel(user: User) -> None:

@@ -28,6 +28,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, Unreadable
 from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.people.access import (
+    PORTAL,
     check_may_assign,
     check_may_cancel,
     check_may_deliver_message,
@@ -36,6 +37,7 @@ from engine.people.access import (
     check_may_release,
     check_may_start,
     check_may_work_on,
+    check_portal_may_start,
     is_candidate,
     may_assign,
     may_be_given,
@@ -57,6 +59,17 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
     return _start(session, ctx, definition, data, started_by=actor, at=at)
 
 
+def start_from_portal(session: Session, ctx: EngineContext, process_key: str, data: dict[str, Any],
+                      at: datetime) -> ProcessInstance:
+    """A case filed by a member of the public on the portal: no account, the procedure's start form all the same."""
+    check_portal_may_start(process_key)
+    definition = latest_definition(session, process_key)
+    assert definition is not None
+    overrides.current(session, ctx)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
+    return _start(session, ctx, definition, data, started_by=None, at=at, channel=PORTAL)
+
+
 def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDefinition, *, occurrence: datetime,
                     at: datetime) -> ProcessInstance:
     """A case started by its process's timer start event (no one's form: the start form's defaults)."""
@@ -67,7 +80,9 @@ def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDef
 
 
 def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, data: dict[str, Any], *,
-           started_by: User | None, at: datetime, now: clock.Clock | None = None) -> ProcessInstance:
+           started_by: User | None, at: datetime, now: clock.Clock | None = None,
+           channel: str | None = None) -> ProcessInstance:
+    """`channel`: who started a case that no user started (the public portal), as its history names it."""
     pinned = called_versions(session, definition)
     spec, subprocess_specs = workflow_specs(session, definition, pinned)
     wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ctx.script_engine)
@@ -87,7 +102,7 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
     )
     session.add(instance)
     session.flush()
-    actor = started_by.username if started_by else None
+    actor = started_by.username if started_by else channel
     chain.record(session, type=EventType.INSTANCE_STARTED, at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
                                                        "data": data})
