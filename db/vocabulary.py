@@ -77,7 +77,6 @@ class EventType(StrEnum):
     NOTIFICATION_CREATED = "notification.created"
     NOTIFICATION_EMAIL_FAILED = "notification.email_failed"
     NOTIFICATION_EMAILED = "notification.emailed"
-    PORTAL_THROTTLED = "portal.throttled"
     PUBLICATION_PUBLISHED = "publication.published"
     SIGN_IN_FAILED = "sign_in.failed"
     SIGN_IN_THROTTLED = "sign_in.throttled"

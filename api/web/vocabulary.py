@@ -66,7 +66,6 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.LETTER_EMAIL_FAILED: _l("Letter to the requester: e-mail failed"),
     EventType.LETTER_EMAILED: _l("Letter to the requester e-mailed"),
     EventType.LETTER_WRITTEN: _l("Letter to the requester written"),
-    EventType.PORTAL_THROTTLED: _l("Portal request refused: too many from one address"),
     EventType.PUBLICATION_PUBLISHED: _l("Publication published"),
     EventType.SIGN_IN_FAILED: _l("Sign in failed"),
     EventType.SIGN_IN_THROTTLED: _l("Sign in throttled"),

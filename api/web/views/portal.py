@@ -1,0 +1,74 @@
+"""The requester portal's pages: a person files a request for public information without an account (`/request`)
+and follows it on a private link (`/request/<reference>?token=...`). The same engine functions as
+`POST /public/requests` and `GET /public/requests/{reference}` do the work."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from api.database import session as db_session
+from api.web import formrender
+from api.web.views.common import ctx, page_blueprint, render
+from engine.core.errors import Invalid, TooManyAttempts
+from engine.procedures.forms import load_form
+from engine.reads import portal as tracking
+from engine.runtime import portal
+
+blp = page_blueprint("web_portal")
+FORM = "public_information_request/portal"
+STATUSES = {
+    "open": _l("Being handled"),
+    "answered": _l("Answered"),
+    "refused": _l("Refused"),
+    "partly_refused": _l("Partly refused"),
+    "forwarded": _l("Forwarded to the holder of the information"),
+    "withdrawn": _l("Withdrawn"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def _options() -> formrender.Options:
+    tz = ctx().cal.timezone
+    return formrender.Options(units=[], languages=(), tz=tz, now=ctx().now().astimezone(tz))
+
+
+@blp.route("/request", methods=["GET", "POST"])
+def ask() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    schema, options = load_form(FORM), _options()
+    if request.method == "GET":
+        fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
+        return render("portal/request.html", schema=schema, fields=fields, loose_errors=loose, invalid=[])
+    data = formrender.parse(schema, request.form, options)
+    try:
+        filed = portal.file_request(db_session(), ctx(), data, address=request.remote_addr)
+    except TooManyAttempts as refused:
+        until = ctx().now() + timedelta(seconds=refused.retry_after)
+        fields, loose = formrender.fields(schema, data, options)
+        message = _("Too many requests were filed from your network in the last hour. Try again after %(time)s.",
+                    time=format_datetime(until, "short"))
+        page, status = render("portal/request.html", 429, schema=schema, fields=fields, loose_errors=[message],
+                              invalid=[])
+        return page, status, {"Retry-After": str(refused.retry_after)}
+    except Invalid as exc:
+        fields, loose = formrender.fields(schema, data, options, exc.errors)
+        return render("portal/request.html", 422, schema=schema, fields=fields,
+                      loose_errors=loose + ([] if exc.errors else [exc.detail]),
+                      invalid=formrender.field_errors(fields))
+    link = url_for("web_portal.follow", reference=filed.instance.business_key, token=filed.tracking_token,
+                   _external=True)
+    due = (filed.instance.data or {}).get("due_at")
+    return render("portal/filed.html", 201, reference=filed.instance.business_key, link=link,
+                  due_at=datetime.fromisoformat(due) if isinstance(due, str) else None)
+
+
+@blp.get("/request/<reference>")
+def follow(reference: str) -> tuple[str, int]:
+    found = tracking.track(db_session(), reference, request.args.get("token", ""))
+    moments = {name: datetime.fromisoformat(value) for name in ("received_at", "due_at")
+               if isinstance(value := getattr(found, name), str)}
+    return render("portal/track.html", found=found, moments=moments, statuses=STATUSES)
