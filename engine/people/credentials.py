@@ -5,10 +5,14 @@ deactivation ends every token of theirs) and an id of its own. Signing out store
 `revoked_credentials` (a deny-list): a revoked id is refused on every request, by every process, and its row is
 pruned once the credential would have expired anyway. Page sessions carry such an id too (`new_id`) and are ended
 the same way. A deny-list, not a table of live sessions: a sign-in writes nothing, only a sign-out does, and a
-request costs one primary-key lookup."""
+request costs one primary-key lookup.
+
+A requester without an account follows their request with a tracking token (the portal's private link): random,
+kept only as its SHA-256, so that a leaked database opens no one's request."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,3 +76,11 @@ def revoke(session: Session, credential_id: str, *, kind: str, user: User, lifet
 
 def _signer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token")
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def tracking_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

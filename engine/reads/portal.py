@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from db.models import PortalRequest, ProcessInstance, RequesterLetter
 from db.vocabulary import InstanceStatus, LetterKind
 from engine.core.errors import NotFound
-from engine.runtime.portal import token_hash
+from engine.people.credentials import tracking_token_hash
 
 # A hash compared when the reference is unknown, so that both refusals take the same time.
-_NOBODY = token_hash("")
+_NOBODY = tracking_token_hash("")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def track(session: Session, reference: str, token: str) -> Tracking:
         .join(PortalRequest, PortalRequest.instance_id == ProcessInstance.id)
         .where(ProcessInstance.business_key == reference[:64])).first()
     expected = found[1] if found is not None else _NOBODY
-    if not hmac.compare_digest(expected, token_hash(token)) or found is None:
+    if not hmac.compare_digest(expected, tracking_token_hash(token)) or found is None:
         raise NotFound("no request has this reference and token")
     instance: ProcessInstance = found[0]
     data = instance.data or {}

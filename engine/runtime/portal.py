@@ -1,16 +1,13 @@
 """The public portal: a member of the public files a request for public information without an account and follows
 it with a private link. The request becomes a `public_information_request` case with channel `portal`, in the
-office's inbox like any other; its tracking token is random and kept only as its SHA-256, so that a leaked
-database does not open anyone's request.
+office's inbox like any other; its tracking token is engine.people.credentials'.
 
 Filing is throttled per client address (an IPv6 client by its /64, as for sign-in): at most `PER_HOUR` requests an
 hour, counted from the stored filings, so the limit lapses by itself and holds across processes."""
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import PortalRequest, ProcessInstance
 from engine.context import EngineContext
 from engine.core.errors import Invalid, TooManyAttempts
+from engine.people.credentials import new_tracking_token, tracking_token_hash
 from engine.people.sign_in import address_key
 from engine.runtime import operations
 
@@ -49,14 +47,11 @@ def file_request(session: Session, ctx: EngineContext, data: dict[str, Any], *, 
                       [{"field": name, "message": "is not a field of the request"} for name in unknown])
     filed = {"urgent": False} | data | {"channel": "portal", "received_at": at.isoformat()}
     instance = operations.start_from_portal(session, ctx, PROCESS_KEY, filed, at)
-    token = secrets.token_urlsafe(24)
-    session.add(PortalRequest(instance_id=instance.id, token_hash=token_hash(token), address=source, filed_at=at))
+    token = new_tracking_token()
+    session.add(PortalRequest(instance_id=instance.id, token_hash=tracking_token_hash(token), address=source,
+                              filed_at=at))
     session.flush()
     return Filed(instance, token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _check_throttle(session: Session, source: str, at: datetime) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, deploy_shipped
 
 
 def test_passwords_are_stored_as_argon2_hashes(as_: Any, sessions: Any) -> None:
@@ -162,9 +162,14 @@ def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: A
     from engine.demo import seed
     from engine.people.passwords import check
 
+    deploy_shipped(sessions, ctx, "public_information_request.bpmn")
     with sessions.begin() as session:
-        printed = [line.split() for line in seed(session, ctx) if line.startswith("  ")]
+        lines = list(seed(session, ctx))
+    printed = [line.split() for line in lines if line.startswith("  ")]
     assert len(printed) == 10
+    # Sample cases: three media requests and two requests for public information (a person's, an organisation's).
+    assert lines[-1] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
+                         "PI-2026-000002")
     for username, password, *_roles in printed:
         check(password)
         response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": password})

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REQUEST
+from tests.conftest import REQUEST, deploy_shipped
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -38,14 +38,20 @@ def _declared(spec: dict[str, Any], operation: dict[str, Any], status: int) -> s
 
 
 @pytest.mark.usefixtures("deployed")
-def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any, as_: Any) -> None:
+def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any, as_: Any, sessions: Any,
+                                                                       ctx: Any) -> None:
     """CSV, Atom, BPMN XML and JSON alike: each GET is asked for every representation its parameters offer."""
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     case = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request",
                                                               "data": REQUEST}).get_json()
     notes = as_("pr").get("/api/v1/notifications").get_json()["items"]
+    deploy_shipped(sessions, ctx, "public_information_request.bpmn")
+    filed = app.test_client().post("/public/requests", json={
+        "requester_kind": "person", "requester_name": "A. Person", "contact": {"phone": "+996 555 000000"},
+        "subject": "Parks", "question": "How many parks?"}).get_json()
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
-                         "notification_id": str(notes[0]["id"])}
+                         "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
+                         "token": filed["tracking_token"]}
     served: set[tuple[str, str]] = set()
     for path, item in spec["paths"].items():
         operation = item.get("get")
