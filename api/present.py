@@ -18,6 +18,7 @@ from db.models import (
     ProcessDefinition,
     ProcessInstance,
     Publication,
+    ReportPeriod,
     Timer,
     Unit,
     User,
@@ -32,6 +33,7 @@ from engine.procedures.forms import load_form, prefilled, served
 from engine.reads import queries, task_context
 from engine.reads.portal import Tracking
 from engine.runtime.portal import Filed
+from engine.runtime.reporting import Report
 
 Known = Mapping[int, str]  # id -> username, or instance id -> business key, as the caller already has them
 
@@ -252,3 +254,14 @@ def tracking(found: Tracking) -> dict[str, Any]:
         if value is not None:
             shown[name] = value
     return shown
+
+
+def requests_report(report: Report) -> dict[str, Any]:
+    # `from_`: the schemas' attribute for the JSON key "from" (a Python keyword).
+    return {"from_": report.period_from, "to": report.period_to,
+            "closed": period(report.closed) if report.closed is not None else None, "items": report.items}
+
+
+def period(row: ReportPeriod) -> dict[str, Any]:
+    return {"from_": row.period_from, "to": row.period_to, "closed_at": row.closed_at, "closed_by": row.closed_by,
+            "sha256": row.sha256}

@@ -335,6 +335,61 @@ class CalendarQuery(Schema):
     to = fields.Date(required=True, validate=DAY_RANGE)
 
 
+class ReportQuery(Schema):
+    from_ = fields.Date(data_key="from", required=True, validate=DAY_RANGE)
+    to = fields.Date(required=True, validate=DAY_RANGE)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class PeriodIn(Schema):
+    from_ = fields.Date(data_key="from", required=True, validate=DAY_RANGE)
+    to = fields.Date(required=True, validate=DAY_RANGE)
+
+
+class FiguresOut(Schema):
+    received = fields.Integer(required=True)
+    answered_on_time = fields.Integer(required=True)
+    answered_late = fields.Integer(required=True)
+    refused = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                          metadata={"description": "refusals as a whole, by ground"})
+    partly_refused = fields.Integer(required=True)
+    forwarded = fields.Integer(required=True)
+    extended = fields.Integer(required=True)
+    withdrawn = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+    median_working_days = fields.Float(allow_none=True, required=True)
+
+
+class UnitFiguresOut(FiguresOut):
+    unit = fields.String(allow_none=True, required=True)
+
+
+class ProcedureFiguresOut(FiguresOut):
+    process_key = fields.String(required=True)
+    units = fields.List(fields.Nested(UnitFiguresOut), required=True)
+
+
+class PeriodOut(Schema):
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    closed_at = OfficeDateTime(required=True)
+    closed_by = fields.String(required=True)
+    sha256 = fields.String(required=True)
+
+
+class ReportOut(Schema):
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    closed = fields.Nested(PeriodOut, allow_none=True, required=True,
+                           metadata={"description": "set when the period is closed: its figures no longer change"})
+    items = fields.List(fields.Nested(ProcedureFiguresOut), required=True)
+
+
+class PeriodsOut(Schema):
+    items = fields.List(fields.Nested(PeriodOut), required=True)
+
+
 class CalendarDayOut(Schema):
     date = fields.Date(required=True)
     working = fields.Boolean(required=True)

@@ -78,6 +78,7 @@ class EventType(StrEnum):
     NOTIFICATION_EMAIL_FAILED = "notification.email_failed"
     NOTIFICATION_EMAILED = "notification.emailed"
     PUBLICATION_PUBLISHED = "publication.published"
+    REPORT_CLOSED = "report.closed"
     SIGN_IN_FAILED = "sign_in.failed"
     SIGN_IN_THROTTLED = "sign_in.throttled"
     START_TIMER_FAILED = "start_timer.failed"

@@ -9,11 +9,12 @@ from api.views.instances import blp as instances_blp
 from api.views.jurisdiction import blp as jurisdiction_blp
 from api.views.notifications import blp as notifications_blp
 from api.views.public import blp as public_blp
+from api.views.reports import blp as reports_blp
 from api.views.tasks import blp as tasks_blp
 from api.views.timers import blp as timers_blp
 from api.views.users import blp as users_blp
 
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
-    notifications_blp, public_blp, jurisdiction_blp,
+    notifications_blp, public_blp, jurisdiction_blp, reports_blp,
 ]

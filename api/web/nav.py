@@ -8,7 +8,13 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from api.web.signin import Permission, web_user
-from engine.people.access import may_administer, may_see_dashboard, may_use_audit_pages, may_use_staff_pages
+from engine.people.access import (
+    may_administer,
+    may_read_reports,
+    may_see_dashboard,
+    may_use_audit_pages,
+    may_use_staff_pages,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ ITEMS = (
     Item("web_staff.start", _l("Start a case"), may_use_staff_pages),
     Item("web_staff.cases", _l("Cases"), may_use_staff_pages),
     Item("web_dashboard.dashboard", _l("Dashboard"), may_see_dashboard),
+    Item("web_reports.requests_report", _l("Request figures"), may_read_reports),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
     Item("web_admin.users", _l("Users"), may_administer),
     Item("web_admin.units", _l("Units"), may_administer),

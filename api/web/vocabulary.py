@@ -67,6 +67,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.LETTER_EMAILED: _l("Letter to the requester e-mailed"),
     EventType.LETTER_WRITTEN: _l("Letter to the requester written"),
     EventType.PUBLICATION_PUBLISHED: _l("Publication published"),
+    EventType.REPORT_CLOSED: _l("Reporting period closed"),
     EventType.SIGN_IN_FAILED: _l("Sign in failed"),
     EventType.SIGN_IN_THROTTLED: _l("Sign in throttled"),
     EventType.START_TIMER_FAILED: _l("Start timer failed"),

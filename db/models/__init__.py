@@ -7,6 +7,7 @@ from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.notifications import Notification
 from db.models.publications import Publication
+from db.models.reports import ReportPeriod
 from db.models.schedules import StartTimer
 from db.models.sign_in import RevokedCredential, SignInFailure
 from db.models.tasks import HumanTask
@@ -24,6 +25,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "Publication",
+    "ReportPeriod",
     "RequesterLetter",
     "RevokedCredential",
     "SignInFailure",

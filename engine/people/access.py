@@ -31,6 +31,8 @@ MAY_ASSIGN = ("admin", "pr_head")  # give a task to someone, send it to another 
 MAY_CANCEL = ("admin", "pr_head")
 MAY_DELIVER_MESSAGE = ("admin", "pr_head", "pr_department", "press_secretary")
 MAY_EXTEND = ("pr_head",)
+MAY_READ_REPORTS = ("pr_head", "leadership", "auditor", "admin")  # the figures on requests the law asks for
+MAY_CLOSE_REPORTS = ("pr_head", "admin")
 # The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
 # administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
 # (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
@@ -99,6 +101,18 @@ def may_use_audit_pages(user: User) -> bool:
     """The audit pages: for auditors (who read the trail), not for administrators, whose pages are the admin
     pages."""
     return may_read_audit(user) and _holds(user, MAY_USE_AUDIT_PAGES)
+
+
+def may_read_reports(user: User) -> bool:
+    return _holds(user, MAY_READ_REPORTS)
+
+
+def check_may_read_reports(user: User) -> None:
+    _require(user, MAY_READ_REPORTS)
+
+
+def check_may_close_reports(user: User) -> None:
+    _require(user, MAY_CLOSE_REPORTS)
 
 
 def may_see_dashboard(user: User) -> bool:

@@ -11,6 +11,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -33,16 +34,47 @@ UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
 
 
 def workflow_data(wf: BpmnWorkflow) -> dict[str, Any]:
-    """The case's data as of now: what its open and waiting tasks see (or the end result)."""
+    """The case's data as of now: what its open and waiting tasks see, and what its finished paths ended with.
+
+    The newest step's values win, with one exception: a path started beside the work by a non-interrupting
+    boundary event (an overdue request's escalation) carries a copy of the data as it stood when the event fired,
+    so it only adds what the work itself does not hold; else an escalation still open, or finished last, would
+    hide the answer sent in the meantime."""
+    ended = [t for t in wf.get_tasks(state=TaskState.COMPLETED)
+             if t.workflow is wf and isinstance(t.task_spec, EndEvent)]
     if wf.is_completed():
-        merged = dict(wf.data) or dict(wf.last_task.data if wf.last_task else {})
+        steps = ended
+        if not steps:
+            return _plain(dict(wf.data) or dict(wf.last_task.data if wf.last_task else {}))
     else:
-        merged = {}
-        live = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
-        for task in sorted(live, key=lambda t: t.last_state_change):  # the newest step's values win
+        steps = ended + wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    merged: dict[str, Any] = {}
+    beside = []
+    for task in sorted(steps, key=lambda t: t.last_state_change):
+        if _beside_the_work(task):
+            beside.append(task)
+        else:
             merged.update(task.data)
+    for task in beside:
+        for name, value in task.data.items():
+            merged.setdefault(name, value)
+    return _plain(merged)
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
     # A script may leave a date or a set in the data; the projection is JSON (the state keeps the originals).
-    return json.loads(json.dumps(merged, default=str))
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+
+
+def _beside_the_work(task: Any) -> bool:
+    """Whether the task is on a path a non-interrupting boundary event started."""
+    node = task
+    while node is not None:
+        spec = node.task_spec
+        if isinstance(spec, BoundaryEvent) and not spec.cancel_activity:
+            return True
+        node = node.parent
+    return False
 
 
 def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:

@@ -234,3 +234,18 @@ class TestUnderUkraine:
         assert done["data"]["outcome"] == "refused"
         assert done["data"]["refusal"]["ground"] == "not_held"
         assert ANSWER["answer"] not in done["data"]["letter"]
+
+
+def test_an_answer_sent_while_the_escalation_is_open_stays_the_cases_outcome(as_: Any, sessions: Any, ctx: Any,
+                                                                            clock: Any) -> None:
+    case = start(as_)
+    clock.set(datetime(2026, 3, 17, 10, 0, tzinfo=BISHKEK))  # past 16 March 18:00
+    assert fire_due(sessions, ctx, clock.now()) == 1
+    answered = answered_by_pr(as_, case)
+    # The escalation carries the data as it stood on the 16th; it must not hide the answer sent since.
+    assert answered["status"] == "running" and [t["bpmn_id"] for t in answered["tasks"]] == ["escalate_overdue"]
+    assert answered["data"]["outcome"] == "answered" and answered["data"]["letter"] == ANSWER["answer"]
+    done = complete(as_, "prhead", case["id"], "escalate_overdue", action_taken="Reminded the department.")
+    assert done["status"] == "completed"
+    assert done["data"]["outcome"] == "answered" and done["data"]["action_taken"] == "Reminded the department."
+    assert done["data"]["sent_at"] == answered["data"]["sent_at"]

@@ -1,0 +1,71 @@
+"""The figures on requests the access laws expect (engine.runtime.reporting): a period's report as JSON or CSV, and
+closing a period so that its figures no longer change."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+
+from api import present
+from api.auth import current_user
+from api.blueprint import Blueprint
+from api.database import session
+from api.schemas import TEXT, PeriodIn, PeriodOut, PeriodsOut, ReportOut, ReportQuery
+from api.views.common import ctx
+from engine.runtime import reporting
+
+blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures on requests for information")
+
+
+@blp.route("/requests")
+class RequestsReport(MethodView):
+    @blp.doc(operationId="requestsReport")
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200, ReportOut)
+    @blp.alt_response(200, schema=TEXT, content_type="text/csv",
+                      description="One row a procedure and a unit; refusals one column a ground")
+    def get(self, args: dict[str, Any]) -> Any:
+        """Per procedure and unit: received, answered on time and late, refused by ground, partly refused,
+        forwarded, extended, withdrawn, open, overdue, and the median working days to answer."""
+        report = reporting.requests_report(session(), ctx(), current_user(), args["from_"], args["to"])
+        if args["format"] == "csv":
+            return csv_response(report)
+        return present.requests_report(report)
+
+
+@blp.route("/requests/periods")
+class Periods(MethodView):
+    @blp.doc(operationId="listClosedPeriods")
+    @blp.response(200, PeriodsOut)
+    def get(self) -> dict[str, Any]:
+        """The closed reporting periods, oldest first."""
+        return {"items": [present.period(p) for p in reporting.closed_periods(session(), current_user())]}
+
+    @blp.doc(operationId="closePeriod")
+    @blp.arguments(PeriodIn)
+    @blp.response(201, PeriodOut)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Close an ended period: its figures are stored with their SHA-256 and no longer change (pr_head, admin);
+        an overlapping closed period is 409."""
+        return present.period(reporting.close_period(session(), ctx(), current_user(), body["from_"], body["to"]))
+
+
+def csv_response(report: reporting.Report) -> Response:
+    grounds = sorted({g for item in report.items for row in [item, *item["units"]] for g in row["refused"]})
+    columns = ["process_key", "unit", *reporting.FIGURES, "median_working_days",
+               *(f"refused:{g}" for g in grounds)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for item in report.items:
+        for row, unit in [(item, "(all)"), *((u, u["unit"] or "(none)") for u in item["units"])]:
+            writer.writerow([item["process_key"], unit, *(row[f] for f in reporting.FIGURES),
+                             "" if row["median_working_days"] is None else f"{row['median_working_days']:g}",
+                             *(row["refused"].get(g, 0) for g in grounds)])
+    name = f"requests-{report.period_from.isoformat()}-{report.period_to.isoformat()}.csv"
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

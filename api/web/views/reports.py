@@ -1,0 +1,75 @@
+"""The figures on requests as a page (the same engine functions as `GET /api/v1/reports/requests`): a period's
+figures per procedure and unit, and closing an ended period for those who may."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from api.database import session as db_session
+from api.web.signin import page, web_user
+from api.web.views.common import ctx, page_blueprint, render
+from engine.core.errors import Conflict, Invalid
+from engine.people.access import MAY_CLOSE_REPORTS, may_read_reports
+from engine.runtime import reporting
+
+blp = page_blueprint("web_reports")
+NAMES = {"information_request": _l("Media information request"),
+         "public_information_request": _l("Request for public information")}
+COLUMNS = ("received", "answered_on_time", "answered_late", "partly_refused", "forwarded", "extended", "withdrawn",
+           "open", "overdue", "median_working_days")
+
+
+def _period() -> tuple[date, date, list[str]]:
+    today = ctx().now().astimezone(ctx().cal.timezone).date()
+    errors, days = [], {}
+    for name, default in (("from", today.replace(day=1)), ("to", today)):
+        raw = request.values.get(name)
+        try:
+            days[name] = date.fromisoformat(raw) if raw else default
+        except ValueError:
+            errors.append(name)
+            days[name] = default
+    return days["from"], days["to"], errors
+
+
+@blp.get("/reports/requests")
+@page(may_read_reports)
+def requests_report() -> tuple[str, int]:
+    period_from, period_to, errors = _period()
+    user = web_user()
+    assert user is not None
+    try:
+        report = reporting.requests_report(db_session(), ctx(), user, period_from, period_to)
+    except Invalid:
+        errors.append("to")
+        report = None
+    return render("reports/requests.html", 422 if errors else 200, report=report, period_from=period_from,
+                  period_to=period_to, errors=errors, columns=COLUMNS,
+                  names=NAMES, may_close=bool(set(MAY_CLOSE_REPORTS) & set(user.roles)),
+                  periods=reporting.closed_periods(db_session(), user))
+
+
+@blp.post("/reports/requests/periods")
+@page(may_read_reports)
+def close_period() -> Response:
+    period_from, period_to, errors = _period()
+    user = web_user()
+    assert user is not None
+    if errors:
+        flash(_("Give the period's first and last day."), "error")
+    else:
+        try:
+            closed = reporting.close_period(db_session(), ctx(), user, period_from, period_to)
+            flash(_("The period is closed; its figures no longer change (SHA-256 %(hash)s).", hash=closed.sha256),
+                  "success")
+        except Invalid:
+            flash(_("A period can be closed only once it has ended, and it must end after it begins."), "error")
+        except Conflict:
+            flash(_("This period overlaps a period already closed."), "error")
+    return redirect(url_for("web_reports.requests_report", **{"from": period_from.isoformat(),
+                                                                "to": period_to.isoformat()}))
