@@ -297,6 +297,18 @@ ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
 NOT_SERVED = "the contract names this endpoint but the app does not serve it"
 
 
+def _close_period(world: World, _shared: dict[str, Any], who: str) -> Call:
+    """Each caller closes a month of its own in 2025 (periods never overlap, and a closed one stays closed)."""
+    month = 1 + sorted(CAST).index(who) if who in CAST else 12
+    first = f"2025-{month:02d}-01"
+
+    def exists() -> bool:
+        items = world.as_("auditor").get("/api/v1/reports/requests/periods").get_json()["items"]
+        return first in {p["from"] for p in items}
+
+    return Call("/api/v1/reports/requests/periods", {"from": first, "to": f"2025-{month:02d}-28"}, exists)
+
+
 def _ok(*who: str, status: int = 200) -> dict[str, int]:
     return dict.fromkeys(who, status)
 
@@ -326,6 +338,14 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/calendar/add-working-days",
         _static("/api/v1/calendar/add-working-days?start=2026-03-02&days=14"), everyone=200),
     Row("GET", "/api/v1/jurisdiction", _static("/api/v1/jurisdiction"), everyone=200),
+    # The figures on requests: the head of the PR department, leadership and the auditor read them, as does the
+    # administrator; the head of the PR department or the administrator closes a period.
+    Row("GET", "/api/v1/reports/requests", _static("/api/v1/reports/requests?from=2026-03-01&to=2026-03-31"),
+        _ok("prhead", "leader", "auditor", "admin")),
+    Row("GET", "/api/v1/reports/requests/periods", _static("/api/v1/reports/requests/periods"),
+        _ok("prhead", "leader", "auditor", "admin")),
+    Row("POST", "/api/v1/reports/requests/periods", _close_period, _ok("prhead", "admin", status=201),
+        changes_state=True),
     Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), everyone=200,
         target="each sees their own notifications"),
     # Marking a notification read: only its owner; to anyone else it does not exist (404, not 403).
