@@ -8,11 +8,12 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
+from db.models.notifications import OutboxEmail
 from db.types import Vocabulary
-from db.vocabulary import EmailStatus, LetterKind
+from db.vocabulary import LetterKind
 
 
-class RequesterLetter(Base):
+class RequesterLetter(OutboxEmail, Base):
     __tablename__ = "requester_letters"
     __table_args__ = (
         Index("ix_requester_letters_instance", "instance_id", "id"),
@@ -29,11 +30,6 @@ class RequesterLetter(Base):
     subject: Mapped[str] = mapped_column(String(400))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
-    email_status: Mapped[EmailStatus] = mapped_column(Vocabulary(EmailStatus, 16), default=EmailStatus.NONE)
-    email_attempts: Mapped[int] = mapped_column(default=0)
-    email_sent_at: Mapped[datetime | None]
-    email_claimed_at: Mapped[datetime | None]
-    email_next_at: Mapped[datetime | None]
 
 
 class PortalRequest(Base):

@@ -10,7 +10,19 @@ from db.types import Vocabulary
 from db.vocabulary import EmailStatus, NotificationKind
 
 
-class Notification(Base):
+class OutboxEmail:
+    """The e-mail of an outbox row (a notification, a letter to a requester), as engine.background.mail sends it."""
+
+    email_status: Mapped[EmailStatus] = mapped_column(Vocabulary(EmailStatus, 16), default=EmailStatus.NONE)
+    email_attempts: Mapped[int] = mapped_column(default=0)
+    email_sent_at: Mapped[datetime | None]
+    # When a sender took it: a sender that died mid-send leaves it `sending`; past a while it is taken again.
+    email_claimed_at: Mapped[datetime | None]
+    # The sweep's next try after a transient failure (Celery retries with its own backoff).
+    email_next_at: Mapped[datetime | None]
+
+
+class Notification(OutboxEmail, Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user", "user_id", "id"),
@@ -26,10 +38,3 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
-    email_status: Mapped[EmailStatus] = mapped_column(Vocabulary(EmailStatus, 16), default=EmailStatus.NONE)
-    email_attempts: Mapped[int] = mapped_column(default=0)
-    email_sent_at: Mapped[datetime | None]
-    # When a sender took it: a sender that died mid-send leaves it `sending`; past a while it is taken again.
-    email_claimed_at: Mapped[datetime | None]
-    # The sweep's next try after a transient failure (Celery retries with its own backoff).
-    email_next_at: Mapped[datetime | None]
