@@ -9,6 +9,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from engine.core import jurisdiction
+
 ROLES = (
     "admin",
     "auditor",
@@ -65,13 +67,17 @@ class Settings:
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("JARCHY_VAR_DIR", "var"))
-    languages = tuple(s.strip() for s in env.get("JARCHY_PUBLICATION_LANGUAGES", "ky,ru").split(",") if s.strip())
+    jurisdiction_key = env.get("JARCHY_JURISDICTION") or env.get("JARCHY_COUNTRY", "KG")
+    if env.get("JARCHY_PUBLICATION_LANGUAGES"):
+        languages = tuple(s.strip() for s in env["JARCHY_PUBLICATION_LANGUAGES"].split(",") if s.strip())
+    else:  # the profile's (KG: ky, ru; UA: uk; UZ: uz); a malformed profile stops start-up here, naming it
+        languages = tuple(jurisdiction.load(jurisdiction_key).data["publication_languages"])
     return Settings(
         database_url=env.get("JARCHY_DATABASE_URL") or None,
         redis_url=env.get("JARCHY_REDIS_URL") or None,
         secret_key=env.get("JARCHY_SECRET_KEY") or _stored_secret(var_dir),
         country=env.get("JARCHY_COUNTRY", "KG"),
-        jurisdiction=env.get("JARCHY_JURISDICTION") or env.get("JARCHY_COUNTRY", "KG"),
+        jurisdiction=jurisdiction_key,
         timezone=env.get("JARCHY_TIMEZONE", "Asia/Bishkek"),
         publication_languages=languages,
         request_deadline_days=int(env["JARCHY_REQUEST_DEADLINE_DAYS"]) if env.get("JARCHY_REQUEST_DEADLINE_DAYS")

@@ -106,3 +106,11 @@ def test_the_jurisdiction_defaults_to_the_country() -> None:
     assert settings_from_env({"JARCHY_COUNTRY": "UA", "JARCHY_JURISDICTION": "KG",
                               "JARCHY_SECRET_KEY": "k"}).jurisdiction == "KG"
     assert EngineContext(Settings(country="UZ", jurisdiction="UZ")).jurisdiction.key == "UZ"
+
+
+def test_the_publication_languages_default_to_the_profiles() -> None:
+    assert settings_from_env({"JARCHY_COUNTRY": "UA", "JARCHY_SECRET_KEY": "k"}).publication_languages == ("uk",)
+    assert settings_from_env({"JARCHY_SECRET_KEY": "k"}).publication_languages == ("ky", "ru")
+    assert settings_from_env({"JARCHY_JURISDICTION": "UZ", "JARCHY_SECRET_KEY": "k"}).publication_languages == ("uz",)
+    assert settings_from_env({"JARCHY_COUNTRY": "UA", "JARCHY_PUBLICATION_LANGUAGES": "uk,en",
+                              "JARCHY_SECRET_KEY": "k"}).publication_languages == ("uk", "en")
