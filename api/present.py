@@ -218,19 +218,26 @@ def whole(items: list[Any]) -> dict[str, Any]:
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
 
-def jurisdiction(profile: Profile) -> dict[str, Any]:
-    """The profile as `GET /jurisdiction` shows it: every figure with its source and whether it was checked."""
+def jurisdiction(profile: Profile, media_days: int | None = None) -> dict[str, Any]:
+    """The profile as `GET /jurisdiction` shows it: every figure with its source and whether it was checked; the
+    media request's deadline is the `JARCHY_REQUEST_DEADLINE_DAYS` setting where one is set (`media_days`), since
+    that is the clock the cases run on."""
     data = profile.data
     first = data["publication_languages"][0]
 
     def sourced(part: dict[str, Any]) -> dict[str, Any]:
         return part | {"verified": part.get("verified", True)}
 
+    procedures = {key: {name: sourced(part) for name, part in clocks.items()}
+                  for key, clocks in data["procedures"].items()}
+    if media_days is not None:
+        procedures.setdefault("information_request", {})["deadline"] = {
+            "amount": media_days, "unit": "working_days", "verified": False,
+            "source": "setting JARCHY_REQUEST_DEADLINE_DAYS, in force instead of the profile's figure"}
     return {
         "key": data["key"], "name": data["name"], "law": data["law"], "country": data["country"],
         "publication_languages": data["publication_languages"], "interface_languages": data["interface_languages"],
-        "procedures": {key: {name: sourced(part) for name, part in clocks.items()}
-                       for key, clocks in data["procedures"].items()},
+        "procedures": procedures,
         "refusal_grounds": [{"key": g["key"], "title": g["title"].get(first) or next(iter(g["title"].values())),
                              "titles": g["title"], "law": g["law"]} for g in data["refusal_grounds"]],
         "appeal": sourced(data["appeal"]),

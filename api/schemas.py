@@ -24,6 +24,7 @@ class OfficeDateTime(fields.DateTime):
 
 
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
+NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
 SHORT = validate.Length(min=1, max=200)
 # The engine's policy (engine.people.passwords) decides; the length is stated here too so that the OpenAPI document
@@ -186,11 +187,12 @@ class MessageIn(Schema):
 
 class ExtendIn(Schema):
     working_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    # The reason is sent to the requester (UA art. 20 part 4: "with a justification"): a blank one says nothing.
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
 
 
 class CancelIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
 
 
 class FormOut(Schema):

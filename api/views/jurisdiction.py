@@ -19,4 +19,4 @@ class Jurisdiction(MethodView):
     @blp.response(200, JurisdictionOut)
     def get(self) -> dict[str, Any]:
         """The jurisdiction profile in force (`JARCHY_JURISDICTION`), each figure with its legal source."""
-        return present.jurisdiction(ctx().jurisdiction)
+        return present.jurisdiction(ctx().jurisdiction, ctx().settings.request_deadline_days)

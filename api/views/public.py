@@ -28,6 +28,8 @@ from engine.runtime import portal
 
 blp = Blueprint("public", __name__, url_prefix="/public",
                 description="Published releases and responses; requests for public information from anyone")
+# A filed request's token and a requester's letters are for them alone: no shared cache may keep them.
+PRIVATE = {"Cache-Control": "no-store"}
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
 
 
@@ -110,7 +112,7 @@ class Requests(MethodView):
         """File a request for public information, without an account: a reference number and a private tracking
         token (shown once) come back. At most a few an hour from one address."""
         filed = portal.file_request(session(), ctx(), body, address=request.remote_addr)
-        return present.filed_request(filed)
+        return present.filed_request(filed), PRIVATE
 
 
 @blp.route("/requests/<reference>")
@@ -122,4 +124,4 @@ class RequestTracking(MethodView):
     def get(self, args: dict[str, Any], reference: str) -> dict[str, Any]:
         """A filed request as its requester follows it: status, deadline, extension, forwarding, the answer or the
         refusal once sent, and every letter. A wrong reference or token: 404."""
-        return present.tracking(tracking.track(session(), reference, args["token"]))
+        return present.tracking(tracking.track(session(), reference, args["token"])), PRIVATE

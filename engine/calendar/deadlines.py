@@ -9,8 +9,9 @@ A deadline is plain data kept in the case (`deadline`), so it survives serializa
 A deadline of 0.4 (`"days"` and no unit) counts in working days. Each unit's due moment:
 - working days: the end of the office's working day that is the n-th working day after the day of receipt;
 - calendar days: the end of the office's working day on the n-th day after the day of receipt, or, when that day
-  is not a working day, on the next working day (the civil codes' rule for a period's last day: Civil Code of
-  Uzbekistan art. 152, of Kyrgyzstan art. 201; the access laws name no other);
+  is not a working day, on the next working day. The access laws found say only "days" (docs/jurisdictions-research.md,
+  "Counting calendar days"); moving a last day off a day of rest is the general rule of the civil codes' chapters
+  on periods, whose exact article is yet to be read in the texts, so this is the office's rule until then;
 - hours: the moment of receipt plus n hours, to the minute (UA art. 20 part 2: 48 hours).
 A pause lasts the working days, the days or (`"hours"`) the whole hours waited, in the deadline's unit. Extensions
 are working days, added after the deadline's own end. Timers whose expression uses `due_at` follow the deadline:

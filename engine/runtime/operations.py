@@ -325,6 +325,9 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     profile's window and maximum where it gives an extension rule for the procedure (UA art. 20 part 4), else
     within JARCHY_REQUEST_EXTENSION_DAYS. Where the case has a requester, they are told, with the reason."""
     check_may_extend(actor)
+    if not reason.strip():
+        # The reason is the requester's to read (UA art. 20 part 4: "with a justification").
+        raise Invalid("an extension needs its reason", [{"field": "reason", "message": "must not be blank"}])
     instance = steps.lock(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)

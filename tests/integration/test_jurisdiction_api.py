@@ -36,5 +36,20 @@ class TestUnderUkraine:
         assert body["appeal"]["route"]["uk"].startswith("Відмову")
 
 
+class TestWithTheMediaDeadlineSet:
+    @pytest.fixture
+    def settings(self, database_url: str, tmp_path: Any) -> Settings:
+        return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
+                        request_deadline_days=7)
+
+    def test_the_setting_in_force_is_shown_instead_of_the_profiles_figure(self, as_: Any) -> None:
+        body = as_("pr").get("/api/v1/jurisdiction").get_json()
+        deadline = body["procedures"]["information_request"]["deadline"]
+        assert (deadline["amount"], deadline["unit"], deadline["verified"]) == (7, "working_days", False)
+        assert "JARCHY_REQUEST_DEADLINE_DAYS" in deadline["source"]
+        # The access law's own clock is not touched by the media setting.
+        assert body["procedures"]["public_information_request"]["deadline"]["amount"] == 10
+
+
 def test_without_a_token_the_profile_is_not_shown(as_: Any) -> None:
     assert as_(None).get("/api/v1/jurisdiction").status_code == 401

@@ -36,11 +36,12 @@ def test_a_person_files_a_request_and_follows_it_with_the_private_token(app: Any
     response = file(app)
     assert response.status_code == 201, response.get_json()
     filed = response.get_json()
+    assert response.headers["Cache-Control"] == "no-store"  # the token is shown once, and kept by no cache
     assert filed["reference"] == "PI-2026-000001"
     assert filed["due_at"] == "2026-03-16T18:00:00+06:00"  # KG: 10 working days from Mon 2 March
     assert len(filed["tracking_token"]) >= 32
     seen = track(app, filed["reference"], filed["tracking_token"])
-    assert seen.status_code == 200
+    assert seen.status_code == 200 and seen.headers["Cache-Control"] == "no-store"
     body = seen.get_json()
     assert body["status"] == "open" and body["due_at"] == filed["due_at"]
     assert body["received_at"] == "2026-03-02T09:00:00+06:00"

@@ -146,11 +146,36 @@ class TestKyrgyzstan:
         # 002 §9, 14 working days: ... 14-17 September.
         assert media["due_at"] == "2026-09-17T18:00:00+06:00"
 
-    def test_there_is_no_extension_the_profile_does_not_give(self, as_: Any) -> None:
-        case = start(as_, "2026-08-27T10:00:00+06:00")
-        refused = extend(as_, case, 5)
+    def test_a_request_is_extended_by_ten_working_days_announced_before_its_term_runs_out(
+            self, as_: Any, clock: FrozenClock) -> None:
+        early, late = start(as_, "2026-08-27T10:00:00+06:00"), start(as_, "2026-08-27T09:55:00+06:00")
+        clock.set(datetime(2026, 9, 11, 17, 0, tzinfo=BISHKEK))  # the 10th working day, before its end
+        assert extend(as_, early, 11).status_code == 422  # 20 working days in all at most
+        response = extend(as_, early, 10)
+        assert response.status_code == 200, response.get_json()
+        # 10 more working days after 11 September: 14-18, 21-25 September.
+        assert response.get_json()["due_at"] == "2026-09-25T18:00:00+06:00"
+        clock.set(datetime(2026, 9, 14, 9, 0, tzinfo=BISHKEK))  # the first term has run out
+        refused = extend(as_, late, 5)
         assert refused.status_code == 422
+        assert [e["field"] for e in refused.get_json()["errors"]] == ["working_days"]
+        assert case_now(as_, late)["due_at"] == "2026-09-11T18:00:00+06:00"
+
+    def test_there_is_no_extension_the_profile_does_not_give(self, as_: Any) -> None:
+        # 002 §9 gives the media request no extension, and JARCHY_REQUEST_EXTENSION_DAYS is 0 by default.
+        media = cases.start(as_, received_at="2026-08-27T10:00:00+06:00")
+        refused = extend(as_, media, 5)
+        assert refused.status_code == 422
+        assert case_now(as_, media)["due_at"] == "2026-09-17T18:00:00+06:00"
+
+    def test_an_extension_without_a_reason_is_refused(self, as_: Any) -> None:
+        case = start(as_, "2026-08-27T10:00:00+06:00")
+        refused = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/extend",
+                                     json={"working_days": 5, "reason": "   "})
+        assert refused.status_code == 422
+        assert [e["field"] for e in refused.get_json()["errors"]] == ["reason"]
         assert case_now(as_, case)["due_at"] == "2026-09-11T18:00:00+06:00"
+        assert [e["after"]["kind"] for e in events(as_, case["id"], "letter.written")] == ["registered"]
 
 
 class TestUzbekistan:

@@ -30,11 +30,15 @@ def test_a_person_files_on_the_page_and_follows_the_private_link(page_as: Any, a
     assert 'name="requester_name"' in form and 'name="contact.email"' in form and 'name="question"' in form
     filed = web.post("/request", FORM)
     assert filed.status_code == 201
+    # The page holds the private link: no cache keeps it, no link followed from it sends it on.
+    assert (filed.headers["Cache-Control"], filed.headers["Referrer-Policy"]) == ("no-store", "no-referrer")
     page = unescape(text(filed))
     assert '<strong id="reference">PI-2026-000001</strong>' in page
     link = LINK.search(page)
     assert link is not None
-    tracking = text(web.get(link.group(1).replace("http://localhost", "")))
+    followed = web.get(link.group(1).replace("http://localhost", ""))
+    assert (followed.headers["Cache-Control"], followed.headers["Referrer-Policy"]) == ("no-store", "no-referrer")
+    tracking = text(followed)
     assert "Request PI-2026-000001" in tracking and "Being handled" in tracking
     assert "PI-2026-000001" in tracking and "Playground repairs" in unescape(tracking)
     # The office answers; the page shows it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,15 @@ STATUSES = {
     "withdrawn": _l("Withdrawn"),
     "cancelled": _l("Cancelled"),
 }
+
+
+@blp.after_request
+def _private(response: Response) -> Response:
+    """A filed request and its tracking link carry a person's details and a secret token: no cache keeps them, and
+    no link followed from the page sends the address (with its token) to another site."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _options() -> formrender.Options:
