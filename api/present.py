@@ -206,7 +206,13 @@ def publication(row: Publication) -> dict[str, Any]:
     base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
     if row.feed == "releases":
         return base | {"translations": row.content.get("translations", {})}
-    return base | {"outlet": row.content.get("outlet"), "url": row.content.get("url"), "text": row.content.get("text")}
+    content = row.content
+    shown = base | {"outlet": content.get("outlet"), "url": content.get("url"), "text": content.get("text"),
+                    "medium": content.get("medium"), "piece_published_at": content.get("piece_published_at"),
+                    "summary": content.get("summary")}
+    if row.kind == "rebuttal":
+        shown["explanations"] = content.get("explanations") or []
+    return shown
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:

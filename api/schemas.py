@@ -466,6 +466,11 @@ class PublicRelease(Schema):
     translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation), required=True)
 
 
+class ExplanationOut(Schema):
+    claim = fields.String(required=True)
+    explanation = fields.String(required=True)
+
+
 class PublicResponse(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(required=True)
@@ -474,6 +479,11 @@ class PublicResponse(Schema):
     outlet = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     text = fields.String(allow_none=True)
+    medium = fields.String(allow_none=True, metadata={"enum": ["print", "tv", "radio", "online", "social", "blog"]})
+    piece_published_at = fields.String(allow_none=True, metadata={"description": "when the piece answered appeared"})
+    summary = fields.String(allow_none=True, metadata={"description": "what the piece said"})
+    explanations = fields.List(fields.Nested(ExplanationOut), metadata={
+        "description": "a rebuttal's: each distorted or misinterpreted claim and what is true (002 §16)"})
 
 
 class PublicReleasePage(Schema):

@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     TASK = "task"
     REMINDER = "reminder"
     ESCALATION = "escalation"
+    NOTICE = "notice"  # a case told to a role that has no task in it (002 §15: the PR department is informed)
 
 
 class LetterKind(StrEnum):

@@ -76,6 +76,7 @@ class EngineContext:
             overrides=self._overrides[1], moment=clock_module.active(self.clock).now(),
             request_deadline_days=self._clocks[1],
             request_extension_days=settings.request_extension_days,
+            response_observation_days=settings.response_observation_days,
             publication_languages=tuple(settings.publication_languages),
             requester_texts=self._requester_texts, clocks=self._clocks[0])
 

@@ -1,8 +1,9 @@
 """Reminders: a task's recipients are told a few working days before it falls due (JARCHY_REMINDER_DAYS).
 
 Once per task: a sweeper claims the task with a conditional UPDATE before it notifies, so two sweepers
-racing never remind twice. A task created after its reminder moment is not reminded: its new-task
-notice already carried the due date."""
+racing never remind twice. A task created after that moment (a short clock: a response due the next working day,
+002 §16) is reminded half way to its due moment, if at least two hours separate it from that moment; else its
+new-task notice, which carried the due date, is all."""
 
 from __future__ import annotations
 
@@ -19,12 +20,20 @@ from engine.calendar.days import BusinessCalendar
 from engine.context import EngineContext
 from engine.runtime import notifications
 
+SHORTEST = timedelta(hours=2)
 
-def reminder_moment(cal: BusinessCalendar, due_at: datetime, days: int) -> datetime:
-    """The same clock time, `days` working days before the due day (office time)."""
+
+def reminder_moment(cal: BusinessCalendar, due_at: datetime, days: int, created_at: datetime) -> datetime | None:
+    """The same clock time, `days` working days before the due day (office time); for a task created later, half
+    way from its creation to its due moment; None for one created less than two hours before it."""
     local_due = due_at.astimezone(cal.timezone)
     day = cal.add_working_days(local_due, -days)
-    return datetime.combine(day, local_due.timetz())
+    moment = datetime.combine(day, local_due.timetz())
+    if created_at < moment:
+        return moment
+    if due_at - created_at < SHORTEST:
+        return None
+    return created_at + (due_at - created_at) / 2
 
 
 def due(session: Session, ctx: EngineContext, at: datetime) -> list[tuple[str, int]]:
@@ -44,7 +53,7 @@ def due(session: Session, ctx: EngineContext, at: datetime) -> list[tuple[str, i
                ProcessInstance.status == InstanceStatus.RUNNING)
     ).all()
     return [(task_id, instance_id) for task_id, instance_id, due_at, created_at in candidates
-            if created_at < reminder_moment(cal, due_at, days) <= at]
+            if (moment := reminder_moment(cal, due_at, days, created_at)) is not None and moment <= at]
 
 
 def remind(session: Session, ctx: EngineContext, task_id: str, at: datetime) -> int:

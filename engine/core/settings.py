@@ -39,6 +39,8 @@ class Settings:
     # Working days of the media request where JARCHY_REQUEST_DEADLINE_DAYS is set; None: the profile's.
     request_deadline_days: int | None = None
     request_extension_days: int = 0
+    # 002 §16: how long a published response is given to work before the PR head judges whether it did.
+    response_observation_days: int = 2
     smtp_url: str | None = None
     mail_from: str | None = None
     reminder_days: int = 3
@@ -83,6 +85,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         request_deadline_days=int(env["JARCHY_REQUEST_DEADLINE_DAYS"]) if env.get("JARCHY_REQUEST_DEADLINE_DAYS")
         else None,
         request_extension_days=int(env.get("JARCHY_REQUEST_EXTENSION_DAYS", "0")),
+        response_observation_days=int(env.get("JARCHY_RESPONSE_OBSERVATION_DAYS", "2")),
         smtp_url=env.get("JARCHY_SMTP_URL") or None,
         mail_from=env.get("JARCHY_MAIL_FROM") or None,
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),

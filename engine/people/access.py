@@ -174,15 +174,20 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
     """The active users who are candidates for `task` (its role, and its unit for a unit-bound role), by username."""
     if not task.role:
         return []  # routing failed: nobody is a candidate; admin and pr_head see it in every list
+    return role_members(session, task.role, task.unit_key)
+
+
+def role_members(session: Session, role: str, unit_key: str | None) -> list[User]:
+    """The active users who hold `role` (in the unit `unit_key` for a unit-bound role), by username."""
     query = (
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), UserRole.role == task.role)
+        .where(User.active.is_(True), UserRole.role == role)
     )
-    if task.role in UNIT_BOUND_ROLES:
-        if task.unit_key is None:
+    if role in UNIT_BOUND_ROLES:
+        if unit_key is None:
             return []
-        query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == task.unit_key)
+        query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == unit_key)
     return list(session.scalars(query.order_by(User.username)))
 
 

@@ -38,7 +38,8 @@ CARRY = "x-carry"
 # The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
 # the kind: who may decide them is the person completing the task, never the case's earlier rounds.
 DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "partly_refuse", "handler",
-                       "consent", "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding"})
+                       "consent", "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding",
+                       "resolved", "needs_response"})
 # Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -84,8 +85,14 @@ def decision_problems(schema: dict[str, Any]) -> list[str]:
 
 def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """The case's values of the fields the form carries over: what the task's form starts with."""
-    return {name: data[name] for name, prop in schema.get("properties", {}).items()
-            if isinstance(prop, dict) and prop.get(CARRY) is True and not is_decision(name) and name in data}
+    values = {name: data[name] for name, prop in schema.get("properties", {}).items()
+              if isinstance(prop, dict) and prop.get(CARRY) is True and not is_decision(name) and name in data}
+    for name, prop in schema.get("properties", {}).items():
+        # A list that explains claims starts with one row a claim to explain, the explanation left to its author.
+        if isinstance(prop, dict) and isinstance(prop.get("x-explains"), dict) and name not in values:
+            claims = claims_to_explain(prop["x-explains"], data)
+            values[name] = [{"claim": claim, "explanation": ""} for claim in claims]
+    return values
 
 
 def prefilled(form_key: str | None, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -170,6 +177,7 @@ class _Check:
     unit_exists: Callable[[str], bool]
     languages: tuple[str, ...]
     refusal_grounds: tuple[str, ...]
+    case: dict[str, Any]
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -183,9 +191,11 @@ def validate(
     unit_exists: Callable[[str], bool],
     languages: tuple[str, ...] = (),
     refusal_grounds: tuple[str, ...] = (),
+    case: dict[str, Any] | None = None,
 ) -> None:
-    """Raise `Invalid` listing every failing field by its path, with an English message and a `code`."""
-    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds)))
+    """Raise `Invalid` listing every failing field by its path, with an English message and a `code`. `case` is the
+    case's data as the task sees it, for keywords that check the form against it (`x-explains`)."""
+    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -259,10 +269,32 @@ def _refusal_ground(validator: Any, flag: bool, instance: Any, _schema: Any) -> 
         yield ValidationError(f"{instance!r} is not a refusal ground of the law in force; one of: {', '.join(grounds)}")
 
 
+def claims_to_explain(rule: dict[str, Any], case: dict[str, Any]) -> list[str]:
+    """The claims of the case's list `rule["facts"]` whose `finding` is one of `rule["findings"]`, in order."""
+    facts = case.get(rule.get("facts", "facts"))
+    findings = set(rule.get("findings", ()))
+    if not isinstance(facts, list):
+        return []
+    return [f["claim"] for f in facts
+            if isinstance(f, dict) and f.get("finding") in findings and isinstance(f.get("claim"), str)]
+
+
+def _explains(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """002 §16: a rebuttal explains each distorted or misinterpreted fact. Every such claim of the case needs an
+    item `{"claim", "explanation"}` of its own with words in it."""
+    if not isinstance(rule, dict) or not isinstance(instance, list):
+        return
+    explained = {item.get("claim") for item in instance
+                 if isinstance(item, dict) and isinstance(item.get("explanation"), str) and item["explanation"].strip()}
+    for claim in claims_to_explain(rule, _check.get().case):
+        if claim not in explained:
+            yield ValidationError(f"the claim {claim!r} has no explanation")
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
     {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages,
-     "x-refusal-grounds": _refusal_ground})
+     "x-refusal-grounds": _refusal_ground, "x-explains": _explains})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

@@ -7,6 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Publication
+from engine.core.errors import NotFound
+
+
+def one(session: Session, feed: str, publication_id: int) -> Publication:
+    """A publication of `feed` by its id; `NotFound` for any other."""
+    row = session.get(Publication, publication_id)
+    if row is None or row.feed != feed:
+        raise NotFound(f"no publication {publication_id} in {feed}")
+    return row
 
 
 def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:

@@ -8,6 +8,7 @@ with whatever caused them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,12 +17,15 @@ from db.vocabulary import EmailStatus, EventType, NotificationKind
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import NotFound
-from engine.people.access import lane_members
+from engine.core.settings import ROLES
+from engine.people.access import lane_members, role_members
+from engine.spiff.parser import own_property
 
 KIND_TITLES = {
     NotificationKind.TASK: "New task",
     NotificationKind.REMINDER: "Reminder",
     NotificationKind.ESCALATION: "Escalation",
+    NotificationKind.NOTICE: "For your information",
 }
 
 
@@ -99,6 +103,33 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
         task_id=task.id,
         email_enabled=ctx.settings.smtp_url is not None,
     )
+
+
+# -- a case told to a role (a plain task's `informs`) ----------------------------------------------------
+
+INFORMS = "informs"
+
+
+def informed_by(task: Any) -> str | None:
+    """The role a completed SpiffWorkflow task tells of its case (extension property `informs` on a plain task)."""
+    value = own_property(task.task_spec, INFORMS)
+    return value if value in ROLES else None
+
+
+def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role: str, what: str,
+           data: dict[str, Any], *, at: datetime) -> list[Notification]:
+    """Tell every active holder of `role` (of the case's unit, for a unit-bound role) of the case: `what` happened
+    (the step's name) and the case's summary, urgent first. 002 §15: the PR department is informed of a
+    publication at once; 001 §6: leadership "immediately" of an information attack."""
+    summary = data.get("summary") or data.get("subject") or data.get("what")
+    text = f"{KIND_TITLES[NotificationKind.NOTICE]}: {what}, case {instance.business_key}"
+    if data.get("urgent") is True:
+        text = "URGENT. " + text
+    if isinstance(summary, str) and summary:
+        text += f": {summary[:300]}"
+    unit = data.get("unit") if isinstance(data.get("unit"), str) else None
+    return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text + ".",
+                  at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None)
 
 
 # -- the recipient's side ------------------------------------------------------------------------------

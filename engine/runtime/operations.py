@@ -44,7 +44,7 @@ from engine.people.access import (
 )
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, letters, notifications, projection, steps
+from engine.runtime import case_data, handover, letters, notifications, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -146,11 +146,17 @@ def complete_task(
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     check_may_work_on(actor, row)
     at = ctx.now()
-    data = steps.validated(session, ctx, row.form_key, data, at)
+    data = steps.validated(session, ctx, row.form_key, data, at, case=instance.data or {})
     step = steps.open(session, ctx, instance, actor=actor.username, at=at, completed_task_id=task_id)
     task = step.wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("the task is no longer waiting for completion", code=Code.TASK_CLOSED)
+    handover_rule = handover.rule(task.task_spec)
+    if handover_rule is not None:
+        target = latest_definition(session, handover_rule[0], required=False)
+        data = handover.hand_over(instance, task.data, data, handover_rule,
+                                  target.meta.get("start_form") if target is not None else None,
+                                  lambda key, start_data: start(session, ctx, actor, key, start_data))
     before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
     task.data.update(data)
     with clock.using(ctx.clock):

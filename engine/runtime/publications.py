@@ -1,7 +1,8 @@
 """Publishing on the office's website: a diagram marks the task that publishes with the extension property
 `publish` (`release` or `response`); when the engine completes that task, what the case holds then is
 published. Releases carry a translation into every publication language (JARCHY_PUBLICATION_LANGUAGES);
-responses (rebuttals and comments) carry the outlet, the link and the text."""
+responses (rebuttals and comments) carry the outlet, its medium, the link (where the medium has one), the piece's
+date and summary and the text; a rebuttal also each distorted claim with its explanation (002 §16)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,13 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
         content = {"translations": {lang: translations[lang] for lang in languages}}
     else:
         feed, kind = "responses", str(data.get("response_kind") or "comment")
-        content = {"outlet": data.get("outlet"), "url": data.get("url"), "text": data.get("text")}
+        content = {"outlet": data.get("outlet"), "url": data.get("url"), "text": data.get("text"),
+                   "medium": data.get("medium"), "piece_published_at": data.get("published_at"),
+                   "summary": data.get("summary")}
+        if kind == "rebuttal":
+            # 002 §16: the public reads what was distorted and what is true, claim by claim.
+            content["explanations"] = [{"claim": e.get("claim"), "explanation": e.get("explanation")}
+                                       for e in data.get("explanations") or [] if isinstance(e, dict)]
     row = Publication(feed=feed, kind=kind, instance_id=instance.id, business_key=instance.business_key,
                       published_at=at, content=content)
     session.add(row)

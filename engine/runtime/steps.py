@@ -18,7 +18,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.procedures import forms
-from engine.runtime import case_data, case_failures, letters, loading, projection, publications
+from engine.runtime import case_data, case_failures, letters, loading, notifications, projection, publications
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, sandbox_bounds, serializer
 
@@ -52,9 +52,10 @@ def open(session: Session, ctx: EngineContext, instance: ProcessInstance, *, act
                 now=now, completed_task_id=completed_task_id)
 
 
-def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime
-               ) -> dict[str, Any]:
-    """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated."""
+def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime,
+              case: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated (against
+    the case's data `case` where the form checks itself against it)."""
     case_data.check(data)
     if not form_key:
         return data
@@ -62,7 +63,7 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
-                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()))
+                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case)
     return data
 
 
@@ -72,6 +73,7 @@ def advance(step: Step) -> None:
     session, instance = step.session, step.instance
     published: list[tuple[str, dict[str, Any]]] = []
     told: list[tuple[LetterKind, dict[str, Any]]] = []
+    informed: list[tuple[str, str, dict[str, Any]]] = []
 
     def note_effects(task: Any) -> None:
         what = publications.publishes(task)
@@ -80,6 +82,9 @@ def advance(step: Step) -> None:
         letter = letters.told_by(task)
         if letter:
             told.append((letter, dict(task.data)))
+        role = notifications.informed_by(task)
+        if role:
+            informed.append((role, task.task_spec.bpmn_name or task.task_spec.bpmn_id, dict(task.data)))
 
     # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
     with sandbox_bounds.operation(step.ctx.settings.script_operation_seconds):
@@ -90,6 +95,8 @@ def advance(step: Step) -> None:
                                      languages=step.ctx.settings.publication_languages)
             for letter, data in told:
                 letters.tell_requester(session, step.ctx, instance, letter, at=step.at, data=data)
+            for role, what, data in informed:
+                notifications.inform(session, step.ctx, instance, role, what, data, at=step.at)
         except ValueError as exc:  # a publication or a letter the case's data cannot make
             case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor)
         except (SpiffWorkflowException, WorkflowException) as exc:

@@ -41,6 +41,7 @@ class OfficeFunctions:
     moment: datetime  # the engine clock's now() when the evaluation began (aware)
     request_deadline_days: int
     request_extension_days: int
+    response_observation_days: int
     # The jurisdiction profile's clocks (engine.core.jurisdiction.Profile.clocks), the media request's overridden
     # where JARCHY_REQUEST_DEADLINE_DAYS is set.
     clocks: tuple[tuple[str, bool, int, str], ...]
@@ -116,6 +117,7 @@ class OfficeFunctions:
             "requester_letter": requester_letter,
             "REQUEST_DEADLINE_DAYS": self.request_deadline_days,
             "REQUEST_EXTENSION_DAYS": self.request_extension_days,
+            "RESPONSE_OBSERVATION_DAYS": self.response_observation_days,
             "PUBLICATION_LANGUAGES": list(self.publication_languages),
             "date": date,
             "datetime": datetime,

@@ -1,0 +1,60 @@
+"""One case hands work over to another: monitoring starts a publication's response (002 §14-15).
+
+A user task carries the extension properties `hands_over` (the process key to start), `hands_over_items` (the list
+field of its form whose items are the pieces found) and `hands_over_when` (the boolean of an item that marks it as
+needing its own case). When the task is completed, one case of that process is started a marked item, by the person
+completing the task: its start data are the item's fields that the process's start form knows, the task's `unit`
+where the item names none, and `handed_over_from`, this case's number. The item keeps the number of the case it
+started (`case`), so each case shows the other. A start the start form refuses refuses the whole completion, naming
+the item's field (`publications.1.url`); nothing is started then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from db.models import ProcessInstance
+from engine.core.errors import Conflict, Invalid
+from engine.procedures import forms
+from engine.spiff.parser import own_property
+
+KEY, ITEMS, WHEN = "hands_over", "hands_over_items", "hands_over_when"
+LINK = "handed_over_from"
+
+Start = Callable[[str, dict[str, Any]], ProcessInstance]
+
+
+def rule(task_spec: Any) -> tuple[str, str, str] | None:
+    """(process key, items field, flag field) of a task that hands over, else None."""
+    values = tuple(own_property(task_spec, name) for name in (KEY, ITEMS, WHEN))
+    return values if all(isinstance(v, str) and v for v in values) else None  # type: ignore[return-value]
+
+
+def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: dict[str, Any],
+              handover: tuple[str, str, str], start_form: str | None, start: Start) -> dict[str, Any]:
+    """`submitted` with each marked item given the number of the case `start` began for it."""
+    process_key, items_field, flag = handover
+    items = submitted.get(items_field)
+    if not isinstance(items, list):
+        return submitted
+    if start_form is None:
+        raise Conflict(f"{process_key} is not deployed: the pieces marked {flag} cannot be handed over")
+    known = set(forms.load_form(start_form).get("properties", {}))
+    unit = task_data.get("unit")
+    handed: list[Any] = []
+    for index, item in enumerate(items):
+        if not (isinstance(item, dict) and item.get(flag) is True and "case" not in item):
+            handed.append(item)
+            continue
+        data = {k: v for k, v in item.items() if k in known and k != flag}
+        if isinstance(unit, str) and "unit" in known:
+            data.setdefault("unit", unit)
+        if LINK in known:
+            data[LINK] = instance.business_key
+        try:
+            started = start(process_key, data)
+        except Invalid as exc:
+            errors = [e | {"field": f"{items_field}.{index}.{e['field']}"} for e in exc.errors]
+            raise Invalid(f"{items_field}.{index} cannot start its {process_key}: {exc.detail}", errors) from exc
+        handed.append(item | {"case": started.business_key})
+    return submitted | {items_field: handed}
