@@ -49,18 +49,19 @@ def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
     return parser.get_spec(diagram.stem), parser.get_subprocess_specs(diagram.stem)
 
 
-def check_form(key: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords."""
+def check_form(key: str, data: dict[str, Any], now: datetime, case: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords (against the
+    case's data `case`, as the task sees it, where the form checks itself against it)."""
     schema = load_form(key)
     filled = forms.fill_defaults(schema, data, now)
-    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES)
+    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES, case=case)
     return filled
 
 
-def failing_fields(key: str, data: dict[str, Any], now: datetime) -> list[str]:
+def failing_fields(key: str, data: dict[str, Any], now: datetime, case: dict[str, Any] | None = None) -> list[str]:
     """The fields `check_form` refuses, as the API's 422 names them; none when the data passes."""
     try:
-        check_form(key, data, now)
+        check_form(key, data, now, case)
     except Invalid as exc:
         return [e["field"] for e in exc.errors]
     return []
@@ -104,9 +105,9 @@ class DiagramRun:
     def _start_data(self, start: dict[str, Any]) -> dict[str, Any]:
         return self._check(f"{self.key}/start", start)
 
-    def _check(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
+    def _check(self, key: str, data: dict[str, Any], case: dict[str, Any] | None = None) -> dict[str, Any]:
         """The data as the engine stores it (see `check_form`)."""
-        return check_form(key, data, self.clock.now())
+        return check_form(key, data, self.clock.now(), case)
 
     def _note(self, task: Any) -> None:
         """Called for each task the engine completes by itself."""
@@ -134,7 +135,7 @@ class DiagramRun:
     def complete(self, name: str, data: dict[str, Any] | None = None, **where: Any) -> None:
         task = self.task(name, **where)
         with using(self.clock):
-            task.data.update(self._check(task.task_spec.form.key, data or {}))
+            task.data.update(self._check(task.task_spec.form.key, data or {}, task.data))
             task.run()
         self._engine_steps()
         self.completed.append(name)

@@ -16,7 +16,6 @@ from typing import Any
 from db.models import ProcessInstance
 from engine.core.errors import Conflict, Invalid
 from engine.procedures import forms
-from engine.spiff.parser import own_property
 
 KEY, ITEMS, WHEN = "hands_over", "hands_over_items", "hands_over_when"
 LINK = "handed_over_from"
@@ -25,8 +24,12 @@ Start = Callable[[str, dict[str, Any]], ProcessInstance]
 
 
 def rule(task_spec: Any) -> tuple[str, str, str] | None:
-    """(process key, items field, flag field) of a task that hands over, else None."""
-    values = tuple(own_property(task_spec, name) for name in (KEY, ITEMS, WHEN))
+    """(process key, items field, flag field) of a user task that hands over, else None. (A user task's own
+    extension properties: SpiffWorkflow gives a multi-instance task's children their parent's.)"""
+    if not getattr(task_spec, "manual", False):
+        return None
+    extensions = getattr(task_spec, "extensions", None) or {}
+    values = tuple(extensions.get(name) for name in (KEY, ITEMS, WHEN))
     return values if all(isinstance(v, str) and v for v in values) else None  # type: ignore[return-value]
 
 

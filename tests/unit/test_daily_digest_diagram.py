@@ -45,9 +45,12 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # the occurrence the case w
 NOW = MONDAY + timedelta(seconds=1)  # the clock, as the case starts
 END_OF_MONDAY = "2026-03-02T18:00:00+06:00"
 CYCLE = '"R/2026-01-05T09:00:00+06:00/P1D"'
-BUS = {"outlet": "Kaktus Media", "url": "https://kaktus.media/1", "tone": "negative", "summary": "Buses are late."}
-CLINIC = {"outlet": "24.kg", "url": "https://24.kg/2", "tone": "positive", "summary": "A new clinic opens."}
-WARD = {"outlet": "Azattyk", "url": "http://rus.azattyk.org/3", "tone": "neutral", "summary": "A ward is renovated."}
+PIECE = {"medium": "online", "published_at": "2026-03-01T18:00:00+06:00", "needs_response": False}
+BUS = PIECE | {"outlet": "Kaktus Media", "url": "https://kaktus.media/1", "tone": "negative",
+               "summary": "Buses are late."}
+CLINIC = PIECE | {"outlet": "24.kg", "url": "https://24.kg/2", "tone": "positive", "summary": "A new clinic opens."}
+WARD = {"outlet": "Azattyk TV", "medium": "tv", "published_at": "2026-03-01T20:00:00+06:00", "needs_response": False,
+        "tone": "neutral", "summary": "A ward is renovated."}  # a broadcast piece has no link
 
 
 # --- running the diagram (the fixtures `specs`, `clock`, `engine` and `start`: tests/unit/conftest.py) ------
@@ -258,7 +261,9 @@ def test_process_attributes_and_documentation() -> None:
     props = root.xpath("//bpmn:userTask[@id='monitor']/bpmn:extensionElements/camunda:properties/camunda:property",
                        namespaces=NS)
     assert {p.get("name"): p.get("value") for p in props} == \
-        {"unit": "unit", "outputCollection": "registered", "outputElement": "publications"}
+        {"unit": "unit", "outputCollection": "registered", "outputElement": "publications",
+         # 002 §15: a piece marked as needing a response starts its publication_response case.
+         "hands_over": "publication_response", "hands_over_items": "publications", "hands_over_when": "needs_response"}
 
 
 def test_lanes_are_role_keys_and_match_the_drawing() -> None:
