@@ -55,7 +55,11 @@ def _feed(feed: str) -> Response:
                                       for lang, t in translations.items()), type="text")
         else:
             entry.title(f"{row.kind.title()}: {row.content.get('outlet') or row.business_key}")
-            entry.content(row.content.get("text") or "", type="text")
+            # 002 §16: a rebuttal's readers learn each distorted claim and what is true.
+            explained = [f"- {e.get('claim')}: {e.get('explanation')}" for e in row.content.get("explanations") or []]
+            entry.content("\n\n".join([row.content.get("text") or "", *(["\n".join(explained)] if explained else [])]),
+                          type="text")
+            entry.link(href=f"{base}/public/responses/{row.id}", rel="alternate")
             if row.content.get("url"):
                 entry.link(href=row.content["url"], rel="related")
     return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")

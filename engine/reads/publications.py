@@ -12,7 +12,7 @@ from engine.core.errors import NotFound
 
 def one(session: Session, feed: str, publication_id: int) -> Publication:
     """A publication of `feed` by its id; `NotFound` for any other."""
-    row = session.get(Publication, publication_id)
+    row = session.get(Publication, publication_id) if 0 < publication_id < 2**63 else None  # beyond any id
     if row is None or row.feed != feed:
         raise NotFound(f"no publication {publication_id} in {feed}")
     return row

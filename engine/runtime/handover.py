@@ -38,7 +38,7 @@ def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: d
     """`submitted` with each marked item given the number of the case `start` began for it."""
     process_key, items_field, flag = handover
     items = submitted.get(items_field)
-    if not isinstance(items, list):
+    if not isinstance(items, list) or not any(isinstance(i, dict) and i.get(flag) is True for i in items):
         return submitted
     if start_form is None:
         raise Conflict(f"{process_key} is not deployed: the pieces marked {flag} cannot be handed over")

@@ -15,8 +15,10 @@ from tests.conftest import BISHKEK, deploy_shipped
 
 KEY = "daily_digest"
 MONDAY = datetime(2026, 3, 2, 9, 0, 1, tzinfo=BISHKEK)  # the conftest clock is Mon 2 March 2026, 09:00
-BUS = {"outlet": "Kaktus Media", "url": "https://kaktus.media/1", "tone": "negative", "summary": "Buses are late."}
-CLINIC = {"outlet": "24.kg", "url": "https://24.kg/2", "tone": "positive", "summary": "A new clinic opens."}
+PIECE = {"medium": "online", "published_at": "2026-03-01T18:00:00+06:00", "needs_response": False}
+BUS = PIECE | {"outlet": "Kaktus Media", "url": "https://kaktus.media/1", "tone": "negative",
+               "summary": "Buses are late."}
+CLINIC = PIECE | {"outlet": "24.kg", "url": "https://24.kg/2", "tone": "positive", "summary": "A new clinic opens."}
 
 
 @pytest.fixture(autouse=True)
@@ -195,3 +197,47 @@ def test_press_secretaries_read_the_digest_they_work_on_only(as_: Any, tick: Any
     assert as_("leader").get(f"/api/v1/process-instances/{case['id']}").status_code == 200
     done = complete(as_, "ps_transport", case["id"], "monitor")  # nothing relevant today
     assert done["data"]["registered"] == [[]]
+
+
+# --- 002 §15: monitoring hands a piece over to its response ----------------------------------------------------
+def test_a_piece_needing_a_response_starts_its_response_case_linked_both_ways(
+        as_: Any, tick: Any, sessions: Any, ctx: Any) -> None:
+    deploy_shipped(sessions, ctx, "press_conference.bpmn")
+    deploy_shipped(sessions, ctx, "publication_response.bpmn")
+    case = the_case(as_, tick)
+    complete(as_, "pr", case["id"], "plan_monitoring", units=["transport"])
+    fares = BUS | {"needs_response": True, "summary": "Fares will double, a channel claims.", "urgent": True,
+                   "urgent_reason": "Reposted by 40 channels in an hour."}
+    radio = {"outlet": "Birinchi Radio", "medium": "radio", "published_at": "2026-03-02T08:00:00+06:00",
+             "tone": "negative", "summary": "Listeners complain of the fares.", "needs_response": True}
+    task = task_of(as_, "ps_transport", case["id"], "monitor")
+    # A website's piece needs its link before its response can be registered: nothing is started.
+    bad = as_("ps_transport").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"publications": [
+        CLINIC, {k: v for k, v in fares.items() if k != "url"}]}})
+    assert bad.status_code == 422 and [e["field"] for e in bad.get_json()["errors"]] == ["publications.1.url"]
+    listed = as_("admin").get("/api/v1/process-instances?process_key=publication_response").get_json()
+    assert listed["total"] == 0
+
+    done = complete(as_, "ps_transport", case["id"], "monitor", publications=[CLINIC, fares, radio])
+    registered = done["data"]["registered"][0]
+    assert [p.get("case") for p in registered] == [None, "PM-2026-000001", "PM-2026-000002"]
+    response = as_("admin").get("/api/v1/process-instances?business_key=PM-2026-000001").get_json()["items"][0]
+    response = as_("admin").get(f"/api/v1/process-instances/{response['id']}").get_json()
+    assert (response["started_by"], response["unit"]) == ("ps_transport", "transport")
+    data = response["data"]
+    assert (data["handed_over_from"], data["kind"], data["outlet"], data["medium"], data["url"], data["tone"]) == (
+        case["business_key"], "publication", "Kaktus Media", "online", "https://kaktus.media/1", "negative")
+    assert (data["published_at"], data["summary"], data["urgent"]) == (
+        "2026-03-01T18:00:00+06:00", "Fares will double, a channel claims.", True)
+    assert [(t["bpmn_id"], t["unit"]) for t in response["tasks"]] == [("verify_facts", "transport")]
+    assert response["due_at"] == "2026-03-03T18:00:00+06:00"
+    second = as_("admin").get("/api/v1/process-instances?business_key=PM-2026-000002").get_json()["items"][0]
+    assert (second["data"]["medium"], second["data"].get("url")) == ("radio", None)  # a broadcast: no link
+    # 002 §15: the PR department is told at registration; 001 §6: leadership at once of the urgent one only.
+    told = [n for n in as_("pr").get("/api/v1/notifications").get_json()["items"] if n["kind"] == "notice"]
+    assert sorted(n["instance_id"] for n in told) == sorted([response["id"], second["id"]])
+    alerted = [n for n in as_("leader").get("/api/v1/notifications").get_json()["items"] if n["kind"] == "notice"]
+    assert [n["instance_id"] for n in alerted] == [response["id"]]
+    assert alerted[0]["message"].startswith("URGENT.") and "PM-2026-000001" in alerted[0]["message"]
+    started = as_("auditor").get(f"/api/v1/audit?instance_id={response['id']}&type=instance.started").get_json()
+    assert started["items"][0]["actor"] == "ps_transport"

@@ -7,15 +7,19 @@ from typing import Any
 from db.models import ProcessInstance
 from engine.reads.progress import progress
 from tests.cases import complete
-from tests.integration.test_publication_response_api import deployed, rebutted, start
+from tests.integration.test_publication_response_api import deployed, observed, rebutted, start, tick
 
-__all__ = ["deployed"]  # the publication response with the press conference it calls, deployed for each test
+# The publication response with the press conference it calls, deployed for each test; sweeps as the serve loop.
+__all__ = ["deployed", "tick"]
 
 
-def test_a_called_procedure_is_one_waiting_element_of_the_callers_diagram(as_: Any, sessions: Any, ctx: Any) -> None:
+def test_a_called_procedure_is_one_waiting_element_of_the_callers_diagram(as_: Any, sessions: Any, ctx: Any,
+                                                                         tick: Any) -> None:
     case = start(as_)
-    rebutted(as_, case, ["site", "outlet"])
-    complete(as_, "prhead", case["id"], "assess_escalation", escalate="press_conference", legal_action=False)
+    rebutted(as_, case)
+    observed(as_, tick, case)
+    complete(as_, "prhead", case["id"], "assess_escalation", resolved=False, escalate="press_conference",
+             assessment="Escalated.")
     with sessions.begin() as session:
         instance = session.get(ProcessInstance, case["id"])
         assert instance is not None
@@ -38,8 +42,8 @@ def test_a_list_of_groups_gets_room_for_another_without_completing_the_task(
     web = page_as("ps_transport")
     page = text(web.get(f"/tasks/{task.id}"))
     assert 'name="facts.0.claim"' in page and 'name="facts.1.claim"' not in page
-    typed = [("verdict", "distorted"), ("facts.0.claim", "Fares doubled"), ("facts.0.finding", "They rose 10%"),
-             ("_add", "facts")]
+    typed = [("verdict", "distorted"), ("facts.0.claim", "Fares doubled"), ("facts.0.finding", "distorted"),
+             ("facts.0.established", "They rose 10%"), ("_add", "facts")]
     again = web.post(f"/tasks/{task.id}", typed)
     assert again.status_code == 200
     page = text(again)
@@ -47,7 +51,8 @@ def test_a_list_of_groups_gets_room_for_another_without_completing_the_task(
     with sessions() as session:
         assert session.get(HumanTask, task.id).status == "open"
     done = web.post(f"/tasks/{task.id}", typed[:-1] + [("facts.1.claim", "No tender"),
-                                                      ("facts.1.finding", "Tender No. 7 was held")])
+                                                      ("facts.1.finding", "distorted"),
+                                                      ("facts.1.established", "Tender No. 7 was held")])
     assert done.status_code == 302
     with sessions() as session:
         facts = session.get(HumanTask, task.id).data["facts"]

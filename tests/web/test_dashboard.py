@@ -127,7 +127,7 @@ def test_publications_are_counted_by_tone_in_the_month_they_appeared(page_as: An
                                                                     ctx: Any, clock: Any) -> None:
     deploy_shipped(sessions, ctx, "press_conference.bpmn")
     deploy_shipped(sessions, ctx, "publication_response.bpmn")
-    piece = {"kind": "publication", "outlet": "24.kg", "url": "https://24.kg/a", "summary": "Fares",
+    piece = {"kind": "publication", "outlet": "24.kg", "medium": "online", "url": "https://24.kg/a", "summary": "Fares",
              "unit": "transport"}
     for published_at, tone in (("2026-02-20T10:00:00+06:00", "negative"), ("2026-03-01T10:00:00+06:00", "positive"),
                                ("2026-03-02T00:10:00+06:00", "negative"), ("2025-08-01T10:00:00+06:00", "neutral")):

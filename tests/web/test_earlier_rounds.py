@@ -122,7 +122,7 @@ def test_a_form_that_would_carry_or_preset_a_decision_is_refused() -> None:
 
 @pytest.mark.parametrize("key", ["information_request/approve_answer", "information_request/prepare_answer",
                                  "release_approval/unit_head_review", "release_approval/pr_review",
-                                 "publication_response/pr_approval", "publication_response/draft_rebuttal",
+                                 "publication_response/pr_approval", "publication_response/verify_facts",
                                  "publication_response/assess_escalation", "press_conference/review_talking_points",
                                  "interview_request/pr_review", "interview_request/official_consent"])
 def test_no_approval_form_of_the_shipped_procedures_carries_or_presets_a_decision(key: str) -> None:
