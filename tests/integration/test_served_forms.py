@@ -20,7 +20,7 @@ from tests.conftest import deploy_shipped
 
 # Called procedures first.
 SHIPPED = ["press_conference", "release_approval", "information_request", "interview_request",
-           "publication_response", "daily_digest"]
+           "publication_response", "breach_report", "daily_digest"]
 WHO = {("pr_department", None): "pr", ("pr_head", None): "prhead", ("legal", None): "lawyer",
        ("leadership", None): "leader", ("press_secretary", "transport"): "ps_transport",
        ("press_secretary", "health"): "ps_health", ("unit_head", "transport"): "head_transport",
@@ -185,3 +185,4 @@ def test_every_shipped_form_is_completed_with_what_it_serves(as_: Any, all_shipp
     assert {"unit_head_review", "pr_review", "revise_draft", "translate"} <= reached["release_approval"]
     assert {"verify_facts", "draft_rebuttal", "draft_comment", "pr_approval", "publish_response",
             "assess_escalation"} <= reached["publication_response"]
+    assert {"review_breach", "record_measure"} <= reached["breach_report"]

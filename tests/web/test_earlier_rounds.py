@@ -124,7 +124,8 @@ def test_a_form_that_would_carry_or_preset_a_decision_is_refused() -> None:
                                  "release_approval/unit_head_review", "release_approval/pr_review",
                                  "publication_response/pr_approval", "publication_response/verify_facts",
                                  "publication_response/assess_escalation", "press_conference/review_talking_points",
-                                 "interview_request/pr_review", "interview_request/official_consent"])
+                                 "interview_request/pr_review", "interview_request/official_consent",
+                                 "breach_report/review_breach"])
 def test_no_approval_form_of_the_shipped_procedures_carries_or_presets_a_decision(key: str) -> None:
     schema = load_form(key)
     decisions = [name for name in schema["properties"] if is_decision(name)]
