@@ -101,6 +101,9 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     complete(as_, "pr", case["id"], "prepare_materials",
              talking_points=["Forty new buses in April.", "Routes 1 to 10 first."])
     after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    assert open_tasks(after) == [("confirm_event", "press_conference", "pr_department")]
+    assert after["timers"] == []  # the event is waited for once it is confirmed
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")
     assert after["tasks"] == [] and [t["bpmn_id"] for t in after["timers"]] == ["held"]
     assert public_releases(as_) == []
 
@@ -122,6 +125,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     assert done["status"] == "completed" and done["tasks"] == [] and done["timers"] == []
     assert datetime.fromisoformat(done["completed_at"]) == clock.now()
     assert (done["data"]["format"], done["data"]["accredited"]) == ("briefing", ACCREDIT["accredited"])
+    assert (done["data"]["outcome"], done["data"]["cancel_reason"]) == ("held", None)
 
     (item,) = public_releases(as_)
     assert set(item) == {"id", "business_key", "kind", "published_at", "translations"}
@@ -141,7 +145,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     completed = [(e["subject"], e["actor"]) for e in events(as_, case["id"], "task.completed")]
     assert completed == [("plan", "pr"), ("accredit_media", "pr"), ("prepare_materials", "pr"),
                          ("review_talking_points", "leader"), ("prepare_materials", "pr"),
-                         ("review_talking_points", "leader"), ("closing_release", "pr")]
+                         ("review_talking_points", "leader"), ("confirm_event", "pr"), ("closing_release", "pr")]
     types = [e["type"] for e in events(as_, case["id"])]
     assert "timer.fired" in types
     assert types.index("publication.published") < types.index("instance.completed")

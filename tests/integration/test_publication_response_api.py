@@ -243,7 +243,8 @@ def hold_the_conference(as_: Any, sessions: Any, ctx: Any, clock: Any, case: dic
     review = task_of(as_, "leader", case["id"], "review_talking_points")
     assert review["instance_id"] == case["id"] and review["business_key"] == case["business_key"]
     assert submit(as_, "pr", review["id"], decision="approve").status_code == 403  # leadership's, not PR's
-    after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")  # the PR department confirms it
     assert [t["bpmn_id"] for t in after["timers"]] == ["held"]
     assert datetime.fromisoformat(after["timers"][0]["due_at"]) == datetime.fromisoformat(HELD_AT)
     timers = as_("pr").get(f"/api/v1/timers?instance_id={case['id']}").get_json()["items"]
@@ -294,8 +295,8 @@ def test_an_escalation_holds_the_press_conference_inside_the_same_case(
     assert [(e["after"]["feed"], e["after"]["kind"], e["actor"]) for e in published] == [
         ("responses", "rebuttal", "pr"), ("releases", "statement", "pr")]
     completed = [e["subject"] for e in events(as_, case["id"], "task.completed")]
-    assert completed[-5:] == ["plan", "accredit_media", "prepare_materials", "review_talking_points",
-                              "closing_release"]
+    assert completed[-6:] == ["plan", "accredit_media", "prepare_materials", "review_talking_points",
+                              "confirm_event", "closing_release"]
     assert any(e["type"] == "timer.fired" and e["subject"] == "held" for e in events(as_, case["id"]))
 
 
@@ -358,7 +359,8 @@ def test_cancelling_the_case_during_its_press_conference_ends_the_called_tasks_a
     complete(as_, "pr", case["id"], "plan", held_at=HELD_AT, place="City hall", speakers=["Mayor"], topic="Fares")
     complete(as_, "pr", case["id"], "accredit_media", invitation="Come.", invited=["24.kg"], accredited=["24.kg"])
     complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Fares stay."])
-    after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")
     assert open_tasks(after) == [("prepare_claim", "publication_response", "legal", None)]
     assert [t["bpmn_id"] for t in after["timers"]] == ["held"]
     response = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "Retracted."})

@@ -108,6 +108,7 @@ class Run(PublishingRun):
                                          "accredited": ["Kaktus Media"]})
         self.complete("prepare_materials", {"talking_points": ["Fares stay at 20 som."]})
         self.complete("review_talking_points", {"decision": "approve"})
+        self.complete("confirm_event", {"decision": "hold"})  # the PR department confirms the event
         assert "closing_release" not in self.ready()
         assert self.waiting() == {"held": HELD_AT}
         self.at("2026-03-04T11:00:01+06:00")
