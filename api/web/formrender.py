@@ -318,6 +318,7 @@ MESSAGES = {
     "minProperties": _l("Fill in at least one of these fields."),
     "additionalProperties": _l("This is not a field of this form."),
     "x-not-future": _l("This may not lie in the future."),
+    "x-future": _l("This must lie in the future."),
     "x-publication-languages": _l("A translation into every publication language is needed."),
 }
 FORMAT_MESSAGES = {

@@ -4,6 +4,7 @@ Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
 - `"default": "$now"`: filled with the engine clock's current time when the field is absent;
 - `"x-not-future": true`: a date-time that may not lie in the future;
+- `"x-future": true`: a date-time that must lie in the future (a new moment for an event);
 - `"x-publication-languages": true`: an object with a key for every language of
   JARCHY_PUBLICATION_LANGUAGES (a release's translations);
 - `"x-refusal-grounds": true` on a string: one of the keys of the jurisdiction profile's refusal grounds, served as
@@ -34,6 +35,7 @@ from jsonschema.exceptions import ValidationError
 from engine.core.errors import Invalid
 
 NOW = "$now"
+NOT_BLANK = "\\S"  # `"pattern": "\\S"`: some text besides spaces (a reason that is given to someone)
 CARRY = "x-carry"
 # The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
 # the kind: who may decide them is the person completing the task, never the case's earlier rounds.
@@ -221,6 +223,20 @@ def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iter
         yield ValidationError("must not be in the future")
 
 
+def _future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not flag or not isinstance(instance, str):
+        return
+    try:
+        moment = datetime.fromisoformat(instance)
+    except ValueError:
+        return  # `format: date-time` reports it
+    if moment.tzinfo is None:
+        if _schema.get("format") != "date-time":  # else `format` reports it, once
+            yield ValidationError("must give a time zone offset")
+    elif moment <= _check.get().now:
+        yield ValidationError("must lie in the future")
+
+
 def _is_datetime(value: Any) -> bool:
     """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
     if not isinstance(value, str):
@@ -293,7 +309,8 @@ def _explains(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterabl
 
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
-    {"required": _required, "x-not-future": _not_future, "x-publication-languages": _publication_languages,
+    {"required": _required, "x-not-future": _not_future, "x-future": _future,
+     "x-publication-languages": _publication_languages,
      "x-refusal-grounds": _refusal_ground, "x-explains": _explains})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
@@ -326,4 +343,6 @@ def _message(error: ValidationError) -> str:
         return "is not a field of this form"
     if error.validator == "enum":
         return "must be one of: " + ", ".join(map(str, error.validator_value))
+    if error.validator == "pattern" and error.validator_value == NOT_BLANK:
+        return "must not be blank"
     return error.message

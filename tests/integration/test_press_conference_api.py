@@ -101,6 +101,9 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     complete(as_, "pr", case["id"], "prepare_materials",
              talking_points=["Forty new buses in April.", "Routes 1 to 10 first."])
     after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    assert open_tasks(after) == [("confirm_event", "press_conference", "pr_department")]
+    assert after["timers"] == []  # the event is waited for once it is confirmed
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")
     assert after["tasks"] == [] and [t["bpmn_id"] for t in after["timers"]] == ["held"]
     assert public_releases(as_) == []
 
@@ -122,6 +125,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     assert done["status"] == "completed" and done["tasks"] == [] and done["timers"] == []
     assert datetime.fromisoformat(done["completed_at"]) == clock.now()
     assert (done["data"]["format"], done["data"]["accredited"]) == ("briefing", ACCREDIT["accredited"])
+    assert (done["data"]["outcome"], done["data"]["cancel_reason"]) == ("held", None)
 
     (item,) = public_releases(as_)
     assert set(item) == {"id", "business_key", "kind", "published_at", "translations"}
@@ -141,7 +145,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     completed = [(e["subject"], e["actor"]) for e in events(as_, case["id"], "task.completed")]
     assert completed == [("plan", "pr"), ("accredit_media", "pr"), ("prepare_materials", "pr"),
                          ("review_talking_points", "leader"), ("prepare_materials", "pr"),
-                         ("review_talking_points", "leader"), ("closing_release", "pr")]
+                         ("review_talking_points", "leader"), ("confirm_event", "pr"), ("closing_release", "pr")]
     types = [e["type"] for e in events(as_, case["id"])]
     assert "timer.fired" in types
     assert types.index("publication.published") < types.index("instance.completed")
@@ -161,3 +165,132 @@ def test_a_plan_needs_a_date_with_its_offset_a_place_and_speakers(as_: Any) -> N
     response = submit(as_, "pr", accredit["id"], **(ACCREDIT | {"accredited": []}))
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["accredited"]
+
+
+# --- postponed or cancelled, with a reason -------------------------------------------------------------------
+NEW_HELD_AT = "2026-03-06T15:00:00+06:00"  # Fri 6 Mar 2026
+POSTPONE = {"decision": "postpone", "reason": "The mayor is called to parliament on Wednesday.",
+            "new_held_at": NEW_HELD_AT}
+CANCEL = {"decision": "cancel", "reason": "The fares were settled at the council's session; nothing to announce."}
+
+
+def approved(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
+    """Prepared and the talking points agreed: the PR department's confirmation is open."""
+    prepared(as_, case)
+    after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    assert open_tasks(after) == [("confirm_event", "press_conference", "pr_department")]
+    assert after["timers"] == []
+    return after
+
+
+def timers(as_: Any, case: dict[str, Any]) -> list[tuple[str, datetime]]:
+    """The case's pending timers as GET /timers?instance_id= gives them."""
+    response = as_("pr").get(f"/api/v1/timers?instance_id={case['id']}")
+    assert response.status_code == 200
+    return [(t["bpmn_id"], datetime.fromisoformat(t["due_at"])) for t in response.get_json()["items"]]
+
+
+def test_a_postponement_moves_held_at_and_the_held_timer_to_the_new_time(as_: Any, sessions: Any, ctx: Any,
+                                                                          clock: Any) -> None:
+    case = start(as_, topic="Transport in 2026")
+    approved(as_, case)
+    confirm = task_of(as_, "pr", case["id"], "confirm_event")
+    assert datetime.fromisoformat(confirm["due_at"]) == datetime.fromisoformat(HELD_AT)  # due by the event
+    assert confirm["data"] == {}  # a decision is never pre-filled
+    assert "default" not in confirm["form"]["schema"]["properties"]["decision"]
+    assert submit(as_, "leader", confirm["id"], **POSTPONE).status_code == 403  # the PR department decides
+
+    after = complete(as_, "pr", case["id"], "confirm_event", **POSTPONE)
+    assert open_tasks(after) == [("notify_media", "press_conference", "pr_department")]
+    assert after["timers"] == [] and timers(as_, case) == []  # nothing waits for the old time
+    notify = task_of(as_, "pr", case["id"], "notify_media")
+    assert datetime.fromisoformat(notify["due_at"]) == datetime.fromisoformat(NEW_HELD_AT)
+    assert notify["data"] == {"accredited": ACCREDIT["accredited"]}  # the accreditation starts as it was
+    after = complete(as_, "pr", case["id"], "notify_media",
+                     notice="The press conference moves to Friday 6 March, 15:00, city hall.", accredited=["24.kg"])
+    assert open_tasks(after) == [("confirm_event", "press_conference", "pr_department")]
+
+    again = as_("pr").get(f"/api/v1/tasks/{task_of(as_, 'pr', case['id'], 'confirm_event')['id']}").get_json()
+    assert datetime.fromisoformat(again["due_at"]) == datetime.fromisoformat(NEW_HELD_AT)
+    assert again["data"] == {}  # neither the decision nor the reason of the first round
+    assert again["context"]["last_round"]["data"] == POSTPONE  # shown beside the form, read-only
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")
+    assert after["tasks"] == []
+    assert [(t["bpmn_id"], datetime.fromisoformat(t["due_at"])) for t in after["timers"]] == \
+        timers(as_, case) == [("held", datetime.fromisoformat(NEW_HELD_AT))]
+
+    # The old time passes and nothing happens; the event is held at the new one.
+    assert sweep(sessions, ctx, datetime.fromisoformat(HELD_AT) + timedelta(hours=1)).fired == 0
+    assert sweep(sessions, ctx, datetime.fromisoformat(NEW_HELD_AT) - timedelta(seconds=1)).fired == 0
+    clock.set(datetime.fromisoformat(NEW_HELD_AT) + timedelta(hours=2))
+    assert sweep(sessions, ctx, clock.now()).fired == 1
+    assert timers(as_, case) == []
+    done = complete(as_, "pr", case["id"], "closing_release", translations=TRANSLATIONS)
+    assert done["status"] == "completed"
+    data = done["data"]
+    assert (data["held_at"], data["accredited"], data["outcome"], data["cancel_reason"]) == \
+        (NEW_HELD_AT, ["24.kg"], "held", None)
+    assert data["postponements"] == [{"from": HELD_AT, "to": NEW_HELD_AT, "reason": POSTPONE["reason"]}]
+    assert "new_held_at" not in data and "reason" not in data
+    assert [r["business_key"] for r in public_releases(as_)] == [case["business_key"]]
+
+    # The history: who postponed, why and to when; the timer fired once, at the new time.
+    confirmations = events(as_, case["id"], "task.completed")
+    assert [(e["subject"], e["actor"], e["after"]) for e in confirmations if e["subject"] == "confirm_event"] == [
+        ("confirm_event", "pr", POSTPONE), ("confirm_event", "pr", {"decision": "hold"})]
+    (fired,) = events(as_, case["id"], "timer.fired")
+    assert fired["subject"] == "held"
+    assert datetime.fromisoformat(fired["occurred_at"]) == clock.now()
+
+
+def test_a_cancelled_event_ends_the_case_with_its_reason(as_: Any, sessions: Any, ctx: Any) -> None:
+    case = start(as_, user="prhead", format="briefing")
+    approved(as_, case)
+    done = complete(as_, "pr", case["id"], "confirm_event", **CANCEL)
+    assert (done["status"], done["tasks"], done["timers"]) == ("completed", [], [])
+    assert done["completed_at"] is not None
+    data = done["data"]
+    assert (data["outcome"], data["cancel_reason"], data["held_at"]) == ("cancelled", CANCEL["reason"], HELD_AT)
+    assert "postponements" not in data
+    assert timers(as_, case) == []
+    assert sweep(sessions, ctx, datetime.fromisoformat(HELD_AT) + timedelta(hours=1)).fired == 0
+    assert public_releases(as_) == [] and atom_entries(as_) == []
+    assert as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()["data"]["outcome"] == "cancelled"
+
+    # The audit: the cancellation with its reason and who decided it, then the case's end.
+    (cancelled,) = [e for e in events(as_, case["id"], "task.completed") if e["subject"] == "confirm_event"]
+    assert (cancelled["actor"], cancelled["after"]) == ("pr", CANCEL)
+    types = [e["type"] for e in events(as_, case["id"])]
+    assert types[-1] == "instance.completed" and "timer.fired" not in types
+    audit = as_("auditor").get(f"/api/v1/audit?instance_id={case['id']}&type=task.completed").get_json()["items"]
+    assert any(e["after"] == CANCEL and e["actor"] == "pr" for e in audit)
+
+
+REFUSED = [
+    ({"decision": "postpone", "new_held_at": NEW_HELD_AT}, "reason", "is required"),
+    ({"decision": "cancel"}, "reason", "is required"),
+    ({"decision": "cancel", "reason": "   "}, "reason", "must not be blank"),
+    ({**POSTPONE, "reason": ""}, "reason", "must not be blank"),
+    ({"decision": "postpone", "reason": "The hall is closed."}, "new_held_at", "is required"),
+    ({**POSTPONE, "new_held_at": "2026-03-01T15:00:00+06:00"}, "new_held_at", "must lie in the future"),
+    ({**POSTPONE, "new_held_at": "2026-03-02T09:00:00+06:00"}, "new_held_at", "must lie in the future"),  # now
+    ({**POSTPONE, "new_held_at": "2026-03-06T15:00:00"}, "new_held_at", "date-time"),  # no offset
+    ({"decision": "defer"}, "decision", "must be one of"),
+    ({}, "decision", "is required"),
+]
+
+
+def test_a_postponement_or_cancellation_without_its_reason_or_to_a_past_time_is_refused(as_: Any) -> None:
+    case = start(as_)
+    approved(as_, case)
+    confirm = task_of(as_, "pr", case["id"], "confirm_event")
+    for data, field, message in REFUSED:
+        response = submit(as_, "pr", confirm["id"], **data)
+        assert response.status_code == 422, data
+        errors = response.get_json()["errors"]
+        assert [e["field"] for e in errors] == [field], data
+        assert message in errors[0]["message"], (data, errors)
+    assert as_("pr").get(f"/api/v1/tasks/{confirm['id']}").get_json()["status"] == "open"
+    after = as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()
+    assert (after["data"]["held_at"], after["timers"]) == (HELD_AT, [])
+    assert "postponements" not in after["data"] and "outcome" not in after["data"]

@@ -341,6 +341,7 @@ def hold_the_conference(as_: Any, tick: Any, case: dict[str, Any]) -> dict[str, 
              invited=["Kaktus Media", "24.kg"], accredited=["Kaktus Media"])
     complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Fares stay at 20 som."])
     complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    complete(as_, "pr", case["id"], "confirm_event", decision="hold")  # the PR department confirms it
     assert tick("2026-03-10T11:00:01+06:00").fired == 1
     return complete(as_, "pr", case["id"], "closing_release", kind="statement", translations=TRANSLATIONS)
 
@@ -355,8 +356,10 @@ def test_an_unresolved_escalated_situation_holds_a_briefing_inside_the_case(as_:
     assert task_of(as_, "pr", case["id"], "plan")["data"] == {"topic": PUBLICATION["summary"]}
     done = hold_the_conference(as_, tick, case)
     assert done["status"] == "completed"
-    assert (done["data"]["format"], done["data"]["held_at"]) == ("briefing", HELD_AT)
+    assert (done["data"]["format"], done["data"]["held_at"], done["data"]["outcome"]) == ("briefing", HELD_AT, "held")
     assert [r["kind"] for r in public(as_, "releases")] == ["statement"]
+    # No case of its own: the called procedure ran inside the calling one.
+    assert as_("admin").get("/api/v1/process-instances?process_key=press_conference").get_json()["total"] == 0
 
 
 def test_a_claim_decided_at_verification_is_filed_by_the_legal_department_once(as_: Any, tick: Any) -> None:
@@ -390,7 +393,8 @@ def test_cancelling_the_case_during_its_press_conference_ends_the_called_tasks_a
     complete(as_, "pr", case["id"], "plan", held_at=HELD_AT, place="City hall", speakers=["Mayor"], topic="Fares")
     complete(as_, "pr", case["id"], "accredit_media", invitation="Come.", invited=["24.kg"], accredited=["24.kg"])
     complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Fares stay."])
-    after = complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")
     assert open_tasks(after) == [("prepare_claim", "publication_response", "legal", None)]
     assert [t["bpmn_id"] for t in after["timers"]] == ["held"]
     response = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "Retracted."})

@@ -155,6 +155,7 @@ class Run(PublishingRun):
                                          "accredited": ["Kaktus Media"]})
         self.complete("prepare_materials", {"talking_points": ["Fares stay at 20 som."]})
         self.complete("review_talking_points", {"decision": "approve"})
+        self.complete("confirm_event", {"decision": "hold"})  # the PR department confirms the event
         self.at("2026-03-10T11:00:01+06:00")
         self.complete("closing_release", {"kind": "statement", "translations": TRANSLATIONS})
 
