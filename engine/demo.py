@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,6 +57,19 @@ SAMPLE_PUBLIC_REQUESTS: list[dict[str, Any]] = [
      "unit": "education", "urgent": False},
 ]
 
+# A piece found by monitoring, verified as distorted: its rebuttal waits for an explanation of each claim.
+SAMPLE_PUBLICATION: dict[str, Any] = {
+    "kind": "publication", "outlet": "Kaktus Media", "medium": "online", "url": "https://kaktus.example/bus-fares",
+    "summary": "Bus fares will double in April, the article claims.", "tone": "negative", "unit": "transport"}
+SAMPLE_FACTS: dict[str, Any] = {"verdict": "distorted", "consulted": "Chynara, head of transport", "facts": [
+    {"claim": "Fares double in April.", "finding": "distorted", "established": "No decision on fares was taken."},
+    {"claim": "The mayor approved the rise.", "finding": "misinterpreted",
+     "established": "The mayor asked for a study of the bus companies' costs."},
+    {"claim": "A ride costs 20 som today.", "finding": "accurate", "established": "Correct."}]}
+SAMPLE_BREACH: dict[str, Any] = {
+    "official": "Deputy head of the transport department", "outlet": "Radio Azattyk",
+    "what": "Announced a fare rise on air before any decision, without agreeing it with the PR department."}
+
 
 def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     """Idempotent: what exists is left alone. Yields lines to print."""
@@ -79,6 +93,13 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     _triage_to_press_secretary(session, ctx, starter, cases[1])
     cases += [operations.start(session, ctx, starter, "public_information_request", data)
               for data in SAMPLE_PUBLIC_REQUESTS]
+    secretary = session.scalars(select(User).where(User.username == "bakyt")).one()
+    piece = operations.start(session, ctx, secretary, "publication_response",
+                             SAMPLE_PUBLICATION | {"published_at": (now - timedelta(hours=15)).isoformat()})
+    operations.complete_task(session, ctx, secretary, open_tasks(session, piece.id)[0].id, SAMPLE_FACTS)
+    cases.append(piece)
+    cases.append(operations.start(session, ctx, secretary, "breach_report",
+                                  SAMPLE_BREACH | {"occurred_at": (now - timedelta(days=1)).isoformat()}))
     yield "Sample cases: " + ", ".join(c.business_key for c in cases)
 
 

@@ -162,14 +162,16 @@ def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: A
     from engine.demo import seed
     from engine.people.passwords import check
 
-    deploy_shipped(sessions, ctx, "public_information_request.bpmn")
+    for diagram in ("public_information_request", "press_conference", "publication_response", "breach_report"):
+        deploy_shipped(sessions, ctx, f"{diagram}.bpmn")
     with sessions.begin() as session:
         lines = list(seed(session, ctx))
     printed = [line.split() for line in lines if line.startswith("  ")]
     assert len(printed) == 10
-    # Sample cases: three media requests and two requests for public information (a person's, an organisation's).
+    # Sample cases: three media requests, two requests for public information (a person's, an organisation's),
+    # a distorted piece waiting for its rebuttal and a breach report.
     assert lines[-1] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
-                         "PI-2026-000002")
+                         "PI-2026-000002, PM-2026-000001, BR-2026-000001")
     for username, password, *_roles in printed:
         check(password)
         response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": password})
