@@ -278,3 +278,19 @@ def test_lanes_are_role_keys_and_match_the_drawing() -> None:
     assert sorted(ref for _, ref in refs) == sorted(flow_nodes - {"every_working_day"}), "each node in one lane"
     for lane, ref in refs:
         assert inside(shapes[ref], shapes[lane.get("id")]), f"{ref} is not drawn in {lane.get('name')}"
+
+
+# Each element and the clause it must cite (or that it is a design choice).
+CITATIONS = {"every_working_day": "002 §14", "open_digest": "000 §4.4", "plan_monitoring": "Design choice",
+             "monitor": "002 §15", "compile_digest": "001 §12", "brief_leadership": "004 §12",
+             "digest_delivered": "000 §4.4"}
+
+
+def test_each_element_cites_its_clause() -> None:
+    root = diagram_root(DIAGRAM)
+    elements = {e.get("id"): e for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
+                                                     namespaces=NS)}
+    assert set(elements) == set(CITATIONS)
+    for element_id, clause in CITATIONS.items():
+        documentation = elements[element_id].findtext("bpmn:documentation", namespaces=NS) or ""
+        assert clause in documentation, f"{element_id} does not cite {clause}"
