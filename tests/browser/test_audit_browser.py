@@ -79,7 +79,7 @@ def test_an_auditor_searches_opens_a_timeline_and_exports_what_is_shown(open_as:
 def test_the_dashboard_draws_its_charts_without_errors(open_as: Any, cases: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "press_conference.bpmn")
     deploy_shipped(sessions, ctx, "publication_response.bpmn")
-    piece = {"kind": "publication", "outlet": "24.kg", "url": "https://24.kg/a", "summary": "Fares"}
+    piece = {"kind": "publication", "outlet": "24.kg", "medium": "online", "url": "https://24.kg/a", "summary": "Fares"}
     for published_at, tone, unit in (("2026-01-20T10:00:00+06:00", "neutral", "health"),
                                      ("2026-02-20T10:00:00+06:00", "negative", "transport"),
                                      ("2026-03-02T10:00:00+06:00", "positive", "transport")):

@@ -42,7 +42,8 @@ def value_for(prop: dict[str, Any], choice: int, now: datetime) -> Any:
     if isinstance(kind, list):
         kind = next(k for k in kind if k != "null")
     if kind == "string":
-        text = {"date-time": now.isoformat(), "date": now.date().isoformat(), "unit-key": "transport",
+        moment = now + timedelta(days=1) if prop.get("x-future") else now  # a time yet to come, where asked
+        text = {"date-time": moment.isoformat(), "date": now.date().isoformat(), "unit-key": "transport",
                 "email": "desk@example.kg", "uri": "https://example.kg/a"}.get(prop.get("format", ""), "Text")
         if "pattern" in prop:  # the first of some everyday values that matches
             text = next(t for t in ("https://example.kg/a", "ky", "+996 555 000 000", "Text", "2026")
