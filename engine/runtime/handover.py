@@ -46,7 +46,7 @@ def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: d
     unit = task_data.get("unit")
     handed: list[Any] = []
     for index, item in enumerate(items):
-        if not (isinstance(item, dict) and item.get(flag) is True and "case" not in item):
+        if not (isinstance(item, dict) and item.get(flag) is True):
             handed.append(item)
             continue
         data = {k: v for k, v in item.items() if k in known and k != flag}
