@@ -156,6 +156,7 @@ def test_only_the_head_of_the_pr_department_reviews(as_: Any) -> None:
 @pytest.mark.parametrize(("data", "field"), [
     ({k: v for k, v in REPORT.items() if k != "official"}, "official"),
     ({**REPORT, "official": ""}, "official"),
+    ({**REPORT, "official": "   "}, "official"),
     ({**REPORT, "occurred_at": FUTURE}, "occurred_at"),
     ({**REPORT, "occurred_at": "last Friday"}, "occurred_at"),
     ({k: v for k, v in REPORT.items() if k != "what"}, "what"),
@@ -182,6 +183,8 @@ def test_a_future_moment_is_refused_with_its_reason(as_: Any) -> None:
     ({"finding": "breach"}, "report_to_leadership"),
     ({"finding": "breach", "reasons": REASONS}, "report_to_leadership"),
     ({"finding": "breach", "report_to_leadership": ""}, "report_to_leadership"),
+    ({"finding": "breach", "report_to_leadership": "  \n "}, "report_to_leadership"),
+    ({"finding": "no_breach", "reasons": " "}, "reasons"),
     ({"finding": "no_breach"}, "reasons"),
     ({"report_to_leadership": TO_LEADERSHIP}, "finding"),
     ({"finding": "perhaps", "reasons": REASONS}, "finding"),
@@ -208,5 +211,7 @@ def test_a_measure_must_be_written(as_: Any) -> None:
     measure = task_of(as_, "leader", case["id"], "record_measure")
     assert _fields(submit(as_, "leader", measure["id"])) == {"measure"}
     assert _fields(submit(as_, "leader", measure["id"], measure="")) == {"measure"}
+    blank = submit(as_, "leader", measure["id"], measure="   ")
+    assert [(e["field"], e["message"]) for e in blank.get_json()["errors"]] == [("measure", "must not be blank")]
     still = as_("admin").get(f"/api/v1/process-instances/{case['id']}").get_json()
     assert still["status"] == "running" and open_tasks(still) == [("record_measure", "leadership", None)]

@@ -187,6 +187,8 @@ def test_the_finding_is_a_decision_never_preset_nor_carried() -> None:
         ("start", {k: v for k, v in START_DATA.items() if k != "outlet"}, "outlet", "is required"),
         ("start", {k: v for k, v in START_DATA.items() if k != "what"}, "what", "is required"),
         ("start", {**START_DATA, "evidence": ""}, "evidence", "should be non-empty"),
+        ("start", {**START_DATA, "official": "  "}, "official", "must not be blank"),
+        ("start", {**START_DATA, "what": "\n\t "}, "what", "must not be blank"),
         ("start", {**START_DATA, "unit": "nowhere"}, "unit", "is not a known unit"),
         ("start", {**START_DATA, "witness": "A. Usenova"}, "witness", "is not a field of this form"),
         ("review_breach", {}, "finding", "is required"),
@@ -195,10 +197,14 @@ def test_the_finding_is_a_decision_never_preset_nor_carried() -> None:
         ("review_breach", {"finding": "breach", "reasons": REASONS}, "report_to_leadership", "is required"),
         ("review_breach", {"finding": "breach", "report_to_leadership": ""}, "report_to_leadership",
          "should be non-empty"),
+        ("review_breach", {"finding": "breach", "report_to_leadership": "   "}, "report_to_leadership",
+         "must not be blank"),
         ("review_breach", {"finding": "no_breach"}, "reasons", "is required"),
+        ("review_breach", {"finding": "no_breach", "reasons": " "}, "reasons", "must not be blank"),
         ("review_breach", {"finding": "no_breach", "report_to_leadership": REPORT}, "reasons", "is required"),
         ("record_measure", {}, "measure", "is required"),
         ("record_measure", {"measure": ""}, "measure", "should be non-empty"),
+        ("record_measure", {"measure": "   "}, "measure", "must not be blank"),
     ],
 )
 def test_forms_refuse_incomplete_data(key: str, data: dict[str, Any], field: str, message: str) -> None:
