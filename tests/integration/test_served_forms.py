@@ -1,8 +1,9 @@
 """Every shipped procedure walked as a JSON-Schema form client would walk it: fill the served schema's defaults
 and what it asks for, nothing else, and complete. Nothing a task serves pre-fills a decision or an attestation.
 
-The filler knows only JSON Schema (types, formats, enums, consts, if/then), not our procedures: a form that a
-generic client cannot complete from what it is served fails here."""
+The filler knows only JSON Schema (types, formats, enums, consts, if/then, and the date bounds of ajv's format
+vocabulary: `formatExclusiveMinimum`), not our procedures: a form that a generic client cannot complete from what
+it is served fails here."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def value_for(prop: dict[str, Any], choice: int, now: datetime) -> Any:
     if kind == "string":
         text = {"date-time": now.isoformat(), "date": now.date().isoformat(), "unit-key": "transport",
                 "email": "desk@example.kg", "uri": "https://example.kg/a"}.get(prop.get("format", ""), "Text")
+        if prop.get("format") == "date-time" and "formatExclusiveMinimum" in prop:  # a moment after the bound
+            text = (datetime.fromisoformat(prop["formatExclusiveMinimum"]) + timedelta(days=1)).isoformat()
         if "pattern" in prop:  # the first of some everyday values that matches
             text = next(t for t in ("https://example.kg/a", "ky", "+996 555 000 000", "Text", "2026")
                         if re.search(prop["pattern"], t))
@@ -185,3 +188,4 @@ def test_every_shipped_form_is_completed_with_what_it_serves(as_: Any, all_shipp
     assert {"unit_head_review", "pr_review", "revise_draft", "translate"} <= reached["release_approval"]
     assert {"verify_facts", "draft_rebuttal", "draft_comment", "pr_approval", "publish_response",
             "assess_escalation"} <= reached["publication_response"]
+    assert {"confirm_event", "notify_media", "closing_release"} <= reached["press_conference"]
