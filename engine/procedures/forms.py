@@ -4,7 +4,8 @@ Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
 - `"default": "$now"`: filled with the engine clock's current time when the field is absent;
 - `"x-not-future": true`: a date-time that may not lie in the future;
-- `"x-future": true`: a date-time that must lie in the future (a new moment for an event);
+- `"x-future": true`: a date-time that must lie in the future (a new moment for an event), served with
+  `formatExclusiveMinimum` (the date bounds of ajv's format vocabulary) set to the current time;
 - `"x-publication-languages": true`: an object with a key for every language of
   JARCHY_PUBLICATION_LANGUAGES (a release's translations);
 - `"x-refusal-grounds": true` on a string: one of the keys of the jurisdiction profile's refusal grounds, served as
@@ -113,7 +114,8 @@ def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = (),
            refusal_grounds: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """The schema as clients get it, standard JSON Schema that a generic form client completes as it is: `$now`
     defaults replaced by `now` (the office's time), `x-publication-languages` spelled out as the properties
-    and `required` of the deployment's publication languages, and `x-refusal-grounds` as the `enum` of the
+    and `required` of the deployment's publication languages, `x-future` as `formatExclusiveMinimum` = `now` (no
+    standard keyword bounds a date; ajv's format vocabulary does), and `x-refusal-grounds` as the `enum` of the
     profile's grounds (`(key, title)` pairs) with their titles."""
     wanted = list(languages)
     grounds = list(refusal_grounds)
@@ -128,6 +130,8 @@ def served(schema: dict[str, Any], now: datetime, languages: Iterable[str] = (),
         if out.get("x-publication-languages") is True and isinstance(out.get("additionalProperties"), dict) and wanted:
             out["properties"] = {lang: out["additionalProperties"] for lang in wanted} | out.get("properties", {})
             out["required"] = sorted(set(out.get("required", [])) | set(wanted))
+        if out.get("x-future") is True:
+            out.setdefault("formatExclusiveMinimum", now.isoformat())
         return out
     return with_refusal_grounds(resolve(schema), grounds)
 

@@ -1,8 +1,9 @@
 """Every shipped procedure walked as a JSON-Schema form client would walk it: fill the served schema's defaults
 and what it asks for, nothing else, and complete. Nothing a task serves pre-fills a decision or an attestation.
 
-The filler knows only JSON Schema (types, formats, enums, consts, if/then), not our procedures: a form that a
-generic client cannot complete from what it is served fails here."""
+The filler knows only JSON Schema (types, formats, enums, consts, if/then, and the date bounds of ajv's format
+vocabulary: `formatExclusiveMinimum`), not our procedures: a form that a generic client cannot complete from what
+it is served fails here."""
 
 from __future__ import annotations
 
@@ -42,9 +43,10 @@ def value_for(prop: dict[str, Any], choice: int, now: datetime) -> Any:
     if isinstance(kind, list):
         kind = next(k for k in kind if k != "null")
     if kind == "string":
-        moment = now + timedelta(days=1) if prop.get("x-future") else now  # a time yet to come, where asked
-        text = {"date-time": moment.isoformat(), "date": now.date().isoformat(), "unit-key": "transport",
+        text = {"date-time": now.isoformat(), "date": now.date().isoformat(), "unit-key": "transport",
                 "email": "desk@example.kg", "uri": "https://example.kg/a"}.get(prop.get("format", ""), "Text")
+        if prop.get("format") == "date-time" and "formatExclusiveMinimum" in prop:  # a moment after the bound
+            text = (datetime.fromisoformat(prop["formatExclusiveMinimum"]) + timedelta(days=1)).isoformat()
         if "pattern" in prop:  # the first of some everyday values that matches
             text = next(t for t in ("https://example.kg/a", "ky", "+996 555 000 000", "Text", "2026")
                         if re.search(prop["pattern"], t))
@@ -187,3 +189,4 @@ def test_every_shipped_form_is_completed_with_what_it_serves(as_: Any, all_shipp
     assert {"verify_facts", "draft_rebuttal", "draft_comment", "pr_approval", "publish_response",
             "assess_escalation"} <= reached["publication_response"]
     assert {"review_breach", "record_measure"} <= reached["breach_report"]
+    assert {"confirm_event", "notify_media", "closing_release"} <= reached["press_conference"]

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from engine.core.settings import ROLES
 from engine.procedures.definitions import validate as validate_diagram
-from engine.procedures.forms import prefilled
+from engine.procedures.forms import load_form, prefilled, served
 from engine.spiff.parser import NS
 from tests.conftest import BISHKEK
 from tests.diagrams import (
@@ -432,6 +432,13 @@ def test_forms_accept_complete_data() -> None:
 def test_a_postponement_to_a_past_moment_is_refused_as_such() -> None:
     assert_refused("press_conference/confirm_event", {**POSTPONE, "new_held_at": "2026-03-01T15:00:00+06:00"}, NOW,
                    "new_held_at", "must lie in the future")
+
+
+def test_the_new_time_is_served_with_its_lower_bound_for_a_generic_client() -> None:
+    """`x-future` has no standard keyword: served as `formatExclusiveMinimum` (ajv's format vocabulary), the moment
+    the form is read."""
+    field = served(load_form("press_conference/confirm_event"), NOW)["properties"]["new_held_at"]
+    assert (field["format"], field["formatExclusiveMinimum"]) == ("date-time", NOW.isoformat())
 
 
 def test_the_confirmation_is_never_prefilled_from_an_earlier_round() -> None:
