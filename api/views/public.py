@@ -53,6 +53,7 @@ def _feed(feed: str) -> Response:
             entry.title(first.get("title") or row.business_key)
             entry.content("\n\n".join(f"[{lang}] {t.get('title', '')}\n{t.get('body', '')}"
                                       for lang, t in translations.items()), type="text")
+            entry.link(href=f"{base}/public/releases/{row.id}", rel="alternate")
         else:
             entry.title(f"{row.kind.title()}: {row.content.get('outlet') or row.business_key}")
             # 002 §16: a rebuttal's readers learn each distorted claim and what is true.

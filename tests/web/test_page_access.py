@@ -15,7 +15,7 @@ ARGUMENT = re.compile(r"<(?:[a-z_]+:)?[a-z_]+>")
 CHOICE = re.compile(r"<any\(([a-z_]+)[^>]*>")  # <any(csv, json):fmt> -> csv
 PUBLIC_PAGES = {"web_auth.home", "web_auth.sign_in", "web_auth.sign_out", "web_auth.language",
                 "web_portal.ask", "web_portal.follow",  # the requester portal: anyone, no account
-                "web_public.response"}  # the office's public site
+                "web_public.latest", "web_public.release", "web_public.response"}  # the office's public site
 
 
 def _page_rules(app: Any) -> list[Any]:

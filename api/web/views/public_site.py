@@ -1,6 +1,8 @@
-"""The office's public site, page by page (the JSON and the Atom feeds are api/views/public.py). A rebuttal's page
-tells the public what the piece distorted and what is true, claim by claim (002 §16: the public is informed so that
-public opinion is not manipulated)."""
+"""The office's public site, page by page (the JSON and the Atom feeds are api/views/public.py): the latest
+publications, a release in every publication language side by side (000 §4.7: the state and the official
+language), and a response. A rebuttal's page tells the public what the piece distorted and what is true, claim by
+claim (002 §16: the public is informed so that public opinion is not manipulated). Each page carries Open Graph
+tags, so that a shared link previews."""
 
 from __future__ import annotations
 
@@ -9,16 +11,35 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from api.database import session as db_session
-from api.web.views.common import page_blueprint, render
+from api.web.views.common import ctx, page_blueprint, render
 from engine.reads import publications
 
 blp = page_blueprint("web_public")
 MEDIA = {"print": _l("Print"), "tv": _l("Television"), "radio": _l("Radio"), "online": _l("Website"),
          "social": _l("Social network"), "blog": _l("Blog")}
+LATEST = 20
+
+
+@blp.get("/public")
+def latest() -> tuple[str, int]:
+    session = db_session()
+    return render("public/latest.html", releases=publications.latest(session, "releases", LATEST),
+                  responses=publications.latest(session, "responses", LATEST),
+                  languages=ctx().settings.publication_languages)
+
+
+@blp.get("/public/releases/<int:publication_id>")
+def release(publication_id: int) -> tuple[str, int]:
+    row = publications.one(db_session(), "releases", publication_id)
+    translations = row.content.get("translations") or {}
+    # In the deployment's order of publication languages, then any other the release was published in.
+    order = [lang for lang in ctx().settings.publication_languages if lang in translations]
+    order += [lang for lang in translations if lang not in order]
+    return render("public/release.html", row=row, versions=[(lang, translations[lang]) for lang in order])
 
 
 @blp.get("/public/responses/<int:publication_id>")
-def response(publication_id: int) -> str:
+def response(publication_id: int) -> tuple[str, int]:
     row = publications.one(db_session(), "responses", publication_id)
     piece = row.content.get("piece_published_at")
     return render("public/response.html", row=row, content=row.content, media=MEDIA,
