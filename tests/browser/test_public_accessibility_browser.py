@@ -1,0 +1,77 @@
+"""The public pages pass axe-core (Deque's accessibility engine, from npm, run in Chromium): no serious or critical
+violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal and the request form, on a desktop and on
+a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cases import complete
+from tests.conftest import deploy_shipped
+from tests.integration.test_publication_response_api import EXPLANATIONS, FACTS, PUBLICATION, REBUTTAL, SENT
+from tests.integration.test_release_approval_api import agreed_and_translated
+from tests.integration.test_release_approval_api import start as start_release
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def published(app: Any, sessions: Any, ctx: Any, as_: Any) -> dict[str, int]:
+    for diagram in ("release_approval", "press_conference", "publication_response", "public_information_request"):
+        deploy_shipped(sessions, ctx, f"{diagram}.bpmn")
+    release = start_release(as_)
+    agreed_and_translated(as_, release)
+    complete(as_, "pr", release["id"], "publish")
+    case = as_("ps_transport").post("/api/v1/process-instances", json={
+        "process_key": "publication_response", "data": PUBLICATION}).get_json()
+    complete(as_, "ps_transport", case["id"], "verify_facts", verdict="distorted", facts=FACTS)
+    complete(as_, "ps_transport", case["id"], "draft_rebuttal", text=REBUTTAL, explanations=EXPLANATIONS)
+    complete(as_, "pr", case["id"], "pr_approval", decision="approve", confirm_no_confidential=True)
+    complete(as_, "pr", case["id"], "publish_response", **SENT)
+    return {"release": as_(None).get("/public/releases").get_json()["items"][0]["id"],
+            "response": as_(None).get("/public/responses").get_json()["items"][0]["id"]}
+
+
+def violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+        return {passed: result.passes.length,
+                violations: result.violations.map(v => ({id: v.id, impact: v.impact,
+                                                         nodes: v.nodes.map(n => n.target.join(' '))}))};
+    }""")
+    assert found["passed"] > 10, "axe checked next to nothing: the page is not what it should be"
+    return [f"{v['id']} ({v['impact']}): {', '.join(v['nodes'][:3])}" for v in found["violations"]
+            if v["impact"] in SERIOUS]
+
+
+def test_axe_finds_what_it_should(browser: Any, live_server: str) -> None:
+    """The check can fail: an image without a text alternative is a critical violation."""
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/request")
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = '/x.png'")
+    assert any(v.startswith("image-alt (critical)") for v in violations(page))
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_public_pages_have_no_serious_accessibility_violation(browser: Any, live_server: str,
+                                                                   published: dict[str, int], width: int) -> None:
+    assert AXE.is_file(), "axe-core is installed by `make install` (npm ci)"
+    # The pages' Content-Security-Policy forbids injected scripts: this context alone lets axe in.
+    context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for path in ("/public", f"/public/releases/{published['release']}", f"/public/responses/{published['response']}",
+                 "/request"):
+        page.goto(path)
+        assert violations(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    assert errors == []
+    context.close()
