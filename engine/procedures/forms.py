@@ -214,13 +214,21 @@ def validate(
                       problems)
 
 
-def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+def _moment(flag: bool, instance: Any) -> datetime | None:
+    """The date-time a flagged keyword checks; None when unflagged, not text, or unreadable (`format: date-time`
+    reports that)."""
     if not flag or not isinstance(instance, str):
-        return
+        return None
     try:
-        moment = datetime.fromisoformat(instance)
+        return datetime.fromisoformat(instance)
     except ValueError:
-        return  # `format: date-time` reports it
+        return None
+
+
+def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    moment = _moment(flag, instance)
+    if moment is None:
+        return
     if moment.tzinfo is None:
         yield ValidationError("must give a time zone offset")
     elif moment > _check.get().now:
@@ -228,12 +236,9 @@ def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iter
 
 
 def _future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
-    if not flag or not isinstance(instance, str):
+    moment = _moment(flag, instance)
+    if moment is None:
         return
-    try:
-        moment = datetime.fromisoformat(instance)
-    except ValueError:
-        return  # `format: date-time` reports it
     if moment.tzinfo is None:
         if _schema.get("format") != "date-time":  # else `format` reports it, once
             yield ValidationError("must give a time zone offset")
