@@ -194,3 +194,18 @@ def inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
     x, y, w, h = inner
     ox, oy, ow, oh = outer
     return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def assert_each_element_cites(diagram: Path, citations: dict[str, str], *, ignore_case: bool = False) -> None:
+    """Every flow node of the diagram is in `citations`, and its documentation cites the clause given for it (or says
+    it is a design choice): the clause of each element, not merely clause numbers somewhere in the file."""
+    root = diagram_root(diagram)
+    elements = {e.get("id"): e for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
+                                                     namespaces=NS)}
+    assert set(elements) == set(citations)
+    for element_id, clause in citations.items():
+        documentation = elements[element_id].findtext("bpmn:documentation", namespaces=NS) or ""
+        if ignore_case:
+            clause, documentation = clause.lower(), documentation.lower()
+        assert clause in documentation, f"{element_id} does not cite {clause}"
+

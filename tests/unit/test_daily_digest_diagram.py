@@ -30,6 +30,7 @@ from tests.diagrams import (
     FORMS,
     WORKFLOWS,
     DiagramRun,
+    assert_each_element_cites,
     assert_refused,
     bounds,
     check_form,
@@ -287,10 +288,4 @@ CITATIONS = {"every_working_day": "002 §14", "open_digest": "000 §4.4", "plan_
 
 
 def test_each_element_cites_its_clause() -> None:
-    root = diagram_root(DIAGRAM)
-    elements = {e.get("id"): e for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
-                                                     namespaces=NS)}
-    assert set(elements) == set(CITATIONS)
-    for element_id, clause in CITATIONS.items():
-        documentation = elements[element_id].findtext("bpmn:documentation", namespaces=NS) or ""
-        assert clause in documentation, f"{element_id} does not cite {clause}"
+    assert_each_element_cites(DIAGRAM, CITATIONS)

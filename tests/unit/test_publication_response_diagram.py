@@ -34,6 +34,7 @@ from tests.diagrams import (
     FORMS,
     WORKFLOWS,
     PublishingRun,
+    assert_each_element_cites,
     bounds,
     check_form,
     diagram_root,
@@ -444,13 +445,7 @@ def test_forms_accept_complete_data_and_fill_defaults() -> None:
 
 # --- the diagram file ----------------------------------------------------------------------------------
 def test_each_element_cites_its_clause() -> None:
-    root = diagram_root(DIAGRAM)
-    elements = {e.get("id"): e for e in root.xpath("//bpmn:process//*[bpmn:incoming or bpmn:outgoing]",
-                                                     namespaces=NS)}
-    assert set(elements) == set(CITATIONS)
-    for element_id, clause in CITATIONS.items():
-        documentation = elements[element_id].findtext("bpmn:documentation", namespaces=NS) or ""
-        assert clause.lower() in documentation.lower(), f"{element_id} does not cite {clause}"
+    assert_each_element_cites(DIAGRAM, CITATIONS, ignore_case=True)
 
 
 def test_process_attributes_and_documentation() -> None:
