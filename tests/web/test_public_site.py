@@ -60,3 +60,22 @@ def test_the_latest_page_lists_releases_and_the_feed_links_to_their_pages(as_: A
     (link,) = [link.get("href") for link in entry.findall(f"{ATOM}link")]
     assert link.endswith(f"/public/releases/{item['id']}")
     assert page_as(None).get(link.replace("http://localhost", "")).status_code == 200
+
+
+def test_the_reader_switches_between_both_languages_and_one(as_: Any, page_as: Any) -> None:
+    item = published(as_)
+    visitor = page_as(None)
+    both = unescape(text(visitor.get(f"/public/releases/{item['id']}")))
+    assert f'<a href="/public/releases/{item["id"]}?lang=ru" hreflang="ru" lang="ru">' in both
+    assert '<link rel="alternate" hreflang="ky"' in both and '<link rel="alternate" hreflang="ru"' in both
+    russian = unescape(text(visitor.get(f"/public/releases/{item['id']}?lang=ru")))
+    assert TRANSLATIONS["ru"]["body"] in russian and TRANSLATIONS["ky"]["body"] not in russian
+    assert f'<meta property="og:title" content="{TRANSLATIONS["ru"]["title"]}">' in russian
+    assert '?lang=ru" hreflang="ru" lang="ru" aria-current="page">' in russian
+    # The list follows the choice, and its links keep it.
+    listed = unescape(text(visitor.get("/public?lang=ru")))
+    assert TRANSLATIONS["ru"]["title"] in listed and TRANSLATIONS["ky"]["title"] not in listed
+    assert f'href="/public/releases/{item["id"]}?lang=ru"' in listed
+    # A version the office does not publish is not there.
+    assert visitor.get(f"/public/releases/{item['id']}?lang=en").status_code == 404
+    assert visitor.get("/public?lang=xx").status_code == 404

@@ -2,12 +2,17 @@
 publications, a release in every publication language side by side (000 §4.7: the state and the official
 language), and a response. A rebuttal's page tells the public what the piece distorted and what is true, claim by
 claim (002 §16: the public is informed so that public opinion is not manipulated). Each page carries Open Graph
-tags, so that a shared link previews."""
+tags, so that a shared link previews.
+
+The releases' languages switch with `?lang=`: by default every publication language side by side; with one of them,
+that version alone (its title in the list, its text on the page), so that a reader of one language reads one column.
+The interface's own language is the bar's switcher, a separate choice."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
 from api.database import session as db_session
@@ -20,12 +25,23 @@ MEDIA = {"print": _l("Print"), "tv": _l("Television"), "radio": _l("Radio"), "on
 LATEST = 20
 
 
+def chosen_language(available: list[str]) -> str | None:
+    """The publication language asked for with `?lang=`, or None for all side by side; one the page has no
+    version in is not found (a link to a version that does not exist)."""
+    lang = request.args.get("lang") or None
+    if lang is not None and lang not in available:
+        abort(404)
+    return lang
+
+
 @blp.get("/public")
 def latest() -> tuple[str, int]:
     session = db_session()
+    languages = list(ctx().settings.publication_languages)
+    lang = chosen_language(languages)
     return render("public/latest.html", releases=publications.latest(session, "releases", LATEST),
                   responses=publications.latest(session, "responses", LATEST),
-                  languages=ctx().settings.publication_languages)
+                  languages=[lang] if lang else languages, switch=languages, lang=lang)
 
 
 @blp.get("/public/releases/<int:publication_id>")
@@ -35,7 +51,10 @@ def release(publication_id: int) -> tuple[str, int]:
     # In the deployment's order of publication languages, then any other the release was published in.
     order = [lang for lang in ctx().settings.publication_languages if lang in translations]
     order += [lang for lang in translations if lang not in order]
-    return render("public/release.html", row=row, versions=[(lang, translations[lang]) for lang in order])
+    lang = chosen_language(order)
+    shown = [lang] if lang else order
+    return render("public/release.html", row=row, versions=[(code, translations[code]) for code in shown],
+                  switch=order, lang=lang)
 
 
 @blp.get("/public/responses/<int:publication_id>")
