@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from db.vocabulary import DefinitionOrigin, InstanceStatus, NotificationKind, TaskStatus
@@ -300,6 +301,27 @@ class TimerQuery(Page):
 
 
 # -- audit -------------------------------------------------------------------------------------------
+
+class AttachmentIn(Schema):
+    file = Upload(required=True, metadata={"description": "the file (multipart/form-data field `file`)"})
+
+
+class AttachmentOut(Schema):
+    id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["photo", "video", "audio", "document"]})
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(allow_none=True)
+    uploaded_at = OfficeDateTime(required=True)
+    thumbnail_url = fields.String(allow_none=True)
+
+
+class AttachmentsOut(Schema):
+    items = fields.List(fields.Nested(AttachmentOut), required=True)
+
 
 class AuditOut(Schema):
     id = fields.Integer(required=True)
