@@ -1,11 +1,16 @@
 """What the attachment tests share: a real S3 server (moto's server mode, on a free port of 127.0.0.1, started by the
-tests themselves), the stores they run on (a folder and that server), and small files of every kind, made here.
+tests themselves in a process of their own), the stores they run on (a folder and that server), and small files of every
+kind, made here.
 
 Under CI=true a server that cannot start fails the run; elsewhere it skips the S3 half."""
 
 from __future__ import annotations
 
 import io
+import socket
+import subprocess
+import sys
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -21,24 +26,31 @@ BUCKET = "jarchy-test"
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server in a process of its own on a free port (as a real store runs apart from Jarchy, and so
+    that the objects it holds are not counted in the memory of the tests' own process), with the test bucket."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        import boto3
-        from moto.server import ThreadedMotoServer
-
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        boto3.session.Session().client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                                       aws_access_key_id="test", aws_secret_access_key="test"
-                                       ).create_bucket(Bucket=BUCKET)
-    except Exception as exc:  # noqa: BLE001 - whatever stops the server stops the S3 tests
-        message = f"the S3 server (moto) did not start: {exc!r}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield endpoint
-    server.stop()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                s3_client(endpoint).create_bucket(Bucket=BUCKET)
+                break
+            except Exception as exc:  # noqa: BLE001 - not up yet, or not installed: told below
+                if server.poll() is not None or time.monotonic() > deadline:
+                    message = f"the S3 server (moto) did not start: {exc!r}"
+                    if IN_CI:
+                        pytest.fail(message)
+                    pytest.skip(message)
+                time.sleep(0.2)  # waiting for another process to listen (not moving the test's clock)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def s3_client(endpoint: str) -> Any:

@@ -15,9 +15,11 @@ from api.database import session
 from api.schemas import AttachmentIn, AttachmentOut, AttachmentsOut
 from api.uploads import file_response, takes_files
 from api.views.common import ctx
+from engine.files import kinds
 from engine.reads import attachments as reads
 from engine.runtime import attachments
 
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1", description="Files attached to cases")
 
 
@@ -45,8 +47,8 @@ class CaseAttachments(MethodView):
 @blp.route("/attachments/<attachment_id>")
 class AttachmentContent(MethodView):
     @blp.doc(operationId="downloadAttachment", responses={"200": {
-        "description": "The file, as a download (Content-Disposition: attachment)",
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+        "description": "The file, as a download (Content-Disposition: attachment), of one of the types taken",
+        "content": {content_type: BINARY for content_type in kinds.ALLOWED}}})
     def get(self, attachment_id: str) -> Response:
         """The file's bytes, as a download."""
         row = reads.readable(session(), current_user(), attachment_id)
@@ -57,7 +59,7 @@ class AttachmentContent(MethodView):
 class AttachmentThumbnail(MethodView):
     @blp.doc(operationId="getAttachmentThumbnail", responses={"200": {
         "description": "A JPEG of at most 480 pixels a side", "content": {"image/jpeg": {
-            "schema": {"type": "string", "format": "binary"}}}}})
+            "schema": BINARY["schema"]}}}})
     def get(self, attachment_id: str) -> Response:
         """The thumbnail of a photo (404 for a file that has none)."""
         row = reads.readable(session(), current_user(), attachment_id)

@@ -2,15 +2,18 @@
 the endpoint, region and keys come from the usual variables (AWS_ENDPOINT_URL, AWS_DEFAULT_REGION,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or any other source boto3 reads).
 
-A file that fits one part (PART bytes) is hashed first and put once under its SHA-256. A larger one goes up as a
-multipart upload under a name of its own, one part in memory at a time, hashed on the way; once its hash is known
+Each part is written to a temporary file as it comes (never held in memory) and sent from there. A file that fits
+one part (PART bytes) is hashed first and put once under its SHA-256. A larger one goes up as a multipart upload
+under a name of its own, a part at a time, hashed on the way; once its hash is known
 it is copied to its key by the store itself (boto3's managed copy, multipart for large objects) and the upload's
 own name deleted. A file over its limit aborts its upload: S3 then keeps none of its parts."""
 
 from __future__ import annotations
 
+import io
+import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, cast
 
 import boto3
@@ -39,39 +42,46 @@ class S3Store:
 
     def receive(self, chunks: Iterable[bytes], *, limit: int) -> Receipt:
         hashing = Hashing(limit)
-        buffer = bytearray()
         passing = hashing.passing(chunks)
-        for chunk in passing:
-            buffer += chunk
-            if len(buffer) >= PART:
-                return self._multipart(hashing, passing, buffer)
-        receipt = hashing.receipt()
-        key = self._key(key_of(receipt.sha256))
-        if not self._exists(key):
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(buffer))
-        return receipt
+        with tempfile.TemporaryFile() as part:
+            for chunk in passing:
+                part.write(chunk)
+                if part.tell() >= PART:
+                    return self._multipart(hashing, passing, part)
+            receipt = hashing.receipt()
+            key = self._key(key_of(receipt.sha256))
+            if not self._exists(key):
+                part.seek(0)
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=part)
+            return receipt
 
-    def _multipart(self, hashing: Hashing, rest: Iterable[bytes], buffer: bytearray) -> Receipt:
+    def _multipart(self, hashing: Hashing, rest: Iterator[bytes], part: BinaryIO) -> Receipt:
+        """The parts are written to a temporary file, one at a time, and sent from it: botocore reads a file body
+        in pieces, so no part is held in memory either."""
         incoming = self._key(f".incoming/{uuid.uuid4().hex}")
         upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=incoming)["UploadId"]
         parts: list[dict[str, Any]] = []
 
-        def send(data: bytes) -> None:
+        def send() -> None:
             number = len(parts) + 1
+            part.seek(0)
             answer = self.client.upload_part(Bucket=self.bucket, Key=incoming, UploadId=upload, PartNumber=number,
-                                             Body=data)
+                                             Body=_Window(part, part_size))
             parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+            part.seek(0)
+            part.truncate()
 
         try:
-            send(bytes(buffer[:PART]))
-            del buffer[:PART]
+            part_size = part.tell()
+            send()
             for chunk in rest:
-                buffer += chunk
-                while len(buffer) >= PART:
-                    send(bytes(buffer[:PART]))
-                    del buffer[:PART]
-            if buffer:
-                send(bytes(buffer))
+                part.write(chunk)
+                if part.tell() >= PART:
+                    part_size = part.tell()
+                    send()
+            if part.tell():
+                part_size = part.tell()
+                send()
             self.client.complete_multipart_upload(Bucket=self.bucket, Key=incoming, UploadId=upload,
                                                   MultipartUpload={"Parts": parts})
         except BaseException:
@@ -109,6 +119,37 @@ class S3Store:
                 return False
             raise
         return True
+
+
+class _Window(io.RawIOBase):
+    """The first `size` bytes of a file, as a readable, seekable stream (botocore reads a part's body twice: for
+    its checksum, then to send it)."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        super().__init__()
+        self.file, self.size = file, size
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        target = {io.SEEK_SET: offset, io.SEEK_CUR: self.file.tell() + offset, io.SEEK_END: self.size + offset}[whence]
+        return self.file.seek(min(max(target, 0), self.size))
+
+    def read(self, n: int = -1) -> bytes:
+        left = self.size - self.file.tell()
+        return self.file.read(left if n is None or n < 0 else min(n, left))
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _missing(error: ClientError) -> bool:

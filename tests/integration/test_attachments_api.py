@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,33 @@ def test_nothing_is_attached_to_a_closed_case(as_: Any, case: dict[str, Any]) ->
     as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "withdrawn"})
     response = upload(as_, "prhead", case["id"], pdf(), "late.pdf")
     assert response.status_code == 409
+
+
+def test_a_large_upload_is_streamed_never_held_whole_in_memory(as_: Any, case: dict[str, Any],
+                                                               tmp_path: Path) -> None:
+    """40 MiB of video from a file on disk, through the test client: the request's body is spooled to disk by the
+    client, the form's file part by werkzeug, and the engine reads, hashes and stores it a MiB at a time (S3's parts
+    are written to a temporary file and sent from it). The most memory Python held during the whole request stays
+    a fraction of the file."""
+    size = 40 * MIB
+    source = tmp_path / "clip.mp4"
+    digest = hashlib.sha256()
+    with source.open("wb") as out:
+        block = mp4_header() + b"\x00" * (MIB - len(mp4_header()))
+        for index in range(size // MIB):
+            chunk = block if index == 0 else bytes([index]) * MIB
+            digest.update(chunk)
+            out.write(chunk)
+    client = as_("pr")
+    upload(as_, "pr", case["id"], pdf(), "warm-up.pdf")  # the store's client is made once a process (S3's model)
+    tracemalloc.start()
+    try:
+        with source.open("rb") as sent:
+            response = client.post(f"/api/v1/process-instances/{case['id']}/attachments",
+                                    data={"file": (sent, "clip.mp4")}, content_type="multipart/form-data")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["sha256"] == digest.hexdigest() and response.get_json()["size"] == size
+    assert peak < 8 * MIB, f"{peak / MIB:.1f} MiB held at the peak for a {size // MIB} MiB upload"
