@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from db.vocabulary import DefinitionOrigin, InstanceStatus, NotificationKind, TaskStatus
@@ -301,10 +300,6 @@ class TimerQuery(Page):
 
 
 # -- audit -------------------------------------------------------------------------------------------
-
-class AttachmentIn(Schema):
-    file = Upload(required=True, metadata={"description": "the file (multipart/form-data field `file`)"})
-
 
 class AttachmentOut(Schema):
     id = fields.String(required=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AttachmentIn, AttachmentOut, AttachmentsOut
+from api.schemas import AttachmentOut, AttachmentsOut
 from api.uploads import file_response, takes_files
 from api.views.common import ctx
+from engine.core.errors import Invalid
 from engine.files import kinds
 from engine.reads import attachments as reads
 from engine.runtime import attachments
@@ -32,14 +33,19 @@ class CaseAttachments(MethodView):
         return {"items": present.attachments(session(), reads.of_case(session(), current_user(), instance_id))}
 
     @takes_files
-    @blp.doc(operationId="attachFile")
-    @blp.arguments(AttachmentIn, location="files")
+    @blp.doc(operationId="attachFile", requestBody={"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file"], "properties": {"file": BINARY["schema"]}}}}})
     @blp.response(201, AttachmentOut)
     @blp.alt_response(413, description="Larger than its kind's limit (the problem names it); nothing is kept")
     @blp.alt_response(422, description="Not a type Jarchy takes (photo, video, audio, PDF, office document)")
-    def post(self, files: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    def post(self, instance_id: int) -> dict[str, Any]:
         """Attach a file to the case (staff who read it). The type is decided from the content, not the name."""
-        upload, actor = files["file"], current_user()
+        actor = current_user()
+        attachments.attachable(session(), actor, instance_id)  # who may, before the body is read
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid("send the file as the multipart/form-data field `file`",
+                          [{"field": "file", "message": "is required (a multipart/form-data field)"}])
         row = attachments.attach(session(), ctx(), actor, instance_id, upload.filename or "", upload.stream)
         return present.attachments(session(), [row], users=present.acting(actor))[0]
 

@@ -29,13 +29,7 @@ def attach(session: Session, ctx: EngineContext, user: User, instance_id: int, f
            *, declared_size: int | None = None) -> Attachment:
     """Attach the file `stream` holds (read in chunks, never whole) to the case. `declared_size`, what the request
     said the file's size is, refuses an oversized file before anything is read."""
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
-    check_may_attach(session, user, instance)
-    if instance.status != InstanceStatus.RUNNING:
-        raise Conflict(f"case {instance.business_key} is {instance.status}: no file can be attached to it",
-                       code=Code.CASE_CLOSED)
+    instance = attachable(session, user, instance_id)
     head = _head(stream)
     if not head:
         raise Invalid("the file is empty", [{"field": "file", "message": "is empty"}])
@@ -63,6 +57,19 @@ def attach(session: Session, ctx: EngineContext, user: User, instance_id: int, f
                         "size": row.size, "sha256": row.sha256})
     session.flush()
     return row
+
+
+def attachable(session: Session, user: User, instance_id: int) -> ProcessInstance:
+    """The case, when `user` may attach a file to it now: 404 to whoever may not read it, 403 to a reader who may
+    not attach (an auditor), 409 once it is closed. Asked before a request's body is read."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
+    check_may_attach(session, user, instance)
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(f"case {instance.business_key} is {instance.status}: no file can be attached to it",
+                       code=Code.CASE_CLOSED)
+    return instance
 
 
 def attachments_of_case(session: Session, instance_id: int | None, ids: Iterable[str]) -> set[str]:
