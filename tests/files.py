@@ -171,3 +171,46 @@ def archive() -> bytes:
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("index.html", HTML)
     return out.getvalue()
+
+
+# -- a procedure whose task's form holds attachments ----------------------------------------------------------
+
+FORMS = Path(__file__).resolve().parent / "forms"
+EVIDENCE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
+  <bpmn:process id="evidence" name="Evidence" isExecutable="true" camunda:candidateStarterGroups="pr_department">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="pr_department">
+      <bpmn:flowNodeRef>collect</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="collect"/>
+    <bpmn:userTask id="collect" name="Collect the evidence" camunda:formKey="evidence/collect"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="collect" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+@pytest.fixture
+def evidence_forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The forms of tests/forms/ served beside the shipped ones (`evidence/collect`: photos and a scan, attached)."""
+    from engine.procedures import forms
+
+    shipped = forms._form_file
+
+    def either(key: str) -> Any:
+        mine = FORMS.joinpath(*key.split("/")).with_suffix(".json")
+        return mine if mine.is_file() else shipped(key)
+
+    monkeypatch.setattr(forms, "_form_file", either)
+    forms.load_form.cache_clear()
+    yield
+    forms.load_form.cache_clear()
+
+
+def deploy_evidence(sessions: Any, ctx: Any) -> None:
+    from engine.procedures.definitions import deploy
+
+    with sessions.begin() as session:
+        deploy(session, EVIDENCE.encode(), actor="system", at=ctx.now())
