@@ -14,8 +14,10 @@ might still render (so a file can run no script with this origin's cookies)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
+from urllib.parse import quote
 
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
@@ -60,13 +62,24 @@ def allow_file_body(ctx: EngineContext) -> bool:
     return True
 
 
+def _names(name: str) -> dict[str, str]:
+    """The download's name: as it is when ASCII, else an ASCII fallback and the UTF-8 name (RFC 6266, as werkzeug's
+    send_file gives them; a header is Latin-1, so a Cyrillic name cannot stand in it as such)."""
+    try:
+        name.encode("ascii")
+        return {"filename": name}
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").strip() or "file"
+        return {"filename": simple, "filename*": f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"}
+
+
 def file_response(attachment: Attachment, stream: BinaryIO, *, thumbnail: bool = False) -> Response:
     """The bytes as a download (a thumbnail, which Jarchy made itself, as an image to show), streamed in chunks."""
     response = Response(wrap_file(request.environ, stream, CHUNK), direct_passthrough=True,
                         mimetype="image/jpeg" if thumbnail else attachment.content_type)
     if not thumbnail:
         response.content_length = attachment.size
-        response.headers.set("Content-Disposition", "attachment", filename=attachment.filename)
+        response.headers.set("Content-Disposition", "attachment", **_names(attachment.filename))
     else:
         response.headers.set("Content-Disposition", "inline", filename=f"{attachment.id}.jpg")
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -162,6 +162,10 @@ def test_a_name_that_says_otherwise_gets_the_extension_of_what_the_file_is(as_: 
     download = as_("pr").get(f"/api/v1/attachments/{shown['id']}")
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["Content-Disposition"] == "attachment; filename=statement.html.pdf"
+    cyrillic = upload(as_, "pr", case["id"], pdf(), "Пресс-релиз №5.pdf").get_json()
+    assert cyrillic["filename"] == "Пресс-релиз №5.pdf"
+    header = as_("pr").get(f"/api/v1/attachments/{cyrillic['id']}").headers["Content-Disposition"]
+    assert header.startswith("attachment;") and "filename*=UTF-8''" in header
 
 
 def test_a_file_over_its_kinds_limit_is_413_naming_the_limit_and_nothing_is_kept(
