@@ -5,10 +5,11 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
+from api import uploads
 from api.errors import PROBLEM, http_problem, problem
 from api.schemas import Problem
 from api.views import ALL_BLUEPRINTS
@@ -84,11 +85,18 @@ def init_app(app: Flask) -> None:
     app.extensions["jarchy.api"] = api
 
 
+def app_ctx() -> Any:
+    return current_app.extensions["jarchy.ctx"]
+
+
 def _limit_body() -> object:
-    """2 MiB for JSON; BPMN uploads may use up to MAX_CONTENT_LENGTH (5 MiB). No NUL in a path or query:
+    """2 MiB for JSON; BPMN uploads may use up to MAX_CONTENT_LENGTH (5 MiB), attachments their own limit
+    (api.uploads). No NUL in a path or query:
     the database could not store or compare it."""
     if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
         return problem(400, "Bad Request", "NUL characters are not allowed in a URL.")
+    if uploads.allow_file_body(app_ctx()):
+        return None
     length = request.content_length
     if length is not None and length > MAX_BODY and not request.path.startswith("/api/v1/process-definitions"):
         return problem(413, "Request Entity Too Large", "The request body is too large.")

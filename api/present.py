@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Attachment,
     AuditEvent,
     CalendarOverride,
     HumanTask,
@@ -129,6 +130,27 @@ def _instance(row: ProcessInstance, names: Known) -> dict[str, Any]:
         "completed_at": row.completed_at,
         "failure": row.failure,
     }
+
+
+def attachments(session: Session, rows: list[Attachment], *, users: Known | None = None) -> list[dict[str, Any]]:
+    """Files attached to a case: what they are, their SHA-256, who attached them and when, where the thumbnail of
+    a photo is (the file itself: `GET /attachments/{id}`)."""
+    names = _usernames(session, {r.uploaded_by_id for r in rows}, users)
+    return [
+        {
+            "id": r.id,
+            "instance_id": r.instance_id,
+            "filename": r.filename,
+            "content_type": r.content_type,
+            "kind": r.kind,
+            "size": r.size,
+            "sha256": r.sha256,
+            "uploaded_by": names.get(r.uploaded_by_id),
+            "uploaded_at": r.uploaded_at,
+            "thumbnail_url": f"/api/v1/attachments/{r.id}/thumbnail" if r.has_thumbnail else None,
+        }
+        for r in rows
+    ]
 
 
 def acting(user: User) -> dict[int, str]:

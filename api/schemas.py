@@ -301,6 +301,23 @@ class TimerQuery(Page):
 
 # -- audit -------------------------------------------------------------------------------------------
 
+class AttachmentOut(Schema):
+    id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["photo", "video", "audio", "document"]})
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(allow_none=True)
+    uploaded_at = OfficeDateTime(required=True)
+    thumbnail_url = fields.String(allow_none=True)
+
+
+class AttachmentsOut(Schema):
+    items = fields.List(fields.Nested(AttachmentOut), required=True)
+
+
 class AuditOut(Schema):
     id = fields.Integer(required=True)
     seq = fields.Integer(required=True)

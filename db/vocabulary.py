@@ -57,9 +57,19 @@ class EmailStatus(StrEnum):
     FAILED = "failed"
 
 
+class AttachmentKind(StrEnum):
+    """What an attached file is, decided from its content (engine.files.kinds): each kind has its own size limit."""
+
+    PHOTO = "photo"
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+
 class EventType(StrEnum):
     """The audit trail's event types: `subject.what_happened`."""
 
+    ATTACHMENT_UPLOADED = "attachment.uploaded"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
     DEADLINE_EXTENDED = "deadline.extended"
     DEADLINE_MOVED = "deadline.moved"

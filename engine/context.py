@@ -1,4 +1,4 @@
-"""What every engine operation runs with: settings, the clock, the business calendar and the sandbox.
+"""What every engine operation runs with: settings, the clock, the business calendar, the sandbox, the file store.
 
 Built once per process (web app, worker, CLI) and passed down; nothing here is global."""
 
@@ -15,6 +15,8 @@ from engine.calendar.days import BusinessCalendar
 from engine.core import jurisdiction
 from engine.core.jurisdiction import Profile
 from engine.core.settings import Settings
+from engine.files.opening import open_store
+from engine.files.store import FileStore
 from engine.spiff import clock as clock_module
 from engine.spiff.clock import Clock, SystemClock
 from engine.spiff.requester_texts import RequesterTexts
@@ -33,6 +35,7 @@ class EngineContext:
     _clocks: tuple[tuple[tuple[str, bool, int, str], ...], int] = field(init=False, repr=False)
     _script_engine: PythonScriptEngine | None = field(default=None, init=False, repr=False)
     _overrides: tuple[BusinessCalendar, Overrides] | None = field(default=None, init=False, repr=False)
+    _files: FileStore | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read at start: a malformed profile stops the process with a message naming its file and key.
@@ -58,6 +61,13 @@ class EngineContext:
             self._script_engine = make_script_engine(self.script_functions, Limits(
                 settings.script_seconds, settings.script_memory_mb, settings.script_operation_seconds))
         return self._script_engine
+
+    @property
+    def files(self) -> FileStore:
+        """Where attachments' bytes are kept (JARCHY_FILES_URL), opened when first needed."""
+        if self._files is None:
+            self._files = open_store(self.settings.files_location)
+        return self._files
 
     def use_overrides(self, overrides: Mapping[date, tuple[bool, str]]) -> None:
         """Replace the administrators' overrides (the package's holidays stay)."""

@@ -10,6 +10,8 @@ error finds its field. What a schema says and how it is shown:
 - booleans: a checkbox; numbers: a number input; `format: email`, `date`, `date-time`: the matching input
   (a date-time is entered in the office's time zone and sent with its offset); `format: unit-key`: a select of units;
 - long strings (`x-widget: textarea`, or `maxLength` over 300): a textarea;
+- `x-attachment` (a string, or an array of strings): the case's files to choose from, and an upload that adds one
+  (a file picker with a progress bar where JavaScript runs);
 - arrays of enums or unit keys: checkboxes; arrays of strings: a textarea with one item a line; arrays of
   objects: repeated groups (the items so far and one empty); objects: a fieldset; `x-publication-languages`:
   a fieldset per publication language; anything else: its JSON in a textarea.
@@ -43,7 +45,7 @@ class Field:
 
     name: str  # the input's name, and the path the engine's errors name: contact.email
     kind: str  # text, email, textarea, number, checkbox, radios, select, checkboxes, lines, date, datetime,
-    #            group, repeat, json
+    #            group, repeat, json, attachment, attachments
     title: str
     description: str = ""
     required: bool = False
@@ -66,6 +68,10 @@ class Options:
     languages: tuple[str, ...]
     tz: tzinfo
     now: datetime
+    # The files attached to the case, (id, what the page says of it), and where the page uploads another
+    # (None: no case yet, or the reader may not attach).
+    attachments: list[tuple[str, str]] = field(default_factory=list)
+    upload_url: str | None = None
 
 
 # -- schema -> fields ---------------------------------------------------------------------------------
@@ -145,7 +151,20 @@ def _field(schema: dict[str, Any], value: Any, name: str, required: bool, option
     return made
 
 
+def _attachments(made: Field, value: Any, options: Options, *, many: bool) -> None:
+    """A file picker: the case's files to choose from (radios for one, checkboxes for several), and with
+    JavaScript an upload that adds the new file, chosen (assets/js/attachments.js)."""
+    made.kind = "attachments" if many else "attachment"
+    made.choices = list(options.attachments)
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    made.value = [str(v) for v in values] if many else ("" if value is None else str(value))
+    made.attrs = {"data-upload-url": options.upload_url}
+
+
 def _string(made: Field, schema: dict[str, Any], value: Any, options: Options) -> None:
+    if schema.get("x-attachment"):
+        _attachments(made, value, options, many=False)
+        return
     text = "" if value is None else str(value)
     fmt = schema.get("format")
     made.value = text
@@ -167,7 +186,9 @@ def _array(made: Field, schema: dict[str, Any], value: Any, options: Options) ->
     items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
     values = value if isinstance(value, list) else []
     made.required = made.required and (schema.get("minItems") or 0) > 0  # else an empty list is an answer
-    if "enum" in items:
+    if schema.get("x-attachment"):
+        _attachments(made, value, options, many=True)
+    elif "enum" in items:
         made.kind = "checkboxes"
         made.choices = [(str(v), label(v, items)) for v in items["enum"]]
         made.value = [str(v) for v in values]
@@ -282,7 +303,7 @@ def with_offset(text: str, tz: tzinfo) -> str:
 def _parse_array(schema: dict[str, Any], form: MultiDict[str, str], name: str, required: bool,
                  options: Options) -> Any:
     items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-    if "enum" in items or items.get("format") == "unit-key":
+    if "enum" in items or items.get("format") == "unit-key" or schema.get("x-attachment"):
         values: list[Any] = [v for v in form.getlist(name) if v]
     elif _main_type(items) == "string":
         values = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
@@ -319,6 +340,7 @@ MESSAGES = {
     "additionalProperties": _l("This is not a field of this form."),
     "x-not-future": _l("This may not lie in the future."),
     "x-future": _l("This must lie in the future."),
+    "x-attachment": _l("Choose a file attached to this case."),
     "x-publication-languages": _l("A translation into every publication language is needed."),
 }
 FORMAT_MESSAGES = {

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from babel.units import format_unit
 from flask import Flask, request, session
-from flask_babel import Babel, format_datetime, gettext
+from flask_babel import Babel, format_datetime, get_locale, gettext
 
 from api.web.form_messages import choice_label_message
 from api.web.signin import web_user
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
-    app.jinja_env.filters.update(when=when, label=label, translated=translated)
+    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
@@ -67,6 +68,16 @@ def translated(text: str | None) -> str:
     messages, which it trusts as markup (and formats with `%`), so a name an administrator typed would reach
     the page as HTML. This returns a `str`, which Jinja escapes."""
     return str(gettext(text)) if text else ""
+
+
+def file_size(size: int) -> str:
+    """A file's size in the reader's language (`1.5 MB`), counted in powers of 1024 as the limits are."""
+    unit, value = "digital-byte", float(size)
+    for name, factor in (("digital-gigabyte", 1 << 30), ("digital-megabyte", 1 << 20), ("digital-kilobyte", 1 << 10)):
+        if size >= factor:
+            unit, value = name, size / factor
+            break
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=get_locale())
 
 
 def label(value: Any, schema: dict[str, Any] | None = None) -> str:

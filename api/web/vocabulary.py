@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from db.vocabulary import (
+    AttachmentKind,
     DefinitionOrigin,
     EmailStatus,
     EventType,
@@ -48,6 +49,7 @@ ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
 # publications. The stored words' labels are keyed by their members (db.vocabulary):
 # tests/unit/test_vocabulary_labels.py fails for a word without a label or a label of no word.
 EVENT_TYPES: dict[EventType, LazyString] = {
+    EventType.ATTACHMENT_UPLOADED: _l("File attached"),
     EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
     EventType.DEADLINE_MOVED: _l("Deadline moved"),
@@ -103,6 +105,13 @@ TASK_STATUSES: dict[TaskStatus, LazyString] = {
     TaskStatus.COMPLETED: _l("Completed"),
     TaskStatus.CANCELLED: _l("Cancelled"),
 }
+# What an attached file is (the case page lists its files by kind).
+ATTACHMENT_KINDS: dict[AttachmentKind, LazyString] = {
+    AttachmentKind.PHOTO: _l("Photo"),
+    AttachmentKind.VIDEO: _l("Video"),
+    AttachmentKind.AUDIO: _l("Audio"),
+    AttachmentKind.DOCUMENT: _l("Document"),
+}
 OUTCOMES = (_l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"), _l("Published"),
             _l("Forwarded"), _l("Partly refused"))
 
@@ -112,6 +121,7 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     EventType: EVENT_TYPES,
     InstanceStatus: CASE_STATUSES,
     TaskStatus: TASK_STATUSES,
+    AttachmentKind: ATTACHMENT_KINDS,
 }
 UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, EmailStatus, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).

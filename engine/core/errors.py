@@ -79,6 +79,13 @@ class Unreadable(Conflict):
         super().__init__(detail, errors, code=code)
 
 
+class TooLarge(JarchyError):
+    """A body or a file over its size limit: refused, and nothing of it kept."""
+
+    status = 413
+    title = "Too large"
+
+
 class Unavailable(JarchyError):
     """Something the server needs is missing for now (a fault of the server, not of the input or the case)."""
 

@@ -24,6 +24,8 @@ ROLES = (
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
 # The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
 LANGUAGES = ("ky", "ru", "uz", "uk", "en")
+# The kinds of attachment, each with its own size limit (db.vocabulary.AttachmentKind).
+UPLOAD_KINDS = ("photo", "video", "audio", "document")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,27 @@ class Settings:
     script_memory_mb: int = 256
     script_operation_seconds: float = 10.0
     var_dir: Path = field(default_factory=lambda: Path("var"))
+    # Where attachments' bytes are kept (engine.files): a folder, or `s3://bucket/prefix` (the endpoint and keys from
+    # the usual AWS_* variables). None: the folder `files` in var_dir.
+    files_url: str | None = None
+    # The largest attachment of each kind, in MiB (JARCHY_MAX_PHOTO_MB, ...): a video of a press conference runs
+    # to gigabytes, a photo or a scan to tens of megabytes.
+    max_photo_mb: int = 50
+    max_video_mb: int = 2048
+    max_audio_mb: int = 500
+    max_document_mb: int = 100
+
+    @property
+    def files_location(self) -> str:
+        return self.files_url or str(self.var_dir / "files")
+
+    def upload_limit(self, kind: str) -> int:
+        """The largest attachment of `kind` (photo, video, audio, document), in bytes."""
+        return int(getattr(self, f"max_{kind}_mb")) * 1024 * 1024
+
+    @property
+    def largest_upload(self) -> int:
+        return max(self.upload_limit(kind) for kind in UPLOAD_KINDS)
 
     @property
     def jurisdiction_key(self) -> str:
@@ -95,6 +118,11 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         script_memory_mb=int(env.get("JARCHY_SCRIPT_MEMORY_MB", "256")),
         script_operation_seconds=float(env.get("JARCHY_SCRIPT_OPERATION_SECONDS", "10")),
         var_dir=var_dir,
+        files_url=env.get("JARCHY_FILES_URL") or None,
+        max_photo_mb=int(env.get("JARCHY_MAX_PHOTO_MB", "50")),
+        max_video_mb=int(env.get("JARCHY_MAX_VIDEO_MB", "2048")),
+        max_audio_mb=int(env.get("JARCHY_MAX_AUDIO_MB", "500")),
+        max_document_mb=int(env.get("JARCHY_MAX_DOCUMENT_MB", "100")),
     )
 
 

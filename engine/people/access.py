@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessDefinition, ProcessInstance, Unit, User, UserRole
-from engine.core.errors import Code, Forbidden
+from engine.core.errors import Code, Forbidden, NotFound
 from engine.core.settings import UNIT_BOUND_ROLES
 
 # -- who holds which permission -------------------------------------------------------------------------
@@ -33,6 +33,9 @@ MAY_DELIVER_MESSAGE = ("admin", "pr_head", "pr_department", "press_secretary")
 MAY_EXTEND = ("pr_head",)
 MAY_READ_REPORTS = ("pr_head", "leadership", "auditor", "admin")  # the figures on requests the law asks for
 MAY_CLOSE_REPORTS = ("pr_head", "admin")
+# Attach a file to a case they may read: the staff who work cases (an auditor reads, an administrator runs the
+# product; neither adds to a case).
+MAY_ATTACH = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
 # The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
 # administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
 # (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
@@ -266,6 +269,29 @@ def readable_instances_clause(user: User) -> ColumnElement[bool] | None:
         or_(candidate_clause(user), HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id)
     )
     return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(involved))
+
+
+def may_read_instance(session: Session, user: User, instance: ProcessInstance) -> bool:
+    clause = readable_instances_clause(user)
+    if clause is None:
+        return True
+    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause)) is not None
+
+
+def check_may_read_files(session: Session, user: User, instance: ProcessInstance) -> None:
+    """A case's files, and the files themselves: to anyone who may not read the case they do not exist (404,
+    not 403: whether a file id exists is not told)."""
+    if not may_read_instance(session, user, instance):
+        raise NotFound("no such file or case", code=Code.CASE_NOT_FOUND)
+
+
+def may_attach(session: Session, user: User, instance: ProcessInstance) -> bool:
+    return _holds(user, MAY_ATTACH) and may_read_instance(session, user, instance)
+
+
+def check_may_attach(session: Session, user: User, instance: ProcessInstance) -> None:
+    check_may_read_files(session, user, instance)
+    _require(user, MAY_ATTACH)
 
 
 def check_may_read_instance(session: Session, user: User, instance: ProcessInstance) -> None:

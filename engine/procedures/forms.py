@@ -10,6 +10,8 @@ Our additions to JSON Schema, each handled here:
   JARCHY_PUBLICATION_LANGUAGES (a release's translations);
 - `"x-refusal-grounds": true` on a string: one of the keys of the jurisdiction profile's refusal grounds, served as
   an `enum` with their titles; where the profile lists none yet (a figure still to verify), the ground is free text;
+- `"x-attachment": true` on a string or an array of strings: ids of files attached to the same case
+  (engine.runtime.attachments); the task page shows it as a file picker;
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -184,6 +186,7 @@ class _Check:
     languages: tuple[str, ...]
     refusal_grounds: tuple[str, ...]
     case: dict[str, Any]
+    attached: Callable[[list[str]], set[str]]
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -198,10 +201,12 @@ def validate(
     languages: tuple[str, ...] = (),
     refusal_grounds: tuple[str, ...] = (),
     case: dict[str, Any] | None = None,
+    attached: Callable[[list[str]], set[str]] = lambda ids: set(),
 ) -> None:
     """Raise `Invalid` listing every failing field by its path, with an English message and a `code`. `case` is the
-    case's data as the task sees it, for keywords that check the form against it (`x-explains`)."""
-    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}))
+    case's data as the task sees it, for keywords that check the form against it (`x-explains`); `attached` tells
+    which of some ids are files attached to the case (`x-attachment`; none, by default)."""
+    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}, attached))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -316,11 +321,25 @@ def _explains(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterabl
             yield ValidationError(f"the claim {claim!r} has no explanation")
 
 
+def _attachment(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """An id (or a list of ids) of files attached to this same case: a file of another case, or none, is refused."""
+    if not flag:
+        return
+    ids = [instance] if isinstance(instance, str) else [i for i in instance if isinstance(i, str)] \
+        if isinstance(instance, list) else []
+    if not ids:
+        return
+    found = _check.get().attached(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        yield ValidationError(f"{missing[0]!r} is not a file attached to this case")
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
     {"required": _required, "x-not-future": _not_future, "x-future": _future,
      "x-publication-languages": _publication_languages,
-     "x-refusal-grounds": _refusal_ground, "x-explains": _explains})
+     "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

@@ -146,7 +146,7 @@ def complete_task(
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     check_may_work_on(actor, row)
     at = ctx.now()
-    data = steps.validated(session, ctx, row.form_key, data, at, case=instance.data or {})
+    data = steps.validated(session, ctx, row.form_key, data, at, case=instance.data or {}, instance_id=instance.id)
     step = steps.open(session, ctx, instance, actor=actor.username, at=at, completed_task_id=task_id)
     task = step.wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:

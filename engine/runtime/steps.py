@@ -18,7 +18,16 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.procedures import forms
-from engine.runtime import case_data, case_failures, letters, loading, notifications, projection, publications
+from engine.runtime import (
+    attachments,
+    case_data,
+    case_failures,
+    letters,
+    loading,
+    notifications,
+    projection,
+    publications,
+)
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, sandbox_bounds, serializer
 
@@ -53,9 +62,10 @@ def open(session: Session, ctx: EngineContext, instance: ProcessInstance, *, act
 
 
 def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime,
-              case: dict[str, Any] | None = None) -> dict[str, Any]:
+              case: dict[str, Any] | None = None, instance_id: int | None = None) -> dict[str, Any]:
     """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated (against
-    the case's data `case` where the form checks itself against it)."""
+    the case's data `case` where the form checks itself against it, and the files attached to the case
+    `instance_id`)."""
     case_data.check(data)
     if not form_key:
         return data
@@ -63,7 +73,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
-                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case)
+                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
+                   attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids))
     return data
 
 

@@ -14,6 +14,7 @@ hashing the function-scoped `as_` fixture would cost two seconds for each of the
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from tests.conftest import (
     seeded_app,
     shipped_diagram,
 )
+from tests.files import png
 
 ANONYMOUS = "anonymous"
 PRINCIPALS = [ANONYMOUS, *CAST]
@@ -125,7 +127,12 @@ def shared(world: World) -> dict[str, Any]:
                     actor="system", at=ctx.now())
     response = world.as_("prhead").post(f"/api/v1/tasks/{triage}/assign", json={"username": "pr2"})
     assert response.status_code == 200, response.get_json()
-    return {"case": case_id, "contribute": contribute, "assigned_case": assigned_case, "assigned_triage": triage}
+    photo = world.as_("pr").post(f"/api/v1/process-instances/{case_id}/attachments",
+                                 data={"file": (io.BytesIO(png(64, 48)), "photo.png")},
+                                 content_type="multipart/form-data")
+    assert photo.status_code == 201, photo.get_json()
+    return {"case": case_id, "contribute": contribute, "assigned_case": assigned_case, "assigned_triage": triage,
+            "photo": photo.get_json()["id"]}
 
 
 # -- the table ------------------------------------------------------------------------------------------
@@ -246,6 +253,20 @@ def _extend(world: World, _shared: dict[str, Any], _who: str) -> Call:
                 lambda: world.case(case_id)["due_at"])
 
 
+def _attach_nothing(world: World, shared: dict[str, Any], _who: str) -> Call:
+    """A JSON body where the file should be: a harmless 422 for whoever may attach, once that is decided."""
+    case_id = shared["case"]
+
+    def files() -> int:
+        return len(world.as_("auditor").get(f"/api/v1/process-instances/{case_id}/attachments").get_json()["items"])
+
+    return Call(f"/api/v1/process-instances/{case_id}/attachments", {"file": "not a file"}, files)
+
+
+def _shared_photo(suffix: str) -> Callable[[World, dict[str, Any], str], Call]:
+    return lambda _world, shared, _who: Call(f"/api/v1/attachments/{shared['photo']}{suffix}")
+
+
 def _read_shared_task(key: str) -> Callable[[World, dict[str, Any], str], Call]:
     return lambda _world, shared, _who: Call(f"/api/v1/tasks/{shared[key]}")
 
@@ -294,6 +315,10 @@ def _read_notification(world: World, _shared: dict[str, Any], _who: str) -> Call
 
 
 ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
+# The shared case's readers (started by ps_transport, head_health a candidate); to anyone else its files do not
+# exist (404, not 403).
+CASE_READERS = {*ALL_READERS, "ps_transport", "head_health"}
+FILE_READERS = {who: 200 if who in CASE_READERS else 404 for who in CAST}
 NOT_SERVED = "the contract names this endpoint but the app does not serve it"
 
 
@@ -381,6 +406,16 @@ TABLE: list[Row] = [
         changes_state=True),
     # Extensions are not allowed by the default deployment (JARCHY_REQUEST_EXTENSION_DAYS=0): 422 for pr_head.
     Row("POST", "/api/v1/process-instances/<id:instance_id>/extend", _extend, _ok("prhead", status=422)),
+    # A case's files: its readers read them; its staff readers attach (an auditor or an administrator reads only).
+    Row("GET", "/api/v1/process-instances/<id:instance_id>/attachments", _on_shared_case("/attachments"),
+        FILE_READERS, target="started by ps_transport, head_health a candidate"),
+    Row("POST", "/api/v1/process-instances/<id:instance_id>/attachments", _attach_nothing,
+        {who: 404 if who not in CASE_READERS else 403 if who in ("admin", "auditor") else 422 for who in CAST},
+        target="no file sent"),
+    Row("GET", "/api/v1/attachments/<attachment_id>", _shared_photo(""), FILE_READERS,
+        target="a photo of the shared case"),
+    Row("GET", "/api/v1/attachments/<attachment_id>/thumbnail", _shared_photo("/thumbnail"), FILE_READERS,
+        target="a photo of the shared case"),
     # Tasks: reading.
     Row("GET", "/api/v1/tasks/<string:task_id>", _read_shared_task("contribute"),
         _ok("admin", "auditor", "prhead", "head_health"), target="contribute, candidates: head_health"),
@@ -463,7 +498,7 @@ def test_each_caller_gets_exactly_the_access_the_contract_gives(world: World, sh
         response = send(call.path, json=call.json)
 
     expected = row.expected(who)
-    got = f"{response.status_code}: {response.get_data(as_text=True)[:300]}"
+    got = f"{response.status_code}: {response.get_data()[:300].decode(errors='replace')}"  # a file's bytes too
     assert response.status_code == expected, f"{row.label} as {who}: expected {expected}, got {got}"
     if expected >= 400:
         assert response.mimetype == PROBLEM

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
 
 from tests.conftest import REQUEST, deploy_shipped
+from tests.files import png
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -49,9 +51,12 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
     filed = app.test_client().post("/public/requests", json={
         "requester_kind": "person", "requester_name": "A. Person", "contact": {"phone": "+996 555 000000"},
         "subject": "Parks", "question": "How many parks?"}).get_json()
+    photo = as_("pr").post(f"/api/v1/process-instances/{case['id']}/attachments",
+                           data={"file": (io.BytesIO(png(64, 48)), "photo.png")},
+                           content_type="multipart/form-data").get_json()
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
-                         "token": filed["tracking_token"]}
+                         "token": filed["tracking_token"], "attachment_id": photo["id"]}
     served: set[tuple[str, str]] = set()
     for path, item in spec["paths"].items():
         operation = item.get("get")

@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # The rooms in their order: a room may import the rooms before it, never one after it (docs/architecture.md).
-ORDER = ("core", "calendar", "spiff", "context", "audit", "people", "procedures", "runtime", "reads", "background",
-         "demo")
+ORDER = ("core", "calendar", "spiff", "files", "context", "audit", "people", "procedures", "runtime", "reads",
+         "background", "demo")
 # A read model may load a case's workflow (where a case stands on its diagram), the one runtime step that only reads.
 READS_MAY_USE_FROM_RUNTIME = {"engine.runtime.loading"}
 READ_MODULES = ("engine/reads/", "engine/runtime/loading.py", "engine/calendar/overrides.py")

@@ -1,6 +1,7 @@
 """The page blueprints, one a kind of user."""
 
 from api.web.views.admin import blp as admin_blp
+from api.web.views.attachments import blp as attachments_blp
 from api.web.views.audit import blp as audit_blp
 from api.web.views.auth import blp as auth_blp
 from api.web.views.dashboard import blp as dashboard_blp
@@ -9,4 +10,5 @@ from api.web.views.public_site import blp as public_blp
 from api.web.views.reports import blp as reports_blp
 from api.web.views.staff import blp as staff_blp
 
-ALL_BLUEPRINTS = [auth_blp, staff_blp, admin_blp, audit_blp, dashboard_blp, portal_blp, reports_blp, public_blp]
+ALL_BLUEPRINTS = [auth_blp, staff_blp, admin_blp, audit_blp, dashboard_blp, portal_blp, reports_blp, public_blp,
+                 attachments_blp]

@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from api import present
 from api.database import session as db_session
 from api.web import formrender
-from api.web.i18n import current_language, label
+from api.web.i18n import current_language, file_size, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
-from db.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
@@ -30,12 +30,14 @@ from engine.people.access import (
     check_may_start,
     is_candidate,
     may_assign,
+    may_attach,
     may_release,
     may_use_staff_pages,
     may_work_on,
 )
 from engine.procedures import definitions
 from engine.procedures.forms import load_form, prefilled, with_refusal_grounds
+from engine.reads import attachments as attachment_reads
 from engine.reads import choices, progress, queries, task_context
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
@@ -81,11 +83,22 @@ def _form(key: str) -> dict[str, Any]:
     return with_refusal_grounds(load_form(key), ctx().jurisdiction.refusal_grounds(current_language()))
 
 
-def _options() -> formrender.Options:
+def _options(instance: ProcessInstance | None = None) -> formrender.Options:
+    """What a form shows besides its schema; with the case, its files to choose from and where to send another."""
     tz = ctx().cal.timezone
+    files: list[tuple[str, str]] = []
+    upload_url = None
+    if instance is not None:
+        files = [(a.id, _file_label(a)) for a in attachment_reads.listed_of(db_session(), instance.id)]
+        if instance.status == InstanceStatus.RUNNING and may_attach(db_session(), _user(), instance):
+            upload_url = url_for("web_attachments.upload", instance_id=instance.id)
     return formrender.Options(units=[(u.key, u.name) for u in choices.units(db_session())],
                               languages=tuple(ctx().settings.publication_languages), tz=tz,
-                              now=ctx().now().astimezone(tz))
+                              now=ctx().now().astimezone(tz), attachments=files, upload_url=upload_url)
+
+
+def _file_label(attachment: Attachment) -> str:
+    return f"{attachment.filename} ({label(attachment.kind)}, {file_size(attachment.size)})"
 
 
 # -- the inbox ------------------------------------------------------------------------------------------
@@ -193,7 +206,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
-        options = _options()
+        options = _options(instance)
         if values is None:
             values = formrender.initial_values(schema, prefilled(row.form_key, row.data), options)
         fields, loose = formrender.fields(schema, values, options, errors)
@@ -291,7 +304,10 @@ def case(instance_id: int) -> tuple[str, int]:
     rows = {t.id: t for t in queries.open_tasks(session, instance.id)}
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
     where, units = progress.progress(session, ctx(), instance), _unit_names()
+    files = attachment_reads.listed_of(session, instance.id)
     return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
+                  files=files, file_size=file_size,
+                  may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
                   events=_history(instance, definition), unit_names=units)
