@@ -17,8 +17,18 @@ from db.vocabulary import LetterKind
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
+from engine.people.registry import FormLookup
 from engine.procedures import forms
-from engine.runtime import case_data, case_failures, letters, loading, notifications, projection, publications
+from engine.runtime import (
+    case_data,
+    case_failures,
+    distribution,
+    letters,
+    loading,
+    notifications,
+    projection,
+    publications,
+)
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, sandbox_bounds, serializer
 
@@ -63,7 +73,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
-                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case)
+                   refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
+                   registry=FormLookup(session))
     return data
 
 
@@ -91,8 +102,10 @@ def advance(step: Step) -> None:
         try:
             loop.run_until_waiting(step.wf, step.engine_clock, note_effects)
             for what, data in published:
-                publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
-                                     languages=step.ctx.settings.publication_languages)
+                row = publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
+                                           languages=step.ctx.settings.publication_languages)
+                if what == "release":  # to the media of its distribution lists, now that it is public
+                    distribution.prepare(session, step.ctx, instance, row, data, at=step.at)
             for letter, data in told:
                 letters.tell_requester(session, step.ctx, instance, letter, at=step.at, data=data)
             for role, what, data in informed:
