@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.people import registry
+from engine.people import accreditation, registry
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def seed_media(sessions: Any, ctx: Any) -> Media:
                                                        "languages": languages}, actor="test", at=at)
             ids[key] = row.id
             if accredited is not None:
-                granted = registry.accredit(session, row.id, valid_from=accredited[0], valid_until=accredited[1],
+                granted = accreditation.accredit(session, row.id, valid_from=accredited[0], valid_until=accredited[1],
                                             actor="test", at=at)
                 if key == "erlan":
-                    registry.revoke(session, granted.id, reason="Filmed in a closed session.", actor="test", at=at)
+                    accreditation.revoke(session, granted.id, reason="Filmed in a closed session.", actor="test", at=at)
     return Media(**ids, outlets=outlets)

@@ -33,7 +33,7 @@ from api.schemas import (
 )
 from api.views.common import ctx
 from engine.core.errors import Invalid
-from engine.people import registry, registry_csv
+from engine.people import accreditation, registry, registry_csv
 from engine.people.access import check_may_read_registry
 from engine.reads import registry as reads
 
@@ -175,7 +175,7 @@ class Accreditations(MethodView):
     @blp.response(201, AccreditationOut)
     def post(self, body: dict[str, Any], journalist_id: int) -> dict[str, Any]:
         """Accredit a journalist from `valid_from` to `valid_until` (both days included)."""
-        row = registry.accredit(session(), journalist_id, valid_from=body["valid_from"],
+        row = accreditation.accredit(session(), journalist_id, valid_from=body["valid_from"],
                                 valid_until=body["valid_until"], actor=current_user(), at=ctx().now())
         return present.accreditation(row)
 
@@ -187,7 +187,7 @@ class Revoke(MethodView):
     @blp.response(200, AccreditationOut)
     def post(self, body: dict[str, Any], accreditation_id: int) -> dict[str, Any]:
         """Revoke an accreditation, with the reason; revoking it again is 409."""
-        row = registry.revoke(session(), accreditation_id, reason=body["reason"], actor=current_user(),
+        row = accreditation.revoke(session(), accreditation_id, reason=body["reason"], actor=current_user(),
                               at=ctx().now())
         return present.accreditation(row)
 

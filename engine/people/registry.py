@@ -2,16 +2,12 @@
 information service, foreign media, diplomatic missions): outlets, journalists, their accreditations and the
 distribution lists releases are sent to. Every change is checked here (`check_may_keep_registry`), validated here
 (the API's schemas, the pages and the CSV import all end here) and recorded in the audit trail; everything only
-flushes.
-
-Accreditation is valid on the days from `valid_from` to `valid_until`, both included, in the office's calendar,
-unless revoked: `accreditation_problem` says why a journalist is not accredited on a day, in words that name them."""
+flushes. Accreditations are engine.people.accreditation."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -20,7 +16,7 @@ from marshmallow.validate import Email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
+from db.models import DistributionList, DistributionListMember, Journalist, Outlet
 from db.vocabulary import EventType, OutletKind
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound
@@ -61,13 +57,6 @@ def list_by_id(session: Session, list_id: int) -> DistributionList:
     return found
 
 
-def accreditation_by_id(session: Session, accreditation_id: int) -> Accreditation:
-    found = session.get(Accreditation, accreditation_id)
-    if found is None:
-        raise NotFound(f"accreditation {accreditation_id} does not exist")
-    return found
-
-
 def members(session: Session, list_id: int) -> list[int]:
     """The journalist ids of a distribution list, in the order they were added."""
     return list(session.scalars(select(DistributionListMember.journalist_id)
@@ -77,42 +66,42 @@ def members(session: Session, list_id: int) -> list[int]:
 
 # -- rules ------------------------------------------------------------------------------------------------
 
-def _problem(errors: list[dict[str, Any]], field: str, message: str) -> None:
+def add_problem(errors: list[dict[str, Any]], field: str, message: str) -> None:
     errors.append({"field": field, "message": message})
 
 
-def _text(errors: list[dict[str, Any]], field: str, value: Any, limit: int, *, required: bool) -> str | None:
+def checked_text(errors: list[dict[str, Any]], field: str, value: Any, limit: int, *, required: bool) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            _problem(errors, field, "is required")
+            add_problem(errors, field, "is required")
         return None
     if not isinstance(value, str):
-        _problem(errors, field, "must be text")
+        add_problem(errors, field, "must be text")
         return None
     value = value.strip()
     if len(value) > limit:
-        _problem(errors, field, f"at most {limit} characters")
+        add_problem(errors, field, f"at most {limit} characters")
     return value
 
 
 def _email_address(errors: list[dict[str, Any]], field: str, value: Any, *, required: bool) -> str | None:
-    text = _text(errors, field, value, EMAIL_LENGTH, required=required)
+    text = checked_text(errors, field, value, EMAIL_LENGTH, required=required)
     if text is None:
         return None
     try:
         _email(text)
     except ValidationError:
-        _problem(errors, field, f"{text!r} is not an e-mail address")
+        add_problem(errors, field, f"{text!r} is not an e-mail address")
     return text
 
 
 def _country(errors: list[dict[str, Any]], value: Any) -> str | None:
-    text = _text(errors, "country", value, 2, required=False)
+    text = checked_text(errors, "country", value, 2, required=False)
     if text is None:
         return None
     text = text.upper()
     if text not in _COUNTRIES:
-        _problem(errors, "country", f"{text!r} is not a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)")
+        add_problem(errors, "country", f"{text!r} is not a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)")
     return text
 
 
@@ -120,7 +109,7 @@ def _kind(errors: list[dict[str, Any]], value: Any) -> OutletKind | None:
     try:
         return OutletKind(value)
     except ValueError:
-        _problem(errors, "kind", "must be one of: " + ", ".join(k.value for k in OutletKind))
+        add_problem(errors, "kind", "must be one of: " + ", ".join(k.value for k in OutletKind))
         return None
 
 
@@ -128,7 +117,7 @@ def _languages(errors: list[dict[str, Any]], value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        _problem(errors, "languages", "must be a list of language codes (ky, ru, uz, uk, en, ...)")
+        add_problem(errors, "languages", "must be a list of language codes (ky, ru, uz, uk, en, ...)")
         return []
     codes: list[str] = []
     for code in (v.strip().lower() for v in value):
@@ -137,15 +126,15 @@ def _languages(errors: list[dict[str, Any]], value: Any) -> list[str]:
         except (UnknownLocaleError, ValueError):
             known = False
         if not known:
-            _problem(errors, "languages", f"{code!r} is not a language code (ky, ru, uz, uk, en, ...)")
+            add_problem(errors, "languages", f"{code!r} is not a language code (ky, ru, uz, uk, en, ...)")
         elif code not in codes:
             codes.append(code)
     if len(codes) > MAX_LANGUAGES:
-        _problem(errors, "languages", f"at most {MAX_LANGUAGES} languages")
+        add_problem(errors, "languages", f"at most {MAX_LANGUAGES} languages")
     return codes
 
 
-def _refuse(errors: list[dict[str, Any]], what: str) -> None:
+def refuse(errors: list[dict[str, Any]], what: str) -> None:
     if errors:
         raise Invalid(f"the {what} has errors: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors),
                       errors)
@@ -171,7 +160,7 @@ def outlet_values(values: dict[str, Any], *, partial: bool = False) -> tuple[dic
     out: dict[str, Any] = {}
     given = set(values) if partial else set(OUTLET_FIELDS)
     if "name" in given:
-        out["name"] = _text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
+        out["name"] = checked_text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
     if "kind" in given:
         out["kind"] = _kind(errors, values.get("kind"))
     if "country" in given:
@@ -179,16 +168,16 @@ def outlet_values(values: dict[str, Any], *, partial: bool = False) -> tuple[dic
     if "email" in given:
         out["email"] = _email_address(errors, "email", values.get("email"), required=False)
     if "phone" in given:
-        out["phone"] = _text(errors, "phone", values.get("phone"), PHONE_LENGTH, required=False)
+        out["phone"] = checked_text(errors, "phone", values.get("phone"), PHONE_LENGTH, required=False)
     if "website" in given:
-        out["website"] = _text(errors, "website", values.get("website"), WEBSITE_LENGTH, required=False)
+        out["website"] = checked_text(errors, "website", values.get("website"), WEBSITE_LENGTH, required=False)
     return out, errors
 
 
 def create_outlet(session: Session, values: dict[str, Any], *, actor: Actor, at: datetime) -> Outlet:
     check_may_keep_registry(actor)
     checked, errors = outlet_values(values)
-    _refuse(errors, "outlet")
+    refuse(errors, "outlet")
     if _name_taken(session, Outlet, checked["name"], None):
         raise _duplicate("name", "the outlet", checked["name"])
     row = Outlet(**checked, created_at=at, updated_at=at)
@@ -204,7 +193,7 @@ def update_outlet(session: Session, outlet_id: int, changes: dict[str, Any], *, 
     check_may_keep_registry(actor)
     row = outlet_by_id(session, outlet_id)
     checked, errors = outlet_values(changes, partial=True)
-    _refuse(errors, "outlet")
+    refuse(errors, "outlet")
     if "name" in checked and _name_taken(session, Outlet, checked["name"], row.id):
         raise _duplicate("name", "the outlet", checked["name"])
     _apply(session, row, checked, describe_outlet, EventType.OUTLET_UPDATED, f"outlet:{row.id}", actor, at)
@@ -241,23 +230,23 @@ def journalist_values(session: Session, values: dict[str, Any], *, partial: bool
     out: dict[str, Any] = {}
     given = set(values) if partial else set(JOURNALIST_FIELDS)
     if "name" in given:
-        out["name"] = _text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
+        out["name"] = checked_text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
     if "email" in given:
         out["email"] = _email_address(errors, "email", values.get("email"), required=True)
     if "phone" in given:
-        out["phone"] = _text(errors, "phone", values.get("phone"), PHONE_LENGTH, required=False)
+        out["phone"] = checked_text(errors, "phone", values.get("phone"), PHONE_LENGTH, required=False)
     if "languages" in given:
         out["languages"] = _languages(errors, values.get("languages"))
     if "active" in given:
         active = values.get("active", True)
         if not isinstance(active, bool):
-            _problem(errors, "active", "must be true or false")
+            add_problem(errors, "active", "must be true or false")
         out["active"] = active is not False
     if "outlet_id" in given:
         outlet_id = values.get("outlet_id")
         if outlet_id is not None and (not isinstance(outlet_id, int) or isinstance(outlet_id, bool)
                                       or session.get(Outlet, outlet_id) is None):
-            _problem(errors, "outlet_id", f"{outlet_id!r} is not an outlet of the registry")
+            add_problem(errors, "outlet_id", f"{outlet_id!r} is not an outlet of the registry")
         out["outlet_id"] = outlet_id
     return out, errors
 
@@ -265,7 +254,7 @@ def journalist_values(session: Session, values: dict[str, Any], *, partial: bool
 def create_journalist(session: Session, values: dict[str, Any], *, actor: Actor, at: datetime) -> Journalist:
     check_may_keep_registry(actor)
     checked, errors = journalist_values(session, values)
-    _refuse(errors, "journalist")
+    refuse(errors, "journalist")
     row = Journalist(**checked, created_at=at, updated_at=at)
     session.add(row)
     session.flush()
@@ -279,7 +268,7 @@ def update_journalist(session: Session, journalist_id: int, changes: dict[str, A
     check_may_keep_registry(actor)
     row = journalist_by_id(session, journalist_id)
     checked, errors = journalist_values(session, changes, partial=True)
-    _refuse(errors, "journalist")
+    refuse(errors, "journalist")
     _apply(session, row, checked, describe_journalist, EventType.JOURNALIST_UPDATED, f"journalist:{row.id}", actor,
            at)
     session.expire(row, ["outlet"])  # read again: its outlet may have changed
@@ -291,93 +280,6 @@ def describe_journalist(row: Journalist) -> dict[str, Any]:
             "languages": list(row.languages or []), "active": row.active}
 
 
-# -- accreditation ----------------------------------------------------------------------------------------
-
-def accredit(session: Session, journalist_id: int, *, valid_from: date, valid_until: date, actor: Actor,
-             at: datetime) -> Accreditation:
-    """Admit a journalist to the office's events on the days from `valid_from` to `valid_until`."""
-    check_may_keep_registry(actor)
-    journalist = journalist_by_id(session, journalist_id)
-    errors: list[dict[str, Any]] = []
-    if valid_until < valid_from:
-        _problem(errors, "valid_until", "must not come before valid_from")
-    if not journalist.active:
-        _problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)")
-    _refuse(errors, "accreditation")
-    row = Accreditation(journalist_id=journalist.id, valid_from=valid_from, valid_until=valid_until,
-                        granted_by=actor_name(actor), granted_at=at)
-    session.add(row)
-    session.flush()
-    chain.record(session, type=EventType.ACCREDITATION_GRANTED, at=at, actor=actor_name(actor),
-                 subject=f"journalist:{journalist.id}",
-                 after={"accreditation_id": row.id, "journalist": journalist.name,
-                        "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()})
-    return row
-
-
-def revoke(session: Session, accreditation_id: int, *, reason: str, actor: Actor, at: datetime) -> Accreditation:
-    """End an accreditation early, with the reason (told to no one automatically; kept and audited)."""
-    check_may_keep_registry(actor)
-    row = accreditation_by_id(session, accreditation_id)
-    errors: list[dict[str, Any]] = []
-    text = _text(errors, "reason", reason, REASON_LENGTH, required=True)
-    _refuse(errors, "revocation")
-    if row.revoked_at is not None:
-        raise Conflict(f"the accreditation was already revoked on {row.revoked_at.date().isoformat()}",
-                       [{"field": "reason", "message": "already revoked"}])
-    row.revoked_at, row.revoked_by, row.revoke_reason = at, actor_name(actor), text
-    session.flush()
-    chain.record(session, type=EventType.ACCREDITATION_REVOKED, at=at, actor=actor_name(actor),
-                 subject=f"journalist:{row.journalist_id}", after={"accreditation_id": row.id, "reason": text})
-    return row
-
-
-def accreditations_of(session: Session, journalist_ids: Iterable[int]) -> dict[int, list[Accreditation]]:
-    """Each journalist's accreditations, latest ending first."""
-    ids = list(set(journalist_ids))
-    found: dict[int, list[Accreditation]] = {i: [] for i in ids}
-    if not ids:
-        return found
-    for row in session.scalars(select(Accreditation).where(Accreditation.journalist_id.in_(ids))
-                               .order_by(Accreditation.valid_until.desc(), Accreditation.id.desc())):
-        found[row.journalist_id].append(row)
-    return found
-
-
-def valid_on(rows: Iterable[Accreditation], day: date) -> Accreditation | None:
-    return next((r for r in rows if r.revoked_at is None and r.valid_from <= day <= r.valid_until), None)
-
-
-def accreditation_problem(journalist: Journalist, rows: list[Accreditation], day: date) -> str | None:
-    """Why `journalist` is not accredited on `day` (None when they are): it names them, their outlet and the
-    accreditation that came closest."""
-    if valid_on(rows, day) is not None and journalist.active:
-        return None
-    who = describe_who(journalist)
-    if not journalist.active:
-        return f"{who} no longer works with the office (inactive in the registry)"
-    if not rows:
-        return f"{who} has no accreditation"
-    covering = [r for r in rows if r.valid_from <= day <= r.valid_until]
-    if covering:
-        r = covering[0]
-        return (f"{who}: the accreditation was revoked on {r.revoked_at.date().isoformat() if r.revoked_at else ''}"
-                f" ({r.revoke_reason})")
-    later = [r for r in rows if r.valid_from > day and r.revoked_at is None]
-    if later:
-        first = min(later, key=lambda r: r.valid_from)
-        return f"{who}: the accreditation is not yet valid on {day.isoformat()} (from {first.valid_from.isoformat()})"
-    ended = max((r for r in rows if r.valid_until < day), key=lambda r: r.valid_until, default=None)
-    if ended is not None:
-        return f"{who}: the accreditation expired on {ended.valid_until.isoformat()}"
-    return f"{who}: the accreditation was revoked"
-
-
-def describe_who(journalist: Journalist) -> str:
-    outlet = journalist.outlet.name if journalist.outlet is not None else None
-    return f"{journalist.name} ({outlet + ', ' if outlet else ''}journalist {journalist.id})"
-
-
 # -- distribution lists -----------------------------------------------------------------------------------
 
 def list_values(session: Session, values: dict[str, Any], *, partial: bool = False
@@ -386,19 +288,20 @@ def list_values(session: Session, values: dict[str, Any], *, partial: bool = Fal
     out: dict[str, Any] = {}
     given = set(values) if partial else set(LIST_FIELDS)
     if "name" in given:
-        out["name"] = _text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
+        out["name"] = checked_text(errors, "name", values.get("name"), NAME_LENGTH, required=True)
     if "description" in given:
-        out["description"] = _text(errors, "description", values.get("description"), REASON_LENGTH, required=False)
+        out["description"] = checked_text(errors, "description", values.get("description"), REASON_LENGTH,
+                                          required=False)
     if "journalist_ids" in given:
         ids = values.get("journalist_ids") or []
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            _problem(errors, "journalist_ids", "must be a list of journalist ids")
+            add_problem(errors, "journalist_ids", "must be a list of journalist ids")
             ids = []
         unique = list(dict.fromkeys(ids))
         known = set(session.scalars(select(Journalist.id).where(Journalist.id.in_(unique)))) if unique else set()
         for index, journalist_id in enumerate(ids):
             if journalist_id not in known:
-                _problem(errors, f"journalist_ids.{index}", f"{journalist_id} is not a journalist of the registry")
+                add_problem(errors, f"journalist_ids.{index}", f"{journalist_id} is not a journalist of the registry")
         out["journalist_ids"] = unique
     return out, errors
 
@@ -406,7 +309,7 @@ def list_values(session: Session, values: dict[str, Any], *, partial: bool = Fal
 def create_list(session: Session, values: dict[str, Any], *, actor: Actor, at: datetime) -> DistributionList:
     check_may_keep_registry(actor)
     checked, errors = list_values(session, values)
-    _refuse(errors, "distribution list")
+    refuse(errors, "distribution list")
     if _name_taken(session, DistributionList, checked["name"], None):
         raise _duplicate("name", "the distribution list", checked["name"])
     ids = checked.pop("journalist_ids")
@@ -427,7 +330,7 @@ def update_list(session: Session, list_id: int, changes: dict[str, Any], *, acto
     check_may_keep_registry(actor)
     row = list_by_id(session, list_id)
     checked, errors = list_values(session, changes, partial=True)
-    _refuse(errors, "distribution list")
+    refuse(errors, "distribution list")
     if "name" in checked and _name_taken(session, DistributionList, checked["name"], row.id):
         raise _duplicate("name", "the distribution list", checked["name"])
     before = {"name": row.name, "description": row.description, "journalist_ids": members(session, row.id)}
@@ -454,24 +357,3 @@ def update_list(session: Session, list_id: int, changes: dict[str, Any], *, acto
                  before={k: v for k, v in before.items() if after[k] != v},
                  after={k: v for k, v in after.items() if before[k] != v})
     return row
-
-
-# -- what the forms ask of the registry -------------------------------------------------------------------
-
-class FormLookup:
-    """What a case's form checks against the registry (engine.procedures.forms.Registry), in one session."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def journalist_problem(self, journalist_id: int, day: date | None) -> str | None:
-        """None when the journalist is in the registry (and, with `day`, accredited on it); else why not."""
-        journalist = self._session.get(Journalist, journalist_id)
-        if journalist is None:
-            return f"{journalist_id} is not a journalist of the registry"
-        if day is None:
-            return None
-        return accreditation_problem(journalist, accreditations_of(self._session, [journalist_id])[journalist_id], day)
-
-    def list_exists(self, list_id: int) -> bool:
-        return self._session.get(DistributionList, list_id) is not None

@@ -208,7 +208,7 @@ def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -
 
 
 class Registry(Protocol):
-    """What `x-registry` asks of the registry of the media (engine.people.registry.FormLookup)."""
+    """What `x-registry` asks of the registry of the media (engine.people.accreditation.FormLookup)."""
 
     def journalist_problem(self, journalist_id: int, day: date | None) -> str | None: ...
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
 from engine.core.paging import Paged, paged
-from engine.people.registry import accreditations_of, valid_on
+from engine.people.accreditation import accreditations_of, valid_on
 
 
 @dataclass(frozen=True)

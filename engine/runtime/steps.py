@@ -17,7 +17,7 @@ from db.vocabulary import LetterKind
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
-from engine.people.registry import FormLookup
+from engine.people.accreditation import FormLookup
 from engine.procedures import forms
 from engine.runtime import (
     case_data,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from engine.people import registry
+from engine.people import accreditation, registry
 from engine.people.accounts import create_user
 from tests.cases import complete_task, open_task, start
 from tests.conftest import (
@@ -373,7 +373,7 @@ def _revoke(world: World, _shared: dict[str, Any], who: str) -> Call:
     with sessions.begin() as session:
         journalist_id = registry.create_journalist(session, {"name": f"To revoke by {who}", "email": "r@m.example"},
                                                    actor="system", at=ctx.now()).id
-        accreditation_id = registry.accredit(session, journalist_id, valid_from=date(2026, 1, 1),
+        accreditation_id = accreditation.accredit(session, journalist_id, valid_from=date(2026, 1, 1),
                                              valid_until=date(2026, 12, 31), actor="system", at=ctx.now()).id
 
     def accredited() -> Any:

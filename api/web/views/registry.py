@@ -23,7 +23,7 @@ from api.web.vocabulary import OUTLET_KINDS
 from db.models import User
 from db.vocabulary import OutletKind
 from engine.core.errors import JarchyError
-from engine.people import registry, registry_csv
+from engine.people import accreditation, registry, registry_csv
 from engine.people.access import may_keep_registry
 from engine.reads import registry as reads
 
@@ -145,7 +145,7 @@ def accredit(journalist_id: int) -> Any:
     valid_from, valid_until = _date("valid_from", errors), _date("valid_until", errors)
     if not errors and valid_from is not None and valid_until is not None:
         try:
-            registry.accredit(db_session(), journalist_id, valid_from=valid_from, valid_until=valid_until,
+            accreditation.accredit(db_session(), journalist_id, valid_from=valid_from, valid_until=valid_until,
                               actor=_actor(), at=ctx().now())
         except JarchyError as error:
             errors = _errors(error, "valid_until")
@@ -161,10 +161,10 @@ def accredit(journalist_id: int) -> Any:
 @blp.post("/accreditations/<id:accreditation_id>/revoke")
 @page(may_keep_registry)
 def revoke(accreditation_id: int) -> Any:
-    accreditation = registry.accreditation_by_id(db_session(), accreditation_id)
-    row = registry.journalist_by_id(db_session(), accreditation.journalist_id)
+    granted = accreditation.accreditation_by_id(db_session(), accreditation_id)
+    row = registry.journalist_by_id(db_session(), granted.journalist_id)
     try:
-        registry.revoke(db_session(), accreditation_id, reason=request.form.get("reason", ""), actor=_actor(),
+        accreditation.revoke(db_session(), accreditation_id, reason=request.form.get("reason", ""), actor=_actor(),
                         at=ctx().now())
     except JarchyError as error:
         errors = {f"reason-{accreditation_id}": _errors(error, "reason").get("reason", [error.detail])}
