@@ -11,11 +11,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Accreditation,
     Attachment,
     AuditEvent,
     CalendarOverride,
+    Delivery,
+    DistributionList,
     HumanTask,
     Notification,
+    Outlet,
     ProcessDefinition,
     ProcessInstance,
     Publication,
@@ -30,8 +34,10 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
-from engine.procedures.forms import load_form, prefilled, served
+from engine.people.registry_csv import Imported
+from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_registry
 from engine.reads import queries, task_context
+from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.portal import Filed
 from engine.runtime.reporting import Report
@@ -47,6 +53,15 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     now = ctx.now()
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     grounds = ctx.jurisdiction.refusal_grounds()
+    offered: dict[str, Any] = {}
+
+    def form(key: str) -> dict[str, Any]:
+        schema = served(load_form(key), local_now, languages, grounds)
+        if uses_registry(schema):  # read once a list, and only for a form that offers the registry's entries
+            offered.setdefault("choices", registry_reads.choices(session))
+            schema = with_registry(schema, offered["choices"])
+        return schema
+
     return [
         {
             "id": r.id,
@@ -64,8 +79,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
-            "form": {"key": r.form_key,
-                     "schema": served(load_form(r.form_key), local_now, languages, grounds) if r.form_key else None},
+            "form": {"key": r.form_key, "schema": form(r.form_key) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
@@ -300,3 +314,41 @@ def requests_report(report: Report) -> dict[str, Any]:
 def period(row: ReportPeriod) -> dict[str, Any]:
     return {"from_": row.period_from, "to": row.period_to, "closed_at": row.closed_at, "closed_by": row.closed_by,
             "sha256": row.sha256}
+
+
+# -- the registry of the media, deliveries ----------------------------------------------------------------
+
+def outlet(row: Outlet) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "kind": row.kind, "country": row.country, "email": row.email,
+            "phone": row.phone, "website": row.website, "created_at": row.created_at, "updated_at": row.updated_at}
+
+
+def accreditation(row: Accreditation) -> dict[str, Any]:
+    return {"id": row.id, "journalist_id": row.journalist_id, "valid_from": row.valid_from,
+            "valid_until": row.valid_until, "granted_by": row.granted_by, "granted_at": row.granted_at,
+            "revoked_at": row.revoked_at, "revoked_by": row.revoked_by, "revoke_reason": row.revoke_reason}
+
+
+def journalist(found: registry_reads.JournalistRow) -> dict[str, Any]:
+    row = found.journalist
+    return {"id": row.id, "name": row.name, "outlet_id": row.outlet_id,
+            "outlet": row.outlet.name if row.outlet is not None else None, "email": row.email, "phone": row.phone,
+            "languages": list(row.languages or []), "active": row.active, "list_ids": found.list_ids,
+            "accredited_until": found.current.valid_until if found.current is not None else None,
+            "accreditations": [accreditation(a) for a in found.accreditations]}
+
+
+def distribution_list(row: DistributionList, journalist_ids: list[int]) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "description": row.description, "journalist_ids": journalist_ids,
+            "created_at": row.created_at, "updated_at": row.updated_at}
+
+
+def imported(result: Imported) -> dict[str, Any]:
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+def delivery(row: Delivery) -> dict[str, Any]:
+    return {"id": row.id, "publication_id": row.publication_id, "journalist_id": row.journalist_id,
+            "recipient": row.recipient, "address": row.address, "language": row.language,
+            "status": row.email_status, "attempts": row.email_attempts, "created_at": row.created_at,
+            "sent_at": row.email_sent_at, "bounced_at": row.bounced_at, "error": row.email_error}

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from db.vocabulary import DefinitionOrigin, InstanceStatus, NotificationKind, TaskStatus
+from db.vocabulary import DefinitionOrigin, EmailStatus, InstanceStatus, NotificationKind, OutletKind, TaskStatus
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 
@@ -627,3 +627,197 @@ class JurisdictionOut(Schema):
     procedures = fields.Dict(keys=fields.String(), values=fields.Nested(ProcedureClockOut), required=True)
     refusal_grounds = fields.List(fields.Nested(RefusalGroundOut), required=True)
     appeal = fields.Nested(AppealOut, required=True)
+
+
+# -- the registry of the media, deliveries ----------------------------------------------------------------
+# The engine (engine.people.registry) checks every value again with the same rules: the CSV import and the pages
+# reach it without these schemas.
+
+OUTLET_KINDS = [k.value for k in OutletKind]
+LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="a language code such as ky, ru, uz, uk, en")
+COUNTRY_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)")
+PHONE = validate.Length(max=64)
+WEBSITE = validate.Length(max=300)
+ID = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+REGISTRY_EMAIL = validate.Length(max=254)
+
+
+class RegistryQuery(Page):
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "part of the name (or e-mail)"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]),
+                           metadata={"description": "csv: every entry (no paging), as the import reads it"})
+
+
+class OutletQuery(RegistryQuery):
+    kind = fields.String(validate=validate.OneOf(OUTLET_KINDS))
+
+
+class OutletIn(Schema):
+    name = fields.String(required=True, validate=[SHORT, NOT_BLANK])
+    kind = fields.String(required=True, validate=validate.OneOf(OUTLET_KINDS))
+    country = fields.String(load_default=None, allow_none=True, validate=COUNTRY_CODE)
+    email = fields.Email(load_default=None, allow_none=True, validate=REGISTRY_EMAIL)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    website = fields.String(load_default=None, allow_none=True, validate=WEBSITE)
+
+
+class OutletPatch(Schema):
+    name = fields.String(validate=[SHORT, NOT_BLANK])
+    kind = fields.String(validate=validate.OneOf(OUTLET_KINDS))
+    country = fields.String(allow_none=True, validate=COUNTRY_CODE)
+    email = fields.Email(allow_none=True, validate=REGISTRY_EMAIL)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    website = fields.String(allow_none=True, validate=WEBSITE)
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "(body)")
+
+
+class OutletOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": OUTLET_KINDS})
+    country = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    created_at = OfficeDateTime(required=True)
+    updated_at = OfficeDateTime(required=True)
+
+
+class JournalistQuery(RegistryQuery):
+    outlet_id = ID
+    list_id = ID
+    accredited = fields.Boolean(metadata={"description": "only those accredited (or not) on `on`"})
+    on = fields.Date(validate=DAY_RANGE, metadata={"description": "the day `accredited` and `accredited_until` "
+                                                                  "speak of; default today"})
+    active = fields.Boolean()
+
+
+class JournalistIn(Schema):
+    name = fields.String(required=True, validate=[SHORT, NOT_BLANK])
+    outlet_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    email = fields.Email(required=True, validate=REGISTRY_EMAIL)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    languages = fields.List(fields.String(validate=LANGUAGE_CODE), load_default=list,
+                            validate=validate.Length(max=10),
+                            metadata={"description": "most preferred first: a release goes out in the first the "
+                                                     "release has, else in the state language"})
+    active = fields.Boolean(load_default=True)
+
+
+class JournalistPatch(Schema):
+    name = fields.String(validate=[SHORT, NOT_BLANK])
+    outlet_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    email = fields.Email(validate=REGISTRY_EMAIL)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    languages = fields.List(fields.String(validate=LANGUAGE_CODE), validate=validate.Length(max=10))
+    active = fields.Boolean(metadata={"description": "false: sent nothing, accredited no more; kept in the registry"})
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "(body)")
+
+
+class AccreditationIn(Schema):
+    valid_from = fields.Date(required=True, validate=DAY_RANGE)
+    valid_until = fields.Date(required=True, validate=DAY_RANGE)
+
+    @validates_schema
+    def _in_order(self, data: dict, **_kwargs: object) -> None:
+        if "valid_from" in data and "valid_until" in data and data["valid_until"] < data["valid_from"]:
+            raise ValidationError("must not come before valid_from", "valid_until")
+
+
+class RevokeIn(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+
+
+class AccreditationOut(Schema):
+    id = fields.Integer(required=True)
+    journalist_id = fields.Integer(required=True)
+    valid_from = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+    granted_by = fields.String(required=True)
+    granted_at = OfficeDateTime(required=True)
+    revoked_at = OfficeDateTime(allow_none=True)
+    revoked_by = fields.String(allow_none=True)
+    revoke_reason = fields.String(allow_none=True)
+
+
+class JournalistOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    outlet_id = fields.Integer(allow_none=True)
+    outlet = fields.String(allow_none=True, metadata={"description": "the outlet's name"})
+    email = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    languages = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)
+    list_ids = fields.List(fields.Integer(), metadata={"description": "the distribution lists they are in"})
+    accredited_until = fields.Date(allow_none=True, metadata={"description": "the last day of the accreditation "
+                                                                              "valid on the day asked (`on`)"})
+    accreditations = fields.List(fields.Nested(AccreditationOut), metadata={"description": "latest ending first"})
+
+
+class DistributionListIn(Schema):
+    name = fields.String(required=True, validate=[SHORT, NOT_BLANK])
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    journalist_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=MAX_ID)), load_default=list,
+                                 validate=validate.Length(max=10_000))
+
+
+class DistributionListPatch(Schema):
+    name = fields.String(validate=[SHORT, NOT_BLANK])
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    journalist_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+                                 validate=validate.Length(max=10_000),
+                                 metadata={"description": "the whole membership: whoever is not named leaves"})
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "(body)")
+
+
+class DistributionListOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    journalist_ids = fields.List(fields.Integer(), required=True)
+    created_at = OfficeDateTime(required=True)
+    updated_at = OfficeDateTime(required=True)
+
+
+class ImportedOut(Schema):
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
+class DeliveryOut(Schema):
+    id = fields.Integer(required=True)
+    publication_id = fields.Integer(required=True)
+    journalist_id = fields.Integer(required=True)
+    recipient = fields.String(required=True)
+    address = fields.String(required=True)
+    language = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in EmailStatus],
+                                                    "description": "none: no SMTP server configured"})
+    attempts = fields.Integer(required=True)
+    created_at = OfficeDateTime(required=True)
+    sent_at = OfficeDateTime(allow_none=True)
+    bounced_at = OfficeDateTime(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why it failed or bounced"})
+
+
+class DeliveriesOut(Schema):
+    items = fields.List(fields.Nested(DeliveryOut), required=True)
+
+
+class BounceIn(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK],
+                           metadata={"description": "what the mail system reported (the DSN's diagnostic)"})

@@ -47,14 +47,26 @@ class LetterKind(StrEnum):
 
 
 class EmailStatus(StrEnum):
-    """A notification's e-mail: none (no address or no SMTP), pending, sending (claimed by a sender), sent,
-    failed (given up)."""
+    """An outbox row's e-mail: none (no address or no SMTP), pending, sending (claimed by a sender), sent,
+    failed (given up), bounced (sent, then reported undeliverable by the mail system)."""
 
     NONE = "none"
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    BOUNCED = "bounced"  # accepted by the server, then reported undeliverable (a release's delivery)
+
+
+class OutletKind(StrEnum):
+    """What kind of medium an outlet of the registry is."""
+
+    PRINT = "print"
+    TV = "tv"
+    RADIO = "radio"
+    ONLINE = "online"
+    AGENCY = "agency"
+    BLOGGER = "blogger"
 
 
 class AttachmentKind(StrEnum):
@@ -70,6 +82,8 @@ class EventType(StrEnum):
     """The audit trail's event types: `subject.what_happened`."""
 
     ATTACHMENT_UPLOADED = "attachment.uploaded"
+    ACCREDITATION_GRANTED = "accreditation.granted"
+    ACCREDITATION_REVOKED = "accreditation.revoked"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
     DEADLINE_EXTENDED = "deadline.extended"
     DEADLINE_MOVED = "deadline.moved"
@@ -77,10 +91,18 @@ class EventType(StrEnum):
     DEADLINE_RECOMPUTED = "deadline.recomputed"
     DEADLINE_RESUMED = "deadline.resumed"
     DEFINITION_DEPLOYED = "definition.deployed"
+    DELIVERY_BOUNCED = "delivery.bounced"
+    DELIVERY_FAILED = "delivery.failed"
+    DELIVERY_SENT = "delivery.sent"
+    DISTRIBUTION_LIST_CREATED = "distribution_list.created"
+    DISTRIBUTION_LIST_UPDATED = "distribution_list.updated"
+    DISTRIBUTION_PREPARED = "distribution.prepared"
     INSTANCE_CANCELLED = "instance.cancelled"
     INSTANCE_COMPLETED = "instance.completed"
     INSTANCE_FAILED = "instance.failed"
     INSTANCE_STARTED = "instance.started"
+    JOURNALIST_CREATED = "journalist.created"
+    JOURNALIST_UPDATED = "journalist.updated"
     LETTER_EMAIL_FAILED = "letter.email_failed"
     LETTER_EMAILED = "letter.emailed"
     LETTER_WRITTEN = "letter.written"
@@ -88,6 +110,8 @@ class EventType(StrEnum):
     NOTIFICATION_CREATED = "notification.created"
     NOTIFICATION_EMAIL_FAILED = "notification.email_failed"
     NOTIFICATION_EMAILED = "notification.emailed"
+    OUTLET_CREATED = "outlet.created"
+    OUTLET_UPDATED = "outlet.updated"
     PUBLICATION_PUBLISHED = "publication.published"
     REPORT_CLOSED = "report.closed"
     SIGN_IN_FAILED = "sign_in.failed"

@@ -12,7 +12,8 @@ error finds its field. What a schema says and how it is shown:
 - long strings (`x-widget: textarea`, or `maxLength` over 300): a textarea;
 - `x-attachment` (a string, or an array of strings): the case's files to choose from, and an upload that adds one
   (a file picker with a progress bar where JavaScript runs);
-- arrays of enums or unit keys: checkboxes; arrays of strings: a textarea with one item a line; arrays of
+- arrays of enums or unit keys: checkboxes (the registry's journalists and distribution lists are enums here,
+  engine.procedures.forms.with_registry); arrays of strings: a textarea with one item a line; arrays of
   objects: repeated groups (the items so far and one empty); objects: a fieldset; `x-publication-languages`:
   a fieldset per publication language; anything else: its JSON in a textarea.
 
@@ -303,8 +304,14 @@ def with_offset(text: str, tz: tzinfo) -> str:
 def _parse_array(schema: dict[str, Any], form: MultiDict[str, str], name: str, required: bool,
                  options: Options) -> Any:
     items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-    if "enum" in items or items.get("format") == "unit-key" or schema.get("x-attachment"):
+    if schema.get("x-attachment"):
         values: list[Any] = [v for v in form.getlist(name) if v]
+    elif "enum" in items or items.get("format") == "unit-key":
+        # The schema's own values (an id stays a number); anything else as sent, for the engine to refuse.
+        values = [next((e for e in items.get("enum", ()) if e is not None and str(e) == v), v)
+                             for v in form.getlist(name) if v]
+        if items.get("x-registry"):
+            return values  # every choice shown and none ticked: none chosen (absent only through the API)
     elif _main_type(items) == "string":
         values = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
     elif _main_type(items) == "object" and items.get("properties"):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from api.web.signin import Permission, web_user
 from engine.people.access import (
     may_administer,
+    may_keep_registry,
     may_read_reports,
     may_see_dashboard,
     may_use_audit_pages,
@@ -30,6 +31,7 @@ ITEMS = (
     Item("web_staff.cases", _l("Cases"), may_use_staff_pages),
     Item("web_dashboard.dashboard", _l("Dashboard"), may_see_dashboard),
     Item("web_reports.requests_report", _l("Request figures"), may_read_reports),
+    Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
     Item("web_admin.users", _l("Users"), may_administer),
     Item("web_admin.units", _l("Units"), may_administer),

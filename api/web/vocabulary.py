@@ -23,6 +23,7 @@ from db.vocabulary import (
     InstanceStatus,
     LetterKind,
     NotificationKind,
+    OutletKind,
     TaskStatus,
     TimerStatus,
 )
@@ -50,6 +51,8 @@ ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
 # tests/unit/test_vocabulary_labels.py fails for a word without a label or a label of no word.
 EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.ATTACHMENT_UPLOADED: _l("File attached"),
+    EventType.ACCREDITATION_GRANTED: _l("Accreditation granted"),
+    EventType.ACCREDITATION_REVOKED: _l("Accreditation revoked"),
     EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
     EventType.DEADLINE_MOVED: _l("Deadline moved"),
@@ -57,10 +60,18 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.DEADLINE_RECOMPUTED: _l("Deadline recomputed"),
     EventType.DEADLINE_RESUMED: _l("Deadline resumed"),
     EventType.DEFINITION_DEPLOYED: _l("Definition deployed"),
+    EventType.DELIVERY_BOUNCED: _l("Release delivery bounced"),
+    EventType.DELIVERY_FAILED: _l("Release delivery failed"),
+    EventType.DELIVERY_SENT: _l("Release delivered"),
+    EventType.DISTRIBUTION_LIST_CREATED: _l("Distribution list created"),
+    EventType.DISTRIBUTION_LIST_UPDATED: _l("Distribution list updated"),
+    EventType.DISTRIBUTION_PREPARED: _l("Release distribution prepared"),
     EventType.INSTANCE_CANCELLED: _l("Instance cancelled"),
     EventType.INSTANCE_COMPLETED: _l("Instance completed"),
     EventType.INSTANCE_FAILED: _l("Instance failed"),
     EventType.INSTANCE_STARTED: _l("Instance started"),
+    EventType.JOURNALIST_CREATED: _l("Journalist added"),
+    EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
     EventType.MESSAGE_DELIVERED: _l("Message delivered"),
     EventType.NOTIFICATION_CREATED: _l("Notification created"),
     EventType.NOTIFICATION_EMAIL_FAILED: _l("Notification email failed"),
@@ -68,6 +79,8 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.LETTER_EMAIL_FAILED: _l("Letter to the requester: e-mail failed"),
     EventType.LETTER_EMAILED: _l("Letter to the requester e-mailed"),
     EventType.LETTER_WRITTEN: _l("Letter to the requester written"),
+    EventType.OUTLET_CREATED: _l("Outlet added"),
+    EventType.OUTLET_UPDATED: _l("Outlet updated"),
     EventType.PUBLICATION_PUBLISHED: _l("Publication published"),
     EventType.REPORT_CLOSED: _l("Reporting period closed"),
     EventType.SIGN_IN_FAILED: _l("Sign in failed"),
@@ -115,6 +128,24 @@ ATTACHMENT_KINDS: dict[AttachmentKind, LazyString] = {
 OUTCOMES = (_l("Answered"), _l("Refused"), _l("Withdrawn"), _l("Declined"), _l("Held"), _l("Published"),
             _l("Forwarded"), _l("Partly refused"))
 
+# The registry of the media: an outlet's kind; a release's delivery to a journalist and what became of its e-mail.
+OUTLET_KINDS: dict[OutletKind, LazyString] = {
+    OutletKind.PRINT: _l("Print"),
+    OutletKind.TV: _l("Television"),
+    OutletKind.RADIO: _l("Radio"),
+    OutletKind.ONLINE: _l("Online"),
+    OutletKind.AGENCY: _l("News agency"),
+    OutletKind.BLOGGER: _l("Blogger"),
+}
+EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
+    EmailStatus.NONE: _l("Not e-mailed"),
+    EmailStatus.PENDING: _l("Waiting to be sent"),
+    EmailStatus.SENDING: _l("Being sent"),
+    EmailStatus.SENT: _l("Sent"),
+    EmailStatus.FAILED: _l("Failed"),
+    EmailStatus.BOUNCED: _l("Bounced"),
+}
+
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
 # status, a notification's kind or e-mail status, a version's origin: the pages say what they mean in sentences).
 LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
@@ -122,8 +153,10 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     InstanceStatus: CASE_STATUSES,
     TaskStatus: TASK_STATUSES,
     AttachmentKind: ATTACHMENT_KINDS,
+    OutletKind: OUTLET_KINDS,
+    EmailStatus: EMAIL_STATUSES,
 }
-UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, EmailStatus, DefinitionOrigin, LetterKind)
+UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
 STATUSES: dict[str, LazyString] = {**CASE_STATUSES, **TASK_STATUSES}
 

@@ -4,10 +4,12 @@ from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
+from db.models.deliveries import Delivery
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.notifications import Notification
 from db.models.publications import Publication
+from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
 from db.models.reports import ReportPeriod
 from db.models.schedules import StartTimer
 from db.models.sign_in import RevokedCredential, SignInFailure
@@ -17,12 +19,18 @@ from db.models.users import Unit, User, UserRole
 
 __all__ = [
     "Attachment",
+    "Accreditation",
     "AuditChainHead",
     "AuditEvent",
     "BusinessKeySequence",
     "CalendarOverride",
+    "Delivery",
+    "DistributionList",
+    "DistributionListMember",
     "HumanTask",
+    "Journalist",
     "Notification",
+    "Outlet",
     "PortalRequest",
     "ProcessDefinition",
     "ProcessInstance",

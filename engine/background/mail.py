@@ -4,14 +4,17 @@
 `?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else `jarchy@<the
 SMTP host>`.
 
-Two outboxes share one machinery (`OUTBOXES`): staff notifications and letters to requesters (who have no account).
+Three outboxes share one machinery (`OUTBOXES`): staff notifications, letters to requesters (who have no account) and
+deliveries of published releases to the journalists of their distribution lists (engine.runtime.distribution).
 A notification or letter to send has `email_status` "pending". The sender (engine.background.sweeper.send_email)
 claims it with a conditional UPDATE (pending -> sending) in a transaction of its own, so two senders (a Celery
 worker and the in-process sweep, or two workers) never send it twice; talks to the server outside any transaction
 (no lock is held while the network is slow); then records the outcome in a second transaction. A connection problem
 or a 4xx is transient: the row goes back to "pending" with one more attempt counted and `TransientMailError` tells
-the caller to retry later; the fifth failed attempt, or a 5xx, is final ("failed"). A delivery and a final failure
-are audit events.
+the caller to retry later; the fifth failed attempt, or a 5xx, is final ("failed"). A sent e-mail and a final failure
+are audit events. A release's delivery refused by the server when it names the recipient (a 5xx on RCPT) is failed
+for good; one the mail system reports undeliverable afterwards is recorded as bounced
+(engine.runtime.distribution.record_bounce).
 
 A sender that dies between the two transactions leaves its row in "sending" with the moment of its claim: after
 STALE_CLAIM any sender takes it again (at worst the e-mail goes twice, never not at all). The sweep retries a
@@ -33,7 +36,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Notification, RequesterLetter, User
+from db.models import Delivery, Notification, RequesterLetter, User
 from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
@@ -46,9 +49,9 @@ STALE_CLAIM = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 DEFAULT_TIMEOUT = 10.0
 SUBJECT_LENGTH = 150
-NOTIFICATIONS, LETTERS = "notifications", "letters"
-OUTBOXES: dict[str, type[Notification] | type[RequesterLetter]] = {NOTIFICATIONS: Notification,
-                                                                    LETTERS: RequesterLetter}
+NOTIFICATIONS, LETTERS, DELIVERIES = "notifications", "letters", "deliveries"
+Outbox = type[Notification] | type[RequesterLetter] | type[Delivery]
+OUTBOXES: dict[str, Outbox] = {NOTIFICATIONS: Notification, LETTERS: RequesterLetter, DELIVERIES: Delivery}
 
 
 class TransientMailError(Exception):
@@ -152,6 +155,12 @@ def claim(session: Session, notification_id: int, now: datetime, box: str = NOTI
     ).rowcount
     if claimed != 1:
         return None
+    if box == DELIVERIES:
+        delivery = session.get(Delivery, notification_id, populate_existing=True)
+        assert delivery is not None
+        return Job(notification_id=delivery.id, username="media", display_name=delivery.recipient,
+                   address=delivery.address, active=True, kind="release", message=delivery.body, box=DELIVERIES,
+                   subject=delivery.subject)
     if box == LETTERS:
         letter = session.get(RequesterLetter, notification_id, populate_existing=True)
         assert letter is not None
@@ -170,15 +179,21 @@ def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -
     """Write what the attempt came to on the notification (and, for a delivery or a final failure, in the audit
     trail); returns the attempts counted so far."""
     row = session.get(OUTBOXES[job.box], job.notification_id, with_for_update=True, populate_existing=True)
-    assert row is not None  # notifications and letters are never deleted
+    assert row is not None  # notifications, letters and deliveries are never deleted
     # A server that cannot be reached at all says nothing of this e-mail: that does not use up an
     # attempt, so an outage delays the mail but never fails it for good.
     if not outcome.unreachable:
         row.email_attempts += 1
     attempts = row.email_attempts
-    if isinstance(row, RequesterLetter):
-        event: dict[str, Any] = dict(instance_id=row.instance_id, task_id=None, subject=f"letter:{row.id}")
-        details: dict[str, Any] = {"letter_id": row.id, "kind": row.kind, "attempts": attempts}
+    if isinstance(row, Delivery):
+        event: dict[str, Any] = dict(instance_id=row.instance_id, task_id=None, subject=f"delivery:{row.id}")
+        details: dict[str, Any] = {"delivery_id": row.id, "address": row.address, "attempts": attempts}
+        emailed, email_failed = EventType.DELIVERY_SENT, EventType.DELIVERY_FAILED
+        if outcome.result != "sent":
+            row.email_error = outcome.reason  # shown on the case beside the delivery
+    elif isinstance(row, RequesterLetter):
+        event = dict(instance_id=row.instance_id, task_id=None, subject=f"letter:{row.id}")
+        details = {"letter_id": row.id, "kind": row.kind, "attempts": attempts}
         emailed, email_failed = EventType.LETTER_EMAILED, EventType.LETTER_EMAIL_FAILED
     else:
         event = dict(instance_id=row.instance_id, task_id=row.task_id, subject=f"user:{job.username}")
@@ -202,7 +217,7 @@ def will_retry(outcome: Outcome, attempts: int) -> bool:
     return outcome.result == "transient" and attempts < MAX_ATTEMPTS
 
 
-def _claimable(model: type[Notification] | type[RequesterLetter], now: datetime) -> ColumnElement[bool]:
+def _claimable(model: Outbox, now: datetime) -> ColumnElement[bool]:
     return or_(model.email_status == EmailStatus.PENDING,
                (model.email_status == EmailStatus.SENDING) & (model.email_claimed_at < now - STALE_CLAIM))
 
@@ -241,10 +256,15 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     message["To"] = Address(display_name=job.display_name, addr_spec=job.address or "")
     message["Subject"] = _subject(job.subject or job.message, tag=job.box == NOTIFICATIONS)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring=f"{'letter' if job.box == LETTERS else 'notification'}-"
-                                                f"{job.notification_id}",
+    message["Message-ID"] = make_msgid(idstring=f"{BOX_WORDS[job.box]}-{job.notification_id}",
                                        domain=sender.rpartition("@")[2] or config.host)
     message["Auto-Submitted"] = "auto-generated"
+    if job.box == DELIVERIES:
+        # The release as published, its link and its media's links; the header lets a bounce processor name the
+        # delivery to POST /api/v1/deliveries/{id}/bounce.
+        message["X-Jarchy-Delivery"] = str(job.notification_id)
+        message.set_content(job.message)
+        return message
     if job.box == LETTERS:
         # A letter is the office's own words to the requester, in their language: nothing is added but its number.
         message.set_content(f"{job.message}\n\n-- \n{job.subject}\n")
@@ -256,6 +276,9 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
         f"-- \nJarchy (notification {job.notification_id})\n"
     )
     return message
+
+
+BOX_WORDS = {NOTIFICATIONS: "notification", LETTERS: "letter", DELIVERIES: "delivery"}
 
 
 def _subject(text: str, *, tag: bool = True) -> str:

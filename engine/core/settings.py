@@ -45,6 +45,8 @@ class Settings:
     response_observation_days: int = 2
     smtp_url: str | None = None
     mail_from: str | None = None
+    # Where the public site is reached from outside (links in e-mail sent to the media): scheme, host, any prefix.
+    public_url: str = "http://localhost:5000"
     reminder_days: int = 3
     workday_end: time = time(18, 0)
     token_lifetime_seconds: int = 8 * 3600
@@ -111,6 +113,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         response_observation_days=int(env.get("JARCHY_RESPONSE_OBSERVATION_DAYS", "2")),
         smtp_url=env.get("JARCHY_SMTP_URL") or None,
         mail_from=env.get("JARCHY_MAIL_FROM") or None,
+        public_url=(env.get("JARCHY_PUBLIC_URL") or "http://localhost:5000").rstrip("/"),
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
         secure_cookies=env.get("JARCHY_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         proxy_hops=int(env.get("JARCHY_PROXY_HOPS", "0")),

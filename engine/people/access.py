@@ -36,6 +36,13 @@ MAY_CLOSE_REPORTS = ("pr_head", "admin")
 # Attach a file to a case they may read: the staff who work cases (an auditor reads, an administrator runs the
 # product; neither adds to a case).
 MAY_ATTACH = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
+# The registry of the media (outlets, journalists, accreditations, distribution lists): the PR department keeps it
+# (002 §11: it works with the media), its head and the administrator too; the auditor reads it.
+MAY_KEEP_REGISTRY = ("pr_department", "pr_head", "admin")
+MAY_READ_REGISTRY = ("pr_department", "pr_head", "admin", "auditor")
+# A release's delivery reported undeliverable after it was sent: whoever keeps the registry (told by the
+# journalist, or the mail system's bounce processor signed in with an account of one of these roles).
+MAY_RECORD_BOUNCE = MAY_KEEP_REGISTRY
 # The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
 # administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
 # (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
@@ -120,6 +127,27 @@ def check_may_close_reports(user: User) -> None:
 
 def may_see_dashboard(user: User) -> bool:
     return _holds(user, MAY_SEE_DASHBOARD)
+
+
+# -- the registry of the media ------------------------------------------------------------------------
+
+def may_keep_registry(user: User) -> bool:
+    """The registry's pages, and every change to it."""
+    return _holds(user, MAY_KEEP_REGISTRY)
+
+
+def check_may_keep_registry(actor: Actor) -> None:
+    """Add or change outlets, journalists, accreditations and distribution lists (the system may, see `Actor`)."""
+    if not isinstance(actor, str):
+        _require(actor, MAY_KEEP_REGISTRY)
+
+
+def check_may_read_registry(user: User) -> None:
+    _require(user, MAY_READ_REGISTRY)
+
+
+def check_may_record_bounce(user: User) -> None:
+    _require(user, MAY_RECORD_BOUNCE)
 
 
 # -- administering ----------------------------------------------------------------------------------------

@@ -12,6 +12,10 @@ Our additions to JSON Schema, each handled here:
   an `enum` with their titles; where the profile lists none yet (a figure still to verify), the ground is free text;
 - `"x-attachment": true` on a string or an array of strings: ids of files attached to the same case
   (engine.runtime.attachments); the task page shows it as a file picker;
+- `"x-registry": "journalist"` (or `"distribution_list"`) on an integer: the id of a journalist (a distribution
+  list) of the registry of the media (engine.people.registry); with `"x-accredited-on": "<field>"` the journalist
+  must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
+  today where the case has none), else the error names the journalist and why (expired, not yet valid, revoked);
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
@@ -158,6 +162,34 @@ def with_refusal_grounds(schema: dict[str, Any], grounds: Iterable[tuple[str, st
     return resolve(schema)
 
 
+def uses_registry(schema: Any) -> bool:
+    """Whether a form has an `x-registry` field (its choices come from the database)."""
+    if isinstance(schema, dict):
+        return "x-registry" in schema or any(uses_registry(v) for v in schema.values())
+    return isinstance(schema, list) and any(uses_registry(v) for v in schema)
+
+
+def with_registry(schema: dict[str, Any], choices: dict[str, list[tuple[int, str]]]) -> dict[str, Any]:
+    """The schema with each `x-registry` field offering the registry's entries of its kind (`(id, label)` pairs,
+    engine.reads.registry.choices) as its `enum`, labelled, so that a generic client or page offers them. The
+    `enum` only offers: the engine checks the id itself (`x-registry`), with the accreditation where asked."""
+    if not uses_registry(schema):
+        return schema
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: resolve(value) for key, value in node.items()}
+        offered = choices.get(out["x-registry"]) if isinstance(out.get("x-registry"), str) else None
+        if offered is not None:
+            out["enum"] = [i for i, _ in offered] or [None]  # JSON Schema wants at least one value
+            out["x-enum-labels"] = {str(i): label for i, label in offered}
+        return out
+    return resolve(schema)  # type: ignore[no-any-return]
+
+
 def _form_file(key: str) -> Any:
     parts = key.split("/")
     if not key or any(p in ("", ".", "..") or not p.replace("_", "").replace("-", "").isalnum() for p in parts):
@@ -177,6 +209,14 @@ def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -
     return filled
 
 
+class Registry(Protocol):
+    """What `x-registry` asks of the registry of the media (engine.people.accreditation.FormLookup)."""
+
+    def journalist_problem(self, journalist_id: int, day: date | None) -> str | None: ...
+
+    def list_exists(self, list_id: int) -> bool: ...
+
+
 @dataclass(frozen=True)
 class _Check:
     """What a validation is checked against; the validator class and format checker are built once."""
@@ -187,6 +227,7 @@ class _Check:
     refusal_grounds: tuple[str, ...]
     case: dict[str, Any]
     attached: Callable[[list[str]], set[str]]
+    registry: Registry | None
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -202,11 +243,14 @@ def validate(
     refusal_grounds: tuple[str, ...] = (),
     case: dict[str, Any] | None = None,
     attached: Callable[[list[str]], set[str]] = lambda ids: set(),
+    registry: Registry | None = None,
 ) -> None:
     """Raise `Invalid` listing every failing field by its path, with an English message and a `code`. `case` is the
     case's data as the task sees it, for keywords that check the form against it (`x-explains`); `attached` tells
-    which of some ids are files attached to the case (`x-attachment`; none, by default)."""
-    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}, attached))
+    which of some ids are files attached to the case (`x-attachment`; none, by default); `registry` answers
+    `x-registry`."""
+    token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}, attached,
+                              registry))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -335,11 +379,35 @@ def _attachment(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iter
         yield ValidationError(f"{missing[0]!r} is not a file attached to this case")
 
 
+def _in_registry(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterable[ValidationError]:
+    check = _check.get()
+    if check.registry is None or not isinstance(instance, int) or isinstance(instance, bool):
+        return
+    if kind == "distribution_list":
+        if not check.registry.list_exists(instance):
+            yield ValidationError(f"{instance} is not a distribution list of the registry")
+    elif kind == "journalist":
+        day = _event_day(schema.get("x-accredited-on"), check) if schema.get("x-accredited-on") else None
+        problem = check.registry.journalist_problem(instance, day)
+        if problem:
+            yield ValidationError(problem)
+
+
+def _event_day(field: Any, check: _Check) -> date:
+    """The day of the case's date-time `field` (as written, in its own offset), else today."""
+    value = check.case.get(field) if isinstance(field, str) else None
+    try:
+        return datetime.fromisoformat(value).date() if isinstance(value, str) else check.now.date()
+    except ValueError:
+        return check.now.date()
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
     {"required": _required, "x-not-future": _not_future, "x-future": _future,
      "x-publication-languages": _publication_languages,
-     "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment})
+     "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment,
+     "x-registry": _in_registry})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

@@ -17,11 +17,13 @@ from db.vocabulary import LetterKind
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
+from engine.people.accreditation import FormLookup
 from engine.procedures import forms
 from engine.runtime import (
     attachments,
     case_data,
     case_failures,
+    distribution,
     letters,
     loading,
     notifications,
@@ -74,7 +76,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
                    refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
-                   attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids))
+                   attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids),
+                   registry=FormLookup(session))
     return data
 
 
@@ -102,8 +105,10 @@ def advance(step: Step) -> None:
         try:
             loop.run_until_waiting(step.wf, step.engine_clock, note_effects)
             for what, data in published:
-                publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
-                                     languages=step.ctx.settings.publication_languages)
+                row = publications.publish(session, instance, what, data, actor=step.actor, at=step.at,
+                                           languages=step.ctx.settings.publication_languages)
+                if what == "release":  # to the media of its distribution lists, now that it is public
+                    distribution.prepare(session, step.ctx, instance, row, data, at=step.at)
             for letter, data in told:
                 letters.tell_requester(session, step.ctx, instance, letter, at=step.at, data=data)
             for role, what, data in informed:

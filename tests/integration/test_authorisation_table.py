@@ -17,10 +17,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 
+from engine.people import accreditation, registry
 from engine.people.accounts import create_user
 from tests.cases import complete_task, open_task, start
 from tests.conftest import (
@@ -145,6 +147,7 @@ class Call:
     json: Any = None
     observe: Callable[[], Any] | None = None
     xml: bytes | None = None  # sent as application/xml instead of `json`
+    csv: bytes | None = None  # sent as text/csv instead of `json`
     own_token: bool = False  # sent with a token of its own (signing out revokes the token it is sent with)
 
 
@@ -319,6 +322,90 @@ ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
 # exist (404, not 403).
 CASE_READERS = {*ALL_READERS, "ps_transport", "head_health"}
 FILE_READERS = {who: 200 if who in CASE_READERS else 404 for who in CAST}
+REGISTRY_KEEPERS = ("admin", "prhead", "pr")
+REGISTRY_READERS = (*REGISTRY_KEEPERS, "auditor")
+
+
+def _registry(world: World) -> tuple[Any, Any]:
+    return world.app.extensions["jarchy.sessions"], world.app.extensions["jarchy.ctx"]
+
+
+def _registry_names(world: World, what: str) -> set[str]:
+    items = world.as_("auditor").get(f"/api/v1/{what}?per_page=100").get_json()["items"]
+    return {item["name"] for item in items}
+
+
+def _new_outlet(world: World, _shared: dict[str, Any], who: str) -> Call:
+    name = f"Outlet of {who}"
+    return Call("/api/v1/outlets", {"name": name, "kind": "online"}, lambda: name in _registry_names(world, "outlets"))
+
+
+def _new_journalist(world: World, _shared: dict[str, Any], who: str) -> Call:
+    name = f"Journalist of {who}"
+    return Call("/api/v1/journalists", {"name": name, "email": f"{who}@media.example"},
+                lambda: name in _registry_names(world, "journalists"))
+
+
+def _new_list(world: World, _shared: dict[str, Any], who: str) -> Call:
+    name = f"List of {who}"
+    return Call("/api/v1/distribution-lists", {"name": name},
+                lambda: name in _registry_names(world, "distribution-lists"))
+
+
+def _imported(what: str, text: str) -> Callable[[World, dict[str, Any], str], Call]:
+    def build(world: World, _shared: dict[str, Any], who: str) -> Call:
+        name = f"Imported by {who}"
+        return Call(f"/api/v1/{what}/import", observe=lambda: name in _registry_names(world, what),
+                    csv=text.format(name=name, who=who).encode())
+    return build
+
+
+def _renamed(what: str) -> Callable[[World, dict[str, Any], str], Call]:
+    """A fresh outlet, journalist or list of the registry, renamed by the caller."""
+
+    def build(world: World, _shared: dict[str, Any], who: str) -> Call:
+        sessions, ctx = _registry(world)
+        with sessions.begin() as session:
+            make = {"outlets": lambda: registry.create_outlet(session, {"name": f"To rename by {who}", "kind": "tv"},
+                                                              actor="system", at=ctx.now()),
+                    "journalists": lambda: registry.create_journalist(
+                        session, {"name": f"To rename by {who}", "email": "x@media.example"}, actor="system",
+                        at=ctx.now()),
+                    "distribution-lists": lambda: registry.create_list(session, {"name": f"To rename by {who}"},
+                                                                       actor="system", at=ctx.now())}[what]
+            row_id = make().id
+        name = f"Renamed by {who}"
+        return Call(f"/api/v1/{what}/{row_id}", {"name": name}, lambda: name in _registry_names(world, what))
+    return build
+
+
+def _accredit(world: World, _shared: dict[str, Any], who: str) -> Call:
+    sessions, ctx = _registry(world)
+    with sessions.begin() as session:
+        journalist_id = registry.create_journalist(session, {"name": f"To accredit by {who}", "email": "a@m.example"},
+                                                   actor="system", at=ctx.now()).id
+
+    def accredited() -> Any:
+        items = world.as_("auditor").get(f"/api/v1/journalists?q=To accredit by {who}").get_json()["items"]
+        return items[0]["accredited_until"]
+
+    return Call(f"/api/v1/journalists/{journalist_id}/accreditations",
+                {"valid_from": "2026-03-01", "valid_until": "2026-12-31"}, accredited)
+
+
+def _revoke(world: World, _shared: dict[str, Any], who: str) -> Call:
+    sessions, ctx = _registry(world)
+    with sessions.begin() as session:
+        journalist_id = registry.create_journalist(session, {"name": f"To revoke by {who}", "email": "r@m.example"},
+                                                   actor="system", at=ctx.now()).id
+        accreditation_id = accreditation.accredit(session, journalist_id, valid_from=date(2026, 1, 1),
+                                             valid_until=date(2026, 12, 31), actor="system", at=ctx.now()).id
+
+    def accredited() -> Any:
+        items = world.as_("auditor").get(f"/api/v1/journalists?q=To revoke by {who}").get_json()["items"]
+        return items[0]["accredited_until"]
+
+    return Call(f"/api/v1/accreditations/{accreditation_id}/revoke", {"reason": "Left the outlet."}, accredited)
 NOT_SERVED = "the contract names this endpoint but the app does not serve it"
 
 
@@ -383,6 +470,33 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/users", _new_user, _ok("admin", status=201), changes_state=True),
     Row("GET", "/api/v1/users/<string:username>", _static("/api/v1/users/lawyer"), _ok("admin", "auditor")),
     Row("PATCH", "/api/v1/users/<string:username>", _rename_leader, _ok("admin"), changes_state=True),
+    # The registry of the media: the PR department, its head and the administrator keep it, the auditor reads it.
+    Row("GET", "/api/v1/outlets", _static("/api/v1/outlets"), _ok(*REGISTRY_READERS)),
+    Row("POST", "/api/v1/outlets", _new_outlet, _ok(*REGISTRY_KEEPERS, status=201), changes_state=True),
+    Row("PATCH", "/api/v1/outlets/<id:outlet_id>", _renamed("outlets"), _ok(*REGISTRY_KEEPERS), changes_state=True),
+    Row("POST", "/api/v1/outlets/import", _imported("outlets", "name,kind\r\n{name},radio\r\n"),
+        _ok(*REGISTRY_KEEPERS), changes_state=True),
+    Row("GET", "/api/v1/journalists", _static("/api/v1/journalists"), _ok(*REGISTRY_READERS)),
+    Row("POST", "/api/v1/journalists", _new_journalist, _ok(*REGISTRY_KEEPERS, status=201), changes_state=True),
+    Row("PATCH", "/api/v1/journalists/<id:journalist_id>", _renamed("journalists"), _ok(*REGISTRY_KEEPERS),
+        changes_state=True),
+    Row("POST", "/api/v1/journalists/import", _imported("journalists", "name,email\r\n{name},{who}@imp.example\r\n"),
+        _ok(*REGISTRY_KEEPERS), changes_state=True),
+    Row("POST", "/api/v1/journalists/<id:journalist_id>/accreditations", _accredit,
+        _ok(*REGISTRY_KEEPERS, status=201), changes_state=True),
+    Row("POST", "/api/v1/accreditations/<id:accreditation_id>/revoke", _revoke, _ok(*REGISTRY_KEEPERS),
+        changes_state=True),
+    Row("GET", "/api/v1/distribution-lists", _static("/api/v1/distribution-lists"), _ok(*REGISTRY_READERS)),
+    Row("POST", "/api/v1/distribution-lists", _new_list, _ok(*REGISTRY_KEEPERS, status=201), changes_state=True),
+    Row("PATCH", "/api/v1/distribution-lists/<id:list_id>", _renamed("distribution-lists"), _ok(*REGISTRY_KEEPERS),
+        changes_state=True),
+    # A release's deliveries: the case's readers; a bounce: the registry's keepers (no such delivery: 404 to them).
+    Row("GET", "/api/v1/process-instances/<id:instance_id>/deliveries", _on_shared_case("/deliveries"),
+        _ok(*ALL_READERS, "ps_transport", "head_health"),
+        target="started by ps_transport, head_health a candidate"),
+    Row("POST", "/api/v1/deliveries/<id:delivery_id>/bounce",
+        lambda _world, _shared, _who: Call("/api/v1/deliveries/999999/bounce", {"reason": "5.1.1 unknown"}),
+        _ok(*REGISTRY_KEEPERS, status=404), target="no such delivery"),
     # Deploying: admin only. The same diagram again is a 200 that changes nothing.
     Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
     # Audit and timers.
@@ -494,6 +608,8 @@ def test_each_caller_gets_exactly_the_access_the_contract_gives(world: World, sh
     send = getattr(world.fresh(who) if call.own_token else world.as_(who), row.method.lower())
     if call.xml is not None:
         response = send(call.path, data=call.xml, headers={"Content-Type": "application/xml"})
+    elif call.csv is not None:
+        response = send(call.path, data=call.csv, headers={"Content-Type": "text/csv"})
     else:
         response = send(call.path, json=call.json)
 

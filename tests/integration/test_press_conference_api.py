@@ -4,7 +4,7 @@ events. Called from publication_response, it is tested in test_publication_respo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -12,16 +12,18 @@ import pytest
 from defusedxml import ElementTree
 
 from engine.background.sweeper import sweep
+from engine.people import accreditation
 from tests import cases
 from tests.cases import complete, events, submit, task_of
 from tests.conftest import BISHKEK, deploy_shipped
+from tests.media import Media, seed_media
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HELD_AT = "2026-03-04T11:00:00+06:00"  # Wed 4 Mar 2026; the clock stands at Mon 2 Mar 2026, 09:00
 PLAN = {"held_at": HELD_AT, "place": "City hall, press room", "speakers": ["Mayor", "Vice-mayor for transport"],
         "topic": "The city's transport in 2026"}
-ACCREDIT = {"invitation": "Press conference on transport, Wed 4 March, 11:00, city hall.",
-            "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"], "accredited": ["Kaktus Media", "24.kg"]}
+INVITE = {"invitation": "Press conference on transport, Wed 4 March, 11:00, city hall.",
+          "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"]}
 TRANSLATIONS = {
     "ky": {"title": "Шаардын транспорту 2026-жылы", "body": "Мэр пресс-конференцияда жаңы автобустар жөнүндө айтты."},
     "ru": {"title": "Транспорт города в 2026 году", "body": "Мэр рассказал на пресс-конференции о новых автобусах."},
@@ -31,6 +33,21 @@ TRANSLATIONS = {
 @pytest.fixture(autouse=True)
 def deployed(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "press_conference.bpmn")
+
+
+@pytest.fixture(autouse=True)
+def media(deployed: None, sessions: Any, ctx: Any) -> Media:
+    """The registry's journalists (tests/media.py); the accreditation admits Aida and Bakyt."""
+    seeded = seed_media(sessions, ctx)
+    ADMITTED[:] = [seeded.aida, seeded.bakyt]
+    return seeded
+
+
+ADMITTED: list[int] = []  # this test's Aida and Bakyt, accredited for 2026 (ids differ between tests)
+
+
+def accredit() -> dict[str, Any]:
+    return INVITE | {"accredited": list(ADMITTED)}
 
 
 # A press conference, requested by the PR department unless a test says who.
@@ -58,7 +75,7 @@ def prepared(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
     """Planned, media accredited, materials ready: at leadership's review."""
     after = complete(as_, "pr", case["id"], "plan", **PLAN)
     assert open_tasks(after) == [("accredit_media", "press_conference", "pr_department")]
-    after = complete(as_, "pr", case["id"], "accredit_media", **ACCREDIT)
+    after = complete(as_, "pr", case["id"], "accredit_media", **accredit())
     assert open_tasks(after) == [("prepare_materials", "press_conference", "pr_department")]
     after = complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Forty new buses in April."],
                      materials="Fleet renewal plan.")
@@ -124,7 +141,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     done = complete(as_, "pr", case["id"], "closing_release", translations=TRANSLATIONS)  # kind: press_release
     assert done["status"] == "completed" and done["tasks"] == [] and done["timers"] == []
     assert datetime.fromisoformat(done["completed_at"]) == clock.now()
-    assert (done["data"]["format"], done["data"]["accredited"]) == ("briefing", ACCREDIT["accredited"])
+    assert (done["data"]["format"], done["data"]["accredited"]) == ("briefing", ADMITTED)
     assert (done["data"]["outcome"], done["data"]["cancel_reason"]) == ("held", None)
 
     (item,) = public_releases(as_)
@@ -159,10 +176,10 @@ def test_a_plan_needs_a_date_with_its_offset_a_place_and_speakers(as_: Any) -> N
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"held_at", "place", "speakers"}
     assert as_("pr").get(f"/api/v1/tasks/{plan['id']}").get_json()["status"] == "open"
-    # Accreditation needs at least one outlet.
+    # Accreditation needs at least one journalist.
     complete(as_, "pr", case["id"], "plan", **PLAN)
-    accredit = task_of(as_, "pr", case["id"], "accredit_media")
-    response = submit(as_, "pr", accredit["id"], **(ACCREDIT | {"accredited": []}))
+    task = task_of(as_, "pr", case["id"], "accredit_media")
+    response = submit(as_, "pr", task["id"], **(accredit() | {"accredited": []}))
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["accredited"]
 
@@ -205,9 +222,10 @@ def test_a_postponement_moves_held_at_and_the_held_timer_to_the_new_time(as_: An
     assert after["timers"] == [] and timers(as_, case) == []  # nothing waits for the old time
     notify = task_of(as_, "pr", case["id"], "notify_media")
     assert datetime.fromisoformat(notify["due_at"]) == datetime.fromisoformat(NEW_HELD_AT)
-    assert notify["data"] == {"accredited": ACCREDIT["accredited"]}  # the accreditation starts as it was
+    assert notify["data"] == {"accredited": ADMITTED}  # the accreditation starts as it was
     after = complete(as_, "pr", case["id"], "notify_media",
-                     notice="The press conference moves to Friday 6 March, 15:00, city hall.", accredited=["24.kg"])
+                     notice="The press conference moves to Friday 6 March, 15:00, city hall.",
+                     accredited=ADMITTED[1:])
     assert open_tasks(after) == [("confirm_event", "press_conference", "pr_department")]
 
     again = as_("pr").get(f"/api/v1/tasks/{task_of(as_, 'pr', case['id'], 'confirm_event')['id']}").get_json()
@@ -229,7 +247,7 @@ def test_a_postponement_moves_held_at_and_the_held_timer_to_the_new_time(as_: An
     assert done["status"] == "completed"
     data = done["data"]
     assert (data["held_at"], data["accredited"], data["outcome"], data["cancel_reason"]) == \
-        (NEW_HELD_AT, ["24.kg"], "held", None)
+        (NEW_HELD_AT, ADMITTED[1:], "held", None)
     assert data["postponements"] == [{"from": HELD_AT, "to": NEW_HELD_AT, "reason": POSTPONE["reason"]}]
     assert "new_held_at" not in data and "reason" not in data
     assert [r["business_key"] for r in public_releases(as_)] == [case["business_key"]]
@@ -294,3 +312,54 @@ def test_a_postponement_or_cancellation_without_its_reason_or_to_a_past_time_is_
     after = as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()
     assert (after["data"]["held_at"], after["timers"]) == (HELD_AT, [])
     assert "postponements" not in after["data"] and "outcome" not in after["data"]
+
+
+# --- the registry: journalists chosen from it, their accreditation checked on the event's day -----------------
+
+def test_the_journalists_are_chosen_from_the_registry_and_each_must_be_accredited_on_the_day(
+        as_: Any, media: Media) -> None:
+    case = start(as_)
+    complete(as_, "pr", case["id"], "plan", **PLAN)
+    task = task_of(as_, "pr", case["id"], "accredit_media")
+    items = task["form"]["schema"]["properties"]["accredited"]["items"]
+    assert items["x-registry"] == "journalist" and media.aida in items["enum"]
+    assert items["x-enum-labels"][str(media.aida)] == "Aida Usenova (Kaktus Media)"
+
+    response = submit(as_, "pr", task["id"], **(INVITE | {"accredited": [media.aida, media.chynara, media.dina,
+                                                                         media.erlan, media.farida, 9999]}))
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.get_json()["errors"]}
+    assert set(errors) == {"accredited.1", "accredited.2", "accredited.3", "accredited.4", "accredited.5"}
+    assert errors["accredited.1"] == (f"Chynara Toktosunova (Vecherniy Bishkek, journalist {media.chynara}): "
+                                      "the accreditation expired on 2026-02-28")
+    assert errors["accredited.2"] == (f"Dina Petrova (24.kg, journalist {media.dina}): the accreditation is not yet "
+                                      "valid on 2026-03-04 (from 2026-04-01)")
+    assert errors["accredited.3"].startswith(f"Erlan Bekov (Kaktus Media, journalist {media.erlan}): the "
+                                             "accreditation was revoked on 2026-03-02 (Filmed in a closed session.)")
+    assert errors["accredited.4"] == f"Farida Karimova (Farida's blog, journalist {media.farida}) has no accreditation"
+    assert errors["accredited.5"] == "9999 is not a journalist of the registry"
+    assert as_("pr").get(f"/api/v1/tasks/{task['id']}").get_json()["status"] == "open"  # nothing was kept
+    done = complete(as_, "pr", case["id"], "accredit_media", **(INVITE | {"accredited": [media.aida]}))
+    assert done["data"]["accredited"] == [media.aida]
+
+
+def test_after_a_postponement_the_accreditation_is_checked_on_the_new_day(as_: Any, media: Media, sessions: Any,
+                                                                          ctx: Any) -> None:
+    with sessions.begin() as session:  # a new accreditation of Chynara ends the day after the planned event
+        accreditation.accredit(session, media.chynara, valid_from=date(2026, 3, 1), valid_until=date(2026, 3, 5),
+                               actor="test", at=ctx.now())
+    case = start(as_)
+    complete(as_, "pr", case["id"], "plan", **PLAN)
+    complete(as_, "pr", case["id"], "accredit_media", **(INVITE | {"accredited": [media.aida, media.chynara]}))
+    complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Forty new buses in April."])
+    complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
+    complete(as_, "pr", case["id"], "confirm_event", **POSTPONE)  # to Fri 6 March
+    notify = task_of(as_, "pr", case["id"], "notify_media")
+    assert notify["data"] == {"accredited": [media.aida, media.chynara]}
+    response = submit(as_, "pr", notify["id"], notice="Moved to Friday.", accredited=[media.aida, media.chynara])
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "accredited.1"
+    assert error["message"].endswith("the accreditation expired on 2026-03-05")
+    after = complete(as_, "pr", case["id"], "notify_media", notice="Moved to Friday.", accredited=[media.aida])
+    assert after["data"]["accredited"] == [media.aida]

@@ -19,6 +19,7 @@ from engine.background.sweeper import sweep
 from tests import cases
 from tests.cases import complete, events, inbox, submit, task_of
 from tests.conftest import BISHKEK, deploy_shipped
+from tests.media import Media, seed_media
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLICATION = {
@@ -333,12 +334,17 @@ def test_the_pr_head_assesses_only_after_the_observation_and_closes_a_resolved_c
     assert as_("admin").get("/api/v1/process-instances?process_key=press_conference").get_json()["total"] == 0
 
 
-def hold_the_conference(as_: Any, tick: Any, case: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture
+def media(sessions: Any, ctx: Any) -> Media:
+    return seed_media(sessions, ctx)
+
+
+def hold_the_conference(as_: Any, tick: Any, case: dict[str, Any], media: Media) -> dict[str, Any]:
     """The called press_conference, by its roles, from the plan to the closing release."""
     complete(as_, "pr", case["id"], "plan", held_at=HELD_AT, place="City hall", speakers=["Mayor"],
              topic="Bus fares in 2026")
     complete(as_, "pr", case["id"], "accredit_media", invitation="Briefing on bus fares.",
-             invited=["Kaktus Media", "24.kg"], accredited=["Kaktus Media"])
+             invited=["Kaktus Media", "24.kg"], accredited=[media.aida])
     complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Fares stay at 20 som."])
     complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
     complete(as_, "pr", case["id"], "confirm_event", decision="hold")  # the PR department confirms it
@@ -346,7 +352,8 @@ def hold_the_conference(as_: Any, tick: Any, case: dict[str, Any]) -> dict[str, 
     return complete(as_, "pr", case["id"], "closing_release", kind="statement", translations=TRANSLATIONS)
 
 
-def test_an_unresolved_escalated_situation_holds_a_briefing_inside_the_case(as_: Any, tick: Any) -> None:
+def test_an_unresolved_escalated_situation_holds_a_briefing_inside_the_case(as_: Any, tick: Any,
+                                                                            media: Media) -> None:
     case = start(as_)
     rebutted(as_, case)
     observed(as_, tick, case)
@@ -354,7 +361,7 @@ def test_an_unresolved_escalated_situation_holds_a_briefing_inside_the_case(as_:
                      assessment="Three more outlets repeat the claim.")
     assert open_tasks(after) == [("plan", "press_conference", "pr_department", None)]
     assert task_of(as_, "pr", case["id"], "plan")["data"] == {"topic": PUBLICATION["summary"]}
-    done = hold_the_conference(as_, tick, case)
+    done = hold_the_conference(as_, tick, case, media)
     assert done["status"] == "completed"
     assert (done["data"]["format"], done["data"]["held_at"], done["data"]["outcome"]) == ("briefing", HELD_AT, "held")
     assert [r["kind"] for r in public(as_, "releases")] == ["statement"]
@@ -384,14 +391,14 @@ def test_a_claim_decided_at_verification_is_filed_by_the_legal_department_once(a
 
 
 def test_cancelling_the_case_during_its_press_conference_ends_the_called_tasks_and_timer(
-        as_: Any, tick: Any, sessions: Any, ctx: Any) -> None:
+        as_: Any, tick: Any, sessions: Any, ctx: Any, media: Media) -> None:
     case = start(as_)
     rebutted(as_, case)
     observed(as_, tick, case)
     complete(as_, "prhead", case["id"], "assess_escalation", resolved=False, escalate="press_conference",
              legal_action=True, assessment="Escalating.")
     complete(as_, "pr", case["id"], "plan", held_at=HELD_AT, place="City hall", speakers=["Mayor"], topic="Fares")
-    complete(as_, "pr", case["id"], "accredit_media", invitation="Come.", invited=["24.kg"], accredited=["24.kg"])
+    complete(as_, "pr", case["id"], "accredit_media", invitation="Come.", invited=["24.kg"], accredited=[media.bakyt])
     complete(as_, "pr", case["id"], "prepare_materials", talking_points=["Fares stay."])
     complete(as_, "leader", case["id"], "review_talking_points", decision="approve")
     after = complete(as_, "pr", case["id"], "confirm_event", decision="hold")

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from engine.background.sweeper import sweep
 from engine.procedures.forms import is_decision
 from tests.conftest import deploy_shipped
+from tests.media import seed_media
 
 # Called procedures first.
 SHIPPED = ["press_conference", "release_approval", "information_request", "interview_request",
@@ -119,6 +120,7 @@ def repair(error: Any, data: dict[str, Any], props: dict[str, Any], now: datetim
 def all_shipped(app: Any, cast: Any, sessions: Any, ctx: Any) -> None:
     for name in SHIPPED:
         deploy_shipped(sessions, ctx, f"{name}.bpmn")
+    seed_media(sessions, ctx)  # the registry's journalists, offered to the press conference's accreditation
 
 
 def assert_standard_defaults(schema: dict[str, Any]) -> None:

@@ -51,7 +51,7 @@ START_DATA = {"format": "press_conference", "topic": "Bus fares"}
 PLAN = {"held_at": HELD_AT, "place": "City hall, press room", "speakers": ["Mayor", "Vice-mayor for transport"],
         "topic": "Bus fares in 2026"}
 ACCREDIT = {"invitation": "Press conference on bus fares, Wed 4 March, 11:00, city hall.",
-            "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"], "accredited": ["Kaktus Media", "24.kg"]}
+            "invited": ["Kaktus Media", "24.kg", "Vecherniy Bishkek"], "accredited": [1, 2]}
 MATERIALS = {"talking_points": ["Fares stay at 20 som in 2026.", "New buses from April."],
              "materials": "Fare table, fleet renewal plan."}
 HOLD = {"decision": "hold"}
@@ -59,7 +59,7 @@ POSTPONE = {"decision": "postpone", "reason": "The mayor is called to parliament
             "new_held_at": NEW_HELD_AT}
 CANCEL = {"decision": "cancel", "reason": "The fares were settled at the council's session; nothing to announce."}
 NOTICE = {"notice": "The press conference on bus fares moves to Friday 6 March, 15:00, city hall.",
-          "accredited": ["Kaktus Media", "24.kg"]}
+          "accredited": [1, 2]}
 TRANSLATIONS = {
     "ky": {"title": "Жол кире 2026-жылы өзгөрбөйт", "body": "Мэр пресс-конференцияда билдирди."},
     "ru": {"title": "Плата за проезд в 2026 году не изменится", "body": "Мэр заявил на пресс-конференции."},
@@ -189,7 +189,7 @@ def test_a_postponed_event_moves_to_its_new_time_the_media_are_told_and_it_is_he
     assert "new_held_at" not in told and "reason" not in told  # kept in postponements and the history
     # The accreditation starts as it was; an outlet that cannot come at the new time is dropped.
     assert prefilled("press_conference/notify_media", told) == {"accredited": ACCREDIT["accredited"]}
-    run.complete("notify_media", {**NOTICE, "accredited": ["24.kg"]})
+    run.complete("notify_media", {**NOTICE, "accredited": [2]})
     assert run.ready() == ["confirm_event"]  # confirmed again, at the new time
     again = run.open_data("confirm_event")
     assert again["held_at"] == NEW_HELD_AT
@@ -205,7 +205,7 @@ def test_a_postponed_event_moves_to_its_new_time_the_media_are_told_and_it_is_he
     run.complete("closing_release", {"translations": TRANSLATIONS})
     data = run.data
     assert (data["held_at"], data["outcome"], data["cancel_reason"]) == (NEW_HELD_AT, "held", None)
-    assert data["accredited"] == ["24.kg"]
+    assert data["accredited"] == [2]
     assert data["postponements"] == [{"from": HELD_AT, "to": NEW_HELD_AT, "reason": POSTPONE["reason"]}]
     assert [what for _, what, _ in run.published] == ["release"]
     assert run.completed == ["plan", "accredit_media", "prepare_materials", "review_talking_points",
@@ -309,14 +309,14 @@ def test_a_caller_gets_back_the_event_held_with_no_cancel_reason(called: CallerR
 def test_a_caller_gets_back_the_new_time_of_a_postponed_event(called: CallerRun) -> None:
     called.approved()
     called.complete("confirm_event", POSTPONE)
-    called.complete("notify_media", {**NOTICE, "accredited": ["24.kg"]})
+    called.complete("notify_media", {**NOTICE, "accredited": [2]})
     called.complete("confirm_event", HOLD)
     assert called.waiting() == {"held": NEW_HELD_AT}
     called.at("2026-03-06T15:00:01+06:00")
     called.complete("closing_release", {"translations": TRANSLATIONS})
     data = called.data
     assert (data["held_at"], data["accredited"], data["outcome"], data["cancel_reason"]) == \
-        (NEW_HELD_AT, ["24.kg"], "held", None)
+        (NEW_HELD_AT, [2], "held", None)
     assert "postponements" not in data  # the called procedure's own (its history has each confirmation)
     assert data["reason"] == "The caller's own reason"
 
@@ -409,7 +409,7 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
         ("confirm_event", {**POSTPONE, "new_held_at": "2026-03-06 15:00"}, ["new_held_at"]),
         ("confirm_event", {"decision": "cancel"}, ["reason"]),
         ("confirm_event", {"decision": "cancel", "reason": ""}, ["reason"]),
-        ("notify_media", {"accredited": ["24.kg"]}, ["notice"]),
+        ("notify_media", {"accredited": [2]}, ["notice"]),
         ("notify_media", {**NOTICE, "accredited": []}, ["accredited"]),
     ],
 )

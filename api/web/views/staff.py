@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api import present
@@ -19,6 +19,7 @@ from api.web import formrender
 from api.web.i18n import current_language, file_size, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
+from api.web.vocabulary import EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
@@ -36,9 +37,10 @@ from engine.people.access import (
     may_work_on,
 )
 from engine.procedures import definitions
-from engine.procedures.forms import load_form, prefilled, with_refusal_grounds
+from engine.procedures.forms import load_form, prefilled, uses_registry, with_refusal_grounds, with_registry
 from engine.reads import attachments as attachment_reads
-from engine.reads import choices, progress, queries, task_context
+from engine.reads import choices, deliveries, progress, queries, task_context
+from engine.reads import registry as registry_reads
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
 
@@ -79,8 +81,13 @@ def _unit_names() -> dict[str, str]:
 
 def _form(key: str) -> dict[str, Any]:
     """A form as the office fills it in: a refusal's ground chosen from the law in force, titled in the reader's
-    language."""
-    return with_refusal_grounds(load_form(key), ctx().jurisdiction.refusal_grounds(current_language()))
+    language; journalists and distribution lists chosen from the registry."""
+    schema = with_refusal_grounds(load_form(key), ctx().jurisdiction.refusal_grounds(current_language()))
+    if uses_registry(schema):
+        if "registry_choices" not in g:
+            g.registry_choices = registry_reads.choices(db_session())
+        schema = with_registry(schema, g.registry_choices)
+    return schema
 
 
 def _options(instance: ProcessInstance | None = None) -> formrender.Options:
@@ -310,7 +317,8 @@ def case(instance_id: int) -> tuple[str, int]:
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
-                  events=_history(instance, definition), unit_names=units)
+                  events=_history(instance, definition), unit_names=units,
+                  deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES)
 
 
 @blp.get("/cases/<id:instance_id>/diagram.bpmn")
