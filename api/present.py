@@ -297,7 +297,9 @@ def tracking(found: Tracking) -> dict[str, Any]:
     shown: dict[str, Any] = {"reference": found.reference, "status": found.status, "received_at": found.received_at,
                              "due_at": found.due_at,
                              "letters": [{"kind": letter.kind, "written_at": letter.written_at, "body": letter.body}
-                                         for letter in found.letters]}
+                                         for letter in found.letters],
+                             "documents": [{"id": d.id, "filename": d.filename, "content_type": d.content_type,
+                                            "size": d.size} for d in found.documents]}
     for name in ("extended_to", "forwarded_to", "answer", "refusal"):
         value = getattr(found, name)
         if value is not None:

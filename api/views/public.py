@@ -21,7 +21,10 @@ from api.schemas import (
     PublicResponsePage,
     TrackingQuery,
 )
+from api.uploads import file_response
 from api.views.common import ctx
+from engine.files import kinds
+from engine.reads import attachments as attachment_reads
 from engine.reads import portal as tracking
 from engine.reads import publications
 from engine.runtime import portal
@@ -130,3 +133,22 @@ class RequestTracking(MethodView):
         """A filed request as its requester follows it: status, deadline, extension, forwarding, the answer or the
         refusal once sent, and every letter. A wrong reference or token: 404."""
         return present.tracking(tracking.track(session(), reference, args["token"])), PRIVATE
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/requests/<reference>/documents/<attachment_id>")
+class RequestDocument(MethodView):
+    @blp.doc(operationId="downloadPublicRequestDocument", responses={"200": {
+        "description": "The document, as a download (Content-Disposition: attachment)",
+        "content": {content_type: BINARY for content_type in kinds.ALLOWED}}})
+    @blp.public()
+    @blp.arguments(TrackingQuery, location="query")
+    def get(self, args: dict[str, Any], reference: str, attachment_id: str) -> Response:
+        """A document sent with the answer, to the holder of the request's token. A wrong reference or token, a file
+        not among the documents sent, and any file before the answer is sent: 404."""
+        row = tracking.sent_document(session(), reference, args["token"], attachment_id)
+        response = file_response(row, attachment_reads.content_of(ctx(), row))
+        response.headers.update(PRIVATE)
+        return response
