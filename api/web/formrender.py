@@ -359,6 +359,7 @@ MESSAGES = {
     "x-not-future": _l("This may not lie in the future."),
     "x-future": _l("This must lie in the future."),
     "x-attachment": _l("Choose a file attached to this case."),
+    "x-among": _l("Choose among the files chosen at the step before."),
     "x-publication-languages": _l("A translation into every publication language is needed."),
 }
 FORMAT_MESSAGES = {
@@ -387,6 +388,8 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
         return str(FORMAT_MESSAGES[schema["format"]])
     if code in LIMIT_MESSAGES and code in schema:
         return str(LIMIT_MESSAGES[code]) % {"limit": schema[code]}
+    if code == "minItems":  # a rule on the case (`x-case`) asks for at least one: the field is required there
+        return str(MESSAGES["required"])
     if code == "const" and _main_type(schema) == "boolean":
         return gettext("This must be confirmed.")
     if code == "type" and _main_type(schema) in ("integer", "number"):
