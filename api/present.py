@@ -35,7 +35,7 @@ from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people.registry_csv import Imported
-from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_registry
+from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
@@ -62,6 +62,14 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             schema = with_registry(schema, offered["choices"])
         return schema
 
+    def for_case(row: HumanTask) -> dict[str, Any]:
+        """The form with its rule on the case (`x-case`) decided on the case's data, read only for such a form."""
+        schema = form(str(row.form_key))
+        if "x-case" not in schema:
+            return schema
+        case = session.get(ProcessInstance, row.instance_id)
+        return with_case(schema, (case.data if case is not None else None) or {})
+
     return [
         {
             "id": r.id,
@@ -79,7 +87,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
-            "form": {"key": r.form_key, "schema": form(r.form_key) if r.form_key else None},
+            "form": {"key": r.form_key, "schema": for_case(r) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows

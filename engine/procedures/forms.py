@@ -16,7 +16,8 @@ Our additions to JSON Schema, each handled here:
   files prepared for an answer, which whoever approves or sends it may leave out but not add to);
 - `"x-case": <schema>` at a form's top: a JSON Schema that the case's data, with the form's values over it, must meet:
   a rule of the form that depends on what the case holds (`if` the case's `medium` is print, `then` the form's
-  `evidence` is required); its errors name the form's field;
+  `evidence` is required); its errors name the form's field. A task's form is served with the rule decided for its
+  case (`with_case`);
 - `"x-registry": "journalist"` (or `"distribution_list"`) on an integer: the id of a journalist (a distribution
   list) of the registry of the media (engine.people.registry); with `"x-accredited-on": "<field>"` the journalist
   must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
@@ -165,6 +166,28 @@ def with_refusal_grounds(schema: dict[str, Any], grounds: Iterable[tuple[str, st
             out["x-enum-labels"] = dict(offered)
         return out
     return resolve(schema)
+
+
+def with_case(schema: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """The form of a task as served for its case: its `x-case` rule decided on the case's data as it stands, the
+    branch that applies (`then`, else `else`: required fields and keywords of properties) merged into the form, so
+    that a generic client (and the page's required marks) sees what this case asks. The engine still checks the
+    rule itself on completion."""
+    rule = schema.get("x-case")
+    if not isinstance(rule, dict) or not isinstance(rule.get("if"), dict):
+        return schema
+    matches = Draft202012Validator(rule["if"]).is_valid(case)
+    branch = rule.get("then" if matches else "else")
+    if not isinstance(branch, dict):
+        return schema
+    out = dict(schema)
+    out["required"] = list(dict.fromkeys([*schema.get("required", []), *branch.get("required", [])]))
+    properties = dict(schema.get("properties", {}))
+    for name, keywords in (branch.get("properties") or {}).items():
+        if isinstance(properties.get(name), dict) and isinstance(keywords, dict):
+            properties[name] = properties[name] | keywords
+    out["properties"] = properties
+    return out
 
 
 def uses_registry(schema: Any) -> bool:

@@ -91,3 +91,11 @@ def test_the_claim_to_court_starts_with_the_evidence(as_: Any) -> None:
                     court="Pervomaisky district court", filed_at="2026-03-02T09:00:00+06:00",
                     evidence=[*scans, decision])
     assert done["data"]["evidence"] == [*scans, decision]
+
+
+def test_the_verification_form_is_served_asking_for_evidence_where_the_piece_has_no_link(as_: Any) -> None:
+    printed, online = start(as_, data=without_link("print")), start(as_, data=ONLINE)
+    served = task_of(as_, "ps_transport", printed["id"], "verify_facts")["form"]["schema"]
+    assert "evidence" in served["required"] and served["properties"]["evidence"]["minItems"] == 1
+    served = task_of(as_, "ps_transport", online["id"], "verify_facts")["form"]["schema"]
+    assert "evidence" not in served["required"] and "minItems" not in served["properties"]["evidence"]

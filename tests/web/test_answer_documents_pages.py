@@ -102,7 +102,7 @@ def test_the_case_page_shows_the_pieces_evidence_and_the_verify_page_asks_for_it
              ("facts.0.established", "Correct.")]
     refused = web.post(f"/tasks/{task['id']}", facts)
     assert refused.status_code == 422
-    assert "This field is required." in text(refused).split('id="f-evidence"')[1].split("</fieldset>")[0]
+    assert "Give at least 1." in text(refused).split('id="f-evidence"')[1].split("</fieldset>")[0]
     scan = attach(as_, "ps_transport", case["id"], jpeg(), "page-3-scan.jpg")
     assert web.post(f"/tasks/{task['id']}", [*facts, ("evidence", scan)]).status_code == 302
     page = unescape(text(web.get(f"/cases/{case['id']}")))

@@ -37,7 +37,14 @@ from engine.people.access import (
     may_work_on,
 )
 from engine.procedures import definitions
-from engine.procedures.forms import load_form, prefilled, uses_registry, with_refusal_grounds, with_registry
+from engine.procedures.forms import (
+    load_form,
+    prefilled,
+    uses_registry,
+    with_case,
+    with_refusal_grounds,
+    with_registry,
+)
 from engine.reads import attachments as attachment_reads
 from engine.reads import choices, deliveries, progress, queries, task_context
 from engine.reads import registry as registry_reads
@@ -215,7 +222,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     shown = present.tasks(session, ctx(), [row])[0]
     is_open = row.status == TaskStatus.OPEN
     may_work = is_open and may_work_on(user, row)
-    schema = _form(row.form_key) if row.form_key else EMPTY_FORM
+    schema = with_case(_form(row.form_key), instance.data or {}) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
