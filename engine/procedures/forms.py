@@ -488,8 +488,6 @@ def _message(error: ValidationError) -> str:
         return "must be one of: " + ", ".join(map(str, error.validator_value))
     if error.validator == "pattern" and error.validator_value == NOT_BLANK:
         return "must not be blank"
-    if error.validator == "minItems" and error.instance == []:
-        return "needs at least one"  # an empty list, as a page sends one with no box ticked
     if error.validator == "maxItems" and error.validator_value == 0:
         return "must be empty here"
     return error.message
