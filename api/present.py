@@ -238,10 +238,12 @@ def working_day(day: date) -> dict[str, Any]:
     return {"date": day}
 
 
-def publication(row: Publication) -> dict[str, Any]:
+def publication(row: Publication, root: str = "") -> dict[str, Any]:
+    """A publication as the public reads it; `root` (the site's address) makes its media's links absolute."""
     base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
     if row.feed == "releases":
-        return base | {"translations": row.content.get("translations", {})}
+        return base | {"translations": row.content.get("translations", {}),
+                       "media": [published_file(item, root) for item in row.content.get("media") or []]}
     content = row.content
     shown = base | {"outlet": content.get("outlet"), "url": content.get("url"), "text": content.get("text"),
                     "medium": content.get("medium"), "piece_published_at": content.get("piece_published_at"),
@@ -249,6 +251,14 @@ def publication(row: Publication) -> dict[str, Any]:
     if row.kind == "rebuttal":
         shown["explanations"] = content.get("explanations") or []
     return shown
+
+
+def published_file(item: dict[str, Any], root: str = "") -> dict[str, Any]:
+    """A file a release carries, with where anyone downloads it and its thumbnail (photos)."""
+    url = f"{root}/public/media/{item['id']}"
+    return {"id": item["id"], "filename": item.get("filename"), "kind": item.get("kind"),
+            "content_type": item.get("content_type"), "size": item.get("size"), "sha256": item.get("sha256"),
+            "url": url, "thumbnail_url": f"{url}/thumbnail" if item.get("has_thumbnail") else None}
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:

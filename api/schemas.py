@@ -475,12 +475,25 @@ class Translation(Schema):
     body = fields.String(required=True)
 
 
+class PublishedFileOut(Schema):
+    id = fields.String(required=True)
+    filename = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "photo, video, audio or document"})
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "where anyone downloads it"})
+    thumbnail_url = fields.String(allow_none=True, required=True)
+
+
 class PublicRelease(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(required=True)
     kind = fields.String(required=True)
     published_at = OfficeDateTime(required=True)
     translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation), required=True)
+    media = fields.List(fields.Nested(PublishedFileOut), required=True,
+                        metadata={"description": "its photos, video, audio and documents (000 §4.2)"})
 
 
 class ExplanationOut(Schema):

@@ -21,7 +21,9 @@ from api.schemas import (
     PublicResponsePage,
     TrackingQuery,
 )
+from api.uploads import file_response
 from api.views.common import ctx
+from engine.reads import attachments as attachment_reads
 from engine.reads import portal as tracking
 from engine.reads import publications
 from engine.runtime import portal
@@ -54,6 +56,9 @@ def _feed(feed: str) -> Response:
             entry.content("\n\n".join(f"[{lang}] {t.get('title', '')}\n{t.get('body', '')}"
                                       for lang, t in translations.items()), type="text")
             entry.link(href=f"{base}/public/releases/{row.id}", rel="alternate")
+            for item in row.content.get("media") or []:  # 000 §4.2: the release's photo, video and audio
+                entry.link(href=f"{base}/public/media/{item['id']}", rel="enclosure", type=item.get("content_type"),
+                           length=str(item.get("size") or 0), title=item.get("filename"))
         else:
             entry.title(f"{row.kind.title()}: {row.content.get('outlet') or row.business_key}")
             # 002 §16: a rebuttal's readers learn each distorted claim and what is true.
@@ -73,7 +78,8 @@ class Releases(MethodView):
     @blp.response(200, PublicReleasePage)
     def get(self) -> dict[str, Any]:
         """Published releases, newest first, in every publication language."""
-        return {"items": [present.publication(r) for r in publications.latest(session(), "releases")]}
+        root = request.url_root.rstrip("/")
+        return {"items": [present.publication(r, root) for r in publications.latest(session(), "releases")]}
 
 
 @blp.route("/releases.atom")
@@ -84,6 +90,34 @@ class ReleasesAtom(MethodView):
     def get(self) -> Response:
         """Published releases as an Atom feed."""
         return _feed("releases")
+
+
+@blp.route("/media/<attachment_id>")
+class PublishedFile(MethodView):
+    @blp.doc(operationId="downloadPublishedFile")
+    @blp.public()
+    @blp.response(200, TEXT, description="The file, as a download", content_type="application/octet-stream")
+    def get(self, attachment_id: str) -> Response:
+        """A photo, video, audio or document that a published release carries, for anyone; any other file: 404."""
+        row = publications.published_file(session(), attachment_id)
+        return public_file(file_response(row, attachment_reads.content_of(ctx(), row)))
+
+
+@blp.route("/media/<attachment_id>/thumbnail")
+class PublishedThumbnail(MethodView):
+    @blp.doc(operationId="publishedFileThumbnail")
+    @blp.public()
+    @blp.response(200, TEXT, description="A JPEG thumbnail", content_type="image/jpeg")
+    def get(self, attachment_id: str) -> Response:
+        """The thumbnail of a photo a published release carries."""
+        row = publications.published_file(session(), attachment_id)
+        return public_file(file_response(row, attachment_reads.thumbnail_of(ctx(), row), thumbnail=True))
+
+
+def public_file(response: Response) -> Response:
+    """A published file may be kept by shared caches (it changes never: its bytes are named by their SHA-256)."""
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @blp.route("/responses")

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
+from api import present
 from api.database import session as db_session
 from api.web.views.common import ctx, page_blueprint, render
 from engine.reads import publications
@@ -53,8 +54,10 @@ def release(publication_id: int) -> tuple[str, int]:
     order += [lang for lang in translations if lang not in order]
     lang = chosen_language(order)
     shown = [lang] if lang else order
+    root = request.url_root.rstrip("/")
     return render("public/release.html", row=row, versions=[(code, translations[code]) for code in shown],
-                  switch=order, lang=lang)
+                  switch=order, lang=lang,
+                  media=[present.published_file(item, root) for item in row.content.get("media") or []])
 
 
 @blp.get("/public/responses/<int:publication_id>")
