@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask import url_for
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -30,7 +31,7 @@ from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.procedures.forms import load_form, prefilled, served
-from engine.reads import queries, task_context
+from engine.reads import archive, queries, task_context
 from engine.reads.portal import Tracking
 from engine.runtime.portal import Filed
 from engine.runtime.reporting import Report
@@ -213,6 +214,17 @@ def publication(row: Publication) -> dict[str, Any]:
     if row.kind == "rebuttal":
         shown["explanations"] = content.get("explanations") or []
     return shown
+
+
+# The public page of each feed's items (a new feed of the archive adds its page here).
+PUBLIC_PAGES = {"releases": "web_public.release", "responses": "web_public.response"}
+
+
+def archive_hit(hit: archive.Hit) -> dict[str, Any]:
+    e = hit.entry
+    return {"feed": e.source, "id": e.source_id, "business_key": e.business_key, "kind": e.kind, "unit": e.unit,
+            "lang": e.lang, "published_at": e.published_at, "title": e.title, "snippet": hit.snippet,
+            "url": url_for(PUBLIC_PAGES[e.source], publication_id=e.source_id)}
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table on `Base.metadata`."""
 
+from db.models.archive import ArchiveEntry
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
@@ -15,6 +16,7 @@ from db.models.timers import Timer
 from db.models.users import Unit, User, UserRole
 
 __all__ = [
+    "ArchiveEntry",
     "AuditChainHead",
     "AuditEvent",
     "BusinessKeySequence",

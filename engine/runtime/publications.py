@@ -2,7 +2,8 @@
 `publish` (`release` or `response`); when the engine completes that task, what the case holds then is
 published. Releases carry a translation into every publication language (JARCHY_PUBLICATION_LANGUAGES);
 responses (rebuttals and comments) carry the outlet, its medium, the link (where the medium has one), the piece's
-date and summary and the text; a rebuttal also each distorted claim with its explanation (002 §16)."""
+date and summary and the text; a rebuttal also each distorted claim with its explanation (002 §16). What is
+published is indexed for the public archive in the same transaction (engine.runtime.archive)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from db.models import ProcessInstance, Publication
 from db.vocabulary import EventType
 from engine.audit import chain
+from engine.runtime.archive import Version, index
 from engine.spiff.parser import own_property
 
 PROPERTY = "publish"
@@ -47,6 +49,26 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
                       published_at=at, content=content)
     session.add(row)
     session.flush()
+    unit = data.get("unit")
+    index(session, source=feed, source_id=row.id, kind=kind,
+          unit=unit if isinstance(unit, str) and 0 < len(unit) <= 64 else instance.unit_key,
+          business_key=instance.business_key, published_at=at, versions=archived_versions(feed, content))
     chain.record(session, type=EventType.PUBLICATION_PUBLISHED, at=at, actor=actor, instance_id=instance.id,
                  subject=f"{feed}:{row.id}", after={"feed": feed, "kind": kind} | content)
     return row
+
+
+def archived_versions(feed: str, content: dict[str, Any]) -> list[Version]:
+    """What the archive searches of a publication: a release's title and text in each of its languages, in the
+    order published; a response's outlet (its title), its text, each explained claim and the piece's summary (a
+    response records no language)."""
+    if feed == "releases":
+        return [Version(lang, _text(t.get("title")), _text(t.get("body")))
+                for lang, t in (content.get("translations") or {}).items() if isinstance(t, dict)]
+    explained = [f"{_text(e.get('claim'))}: {_text(e.get('explanation'))}" for e in content.get("explanations") or []]
+    parts = [content.get("text"), *explained, content.get("summary")]
+    return [Version(None, _text(content.get("outlet")), "\n\n".join(_text(p) for p in parts if p))]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
