@@ -73,16 +73,17 @@ def search(session: Session, asked: Search, tz: tzinfo, page: int = 1, per_page:
         found |= {} if page >= 1 else {"page": "a whole number from 1"}
         raise Invalid("the archive search has invalid parameters: " + ", ".join(found),
                       [{"field": name, "message": message} for name, message in found.items()])
+    page_of, counted = statements(session, asked, tz)
+    total = session.scalar(counted) or 0
+    rows = session.execute(page_of.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     terms = words(asked.words)
-    ranked = statement(session, asked, tz, terms)
-    total = session.scalar(select(func.count()).select_from(ranked.order_by(None).subquery())) or 0
-    rows = session.execute(ranked.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Paged([Hit(row, snippet(row.body, terms)) for row in rows], total, page, per_page)
 
 
-def statement(session: Session, asked: Search, tz: tzinfo, terms: list[str] | None = None) -> Select[Any]:
-    """The search as one SELECT of archive entries in their order (also what tests EXPLAIN)."""
-    terms = words(asked.words) if terms is None else terms
+def statements(session: Session, asked: Search, tz: tzinfo) -> tuple[Select[Any], Select[Any]]:
+    """The search as SQL: the archive entries found, in their order (what tests EXPLAIN), and their count (the
+    items matched, without scoring them)."""
+    terms = words(asked.words)
     e = ArchiveEntry
     where: list[ColumnElement[bool]] = []
     if asked.kind in FEEDS:
@@ -101,28 +102,30 @@ def statement(session: Session, asked: Search, tz: tzinfo, terms: list[str] | No
         # Browsing: one entry an item (or the versions in the language asked); an index gives them newest first.
         if not asked.lang:
             where.append(e.listed.is_(True))
-        return select(e).where(*where).order_by(e.published_at.desc(), e.id.desc())
+        return (select(e).where(*where).order_by(e.published_at.desc(), e.id.desc()),
+                select(func.count()).select_from(e).where(*where))
     prefixed = [(t, len(t) >= PREFIX_FROM) for t in terms]
     # The terms are words of letters and digits only (db.search_terms): quoting them needs no escaping.
     if is_postgresql(session):
         query = func.to_tsquery(literal_column("'simple'::regconfig"),
                                 " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in prefixed))
         vector = literal_column(f"{ArchiveEntry.__tablename__}.{VECTOR_COLUMN}")
-        matched = select(e.id, e.source, e.source_id, (-func.ts_rank(vector, query)).label("score")) \
-            .where(vector.op("@@")(query), *where)
+        matching, score = select(e.id).where(vector.op("@@")(query), *where), -func.ts_rank(vector, query)
     else:
         fts = table(FTS_TABLE, column("rowid"))
         phrase = " ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in prefixed)
+        matching = (select(e.id).select_from(fts).join(e, e.id == fts.c.rowid)
+                    .where(literal_column(FTS_TABLE).op("MATCH")(phrase), *where))
         score = func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)  # SQLite allows it only beside its MATCH
-        matched = (select(e.id, e.source, e.source_id, score.label("score")).select_from(fts)
-                   .join(e, e.id == fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase), *where))
-    scored = matched.subquery("scored")
+    items = matching.with_only_columns(e.source, e.source_id).distinct().subquery("items")
+    scored = matching.add_columns(e.source, e.source_id, score.label("score")).subquery("scored")
     # Each item once: its best-scoring version (ties: the first published).
     best = func.row_number().over(partition_by=(scored.c.source, scored.c.source_id),
                                   order_by=(scored.c.score, scored.c.id))
     hits = select(scored.c.id, scored.c.score, best.label("n")).subquery("hits")
     return (select(e).join(hits, hits.c.id == e.id).where(hits.c.n == 1)
-            .order_by(hits.c.score, e.published_at.desc(), e.id.desc()))
+            .order_by(hits.c.score, e.published_at.desc(), e.id.desc()),
+            select(func.count()).select_from(items))
 
 
 def _midnight(day: date, tz: tzinfo) -> datetime:

@@ -46,7 +46,7 @@ def test_the_search_uses_the_full_text_index(sessions: Any, ctx: Any) -> None:
     indexed(sessions, 200)
     asked = archive.Search(words="Мост", kind="release", unit="transport")
     with sessions() as session:
-        shown = plan(session, archive.statement(session, asked, BISHKEK))
+        shown = plan(session, archive.statements(session, asked, BISHKEK)[0])
         result = archive.search(session, asked, BISHKEK)
     if session.get_bind().dialect.name == "postgresql":
         assert "Bitmap Index Scan on ix_archive_entries_search" in shown, shown
