@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, true
 from sqlalchemy.orm import Session
 
 from db.models import ArchiveEntry
@@ -73,16 +73,18 @@ def search(session: Session, asked: Search, tz: tzinfo, page: int = 1, per_page:
         found |= {} if page >= 1 else {"page": "a whole number from 1"}
         raise Invalid("the archive search has invalid parameters: " + ", ".join(found),
                       [{"field": name, "message": message} for name, message in found.items()])
-    page_of, counted = statements(session, asked, tz)
+    page_of, counted = statements(session, asked, tz, page, per_page)
     total = session.scalar(counted) or 0
-    rows = session.execute(page_of.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    rows = session.execute(page_of).scalars().all()
     terms = words(asked.words)
     return Paged([Hit(row, snippet(row.body, terms)) for row in rows], total, page, per_page)
 
 
-def statements(session: Session, asked: Search, tz: tzinfo) -> tuple[Select[Any], Select[Any]]:
-    """The search as SQL: the archive entries found, in their order (what tests EXPLAIN), and their count (the
-    items matched, without scoring them)."""
+def statements(session: Session, asked: Search, tz: tzinfo, page: int = 1,
+               per_page: int = PER_PAGE) -> tuple[Select[Any], Select[Any]]:
+    """The search as SQL: the page of archive entries found, in their order (what tests EXPLAIN), and their count
+    (the items matched, without scoring them)."""
+    skip = (page - 1) * per_page
     terms = words(asked.words)
     e = ArchiveEntry
     where: list[ColumnElement[bool]] = []
@@ -101,8 +103,8 @@ def statements(session: Session, asked: Search, tz: tzinfo) -> tuple[Select[Any]
     if not terms:
         # Browsing: one entry an item (or the versions in the language asked); an index gives them newest first.
         if not asked.lang:
-            where.append(e.listed.is_(True))
-        return (select(e).where(*where).order_by(e.published_at.desc(), e.id.desc()),
+            where.append(e.listed == true())
+        return (select(e).where(*where).order_by(e.published_at.desc(), e.id.desc()).limit(per_page).offset(skip),
                 select(func.count()).select_from(e).where(*where))
     prefixed = [(t, len(t) >= PREFIX_FROM) for t in terms]
     # The terms are words of letters and digits only (db.search_terms): quoting them needs no escaping.
@@ -118,13 +120,17 @@ def statements(session: Session, asked: Search, tz: tzinfo) -> tuple[Select[Any]
                     .where(literal_column(FTS_TABLE).op("MATCH")(phrase), *where))
         score = func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)  # SQLite allows it only beside its MATCH
     items = matching.with_only_columns(e.source, e.source_id).distinct().subquery("items")
-    scored = matching.add_columns(e.source, e.source_id, score.label("score")).subquery("scored")
+    scored = matching.add_columns(e.source, e.source_id, e.published_at, score.label("score")).subquery("scored")
     # Each item once: its best-scoring version (ties: the first published).
     best = func.row_number().over(partition_by=(scored.c.source, scored.c.source_id),
                                   order_by=(scored.c.score, scored.c.id))
-    hits = select(scored.c.id, scored.c.score, best.label("n")).subquery("hits")
-    return (select(e).join(hits, hits.c.id == e.id).where(hits.c.n == 1)
-            .order_by(hits.c.score, e.published_at.desc(), e.id.desc()),
+    hits = select(scored.c.id, scored.c.score, scored.c.published_at, best.label("n")).subquery("hits")
+    # The page is chosen from the matches' ids and scores; only its entries are then read whole.
+    order = (hits.c.score, hits.c.published_at.desc(), hits.c.id.desc())
+    chosen = select(hits.c.id, hits.c.score, hits.c.published_at).where(hits.c.n == 1).order_by(*order) \
+        .limit(per_page).offset(skip).subquery("chosen")
+    return (select(e).join(chosen, chosen.c.id == e.id)
+            .order_by(chosen.c.score, chosen.c.published_at.desc(), chosen.c.id.desc()),
             select(func.count()).select_from(items))
 
 
