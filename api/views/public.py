@@ -38,6 +38,8 @@ blp = Blueprint("public", __name__, url_prefix="/public",
 # A filed request's token and a requester's letters are for them alone: no shared cache may keep them.
 PRIVATE = {"Cache-Control": "no-store"}
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
+ARCHIVE_ANSWER = ("The publications found, as JSON for a client that prefers application/json; otherwise the "
+                  "archive's page (HTML)")
 
 
 def _feed(feed: str) -> Response:
@@ -143,9 +145,8 @@ class RequestTracking(MethodView):
 class Archive(MethodView):
     @blp.doc(operationId="searchPublicArchive", parameters=[{"in": "query", "schema": ArchiveQuery}])
     @blp.public()
-    @blp.response(200, page_of(ArchiveHit, "ArchivePage"))
-    @blp.alt_response(200, schema=TEXT, content_type="text/html",
-                      description="The archive's page, for any Accept that does not prefer application/json")
+    @blp.response(200, page_of(ArchiveHit, "ArchivePage"), description=ARCHIVE_ANSWER)
+    @blp.alt_response(200, schema=TEXT, content_type="text/html", description=ARCHIVE_ANSWER)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self) -> Any:
         """Search everything published (releases, responses), by words in any publication language, kind, unit,

@@ -66,6 +66,17 @@ def test_bad_parameters_are_named_beside_their_fields(page_as: Any, archived: di
                              html.replace("\n", " ")) or f'id="f-{field}-error"' in html, field
 
 
+def test_hostile_parameters_get_the_page_or_its_refusal_never_an_error(page_as: Any,
+                                                                        archived: dict[str, int]) -> None:
+    from tests.integration.test_hostile_walk import HOSTILE_QUERY
+
+    for name in ("q", "kind", "unit", "lang", "from", "to", "page"):
+        for value in HOSTILE_QUERY:
+            response = page_as(None).get("/public/archive", query_string={name: value}, headers=BROWSER)
+            assert response.status_code in (200, 422), (name, value[:20], response.status_code)
+            assert response.mimetype == "text/html"
+
+
 def test_one_address_answers_a_page_or_json_as_asked(page_as: Any, as_: Any, archived: dict[str, int]) -> None:
     client = page_as(None)
     assert client.get("/public/archive").mimetype == "text/html"  # no preference: the page
