@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask import url_for
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -36,7 +37,7 @@ from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people.registry_csv import Imported
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_registry
-from engine.reads import queries, task_context
+from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.portal import Filed
@@ -259,6 +260,17 @@ def published_file(item: dict[str, Any], root: str = "") -> dict[str, Any]:
     return {"id": item["id"], "filename": item.get("filename"), "kind": item.get("kind"),
             "content_type": item.get("content_type"), "size": item.get("size"), "sha256": item.get("sha256"),
             "url": url, "thumbnail_url": f"{url}/thumbnail" if item.get("has_thumbnail") else None}
+
+
+# The public page of each feed's items (a new feed of the archive adds its page here).
+PUBLIC_PAGES = {"releases": "web_public.release", "responses": "web_public.response"}
+
+
+def archive_hit(hit: archive.Hit) -> dict[str, Any]:
+    e = hit.entry
+    return {"feed": e.source, "id": e.source_id, "business_key": e.business_key, "kind": e.kind, "unit": e.unit,
+            "lang": e.lang, "published_at": e.published_at, "title": e.title, "snippet": hit.snippet,
+            "url": url_for(PUBLIC_PAGES[e.source], publication_id=e.source_id)}
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:

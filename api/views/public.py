@@ -1,4 +1,5 @@
-"""The office's public pages: published releases and responses, as JSON and as Atom feeds (feedgen).
+"""The office's public pages: published releases and responses, as JSON and as Atom feeds (feedgen), and the
+archive's search (JSON for `Accept: application/json`, else the page of api/web/views/public_site.py).
 No authentication; nothing appears before it is published (an embargoed release waits for its timer)."""
 
 from __future__ import annotations
@@ -8,24 +9,30 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from flask import Response, request
 from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import EXCLUDE, ValidationError
 
 from api import present
 from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import (
     TEXT,
+    ArchiveHit,
+    ArchiveQuery,
     PublicReleasePage,
     PublicRequestFiled,
     PublicRequestIn,
     PublicRequestStatus,
     PublicResponsePage,
     TrackingQuery,
+    page_of,
 )
 from api.uploads import file_response
 from api.views.common import ctx
+from api.web.views import public_site
+from engine.reads import archive, publications
 from engine.reads import attachments as attachment_reads
 from engine.reads import portal as tracking
-from engine.reads import publications
 from engine.runtime import portal
 
 blp = Blueprint("public", __name__, url_prefix="/public",
@@ -33,6 +40,8 @@ blp = Blueprint("public", __name__, url_prefix="/public",
 # A filed request's token and a requester's letters are for them alone: no shared cache may keep them.
 PRIVATE = {"Cache-Control": "no-store"}
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
+ARCHIVE_ANSWER = ("The publications found, as JSON for a client that prefers application/json; otherwise the "
+                  "archive's page (HTML)")
 
 
 def _feed(feed: str) -> Response:
@@ -164,3 +173,26 @@ class RequestTracking(MethodView):
         """A filed request as its requester follows it: status, deadline, extension, forwarding, the answer or the
         refusal once sent, and every letter. A wrong reference or token: 404."""
         return present.tracking(tracking.track(session(), reference, args["token"])), PRIVATE
+
+
+@blp.route("/archive")
+class Archive(MethodView):
+    @blp.doc(operationId="searchPublicArchive", parameters=[{"in": "query", "schema": ArchiveQuery}])
+    @blp.public()
+    @blp.response(200, page_of(ArchiveHit, "ArchivePage"), description=ARCHIVE_ANSWER)
+    @blp.alt_response(200, schema=TEXT, content_type="text/html", description=ARCHIVE_ANSWER)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self) -> Any:
+        """Search everything published (releases, responses), by words in any publication language, kind, unit,
+        language and date; newest first, or best match first when words are given."""
+        if not public_site.wants_json():
+            return public_site.archive_page()
+        given = {name: value for name, value in request.args.items() if value.strip()}
+        try:
+            args = ArchiveQuery().load(given, unknown=EXCLUDE)
+        except ValidationError as exc:
+            abort(422, errors={"query": exc.messages}, headers=public_site.VARY)
+        asked = archive.Search(words=args.get("q"), kind=args.get("kind"), unit=args.get("unit"),
+                               lang=args.get("lang"), since=args.get("from_"), until=args.get("to"))
+        result = archive.search(session(), asked, ctx().cal.timezone, args["page"], args["per_page"])
+        return present.page(result, [present.archive_hit(hit) for hit in result.items]), public_site.VARY

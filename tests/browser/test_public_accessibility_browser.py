@@ -1,6 +1,6 @@
 """The public pages pass axe-core (Deque's accessibility engine, from npm, run in Chromium): no serious or critical
-violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal and the request form, on a desktop and on
-a phone."""
+violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal, the archive (results, and a parameter
+refused) and the request form, on a desktop and on a phone."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_the_public_pages_have_no_serious_accessibility_violation(browser: Any, 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     for path in ("/public", f"/public/releases/{published['release']}", f"/public/responses/{published['response']}",
-                 "/request"):
+                 "/public/archive?q=сорок", "/public/archive?q=улиц&from=2026-13-01", "/request"):
         page.goto(path)
         assert violations(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
