@@ -10,6 +10,7 @@ from feedgen.feed import FeedGenerator
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import abort
+from lxml import etree
 from marshmallow import EXCLUDE, ValidationError
 
 from api import present
@@ -40,6 +41,7 @@ blp = Blueprint("public", __name__, url_prefix="/public",
 # A filed request's token and a requester's letters are for them alone: no shared cache may keep them.
 PRIVATE = {"Cache-Control": "no-store"}
 TITLES = {"releases": "Press releases", "responses": "Rebuttals and comments"}
+ATOM = "{http://www.w3.org/2005/Atom}"
 ARCHIVE_ANSWER = ("The publications found, as JSON for a client that prefers application/json; otherwise the "
                   "archive's page (HTML)")
 
@@ -65,9 +67,6 @@ def _feed(feed: str) -> Response:
             entry.content("\n\n".join(f"[{lang}] {t.get('title', '')}\n{t.get('body', '')}"
                                       for lang, t in translations.items()), type="text")
             entry.link(href=f"{base}/public/releases/{row.id}", rel="alternate")
-            for item in row.content.get("media") or []:  # 000 §4.2: the release's photo, video and audio
-                entry.link(href=f"{base}/public/media/{item['id']}", rel="enclosure", type=item.get("content_type"),
-                           length=str(item.get("size") or 0), title=item.get("filename"))
         else:
             entry.title(f"{row.kind.title()}: {row.content.get('outlet') or row.business_key}")
             # 002 §16: a rebuttal's readers learn each distorted claim and what is true.
@@ -77,7 +76,28 @@ def _feed(feed: str) -> Response:
             entry.link(href=f"{base}/public/responses/{row.id}", rel="alternate")
             if row.content.get("url"):
                 entry.link(href=row.content["url"], rel="related")
-    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+    atom = generator.atom_str(pretty=True)
+    if feed == "releases":
+        atom = _with_enclosures(atom, {f"{base}/public/releases/{row.id}": row for row in rows}, base)
+    return Response(atom, mimetype="application/atom+xml")
+
+
+def _with_enclosures(atom: bytes, rows: dict[str, Any], base: str) -> bytes:
+    """Each release's entry with a link rel="enclosure" a file it carries (000 §4.2: its photo, video and audio).
+
+    Added to feedgen's output by hand: feedgen 1.0 writes an Atom entry's links with their href alone (its loop in
+    FeedEntry.atom_entry shadows the link it reads the attributes from), and an enclosure without its rel, type
+    and length would read as one more alternate page."""
+    if not any(row.content.get("media") for row in rows.values()):
+        return atom
+    root = etree.fromstring(atom, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for entry in root.iter(f"{ATOM}entry"):
+        row = rows.get(entry.findtext(f"{ATOM}id") or "")
+        for item in (row.content.get("media") or []) if row is not None else []:
+            etree.SubElement(entry, f"{ATOM}link", href=f"{base}/public/media/{item['id']}", rel="enclosure",
+                             type=str(item.get("content_type")), length=str(item.get("size") or 0),
+                             title=str(item.get("filename")))
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 @blp.route("/releases")
