@@ -29,8 +29,10 @@ from api.schemas import (
     page_of,
 )
 from api.uploads import file_response
+from api.views.attachments import BINARY
 from api.views.common import ctx
 from api.web.views import public_site
+from engine.files import kinds
 from engine.reads import archive, publications
 from engine.reads import attachments as attachment_reads
 from engine.reads import portal as tracking
@@ -123,9 +125,10 @@ class ReleasesAtom(MethodView):
 
 @blp.route("/media/<attachment_id>")
 class PublishedFile(MethodView):
-    @blp.doc(operationId="downloadPublishedFile")
+    @blp.doc(operationId="downloadPublishedFile", responses={"200": {
+        "description": "The file, as a download (Content-Disposition: attachment), of one of the types taken",
+        "content": {content_type: BINARY for content_type in kinds.ALLOWED}}})
     @blp.public()
-    @blp.response(200, TEXT, description="The file, as a download", content_type="application/octet-stream")
     def get(self, attachment_id: str) -> Response:
         """A photo, video, audio or document that a published release carries, for anyone; any other file: 404."""
         row = publications.published_file(session(), attachment_id)
@@ -134,9 +137,9 @@ class PublishedFile(MethodView):
 
 @blp.route("/media/<attachment_id>/thumbnail")
 class PublishedThumbnail(MethodView):
-    @blp.doc(operationId="publishedFileThumbnail")
+    @blp.doc(operationId="publishedFileThumbnail", responses={"200": {
+        "description": "A JPEG of at most 480 pixels a side", "content": {"image/jpeg": BINARY}}})
     @blp.public()
-    @blp.response(200, TEXT, description="A JPEG thumbnail", content_type="image/jpeg")
     def get(self, attachment_id: str) -> Response:
         """The thumbnail of a photo a published release carries."""
         row = publications.published_file(session(), attachment_id)

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from db.models import Publication
+from engine.runtime.publications import media
 from tests.conftest import REQUEST, deploy_shipped
 from tests.files import png
 
@@ -54,6 +56,10 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
     photo = as_("pr").post(f"/api/v1/process-instances/{case['id']}/attachments",
                            data={"file": (io.BytesIO(png(64, 48)), "photo.png")},
                            content_type="multipart/form-data").get_json()
+    with sessions.begin() as session:  # the photo published with a release, so that anyone may download it
+        session.add(Publication(feed="releases", kind="press_release", instance_id=case["id"],
+                                business_key=case["business_key"], published_at=ctx.now(),
+                                content={"translations": {}, "media": media(session, case["id"], [photo["id"]])}))
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"]}
