@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask import url_for
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -36,7 +37,7 @@ from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people.registry_csv import Imported
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import queries, task_context
+from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.portal import Filed
@@ -246,10 +247,12 @@ def working_day(day: date) -> dict[str, Any]:
     return {"date": day}
 
 
-def publication(row: Publication) -> dict[str, Any]:
+def publication(row: Publication, root: str = "") -> dict[str, Any]:
+    """A publication as the public reads it; `root` (the site's address) makes its media's links absolute."""
     base = {"id": row.id, "business_key": row.business_key, "kind": row.kind, "published_at": row.published_at}
     if row.feed == "releases":
-        return base | {"translations": row.content.get("translations", {})}
+        return base | {"translations": row.content.get("translations", {}),
+                       "media": [published_file(item, root) for item in row.content.get("media") or []]}
     content = row.content
     shown = base | {"outlet": content.get("outlet"), "url": content.get("url"), "text": content.get("text"),
                     "medium": content.get("medium"), "piece_published_at": content.get("piece_published_at"),
@@ -257,6 +260,25 @@ def publication(row: Publication) -> dict[str, Any]:
     if row.kind == "rebuttal":
         shown["explanations"] = content.get("explanations") or []
     return shown
+
+
+def published_file(item: dict[str, Any], root: str = "") -> dict[str, Any]:
+    """A file a release carries, with where anyone downloads it and its thumbnail (photos)."""
+    url = f"{root}/public/media/{item['id']}"
+    return {"id": item["id"], "filename": item.get("filename"), "kind": item.get("kind"),
+            "content_type": item.get("content_type"), "size": item.get("size"), "sha256": item.get("sha256"),
+            "url": url, "thumbnail_url": f"{url}/thumbnail" if item.get("has_thumbnail") else None}
+
+
+# The public page of each feed's items (a new feed of the archive adds its page here).
+PUBLIC_PAGES = {"releases": "web_public.release", "responses": "web_public.response"}
+
+
+def archive_hit(hit: archive.Hit) -> dict[str, Any]:
+    e = hit.entry
+    return {"feed": e.source, "id": e.source_id, "business_key": e.business_key, "kind": e.kind, "unit": e.unit,
+            "lang": e.lang, "published_at": e.published_at, "title": e.title, "snippet": hit.snippet,
+            "url": url_for(PUBLIC_PAGES[e.source], publication_id=e.source_id)}
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from db.vocabulary import DefinitionOrigin, EmailStatus, InstanceStatus, NotificationKind, OutletKind, TaskStatus
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
+from engine.reads import archive
 
 
 class OfficeDateTime(fields.DateTime):
@@ -475,12 +476,25 @@ class Translation(Schema):
     body = fields.String(required=True)
 
 
+class PublishedFileOut(Schema):
+    id = fields.String(required=True)
+    filename = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "photo, video, audio or document"})
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "where anyone downloads it"})
+    thumbnail_url = fields.String(allow_none=True, required=True)
+
+
 class PublicRelease(Schema):
     id = fields.Integer(required=True)
     business_key = fields.String(required=True)
     kind = fields.String(required=True)
     published_at = OfficeDateTime(required=True)
     translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation), required=True)
+    media = fields.List(fields.Nested(PublishedFileOut), required=True,
+                        metadata={"description": "its photos, video, audio and documents (000 §4.2)"})
 
 
 class ExplanationOut(Schema):
@@ -509,6 +523,40 @@ class PublicReleasePage(Schema):
 
 class PublicResponsePage(Schema):
     items = fields.List(fields.Nested(PublicResponse), required=True)
+
+
+class ArchiveQuery(Page):
+    """The archive's search; a parameter left blank is not given."""
+
+    q = fields.String(validate=validate.Length(max=archive.MAX_WORDS), metadata={
+        "description": "words, in any publication language; each is a plain term (no query syntax), a word of 3 "
+                       "or more letters also finds the words it begins; all must occur"})
+    kind = fields.String(validate=validate.OneOf(archive.KIND_CHOICES), metadata={
+        "description": "`release` or `response` (a whole feed), or one kind of publication"})
+    unit = fields.String(validate=KEY, metadata={"description": "the structural unit of the case (a unit key)"})
+    lang = fields.String(validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "the language of the version searched (a response records none: it is left out)"})
+    from_ = fields.Date(data_key="from", validate=DAY_RANGE,
+                        metadata={"description": "published on or after this day (the office's time zone)"})
+    to = fields.Date(validate=DAY_RANGE, metadata={"description": "published on or before this day"})
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("the end date comes before the start date", "to")
+
+
+class ArchiveHit(Schema):
+    feed = fields.String(required=True, metadata={"enum": list(archive.FEEDS.values())})
+    id = fields.Integer(required=True, metadata={"description": "the publication's id in its feed"})
+    business_key = fields.String(required=True)
+    kind = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+    lang = fields.String(allow_none=True, metadata={"description": "the language of the version found"})
+    published_at = OfficeDateTime(required=True)
+    title = fields.String(required=True, metadata={"description": "a release's title; a response's outlet"})
+    snippet = fields.String(required=True, metadata={"description": "the text around the first word found"})
+    url = fields.String(required=True, metadata={"description": "the publication's public page"})
 
 
 class Contact(Schema):

@@ -1,20 +1,24 @@
-"""Demo data for `jarchy demo`: units, users with generated passwords, and a few cases at different stages."""
+"""Demo data for `jarchy demo`: units, users with generated passwords, a registry of the media, and a few cases at
+different stages, one of them a release published with its photo and sent to the accredited pool."""
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Unit, User
 from engine.context import EngineContext
+from engine.people import accreditation, registry
 from engine.people.accounts import create_unit, create_user
 from engine.reads.queries import open_tasks
-from engine.runtime import operations
+from engine.runtime import attachments, operations
 
 UNITS = [
     ("transport", "Department of Transport and Roads"),
@@ -70,6 +74,34 @@ SAMPLE_BREACH: dict[str, Any] = {
     "official": "Deputy head of the transport department", "outlet": "Radio Azattyk",
     "what": "Announced a fare rise on air before any decision, without agreeing it with the PR department."}
 
+# The registry of the media: outlets, journalists (the languages they read, first preferred), who is accredited.
+SAMPLE_OUTLETS: dict[str, dict[str, Any]] = {
+    "Kaktus Media": {"kind": "online", "country": "KG", "email": "news@kaktus.example"},
+    "24.kg": {"kind": "agency", "country": "KG", "email": "desk@24.example"},
+    "Vechernii Bishkek": {"kind": "print", "country": "KG"},
+    "Radio Azattyk": {"kind": "radio", "country": "KG"},
+}
+SAMPLE_JOURNALISTS: list[tuple[str, str | None, str, list[str], bool]] = [
+    ("A. Usenova", "Kaktus Media", "usenova@example.kg", ["ky", "ru"], True),
+    ("T. Omurov", "24.kg", "omurov@example.kg", ["ru"], True),
+    ("N. Ivanova", "Vechernii Bishkek", "ivanova@example.kg", ["ru"], True),
+    ("B. Sadyrov", "Radio Azattyk", "sadyrov@example.kg", ["ky"], False),
+]
+# A release through both reviews and the translation, published with a photo.
+SAMPLE_RELEASE: dict[str, Any] = {
+    "kind": "press_release", "title": "Chui Avenue reopens after repairs", "unit": "transport",
+    "body": "The repairs of Chui Avenue are finished: all six lanes are open to traffic from today."}
+SAMPLE_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "ky": {"title": "Чүй проспекти оңдолуп, кайра ачылды",
+           "body": "Чүй проспектин оңдоо иштери бүттү: бүгүндөн баштап алты тилкенин баары ачык."},
+    "ru": {"title": "Проспект Чуй открыт после ремонта",
+           "body": "Ремонт проспекта Чуй завершён: с сегодняшнего дня открыты все шесть полос."},
+    "uk": {"title": "Проспект Чуй відкрито після ремонту",
+           "body": "Ремонт проспекту Чуй завершено: від сьогодні відкриті всі шість смуг."},
+    "uz": {"title": "Чуй шоҳкўчаси таъмирдан сўнг очилди",
+           "body": "Чуй шоҳкўчасини таъмирлаш якунланди: бугундан барча олтита йўлак очиқ."},
+}
+
 
 def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     """Idempotent: what exists is left alone. Yields lines to print."""
@@ -100,7 +132,64 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     cases.append(piece)
     cases.append(operations.start(session, ctx, secretary, "breach_report",
                                   SAMPLE_BREACH | {"occurred_at": (now - timedelta(days=1)).isoformat()}))
+    pool = _registry(session, ctx, starter)
+    release = _published_release(session, ctx, secretary, pool)
+    if release is not None:
+        cases.append(release)
     yield "Sample cases: " + ", ".join(c.business_key for c in cases)
+    yield "Registry of the media: 4 outlets, 4 journalists, the list 'Accredited pool'"
+
+
+def _registry(session: Session, ctx: EngineContext, keeper: User) -> int:
+    """The outlets and journalists, accredited for the year but one, and the accredited pool; the pool's id."""
+    now = ctx.now()
+    today = now.astimezone(ctx.cal.timezone).date()
+    outlets = {name: registry.create_outlet(session, {"name": name} | values, actor=keeper, at=now).id
+               for name, values in SAMPLE_OUTLETS.items()}
+    accredited = []
+    for name, outlet, email, languages, is_accredited in SAMPLE_JOURNALISTS:
+        row = registry.create_journalist(session, {"name": name, "outlet_id": outlets[outlet] if outlet else None,
+                                                   "email": email, "languages": languages}, actor=keeper, at=now)
+        if is_accredited:
+            accreditation.accredit(session, row.id, valid_from=date(today.year, 1, 1),
+                                   valid_until=date(today.year, 12, 31), actor=keeper, at=now)
+            accredited.append(row.id)
+    return registry.create_list(session, {"name": "Accredited pool", "journalist_ids": accredited},
+                                actor=keeper, at=now).id
+
+
+def _published_release(session: Session, ctx: EngineContext, secretary: User, pool: int) -> ProcessInstance | None:
+    """A release agreed, translated and published with its photo, sent to the pool (recorded, and e-mailed where
+    the deployment has an SMTP server). None where the publication languages are not all among the samples'."""
+    languages = ctx.settings.publication_languages
+    if any(lang not in SAMPLE_TRANSLATIONS for lang in languages):
+        return None
+    users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(["chynara", "aigul"])))}
+    case = operations.start(session, ctx, secretary, "release_approval",
+                            SAMPLE_RELEASE | {"distribution_lists": [pool]})
+
+    def complete(user: User, data: dict[str, Any]) -> None:
+        operations.complete_task(session, ctx, user, open_tasks(session, case.id)[0].id, data)
+
+    complete(users["chynara"], {"decision": "approve"})
+    complete(users["aigul"], {"decision": "approve", "confirm_no_confidential": True, "comment": "Agreed."})
+    photo = attachments.attach(session, ctx, secretary, case.id, "chui-avenue.jpg", io.BytesIO(_photo()))
+    complete(secretary, {"translations": {lang: SAMPLE_TRANSLATIONS[lang] for lang in languages},
+                         "media": [photo.id]})
+    complete(users["aigul"], {"media": [photo.id], "distribution_lists": [pool]})
+    return case
+
+
+def _photo() -> bytes:
+    """A picture of a road, drawn here so that the demo needs no file of its own."""
+    image = Image.new("RGB", (1200, 800), (135, 190, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 480, 1200, 800), fill=(70, 70, 75))
+    for x in range(0, 1200, 160):
+        draw.rectangle((x + 20, 630, x + 110, 645), fill=(240, 240, 240))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _triage_to_press_secretary(session: Session, ctx: EngineContext, actor: User, case: ProcessInstance) -> None:

@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table on `Base.metadata`."""
 
+from db.models.archive import ArchiveEntry
 from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
@@ -20,6 +21,7 @@ from db.models.users import Unit, User, UserRole
 __all__ = [
     "Attachment",
     "Accreditation",
+    "ArchiveEntry",
     "AuditChainHead",
     "AuditEvent",
     "BusinessKeySequence",

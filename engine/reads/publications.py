@@ -1,12 +1,12 @@
-"""What the office's website shows: the latest publications of a feed (releases or responses), newest first.
-(Publishing is engine/runtime/publications.py.)"""
+"""What the office's website shows: the latest publications of a feed (releases or responses), newest first, and
+the files a published release carries. (Publishing is engine/runtime/publications.py.)"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Publication
+from db.models import Attachment, Publication
 from engine.core.errors import NotFound
 
 
@@ -21,3 +21,15 @@ def one(session: Session, feed: str, publication_id: int) -> Publication:
 def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:
     return list(session.scalars(select(Publication).where(Publication.feed == feed)
                                 .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)))
+
+
+def published_file(session: Session, attachment_id: str) -> Attachment:
+    """A file that a published release carries, for anyone; `NotFound` for every other file (one of a case not
+    yet published, or still under embargo, or of the case but not chosen for the release), as for none."""
+    row = session.get(Attachment, attachment_id) if len(attachment_id) <= 36 else None
+    if row is not None:
+        releases = session.scalars(select(Publication).where(Publication.feed == "releases",
+                                                             Publication.instance_id == row.instance_id))
+        if any(item.get("id") == row.id for release in releases for item in release.content.get("media") or []):
+            return row
+    raise NotFound(f"no published file {attachment_id}")

@@ -31,12 +31,11 @@ FIELD = "distribution_lists"
 SUBJECT_LENGTH, REASON_LENGTH = 400, 2000
 
 
-def media_links(session: Session, publication: Publication) -> list[str]:
-    """The absolute links to a release's photos, video, audio and documents, for its e-mail.
-
-    The hook for the release's materials (issue 13, point 1): until a release carries attachments there are
-    none. Links only: a video may weigh gigabytes, and the public page serves each file to whoever follows it."""
-    return []
+def media_links(public_url: str, publication: Publication) -> list[tuple[str, str]]:
+    """The absolute links to a release's photos, video, audio and documents, for its e-mail: links only, since a
+    video may weigh gigabytes, and the public site serves each file a published release carries to anyone."""
+    return [(str(item.get("filename")), f"{public_url}/public/media/{item['id']}")
+            for item in publication.content.get("media") or []]
 
 
 def chosen_lists(data: dict[str, Any]) -> list[int]:
@@ -55,7 +54,7 @@ def prepare(session: Session, ctx: EngineContext, instance: ProcessInstance, pub
     translations: dict[str, dict[str, str]] = publication.content.get("translations") or {}
     state_language = ctx.settings.publication_languages[0]
     link = f"{ctx.settings.public_url}/public/releases/{publication.id}"
-    media = media_links(session, publication)
+    media = media_links(ctx.settings.public_url, publication)
     email = ctx.settings.smtp_url is not None
     rows = []
     for journalist in recipients:
@@ -106,10 +105,11 @@ def language_for(preferred: list[Any], translations: dict[str, Any], state_langu
     return next(iter(translations))
 
 
-def compose(text: dict[str, Any], link: str, media: list[str], business_key: str) -> str:
-    """The e-mail's text: the release as published, the link to its public page and its media's links."""
+def compose(text: dict[str, Any], link: str, media: list[tuple[str, str]], business_key: str) -> str:
+    """The e-mail's text: the release as published, the link to its public page and its media's links, each
+    after its file's name."""
     parts = [str(text.get("title", "")), "", str(text.get("body", "")), "", link]
-    parts += media
+    parts += [f"{name}: {url}" for name, url in media]
     parts += ["", "-- ", business_key]
     return "\n".join(parts) + "\n"
 

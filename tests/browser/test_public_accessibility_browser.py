@@ -1,6 +1,6 @@
 """The public pages pass axe-core (Deque's accessibility engine, from npm, run in Chromium): no serious or critical
-violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal and the request form, on a desktop and on
-a phone."""
+violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal, the archive (results, and a parameter
+refused) and the request form, on a desktop and on a phone."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pytest
 
 from tests.cases import complete
 from tests.conftest import deploy_shipped
+from tests.files import pdf, png
 from tests.integration.test_publication_response_api import EXPLANATIONS, FACTS, PUBLICATION, REBUTTAL, SENT
-from tests.integration.test_release_approval_api import agreed_and_translated
+from tests.integration.test_release_approval_api import TRANSLATIONS
 from tests.integration.test_release_approval_api import start as start_release
+from tests.integration.test_release_media import agreed, attach
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
@@ -24,7 +26,10 @@ def published(app: Any, sessions: Any, ctx: Any, as_: Any) -> dict[str, int]:
     for diagram in ("release_approval", "press_conference", "publication_response", "public_information_request"):
         deploy_shipped(sessions, ctx, f"{diagram}.bpmn")
     release = start_release(as_)
-    agreed_and_translated(as_, release)
+    agreed(as_, release)  # with a photo and a document, so that the release's media are checked too
+    media = [attach(as_, release["id"], content, name)["id"] for content, name in ((png(), "opening.png"),
+                                                                                  (pdf(), "report.pdf"))]
+    complete(as_, "ps_transport", release["id"], "translate", translations=TRANSLATIONS, media=media)
     complete(as_, "pr", release["id"], "publish")
     case = as_("ps_transport").post("/api/v1/process-instances", json={
         "process_key": "publication_response", "data": PUBLICATION}).get_json()
@@ -69,7 +74,7 @@ def test_the_public_pages_have_no_serious_accessibility_violation(browser: Any, 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     for path in ("/public", f"/public/releases/{published['release']}", f"/public/responses/{published['response']}",
-                 "/request"):
+                 "/public/archive?q=сорок", "/public/archive?q=улиц&from=2026-13-01", "/request"):
         page.goto(path)
         assert violations(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from db.models import User
+from db.models import Delivery, User
 from tests.conftest import PASSWORD, deploy_shipped
 
 
@@ -162,20 +162,30 @@ def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: A
     from engine.demo import seed
     from engine.people.passwords import check
 
-    for diagram in ("public_information_request", "press_conference", "publication_response", "breach_report"):
+    for diagram in ("public_information_request", "press_conference", "publication_response", "breach_report",
+                    "release_approval"):
         deploy_shipped(sessions, ctx, f"{diagram}.bpmn")
     with sessions.begin() as session:
         lines = list(seed(session, ctx))
     printed = [line.split() for line in lines if line.startswith("  ")]
     assert len(printed) == 10
     # Sample cases: three media requests, two requests for public information (a person's, an organisation's),
-    # a distorted piece waiting for its rebuttal and a breach report.
-    assert lines[-1] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
-                         "PI-2026-000002, PM-2026-000001, BR-2026-000001")
+    # a distorted piece waiting for its rebuttal, a breach report and a release published with its photo.
+    assert lines[-2] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
+                         "PI-2026-000002, PM-2026-000001, BR-2026-000001, PR-2026-000001")
     for username, password, *_roles in printed:
         check(password)
         response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": password})
         assert response.status_code == 200, username
+    # The release is on the public site with its photo, and went to the three accredited journalists of the pool.
+    (release,) = app.test_client().get("/public/releases").get_json()["items"]
+    (photo,) = release["media"]
+    assert (photo["filename"], photo["kind"]) == ("chui-avenue.jpg", "photo")
+    assert app.test_client().get(photo["url"]).status_code == 200
+    assert app.test_client().get(photo["thumbnail_url"]).mimetype == "image/jpeg"
+    with sessions() as session:
+        assert sorted(d.recipient for d in session.scalars(select(Delivery))) == [
+            "A. Usenova", "N. Ivanova", "T. Omurov"]
 
 
 # -- signing out of the API -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ bounced), shown through the API."""
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from engine.people import registry
 from tests import cases
 from tests.cases import complete, events, submit, task_of
 from tests.conftest import deploy_shipped
+from tests.files import mp4_header
 from tests.media import Media, seed_media
 
 EMBARGO = "2026-03-05T10:00:00+06:00"  # Thu 5 Mar 2026; the clock stands at Mon 2 Mar 2026, 09:00
@@ -224,3 +226,20 @@ def test_a_release_without_lists_is_published_on_the_website_only(as_: Any, sess
     assert sweep(sessions, ctx, ctx.clock.now()).emailed == 0 and inbox.received == []
     refused = start(as_, status=422, distribution_lists=["pool"])
     assert [e["field"] for e in refused["errors"]] == ["distribution_lists.0"]
+
+
+def test_the_email_links_each_file_the_release_carries_and_attaches_none(as_: Any, sessions: Any, ctx: Any,
+                                                                         inbox: Inbox, lists: Lists) -> None:
+    case = start(as_, distribution_lists=[lists.foreign])
+    complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve")
+    complete(as_, "pr", case["id"], "pr_review", decision="approve", confirm_no_confidential=True)
+    video = as_("ps_transport").post(f"/api/v1/process-instances/{case['id']}/attachments",
+                                     data={"file": (io.BytesIO(mp4_header() + b"\0" * 4096), "opening.mp4")},
+                                     content_type="multipart/form-data").get_json()
+    complete(as_, "ps_transport", case["id"], "translate", translations=TRANSLATIONS, media=[video["id"]])
+    complete(as_, "pr", case["id"], "publish")
+    assert sweep(sessions, ctx, ctx.clock.now()).emailed == 2
+    for message in by_address(inbox).values():
+        assert not message.is_multipart()
+        assert f"opening.mp4: {PUBLIC_URL}/public/media/{video['id']}" in message.get_content()
+    assert as_(None).get(f"/public/media/{video['id']}").data == mp4_header() + b"\0" * 4096

@@ -195,7 +195,9 @@ def send(world: World, who: str | None, method: str, path: str, **kw: Any) -> An
     if who is None:
         # Hostile sign-ins come from an address of their own: the throttle they earn it must not stop the cast's.
         kw.setdefault("environ_base", {"REMOTE_ADDR": "203.0.113.66"})
-    return getattr(client._client, method)(path, headers=client._headers(kw.pop("headers", None)), **kw)
+    # An API client: an address that also serves a page (/public/archive) answers it JSON only when asked to.
+    headers = {"Accept": "application/json"} | (kw.pop("headers", None) or {})
+    return getattr(client._client, method)(path, headers=client._headers(headers), **kw)
 
 
 def test_without_a_token_every_operation_is_a_401_whether_its_ids_exist_or_not(

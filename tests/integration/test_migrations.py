@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from db.base import Base
 from db.migrate import alembic_config, upgrade
+from db.models.archive import modelled
 from db.session import make_engine
 
 
@@ -24,7 +25,9 @@ def test_there_is_a_single_head(database_url: str) -> None:
 def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        # The full-text index's own objects (FTS5 tables, the tsvector column and its index) are the migration's.
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": modelled})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from db.models import Publication
+from engine.runtime.publications import media
 from tests.cases import complete
 from tests.conftest import REQUEST, deploy_shipped
 from tests.files import png
@@ -61,6 +63,10 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
     complete(as_, "pr", asked["id"], "prepare_answer", answer="Twelve.", confirm_no_confidential=True, refuse=False,
              partly_refuse=False, documents=[photo["id"]])
     complete(as_, "pr", asked["id"], "send_answer", sent_via="portal")
+    with sessions.begin() as session:  # the photo published with a release too, so that anyone may download it
+        session.add(Publication(feed="releases", kind="press_release", instance_id=asked["id"],
+                                business_key=asked["business_key"], published_at=ctx.now(),
+                                content={"translations": {}, "media": media(session, asked["id"], [photo["id"]])}))
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"]}

@@ -145,7 +145,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
     assert (done["data"]["outcome"], done["data"]["cancel_reason"]) == ("held", None)
 
     (item,) = public_releases(as_)
-    assert set(item) == {"id", "business_key", "kind", "published_at", "translations"}
+    assert set(item) == {"id", "business_key", "kind", "published_at", "translations", "media"}
     assert (item["business_key"], item["kind"], item["translations"]) == \
         (case["business_key"], "press_release", TRANSLATIONS)
     assert datetime.fromisoformat(item["published_at"]) == clock.now()
@@ -158,7 +158,7 @@ def test_planned_reviewed_held_and_closed_with_a_published_release(as_: Any, ses
 
     (event,) = events(as_, case["id"], "publication.published")
     assert (event["actor"], event["subject"]) == ("pr", f"releases:{item['id']}")
-    assert event["after"] == {"feed": "releases", "kind": "press_release", "translations": TRANSLATIONS}
+    assert event["after"] == {"feed": "releases", "kind": "press_release", "translations": TRANSLATIONS, "media": []}
     completed = [(e["subject"], e["actor"]) for e in events(as_, case["id"], "task.completed")]
     assert completed == [("plan", "pr"), ("accredit_media", "pr"), ("prepare_materials", "pr"),
                          ("review_talking_points", "leader"), ("prepare_materials", "pr"),

@@ -119,7 +119,8 @@ def test_straight_approval_is_published_in_both_languages_then_distributed(as_: 
         ("unit_head_review", "approve", ""), ("pr_review", "approve", "Agreed.")]
 
     (item,) = public(as_)
-    assert set(item) == {"id", "business_key", "kind", "published_at", "translations"}
+    assert set(item) == {"id", "business_key", "kind", "published_at", "translations", "media"}
+    assert item["media"] == []  # none chosen
     assert (item["business_key"], item["kind"], item["translations"]) == \
         (case["business_key"], "press_release", TRANSLATIONS)
     assert datetime.fromisoformat(item["published_at"]) == clock.now()
@@ -134,7 +135,7 @@ def test_straight_approval_is_published_in_both_languages_then_distributed(as_: 
 
     (event,) = published_events(as_, case["id"])
     assert (event["actor"], event["subject"]) == ("pr", f"releases:{item['id']}")
-    assert event["after"] == {"feed": "releases", "kind": "press_release", "translations": TRANSLATIONS}
+    assert event["after"] == {"feed": "releases", "kind": "press_release", "translations": TRANSLATIONS, "media": []}
     history = as_("auditor").get(f"/api/v1/process-instances/{case['id']}/history").get_json()["items"]
     types = [e["type"] for e in history]
     assert types.index("publication.published") < types.index("instance.completed")

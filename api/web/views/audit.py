@@ -80,7 +80,8 @@ class Query:
 
     def paging(self, args: MultiDict[str, str]) -> None:
         value = args.get("page", "1").strip() or "1"
-        if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        # ASCII digits only ("²" is a digit int() refuses), and few of them (int() refuses 5,000 digits).
+        if not (value.isascii() and value.isdigit() and len(value) <= 7) or not 1 <= int(value) <= 1_000_000:
             self.errors["page"] = _("The page must be a whole number from 1.")
         else:
             self.page = int(value)

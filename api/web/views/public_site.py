@@ -6,23 +6,33 @@ tags, so that a shared link previews.
 
 The releases' languages switch with `?lang=`: by default every publication language side by side; with one of them,
 that version alone (its title in the list, its text on the page), so that a reader of one language reads one column.
-The interface's own language is the bar's switcher, a separate choice."""
+The interface's own language is the bar's switcher, a separate choice. The archive's search is here too."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, request
+from flask import Response, abort, make_response, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from api import present
 from api.database import session as db_session
+from api.present import PUBLIC_PAGES
+from api.web.views.audit import Query
 from api.web.views.common import ctx, page_blueprint, render
-from engine.reads import publications
+from engine.core.settings import LANGUAGES
+from engine.reads import archive, publications
+from engine.reads.choices import units
 
 blp = page_blueprint("web_public")
 MEDIA = {"print": _l("Print"), "tv": _l("Television"), "radio": _l("Radio"), "online": _l("Website"),
          "social": _l("Social network"), "blog": _l("Blog")}
 LATEST = 20
+FEED_NAMES = {"release": _l("Press releases"), "response": _l("Rebuttals and comments")}
+ALL_OF_FEED = {"release": _l("All press releases"), "response": _l("All rebuttals and comments")}
+# /public/archive answers JSON or this page by the Accept header: a cache must keep the two apart.
+VARY = {"Vary": "Accept"}
 
 
 def chosen_language(available: list[str]) -> str | None:
@@ -53,8 +63,10 @@ def release(publication_id: int) -> tuple[str, int]:
     order += [lang for lang in translations if lang not in order]
     lang = chosen_language(order)
     shown = [lang] if lang else order
+    root = request.url_root.rstrip("/")
     return render("public/release.html", row=row, versions=[(code, translations[code]) for code in shown],
-                  switch=order, lang=lang)
+                  switch=order, lang=lang,
+                  media=[present.published_file(item, root) for item in row.content.get("media") or []])
 
 
 @blp.get("/public/responses/<int:publication_id>")
@@ -63,3 +75,33 @@ def response(publication_id: int) -> tuple[str, int]:
     piece = row.content.get("piece_published_at")
     return render("public/response.html", row=row, content=row.content, media=MEDIA,
                   piece_published_at=datetime.fromisoformat(piece) if isinstance(piece, str) else None)
+
+
+def wants_json() -> bool:
+    """The archive's JSON for a client that prefers `application/json`; the page for a browser, or `*/*`."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def archive_page() -> Response:
+    """`/public/archive` for a browser (the route is the API's, api/views/public.py: one address, two forms);
+    bad parameters are named on the page, with the search form to correct them."""
+    args, q = request.args, Query()
+    words = args.get("q", "").strip()
+    q.values["q"] = words
+    if len(words) > archive.MAX_WORDS:
+        q.errors["q"] = _("At most %(n)d characters.", n=archive.MAX_WORDS)
+    asked = archive.Search(words=words or None, kind=q.text(args, "kind", list(archive.KIND_CHOICES)),
+                           unit=q.text(args, "unit"), lang=q.text(args, "lang", list(LANGUAGES)),
+                           since=q.day(args, "from"), until=q.day(args, "to"))
+    q.range(asked.since, asked.until)
+    q.paging(args)
+    session, settings = db_session(), ctx().settings
+    choices = {"units": [(u.key, u.name) for u in units(session)],
+               "languages": [lang for lang in settings.publication_languages if lang in LANGUAGES],
+               "feeds": [(feed, archive.KINDS[source]) for feed, source in archive.FEEDS.items()]}
+    result = None if q.errors else archive.search(session, asked, ctx().cal.timezone, q.page)
+    page, status = render("public/archive.html", 422 if q.errors else 200, q=q, result=result, pages=PUBLIC_PAGES,
+                          max_words=archive.MAX_WORDS, feed_names=FEED_NAMES, all_of_feed=ALL_OF_FEED, **choices)
+    response = make_response(page, status)
+    response.headers.update(VARY)
+    return response
