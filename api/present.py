@@ -36,7 +36,7 @@ from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people.registry_csv import Imported
-from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_registry
+from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
@@ -63,6 +63,14 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             schema = with_registry(schema, offered["choices"])
         return schema
 
+    def for_case(row: HumanTask) -> dict[str, Any]:
+        """The form with its rule on the case (`x-case`) decided on the case's data, read only for such a form."""
+        schema = form(str(row.form_key))
+        if "x-case" not in schema:
+            return schema
+        case = session.get(ProcessInstance, row.instance_id)
+        return with_case(schema, (case.data if case is not None else None) or {})
+
     return [
         {
             "id": r.id,
@@ -80,7 +88,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
-            "form": {"key": r.form_key, "schema": form(r.form_key) if r.form_key else None},
+            "form": {"key": r.form_key, "schema": for_case(r) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
@@ -319,7 +327,9 @@ def tracking(found: Tracking) -> dict[str, Any]:
     shown: dict[str, Any] = {"reference": found.reference, "status": found.status, "received_at": found.received_at,
                              "due_at": found.due_at,
                              "letters": [{"kind": letter.kind, "written_at": letter.written_at, "body": letter.body}
-                                         for letter in found.letters]}
+                                         for letter in found.letters],
+                             "documents": [{"id": d.id, "filename": d.filename, "content_type": d.content_type,
+                                            "size": d.size} for d in found.documents]}
     for name in ("extended_to", "forwarded_to", "answer", "refusal"):
         value = getattr(found, name)
         if value is not None:

@@ -602,6 +602,14 @@ class LetterOut(Schema):
     body = fields.String(required=True)
 
 
+class PublicDocumentOut(Schema):
+    id = fields.String(required=True, metadata={
+        "description": "GET /public/requests/{reference}/documents/{id}?token= downloads it"})
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
 class PublicRequestStatus(Schema):
     reference = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["open", "answered", "refused", "partly_refused",
@@ -613,6 +621,8 @@ class PublicRequestStatus(Schema):
     answer = fields.String()
     refusal = fields.Nested(RefusalOut)
     letters = fields.List(fields.Nested(LetterOut), required=True)
+    documents = fields.List(fields.Nested(PublicDocumentOut), required=True,
+                            metadata={"description": "the documents sent with the answer; none before it is sent"})
 
 
 class DurationOut(Schema):

@@ -6,10 +6,12 @@ A module whose cases start otherwise binds its own: `start = partial(cases.start
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
 from tests.conftest import REQUEST
+from tests.files import pdf
 
 
 def start(as_: Any, process_key: str = "information_request", data: Mapping[str, Any] = REQUEST, *,
@@ -55,6 +57,16 @@ def complete_task(as_: Any, user: str, task_id: str, **data: Any) -> dict[str, A
 def complete(as_: Any, user: str, instance_id: int, bpmn_id: str, **data: Any) -> dict[str, Any]:
     """`user` completes the case's task `bpmn_id`, found in their inbox, with `data`: the case as it then stands."""
     return complete_task(as_, user, task_of(as_, user, instance_id, bpmn_id)["id"], **data)
+
+
+def attach(as_: Any, user: str, instance_id: int, content: bytes | None = None, name: str = "scan.pdf") -> str:
+    """`user` attaches a file (a small PDF unless `content` says otherwise) to the case: its attachment id, for a
+    form's `x-attachment` field (a piece's evidence, an answer's documents)."""
+    response = as_(user).post(f"/api/v1/process-instances/{instance_id}/attachments",
+                              data={"file": (io.BytesIO(pdf() if content is None else content), name)},
+                              content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["id"])
 
 
 def open_task(case: dict[str, Any], bpmn_id: str) -> str:

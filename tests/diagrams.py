@@ -51,10 +51,12 @@ def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
 
 def check_form(key: str, data: dict[str, Any], now: datetime, case: dict[str, Any] | None = None) -> dict[str, Any]:
     """The data as the engine stores it: defaults filled in, then validated with Jarchy's keywords (against the
-    case's data `case`, as the task sees it, where the form checks itself against it)."""
+    case's data `case`, as the task sees it, where the form checks itself against it). A diagram's run has no
+    files: an id starting with `file-` stands for a file attached to the case (`x-attachment`)."""
     schema = load_form(key)
     filled = forms.fill_defaults(schema, data, now)
-    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES, case=case)
+    forms.validate(schema, filled, now=now, unit_exists=UNITS.__contains__, languages=LANGUAGES, case=case,
+                   attached=lambda ids: {i for i in ids if i.startswith("file-")})
     return filled
 
 

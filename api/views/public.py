@@ -198,6 +198,22 @@ class RequestTracking(MethodView):
         return present.tracking(tracking.track(session(), reference, args["token"])), PRIVATE
 
 
+@blp.route("/requests/<reference>/documents/<attachment_id>")
+class RequestDocument(MethodView):
+    @blp.doc(operationId="downloadPublicRequestDocument", responses={"200": {
+        "description": "The document, as a download (Content-Disposition: attachment)",
+        "content": {content_type: BINARY for content_type in kinds.ALLOWED}}})
+    @blp.public()
+    @blp.arguments(TrackingQuery, location="query")
+    def get(self, args: dict[str, Any], reference: str, attachment_id: str) -> Response:
+        """A document sent with the answer, to the holder of the request's token. A wrong reference or token, a file
+        not among the documents sent, and any file before the answer is sent: 404."""
+        row = tracking.sent_document(session(), reference, args["token"], attachment_id)
+        response = file_response(row, attachment_reads.content_of(ctx(), row))
+        response.headers.update(PRIVATE)
+        return response
+
+
 @blp.route("/archive")
 class Archive(MethodView):
     @blp.doc(operationId="searchPublicArchive", parameters=[{"in": "query", "schema": ArchiveQuery}])

@@ -11,7 +11,9 @@ error finds its field. What a schema says and how it is shown:
   (a date-time is entered in the office's time zone and sent with its offset); `format: unit-key`: a select of units;
 - long strings (`x-widget: textarea`, or `maxLength` over 300): a textarea;
 - `x-attachment` (a string, or an array of strings): the case's files to choose from, and an upload that adds one
-  (a file picker with a progress bar where JavaScript runs);
+  (a file picker with a progress bar where JavaScript runs); with `x-among`, only the case's files of that field
+  and no upload (the files prepared for an answer, which an approver may leave out but not add to); an array with
+  none ticked is an empty list (every choice was shown);
 - arrays of enums or unit keys: checkboxes (the registry's journalists and distribution lists are enums here,
   engine.procedures.forms.with_registry); arrays of strings: a textarea with one item a line; arrays of
   objects: repeated groups (the items so far and one empty); objects: a fieldset; `x-publication-languages`:
@@ -73,6 +75,7 @@ class Options:
     # (None: no case yet, or the reader may not attach).
     attachments: list[tuple[str, str]] = field(default_factory=list)
     upload_url: str | None = None
+    case: dict[str, Any] = field(default_factory=dict)  # the case's data, for `x-among`
 
 
 # -- schema -> fields ---------------------------------------------------------------------------------
@@ -152,19 +155,27 @@ def _field(schema: dict[str, Any], value: Any, name: str, required: bool, option
     return made
 
 
-def _attachments(made: Field, value: Any, options: Options, *, many: bool) -> None:
+def _attachments(made: Field, schema: dict[str, Any], value: Any, options: Options, *, many: bool) -> None:
     """A file picker: the case's files to choose from (radios for one, checkboxes for several), and with
-    JavaScript an upload that adds the new file, chosen (assets/js/attachments.js)."""
+    JavaScript an upload that adds the new file, chosen (assets/js/attachments.js). With `x-among`, only the
+    files the case's field of that name holds, and no upload."""
     made.kind = "attachments" if many else "attachment"
     made.choices = list(options.attachments)
+    upload_url = options.upload_url
+    among = schema.get("x-among")
+    if isinstance(among, str):
+        held = options.case.get(among)
+        offered = {str(v) for v in (held if isinstance(held, list) else [] if held is None else [held])}
+        made.choices, upload_url = [c for c in made.choices if c[0] in offered], None
+        made.attrs["among"] = True
     values = value if isinstance(value, list) else [] if value is None else [value]
     made.value = [str(v) for v in values] if many else ("" if value is None else str(value))
-    made.attrs = {"data-upload-url": options.upload_url}
+    made.attrs["data-upload-url"] = upload_url
 
 
 def _string(made: Field, schema: dict[str, Any], value: Any, options: Options) -> None:
     if schema.get("x-attachment"):
-        _attachments(made, value, options, many=False)
+        _attachments(made, schema, value, options, many=False)
         return
     text = "" if value is None else str(value)
     fmt = schema.get("format")
@@ -188,7 +199,7 @@ def _array(made: Field, schema: dict[str, Any], value: Any, options: Options) ->
     values = value if isinstance(value, list) else []
     made.required = made.required and (schema.get("minItems") or 0) > 0  # else an empty list is an answer
     if schema.get("x-attachment"):
-        _attachments(made, value, options, many=True)
+        _attachments(made, schema, value, options, many=True)
     elif "enum" in items:
         made.kind = "checkboxes"
         made.choices = [(str(v), label(v, items)) for v in items["enum"]]
@@ -305,7 +316,7 @@ def _parse_array(schema: dict[str, Any], form: MultiDict[str, str], name: str, r
                  options: Options) -> Any:
     items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
     if schema.get("x-attachment"):
-        values: list[Any] = [v for v in form.getlist(name) if v]
+        return [v for v in form.getlist(name) if v]  # every file was shown and none ticked: none chosen
     elif "enum" in items or items.get("format") == "unit-key":
         # The schema's own values (an id stays a number); anything else as sent, for the engine to refuse.
         values = [next((e for e in items.get("enum", ()) if e is not None and str(e) == v), v)
@@ -348,6 +359,7 @@ MESSAGES = {
     "x-not-future": _l("This may not lie in the future."),
     "x-future": _l("This must lie in the future."),
     "x-attachment": _l("Choose a file attached to this case."),
+    "x-among": _l("Choose among the files chosen at the step before."),
     "x-publication-languages": _l("A translation into every publication language is needed."),
 }
 FORMAT_MESSAGES = {
@@ -376,6 +388,8 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
         return str(FORMAT_MESSAGES[schema["format"]])
     if code in LIMIT_MESSAGES and code in schema:
         return str(LIMIT_MESSAGES[code]) % {"limit": schema[code]}
+    if code == "minItems":  # a rule on the case (`x-case`) asks for at least one: the field is required there
+        return str(MESSAGES["required"])
     if code == "const" and _main_type(schema) == "boolean":
         return gettext("This must be confirmed.")
     if code == "type" and _main_type(schema) in ("integer", "number"):
@@ -441,33 +455,39 @@ class Shown:
     title: str
     text: str = ""
     rows: list[Shown] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (attachment id, name): links to download
 
 
-def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[str, str] | None = None) -> list[Shown]:
-    """The values of `data` that the forms name, titled and worded by them, in the forms' order (units by name)."""
+def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[str, str] | None = None,
+             files: dict[str, str] | None = None) -> list[Shown]:
+    """The values of `data` that the forms name, titled and worded by them, in the forms' order (units by name;
+    the files of an `x-attachment` field by their names in `files`, id -> name)."""
     props: dict[str, dict[str, Any]] = {}
     for schema in schemas:
         for name, prop in (schema.get("properties") or {}).items():
             if isinstance(prop, dict):
                 props.setdefault(name, prop)
-    return [_shown(props[name], data[name], name, units or {}) for name in props if _present(data.get(name))]
+    return [_shown(props[name], data[name], name, units or {}, files or {})
+            for name in props if _present(data.get(name))]
 
 
 def _present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str]) -> Shown:
+def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str], files: dict[str, str]) -> Shown:
     made = Shown(title=_title(schema, name))
-    if isinstance(value, dict):
+    if schema.get("x-attachment") and isinstance(value, (str, list)):
+        made.files = [(str(v), files.get(str(v), str(v))) for v in ([value] if isinstance(value, str) else value)]
+    elif isinstance(value, dict):
         props = schema.get("properties") or {}
         extra = schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {}
-        made.rows = [_shown(props.get(key) or extra or {}, item, key, units) for key, item in value.items()
+        made.rows = [_shown(props.get(key) or extra or {}, item, key, units, files) for key, item in value.items()
                      if _present(item)]
     elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         for index, item in enumerate(value):
-            row = _shown(items, item, name, units)
+            row = _shown(items, item, name, units, files)
             row.title = f"{row.title} {index + 1}"
             made.rows.append(row)
     elif isinstance(value, list):

@@ -26,6 +26,7 @@ LETTER_WORDS: dict[str, frozenset[str]] = {
     "partly_refused": frozenset(),
     "ground": frozenset(),
     "withheld": frozenset(),
+    "documents": frozenset(),
 }
 
 _DURATION = {

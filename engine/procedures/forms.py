@@ -12,6 +12,12 @@ Our additions to JSON Schema, each handled here:
   an `enum` with their titles; where the profile lists none yet (a figure still to verify), the ground is free text;
 - `"x-attachment": true` on a string or an array of strings: ids of files attached to the same case
   (engine.runtime.attachments); the task page shows it as a file picker;
+- `"x-among": "<field>"` on a string or an array of strings: each value one of the case's values of `<field>` (the
+  files prepared for an answer, which whoever approves or sends it may leave out but not add to);
+- `"x-case": <schema>` at a form's top: a JSON Schema that the case's data, with the form's values over it, must meet:
+  a rule of the form that depends on what the case holds (`if` the case's `medium` is print, `then` the form's
+  `evidence` is required); its errors name the form's field. A task's form is served with the rule decided for its
+  case (`with_case`);
 - `"x-registry": "journalist"` (or `"distribution_list"`) on an integer: the id of a journalist (a distribution
   list) of the registry of the media (engine.people.registry); with `"x-accredited-on": "<field>"` the journalist
   must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
@@ -160,6 +166,28 @@ def with_refusal_grounds(schema: dict[str, Any], grounds: Iterable[tuple[str, st
             out["x-enum-labels"] = dict(offered)
         return out
     return resolve(schema)
+
+
+def with_case(schema: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """The form of a task as served for its case: its `x-case` rule decided on the case's data as it stands, the
+    branch that applies (`then`, else `else`: required fields and keywords of properties) merged into the form, so
+    that a generic client (and the page's required marks) sees what this case asks. The engine still checks the
+    rule itself on completion."""
+    rule = schema.get("x-case")
+    if not isinstance(rule, dict) or not isinstance(rule.get("if"), dict):
+        return schema
+    matches = Draft202012Validator(rule["if"]).is_valid(case)
+    branch = rule.get("then" if matches else "else")
+    if not isinstance(branch, dict):
+        return schema
+    out = dict(schema)
+    out["required"] = list(dict.fromkeys([*schema.get("required", []), *branch.get("required", [])]))
+    properties = dict(schema.get("properties", {}))
+    for name, keywords in (branch.get("properties") or {}).items():
+        if isinstance(properties.get(name), dict) and isinstance(keywords, dict):
+            properties[name] = properties[name] | keywords
+    out["properties"] = properties
+    return out
 
 
 def uses_registry(schema: Any) -> bool:
@@ -379,6 +407,25 @@ def _attachment(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iter
         yield ValidationError(f"{missing[0]!r} is not a file attached to this case")
 
 
+def _among(validator: Any, field: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """Values chosen among the case's `field` (`x-among`): one may be left out, none added."""
+    if not isinstance(field, str):
+        return
+    chosen = [instance] if isinstance(instance, str) else instance if isinstance(instance, list) else []
+    held = _check.get().case.get(field)
+    offered = held if isinstance(held, list) else [] if held is None else [held]
+    extra = [value for value in chosen if value not in offered]
+    if extra:
+        yield ValidationError(f"{extra[0]!r} is not among the case's {field}: one may be left out here, none added")
+
+
+def _case_rule(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """`x-case`: the case's data as it will stand once the form's values are in it meets `rule` (the form's own
+    fields win, so an error names the form's field)."""
+    if isinstance(rule, dict) and isinstance(instance, dict):
+        yield from validator.descend({**_check.get().case, **instance}, rule)
+
+
 def _in_registry(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterable[ValidationError]:
     check = _check.get()
     if check.registry is None or not isinstance(instance, int) or isinstance(instance, bool):
@@ -407,7 +454,7 @@ _Validator = jsonschema.validators.extend(
     {"required": _required, "x-not-future": _not_future, "x-future": _future,
      "x-publication-languages": _publication_languages,
      "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment,
-     "x-registry": _in_registry})
+     "x-among": _among, "x-case": _case_rule, "x-registry": _in_registry})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)
@@ -441,4 +488,6 @@ def _message(error: ValidationError) -> str:
         return "must be one of: " + ", ".join(map(str, error.validator_value))
     if error.validator == "pattern" and error.validator_value == NOT_BLANK:
         return "must not be blank"
+    if error.validator == "maxItems" and error.validator_value == 0:
+        return "must be empty here"
     return error.message

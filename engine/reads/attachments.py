@@ -4,7 +4,7 @@ see (a published release's media are public); the others answer 404 to anyone wh
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,17 @@ def listed_of(session: Session, instance_id: int) -> list[Attachment]:
     """The case's attachments, oldest first (no permission checked)."""
     return list(session.scalars(select(Attachment).where(Attachment.instance_id == instance_id)
                                 .order_by(Attachment.uploaded_at, Attachment.id)))
+
+
+def chosen_of(session: Session, instance_id: int, ids: Any) -> list[Attachment]:
+    """The case's attachments among `ids` (a form's `x-attachment` value: an id or a list), in the order given
+    (no permission checked); another case's file, or none, is left out."""
+    wanted = [ids] if isinstance(ids, str) else [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+    if not wanted:
+        return []
+    rows = {a.id: a for a in session.scalars(select(Attachment).where(Attachment.instance_id == instance_id,
+                                                                      Attachment.id.in_(set(wanted))))}
+    return [rows[i] for i in dict.fromkeys(wanted) if i in rows]
 
 
 def of_case(session: Session, user: User, instance_id: int) -> list[Attachment]:

@@ -1,7 +1,8 @@
 """What a requester sees of their own request on the portal's private link: its status, the deadline the law gives
 and any extension, where it was forwarded, and the answer or the refusal (its ground and the appeal route) once the
-letter carrying it was written; and every letter the office wrote them. A wrong reference and a wrong token read
-alike: not found."""
+letter carrying it was written, with the documents sent with the answer (their names, types and sizes; each
+downloaded with the same token, `sent_document`); and every letter the office wrote them. A wrong reference and a
+wrong token read alike: not found, as do a file that is not among the documents sent and any file before then."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import PortalRequest, ProcessInstance, RequesterLetter
+from db.models import Attachment, PortalRequest, ProcessInstance, RequesterLetter
 from db.vocabulary import InstanceStatus, LetterKind
 from engine.core.errors import NotFound
 from engine.people.credentials import tracking_token_hash
+from engine.reads.attachments import chosen_of
 
 # A hash compared when the reference is unknown, so that both refusals take the same time.
 _NOBODY = tracking_token_hash("")
@@ -30,6 +32,16 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with the answer, as the requester sees it."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Tracking:
     reference: str
     status: str
@@ -40,17 +52,11 @@ class Tracking:
     answer: str | None = None
     refusal: dict[str, Any] | None = None
     letters: list[Letter] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
 
 def track(session: Session, reference: str, token: str) -> Tracking:
-    found = session.execute(
-        select(ProcessInstance, PortalRequest.token_hash)
-        .join(PortalRequest, PortalRequest.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.business_key == reference[:64])).first()
-    expected = found[1] if found is not None else _NOBODY
-    if not hmac.compare_digest(expected, tracking_token_hash(token)) or found is None:
-        raise NotFound("no request has this reference and token")
-    instance: ProcessInstance = found[0]
+    instance = _requested(session, reference, token)
     data = instance.data or {}
     letters = [Letter(r.kind, r.created_at, r.body) for r in session.scalars(
         select(RequesterLetter).where(RequesterLetter.instance_id == instance.id).order_by(RequesterLetter.id))]
@@ -72,7 +78,42 @@ def track(session: Session, reference: str, token: str) -> Tracking:
                   else None}
                  if answered and refusal and outcome in ("refused", "partly_refused") else None),
         letters=letters,
+        documents=[Document(a.id, a.filename, a.content_type, a.size)
+                   for a in _sent(session, instance, answered=answered)],
     )
+
+
+def sent_document(session: Session, reference: str, token: str, attachment_id: str) -> Attachment:
+    """One of the documents sent with the answer, to the holder of the request's token; not found alike for a wrong
+    reference or token, a file of another case, a file of this case not sent, and any file before the answer."""
+    instance = _requested(session, reference, token)
+    answered = session.scalar(select(RequesterLetter.id).where(RequesterLetter.instance_id == instance.id,
+                                                               RequesterLetter.kind == LetterKind.ANSWERED)
+                              .limit(1)) is not None
+    found = next((a for a in _sent(session, instance, answered=answered) if a.id == attachment_id), None)
+    if found is None:
+        raise NotFound("no request has this reference and token")
+    return found
+
+
+def _requested(session: Session, reference: str, token: str) -> ProcessInstance:
+    found = session.execute(
+        select(ProcessInstance, PortalRequest.token_hash)
+        .join(PortalRequest, PortalRequest.instance_id == ProcessInstance.id)
+        .where(ProcessInstance.business_key == reference[:64])).first()
+    expected = found[1] if found is not None else _NOBODY
+    if not hmac.compare_digest(expected, tracking_token_hash(token)) or found is None:
+        raise NotFound("no request has this reference and token")
+    return found[0]  # type: ignore[no-any-return]
+
+
+def _sent(session: Session, instance: ProcessInstance, *, answered: bool) -> list[Attachment]:
+    """The documents sent with the answer (the case's `documents` as sent), once the answer's letter is written; none
+    with a whole refusal."""
+    data = instance.data or {}
+    if not answered or data.get("outcome") not in ("answered", "partly_refused"):
+        return []
+    return chosen_of(session, instance.id, data.get("documents"))
 
 
 def _status(instance: ProcessInstance, outcome: Any, answered: bool) -> str:

@@ -8,7 +8,7 @@ import itertools
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,6 +79,17 @@ def attachments_of_case(session: Session, instance_id: int | None, ids: Iterable
         return set()
     return set(session.scalars(select(Attachment.id).where(Attachment.instance_id == instance_id,
                                                             Attachment.id.in_(wanted))))
+
+
+def chosen(session: Session, instance_id: int, ids: Any) -> list[Attachment]:
+    """The case's attachments among `ids` (a form's `x-attachment` value: an id or a list of them), in the order
+    given; anything else (another case's file, no file) is left out."""
+    wanted = [ids] if isinstance(ids, str) else [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+    if not wanted:
+        return []
+    rows = {a.id: a for a in session.scalars(select(Attachment).where(Attachment.instance_id == instance_id,
+                                                                      Attachment.id.in_(set(wanted))))}
+    return [rows[i] for i in dict.fromkeys(wanted) if i in rows]
 
 
 def _too_large(kind: AttachmentKind, limit: int) -> TooLarge:

@@ -7,8 +7,10 @@ goes out through the e-mail outbox (engine.background.mail) when the requester g
 has an SMTP server. A diagram marks the step that tells the requester with the extension property `tells_requester`
 (`registered`, `forwarded`, `answered`) on a plain task (`bpmn:task`, run by the engine); an extension tells them
 from `engine.runtime.operations.extend`. The words are the jurisdiction profile's (`[letter]`), in the first
-publication language; the answer's text is the case's `letter` (composed by the diagram). Everything here only
-flushes: the caller's transaction writes the letter with what caused it."""
+publication language; the answer's text is the case's `letter` (composed by the diagram), followed by the names of
+the documents sent with it (the case's `documents` as `send_answer` left them; none with a whole refusal), which the
+requester downloads from the portal's tracking page. Everything here only flushes: the caller's transaction writes
+the letter with what caused it."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from db.vocabulary import EmailStatus, EventType, LetterKind
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.jurisdiction import in_language
+from engine.runtime import attachments
 from engine.spiff.parser import own_property
 
 PROPERTY = "tells_requester"
@@ -44,7 +47,7 @@ def tell_requester(session: Session, ctx: EngineContext, instance: ProcessInstan
     contact = data.get("contact")
     if not isinstance(contact, dict) or not data.get("requester_name"):
         return None
-    body = _body(ctx, instance, kind, data, reason)
+    body = _body(session, ctx, instance, kind, data, reason)
     address = contact.get("email") if isinstance(contact.get("email"), str) else None
     email = bool(address and ctx.settings.smtp_url)
     subject = f"{instance.business_key}: {data.get('subject') or ''}".strip()[:SUBJECT_LENGTH]
@@ -65,14 +68,19 @@ def of_case(session: Session, instance_id: int) -> list[RequesterLetter]:
                                 .order_by(RequesterLetter.id)))
 
 
-def _body(ctx: EngineContext, instance: ProcessInstance, kind: LetterKind, data: dict[str, Any],
+def _body(session: Session, ctx: EngineContext, instance: ProcessInstance, kind: LetterKind, data: dict[str, Any],
           reason: str | None) -> str:
+    language = ctx.settings.publication_languages[0]
     if kind == LetterKind.ANSWERED:
         letter = data.get("letter")
         if not isinstance(letter, str) or not letter:
             raise ValueError("the case holds no letter to send the requester (`letter`)")
+        sent = attachments.chosen(session, instance.id, data.get("documents")) \
+            if data.get("outcome") != "refused" else []
+        if sent:
+            heading = in_language(ctx.jurisdiction.data["letter"]["documents"], language)
+            letter += f"\n\n{heading}:\n" + "\n".join(f"- {a.filename}" for a in sent)
         return letter
-    language = ctx.settings.publication_languages[0]
     template = in_language(ctx.jurisdiction.data["letter"][kind.value], language)
     holder = data.get("holder") if isinstance(data.get("holder"), dict) else {}
     due = data.get("due_at")

@@ -10,6 +10,7 @@ import pytest
 
 from db.models import Publication
 from engine.runtime.publications import media
+from tests.cases import complete
 from tests.conftest import REQUEST, deploy_shipped
 from tests.files import png
 
@@ -53,13 +54,19 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
     filed = app.test_client().post("/public/requests", json={
         "requester_kind": "person", "requester_name": "A. Person", "contact": {"phone": "+996 555 000000"},
         "subject": "Parks", "question": "How many parks?"}).get_json()
-    photo = as_("pr").post(f"/api/v1/process-instances/{case['id']}/attachments",
+    # The filed request is answered with a photo, so that its document downloads with the token.
+    asked = as_("pr").get(f"/api/v1/process-instances?business_key={filed['reference']}").get_json()["items"][0]
+    complete(as_, "pr", asked["id"], "triage", decision="answer", handler="pr_department", contributors=[])
+    photo = as_("pr").post(f"/api/v1/process-instances/{asked['id']}/attachments",
                            data={"file": (io.BytesIO(png(64, 48)), "photo.png")},
                            content_type="multipart/form-data").get_json()
-    with sessions.begin() as session:  # the photo published with a release, so that anyone may download it
-        session.add(Publication(feed="releases", kind="press_release", instance_id=case["id"],
-                                business_key=case["business_key"], published_at=ctx.now(),
-                                content={"translations": {}, "media": media(session, case["id"], [photo["id"]])}))
+    complete(as_, "pr", asked["id"], "prepare_answer", answer="Twelve.", confirm_no_confidential=True, refuse=False,
+             partly_refuse=False, documents=[photo["id"]])
+    complete(as_, "pr", asked["id"], "send_answer", sent_via="portal")
+    with sessions.begin() as session:  # the photo published with a release too, so that anyone may download it
+        session.add(Publication(feed="releases", kind="press_release", instance_id=asked["id"],
+                                business_key=asked["business_key"], published_at=ctx.now(),
+                                content={"translations": {}, "media": media(session, asked["id"], [photo["id"]])}))
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"]}

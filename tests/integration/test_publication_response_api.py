@@ -273,7 +273,9 @@ def test_the_rebuttal_is_published_claim_by_claim_and_sent_to_the_outlet(as_: An
 def test_a_comment_goes_on_the_site_the_outlet_and_the_other_media_chosen(as_: Any) -> None:
     data = {k: v for k, v in PUBLICATION.items() if k != "url"} | {"medium": "tv", "outlet": "NTS"}
     case = start(as_, data=data)
-    complete(as_, "ps_transport", case["id"], "verify_facts", verdict="negative_true", facts=[FACTS[2]])
+    recording = cases.attach(as_, "ps_transport", case["id"], name="nts-evening-news.pdf")
+    complete(as_, "ps_transport", case["id"], "verify_facts", verdict="negative_true", facts=[FACTS[2]],
+             evidence=[recording])
     complete(as_, "ps_transport", case["id"], "draft_comment", text=COMMENT)
     complete(as_, "pr", case["id"], "pr_approval", **APPROVE)
     after = complete(as_, "pr", case["id"], "publish_response", **SENT, other_media=["24.kg", "Azattyk"])

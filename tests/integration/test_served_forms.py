@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.background.sweeper import sweep
 from engine.procedures.forms import is_decision
+from tests.cases import attach
 from tests.conftest import deploy_shipped
 from tests.media import seed_media
 
@@ -131,6 +132,15 @@ def assert_standard_defaults(schema: dict[str, Any]) -> None:
             assert errors == [], f"{schema.get('title')}: default of {name}: {[e.message for e in errors]}"
 
 
+def with_files(as_: Any, who: str, case_id: int, schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """A field that holds files (`x-attachment`, attachment ids) gets a file the client uploads to the case first,
+    as a client of the attachments API does."""
+    for name, prop in schema.get("properties", {}).items():
+        if prop.get("x-attachment") and name in data and not prop.get("x-among"):
+            uploaded = attach(as_, who, case_id, name=f"{name}.pdf")
+            data[name] = [uploaded] if prop.get("type") == "array" else uploaded
+
+
 def walk(as_: Any, sessions: Any, ctx: Any, clock: Any, process_key: str, variant: int) -> set[str]:
     """One case of `process_key` taken to its end; the tasks it went through."""
     from engine.procedures.forms import load_form, served
@@ -171,6 +181,7 @@ def walk(as_: Any, sessions: Any, ctx: Any, clock: Any, process_key: str, varian
         choice = variant if visits.get(task["bpmn_id"], 0) == 0 else 0  # a loop is left the first way
         visits[task["bpmn_id"]] = visits.get(task["bpmn_id"], 0) + 1
         data = fill(schema, choice, clock.now()) if task["form"]["schema"] else {}
+        with_files(as_, who, case_id, schema, data)
         done = as_(who).post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
         assert done.status_code == 200, (task["bpmn_id"], data, done.get_json())
     raise AssertionError(f"{process_key} did not end: {visits}, {case['tasks'] or case['timers']}")

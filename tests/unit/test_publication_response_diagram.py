@@ -242,7 +242,7 @@ def test_a_rebuttal_explains_each_claim_on_the_site_and_goes_to_the_outlet(start
 
 def test_a_comment_goes_on_the_site_the_outlet_and_the_other_media_chosen(start: Any) -> None:
     run = start(medium="tv", outlet="NTS", drop=("url",))
-    run.complete("verify_facts", {"verdict": "negative_true", "facts": [FACTS[2]]})
+    run.complete("verify_facts", {"verdict": "negative_true", "facts": [FACTS[2]], "evidence": ["file-recording"]})
     run.complete("draft_comment", COMMENT)
     run.complete("pr_approval", APPROVE)
     run.complete("publish_response", SENT | {"other_media": ["24.kg", "Azattyk"]})
@@ -414,6 +414,7 @@ def test_every_form_file_is_used_by_the_diagram() -> None:
         ("verify_facts", {"verdict": "distorted", "facts": [{"claim": "x"}]}, ["facts.0.established",
                                                                               "facts.0.finding"]),
         ("verify_facts", {"verdict": "wrong", "facts": [FACTS[2]]}, ["verdict"]),
+        ("verify_facts", {"verdict": "accurate", "facts": [FACTS[2]], "evidence": ["no-such-file"]}, ["evidence"]),
         ("draft_rebuttal", {"text": "No."}, ["explanations"]),
         ("draft_comment", {}, ["text"]),
         ("answer_complaint", {"answer": "Yes."}, ["agreed_in_unit"]),
@@ -441,6 +442,40 @@ def test_forms_accept_complete_data_and_fill_defaults() -> None:
     assessed = check_form("publication_response/assess_escalation",
                           {"resolved": False, "escalate": "none", "assessment": "Quiet."}, NOW)
     assert assessed["legal_action"] is False
+
+
+@pytest.mark.parametrize("medium", ["print", "tv", "radio"])
+def test_a_piece_without_a_link_needs_its_screenshot_scan_or_recording_as_evidence(medium: str) -> None:
+    case = {**START_DATA, "medium": medium}
+    del case["url"]
+    verified = {"verdict": "accurate", "facts": [FACTS[2]]}
+    assert failing_fields("publication_response/verify_facts", verified, NOW, case) == ["evidence"]
+    assert failing_fields("publication_response/verify_facts", verified | {"evidence": []}, NOW, case) == ["evidence"]
+    kept = check_form("publication_response/verify_facts", verified | {"evidence": ["file-scan"]}, NOW, case)
+    assert kept["evidence"] == ["file-scan"]
+
+
+@pytest.mark.parametrize("medium", ["online", "social", "blog"])
+def test_a_piece_with_a_link_may_be_verified_without_evidence(medium: str) -> None:
+    case = {**START_DATA, "medium": medium}
+    verified = {"verdict": "accurate", "facts": [FACTS[2]]}
+    assert failing_fields("publication_response/verify_facts", verified, NOW, case) == []
+    assert failing_fields("publication_response/verify_facts", verified | {"evidence": ["file-shot"]}, NOW,
+                          case) == []
+
+
+def test_the_claim_starts_with_the_evidence_kept_at_verification(start: Any) -> None:
+    run = start(medium="print", outlet="Vecherniy Bishkek", drop=("url",))
+    run.complete("verify_facts", {"verdict": "distorted", "facts": FACTS, "legal_action": True,
+                                  "evidence": ["file-scan-p1", "file-scan-p2"]})
+    run.complete("draft_rebuttal", REBUTTAL)
+    run.complete("pr_approval", APPROVE)
+    run.complete("publish_response", SENT)
+    carried = forms.prefilled("publication_response/prepare_claim", run.open_data("prepare_claim"))
+    assert carried["evidence"] == ["file-scan-p1", "file-scan-p2"]  # the claim lists it, as its form starts
+    run.complete("prepare_claim", carried | {"claim_summary": "Against the paper for the fare report.",
+                                             "court": "Pervomaisky district court", "filed_at": NOW.isoformat()})
+    assert "prepare_claim" in run.completed
 
 
 # --- the diagram file ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The requester portal's pages: a person files a request for public information without an account (`/request`)
-and follows it on a private link (`/request/<reference>?token=...`). The same engine functions as
+and follows it on a private link (`/request/<reference>?token=...`), where the documents sent with the answer are
+listed with links to `GET /public/requests/{reference}/documents/{id}?token=...`. The same engine functions as
 `POST /public/requests` and `GET /public/requests/{reference}` do the work."""
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from api.database import session as db_session
 from api.web import formrender
+from api.web.i18n import file_size
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.errors import Invalid, TooManyAttempts
+from engine.files import kinds
 from engine.procedures.forms import load_form
 from engine.reads import portal as tracking
 from engine.runtime import portal
@@ -77,7 +80,12 @@ def ask() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
 
 @blp.get("/request/<reference>")
 def follow(reference: str) -> tuple[str, int]:
-    found = tracking.track(db_session(), reference, request.args.get("token", ""))
+    token = request.args.get("token", "")
+    found = tracking.track(db_session(), reference, token)
     moments = {name: datetime.fromisoformat(value) for name in ("received_at", "due_at")
                if isinstance(value := getattr(found, name), str)}
-    return render("portal/track.html", found=found, moments=moments, statuses=STATUSES)
+    # Each document's link carries the token: the requester's private link is their only key.
+    documents = [(url_for("public.RequestDocument", reference=found.reference, attachment_id=d.id, token=token),
+                  d.filename, kinds.ALLOWED.get(d.content_type, (None, ""))[1].upper() or d.content_type,
+                  file_size(d.size)) for d in found.documents]
+    return render("portal/track.html", found=found, moments=moments, statuses=STATUSES, documents=documents)

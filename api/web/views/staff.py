@@ -37,7 +37,14 @@ from engine.people.access import (
     may_work_on,
 )
 from engine.procedures import definitions
-from engine.procedures.forms import load_form, prefilled, uses_registry, with_refusal_grounds, with_registry
+from engine.procedures.forms import (
+    load_form,
+    prefilled,
+    uses_registry,
+    with_case,
+    with_refusal_grounds,
+    with_registry,
+)
 from engine.reads import attachments as attachment_reads
 from engine.reads import choices, deliveries, progress, queries, task_context
 from engine.reads import registry as registry_reads
@@ -101,7 +108,13 @@ def _options(instance: ProcessInstance | None = None) -> formrender.Options:
             upload_url = url_for("web_attachments.upload", instance_id=instance.id)
     return formrender.Options(units=[(u.key, u.name) for u in choices.units(db_session())],
                               languages=tuple(ctx().settings.publication_languages), tz=tz,
-                              now=ctx().now().astimezone(tz), attachments=files, upload_url=upload_url)
+                              now=ctx().now().astimezone(tz), attachments=files, upload_url=upload_url,
+                              case=dict(instance.data or {}) if instance is not None else {})
+
+
+def _file_names(instance: ProcessInstance) -> dict[str, str]:
+    """The case's files by id, as its data names them (an `x-attachment` field's values)."""
+    return {a.id: a.filename for a in attachment_reads.listed_of(db_session(), instance.id)}
 
 
 def _file_label(attachment: Attachment) -> str:
@@ -209,7 +222,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     shown = present.tasks(session, ctx(), [row])[0]
     is_open = row.status == TaskStatus.OPEN
     may_work = is_open and may_work_on(user, row)
-    schema = _form(row.form_key) if row.form_key else EMPTY_FORM
+    schema = with_case(_form(row.form_key), instance.data or {}) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
@@ -222,6 +235,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     units = _unit_names()
     earlier = task_context.of(session, row) if is_open else task_context.TaskContext(None, None)
     last_round = earlier.last_round
+    file_names = _file_names(instance)
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
@@ -230,11 +244,12 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
-        submitted=formrender.readable(_case_forms(definition), row.data or {}, units) if not is_open else [],
-        case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
+        submitted=formrender.readable(_case_forms(definition), row.data or {}, units, file_names)
+        if not is_open else [],
+        case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
         procedure=definition.name, events=_history(instance, definition), unit_names=units,
         returned=earlier.returned, last_round=last_round,
-        last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units)
+        last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
         if last_round and last_round.form_key else [])
 
 
@@ -316,7 +331,8 @@ def case(instance_id: int) -> tuple[str, int]:
                   files=files, file_size=file_size,
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
-                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, units),
+                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, units,
+                                                {a.id: a.filename for a in files}),
                   events=_history(instance, definition), unit_names=units,
                   deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES)
 
