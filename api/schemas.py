@@ -781,13 +781,10 @@ class JournalistPatch(Schema):
 
 
 class AccreditationIn(Schema):
+    """The days' order is the engine's rule (engine.people.accreditation.accredit), for the page and the API alike."""
+
     valid_from = fields.Date(required=True, validate=DAY_RANGE)
     valid_until = fields.Date(required=True, validate=DAY_RANGE)
-
-    @validates_schema
-    def _in_order(self, data: dict, **_kwargs: object) -> None:
-        if "valid_from" in data and "valid_until" in data and data["valid_until"] < data["valid_from"]:
-            raise ValidationError("must not come before valid_from", "valid_until")
 
 
 class RevokeIn(Schema):

@@ -34,7 +34,8 @@ def accredit(session: Session, journalist_id: int, *, valid_from: date, valid_un
     check_may_keep_registry(actor)
     journalist = journalist_by_id(session, journalist_id)
     errors: list[dict[str, Any]] = []
-    if valid_until < valid_from:
+    if valid_until < valid_from:  # either may be the one mistyped: both are named
+        add_problem(errors, "valid_from", "must not come after valid_until")
         add_problem(errors, "valid_until", "must not come before valid_from")
     if not journalist.active:
         add_problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)")
