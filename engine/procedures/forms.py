@@ -18,6 +18,8 @@ Our additions to JSON Schema, each handled here:
   a rule of the form that depends on what the case holds (`if` the case's `medium` is print, `then` the form's
   `evidence` is required); its errors name the form's field. A task's form is served with the rule decided for its
   case (`with_case`);
+- `"x-in-order": [["<earlier>", "<later>"], ...]` on an object: where both of its date or date-time fields are
+  given, the later may not come before the earlier (an event's end before its start); the error names the later;
 - `"x-registry": "journalist"` (or `"distribution_list"`) on an integer: the id of a journalist (a distribution
   list) of the registry of the media (engine.people.registry); with `"x-accredited-on": "<field>"` the journalist
   must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
@@ -323,6 +325,28 @@ def _future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable
         yield ValidationError("must lie in the future")
 
 
+def _in_order(validator: Any, pairs: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not isinstance(instance, dict) or not isinstance(pairs, list):
+        return
+    for earlier, later in (p for p in pairs if isinstance(p, list) and len(p) == 2):
+        first, second = _when(instance.get(earlier)), _when(instance.get(later))
+        if first is not None and second is not None and type(first) is type(second) and second < first:
+            yield ValidationError(f"must not come before {earlier}", path=[later])
+
+
+def _when(value: Any) -> datetime | date | None:
+    """A date-time with its offset, or a date; None for anything else (its own `format` reports that)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) == 10:
+        return moment.date()
+    return moment if moment.tzinfo is not None else None
+
+
 def _is_datetime(value: Any) -> bool:
     """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
     if not isinstance(value, str):
@@ -454,7 +478,7 @@ _Validator = jsonschema.validators.extend(
     {"required": _required, "x-not-future": _not_future, "x-future": _future,
      "x-publication-languages": _publication_languages,
      "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment,
-     "x-among": _among, "x-case": _case_rule, "x-registry": _in_registry})
+     "x-among": _among, "x-case": _case_rule, "x-registry": _in_registry, "x-in-order": _in_order})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

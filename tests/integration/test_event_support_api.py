@@ -96,6 +96,8 @@ def test_the_pr_department_or_a_press_secretary_plans_an_event_and_bad_plans_are
         assert start(as_, user=user, status=403)["status"] == 403
     bad = start(as_, status=422, starts_at="2026-03-01T10:00:00+06:00", unit="nowhere", place=" ", format="party")
     assert {e["field"] for e in bad["errors"]} == {"starts_at", "unit", "place", "format"}
+    ends_first = start(as_, status=422, ends_at="2026-03-05T09:00:00+06:00")  # an hour before it starts
+    assert [(e["field"], e["message"]) for e in ends_first["errors"]] == [("ends_at", "must not come before starts_at")]
     bad = start(as_, status=422, data={k: v for k, v in EVENT.items() if k != "open_to_press"})
     assert [e["field"] for e in bad["errors"]] == ["open_to_press"]
     listed = as_("admin").get("/api/v1/process-instances?process_key=event_support").get_json()["items"]
@@ -233,6 +235,7 @@ REFUSED = [
     ({"decision": "postpone", "reason": "Parliament."}, "new_starts_at", "is required"),
     ({**POSTPONE, "new_starts_at": "2026-03-01T15:00:00+06:00"}, "new_starts_at", "must lie in the future"),
     ({**POSTPONE, "new_starts_at": "2026-03-12T15:00:00"}, "new_starts_at", "date-time"),
+    ({**POSTPONE, "new_ends_at": "2026-03-12T09:00:00+06:00"}, "new_ends_at", "must not come before new_starts_at"),
     ({"decision": "hold", "reason": "Ready."}, "decision", "must be one of"),
     ({**POSTPONE, "outcome": "held"}, "outcome", ""),
 ]
