@@ -5,8 +5,9 @@ that a response after an engine operation does not read them again."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from db.models import (
     Delivery,
     DistributionList,
     HumanTask,
+    MediaPlanEntry,
     Notification,
     Outlet,
     ProcessDefinition,
@@ -384,3 +386,22 @@ def delivery(row: Delivery) -> dict[str, Any]:
             "recipient": row.recipient, "address": row.address, "language": row.language,
             "status": row.email_status, "attempts": row.email_attempts, "created_at": row.created_at,
             "sent_at": row.email_sent_at, "bounced_at": row.bounced_at, "error": row.email_error}
+
+
+def media_plan_entry(row: MediaPlanEntry, timezone: ZoneInfo) -> dict[str, Any]:
+    last = row.ends_at - timedelta(days=1) if row.all_day else row.ends_at
+    return {"id": row.id, "uid": row.uid, "title": row.title, "description": row.description,
+            "official": row.official, "format": row.format, "starts_at": row.starts_at, "ends_at": row.ends_at,
+            "all_day": row.all_day, "first_day": row.starts_at.astimezone(timezone).date(),
+            "last_day": last.astimezone(timezone).date(), "place": row.place, "open_to_press": row.open_to_press,
+            "unit": row.unit.key if row.unit is not None else None, "status": row.status,
+            "status_reason": row.status_reason, "postponed_from": row.postponed_from, "sequence": row.sequence,
+            "created_at": row.created_at, "created_by": row.created_by, "updated_at": row.updated_at,
+            "updated_by": row.updated_by}
+
+
+def feed_link(created_at: Any, token: str | None = None, url: str | None = None) -> dict[str, Any]:
+    shown: dict[str, Any] = {"subscribed": created_at is not None, "created_at": created_at}
+    if token is not None:
+        shown |= {"token": token, "url": url}
+    return shown
