@@ -44,7 +44,8 @@ def test_the_form_adds_an_appearance_shown_in_the_month_and_the_week(page_as: An
     # Pages in the reader's language.
     leader = page_as("leader")
     leader.post("/language", {"locale": "ru", "next": "/media-plan"})
-    assert "Медиаплан" in text(leader.get("/media-plan?month=2026-03")) or True
+    russian = text(leader.get("/media-plan/week?date=2026-03-12"))
+    assert "Медиаплан" in russian and "Открыто для прессы" in russian and "Следующая неделя" in russian
 
 
 def test_a_refused_form_keeps_the_input_and_names_the_field(page_as: Any) -> None:
