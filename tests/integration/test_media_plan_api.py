@@ -248,3 +248,11 @@ def test_the_feed_is_in_its_holders_language_and_gone_when_the_right_to_read_is(
     assert as_("admin").patch("/api/v1/users/head_transport", json={"roles": ["legal"]}).status_code == 200
     parts = urlsplit(link["url"])
     assert app.test_client().get(f"{parts.path}?{parts.query}").status_code == 404
+
+
+def test_a_deactivated_user_gets_nothing_from_the_link_they_kept(app: Any, as_: Any) -> None:
+    link = post(as_, "/media-plan/feed-link", user="ps_health")
+    feed_of(app, link["url"])
+    assert as_("admin").patch("/api/v1/users/ps_health", json={"active": False}).status_code == 200
+    parts = urlsplit(link["url"])
+    assert app.test_client().get(f"{parts.path}?{parts.query}").status_code == 404
