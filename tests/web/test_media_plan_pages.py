@@ -27,6 +27,8 @@ def test_readers_find_the_plan_in_the_navigation_and_the_legal_department_does_n
     assert page_as("lawyer").get("/media-plan").status_code == 403
     assert 'href="/media-plan"' not in text(page_as("lawyer").get("/", follow_redirects=True))
     assert page_as("leader").get("/media-plan/new").status_code == 403
+    assert 'href="/media-plan/new"' in text(page_as("pr").get("/media-plan"))
+    assert 'href="/media-plan/new"' not in text(page_as("leader").get("/media-plan"))
 
 
 def test_the_form_adds_an_appearance_shown_in_the_month_and_the_week(page_as: Any) -> None:
