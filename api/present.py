@@ -5,7 +5,7 @@ that a response after an engine operation does not read them again."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
+from engine.people import media_plan
 from engine.people.registry_csv import Imported
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, queries, task_context
@@ -389,11 +390,10 @@ def delivery(row: Delivery) -> dict[str, Any]:
 
 
 def media_plan_entry(row: MediaPlanEntry, timezone: ZoneInfo) -> dict[str, Any]:
-    last = row.ends_at - timedelta(days=1) if row.all_day else row.ends_at
     return {"id": row.id, "uid": row.uid, "title": row.title, "description": row.description,
             "official": row.official, "format": row.format, "starts_at": row.starts_at, "ends_at": row.ends_at,
-            "all_day": row.all_day, "first_day": row.starts_at.astimezone(timezone).date(),
-            "last_day": last.astimezone(timezone).date(), "place": row.place, "open_to_press": row.open_to_press,
+            "all_day": row.all_day, "first_day": media_plan.first_day(row, timezone),
+            "last_day": media_plan.last_day(row, timezone), "place": row.place, "open_to_press": row.open_to_press,
             "unit": row.unit.key if row.unit is not None else None, "status": row.status,
             "status_reason": row.status_reason, "postponed_from": row.postponed_from, "sequence": row.sequence,
             "created_at": row.created_at, "created_by": row.created_by, "updated_at": row.updated_at,

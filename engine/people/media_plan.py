@@ -10,7 +10,7 @@ flushes. Reading one entry is engine.reads.media_plan.entry."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,16 @@ def entry_by_id(session: Session, entry_id: int) -> MediaPlanEntry:
     if found is None:
         raise NotFound(f"media plan entry {entry_id} does not exist")
     return found
+
+
+def first_day(row: MediaPlanEntry, tz: tzinfo) -> date:
+    return row.starts_at.astimezone(tz).date()
+
+
+def last_day(row: MediaPlanEntry, tz: tzinfo) -> date:
+    """The office's day it ends on (an all-day entry's end is the start of the next day; counted on the dates, not
+    on hours, which a change of summer time makes 23 or 25 a day)."""
+    return (row.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
 
 
 def is_over(row: MediaPlanEntry, now: datetime) -> bool:
@@ -175,7 +185,11 @@ def checked_values(session: Session, values: dict[str, Any], tz: tzinfo, now: da
             ends_ = _when(errors, "ends_at", _kept(current, "ends_at", all_day, tz), tz, required=False)
         span = _span(errors, starts, ends_, all_day, tz)
         if span is not None:
-            if span[1] <= now or (span[0] < now and (current is None or span[0] != current.starts_at)):
+            # An all-day entry may be of today (it began at midnight); a timed one must not have begun, unless it is
+            # the start it already had.
+            today = datetime.combine(now.astimezone(tz).date(), time(0), tzinfo=tz)
+            begun = span[0] < (today if all_day else now)
+            if span[1] <= now or (begun and (current is None or span[0] != current.starts_at)):
                 add_problem(errors, "starts_at", "lies in the past: the plan is of appearances to come")
             out.update(starts_at=span[0], ends_at=span[1], all_day=all_day)
     refuse(errors, "media plan entry")
@@ -183,10 +197,9 @@ def checked_values(session: Session, values: dict[str, Any], tz: tzinfo, now: da
 
 
 def _moved_end(current: MediaPlanEntry, starts: datetime | date, tz: tzinfo) -> datetime | date:
-    length = current.ends_at - current.starts_at
     if current.all_day:
-        return _day(starts, tz) + timedelta(days=max(1, length.days) - 1)
-    return starts + length if isinstance(starts, datetime) else starts
+        return _day(starts, tz) + (last_day(current, tz) - first_day(current, tz))
+    return starts + (current.ends_at - current.starts_at) if isinstance(starts, datetime) else starts
 
 
 def _kept(current: MediaPlanEntry | None, field: str, all_day: bool, tz: tzinfo) -> Any:
@@ -198,14 +211,17 @@ def _kept(current: MediaPlanEntry | None, field: str, all_day: bool, tz: tzinfo)
         return _day(current.starts_at, tz) if all_day else current.starts_at
     if not all_day:
         return current.ends_at if not current.all_day else None
-    end = current.ends_at - timedelta(days=1) if current.all_day else current.ends_at
-    return _day(end, tz)
+    return last_day(current, tz) if current.all_day else _day(current.ends_at, tz)
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
 def describe(row: MediaPlanEntry) -> dict[str, Any]:
     """An entry as the audit trail keeps it."""
     return {"title": row.title, "description": row.description, "official": row.official,
-            "format": str(row.format), "starts_at": row.starts_at.isoformat(), "ends_at": row.ends_at.isoformat(),
+            "format": str(row.format), "starts_at": _utc(row.starts_at), "ends_at": _utc(row.ends_at),
             "all_day": row.all_day, "place": row.place, "open_to_press": row.open_to_press,
             "unit": row.unit.key if row.unit is not None else None, "status": str(row.status),
             "status_reason": row.status_reason}
@@ -287,14 +303,14 @@ def postpone(session: Session, entry_id: int, *, reason: Any, tz: tzinfo, actor:
     moved = {k: v for k, v in (("starts_at", starts_at), ("ends_at", ends_at), ("all_day", all_day))
              if v is not None}
     checked = checked_values(session, moved, tz, at, current=row) if moved else {}
-    before = describe(row) | {"postponed_from": None}
+    before = describe(row) | {"postponed_from": _utc(row.postponed_from)}
     row.postponed_from = row.starts_at
     for name, value in checked.items():
         setattr(row, name, value)
     row.status, row.status_reason = MediaPlanStatus.POSTPONED, text
     session.flush()
     session.refresh(row, ["unit"])
-    after = describe(row) | {"postponed_from": row.postponed_from.isoformat()}
+    after = describe(row) | {"postponed_from": _utc(row.postponed_from)}
     row.sequence += 1
     row.updated_at, row.updated_by = at, actor_name(actor)
     session.flush()

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from db.models import MediaPlanEntry
 from db.vocabulary import MediaPlanStatus
+from engine.people.media_plan import first_day, last_day
 
 PRODID = "-//Jarchy//Media plan//EN"
 
@@ -72,9 +73,8 @@ def feed(rows: list[MediaPlanEntry], timezone: ZoneInfo, words: FeedWords) -> by
         event.add("sequence", row.sequence)
         event.add("summary", f"{row.title} ({row.official})")
         if row.all_day:
-            first = row.starts_at.astimezone(timezone).date()
-            event.add("dtstart", first)
-            event.add("dtend", first + timedelta(days=max(1, (row.ends_at - row.starts_at).days)))
+            event.add("dtstart", first_day(row, timezone))
+            event.add("dtend", last_day(row, timezone) + timedelta(days=1))
         else:
             event.add("dtstart", row.starts_at.astimezone(timezone))
             event.add("dtend", row.ends_at.astimezone(timezone))

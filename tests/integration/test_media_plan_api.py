@@ -256,3 +256,26 @@ def test_a_deactivated_user_gets_nothing_from_the_link_they_kept(app: Any, as_: 
     assert as_("admin").patch("/api/v1/users/ps_health", json={"active": False}).status_code == 200
     parts = urlsplit(link["url"])
     assert app.test_client().get(f"{parts.path}?{parts.query}").status_code == 404
+
+
+def test_an_all_day_entry_may_be_of_today_and_keeps_its_days_across_summer_time(as_: Any, app: Any) -> None:
+    today = post(as_, "/media-plan", {"title": "Visit to the depot", "official": "Mayor", "starts_at": "2026-03-02",
+                                      "all_day": True, "open_to_press": True})
+    assert (today["first_day"], today["last_day"]) == ("2026-03-02", "2026-03-02")
+    assert fields_of(as_("pr").post("/api/v1/media-plan", json={
+        "title": "Yesterday", "official": "Mayor", "starts_at": "2026-03-01", "all_day": True,
+        "open_to_press": True})) == ["starts_at"]
+    moved = as_("pr").patch(f"/api/v1/media-plan/{today['id']}", json={"ends_at": "2026-03-04"}).get_json()
+    later = as_("pr").patch(f"/api/v1/media-plan/{today['id']}", json={"starts_at": "2026-03-27"}).get_json()
+    assert (moved["last_day"], later["first_day"], later["last_day"]) == ("2026-03-04", "2026-03-27", "2026-03-29")
+
+
+def test_a_postponement_records_the_start_it_had(as_: Any) -> None:
+    entry = post(as_, "/media-plan", BRIEFING)
+    post(as_, f"/media-plan/{entry['id']}/postpone", {"reason": "Ill."}, status=200)
+    post(as_, f"/media-plan/{entry['id']}/postpone", {"reason": "Still ill.", "starts_at": "2026-03-20T10:00"},
+         status=200)
+    first, second = sorted(audit(as_, "media_plan.postponed"), key=lambda e: e["seq"])
+    utc = "2026-03-10T04:00:00+00:00"  # the audit keeps moments in UTC
+    assert (first["before"]["postponed_from"], first["after"]["postponed_from"]) == (None, utc)
+    assert (second["before"]["starts_at"], second["after"]["starts_at"]) == (utc, "2026-03-20T04:00:00+00:00")

@@ -65,8 +65,7 @@ def _by_day(entries: list[MediaPlanEntry], first: date, last: date) -> dict[date
     tz = ctx().cal.timezone
     days: dict[date, list[MediaPlanEntry]] = {first + timedelta(days=n): [] for n in range((last - first).days + 1)}
     for row in entries:
-        start = row.starts_at.astimezone(tz).date()
-        end = (row.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+        start, end = media_plan.first_day(row, tz), media_plan.last_day(row, tz)
         for n in range((min(end, last) - max(start, first)).days + 1):
             days[max(start, first) + timedelta(days=n)].append(row)
     return days
@@ -115,8 +114,7 @@ def entry(entry_id: int) -> tuple[str, int]:
 def _entry_page(row: MediaPlanEntry, values: dict[str, Any], errors: Errors, status: int = 200) -> tuple[str, int]:
     tz = ctx().cal.timezone
     return render("media_plan/entry.html", status, entry=row, values=values, errors=errors,
-                  first_day=row.starts_at.astimezone(tz).date(),
-                  last_day=(row.ends_at - timedelta(microseconds=1)).astimezone(tz).date(),
+                  first_day=media_plan.first_day(row, tz), last_day=media_plan.last_day(row, tz),
                   over=media_plan.is_over(row, ctx().now()), begun=row.starts_at <= ctx().now(), **_common())
 
 
@@ -147,11 +145,11 @@ def _shown_values(row: MediaPlanEntry) -> dict[str, Any]:
     """An entry as its form shows it (the office's days and times)."""
     tz = ctx().cal.timezone
     starts, ends = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
-    last = (row.ends_at - timedelta(days=1)).astimezone(tz) if row.all_day else ends
     return {"title": row.title, "official": row.official, "format": str(row.format), "place": row.place,
             "description": row.description, "unit": row.unit.key if row.unit else None, "all_day": row.all_day,
             "open_to_press": row.open_to_press, "starts_on": starts.date().isoformat(),
-            "starts_time": "" if row.all_day else starts.strftime("%H:%M"), "ends_on": last.date().isoformat(),
+            "starts_time": "" if row.all_day else starts.strftime("%H:%M"),
+            "ends_on": media_plan.last_day(row, tz).isoformat(),
             "ends_time": "" if row.all_day else ends.strftime("%H:%M")}
 
 
