@@ -4,10 +4,11 @@ own calendar program (engine.people.calendar_feed, engine.reads.media_plan_feed)
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -176,10 +177,17 @@ class Feed(MethodView):
     @blp.doc(operationId="mediaPlanFeed")
     @blp.arguments(FeedQuery, location="query")
     @blp.response(200, TEXT, description="An iCalendar feed (RFC 5545)", content_type="text/calendar")
+    @blp.alt_response(304, description="Unchanged since the ETag sent in If-None-Match")
     def get(self, args: dict[str, Any]) -> Response:
         """The media plan as an iCalendar feed, for the holder of a private link (a wrong, renewed or revoked token,
         or a holder who may no longer read the plan: 404). The last three months and everything to come."""
         user = calendar_feed.holder(session(), args["token"])
+        # Calendar programs poll: an unchanged feed (same entries, same latest change, same language) is a 304.
+        version = reads.feed_version(session(), ctx().now())
+        tag = hashlib.sha256(repr((version, user.locale)).encode()).hexdigest()[:32]
+        headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"}
+        if tag in request.if_none_match:
+            return Response(status=304, headers=headers)
         body = feed(reads.for_feed(session(), ctx().now()), ctx().cal.timezone, feed_words(user))
-        return Response(body, mimetype="text/calendar", headers={
-            "Content-Disposition": "inline; filename=media-plan.ics", "Cache-Control": "private, no-store"})
+        return Response(body, mimetype="text/calendar",
+                        headers=headers | {"Content-Disposition": "inline; filename=media-plan.ics"})

@@ -67,3 +67,13 @@ def for_feed(session: Session, now: datetime) -> list[MediaPlanEntry]:
     query = (select(MediaPlanEntry).where(MediaPlanEntry.ends_at > now - FEED_HISTORY)
              .order_by(MediaPlanEntry.starts_at, MediaPlanEntry.id).limit(FEED_LIMIT))
     return list(session.scalars(query))
+
+
+def feed_version(session: Session, now: datetime) -> tuple[int, int, str]:
+    """What a feed's content depends on besides its words: how many entries it carries, the sum of their counts of
+    changes (every change raises one) and the latest change (one aggregate, so that an unchanged feed is answered
+    `304` without being built)."""
+    count, changes, latest = session.execute(
+        select(func.count(), func.sum(MediaPlanEntry.sequence), func.max(MediaPlanEntry.updated_at))
+        .where(MediaPlanEntry.ends_at > now - FEED_HISTORY)).one()
+    return int(count or 0), int(changes or 0), str(latest or "")

@@ -279,3 +279,15 @@ def test_a_postponement_records_the_start_it_had(as_: Any) -> None:
     utc = "2026-03-10T04:00:00+00:00"  # the audit keeps moments in UTC
     assert (first["before"]["postponed_from"], first["after"]["postponed_from"]) == (None, utc)
     assert (second["before"]["starts_at"], second["after"]["starts_at"]) == (utc, "2026-03-20T04:00:00+00:00")
+
+
+def test_an_unchanged_feed_is_a_304_and_a_change_makes_it_new(app: Any, as_: Any) -> None:
+    entry = post(as_, "/media-plan", BRIEFING)
+    link = urlsplit(post(as_, "/media-plan/feed-link", user="leader")["url"])
+    path = f"{link.path}?{link.query}"
+    first = app.test_client().get(path)
+    tag = first.headers["ETag"]
+    assert app.test_client().get(path, headers={"If-None-Match": tag}).status_code == 304
+    as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"place": "Great hall"})
+    again = app.test_client().get(path, headers={"If-None-Match": tag})
+    assert again.status_code == 200 and again.headers["ETag"] != tag
