@@ -18,9 +18,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from api.database import session as db_session
+from api.web import refusals
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
-from api.web.views.registry import Errors, _errors
 from api.web.vocabulary import APPEARANCE_FORMATS, MEDIA_PLAN_STATUSES
 from db.models import MediaPlanEntry, User
 from engine.core.errors import JarchyError
@@ -30,6 +30,17 @@ from engine.reads import choices
 from engine.reads import media_plan as reads
 
 blp = page_blueprint("web_media_plan", "/media-plan")
+Errors = dict[str, list[str]]
+
+
+def _errors(error: JarchyError, default_field: str) -> Errors:
+    """The engine's errors by field; a refusal the pages word themselves in the reader's language."""
+    found: Errors = {}
+    worded = refusals.of(error) if error.code else None
+    for entry in error.errors or [{"message": error.detail}]:
+        field = str(entry.get("field") or default_field).split(".")[0]
+        found.setdefault(field, []).append(worded or str(entry.get("message", "")))
+    return found
 
 
 def _user() -> User:
