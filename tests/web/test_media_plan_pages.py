@@ -79,6 +79,10 @@ def test_change_postpone_cancel_and_record_held(page_as: Any, clock: Any) -> Non
     other = add(page_as, {"starts_on": "2026-03-25", "ends_on": "2026-03-25"}).rsplit("/", 1)[1]
     assert pr.post(f"/media-plan/{other}/cancel", {"reason": "Budget moved to April."}).status_code == 302
     assert "Budget moved to April." in text(pr.get(f"/media-plan/{other}"))
+    refused = pr.post(f"/media-plan/{other}/edit", FORM | {"place": "Elsewhere"})
+    shown = text(pr.get(f"/media-plan/{other}"))
+    assert refused.status_code == 302 and "This appearance can no longer be changed." in shown
+    assert "Elsewhere" not in shown
 
 
 def test_a_user_gets_renews_and_ends_their_calendar_link(page_as: Any, app: Any) -> None:

@@ -196,6 +196,9 @@ def new() -> Any:
 @page(may_keep_media_plan)
 def edit(entry_id: int) -> Any:
     row = reads.entry(db_session(), entry_id)
+    if row.status in media_plan.CLOSED or media_plan.is_over(row, ctx().now()):
+        flash(_("This appearance can no longer be changed."), "error")
+        return redirect(url_for(".entry", entry_id=entry_id))
     if request.method == "GET":
         return _form_page(row, _shown_values(row), {})
     try:
