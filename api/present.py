@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from db.models import (
     Delivery,
     DistributionList,
     HumanTask,
+    MediaPlanEntry,
     Notification,
     Outlet,
     ProcessDefinition,
@@ -35,6 +37,7 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
+from engine.people import media_plan
 from engine.people.registry_csv import Imported
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, queries, task_context
@@ -384,3 +387,21 @@ def delivery(row: Delivery) -> dict[str, Any]:
             "recipient": row.recipient, "address": row.address, "language": row.language,
             "status": row.email_status, "attempts": row.email_attempts, "created_at": row.created_at,
             "sent_at": row.email_sent_at, "bounced_at": row.bounced_at, "error": row.email_error}
+
+
+def media_plan_entry(row: MediaPlanEntry, timezone: ZoneInfo) -> dict[str, Any]:
+    return {"id": row.id, "uid": row.uid, "title": row.title, "description": row.description,
+            "official": row.official, "format": row.format, "starts_at": row.starts_at, "ends_at": row.ends_at,
+            "all_day": row.all_day, "first_day": media_plan.first_day(row, timezone),
+            "last_day": media_plan.last_day(row, timezone), "place": row.place, "open_to_press": row.open_to_press,
+            "unit": row.unit.key if row.unit is not None else None, "status": row.status,
+            "status_reason": row.status_reason, "postponed_from": row.postponed_from, "sequence": row.sequence,
+            "created_at": row.created_at, "created_by": row.created_by, "updated_at": row.updated_at,
+            "updated_by": row.updated_by}
+
+
+def feed_link(created_at: Any, token: str | None = None, url: str | None = None) -> dict[str, Any]:
+    shown: dict[str, Any] = {"subscribed": created_at is not None, "created_at": created_at}
+    if token is not None:
+        shown |= {"token": token, "url": url}
+    return shown

@@ -16,12 +16,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from db.vocabulary import (
+    AppearanceFormat,
     AttachmentKind,
     DefinitionOrigin,
     EmailStatus,
     EventType,
     InstanceStatus,
     LetterKind,
+    MediaPlanStatus,
     NotificationKind,
     OutletKind,
     TaskStatus,
@@ -72,6 +74,13 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),
     EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
+    EventType.MEDIA_PLAN_CANCELLED: _l("Media plan entry cancelled"),
+    EventType.MEDIA_PLAN_CREATED: _l("Media plan entry added"),
+    EventType.MEDIA_PLAN_FEED_ISSUED: _l("Calendar feed link made"),
+    EventType.MEDIA_PLAN_FEED_REVOKED: _l("Calendar feed link revoked"),
+    EventType.MEDIA_PLAN_HELD: _l("Media plan entry held"),
+    EventType.MEDIA_PLAN_POSTPONED: _l("Media plan entry postponed"),
+    EventType.MEDIA_PLAN_UPDATED: _l("Media plan entry changed"),
     EventType.MESSAGE_DELIVERED: _l("Message delivered"),
     EventType.NOTIFICATION_CREATED: _l("Notification created"),
     EventType.NOTIFICATION_EMAIL_FAILED: _l("Notification email failed"),
@@ -146,6 +155,24 @@ EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
     EmailStatus.BOUNCED: _l("Bounced"),
 }
 
+# The media plan: what an appearance is, and where it stands.
+APPEARANCE_FORMATS: dict[AppearanceFormat, LazyString] = {
+    AppearanceFormat.PRESS_CONFERENCE: _l("Press conference"),
+    AppearanceFormat.BRIEFING: _l("Briefing"),
+    AppearanceFormat.INTERVIEW: _l("Interview"),
+    AppearanceFormat.SPEECH: _l("Speech"),
+    AppearanceFormat.VISIT: _l("Visit"),
+    AppearanceFormat.MEETING: _l("Meeting"),
+    AppearanceFormat.ROUND_TABLE: _l("Round table"),
+    AppearanceFormat.OTHER: _l("Other event"),
+}
+MEDIA_PLAN_STATUSES: dict[MediaPlanStatus, LazyString] = {
+    MediaPlanStatus.PLANNED: _l("Planned"),
+    MediaPlanStatus.POSTPONED: _l("Postponed"),
+    MediaPlanStatus.CANCELLED: _l("Cancelled"),
+    MediaPlanStatus.HELD: _l("Held"),
+}
+
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
 # status, a notification's kind or e-mail status, a version's origin: the pages say what they mean in sentences).
 LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
@@ -155,6 +182,8 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     AttachmentKind: ATTACHMENT_KINDS,
     OutletKind: OUTLET_KINDS,
     EmailStatus: EMAIL_STATUSES,
+    AppearanceFormat: APPEARANCE_FORMATS,
+    MediaPlanStatus: MEDIA_PLAN_STATUSES,
 }
 UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
