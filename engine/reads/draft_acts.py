@@ -73,10 +73,11 @@ def draft_file(session: Session, publication_id: int, attachment_id: str) -> Att
 
 
 def comments_of_case(session: Session, user: User, instance_id: int) -> list[DraftComment]:
-    """Every comment of a draft act's case, pending and rejected ones too: to its moderators and its readers."""
+    """Every comment of a draft act's case, pending and rejected ones too: to its moderators and its readers (a case
+    of another procedure has none)."""
     instance = session.get(ProcessInstance, instance_id) if 0 < instance_id < 2**63 else None
-    if instance is None or instance.process_key != draft_acts.PROCESS_KEY:
-        raise NotFound(f"no draft act case {instance_id}")
+    if instance is None:
+        raise NotFound(f"no case {instance_id}")
     if not may_moderate_comments(user):
         check_may_read_instance(session, user, instance)
     return draft_acts.comments(session, instance_id)
