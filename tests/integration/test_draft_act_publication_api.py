@@ -246,3 +246,30 @@ def test_staff_reads_of_comments_refuse_strangers_and_other_cases(as_: Any) -> N
     assert as_("pr").post("/api/v1/draft-comments/999/moderate", json={"decision": "approve"}).status_code == 404
     assert as_("pr").post("/api/v1/draft-comments/1/moderate", json={"decision": "maybe"}).status_code == 422
     assert inbox(as_, "pr", case["id"]) == []
+
+
+def test_the_page_takes_a_comment_and_puts_each_error_beside_its_field(app: Any, as_: Any) -> None:
+    _case, draft_id = published(as_)
+    browser = app.test_client()
+    form = browser.get(f"/public/drafts/{draft_id}").get_data(as_text=True)
+    assert f'datetime="{ENDS_AT}"' in form  # the period's end is shown
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form)
+    assert token and "Send the comment" in form
+
+    def send(**fields: str) -> Any:
+        return browser.post(f"/public/drafts/{draft_id}", data={**fields, "csrf_token": token.group(1)},
+                            environ_base={"REMOTE_ADDR": "192.0.2.44"})
+
+    refused = send(name="Olena", contact="", text="Three metres.")
+    assert refused.status_code == 422
+    page_text = refused.get_data(as_text=True)
+    assert 'id="c-contact-error"' in page_text and 'aria-invalid="true"' in page_text
+    assert "Three metres." in page_text  # what was typed comes back
+    sent = send(**COMMENT)
+    assert sent.status_code == 201 and "Thank you" in sent.get_data(as_text=True)
+    assert [c["status"] for c in as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"]] \
+        == ["pending"]
+    for _ in range(4):
+        send(**COMMENT)
+    throttled = send(**COMMENT)
+    assert throttled.status_code == 429 and "Try again after" in throttled.get_data(as_text=True)
