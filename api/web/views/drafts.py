@@ -1,22 +1,26 @@
 """The public pages of draft acts under discussion: the list (open and closed), a draft's page (its text, its files
 as downloads, its period, the approved comments and, once published, the adopted text with the summary), and the
 comment form, which anyone may send without an account. The GETs are the API's routes answered as pages for a
-browser (api/views/draft_acts.py); the form posts here. The same engine functions do the work."""
+browser (api/views/draft_acts.py); the form posts here. The PR department moderates the comments from the case's
+page (`/cases/{id}`, api/web/views/staff.py shows them). The same engine functions as the API's do the work."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, make_response, render_template, request
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from api import present
 from api.database import session as db_session
 from api.web.i18n import file_size
+from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.views.public_site import VARY
+from db.vocabulary import CommentStatus
 from engine.core.errors import Conflict, Invalid, NotFound, TooManyAttempts
+from engine.people.access import may_use_staff_pages
 from engine.reads import draft_acts as reads
 from engine.runtime import draft_acts
 
@@ -54,6 +58,23 @@ def draft_page(publication_id: int) -> Response | tuple[str, int]:
     response = make_response(page, status)
     response.headers.update(VARY)
     return response
+
+
+@blp.post("/cases/<id:instance_id>/comments/<int:comment_id>")
+@page(may_use_staff_pages)
+def moderate(instance_id: int, comment_id: int) -> Response:
+    """The PR department approves or rejects a comment from the case's page (a rejection with its reason)."""
+    user = web_user()
+    assert user is not None
+    try:
+        row = draft_acts.moderate(db_session(), ctx(), user, comment_id, request.form.get("decision", ""),
+                                  request.form.get("reason"))
+    except Invalid:
+        flash(_("A comment is rejected with its reason: write why."), "error")
+        return redirect(url_for("web_staff.case", instance_id=instance_id, _anchor=f"comment-{comment_id}"))
+    flash(_("The comment is approved: it shows on the draft's page.") if row.status == CommentStatus.APPROVED
+          else _("The comment is rejected: it never shows."), "success")
+    return redirect(url_for("web_staff.case", instance_id=row.instance_id, _anchor="comments"))
 
 
 @blp.post("/public/drafts/<int:publication_id>")
