@@ -23,7 +23,8 @@ Our additions to JSON Schema, each handled here:
   must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
   today where the case has none), else the error names the journalist and why (expired, not yet valid, revoked);
 - `"x-accounts-for": "<field>"` on an array of objects `{"comment", ...}`: one item for each entry `{"id", ...}` of
-  the case's list `<field>` and none for anything else (a public discussion's comments, each accounted for);
+  the case's list `<field>` and none for anything else (a public discussion's comments, each accounted for); the
+  form starts with one row an entry, `{"comment": id}`, the rest left to the person;
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -109,6 +110,14 @@ def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(prop, dict) and isinstance(prop.get("x-explains"), dict) and name not in values:
             claims = claims_to_explain(prop["x-explains"], data)
             values[name] = [{"claim": claim, "explanation": ""} for claim in claims]
+        # A list that accounts for the case's comments starts with one row a comment, naming it: its outcome and
+        # reason are left to whoever accounts for it (a decision is never filled in).
+        if isinstance(prop, dict) and isinstance(prop.get("x-accounts-for"), str) and name not in values:
+            held, made = data.get(prop["x-accounts-for"]), data.get(name)
+            if isinstance(held, list):
+                values[name] = [{"comment": e["id"]} for e in held if isinstance(e, dict) and "id" in e]
+            elif isinstance(made, list):  # the rows made when the task was, read again: still only their names
+                values[name] = [{"comment": i["comment"]} for i in made if isinstance(i, dict) and "comment" in i]
     return values
 
 

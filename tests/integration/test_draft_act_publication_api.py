@@ -207,6 +207,9 @@ def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_be
     assert sweep(sessions, ctx, LAST_MOMENT - timedelta(seconds=1)).fired == 0
     assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
     task = task_of(as_, "ps_transport", case["id"], "summarise_comments")
+    # The form starts with one row a published comment, naming it; the outcome is left to the unit.
+    assert task["data"]["comment_outcomes"] == [{"comment": first}, {"comment": second}]
+    assert [c["text"] for c in task["data"].get("comments", [])] in ([], ["Three metres.", "Keep trees."])
     adopted = {"summary": "Two comments; one taken into account.", "adopted_title": DRAFT["title"],
                "adopted_text": "1. A summer terrace may be placed on a pavement at least 3 metres wide."}
     missing = cases.submit(as_, "ps_transport", task["id"], **adopted,

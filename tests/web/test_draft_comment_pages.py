@@ -59,3 +59,23 @@ def test_who_may_not_moderate_sees_no_buttons(as_: Any, page_as: Any) -> None:
     shown = text(writer.get(f"/cases/{case['id']}"))
     assert COMMENT["text"] in shown and f'id="reason-{pending}"' not in shown
     assert writer.post(f"/cases/{case['id']}/comments/{pending}", {"decision": "approve"}).status_code == 403
+
+
+def test_the_summary_page_starts_with_one_row_a_published_comment(as_: Any, page_as: Any, sessions: Any,
+                                                                    ctx: Any) -> None:
+    from datetime import timedelta
+
+    from engine.background.sweeper import sweep
+    from tests.cases import task_of
+    from tests.integration.test_draft_act_publication_api import LAST_MOMENT
+
+    case, draft_id = published(as_)
+    kept = comment(as_, draft_id).get_json()["id"]
+    as_("pr").post(f"/api/v1/draft-comments/{kept}/moderate", json={"decision": "approve"})
+    assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
+    task = task_of(as_, "ps_transport", case["id"], "summarise_comments")
+    shown = page_as("ps_transport").get(f"/tasks/{task['id']}")
+    assert shown.status_code == 200
+    body = text(shown)
+    assert 'name="comment_outcomes.0.comment"' in body and f'value="{kept}"' in body
+    assert "taken_into_account" in body  # the outcome is offered, not chosen
