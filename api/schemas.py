@@ -1020,3 +1020,104 @@ class FeedLinkOut(Schema):
     created_at = OfficeDateTime(allow_none=True)
     token = fields.String(metadata={"description": "shown once, when made: only its hash is kept"})
     url = fields.String(metadata={"description": "the feed's address, with the token"})
+# -- draft acts under public discussion (docs/draft_acts.md) --------------------------------------------------------
+
+class DraftCommentIn(Schema):
+    """A comment on a draft act, from anyone: a name and a contact (not published) are required."""
+
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
+    contact = fields.String(required=True, validate=[validate.Length(min=1, max=300), NOT_BLANK], metadata={
+        "description": "an e-mail address, a telephone number or a postal address; never published"})
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), NOT_BLANK])
+
+
+class DraftCommentReceived(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "pending: shown once the PR department approves it"})
+    submitted_at = OfficeDateTime(required=True)
+
+
+class PublicDraftComment(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    text = fields.String(required=True)
+    submitted_at = OfficeDateTime(required=True)
+
+
+class DraftFileOut(Schema):
+    id = fields.String(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "where anyone downloads it"})
+
+
+class DiscussionOut(Schema):
+    opened_at = fields.String(allow_none=True, required=True)
+    ends_at = fields.String(allow_none=True, required=True, metadata={
+        "description": "the period's last moment (the end of its last working day), extensions included"})
+    open = fields.Boolean(required=True)
+
+
+class CommentOutcomeOut(Schema):
+    comment = fields.Integer(required=True)
+    outcome = fields.String(required=True, metadata={"description": "taken_into_account or not_taken_into_account"})
+    reason = fields.String(required=True)
+
+
+class AdoptedTextOut(Schema):
+    id = fields.Integer(required=True)
+    published_at = OfficeDateTime(required=True)
+    title = fields.String(required=True)
+    text = fields.String(required=True)
+    files = fields.List(fields.Nested(DraftFileOut), required=True)
+    summary = fields.String(allow_none=True, required=True)
+    comment_outcomes = fields.List(fields.Nested(CommentOutcomeOut), required=True)
+
+
+class PublicDraft(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    published_at = OfficeDateTime(required=True)
+    title = fields.String(required=True)
+    text = fields.String()
+    files = fields.List(fields.Nested(DraftFileOut))
+    discussion = fields.Nested(DiscussionOut, required=True)
+    comments = fields.List(fields.Nested(PublicDraftComment), metadata={"description": "approved comments only"})
+    comment_count = fields.Integer(required=True)
+    adopted = fields.Nested(AdoptedTextOut, allow_none=True, required=True)
+
+
+class PublicDraftPage(Schema):
+    items = fields.List(fields.Nested(PublicDraft), required=True)
+
+
+class DraftCommentOut(Schema):
+    """A comment as the staff read it: its writer's contact and its moderation too."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    contact = fields.String(required=True)
+    text = fields.String(required=True)
+    submitted_at = OfficeDateTime(required=True)
+    status = fields.String(required=True, metadata={"description": "pending, approved or rejected"})
+    reason = fields.String(allow_none=True, required=True)
+    moderated_by = fields.String(allow_none=True, required=True)
+    moderated_at = OfficeDateTime(allow_none=True, required=True)
+
+
+class DraftCommentsOut(Schema):
+    items = fields.List(fields.Nested(DraftCommentOut), required=True)
+
+
+class ModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = fields.String(validate=validate.Length(max=2000), metadata={"description": "required to reject"})
+
+
+class DiscussionExtensionIn(Schema):
+    ends_on = fields.Date(required=True, metadata={
+        "description": "the new last working day of the discussion: later than the current one"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])

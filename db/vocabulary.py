@@ -99,6 +99,13 @@ class MediaPlanStatus(StrEnum):
     POSTPONED = "postponed"
     CANCELLED = "cancelled"
     HELD = "held"
+class CommentStatus(StrEnum):
+    """A public comment on a draft act: waiting for the PR department's moderation, approved (shown on the draft's
+    page) or rejected (never shown; the reason is kept)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class EventType(StrEnum):
@@ -108,12 +115,15 @@ class EventType(StrEnum):
     ACCREDITATION_GRANTED = "accreditation.granted"
     ACCREDITATION_REVOKED = "accreditation.revoked"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
+    COMMENT_MODERATED = "comment.moderated"
+    COMMENT_RECEIVED = "comment.received"
     DEADLINE_EXTENDED = "deadline.extended"
     DEADLINE_MOVED = "deadline.moved"
     DEADLINE_PAUSED = "deadline.paused"
     DEADLINE_RECOMPUTED = "deadline.recomputed"
     DEADLINE_RESUMED = "deadline.resumed"
     DEFINITION_DEPLOYED = "definition.deployed"
+    DISCUSSION_EXTENDED = "discussion.extended"
     DELIVERY_BOUNCED = "delivery.bounced"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_SENT = "delivery.sent"

@@ -18,6 +18,7 @@ from flask_babel.speaklater import LazyString
 from db.vocabulary import (
     AppearanceFormat,
     AttachmentKind,
+    CommentStatus,
     DefinitionOrigin,
     EmailStatus,
     EventType,
@@ -43,7 +44,8 @@ ERROR_TITLES = {
 }
 
 # Values whose readable form is not the value with its first letter raised.
-NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l("PR department")}
+NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l("PR department"),
+                "draft_act": _l("Draft act"), "adopted_act": _l("Adopted act")}
 
 ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
@@ -59,12 +61,15 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
     EventType.DEADLINE_MOVED: _l("Deadline moved"),
     EventType.DEADLINE_PAUSED: _l("Deadline paused"),
+    EventType.COMMENT_MODERATED: _l("Public comment moderated"),
+    EventType.COMMENT_RECEIVED: _l("Public comment received"),
     EventType.DEADLINE_RECOMPUTED: _l("Deadline recomputed"),
     EventType.DEADLINE_RESUMED: _l("Deadline resumed"),
     EventType.DEFINITION_DEPLOYED: _l("Definition deployed"),
     EventType.DELIVERY_BOUNCED: _l("Release delivery bounced"),
     EventType.DELIVERY_FAILED: _l("Release delivery failed"),
     EventType.DELIVERY_SENT: _l("Release delivered"),
+    EventType.DISCUSSION_EXTENDED: _l("Discussion period extended"),
     EventType.DISTRIBUTION_LIST_CREATED: _l("Distribution list created"),
     EventType.DISTRIBUTION_LIST_UPDATED: _l("Distribution list updated"),
     EventType.DISTRIBUTION_PREPARED: _l("Release distribution prepared"),
@@ -146,6 +151,12 @@ OUTLET_KINDS: dict[OutletKind, LazyString] = {
     OutletKind.AGENCY: _l("News agency"),
     OutletKind.BLOGGER: _l("Blogger"),
 }
+# A public comment on a draft act and its moderation.
+COMMENT_STATUSES: dict[CommentStatus, LazyString] = {
+    CommentStatus.PENDING: _l("Awaiting moderation"),
+    CommentStatus.APPROVED: _l("Approved"),
+    CommentStatus.REJECTED: _l("Rejected"),
+}
 EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
     EmailStatus.NONE: _l("Not e-mailed"),
     EmailStatus.PENDING: _l("Waiting to be sent"),
@@ -184,6 +195,7 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     EmailStatus: EMAIL_STATUSES,
     AppearanceFormat: APPEARANCE_FORMATS,
     MediaPlanStatus: MEDIA_PLAN_STATUSES,
+    CommentStatus: COMMENT_STATUSES,
 }
 UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).

@@ -6,6 +6,7 @@ from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
+from db.models.draft_acts import DraftComment
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.media_plan import CalendarFeedToken, MediaPlanEntry
@@ -29,6 +30,7 @@ __all__ = [
     "CalendarFeedToken",
     "CalendarOverride",
     "Delivery",
+    "DraftComment",
     "DistributionList",
     "DistributionListMember",
     "HumanTask",

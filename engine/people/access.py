@@ -48,6 +48,11 @@ MAY_RECORD_BOUNCE = MAY_KEEP_REGISTRY
 # unit heads), and the auditor, who reads everything; the legal department has no part in them.
 MAY_KEEP_MEDIA_PLAN = ("pr_department", "pr_head", "admin")
 MAY_READ_MEDIA_PLAN = ("pr_department", "pr_head", "admin", "leadership", "press_secretary", "unit_head", "auditor")
+# Draft acts under public discussion (003 items 5, 11): the PR department moderates the public's comments and may
+# extend a discussion period (never shorten it); its head too. The comments, pending ones included, are read by
+# them, the auditor and whoever may read the case (the unit that summarises them).
+MAY_MODERATE_COMMENTS = ("pr_department", "pr_head")
+MAY_EXTEND_DISCUSSION = ("pr_department", "pr_head")
 # The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
 # administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
 # (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
@@ -174,6 +179,20 @@ def check_may_keep_media_plan(actor: Actor) -> None:
     """Add, change, postpone, cancel an entry, or record that it was held (the system may, see `Actor`)."""
     if not isinstance(actor, str):
         _require(actor, MAY_KEEP_MEDIA_PLAN)
+# -- draft acts under discussion --------------------------------------------------------------------
+
+def may_moderate_comments(user: User) -> bool:
+    return _holds(user, MAY_MODERATE_COMMENTS)
+
+
+def check_may_moderate_comments(user: User) -> None:
+    """Approve or reject a public comment on a draft act."""
+    _require(user, MAY_MODERATE_COMMENTS)
+
+
+def check_may_extend_discussion(user: User) -> None:
+    """Extend a draft act's discussion period."""
+    _require(user, MAY_EXTEND_DISCUSSION)
 
 
 # -- administering ----------------------------------------------------------------------------------------

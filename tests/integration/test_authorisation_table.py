@@ -234,6 +234,10 @@ def _on_shared_case(suffix: str) -> Callable[[World, dict[str, Any], str], Call]
     return lambda _world, shared, _who: Call(f"/api/v1/process-instances/{shared['case']}{suffix}")
 
 
+def _on_shared_case_path(template: str) -> Callable[[World, dict[str, Any], str], Call]:
+    return lambda _world, shared, _who: Call(template.format(shared["case"]))
+
+
 def _harmless_message(world: World, shared: dict[str, Any], _who: str) -> Call:
     case_id = shared["case"]
 
@@ -584,6 +588,17 @@ TABLE: list[Row] = [
     # The feed answers the holder of a private link, without a bearer token: a wrong token is 404 to anyone.
     Row("GET", "/api/v1/media-plan.ics", _static("/api/v1/media-plan.ics?token=not-a-token"), everyone=404,
         anonymous=404, target="a wrong token"),
+    # Draft acts: a case's comments to the moderators and the case's readers; moderating and extending a discussion:
+    # the PR department and its head (no such comment, a case that is no draft act: 404 to them, nothing changed).
+    Row("GET", "/api/v1/draft-acts/<id:instance_id>/comments", _on_shared_case_path("/api/v1/draft-acts/{}/comments"),
+        _ok(*ALL_READERS, "ps_transport", "head_health"), target="a case of another procedure: no comments"),
+    Row("POST", "/api/v1/draft-comments/<id:comment_id>/moderate",
+        lambda _world, _shared, _who: Call("/api/v1/draft-comments/999999/moderate", {"decision": "approve"}),
+        _ok("pr", "prhead", status=404), target="no such comment"),
+    Row("POST", "/api/v1/draft-acts/<id:instance_id>/period",
+        lambda _world, shared, _who: Call(f"/api/v1/draft-acts/{shared['case']}/period",
+                                          {"ends_on": "2026-03-20", "reason": "More time"}),
+        _ok("pr", "prhead", status=404), target="a case that is no draft act"),
     # Deploying: admin only. The same diagram again is a 200 that changes nothing.
     Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
     # Audit and timers.

@@ -67,13 +67,21 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
         session.add(Publication(feed="releases", kind="press_release", instance_id=asked["id"],
                                 business_key=asked["business_key"], published_at=ctx.now(),
                                 content={"translations": {}, "media": media(session, asked["id"], [photo["id"]])}))
+        draft = Publication(feed="drafts", kind="draft_act", instance_id=asked["id"],  # a draft act with the photo
+                            business_key=asked["business_key"], published_at=ctx.now(),
+                            content={"title": "A draft", "text": "Its text",
+                                     "files": media(session, asked["id"], [photo["id"]])})
+        session.add(draft)
+        session.flush()
+        draft_id = draft.id
     entry = as_("pr").post("/api/v1/media-plan", json={"title": "Briefing", "official": "The mayor",
                                                         "starts_at": "2026-03-10T10:00", "open_to_press": True})
     feed = as_("admin").post("/api/v1/media-plan/feed-link").get_json()
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "entry_id": str(entry.get_json()["id"]),
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
-                         "token": filed["tracking_token"], "attachment_id": photo["id"]}
+                         "token": filed["tracking_token"], "attachment_id": photo["id"],
+                         "publication_id": str(draft_id)}
     served: set[tuple[str, str]] = set()
     for path, item in spec["paths"].items():
         operation = item.get("get")
