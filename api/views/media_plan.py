@@ -21,6 +21,7 @@ from api.schemas import (
     TEXT,
     FeedLinkOut,
     FeedQuery,
+    InstanceOut,
     MediaPlanEntryOut,
     MediaPlanIn,
     MediaPlanPatch,
@@ -37,6 +38,7 @@ from engine.people import calendar_feed, media_plan
 from engine.people.access import check_may_read_media_plan
 from engine.reads import media_plan as reads
 from engine.reads.media_plan_feed import FeedWords, feed
+from engine.runtime import supported_events
 
 blp = Blueprint("media_plan", __name__, url_prefix="/api/v1",
                 description="The media plan: the leadership's planned appearances (pr_department, pr_head, admin "
@@ -127,6 +129,18 @@ class Held(MethodView):
     def post(self, entry_id: int) -> dict[str, Any]:
         """Record that the appearance took place (once it has begun)."""
         return _shown(media_plan.record_held(session(), entry_id, actor=current_user(), at=ctx().now()))
+
+
+@blp.route("/media-plan/<id:entry_id>/support")
+class Support(MethodView):
+    @blp.doc(operationId="supportMediaPlanEntry")
+    @blp.response(201, InstanceOut)
+    def post(self, entry_id: int) -> dict[str, Any]:
+        """Start the information support of the appearance: an `event_support` case (EV) with its who, what, when
+        and where; 409 when one runs already, or the appearance is cancelled, held or over."""
+        actor = current_user()
+        instance = supported_events.support(session(), ctx(), actor, entry_id)
+        return present.instance(session(), ctx(), instance, users=present.acting(actor))
 
 
 # -- the calendar feed ----------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ BY_CODE = {
     Code.CASE_UNREADABLE: _l("This case's stored state cannot be read: it can only be cancelled. Its page says why."),
     Code.NOT_WAITING: _l("The case is not waiting for this now."),
     Code.DISCUSSION_CLOSED: _l("The discussion period of this draft has ended: comments are no longer accepted."),
+    Code.APPEARANCE_SUPPORTED: _l("The information support of this appearance has begun already: its case is open."),
+    Code.APPEARANCE_CLOSED: _l("This appearance is cancelled, held or over: there is nothing left to prepare."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

@@ -26,6 +26,8 @@ class Code(StrEnum):
     CASE_UNREADABLE = "case_unreadable"  # its stored state cannot be loaded: it can only be cancelled
     NOT_WAITING = "not_waiting"  # the case waits for no such message now
     DISCUSSION_CLOSED = "discussion_closed"  # a draft act's discussion period has ended (or not begun)
+    APPEARANCE_SUPPORTED = "appearance_supported"  # a media plan entry's support runs already
+    APPEARANCE_CLOSED = "appearance_closed"  # a media plan entry cancelled, held or over: nothing to prepare
 
 
 class JarchyError(Exception):

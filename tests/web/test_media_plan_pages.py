@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tests.conftest import BISHKEK
+from tests.conftest import BISHKEK, deploy_shipped
 from tests.web.conftest import text
 
 FORM = {"title": "Press conference on the budget", "official": "Mayor A. Usenov", "format": "press_conference",
@@ -96,3 +96,19 @@ def test_a_user_gets_renews_and_ends_their_calendar_link(page_as: Any, app: Any)
     assert app.test_client().get(path).status_code == 404
     leader.post("/media-plan/subscribe", {"action": "revoke"})
     assert "You have no link yet." in text(leader.get("/media-plan/subscribe"))
+
+
+def test_the_pr_department_starts_an_appearances_support_from_its_page(page_as: Any, sessions: Any, ctx: Any) -> None:
+    for diagram in ("release_approval", "event_support"):
+        deploy_shipped(sessions, ctx, f"{diagram}.bpmn")
+    where = add(page_as)
+    assert "Prepare its information support" not in text(page_as("leader").get(where))  # may read, not start
+    assert "Prepare its information support" in text(page_as("pr").get(where))
+    started = page_as("pr").post(f"{where}/support", {})
+    assert started.status_code == 302 and "/cases/" in started.headers["Location"]
+    case_page = text(page_as("pr").get(started.headers["Location"]))
+    assert "Press conference on the budget" in case_page
+    entry = text(page_as("pr").get(where))
+    assert "Prepare its information support" not in entry and "EV-2026-000001" in entry
+    again = page_as("pr").post(f"{where}/support", {}, follow_redirects=True)
+    assert "has begun already" in text(again)

@@ -28,6 +28,7 @@ from engine.people import calendar_feed, media_plan
 from engine.people.access import may_keep_media_plan, may_read_media_plan
 from engine.reads import choices
 from engine.reads import media_plan as reads
+from engine.runtime import supported_events
 
 blp = page_blueprint("web_media_plan", "/media-plan")
 Errors = dict[str, list[str]]
@@ -126,7 +127,9 @@ def _entry_page(row: MediaPlanEntry, values: dict[str, Any], errors: Errors, sta
     tz = ctx().cal.timezone
     return render("media_plan/entry.html", status, entry=row, values=values, errors=errors,
                   first_day=media_plan.first_day(row, tz), last_day=media_plan.last_day(row, tz),
-                  over=media_plan.is_over(row, ctx().now()), begun=row.starts_at <= ctx().now(), **_common())
+                  over=media_plan.is_over(row, ctx().now()), begun=row.starts_at <= ctx().now(),
+                  may_support=supported_events.may_support(db_session(), _user()),
+                  supported=supported_events.supporting(db_session(), row.id), **_common())
 
 
 # -- adding and changing ----------------------------------------------------------------------------------
@@ -231,6 +234,19 @@ def act(entry_id: int, action: str) -> Any:
     flash({"postpone": _("The appearance was postponed."), "cancel": _("The appearance was cancelled."),
            "held": _("The appearance is recorded as held.")}[action], "success")
     return redirect(url_for(".entry", entry_id=entry_id))
+
+
+@blp.post("/<id:entry_id>/support")
+@page(may_read_media_plan)
+def support(entry_id: int) -> Any:
+    """Start the appearance's information support and go to its case (the engine decides who may)."""
+    try:
+        case = supported_events.support(db_session(), ctx(), _user(), entry_id)
+    except JarchyError as error:
+        flash(refusals.of(error) or error.detail, "error")
+        return redirect(url_for(".entry", entry_id=entry_id))
+    flash(_("The information support of the appearance has begun: %(case)s.", case=case.business_key), "success")
+    return redirect(url_for("web_staff.case", instance_id=case.id))
 
 
 # -- the calendar feed ----------------------------------------------------------------------------------
