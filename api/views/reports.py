@@ -77,8 +77,10 @@ class OfficeReport(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """The office's report for leadership: requests and their timeliness, releases by kind and language,
         responses by verdict and outcome, press conferences held, e-mails to the media, events supported, draft
-        acts and comments (null: not yet recorded). `period` (month, quarter, year) with `of`, or `from` and `to`."""
-        period = office_report.resolve_period(args.get("period"), args.get("of"), args.get("from_"), args.get("to"))
+        acts and comments (null: not yet recorded). `period` (month, quarter, year) with `of`, or `from` and `to`;
+        none of them: the current month."""
+        period = office_report.resolve_period(args.get("period"), args.get("of"), args.get("from_"), args.get("to"),
+                                              office_report.today(session(), ctx()))
         report = office_report.office_report(session(), ctx(), current_user(), period)
         if args["format"] == "csv":
             return Response(office_exports.csv_text(report), mimetype="text/csv", headers={

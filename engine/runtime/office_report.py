@@ -69,13 +69,16 @@ class OfficeReport:
     requests_closed: bool  # the request figures are those stored when their period was closed
 
 
-def resolve_period(period: str | None, of: str | None, first: date | None, last: date | None) -> Period:
-    """A month (`of` 2026-03), a quarter (2026-Q1), a year (2026), or the days `first` to `last`; `Invalid`
-    naming the offending parameter otherwise."""
+def resolve_period(period: str | None, of: str | None, first: date | None, last: date | None,
+                   today: date) -> Period:
+    """A month (`of` 2026-03), a quarter (2026-Q1), a year (2026), or the days `first` to `last`; nothing at all:
+    the month of `today` (the office's); `Invalid` naming the offending parameter otherwise."""
+    if period is None and of is None and first is None and last is None:
+        return resolve_period("month", f"{today.year:04d}-{today.month:02d}", None, None, today)
     if period is None:
         if of is not None:
             raise Invalid("'of' goes with 'period'", [{"field": "period", "message": "is required with 'of'"}])
-        missing = [{"field": name, "message": "is required (or give 'period' and 'of')"}
+        missing = [{"field": name, "message": "is required with the other day (or give 'period' and 'of')"}
                    for name, day in (("from", first), ("to", last)) if day is None]
         if missing:
             raise Invalid("give a period and what it is of, or the first and last day", missing)
@@ -101,6 +104,11 @@ def resolve_period(period: str | None, of: str | None, first: date | None, last:
     months = 1 if period == "month" else 3
     after = date(year + (month + months - 1) // 12, (month + months - 1) % 12 + 1, 1)
     return Period(period, of, date(year, month, 1), after - timedelta(days=1))
+
+
+def today(session: Session, ctx: EngineContext) -> date:
+    """The office's day now, which a report with no period given is of."""
+    return ctx.now().astimezone(overrides.current(session, ctx).timezone).date()
 
 
 def office_report(session: Session, ctx: EngineContext, actor: User, period: Period) -> OfficeReport:

@@ -165,8 +165,8 @@ def test_the_pdf_is_in_the_readers_language_with_cyrillic(as_: Any, march: None)
     ("period=month", ["of"]),
     ("period=quarter&of=2026-Q5", ["of"]),
     ("of=2026-03", ["period"]),
-    ("", ["from", "to"]),
     ("from=2026-03-01", ["to"]),
+    ("to=2026-03-01", ["from"]),
     ("from=2026-03-31&to=2026-03-01", ["to"]),
     ("period=month&of=2026-03&from=2026-03-01", ["from"]),
     ("from=2026-02-30&to=2026-03-01", ["from"]),
@@ -176,6 +176,12 @@ def test_bad_parameters_are_refused_naming_them(as_: Any, query: str, fields: li
     response = as_("leader").get(f"/api/v1/reports/office?{query}")
     assert response.status_code == 422, response.get_json()
     assert sorted(e["field"] for e in response.get_json()["errors"]) == sorted(fields)
+
+
+def test_without_a_period_it_is_the_current_month(as_: Any, clock: Any) -> None:
+    report = as_("leader").get("/api/v1/reports/office").get_json()  # the clock stands at Mon 2 March 2026
+    assert (report["period"], report["of"], report["from"], report["to"]) == ("month", "2026-03", "2026-03-01",
+                                                                              "2026-03-31")
 
 
 def test_leadership_the_pr_head_auditors_and_administrators_read_it_others_not(as_: Any) -> None:

@@ -85,8 +85,8 @@ def office_report() -> tuple[str, int]:
     user = web_user()
     assert user is not None
     values = {name: (request.args.get(name) or "").strip() or None for name in ("period", "of", "from", "to")}
-    if not any(values.values()):
-        today = ctx().now().astimezone(ctx().cal.timezone).date()
+    today = office.today(db_session(), ctx())
+    if not any(values.values()):  # the current month, shown as such in the form
         values |= {"period": "month", "of": f"{today.year:04d}-{today.month:02d}"}
     errors: list[str] = []
     days: dict[str, date | None] = {}
@@ -99,7 +99,7 @@ def office_report() -> tuple[str, int]:
     report = None
     if not errors:
         try:
-            period = office.resolve_period(values["period"], values["of"], days["from"], days["to"])
+            period = office.resolve_period(values["period"], values["of"], days["from"], days["to"], today)
             report = office.office_report(db_session(), ctx(), user, period)
         except Invalid as invalid:
             errors += [str(e.get("field")) for e in invalid.errors]
