@@ -75,14 +75,16 @@ def resolve_period(period: str | None, of: str | None, first: date | None, last:
     the month of `today` (the office's); `Invalid` naming the offending parameter otherwise."""
     if period is None and of is None and first is None and last is None:
         return resolve_period("month", f"{today.year:04d}-{today.month:02d}", None, None, today)
+    # Where two parameters go together, a refusal names both: the one missing and the one given.
     if period is None:
         if of is not None:
-            raise Invalid("'of' goes with 'period'", [{"field": "period", "message": "is required with 'of'"}])
-        missing = [{"field": name, "message": "is required with the other day (or give 'period' and 'of')"}
-                   for name, day in (("from", first), ("to", last)) if day is None]
-        if missing:
-            raise Invalid("give a period and what it is of, or the first and last day", missing)
-        assert first is not None and last is not None
+            raise Invalid("'of' goes with 'period'", [{"field": "period", "message": "is required with 'of'"},
+                                                      {"field": "of", "message": "needs 'period'"}])
+        if first is None or last is None:
+            given, missing = ("from", "to") if first is not None else ("to", "from")
+            raise Invalid("give a period and what it is of, or the first and last day",
+                          [{"field": missing, "message": f"is required with '{given}'"},
+                           {"field": given, "message": f"needs '{missing}'"}])
         if last < first:
             raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}])
         return Period("range", None, first, last)
@@ -90,9 +92,13 @@ def resolve_period(period: str | None, of: str | None, first: date | None, last:
         raise Invalid("unknown period", [{"field": "period", "message": f"must be one of {', '.join(PERIODS)}"}])
     if first is not None or last is not None:
         raise Invalid("give either a period or the first and last day, not both",
-                      [{"field": "from" if first is not None else "to", "message": "goes without 'period'"}])
+                      [{"field": "from" if first is not None else "to", "message": "goes without 'period'"},
+                       {"field": "period", "message": "goes without 'from' and 'to'"}])
+    if of is None:
+        raise Invalid(f"'period' {period} needs 'of'", [{"field": "of", "message": "is required with 'period'"},
+                                                        {"field": "period", "message": "needs 'of'"}])
     shapes = {"month": r"(\d{4})-(\d{2})", "quarter": r"(\d{4})-Q([1-4])", "year": r"(\d{4})"}
-    found = re.fullmatch(shapes[period], of or "")
+    found = re.fullmatch(shapes[period], of)
     examples = {"month": "2026-03", "quarter": "2026-Q1", "year": "2026"}
     if found is None or not 1900 <= int(found.group(1)) <= 9998 or \
             (period == "month" and not 1 <= int(found.group(2)) <= 12):

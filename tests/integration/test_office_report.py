@@ -162,13 +162,13 @@ def test_the_pdf_is_in_the_readers_language_with_cyrillic(as_: Any, march: None)
 @pytest.mark.parametrize(("query", "fields"), [
     ("period=week&of=2026-10", ["period"]),
     ("period=month&of=2026-13", ["of"]),
-    ("period=month", ["of"]),
+    ("period=month", ["of", "period"]),
     ("period=quarter&of=2026-Q5", ["of"]),
-    ("of=2026-03", ["period"]),
-    ("from=2026-03-01", ["to"]),
-    ("to=2026-03-01", ["from"]),
+    ("of=2026-03", ["of", "period"]),
+    ("from=2026-03-01", ["from", "to"]),
+    ("to=2026-03-01", ["from", "to"]),
     ("from=2026-03-31&to=2026-03-01", ["to"]),
-    ("period=month&of=2026-03&from=2026-03-01", ["from"]),
+    ("period=month&of=2026-03&from=2026-03-01", ["from", "period"]),
     ("from=2026-02-30&to=2026-03-01", ["from"]),
     ("period=month&of=2026-03&format=xml", ["format"]),
 ])
