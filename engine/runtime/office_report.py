@@ -11,7 +11,9 @@ written with its own offset. The page, `GET /api/v1/reports/office` and its CSV 
 A day is the office's: the period runs from the first day's midnight to the midnight after its last day, in the
 office's time zone. Which moment counts: a release or response when published (`published_at`), a response case
 when registered (`started_at`), a press conference on the day it was held (`held_at`, outcome `held`), an e-mail
-of a release when it was queued (`created_at`).
+of a release when the release was published. Each range is an index's (publications by feed and `published_at`,
+cases by procedure and `started_at`; archive rows and e-mails are reached from their release); the press
+conferences are read among the cases of their procedures that ended held, which are few.
 
 Extension points: `events_supported` and `draft_acts` give None ("not yet recorded") until the procedures
 `event_support` and `draft_act_publication` exist; each is the one function to fill in then.
@@ -159,8 +161,10 @@ def releases(session: Session, start: datetime, end: datetime, languages: tuple[
             .group_by(Publication.kind)):
         by_kind[kind] = n
     by_language = _zeros(languages)
-    for lang, n in session.execute(select(ArchiveEntry.lang, func.count()).where(
-            ArchiveEntry.source == "releases", ArchiveEntry.published_at >= start, ArchiveEntry.published_at < end)
+    # From the releases in the span (by their index) to their archive rows (by theirs), not the archive's dates.
+    for lang, n in session.execute(select(ArchiveEntry.lang, func.count()).select_from(Publication).join(
+            ArchiveEntry, (ArchiveEntry.source == "releases") & (ArchiveEntry.source_id == Publication.id))
+            .where(Publication.feed == "releases", Publication.published_at >= start, Publication.published_at < end)
             .group_by(ArchiveEntry.lang)):
         by_language[lang or "und"] = n
     return {"published": sum(by_kind.values()), "by_kind": by_kind, "by_language": by_language}
@@ -226,11 +230,14 @@ def press_conferences(session: Session, period: Period, tz: Any) -> dict[str, An
 
 
 def distribution(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
-    """The e-mails of published releases to the registry's journalists queued in the span, by what became of
-    them: sent, pending (`sending` too), not sent (`none`: no mail server configured), failed, bounced."""
+    """The e-mails of the releases published in the span to the registry's journalists (queued when the release
+    is published), by what became of them: sent, pending (`sending` too), not sent (`none`: no mail server
+    configured), failed, bounced."""
     counts = _zeros(DELIVERY_STATUSES)
-    for status, n in session.execute(select(Delivery.email_status, func.count()).where(
-            Delivery.created_at >= start, Delivery.created_at < end).group_by(Delivery.email_status)):
+    for status, n in session.execute(select(Delivery.email_status, func.count()).select_from(Publication)
+                                     .join(Delivery, Delivery.publication_id == Publication.id)
+                                     .where(Publication.feed == "releases", Publication.published_at >= start,
+                                            Publication.published_at < end).group_by(Delivery.email_status)):
         word = {EmailStatus.NONE: "not_sent", EmailStatus.SENDING: "pending"}.get(status, str(status))
         counts[word if word in DELIVERY_STATUSES else "pending"] += n
     return {"emails": sum(counts.values()), "by_status": counts}
