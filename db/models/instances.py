@@ -17,6 +17,8 @@ class ProcessInstance(Base):
         Index("ix_process_instances_key_status", "process_key", "status"),
         # A procedure's cases started in a period (the office's report, the request figures), as a range.
         Index("ix_process_instances_key_started", "process_key", "started_at"),
+        # Those that ended in or after a period, e.g. the press conferences held in it (the office's report).
+        Index("ix_process_instances_key_completed", "process_key", "completed_at"),
     )
 
     id: Mapped[intpk]

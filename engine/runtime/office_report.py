@@ -12,8 +12,8 @@ A day is the office's: the period runs from the first day's midnight to the midn
 office's time zone. Which moment counts: a release or response when published (`published_at`), a response case
 when registered (`started_at`), a press conference on the day it was held (`held_at`, outcome `held`), an e-mail
 of a release when the release was published. Each range is an index's (publications by feed and `published_at`,
-cases by procedure and `started_at`; archive rows and e-mails are reached from their release); the press
-conferences are read among the cases of their procedures that ended held, which are few.
+archive rows by source and `published_at`, cases by procedure and `started_at` or `completed_at`; e-mails are
+reached from their release).
 
 Extension points: `events_supported` and `draft_acts` give None ("not yet recorded") until the procedures
 `event_support` and `draft_act_publication` exist; each is the one function to fill in then.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import ArchiveEntry, Delivery, ProcessInstance, Publication, User
@@ -161,10 +161,8 @@ def releases(session: Session, start: datetime, end: datetime, languages: tuple[
             .group_by(Publication.kind)):
         by_kind[kind] = n
     by_language = _zeros(languages)
-    # From the releases in the span (by their index) to their archive rows (by theirs), not the archive's dates.
-    for lang, n in session.execute(select(ArchiveEntry.lang, func.count()).select_from(Publication).join(
-            ArchiveEntry, (ArchiveEntry.source == "releases") & (ArchiveEntry.source_id == Publication.id))
-            .where(Publication.feed == "releases", Publication.published_at >= start, Publication.published_at < end)
+    for lang, n in session.execute(select(ArchiveEntry.lang, func.count()).where(
+            ArchiveEntry.source == "releases", ArchiveEntry.published_at >= start, ArchiveEntry.published_at < end)
             .group_by(ArchiveEntry.lang)):
         by_language[lang or "und"] = n
     return {"published": sum(by_kind.values()), "by_kind": by_kind, "by_language": by_language}
@@ -213,11 +211,17 @@ def press_conferences(session: Session, period: Period, tz: Any) -> dict[str, An
     response (whose case then carries the called procedure's `held_at`, `format` and `outcome`)."""
     data = ProcessInstance.data
     held_at = data["held_at"].as_string()
-    # `held_at` is ISO 8601 with its offset: its text sorts by its own day, within a day of the office's.
-    rows = session.execute(select(held_at, data["format"].as_string()).where(
+    start = datetime.combine(period.first, time.min, tzinfo=tz)
+    # A case that held its event in the span ended after it (closing release, assessment, claim) or still runs:
+    # an index range and the open cases, whatever the history. `held_at` is ISO 8601 with its offset:
+    # its text sorts by its own day, within a day of the office's, which decides below.
+    held = select(held_at, data["format"].as_string()).where(
         ProcessInstance.process_key.in_(CONFERENCE_KEYS), data["outcome"].as_string() == "held",
         held_at >= (period.first - timedelta(days=1)).isoformat(),
-        held_at < (period.last + timedelta(days=2)).isoformat()))
+        held_at < (period.last + timedelta(days=2)).isoformat())
+    # Two selects, not an OR, so that each is its index's range (a running case has no `completed_at`).
+    rows = session.execute(union_all(held.where(ProcessInstance.completed_at >= start),
+                                     held.where(ProcessInstance.status == InstanceStatus.RUNNING)))
     by_format = _zeros(CONFERENCE_FORMATS)
     for moment, format_ in rows:
         try:

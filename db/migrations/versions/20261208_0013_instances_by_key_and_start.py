@@ -1,7 +1,9 @@
-"""cases of a procedure by the moment they started (issue 14, point 4: the office's report)
+"""cases of a procedure by the moment they started and ended (issue 14, point 4: the office's report)
 
-The office's report and the request figures count a procedure's cases started in a period: an index on
-(process_key, started_at) keeps that a range, whatever the history.
+The office's report and the request figures count a procedure's cases started in a period, and the report the press
+conferences held in it, whose cases ended in or after it (or still run): indexes on (process_key, started_at) and
+(process_key, completed_at) keep both a range, whatever the history; and the releases' language versions published
+in it, by an index on archive_entries (source, published_at).
 
 Revision ID: 0013
 Revises: 0010
@@ -17,10 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.create_index('ix_process_instances_key_started', ['process_key', 'started_at'], unique=False)
+    # Plain CREATE INDEX (no batch): archive_entries keeps its full-text triggers on SQLite.
+    op.create_index('ix_process_instances_key_started', 'process_instances', ['process_key', 'started_at'])
+    op.create_index('ix_process_instances_key_completed', 'process_instances', ['process_key', 'completed_at'])
+    op.create_index('ix_archive_entries_source_published', 'archive_entries', ['source', 'published_at'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.drop_index('ix_process_instances_key_started')
+    op.drop_index('ix_archive_entries_source_published', table_name='archive_entries')
+    op.drop_index('ix_process_instances_key_completed', table_name='process_instances')
+    op.drop_index('ix_process_instances_key_started', table_name='process_instances')
