@@ -78,10 +78,8 @@ def close_period() -> Response:
                                                                 "to": period_to.isoformat()}))
 
 
-@blp.get("/reports/office")
-@page(may_read_reports)
-def office_report() -> tuple[str, int]:
-    """The office's own report for a month, a quarter, a year or a span of days: charts with their tables."""
+def _office() -> tuple[office.OfficeReport | None, list[str], dict[str, str | None]]:
+    """The report the query asks for (nothing: the current month), or the parameters not understood."""
     user = web_user()
     assert user is not None
     values = {name: (request.args.get(name) or "").strip() or None for name in ("period", "of", "from", "to")}
@@ -92,7 +90,7 @@ def office_report() -> tuple[str, int]:
     days: dict[str, date | None] = {}
     for name in ("from", "to"):
         try:
-            days[name] = date.fromisoformat(values[name]) if values[name] else None
+            days[name] = date.fromisoformat(values[name]) if values[name] else None  # type: ignore[arg-type]
         except ValueError:
             errors.append(name)
             days[name] = None
@@ -103,8 +101,29 @@ def office_report() -> tuple[str, int]:
             report = office.office_report(db_session(), ctx(), user, period)
         except Invalid as invalid:
             errors += [str(e.get("field")) for e in invalid.errors]
+    return report, errors, values
+
+
+@blp.get("/reports/office")
+@page(may_read_reports)
+def office_report() -> tuple[str, int]:
+    """The office's own report for a month, a quarter, a year or a span of days: charts with their tables (the
+    same engine function as `GET /api/v1/reports/office`), and its CSV and PDF."""
+    report, errors, values = _office()
     query = {k: v for k, v in values.items() if v is not None}
     return render("reports/office.html", 422 if errors else 200, report=report, errors=errors, chosen=values,
                   query=query, period_kinds=office_labels.PERIOD_KINDS,
                   sections=office_labels.sections(report) if report else [], chart=office_labels.bar_chart,
                   value_text=office_labels.value_text)
+
+
+@blp.get("/reports/office.<any(csv, pdf):extension>")
+@page(may_read_reports)
+def office_report_file(extension: str) -> Response | tuple[str, int]:
+    """The report as a file, for a signed-in reader (the API's `format=csv|pdf` is the same for a token)."""
+    report, errors, values = _office()
+    if report is None:
+        return office_report()
+    content = office_labels.csv_text(report) if extension == "csv" else office_labels.pdf_bytes(report)
+    return Response(content, mimetype="text/csv" if extension == "csv" else "application/pdf", headers={
+        "Content-Disposition": f"attachment; filename={office_labels.file_name(report, extension)}"})
