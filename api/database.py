@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
 
 from api.errors import problem
 from db.session import make_engine, make_sessionmaker, read_only
@@ -43,6 +44,21 @@ class Apart:
     def writing(self) -> Iterator[Session]:
         with current_app.extensions["jarchy.sessions"].begin() as own:
             yield own
+
+
+def received_file(field: str = "file") -> FileStorage | None:
+    """The file part `field` of the request's multipart body, read with no transaction open.
+
+    Who sent it and whether they may attach it were read first; a body of gigabytes may then take minutes to
+    arrive, and the transaction of those reads would hold SQLite's write lock (BEGIN IMMEDIATE) all that while,
+    every other writer waiting. So that transaction, which has only read, ends here, and the next statement begins
+    another once the body is in."""
+    db = g.get("db_session")
+    if db is not None:
+        if db.new or db.deleted or any(db.is_modified(o) for o in db.dirty):
+            raise RuntimeError(f"{request.path} changed something before reading its body")
+        db.rollback()  # nothing written: only the reads end
+    return request.files.get(field)
 
 
 def session() -> Session:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from db.models import (
     Delivery,
     DistributionList,
     HumanTask,
+    MediaPlanEntry,
     Notification,
     Outlet,
     ProcessDefinition,
@@ -35,6 +37,7 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
+from engine.people import media_plan
 from engine.people.registry_csv import Imported
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, queries, task_context
@@ -272,7 +275,7 @@ def published_file(item: dict[str, Any], root: str = "") -> dict[str, Any]:
 
 
 # The public page of each feed's items (a new feed of the archive adds its page here).
-PUBLIC_PAGES = {"releases": "web_public.release", "responses": "web_public.response"}
+PUBLIC_PAGES = {"releases": "web_public.release", "responses": "web_public.response", "drafts": "public_drafts.Draft"}
 
 
 def archive_hit(hit: archive.Hit) -> dict[str, Any]:
@@ -391,3 +394,63 @@ def delivery(row: Delivery) -> dict[str, Any]:
             "recipient": row.recipient, "address": row.address, "language": row.language,
             "status": row.email_status, "attempts": row.email_attempts, "created_at": row.created_at,
             "sent_at": row.email_sent_at, "bounced_at": row.bounced_at, "error": row.email_error}
+
+
+def media_plan_entry(row: MediaPlanEntry, timezone: ZoneInfo) -> dict[str, Any]:
+    return {"id": row.id, "uid": row.uid, "title": row.title, "description": row.description,
+            "official": row.official, "format": row.format, "starts_at": row.starts_at, "ends_at": row.ends_at,
+            "all_day": row.all_day, "first_day": media_plan.first_day(row, timezone),
+            "last_day": media_plan.last_day(row, timezone), "place": row.place, "open_to_press": row.open_to_press,
+            "unit": row.unit.key if row.unit is not None else None, "status": row.status,
+            "status_reason": row.status_reason, "postponed_from": row.postponed_from, "sequence": row.sequence,
+            "created_at": row.created_at, "created_by": row.created_by, "updated_at": row.updated_at,
+            "updated_by": row.updated_by}
+
+
+def feed_link(created_at: Any, token: str | None = None, url: str | None = None) -> dict[str, Any]:
+    shown: dict[str, Any] = {"subscribed": created_at is not None, "created_at": created_at}
+    if token is not None:
+        shown |= {"token": token, "url": url}
+    return shown
+# -- draft acts under public discussion ------------------------------------------------------------------------
+
+def draft_file(item: dict[str, Any], draft_id: int, root: str = "") -> dict[str, Any]:
+    """A file a draft (or its adopted text) carries, downloaded through the draft's own route."""
+    return {"id": item["id"], "filename": item.get("filename"), "content_type": item.get("content_type"),
+            "size": item.get("size"), "sha256": item.get("sha256"),
+            "url": f"{root}/public/drafts/{draft_id}/files/{item['id']}"}
+
+
+def public_draft(draft: Any, root: str = "", *, whole: bool = True) -> dict[str, Any]:
+    """A draft act as the public reads it (`engine.reads.draft_acts.Draft`); in a list, without its text, files and
+    comments."""
+    row, content = draft.publication, draft.publication.content
+    shown: dict[str, Any] = {
+        "id": row.id, "business_key": row.business_key, "published_at": row.published_at,
+        "title": content.get("title"), "comment_count": draft.comment_count,
+        "discussion": {"opened_at": (content.get("discussion") or {}).get("opened_at"),
+                       "ends_at": draft.ends_at.isoformat() if draft.ends_at else None, "open": draft.open},
+        "adopted": None}
+    if whole:
+        shown |= {"text": content.get("text"),
+                  "files": [draft_file(item, row.id, root) for item in content.get("files") or []],
+                  "comments": [{"id": c.id, "name": c.name, "text": c.text, "submitted_at": c.submitted_at}
+                               for c in draft.comments]}
+    if draft.adopted is not None:
+        adopted = draft.adopted.content
+        shown["adopted"] = {"id": draft.adopted.id, "published_at": draft.adopted.published_at,
+                            "title": adopted.get("title"), "text": adopted.get("text"),
+                            "files": [draft_file(item, row.id, root) for item in adopted.get("files") or []],
+                            "summary": adopted.get("summary"),
+                            "comment_outcomes": adopted.get("comment_outcomes") or []}
+    return shown
+
+
+def draft_comment(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "instance_id": row.instance_id, "name": row.name, "contact": row.contact, "text": row.text,
+            "submitted_at": row.submitted_at, "status": str(row.status), "reason": row.reason,
+            "moderated_by": row.moderated_by, "moderated_at": row.moderated_at}
+
+
+def comment_received(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "status": str(row.status), "submitted_at": row.submitted_at}

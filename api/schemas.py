@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from db.vocabulary import DefinitionOrigin, EmailStatus, InstanceStatus, NotificationKind, OutletKind, TaskStatus
+from db.vocabulary import (
+    AppearanceFormat,
+    DefinitionOrigin,
+    EmailStatus,
+    InstanceStatus,
+    MediaPlanStatus,
+    NotificationKind,
+    OutletKind,
+    TaskStatus,
+)
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from engine.reads import archive
@@ -907,3 +916,239 @@ class DeliveriesOut(Schema):
 class BounceIn(Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK],
                            metadata={"description": "what the mail system reported (the DSN's diagnostic)"})
+
+
+# -- the media plan ---------------------------------------------------------------------------------------
+# The engine (engine.people.media_plan) decides the rules between fields (an end before the start, a time in the
+# past, an unknown unit), for the pages and the API alike.
+
+APPEARANCE_FORMATS = [f.value for f in AppearanceFormat]
+MEDIA_PLAN_STATUSES = [s.value for s in MediaPlanStatus]
+
+
+class DayOrMoment(fields.Field):
+    """A day (`2026-12-10`, for an all-day entry) or a moment (`2026-12-10T10:00:00+06:00`; without an offset it
+    is the office's time)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or len(value) > 40:
+            raise ValidationError("give an ISO 8601 date (2026-12-10) or time (2026-12-10T10:00:00+06:00)")
+        try:
+            parsed: Any = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("give an ISO 8601 date (2026-12-10) or time (2026-12-10T10:00:00+06:00)") from None
+        if not 1900 <= parsed.year <= 2200:
+            raise ValidationError("must lie between 1900 and 2200")
+        return parsed
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else value.isoformat()
+
+
+WHEN_DOC = {"type": "string", "description": "an ISO 8601 time (without an offset: the office's time zone), or a "
+                                             "date for an all-day entry", "example": "2026-12-10T10:00:00+06:00"}
+
+
+class MediaPlanQuery(Page):
+    from_ = fields.Date(data_key="from", validate=DAY_RANGE,
+                        metadata={"description": "the first day (the office's); default today"})
+    to = fields.Date(validate=DAY_RANGE, metadata={"description": "the last day, included; default 31 days on"})
+    official = fields.String(validate=validate.Length(max=200), metadata={"description": "part of the name"})
+    format = fields.String(validate=validate.OneOf(APPEARANCE_FORMATS))
+    status = fields.String(validate=validate.OneOf(MEDIA_PLAN_STATUSES))
+    unit = fields.String(validate=validate.Length(max=64), metadata={"description": "a unit key"})
+    open_to_press = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "words of the title, description or place"})
+
+    @validates_schema
+    def _ordered(self, data: dict, **_kwargs: object) -> None:
+        first, last = data.get("from_"), data.get("to")
+        if first is not None and last is not None:
+            if last < first:
+                raise ValidationError("must not come before from", "to")
+            if (last - first).days > 366:
+                raise ValidationError("at most 367 days from `from`", "to")
+
+
+class MediaPlanIn(Schema):
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=300), NOT_BLANK])
+    official = fields.String(required=True, validate=[SHORT, NOT_BLANK],
+                             metadata={"description": "who appears (the mayor, a deputy, ...)"})
+    starts_at = DayOrMoment(required=True, metadata=WHEN_DOC)
+    ends_at = DayOrMoment(load_default=None, allow_none=True,
+                          metadata=WHEN_DOC | {"description": "default: an hour after starts_at (the same day for "
+                                                              "an all-day entry); for all_day the last day"})
+    all_day = fields.Boolean(load_default=False)
+    place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    open_to_press = fields.Boolean(required=True)
+    format = fields.String(load_default=AppearanceFormat.OTHER.value, validate=validate.OneOf(APPEARANCE_FORMATS))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10_000))
+    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
+                         metadata={"description": "the unit key"})
+
+
+class MediaPlanPatch(Schema):
+    title = fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK])
+    official = fields.String(validate=[SHORT, NOT_BLANK])
+    starts_at = DayOrMoment(metadata=WHEN_DOC)
+    ends_at = DayOrMoment(allow_none=True, metadata=WHEN_DOC)
+    all_day = fields.Boolean()
+    place = fields.String(allow_none=True, validate=validate.Length(max=300))
+    open_to_press = fields.Boolean()
+    format = fields.String(validate=validate.OneOf(APPEARANCE_FORMATS))
+    description = fields.String(allow_none=True, validate=validate.Length(max=10_000))
+    unit = fields.String(allow_none=True, validate=validate.Length(max=64))
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "(body)")
+
+
+class MediaPlanReasonIn(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+
+
+class MediaPlanPostponeIn(MediaPlanReasonIn):
+    starts_at = DayOrMoment(metadata=WHEN_DOC | {"description": "the new start, if one is fixed"})
+    ends_at = DayOrMoment(metadata=WHEN_DOC)
+    all_day = fields.Boolean()
+
+
+class MediaPlanEntryOut(Schema):
+    id = fields.Integer(required=True)
+    uid = fields.String(required=True, metadata={"description": "the iCalendar UID, stable for the entry's life"})
+    title = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    official = fields.String(required=True)
+    format = fields.String(required=True, metadata={"enum": APPEARANCE_FORMATS})
+    starts_at = OfficeDateTime(required=True)
+    ends_at = OfficeDateTime(required=True, metadata={"description": "for an all-day entry: the start of the day "
+                                                                    "after its last"})
+    all_day = fields.Boolean(required=True)
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+    place = fields.String(allow_none=True)
+    open_to_press = fields.Boolean(required=True)
+    unit = fields.String(allow_none=True, metadata={"description": "the unit key"})
+    status = fields.String(required=True, metadata={"enum": MEDIA_PLAN_STATUSES})
+    status_reason = fields.String(allow_none=True, metadata={"description": "why it was postponed or cancelled"})
+    postponed_from = OfficeDateTime(allow_none=True)
+    sequence = fields.Integer(required=True, metadata={"description": "how many times it changed"})
+    created_at = OfficeDateTime(required=True)
+    created_by = fields.String(required=True)
+    updated_at = OfficeDateTime(required=True)
+    updated_by = fields.String(required=True)
+
+
+class FeedQuery(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class FeedLinkOut(Schema):
+    subscribed = fields.Boolean(required=True)
+    created_at = OfficeDateTime(allow_none=True)
+    token = fields.String(metadata={"description": "shown once, when made: only its hash is kept"})
+    url = fields.String(metadata={"description": "the feed's address, with the token"})
+# -- draft acts under public discussion (docs/draft_acts.md) --------------------------------------------------------
+
+class DraftCommentIn(Schema):
+    """A comment on a draft act, from anyone: a name and a contact (not published) are required."""
+
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
+    contact = fields.String(required=True, validate=[validate.Length(min=1, max=300), NOT_BLANK], metadata={
+        "description": "an e-mail address, a telephone number or a postal address; never published"})
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), NOT_BLANK])
+
+
+class DraftCommentReceived(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "pending: shown once the PR department approves it"})
+    submitted_at = OfficeDateTime(required=True)
+
+
+class PublicDraftComment(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    text = fields.String(required=True)
+    submitted_at = OfficeDateTime(required=True)
+
+
+class DraftFileOut(Schema):
+    id = fields.String(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "where anyone downloads it"})
+
+
+class DiscussionOut(Schema):
+    opened_at = fields.String(allow_none=True, required=True)
+    ends_at = fields.String(allow_none=True, required=True, metadata={
+        "description": "the period's last moment (the end of its last working day), extensions included"})
+    open = fields.Boolean(required=True)
+
+
+class CommentOutcomeOut(Schema):
+    comment = fields.Integer(required=True)
+    outcome = fields.String(required=True, metadata={"description": "taken_into_account or not_taken_into_account"})
+    reason = fields.String(required=True)
+
+
+class AdoptedTextOut(Schema):
+    id = fields.Integer(required=True)
+    published_at = OfficeDateTime(required=True)
+    title = fields.String(required=True)
+    text = fields.String(required=True)
+    files = fields.List(fields.Nested(DraftFileOut), required=True)
+    summary = fields.String(allow_none=True, required=True)
+    comment_outcomes = fields.List(fields.Nested(CommentOutcomeOut), required=True)
+
+
+class PublicDraft(Schema):
+    id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    published_at = OfficeDateTime(required=True)
+    title = fields.String(required=True)
+    text = fields.String()
+    files = fields.List(fields.Nested(DraftFileOut))
+    discussion = fields.Nested(DiscussionOut, required=True)
+    comments = fields.List(fields.Nested(PublicDraftComment), metadata={"description": "approved comments only"})
+    comment_count = fields.Integer(required=True)
+    adopted = fields.Nested(AdoptedTextOut, allow_none=True, required=True)
+
+
+class PublicDraftPage(Schema):
+    items = fields.List(fields.Nested(PublicDraft), required=True)
+
+
+class DraftCommentOut(Schema):
+    """A comment as the staff read it: its writer's contact and its moderation too."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    contact = fields.String(required=True)
+    text = fields.String(required=True)
+    submitted_at = OfficeDateTime(required=True)
+    status = fields.String(required=True, metadata={"description": "pending, approved or rejected"})
+    reason = fields.String(allow_none=True, required=True)
+    moderated_by = fields.String(allow_none=True, required=True)
+    moderated_at = OfficeDateTime(allow_none=True, required=True)
+
+
+class DraftCommentsOut(Schema):
+    items = fields.List(fields.Nested(DraftCommentOut), required=True)
+
+
+class ModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = fields.String(validate=validate.Length(max=2000), metadata={"description": "required to reject"})
+
+
+class DiscussionExtensionIn(Schema):
+    ends_on = fields.Date(required=True, metadata={
+        "description": "the new last working day of the discussion: later than the current one"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])

@@ -78,6 +78,36 @@ class AttachmentKind(StrEnum):
     DOCUMENT = "document"
 
 
+class AppearanceFormat(StrEnum):
+    """What a planned appearance of the leadership in the media plan is (002 §4-5; 000 §4.5-6; 001 §2)."""
+
+    PRESS_CONFERENCE = "press_conference"
+    BRIEFING = "briefing"
+    INTERVIEW = "interview"
+    SPEECH = "speech"
+    VISIT = "visit"
+    MEETING = "meeting"
+    ROUND_TABLE = "round_table"
+    OTHER = "other"
+
+
+class MediaPlanStatus(StrEnum):
+    """Where an entry of the media plan stands: planned, postponed or cancelled (each with its reason), or held
+    (recorded once it has begun)."""
+
+    PLANNED = "planned"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+    HELD = "held"
+class CommentStatus(StrEnum):
+    """A public comment on a draft act: waiting for the PR department's moderation, approved (shown on the draft's
+    page) or rejected (never shown; the reason is kept)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class EventType(StrEnum):
     """The audit trail's event types: `subject.what_happened`."""
 
@@ -85,12 +115,15 @@ class EventType(StrEnum):
     ACCREDITATION_GRANTED = "accreditation.granted"
     ACCREDITATION_REVOKED = "accreditation.revoked"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
+    COMMENT_MODERATED = "comment.moderated"
+    COMMENT_RECEIVED = "comment.received"
     DEADLINE_EXTENDED = "deadline.extended"
     DEADLINE_MOVED = "deadline.moved"
     DEADLINE_PAUSED = "deadline.paused"
     DEADLINE_RECOMPUTED = "deadline.recomputed"
     DEADLINE_RESUMED = "deadline.resumed"
     DEFINITION_DEPLOYED = "definition.deployed"
+    DISCUSSION_EXTENDED = "discussion.extended"
     DELIVERY_BOUNCED = "delivery.bounced"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_SENT = "delivery.sent"
@@ -106,6 +139,13 @@ class EventType(StrEnum):
     LETTER_EMAIL_FAILED = "letter.email_failed"
     LETTER_EMAILED = "letter.emailed"
     LETTER_WRITTEN = "letter.written"
+    MEDIA_PLAN_CANCELLED = "media_plan.cancelled"
+    MEDIA_PLAN_CREATED = "media_plan.created"
+    MEDIA_PLAN_FEED_ISSUED = "media_plan.feed_issued"
+    MEDIA_PLAN_FEED_REVOKED = "media_plan.feed_revoked"
+    MEDIA_PLAN_HELD = "media_plan.held"
+    MEDIA_PLAN_POSTPONED = "media_plan.postponed"
+    MEDIA_PLAN_UPDATED = "media_plan.updated"
     MESSAGE_DELIVERED = "message.delivered"
     NOTIFICATION_CREATED = "notification.created"
     NOTIFICATION_EMAIL_FAILED = "notification.email_failed"

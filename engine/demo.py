@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import secrets
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Unit, User
 from engine.context import EngineContext
-from engine.people import accreditation, registry
+from engine.people import accreditation, media_plan, registry
 from engine.people.accounts import create_unit, create_user
 from engine.reads.queries import open_tasks
 from engine.runtime import attachments, operations
@@ -138,6 +138,35 @@ def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
         cases.append(release)
     yield "Sample cases: " + ", ".join(c.business_key for c in cases)
     yield "Registry of the media: 4 outlets, 4 journalists, the list 'Accredited pool'"
+    yield f"Media plan: {_media_plan(session, ctx, starter)} appearances in the next two weeks"
+
+
+# The leadership's appearances (days from today, hour or None for all day, days long, values).
+SAMPLE_APPEARANCES: list[tuple[int, int | None, int, dict[str, Any]]] = [
+    (2, 10, 1, {"title": "Briefing on the spring road works", "official": "Mayor", "format": "briefing",
+                "place": "City hall, press room", "open_to_press": True, "unit": "transport"}),
+    (3, 15, 1, {"title": "Interview with Kabar on school meals", "official": "Deputy mayor for social affairs",
+                "format": "interview", "place": "City hall, room 204", "open_to_press": False,
+                "unit": "education"}),
+    (5, None, 2, {"title": "Working visit to the new district clinics", "official": "Mayor", "format": "visit",
+                  "place": "Alamedin and Ak-Orgo districts", "open_to_press": True, "unit": "health"}),
+    (9, 11, 1, {"title": "Speech at the city council on the 2027 budget", "official": "Mayor", "format": "speech",
+                "place": "City council, great hall", "open_to_press": True}),
+]
+
+
+def _media_plan(session: Session, ctx: EngineContext, keeper: User) -> int:
+    tz, now = ctx.cal.timezone, ctx.now()
+    today = now.astimezone(tz).date()
+    for days, hour, length, values in SAMPLE_APPEARANCES:
+        day = today + timedelta(days=days)
+        if hour is None:
+            when = {"all_day": True, "starts_at": day, "ends_at": day + timedelta(days=length - 1)}
+        else:
+            start = datetime.combine(day, time(hour), tzinfo=tz)
+            when = {"starts_at": start, "ends_at": start + timedelta(hours=length)}
+        media_plan.create_entry(session, values | when, tz=tz, actor=keeper, at=now)
+    return len(SAMPLE_APPEARANCES)
 
 
 def _registry(session: Session, ctx: EngineContext, keeper: User) -> int:

@@ -209,6 +209,9 @@ class Client:
     def put(self, path: str, **kw: Any) -> Any:
         return self._client.put(path, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self._client.delete(path, headers=self._headers(kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def as_(app: Any, cast: dict[str, Any]) -> Any:

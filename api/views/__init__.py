@@ -6,9 +6,12 @@ from api.views.auth import blp as auth_blp
 from api.views.calendar import blp as calendar_blp
 from api.views.definitions import blp as definitions_blp
 from api.views.deliveries import blp as deliveries_blp
+from api.views.draft_acts import blp as public_drafts_blp
+from api.views.draft_acts import staff as draft_acts_blp
 from api.views.health import blp as health_blp
 from api.views.instances import blp as instances_blp
 from api.views.jurisdiction import blp as jurisdiction_blp
+from api.views.media_plan import blp as media_plan_blp
 from api.views.notifications import blp as notifications_blp
 from api.views.public import blp as public_blp
 from api.views.registry import blp as registry_blp
@@ -20,4 +23,5 @@ from api.views.users import blp as users_blp
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp, registry_blp, deliveries_blp,
+    media_plan_blp, public_drafts_blp, draft_acts_blp,
 ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 
 from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
-from api.database import session
+from api.database import received_file, session
 from api.schemas import AttachmentOut, AttachmentsOut
 from api.uploads import file_response, takes_files
 from api.views.common import ctx
@@ -42,7 +42,7 @@ class CaseAttachments(MethodView):
         """Attach a file to the case (staff who read it). The type is decided from the content, not the name."""
         actor = current_user()
         attachments.attachable(session(), actor, instance_id)  # who may, before the body is read
-        upload = request.files.get("file")
+        upload = received_file()
         if upload is None:
             raise Invalid("send the file as the multipart/form-data field `file`",
                           [{"field": "file", "message": "is required (a multipart/form-data field)"}])

@@ -11,6 +11,7 @@ from api.web.signin import Permission, web_user
 from engine.people.access import (
     may_administer,
     may_keep_registry,
+    may_read_media_plan,
     may_read_reports,
     may_see_dashboard,
     may_use_audit_pages,
@@ -32,6 +33,7 @@ ITEMS = (
     Item("web_dashboard.dashboard", _l("Dashboard"), may_see_dashboard),
     Item("web_reports.requests_report", _l("Request figures"), may_read_reports),
     Item("web_reports.office_report", _l("Office report"), may_read_reports),
+    Item("web_media_plan.month", _l("Media plan"), may_read_media_plan),
     Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
     Item("web_admin.users", _l("Users"), may_administer),

@@ -25,6 +25,7 @@ BY_CODE = {
     Code.LAST_ADMIN: _l("The last active administrator must stay one."),
     Code.CASE_UNREADABLE: _l("This case's stored state cannot be read: it can only be cancelled. Its page says why."),
     Code.NOT_WAITING: _l("The case is not waiting for this now."),
+    Code.DISCUSSION_CLOSED: _l("The discussion period of this draft has ended: comments are no longer accepted."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

@@ -16,12 +16,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from db.vocabulary import (
+    AppearanceFormat,
     AttachmentKind,
+    CommentStatus,
     DefinitionOrigin,
     EmailStatus,
     EventType,
     InstanceStatus,
     LetterKind,
+    MediaPlanStatus,
     NotificationKind,
     OutletKind,
     TaskStatus,
@@ -41,7 +44,8 @@ ERROR_TITLES = {
 }
 
 # Values whose readable form is not the value with its first letter raised.
-NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l("PR department")}
+NAMED_VALUES = {"pr_head": _l("Head of the PR department"), "pr_department": _l("PR department"),
+                "draft_act": _l("Draft act"), "adopted_act": _l("Adopted act")}
 
 ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
          _l("Leadership"), _l("Legal"))
@@ -57,12 +61,15 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
     EventType.DEADLINE_MOVED: _l("Deadline moved"),
     EventType.DEADLINE_PAUSED: _l("Deadline paused"),
+    EventType.COMMENT_MODERATED: _l("Public comment moderated"),
+    EventType.COMMENT_RECEIVED: _l("Public comment received"),
     EventType.DEADLINE_RECOMPUTED: _l("Deadline recomputed"),
     EventType.DEADLINE_RESUMED: _l("Deadline resumed"),
     EventType.DEFINITION_DEPLOYED: _l("Definition deployed"),
     EventType.DELIVERY_BOUNCED: _l("Release delivery bounced"),
     EventType.DELIVERY_FAILED: _l("Release delivery failed"),
     EventType.DELIVERY_SENT: _l("Release delivered"),
+    EventType.DISCUSSION_EXTENDED: _l("Discussion period extended"),
     EventType.DISTRIBUTION_LIST_CREATED: _l("Distribution list created"),
     EventType.DISTRIBUTION_LIST_UPDATED: _l("Distribution list updated"),
     EventType.DISTRIBUTION_PREPARED: _l("Release distribution prepared"),
@@ -72,6 +79,13 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),
     EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
+    EventType.MEDIA_PLAN_CANCELLED: _l("Media plan entry cancelled"),
+    EventType.MEDIA_PLAN_CREATED: _l("Media plan entry added"),
+    EventType.MEDIA_PLAN_FEED_ISSUED: _l("Calendar feed link made"),
+    EventType.MEDIA_PLAN_FEED_REVOKED: _l("Calendar feed link revoked"),
+    EventType.MEDIA_PLAN_HELD: _l("Media plan entry held"),
+    EventType.MEDIA_PLAN_POSTPONED: _l("Media plan entry postponed"),
+    EventType.MEDIA_PLAN_UPDATED: _l("Media plan entry changed"),
     EventType.MESSAGE_DELIVERED: _l("Message delivered"),
     EventType.NOTIFICATION_CREATED: _l("Notification created"),
     EventType.NOTIFICATION_EMAIL_FAILED: _l("Notification email failed"),
@@ -137,6 +151,12 @@ OUTLET_KINDS: dict[OutletKind, LazyString] = {
     OutletKind.AGENCY: _l("News agency"),
     OutletKind.BLOGGER: _l("Blogger"),
 }
+# A public comment on a draft act and its moderation.
+COMMENT_STATUSES: dict[CommentStatus, LazyString] = {
+    CommentStatus.PENDING: _l("Awaiting moderation"),
+    CommentStatus.APPROVED: _l("Approved"),
+    CommentStatus.REJECTED: _l("Rejected"),
+}
 EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
     EmailStatus.NONE: _l("Not e-mailed"),
     EmailStatus.PENDING: _l("Waiting to be sent"),
@@ -144,6 +164,24 @@ EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
     EmailStatus.SENT: _l("Sent"),
     EmailStatus.FAILED: _l("Failed"),
     EmailStatus.BOUNCED: _l("Bounced"),
+}
+
+# The media plan: what an appearance is, and where it stands.
+APPEARANCE_FORMATS: dict[AppearanceFormat, LazyString] = {
+    AppearanceFormat.PRESS_CONFERENCE: _l("Press conference"),
+    AppearanceFormat.BRIEFING: _l("Briefing"),
+    AppearanceFormat.INTERVIEW: _l("Interview"),
+    AppearanceFormat.SPEECH: _l("Speech"),
+    AppearanceFormat.VISIT: _l("Visit"),
+    AppearanceFormat.MEETING: _l("Meeting"),
+    AppearanceFormat.ROUND_TABLE: _l("Round table"),
+    AppearanceFormat.OTHER: _l("Other event"),
+}
+MEDIA_PLAN_STATUSES: dict[MediaPlanStatus, LazyString] = {
+    MediaPlanStatus.PLANNED: _l("Planned"),
+    MediaPlanStatus.POSTPONED: _l("Postponed"),
+    MediaPlanStatus.CANCELLED: _l("Cancelled"),
+    MediaPlanStatus.HELD: _l("Held"),
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
@@ -155,6 +193,9 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     AttachmentKind: ATTACHMENT_KINDS,
     OutletKind: OUTLET_KINDS,
     EmailStatus: EMAIL_STATUSES,
+    AppearanceFormat: APPEARANCE_FORMATS,
+    MediaPlanStatus: MEDIA_PLAN_STATUSES,
+    CommentStatus: COMMENT_STATUSES,
 }
 UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).

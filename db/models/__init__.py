@@ -6,8 +6,10 @@ from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
+from db.models.draft_acts import DraftComment
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
+from db.models.media_plan import CalendarFeedToken, MediaPlanEntry
 from db.models.notifications import Notification
 from db.models.publications import Publication
 from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
@@ -25,12 +27,15 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "BusinessKeySequence",
+    "CalendarFeedToken",
     "CalendarOverride",
     "Delivery",
+    "DraftComment",
     "DistributionList",
     "DistributionListMember",
     "HumanTask",
     "Journalist",
+    "MediaPlanEntry",
     "Notification",
     "Outlet",
     "PortalRequest",

@@ -25,6 +25,7 @@ class Code(StrEnum):
     LAST_ADMIN = "last_admin"
     CASE_UNREADABLE = "case_unreadable"  # its stored state cannot be loaded: it can only be cancelled
     NOT_WAITING = "not_waiting"  # the case waits for no such message now
+    DISCUSSION_CLOSED = "discussion_closed"  # a draft act's discussion period has ended (or not begun)
 
 
 class JarchyError(Exception):

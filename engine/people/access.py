@@ -43,6 +43,16 @@ MAY_READ_REGISTRY = ("pr_department", "pr_head", "admin", "auditor")
 # A release's delivery reported undeliverable after it was sent: whoever keeps the registry (told by the
 # journalist, or the mail system's bounce processor signed in with an account of one of these roles).
 MAY_RECORD_BOUNCE = MAY_KEEP_REGISTRY
+# The media plan (the leadership's planned appearances, 000 §4.5, 002 §5): the PR department keeps it, its head and
+# the administrator too. Those who prepare or take part in the appearances read it (leadership, press secretaries,
+# unit heads), and the auditor, who reads everything; the legal department has no part in them.
+MAY_KEEP_MEDIA_PLAN = ("pr_department", "pr_head", "admin")
+MAY_READ_MEDIA_PLAN = ("pr_department", "pr_head", "admin", "leadership", "press_secretary", "unit_head", "auditor")
+# Draft acts under public discussion (003 items 5, 11): the PR department moderates the public's comments and may
+# extend a discussion period (never shorten it); its head too. The comments, pending ones included, are read by
+# them, the auditor and whoever may read the case (the unit that summarises them).
+MAY_MODERATE_COMMENTS = ("pr_department", "pr_head")
+MAY_EXTEND_DISCUSSION = ("pr_department", "pr_head")
 # The pages are a person's daily work, one set a kind of user: staff work the inbox and the cases, the
 # administrator the admin pages, the auditor the audit pages, leadership and the PR head also see the dashboard.
 # (The API serves everyone by the permissions above alone: an administrator reads the audit trail there.)
@@ -148,6 +158,41 @@ def check_may_read_registry(user: User) -> None:
 
 def check_may_record_bounce(user: User) -> None:
     _require(user, MAY_RECORD_BOUNCE)
+
+
+# -- the media plan -------------------------------------------------------------------------------------
+
+def may_read_media_plan(user: User) -> bool:
+    """The media plan's pages, the API's reads and the calendar feed (a user who loses it gets no feed)."""
+    return user.active and _holds(user, MAY_READ_MEDIA_PLAN)
+
+
+def check_may_read_media_plan(user: User) -> None:
+    _require(user, MAY_READ_MEDIA_PLAN)
+
+
+def may_keep_media_plan(user: User) -> bool:
+    return _holds(user, MAY_KEEP_MEDIA_PLAN)
+
+
+def check_may_keep_media_plan(actor: Actor) -> None:
+    """Add, change, postpone, cancel an entry, or record that it was held (the system may, see `Actor`)."""
+    if not isinstance(actor, str):
+        _require(actor, MAY_KEEP_MEDIA_PLAN)
+# -- draft acts under discussion --------------------------------------------------------------------
+
+def may_moderate_comments(user: User) -> bool:
+    return _holds(user, MAY_MODERATE_COMMENTS)
+
+
+def check_may_moderate_comments(user: User) -> None:
+    """Approve or reject a public comment on a draft act."""
+    _require(user, MAY_MODERATE_COMMENTS)
+
+
+def check_may_extend_discussion(user: User) -> None:
+    """Extend a draft act's discussion period."""
+    _require(user, MAY_EXTEND_DISCUSSION)
 
 
 # -- administering ----------------------------------------------------------------------------------------

@@ -18,10 +18,15 @@ Our additions to JSON Schema, each handled here:
   a rule of the form that depends on what the case holds (`if` the case's `medium` is print, `then` the form's
   `evidence` is required); its errors name the form's field. A task's form is served with the rule decided for its
   case (`with_case`);
+- `"x-in-order": [["<earlier>", "<later>"], ...]` on an object: where both of its date or date-time fields are
+  given, the later may not come before the earlier (an event's end before its start); the error names the later;
 - `"x-registry": "journalist"` (or `"distribution_list"`) on an integer: the id of a journalist (a distribution
   list) of the registry of the media (engine.people.registry); with `"x-accredited-on": "<field>"` the journalist
   must also hold an accreditation valid on the day of the case's date-time `<field>` (the event's `held_at`;
   today where the case has none), else the error names the journalist and why (expired, not yet valid, revoked);
+- `"x-accounts-for": "<field>"` on an array of objects `{"comment", ...}`: one item for each entry `{"id", ...}` of
+  the case's list `<field>` and none for anything else (a public discussion's comments, each accounted for); the
+  form starts with one row an entry, `{"comment": id}`, the rest left to the person;
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -107,6 +112,14 @@ def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(prop, dict) and isinstance(prop.get("x-explains"), dict) and name not in values:
             claims = claims_to_explain(prop["x-explains"], data)
             values[name] = [{"claim": claim, "explanation": ""} for claim in claims]
+        # A list that accounts for the case's comments starts with one row a comment, naming it: its outcome and
+        # reason are left to whoever accounts for it (a decision is never filled in).
+        if isinstance(prop, dict) and isinstance(prop.get("x-accounts-for"), str) and name not in values:
+            held, made = data.get(prop["x-accounts-for"]), data.get(name)
+            if isinstance(held, list):
+                values[name] = [{"comment": e["id"]} for e in held if isinstance(e, dict) and "id" in e]
+            elif isinstance(made, list):  # the rows made when the task was, read again: still only their names
+                values[name] = [{"comment": i["comment"]} for i in made if isinstance(i, dict) and "comment" in i]
     return values
 
 
@@ -323,6 +336,28 @@ def _future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable
         yield ValidationError("must lie in the future")
 
 
+def _in_order(validator: Any, pairs: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    if not isinstance(instance, dict) or not isinstance(pairs, list):
+        return
+    for earlier, later in (p for p in pairs if isinstance(p, list) and len(p) == 2):
+        first, second = _when(instance.get(earlier)), _when(instance.get(later))
+        if first is not None and second is not None and type(first) is type(second) and second < first:
+            yield ValidationError(f"must not come before {earlier}", path=[later])
+
+
+def _when(value: Any) -> datetime | date | None:
+    """A date-time with its offset, or a date; None for anything else (its own `format` reports that)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) == 10:
+        return moment.date()
+    return moment if moment.tzinfo is not None else None
+
+
 def _is_datetime(value: Any) -> bool:
     """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
     if not isinstance(value, str):
@@ -419,6 +454,25 @@ def _among(validator: Any, field: Any, instance: Any, _schema: Any) -> Iterable[
         yield ValidationError(f"{extra[0]!r} is not among the case's {field}: one may be left out here, none added")
 
 
+def _accounts_for(validator: Any, field: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
+    """`x-accounts-for`: every entry of the case's list `field` has exactly one item naming its id (`comment`), and no
+    item names anything else (draft acts: each published comment is accounted for)."""
+    if not isinstance(field, str) or not isinstance(instance, list):
+        return
+    held = _check.get().case.get(field)
+    ids = [e.get("id") for e in held if isinstance(e, dict)] if isinstance(held, list) else []
+    named = [item.get("comment") for item in instance if isinstance(item, dict)]
+    for i, value in enumerate(named):
+        if value not in ids:
+            yield ValidationError(f"{value!r} is not one of the case's {field}", path=[i, "comment"])
+        elif named.index(value) != i:
+            yield ValidationError(f"{value!r} is accounted for twice", path=[i, "comment"])
+    missing = [i for i in ids if i not in named]
+    if missing:
+        yield ValidationError(f"each of the case's {field} needs an entry; missing: "
+                              + ", ".join(str(m) for m in missing))
+
+
 def _case_rule(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
     """`x-case`: the case's data as it will stand once the form's values are in it meets `rule` (the form's own
     fields win, so an error names the form's field)."""
@@ -454,7 +508,8 @@ _Validator = jsonschema.validators.extend(
     {"required": _required, "x-not-future": _not_future, "x-future": _future,
      "x-publication-languages": _publication_languages,
      "x-refusal-grounds": _refusal_ground, "x-explains": _explains, "x-attachment": _attachment,
-     "x-among": _among, "x-case": _case_rule, "x-registry": _in_registry})
+     "x-among": _among, "x-case": _case_rule, "x-accounts-for": _accounts_for, "x-registry": _in_registry,
+     "x-in-order": _in_order})
 _CHECKER = FormatChecker(["email", "regex", "uuid"])
 _CHECKER.checks("unit-key")(lambda value: not isinstance(value, str) or _check.get().unit_exists(value))
 _CHECKER.checks("date-time")(_is_datetime)

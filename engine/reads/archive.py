@@ -27,9 +27,9 @@ from engine.core.paging import Paged
 from engine.core.settings import LANGUAGES
 
 # A `kind` is a feed as a whole or one kind of publication in it.
-FEEDS = {"release": "releases", "response": "responses"}
+FEEDS = {"release": "releases", "response": "responses", "draft": "drafts"}
 KINDS = {"releases": ("press_release", "statement", "announcement", "report", "bulletin"),
-         "responses": ("rebuttal", "comment")}
+         "responses": ("rebuttal", "comment"), "drafts": ("draft_act", "adopted_act")}
 KIND_CHOICES = (*FEEDS, *(kind for kinds in KINDS.values() for kind in kinds))
 MAX_WORDS = 200  # characters of the words asked
 PREFIX_FROM = 3  # letters from which a word also finds the words it begins

@@ -15,8 +15,9 @@ of a release when the release was published. Each range is an index's (publicati
 archive rows by source and `published_at`, cases by procedure and `started_at` or `completed_at`; e-mails are
 reached from their release).
 
-Extension points: `events_supported` and `draft_acts` give None ("not yet recorded") until the procedures
-`event_support` and `draft_act_publication` exist; each is the one function to fill in then.
+The events supported (`event_support`) and the draft acts with their comments (`draft_act_publication`) are one
+function each, `events_supported` and `draft_acts`: None ("not yet recorded") while their procedure is not
+deployed.
 
 Hand-written: the counting is the office's, no library knows it."""
 
@@ -30,11 +31,13 @@ from typing import Any
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from db.models import ArchiveEntry, Delivery, ProcessInstance, Publication, User
+from db.models import ArchiveEntry, Delivery, DraftComment, ProcessDefinition, ProcessInstance, Publication, User
 from db.vocabulary import EmailStatus, InstanceStatus
 from engine.calendar import overrides
 from engine.context import EngineContext
 from engine.core.errors import Invalid
+from engine.procedures.discussion import FEED as DRAFT_FEED
+from engine.procedures.discussion import PROCESS_KEY
 from engine.runtime import reporting
 
 PERIODS = ("month", "quarter", "year")
@@ -51,6 +54,8 @@ REQUEST_FIGURES = ("received", "answered_on_time", "answered_late", "refused", "
                    "extended", "withdrawn", "open", "overdue", "median_working_days")
 RESPONSE_KEY = "publication_response"
 CONFERENCE_KEYS = ("press_conference", RESPONSE_KEY)  # on its own, or called inside a response
+EVENT_KEY = "event_support"
+DRAFT_KEY = PROCESS_KEY  # draft_act_publication
 
 
 @dataclass(frozen=True)
@@ -248,14 +253,40 @@ def distribution(session: Session, start: datetime, end: datetime) -> dict[str, 
 
 
 def events_supported(session: Session, start: datetime, end: datetime) -> dict[str, int] | None:
-    """The leadership's events given information support (`event_support`, prefix EV) in the span, as
-    `{"supported": n}`; None, "not yet recorded", until that procedure exists. Extension point: the one function
-    to fill in when it lands (count its cases whose event took place in the span, set-based like the others)."""
-    return None
+    """The leadership's events given information support (`event_support`, docs/event_support.md) held in the
+    span, as `{"supported": n}`: cases that ended with `outcome` held (the closing release published) whose
+    `starts_at` falls on a day of the span; None ("not yet recorded") while the procedure is not deployed."""
+    if session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == EVENT_KEY).limit(1)).first() \
+            is None:
+        return None
+    data = ProcessInstance.data
+    starts_at = data["starts_at"].as_string()
+    first, last = start.date(), (end - timedelta(days=1)).date()
+    rows = session.scalars(select(starts_at).where(
+        ProcessInstance.process_key == EVENT_KEY, ProcessInstance.completed_at >= start,
+        data["outcome"].as_string() == "held",
+        starts_at >= (first - timedelta(days=1)).isoformat(), starts_at < (last + timedelta(days=2)).isoformat()))
+    return {"supported": sum(1 for moment in rows if _on_a_day(moment, start.tzinfo, first, last))}
 
 
 def draft_acts(session: Session, start: datetime, end: datetime) -> dict[str, int] | None:
-    """Draft normative acts published for public discussion (`draft_act_publication`, prefix DA) in the span and
-    the public's comments received on them, as `{"published": n, "comments": n}`; None, "not yet recorded",
-    until that procedure exists. Extension point: the one function to fill in when it lands."""
-    return None
+    """Draft normative acts published for public discussion (`draft_act_publication`, docs/draft_acts.md) in the
+    span (`published_at` of the draft on the site) and the public's comments received in it (`submitted_at`,
+    whatever their moderation), as `{"published": n, "comments": n}`; None ("not yet recorded") while the
+    procedure is not deployed."""
+    if session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == DRAFT_KEY).limit(1)).first() \
+            is None:
+        return None
+    published = session.scalar(select(func.count()).select_from(Publication).where(
+        Publication.feed == DRAFT_FEED, Publication.kind == "draft_act", Publication.published_at >= start,
+        Publication.published_at < end)) or 0
+    comments = session.scalar(select(func.count()).select_from(DraftComment).where(
+        DraftComment.submitted_at >= start, DraftComment.submitted_at < end)) or 0
+    return {"published": published, "comments": comments}
+
+
+def _on_a_day(moment: Any, tz: Any, first: date, last: date) -> bool:
+    try:
+        return first <= datetime.fromisoformat(moment).astimezone(tz).date() <= last
+    except (TypeError, ValueError):
+        return False

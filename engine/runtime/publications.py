@@ -1,6 +1,7 @@
 """Publishing on the office's website: a diagram marks the task that publishes with the extension property
-`publish` (`release` or `response`); when the engine completes that task, what the case holds then is
-published. Releases carry a translation into every publication language (JARCHY_PUBLICATION_LANGUAGES);
+`publish` (`release`, `response`, `draft_act` or `adopted_act`: engine.runtime.draft_acts); when the engine
+completes that task, what the case holds then is published.
+Releases carry a translation into every publication language (JARCHY_PUBLICATION_LANGUAGES);
 responses (rebuttals and comments) carry the outlet, its medium, the link (where the medium has one), the piece's
 date and summary and the text; a rebuttal also each distorted claim with its explanation (002 §16).
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.models import Attachment, ProcessInstance, Publication
 from db.vocabulary import EventType
 from engine.audit import chain
+from engine.runtime import draft_acts
 from engine.runtime.archive import Version, index
 from engine.spiff.parser import own_property
 
@@ -29,12 +31,16 @@ PROPERTY = "publish"
 def publishes(task: Any) -> str | None:
     """The feed a completed SpiffWorkflow task publishes to, if it is a publishing task."""
     value = own_property(task.task_spec, PROPERTY)
-    return value if value in ("release", "response") else None
+    return value if value in ("release", "response", *draft_acts.KINDS) else None
 
 
 def publish(session: Session, instance: ProcessInstance, what: str, data: dict[str, Any], *, actor: str | None,
             at: datetime, languages: tuple[str, ...]) -> Publication:
-    if what == "release":
+    if what in draft_acts.KINDS:
+        # A draft act and its adopted text (003 item 11), side by side on the draft's page.
+        feed, kind = draft_acts.FEED, what
+        content = draft_acts.content(session, instance, what, data, lambda ids: media(session, instance.id, ids))
+    elif what == "release":
         translations = data.get("translations") or {}
         missing = [lang for lang in languages if lang not in translations]
         if missing:
@@ -81,6 +87,8 @@ def archived_versions(feed: str, content: dict[str, Any]) -> list[Version]:
     """What the archive searches of a publication: a release's title and text in each of its languages, in the
     order published; a response's outlet (its title), its text, each explained claim and the piece's summary (a
     response records no language)."""
+    if feed == draft_acts.FEED:
+        return draft_acts.archived_versions(content)
     if feed == "releases":
         return [Version(lang, _text(t.get("title")), _text(t.get("body")))
                 for lang, t in (content.get("translations") or {}).items() if isinstance(t, dict)]

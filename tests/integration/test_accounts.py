@@ -171,8 +171,10 @@ def test_the_demo_prints_passwords_that_the_policy_takes_and_that_sign_in(app: A
     assert len(printed) == 10
     # Sample cases: three media requests, two requests for public information (a person's, an organisation's),
     # a distorted piece waiting for its rebuttal, a breach report and a release published with its photo.
-    assert lines[-2] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
+    assert lines[-3] == ("Sample cases: IR-2026-000001, IR-2026-000002, IR-2026-000003, PI-2026-000001, "
                          "PI-2026-000002, PM-2026-000001, BR-2026-000001, PR-2026-000001")
+    # The media plan: four appearances in the next two weeks, one of them a visit of two whole days.
+    assert lines[-1] == "Media plan: 4 appearances in the next two weeks"
     for username, password, *_roles in printed:
         check(password)
         response = app.test_client().post("/api/v1/auth/token", json={"username": username, "password": password})

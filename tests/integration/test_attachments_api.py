@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sqlite3
 import tracemalloc
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import text
 
 from engine.core.settings import Settings
 from tests import cases
@@ -251,3 +254,67 @@ def test_a_large_upload_is_streamed_never_held_whole_in_memory(as_: Any, case: d
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["sha256"] == digest.hexdigest() and response.get_json()["size"] == size
     assert peak < 8 * MIB, f"{peak / MIB:.1f} MiB held at the peak for a {size // MIB} MiB upload"
+
+
+class Arriving(io.RawIOBase):
+    """A request's body arriving over a slow network: when half of it is in, `meanwhile` runs."""
+
+    def __init__(self, body: bytes, meanwhile: Any) -> None:
+        self.body, self.position, self.meanwhile = body, 0, meanwhile
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, position: int, whence: int = io.SEEK_SET) -> int:
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: len(self.body)}[whence] + position
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        if self.meanwhile is not None and self.position >= len(self.body) // 2:
+            self.meanwhile()
+            self.meanwhile = None
+        n = min(len(buffer), len(self.body) - self.position, 64 * 1024)
+        buffer[:n] = self.body[self.position:self.position + n]
+        self.position += n
+        return n
+
+
+def test_others_write_while_a_files_body_is_still_arriving(as_: Any, case: dict[str, Any], sessions: Any,
+                                                           database_url: str) -> None:
+    """Who sent the file and whether they may attach it are read first; then no transaction stays open while the
+    body arrives (on SQLite it would hold the write lock, and every other writer would wait for the upload)."""
+    content = mp4_header() + b"\x01" * (4 * MIB)
+    boundary = "jarchy-test-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.mp4"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    wrote: list[str] = []
+
+    def another_writer() -> None:
+        try:
+            if database_url.startswith("sqlite"):
+                with closing(sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=1,
+                                             isolation_level=None)) as other:
+                    other.execute("BEGIN IMMEDIATE")
+                    other.execute("UPDATE users SET display_name = display_name")
+                    other.execute("COMMIT")
+            else:
+                with sessions.begin() as other:
+                    other.execute(text("SET LOCAL lock_timeout = '1s'"))
+                    other.execute(text("UPDATE process_instances SET status = status WHERE id = :id"),
+                                  {"id": case["id"]})
+            wrote.append("written")
+        except Exception as exc:  # noqa: BLE001 - what the other writer met is the finding
+            wrote.append(f"{type(exc).__name__}: {exc}")
+
+    response = as_("pr").post(f"/api/v1/process-instances/{case['id']}/attachments",
+                              input_stream=Arriving(body, another_writer), content_length=len(body),
+                              content_type=f"multipart/form-data; boundary={boundary}")
+    assert wrote == ["written"]
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["sha256"] == hashlib.sha256(content).hexdigest()

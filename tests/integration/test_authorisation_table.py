@@ -234,6 +234,10 @@ def _on_shared_case(suffix: str) -> Callable[[World, dict[str, Any], str], Call]
     return lambda _world, shared, _who: Call(f"/api/v1/process-instances/{shared['case']}{suffix}")
 
 
+def _on_shared_case_path(template: str) -> Callable[[World, dict[str, Any], str], Call]:
+    return lambda _world, shared, _who: Call(template.format(shared["case"]))
+
+
 def _harmless_message(world: World, shared: dict[str, Any], _who: str) -> Call:
     case_id = shared["case"]
 
@@ -406,6 +410,71 @@ def _revoke(world: World, _shared: dict[str, Any], who: str) -> Call:
         return items[0]["accredited_until"]
 
     return Call(f"/api/v1/accreditations/{accreditation_id}/revoke", {"reason": "Left the outlet."}, accredited)
+MEDIA_PLAN_KEEPERS = ("admin", "prhead", "pr")
+MEDIA_PLAN_READERS = (*MEDIA_PLAN_KEEPERS, "leader", "ps_transport", "ps_health", "head_transport", "head_health",
+                      "auditor")
+APPOINTMENT = {"title": "Briefing", "official": "The mayor", "starts_at": "2026-04-01T10:00:00+06:00",
+               "open_to_press": True}
+
+
+def _media_plan_entry(world: World, title: str) -> int:
+    from engine.people import media_plan
+
+    sessions, ctx = _registry(world)
+    with sessions.begin() as session:
+        return media_plan.create_entry(session, APPOINTMENT | {"title": title}, tz=ctx.cal.timezone, actor="system",
+                                       at=ctx.now()).id
+
+
+def _media_plan_titles(world: World) -> set[str]:
+    items = world.as_("auditor").get("/api/v1/media-plan?from=2026-03-01&to=2026-06-30&per_page=100").get_json()
+    return {item["title"] for item in items["items"]}
+
+
+def _new_appointment(world: World, _shared: dict[str, Any], who: str) -> Call:
+    title = f"Planned by {who}"
+    return Call("/api/v1/media-plan", APPOINTMENT | {"title": title}, lambda: title in _media_plan_titles(world))
+
+
+def _appointment_write(action: str, body: dict[str, Any]) -> Callable[[World, dict[str, Any], str], Call]:
+    """A fresh entry of the media plan, changed (`""`), postponed or cancelled by the caller."""
+
+    def build(world: World, _shared: dict[str, Any], who: str) -> Call:
+        entry_id = _media_plan_entry(world, f"To {action or 'change'} by {who}")
+
+        def state() -> Any:
+            entry = world.as_("auditor").get(f"/api/v1/media-plan/{entry_id}").get_json()
+            return entry["sequence"], entry["status"]
+
+        return Call(f"/api/v1/media-plan/{entry_id}{'/' + action if action else ''}", body, state)
+    return build
+
+
+def _read_appointment(world: World, _shared: dict[str, Any], who: str) -> Call:
+    return Call(f"/api/v1/media-plan/{_media_plan_entry(world, f'To read by {who}')}")
+
+
+def _held_too_early(world: World, _shared: dict[str, Any], who: str) -> Call:
+    entry_id = _media_plan_entry(world, f"Not yet held by {who}")
+    return Call(f"/api/v1/media-plan/{entry_id}/held",
+                observe=lambda: world.as_("auditor").get(f"/api/v1/media-plan/{entry_id}").get_json()["status"])
+
+
+def _feed_link(world: World, _shared: dict[str, Any], who: str) -> Call:
+    from sqlalchemy import select
+
+    from db.models import CalendarFeedToken, User
+
+    sessions, _ctx = _registry(world)
+
+    def made() -> Any:
+        with sessions() as session:
+            return session.scalar(select(CalendarFeedToken.token_hash).join(User, User.id == CalendarFeedToken.user_id)
+                                  .where(User.username == who))
+
+    return Call("/api/v1/media-plan/feed-link", observe=made)
+
+
 NOT_SERVED = "the contract names this endpoint but the app does not serve it"
 
 
@@ -497,6 +566,39 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/deliveries/<id:delivery_id>/bounce",
         lambda _world, _shared, _who: Call("/api/v1/deliveries/999999/bounce", {"reason": "5.1.1 unknown"}),
         _ok(*REGISTRY_KEEPERS, status=404), target="no such delivery"),
+    # The media plan: the PR department, its head and the administrator keep it; staff who take part read it, as
+    # does the auditor; the legal department does not. Recording an entry held before it began is a harmless 409.
+    Row("GET", "/api/v1/media-plan", _static("/api/v1/media-plan"), _ok(*MEDIA_PLAN_READERS)),
+    Row("POST", "/api/v1/media-plan", _new_appointment, _ok(*MEDIA_PLAN_KEEPERS, status=201), changes_state=True),
+    Row("GET", "/api/v1/media-plan/<id:entry_id>", _read_appointment, _ok(*MEDIA_PLAN_READERS)),
+    Row("PATCH", "/api/v1/media-plan/<id:entry_id>", _appointment_write("", {"place": "Great hall"}),
+        _ok(*MEDIA_PLAN_KEEPERS), changes_state=True),
+    Row("POST", "/api/v1/media-plan/<id:entry_id>/postpone", _appointment_write("postpone", {"reason": "Ill"}),
+        _ok(*MEDIA_PLAN_KEEPERS), changes_state=True),
+    Row("POST", "/api/v1/media-plan/<id:entry_id>/cancel", _appointment_write("cancel", {"reason": "Called off"}),
+        _ok(*MEDIA_PLAN_KEEPERS), changes_state=True),
+    Row("POST", "/api/v1/media-plan/<id:entry_id>/held", _held_too_early, _ok(*MEDIA_PLAN_KEEPERS, status=409),
+        target="an entry that has not begun"),
+    Row("GET", "/api/v1/media-plan/feed-link", _static("/api/v1/media-plan/feed-link"), _ok(*MEDIA_PLAN_READERS),
+        target="each their own"),
+    Row("POST", "/api/v1/media-plan/feed-link", _feed_link, _ok(*MEDIA_PLAN_READERS, status=201),
+        target="each their own", changes_state=True),
+    Row("DELETE", "/api/v1/media-plan/feed-link", _static("/api/v1/media-plan/feed-link"),
+        everyone=204, target="each their own (none: nothing to end)"),
+    # The feed answers the holder of a private link, without a bearer token: a wrong token is 404 to anyone.
+    Row("GET", "/api/v1/media-plan.ics", _static("/api/v1/media-plan.ics?token=not-a-token"), everyone=404,
+        anonymous=404, target="a wrong token"),
+    # Draft acts: a case's comments to the moderators and the case's readers; moderating and extending a discussion:
+    # the PR department and its head (no such comment, a case that is no draft act: 404 to them, nothing changed).
+    Row("GET", "/api/v1/draft-acts/<id:instance_id>/comments", _on_shared_case_path("/api/v1/draft-acts/{}/comments"),
+        _ok(*ALL_READERS, "ps_transport", "head_health"), target="a case of another procedure: no comments"),
+    Row("POST", "/api/v1/draft-comments/<id:comment_id>/moderate",
+        lambda _world, _shared, _who: Call("/api/v1/draft-comments/999999/moderate", {"decision": "approve"}),
+        _ok("pr", "prhead", status=404), target="no such comment"),
+    Row("POST", "/api/v1/draft-acts/<id:instance_id>/period",
+        lambda _world, shared, _who: Call(f"/api/v1/draft-acts/{shared['case']}/period",
+                                          {"ends_on": "2026-03-20", "reason": "More time"}),
+        _ok("pr", "prhead", status=404), target="a case that is no draft act"),
     # Deploying: admin only. The same diagram again is a 200 that changes nothing.
     Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
     # Audit and timers.

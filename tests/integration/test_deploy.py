@@ -93,8 +93,8 @@ V2 = edit('<bpmn:process id="information_request" name="Media information reques
           '<bpmn:process id="information_request" name="Media information request (2nd edition)"',
           edit('<bpmn:userTask id="prepare_answer" name="Prepare the answer"',
                '<bpmn:userTask id="prepare_answer" name="Prepare the answer (v2)"',
-               edit('<bpmn:script>outcome = "refused" if refuse else "answered"</bpmn:script>',
-                    '<bpmn:script>outcome = "refused" if refuse else "answered_v2"</bpmn:script>')))
+               edit('<bpmn:script>outcome = "refused" if refuse else "answered"\n',
+                    '<bpmn:script>outcome = "refused" if refuse else "answered_v2"\n')))
 
 
 # -- versioning ---------------------------------------------------------------------------------------

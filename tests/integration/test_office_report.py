@@ -191,3 +191,13 @@ def test_leadership_the_pr_head_auditors_and_administrators_read_it_others_not(a
         assert as_(user).get(MARCH).status_code == 403, user
     assert as_(None).get(MARCH).status_code == 401
 
+
+
+def test_events_and_draft_acts_read_zero_once_their_procedures_are_deployed(as_: Any, sessions: Any,
+                                                                           ctx: Any) -> None:
+    assert as_("leader").get(MARCH).get_json()["draft_acts"] is None  # not yet recorded
+    deploy_shipped(sessions, ctx, "event_support.bpmn")
+    deploy_shipped(sessions, ctx, "draft_act_publication.bpmn")
+    report = as_("leader").get(MARCH).get_json()
+    assert report["events_supported"] == {"supported": 0}
+    assert report["draft_acts"] == {"published": 0, "comments": 0}

@@ -37,7 +37,7 @@ def _on_border(point: tuple[float, float], box: Box) -> bool:
 def test_every_procedure_of_the_contract_is_shipped() -> None:
     assert {"information_request.bpmn", "release_approval.bpmn", "publication_response.bpmn",
             "press_conference.bpmn", "interview_request.bpmn", "daily_digest.bpmn",
-            "public_information_request.bpmn", "breach_report.bpmn"} <= set(DIAGRAMS)
+            "public_information_request.bpmn", "breach_report.bpmn", "event_support.bpmn"} <= set(DIAGRAMS)
 
 
 @pytest.mark.parametrize("name", DIAGRAMS)

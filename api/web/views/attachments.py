@@ -8,6 +8,7 @@ from flask import Response, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api import present
+from api.database import received_file
 from api.database import session as db_session
 from api.uploads import file_response, takes_files
 from api.web.signin import page, web_user
@@ -47,7 +48,7 @@ def upload(instance_id: int) -> Response | tuple[Response, int]:
     wants_json = request.accept_mimetypes.best == "application/json"
     back = url_for("web_staff.case", instance_id=instance_id) + "#attachments"
     attachments.attachable(db_session(), _user(), instance_id)
-    sent = request.files.get("file")
+    sent = received_file()
     try:
         if sent is None:
             raise Invalid("no file", [{"field": "file", "message": "is required"}])

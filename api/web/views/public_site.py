@@ -29,8 +29,10 @@ blp = page_blueprint("web_public")
 MEDIA = {"print": _l("Print"), "tv": _l("Television"), "radio": _l("Radio"), "online": _l("Website"),
          "social": _l("Social network"), "blog": _l("Blog")}
 LATEST = 20
-FEED_NAMES = {"release": _l("Press releases"), "response": _l("Rebuttals and comments")}
-ALL_OF_FEED = {"release": _l("All press releases"), "response": _l("All rebuttals and comments")}
+FEED_NAMES = {"release": _l("Press releases"), "response": _l("Rebuttals and comments"),
+              "draft": _l("Draft acts for discussion")}
+ALL_OF_FEED = {"release": _l("All press releases"), "response": _l("All rebuttals and comments"),
+               "draft": _l("All draft acts and adopted texts")}
 # /public/archive answers JSON or this page by the Accept header: a cache must keep the two apart.
 VARY = {"Vary": "Accept"}
 

@@ -19,7 +19,7 @@ from api.web import formrender
 from api.web.i18n import current_language, file_size, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
-from api.web.vocabulary import EMAIL_STATUSES
+from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
@@ -32,6 +32,7 @@ from engine.people.access import (
     is_candidate,
     may_assign,
     may_attach,
+    may_moderate_comments,
     may_release,
     may_use_staff_pages,
     may_work_on,
@@ -47,6 +48,7 @@ from engine.procedures.forms import (
 )
 from engine.reads import attachments as attachment_reads
 from engine.reads import choices, deliveries, progress, queries, task_context
+from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
@@ -334,7 +336,10 @@ def case(instance_id: int) -> tuple[str, int]:
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units,
                                                 {a.id: a.filename for a in files}),
                   events=_history(instance, definition), unit_names=units,
-                  deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES)
+                  deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES,
+                  comments=draft_reads.comments_of_case(session, user, instance.id),
+                  may_moderate=instance.status == InstanceStatus.RUNNING and may_moderate_comments(user),
+                  comment_statuses=COMMENT_STATUSES)
 
 
 @blp.get("/cases/<id:instance_id>/diagram.bpmn")

@@ -6,14 +6,14 @@ conferences held in it, whose cases ended in or after it (or still run): indexes
 in it, by an index on archive_entries (source, published_at).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-08 10:00:00
 """
 
 from alembic import op
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

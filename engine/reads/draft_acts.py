@@ -1,0 +1,83 @@
+"""What the public site shows of draft acts under discussion: the drafts open for comment and those closed, one
+draft with its approved comments and, once published, its adopted text; the files a draft or its adopted text
+carries (and no other file); and, for staff, every comment of a case with its moderation.
+(Writing is engine/runtime/draft_acts.py.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Attachment, DraftComment, ProcessInstance, Publication, User
+from engine.core.errors import NotFound
+from engine.people.access import check_may_read_instance, may_moderate_comments
+from engine.procedures import discussion as draft_acts
+from engine.procedures.discussion import FEED
+
+
+@dataclass(frozen=True)
+class Draft:
+    publication: Publication
+    adopted: Publication | None
+    ends_at: datetime | None
+    open: bool
+    comments: list[DraftComment]  # approved ones only, oldest first (empty in a list of drafts)
+    comment_count: int
+
+
+def drafts(session: Session, at: datetime, limit: int = 200) -> list[Draft]:
+    """Every published draft, newest first, each with its adopted text where published and its discussion's end."""
+    rows = list(session.scalars(select(Publication).where(Publication.feed == FEED)
+                                .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit * 2)))
+    adopted = {row.instance_id: row for row in rows if row.kind == "adopted_act"}
+    published = [row for row in rows if row.kind == "draft_act"][:limit]
+    instances = {i.id: i for i in session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id.in_([row.instance_id for row in published])))}
+    counts = draft_acts.approved_counts(session, list(instances))
+    return [Draft(row, adopted.get(row.instance_id), draft_acts.discussion_end(instances[row.instance_id]),
+                  draft_acts.is_open(instances[row.instance_id], at), [], counts.get(row.instance_id, 0))
+            for row in published]
+
+
+def one(session: Session, publication_id: int, at: datetime) -> Draft:
+    """A published draft by its publication id (or by its adopted text's: the archive links either), with its
+    approved comments; `NotFound` for anything else."""
+    row = session.get(Publication, publication_id) if 0 < publication_id < 2**63 else None
+    if row is not None and row.feed == FEED and row.kind == "adopted_act":
+        found = session.scalars(select(Publication).where(Publication.feed == FEED, Publication.kind == "draft_act",
+                                                          Publication.instance_id == row.instance_id)).first()
+        publication_id = found.id if found is not None else publication_id
+    row = draft_acts.draft_of(session, publication_id)
+    instance = session.get(ProcessInstance, row.instance_id)
+    assert instance is not None
+    adopted = session.scalars(select(Publication).where(Publication.feed == FEED, Publication.kind == "adopted_act",
+                                                        Publication.instance_id == row.instance_id)).first()
+    approved = draft_acts.comments(session, row.instance_id, approved_only=True)
+    return Draft(row, adopted, draft_acts.discussion_end(instance), draft_acts.is_open(instance, at), approved,
+                 len(approved))
+
+
+def draft_file(session: Session, publication_id: int, attachment_id: str) -> Attachment:
+    """A file the draft or its adopted text carries, for anyone; any other file (of the case or not): `NotFound`."""
+    draft = draft_acts.draft_of(session, publication_id)
+    row = session.get(Attachment, attachment_id) if len(attachment_id) <= 36 else None
+    if row is not None and row.instance_id == draft.instance_id:
+        published = session.scalars(select(Publication).where(Publication.feed == FEED,
+                                                              Publication.instance_id == draft.instance_id))
+        if any(item.get("id") == row.id for p in published for item in p.content.get("files") or []):
+            return row
+    raise NotFound(f"no file {attachment_id} of draft {publication_id}")
+
+
+def comments_of_case(session: Session, user: User, instance_id: int) -> list[DraftComment]:
+    """Every comment of a draft act's case, pending and rejected ones too: to its moderators and its readers (a case
+    of another procedure has none)."""
+    instance = session.get(ProcessInstance, instance_id) if 0 < instance_id < 2**63 else None
+    if instance is None:
+        raise NotFound(f"no case {instance_id}")
+    if not may_moderate_comments(user):
+        check_may_read_instance(session, user, instance)
+    return draft_acts.comments(session, instance_id)

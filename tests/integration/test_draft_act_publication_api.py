@@ -1,0 +1,278 @@
+"""`draft_act_publication` (DA) driven through the API under Ukraine's profile (Law "On Access to Public Information",
+art. 15: drafts are public at least 10 working days before they are considered): a unit submits a draft with its
+files, the legal department returns it once and approves it, the PR department publishes it; the public comments
+without an account (name and contact required, throttled, moderated: a rejected comment never shows), a comment at
+the period's last moment is taken and one just after is refused; the period can be extended but never shortened;
+when the timer ends the discussion the unit accounts for each approved comment, and the adopted text is published
+beside the draft, with both in the archive. Each test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engine.background.sweeper import sweep
+from engine.core.settings import Settings
+from engine.spiff.clock import FrozenClock
+from tests import cases
+from tests.cases import attach, complete, events, inbox, task_of
+from tests.conftest import deploy_shipped
+
+KYIV = ZoneInfo("Europe/Kyiv")
+KEY = "draft_act_publication"
+DRAFT = {"title": "Rules for the placement of summer terraces",
+         "text": "1. A summer terrace may be placed on a pavement at least 2 metres wide.", "unit": "transport"}
+COMMENT = {"name": "Olena Kovalenko", "contact": "olena@example.ua",
+           "text": "Two metres leaves too little room for prams: ask for three."}
+PUBLISHED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=KYIV)  # Mon 2 March 2026
+# Art. 15: ten working days after Mon 2 March (no holidays in 2026 under martial law): 3-6, 9-13, 16 March.
+ENDS_AT = "2026-03-16T18:00:00+02:00"
+LAST_MOMENT = datetime(2026, 3, 16, 18, 0, tzinfo=KYIV)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Any) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
+                    country="UA", timezone="Europe/Kyiv", publication_languages=("uk",), jurisdiction="UA")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(PUBLISHED_AT)
+
+
+@pytest.fixture(autouse=True)
+def _deployed(app: Any, sessions: Any, ctx: Any) -> None:
+    deploy_shipped(sessions, ctx, f"{KEY}.bpmn")
+
+
+def published(as_: Any) -> tuple[dict[str, Any], int]:
+    """A draft taken through submission (with a file), one return by the legal department, approval and
+    publication: the case, and the draft's public id."""
+    case = cases.start(as_, KEY, DRAFT, user="ps_transport")
+    assert case["business_key"] == "DA-2026-000001" or case["business_key"].startswith("DA-2026-")
+    scan = attach(as_, "ps_transport", case["id"], name="draft.pdf")
+    complete(as_, "ps_transport", case["id"], "submit_draft", title=DRAFT["title"], text=DRAFT["text"], files=[scan])
+    complete(as_, "lawyer", case["id"], "legal_review", decision="return", comment="Cite the city's rules of 2019.")
+    complete(as_, "ps_transport", case["id"], "submit_draft", title=DRAFT["title"],
+             text=DRAFT["text"] + " (Rules of 2019, §4.)", files=[scan])
+    complete(as_, "lawyer", case["id"], "legal_review", decision="approve")
+    after = complete(as_, "pr", case["id"], "publish_draft")
+    assert after["data"]["due_at"] == ENDS_AT and after["tasks"] == []
+    (item,) = public_list(as_)
+    return after, item["id"]
+
+
+def public_list(as_: Any) -> list[dict[str, Any]]:
+    response = as_(None).get("/public/drafts", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    return response.get_json()["items"]
+
+
+def page(as_: Any, draft_id: int) -> dict[str, Any]:
+    response = as_(None).get(f"/public/drafts/{draft_id}", headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def comment(as_: Any, draft_id: int, address: str = "198.51.100.7", **changes: Any) -> Any:
+    return as_(None).post(f"/public/drafts/{draft_id}/comments", json={**COMMENT, **changes},
+                          environ_base={"REMOTE_ADDR": address})
+
+
+def moderate(as_: Any, comment_id: int, decision: str, user: str = "pr", **body: Any) -> Any:
+    return as_(user).post(f"/api/v1/draft-comments/{comment_id}/moderate", json={"decision": decision, **body})
+
+
+def test_the_draft_is_published_with_its_files_and_its_period_from_the_profile(as_: Any) -> None:
+    case, draft_id = published(as_)
+    shown = page(as_, draft_id)
+    assert shown["title"] == DRAFT["title"] and shown["text"].endswith("(Rules of 2019, §4.)")
+    assert shown["discussion"]["ends_at"] == ENDS_AT and shown["discussion"]["open"] is True
+    assert shown["adopted"] is None and shown["comments"] == []
+    (file,) = shown["files"]
+    download = as_(None).get(file["url"].removeprefix("http://localhost"))
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    # The draft's route serves its own files only: another file of the same case is not found.
+    other = attach(as_, "ps_transport", case["id"], name="internal-note.pdf")
+    assert as_(None).get(f"/public/drafts/{draft_id}/files/{other}").status_code == 404
+    assert as_(None).get(f"/public/drafts/{draft_id + 1000}").status_code == 404
+    html = as_(None).get(f"/public/drafts/{draft_id}")
+    assert html.status_code == 200 and "text/html" in html.content_type
+    assert DRAFT["title"] in html.get_data(as_text=True)
+
+
+def test_a_return_needs_its_comment_and_the_decision_is_never_prefilled(as_: Any) -> None:
+    case = cases.start(as_, KEY, DRAFT, user="ps_transport")
+    complete(as_, "ps_transport", case["id"], "submit_draft", title=DRAFT["title"], text=DRAFT["text"])
+    review = task_of(as_, "lawyer", case["id"], "legal_review")
+    assert "decision" not in review["data"]
+    refused = cases.submit(as_, "lawyer", review["id"], decision="return")
+    assert refused.status_code == 422 and [e["field"] for e in refused.get_json()["errors"]] == ["comment"]
+
+
+def test_comments_are_moderated_and_a_rejected_one_never_shows(as_: Any) -> None:
+    case, draft_id = published(as_)
+    sent = comment(as_, draft_id)
+    assert sent.status_code == 201 and sent.get_json()["status"] == "pending"
+    spam = comment(as_, draft_id, name="Cheap loans", text="Visit our site")
+    assert page(as_, draft_id)["comments"] == []  # nothing shows before moderation
+    assert moderate(as_, sent.get_json()["id"], "approve", user="ps_transport").status_code == 403
+    no_reason = moderate(as_, spam.get_json()["id"], "reject")
+    assert no_reason.status_code == 422 and no_reason.get_json()["errors"][0]["field"] == "reason"
+    assert moderate(as_, spam.get_json()["id"], "reject", reason="Advertising").get_json()["status"] == "rejected"
+    assert moderate(as_, sent.get_json()["id"], "approve").get_json()["status"] == "approved"
+    assert moderate(as_, sent.get_json()["id"], "reject", reason="Changed my mind").status_code == 409
+    shown = page(as_, draft_id)
+    assert [(c["name"], c["text"]) for c in shown["comments"]] == [(COMMENT["name"], COMMENT["text"])]
+    assert "contact" not in shown["comments"][0]
+    assert "Cheap loans" not in as_(None).get(f"/public/drafts/{draft_id}").get_data(as_text=True)
+    staff = as_("pr").get(f"/api/v1/draft-acts/{case['id']}/comments").get_json()["items"]
+    assert [(c["status"], c["reason"]) for c in staff] == [("approved", None), ("rejected", "Advertising")]
+    assert staff[0]["contact"] == COMMENT["contact"]
+    moderated = events(as_, case["id"], "comment.moderated")
+    assert [(e["actor"], e["after"]["status"]) for e in moderated] == [("pr", "rejected"), ("pr", "approved")]
+    assert len(events(as_, case["id"], "comment.received")) == 2
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", ""), ("contact", "  "), ("text", None)])
+def test_a_comment_without_a_name_a_contact_or_a_text_is_refused_naming_it(as_: Any, field: str, value: Any) -> None:
+    _case, draft_id = published(as_)
+    body = {**COMMENT, field: value} if value is not None else {k: v for k, v in COMMENT.items() if k != field}
+    refused = as_(None).post(f"/public/drafts/{draft_id}/comments", json=body)
+    assert refused.status_code == 422
+    assert field in str(refused.get_json()["errors"])
+    assert as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"] == []
+
+
+def test_comments_are_throttled_per_address(as_: Any) -> None:
+    _case, draft_id = published(as_)
+    for _ in range(5):
+        assert comment(as_, draft_id).status_code == 201
+    throttled = comment(as_, draft_id)
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    assert comment(as_, draft_id, address="203.0.113.9").status_code == 201  # another address is not held up
+
+
+def test_a_comment_at_the_last_moment_is_taken_and_one_just_after_is_refused(app: Any, as_: Any,
+                                                                             clock: FrozenClock) -> None:
+    _case, draft_id = published(as_)
+    clock.set(LAST_MOMENT)
+    assert comment(as_, draft_id).status_code == 201
+    clock.set(LAST_MOMENT + timedelta(seconds=1))
+    late = comment(as_, draft_id, address="203.0.113.9")
+    assert late.status_code == 409 and "no longer accepted" in late.get_json()["detail"]
+    browser = app.test_client()
+    form = browser.get(f"/public/drafts/{draft_id}").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form)
+    assert token and "Send the comment" not in form  # the form is gone once the period ended
+    html = browser.post(f"/public/drafts/{draft_id}", data={**COMMENT, "csrf_token": token.group(1)},
+                        environ_base={"REMOTE_ADDR": "203.0.113.10"})
+    assert html.status_code == 409
+    assert "comments are no longer accepted" in html.get_data(as_text=True)
+    assert page(as_, draft_id)["discussion"]["open"] is False
+
+
+def test_the_period_may_be_extended_but_never_shortened(as_: Any, clock: FrozenClock) -> None:
+    case, draft_id = published(as_)
+    path = f"/api/v1/draft-acts/{case['id']}/period"
+    shorter = as_("pr").post(path, json={"ends_on": "2026-03-13", "reason": "Hurry"})
+    assert shorter.status_code == 422 and shorter.get_json()["errors"][0]["field"] == "ends_on"
+    assert "cannot be shortened" in shorter.get_json()["errors"][0]["message"]
+    assert as_("pr").post(path, json={"ends_on": "2026-03-21", "reason": "x"}).status_code == 422  # a Saturday
+    assert as_("pr").post(path, json={"ends_on": "not a date", "reason": "x"}).status_code == 422
+    assert as_("pr").post(path, json={"ends_on": "2026-03-18", "reason": " "}).status_code == 422
+    assert as_("ps_transport").post(path, json={"ends_on": "2026-03-18", "reason": "x"}).status_code == 403
+    longer = as_("pr").post(path, json={"ends_on": "2026-03-18", "reason": "Many residents asked for more time"})
+    assert longer.status_code == 200, longer.get_json()
+    assert longer.get_json()["due_at"] == "2026-03-18T18:00:00+02:00", longer.get_json()
+    assert page(as_, draft_id)["discussion"]["ends_at"] == "2026-03-18T18:00:00+02:00"
+    (extended,) = events(as_, case["id"], "discussion.extended")
+    assert extended["after"]["reason"] == "Many residents asked for more time"
+    clock.set(LAST_MOMENT + timedelta(hours=1))
+    assert comment(as_, draft_id).status_code == 201  # the old end no longer closes it
+
+
+def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_beside_the_draft(
+        as_: Any, sessions: Any, ctx: Any, clock: FrozenClock) -> None:
+    case, draft_id = published(as_)
+    first, second = (comment(as_, draft_id, text=t).get_json()["id"] for t in ("Three metres.", "Keep trees."))
+    moderate(as_, first, "approve")
+    moderate(as_, second, "approve")
+    left_pending = comment(as_, draft_id, text="Sent in time, never moderated.").get_json()["id"]
+    assert sweep(sessions, ctx, LAST_MOMENT - timedelta(seconds=1)).fired == 0
+    assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
+    task = task_of(as_, "ps_transport", case["id"], "summarise_comments")
+    # The form starts with one row a published comment, naming it; the outcome is left to the unit.
+    assert task["data"]["comment_outcomes"] == [{"comment": first}, {"comment": second}]
+    assert [c["text"] for c in task["data"].get("comments", [])] in ([], ["Three metres.", "Keep trees."])
+    adopted = {"summary": "Two comments; one taken into account.", "adopted_title": DRAFT["title"],
+               "adopted_text": "1. A summer terrace may be placed on a pavement at least 3 metres wide."}
+    missing = cases.submit(as_, "ps_transport", task["id"], **adopted,
+                           comment_outcomes=[{"comment": first, "outcome": "taken_into_account", "reason": "Agreed"}])
+    assert missing.status_code == 422 and missing.get_json()["errors"][0]["field"] == "comment_outcomes"
+    assert str(second) in missing.get_json()["errors"][0]["message"]
+    stranger = cases.submit(as_, "ps_transport", task["id"], **adopted, comment_outcomes=[
+        {"comment": first, "outcome": "taken_into_account", "reason": "Agreed"},
+        {"comment": second, "outcome": "not_taken_into_account", "reason": "Trees are kept anyway"},
+        {"comment": 999999, "outcome": "taken_into_account", "reason": "?"}])
+    assert stranger.status_code == 422 and stranger.get_json()["errors"][0]["field"] == "comment_outcomes.2.comment"
+    cases.completion(as_, "ps_transport", task["id"], **adopted, comment_outcomes=[
+        {"comment": first, "outcome": "taken_into_account", "reason": "Agreed"},
+        {"comment": second, "outcome": "not_taken_into_account", "reason": "Trees are kept anyway"}])
+    assert page(as_, draft_id)["adopted"] is None  # not before the PR department publishes it
+    done = complete(as_, "pr", case["id"], "publish_adopted")
+    assert done["status"] == "completed"
+    shown = page(as_, draft_id)
+    assert shown["text"] == DRAFT["text"] + " (Rules of 2019, §4.)"  # the draft stays, beside the adopted text
+    assert shown["adopted"]["text"].endswith("3 metres wide.")
+    assert [o["outcome"] for o in shown["adopted"]["comment_outcomes"]] == ["taken_into_account",
+                                                                          "not_taken_into_account"]
+    assert moderate(as_, left_pending, "approve").status_code == 409  # the discussion is summed up
+    html = as_(None).get(f"/public/drafts/{draft_id}").get_data(as_text=True)
+    assert "3 metres wide" in html and "Two comments; one taken into account." in html
+    hits = as_(None).get("/public/archive", query_string={"q": "terrace", "kind": "draft"},
+                         headers={"Accept": "application/json"}).get_json()["items"]
+    assert sorted(h["kind"] for h in hits) == ["adopted_act", "draft_act"]
+    (listed,) = public_list(as_)
+    assert listed["discussion"]["open"] is False and listed["adopted"] is not None
+
+
+def test_staff_reads_of_comments_refuse_strangers_and_other_cases(as_: Any) -> None:
+    case, _draft_id = published(as_)
+    assert as_("ps_health").get(f"/api/v1/draft-acts/{case['id']}/comments").status_code == 403
+    assert as_("pr").get(f"/api/v1/draft-acts/{case['id'] + 999}/comments").status_code == 404
+    assert as_("pr").post("/api/v1/draft-comments/999/moderate", json={"decision": "approve"}).status_code == 404
+    assert as_("pr").post("/api/v1/draft-comments/1/moderate", json={"decision": "maybe"}).status_code == 422
+    assert inbox(as_, "pr", case["id"]) == []
+
+
+def test_the_page_takes_a_comment_and_puts_each_error_beside_its_field(app: Any, as_: Any) -> None:
+    _case, draft_id = published(as_)
+    browser = app.test_client()
+    form = browser.get(f"/public/drafts/{draft_id}").get_data(as_text=True)
+    assert f'datetime="{ENDS_AT}"' in form  # the period's end is shown
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form)
+    assert token and "Send the comment" in form
+
+    def send(**fields: str) -> Any:
+        return browser.post(f"/public/drafts/{draft_id}", data={**fields, "csrf_token": token.group(1)},
+                            environ_base={"REMOTE_ADDR": "192.0.2.44"})
+
+    refused = send(name="Olena", contact="", text="Three metres.")
+    assert refused.status_code == 422
+    page_text = refused.get_data(as_text=True)
+    assert 'id="c-contact-error"' in page_text and 'aria-invalid="true"' in page_text
+    assert "Three metres." in page_text  # what was typed comes back
+    sent = send(**COMMENT)
+    assert sent.status_code == 201 and "Thank you" in sent.get_data(as_text=True)
+    assert [c["status"] for c in as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"]] \
+        == ["pending"]
+    for _ in range(4):
+        send(**COMMENT)
+    throttled = send(**COMMENT)
+    assert throttled.status_code == 429 and "Try again after" in throttled.get_data(as_text=True)
