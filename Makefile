@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install lint bench clean catalogs extract-messages screenshots
+.PHONY: run test install lint bench clean catalogs extract-messages screenshots pango
 
 $(BIN)/jarchy: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,15 @@ api/static/dist/.built: node_modules/.package-lock.json assets/build.mjs $(wildc
 
 catalogs: $(CATALOGS)
 
-install: $(BIN)/jarchy api/static/dist/.built catalogs
+install: $(BIN)/jarchy api/static/dist/.built catalogs pango
+
+# Debian's Pango, which WeasyPrint lays out the office report's PDF with, and DejaVu, a font with Cyrillic glyphs.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pango:
+	@(/sbin/ldconfig -p | grep -q libpangoft2-1.0) && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(PANGO_PACKAGES) || \
+	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(PANGO_PACKAGES))
 
 # Debian's Chromium and its driver, for the browser tests (Playwright drives /usr/bin/chromium).
 /usr/bin/chromium:

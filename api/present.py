@@ -43,6 +43,7 @@ from engine.procedures.forms import load_form, prefilled, served, uses_registry,
 from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
+from engine.runtime.office_report import OfficeReport
 from engine.runtime.portal import Filed
 from engine.runtime.reporting import Report
 
@@ -344,6 +345,12 @@ def requests_report(report: Report) -> dict[str, Any]:
     # `from_`: the schemas' attribute for the JSON key "from" (a Python keyword).
     return {"from_": report.period_from, "to": report.period_to,
             "closed": period(report.closed) if report.closed is not None else None, "items": report.items}
+
+
+def office_report(report: OfficeReport) -> dict[str, Any]:
+    period_ = report.period
+    return {"period": period_.kind, "of": period_.of, "from_": period_.first, "to": period_.last,
+            "requests_closed": report.requests_closed} | report.figures
 
 
 def period(row: ReportPeriod) -> dict[str, Any]:

@@ -415,6 +415,37 @@ class ReportOut(Schema):
     items = fields.List(fields.Nested(ProcedureFiguresOut), required=True)
 
 
+class OfficeReportQuery(Schema):
+    period = fields.String(validate=validate.OneOf(["month", "quarter", "year"]),
+                           metadata={"description": "with `of`; else give `from` and `to`"})
+    of = fields.String(validate=validate.Length(max=16),
+                       metadata={"description": "the month (2026-03), quarter (2026-Q1) or year (2026)"})
+    from_ = fields.Date(data_key="from", validate=DAY_RANGE)
+    to = fields.Date(validate=DAY_RANGE)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "pdf"]))
+
+
+class OfficeReportOut(Schema):
+    period = fields.String(required=True, metadata={"description": "month, quarter, year or range"})
+    of = fields.String(allow_none=True, required=True)
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    requests_closed = fields.Boolean(required=True,
+                                     metadata={"description": "the request figures are a closed period's"})
+    requests = fields.Dict(required=True, metadata={
+        "description": "`procedures`: per procedure the request figures (as /reports/requests, without units); "
+                       "`total`: their sums (`refused` all grounds together)"})
+    releases = fields.Dict(required=True, metadata={"description": "`published`, `by_kind`, `by_language`"})
+    responses = fields.Dict(required=True, metadata={
+        "description": "`registered`, `by_verdict`, `by_outcome`, `published` (rebuttal, comment)"})
+    press_conferences = fields.Dict(required=True, metadata={"description": "`held`, `by_format`"})
+    distribution = fields.Dict(required=True, metadata={"description": "`emails`, `by_status`"})
+    events_supported = fields.Dict(allow_none=True, required=True,
+                                   metadata={"description": "`supported`; null: not yet recorded"})
+    draft_acts = fields.Dict(allow_none=True, required=True,
+                             metadata={"description": "`published`, `comments`; null: not yet recorded"})
+
+
 class PeriodsOut(Schema):
     items = fields.List(fields.Nested(PeriodOut), required=True)
 

@@ -14,11 +14,22 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import TEXT, PeriodIn, PeriodOut, PeriodsOut, ReportOut, ReportQuery
+from api.schemas import (
+    TEXT,
+    OfficeReportOut,
+    OfficeReportQuery,
+    PeriodIn,
+    PeriodOut,
+    PeriodsOut,
+    ReportOut,
+    ReportQuery,
+)
 from api.views.common import ctx
-from engine.runtime import reporting
+from api.web import office_report as office_exports
+from engine.runtime import office_report, reporting
 
-blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures on requests for information")
+blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
+                description="Figures on requests for information; the office's own report")
 
 
 @blp.route("/requests")
@@ -52,6 +63,32 @@ class Periods(MethodView):
         """Close an ended period: its figures are stored with their SHA-256 and no longer change (pr_head, admin);
         an overlapping closed period is 409."""
         return present.period(reporting.close_period(session(), ctx(), current_user(), body["from_"], body["to"]))
+
+
+@blp.route("/office")
+class OfficeReport(MethodView):
+    @blp.doc(operationId="officeReport")
+    @blp.arguments(OfficeReportQuery, location="query")
+    @blp.response(200, OfficeReportOut)
+    @blp.alt_response(200, schema=TEXT, content_type="text/csv",
+                      description="One row a figure: section, table, figure, label (the reader's language), value")
+    @blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type="application/pdf",
+                      description="The report with its charts, in the reader's language")
+    def get(self, args: dict[str, Any]) -> Any:
+        """The office's report for leadership: requests and their timeliness, releases by kind and language,
+        responses by verdict and outcome, press conferences held, e-mails to the media, events supported, draft
+        acts and comments (null: not yet recorded). `period` (month, quarter, year) with `of`, or `from` and `to`;
+        none of them: the current month."""
+        period = office_report.resolve_period(args.get("period"), args.get("of"), args.get("from_"), args.get("to"),
+                                              office_report.today(session(), ctx()))
+        report = office_report.office_report(session(), ctx(), current_user(), period)
+        if args["format"] == "csv":
+            return Response(office_exports.csv_text(report), mimetype="text/csv", headers={
+                "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'csv')}"})
+        if args["format"] == "pdf":
+            return Response(office_exports.pdf_bytes(report), mimetype="application/pdf", headers={
+                "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'pdf')}"})
+        return present.office_report(report)
 
 
 def csv_response(report: reporting.Report) -> Response:

@@ -32,6 +32,7 @@ ITEMS = (
     Item("web_staff.cases", _l("Cases"), may_use_staff_pages),
     Item("web_dashboard.dashboard", _l("Dashboard"), may_see_dashboard),
     Item("web_reports.requests_report", _l("Request figures"), may_read_reports),
+    Item("web_reports.office_report", _l("Office report"), may_read_reports),
     Item("web_media_plan.month", _l("Media plan"), may_read_media_plan),
     Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),

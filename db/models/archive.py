@@ -28,6 +28,8 @@ class ArchiveEntry(Base):
         Index("ix_archive_entries_listed", "listed", "published_at"),
         Index("ix_archive_entries_lang", "lang", "published_at"),
         Index("ix_archive_entries_source", "source", "source_id"),
+        # A feed's versions published in a period, of every language (the office's report counts them).
+        Index("ix_archive_entries_source_published", "source", "published_at"),
     )
 
     id: Mapped[intpk]

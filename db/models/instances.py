@@ -13,7 +13,13 @@ from db.vocabulary import InstanceStatus
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
-    __table_args__ = (Index("ix_process_instances_key_status", "process_key", "status"),)
+    __table_args__ = (
+        Index("ix_process_instances_key_status", "process_key", "status"),
+        # A procedure's cases started in a period (the office's report, the request figures), as a range.
+        Index("ix_process_instances_key_started", "process_key", "started_at"),
+        # Those that ended in or after a period, e.g. the press conferences held in it (the office's report).
+        Index("ix_process_instances_key_completed", "process_key", "completed_at"),
+    )
 
     id: Mapped[intpk]
     definition_id: Mapped[int] = mapped_column(BigId, ForeignKey("process_definitions.id"))

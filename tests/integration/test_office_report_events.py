@@ -1,0 +1,39 @@
+"""The office's report counts the leadership's events given information support and held, by the day they began
+(driven through the API as tests/integration/test_event_support_api.py drives them): a cancelled one does not
+count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.cases import complete
+from tests.integration.test_event_support_api import (  # noqa: F401 (the same procedures and clock, as fixtures)
+    CANCEL,
+    TRANSLATIONS,
+    deployed,
+    media,
+    prepared,
+    start,
+    tick,
+)
+from tests.media import Media
+
+
+def test_an_event_held_counts_in_its_month_and_a_cancelled_one_not(as_: Any, media: Media,  # noqa: F811
+                                                                    tick: Any) -> None:  # noqa: F811
+    held, cancelled = start(as_), start(as_, title="The mayor visits school No. 5")
+    prepared(as_, held, [media.aida])
+    complete(as_, "pr", cancelled["id"], "change_event", **CANCEL)
+    tick("2026-03-05T10:00:01+06:00")  # the event begins
+    complete(as_, "pr", held["id"], "cover_event", report="The mayor opened the depot.")
+    complete(as_, "ps_transport", held["id"], "draft_closing_release", release_title="A new bus depot",
+             release_body="The mayor opened bus depot No. 3.")
+    complete(as_, "head_transport", held["id"], "unit_head_review", decision="approve")
+    complete(as_, "pr", held["id"], "pr_review", decision="approve", confirm_no_confidential=True)
+    complete(as_, "ps_transport", held["id"], "translate", translations=TRANSLATIONS)
+    assert complete(as_, "pr", held["id"], "publish")["data"]["outcome"] == "held"
+    march = as_("leader").get("/api/v1/reports/office?period=month&of=2026-03").get_json()
+    assert march["events_supported"] == {"supported": 1}
+    assert march["releases"]["by_kind"]["press_release"] == 1  # the event's closing release
+    february = as_("leader").get("/api/v1/reports/office?period=month&of=2026-02").get_json()
+    assert february["events_supported"] == {"supported": 0}
