@@ -46,3 +46,16 @@ def test_the_leadership_reads_but_cannot_close_and_a_press_secretary_cannot_read
 def test_a_period_that_ends_before_it_begins_is_refused(page_as: Any) -> None:
     response = page_as("prhead").get("/reports/requests?from=2026-03-10&to=2026-03-01")
     assert response.status_code == 422 and 'aria-invalid="true"' in text(response)
+
+
+def test_the_pages_csv_link_downloads_the_same_figures_for_a_signed_in_reader(page_as: Any, as_: Any) -> None:
+    cases.start(as_, data=REQUEST | {"received_at": "2026-02-27T09:00:00+06:00", "unit": "transport"})
+    web = page_as("leader")
+    page = unescape(text(web.get("/reports/requests?from=2026-02-01&to=2026-02-28")))
+    link = "/reports/requests.csv?from=2026-02-01&to=2026-02-28"
+    assert f'href="{link}"' in page
+    got = web.get(link)
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    assert got.data == as_("leader").get("/api/v1/reports/requests?from=2026-02-01&to=2026-02-28&format=csv").data
+    assert page_as("ps_transport").get(link).status_code == 403
+    assert web.get("/reports/requests.csv?from=2026-03-10&to=2026-03-01").status_code == 422
