@@ -39,7 +39,7 @@ def takes_files(func: F) -> F:
     return func
 
 
-def _view_takes_files() -> bool:
+def view_takes_files() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
@@ -50,7 +50,7 @@ def _view_takes_files() -> bool:
 def allow_file_body(ctx: EngineContext) -> bool:
     """For an operation that takes files: raise the body's limit for this request (413 now when the body is
     announced larger) and say so; False for every other request."""
-    if request.method != "POST" or not _view_takes_files():
+    if request.method != "POST" or not view_takes_files():
         return False
     largest = ctx.settings.largest_upload
     if request.content_length is not None and request.content_length > largest + FORM_ROOM:

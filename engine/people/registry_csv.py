@@ -57,12 +57,28 @@ def export_journalists(session: Session) -> str:
                                         " ".join(j.languages or []), "true" if j.active else "false"] for j in rows))
 
 
+# A spreadsheet takes a cell that begins with one of these as a formula (OWASP, "CSV injection"): a name typed
+# or imported as `=HYPERLINK(...)` would run when the export is opened. Such a cell is written after an apostrophe,
+# which spreadsheets show as text, and an import takes the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def _write(columns: tuple[str, ...], rows: Any) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
 
 
@@ -124,7 +140,8 @@ def _lines(data: bytes, columns: tuple[str, ...], required: tuple[str, ...], pro
             if len(values) != len(header):
                 problems.add(reader.line_num, "(line)", f"has {len(values)} values for {len(header)} columns")
                 continue
-            lines.append((reader.line_num, {name: (v.strip() or None) for name, v in zip(header, values, strict=True)}))
+            lines.append((reader.line_num, {name: (_uncell(v.strip()) or None)
+                                            for name, v in zip(header, values, strict=True)}))
     except csv.Error as exc:
         problems.add(reader.line_num, "(file)", f"is not CSV: {exc}")
     return lines

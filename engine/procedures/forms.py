@@ -495,12 +495,14 @@ def _in_registry(validator: Any, kind: Any, instance: Any, schema: Any) -> Itera
 
 
 def _event_day(field: Any, check: _Check) -> date:
-    """The day of the case's date-time `field` (as written, in its own offset), else today."""
+    """The day of the case's date-time `field`, else today: days as the office counts them (`now` is given in the
+    office's time zone), so that 20:00 UTC on 1 March is 2 March in Bishkek."""
     value = check.case.get(field) if isinstance(field, str) else None
     try:
-        return datetime.fromisoformat(value).date() if isinstance(value, str) else check.now.date()
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else check.now
     except ValueError:
-        return check.now.date()
+        moment = check.now
+    return (moment.astimezone(check.now.tzinfo) if moment.tzinfo is not None else moment).date()
 
 
 _Validator = jsonschema.validators.extend(

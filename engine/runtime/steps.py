@@ -73,7 +73,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
         return data
     schema = forms.load_form(form_key)
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
-    forms.validate(schema, data, now=at, unit_exists=lambda key: unit_exists(session, key),
+    # In the office's time zone: a keyword that asks for "today" (an accreditation's day) means the office's day.
+    forms.validate(schema, data, now=at.astimezone(ctx.cal.timezone), unit_exists=lambda key: unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
                    refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
                    attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids),

@@ -241,3 +241,17 @@ def test_an_import_that_is_not_csv_text_is_refused(as_: Any) -> None:
     assert fields_of(no_file) == ["file"]
     assert upload(as_, "outlets", OUTLETS_CSV, user="ps_transport").status_code == 403
     assert counts(as_) == (0, 0, 0)
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text_and_imports_back_as_it_was(
+        as_: Any) -> None:
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    outlet = as_("pr").post("/api/v1/outlets", json={"name": formula, "kind": "online", "phone": "+996 312 000111"})
+    assert outlet.status_code == 201, outlet.get_json()
+    exported = as_("pr").get("/api/v1/outlets?format=csv").get_data(as_text=True)
+    (line,) = exported.splitlines()[1:]
+    assert '"\'=HYPERLINK(""http://evil.example"",""Click"")"' in line  # an apostrophe first: a spreadsheet shows text
+    assert ",'+996 312 000111," in line
+    assert upload(as_, "outlets", exported).get_json() == {"created": 0, "updated": 0, "unchanged": 1}
+    (shown,) = as_("pr").get("/api/v1/outlets").get_json()["items"]
+    assert (shown["name"], shown["phone"]) == (formula, "+996 312 000111")

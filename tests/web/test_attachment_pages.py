@@ -25,12 +25,12 @@ def case(sessions: Any, ctx: Any, as_: Any) -> dict[str, Any]:
 
 
 def send(web: Any, instance_id: int, content: bytes, name: str, *, xhr: bool) -> Any:
+    """As the page's script sends it (the token in a header), or the page's plain form (the token in its address:
+    the body is read only once the sender is known)."""
     headers = {"X-CSRFToken": web.csrf(), "Accept": "application/json"} if xhr else {}
-    data: dict[str, Any] = {"file": (io.BytesIO(content), name)}
-    if not xhr:
-        data["csrf_token"] = web.csrf()
-    return web.client.post(f"/cases/{instance_id}/attachments", data=data, headers=headers,
-                           content_type="multipart/form-data")
+    query = "" if xhr else f"?csrf_token={web.csrf()}"
+    return web.client.post(f"/cases/{instance_id}/attachments{query}", data={"file": (io.BytesIO(content), name)},
+                           headers=headers, content_type="multipart/form-data")
 
 
 def test_the_case_page_attaches_a_file_without_javascript_and_lists_it(page_as: Any, case: dict[str, Any]) -> None:
@@ -89,3 +89,37 @@ def test_the_task_page_refuses_a_file_of_another_case_beside_its_field(page_as: 
     refused = web.post(f"/tasks/{task_id}", [("photos", theirs)])
     assert refused.status_code == 422
     assert re.search(r'id="f-photos-error">[^<]*Choose a file attached to this case', text(refused))
+
+
+class Watched(io.BytesIO):
+    """A request's body that tells whether the server read it."""
+
+    read_at_all = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        Watched.read_at_all = True
+        return super().read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        Watched.read_at_all = True
+        return super().readinto(buffer)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        Watched.read_at_all = True
+        return super().readline(size)
+
+
+def test_an_upload_from_someone_unknown_or_without_the_token_is_refused_before_its_body_is_read(
+        page_as: Any, case: dict[str, Any]) -> None:
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n').encode() \
+        + pdf() + f"\r\n--{boundary}--\r\n".encode()
+    web = page_as("pr")
+    form = text(web.get(f"/cases/{case['id']}"))
+    assert f'action="/cases/{case["id"]}/attachments?csrf_token=' in form
+    for client, query in ((page_as(None).client, ""), (web.client, ""), (web.client, "?csrf_token=forged")):
+        Watched.read_at_all = False
+        response = client.post(f"/cases/{case['id']}/attachments{query}", input_stream=Watched(body),
+                               content_length=len(body), content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code in (302, 400, 401, 403), response.status_code
+        assert not Watched.read_at_all, (query, response.status_code)
