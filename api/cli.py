@@ -31,6 +31,10 @@ from engine.spiff.parser import NS, parse_xml
 
 SYSTEM = "system"
 
+# The access log names the path, never the query or the referrer: private links carry their token in the query (a
+# calendar feed polled every few minutes, a requester's tracking link), and a log is read by more people than they.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+
 
 class Env:
     """What commands share: settings, the database and the engine context, made on first use."""
@@ -254,6 +258,7 @@ def serve(env: Env, host: str, port: int, threads: int) -> None:
             self.cfg.set("workers", 1)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("access_log_format", ACCESS_LOG_FORMAT)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("post_worker_init", start_sweeping)
 

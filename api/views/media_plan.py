@@ -166,7 +166,8 @@ class FeedLink(MethodView):
         """A new private link to the media plan's iCalendar feed, shown once; the caller's earlier one stops working."""
         user = current_user()
         token = calendar_feed.issue(session(), user, at=ctx().now())
-        return present.feed_link(ctx().now(), token, feed_url(token))
+        # Shown once, and kept by no cache on the way.
+        return present.feed_link(ctx().now(), token, feed_url(token)), 201, {"Cache-Control": "no-store"}
 
     @blp.doc(operationId="revokeMediaPlanFeedLink")
     @blp.response(204)

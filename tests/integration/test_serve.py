@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,11 @@ def test_init_is_idempotent_and_serve_answers_on_localhost(env: dict[str, str], 
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.load(response)["token_type"] == "Bearer"
+        # A private link's token, in the query, never reaches the access log (the path does).
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/api/v1/media-plan.ics?token=secret-token-0123456789", timeout=10)
+    logged = "".join(p.read_text() for p in tmp_path.glob("serve-*.log"))
+    assert "/api/v1/media-plan.ics" in logged and "secret-token-0123456789" not in logged
 
 
 @contextlib.contextmanager

@@ -112,3 +112,11 @@ def test_the_pr_department_starts_an_appearances_support_from_its_page(page_as: 
     assert "Prepare its information support" not in entry and "EV-2026-000001" in entry
     again = page_as("pr").post(f"{where}/support", {}, follow_redirects=True)
     assert "has begun already" in text(again)
+
+
+def test_the_private_calendar_link_is_kept_by_no_cache(page_as: Any, as_: Any) -> None:
+    shown = page_as("leader").post("/media-plan/subscribe", {})
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    issued = as_("leader").post("/api/v1/media-plan/feed-link")
+    assert issued.status_code == 201 and issued.headers["Cache-Control"] == "no-store"
+    assert issued.get_json()["token"]

@@ -253,7 +253,7 @@ def support(entry_id: int) -> Any:
 
 @blp.route("/subscribe", methods=["GET", "POST"])
 @page(may_read_media_plan)
-def subscribe() -> tuple[str, int]:
+def subscribe() -> Any:
     """Get (or renew) the private link, shown once; or end it."""
     user, shown = _user(), None
     if request.method == "POST":
@@ -263,4 +263,5 @@ def subscribe() -> tuple[str, int]:
         else:
             token = calendar_feed.issue(db_session(), user, at=ctx().now())
             shown = url_for("media_plan.Feed", token=token, _external=True)
-    return render("media_plan/subscribe.html", link=calendar_feed.current(db_session(), user), shown=shown)
+    body, status = render("media_plan/subscribe.html", link=calendar_feed.current(db_session(), user), shown=shown)
+    return body, status, {"Cache-Control": "no-store"}  # the link, shown once, is kept by no cache
