@@ -179,6 +179,9 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
         raise Conflict("this draft is not under discussion: its period can be extended only while it runs",
                        code=Code.DISCUSSION_CLOSED)
     end = datetime.fromisoformat(data["due_at"])
+    if ctx.now() > end:  # ended, though its timer has not run yet: comments were already refused after it
+        raise Conflict("this draft's discussion period has ended: it can no longer be extended",
+                       code=Code.DISCUSSION_CLOSED)
     current = ctx.cal.local_date(end)
     if ends_on <= current:
         message = (f"the discussion period cannot be shortened after publication: it ends on {current.isoformat()}"

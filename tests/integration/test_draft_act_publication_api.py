@@ -276,3 +276,13 @@ def test_the_page_takes_a_comment_and_puts_each_error_beside_its_field(app: Any,
         send(**COMMENT)
     throttled = send(**COMMENT)
     assert throttled.status_code == 429 and "Try again after" in throttled.get_data(as_text=True)
+
+
+def test_a_period_that_has_ended_is_not_opened_again(as_: Any, clock: FrozenClock) -> None:
+    case, draft_id = published(as_)
+    clock.set(LAST_MOMENT + timedelta(seconds=1))  # ended; its timer has not run yet
+    assert comment(as_, draft_id).status_code == 409
+    late = as_("pr").post(f"/api/v1/draft-acts/{case['id']}/period", json={"ends_on": "2026-03-20", "reason": "More"})
+    assert late.status_code == 409, late.get_json()
+    assert page(as_, draft_id)["discussion"]["ends_at"] == ENDS_AT
+    assert comment(as_, draft_id).status_code == 409
