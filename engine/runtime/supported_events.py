@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from db.models import MediaPlanEntry, ProcessInstance, User
 from db.vocabulary import AppearanceFormat, InstanceStatus, MediaPlanStatus
 from engine.context import EngineContext
-from engine.core.errors import Code, Conflict, NotFound
+from engine.core.errors import Code, Conflict
+from engine.people import media_plan
 from engine.people.access import may_start
 from engine.procedures.definitions import latest_definition
 from engine.runtime import operations
@@ -29,9 +30,7 @@ FORMATS = {AppearanceFormat.MEETING: "meeting", AppearanceFormat.VISIT: "visit",
 def support(session: Session, ctx: EngineContext, actor: User, entry_id: int) -> ProcessInstance:
     """Start the information support of the plan's entry `entry_id`, as `actor` (who must be one who may start
     an `event_support` case)."""
-    entry = session.get(MediaPlanEntry, entry_id)
-    if entry is None:
-        raise NotFound(f"media plan entry {entry_id} does not exist")
+    entry = media_plan.entry_by_id(session, entry_id)
     if entry.status in (MediaPlanStatus.CANCELLED, MediaPlanStatus.HELD) or entry.starts_at <= ctx.now():
         raise Conflict(f"the appearance {entry.title!r} is {entry.status if entry.starts_at > ctx.now() else 'over'}:"
                        " there is nothing left to prepare",
