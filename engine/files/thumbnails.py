@@ -11,7 +11,7 @@ import io
 import warnings
 from typing import BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 SIZE = (480, 480)
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo: more than any press camera takes
@@ -22,6 +22,9 @@ CONTENT_TYPE = "image/jpeg"
 def make(stream: BinaryIO) -> bytes | None:
     """The thumbnail of the photo `stream` holds, or None when there can be none (not a photo Pillow reads, too
     many pixels, damaged)."""
+    # WeasyPrint (the office report's PDF) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported; a
+    # damaged upload must get no thumbnail rather than a half-grey one, so the switch is set back for each.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

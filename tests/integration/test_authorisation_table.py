@@ -30,6 +30,7 @@ from tests.conftest import (
     PASSWORD,
     REQUEST,
     Client,
+    deploy_shipped,
     seeded_app,
     shipped_diagram,
 )
@@ -460,6 +461,22 @@ def _held_too_early(world: World, _shared: dict[str, Any], who: str) -> Call:
                 observe=lambda: world.as_("auditor").get(f"/api/v1/media-plan/{entry_id}").get_json()["status"])
 
 
+def _support(world: World, _shared: dict[str, Any], who: str) -> Call:
+    """A fresh appearance whose information support the caller starts (event_support deployed for it)."""
+    from engine.people import media_plan
+
+    sessions, ctx = _registry(world)
+    for diagram in ("release_approval.bpmn", "event_support.bpmn"):
+        deploy_shipped(sessions, ctx, diagram)
+    with sessions.begin() as session:
+        entry_id = media_plan.create_entry(session, APPOINTMENT | {"title": f"Supported by {who}", "place": "City hall",
+                                                                   "unit": "transport"},
+                                           tz=ctx.cal.timezone, actor="system", at=ctx.now()).id
+    listed = "/api/v1/process-instances?process_key=event_support&per_page=100"
+    return Call(f"/api/v1/media-plan/{entry_id}/support", {},
+                observe=lambda: len(world.as_("admin").get(listed).get_json()["items"]))
+
+
 def _feed_link(world: World, _shared: dict[str, Any], who: str) -> Call:
     from sqlalchemy import select
 
@@ -523,6 +540,8 @@ TABLE: list[Row] = [
     # administrator; the head of the PR department or the administrator closes a period.
     Row("GET", "/api/v1/reports/requests", _static("/api/v1/reports/requests?from=2026-03-01&to=2026-03-31"),
         _ok("prhead", "leader", "auditor", "admin")),
+    Row("GET", "/api/v1/reports/office", _static("/api/v1/reports/office?period=month&of=2026-03"),
+        _ok("prhead", "leader", "auditor", "admin")),
     Row("GET", "/api/v1/reports/requests/periods", _static("/api/v1/reports/requests/periods"),
         _ok("prhead", "leader", "auditor", "admin")),
     Row("POST", "/api/v1/reports/requests/periods", _close_period, _ok("prhead", "admin", status=201),
@@ -579,6 +598,8 @@ TABLE: list[Row] = [
         _ok(*MEDIA_PLAN_KEEPERS), changes_state=True),
     Row("POST", "/api/v1/media-plan/<id:entry_id>/held", _held_too_early, _ok(*MEDIA_PLAN_KEEPERS, status=409),
         target="an entry that has not begun"),
+    Row("POST", "/api/v1/media-plan/<id:entry_id>/support", _support,
+        _ok("prhead", "pr", "ps_transport", "ps_health", status=201), changes_state=True),
     Row("GET", "/api/v1/media-plan/feed-link", _static("/api/v1/media-plan/feed-link"), _ok(*MEDIA_PLAN_READERS),
         target="each their own"),
     Row("POST", "/api/v1/media-plan/feed-link", _feed_link, _ok(*MEDIA_PLAN_READERS, status=201),
