@@ -87,3 +87,10 @@ def file_response(attachment: Attachment, stream: BinaryIO, *, thumbnail: bool =
     response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(attachment.sha256 + ("-thumbnail" if thumbnail else ""))
     return response
+
+
+def public_file(response: Response) -> Response:
+    """A published file (a release's media, a draft's files) may be kept by shared caches: it never changes, its
+    bytes being named by their SHA-256."""
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -25,7 +25,7 @@ from api.schemas import (
     PublicDraft,
     PublicDraftPage,
 )
-from api.uploads import file_response
+from api.uploads import file_response, public_file
 from api.views.attachments import BINARY
 from api.views.common import ctx
 from api.web.views import drafts as pages
@@ -97,9 +97,7 @@ class DraftFile(MethodView):
     def get(self, publication_id: int, attachment_id: str) -> Response:
         """A file the draft or its adopted text carries, as a download; any other file: 404."""
         row = reads.draft_file(session(), publication_id, attachment_id)
-        response = file_response(row, attachment_reads.content_of(ctx(), row))
-        response.headers["Cache-Control"] = "public, max-age=86400"
-        return response
+        return public_file(file_response(row, attachment_reads.content_of(ctx(), row)))
 
 
 @staff.route("/draft-acts/<id:instance_id>/comments")

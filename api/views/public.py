@@ -28,7 +28,7 @@ from api.schemas import (
     TrackingQuery,
     page_of,
 )
-from api.uploads import file_response
+from api.uploads import file_response, public_file
 from api.views.attachments import BINARY
 from api.views.common import ctx
 from api.web.views import public_site
@@ -144,12 +144,6 @@ class PublishedThumbnail(MethodView):
         """The thumbnail of a photo a published release carries."""
         row = publications.published_file(session(), attachment_id)
         return public_file(file_response(row, attachment_reads.thumbnail_of(ctx(), row), thumbnail=True))
-
-
-def public_file(response: Response) -> Response:
-    """A published file may be kept by shared caches (it changes never: its bytes are named by their SHA-256)."""
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return response
 
 
 @blp.route("/responses")

@@ -16,6 +16,7 @@ from engine.core.errors import NotFound
 from engine.people.access import check_may_read_instance, may_moderate_comments
 from engine.procedures import discussion as draft_acts
 from engine.procedures.discussion import FEED
+from engine.reads import publications
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,7 @@ def one(session: Session, publication_id: int, at: datetime) -> Draft:
 def draft_file(session: Session, publication_id: int, attachment_id: str) -> Attachment:
     """A file the draft or its adopted text carries, for anyone; any other file (of the case or not): `NotFound`."""
     draft = draft_acts.draft_of(session, publication_id)
-    row = session.get(Attachment, attachment_id) if len(attachment_id) <= 36 else None
-    if row is not None and row.instance_id == draft.instance_id:
-        published = session.scalars(select(Publication).where(Publication.feed == FEED,
-                                                              Publication.instance_id == draft.instance_id))
-        if any(item.get("id") == row.id for p in published for item in p.content.get("files") or []):
-            return row
-    raise NotFound(f"no file {attachment_id} of draft {publication_id}")
+    return publications.carried_file(session, attachment_id, feed=FEED, field="files", instance_id=draft.instance_id)
 
 
 def comments_of_case(session: Session, user: User, instance_id: int) -> list[DraftComment]:

@@ -26,10 +26,17 @@ def latest(session: Session, feed: str, limit: int = 50) -> list[Publication]:
 def published_file(session: Session, attachment_id: str) -> Attachment:
     """A file that a published release carries, for anyone; `NotFound` for every other file (one of a case not
     yet published, or still under embargo, or of the case but not chosen for the release), as for none."""
+    return carried_file(session, attachment_id, feed="releases", field="media")
+
+
+def carried_file(session: Session, attachment_id: str, *, feed: str, field: str,
+                 instance_id: int | None = None) -> Attachment:
+    """A file that a publication of `feed` lists in its content's `field` (of the case `instance_id`, where
+    given): being listed there is what makes a file public. Any other file: `NotFound`, as for none."""
     row = session.get(Attachment, attachment_id) if len(attachment_id) <= 36 else None
-    if row is not None:
-        releases = session.scalars(select(Publication).where(Publication.feed == "releases",
-                                                             Publication.instance_id == row.instance_id))
-        if any(item.get("id") == row.id for release in releases for item in release.content.get("media") or []):
+    if row is not None and instance_id in (None, row.instance_id):
+        published = session.scalars(select(Publication).where(Publication.feed == feed,
+                                                               Publication.instance_id == row.instance_id))
+        if any(item.get("id") == row.id for p in published for item in p.content.get(field) or []):
             return row
     raise NotFound(f"no published file {attachment_id}")
