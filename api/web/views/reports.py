@@ -41,17 +41,24 @@ def _period() -> tuple[date, date, list[str]]:
     return days["from"], days["to"], errors
 
 
-@blp.get("/reports/requests")
-@page(may_read_reports)
-def requests_report() -> tuple[str, int]:
+def _requests_figures() -> tuple[reporting.Report | None, date, date, list[str]]:
+    """The figures of the period the page asks for, or None with the offending fields named."""
     period_from, period_to, errors = _period()
     user = web_user()
     assert user is not None
     try:
-        report = reporting.requests_report(db_session(), ctx(), user, period_from, period_to)
+        return reporting.requests_report(db_session(), ctx(), user, period_from, period_to), period_from, \
+            period_to, errors
     except Invalid:
-        errors.append("to")
-        report = None
+        return None, period_from, period_to, [*errors, "to"]
+
+
+@blp.get("/reports/requests")
+@page(may_read_reports)
+def requests_report() -> tuple[str, int]:
+    report, period_from, period_to, errors = _requests_figures()
+    user = web_user()
+    assert user is not None
     return render("reports/requests.html", 422 if errors else 200, report=report, period_from=period_from,
                   period_to=period_to, errors=errors, columns=COLUMNS,
                   names=NAMES, may_close=bool(set(MAY_CLOSE_REPORTS) & set(user.roles)),
@@ -61,15 +68,10 @@ def requests_report() -> tuple[str, int]:
 @blp.get("/reports/requests.csv")
 @page(may_read_reports)
 def requests_report_csv() -> Response | tuple[str, int]:
-    """The figures as CSV for a signed-in reader (the API's `format=csv` is the same for a token)."""
-    period_from, period_to, errors = _period()
-    user = web_user()
-    assert user is not None
-    if errors:
-        return requests_report()
-    try:
-        report = reporting.requests_report(db_session(), ctx(), user, period_from, period_to)
-    except Invalid:
+    """The figures as CSV for a signed-in reader (the API's `format=csv` is the same for a token); a period the
+    page would refuse gets the page, with its fields named."""
+    report, _from, _to, errors = _requests_figures()
+    if errors or report is None:
         return requests_report()
     return csv_response(report)
 
