@@ -16,16 +16,14 @@ from sqlalchemy.orm import Session
 from db.models import Accreditation, DistributionList, Journalist
 from db.vocabulary import EventType
 from engine.audit import chain
-from engine.core.errors import Conflict, NotFound
+from engine.core.errors import Conflict
+from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_registry
 from engine.people.registry import REASON_LENGTH, add_problem, checked_text, journalist_by_id, refuse
 
 
 def accreditation_by_id(session: Session, accreditation_id: int) -> Accreditation:
-    found = session.get(Accreditation, accreditation_id)
-    if found is None:
-        raise NotFound(f"accreditation {accreditation_id} does not exist")
-    return found
+    return by_key(session, Accreditation, accreditation_id, "accreditation")
 
 
 def accredit(session: Session, journalist_id: int, *, valid_from: date, valid_until: date, actor: Actor,

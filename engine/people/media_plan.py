@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from db.models import MediaPlanEntry, Unit
 from db.vocabulary import AppearanceFormat, EventType, MediaPlanStatus
 from engine.audit import chain
-from engine.core.errors import Conflict, NotFound
+from engine.core.errors import Conflict
+from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_media_plan
 from engine.people.registry import add_problem, checked_text, refuse
 
@@ -33,10 +34,7 @@ Errors = list[dict[str, Any]]
 
 
 def entry_by_id(session: Session, entry_id: int) -> MediaPlanEntry:
-    found = session.get(MediaPlanEntry, entry_id)
-    if found is None:
-        raise NotFound(f"media plan entry {entry_id} does not exist")
-    return found
+    return by_key(session, MediaPlanEntry, entry_id, "media plan entry")
 
 
 def first_day(row: MediaPlanEntry, tz: tzinfo) -> date:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from db.models import DistributionList, DistributionListMember, Journalist, Outlet
 from db.vocabulary import EventType, OutletKind
 from engine.audit import chain
-from engine.core.errors import Code, Conflict, Invalid, NotFound
+from engine.core.errors import Code, Conflict, Invalid
+from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_registry
 
 NAME_LENGTH, PHONE_LENGTH, WEBSITE_LENGTH, EMAIL_LENGTH, REASON_LENGTH = 200, 64, 300, 254, 2000
@@ -37,24 +38,15 @@ LIST_FIELDS = ("name", "description", "journalist_ids")
 # -- finding ----------------------------------------------------------------------------------------------
 
 def outlet_by_id(session: Session, outlet_id: int) -> Outlet:
-    found = session.get(Outlet, outlet_id)
-    if found is None:
-        raise NotFound(f"outlet {outlet_id} does not exist")
-    return found
+    return by_key(session, Outlet, outlet_id, "outlet")
 
 
 def journalist_by_id(session: Session, journalist_id: int) -> Journalist:
-    found = session.get(Journalist, journalist_id)
-    if found is None:
-        raise NotFound(f"journalist {journalist_id} does not exist")
-    return found
+    return by_key(session, Journalist, journalist_id, "journalist")
 
 
 def list_by_id(session: Session, list_id: int) -> DistributionList:
-    found = session.get(DistributionList, list_id)
-    if found is None:
-        raise NotFound(f"distribution list {list_id} does not exist")
-    return found
+    return by_key(session, DistributionList, list_id, "distribution list")
 
 
 def members(session: Session, list_id: int) -> list[int]:

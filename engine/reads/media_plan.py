@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import MediaPlanEntry, Unit
-from engine.core.errors import NotFound
+from engine.core.lookup import by_key
 from engine.core.paging import Paged, paged
 
 FEED_HISTORY = timedelta(days=92)  # a feed carries the last three months and everything to come
@@ -21,10 +21,7 @@ FEED_LIMIT = 2000
 
 def entry(session: Session, entry_id: int) -> MediaPlanEntry:
     """One entry of the media plan by its id; NotFound (404) when there is none."""
-    found = session.get(MediaPlanEntry, entry_id)
-    if found is None:
-        raise NotFound(f"media plan entry {entry_id} does not exist")
-    return found
+    return by_key(session, MediaPlanEntry, entry_id, "media plan entry")
 
 
 def _between(start: datetime, end: datetime) -> Select[tuple[MediaPlanEntry]]:
