@@ -8,12 +8,14 @@ and choices are catalog messages too (`api.web.form_messages` extracts them).
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from babel.units import format_unit
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
 
+from api.web.catalogs import compile_stale
 from api.web.form_messages import choice_label_message
 from api.web.signin import web_user
 from api.web.vocabulary import EVENT_TYPES, NAMED_VALUES, STATUSES
@@ -37,6 +39,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    # An install that neither built the package nor ran `make catalogs` would show every language in English.
+    compile_stale(Path(app.root_path) / "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
