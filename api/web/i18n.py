@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
@@ -44,7 +45,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
-    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size)
+    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size,
+                                 language_name=language_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
@@ -58,6 +60,18 @@ def current_language() -> str:
         return str(chosen)
     best = request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES] + ["uz"], default="en")
     return "uz" if best.startswith("uz") else best
+
+
+def language_name(code: str) -> str:
+    """A language as a person reads it, never its code: an interface language named in itself (as the switcher
+    names it), another (a journalist's, a publication language) in the reader's language, as Babel knows it."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(get_locale())
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name[:1].upper() + name[1:] if name else code  # a code Babel does not know is all there is to show
 
 
 def when(value: datetime | None, style: str = "medium") -> str:

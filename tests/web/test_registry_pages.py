@@ -61,8 +61,12 @@ def test_the_pr_department_adds_an_outlet_and_a_journalist_accredits_then_revoke
 
     missing = web.post("/registry/journalists/new", {"name": "Aida Usenova", "outlet_id": str(outlet.id)})
     assert missing.status_code == 422 and count(sessions, Journalist) == 0
-    added = web.post("/registry/journalists/new", {"name": "Aida Usenova", "outlet_id": str(outlet.id),
-                                                    "email": "aida@kaktus.example", "languages": "ky, ru"})
+    # The languages are chosen by name, one a choice, most preferred first.
+    form = text(web.get("/registry/journalists/new"))
+    assert '<option value="ky">Кыргызча</option>' in form and "ky ru" not in form
+    added = web.post("/registry/journalists/new", [("name", "Aida Usenova"), ("outlet_id", str(outlet.id)),
+                                                   ("email", "aida@kaktus.example"), ("languages", "ky"),
+                                                   ("languages", ""), ("languages", "ru")])
     assert added.status_code == 302
     page = added.headers["Location"]
     with sessions() as session:
@@ -76,6 +80,7 @@ def test_the_pr_department_adds_an_outlet_and_a_journalist_accredits_then_revoke
     shown = unescape(text(web.get(page)))
     assert "2026-12-31" in shown
     assert "2026-12-31" in text(web.get("/registry/journalists"))
+    assert "Кыргызча, Русский" in text(web.get("/registry/journalists"))
     with sessions() as session:
         accreditation = session.scalars(select(Accreditation)).one()
     blank = web.post(f"/registry/accreditations/{accreditation.id}/revoke", {"reason": " "})
