@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
     app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size,
-                                 language_name=language_name)
+                                 language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
@@ -72,6 +72,11 @@ def language_name(code: str) -> str:
     except (ValueError, UnknownLocaleError):
         name = None
     return name[:1].upper() + name[1:] if name else code  # a code Babel does not know is all there is to show
+
+
+def country_name(code: str) -> str:
+    """A country (`KG`) by its name in the reader's language (Кыргызстан), as Babel knows it; else the code."""
+    return str(get_locale().territories.get(code.upper(), code))
 
 
 def when(value: datetime | None, style: str = "medium") -> str:
