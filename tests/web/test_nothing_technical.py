@@ -27,7 +27,7 @@ from tests.integration.test_interview_request_api import REQUEST as INTERVIEW
 from tests.integration.test_public_information_request_api import CITIZEN
 from tests.integration.test_publication_response_api import PUBLICATION
 from tests.integration.test_release_approval_api import DRAFT as RELEASE
-from tests.integration.test_release_approval_api import PR_APPROVE
+from tests.integration.test_release_approval_api import PR_APPROVE, agreed_and_translated
 from tests.web.conftest import text
 
 # One member of the cast a role.
@@ -122,6 +122,7 @@ def running_cases(as_: Any, sessions: Any, ctx: Any) -> str:
     cases.complete(as_, "pr", release, "pr_review", **PR_APPROVE)
     (translate,) = cases.inbox(as_, "ps_transport", release)
     assert translate["bpmn_id"] == "translate"
+    agreed_and_translated(as_, cases.start(as_, "release_approval", RELEASE, user="ps_transport"))  # its languages
     assert sweep(sessions, ctx, MONDAY).started == 1  # the daily digest starts on its timer
     return str(translate["id"])
 
