@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
@@ -15,7 +16,7 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 
 
-def _catalogs_module():  # type: ignore[no-untyped-def]
+def _catalogs_module() -> ModuleType:
     # Loaded by its path: importing it as `api.web.catalogs` would import the app's packages (Flask and the rest),
     # which the build's environment does not have. The module itself needs only Babel (a build requirement).
     spec = importlib.util.spec_from_file_location("_jarchy_catalogs", ROOT / "api" / "web" / "catalogs.py")
