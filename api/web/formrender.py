@@ -35,7 +35,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from api.web.i18n import label, when
+from api.web.i18n import label, language_name, when
 
 LONG_TEXT = 300  # characters: longer strings get a textarea
 MAX_RADIOS = 4  # more choices than this: a select
@@ -146,7 +146,7 @@ def _field(schema: dict[str, Any], value: Any, name: str, required: bool, option
         item = schema["additionalProperties"]
         for language in options.languages:
             group = _field(item, values.get(language), f"{name}.{language}", True, options)
-            group.title = f"{group.title} ({language})"
+            group.title = f"{group.title} ({language_name(language)})"
             made.children.append(group)
     else:
         made.kind = "json"

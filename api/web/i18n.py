@@ -8,12 +8,15 @@ and choices are catalog messages too (`api.web.form_messages` extracts them).
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
 
+from api.web.catalogs import compile_stale
 from api.web.form_messages import choice_label_message
 from api.web.signin import web_user
 from api.web.vocabulary import EVENT_TYPES, NAMED_VALUES, STATUSES
@@ -37,10 +40,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    # An install that neither built the package nor ran `make catalogs` would show every language in English.
+    compile_stale(Path(app.root_path) / "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
-    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size)
+    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size,
+                                 language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
 
@@ -54,6 +60,23 @@ def current_language() -> str:
         return str(chosen)
     best = request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES] + ["uz"], default="en")
     return "uz" if best.startswith("uz") else best
+
+
+def language_name(code: str) -> str:
+    """A language as a person reads it, never its code: an interface language named in itself (as the switcher
+    names it), another (a journalist's, a publication language) in the reader's language, as Babel knows it."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(get_locale())
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name[:1].upper() + name[1:] if name else code  # a code Babel does not know is all there is to show
+
+
+def country_name(code: str) -> str:
+    """A country (`KG`) by its name in the reader's language (Кыргызстан), as Babel knows it; else the code."""
+    return str(get_locale().territories.get(code.upper(), code))
 
 
 def when(value: datetime | None, style: str = "medium") -> str:

@@ -61,13 +61,17 @@ def test_the_pr_department_adds_an_outlet_and_a_journalist_accredits_then_revoke
 
     missing = web.post("/registry/journalists/new", {"name": "Aida Usenova", "outlet_id": str(outlet.id)})
     assert missing.status_code == 422 and count(sessions, Journalist) == 0
-    added = web.post("/registry/journalists/new", {"name": "Aida Usenova", "outlet_id": str(outlet.id),
-                                                    "email": "aida@kaktus.example", "languages": "ky, ru"})
+    # The languages are chosen by name, one a choice, most preferred first.
+    form = text(web.get("/registry/journalists/new"))
+    assert '<option value="ky">Кыргызча</option>' in form and "ky ru" not in form
+    added = web.post("/registry/journalists/new", [("name", "Aida Usenova"), ("outlet_id", str(outlet.id)),
+                                                   ("email", "aida@kaktus.example"), ("languages", "ky"),
+                                                   ("languages", ""), ("languages", "ru"), ("languages", "kk")])
     assert added.status_code == 302
     page = added.headers["Location"]
     with sessions() as session:
         aida = session.scalars(select(Journalist)).one()
-        assert (aida.languages, aida.outlet_id, aida.active) == (["ky", "ru"], outlet.id, True)
+        assert (aida.languages, aida.outlet_id, aida.active) == (["ky", "ru", "kk"], outlet.id, True)
 
     backwards = web.post(f"{page}/accreditations", {"valid_from": "2026-12-31", "valid_until": "2026-01-01"})
     assert backwards.status_code == 422 and count(sessions, Accreditation) == 0
@@ -76,6 +80,9 @@ def test_the_pr_department_adds_an_outlet_and_a_journalist_accredits_then_revoke
     shown = unescape(text(web.get(page)))
     assert "2026-12-31" in shown
     assert "2026-12-31" in text(web.get("/registry/journalists"))
+    # Named, never coded: a language of the pages in itself, another in the reader's language.
+    assert "Кыргызча, Русский, Kazakh" in text(web.get("/registry/journalists"))
+    assert '<option value="kk" selected>Kazakh</option>' in text(web.get(page))
     with sessions() as session:
         accreditation = session.scalars(select(Accreditation)).one()
     blank = web.post(f"/registry/accreditations/{accreditation.id}/revoke", {"reason": " "})

@@ -23,6 +23,7 @@ from api.web.vocabulary import OUTLET_KINDS
 from db.models import User
 from db.vocabulary import OutletKind
 from engine.core.errors import JarchyError
+from engine.core.settings import LANGUAGES
 from engine.people import accreditation, registry, registry_csv
 from engine.people.access import may_keep_registry
 from engine.reads import registry as reads
@@ -94,14 +95,18 @@ def _journalist_values() -> dict[str, Any]:
     outlet = request.form.get("outlet_id", "")
     return {"name": _form_text("name"), "email": _form_text("email"), "phone": _form_text("phone"),
             "outlet_id": int(outlet) if re.fullmatch(r"\d{1,18}", outlet) else None,
-            "languages": [c for c in re.split(r"[\s,;]+", request.form.get("languages", "").lower()) if c],
+            # One choice a language, most preferred first (a typed list of codes is read the same way).
+            "languages": [c for chosen in request.form.getlist("languages")
+                          for c in re.split(r"[\s,;]+", chosen.lower()) if c],
             "active": request.form.get("active") == "1"}
 
 
 def _journalist_page(row: reads.JournalistRow | None, values: dict[str, Any], errors: Errors,
                      status: int = 200) -> tuple[str, int]:
+    # The languages to choose from, by name: the pages', the publications', and any the journalist already has.
+    known = dict.fromkeys([*LANGUAGES, *ctx().settings.publication_languages, *(values.get("languages") or [])])
     return render("registry/journalist.html", status, found=row, values=values, errors=errors,
-                  outlets=reads.all_outlets(db_session()), today=_today(),
+                  outlets=reads.all_outlets(db_session()), today=_today(), languages=list(known),
                   lists={r.row.id: r.row.name for r in reads.distribution_lists(db_session())})
 
 
