@@ -11,9 +11,9 @@ written with its own offset. The page, `GET /api/v1/reports/office` and its CSV 
 A day is the office's: the period runs from the first day's midnight to the midnight after its last day, in the
 office's time zone. Which moment counts: a release or response when published (`published_at`), a response case
 when registered (`started_at`), a press conference or a supported event on the day it was held (`held_at`; its
-case ended or still running, never a cancelled one), an e-mail of a release when the release was published. Each range is an index's (publications by feed and `published_at`,
-archive rows by source and `published_at`, cases by procedure and `started_at` or `completed_at`; e-mails are
-reached from their release).
+case ended or still running, never a cancelled one), an e-mail of a release when the release was published. Each
+range is an index's (publications by feed and `published_at`, archive rows by source and `published_at`, cases by
+procedure and `started_at` or `completed_at`; e-mails are reached from their release).
 
 The events supported (`event_support`) and the draft acts with their comments (`draft_act_publication`) are one
 function each, `events_supported` and `draft_acts`: None ("not yet recorded") while their procedure is not
