@@ -101,7 +101,7 @@ def update_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     official, place and format are copied into the case's data. `open_to_press` or `unit` changing under a running
     support: 409 naming the field."""
     check_may_keep_media_plan(actor)
-    running = supporting(session, entry_id)
+    running = _locked_support(session, entry_id)
     current = media_plan.entry_by_id(session, entry_id)
     if running is not None:
         _refuse_fixed(current, changes, running)
@@ -121,7 +121,7 @@ def postpone_entry(session: Session, ctx: EngineContext, actor: User, entry_id: 
     """Postpone an entry (engine.people.media_plan.postpone) and its running support to the new time, with the
     reason. A supported entry needs the new time (422 naming `starts_at`): its support prepares for one."""
     check_may_keep_media_plan(actor)
-    running = supporting(session, entry_id)
+    running = _locked_support(session, entry_id)
     if running is not None and starts_at is None:
         raise Invalid(f"the appearance is supported by {running.business_key}, which prepares for a time: give "
                       "the new one, or cancel the appearance",
@@ -140,7 +140,7 @@ def cancel_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     """Cancel an entry (engine.people.media_plan.cancel) and its running support, with the reason; the support's
     cancellation says who was told (`told`, required then: 422 naming it)."""
     check_may_keep_media_plan(actor)
-    running = supporting(session, entry_id)
+    running = _locked_support(session, entry_id)
     told = [name.strip() for name in told or [] if isinstance(name, str) and name.strip()]
     if running is not None and not told:
         raise Invalid(f"the appearance is supported by {running.business_key}: say who was told of the "
@@ -151,6 +151,17 @@ def cancel_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
         _change_event(session, ctx, actor, running, {"decision": "cancel", "reason": row.status_reason,
                                                      "told": list(dict.fromkeys(told))}, "status")
     return row
+
+
+def _locked_support(session: Session, entry_id: int) -> ProcessInstance | None:
+    """The entry's running support with its row locked, before the entry is written: the case's own steps lock the
+    case, then the entry (engine.runtime.plan_follows), and the plan's changes take them in the same order, so that
+    a change on each side at once waits instead of deadlocking."""
+    running = supporting(session, entry_id)
+    if running is None:
+        return None
+    locked = steps.lock(session, running.id)
+    return locked if locked.status == InstanceStatus.RUNNING else None
 
 
 def _office(moment: Any, ctx: EngineContext) -> str:
