@@ -92,24 +92,28 @@ def start_data(entry: MediaPlanEntry, ctx: EngineContext) -> dict[str, Any]:
 
 DETAILS = ("title", "official", "place", "format")  # copied into the case's data
 FIXED = ("open_to_press", "unit")  # decide the case's tasks and people: not changed under a running support
+PLAN_FIELDS = {"new_starts_at": "starts_at", "new_ends_at": "ends_at"}  # change_event's fields, as the plan says
 
 
 def update_entry(session: Session, ctx: EngineContext, actor: User, entry_id: int, changes: dict[str, Any], *,
                  moved_reason: str) -> MediaPlanEntry:
-    """Change an entry (engine.people.media_plan.update_entry) and its running support with it: a new start or end
-    postpones the case's preparation to it (`moved_reason`, in the actor's words: the PATCH gives none), the title,
-    official, place and format are copied into the case's data. `open_to_press` or `unit` changing under a running
-    support: 409 naming the field."""
+    """Change an entry (engine.people.media_plan.update_entry) and its running support with it: a new start
+    postpones the case's preparation to it and its end (`moved_reason`, in the actor's words: the PATCH gives
+    none); the title, official, place and format, and an end changed alone, are copied into the case's data.
+    `open_to_press` or `unit` changing under a running support: 409 naming the field."""
     check_may_keep_media_plan(actor)
     running = _locked_support(session, entry_id)
     current = media_plan.entry_by_id(session, entry_id)
     if running is not None:
         _refuse_fixed(current, changes, running)
-    was = (current.starts_at, current.ends_at)
+    was = current.starts_at
     row = media_plan.update_entry(session, entry_id, changes, tz=ctx.cal.timezone, actor=actor, at=ctx.now())
     if running is not None:
-        _copy_details(session, ctx, actor, running, row)
-        if (row.starts_at, row.ends_at) != was:
+        # The preparation, its reminder and its wait are for the start: a new start restarts them; a new end alone
+        # is a detail of the case's data.
+        moved = row.starts_at != was
+        _copy_details(session, ctx, actor, running, row, with_end=not moved)
+        if moved:
             _change_event(session, ctx, actor, running, {
                 "decision": "postpone", "reason": moved_reason, "new_starts_at": _office(row.starts_at, ctx),
                 "new_ends_at": _office(row.ends_at, ctx)}, "starts_at")
@@ -191,14 +195,20 @@ def _change_event(session: Session, ctx: EngineContext, actor: User, running: Pr
         raise Conflict(f"{running.business_key} has held the event already: its time can no longer change",
                        [{"field": field, "message": f"{running.business_key} has held the event"}],
                        code=Code.APPEARANCE_SUPPORTED)
-    operations.complete_task(session, ctx, actor, task_id, data, authorised=True)
+    try:
+        operations.complete_task(session, ctx, actor, task_id, data, authorised=True)
+    except Invalid as refused:  # the case's form refused the plan's values: named as the plan names them
+        raise Invalid(f"{running.business_key} cannot take the change: {refused.detail}",
+                      [error | {"field": PLAN_FIELDS.get(error.get("field", ""), error.get("field"))}
+                       for error in refused.errors], code=refused.code) from refused
 
 
 def _copy_details(session: Session, ctx: EngineContext, actor: User, running: ProcessInstance,
-                  row: MediaPlanEntry) -> None:
-    """The entry's title, official, place and format into the case's data, where they differ (audited)."""
+                  row: MediaPlanEntry, *, with_end: bool) -> None:
+    """The entry's title, official, place and format (and its end, `with_end`) into the case's data, where they
+    differ (audited)."""
     wanted = {"title": row.title, "official": row.official, "place": row.place,
-              "format": FORMATS.get(row.format, "other")}
+              "format": FORMATS.get(row.format, "other")} | ({"ends_at": _office(row.ends_at, ctx)} if with_end else {})
     data = running.data or {}
     changed = {k: v for k, v in wanted.items() if v is not None and data.get(k) != v}
     if not changed:

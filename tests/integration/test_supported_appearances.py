@@ -116,6 +116,10 @@ def test_the_plans_changes_reach_the_running_support_through_its_change_task(as_
     shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
     assert (shown["status"], shown["sequence"], audit(as_, "media_plan.postponed")) == ("planned", 1, [])
 
+    # A new end alone does not restart the preparation (it is for the start): the case's data takes it.
+    assert as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"ends_at": "2026-03-12T17:00"}).status_code == 200
+    data = case_now(as_, case)["data"]
+    assert (data["ends_at"], len(data["postponements"])) == ("2026-03-12T17:00:00+06:00", 1)
     closed = as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"open_to_press": False})
     assert closed.status_code == 409 and closed.get_json()["errors"][0]["field"] == "open_to_press"
     undated = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/postpone", json={"reason": "Ill."})
