@@ -1010,6 +1010,14 @@ class MediaPlanReasonIn(Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
 
 
+class MediaPlanCancelIn(MediaPlanReasonIn):
+    told = fields.List(fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK]),
+                       validate=validate.Length(max=100),
+                       metadata={"description": "who was told of the cancellation (the official, the journalists "
+                                                "admitted, the hosts): required when the entry's support runs, which "
+                                                "is cancelled with it"})
+
+
 class MediaPlanPostponeIn(MediaPlanReasonIn):
     starts_at = DayOrMoment(metadata=WHEN_DOC | {"description": "the new start, if one is fixed"})
     ends_at = DayOrMoment(metadata=WHEN_DOC)

@@ -132,6 +132,7 @@ class EventType(StrEnum):
     DISTRIBUTION_PREPARED = "distribution.prepared"
     INSTANCE_CANCELLED = "instance.cancelled"
     INSTANCE_COMPLETED = "instance.completed"
+    INSTANCE_DATA_CHANGED = "instance.data_changed"
     INSTANCE_FAILED = "instance.failed"
     INSTANCE_STARTED = "instance.started"
     JOURNALIST_CREATED = "journalist.created"

@@ -22,12 +22,12 @@ from api.schemas import (
     FeedLinkOut,
     FeedQuery,
     InstanceOut,
+    MediaPlanCancelIn,
     MediaPlanEntryOut,
     MediaPlanIn,
     MediaPlanPatch,
     MediaPlanPostponeIn,
     MediaPlanQuery,
-    MediaPlanReasonIn,
     page_of,
 )
 from api.views.common import ctx
@@ -93,8 +93,8 @@ class MediaPlanEntryView(MethodView):
     @blp.response(200, MediaPlanEntryOut)
     def patch(self, body: dict[str, Any], entry_id: int) -> dict[str, Any]:
         """Change an entry (not one that is over, cancelled or held: 409)."""
-        row = media_plan.update_entry(session(), entry_id, body, tz=ctx().cal.timezone, actor=current_user(),
-                                      at=ctx().now())
+        row = supported_events.update_entry(session(), ctx(), current_user(), entry_id, body,
+                                            moved_reason=_("Moved in the media plan"))
         return _shown(row)
 
 
@@ -105,20 +105,22 @@ class Postpone(MethodView):
     @blp.response(200, MediaPlanEntryOut)
     def post(self, body: dict[str, Any], entry_id: int) -> dict[str, Any]:
         """Postpone an entry with the reason, to a new time or until one is fixed."""
-        row = media_plan.postpone(session(), entry_id, reason=body["reason"], starts_at=body.get("starts_at"),
-                                  ends_at=body.get("ends_at"), all_day=body.get("all_day"),
-                                  tz=ctx().cal.timezone, actor=current_user(), at=ctx().now())
+        row = supported_events.postpone_entry(session(), ctx(), current_user(), entry_id, reason=body["reason"],
+                                              starts_at=body.get("starts_at"), ends_at=body.get("ends_at"),
+                                              all_day=body.get("all_day"))
         return _shown(row)
 
 
 @blp.route("/media-plan/<id:entry_id>/cancel")
 class Cancel(MethodView):
     @blp.doc(operationId="cancelMediaPlanEntry")
-    @blp.arguments(MediaPlanReasonIn)
+    @blp.arguments(MediaPlanCancelIn)
     @blp.response(200, MediaPlanEntryOut)
     def post(self, body: dict[str, Any], entry_id: int) -> dict[str, Any]:
-        """Cancel an entry with the reason (it stays in the plan and the feeds, as cancelled)."""
-        row = media_plan.cancel(session(), entry_id, reason=body["reason"], actor=current_user(), at=ctx().now())
+        """Cancel an entry with the reason (it stays in the plan and the feeds, as cancelled); a running support
+        is cancelled with it, saying who was told (`told`, required then)."""
+        row = supported_events.cancel_entry(session(), ctx(), current_user(), entry_id, reason=body["reason"],
+                                            told=body.get("told"))
         return _shown(row)
 
 

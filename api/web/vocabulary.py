@@ -75,6 +75,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.DISTRIBUTION_PREPARED: _l("Release distribution prepared"),
     EventType.INSTANCE_CANCELLED: _l("Instance cancelled"),
     EventType.INSTANCE_COMPLETED: _l("Instance completed"),
+    EventType.INSTANCE_DATA_CHANGED: _l("Case data changed"),
     EventType.INSTANCE_FAILED: _l("Instance failed"),
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),

@@ -41,6 +41,9 @@ class MediaPlanEntry(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(64))
+    # The `event_support` case started from the entry (the latest): set under the entry's row lock, so that one
+    # support runs at a time; a case no longer running leaves the entry free for a new one (migration 0014).
+    supported_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("process_instances.id"))
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 

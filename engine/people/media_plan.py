@@ -37,6 +37,14 @@ def entry_by_id(session: Session, entry_id: int) -> MediaPlanEntry:
     return by_key(session, MediaPlanEntry, entry_id, "media plan entry")
 
 
+def locked_entry(session: Session, entry_id: int) -> MediaPlanEntry | None:
+    """The entry re-read under its row lock, until the transaction ends (its unit is joined: only the entry's row
+    is locked)."""
+    return session.scalars(select(MediaPlanEntry).where(MediaPlanEntry.id == entry_id)
+                           .with_for_update(of=MediaPlanEntry).execution_options(populate_existing=True)
+                           ).one_or_none()
+
+
 def first_day(row: MediaPlanEntry, tz: tzinfo) -> date:
     return row.starts_at.astimezone(tz).date()
 
@@ -301,11 +309,18 @@ def postpone(session: Session, entry_id: int, *, reason: Any, tz: tzinfo, actor:
     moved = {k: v for k, v in (("starts_at", starts_at), ("ends_at", ends_at), ("all_day", all_day))
              if v is not None}
     checked = checked_values(session, moved, tz, at, current=row) if moved else {}
+    _postponed(session, row, checked, text, actor, at)
+    return row
+
+
+def _postponed(session: Session, row: MediaPlanEntry, moved: dict[str, Any], reason: str, actor: Actor,
+               at: datetime) -> None:
+    """The entry postponed with its reason (to the moments `moved`, if any), audited, its `sequence` raised."""
     before = describe(row) | {"postponed_from": _utc(row.postponed_from)}
     row.postponed_from = row.starts_at
-    for name, value in checked.items():
+    for name, value in moved.items():
         setattr(row, name, value)
-    row.status, row.status_reason = MediaPlanStatus.POSTPONED, text
+    row.status, row.status_reason = MediaPlanStatus.POSTPONED, reason
     session.flush()
     session.refresh(row, ["unit"])
     after = describe(row) | {"postponed_from": _utc(row.postponed_from)}
@@ -316,7 +331,6 @@ def postpone(session: Session, entry_id: int, *, reason: Any, tz: tzinfo, actor:
                  subject=f"media_plan:{row.id}",
                  before={k: v for k, v in before.items() if after[k] != v},
                  after={k: v for k, v in after.items() if before[k] != v})
-    return row
 
 
 def cancel(session: Session, entry_id: int, *, reason: Any, actor: Actor, at: datetime) -> MediaPlanEntry:
@@ -344,3 +358,45 @@ def record_held(session: Session, entry_id: int, *, actor: Actor, at: datetime) 
     row.status = MediaPlanStatus.HELD
     _record(session, row, before, EventType.MEDIA_PLAN_HELD, actor, at)
     return row
+
+
+def is_undated(row: MediaPlanEntry) -> bool:
+    """Postponed until a date is fixed (the feed's TENTATIVE): its start is still the one it was postponed from."""
+    return row.status == MediaPlanStatus.POSTPONED and row.postponed_from == row.starts_at
+
+
+# -- the entry follows its supporting case (engine.runtime.plan_follows) -----------------------------------
+# The case is the authority here: the person who postponed, cancelled or held the event in it may do so there
+# (the case's own rules), so no right to keep the plan is asked. Each is audited as the plan's own changes are,
+# with the case named as the actor when nobody acted (a timer); each does nothing when the entry already shows it,
+# so that a change the plan sent to the case does not come back.
+
+def follow_postponement(session: Session, row: MediaPlanEntry, *, starts_at: datetime, ends_at: datetime | None,
+                        reason: str, tz: tzinfo, actor: Actor, at: datetime) -> bool:
+    """The entry moved to the case's new time (an end not given keeps the entry's length), postponed with the
+    case's reason; False when it is already there, cancelled or held."""
+    finish = ends_at if ends_at is not None else starts_at + (row.ends_at - row.starts_at)
+    if row.status in CLOSED or (row.starts_at == starts_at and row.ends_at == finish):
+        return False
+    midnight = starts_at.astimezone(tz).time() == time(0) and finish.astimezone(tz).time() == time(0)
+    _postponed(session, row, {"starts_at": starts_at, "ends_at": finish, "all_day": row.all_day and midnight},
+               reason, actor, at)
+    return True
+
+
+def follow_cancellation(session: Session, row: MediaPlanEntry, *, reason: str, actor: Actor, at: datetime) -> bool:
+    """The entry cancelled with the case's reason; False when it is already cancelled or held."""
+    if row.status in CLOSED:
+        return False
+    before = describe(row)
+    row.status, row.status_reason = MediaPlanStatus.CANCELLED, reason
+    return _record(session, row, before, EventType.MEDIA_PLAN_CANCELLED, actor, at)
+
+
+def follow_held(session: Session, row: MediaPlanEntry, *, actor: Actor, at: datetime) -> bool:
+    """The entry recorded held when its case held the event; False when it is already held or cancelled."""
+    if row.status in CLOSED:
+        return False
+    before = describe(row)
+    row.status = MediaPlanStatus.HELD
+    return _record(session, row, before, EventType.MEDIA_PLAN_HELD, actor, at)

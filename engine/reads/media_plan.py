@@ -7,6 +7,7 @@ filters, the entries a feed carries. Reads only; the changes are engine.people.m
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -66,11 +67,15 @@ def for_feed(session: Session, now: datetime) -> list[MediaPlanEntry]:
     return list(session.scalars(query))
 
 
-def feed_version(session: Session, now: datetime) -> tuple[int, int, str]:
+def feed_version(session: Session, now: datetime) -> tuple[Any, ...]:
     """What a feed's content depends on besides its words: how many entries it carries, the sum of their counts of
-    changes (every change raises one) and the latest change (one aggregate, so that an unchanged feed is answered
-    `304` without being built)."""
+    changes (every change raises one), the latest change, and the names of their units, which the feed shows and
+    which change without the entries changing (two aggregates, so that an unchanged feed is answered `304` without
+    being built)."""
+    carried = MediaPlanEntry.ends_at > now - FEED_HISTORY
     count, changes, latest = session.execute(
         select(func.count(), func.sum(MediaPlanEntry.sequence), func.max(MediaPlanEntry.updated_at))
-        .where(MediaPlanEntry.ends_at > now - FEED_HISTORY)).one()
-    return int(count or 0), int(changes or 0), str(latest or "")
+        .where(carried)).one()
+    units = session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(
+        select(MediaPlanEntry.unit_id).where(carried))).order_by(Unit.id)).all()
+    return int(count or 0), int(changes or 0), str(latest or ""), tuple(tuple(unit) for unit in units)

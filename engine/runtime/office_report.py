@@ -10,10 +10,10 @@ written with its own offset. The page, `GET /api/v1/reports/office` and its CSV 
 
 A day is the office's: the period runs from the first day's midnight to the midnight after its last day, in the
 office's time zone. Which moment counts: a release or response when published (`published_at`), a response case
-when registered (`started_at`), a press conference on the day it was held (`held_at`, outcome `held`), an e-mail
-of a release when the release was published. Each range is an index's (publications by feed and `published_at`,
-archive rows by source and `published_at`, cases by procedure and `started_at` or `completed_at`; e-mails are
-reached from their release).
+when registered (`started_at`), a press conference or a supported event on the day it was held (`held_at`; its
+case ended or still running, never a cancelled one), an e-mail of a release when the release was published. Each
+range is an index's (publications by feed and `published_at`, archive rows by source and `published_at`, cases by
+procedure and `started_at` or `completed_at`; e-mails are reached from their release).
 
 The events supported (`event_support`) and the draft acts with their comments (`draft_act_publication`) are one
 function each, `events_supported` and `draft_acts`: None ("not yet recorded") while their procedure is not
@@ -137,7 +137,7 @@ def office_report(session: Session, ctx: EngineContext, actor: User, period: Per
         "responses": responses(session, start, end),
         "press_conferences": press_conferences(session, period, tz),
         "distribution": distribution(session, start, end),
-        "events_supported": events_supported(session, start, end),
+        "events_supported": events_supported(session, period, tz),
         "draft_acts": draft_acts(session, start, end),
     }
     return OfficeReport(period, figures, requests.closed is not None)
@@ -252,21 +252,26 @@ def distribution(session: Session, start: datetime, end: datetime) -> dict[str, 
     return {"emails": sum(counts.values()), "by_status": counts}
 
 
-def events_supported(session: Session, start: datetime, end: datetime) -> dict[str, int] | None:
+def events_supported(session: Session, period: Period, tz: Any) -> dict[str, int] | None:
     """The leadership's events given information support (`event_support`, docs/event_support.md) held in the
-    span, as `{"supported": n}`: cases that ended with `outcome` held (the closing release published) whose
-    `starts_at` falls on a day of the span; None ("not yet recorded") while the procedure is not deployed."""
+    span, as `{"supported": n}`: by the rule of the press conferences, an event counts on the day it was held
+    (`held_at`, written when the preparation was done and `starts_at` had come), whether its case has ended or still
+    runs (its closing release may come later); a cancelled one never. None ("not yet recorded") while the procedure
+    is not deployed."""
     if session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == EVENT_KEY).limit(1)).first() \
             is None:
         return None
     data = ProcessInstance.data
-    starts_at = data["starts_at"].as_string()
-    first, last = start.date(), (end - timedelta(days=1)).date()
-    rows = session.scalars(select(starts_at).where(
-        ProcessInstance.process_key == EVENT_KEY, ProcessInstance.completed_at >= start,
-        data["outcome"].as_string() == "held",
-        starts_at >= (first - timedelta(days=1)).isoformat(), starts_at < (last + timedelta(days=2)).isoformat()))
-    return {"supported": sum(1 for moment in rows if _on_a_day(moment, start.tzinfo, first, last))}
+    held_at = data["held_at"].as_string()
+    start = datetime.combine(period.first, time.min, tzinfo=tz)
+    held = select(held_at).where(
+        ProcessInstance.process_key == EVENT_KEY, held_at >= (period.first - timedelta(days=1)).isoformat(),
+        held_at < (period.last + timedelta(days=2)).isoformat())
+    # As for the press conferences: two selects, each its index's range; a case cancelled as a whole is left out.
+    rows = session.scalars(union_all(
+        held.where(ProcessInstance.completed_at >= start, ProcessInstance.status == InstanceStatus.COMPLETED),
+        held.where(ProcessInstance.status == InstanceStatus.RUNNING)))
+    return {"supported": sum(1 for moment in rows if _on_a_day(moment, tz, period.first, period.last))}
 
 
 def draft_acts(session: Session, start: datetime, end: datetime) -> dict[str, int] | None:

@@ -27,6 +27,7 @@ from engine.runtime import (
     letters,
     loading,
     notifications,
+    plan_follows,
     projection,
     publications,
 )
@@ -135,8 +136,10 @@ def save(step: Step) -> None:
         raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
                       "may leave text, numbers, booleans, dates, lists and dicts") from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
+    before = dict(instance.data or {})
     with clock.using(step.ctx.clock):
         projection.sync(step)
+    plan_follows.follow(step, before)  # an event supported from the media plan: its entry follows the case
     try:
         step.session.flush()
     except StaleDataError as exc:

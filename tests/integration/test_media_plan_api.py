@@ -291,3 +291,23 @@ def test_an_unchanged_feed_is_a_304_and_a_change_makes_it_new(app: Any, as_: Any
     as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"place": "Great hall"})
     again = app.test_client().get(path, headers={"If-None-Match": tag})
     assert again.status_code == 200 and again.headers["ETag"] != tag
+
+
+def test_the_feed_is_new_when_a_unit_it_shows_is_renamed_or_its_holder_changes_language(app: Any, as_: Any,
+                                                                                        sessions: Any) -> None:
+    from sqlalchemy import update
+
+    from db.models import Unit, User
+
+    post(as_, "/media-plan", BRIEFING)  # of the transport unit
+    link = urlsplit(post(as_, "/media-plan/feed-link", user="leader")["url"])
+    path = f"{link.path}?{link.query}"
+    tag = app.test_client().get(path).headers["ETag"]
+    with sessions.begin() as session:
+        session.execute(update(Unit).where(Unit.key == "transport").values(name="Department of city transport"))
+    renamed = app.test_client().get(path, headers={"If-None-Match": tag})
+    assert renamed.status_code == 200 and "Department of city transport" in renamed.get_data(as_text=True)
+    tag = renamed.headers["ETag"]
+    with sessions.begin() as session:
+        session.execute(update(User).where(User.username == "leader").values(locale="ru"))
+    assert app.test_client().get(path, headers={"If-None-Match": tag}).status_code == 200

@@ -1,6 +1,7 @@
-"""The office's report counts the leadership's events given information support and held, by the day they began
-(driven through the API as tests/integration/test_event_support_api.py drives them): a cancelled one does not
-count."""
+"""The office's report counts the leadership's events given information support in the period they were held
+(`held_at`), as it counts the press conferences: whether the case still runs (its closing release to come) or has
+ended (driven through the API as tests/integration/test_event_support_api.py drives them); a cancelled one does
+not count."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from tests.integration.test_event_support_api import (  # noqa: F401 (the same p
 from tests.media import Media
 
 
-def test_an_event_held_counts_in_its_month_and_a_cancelled_one_not(as_: Any, media: Media,  # noqa: F811
-                                                                    tick: Any) -> None:  # noqa: F811
+def test_an_event_counts_in_the_month_it_was_held_closed_or_not_and_a_cancelled_one_not(
+        as_: Any, media: Media, tick: Any) -> None:  # noqa: F811
     held, cancelled = start(as_), start(as_, title="The mayor visits school No. 5")
     prepared(as_, held, [media.aida])
     complete(as_, "pr", cancelled["id"], "change_event", **CANCEL)
     tick("2026-03-05T10:00:01+06:00")  # the event begins
+    # Held, its closing release still to come: it counts in its month already, and stays counted once closed.
+    assert as_("leader").get("/api/v1/reports/office?period=month&of=2026-03").get_json()["events_supported"] == {
+        "supported": 1}
     complete(as_, "pr", held["id"], "cover_event", report="The mayor opened the depot.")
     complete(as_, "ps_transport", held["id"], "draft_closing_release", release_title="A new bus depot",
              release_body="The mayor opened bus depot No. 3.")

@@ -1,16 +1,22 @@
 """An appearance of the media plan given its information support (000 §4.5, 001 §2): the PR department (or a press
 secretary) starts the `event_support` case from the plan's entry, which carries the entry's who, what, when and
-where and keeps the entry's id; one support an appearance; nothing to prepare for one cancelled or over."""
+where and keeps the entry's id; one support an appearance, even when two ask at once; nothing to prepare for one
+cancelled, over or postponed without a date. The plan and the case stay one story: a change on either side reaches
+the other in the same transaction (through the case's own `change_event` task), and does not bounce back."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from tests.cases import complete, events
 from tests.conftest import deploy_shipped
-from tests.integration.test_media_plan_api import BRIEFING, post
+from tests.integration.test_event_support_api import case_now, timers
+from tests.integration.test_event_support_api import tick as tick  # noqa: F401 (a fixture)
+from tests.integration.test_media_plan_api import BRIEFING, audit, post
 
 VISIT = BRIEFING | {"title": "The mayor visits bus depot No. 3", "format": "visit", "place": "Bus depot No. 3"}
 
@@ -64,3 +70,117 @@ def test_who_may_not_start_a_support_is_refused_and_what_the_entry_lacks_is_name
     refused = as_("pr").post(f"/api/v1/media-plan/{no_place['id']}/support")
     assert refused.status_code == 422 and [e["field"] for e in refused.get_json()["errors"]] == ["place"]
     assert as_("admin").get("/api/v1/process-instances?process_key=event_support").get_json()["items"] == []
+
+
+MOVED = "2026-03-12T15:00:00+06:00"
+
+
+def test_two_supports_asked_at_once_start_one_case(as_: Any, settings: Any) -> None:
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite writes one at a time: the refusal is test_one_support_an_appearance_...")
+    entry = post(as_, "/media-plan", VISIT)
+    barrier, answers = threading.Barrier(2), []
+
+    def ask(user: str) -> None:
+        client = as_(user)
+        barrier.wait()
+        answers.append(client.post(f"/api/v1/media-plan/{entry['id']}/support").status_code)
+
+    threads = [threading.Thread(target=ask, args=(user,)) for user in ("pr", "prhead")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [201, 409]
+    assert len(as_("admin").get("/api/v1/process-instances?process_key=event_support").get_json()["items"]) == 1
+
+
+def test_the_plans_changes_reach_the_running_support_through_its_change_task(as_: Any) -> None:
+    entry = post(as_, "/media-plan", VISIT)
+    case = post(as_, f"/media-plan/{entry['id']}/support")
+    # The head of the PR department, who keeps the plan, moves it and renames it there; a PATCH gives no reason.
+    moved = as_("prhead").patch(f"/api/v1/media-plan/{entry['id']}",
+                                json={"starts_at": MOVED, "title": "The mayor opens bus depot No. 3"})
+    assert moved.status_code == 200, moved.get_json()
+    data = case_now(as_, case)["data"]
+    assert (data["starts_at"], data["ends_at"], data["title"]) == (MOVED, "2026-03-12T16:00:00+06:00",
+                                                                   "The mayor opens bus depot No. 3")
+    assert data["postponements"] == [{"from": VISIT["starts_at"], "to": MOVED, "reason": "Moved in the media plan"}]
+    assert timers(as_, case) == {"reminder": datetime.fromisoformat("2026-03-11T15:00:00+06:00"),
+                                 "event_starts": datetime.fromisoformat(MOVED)}  # nothing left at the old time
+    (change,) = [e for e in events(as_, case["id"], "task.completed") if e["subject"] == "change_event"]
+    assert (change["actor"], change["after"]["reason"]) == ("prhead", "Moved in the media plan")
+    (copied,) = events(as_, case["id"], "instance.data_changed")
+    assert (copied["actor"], copied["after"]["title"]) == ("prhead", "The mayor opens bus depot No. 3")
+    # Nothing bounced back: the entry keeps its own change, planned, with no postponement of the case's.
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["status"], shown["sequence"], audit(as_, "media_plan.postponed")) == ("planned", 1, [])
+
+    # A new end alone does not restart the preparation (it is for the start): the case's data takes it.
+    assert as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"ends_at": "2026-03-12T17:00"}).status_code == 200
+    data = case_now(as_, case)["data"]
+    assert (data["ends_at"], len(data["postponements"])) == ("2026-03-12T17:00:00+06:00", 1)
+    closed = as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"open_to_press": False})
+    assert closed.status_code == 409 and closed.get_json()["errors"][0]["field"] == "open_to_press"
+    undated = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/postpone", json={"reason": "Ill."})
+    assert undated.status_code == 422 and undated.get_json()["errors"][0]["field"] == "starts_at"
+    post(as_, f"/media-plan/{entry['id']}/postpone", {"reason": "Ill.", "starts_at": "2026-03-19T10:00"}, status=200)
+    assert case_now(as_, case)["data"]["postponements"][-1] == {
+        "from": MOVED, "to": "2026-03-19T10:00:00+06:00", "reason": "Ill."}
+    untold = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/cancel", json={"reason": "The depot is not ready."})
+    assert untold.status_code == 422 and untold.get_json()["errors"][0]["field"] == "told"
+    post(as_, f"/media-plan/{entry['id']}/cancel", {"reason": "The depot is not ready.", "told": ["24.kg"]},
+         status=200)
+    data = case_now(as_, case)
+    assert (data["status"], data["data"]["outcome"], data["data"]["cancel_reason"], data["data"]["told"]) == (
+        "completed", "cancelled", "The depot is not ready.", ["24.kg"])
+    assert len(audit(as_, "media_plan.cancelled")) == 1  # the plan's own, not one more from the case
+
+
+def test_the_case_postponing_or_holding_its_event_moves_the_entry(as_: Any, tick: Any) -> None:  # noqa: F811
+    entry = post(as_, "/media-plan", VISIT | {"open_to_press": False})
+    case = post(as_, f"/media-plan/{entry['id']}/support")
+    complete(as_, "pr", case["id"], "change_event", decision="postpone", reason="The mayor is called away.",
+             new_starts_at=MOVED)
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["status"], shown["status_reason"], shown["starts_at"], shown["ends_at"], shown["sequence"]) == (
+        "postponed", "The mayor is called away.", MOVED, "2026-03-12T16:00:00+06:00", 1)  # its length kept
+    (postponed,) = audit(as_, "media_plan.postponed")
+    assert (postponed["actor"], postponed["after"]["starts_at"]) == ("pr", "2026-03-12T09:00:00+00:00")
+    assert len(case_now(as_, case)["data"]["postponements"]) == 1  # and the case was not moved again
+
+    prepared_case = complete(as_, "ps_transport", case["id"], "prepare_materials", talking_points=["Buses."],
+                             materials="Plan.")
+    complete(as_, "head_transport", prepared_case["id"], "agree_unit_head", decision="approve")
+    complete(as_, "pr", case["id"], "agree_pr", decision="approve")
+    tick("2026-03-12T15:00:01+06:00")  # the event begins: the case holds it
+    held = case_now(as_, case)
+    assert datetime.fromisoformat(held["data"]["held_at"]) == datetime.fromisoformat("2026-03-12T15:00:01+06:00")
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["status"], shown["sequence"]) == ("held", 2)
+    (recorded,) = audit(as_, "media_plan.held")
+    assert recorded["actor"] == case["business_key"]  # a timer held it: the case acted
+
+
+def test_the_case_cancelling_its_event_cancels_the_entry_and_frees_it_for_no_new_support(as_: Any) -> None:
+    entry = post(as_, "/media-plan", VISIT)
+    case = post(as_, f"/media-plan/{entry['id']}/support")
+    complete(as_, "pr", case["id"], "change_event", decision="cancel", reason="The depot is not finished.",
+             told=["24.kg"])
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["status"], shown["status_reason"], shown["sequence"]) == (
+        "cancelled", "The depot is not finished.", 1)
+    refused = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/support")
+    assert refused.status_code == 409 and "nothing left to prepare" in refused.get_json()["detail"]
+
+
+def test_a_support_cancelled_as_a_case_frees_the_entry_and_an_undated_one_has_nothing_to_prepare(as_: Any) -> None:
+    entry = post(as_, "/media-plan", VISIT)
+    first = post(as_, f"/media-plan/{entry['id']}/support")
+    assert as_("prhead").post(f"/api/v1/process-instances/{first['id']}/cancel",
+                             json={"reason": "Started twice."}).status_code == 200
+    assert post(as_, f"/media-plan/{entry['id']}/support")["business_key"] != first["business_key"]
+    undated = post(as_, "/media-plan", VISIT)
+    post(as_, f"/media-plan/{undated['id']}/postpone", {"reason": "Until the depot is ready."}, status=200)
+    refused = as_("pr").post(f"/api/v1/media-plan/{undated['id']}/support")
+    assert refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "starts_at"

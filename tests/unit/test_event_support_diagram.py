@@ -92,6 +92,9 @@ def test_an_open_event_is_announced_prepared_reminded_held_covered_and_closed_wi
     run.at("2026-03-05T10:00:01+06:00")  # the event begins: the standing change task is withdrawn
     assert run.ready() == ["cover_event"]
     assert run.open_data("cover_event")["accredited"] == [1, 2]  # the preparation's data stays with the case
+    # The moment it was held, with its offset: the office's report counts it then, the media plan records it.
+    assert datetime.fromisoformat(run.open_data("cover_event")["held_at"]) == datetime.fromisoformat(
+        "2026-03-05T10:00:01+06:00")
     run.complete("cover_event", COVERAGE)
     run.complete("draft_closing_release", DRAFT)
     assert run.ready() == ["unit_head_review"]  # release_approval, inside this case
@@ -203,7 +206,7 @@ def test_each_element_cites_its_clause_or_says_it_is_a_design_choice() -> None:
         "open_is": "002 §4", "media_advisory": "002 §4, §11", "advisory_merge": design,
         "prepare_materials": "002 §5", "agree_unit_head": "002 §12", "unit_head_is": "002 §12",
         "agree_pr": "002 §13", "pr_is": "002 §13", "event_starts": "001 §2", "ready_join": design,
-        "event_time": design, "reminder": design, "postponed": design, "cancelled": design,
+        "record_event_held": design, "event_time": design, "reminder": design, "postponed": design, "cancelled": design,
         "remind_pr": "000 §4.5", "remind_unit": "002 §5", "reminded": design, "record_postponement": design,
         "record_cancellation": design, "inform_cancellation": "002 §5", "cancelled_case": design,
         "cover_event": "000 §4.2, §4.5", "draft_closing_release": "000 §4.7", "prepare_release": design,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from db.models import ProcessInstance
 from tests.conftest import BISHKEK, deploy_shipped
 from tests.web.conftest import text
 
@@ -112,6 +113,15 @@ def test_the_pr_department_starts_an_appearances_support_from_its_page(page_as: 
     assert "Prepare its information support" not in entry and "EV-2026-000001" in entry
     again = page_as("pr").post(f"{where}/support", {}, follow_redirects=True)
     assert "has begun already" in text(again)
+    # Cancelled on its page, the support is cancelled with it: who was told is asked, and named when missing.
+    assert 'name="told"' in entry
+    untold = page_as("pr").post(f"{where}/cancel", {"reason": "Budget moved to April."})
+    assert untold.status_code == 422 and 'id="cancel-told-error"' in text(untold)
+    told = page_as("pr").post(f"{where}/cancel", {"reason": "Budget moved to April.", "told": "24.kg\nKaktus Media"})
+    assert told.status_code == 302
+    with sessions() as session:
+        case = session.get(ProcessInstance, int(started.headers["Location"].rstrip("/").split("/")[-1]))
+        assert (case.data["outcome"], case.data["told"]) == ("cancelled", ["24.kg", "Kaktus Media"])
 
 
 def test_the_private_calendar_link_is_kept_by_no_cache(page_as: Any, as_: Any) -> None:

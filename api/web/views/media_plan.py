@@ -205,8 +205,8 @@ def edit(entry_id: int) -> Any:
     if request.method == "GET":
         return _form_page(row, _shown_values(row), {})
     try:
-        media_plan.update_entry(db_session(), entry_id, _form_values(), tz=ctx().cal.timezone, actor=_user(),
-                                at=ctx().now())
+        supported_events.update_entry(db_session(), ctx(), _user(), entry_id, _form_values(),
+                                      moved_reason=_("Moved in the media plan"))
     except JarchyError as error:
         return _form_page(row, _typed(), _errors(error, "title"), error.status)
     flash(_("The changes were saved."), "success")
@@ -221,11 +221,12 @@ def act(entry_id: int, action: str) -> Any:
     try:
         if action == "postpone":
             all_day = row.all_day
-            media_plan.postpone(db_session(), entry_id, reason=reason, starts_at=_moment("starts", all_day),
-                                ends_at=_moment("ends", all_day) if request.form.get("ends_on") else None,
-                                tz=ctx().cal.timezone, actor=_user(), at=ctx().now())
+            supported_events.postpone_entry(db_session(), ctx(), _user(), entry_id, reason=reason,
+                                            starts_at=_moment("starts", all_day),
+                                            ends_at=_moment("ends", all_day) if request.form.get("ends_on") else None)
         elif action == "cancel":
-            media_plan.cancel(db_session(), entry_id, reason=reason, actor=_user(), at=ctx().now())
+            supported_events.cancel_entry(db_session(), ctx(), _user(), entry_id, reason=reason,
+                                          told=request.form.get("told", "").splitlines())
         else:
             media_plan.record_held(db_session(), entry_id, actor=_user(), at=ctx().now())
     except JarchyError as error:
