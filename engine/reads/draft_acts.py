@@ -61,6 +61,12 @@ def one(session: Session, publication_id: int, at: datetime) -> Draft:
                  len(approved))
 
 
+def pending_comments(session: Session, instance: ProcessInstance) -> list[int]:
+    """The ids of a draft act's comments still waiting for moderation, which the summary waits for (none for a case
+    of another procedure)."""
+    return draft_acts.pending_ids(session, instance.id) if instance.process_key == draft_acts.PROCESS_KEY else []
+
+
 def draft_file(session: Session, publication_id: int, attachment_id: str) -> Attachment:
     """A file the draft or its adopted text carries, for anyone; any other file (of the case or not): `NotFound`."""
     draft = draft_acts.draft_of(session, publication_id)

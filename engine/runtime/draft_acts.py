@@ -191,7 +191,9 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
         message = f"{ends_on.isoformat()} is not a working day of the office"
         raise Invalid(message, [{"field": "ends_on", "message": message}])
     step = steps.open(session, ctx, instance, actor=actor.username)
-    days = ctx.cal.working_days_between(current, ends_on)
+    # Counted from the end its working days give, which a calendar change may have left behind the end shown (it
+    # never shortens a period: engine.procedures.discussion.recounted_end), so that the new end is `ends_on`.
+    days = ctx.cal.working_days_between(ctx.cal.local_date(deadlines.due(deadline, ctx.cal)), ends_on)
     extended = deadlines.extend(deadline, days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)
     deadlines.set_in_case(step.wf, extended, due)
