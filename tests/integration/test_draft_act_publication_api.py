@@ -314,3 +314,42 @@ def test_a_calendar_change_lengthens_a_published_period_and_never_shortens_it(as
     assert extended.get_json()["due_at"] == "2026-03-19T18:00:00+02:00"
     assert sweep(sessions, ctx, datetime(2026, 3, 19, 17, 59, tzinfo=KYIV)).fired == 0  # its timer follows it
     assert sweep(sessions, ctx, datetime(2026, 3, 19, 18, 1, tzinfo=KYIV)).fired == 1
+
+
+def another_draft(as_: Any, title: str) -> None:
+    case = cases.start(as_, KEY, {**DRAFT, "title": title}, user="ps_transport")
+    complete(as_, "ps_transport", case["id"], "submit_draft", title=title, text=DRAFT["text"])
+    complete(as_, "lawyer", case["id"], "legal_review", decision="approve")
+    complete(as_, "pr", case["id"], "publish_draft")
+
+
+def test_the_list_pages_and_finds_an_old_drafts_adopted_text(as_: Any, sessions: Any, ctx: Any,
+                                                              clock: FrozenClock, monkeypatch: Any) -> None:
+    case, oldest = published(as_)
+    assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
+    complete(as_, "ps_transport", case["id"], "summarise_comments", comment_outcomes=[], summary="No comments.",
+             adopted_title=DRAFT["title"], adopted_text="1. Adopted as drafted.")
+    clock.set(LAST_MOMENT + timedelta(days=1))
+    another_draft(as_, "Rules for street markets")
+    another_draft(as_, "Rules for night lighting")
+    complete(as_, "pr", case["id"], "publish_adopted")  # the old draft's adopted text, published last
+
+    def listed(**query: Any) -> dict[str, Any]:
+        response = as_(None).get("/public/drafts", query_string=query, headers={"Accept": "application/json"})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    first = listed(per_page=2)
+    assert (first["total"], first["page"], first["per_page"]) == (3, 1, 2)
+    assert [d["title"] for d in first["items"]] == ["Rules for night lighting", "Rules for street markets"]
+    (old,) = listed(page=2, per_page=2)["items"]
+    assert old["id"] == oldest and old["adopted"]["text"] == "1. Adopted as drafted."
+    assert listed(page=3, per_page=2)["items"] == []
+    bad = as_(None).get("/public/drafts?page=0", headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and "page" in str(bad.get_json()["errors"])
+    monkeypatch.setattr("engine.reads.draft_acts.PER_PAGE", 2)
+    html = as_(None).get("/public/drafts").get_data(as_text=True)
+    assert 'href="/public/drafts?page=2" rel="next"' in html and DRAFT["title"] not in html
+    html = as_(None).get("/public/drafts?page=2").get_data(as_text=True)
+    assert DRAFT["title"] in html and "Adopted text published" in html and "Rules for street markets" not in html
+    assert as_(None).get("/public/drafts?page=x").status_code == 422
