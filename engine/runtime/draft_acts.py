@@ -4,9 +4,10 @@ account; throttled per address; refused once the period has ended), their modera
 extending a discussion period, which can never be shortened.
 
 The period is the case's statutory deadline (`deadline`, `due_at`: the jurisdiction profile's clock for the
-procedure, set by the diagram when the draft is published), so a calendar override recounts it and the timer that
-ends the discussion follows it (engine.calendar.deadlines). An approved comment is written into the case's data
-(`comments`), where the unit's summary must account for each (form keyword `x-accounts-for`)."""
+procedure, set by the diagram when the draft is published), so a calendar override recounts it, never shortening
+it (engine.procedures.discussion.recounted_end), and the timer that ends the discussion follows it
+(engine.calendar.deadlines). An approved comment is written into the case's data (`comments`), where the unit's
+summary must account for each (form keyword `x-accounts-for`), which waits until no comment is pending."""
 
 from __future__ import annotations
 
