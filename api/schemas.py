@@ -1128,10 +1128,6 @@ class PublicDraft(Schema):
     adopted = fields.Nested(AdoptedTextOut, allow_none=True, required=True)
 
 
-class PublicDraftPage(Schema):
-    items = fields.List(fields.Nested(PublicDraft), required=True)
-
-
 class DraftCommentOut(Schema):
     """A comment as the staff read it: its writer's contact and its moderation too."""
 

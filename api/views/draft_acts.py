@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
+from flask_smorest import abort
+from marshmallow import EXCLUDE, ValidationError
 
 from api import present
 from api.auth import current_user
@@ -22,8 +24,9 @@ from api.schemas import (
     DraftCommentsOut,
     InstanceOut,
     ModerationIn,
+    Page,
     PublicDraft,
-    PublicDraftPage,
+    page_of,
 )
 from api.uploads import file_response, public_file
 from api.views.attachments import BINARY
@@ -44,17 +47,22 @@ PAGE = "The drafts as JSON for a client that prefers application/json; otherwise
 
 @blp.route("")
 class Drafts(MethodView):
-    @blp.doc(operationId="listPublicDrafts")
+    @blp.doc(operationId="listPublicDrafts", parameters=[{"in": "query", "schema": Page}])
     @blp.public()
-    @blp.response(200, PublicDraftPage, description=PAGE)
+    @blp.response(200, page_of(PublicDraft, "PublicDraftPage"), description=PAGE)
     @blp.alt_response(200, schema=TEXT, content_type="text/html", description=PAGE)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self) -> Any:
-        """Every draft act published for discussion, newest first: its title, its discussion period (open or
-        closed) and whether its adopted text is published."""
+        """The draft acts published for discussion, a page at a time (`page`, `per_page`), newest first: each
+        one's title, its discussion period (open or closed) and its adopted text once published."""
         if not wants_json():
             return pages.list_page()
-        found = reads.drafts(session(), ctx().now())
-        return {"items": [present.public_draft(d, whole=False) for d in found]}, VARY
+        try:
+            args = Page().load(request.args, unknown=EXCLUDE)
+        except ValidationError as exc:
+            abort(422, errors={"query": exc.messages}, headers=VARY)
+        found = reads.drafts(session(), ctx().now(), args["page"], args["per_page"])
+        return present.page(found, [present.public_draft(d, whole=False) for d in found.items]), VARY
 
 
 @blp.route("/<int:publication_id>")

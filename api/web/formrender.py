@@ -360,6 +360,8 @@ MESSAGES = {
     "x-future": _l("This must lie in the future."),
     "x-attachment": _l("Choose a file attached to this case."),
     "x-among": _l("Choose among the files chosen at the step before."),
+    "pending_comments": _l("Some comments still wait for moderation: the summary is completed once each is "
+                           "approved or rejected."),
     "x-publication-languages": _l("A translation into every publication language is needed."),
 }
 FORMAT_MESSAGES = {

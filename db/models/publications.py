@@ -11,7 +11,9 @@ from db.base import Base, BigId, intpk
 
 class Publication(Base):
     __tablename__ = "publications"
-    __table_args__ = (Index("ix_publications_feed", "feed", "published_at"),)
+    # A case's publications by its key (a draft's adopted text, found however old the draft).
+    __table_args__ = (Index("ix_publications_feed", "feed", "published_at"),
+                      Index("ix_publications_feed_instance", "feed", "instance_id"))
 
     id: Mapped[intpk]
     feed: Mapped[str] = mapped_column(String(16))  # releases or responses

@@ -132,13 +132,26 @@ def extended_days(deadline: dict[str, Any]) -> int:
     return sum(int(e.get("days", 0)) for e in deadline.get("extensions", []))
 
 
-def set_in_case(wf: BpmnWorkflow, deadline: dict[str, Any], due_at: str) -> None:
-    """Write a changed deadline into every task still to run, so that the flow goes on with it."""
+def set_in_case(wf: BpmnWorkflow, deadline: dict[str, Any], due_at: str, copies: tuple[str, ...] = ()) -> None:
+    """Write a changed deadline into every task still to run, so that the flow goes on with it, and set the timers
+    that follow `due_at` to be counted again: where a timer is the only step waiting (a draft's discussion), its
+    own copy is the case's deadline, so `retime` would see nothing to move while it keeps the moment it computed.
+    `copies`: other names the case keeps the due moment under (a draft's `discussion_ends_at`), set with it."""
     for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.FUTURE
                              | TaskState.LIKELY | TaskState.MAYBE):
         if "deadline" in task.data or "due_at" in task.data:
             task.data["deadline"] = copy.deepcopy(deadline)
-            task.data["due_at"] = due_at
+            task.data.update(dict.fromkeys(("due_at", *(c for c in copies if c in task.data)), due_at))
+    if is_paused(deadline):
+        return  # its timers stay held until it resumes
+    for task in list(wf.event_manager.tasks.values()):
+        if _follows_deadline(task) and task.internal_data.get("event_value") not in (None, due_at):
+            # A timer re-reads its data from the step before it when it is updated: both get the new deadline.
+            for holder in (task, task.parent):
+                if holder is not None:
+                    holder.data["deadline"] = copy.deepcopy(deadline)
+                    holder.data.update(dict.fromkeys(("due_at", *(c for c in copies if c in holder.data)), due_at))
+            task.internal_data.pop("event_value", None)
 
 
 def retime(wf: BpmnWorkflow) -> bool:

@@ -16,6 +16,8 @@ from engine.core.errors import NotFound
 PROCESS_KEY = "draft_act_publication"
 FEED = "drafts"
 KINDS = ("draft_act", "adopted_act")
+# The case keeps its discussion's end as `due_at` and, for the reader of its data, as this copy.
+END_COPIES = ("discussion_ends_at",)
 
 
 def draft_of(session: Session, publication_id: int) -> Publication:
@@ -40,11 +42,32 @@ def is_open(instance: ProcessInstance, at: datetime) -> bool:
             and not (instance.data or {}).get("discussion_ended_at") and at <= end)
 
 
+def recounted_end(instance: ProcessInstance, counted: str, at: datetime) -> str:
+    """The end of a published draft's discussion once the calendar changed, `counted` being its working days
+    counted again. Art. 15 asks for at least 10 working days and a period is never shortened after publication: a
+    day of rest that becomes working leaves the end where it is, a working day that becomes a day of rest moves it
+    later. A period already ended (its timer not run yet) stays ended: comments after it were refused."""
+    current = (instance.data or {}).get("due_at")
+    if not isinstance(current, str):
+        return counted
+    shown = datetime.fromisoformat(current)
+    if at > shown:
+        return current
+    return counted if datetime.fromisoformat(counted) > shown else current
+
+
 def comments(session: Session, instance_id: int, *, approved_only: bool = False) -> list[DraftComment]:
     query = select(DraftComment).where(DraftComment.instance_id == instance_id)
     if approved_only:
         query = query.where(DraftComment.status == CommentStatus.APPROVED)
     return list(session.scalars(query.order_by(DraftComment.submitted_at, DraftComment.id)))
+
+
+def pending_ids(session: Session, instance_id: int) -> list[int]:
+    """The case's comments still waiting for moderation, oldest first: the summary waits for them."""
+    return list(session.scalars(select(DraftComment.id).where(
+        DraftComment.instance_id == instance_id, DraftComment.status == CommentStatus.PENDING)
+        .order_by(DraftComment.submitted_at, DraftComment.id)))
 
 
 def approved_counts(session: Session, instance_ids: list[int]) -> dict[int, int]:

@@ -26,7 +26,9 @@ Our additions to JSON Schema, each handled here:
   today where the case has none), else the error names the journalist and why (expired, not yet valid, revoked);
 - `"x-accounts-for": "<field>"` on an array of objects `{"comment", ...}`: one item for each entry `{"id", ...}` of
   the case's list `<field>` and none for anything else (a public discussion's comments, each accounted for); the
-  form starts with one row an entry, `{"comment": id}`, the rest left to the person;
+  form starts with one row an entry, `{"comment": id}`, the rest left to the person. While any comment of the case
+  still waits for moderation the form is refused (code `pending_comments`, naming how many and which): else that
+  comment would never be answered;
 - `"x-carry": true` on a field: the task's form starts with the case's value of that name (a draft to rework,
   the unit the case concerns). Nothing else is carried over: a second reviewer must not find the first one's
   decision or comment filled in. A field that records a decision or an attestation (`is_decision`) can never
@@ -53,6 +55,7 @@ from jsonschema.exceptions import ValidationError
 from engine.core.errors import Invalid
 
 NOW = "$now"
+PENDING_COMMENTS = "pending_comments"  # the code of `x-accounts-for`'s refusal while comments wait
 NOT_BLANK = "\\S"  # `"pattern": "\\S"`: some text besides spaces (a reason that is given to someone)
 CARRY = "x-carry"
 # The fields the contract names as decisions or attestations (API.md, Tasks), and the shipped forms' others of
@@ -269,6 +272,7 @@ class _Check:
     case: dict[str, Any]
     attached: Callable[[list[str]], set[str]]
     registry: Registry | None
+    pending: Callable[[], list[int]]
 
 
 _check: ContextVar[_Check] = ContextVar("jarchy_form_check")
@@ -285,13 +289,14 @@ def validate(
     case: dict[str, Any] | None = None,
     attached: Callable[[list[str]], set[str]] = lambda ids: set(),
     registry: Registry | None = None,
+    pending: Callable[[], list[int]] = lambda: [],
 ) -> None:
     """Raise `Invalid` listing every failing field by its path, with an English message and a `code`. `case` is the
     case's data as the task sees it, for keywords that check the form against it (`x-explains`); `attached` tells
     which of some ids are files attached to the case (`x-attachment`; none, by default); `registry` answers
-    `x-registry`."""
+    `x-registry`; `pending` gives the ids of the case's comments still waiting for moderation (`x-accounts-for`)."""
     token = _check.set(_Check(now, unit_exists, tuple(languages), tuple(refusal_grounds), case or {}, attached,
-                              registry))
+                              registry, pending))
     try:
         errors = sorted(_Validator(schema, format_checker=_CHECKER).iter_errors(data),
                         key=lambda e: list(e.absolute_path))
@@ -456,8 +461,16 @@ def _among(validator: Any, field: Any, instance: Any, _schema: Any) -> Iterable[
 
 def _accounts_for(validator: Any, field: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:
     """`x-accounts-for`: every entry of the case's list `field` has exactly one item naming its id (`comment`), and no
-    item names anything else (draft acts: each published comment is accounted for)."""
-    if not isinstance(field, str) or not isinstance(instance, list):
+    item names anything else (draft acts: each published comment is accounted for); and none still waits for
+    moderation, for it could not be accounted for once the summary is done."""
+    if not isinstance(field, str):
+        return
+    waiting = _check.get().pending()
+    if waiting:
+        yield ValidationError(f"{len(waiting)} comment{'s' if len(waiting) > 1 else ''} still wait"
+                              f"{'' if len(waiting) > 1 else 's'} for moderation (" + ", ".join(map(str, waiting))
+                              + "): approve or reject each before summing up", validator=PENDING_COMMENTS)
+    if not isinstance(instance, list):
         return
     held = _check.get().case.get(field)
     ids = [e.get("id") for e in held if isinstance(e, dict)] if isinstance(held, list) else []
@@ -471,6 +484,11 @@ def _accounts_for(validator: Any, field: Any, instance: Any, _schema: Any) -> It
     if missing:
         yield ValidationError(f"each of the case's {field} needs an entry; missing: "
                               + ", ".join(str(m) for m in missing))
+
+
+def accounts_for(schema: dict[str, Any]) -> bool:
+    """Whether a form accounts for the case's comments (`x-accounts-for`): its page tells of those still waiting."""
+    return any(isinstance(p, dict) and "x-accounts-for" in p for p in (schema.get("properties") or {}).values())
 
 
 def _case_rule(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterable[ValidationError]:

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 
 from db.models import Attachment, DraftComment, ProcessInstance, Publication, User
 from engine.core.errors import NotFound
+from engine.core.paging import Paged, paged
 from engine.people.access import check_may_read_instance, may_moderate_comments
 from engine.procedures import discussion as draft_acts
 from engine.procedures.discussion import FEED
 from engine.reads import publications
+
+PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -29,18 +32,21 @@ class Draft:
     comment_count: int
 
 
-def drafts(session: Session, at: datetime, limit: int = 200) -> list[Draft]:
-    """Every published draft, newest first, each with its adopted text where published and its discussion's end."""
-    rows = list(session.scalars(select(Publication).where(Publication.feed == FEED)
-                                .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit * 2)))
-    adopted = {row.instance_id: row for row in rows if row.kind == "adopted_act"}
-    published = [row for row in rows if row.kind == "draft_act"][:limit]
-    instances = {i.id: i for i in session.scalars(
-        select(ProcessInstance).where(ProcessInstance.id.in_([row.instance_id for row in published])))}
-    counts = draft_acts.approved_counts(session, list(instances))
-    return [Draft(row, adopted.get(row.instance_id), draft_acts.discussion_end(instances[row.instance_id]),
-                  draft_acts.is_open(instances[row.instance_id], at), [], counts.get(row.instance_id, 0))
-            for row in published]
+def drafts(session: Session, at: datetime, page: int = 1, per_page: int = PER_PAGE) -> Paged[Draft]:
+    """A page of the published drafts, newest first, each with its adopted text where published (read by its case,
+    however old the draft) and its discussion's end."""
+    query = (select(Publication).where(Publication.feed == FEED, Publication.kind == "draft_act")
+             .order_by(Publication.published_at.desc(), Publication.id.desc()))
+    found = paged(session, query, page, per_page)
+    keys = [row.instance_id for row in found.items]
+    adopted = {row.instance_id: row for row in session.scalars(select(Publication).where(
+        Publication.feed == FEED, Publication.kind == "adopted_act", Publication.instance_id.in_(keys))
+        .order_by(Publication.id))}
+    instances = {i.id: i for i in session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(keys)))}
+    counts = draft_acts.approved_counts(session, keys)
+    return Paged([Draft(row, adopted.get(row.instance_id), draft_acts.discussion_end(instances[row.instance_id]),
+                        draft_acts.is_open(instances[row.instance_id], at), [], counts.get(row.instance_id, 0))
+                  for row in found.items], found.total, found.page, found.per_page)
 
 
 def one(session: Session, publication_id: int, at: datetime) -> Draft:
@@ -59,6 +65,12 @@ def one(session: Session, publication_id: int, at: datetime) -> Draft:
     approved = draft_acts.comments(session, row.instance_id, approved_only=True)
     return Draft(row, adopted, draft_acts.discussion_end(instance), draft_acts.is_open(instance, at), approved,
                  len(approved))
+
+
+def pending_comments(session: Session, instance: ProcessInstance) -> list[int]:
+    """The ids of a draft act's comments still waiting for moderation, which the summary waits for (none for a case
+    of another procedure)."""
+    return draft_acts.pending_ids(session, instance.id) if instance.process_key == draft_acts.PROCESS_KEY else []
 
 
 def draft_file(session: Session, publication_id: int, attachment_id: str) -> Attachment:

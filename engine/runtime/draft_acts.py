@@ -4,9 +4,10 @@ account; throttled per address; refused once the period has ended), their modera
 extending a discussion period, which can never be shortened.
 
 The period is the case's statutory deadline (`deadline`, `due_at`: the jurisdiction profile's clock for the
-procedure, set by the diagram when the draft is published), so a calendar override recounts it and the timer that
-ends the discussion follows it (engine.calendar.deadlines). An approved comment is written into the case's data
-(`comments`), where the unit's summary must account for each (form keyword `x-accounts-for`)."""
+procedure, set by the diagram when the draft is published), so a calendar override recounts it, never shortening
+it (engine.procedures.discussion.recounted_end), and the timer that ends the discussion follows it
+(engine.calendar.deadlines). An approved comment is written into the case's data (`comments`), where the unit's
+summary must account for each (form keyword `x-accounts-for`), which waits until no comment is pending."""
 
 from __future__ import annotations
 
@@ -191,7 +192,9 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
         message = f"{ends_on.isoformat()} is not a working day of the office"
         raise Invalid(message, [{"field": "ends_on", "message": message}])
     step = steps.open(session, ctx, instance, actor=actor.username)
-    days = ctx.cal.working_days_between(current, ends_on)
+    # Counted from the end its working days give, which a calendar change may have left behind the end shown (it
+    # never shortens a period: engine.procedures.discussion.recounted_end), so that the new end is `ends_on`.
+    days = ctx.cal.working_days_between(ctx.cal.local_date(deadlines.due(deadline, ctx.cal)), ends_on)
     extended = deadlines.extend(deadline, days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)
     deadlines.set_in_case(step.wf, extended, due)

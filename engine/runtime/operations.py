@@ -43,6 +43,7 @@ from engine.people.access import (
     may_be_given,
 )
 from engine.people.accounts import unit_exists, user_by_username
+from engine.procedures import discussion
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import case_data, handover, letters, notifications, projection, steps
 from engine.spiff import clock, serializer
@@ -394,11 +395,13 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
     deadline = (instance.data or {}).get("deadline")
     if instance.status != InstanceStatus.RUNNING or not isinstance(deadline, dict):
         return False
-    step = steps.open(session, ctx, instance, actor=actor)
     due = deadlines.due(deadline, ctx.cal)
+    if instance.process_key == discussion.PROCESS_KEY:
+        due = discussion.recounted_end(instance, due, ctx.now())
     if due == instance.data.get("due_at"):
         return False
-    deadlines.set_in_case(step.wf, deadline, due)
+    step = steps.open(session, ctx, instance, actor=actor)
+    deadlines.set_in_case(step.wf, deadline, due, copies=discussion.END_COPIES)
     chain.record(session, type=EventType.DEADLINE_RECOMPUTED, at=step.at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "why": why})

@@ -18,7 +18,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.people.accreditation import FormLookup
-from engine.procedures import forms
+from engine.procedures import discussion, forms
 from engine.runtime import (
     attachments,
     case_data,
@@ -79,7 +79,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
                    languages=ctx.settings.publication_languages,
                    refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
                    attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids),
-                   registry=FormLookup(session))
+                   registry=FormLookup(session),
+                   pending=lambda: discussion.pending_ids(session, instance_id) if instance_id else [])
     return data
 
 

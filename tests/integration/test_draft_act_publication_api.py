@@ -177,7 +177,8 @@ def test_a_comment_at_the_last_moment_is_taken_and_one_just_after_is_refused(app
     assert page(as_, draft_id)["discussion"]["open"] is False
 
 
-def test_the_period_may_be_extended_but_never_shortened(as_: Any, clock: FrozenClock) -> None:
+def test_the_period_may_be_extended_but_never_shortened(as_: Any, sessions: Any, ctx: Any,
+                                                        clock: FrozenClock) -> None:
     case, draft_id = published(as_)
     path = f"/api/v1/draft-acts/{case['id']}/period"
     shorter = as_("pr").post(path, json={"ends_on": "2026-03-13", "reason": "Hurry"})
@@ -193,6 +194,7 @@ def test_the_period_may_be_extended_but_never_shortened(as_: Any, clock: FrozenC
     assert page(as_, draft_id)["discussion"]["ends_at"] == "2026-03-18T18:00:00+02:00"
     (extended,) = events(as_, case["id"], "discussion.extended")
     assert extended["after"]["reason"] == "Many residents asked for more time"
+    assert sweep(sessions, ctx, LAST_MOMENT + timedelta(hours=1)).fired == 0  # the timer moved with it
     clock.set(LAST_MOMENT + timedelta(hours=1))
     assert comment(as_, draft_id).status_code == 201  # the old end no longer closes it
 
@@ -203,7 +205,7 @@ def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_be
     first, second = (comment(as_, draft_id, text=t).get_json()["id"] for t in ("Three metres.", "Keep trees."))
     moderate(as_, first, "approve")
     moderate(as_, second, "approve")
-    left_pending = comment(as_, draft_id, text="Sent in time, never moderated.").get_json()["id"]
+    left_pending = comment(as_, draft_id, text="Sent in time, not yet moderated.").get_json()["id"]
     assert sweep(sessions, ctx, LAST_MOMENT - timedelta(seconds=1)).fired == 0
     assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
     task = task_of(as_, "ps_transport", case["id"], "summarise_comments")
@@ -212,6 +214,15 @@ def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_be
     assert [c["text"] for c in task["data"].get("comments", [])] in ([], ["Three metres.", "Keep trees."])
     adopted = {"summary": "Two comments; one taken into account.", "adopted_title": DRAFT["title"],
                "adopted_text": "1. A summer terrace may be placed on a pavement at least 3 metres wide."}
+    accounted = [{"comment": first, "outcome": "taken_into_account", "reason": "Agreed"},
+                 {"comment": second, "outcome": "not_taken_into_account", "reason": "Trees are kept anyway"}]
+    # A comment still waiting for moderation would never be answered: the summary waits for it.
+    waiting = cases.submit(as_, "ps_transport", task["id"], **adopted, comment_outcomes=accounted)
+    assert waiting.status_code == 422, waiting.get_json()
+    (error,) = waiting.get_json()["errors"]
+    assert error["field"] == "comment_outcomes" and f"1 comment still waits for moderation ({left_pending})" \
+        in error["message"]
+    assert moderate(as_, left_pending, "reject", reason="Repeats the first comment").status_code == 200
     missing = cases.submit(as_, "ps_transport", task["id"], **adopted,
                            comment_outcomes=[{"comment": first, "outcome": "taken_into_account", "reason": "Agreed"}])
     assert missing.status_code == 422 and missing.get_json()["errors"][0]["field"] == "comment_outcomes"
@@ -221,9 +232,7 @@ def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_be
         {"comment": second, "outcome": "not_taken_into_account", "reason": "Trees are kept anyway"},
         {"comment": 999999, "outcome": "taken_into_account", "reason": "?"}])
     assert stranger.status_code == 422 and stranger.get_json()["errors"][0]["field"] == "comment_outcomes.2.comment"
-    cases.completion(as_, "ps_transport", task["id"], **adopted, comment_outcomes=[
-        {"comment": first, "outcome": "taken_into_account", "reason": "Agreed"},
-        {"comment": second, "outcome": "not_taken_into_account", "reason": "Trees are kept anyway"}])
+    cases.completion(as_, "ps_transport", task["id"], **adopted, comment_outcomes=accounted)
     assert page(as_, draft_id)["adopted"] is None  # not before the PR department publishes it
     done = complete(as_, "pr", case["id"], "publish_adopted")
     assert done["status"] == "completed"
@@ -232,7 +241,6 @@ def test_the_unit_accounts_for_each_comment_and_the_adopted_text_is_published_be
     assert shown["adopted"]["text"].endswith("3 metres wide.")
     assert [o["outcome"] for o in shown["adopted"]["comment_outcomes"]] == ["taken_into_account",
                                                                           "not_taken_into_account"]
-    assert moderate(as_, left_pending, "approve").status_code == 409  # the discussion is summed up
     html = as_(None).get(f"/public/drafts/{draft_id}").get_data(as_text=True)
     assert "3 metres wide" in html and "Two comments; one taken into account." in html
     hits = as_(None).get("/public/archive", query_string={"q": "terrace", "kind": "draft"},
@@ -286,3 +294,62 @@ def test_a_period_that_has_ended_is_not_opened_again(as_: Any, clock: FrozenCloc
     assert late.status_code == 409, late.get_json()
     assert page(as_, draft_id)["discussion"]["ends_at"] == ENDS_AT
     assert comment(as_, draft_id).status_code == 409
+
+
+def test_a_calendar_change_lengthens_a_published_period_and_never_shortens_it(as_: Any, sessions: Any,
+                                                                              ctx: Any) -> None:
+    case, draft_id = published(as_)
+    unpublished = cases.start(as_, KEY, DRAFT, user="ps_transport")  # no period counted before publication
+    day_off = as_("admin").put("/api/v1/calendar/overrides/2026-03-10", json={"working": False, "reason": "Decree"})
+    assert day_off.get_json()["moved_cases"] == [case["id"]] and unpublished["id"] != case["id"]
+    later = "2026-03-17T18:00:00+02:00"  # its ten working days kept
+    assert page(as_, draft_id)["discussion"]["ends_at"] == later
+    (recomputed,) = events(as_, case["id"], "deadline.recomputed")
+    assert (recomputed["before"]["due_at"], recomputed["after"]["due_at"]) == (ENDS_AT, later)
+    # A Saturday made working would count the period a day shorter: it stays where it is.
+    worked = as_("admin").put("/api/v1/calendar/overrides/2026-03-07", json={"working": True, "reason": "Swap"})
+    assert worked.get_json()["moved_cases"] == [] and page(as_, draft_id)["discussion"]["ends_at"] == later
+    extended = as_("pr").post(f"/api/v1/draft-acts/{case['id']}/period", json={"ends_on": "2026-03-19",
+                                                                                "reason": "Residents asked"})
+    assert extended.get_json()["due_at"] == "2026-03-19T18:00:00+02:00"
+    assert sweep(sessions, ctx, datetime(2026, 3, 19, 17, 59, tzinfo=KYIV)).fired == 0  # its timer follows it
+    assert sweep(sessions, ctx, datetime(2026, 3, 19, 18, 1, tzinfo=KYIV)).fired == 1
+
+
+def another_draft(as_: Any, title: str) -> None:
+    case = cases.start(as_, KEY, {**DRAFT, "title": title}, user="ps_transport")
+    complete(as_, "ps_transport", case["id"], "submit_draft", title=title, text=DRAFT["text"])
+    complete(as_, "lawyer", case["id"], "legal_review", decision="approve")
+    complete(as_, "pr", case["id"], "publish_draft")
+
+
+def test_the_list_pages_and_finds_an_old_drafts_adopted_text(as_: Any, sessions: Any, ctx: Any,
+                                                              clock: FrozenClock, monkeypatch: Any) -> None:
+    case, oldest = published(as_)
+    assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
+    complete(as_, "ps_transport", case["id"], "summarise_comments", comment_outcomes=[], summary="No comments.",
+             adopted_title=DRAFT["title"], adopted_text="1. Adopted as drafted.")
+    clock.set(LAST_MOMENT + timedelta(days=1))
+    another_draft(as_, "Rules for street markets")
+    another_draft(as_, "Rules for night lighting")
+    complete(as_, "pr", case["id"], "publish_adopted")  # the old draft's adopted text, published last
+
+    def listed(**query: Any) -> dict[str, Any]:
+        response = as_(None).get("/public/drafts", query_string=query, headers={"Accept": "application/json"})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    first = listed(per_page=2)
+    assert (first["total"], first["page"], first["per_page"]) == (3, 1, 2)
+    assert [d["title"] for d in first["items"]] == ["Rules for night lighting", "Rules for street markets"]
+    (old,) = listed(page=2, per_page=2)["items"]
+    assert old["id"] == oldest and old["adopted"]["text"] == "1. Adopted as drafted."
+    assert listed(page=3, per_page=2)["items"] == []
+    bad = as_(None).get("/public/drafts?page=0", headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and "page" in str(bad.get_json()["errors"])
+    monkeypatch.setattr("engine.reads.draft_acts.PER_PAGE", 2)
+    html = as_(None).get("/public/drafts").get_data(as_text=True)
+    assert 'href="/public/drafts?page=2" rel="next"' in html and DRAFT["title"] not in html
+    html = as_(None).get("/public/drafts?page=2").get_data(as_text=True)
+    assert DRAFT["title"] in html and "Adopted text published" in html and "Rules for street markets" not in html
+    assert as_(None).get("/public/drafts?page=x").status_code == 422

@@ -72,10 +72,20 @@ def test_the_summary_page_starts_with_one_row_a_published_comment(as_: Any, page
     case, draft_id = published(as_)
     kept = comment(as_, draft_id).get_json()["id"]
     as_("pr").post(f"/api/v1/draft-comments/{kept}/moderate", json={"decision": "approve"})
+    waiting = comment(as_, draft_id, text="Sent in time, not yet moderated.").get_json()["id"]
     assert sweep(sessions, ctx, LAST_MOMENT + timedelta(seconds=1)).fired == 1
     task = task_of(as_, "ps_transport", case["id"], "summarise_comments")
-    shown = page_as("ps_transport").get(f"/tasks/{task['id']}")
+    writer = page_as("ps_transport")
+    shown = writer.get(f"/tasks/{task['id']}")
     assert shown.status_code == 200
     body = text(shown)
     assert 'name="comment_outcomes.0.comment"' in body and f'value="{kept}"' in body
     assert "taken_into_account" in body  # the outcome is offered, not chosen
+    # The comment still waiting is counted, with the way to the moderation on the case's page.
+    assert f"1 comment still waits for moderation (no. {waiting})" in body
+    assert f'href="/cases/{case["id"]}#comments"' in body
+    refused = writer.post(f"/tasks/{task['id']}", {
+        "comment_outcomes.0.comment": str(kept), "comment_outcomes.0.outcome": "taken_into_account",
+        "comment_outcomes.0.reason": "Agreed", "summary": "One comment.", "adopted_title": "Rules",
+        "adopted_text": "1. Three metres."})
+    assert refused.status_code == 422 and "Some comments still wait for moderation" in text(refused)

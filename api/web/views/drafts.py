@@ -16,6 +16,7 @@ from api import present
 from api.database import session as db_session
 from api.web.i18n import file_size
 from api.web.signin import page, web_user
+from api.web.views.audit import Query
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.views.public_site import VARY
 from db.vocabulary import CommentStatus
@@ -28,9 +29,14 @@ blp = page_blueprint("web_drafts")
 
 
 def list_page() -> Response:
-    found = reads.drafts(db_session(), ctx().now())
-    page, status = render("public/drafts.html", open_drafts=[d for d in found if d.open],
-                          closed=[d for d in found if not d.open])
+    """A page of the drafts, newest first, parted into those open for comment and those closed (the open ones, the
+    newest, come first); a page number that is none: 422 saying so."""
+    q = Query()
+    q.paging(request.args)
+    found = None if q.errors else reads.drafts(db_session(), ctx().now(), q.page, reads.PER_PAGE)
+    items = found.items if found is not None else []
+    page, status = render("public/drafts.html", 422 if q.errors else 200, q=q, result=found,
+                          open_drafts=[d for d in items if d.open], closed=[d for d in items if not d.open])
     response = make_response(page, status)
     response.headers.update(VARY)
     return response

@@ -39,6 +39,7 @@ from engine.people.access import (
 )
 from engine.procedures import definitions
 from engine.procedures.forms import (
+    accounts_for,
     load_form,
     prefilled,
     uses_registry,
@@ -251,6 +252,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
         procedure=definition.name, events=_history(instance, definition), unit_names=units,
         returned=earlier.returned, last_round=last_round,
+        pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
         if last_round and last_round.form_key else [])
 
