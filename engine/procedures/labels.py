@@ -69,24 +69,17 @@ def read(root: etree._Element) -> dict[str, Any]:
             labels[element_id] = own
         if own := _own(node, "documentation"):
             documentation[element_id] = own
-    return {"names": names, "labels": labels, "documentation": documentation}
+    return {"element_names": names, "labels": labels, "documentation_labels": documentation}
 
 
 def missing(meta: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     """Per language, the shown elements that have no name in it (`{"id", "name"}`, in the diagram's order);
     a version deployed before diagrams carried labels lacks them all."""
-    names = meta.get("names", {})
+    names = meta.get("element_names", {})
     labels = meta.get("labels", {})
     return {lang: [{"id": element_id, "name": name} for element_id, name in names.items()
                    if lang not in labels.get(element_id, {})]
             for lang in translated_languages()}
-
-
-def name_in(meta: dict[str, Any], element_id: str, lang: str) -> str | None:
-    """The element's name in `lang` as the diagram gives it, or None (the caller falls back)."""
-    if lang == SOURCE_LANGUAGE:
-        return meta.get("names", {}).get(element_id)
-    return meta.get("labels", {}).get(element_id, {}).get(lang)
 
 
 def names_of(meta: dict[str, Any], element_id: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ SHIPPED = sorted(p.name for p in resources.files("workflows").iterdir() if p.nam
 def test_a_shipped_diagram_names_every_shown_element_in_every_language(name: str) -> None:
     _root, meta = validate(resources.files("workflows").joinpath(name).read_bytes(), known_process_keys={
         "press_conference", "release_approval", "information_request", "publication_response"})
-    assert meta["names"], "the diagram names something"
+    assert meta["element_names"], "the diagram names something"
     assert labels.missing(meta) == {lang: [] for lang in labels.translated_languages()}
     # Uzbek in Latin script is Latin text, not the Cyrillic copied over.
     assert not any("а" <= ch <= "я" for text in meta["labels"].values() for ch in text["uz-Latn"].lower())
