@@ -24,7 +24,8 @@ class HumanTask(Base):
     process_key: Mapped[str] = mapped_column(String(128))
     bpmn_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str]
-    # The task's name in the interface languages other than English, as its diagram gives them (engine/procedures/labels.py).
+    # The task's name in the interface languages other than English, as its diagram gives them
+    # (engine/procedures/labels.py).
     names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     lane: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(32))

@@ -11,7 +11,6 @@ from engine.runtime import operations
 from tests.conftest import REQUEST, shipped_diagram
 from tests.web.conftest import text
 from tests.web.test_admin_pages import deploy
-from tests.web.test_admin_pages import page_as as admin_pages  # noqa: F401  (the admin pages' sign-in)
 
 RU_TRIAGE = "<jarchy:label lang=\"ru\">Распределить запрос</jarchy:label>".encode()
 
@@ -24,9 +23,9 @@ def renamed(russian: str | None) -> bytes:
     return xml.replace(RU_TRIAGE, new)
 
 
-def test_a_renamed_task_shows_its_russian_name_to_a_russian_reader(admin_pages: Any, page_as: Any, deployed: None,
-                                                                    sessions: Any, ctx: Any) -> None:
-    assert deploy(admin_pages("admin"), renamed("Рассортировать запрос")).status_code == 201
+def test_a_renamed_task_shows_its_russian_name_to_a_russian_reader(page_as: Any, deployed: None, sessions: Any,
+                                                                    ctx: Any) -> None:
+    assert deploy(page_as("admin"), renamed("Рассортировать запрос")).status_code == 201
     with sessions.begin() as session:
         instance = operations.start(session, ctx, user_by_username(session, "pr"), "information_request",
                                     dict(REQUEST))
@@ -42,8 +41,8 @@ def test_a_renamed_task_shows_its_russian_name_to_a_russian_reader(admin_pages: 
     assert 'name="Отдел по связям с общественностью"' in diagram and 'name="pr_department"' not in diagram
 
 
-def test_a_missing_translation_is_deployed_and_listed(admin_pages: Any, as_: Any, deployed: None) -> None:
-    web = admin_pages("admin")
+def test_a_missing_translation_is_deployed_and_listed(page_as: Any, as_: Any, deployed: None) -> None:
+    web = page_as("admin")
     assert deploy(web, renamed(None)).status_code == 201
     page = unescape(text(web.get("/admin/procedures")))
     listed = page[page.index("Labels without a translation"):]

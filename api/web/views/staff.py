@@ -250,7 +250,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units, file_names)
         if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
-        procedure=diagram_name(definition.meta, definition.key, definition.name), events=_history(instance, definition), unit_names=units,
+        procedure=diagram_name(definition.meta, definition.key, definition.name),
+        events=_history(instance, definition), unit_names=units,
         returned=earlier.returned, last_round=last_round,
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
         if last_round and last_round.form_key else [])
