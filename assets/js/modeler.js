@@ -85,6 +85,8 @@ function labelEditor(modeler, languages) {
       }
       shown.set(bo, bo.name || "");
     }
+    // Undoing across a switch would put one language's names under another's: each language starts a new history.
+    modeler.get("commandStack").clear();
   }
 
   // Runs `save` with the business objects as the file keeps them (English names, a jarchy:label a language),
@@ -172,7 +174,6 @@ function setup(root) {
   });
   const languageChoice = root.querySelector("[data-label-language]");
   const labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
-  languageChoice.addEventListener("change", () => labels.show(languageChoice.value));
   const canvas = modeler.get("canvas");
   const overlays = modeler.get("overlays");
   const registry = modeler.get("elementRegistry");
@@ -294,6 +295,11 @@ function setup(root) {
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
+  });
+  languageChoice.addEventListener("change", () => {
+    const edited = dirty; // showing another language changes nothing to save
+    labels.show(languageChoice.value);
+    dirty = edited;
   });
   document.querySelector("[data-action=deploy]").addEventListener("click", deploy);
   document.querySelector("[data-action=download]").addEventListener("click", download);
