@@ -385,7 +385,11 @@ def _task_names(definition: ProcessDefinition) -> dict[str, str]:
 
 def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[tuple[Any, str, datetime | None]]:
     """The case's audit events, oldest first, each with the name of the element it is about and a new due moment."""
-    names = _task_names(definition)
+    meta = definition.meta
+    # Every element the diagram names (a timer, a script step), then its user tasks (their names were kept apart
+    # before diagrams carried labels), each in the reader's language.
+    names = {element_id: diagram_name(meta, element_id, english)
+             for element_id, english in meta.get("element_names", {}).items()} | _task_names(definition)
     shown = []
     for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
         subject = event.subject or ""
