@@ -39,6 +39,7 @@ from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people import media_plan
 from engine.people.registry_csv import Imported
+from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
@@ -83,6 +84,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "process_key": r.process_key,
             "bpmn_id": r.bpmn_id,
             "name": r.name,
+            "names": r.names or {},
             "lane": r.lane,
             "role": r.role,
             "unit": r.unit_key,
@@ -208,7 +210,8 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
     """A deployed version; with `running`, the running instances per version of its procedure."""
     out = {"key": row.key, "name": row.name, "version": row.version, "checksum": row.checksum,
            "deployed_at": row.deployed_at, "origin": row.origin,
-           "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", "")}
+           "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", ""),
+           "missing_labels": labels.missing(row.meta)}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out

@@ -169,6 +169,10 @@ class DefinitionOut(Schema):
                                      "shipped: by `jarchy init` from the product; deployed: by an administrator"})
     starters = fields.List(fields.String())
     documentation = fields.String()
+    missing_labels = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Dict(keys=fields.String(), values=fields.String())),
+        metadata={"description": "per interface language, the shown elements (`id`, English `name`) the diagram "
+                                 "gives no name in that language (docs/diagrams.md, Labels in every language)"})
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                     metadata={"description": "running instances per version"})
 
@@ -234,6 +238,9 @@ class TaskOut(Schema):
     process_key = fields.String(required=True)
     bpmn_id = fields.String(required=True)
     name = fields.String(required=True)
+    names = fields.Dict(keys=fields.String(), values=fields.String(),
+                        metadata={"description": "the task's name in the other interface languages, as its diagram "
+                                                 "gives them (English is `name`)"})
     lane = fields.String(allow_none=True)
     role = fields.String(required=True)
     unit = fields.String(allow_none=True)

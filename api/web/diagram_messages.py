@@ -1,8 +1,9 @@
 """The shipped diagrams' words as catalog messages: the names of processes, lanes and flow elements.
 
-Written by hand: Babel has no BPMN extractor. The pages show these names (a task in the inbox, a
-procedure on the start page) through gettext, so a deployed diagram's names are translated when the
-catalog has them and shown as written otherwise (an administrator's new names).
+Written by hand: Babel has no BPMN extractor. A diagram carries its own names in every language
+(`jarchy:label`, engine/procedures/labels.py), which the pages show first; these catalog messages are the
+fallback where a version has no label in the reader's language (versions deployed before diagrams carried
+labels), and otherwise the name is shown as written.
 """
 
 from __future__ import annotations

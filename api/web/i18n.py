@@ -27,12 +27,13 @@ LANGUAGE_NAMES = {
     "ky": "Кыргызча",
     "ru": "Русский",
     "uz": "Ўзбекча",
+    "uz-Latn": "Oʻzbekcha",
     "uk": "Українська",
     "en": "English",
 }
 # The HTML lang attribute (BCP 47) of each, and its Babel locale (the catalog's directory) where they differ.
-HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uk": "uk", "en": "en"}
-BABEL_LOCALE = {"uz": "uz_Cyrl"}
+HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uz-Latn": "uz-Latn", "uk": "uk", "en": "en"}
+BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 
 
 def init_app(app: Flask) -> None:
@@ -45,7 +46,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label)
-    app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size,
+    app.jinja_env.filters.update(when=when, label=label, translated=translated, named=named, file_size=file_size,
                                  language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 
@@ -91,6 +92,18 @@ def translated(text: str | None) -> str:
     messages, which it trusts as markup (and formats with `%`), so a name an administrator typed would reach
     the page as HTML. This returns a `str`, which Jinja escapes."""
     return str(gettext(text)) if text else ""
+
+
+def named(english: str | None, names: dict[str, str] | None = None) -> str:
+    """A diagram's name (a task's, a procedure's) in the reader's language: the diagram's own translation
+    (`names`, by language: engine/procedures/labels.py), else the catalog's (versions deployed before diagrams
+    carried labels), else the English source. Plain text, as `translated`."""
+    return (names or {}).get(current_language()) or translated(english)
+
+
+def diagram_name(meta: dict[str, Any], element_id: str, english: str | None) -> str:
+    """An element of a deployed version named in the reader's language (see `named`)."""
+    return named(english, meta.get("labels", {}).get(element_id))
 
 
 def file_size(size: int) -> str:

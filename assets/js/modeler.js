@@ -9,6 +9,7 @@ import {
   CamundaPlatformPropertiesProviderModule,
 } from "bpmn-js-properties-panel";
 import camundaModdleDescriptors from "camunda-bpmn-moddle/resources/camunda.json";
+import jarchyModdleDescriptors from "./jarchy-moddle.json";
 import CamundaBehaviorsModule from "camunda-bpmn-js-behaviors/lib/camunda-platform";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
@@ -16,6 +17,109 @@ import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
 import "@bpmn-io/properties-panel/dist/assets/properties-panel.css";
 
 const ERROR_MARKER = "jarchy-error";
+const SOURCE = "en"; // the language of the elements' own `name`; the others are jarchy:label extension elements
+const LABEL = "jarchy:Label";
+
+// The names of a diagram in every interface language (docs/diagrams.md, Labels in every language). The canvas and
+// the properties panel show and edit one language at a time; switching keeps what was typed in the one left, and
+// saving writes the English source into `name` and every other language into the element's jarchy:label.
+function labelEditor(modeler, languages) {
+  const registry = modeler.get("elementRegistry");
+  const modeling = modeler.get("modeling");
+  const moddle = modeler.get("moddle");
+  let texts = new Map(); // business object -> {language: name}
+  let shown = new Map(); // business object -> the name put on the canvas when the language was last chosen
+  let current = SOURCE;
+
+  // Every element a person reads by its name, with the shape that draws it (null for a pool's process). Lanes are
+  // left out: their name is a role key, shown to staff as the role's label.
+  function named() {
+    const found = new Map();
+    for (const element of registry.getAll()) {
+      const bo = element.businessObject;
+      if (!bo || element.type === "label" || bo.$instanceOf("bpmn:Lane") || bo.$instanceOf("bpmn:Collaboration")) continue;
+      if (!bo.$instanceOf("bpmn:FlowElement") && !bo.$instanceOf("bpmn:Participant") && !bo.$instanceOf("bpmn:Process")) continue;
+      if (!found.has(bo)) found.set(bo, element);
+      if (bo.processRef && !found.has(bo.processRef)) found.set(bo.processRef, null);
+    }
+    return found;
+  }
+
+  function own(bo) {
+    const byLanguage = { [SOURCE]: bo.name || "" };
+    for (const value of (bo.extensionElements && bo.extensionElements.values) || []) {
+      if (value.$instanceOf(LABEL) && languages.includes(value.lang) && value.value) byLanguage[value.lang] = value.value;
+    }
+    return byLanguage;
+  }
+
+  function reset() {
+    texts = new Map();
+    shown = new Map();
+    current = SOURCE;
+    for (const bo of named().keys()) {
+      texts.set(bo, own(bo));
+      shown.set(bo, bo.name || "");
+    }
+  }
+
+  // What was typed in the current language since it was chosen becomes that language's name.
+  function capture() {
+    for (const bo of named().keys()) {
+      const now = bo.name || "";
+      if (!texts.has(bo)) texts.set(bo, { [SOURCE]: now }); // drawn since: its first name is also the source's
+      if (now !== shown.get(bo)) texts.get(bo)[current] = now;
+      shown.set(bo, now);
+    }
+  }
+
+  function show(language) {
+    capture();
+    current = language;
+    for (const [bo, element] of named()) {
+      const byLanguage = texts.get(bo);
+      const wanted = byLanguage[language] || byLanguage[SOURCE] || "";
+      if ((bo.name || "") !== wanted) {
+        if (element) modeling.updateProperties(element, { name: wanted || undefined });
+        else bo.name = wanted || undefined;
+      }
+      shown.set(bo, bo.name || "");
+    }
+    // Undoing across a switch would put one language's names under another's: each language starts a new history.
+    modeler.get("commandStack").clear();
+  }
+
+  // Runs `save` with the business objects as the file keeps them (English names, a jarchy:label a language),
+  // then puts the current language's names back.
+  async function asSaved(save) {
+    capture();
+    const onCanvas = new Map();
+    for (const [bo, byLanguage] of texts) {
+      onCanvas.set(bo, bo.name);
+      bo.name = byLanguage[SOURCE] || undefined;
+      const labels = languages.filter((l) => l !== SOURCE && byLanguage[l])
+        .map((l) => moddle.create(LABEL, { lang: l, value: byLanguage[l] }));
+      let extensions = bo.extensionElements;
+      const others = ((extensions && extensions.values) || []).filter((v) => !v.$instanceOf(LABEL));
+      if (!extensions && labels.length) {
+        extensions = moddle.create("bpmn:ExtensionElements", { values: [] });
+        extensions.$parent = bo;
+        bo.extensionElements = extensions;
+      }
+      if (extensions) {
+        labels.forEach((label) => { label.$parent = extensions; });
+        extensions.values = [...others, ...labels];
+      }
+    }
+    try {
+      return await save();
+    } finally {
+      for (const [bo, name] of onCanvas) bo.name = name;
+    }
+  }
+
+  return { reset, show, asSaved, current: () => current };
+}
 
 function emptyDiagram(name) {
   const escaped = name.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -58,7 +162,7 @@ function setup(root) {
 
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
-    propertiesPanel: { parent: root.querySelector("[data-properties]") },
+    propertiesPanel: { parent: root.querySelector("[data-properties-panel]") },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
@@ -66,8 +170,10 @@ function setup(root) {
       CamundaBehaviorsModule,
       { translate: ["value", translator(JSON.parse(root.dataset.bpmnMessages || "{}"))] },
     ],
-    moddleExtensions: { camunda: camundaModdleDescriptors },
+    moddleExtensions: { camunda: camundaModdleDescriptors, jarchy: jarchyModdleDescriptors },
   });
+  const languageChoice = root.querySelector("[data-label-language]");
+  const labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
   const canvas = modeler.get("canvas");
   const overlays = modeler.get("overlays");
   const registry = modeler.get("elementRegistry");
@@ -124,6 +230,8 @@ function setup(root) {
     clearProblems();
     try {
       const { warnings } = await modeler.importXML(xml);
+      labels.reset();
+      languageChoice.value = "en";
       canvas.zoom("fit-viewport");
       dirty = false;
       if (warnings.length) say(format(messages.warnings, { count: warnings.length }), "");
@@ -135,8 +243,12 @@ function setup(root) {
     }
   }
 
+  function saved() {
+    return labels.asSaved(() => modeler.saveXML({ format: true }));
+  }
+
   async function deploy() {
-    const { xml } = await modeler.saveXML({ format: true });
+    const { xml } = await saved();
     say(messages.deploying, "");
     let response;
     try {
@@ -167,7 +279,7 @@ function setup(root) {
   }
 
   async function download() {
-    const { xml } = await modeler.saveXML({ format: true });
+    const { xml } = await saved();
     const process = (modeler.getDefinitions().rootElements || []).find((e) => e.$type === "bpmn:Process");
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([xml], { type: "application/xml" }));
@@ -183,6 +295,11 @@ function setup(root) {
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
+  });
+  languageChoice.addEventListener("change", () => {
+    const edited = dirty; // showing another language changes nothing to save
+    labels.show(languageChoice.value);
+    dirty = edited;
   });
   document.querySelector("[data-action=deploy]").addEventListener("click", deploy);
   document.querySelector("[data-action=download]").addEventListener("click", download);

@@ -24,6 +24,9 @@ class HumanTask(Base):
     process_key: Mapped[str] = mapped_column(String(128))
     bpmn_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str]
+    # The task's name in the interface languages other than English, as its diagram gives them
+    # (engine/procedures/labels.py).
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     lane: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(32))
     unit_key: Mapped[str | None] = mapped_column(String(64))

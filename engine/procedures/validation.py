@@ -24,6 +24,7 @@ from db.models import BusinessKeySequence, ProcessDefinition
 from db.vocabulary import NotificationKind
 from engine.core.errors import ElementError, InvalidDiagram
 from engine.core.settings import ROLES
+from engine.procedures import labels
 from engine.procedures.forms import form_exists
 from engine.spiff.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
 from engine.spiff.sandbox import SandboxSyntaxError, check_expression, check_script
@@ -340,12 +341,14 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
     timer_start = start is not None and start.find(f"{BPMN}timerEventDefinition") is not None
     if not starters and start is not None and start.get("id") in lane_of and not timer_start:
         starters = [lane_of[start.get("id")]]
+    words = labels.read(root)
     tasks = {}
     for tag in USER_TASKS:
         for task in process.iter(f"{BPMN}{tag}"):
             task_props = _properties(task)
             tasks[task.get("id")] = {
                 "name": task.get("name") or task.get("id"),
+                "names": words["labels"].get(task.get("id"), {}),
                 "lane": lane_of.get(task.get("id")),
                 "form": task.get(f"{CAMUNDA}formKey"),
                 "role": task_props.get("role"),
@@ -365,6 +368,7 @@ def extract_meta(root: etree._Element, process: etree._Element) -> dict[str, Any
         "tasks": tasks,
         "called": sorted({c.get("calledElement") for c in process.iter(f"{BPMN}callActivity")} - {None}),
         "start_timers": [s.get("id") for s in start_events if s.find(f"{BPMN}timerEventDefinition") is not None],
+        **words,
     }
 
 

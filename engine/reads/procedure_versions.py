@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ProcessDefinition, ProcessInstance, User
 from db.vocabulary import InstanceStatus
+from engine.procedures import labels
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Version:
     deployed_at: datetime
     deployed_by: str | None
     running: int
+    names: dict[str, str]  # the procedure's name in the other interface languages
+    missing: dict[str, list[dict[str, str]]]  # engine.procedures.labels.missing
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,15 @@ class Procedure:
     name: str
     latest: int
     versions: list[Version]  # newest first
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.versions[0].names
+
+    @property
+    def missing(self) -> dict[str, list[dict[str, str]]]:
+        """The latest version's labels without a translation, only the languages that lack some."""
+        return {lang: listed for lang, listed in self.versions[0].missing.items() if listed}
 
     @property
     def running(self) -> int:
@@ -46,12 +58,13 @@ def procedures(session: Session) -> list[Procedure]:
         .group_by(ProcessInstance.process_key, ProcessInstance.version))}
     rows = session.execute(
         select(ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.name, ProcessDefinition.checksum,
-               ProcessDefinition.deployed_at, User.username)
+               ProcessDefinition.deployed_at, User.username, ProcessDefinition.meta)
         .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
         .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
     )
     versions: dict[str, list[Version]] = {}
-    for key, version, name, checksum, at, by in rows:
+    for key, version, name, checksum, at, by, meta in rows:
         count = running.get((key, version), 0)
-        versions.setdefault(key, []).append(Version(key, name, version, checksum, at, by, count))
+        versions.setdefault(key, []).append(Version(key, name, version, checksum, at, by, count,
+                                                    labels.names_of(meta, key), labels.missing(meta)))
     return [Procedure(key, listed[0].name, listed[0].version, listed) for key, listed in versions.items()]

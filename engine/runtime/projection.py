@@ -211,6 +211,7 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         process_key=_process_key(instance, definition, task),
         bpmn_id=bpmn_id,
         name=meta.get("name") or bpmn_id,
+        names=meta.get("names") or None,
         lane=task.task_spec.lane or meta.get("lane"),
         role=role,
         unit_key=str(unit) if unit else None,

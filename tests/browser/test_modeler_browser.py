@@ -67,7 +67,7 @@ def test_a_broken_diagram_shows_its_problems_at_the_elements(open_as: Any, deplo
     notes = page.locator(".jarchy-error-note")
     expect(notes.filter(has_text="'chief' is not a role")).to_have_count(1)
     expect(notes.filter(has_text="Imports are not allowed")).to_have_count(1)
-    expect(problems.first).to_contain_text("line 49")
+    expect(problems.first).to_contain_text("line 62")
     # The list leads to the element: selecting it shows it in the properties panel.
     problems.get_by_role("button").last.click()
     expect(page.locator("#bio-properties-panel-id")).to_have_value("register")

@@ -376,7 +376,9 @@ def test_a_loop_cardinality_that_does_not_compile_in_the_sandbox_is_refused(as_:
 
 
 def test_a_diagram_in_another_encoding_is_deployed_or_refused_never_a_server_error(as_: Any) -> None:
-    cyrillic = edit('name="Media information request" isExecutable', 'name="Запрос СМИ" isExecutable')
+    # Without the labels in other languages (windows-1251 has no Kyrgyz or Uzbek letters).
+    unlabelled = re.sub(r"\s*<jarchy:label [^>]*>[^<]*</jarchy:label>", "", BASE)
+    cyrillic = edit('name="Media information request" isExecutable', 'name="Запрос СМИ" isExecutable', unlabelled)
     data = edit('encoding="UTF-8"', 'encoding="windows-1251"', cyrillic).encode("cp1251")
     response = deploy(as_("admin"), data)
     assert response.status_code in (201, 422), response.status_code

@@ -330,7 +330,7 @@ def test_the_case_page_marks_the_diagram_and_serves_it_to_readers_only(page_as: 
     found = marks(page)
     assert {"start", "register", "triage"} <= set(found["completed"])
     assert found["active"] == ["contribute"] and found["waiting"] == ["deadline_reached"]
-    assert f'data-diagram-url="/cases/{case}/diagram.bpmn"' in page and "waiting for a person" in page
+    assert f'data-diagram-url="/cases/{case}/diagram.bpmn?lang=en"' in page and "waiting for a person" in page
     assert "Contribute to the answer" in page and "Deadline reached" in page  # open tasks, timers
     diagram = pr.get(f"/cases/{case}/diagram.bpmn")
     assert diagram.status_code == 200 and diagram.mimetype == "application/xml"

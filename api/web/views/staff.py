@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from api import present
 from api.database import session as db_session
 from api.web import formrender
-from api.web.i18n import current_language, file_size, label
+from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
@@ -37,7 +37,7 @@ from engine.people.access import (
     may_use_staff_pages,
     may_work_on,
 )
-from engine.procedures import definitions
+from engine.procedures import definitions, labels
 from engine.procedures.forms import (
     accounts_for,
     load_form,
@@ -82,7 +82,8 @@ def _page_number() -> int:
 
 
 def _procedure_names() -> dict[str, str]:
-    return {d.key: d.name for d in definitions.list_latest(db_session())}
+    """Each procedure named in the reader's language, as its latest version names it."""
+    return {d.key: diagram_name(d.meta, d.key, d.name) for d in definitions.list_latest(db_session())}
 
 
 def _unit_names() -> dict[str, str]:
@@ -167,7 +168,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         done, instance = operations.complete_task(db_session(), ctx(), _user(), task_id, data)
     except Invalid as exc:
         return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else exc.detail, status=422)
-    flash(_("Done: “%(task)s” of %(case)s.", task=_(done.name), case=instance.business_key), "success")
+    flash(_("Done: “%(task)s” of %(case)s.", task=named(done.name, done.names), case=instance.business_key), "success")
     return redirect(url_for("web_staff.inbox"))
 
 
@@ -250,7 +251,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units, file_names)
         if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
-        procedure=definition.name, events=_history(instance, definition), unit_names=units,
+        procedure=diagram_name(definition.meta, definition.key, definition.name),
+        events=_history(instance, definition), unit_names=units,
         returned=earlier.returned, last_round=last_round,
         pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
@@ -331,10 +333,12 @@ def case(instance_id: int) -> tuple[str, int]:
     readable_tasks = {task_id for task_id, row in rows.items() if can_read_task(user, row)}
     where, units = progress.progress(session, ctx(), instance), _unit_names()
     files = attachment_reads.listed_of(session, instance.id)
-    return render("staff/case.html", instance=instance, case=shown, procedure=definition.name,
-                  files=files, file_size=file_size,
+    meta = definition.meta
+    return render("staff/case.html", instance=instance, case=shown,
+                  procedure=diagram_name(meta, definition.key, definition.name), files=files, file_size=file_size,
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
-                  marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
+                  marks=where.as_dict(), names={k: diagram_name(meta, k, v) for k, v in where.names.items()},
+                  unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units,
                                                 {a.id: a.filename for a in files}),
                   events=_history(instance, definition), unit_names=units,
@@ -351,7 +355,11 @@ def case_diagram(instance_id: int) -> Response:
     instance = _readable_case(instance_id)
     definition = db_session().get(ProcessDefinition, instance.definition_id)
     assert definition is not None
-    response = Response(definition.bpmn_xml, mimetype="application/xml")
+    # Named in the reader's language, lanes by their role's label (the page's URL names the language, so that the
+    # cached copy is the language's).
+    shown = labels.localized(definition.bpmn_xml.encode("utf-8"), current_language(), lane_label=label,
+                             fallback=translated)
+    response = Response(shown, mimetype="application/xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"  # data, never a document to run
     response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
     return response
@@ -372,16 +380,22 @@ def _case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
 
 
 def _task_names(definition: ProcessDefinition) -> dict[str, str]:
-    return {bpmn_id: meta.get("name") or bpmn_id for bpmn_id, meta in definition.meta.get("tasks", {}).items()}
+    """Each user task's name in the reader's language (`named`)."""
+    return {bpmn_id: named(meta.get("name") or bpmn_id, meta.get("names"))
+            for bpmn_id, meta in definition.meta.get("tasks", {}).items()}
 
 
 def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[tuple[Any, str, datetime | None]]:
     """The case's audit events, oldest first, each with the name of the element it is about and a new due moment."""
-    names = _task_names(definition)
+    meta = definition.meta
+    # Every element the diagram names (a timer, a script step), then its user tasks (their names were kept apart
+    # before diagrams carried labels), each in the reader's language.
+    names = {element_id: diagram_name(meta, element_id, english)
+             for element_id, english in meta.get("element_names", {}).items()} | _task_names(definition)
     shown = []
     for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
         subject = event.subject or ""
-        name = _(names[subject]) if subject in names else label(subject) if subject else ""
+        name = names[subject] if subject in names else label(subject) if subject else ""
         due = (event.after or {}).get("due_at")
         shown.append((event, name, parse_moment(due, ctx().cal.timezone) if isinstance(due, str) else None))
     return shown
