@@ -24,12 +24,13 @@ LANGUAGE_NAMES = {
     "ky": "Кыргызча",
     "ru": "Русский",
     "uz": "Ўзбекча",
+    "uz-Latn": "Oʻzbekcha",
     "uk": "Українська",
     "en": "English",
 }
 # The HTML lang attribute (BCP 47) of each, and its Babel locale (the catalog's directory) where they differ.
-HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uk": "uk", "en": "en"}
-BABEL_LOCALE = {"uz": "uz_Cyrl"}
+HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uz-Latn": "uz-Latn", "uk": "uk", "en": "en"}
+BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 
 
 def init_app(app: Flask) -> None:
@@ -38,8 +39,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
+    from api.web.unit_names import unit_name, unit_text  # noqa: PLC0415 (it reads this module's languages)
+
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
-                                 event_label=event_label)
+                                 event_label=event_label, unit_name=unit_name, unit_text=unit_text)
     app.jinja_env.filters.update(when=when, label=label, translated=translated, file_size=file_size)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
 

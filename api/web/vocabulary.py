@@ -114,6 +114,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.TIMER_HELD: _l("Timer held"),
     EventType.TIMER_MOVED: _l("Timer moved"),
     EventType.UNIT_CREATED: _l("Unit created"),
+    EventType.UNIT_UPDATED: _l("Unit renamed"),
     EventType.USER_CREATED: _l("User created"),
     EventType.USER_UPDATED: _l("User updated"),
 }

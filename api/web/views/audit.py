@@ -23,6 +23,7 @@ from api.schemas import AuditOut
 from api.views.audit import csv_response
 from api.web.i18n import event_label, label
 from api.web.signin import page
+from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
 from engine.audit import chain
@@ -158,7 +159,7 @@ def export(fmt: str) -> Response | tuple[str, int]:
 def cases() -> tuple[str, int]:
     args = request.args
     q = Query()
-    units = [(unit.key, unit.name) for unit in all_units(db_session())]
+    units = [(unit.key, unit_text(unit)) for unit in all_units(db_session())]
     procedures = _procedures()
     f = audit_search.CaseFilter(
         process_key=q.text(args, "procedure", procedures),

@@ -18,6 +18,7 @@ from api.database import session as db_session
 from api.web import formrender
 from api.web.i18n import current_language, file_size, label
 from api.web.signin import page, web_user
+from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
@@ -85,7 +86,8 @@ def _procedure_names() -> dict[str, str]:
 
 
 def _unit_names() -> dict[str, str]:
-    return {u.key: u.name for u in choices.units(db_session())}
+    """Each unit's name in the reader's language (the default one, said so, where it has none)."""
+    return {u.key: unit_text(u) for u in choices.units(db_session())}
 
 
 def _form(key: str) -> dict[str, Any]:
@@ -249,7 +251,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         submitted=formrender.readable(_case_forms(definition), row.data or {}, units, file_names)
         if not is_open else [],
         case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
-        procedure=definition.name, events=_history(instance, definition), unit_names=units,
+        procedure=definition.name, events=_history(instance, definition),
         returned=earlier.returned, last_round=last_round,
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
         if last_round and last_round.form_key else [])
@@ -335,7 +337,7 @@ def case(instance_id: int) -> tuple[str, int]:
                   marks=where.as_dict(), names=where.names, unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(_case_forms(definition), instance.data or {}, units,
                                                 {a.id: a.filename for a in files}),
-                  events=_history(instance, definition), unit_names=units,
+                  events=_history(instance, definition),
                   deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES,
                   comments=draft_reads.comments_of_case(session, user, instance.id),
                   may_moderate=instance.status == InstanceStatus.RUNNING and may_moderate_comments(user),
