@@ -48,3 +48,8 @@ def unit_text(unit: Unit | str | None) -> str:
     language = current_language()
     text, shown_in = unit_names.name_in(row, language)
     return text if shown_in == language else f"{text} ({LANGUAGE_NAMES[shown_in]})"
+
+
+def unit_texts() -> dict[str, str]:
+    """Every unit's name for the reader, by key (a form's or an event's unit field)."""
+    return {key: unit_text(unit) for key, unit in _by_key().items()}
