@@ -93,7 +93,7 @@ class AuditWords:
 
     def _title(self, key: str, props: dict[str, dict[str, Any]]) -> str:
         if key in props and props[key].get("title"):
-            return gettext(props[key]["title"])
+            return translated(props[key].get("title"))  # a form's words, extracted from forms/
         return str(AUDIT_FIELDS[key]) if key in AUDIT_FIELDS else label(key)
 
     def _value(self, key: str, value: Any, props: dict[str, dict[str, Any]]) -> formrender.Shown:

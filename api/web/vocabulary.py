@@ -190,7 +190,8 @@ MEDIA_PLAN_STATUSES: dict[MediaPlanStatus, LazyString] = {
 AUDIT_FIELDS: dict[str, LazyString] = {
     "accreditation_id": _l("Accreditation"), "journalist_id": _l("Journalist"), "language": _l("Language"),
     "media": _l("Media files"), "published_at": _l("Published"), "sha256": _l("Checksum"), "size": _l("Size"),
-    "feed": _l("Calendar feed"), "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"), "active": _l("Active"), "address": _l("Address"),
+    "feed": _l("Calendar feed"), "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"),
+    "active": _l("Active"), "address": _l("Address"),
     "assignee": _l("Assignee"), "body": _l("Text"), "checksum": _l("Checksum"), "comment": _l("Comment"),
     "content_type": _l("File type"), "data": _l("Case data"), "delivery_id": _l("Delivery"),
     "description": _l("Description"), "display_name": _l("Display name"), "due_at": _l("Due"),

@@ -1,7 +1,6 @@
 """Structural units, users and their roles."""
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint

@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from api import present
 from api.database import session as db_session
 from api.present import PUBLIC_PAGES
-from api.web.views.audit import Query
 from api.web.unit_names import unit_text
+from api.web.views.audit import Query
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.settings import LANGUAGES
 from engine.reads import archive, publications
