@@ -40,21 +40,21 @@ class Units(MethodView):
         return present.unit(unit)
 
 
-@blp.route("/units/<string:key>")
+@blp.route("/units/<string:unit_key>")
 class UnitView(MethodView):
     @blp.doc(operationId="getUnit")
     @blp.response(200, UnitOut)
-    def get(self, key: str) -> dict[str, Any]:
+    def get(self, unit_key: str) -> dict[str, Any]:
         """One structural unit, with its name in each interface language."""
         check_may_read_users(current_user())
-        return present.unit(accounts.unit_by_key(session(), key))
+        return present.unit(accounts.unit_by_key(session(), unit_key))
 
     @blp.doc(operationId="updateUnit")
     @blp.arguments(UnitPatch)
     @blp.response(200, UnitOut)
-    def patch(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+    def patch(self, body: dict[str, Any], unit_key: str) -> dict[str, Any]:
         """Rename a unit: `name` (the default language's) and/or `names` per language; a null removes one."""
-        return present.unit(accounts.update_unit(session(), key, body, actor=current_user(), at=ctx().now()))
+        return present.unit(accounts.update_unit(session(), unit_key, body, actor=current_user(), at=ctx().now()))
 
 
 @blp.route("/users")
