@@ -107,7 +107,8 @@ class AuditWords:
     def _plain(self, key: str, value: Any, title: str) -> formrender.Shown:
         """A value no form describes: nested data field by field, keys and codes by their words."""
         if isinstance(value, dict):
-            return formrender.Shown(title, rows=[self._plain(k, v, self._title(k, {})) for k, v in value.items()])
+            return formrender.Shown(title, rows=[self._plain(k, v, LANGUAGE_NAMES.get(k) or self._title(k, {}))
+                                                 for k, v in value.items()])  # a text per language: its name
         if isinstance(value, list) and any(isinstance(v, dict) for v in value):
             return formrender.Shown(title, rows=[self._plain(key, v, f"{title} {i + 1}") for i, v in enumerate(value)])
         values = value if isinstance(value, list) else [value]

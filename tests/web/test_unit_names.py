@@ -66,7 +66,8 @@ def test_the_admin_page_edits_the_names_and_each_reader_sees_theirs_or_the_defau
     assert refused.status_code == 422
     page = text(refused)
     assert 'id="names.en-error"' in page and 'id="names.ru-error"' in page
-    saved = admin.post("/admin/units/health", form | {"names.en": "Health", **{f"names.{k}": v for k, v in HEALTH.items()}})
+    filled = {f"names.{code}": name for code, name in HEALTH.items()}
+    saved = admin.post("/admin/units/health", form | {"names.en": "Health"} | filled)
     assert saved.status_code == 302
     assert as_("admin").get("/api/v1/units/health").get_json()["names"] == HEALTH | {"en": "Health"}
     with sessions.begin() as session:
