@@ -25,7 +25,7 @@ from engine.procedures.definitions import list_latest
 
 ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
-WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel"})
+WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
 
 
@@ -67,10 +67,14 @@ class AuditWords:
         kind, _sep, rest = subject.partition(":")
         if subject in names:
             return translated(names[subject])
+        if subject in self._procedures:  # a deployment's subject is its procedure's key
+            return self.procedure(subject)
         if kind == "unit" and rest:
             return unit_text(rest)
-        if kind == "definition" and rest:
-            return self.procedure(rest)
+        if kind == "definition" and rest:  # definition:<key>:<version>
+            key, _sep, version = rest.partition(":")
+            return gettext("%(procedure)s, version %(version)s", procedure=self.procedure(key), version=version) \
+                if version else self.procedure(key)
         if kind == "user" and rest:
             return rest
         return label(subject) if "_" in subject else subject
@@ -125,7 +129,7 @@ class AuditWords:
             return label(value)
         if key == "unit":
             return unit_text(value)
-        if key == "process_key":
+        if key == "process_key" or (key == "key" and value in self._procedures):
             return self.procedure(value)
         if key in LANGUAGE_FIELDS and value in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[value]

@@ -14,14 +14,13 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from api.database import session as db_session
-from api.web.i18n import label, translated
+from api.web.i18n import label
 from api.web.signin import page, web_user
 from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import ProcessInstance
 from engine.core.errors import Forbidden
 from engine.people.access import check_may_read_instance, may_see_dashboard
-from engine.procedures.definitions import list_latest
 from engine.reads import dashboard
 
 blp = page_blueprint("web_dashboard")
@@ -35,8 +34,7 @@ def dashboard_page() -> tuple[str, int]:
     now = ctx().now()
     tz = ctx().cal.timezone
     figures = dashboard.figures(db_session(), now, tz)
-    names = {d.key: translated(d.name) for d in list_latest(db_session())}
-    by_procedure = [(names.get(c.key) or label(c.key), c.count) for c in figures.open_by_procedure]
+    by_procedure = [(label(c.key), c.count) for c in figures.open_by_procedure]
     by_unit = [(unit_text(c.key) if c.key else _("No unit"), c.count) for c in figures.open_by_unit]
     months = [format_date(m, "LLLL yyyy") for m in figures.tones.months]
     tones = [(label(tone), TONE_COLOURS[tone], counts) for tone, counts in figures.tones.counts.items()]
@@ -49,7 +47,7 @@ def dashboard_page() -> tuple[str, int]:
         by_unit=by_unit,
         procedure_chart=_bars(by_procedure, _("Open cases")),
         unit_chart=_bars(by_unit, _("Open cases")),
-        overdue=[(case, _case_url(case)) for case in figures.overdue], procedure_names=names,
+        overdue=[(case, _case_url(case)) for case in figures.overdue],
         tone_names=[name for name, _colour, _counts in tones],
         tone_rows=[[month] + [counts[i] for _name, _colour, counts in tones] for i, month in enumerate(months)],
         tone_chart={"type": "bar", "stacked": True, "labels": months,
