@@ -25,7 +25,7 @@ from engine.context import EngineContext
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES, settings_from_env
 from engine.demo import seed
-from engine.people.accounts import create_unit, create_user
+from engine.people.accounts import create_unit, create_user, update_unit
 from engine.procedures import definitions
 from engine.spiff.parser import NS, parse_xml
 
@@ -159,15 +159,43 @@ def units() -> None:
     """Structural units."""
 
 
+def _names(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--names ru=Отдел --names uz-Latn=Boʻlim` as a map; the engine checks the codes and the names."""
+    names: dict[str, str] = {}
+    for pair in pairs:
+        code, sep, name = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r}: write LANG=NAME, e.g. ru=Отдел", param_hint="--names")
+        names[code.strip()] = name
+    return names
+
+
+NAMES_HELP = "the name in one interface language, LANG=NAME (e.g. ru=Отдел транспорта); repeat for each"
+
+
 @units.command("add")
 @click.argument("key")
-@click.option("--name", required=True)
+@click.option("--name", required=True, help="the name in the default language (English)")
+@click.option("--names", "names", multiple=True, metavar="LANG=NAME", help=NAMES_HELP)
 @pass_env
-def units_add(env: Env, key: str, name: str) -> None:
+def units_add(env: Env, key: str, name: str, names: tuple[str, ...]) -> None:
     """Add a structural unit."""
     with _command(env) as session:
-        create_unit(session, key=key, name=name, actor=SYSTEM, at=env.ctx.now())
+        create_unit(session, key=key, name=name, names=_names(names), actor=SYSTEM, at=env.ctx.now())
     click.echo(f"unit {key} added")
+
+
+@units.command("rename")
+@click.argument("key")
+@click.option("--name", default=None, help="the name in the default language (English)")
+@click.option("--names", "names", multiple=True, metavar="LANG=NAME", help=NAMES_HELP)
+@pass_env
+def units_rename(env: Env, key: str, name: str | None, names: tuple[str, ...]) -> None:
+    """Change a unit's name in the default language and/or in others."""
+    changes: dict[str, Any] = {"names": _names(names)} | ({"name": name} if name is not None else {})
+    with _command(env) as session:
+        update_unit(session, key, changes, actor=SYSTEM, at=env.ctx.now())
+    click.echo(f"unit {key} renamed")
 
 
 @main.group()

@@ -37,7 +37,7 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
-from engine.people import media_plan
+from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
@@ -203,7 +203,7 @@ def user(row: User) -> dict[str, Any]:
 
 
 def unit(row: Unit) -> dict[str, Any]:
-    return {"key": row.key, "name": row.name}
+    return {"key": row.key, "name": row.name, "names": {**(row.names or {}), unit_names.DEFAULT_LANGUAGE: row.name}}
 
 
 def definition(row: ProcessDefinition, running: dict[int, int] | None = None) -> dict[str, Any]:

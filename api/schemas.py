@@ -111,14 +111,27 @@ class Me(Schema):
     locale = fields.String()
 
 
+# A unit's name per interface language (engine.people.unit_names checks the codes and the names).
+UNIT_NAMES = {"keys": fields.String(), "values": fields.String(allow_none=True),
+              "metadata": {"description": "the name per interface language code (`ru`, `uz-Latn`, ...); "
+                                          "in a change, null removes a language's own name"}}
+
+
 class UnitIn(Schema):
     key = fields.String(required=True, validate=KEY)
     name = fields.String(required=True, validate=SHORT)
+    names = fields.Dict(load_default=None, **UNIT_NAMES)
+
+
+class UnitPatch(Schema):
+    name = fields.String(validate=SHORT)
+    names = fields.Dict(**UNIT_NAMES)
 
 
 class UnitOut(Schema):
     key = fields.String(required=True)
     name = fields.String(required=True)
+    names = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class UserIn(Schema):

@@ -172,6 +172,7 @@ class EventType(StrEnum):
     TIMER_HELD = "timer.held"
     TIMER_MOVED = "timer.moved"
     UNIT_CREATED = "unit.created"
+    UNIT_UPDATED = "unit.updated"
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"
 

@@ -20,11 +20,17 @@ from engine.people.accounts import create_unit, create_user
 from engine.reads.queries import open_tasks
 from engine.runtime import attachments, operations
 
-UNITS = [
-    ("transport", "Department of Transport and Roads"),
-    ("health", "Department of Public Health"),
-    ("education", "Department of Education"),
-]
+# Each unit's name in every interface language (engine.core.settings.LANGUAGES); `en` is the default name.
+UNITS: dict[str, dict[str, str]] = {
+    "transport": {"en": "Department of Transport and Roads", "ky": "Транспорт жана жолдор башкармалыгы",
+                  "ru": "Управление транспорта и дорог", "uz": "Транспорт ва йўллар бошқармаси",
+                  "uz-Latn": "Transport va yo\u02bbllar boshqarmasi", "uk": "Управління транспорту та доріг"},
+    "health": {"en": "Department of Public Health", "ky": "Коомдук саламаттыкты сактоо башкармалыгы",
+               "ru": "Управление общественного здравоохранения", "uz": "Жамоат саломатлиги бошқармаси",
+               "uz-Latn": "Jamoat salomatligi boshqarmasi", "uk": "Управління громадського здоров\u2019я"},
+    "education": {"en": "Department of Education", "ky": "Билим берүү башкармалыгы", "ru": "Управление образования",
+                  "uz": "Таълим бошқармаси", "uz-Latn": "Ta\u02bclim boshqarmasi", "uk": "Управління освіти"},
+}
 USERS: list[tuple[str, str, list[str], str | None]] = [
     ("admin", "Administrator", ["admin"], None),
     ("auditor", "Internal auditor", ["auditor"], None),
@@ -106,9 +112,9 @@ SAMPLE_TRANSLATIONS: dict[str, dict[str, str]] = {
 def seed(session: Session, ctx: EngineContext) -> Iterator[str]:
     """Idempotent: what exists is left alone. Yields lines to print."""
     now = ctx.now()
-    for key, name in UNITS:
+    for key, names in UNITS.items():
         if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is None:
-            create_unit(session, key=key, name=name, actor="system", at=now)
+            create_unit(session, key=key, name=names["en"], names=names, actor="system", at=now)
     yield "Demo users (username / password / roles):"
     for username, display, roles, unit in USERS:
         if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:

@@ -126,8 +126,9 @@ def injected(page: str) -> list[str]:
         if tag in ("svg", "style"):
             found.append(f"a <{tag}>")
         found += [f"<{tag} {name}=...>" for name in attrs if name.startswith("on")]
+            # The payloads point at //evil; the hostile unit's own page (/admin/units/evil) is the application's link.
         found += [f"<{tag} {name}={value!r}>" for name, value in attrs.items()
-                  if name in ("href", "action", "formaction", "src") and "evil" in value]
+                  if name in ("href", "action", "formaction", "src") and "//evil" in value]
         if "style" in attrs and "display:none" in attrs["style"].replace(" ", ""):
             found.append(f"<{tag} style=...>")
     return found

@@ -185,7 +185,7 @@ def feed_words(user: User) -> FeedWords:
                          formats={str(k): str(v) for k, v in APPEARANCE_FORMATS.items()},
                          statuses={str(k): str(v) for k, v in MEDIA_PLAN_STATUSES.items()},
                          official=_("Official"), unit=_("Unit"), open_to_press=_("Open to the press"),
-                         closed_to_press=_("Closed to the press"), reason=_("Reason"))
+                         closed_to_press=_("Closed to the press"), reason=_("Reason"), language=user.locale)
 
 
 @blp.route("/media-plan.ics")

@@ -9,7 +9,7 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import Page, UnitIn, UnitOut, UserIn, UserOut, UserPatch, page_of
+from api.schemas import Page, UnitIn, UnitOut, UnitPatch, UserIn, UserOut, UserPatch, page_of
 from api.views.common import ctx
 from db.models import Unit, User
 from engine.people import accounts
@@ -35,8 +35,26 @@ class Units(MethodView):
     @blp.response(201, UnitOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Add a structural unit."""
-        unit = accounts.create_unit(session(), key=body["key"], name=body["name"], actor=current_user(), at=ctx().now())
+        unit = accounts.create_unit(session(), key=body["key"], name=body["name"], names=body["names"],
+                                    actor=current_user(), at=ctx().now())
         return present.unit(unit)
+
+
+@blp.route("/units/<string:unit_key>")
+class UnitView(MethodView):
+    @blp.doc(operationId="getUnit")
+    @blp.response(200, UnitOut)
+    def get(self, unit_key: str) -> dict[str, Any]:
+        """One structural unit, with its name in each interface language."""
+        check_may_read_users(current_user())
+        return present.unit(accounts.unit_by_key(session(), unit_key))
+
+    @blp.doc(operationId="updateUnit")
+    @blp.arguments(UnitPatch)
+    @blp.response(200, UnitOut)
+    def patch(self, body: dict[str, Any], unit_key: str) -> dict[str, Any]:
+        """Rename a unit: `name` (the default language's) and/or `names` per language; a null removes one."""
+        return present.unit(accounts.update_unit(session(), unit_key, body, actor=current_user(), at=ctx().now()))
 
 
 @blp.route("/users")

@@ -35,7 +35,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from api.web.i18n import label, language_name, when
+from api.web.i18n import LANGUAGE_NAMES, label, language_name, when
 
 LONG_TEXT = 300  # characters: longer strings get a textarea
 MAX_RADIOS = 4  # more choices than this: a select
@@ -473,6 +473,11 @@ def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[st
             for name in props if _present(data.get(name))]
 
 
+def shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str], files: dict[str, str]) -> Shown:
+    """One value titled and worded by its field's schema (the auditors' pages word an event's data by it)."""
+    return _shown(schema, value, name, units, files)
+
+
 def _present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -486,6 +491,9 @@ def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str],
         extra = schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {}
         made.rows = [_shown(props.get(key) or extra or {}, item, key, units, files) for key, item in value.items()
                      if _present(item)]
+        for row, key in zip(made.rows, [k for k, item in value.items() if _present(item)], strict=True):
+            if key not in props and key in LANGUAGE_NAMES:
+                row.title = LANGUAGE_NAMES[key]  # a text per language (translations): titled by the language's name
     elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         for index, item in enumerate(value):

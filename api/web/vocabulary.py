@@ -115,6 +115,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.TIMER_HELD: _l("Timer held"),
     EventType.TIMER_MOVED: _l("Timer moved"),
     EventType.UNIT_CREATED: _l("Unit created"),
+    EventType.UNIT_UPDATED: _l("Unit renamed"),
     EventType.USER_CREATED: _l("User created"),
     EventType.USER_UPDATED: _l("User updated"),
 }
@@ -183,6 +184,27 @@ MEDIA_PLAN_STATUSES: dict[MediaPlanStatus, LazyString] = {
     MediaPlanStatus.POSTPONED: _l("Postponed"),
     MediaPlanStatus.CANCELLED: _l("Cancelled"),
     MediaPlanStatus.HELD: _l("Held"),
+}
+
+# The fields of the audit events' data (engine.audit.chain records them) that no form titles: the auditors' pages
+# name them by these words; a case's data is titled by its procedure's forms (api.web.audit_words).
+AUDIT_FIELDS: dict[str, LazyString] = {
+    "accreditation_id": _l("Accreditation"), "journalist_id": _l("Journalist"), "language": _l("Language"),
+    "media": _l("Media files"), "published_at": _l("Published"), "sha256": _l("Checksum"), "size": _l("Size"),
+    "feed": _l("Calendar feed"), "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"),
+    "active": _l("Active"), "address": _l("Address"),
+    "assignee": _l("Assignee"), "body": _l("Text"), "checksum": _l("Checksum"), "comment": _l("Comment"),
+    "content_type": _l("File type"), "data": _l("Case data"), "delivery_id": _l("Delivery"),
+    "description": _l("Description"), "display_name": _l("Display name"), "due_at": _l("Due"),
+    "element_id": _l("Element"), "email": _l("E-mail"), "ends_at": _l("Ends"), "filename": _l("File name"),
+    "from": _l("From"), "journalist": _l("Journalist"), "journalist_ids": _l("Journalists"), "key": _l("Key"),
+    "kind": _l("Kind"), "letter_id": _l("Letter"), "lists": _l("Distribution lists"), "locale": _l("Language"),
+    "message": _l("Message"), "name": _l("Name"), "names": _l("Names in each language"), "outcome": _l("Outcome"),
+    "password": _l("Password"), "paused_at": _l("Paused"), "process_key": _l("Procedure"),
+    "reason": _l("Reason"), "recipients": _l("Recipients"), "role": _l("Role"), "roles": _l("Roles"),
+    "scope": _l("Scope"), "start_event_id": _l("Start event"), "status": _l("Status"), "task_id": _l("Task"),
+    "to": _l("To"), "unit": _l("Unit"), "user": _l("User"), "username": _l("Username"), "version": _l("Version"),
+    "why": _l("Reason"), "working_days": _l("Working days"),
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's

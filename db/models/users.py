@@ -1,8 +1,9 @@
 """Structural units, users and their roles."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, BigId, intpk
@@ -13,7 +14,10 @@ class Unit(Base):
 
     id: Mapped[intpk]
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name in the default language (English, the interface's own); `names` holds it per interface language
+    # (engine.core.settings.LANGUAGES), where given: a reader whose language has none sees `name`, marked.
     name: Mapped[str]
+    names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime]
 
 

@@ -21,7 +21,7 @@ from db.vocabulary import EventType, TaskStatus
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound
 from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
-from engine.people import passwords
+from engine.people import passwords, unit_names
 from engine.people.access import MAY_ADMINISTER, Actor, actor_name, check_may_administer, may_administer
 
 _hasher = PasswordHasher()
@@ -47,16 +47,35 @@ def user_by_username(session: Session, username: str) -> User:
     return user
 
 
-def create_unit(session: Session, *, key: str, name: str, actor: Actor, at: datetime) -> Unit:
+def create_unit(session: Session, *, key: str, name: str, names: dict[str, Any] | None = None, actor: Actor,
+                at: datetime) -> Unit:
+    """A unit named `name` in the default language and, where given, in others (engine.people.unit_names)."""
     check_may_administer(actor)
+    name, all_names = unit_names.checked(name, names)
     if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
         raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}],
                        code=Code.ALREADY_EXISTS)
-    unit = Unit(key=key, name=name, created_at=at)
+    unit = Unit(key=key, name=name, names=all_names, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
     chain.record(session, type=EventType.UNIT_CREATED, at=at, actor=actor_name(actor), subject=f"unit:{key}",
-                 after={"key": key, "name": name})
+                 after={"key": key, "name": name, "names": all_names})
+    return unit
+
+
+def update_unit(session: Session, key: str, changes: dict[str, Any], *, actor: Actor, at: datetime) -> Unit:
+    """Rename a unit, in the default language (`name`) or any other (`names`; a null removes one)."""
+    check_may_administer(actor)
+    unit = unit_by_key(session, key)
+    before = {"name": unit.name, "names": dict(unit.names or {})}
+    name, all_names = unit_names.checked(changes.get("name"), changes.get("names"),
+                                         current=before["names"] | {unit_names.DEFAULT_LANGUAGE: unit.name})
+    after = {"name": name, "names": all_names}
+    if after != before:
+        unit.name, unit.names = name, all_names
+        session.flush()
+        chain.record(session, type=EventType.UNIT_UPDATED, at=at, actor=actor_name(actor), subject=f"unit:{key}",
+                     before=before, after=after)
     return unit
 
 

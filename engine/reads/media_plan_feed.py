@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from db.models import MediaPlanEntry
 from db.vocabulary import MediaPlanStatus
+from engine.people import unit_names
 from engine.people.media_plan import first_day, last_day
 
 PRODID = "-//Jarchy//Media plan//EN"
@@ -34,6 +35,7 @@ class FeedWords:
     open_to_press: str
     closed_to_press: str
     reason: str
+    language: str = "en"  # the reader's interface language: a unit is named in it where it has a name in it
 
 
 def ical_status(row: MediaPlanEntry) -> str:
@@ -48,7 +50,7 @@ def _description(row: MediaPlanEntry, words: FeedWords) -> str:
     lines = [f"{words.official}: {row.official}", words.formats.get(str(row.format), str(row.format)),
              words.open_to_press if row.open_to_press else words.closed_to_press]
     if row.unit is not None:
-        lines.append(f"{words.unit}: {row.unit.name}")
+        lines.append(f"{words.unit}: {unit_names.name_in(row.unit, words.language)[0]}")
     if row.status != MediaPlanStatus.PLANNED:
         status = words.statuses.get(str(row.status), str(row.status))
         lines.append(f"{status}" + (f" ({words.reason}: {row.status_reason})" if row.status_reason else ""))

@@ -214,6 +214,13 @@ def _new_unit(world: World, _shared: dict[str, Any], who: str) -> Call:
     return Call("/api/v1/units", {"key": key, "name": f"Annex of {who}"}, exists)
 
 
+def _rename_unit(world: World, _shared: dict[str, Any], who: str) -> Call:
+    def name() -> str:
+        return str(world.as_("auditor").get("/api/v1/units/health").get_json()["names"].get("ru"))
+
+    return Call("/api/v1/units/health", {"names": {"ru": f"Здравоохранение ({who})"}}, name)
+
+
 def _new_user(world: World, _shared: dict[str, Any], who: str) -> Call:
     username = f"new-{who}"
 
@@ -554,6 +561,8 @@ TABLE: list[Row] = [
     # Units and users: admin manages, the auditor reads.
     Row("GET", "/api/v1/units", _static("/api/v1/units"), _ok("admin", "auditor")),
     Row("POST", "/api/v1/units", _new_unit, _ok("admin", status=201), changes_state=True),
+    Row("GET", "/api/v1/units/<string:unit_key>", _static("/api/v1/units/health"), _ok("admin", "auditor")),
+    Row("PATCH", "/api/v1/units/<string:unit_key>", _rename_unit, _ok("admin"), changes_state=True),
     Row("GET", "/api/v1/users", _static("/api/v1/users"), _ok("admin", "auditor")),
     Row("POST", "/api/v1/users", _new_user, _ok("admin", status=201), changes_state=True),
     Row("GET", "/api/v1/users/<string:username>", _static("/api/v1/users/lawyer"), _ok("admin", "auditor")),

@@ -307,7 +307,8 @@ def test_an_admin_creates_a_unit(page_as: Any, sessions: Any) -> None:
     assert response.status_code == 302
     assert "Sport and youth" in text(web.get("/admin/units"))
     created = events(sessions, "unit.created")[-1]
-    assert created.actor == "admin" and created.after == {"key": "sport", "name": "Sport and youth"}
+    assert created.actor == "admin" and created.after == {"key": "sport", "name": "Sport and youth",
+                                                          "names": {"en": "Sport and youth"}}
 
 
 @pytest.mark.parametrize(("fields", "field", "status"), [

@@ -125,8 +125,9 @@ def test_with_no_filter_every_event_shows_with_its_type_and_changes(page_as: Any
     assert shown(response) == every[:50]
     body = text(response)
     assert "Task completed" in body and "Instance started" in body
-    # What the triage changed: the handler chosen, shown as its stored value.
-    assert "pr_department" in body and "<th scope=\"row\">handler</th>" in body
+    # What the triage changed: the handler chosen, by the form's words (not `handler: pr_department`).
+    assert "The PR department" in body and "<th scope=\"row\">Who prepares the answer</th>" in body
+    assert "pr_department" not in body
 
 
 def test_events_filter_by_actor(page_as: Any, two_cases: Any, sessions: Any) -> None:
@@ -288,8 +289,8 @@ def test_a_case_timeline_shows_every_event_in_order_with_changes_and_hashes(page
     with sessions() as session:
         for event in session.scalars(select(AuditEvent).where(AuditEvent.instance_id == first_id)):
             assert event.hash in body
-    # The answer sent, as the send_answer task stored it, and the outcome.
-    assert "sent_via" in body and "email" in body and "Instance completed" in body
+    # The answer sent, as the send_answer task stored it (in its form's words), and the outcome.
+    assert "Sent by" in body and "sent_via" not in body and "Instance completed" in body
 
 
 def test_the_timeline_shows_data_before_and_after_a_change(page_as: Any, two_cases: Any, sessions: Any,

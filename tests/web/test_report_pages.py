@@ -28,7 +28,7 @@ def test_the_head_of_the_pr_department_reads_the_figures_and_closes_a_period(pag
     media = page.split('<table id="figures-information_request">')[1].split("</table>")[0]
     rows = [r for r in media.split("<tr") if "<th scope=\"row\">" in r]
     assert [r.split("<td>")[1].split("</td>")[0] for r in rows] == ["1", "1"]  # received: all, and transport
-    assert "transport" in rows[1]
+    assert ">Transport<" in rows[1]  # the unit by its name (the cast names it "Transport")
     closed = web.post("/reports/requests/periods", {"from": "2026-02-01", "to": "2026-02-28"})
     assert closed.status_code == 302
     after = unescape(text(web.get("/reports/requests?from=2026-02-01&to=2026-02-28")))

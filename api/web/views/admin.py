@@ -28,7 +28,7 @@ from db.models import User
 from engine.calendar import overrides
 from engine.core.errors import JarchyError
 from engine.core.settings import LANGUAGES, ROLES
-from engine.people import accounts
+from engine.people import accounts, unit_names
 from engine.people.access import may_administer
 from engine.procedures import definitions
 from engine.reads import calendar_overrides, choices, directory, procedure_versions
@@ -262,6 +262,42 @@ def create_unit() -> Any:
     except JarchyError as error:
         return _units_page(values, _engine_errors(error, "key"), error.status)
     flash(_("The unit %(key)s was created.", key=values["key"]), "success")
+    return redirect(url_for(".units"))
+
+
+def _unit_names_page(key: str, values: dict[str, str], errors: Errors, status: int = 200) -> tuple[str, int]:
+    return render("admin/unit.html", status, unit=accounts.unit_by_key(db_session(), key), values=values,
+                  errors=errors, languages=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES],
+                  default_language=unit_names.DEFAULT_LANGUAGE)
+
+
+@blp.get("/units/<string:key>")
+@page(may_administer)
+def edit_unit(key: str) -> tuple[str, int]:
+    unit = accounts.unit_by_key(db_session(), key)
+    values = {f"names.{code}": (unit.names or {}).get(code, "") for code in LANGUAGES}
+    return _unit_names_page(key, values | {f"names.{unit_names.DEFAULT_LANGUAGE}": unit.name}, {})
+
+
+@blp.post("/units/<string:key>")
+@page(may_administer)
+def rename_unit(key: str) -> Any:
+    """The unit's name per language: the default one is required, an emptied other one falls back to it."""
+    errors: Errors = {}
+    default = f"names.{unit_names.DEFAULT_LANGUAGE}"
+    values = {f"names.{code}": _text(f"names.{code}", errors, required=f"names.{code}" == default)
+              for code in LANGUAGES}
+    if errors:
+        return _unit_names_page(key, values, errors, 422)
+    actor = web_user()
+    assert actor is not None
+    names = {field.removeprefix("names."): value or None for field, value in values.items()}
+    try:
+        accounts.update_unit(db_session(), key, {"name": values[default], "names": names}, actor=actor,
+                             at=ctx().now())
+    except JarchyError as error:
+        return _unit_names_page(key, values, _engine_errors(error, default), error.status)
+    flash(_("The names of the unit %(key)s were saved.", key=key), "success")
     return redirect(url_for(".units"))
 
 

@@ -21,8 +21,10 @@ from api import present
 from api.database import session as db_session
 from api.schemas import AuditOut
 from api.views.audit import csv_response
+from api.web.audit_words import AuditWords
 from api.web.i18n import event_label, label
 from api.web.signin import page
+from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import AuditEvent, ProcessInstance
 from engine.audit import chain
@@ -100,8 +102,8 @@ def _options(values: Any, shown: Any = label) -> list[tuple[str, str]]:
 
 
 def _event_choices() -> dict[str, Any]:
-    return {"procedures": _options(_procedures()), "types": _options(audit_search.event_types(db_session()),
-                                                                       event_label)}
+    return {"procedures": _options(_procedures(), AuditWords().procedure),
+            "types": _options(audit_search.event_types(db_session()), event_label)}
 
 
 def _event_query(args: MultiDict[str, str]) -> tuple[Query, audit_search.EventFilter]:
@@ -120,9 +122,11 @@ def _event_query(args: MultiDict[str, str]) -> tuple[Query, audit_search.EventFi
 
 
 def _shown_events(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """Each event with its case's registration number, and its subject and data in words (api.web.audit_words)."""
     keys = queries.business_keys(db_session(), {e.instance_id for e in events if e.instance_id})
+    words = AuditWords()
     return [{"event": e, "business_key": keys.get(e.instance_id) if e.instance_id else None,
-             "changes": audit_search.changes(e.before, e.after)} for e in events]
+             "subject": words.subject(e), "changes": words.changes(e)} for e in events]
 
 
 @blp.get("/events")
@@ -158,7 +162,7 @@ def export(fmt: str) -> Response | tuple[str, int]:
 def cases() -> tuple[str, int]:
     args = request.args
     q = Query()
-    units = [(unit.key, unit.name) for unit in all_units(db_session())]
+    units = [(unit.key, unit_text(unit)) for unit in all_units(db_session())]
     procedures = _procedures()
     f = audit_search.CaseFilter(
         process_key=q.text(args, "procedure", procedures),
@@ -169,8 +173,9 @@ def cases() -> tuple[str, int]:
     )
     q.range(f.since, f.until)
     q.paging(args)
-    choices = {"procedures": _options(procedures), "statuses": _options(audit_search.CASE_STATUSES),
-               "units": units}
+    words = AuditWords()
+    choices = {"procedures": _options(procedures, words.procedure), "statuses": _options(audit_search.CASE_STATUSES),
+               "units": units, "procedure": words.procedure}
     if q.errors:
         return render("audit/cases.html", 422, q=q, result=None, **choices)
     result = queries.paged(db_session(), audit_search.cases(db_session(), f, ctx().cal.timezone), q.page, PER_PAGE)
@@ -186,7 +191,8 @@ def case(instance_id: int) -> tuple[str, int]:
         raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
     found = list(db_session().scalars(queries.audit_events(db_session(), instance_id=instance_id)))
     started_by = queries.usernames(db_session(), {instance.started_by_id}).get(instance.started_by_id or 0)
-    return render("audit/case.html", instance=instance, started_by=started_by, rows=_shown_events(found))
+    return render("audit/case.html", instance=instance, started_by=started_by, rows=_shown_events(found),
+                  procedure=AuditWords().procedure(instance.process_key))
 
 
 @blp.get("/verify")

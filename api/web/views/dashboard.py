@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 from api.database import session as db_session
 from api.web.i18n import label
 from api.web.signin import page, web_user
+from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import ProcessInstance
 from engine.core.errors import Forbidden
@@ -34,7 +35,7 @@ def dashboard_page() -> tuple[str, int]:
     tz = ctx().cal.timezone
     figures = dashboard.figures(db_session(), now, tz)
     by_procedure = [(label(c.key), c.count) for c in figures.open_by_procedure]
-    by_unit = [((c.name or c.key) if c.key else _("No unit"), c.count) for c in figures.open_by_unit]
+    by_unit = [(unit_text(c.key) if c.key else _("No unit"), c.count) for c in figures.open_by_unit]
     months = [format_date(m, "LLLL yyyy") for m in figures.tones.months]
     tones = [(label(tone), TONE_COLOURS[tone], counts) for tone, counts in figures.tones.counts.items()]
     return render(

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from api import present
 from api.database import session as db_session
 from api.present import PUBLIC_PAGES
+from api.web.unit_names import unit_text
 from api.web.views.audit import Query
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.settings import LANGUAGES
@@ -98,7 +99,7 @@ def archive_page() -> Response:
     q.range(asked.since, asked.until)
     q.paging(args)
     session, settings = db_session(), ctx().settings
-    choices = {"units": [(u.key, u.name) for u in units(session)],
+    choices = {"units": [(u.key, unit_text(u)) for u in units(session)],
                "languages": [lang for lang in settings.publication_languages if lang in LANGUAGES],
                "feeds": [(feed, archive.KINDS[source]) for feed, source in archive.FEEDS.items()]}
     result = None if q.errors else archive.search(session, asked, ctx().cal.timezone, q.page)

@@ -18,6 +18,7 @@ from api.database import session as db_session
 from api.web import formrender
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.signin import page, web_user
+from api.web.unit_names import unit_text, unit_texts
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
@@ -87,7 +88,8 @@ def _procedure_names() -> dict[str, str]:
 
 
 def _unit_names() -> dict[str, str]:
-    return {u.key: u.name for u in choices.units(db_session())}
+    """Each unit's name in the reader's language (the default one, said so, where it has none)."""
+    return unit_texts()
 
 
 def _form(key: str) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def _options(instance: ProcessInstance | None = None) -> formrender.Options:
         files = [(a.id, _file_label(a)) for a in attachment_reads.listed_of(db_session(), instance.id)]
         if instance.status == InstanceStatus.RUNNING and may_attach(db_session(), _user(), instance):
             upload_url = url_for("web_attachments.upload", instance_id=instance.id)
-    return formrender.Options(units=[(u.key, u.name) for u in choices.units(db_session())],
+    return formrender.Options(units=[(u.key, unit_text(u)) for u in choices.units(db_session())],
                               languages=tuple(ctx().settings.publication_languages), tz=tz,
                               now=ctx().now().astimezone(tz), attachments=files, upload_url=upload_url,
                               case=dict(instance.data or {}) if instance is not None else {})
@@ -248,11 +250,11 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
-        submitted=formrender.readable(_case_forms(definition), row.data or {}, units, file_names)
+        submitted=formrender.readable(case_forms(definition), row.data or {}, units, file_names)
         if not is_open else [],
-        case_data=formrender.readable(_case_forms(definition), instance.data or {}, units, file_names),
+        case_data=formrender.readable(case_forms(definition), instance.data or {}, units, file_names),
         procedure=diagram_name(definition.meta, definition.key, definition.name),
-        events=_history(instance, definition), unit_names=units,
+        events=_history(instance, definition),
         returned=earlier.returned, last_round=last_round,
         pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
@@ -339,9 +341,9 @@ def case(instance_id: int) -> tuple[str, int]:
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names={k: diagram_name(meta, k, v) for k, v in where.names.items()},
                   unreadable=where.unreadable, readable_tasks=readable_tasks,
-                  case_data=formrender.readable(_case_forms(definition), instance.data or {}, units,
+                  case_data=formrender.readable(case_forms(definition), instance.data or {}, units,
                                                 {a.id: a.filename for a in files}),
-                  events=_history(instance, definition), unit_names=units,
+                  events=_history(instance, definition),
                   deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES,
                   comments=draft_reads.comments_of_case(session, user, instance.id),
                   may_moderate=instance.status == InstanceStatus.RUNNING and may_moderate_comments(user),
@@ -367,7 +369,7 @@ def case_diagram(instance_id: int) -> Response:
 
 # -- what the case pages share --------------------------------------------------------------------------
 
-def _case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
+def case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
     """The forms of a procedure, start form first: they name and describe the case's data."""
     keys = [definition.meta.get("start_form")] + [t.get("form") for t in definition.meta.get("tasks", {}).values()]
     found = []
@@ -379,7 +381,7 @@ def _case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
     return found
 
 
-def _task_names(definition: ProcessDefinition) -> dict[str, str]:
+def task_names(definition: ProcessDefinition) -> dict[str, str]:
     """Each user task's name in the reader's language (`named`)."""
     return {bpmn_id: named(meta.get("name") or bpmn_id, meta.get("names"))
             for bpmn_id, meta in definition.meta.get("tasks", {}).items()}
@@ -391,7 +393,7 @@ def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[t
     # Every element the diagram names (a timer, a script step), then its user tasks (their names were kept apart
     # before diagrams carried labels), each in the reader's language.
     names = {element_id: diagram_name(meta, element_id, english)
-             for element_id, english in meta.get("element_names", {}).items()} | _task_names(definition)
+             for element_id, english in meta.get("element_names", {}).items()} | task_names(definition)
     shown = []
     for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
         subject = event.subject or ""

@@ -1,0 +1,147 @@
+"""The audit events on the auditors' pages worded for people: field names by their titles, values by their labels.
+
+The chain stores keys (`role: pr_department`, `decision: approve`, a task's BPMN id as the subject); an auditor reads
+"Роль: Отдел по связям с общественностью". A case's data is titled and worded by its procedure's forms (as the case
+page shows it, api.web.formrender); the events' own fields by api.web.vocabulary.AUDIT_FIELDS; roles, units,
+procedures and moments by their labels. The exports (CSV, JSON) keep the stored keys: they are for programs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext
+
+from api.database import session as db_session
+from api.web import formrender
+from api.web.i18n import LANGUAGE_NAMES, label, translated, when
+from api.web.unit_names import unit_text, unit_texts
+from api.web.views.staff import case_forms, task_names
+from api.web.vocabulary import AUDIT_FIELDS
+from db.models import AuditEvent, ProcessDefinition, ProcessInstance
+from engine.core.settings import ROLES
+from engine.procedures.definitions import list_latest
+
+ROLE_FIELDS = frozenset({"role", "roles"})
+LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
+WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
+MOMENT_SUFFIXES = ("_at", "_until")
+
+
+@dataclass
+class WordedChange:
+    """One field of an event's data: its title, and its value before and after (None: it had none)."""
+
+    field: str
+    before: formrender.Shown | None
+    after: formrender.Shown | None
+
+
+class AuditWords:
+    """Words for the events of one page; each case's procedure is read once."""
+
+    def __init__(self) -> None:
+        self._procedures = {d.key: d.name for d in list_latest(db_session())}
+        self._definitions: dict[int, tuple[dict[str, dict[str, Any]], dict[str, str]]] = {}
+
+    def _of(self, instance_id: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """The fields of the case's forms by name, and its elements' names by BPMN id."""
+        if instance_id is None:
+            return {}, {}
+        if instance_id not in self._definitions:
+            instance = db_session().get(ProcessInstance, instance_id)
+            definition = db_session().get(ProcessDefinition, instance.definition_id) if instance else None
+            props: dict[str, dict[str, Any]] = {}
+            for schema in case_forms(definition) if definition else []:
+                for name, prop in (schema.get("properties") or {}).items():
+                    if isinstance(prop, dict):
+                        props.setdefault(name, prop)
+            self._definitions[instance_id] = (props, task_names(definition) if definition else {})
+        return self._definitions[instance_id]
+
+    def subject(self, event: AuditEvent) -> str:
+        """What the event is about: an element by its name, a unit by its, a user or procedure by theirs."""
+        subject = event.subject or ""
+        names = self._of(event.instance_id)[1]
+        kind, _sep, rest = subject.partition(":")
+        if subject in names:
+            return translated(names[subject])
+        if subject in self._procedures:  # a deployment's subject is its procedure's key
+            return self.procedure(subject)
+        if kind == "unit" and rest:
+            return unit_text(rest)
+        if kind == "definition" and rest:  # definition:<key>:<version>
+            key, _sep, version = rest.partition(":")
+            return gettext("%(procedure)s, version %(version)s", procedure=self.procedure(key), version=version) \
+                if version else self.procedure(key)
+        if kind == "user" and rest:
+            return rest
+        return label(subject) if "_" in subject else subject
+
+    def procedure(self, key: str) -> str:
+        return translated(self._procedures.get(key)) or label(key)
+
+    def changes(self, event: AuditEvent) -> list[WordedChange]:
+        """The event's data field by field, before -> after; fields unchanged on both sides are left out."""
+        before, after = event.before or {}, event.after or {}
+        props = self._of(event.instance_id)[0]
+        rows = []
+        for key in list(after) + [k for k in before if k not in after]:
+            if key in before and key in after and before[key] == after[key]:
+                continue
+            rows.append(WordedChange(self._title(key, props),
+                                     self._value(key, before[key], props) if key in before else None,
+                                     self._value(key, after[key], props) if key in after else None))
+        return rows
+
+    def _title(self, key: str, props: dict[str, dict[str, Any]]) -> str:
+        if key in props and props[key].get("title"):
+            return translated(props[key].get("title"))  # a form's words, extracted from forms/
+        return str(AUDIT_FIELDS[key]) if key in AUDIT_FIELDS else label(key)
+
+    def _value(self, key: str, value: Any, props: dict[str, dict[str, Any]]) -> formrender.Shown:
+        """A value worded by its form's field where a form names it (a case's data), else by what the key says."""
+        if key == "data" and isinstance(value, dict) and props:
+            return formrender.shown({"properties": props}, value, key, unit_texts(), {})
+        if key in props and value is not None:
+            return formrender.shown(props[key], value, key, unit_texts(), {})
+        return self._plain(key, value, self._title(key, props))
+
+    def _plain(self, key: str, value: Any, title: str) -> formrender.Shown:
+        """A value no form describes: nested data field by field, keys and codes by their words."""
+        if isinstance(value, dict):
+            return formrender.Shown(title, rows=[self._plain(k, v, LANGUAGE_NAMES.get(k) or self._title(k, {}))
+                                                 for k, v in value.items()])  # a text per language: its name
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            return formrender.Shown(title, rows=[self._plain(key, v, f"{title} {i + 1}") for i, v in enumerate(value)])
+        values = value if isinstance(value, list) else [value]
+        return formrender.Shown(title, ", ".join(self._scalar(key, v) for v in values) or "—")
+
+    def _scalar(self, key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if not isinstance(value, str):
+            return str(value)
+        if key in ROLE_FIELDS or value in ROLES:
+            return label(value)
+        if key == "unit":
+            return unit_text(value)
+        if key == "process_key" or (key == "key" and value in self._procedures):
+            return self.procedure(value)
+        if key in LANGUAGE_FIELDS and value in LANGUAGE_NAMES:
+            return LANGUAGE_NAMES[value]
+        if key in WORD_FIELDS:
+            return label(value)
+        if key.endswith(MOMENT_SUFFIXES):
+            return _moment(value)
+        return value
+
+
+def _moment(value: str) -> str:
+    try:
+        return when(datetime.fromisoformat(value))
+    except ValueError:
+        return value
