@@ -62,7 +62,7 @@ extract-messages: $(BIN)/jarchy node_modules/.package-lock.json
 	$(BIN)/python -m api.web.modeler_messages
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext \
 	  -o api/translations/messages.pot .
-	for lang in ky ru uz_Cyrl uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
+	for lang in ky ru uz_Cyrl uz_Latn uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
 	  $(BIN)/pybabel init -i api/translations/messages.pot -d api/translations -l $$lang; done
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i api/translations/messages.pot -d api/translations
 

@@ -23,7 +23,7 @@ ROLES = (
 )
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
 # The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
-LANGUAGES = ("ky", "ru", "uz", "uk", "en")
+LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk", "en")
 # The kinds of attachment, each with its own size limit (db.vocabulary.AttachmentKind).
 UPLOAD_KINDS = ("photo", "video", "audio", "document")
 
