@@ -57,7 +57,7 @@ def current_language() -> str:
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return str(chosen)
-    return negotiate(value for value, _quality in request.accept_languages)
+    return negotiate(value for value, quality in request.accept_languages if quality > 0)  # q=0: "not this one"
 
 
 def negotiate(accepted: Iterable[str]) -> str:

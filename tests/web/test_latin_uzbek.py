@@ -76,6 +76,7 @@ def test_uzbek_in_cyrillic_is_still_cyrillic(page_as: Any) -> None:
     ("uz-Cyrl-UZ", "uz", "uz-Cyrl", "Кириш"),
     ("uz-UZ,en;q=0.5", "uz", "uz-Cyrl", "Кириш"),
     ("de,uz-Latn;q=0.7,uz;q=0.5", "uz-Latn", "uz-Latn", "Kirish"),
+    ("uz-Latn;q=0,uz;q=0.5", "uz", "uz-Cyrl", "Кириш"),  # q=0: not Latin
     ("de,fr", "en", "en", "Sign in"),
 ])
 def test_the_browsers_language_chooses_the_script_of_uzbek(app: Any, header: str, language: str, html_lang: str,
