@@ -101,3 +101,23 @@ def test_the_modeler_speaks_latin_uzbek(page_as: Any) -> None:
     assert len(handed) > 300 and handed["General"] == "Umumiy"
     assert not [text for text in handed.values() if CYRILLIC.search(text)]
 
+
+
+def test_an_admin_gives_a_user_latin_uzbek_through_the_form(page_as: Any, sessions: Any) -> None:
+    web = page_as("admin")
+    form = text(web.get("/admin/users/new"))
+    assert '<option value="uz-Latn"' in form and "Oʻzbekcha" in form
+    fields = [("username", "dilnoza"), ("display_name", "Dilnoza Karimova"), ("email", "dilnoza@example.uz"),
+              ("unit", "health"), ("locale", "uz-Latn"), ("password", "long enough password"),
+              ("roles", "press_secretary")]
+    assert web.post("/admin/users/new", fields).status_code == 302
+    with sessions() as session:
+        assert session.scalars(select(User.locale).where(User.username == "dilnoza")).one() == "uz-Latn"
+    listed = text(web.get("/admin/users"))
+    row = listed[listed.index(">dilnoza<"):]
+    assert "Oʻzbekcha" in row[:row.index("</tr>")]
+    refused = web.post("/admin/users/new", [(k, "dilnoza2" if k == "username" else ("uz_Latn" if k == "locale" else v))
+                                            for k, v in fields])
+    assert refused.status_code == 422 and 'id="locale-error"' in text(refused)
+    with sessions() as session:
+        assert session.scalars(select(User).where(User.username == "dilnoza2")).first() is None
