@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install lint bench clean catalogs extract-messages screenshots pango
+.PHONY: run test install lint bench clean catalogs extract-messages uz-latn-drafts screenshots pango
 
 $(BIN)/jarchy: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ extract-messages: $(BIN)/jarchy node_modules/.package-lock.json
 	for lang in ky ru uz_Cyrl uz_Latn uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
 	  $(BIN)/pybabel init -i api/translations/messages.pot -d api/translations -l $$lang; done
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i api/translations/messages.pot -d api/translations
+
+# Fills the Latin Uzbek catalog's new messages from the Cyrillic ones as fuzzy drafts, to be reviewed one by one
+# (api/web/uz_latn_drafts.py); run it after `extract-messages` and the Cyrillic translations.
+uz-latn-drafts: $(BIN)/jarchy
+	$(BIN)/python -m api.web.uz_latn_drafts
 
 bench: install
 	$(BIN)/python tests/perf/bench_information_request.py
