@@ -45,15 +45,20 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import discussion
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, handover, letters, notifications, projection, steps
+from engine.runtime import case_data, handover, letters, notifications, plan_follows, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
 
-def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any]) -> ProcessInstance:
+def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any], *,
+          from_plan: bool = False) -> ProcessInstance:
+    """`from_plan`: started from the media plan's entry (engine.runtime.supported_events), the one start that may
+    name it (`media_plan_entry`)."""
     definition = latest_definition(session, process_key)
     assert definition is not None
     check_may_start(actor, definition)
+    if not from_plan:
+        plan_follows.refuse_unlinked(process_key, data)
     at = ctx.now()
     overrides.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
