@@ -329,8 +329,13 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
         projection.close(session, instance, actor=actor.username, at=at)
         session.flush()
         return instance
+    as_it_stood = dict(instance.data or {})
     step.wf.cancel()
     steps.save(step)
+    # A cancelled workflow ends on no path, and what it then holds may be an older task's data: the case keeps the
+    # data it had (an event_support case's `held_at`, which the office's report counts: docs/office_report.md).
+    instance.data = (instance.data or {}) | as_it_stood
+    session.flush()
     return instance
 
 
