@@ -67,7 +67,8 @@ def follow(step: Step, before: dict[str, Any]) -> None:
     starts = _moment(data.get("starts_at"))
     if postponed and starts is not None:
         ends = _moment(data.get("ends_at"))
-        _refuse_beyond_plan(row, _moment(before.get("starts_at")), starts, ends)
+        if row.status not in media_plan.CLOSED:  # a closed entry takes no time (follow_postponement)
+            _refuse_beyond_plan(row, _moment(before.get("starts_at")), starts, ends)
         reason = str((data["postponements"][-1] or {}).get("reason") or "")
         media_plan.follow_postponement(session, row, starts_at=starts, ends_at=ends, reason=reason,
                                        tz=step.ctx.cal.timezone, actor=actor, at=step.at)
@@ -82,7 +83,7 @@ def _refuse_beyond_plan(row: MediaPlanEntry, was: datetime | None, starts: datet
     """The case's new time as the plan would check it (its form's fields named): the start it had is no
     postponement (the plan keeps that for one until a date is fixed), the end comes after the start, and the entry
     lasts at most media_plan.LONGEST (an end not given keeps the entry's length)."""
-    errors = []
+    errors: list[dict[str, str]] = []
     if was is not None and starts == was:
         errors.append({"field": "new_starts_at", "message": "is the start the event has: postpone it to another time"})
     finish = ends if ends is not None else starts + (row.ends_at - row.starts_at)
