@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import MediaPlanEntry, Unit
 from db.vocabulary import AppearanceFormat, EventType, MediaPlanStatus
 from engine.audit import chain
-from engine.core.errors import Conflict
+from engine.core.errors import Conflict, Invalid
 from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_media_plan
 from engine.people.registry import add_problem, checked_text, refuse
@@ -43,6 +43,15 @@ def locked_entry(session: Session, entry_id: int) -> MediaPlanEntry | None:
     return session.scalars(select(MediaPlanEntry).where(MediaPlanEntry.id == entry_id)
                            .with_for_update(of=MediaPlanEntry).execution_options(populate_existing=True)
                            ).one_or_none()
+
+
+def _for_change(session: Session, entry_id: int) -> MediaPlanEntry:
+    """The entry to change, under its row lock (404 first): two changes at once take turns, the second reading
+    what the first wrote, so that neither's fields nor its `sequence` are lost."""
+    entry_by_id(session, entry_id)
+    row = locked_entry(session, entry_id)
+    assert row is not None
+    return row
 
 
 def first_day(row: MediaPlanEntry, tz: tzinfo) -> date:
@@ -280,7 +289,7 @@ def update_entry(session: Session, entry_id: int, changes: dict[str, Any], *, tz
     """Change any of an entry's fields (not one that is over, cancelled or held); a change that changes nothing
     records nothing."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "changed")
     checked = checked_values(session, changes, tz, at, current=row)
     before = describe(row)
@@ -303,12 +312,16 @@ def postpone(session: Session, entry_id: int, *, reason: Any, tz: tzinfo, actor:
     """Postpone an entry, with the reason: to a new time when one is given, else until a date is fixed (a later
     change sets it). The start it had is kept (`postponed_from`)."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "postponed")
     text = _reason(reason)
     moved = {k: v for k, v in (("starts_at", starts_at), ("ends_at", ends_at), ("all_day", all_day))
              if v is not None}
     checked = checked_values(session, moved, tz, at, current=row) if moved else {}
+    if checked.get("starts_at") == row.starts_at:
+        # The start it has is no new time: a postponement without one is until a date is fixed (is_undated).
+        raise Invalid("the entry already starts then: postpone it to another time, or without one until a date "
+                      "is fixed", [{"field": "starts_at", "message": "is the start the entry has"}])
     _postponed(session, row, checked, text, actor, at)
     return row
 
@@ -336,7 +349,7 @@ def _postponed(session: Session, row: MediaPlanEntry, moved: dict[str, Any], rea
 def cancel(session: Session, entry_id: int, *, reason: Any, actor: Actor, at: datetime) -> MediaPlanEntry:
     """Cancel an entry, with the reason; it stays in the plan (and in the feeds, as cancelled)."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "cancelled")
     text = _reason(reason)
     before = describe(row)
@@ -348,7 +361,7 @@ def cancel(session: Session, entry_id: int, *, reason: Any, actor: Actor, at: da
 def record_held(session: Session, entry_id: int, *, actor: Actor, at: datetime) -> MediaPlanEntry:
     """Record that the appearance took place: once it has begun, and only of an entry not cancelled."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     if row.status in CLOSED:
         raise Conflict(f"the entry is already {row.status}", [{"field": "status", "message": f"is {row.status}"}])
     if row.starts_at > at:
@@ -361,7 +374,9 @@ def record_held(session: Session, entry_id: int, *, actor: Actor, at: datetime) 
 
 
 def is_undated(row: MediaPlanEntry) -> bool:
-    """Postponed until a date is fixed (the feed's TENTATIVE): its start is still the one it was postponed from."""
+    """Postponed until a date is fixed (the feed's TENTATIVE): its start is still the one it was postponed from. A
+    postponement to a time always moves the start (`postpone` and the case's `change_event` refuse the start the
+    entry has, engine.runtime.plan_follows), so the two are never confused."""
     return row.status == MediaPlanStatus.POSTPONED and row.postponed_from == row.starts_at
 
 

@@ -255,22 +255,26 @@ def distribution(session: Session, start: datetime, end: datetime) -> dict[str, 
 def events_supported(session: Session, period: Period, tz: Any) -> dict[str, int] | None:
     """The leadership's events given information support (`event_support`, docs/event_support.md) held in the
     span, as `{"supported": n}`: by the rule of the press conferences, an event counts on the day it was held
-    (`held_at`, written when the preparation was done and `starts_at` had come), whether its case has ended or still
-    runs (its closing release may come later); a cancelled one never. None ("not yet recorded") while the procedure
-    is not deployed."""
+    (`held_at`: its `starts_at` once the preparation was done), whatever became of its case after (its closing
+    release may come later; a case cancelled or failed after the event still held it); one cancelled before it
+    (`change_event`) never has a `held_at`. A case of a version that kept no `held_at` counts on its `starts_at`
+    once it ended held. None ("not yet recorded") while the procedure is not deployed."""
     if session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == EVENT_KEY).limit(1)).first() \
             is None:
         return None
     data = ProcessInstance.data
-    held_at = data["held_at"].as_string()
+    held_at, starts_at = data["held_at"].as_string(), data["starts_at"].as_string()
     start = datetime.combine(period.first, time.min, tzinfo=tz)
-    held = select(held_at).where(
-        ProcessInstance.process_key == EVENT_KEY, held_at >= (period.first - timedelta(days=1)).isoformat(),
-        held_at < (period.last + timedelta(days=2)).isoformat())
-    # As for the press conferences: two selects, each its index's range; a case cancelled as a whole is left out.
+    low, high = (period.first - timedelta(days=1)).isoformat(), (period.last + timedelta(days=2)).isoformat()
+    held = select(held_at).where(ProcessInstance.process_key == EVENT_KEY, held_at >= low, held_at < high)
+    earlier = select(starts_at).where(ProcessInstance.process_key == EVENT_KEY, held_at.is_(None),
+                                      data["outcome"].as_string() == "held", starts_at >= low, starts_at < high,
+                                      ProcessInstance.completed_at >= start)
+    # As for the press conferences: selects each its index's range (a running or failed case has no
+    # `completed_at`; a completed or cancelled one ended after the event).
     rows = session.scalars(union_all(
-        held.where(ProcessInstance.completed_at >= start, ProcessInstance.status == InstanceStatus.COMPLETED),
-        held.where(ProcessInstance.status == InstanceStatus.RUNNING)))
+        held.where(ProcessInstance.completed_at >= start),
+        held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.FAILED))), earlier))
     return {"supported": sum(1 for moment in rows if _on_a_day(moment, tz, period.first, period.last))}
 
 

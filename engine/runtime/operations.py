@@ -45,15 +45,20 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import deadline_rules
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, handover, letters, notifications, projection, steps
+from engine.runtime import case_data, handover, letters, notifications, plan_follows, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
 
-def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any]) -> ProcessInstance:
+def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any], *,
+          from_plan: bool = False) -> ProcessInstance:
+    """`from_plan`: started from the media plan's entry (engine.runtime.supported_events), the one start that may
+    name it (`media_plan_entry`)."""
     definition = latest_definition(session, process_key)
     assert definition is not None
     check_may_start(actor, definition)
+    if not from_plan:
+        plan_follows.refuse_unlinked(process_key, data)
     at = ctx.now()
     overrides.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
@@ -324,8 +329,13 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
         projection.close(session, instance, actor=actor.username, at=at)
         session.flush()
         return instance
+    as_it_stood = dict(instance.data or {})
     step.wf.cancel()
     steps.save(step)
+    # A cancelled workflow ends on no path, and what it then holds may be an older task's data: the case keeps the
+    # data it had (an event_support case's `held_at`, which the office's report counts: docs/office_report.md).
+    instance.data = (instance.data or {}) | as_it_stood
+    session.flush()
     return instance
 
 

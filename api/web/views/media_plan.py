@@ -228,7 +228,7 @@ def act(entry_id: int, action: str) -> Any:
             supported_events.cancel_entry(db_session(), ctx(), _user(), entry_id, reason=reason,
                                           told=request.form.get("told", "").splitlines())
         else:
-            media_plan.record_held(db_session(), entry_id, actor=_user(), at=ctx().now())
+            supported_events.record_held(db_session(), ctx(), _user(), entry_id)
     except JarchyError as error:
         errors = {f"{action}-{k}": v for k, v in _errors(error, "reason").items()}
         return _entry_page(row, dict(request.form) | {"action": action}, errors, error.status)
