@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.models import Accreditation, DistributionList, Journalist
 from db.vocabulary import EventType
 from engine.audit import chain
-from engine.core.errors import Conflict
+from engine.core.errors import Code, Conflict
 from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_registry
 from engine.people.registry import REASON_LENGTH, add_problem, checked_text, journalist_by_id, refuse
@@ -33,10 +33,11 @@ def accredit(session: Session, journalist_id: int, *, valid_from: date, valid_un
     journalist = journalist_by_id(session, journalist_id)
     errors: list[dict[str, Any]] = []
     if valid_until < valid_from:  # either may be the one mistyped: both are named
-        add_problem(errors, "valid_from", "must not come after valid_until")
-        add_problem(errors, "valid_until", "must not come before valid_from")
+        add_problem(errors, "valid_from", "must not come after valid_until", Code.ENDS_BEFORE_START)
+        add_problem(errors, "valid_until", "must not come before valid_from", Code.ENDS_BEFORE_START)
     if not journalist.active:
-        add_problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)")
+        add_problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)",
+                    Code.JOURNALIST_INACTIVE, name=journalist.name)
     refuse(errors, "accreditation")
     row = Accreditation(journalist_id=journalist.id, valid_from=valid_from, valid_until=valid_until,
                         granted_by=actor_name(actor), granted_at=at)
@@ -58,7 +59,8 @@ def revoke(session: Session, accreditation_id: int, *, reason: str, actor: Actor
     refuse(errors, "revocation")
     if row.revoked_at is not None:
         raise Conflict(f"the accreditation was already revoked on {row.revoked_at.date().isoformat()}",
-                       [{"field": "reason", "message": "already revoked"}])
+                       [{"field": "reason", "message": "already revoked"}], code=Code.ALREADY_REVOKED,
+                       params={"date": row.revoked_at.date().isoformat()})
     row.revoked_at, row.revoked_by, row.revoke_reason = at, actor_name(actor), text
     session.flush()
     chain.record(session, type=EventType.ACCREDITATION_REVOKED, at=at, actor=actor_name(actor),

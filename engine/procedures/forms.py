@@ -52,7 +52,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 
 NOW = "$now"
 PENDING_COMMENTS = "pending_comments"  # the code of `x-accounts-for`'s refusal while comments wait
@@ -304,9 +304,10 @@ def validate(
         _check.reset(token)
     if errors:
         # `code` names the kind of error (the JSON Schema keyword that failed) for pages that word it themselves.
-        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator)} for e in errors]
+        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator), "params": _params(e)}
+                    for e in errors]
         raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
-                      problems)
+                      problems, code=Code.INVALID_INPUT, params={"count": len(problems)})
 
 
 def _moment(flag: bool, instance: Any) -> datetime | None:
@@ -566,3 +567,9 @@ def _message(error: ValidationError) -> str:
     if error.validator == "maxItems" and error.validator_value == 0:
         return "must be empty here"
     return error.message
+
+
+def _params(error: Any) -> dict[str, Any]:
+    """What a page needs to word a form error: the limit of a length or size keyword (maxLength: 200)."""
+    value = error.validator_value
+    return {"limit": value} if isinstance(value, int) and not isinstance(value, bool) else {}
