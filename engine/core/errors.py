@@ -64,6 +64,10 @@ class Code(StrEnum):
     APPEARANCE_FIXED = "appearance_fixed"  # {field, case}: fixed while the support case runs
     SUPPORT_NEEDS_TIME = "support_needs_time"  # {case}: a supported appearance is postponed only to a new time
     SUPPORT_NEEDS_TOLD = "support_needs_told"  # {case}: cancelling it says who was told
+    TOKEN_MISSING = "token_missing"  # the API was called without a bearer token
+    CONTENT_TYPE = "content_type"  # {content_type}: the body is not sent as the endpoint takes it
+    HTTP_ERROR = "http_error"  # {status}: refused before the engine was asked (no such address, a wrong method)
+    INTERNAL_ERROR = "internal_error"  # the server failed; it has been logged
     INVALID_DIAGRAM = "invalid_diagram"  # {count}: problems of a deployed diagram (`errors` name the elements)
     DIAGRAM_PROBLEM = "diagram_problem"  # {element_id, line}: one of them
     TOO_LARGE = "too_large"  # a file or body over its limit
