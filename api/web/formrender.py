@@ -35,6 +35,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from api.web import refusals
 from api.web.i18n import LANGUAGE_NAMES, label, language_name, when
 
 LONG_TEXT = 300  # characters: longer strings get a textarea
@@ -396,7 +397,7 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
         return gettext("This must be confirmed.")
     if code == "type" and _main_type(schema) in ("integer", "number"):
         return gettext("Enter a number.")
-    return str(error.get("message") or "")
+    return refusals.field(error)  # the engine's own codes; never its English
 
 
 def _schema_at(schema: dict[str, Any], path: list[str]) -> dict[str, Any] | None:

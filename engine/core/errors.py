@@ -64,7 +64,7 @@ class Code(StrEnum):
     APPEARANCE_FIXED = "appearance_fixed"  # {field, case}: fixed while the support case runs
     SUPPORT_NEEDS_TIME = "support_needs_time"  # {case}: a supported appearance is postponed only to a new time
     SUPPORT_NEEDS_TOLD = "support_needs_told"  # {case}: cancelling it says who was told
-    TOKEN_MISSING = "token_missing"  # the API was called without a bearer token
+    TOKEN_MISSING = "token_missing"  # noqa: S105 the API was called without a bearer token
     CONTENT_TYPE = "content_type"  # {content_type}: the body is not sent as the endpoint takes it
     HTTP_ERROR = "http_error"  # {status}: refused before the engine was asked (no such address, a wrong method)
     INTERNAL_ERROR = "internal_error"  # the server failed; it has been logged
