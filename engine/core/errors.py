@@ -14,21 +14,21 @@ class Code(StrEnum):
     this code and the error's `params` (api.web.refusals), never from the English. A name, once published, is
     never changed or reused; docs/api.md lists them."""
 
-    TASK_NOT_FOUND = "task_not_found"
-    CASE_NOT_FOUND = "case_not_found"
+    TASK_NOT_FOUND = "task_not_found"  # {task_id}
+    CASE_NOT_FOUND = "case_not_found"  # {case_id} where known: no such case, file of a case, or draft act
     TASK_NOT_YOURS = "task_not_yours"  # neither a candidate of the task nor its assignee
     TASK_TAKEN = "task_taken"  # another user holds the task
     TASK_CLOSED = "task_closed"  # completed, or no longer needed
-    CASE_NOT_YOURS = "case_not_yours"
-    CASE_CLOSED = "case_closed"
-    MAY_NOT_START = "may_not_start"
-    ALREADY_EXISTS = "already_exists"
-    LAST_ADMIN = "last_admin"
+    CASE_NOT_YOURS = "case_not_yours"  # the case is not among those the user may read
+    CASE_CLOSED = "case_closed"  # {case} where known: completed, cancelled or failed
+    MAY_NOT_START = "may_not_start"  # {process}: the user's role (or the portal) may not start it
+    ALREADY_EXISTS = "already_exists"  # {value} or {field}: a unique key or name taken already
+    LAST_ADMIN = "last_admin"  # {username}: the last active administrator must stay one
     CASE_UNREADABLE = "case_unreadable"  # its stored state cannot be loaded: it can only be cancelled
-    NOT_WAITING = "not_waiting"  # the case waits for no such message now
-    DISCUSSION_CLOSED = "discussion_closed"  # a draft act's discussion period has ended (or not begun)
-    APPEARANCE_SUPPORTED = "appearance_supported"  # a media plan entry's support runs already
-    APPEARANCE_CLOSED = "appearance_closed"  # a media plan entry cancelled, held or over: nothing to prepare
+    NOT_WAITING = "not_waiting"  # {message}: the case waits for no such message now
+    DISCUSSION_CLOSED = "discussion_closed"  # {date} where known: a draft's discussion has ended (or not begun)
+    APPEARANCE_SUPPORTED = "appearance_supported"  # {case}: an entry's support runs (or has held it)
+    APPEARANCE_CLOSED = "appearance_closed"  # {title}: a media plan entry cancelled, held or over: nothing to prepare
     # -- whole refusals -----------------------------------------------------------------------------------
     INVALID_INPUT = "invalid_input"  # some fields are wrong: each entry of `errors` says which and why
     ROLE_REQUIRED = "role_required"  # {roles}: the action needs one of these roles

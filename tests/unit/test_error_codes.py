@@ -56,3 +56,8 @@ def test_every_engine_error_and_field_problem_names_its_code() -> None:
 
 def test_codes_are_stable_snake_case_names() -> None:
     assert all(c.value == c.name.lower() and c.value.replace("_", "").isalpha() for c in Code)
+
+
+def test_every_code_is_documented() -> None:
+    listed = (ENGINE.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert [c.value for c in Code if f"| `{c.value}` |" not in listed] == []
