@@ -19,7 +19,7 @@ from engine.core.errors import Code, JarchyError
 MIB = 1024 * 1024
 DATE_PARAMS = ("date", "today", "from", "to")
 
-BY_CODE = {
+BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explains`) are codes of their own
     Code.TASK_NOT_FOUND: _l("There is no such task: the link may be wrong or out of date."),
     Code.CASE_NOT_FOUND: _l("There is no such case: the link may be wrong or out of date."),
     Code.TASK_NOT_YOURS: _l("This task is for another role or unit."),
@@ -95,6 +95,12 @@ BY_CODE = {
     Code.IN_THE_PAST: _l("This lies in the past: the plan is of appearances to come."),
     Code.NOT_A_RECORD: _l("Choose an entry of the registry from the list."),
     Code.JOURNALIST_INACTIVE: _l("%(name)s no longer works with the office."),
+    Code.NOT_ACCREDITED: _l("%(name)s has no accreditation."),
+    Code.ACCREDITATION_REVOKED: _l("The accreditation of %(name)s was revoked."),
+    Code.ACCREDITATION_NOT_YET: _l("The accreditation of %(name)s is valid only from %(date)s."),
+    Code.ACCREDITATION_EXPIRED: _l("The accreditation of %(name)s expired on %(date)s."),
+    "x-explains": _l("The claim “%(claim)s” needs its explanation."),
+    "x-accounts-for": _l("Each comment needs exactly one entry here."),
     Code.USER_INACTIVE: _l("The user %(username)s is deactivated."),
     Code.NOT_A_CANDIDATE: _l("%(username)s may not work on this task: it is for another role or unit."),
     Code.NOT_A_ROLE: _l("Choose a role from the list."),
@@ -194,7 +200,7 @@ def worded(code: str | None, params: dict[str, Any] | None = None) -> str | None
     counted = _counted(code, params)
     if counted is not None:
         return counted
-    found = BY_CODE.get(code)  # type: ignore[call-overload]  # a Code is its str value
+    found = BY_CODE.get(code)
     return str(found) % _words(params) if found is not None else None
 
 

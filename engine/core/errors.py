@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Code(StrEnum):
@@ -91,6 +91,10 @@ class Code(StrEnum):
     IN_THE_PAST = "in_the_past"
     NOT_A_RECORD = "not_a_record"  # {value}: not a journalist, an outlet or a unit of the registry
     JOURNALIST_INACTIVE = "journalist_inactive"  # {name}
+    NOT_ACCREDITED = "not_accredited"  # {name}: the journalist has no accreditation
+    ACCREDITATION_REVOKED = "accreditation_revoked"  # {name, date}: revoked (on that day, where known)
+    ACCREDITATION_NOT_YET = "accreditation_not_yet"  # {name, date}: valid only from that day
+    ACCREDITATION_EXPIRED = "accreditation_expired"  # {name, date}: expired on that day
     USER_INACTIVE = "user_inactive"  # {username}
     NOT_A_CANDIDATE = "not_a_candidate"  # {username}
     NOT_A_ROLE = "not_a_role"  # {role}
@@ -137,6 +141,14 @@ def _coded(entry: dict[str, Any], code: Code | None, params: dict[str, Any]) -> 
     if entry.get("code"):
         return {"params": {}} | entry
     return entry | {"code": code, "params": params}
+
+
+class Refusal(NamedTuple):
+    """A refusal found before it is raised or reported: in English for logs, and its code and parameters."""
+
+    message: str
+    code: Code
+    params: dict[str, Any]
 
 
 def problem(field: str, code: Code, message: str, **params: Any) -> dict[str, Any]:
