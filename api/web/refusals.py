@@ -201,7 +201,12 @@ def worded(code: str | None, params: dict[str, Any] | None = None) -> str | None
     if counted is not None:
         return counted
     found = BY_CODE.get(code)
-    return str(found) % _words(params) if found is not None else None
+    return _one_stop(str(found) % _words(params)) if found is not None else None
+
+
+def _one_stop(text: str) -> str:
+    """A sentence ending in an abbreviated date ("2 марта 2026 г.") takes no second full stop."""
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
 def sentence(status: int, code: str | None = None, params: dict[str, Any] | None = None) -> str | None:

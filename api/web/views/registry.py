@@ -173,6 +173,8 @@ def revoke(accreditation_id: int) -> Any:
                         at=ctx().now())
     except JarchyError as error:
         errors = {f"reason-{accreditation_id}": _errors(error, "reason").get("reason") or [refusals.of(error)]}
+        if error.status == 409:  # revoked already: its form is gone from the page, so the sentence goes above it
+            flash(refusals.of(error), "error")
         return _journalist_page(reads.journalist(db_session(), row, _today()), registry.describe_journalist(row),
                                 errors, error.status)
     flash(_("The accreditation of %(name)s was revoked.", name=row.name), "success")
