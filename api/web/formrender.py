@@ -389,8 +389,9 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
         return str(MESSAGES[code])
     if code == "format" and schema.get("format") in FORMAT_MESSAGES:
         return str(FORMAT_MESSAGES[schema["format"]])
-    if code in LIMIT_MESSAGES and code in schema:
-        return str(LIMIT_MESSAGES[code]) % {"limit": schema[code]}
+    limit = schema.get(code, (error.get("params") or {}).get("limit"))
+    if code in LIMIT_MESSAGES and limit is not None:
+        return str(LIMIT_MESSAGES[code]) % {"limit": limit}
     if code == "minItems":  # a rule on the case (`x-case`) asks for at least one: the field is required there
         return str(MESSAGES["required"])
     if code == "const" and _main_type(schema) == "boolean":
