@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install lint bench clean catalogs extract-messages screenshots pango
+.PHONY: run test install lint bench clean catalogs extract-messages uz-latn-drafts screenshots pango
 
 $(BIN)/jarchy: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,9 +62,14 @@ extract-messages: $(BIN)/jarchy node_modules/.package-lock.json
 	$(BIN)/python -m api.web.modeler_messages
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext \
 	  -o api/translations/messages.pot .
-	for lang in ky ru uz_Cyrl uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
+	for lang in ky ru uz_Cyrl uz_Latn uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
 	  $(BIN)/pybabel init -i api/translations/messages.pot -d api/translations -l $$lang; done
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i api/translations/messages.pot -d api/translations
+
+# Fills the Latin Uzbek catalog's new messages from the Cyrillic ones as fuzzy drafts, to be reviewed one by one
+# (api/web/uz_latn_drafts.py); run it after `extract-messages` and the Cyrillic translations.
+uz-latn-drafts: $(BIN)/jarchy
+	$(BIN)/python -m api.web.uz_latn_drafts
 
 bench: install
 	$(BIN)/python tests/perf/bench_information_request.py

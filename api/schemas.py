@@ -601,7 +601,7 @@ class ArchiveQuery(Page):
     kind = fields.String(validate=validate.OneOf(archive.KIND_CHOICES), metadata={
         "description": "`release` or `response` (a whole feed), or one kind of publication"})
     unit = fields.String(validate=KEY, metadata={"description": "the structural unit of the case (a unit key)"})
-    lang = fields.String(validate=validate.OneOf(LANGUAGES), metadata={
+    lang = fields.String(validate=validate.OneOf(archive.LANGUAGES), metadata={
         "description": "the language of the version searched (a response records none: it is left out)"})
     from_ = fields.Date(data_key="from", validate=DAY_RANGE,
                         metadata={"description": "published on or after this day (the office's time zone)"})

@@ -77,8 +77,11 @@ class Extend(MethodView):
     @blp.arguments(ExtendIn)
     @blp.response(200, InstanceOut)
     @blp.alt_response(422, description="The deployment allows no (or no more) extension")
+    @blp.alt_response(409, description="The case is closed, or its procedure extends its deadline by its own route "
+                                       "(a draft act's discussion: POST /api/v1/draft-acts/{id}/period)")
     def post(self, body: dict[str, Any], instance_id: int) -> dict[str, Any]:
-        """Move the case's deadline by working days, with a stated reason (pr_head)."""
+        """Move the case's deadline by working days, with a stated reason (pr_head). A draft act's discussion is
+        extended by its own route (409 naming it)."""
         _readable(instance_id)
         actor = current_user()
         instance = operations.extend(session(), ctx(), actor, instance_id, body["working_days"], body["reason"])

@@ -7,6 +7,7 @@ and choices are catalog messages too (`api.web.form_messages` extracts them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ LANGUAGE_NAMES = {
 # The HTML lang attribute (BCP 47) of each, and its Babel locale (the catalog's directory) where they differ.
 HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uz-Latn": "uz-Latn", "uk": "uk", "en": "en"}
 BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
+# A browser's language tag (lower case) -> the pages' language: each code, its HTML tag, and the Babel locale.
+_TAGS = {tag.lower().replace("_", "-"): code for code in LANGUAGES
+         for tag in (code, HTML_LANG[code], BABEL_LOCALE.get(code, code))}
 
 
 def init_app(app: Flask) -> None:
@@ -61,8 +65,23 @@ def current_language() -> str:
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return str(chosen)
-    best = request.accept_languages.best_match([HTML_LANG[code] for code in LANGUAGES] + ["uz"], default="en")
-    return "uz" if best.startswith("uz") else best
+    return negotiate(value for value, quality in request.accept_languages if quality > 0)  # q=0: "not this one"
+
+
+def negotiate(accepted: Iterable[str]) -> str:
+    """The first of the browser's languages (best first) that the pages speak, by RFC 4647 lookup; else English.
+
+    Each tag is shortened a subtag at a time until one is known: `uz-Latn-UZ` finds `uz-Latn` (Uzbek in Latin),
+    `uz-Cyrl-UZ`, `uz-UZ` and a plain `uz` find `uz` (Uzbek in Cyrillic, the code accounts and the API have always
+    used for it), `ru-RU` finds `ru`. Werkzeug's own best_match would read `uz-Latn-UZ` as plain `uz`."""
+    for value in accepted:
+        subtags = value.replace("_", "-").lower().split("-")
+        while subtags:
+            code = _TAGS.get("-".join(subtags))
+            if code is not None:
+                return code
+            subtags.pop()
+    return "en"
 
 
 def language_name(code: str) -> str:

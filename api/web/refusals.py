@@ -107,6 +107,7 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.UNIT_REQUIRED: _l("This role acts for a unit: choose an existing unit."),
     Code.UNIT_NOT_TAKEN: _l("This role acts for no unit: leave the unit empty."),
     Code.NO_DEADLINE: _l("This case has no statutory deadline to extend."),
+    Code.OWN_EXTENSION: _l("This case's period is extended on its own page, not here."),
     Code.EXTENSION_REFUSED: _l("The deadline of this case cannot be extended by so many working days: an urgent "
                                "request is not extended, and the law allows only a limited extension."),
     Code.GOES_WITH: _l("Fill in this field together with the other one of the pair."),

@@ -21,6 +21,8 @@ library knows it."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +35,26 @@ from engine.calendar.days import BusinessCalendar
 UNITS = ("working_days", "calendar_days", "hours")
 # A held timer's due moment: far beyond any deadline, and recognisable.
 HELD = "9999-12-31T00:00:00+00:00"
+
+
+def _as_counted(_instance: Any, counted: str, _at: datetime) -> str:
+    return counted
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """How a procedure keeps its deadline where the law gives it more than the clock's count (registered per
+    procedure in engine.procedures.deadline_rules, so that the generic operations ask, never name, the procedure).
+    `recount(instance, counted, at)`: the due moment once the calendar changed, `counted` being the clock's new
+    count; `copies`: other names the case keeps the due moment under; `extended_by`: the route that extends it,
+    where the generic extension (working days added to the clock) must not, with `{id}` for the case."""
+
+    recount: Callable[[Any, str, datetime], str] = _as_counted
+    copies: tuple[str, ...] = ()
+    extended_by: str | None = None
+
+
+PLAIN = Keeping()
 
 
 def start(start_at: Any, amount: int, cal: BusinessCalendar, unit: str = "working_days", *,

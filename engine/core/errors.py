@@ -101,6 +101,7 @@ class Code(StrEnum):
     UNIT_REQUIRED = "unit_required"  # {role}: the role acts for a unit
     UNIT_NOT_TAKEN = "unit_not_taken"  # {role}: the role acts for no unit
     NO_DEADLINE = "no_deadline"  # the case has no statutory deadline to extend
+    OWN_EXTENSION = "own_extension"  # the case's procedure extends its deadline its own way (a draft's discussion)
     EXTENSION_REFUSED = "extension_refused"  # {working_days}: urgent, not allowed, or over the allowance
     GOES_WITH = "goes_with"  # {other}: the field is given only together with `other`
     GOES_WITHOUT = "goes_without"  # {other}: the field is not given together with `other`

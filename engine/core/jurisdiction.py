@@ -39,6 +39,8 @@ _WORKING_DAYS = {**_DURATION, "properties": {**_DURATION["properties"], "unit": 
 _SOURCED = {"source": {"type": "string", "minLength": 1}, "verified": {"type": "boolean"}}
 _TEXTS = {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}
 _LANGUAGES = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z]{2}$"}}
+# The pages' languages may name a script too (uz-Latn, engine.core.settings.LANGUAGES); a publication's may not.
+_INTERFACE_LANGUAGES = {**_LANGUAGES, "items": {"type": "string", "pattern": "^[a-z]{2}(-[A-Z][a-z]{3})?$"}}
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -51,7 +53,7 @@ SCHEMA: dict[str, Any] = {
         "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
         "law": {"type": "string", "minLength": 1},
         "publication_languages": _LANGUAGES,
-        "interface_languages": _LANGUAGES,
+        "interface_languages": _INTERFACE_LANGUAGES,
         "procedures": {
             "type": "object",
             "minProperties": 1,

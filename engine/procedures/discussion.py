@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import DraftComment, ProcessInstance, Publication
 from db.vocabulary import CommentStatus, InstanceStatus
+from engine.calendar.deadlines import Keeping
 from engine.core.errors import Code, NotFound
 
 PROCESS_KEY = "draft_act_publication"
@@ -55,6 +56,12 @@ def recounted_end(instance: ProcessInstance, counted: str, at: datetime) -> str:
     if at > shown:
         return current
     return counted if datetime.fromisoformat(counted) > shown else current
+
+
+# How the case keeps its period (engine.procedures.deadline_rules): recounted never shorter, its copy kept with it,
+# extended only to a day of the office (its own route), never by working days added to the recounted clock, which
+# could land before the end shown.
+KEEPING = Keeping(recount=recounted_end, copies=END_COPIES, extended_by="/api/v1/draft-acts/{id}/period")
 
 
 def comments(session: Session, instance_id: int, *, approved_only: bool = False) -> list[DraftComment]:

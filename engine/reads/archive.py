@@ -24,13 +24,16 @@ from db.search_terms import words
 from db.session import is_postgresql
 from engine.core.errors import Code, Invalid, problem
 from engine.core.paging import Paged
-from engine.core.settings import LANGUAGES
+from engine.core.settings import LANGUAGES as PAGE_LANGUAGES
 
 # A `kind` is a feed as a whole or one kind of publication in it.
 FEEDS = {"release": "releases", "response": "responses", "draft": "drafts"}
 KINDS = {"releases": ("press_release", "statement", "announcement", "report", "bulletin"),
          "responses": ("rebuttal", "comment"), "drafts": ("draft_act", "adopted_act")}
 KIND_CHOICES = (*FEEDS, *(kind for kinds in KINDS.values() for kind in kinds))
+# The languages a version may be in: a publication's language is a two-letter code (engine.core.jurisdiction), so
+# the pages' `uz-Latn` is not one (a release's Uzbek is `uz`).
+LANGUAGES = tuple(code for code in PAGE_LANGUAGES if "-" not in code)
 MAX_WORDS = 200  # characters of the words asked
 PREFIX_FROM = 3  # letters from which a word also finds the words it begins
 PER_PAGE = 20

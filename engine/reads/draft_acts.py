@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, DraftComment, ProcessInstance, Publication, User
+from db.vocabulary import InstanceStatus
 from engine.core.errors import Code, NotFound
 from engine.core.paging import Paged, paged
 from engine.people.access import check_may_read_instance, may_moderate_comments
@@ -33,10 +34,14 @@ class Draft:
 
 
 def drafts(session: Session, at: datetime, page: int = 1, per_page: int = PER_PAGE) -> Paged[Draft]:
-    """A page of the published drafts, newest first, each with its adopted text where published (read by its case,
-    however old the draft) and its discussion's end."""
-    query = (select(Publication).where(Publication.feed == FEED, Publication.kind == "draft_act")
-             .order_by(Publication.published_at.desc(), Publication.id.desc()))
+    """A page of the published drafts, those open for comment first, then newest first, each with its adopted text
+    where published (read by its case, however old the draft) and its discussion's end. The order is the query's, so
+    page 1 carries every open draft before any closed one (an old draft whose discussion was extended is not buried
+    behind closed ones)."""
+    query = (select(Publication).join(ProcessInstance, ProcessInstance.id == Publication.instance_id)
+             .where(Publication.feed == FEED, Publication.kind == "draft_act")
+             .order_by(case((_running_discussion(), 0), else_=1), Publication.published_at.desc(),
+                       Publication.id.desc()))
     found = paged(session, query, page, per_page)
     keys = [row.instance_id for row in found.items]
     adopted = {row.instance_id: row for row in session.scalars(select(Publication).where(
@@ -47,6 +52,14 @@ def drafts(session: Session, at: datetime, page: int = 1, per_page: int = PER_PA
     return Paged([Draft(row, adopted.get(row.instance_id), draft_acts.discussion_end(instances[row.instance_id]),
                         draft_acts.is_open(instances[row.instance_id], at), [], counts.get(row.instance_id, 0))
                   for row in found.items], found.total, found.page, found.per_page)
+
+
+def _running_discussion() -> ColumnElement[bool]:
+    """The cases whose discussion runs as far as the database knows: published, its end not yet reached by its timer.
+    A period past its end whose timer has not run yet (a sweep away) sorts with them, and shows closed (`is_open`)."""
+    data = ProcessInstance.data
+    return and_(ProcessInstance.status == InstanceStatus.RUNNING, data["due_at"].as_string().is_not(None),
+                data["discussion_ended_at"].as_string().is_(None))
 
 
 def one(session: Session, publication_id: int, at: datetime) -> Draft:

@@ -115,7 +115,7 @@ def _check_throttle(session: Session, source: str, at: datetime) -> None:
 def moderate(session: Session, ctx: EngineContext, actor: User, comment_id: int, decision: str,
              reason: str | None) -> DraftComment:
     """The PR department approves a comment (it shows on the draft's page and joins the case's `comments`, which
-    the summary accounts for) or rejects it with a reason (it never shows). Once only; audited."""
+    the summary accounts for) or rejects it with a reason (it never shows). Once only, while the case runs; audited."""
     check_may_moderate_comments(actor)
     comment = session.get(DraftComment, comment_id) if 0 < comment_id < 2**63 else None
     if comment is None:
@@ -131,8 +131,12 @@ def moderate(session: Session, ctx: EngineContext, actor: User, comment_id: int,
     if comment.status != CommentStatus.PENDING:
         raise Conflict(f"the comment is already {comment.status}", code=Code.COMMENT_DECIDED,
                        params={"status": str(comment.status)})
-    if instance.status != InstanceStatus.RUNNING or "comment_outcomes" in (instance.data or {}):
-        raise Conflict("the discussion of this draft is already summed up", code=Code.CASE_CLOSED)
+    if instance.status != InstanceStatus.RUNNING:
+        # A case cancelled while its comment waited takes it no more. A discussion summed up needs no check of its
+        # own: a comment is pending only once taken while the period runs, before the summary's task exists, and
+        # the summary cannot be completed while any is pending (engine.runtime.steps).
+        raise Conflict(f"the case is {instance.status}: its comments can no longer be moderated",
+                       code=Code.CASE_CLOSED)
     at = ctx.now()
     before = {"status": str(comment.status)}
     comment.status = CommentStatus.APPROVED if decision == "approve" else CommentStatus.REJECTED
@@ -202,7 +206,8 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
                       params={"date": ends_on.isoformat()})
     step = steps.open(session, ctx, instance, actor=actor.username)
     # Counted from the end its working days give, which a calendar change may have left behind the end shown (it
-    # never shortens a period: engine.procedures.discussion.recounted_end), so that the new end is `ends_on`.
+    # never shortens a period: engine.procedures.discussion.recounted_end), so that the new end is `ends_on`; its
+    # record names the working days added to the end shown, which is what the reader saw moved.
     days = ctx.cal.working_days_between(ctx.cal.local_date(deadlines.due(deadline, ctx.cal)), ends_on)
     extended = deadlines.extend(deadline, days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)
@@ -211,6 +216,7 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
         holder.data.update(deadline=copy.deepcopy(extended), due_at=due, discussion_ends_at=due)
     chain.record(session, type=EventType.DISCUSSION_EXTENDED, at=step.at, actor=actor.username,
                  instance_id=instance.id, subject=instance.business_key, before={"ends_at": data["due_at"]},
-                 after={"ends_at": due, "working_days": days, "reason": reason})
+                 after={"ends_at": due, "working_days": ctx.cal.working_days_between(current, ends_on),
+                        "reason": reason})
     steps.advance(step)
     return instance

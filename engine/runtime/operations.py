@@ -43,7 +43,7 @@ from engine.people.access import (
     may_be_given,
 )
 from engine.people.accounts import unit_exists, user_by_username
-from engine.procedures import discussion
+from engine.procedures import deadline_rules
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import case_data, handover, letters, notifications, projection, steps
 from engine.spiff import clock, serializer
@@ -342,7 +342,9 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
            reason: str) -> ProcessInstance:
     """Move a case's deadline by working days with a stated reason, as the law in force allows: within the
     profile's window and maximum where it gives an extension rule for the procedure (UA art. 20 part 4), else
-    within JARCHY_REQUEST_EXTENSION_DAYS. Where the case has a requester, they are told, with the reason."""
+    within JARCHY_REQUEST_EXTENSION_DAYS. Where the case has a requester, they are told, with the reason. A procedure
+    that extends its deadline by a route of its own (a draft act's discussion) is refused here (`Conflict` naming
+    the route): one way to extend each deadline."""
     check_may_extend(actor)
     if not reason.strip():
         # The reason is the requester's to read (UA art. 20 part 4: "with a justification").
@@ -351,6 +353,12 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     instance = steps.lock(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
+    own_route = deadline_rules.of(instance.process_key).extended_by
+    if own_route is not None:
+        # Working days added to the clock's count could land before the end the case shows (kept longer after a
+        # calendar change), and would not move its copies: the procedure's own route extends it.
+        raise Conflict(f"this case's deadline is extended with POST {own_route.format(id=instance.id)}, not here",
+                       code=Code.OWN_EXTENSION)
     deadline = (instance.data or {}).get("deadline")
     if not isinstance(deadline, dict):
         raise Invalid("this case has no statutory deadline to extend",
@@ -403,13 +411,12 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
     deadline = (instance.data or {}).get("deadline")
     if instance.status != InstanceStatus.RUNNING or not isinstance(deadline, dict):
         return False
-    due = deadlines.due(deadline, ctx.cal)
-    if instance.process_key == discussion.PROCESS_KEY:
-        due = discussion.recounted_end(instance, due, ctx.now())
+    keeping = deadline_rules.of(instance.process_key)
+    due = keeping.recount(instance, deadlines.due(deadline, ctx.cal), ctx.now())
     if due == instance.data.get("due_at"):
         return False
     step = steps.open(session, ctx, instance, actor=actor)
-    deadlines.set_in_case(step.wf, deadline, due, copies=discussion.END_COPIES)
+    deadlines.set_in_case(step.wf, deadline, due, copies=keeping.copies)
     chain.record(session, type=EventType.DEADLINE_RECOMPUTED, at=step.at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, before={"due_at": instance.data.get("due_at")},
                  after={"due_at": due, "why": why})

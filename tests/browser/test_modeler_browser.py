@@ -96,3 +96,16 @@ def test_the_modeler_speaks_the_admins_language(open_as: Any, deployed: None) ->
     page.locator('.djs-element[data-element-id="triage"]').click()
     expect(page.locator(".bio-properties-panel-group-header-title", has_text="Общие")).to_have_count(1)
     assert page.js_errors == []
+
+
+def test_the_modeler_speaks_latin_uzbek(open_as: Any, deployed: None) -> None:
+    page = open_as("admin")
+    page.goto("/admin/procedures/information_request/versions/1/modeler")
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option("uz-Latn")
+    wait_for_the_diagram(page)
+    assert page.evaluate("document.documentElement.lang") == "uz-Latn"
+    expect(page.get_by_role("button", name="«Qo\u02bbl» vositasi")).to_have_count(1)
+    page.locator('.djs-element[data-element-id="triage"]').click()
+    expect(page.locator(".bio-properties-panel-group-header-title", has_text="Umumiy")).to_have_count(1)
+    assert page.js_errors == []

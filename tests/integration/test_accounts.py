@@ -78,10 +78,12 @@ def test_a_deactivated_users_claimed_task_goes_back_to_the_lane(as_: Any, deploy
     assert as_("prhead").get(f"/api/v1/tasks/{task_id}").get_json()["assignee"] is None
 
 
-def test_a_user_speaks_one_of_the_five_languages_of_the_pages(as_: Any) -> None:
+def test_a_user_speaks_one_of_the_six_languages_of_the_pages(as_: Any) -> None:
     admin = as_("admin")
-    assert admin.patch("/api/v1/users/pr", json={"locale": "uz"}).get_json()["locale"] == "uz"
-    for locale in ("de", "uz_Cyrl", "", "ru-RU"):
+    assert admin.patch("/api/v1/users/pr", json={"locale": "uz-Latn"}).get_json()["locale"] == "uz-Latn"
+    assert as_("pr").get("/api/v1/me").get_json()["locale"] == "uz-Latn"  # Uzbek in Latin script
+    assert admin.patch("/api/v1/users/pr", json={"locale": "uz"}).get_json()["locale"] == "uz"  # and in Cyrillic
+    for locale in ("de", "uz_Cyrl", "uz_Latn", "uz-latn", "", "ru-RU"):
         response = admin.patch("/api/v1/users/pr", json={"locale": locale})
         assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "locale", locale
     body = {"username": "zarina", "display_name": "Zarina", "password": "a long password", "roles": ["legal"],

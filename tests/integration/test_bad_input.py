@@ -1,8 +1,8 @@
 """Bad input gets a clear 4xx problem-details answer, never a 500, and leaves nothing half-written.
 
 Every answer >= 400 is `application/problem+json` with `type`, `title`, `status`, `detail`, `code` and
-`params`; where the input was at fault, `errors` name the offending `field`, each with its `code` and `params`. A refused request writes nothing: no case, no
-audit event, the task it aimed at still open.
+`params`; where the input was at fault, `errors` name the offending `field`, each with its `code` and `params`.
+A refused request writes nothing: no case, no audit event, the task it aimed at still open.
 
 The app runs with PROPAGATE_EXCEPTIONS off, as in production, so that an unexpected exception shows as
 the 500 a client would see rather than as a test error. The cast, the deployment and the sign-ins are

@@ -137,6 +137,12 @@ def test_comments_are_moderated_and_a_rejected_one_never_shows(as_: Any) -> None
     moderated = events(as_, case["id"], "comment.moderated")
     assert [(e["actor"], e["after"]["status"]) for e in moderated] == [("pr", "rejected"), ("pr", "approved")]
     assert len(events(as_, case["id"], "comment.received")) == 2
+    # A case cancelled while a comment waits takes it no more.
+    waiting = comment(as_, draft_id, text="Sent before the case was cancelled.").get_json()["id"]
+    assert as_("admin").post(f"/api/v1/process-instances/{case['id']}/cancel",
+                             json={"reason": "Withdrawn"}).status_code == 200
+    late = moderate(as_, waiting, "approve")
+    assert late.status_code == 409 and "cancelled" in late.get_json()["detail"], late.get_json()
 
 
 @pytest.mark.parametrize(("field", "value"), [("name", ""), ("contact", "  "), ("text", None)])
@@ -294,6 +300,9 @@ def test_a_period_that_has_ended_is_not_opened_again(as_: Any, clock: FrozenCloc
     assert late.status_code == 409, late.get_json()
     assert page(as_, draft_id)["discussion"]["ends_at"] == ENDS_AT
     assert comment(as_, draft_id).status_code == 409
+    # Nor by a calendar change that would count it a day longer: comments after its end were refused.
+    day_off = as_("admin").put("/api/v1/calendar/overrides/2026-03-10", json={"working": False, "reason": "Decree"})
+    assert day_off.get_json()["moved_cases"] == [] and page(as_, draft_id)["discussion"]["ends_at"] == ENDS_AT
 
 
 def test_a_calendar_change_lengthens_a_published_period_and_never_shortens_it(as_: Any, sessions: Any,
@@ -309,9 +318,17 @@ def test_a_calendar_change_lengthens_a_published_period_and_never_shortens_it(as
     # A Saturday made working would count the period a day shorter: it stays where it is.
     worked = as_("admin").put("/api/v1/calendar/overrides/2026-03-07", json={"working": True, "reason": "Swap"})
     assert worked.get_json()["moved_cases"] == [] and page(as_, draft_id)["discussion"]["ends_at"] == later
+    # The generic extension (working days added to the clock's count) would land before the end kept: refused,
+    # naming the discussion's own route.
+    generic = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/extend",
+                                 json={"working_days": 1, "reason": "More time"})
+    assert generic.status_code == 409 and f"/api/v1/draft-acts/{case['id']}/period" in generic.get_json()["detail"]
+    assert page(as_, draft_id)["discussion"]["ends_at"] == later
     extended = as_("pr").post(f"/api/v1/draft-acts/{case['id']}/period", json={"ends_on": "2026-03-19",
                                                                                 "reason": "Residents asked"})
     assert extended.get_json()["due_at"] == "2026-03-19T18:00:00+02:00"
+    (recorded,) = events(as_, case["id"], "discussion.extended")
+    assert recorded["after"]["working_days"] == 2  # 18 and 19 March, added to the 17th shown
     assert sweep(sessions, ctx, datetime(2026, 3, 19, 17, 59, tzinfo=KYIV)).fired == 0  # its timer follows it
     assert sweep(sessions, ctx, datetime(2026, 3, 19, 18, 1, tzinfo=KYIV)).fired == 1
 
@@ -353,3 +370,20 @@ def test_the_list_pages_and_finds_an_old_drafts_adopted_text(as_: Any, sessions:
     html = as_(None).get("/public/drafts?page=2").get_data(as_text=True)
     assert DRAFT["title"] in html and "Adopted text published" in html and "Rules for street markets" not in html
     assert as_(None).get("/public/drafts?page=x").status_code == 422
+
+
+def test_an_open_draft_comes_before_closed_ones_on_the_first_page(as_: Any, sessions: Any, ctx: Any,
+                                                                  clock: FrozenClock) -> None:
+    case, oldest = published(as_)
+    extended = as_("pr").post(f"/api/v1/draft-acts/{case['id']}/period", json={"ends_on": "2026-03-27",
+                                                                                "reason": "Residents asked"})
+    assert extended.status_code == 200, extended.get_json()
+    clock.set(PUBLISHED_AT + timedelta(days=1))
+    another_draft(as_, "Rules for street markets")  # newer, ends on 17 March
+    clock.set(LAST_MOMENT + timedelta(days=1, hours=1))
+    assert sweep(sessions, ctx, clock.now()).fired == 1  # the newer draft's discussion ends; the older runs on
+    first = as_(None).get("/public/drafts?per_page=1", headers={"Accept": "application/json"}).get_json()
+    assert [(d["id"], d["discussion"]["open"]) for d in first["items"]] == [(oldest, True)]
+    (closed,) = as_(None).get("/public/drafts?page=2&per_page=1", headers={"Accept": "application/json"}) \
+        .get_json()["items"]
+    assert closed["title"] == "Rules for street markets" and closed["discussion"]["open"] is False

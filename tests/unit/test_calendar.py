@@ -249,3 +249,12 @@ def test_override_verdict_always_wins(
     for day in cal.days(start, start + timedelta(days=20)):
         if day.date in overrides:
             assert day.working is overrides[day.date][0]
+
+
+def test_uzbek_holidays_are_named_in_latin_for_latin_uzbek_and_in_english_for_cyrillic() -> None:
+    """The package's Uzbek is Latin script: it serves the pages' uz-Latn. It has no Cyrillic Uzbek, and the pages'
+    uz gets the English names rather than a transliteration made at run time."""
+    uzbek, navruz = BusinessCalendar("UZ", "Asia/Tashkent"), ["Navro\u02bbz bayrami"]
+    assert uzbek.holiday_names("2026-03-21", "uz-Latn") == navruz
+    assert uzbek.holiday_names("2026-03-21", "uz") == uzbek.holiday_names("2026-03-21", "en") != navruz
+    assert KG.holiday_names("2026-03-08", "uz-Latn") == KG.holiday_names("2026-03-08", "en")  # none for Kyrgyzstan

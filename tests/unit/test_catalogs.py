@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "api" / "translations"
-TRANSLATED = ("ky", "ru", "uz_Cyrl", "uk")  # every msgid must have a msgstr; en is the source language
+TRANSLATED = ("ky", "ru", "uz_Cyrl", "uz_Latn", "uk")  # every msgid must have a msgstr; en is the source language
 LANGUAGES = (*TRANSLATED, "en")
 
 # The letters each language's Cyrillic alphabet has: a letter outside it is a slip into another language
@@ -33,6 +33,12 @@ ALPHABETS = {
     "uk": (RU - set("ёъыэ")) | set("ґєії"),
     "uz_Cyrl": (RU - set("щы")) | set("ўқғҳ"),
 }
+# Uzbek's Latin alphabet (1995): c only in ch, no w; oʻ and gʻ take U+02BB, the tutuq belgisi U+02BC.
+OKINA, TUTUQ = "\u02bb", "\u02bc"
+UZ_LATN = set("abcdefghijklmnopqrstuvxyz") | {OKINA, TUTUQ}
+# Stand-ins for those two that a keyboard or a converter slips in: o' g' o‘ g` and a typewriter apostrophe as tutuq.
+WRONG_OKINA = re.compile(r"[OoGg]['‘’`ʼ]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Latin-script words a Cyrillic translation may keep: names, formats and codes. "holidays" is the Python package
 # the calendar comes from and "transport" an example unit key, both written as they must be typed.
 LATIN_ALLOWED = {"e-mail", "email", "bpmn", "csv", "json", "xml", "id", "url", "jarchy", "camunda", "ky", "ru", "uk",
@@ -153,7 +159,7 @@ def test_translations_keep_every_placeholder_and_outer_space(catalogs: dict[str,
     assert not errors, report(language, errors)
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("language", [language for language in TRANSLATED if language in ALPHABETS])
 def test_translations_are_written_in_the_languages_cyrillic_alphabet(catalogs: dict[str, Catalog],
                                                                      language: str) -> None:
     alphabet = ALPHABETS[language]
@@ -170,6 +176,27 @@ def test_translations_are_written_in_the_languages_cyrillic_alphabet(catalogs: d
                 if foreign:
                     problems.append(f"{msgid!r}: {word!r} has letters not of this alphabet: {''.join(foreign)}")
     assert not problems, report(language, problems)
+
+
+def test_the_latin_uzbek_catalog_is_written_in_the_latin_alphabet(catalogs: dict[str, Catalog]) -> None:
+    """uz_Latn is reviewed Latin text: no Cyrillic letter, only Uzbek's Latin letters, oʻ and gʻ with U+02BB."""
+    problems = []
+    for msgid, message in sorted(entries(catalogs["uz_Latn"]).items()):
+        for source, string in strings(message):
+            if CYRILLIC.search(string):
+                problems.append(f"{msgid!r}: Cyrillic letters in {string!r}")
+            if set(WRONG_OKINA.findall(string)) - set(WRONG_OKINA.findall(source)):
+                problems.append(f"{msgid!r}: oʻ or gʻ written without U+02BB in {string!r}")
+            for word in WORD.findall(TECHNICAL.sub(" ", string)):
+                lower = word.lower()
+                if lower in LATIN_ALLOWED or (CODE_WORD.fullmatch(word) and word in source) or word in source:
+                    continue
+                # c stands only in ch; w and a foreign letter not at all
+                foreign = "".join(sorted({letter for letter in lower.replace("ch", "")
+                                          if letter.isalpha() and letter not in UZ_LATN - {"c"}}))
+                if foreign:
+                    problems.append(f"{msgid!r}: {word!r} has letters not of Uzbek's Latin alphabet: {foreign}")
+    assert not problems, report("uz_Latn", problems)
 
 
 def test_catalogs_compile(catalogs: dict[str, Catalog], language: str) -> None:

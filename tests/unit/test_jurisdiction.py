@@ -78,6 +78,8 @@ def ukraine_with(old: str, new: str) -> str:
     ('key = "costs_unpaid"', 'key = "not_held"', "refusal_grounds: the key 'not_held' is given twice"),
     ('key = "UA"', 'key = "UZ"', "key: 'UZ' is not the file's name 'UA'"),
     ('interface_languages = ["uk"]', 'interface_languages = []', "interface_languages: [] should be non-empty"),
+    ('interface_languages = ["uk"]', 'interface_languages = ["uk-latn"]', "interface_languages.0: 'uk-latn' does not"),
+    ('publication_languages = ["uk"]', 'publication_languages = ["uk-Latn"]', "publication_languages.0: 'uk-Latn'"),
 ])
 def test_a_malformed_profile_is_refused_naming_the_file_and_the_key(tmp_path: Path, old: str, new: str,
                                                                      named: str) -> None:
@@ -114,3 +116,14 @@ def test_the_publication_languages_default_to_the_profiles() -> None:
     assert settings_from_env({"JARCHY_JURISDICTION": "UZ", "JARCHY_SECRET_KEY": "k"}).publication_languages == ("uz",)
     assert settings_from_env({"JARCHY_COUNTRY": "UA", "JARCHY_PUBLICATION_LANGUAGES": "uk,en",
                               "JARCHY_SECRET_KEY": "k"}).publication_languages == ("uk", "en")
+
+
+def test_uzbekistans_pages_speak_uzbek_in_latin_and_cyrillic_script() -> None:
+    """An interface language may name its script (uz-Latn); every one a profile names is a language of the pages."""
+    from engine.core.settings import LANGUAGES
+
+    uzbekistan = jurisdiction.load("UZ").data
+    assert uzbekistan["interface_languages"] == ["uz-Latn", "uz", "ru"]
+    assert uzbekistan["publication_languages"] == ["uz"]  # a release's language names no script
+    for key in ("KG", "UA", "UZ"):
+        assert set(jurisdiction.load(key).data["interface_languages"]) <= set(LANGUAGES), key

@@ -94,7 +94,7 @@ def archive_page() -> Response:
     if len(words) > archive.MAX_WORDS:
         q.errors["q"] = _("At most %(n)d characters.", n=archive.MAX_WORDS)
     asked = archive.Search(words=words or None, kind=q.text(args, "kind", list(archive.KIND_CHOICES)),
-                           unit=q.text(args, "unit"), lang=q.text(args, "lang", list(LANGUAGES)),
+                           unit=q.text(args, "unit"), lang=q.text(args, "lang", list(archive.LANGUAGES)),
                            since=q.day(args, "from"), until=q.day(args, "to"))
     q.range(asked.since, asked.until)
     q.paging(args)
