@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from db.models import MediaPlanEntry
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid, problem
 from engine.people import media_plan
 from engine.runtime.step import Step
 
@@ -40,7 +40,8 @@ def refuse_unlinked(process_key: str, data: dict[str, Any]) -> None:
     if process_key == PROCESS and data.get("media_plan_entry") is not None:
         raise Invalid("an event's support is linked to the media plan's entry by starting it from the entry "
                       "(POST /media-plan/{id}/support)",
-                      [{"field": "media_plan_entry", "message": "is set only by a start from the media plan"}])
+                      [problem("media_plan_entry", Code.PLAN_LINK_ONLY, "is set only by a start from the media plan")],
+                      code=Code.PLAN_LINK_ONLY)
 
 
 def was_held(data: dict[str, Any]) -> bool:
@@ -85,12 +86,15 @@ def _refuse_beyond_plan(row: MediaPlanEntry, was: datetime | None, starts: datet
     lasts at most media_plan.LONGEST (an end not given keeps the entry's length)."""
     errors: list[dict[str, str]] = []
     if was is not None and starts == was:
-        errors.append({"field": "new_starts_at", "message": "is the start the event has: postpone it to another time"})
+        errors.append(problem("new_starts_at", Code.SAME_START,
+                              "is the start the event has: postpone it to another time"))
     finish = ends if ends is not None else starts + (row.ends_at - row.starts_at)
     if finish <= starts:
-        errors.append({"field": "new_ends_at", "message": "must come after new_starts_at"})
+        errors.append(problem("new_ends_at", Code.ENDS_BEFORE_START, "must come after new_starts_at"))
     elif finish - starts > media_plan.LONGEST:
-        errors.append({"field": "new_ends_at",
-                       "message": f"the media plan's entry lasts at most {media_plan.LONGEST.days} days"})
+        errors.append(problem("new_ends_at", Code.TOO_LONG_SPAN,
+                              f"the media plan's entry lasts at most {media_plan.LONGEST.days} days",
+                              days=media_plan.LONGEST.days))
     if errors:
-        raise Invalid("the media plan's entry cannot take this time", errors)
+        raise Invalid("the media plan's entry cannot take this time", errors, code=Code.INVALID_INPUT,
+                      params={"count": len(errors)})

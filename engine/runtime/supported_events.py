@@ -51,17 +51,18 @@ def support(session: Session, ctx: EngineContext, actor: User, entry_id: int) ->
     if entry.status in (MediaPlanStatus.CANCELLED, MediaPlanStatus.HELD) or entry.starts_at <= ctx.now():
         raise Conflict(f"the appearance {entry.title!r} is {entry.status if entry.starts_at > ctx.now() else 'over'}:"
                        " there is nothing left to prepare",
-                       [{"field": "entry_id", "message": "is cancelled, held or over"}], code=Code.APPEARANCE_CLOSED)
+                       [{"field": "entry_id", "message": "is cancelled, held or over"}], code=Code.APPEARANCE_CLOSED,
+                       params={"title": entry.title})
     if media_plan.is_undated(entry):
         raise Conflict(f"the appearance {entry.title!r} is postponed until a date is fixed: its support prepares "
                        "for a time; fix the new date first",
                        [{"field": "starts_at", "message": "is not fixed: the appearance is postponed without a date"}],
-                       code=Code.APPEARANCE_CLOSED)
+                       code=Code.APPEARANCE_POSTPONED, params={"title": entry.title})
     running = supporting(session, entry.id)
     if running is not None:
         raise Conflict(f"the appearance is already supported by {running.business_key}",
                        [{"field": "entry_id", "message": f"is supported by {running.business_key}"}],
-                       code=Code.APPEARANCE_SUPPORTED)
+                       code=Code.APPEARANCE_SUPPORTED, params={"case": running.business_key})
     instance = operations.start(session, ctx, actor, PROCESS, start_data(entry, ctx), from_plan=True)
     entry.supported_by = instance.id
     session.flush()
@@ -131,7 +132,8 @@ def postpone_entry(session: Session, ctx: EngineContext, actor: User, entry_id: 
     if running is not None and starts_at is None:
         raise Invalid(f"the appearance is supported by {running.business_key}, which prepares for a time: give "
                       "the new one, or cancel the appearance",
-                      [{"field": "starts_at", "message": f"is required: {running.business_key} prepares for it"}])
+                      [{"field": "starts_at", "message": f"is required: {running.business_key} prepares for it"}],
+                      code=Code.SUPPORT_NEEDS_TIME, params={"case": running.business_key})
     row = media_plan.postpone(session, entry_id, reason=reason, starts_at=starts_at, ends_at=ends_at,
                               all_day=all_day, tz=ctx.cal.timezone, actor=actor, at=ctx.now())
     if running is not None:
@@ -151,7 +153,8 @@ def cancel_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     if running is not None and not told:
         raise Invalid(f"the appearance is supported by {running.business_key}: say who was told of the "
                       "cancellation (the official, the journalists admitted, the hosts)",
-                      [{"field": "told", "message": f"is required: {running.business_key} is cancelled with it"}])
+                      [{"field": "told", "message": f"is required: {running.business_key} is cancelled with it"}],
+                      code=Code.SUPPORT_NEEDS_TOLD, params={"case": running.business_key})
     row = media_plan.cancel(session, entry_id, reason=reason, actor=actor, at=ctx.now())
     if running is not None:
         _change_event(session, ctx, actor, running, {"decision": "cancel", "reason": row.status_reason,
@@ -187,7 +190,7 @@ def _locked(session: Session, entry_id: int) -> tuple[MediaPlanEntry, ProcessIns
     if entry.supported_by != named:
         raise Conflict("the appearance's support changed meanwhile (one was started at the same moment): reload "
                        "and try again", [{"field": "supported_by", "message": "changed meanwhile"}],
-                       code=Code.APPEARANCE_SUPPORTED)
+                       code=Code.CHANGED_CONCURRENTLY)
     return entry, case if case is not None and case.status == InstanceStatus.RUNNING else None
 
 
@@ -204,7 +207,7 @@ def _refuse_fixed(row: MediaPlanEntry, changes: dict[str, Any], running: Process
             raise Conflict(f"{field} cannot change while {running.business_key} supports the appearance: its tasks "
                            f"and people follow from it; cancel that support (the case) first, then start a new one",
                            [{"field": field, "message": f"is fixed while {running.business_key} runs"}],
-                           code=Code.APPEARANCE_SUPPORTED)
+                           code=Code.APPEARANCE_FIXED, params={"case": running.business_key, "field": field})
 
 
 def _change_event(session: Session, ctx: EngineContext, actor: User, running: ProcessInstance,
@@ -217,20 +220,20 @@ def _change_event(session: Session, ctx: EngineContext, actor: User, running: Pr
     if task_id is None:
         raise Conflict(f"{running.business_key} has held the event already: its time can no longer change",
                        [{"field": field, "message": f"{running.business_key} has held the event"}],
-                       code=Code.APPEARANCE_SUPPORTED)
+                       code=Code.APPEARANCE_SUPPORTED, params={"case": running.business_key})
     try:
         operations.complete_task(session, ctx, actor, task_id, data, authorised=True)
     except Invalid as refused:  # the case's form refused the plan's values: named as the plan names them
         raise Invalid(f"{running.business_key} cannot take the change: {refused.detail}",
                       [error | {"field": PLAN_FIELDS.get(error.get("field", ""), error.get("field"))}
-                       for error in refused.errors], code=refused.code) from refused
+                       for error in refused.errors], code=refused.code, params=refused.params) from refused
     if running.status == InstanceStatus.FAILED:
         # The case broke on the change: the plan is not changed alone (the caller's transaction is rolled back,
         # the case's failure with it), and the one who changed it is told which case to have looked at.
         raise Conflict(f"{running.business_key} failed taking the change ({running.failure}): nothing was changed; "
                        "an administrator looks at the case", [{"field": field, "message": f"{running.business_key} "
                                                                "failed taking the change"}],
-                       code=Code.APPEARANCE_SUPPORTED)
+                       code=Code.APPEARANCE_CASE_FAILED, params={"case": running.business_key})
 
 
 def _copy_details(session: Session, ctx: EngineContext, actor: User, running: ProcessInstance,

@@ -52,7 +52,8 @@ def test_one_support_an_appearance_and_none_for_one_cancelled_or_over(as_: Any, 
     first = post(as_, f"/media-plan/{entry['id']}/support")
     again = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/support")
     assert again.status_code == 409 and first["business_key"] in again.get_json()["detail"]
-    assert again.get_json()["errors"] == [{"field": "entry_id", "message": f"is supported by {first['business_key']}"}]
+    assert again.get_json()["errors"] == [{"field": "entry_id", "message": f"is supported by {first['business_key']}",
+                                          "code": "appearance_supported", "params": {"case": first["business_key"]}}]
 
     cancelled = post(as_, "/media-plan", VISIT)
     post(as_, f"/media-plan/{cancelled['id']}/cancel", {"reason": "The depot is not finished."}, status=200)
