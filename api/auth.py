@@ -6,7 +6,7 @@ from flask import current_app, g, request
 
 from api.database import session
 from db.models import User
-from engine.core.errors import Unauthenticated
+from engine.core.errors import Code, Unauthenticated
 from engine.people.credentials import Bearer, bearer
 
 
@@ -16,7 +16,8 @@ def current_bearer() -> Bearer:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("send Authorization: Bearer <token> (POST /api/v1/auth/token gives one)")
+            raise Unauthenticated("send Authorization: Bearer <token> (POST /api/v1/auth/token gives one)",
+                                  code=Code.TOKEN_MISSING)
         g.bearer = bearer(session(), token.strip(), current_app.extensions["jarchy.ctx"].settings)
     return g.bearer  # type: ignore[no-any-return]
 

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from api.errors import problem
 from db.session import make_engine, make_sessionmaker, read_only
+from engine.core.errors import Code
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 READING = "jarchy.reading"  # session.info: the session of a request that only reads
@@ -86,7 +87,8 @@ def _commit(response: Response) -> Response:
             db.rollback()
     except (StaleDataError, IntegrityError) as exc:
         db.rollback()
-        return problem(409, "Conflict", f"the change collided with another one; try again ({type(exc).__name__})")
+        return problem(409, "Conflict", f"the change collided with another one; try again ({type(exc).__name__})",
+                       code=Code.CHANGED_CONCURRENTLY)
     except DBAPIError:
         db.rollback()
         raise

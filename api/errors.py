@@ -7,15 +7,19 @@ from typing import Any
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from engine.core.errors import JarchyError, TooManyAttempts, Unauthenticated
+from engine.core.errors import Code, JarchyError, TooManyAttempts, Unauthenticated
 
 PROBLEM = "application/problem+json"
 TYPES = "https://jarchy.example/problems/"
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"type": f"{TYPES}{status}", "title": title, "status": status, "detail": detail}
+            headers: dict[str, str] | None = None, *, code: str | None = None,
+            params: dict[str, Any] | None = None) -> Response:
+    """`code` and `params` say which refusal it is, for a program or a page to word in its reader's language;
+    `detail` says it in English, for logs and people reading the raw response."""
+    body: dict[str, Any] = {"type": f"{TYPES}{status}", "title": title, "status": status, "detail": detail,
+                            "code": str(code or _status_code(status)), "params": params or {}}
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -34,7 +38,14 @@ def _domain(error: JarchyError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="jarchy"'} if isinstance(error, Unauthenticated) else None
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after)}
-    return problem(error.status, error.title, error.detail, error.errors, headers)
+    return problem(error.status, error.title, error.detail, error.errors, headers,
+                   code=error.code or _status_code(error.status), params=error.params)
+
+
+def _status_code(status: int) -> Code:
+    """The code of a refusal that names none of its own (one made before the engine was asked)."""
+    return {413: Code.TOO_LARGE, 422: Code.INVALID_INPUT}.get(status) or (
+        Code.INTERNAL_ERROR if status >= 500 else Code.HTTP_ERROR)
 
 
 def http_problem(error: HTTPException) -> Response:
@@ -52,7 +63,8 @@ def http_problem(error: HTTPException) -> Response:
     if code >= 500:
         detail = "An internal error occurred; it has been logged."
     headers = dict(data.get("headers") or {})
-    return problem(code, error.name, str(detail), errors, headers)
+    return problem(code, error.name, str(detail), errors, headers,
+                   code=Code.INVALID_INPUT if errors else _status_code(code), params={"status": code})
 
 
 def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
@@ -67,10 +79,12 @@ def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
             else:
                 out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        out.append({"field": prefix or "(body)", "message": " ".join(messages)})
+        out.append({"field": prefix or "(body)", "message": " ".join(messages), "code": Code.INVALID_INPUT,
+                    "params": {}})
     elif isinstance(messages, list):
         for item in messages:
             out += _flatten(item, prefix)
     elif messages:
-        out.append({"field": prefix or "(body)", "message": str(messages)})
+        out.append({"field": prefix or "(body)", "message": str(messages), "code": Code.INVALID_INPUT,
+                    "params": {}})
     return out

@@ -49,8 +49,11 @@ class ProblemError(Schema):
     element_id = fields.String(metadata={"description": "the offending diagram element"})
     line = fields.Integer(metadata={"description": "the line of the diagram"})
     message = fields.String(required=True)
-    code = fields.String(metadata={"description": "for a form's field: the JSON Schema keyword it failed (required, "
-                                               "enum, format, ...), for a client to word the message itself"})
+    code = fields.String(required=True, metadata={
+        "description": "which problem it is, for a client to word the message itself: for a form's field the JSON "
+                       "Schema keyword it failed (required, enum, format, ...), otherwise one of the engine's codes "
+                       "(docs/errors.md)"})
+    params = fields.Dict(required=True, metadata={"description": "the values its sentence needs (limit, value, ...)"})
 
 
 class Problem(Schema):
@@ -59,7 +62,11 @@ class Problem(Schema):
     type = fields.String(required=True)
     title = fields.String(required=True)
     status = fields.Integer(required=True)
-    detail = fields.String(required=True)
+    detail = fields.String(required=True, metadata={"description": "in English, for logs and programs"})
+    code = fields.String(required=True, metadata={"description": "which refusal it is: a stable snake_case name "
+                                                                 "(docs/errors.md)"})
+    params = fields.Dict(required=True, metadata={"description": "the values its sentence needs (a case's "
+                                                                 "business key, a date, a count, a field)"})
     errors = fields.List(fields.Nested(ProblemError))
 
 

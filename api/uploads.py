@@ -24,7 +24,7 @@ from werkzeug.wsgi import wrap_file
 
 from db.models import Attachment
 from engine.context import EngineContext
-from engine.core.errors import TooLarge
+from engine.core.errors import Code, TooLarge
 from engine.files.store import CHUNK
 
 TAKES_FILES = "jarchy_takes_files"
@@ -57,7 +57,7 @@ def allow_file_body(ctx: EngineContext) -> bool:
         mib = largest // (1024 * 1024)
         raise TooLarge(f"the body is larger than {mib} MiB, the most any file may be",
                        [{"field": "file", "message": f"is larger than {mib} MiB, the most any file may be",
-                         "code": "size", "limit": largest}])
+                         "limit": largest}], code=Code.FILE_TOO_LARGE, params={"limit": largest})
     request.max_content_length = largest + FORM_ROOM
     return True
 

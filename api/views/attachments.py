@@ -15,7 +15,7 @@ from api.database import received_file, session
 from api.schemas import AttachmentOut, AttachmentsOut
 from api.uploads import file_response, takes_files
 from api.views.common import ctx
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 from engine.files import kinds
 from engine.reads import attachments as reads
 from engine.runtime import attachments
@@ -45,7 +45,8 @@ class CaseAttachments(MethodView):
         upload = received_file()
         if upload is None:
             raise Invalid("send the file as the multipart/form-data field `file`",
-                          [{"field": "file", "message": "is required (a multipart/form-data field)"}])
+                          [{"field": "file", "message": "is required (a multipart/form-data field)"}],
+                          code=Code.REQUIRED)
         row = attachments.attach(session(), ctx(), actor, instance_id, upload.filename or "", upload.stream)
         return present.attachments(session(), [row], users=present.acting(actor))[0]
 

@@ -12,7 +12,7 @@ from api.database import session
 from api.schemas import AddWorkingDaysQuery, CalendarOut, CalendarQuery, DateOut, OverrideIn, OverrideOut
 from api.views.common import ctx
 from engine.calendar import overrides
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 from engine.runtime import calendar_change
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="The working-day calendar")
@@ -30,7 +30,8 @@ class Calendar(MethodView):
         start, end = args["from_"], args["to"]
         if end < start or end - start > timedelta(days=366):
             raise Invalid("give a range of at most 366 days, from before to",
-                          [{"field": "to", "message": "must be on or after 'from' and within 366 days"}])
+                          [{"field": "to", "message": "must be on or after 'from' and within 366 days"}],
+                          code=Code.TOO_LONG_SPAN, params={"days": 366})
         return present.calendar_days(ctx().cal.days(start, end))
 
 
@@ -54,7 +55,8 @@ def _day(text: str) -> date:
         parsed = None
     if parsed is None or len(text) != 10 or not 1900 <= parsed.year <= 2200:
         raise Invalid("the date must be YYYY-MM-DD between 1900 and 2200",
-                      [{"field": "date", "message": f"{text!r} is not a date"}])
+                      [{"field": "date", "message": f"{text!r} is not a date"}], code=Code.NOT_A_DATE,
+                      params={"value": text})
     return parsed
 
 

@@ -11,7 +11,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 from engine.people.access import check_may_read_definitions
 from engine.procedures import definitions
 
@@ -24,11 +24,12 @@ def _uploaded_bpmn() -> bytes:
         upload = request.files.get("file")
         if upload is None:
             raise Invalid("send the diagram as the multipart field 'file'",
-                          [{"field": "file", "message": "is required"}])
+                          [{"field": "file", "message": "is required"}], code=Code.REQUIRED)
         return upload.read()
     if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
         raise Invalid("send the BPMN XML as application/xml or as the multipart field 'file'",
-                      [{"field": "(body)", "message": f"unsupported content type {request.mimetype!r}"}])
+                      [{"field": "(body)", "message": f"unsupported content type {request.mimetype!r}"}],
+                      code=Code.CONTENT_TYPE, params={"content_type": request.mimetype})
     return request.get_data(cache=False)
 
 

@@ -14,7 +14,7 @@ from api.database import session
 from api.schemas import BounceIn, DeliveriesOut, DeliveryOut
 from api.views.common import ctx
 from db.models import ProcessInstance
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.people.access import check_may_read_instance
 from engine.reads import deliveries
 from engine.runtime import distribution
@@ -30,7 +30,8 @@ class CaseDeliveries(MethodView):
         """The case's deliveries, one a recipient of its release's distribution lists (readers of the case)."""
         instance = session().get(ProcessInstance, instance_id)
         if instance is None:
-            raise NotFound(f"case {instance_id} does not exist")
+            raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND,
+                           params={"case_id": instance_id})
         check_may_read_instance(session(), current_user(), instance)
         return {"items": [present.delivery(d) for d in deliveries.of_case(session(), instance_id)]}
 

@@ -11,7 +11,7 @@ from api.database import session
 from api.schemas import AuditOut, CancelIn, ExtendIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
 from api.views.common import ctx
 from db.models import ProcessInstance
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.people.access import check_may_read_instance
 from engine.reads import queries
 from engine.runtime import operations
@@ -22,7 +22,8 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", d
 def _readable(instance_id: int) -> ProcessInstance:
     instance = session().get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"case {instance_id} does not exist")
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND,
+                       params={"case_id": instance_id})
     check_may_read_instance(session(), current_user(), instance)
     return instance
 

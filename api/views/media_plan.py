@@ -129,8 +129,9 @@ class Held(MethodView):
     @blp.doc(operationId="recordMediaPlanEntryHeld")
     @blp.response(200, MediaPlanEntryOut)
     def post(self, entry_id: int) -> dict[str, Any]:
-        """Record that the appearance took place (once it has begun)."""
-        return _shown(media_plan.record_held(session(), entry_id, actor=current_user(), at=ctx().now()))
+        """Record that the appearance took place (once it has begun); while a support runs, its case records it
+        (409 naming `status`)."""
+        return _shown(supported_events.record_held(session(), ctx(), current_user(), entry_id))
 
 
 @blp.route("/media-plan/<id:entry_id>/support")

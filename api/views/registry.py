@@ -32,7 +32,7 @@ from api.schemas import (
     page_of,
 )
 from api.views.common import ctx
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 from engine.people import accreditation, registry, registry_csv
 from engine.people.access import check_may_read_registry
 from engine.reads import registry as reads
@@ -52,11 +52,12 @@ def uploaded_csv() -> bytes:
         upload = request.files.get("file")
         if upload is None:
             raise Invalid("send the CSV file as the multipart field 'file'",
-                          [{"field": "file", "message": "is required"}])
+                          [{"field": "file", "message": "is required"}], code=Code.REQUIRED)
         return upload.read()
     if request.mimetype not in ("text/csv", "text/plain", "application/csv"):
         raise Invalid("send the CSV file as text/csv or as the multipart field 'file'",
-                      [{"field": "(body)", "message": f"unsupported content type {request.mimetype!r}"}])
+                      [{"field": "(body)", "message": f"unsupported content type {request.mimetype!r}"}],
+                      code=Code.CONTENT_TYPE, params={"content_type": request.mimetype})
     return request.get_data(cache=False)
 
 

@@ -35,6 +35,7 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from api.web import refusals
 from api.web.i18n import LANGUAGE_NAMES, label, language_name, when
 
 LONG_TEXT = 300  # characters: longer strings get a textarea
@@ -386,21 +387,20 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
         return str(MESSAGES[code])
     if code == "format" and schema.get("format") in FORMAT_MESSAGES:
         return str(FORMAT_MESSAGES[schema["format"]])
-    if code == "minLength" and isinstance(schema.get(code), int):  # counted: each language's plural forms
-        return ngettext("Too short: at least %(num)d character.", "Too short: at least %(num)d characters.",
-                        schema[code])
-    if code == "maxLength" and isinstance(schema.get(code), int):
-        return ngettext("Too long: at most %(num)d character.", "Too long: at most %(num)d characters.",
-                        schema[code])
-    if code in LIMIT_MESSAGES and code in schema:
-        return str(LIMIT_MESSAGES[code]) % {"limit": schema[code]}
+    limit = schema.get(code, (error.get("params") or {}).get("limit"))
+    if code == "minLength" and isinstance(limit, int):  # counted: each language's plural forms
+        return ngettext("Too short: at least %(num)d character.", "Too short: at least %(num)d characters.", limit)
+    if code == "maxLength" and isinstance(limit, int):
+        return ngettext("Too long: at most %(num)d character.", "Too long: at most %(num)d characters.", limit)
+    if code in LIMIT_MESSAGES and limit is not None:
+        return str(LIMIT_MESSAGES[code]) % {"limit": limit}
     if code == "minItems":  # a rule on the case (`x-case`) asks for at least one: the field is required there
         return str(MESSAGES["required"])
     if code == "const" and _main_type(schema) == "boolean":
         return gettext("This must be confirmed.")
     if code == "type" and _main_type(schema) in ("integer", "number"):
         return gettext("Enter a number.")
-    return str(error.get("message") or "")
+    return refusals.field(error)  # the engine's own codes; never its English
 
 
 def _schema_at(schema: dict[str, Any], path: list[str]) -> dict[str, Any] | None:

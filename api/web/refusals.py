@@ -1,18 +1,25 @@
-"""The engine's refusals (403, 404, 409) as sentences for the reader of a page, in the reader's language.
+"""The engine's refusals as sentences for the reader of a page, in the reader's language.
 
-The engine words its refusals in English for programs and logs (`JarchyError.detail`: "the task is already
-completed"). A page says instead what its reader needs to know, chosen by the error's status and, where one
-status covers situations a reader must tell apart, by its `code` (engine.core.errors.Code); never by reading the
-English, which a page shows only folded away as technical detail.
+The engine words its refusals in English for programs and logs (`JarchyError.detail`, each field problem's
+`message`). A page never shows that English: it words a refusal by its `code` (engine.core.errors.Code) with the
+values of its `params` (a case's business key, a date, a count), dates and durations formatted for the reader's
+locale by Babel. A code without a sentence of its own falls back to one for its status.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import format_date, format_datetime, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine.core.errors import Code, JarchyError
 
-BY_CODE = {
+MIB = 1024 * 1024
+DATE_PARAMS = ("date", "today", "from", "to")
+
+BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explains`) are codes of their own
     Code.TASK_NOT_FOUND: _l("There is no such task: the link may be wrong or out of date."),
     Code.CASE_NOT_FOUND: _l("There is no such case: the link may be wrong or out of date."),
     Code.TASK_NOT_YOURS: _l("This task is for another role or unit."),
@@ -28,6 +35,100 @@ BY_CODE = {
     Code.DISCUSSION_CLOSED: _l("The discussion period of this draft has ended: comments are no longer accepted."),
     Code.APPEARANCE_SUPPORTED: _l("The information support of this appearance has begun already: its case is open."),
     Code.APPEARANCE_CLOSED: _l("This appearance is cancelled, held or over: there is nothing left to prepare."),
+    Code.INVALID_INPUT: _l("Some of what was entered needs correcting: see the fields marked."),
+    Code.ROLE_REQUIRED: _l("Your role does not allow this."),
+    Code.MAY_NOT_RELEASE: _l("Only the person holding this task, or whoever assigns tasks, may give it back."),
+    Code.USER_NOT_FOUND: _l("There is no user %(username)s."),
+    Code.UNIT_NOT_FOUND: _l("There is no unit %(unit)s."),
+    Code.FILE_NOT_FOUND: _l("There is no such file: the link may be wrong or out of date."),
+    Code.FILE_MISSING: _l("The contents of this file are missing from the file store: tell the administrator."),
+    Code.DELIVERY_NOT_FOUND: _l("There is no such delivery."),
+    Code.COMMENT_NOT_FOUND: _l("There is no such comment."),
+    Code.NOTIFICATION_NOT_FOUND: _l("There is no such notification."),
+    Code.PUBLICATION_NOT_FOUND: _l("There is no such publication: the link may be wrong or out of date."),
+    Code.PROCESS_NOT_FOUND: _l("This procedure is not deployed."),
+    Code.VERSION_NOT_FOUND: _l("This procedure has no version %(version)s."),
+    Code.REQUEST_NOT_FOUND: _l("No request has this reference and code: check both and try again."),
+    Code.FEED_NOT_FOUND: _l("This calendar link is no longer valid: make a new one."),
+    Code.RECORD_NOT_FOUND: _l("There is no such record: the link may be wrong or out of date."),
+    Code.WRONG_CREDENTIALS: _l("Wrong username or password."),
+    Code.TOKEN_EXPIRED: _l("Your sign-in has expired: sign in again."),
+    Code.TOKEN_INVALID: _l("Your sign-in is no longer valid: sign in again."),
+    Code.TOKEN_MISSING: _l("Sign in first."),
+    Code.THROTTLED: _l("Too many attempts from here: try again in %(wait)s."),
+    Code.CHANGED_CONCURRENTLY: _l("Someone else changed this at the same moment: reload and try again."),
+    Code.CASE_DATA_UNSTORABLE: _l("A step of the procedure left data that cannot be stored, so nothing was saved: "
+                                  "tell the administrator."),
+    Code.NOT_DEPLOYED: _l("The procedure this hands over to is not deployed: ask the administrator to deploy it."),
+    Code.PERIOD_CLOSED: _l("The period from %(from)s to %(to)s is closed already and overlaps this one."),
+    Code.DELIVERY_NOT_SENT: _l("Only a sent delivery can be marked as bounced."),
+    Code.COMMENT_DECIDED: _l("This comment has been approved or rejected already."),
+    Code.ALREADY_REVOKED: _l("This accreditation was revoked already, on %(date)s."),
+    Code.ENTRY_STATUS: _l("This appearance is cancelled or held: it can no longer be changed."),
+    Code.ENTRY_OVER: _l("This appearance is over: it can only be recorded as held."),
+    Code.ENTRY_NOT_BEGUN: _l("This appearance has not begun yet: it can be recorded as held once it has."),
+    Code.APPEARANCE_POSTPONED: _l("This appearance is postponed without a date: fix the new date first."),
+    Code.APPEARANCE_CASE_FAILED: _l("Case %(case)s could not take this change, so nothing was changed: an "
+                                    "administrator needs to look at that case."),
+    Code.SAME_START: _l("It already starts then: give another time."),
+    Code.PLAN_LINK_ONLY: _l("An event's support is linked to the media plan by starting it from the plan's "
+                            "entry."),
+    Code.APPEARANCE_FIXED: _l("This cannot change while case %(case)s supports the appearance: cancel that case "
+                              "first, then start a new one."),
+    Code.SUPPORT_NEEDS_TIME: _l("Case %(case)s prepares this appearance for a time: give the new time, or cancel "
+                                "the appearance."),
+    Code.SUPPORT_NEEDS_TOLD: _l("Case %(case)s is cancelled with this appearance: say who was told of the "
+                                "cancellation."),
+    Code.DIAGRAM_PROBLEM: _l("This element of the diagram has a problem."),
+    Code.TOO_LARGE: _l("This is too large."),
+    Code.UNAVAILABLE: _l("The server cannot do this just now: try again later."),
+    Code.CONTENT_TYPE: _l("This was sent in a form that is not accepted."),
+    Code.INTERNAL_ERROR: _l("Something went wrong on the server; it has been logged."),
+    # field problems
+    Code.REQUIRED: _l("Required."),
+    Code.MUST_BE_TEXT: _l("Enter text."),
+    Code.MUST_BE_BOOLEAN: _l("Choose yes or no."),
+    Code.NOT_AN_EMAIL: _l("%(value)s is not an e-mail address."),
+    Code.NOT_A_COUNTRY: _l("%(value)s is not a two-letter country code."),
+    Code.NOT_A_LANGUAGE: _l("Choose a language from the list."),
+    Code.NOT_ONE_OF: _l("Choose one of the listed values."),
+    Code.UNKNOWN_FIELD: _l("This field is not part of the form."),
+    Code.NOT_A_DATE: _l("Enter a date, or a date and time."),
+    Code.YEAR_OUT_OF_RANGE: _l("Enter a year between 1900 and 2200."),
+    Code.ENDS_BEFORE_START: _l("The end comes before the beginning."),
+    Code.TIME_REQUIRED: _l("Give a time, or mark it as lasting all day."),
+    Code.IN_THE_PAST: _l("This lies in the past: the plan is of appearances to come."),
+    Code.NOT_A_RECORD: _l("Choose an entry of the registry from the list."),
+    Code.JOURNALIST_INACTIVE: _l("%(name)s no longer works with the office."),
+    Code.NOT_ACCREDITED: _l("%(name)s has no accreditation."),
+    Code.ACCREDITATION_REVOKED: _l("The accreditation of %(name)s was revoked."),
+    Code.ACCREDITATION_NOT_YET: _l("The accreditation of %(name)s is valid only from %(date)s."),
+    Code.ACCREDITATION_EXPIRED: _l("The accreditation of %(name)s expired on %(date)s."),
+    "x-explains": _l("The claim “%(claim)s” needs its explanation."),
+    "x-accounts-for": _l("Each comment needs exactly one entry here."),
+    Code.USER_INACTIVE: _l("The user %(username)s is deactivated."),
+    Code.NOT_A_CANDIDATE: _l("%(username)s may not work on this task: it is for another role or unit."),
+    Code.NOT_A_ROLE: _l("Choose a role from the list."),
+    Code.UNIT_REQUIRED: _l("This role acts for a unit: choose an existing unit."),
+    Code.UNIT_NOT_TAKEN: _l("This role acts for no unit: leave the unit empty."),
+    Code.NO_DEADLINE: _l("This case has no statutory deadline to extend."),
+    Code.OWN_EXTENSION: _l("This case's period is extended on its own page, not here."),
+    Code.EXTENSION_REFUSED: _l("The deadline of this case cannot be extended by so many working days: an urgent "
+                               "request is not extended, and the law allows only a limited extension."),
+    Code.GOES_WITH: _l("Fill in this field together with the other one of the pair."),
+    Code.GOES_WITHOUT: _l("Give either a period or the first and last day, not both."),
+    Code.PERIOD_SHAPE: _l("Write it like %(example)s."),
+    Code.PERIOD_NOT_ENDED: _l("A period can be closed only once it has ended: it must end before today, %(today)s."),
+    Code.PASSWORD_COMMON: _l("This password is among the most commonly used ones: choose another."),
+    Code.FILE_EMPTY: _l("The file is empty."),
+    Code.FILE_TYPE: _l("This kind of file cannot be attached: only photos, video, audio, PDF and office documents."),
+    Code.DATA_INVALID: _l("This value cannot be stored: it is nested too deeply or too large."),
+    Code.NAMES_SHAPE: _l("Give a name for each language."),
+    Code.NAME_DIFFERS: _l("The name in the default language differs from the name given."),
+    Code.DISCUSSION_END: _l("The discussion period ends on %(date)s: it can only be extended to a later day."),
+    Code.NOT_A_WORKING_DAY: _l("%(date)s is not a working day of the office."),
+    Code.PAGE_NUMBER: _l("The page must be a whole number from 1."),
+    Code.CSV_PROBLEM: _l("This value cannot be imported."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),
@@ -36,11 +137,95 @@ BY_STATUS = {
 }
 
 
-def sentence(status: int, code: str | None = None) -> str | None:
+def _counted(code: str, params: dict[str, Any]) -> str | None:
+    """The sentences that count something, in each language's plural forms."""
+    if code == Code.TOO_LONG:
+        return ngettext("At most %(num)d character.", "At most %(num)d characters.", _int(params, "limit"))
+    if code == Code.TOO_MANY:
+        return ngettext("At most %(num)d is allowed.", "At most %(num)d are allowed.", _int(params, "limit"))
+    if code == Code.TOO_LONG_SPAN:
+        return ngettext("It may last at most %(num)d day.", "It may last at most %(num)d days.",
+                        _int(params, "days"))
+    if code == Code.PASSWORD_TOO_SHORT:
+        return ngettext("The password needs at least %(num)d character.",
+                        "The password needs at least %(num)d characters.", _int(params, "limit"))
+    if code == Code.DATA_TOO_LARGE:
+        return ngettext("The data may be at most %(num)d character long.",
+                        "The data may be at most %(num)d characters long.", _int(params, "limit"))
+    if code == Code.FILE_TOO_LARGE:
+        return ngettext("The file is too large: this kind of file may be at most %(num)d MiB.",
+                        "The file is too large: this kind of file may be at most %(num)d MiB.",
+                        _int(params, "limit") // MIB)
+    if code == Code.INVALID_DIAGRAM:
+        return ngettext("The diagram has %(num)d problem: see the list.", "The diagram has %(num)d problems: see "
+                        "the list.", _int(params, "count"))
+    if code == Code.BEYOND_CALENDAR:
+        return ngettext("%(num)d working day from then lies beyond the calendar's reach of about ten years.",
+                        "%(num)d working days from then lie beyond the calendar's reach of about ten years.",
+                        _int(params, "days"))
+    return None
+
+
+def _int(params: dict[str, Any], name: str) -> int:
+    value = params.get(name)
+    return value if isinstance(value, int) else 0
+
+
+class _Words(dict[str, Any]):
+    """The parameters as a sentence shows them; one a sentence names but the error lacks reads as a dash."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _words(params: dict[str, Any]) -> _Words:
+    words = _Words({k: v for k, v in params.items() if v is not None})
+    for name in DATE_PARAMS:
+        if isinstance(params.get(name), str):
+            words[name] = _day(params[name])
+    if isinstance(params.get("retry_after"), int):
+        words["wait"] = format_timedelta(timedelta(seconds=params["retry_after"]), threshold=1)
+    return words
+
+
+def _day(text: str) -> str:
+    """An ISO date (or moment) from the engine, as the reader's locale writes it."""
+    try:
+        if len(text) == 10:
+            return format_date(date.fromisoformat(text), "long")
+        return format_datetime(datetime.fromisoformat(text), "long")
+    except ValueError:
+        return text
+
+
+def worded(code: str | None, params: dict[str, Any] | None = None) -> str | None:
+    """The sentence of a code with its parameters, or None for a code that has none of its own."""
+    if not code:
+        return None
+    params = params or {}
+    counted = _counted(code, params)
+    if counted is not None:
+        return counted
+    found = BY_CODE.get(code)
+    return _one_stop(str(found) % _words(params)) if found is not None else None
+
+
+def _one_stop(text: str) -> str:
+    """A sentence ending in an abbreviated date ("2 марта 2026 г.") takes no second full stop."""
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
+
+
+def sentence(status: int, code: str | None = None, params: dict[str, Any] | None = None) -> str | None:
     """What a page says of a refusal; None for statuses that have no sentence of their own."""
-    found = (BY_CODE.get(code) if code else None) or BY_STATUS.get(status)  # a Code is its str value
+    found = worded(code, params) or BY_STATUS.get(status)
     return str(found) if found is not None else None
 
 
-def of(error: JarchyError) -> str | None:
-    return sentence(error.status, error.code)
+def of(error: JarchyError) -> str:
+    """What a page says of a refusal of the engine: always a sentence in the reader's language."""
+    return sentence(error.status, error.code, error.params) or gettext("This cannot be done.")
+
+
+def field(entry: dict[str, Any]) -> str:
+    """What a page says of one field problem of the engine: never its English `message`."""
+    return worded(entry.get("code"), entry.get("params")) or gettext("This value cannot be taken.")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from db.models import CalendarOverride
 from engine.calendar.days import BusinessCalendar
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 
 CHECKED = "jarchy_calendar_checked"  # session.info: the transaction that read the fingerprint, and for which context
 
@@ -52,4 +52,5 @@ def add_working_days(session: Session, ctx: EngineContext, start: date, days: in
         return current(session, ctx).add_working_days(start, days)
     except ValueError as exc:
         reach = f"{days} working days from {start.isoformat()} lie beyond the calendar's reach of about ten years"
-        raise Invalid(reach, [{"field": "days", "message": reach}]) from exc
+        raise Invalid(reach, [{"field": "days", "message": reach}], code=Code.BEYOND_CALENDAR,
+                      params={"days": days, "start": start.isoformat()}) from exc

@@ -4,41 +4,161 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Code(StrEnum):
-    """Which refusal of its class an error is, where one class covers situations a reader must tell apart.
+    """Which refusal an error (or one of its field problems) is: a stable snake_case name, part of the contract.
 
-    The English `detail` is for programs and logs; a page words the refusal for its reader from the class and
-    this code (api.web.refusals), never from the English."""
+    The English `detail` and `message` are for programs and logs; a page words the refusal for its reader from
+    this code and the error's `params` (api.web.refusals), never from the English. A name, once published, is
+    never changed or reused; docs/api.md lists them."""
 
-    TASK_NOT_FOUND = "task_not_found"
-    CASE_NOT_FOUND = "case_not_found"
+    TASK_NOT_FOUND = "task_not_found"  # {task_id}
+    CASE_NOT_FOUND = "case_not_found"  # {case_id} where known: no such case, file of a case, or draft act
     TASK_NOT_YOURS = "task_not_yours"  # neither a candidate of the task nor its assignee
     TASK_TAKEN = "task_taken"  # another user holds the task
     TASK_CLOSED = "task_closed"  # completed, or no longer needed
-    CASE_NOT_YOURS = "case_not_yours"
-    CASE_CLOSED = "case_closed"
-    MAY_NOT_START = "may_not_start"
-    ALREADY_EXISTS = "already_exists"
-    LAST_ADMIN = "last_admin"
+    CASE_NOT_YOURS = "case_not_yours"  # the case is not among those the user may read
+    CASE_CLOSED = "case_closed"  # {case} where known: completed, cancelled or failed
+    MAY_NOT_START = "may_not_start"  # {process}: the user's role (or the portal) may not start it
+    ALREADY_EXISTS = "already_exists"  # {value} or {field}: a unique key or name taken already
+    LAST_ADMIN = "last_admin"  # {username}: the last active administrator must stay one
     CASE_UNREADABLE = "case_unreadable"  # its stored state cannot be loaded: it can only be cancelled
-    NOT_WAITING = "not_waiting"  # the case waits for no such message now
-    DISCUSSION_CLOSED = "discussion_closed"  # a draft act's discussion period has ended (or not begun)
-    APPEARANCE_SUPPORTED = "appearance_supported"  # a media plan entry's support runs already
-    APPEARANCE_CLOSED = "appearance_closed"  # a media plan entry cancelled, held or over: nothing to prepare
+    NOT_WAITING = "not_waiting"  # {message}: the case waits for no such message now
+    DISCUSSION_CLOSED = "discussion_closed"  # {date} where known: a draft's discussion has ended (or not begun)
+    APPEARANCE_SUPPORTED = "appearance_supported"  # {case}: an entry's support runs (or has held it)
+    APPEARANCE_CLOSED = "appearance_closed"  # {title}: a media plan entry cancelled, held or over: nothing to prepare
+    # -- whole refusals -----------------------------------------------------------------------------------
+    INVALID_INPUT = "invalid_input"  # some fields are wrong: each entry of `errors` says which and why
+    ROLE_REQUIRED = "role_required"  # {roles}: the action needs one of these roles
+    MAY_NOT_RELEASE = "may_not_release"  # only the assignee, pr_head or admin may release a task
+    USER_NOT_FOUND = "user_not_found"  # {username}
+    UNIT_NOT_FOUND = "unit_not_found"  # {unit}
+    FILE_NOT_FOUND = "file_not_found"  # {file_id}
+    FILE_MISSING = "file_missing"  # {file_id}: the stored bytes (or thumbnail) are gone from the file store
+    DELIVERY_NOT_FOUND = "delivery_not_found"  # {delivery_id}
+    COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
+    NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
+    PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}
+    PROCESS_NOT_FOUND = "process_not_found"  # {process}: no version of it is deployed
+    VERSION_NOT_FOUND = "version_not_found"  # {process, version}
+    REQUEST_NOT_FOUND = "request_not_found"  # the portal's reference and token match no request
+    FEED_NOT_FOUND = "feed_not_found"  # no calendar feed has this token
+    RECORD_NOT_FOUND = "record_not_found"  # {key}: a registry or media plan record
+    WRONG_CREDENTIALS = "wrong_credentials"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105
+    TOKEN_INVALID = "token_invalid"  # noqa: S105
+    THROTTLED = "throttled"  # {retry_after} seconds, {limit} an hour where one applies
+    CHANGED_CONCURRENTLY = "changed_concurrently"  # someone else wrote the same thing at the same moment
+    CASE_DATA_UNSTORABLE = "case_data_unstorable"  # the diagram's scripts left data that cannot be stored
+    NOT_DEPLOYED = "not_deployed"  # {process}: a handover needs a procedure that is not deployed
+    PERIOD_CLOSED = "period_closed"  # {from, to}: an overlapping report period is closed already
+    DELIVERY_NOT_SENT = "delivery_not_sent"  # {status}: only a sent delivery can bounce
+    COMMENT_DECIDED = "comment_decided"  # {status}: the comment is approved or rejected already
+    ALREADY_REVOKED = "already_revoked"  # {date}
+    ENTRY_STATUS = "entry_status"  # {status}: a media plan entry in this status cannot take the change
+    ENTRY_OVER = "entry_over"  # a media plan entry that is over
+    ENTRY_NOT_BEGUN = "entry_not_begun"  # {starts_at}: it can be recorded as held once it has begun
+    APPEARANCE_POSTPONED = "appearance_postponed"  # postponed without a date: fix the date first
+    APPEARANCE_FIXED = "appearance_fixed"  # {field, case}: fixed while the support case runs
+    APPEARANCE_CASE_FAILED = "appearance_case_failed"  # {case}: the support case broke taking the plan's change
+    SAME_START = "same_start"  # a postponement to the start it already has is no new time
+    PLAN_LINK_ONLY = "plan_link_only"  # an event's support is linked to its media plan entry only from the entry
+    SUPPORT_NEEDS_TIME = "support_needs_time"  # {case}: a supported appearance is postponed only to a new time
+    SUPPORT_NEEDS_TOLD = "support_needs_told"  # {case}: cancelling it says who was told
+    TOKEN_MISSING = "token_missing"  # noqa: S105 the API was called without a bearer token
+    CONTENT_TYPE = "content_type"  # {content_type}: the body is not sent as the endpoint takes it
+    HTTP_ERROR = "http_error"  # {status}: refused before the engine was asked (no such address, a wrong method)
+    INTERNAL_ERROR = "internal_error"  # the server failed; it has been logged
+    INVALID_DIAGRAM = "invalid_diagram"  # {count}: problems of a deployed diagram (`errors` name the elements)
+    DIAGRAM_PROBLEM = "diagram_problem"  # {element_id, line}: one of them
+    TOO_LARGE = "too_large"  # a file or body over its limit
+    UNAVAILABLE = "unavailable"  # something the server needs is missing for now
+    # -- field problems (entries of `errors`) -----------------------------------------------------------------
+    REQUIRED = "required"
+    MUST_BE_TEXT = "must_be_text"
+    MUST_BE_BOOLEAN = "must_be_boolean"
+    TOO_LONG = "too_long"  # {limit} characters
+    TOO_MANY = "too_many"  # {limit} items
+    NOT_AN_EMAIL = "not_an_email"  # {value}
+    NOT_A_COUNTRY = "not_a_country"  # {value}
+    NOT_A_LANGUAGE = "not_a_language"  # {value}
+    NOT_ONE_OF = "not_one_of"  # {choices}: the value is not among those allowed
+    UNKNOWN_FIELD = "unknown_field"  # {field}
+    NOT_A_DATE = "not_a_date"  # {value}
+    YEAR_OUT_OF_RANGE = "year_out_of_range"  # {first, last}
+    ENDS_BEFORE_START = "ends_before_start"  # the end comes before the beginning
+    TIME_REQUIRED = "time_required"  # a time of day, or all_day
+    TOO_LONG_SPAN = "too_long_span"  # {days}: an entry lasts at most so many days
+    IN_THE_PAST = "in_the_past"
+    NOT_A_RECORD = "not_a_record"  # {value}: not a journalist, an outlet or a unit of the registry
+    JOURNALIST_INACTIVE = "journalist_inactive"  # {name}
+    NOT_ACCREDITED = "not_accredited"  # {name}: the journalist has no accreditation
+    ACCREDITATION_REVOKED = "accreditation_revoked"  # {name, date}: revoked (on that day, where known)
+    ACCREDITATION_NOT_YET = "accreditation_not_yet"  # {name, date}: valid only from that day
+    ACCREDITATION_EXPIRED = "accreditation_expired"  # {name, date}: expired on that day
+    USER_INACTIVE = "user_inactive"  # {username}
+    NOT_A_CANDIDATE = "not_a_candidate"  # {username}
+    NOT_A_ROLE = "not_a_role"  # {role}
+    UNIT_REQUIRED = "unit_required"  # {role}: the role acts for a unit
+    UNIT_NOT_TAKEN = "unit_not_taken"  # {role}: the role acts for no unit
+    NO_DEADLINE = "no_deadline"  # the case has no statutory deadline to extend
+    OWN_EXTENSION = "own_extension"  # the case's procedure extends its deadline its own way (a draft's discussion)
+    EXTENSION_REFUSED = "extension_refused"  # {working_days}: urgent, not allowed, or over the allowance
+    GOES_WITH = "goes_with"  # {other}: the field is given only together with `other`
+    GOES_WITHOUT = "goes_without"  # {other}: the field is not given together with `other`
+    PERIOD_SHAPE = "period_shape"  # {example}: `of` names a month, a quarter or a year like this
+    PERIOD_NOT_ENDED = "period_not_ended"  # {today}: a period can be closed only once it has ended
+    PASSWORD_TOO_SHORT = "password_too_short"  # noqa: S105 {limit}
+    PASSWORD_COMMON = "password_common"  # noqa: S105
+    FILE_EMPTY = "file_empty"
+    FILE_TYPE = "file_type"  # the file's kind is not accepted
+    FILE_TOO_LARGE = "file_too_large"  # {limit} bytes
+    DATA_INVALID = "data_invalid"  # {path}: case data that cannot be taken
+    DATA_TOO_LARGE = "data_too_large"  # {limit} characters as JSON
+    NAMES_SHAPE = "names_shape"  # unit names must map language codes to names
+    NAME_DIFFERS = "name_differs"  # the default language's name differs from `name`
+    DISCUSSION_END = "discussion_end"  # {date}: a discussion period cannot be shortened, or ends then already
+    NOT_A_WORKING_DAY = "not_a_working_day"  # {date}
+    BEYOND_CALENDAR = "beyond_calendar"  # {days, start}: beyond the calendar's reach of about ten years
+    PAGE_NUMBER = "page_number"  # a whole number from 1
+    CSV_PROBLEM = "csv_problem"  # {line}: a line of an imported file
 
 
 class JarchyError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, *, code: Code | None = None) -> None:
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, *, code: Code | None = None,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
-        self.errors = errors or []
         self.code = code
+        self.params = dict(params or {})
+        self.errors = [_coded(entry, code, self.params) for entry in errors or []]
+
+
+def _coded(entry: dict[str, Any], code: Code | None, params: dict[str, Any]) -> dict[str, Any]:
+    """A field problem with its code and parameters: one worded by no code of its own is the refusal as a whole,
+    said of that field."""
+    if entry.get("code"):
+        return {"params": {}} | entry
+    return entry | {"code": code, "params": params}
+
+
+class Refusal(NamedTuple):
+    """A refusal found before it is raised or reported: in English for logs, and its code and parameters."""
+
+    message: str
+    code: Code
+    params: dict[str, Any]
+
+
+def problem(field: str, code: Code, message: str, **params: Any) -> dict[str, Any]:
+    """One field problem of an `Invalid` (or `Conflict`): the English `message` for logs, `code` and `params`
+    for a page to word it in its reader's language."""
+    return {"field": field, "message": message, "code": code, "params": params}
 
 
 class NotFound(JarchyError):
@@ -67,8 +187,9 @@ class TooManyAttempts(JarchyError):
     status = 429
     title = "Too many requests"
 
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, retry_after: int, *, code: Code | None = Code.THROTTLED,
+                 params: dict[str, Any] | None = None) -> None:
+        super().__init__(detail, code=code, params={"retry_after": retry_after} | (params or {}))
         self.retry_after = retry_after
 
 
@@ -78,8 +199,8 @@ class Unreadable(Conflict):
     title = "The case cannot be worked on"
 
     def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, *,
-                 code: Code | None = Code.CASE_UNREADABLE) -> None:
-        super().__init__(detail, errors, code=code)
+                 code: Code | None = Code.CASE_UNREADABLE, params: dict[str, Any] | None = None) -> None:
+        super().__init__(detail, errors, code=code, params=params)
 
 
 class TooLarge(JarchyError):
@@ -123,7 +244,8 @@ class ElementError:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"message": self.message}
+        out: dict[str, Any] = {"message": self.message, "code": Code.DIAGRAM_PROBLEM,
+                               "params": {"element_id": self.element_id, "line": self.line}}
         if self.element_id is not None:
             out["element_id"] = self.element_id
         if self.line is not None:
@@ -137,6 +259,6 @@ class InvalidDiagram(Invalid):
     def __init__(self, problems: list[ElementError]) -> None:
         super().__init__(
             f"The diagram has {len(problems)} problem(s): " + "; ".join(p.message for p in problems[:3]),
-            [p.as_dict() for p in problems],
+            [p.as_dict() for p in problems], code=Code.INVALID_DIAGRAM, params={"count": len(problems)},
         )
         self.problems = problems

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 
 T = TypeVar("T")
 
@@ -16,5 +16,5 @@ def by_key(session: Session, model: type[T], key: Any, what: str) -> T:
     """The `model` row of `key`; `NotFound` ("<what> <key> does not exist") when there is none."""
     row = session.get(model, key)
     if row is None:
-        raise NotFound(f"{what} {key} does not exist")
+        raise NotFound(f"{what} {key} does not exist", code=Code.RECORD_NOT_FOUND, params={"key": key})
     return row

@@ -82,7 +82,8 @@ def _holds(user: User, roles: Iterable[str]) -> bool:
 
 def _require(user: User, roles: tuple[str, ...]) -> None:
     if not _holds(user, roles):
-        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", code=Code.ROLE_REQUIRED,
+                        params={"roles": list(roles)})
 
 
 # -- reading ----------------------------------------------------------------------------------------------
@@ -217,12 +218,14 @@ def may_start(user: User, definition: ProcessDefinition) -> bool:
 def check_may_start(user: User, definition: ProcessDefinition) -> None:
     if not may_start(user, definition):
         starters = definition.meta.get("starters", [])
-        raise Forbidden(f"only {', '.join(starters)} may start {definition.key!r}", code=Code.MAY_NOT_START)
+        raise Forbidden(f"only {', '.join(starters)} may start {definition.key!r}", code=Code.MAY_NOT_START,
+                        params={"process": definition.key})
 
 
 def check_portal_may_start(process_key: str) -> None:
     if process_key not in PORTAL_PROCEDURES:
-        raise Forbidden(f"the public portal may not start {process_key!r}", code=Code.MAY_NOT_START)
+        raise Forbidden(f"the public portal may not start {process_key!r}", code=Code.MAY_NOT_START,
+                        params={"process": process_key})
 
 
 def check_may_cancel(user: User) -> None:
@@ -304,14 +307,14 @@ def may_release(user: User, task: HumanTask) -> bool:
 
 def check_may_release(user: User, task: HumanTask) -> None:
     if not may_release(user, task):
-        raise Forbidden("only the assignee, pr_head or admin may release this task")
+        raise Forbidden("only the assignee, pr_head or admin may release this task", code=Code.MAY_NOT_RELEASE)
 
 
 def check_may_learn_state(user: User, task: HumanTask) -> None:
     """Claim or complete, asked first: someone who could never work on the task is refused before being
     told whether it is still open, done or held by another."""
     if task.assignee_id != user.id and task.completed_by_id != user.id and not is_candidate(user, task):
-        raise Forbidden("you are not among the candidates of this task")
+        raise Forbidden("you are not among the candidates of this task", code=Code.TASK_NOT_YOURS)
 
 
 def check_may_work_on(user: User, task: HumanTask) -> None:

@@ -32,7 +32,8 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 def unit_by_key(session: Session, key: str) -> Unit:
     unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
     if unit is None:
-        raise NotFound(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+        raise NotFound(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}],
+                       code=Code.UNIT_NOT_FOUND, params={"unit": key})
     return unit
 
 
@@ -43,7 +44,7 @@ def unit_exists(session: Session, key: str) -> bool:
 def user_by_username(session: Session, username: str) -> User:
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
-        raise NotFound(f"user {username!r} does not exist")
+        raise NotFound(f"user {username!r} does not exist", code=Code.USER_NOT_FOUND, params={"username": username})
     return user
 
 
@@ -54,7 +55,7 @@ def create_unit(session: Session, *, key: str, name: str, names: dict[str, Any] 
     name, all_names = unit_names.checked(name, names)
     if session.scalars(select(Unit).where(Unit.key == key)).one_or_none() is not None:
         raise Conflict(f"unit {key!r} already exists", [{"field": "key", "message": "already exists"}],
-                       code=Code.ALREADY_EXISTS)
+                       code=Code.ALREADY_EXISTS, params={"value": key})
     unit = Unit(key=key, name=name, names=all_names, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
@@ -98,7 +99,7 @@ def create_user(
     _check_locale(locale)
     if session.scalars(select(User).where(User.username == username)).one_or_none() is not None:
         raise Conflict(f"user {username!r} already exists", [{"field": "username", "message": "already exists"}],
-                       code=Code.ALREADY_EXISTS)
+                       code=Code.ALREADY_EXISTS, params={"value": username})
     user = User(
         username=username,
         display_name=display_name,
@@ -171,7 +172,7 @@ def _keep_an_admin(session: Session, username: str) -> None:
     if not others:
         raise Conflict(f"{username!r} is the last active administrator",
                        [{"field": "roles", "message": "the last active administrator cannot stop being one"}],
-                       code=Code.LAST_ADMIN)
+                       code=Code.LAST_ADMIN, params={"username": username})
 
 
 def _return_tasks_to_their_lanes(session: Session, user: User, *, actor: str | None, at: datetime) -> None:
@@ -215,7 +216,8 @@ def upgrade_hash(user: User, password: str) -> None:
 def _check_locale(locale: str) -> None:
     if locale not in LANGUAGES:
         raise Invalid(f"unknown language {locale!r}",
-                      [{"field": "locale", "message": f"one of {', '.join(LANGUAGES)}"}])
+                      [{"field": "locale", "message": f"one of {', '.join(LANGUAGES)}"}],
+                      code=Code.NOT_ONE_OF, params={"value": locale, "choices": list(LANGUAGES)})
 
 
 def _check_roles(roles: list[str], unit: str | None) -> None:
@@ -223,13 +225,15 @@ def _check_roles(roles: list[str], unit: str | None) -> None:
     if unknown:
         raise Invalid(f"unknown role(s): {', '.join(unknown)}",
                       [{"field": "roles", "message": f"unknown role {r!r}; roles are {', '.join(ROLES)}"}
-                       for r in unknown])
+                       for r in unknown], code=Code.NOT_A_ROLE, params={"role": unknown[0]})
     if not roles:
-        raise Invalid("a user needs at least one role", [{"field": "roles", "message": "needs at least one role"}])
+        raise Invalid("a user needs at least one role", [{"field": "roles", "message": "needs at least one role"}],
+                      code=Code.REQUIRED)
     bound = sorted(UNIT_BOUND_ROLES.intersection(roles))
     if bound and not unit:
         raise Invalid(f"{', '.join(bound)} act for a unit: give the user's unit",
-                      [{"field": "unit", "message": f"required for the role {bound[0]}"}])
+                      [{"field": "unit", "message": f"required for the role {bound[0]}"}],
+                      code=Code.UNIT_REQUIRED, params={"role": bound[0]})
 
 
 def _unit_field(session: Session, key: str | None) -> Unit | None:
@@ -237,7 +241,8 @@ def _unit_field(session: Session, key: str | None) -> Unit | None:
         return None
     unit = session.scalars(select(Unit).where(Unit.key == key)).one_or_none()
     if unit is None:
-        raise Invalid(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}])
+        raise Invalid(f"unit {key!r} does not exist", [{"field": "unit", "message": f"unknown unit {key!r}"}],
+                      code=Code.UNIT_NOT_FOUND, params={"unit": key})
     return unit
 
 
@@ -248,4 +253,4 @@ def _flush_unique(session: Session, field: str) -> None:
             session.flush()
     except IntegrityError as exc:
         raise Conflict(f"{field} already exists", [{"field": field, "message": "already exists"}],
-                       code=Code.ALREADY_EXISTS) from exc
+                       code=Code.ALREADY_EXISTS, params={"field": field}) from exc

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.models import Accreditation, DistributionList, Journalist
 from db.vocabulary import EventType
 from engine.audit import chain
-from engine.core.errors import Conflict
+from engine.core.errors import Code, Conflict, Refusal
 from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_registry
 from engine.people.registry import REASON_LENGTH, add_problem, checked_text, journalist_by_id, refuse
@@ -33,10 +33,11 @@ def accredit(session: Session, journalist_id: int, *, valid_from: date, valid_un
     journalist = journalist_by_id(session, journalist_id)
     errors: list[dict[str, Any]] = []
     if valid_until < valid_from:  # either may be the one mistyped: both are named
-        add_problem(errors, "valid_from", "must not come after valid_until")
-        add_problem(errors, "valid_until", "must not come before valid_from")
+        add_problem(errors, "valid_from", "must not come after valid_until", Code.ENDS_BEFORE_START)
+        add_problem(errors, "valid_until", "must not come before valid_from", Code.ENDS_BEFORE_START)
     if not journalist.active:
-        add_problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)")
+        add_problem(errors, "journalist_id", f"{journalist.name} no longer works with the office (inactive)",
+                    Code.JOURNALIST_INACTIVE, name=journalist.name)
     refuse(errors, "accreditation")
     row = Accreditation(journalist_id=journalist.id, valid_from=valid_from, valid_until=valid_until,
                         granted_by=actor_name(actor), granted_at=at)
@@ -58,7 +59,8 @@ def revoke(session: Session, accreditation_id: int, *, reason: str, actor: Actor
     refuse(errors, "revocation")
     if row.revoked_at is not None:
         raise Conflict(f"the accreditation was already revoked on {row.revoked_at.date().isoformat()}",
-                       [{"field": "reason", "message": "already revoked"}])
+                       [{"field": "reason", "message": "already revoked"}], code=Code.ALREADY_REVOKED,
+                       params={"date": row.revoked_at.date().isoformat()})
     row.revoked_at, row.revoked_by, row.revoke_reason = at, actor_name(actor), text
     session.flush()
     chain.record(session, type=EventType.ACCREDITATION_REVOKED, at=at, actor=actor_name(actor),
@@ -82,29 +84,34 @@ def valid_on(rows: Iterable[Accreditation], day: date) -> Accreditation | None:
     return next((r for r in rows if r.revoked_at is None and r.valid_from <= day <= r.valid_until), None)
 
 
-def accreditation_problem(journalist: Journalist, rows: list[Accreditation], day: date) -> str | None:
+def accreditation_problem(journalist: Journalist, rows: list[Accreditation], day: date) -> Refusal | None:
     """Why `journalist` is not accredited on `day` (None when they are): it names them, their outlet and the
     accreditation that came closest."""
     if valid_on(rows, day) is not None and journalist.active:
         return None
-    who = describe_who(journalist)
+    who, name = describe_who(journalist), journalist.name
     if not journalist.active:
-        return f"{who} no longer works with the office (inactive in the registry)"
+        return Refusal(f"{who} no longer works with the office (inactive in the registry)",
+                             Code.JOURNALIST_INACTIVE, {"name": name})
     if not rows:
-        return f"{who} has no accreditation"
+        return Refusal(f"{who} has no accreditation", Code.NOT_ACCREDITED, {"name": name})
     covering = [r for r in rows if r.valid_from <= day <= r.valid_until]
     if covering:
         r = covering[0]
-        return (f"{who}: the accreditation was revoked on {r.revoked_at.date().isoformat() if r.revoked_at else ''}"
-                f" ({r.revoke_reason})")
+        revoked = r.revoked_at.date().isoformat() if r.revoked_at else None
+        return Refusal(f"{who}: the accreditation was revoked on {revoked or ''} ({r.revoke_reason})",
+                             Code.ACCREDITATION_REVOKED, {"name": name, "date": revoked})
     later = [r for r in rows if r.valid_from > day and r.revoked_at is None]
     if later:
         first = min(later, key=lambda r: r.valid_from)
-        return f"{who}: the accreditation is not yet valid on {day.isoformat()} (from {first.valid_from.isoformat()})"
+        return Refusal(f"{who}: the accreditation is not yet valid on {day.isoformat()} "
+                             f"(from {first.valid_from.isoformat()})",
+                             Code.ACCREDITATION_NOT_YET, {"name": name, "date": first.valid_from.isoformat()})
     ended = max((r for r in rows if r.valid_until < day), key=lambda r: r.valid_until, default=None)
     if ended is not None:
-        return f"{who}: the accreditation expired on {ended.valid_until.isoformat()}"
-    return f"{who}: the accreditation was revoked"
+        return Refusal(f"{who}: the accreditation expired on {ended.valid_until.isoformat()}",
+                             Code.ACCREDITATION_EXPIRED, {"name": name, "date": ended.valid_until.isoformat()})
+    return Refusal(f"{who}: the accreditation was revoked", Code.ACCREDITATION_REVOKED, {"name": name})
 
 
 def describe_who(journalist: Journalist) -> str:
@@ -120,11 +127,12 @@ class FormLookup:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def journalist_problem(self, journalist_id: int, day: date | None) -> str | None:
+    def journalist_problem(self, journalist_id: int, day: date | None) -> Refusal | None:
         """None when the journalist is in the registry (and, with `day`, accredited on it); else why not."""
         journalist = self._session.get(Journalist, journalist_id)
         if journalist is None:
-            return f"{journalist_id} is not a journalist of the registry"
+            return Refusal(f"{journalist_id} is not a journalist of the registry", Code.NOT_A_RECORD,
+                           {"value": journalist_id})
         if day is None:
             return None
         return accreditation_problem(journalist, accreditations_of(self._session, [journalist_id])[journalist_id], day)

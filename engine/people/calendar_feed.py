@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import CalendarFeedToken, User
 from db.vocabulary import EventType
 from engine.audit import chain
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.people.access import check_may_read_media_plan, may_read_media_plan
 from engine.people.credentials import new_tracking_token, tracking_token_hash
 
@@ -55,8 +55,8 @@ def holder(session: Session, token: str) -> User:
     wanted = tracking_token_hash(token or "")
     row = session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.token_hash == wanted))
     if row is None or not hmac.compare_digest(row.token_hash, wanted):
-        raise NotFound("no calendar feed has this token")
+        raise NotFound("no calendar feed has this token", code=Code.FEED_NOT_FOUND)
     user = session.get(User, row.user_id)
     if user is None or not may_read_media_plan(user):
-        raise NotFound("no calendar feed has this token")
+        raise NotFound("no calendar feed has this token", code=Code.FEED_NOT_FOUND)
     return user

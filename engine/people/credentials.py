@@ -22,7 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from db.models import RevokedCredential, User
-from engine.core.errors import Unauthenticated
+from engine.core.errors import Code, Unauthenticated
 from engine.core.settings import Settings
 
 
@@ -47,15 +47,15 @@ def bearer(session: Session, token: str, settings: Settings) -> Bearer:
     try:
         claims = _signer(settings).loads(token, max_age=settings.token_lifetime_seconds)
     except SignatureExpired as exc:
-        raise Unauthenticated("the token has expired") from exc
+        raise Unauthenticated("the token has expired", code=Code.TOKEN_EXPIRED) from exc
     except BadSignature as exc:
-        raise Unauthenticated("the token is not valid") from exc
+        raise Unauthenticated("the token is not valid", code=Code.TOKEN_INVALID) from exc
     token_id = claims.get("j") if isinstance(claims, dict) else None
     if not isinstance(token_id, str):  # issued before tokens had ids: it could not be revoked, so it is not taken
-        raise Unauthenticated("the token is no longer valid; ask for a new one")
+        raise Unauthenticated("the token is no longer valid; ask for a new one", code=Code.TOKEN_INVALID)
     user = session.get(User, claims.get("u"))
     if user is None or not user.active or user.token_generation != claims.get("g") or is_revoked(session, token_id):
-        raise Unauthenticated("the token is no longer valid")
+        raise Unauthenticated("the token is no longer valid", code=Code.TOKEN_INVALID)
     return Bearer(user, token_id)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import MediaPlanEntry, Unit
 from db.vocabulary import AppearanceFormat, EventType, MediaPlanStatus
 from engine.audit import chain
-from engine.core.errors import Conflict
+from engine.core.errors import Code, Conflict, Invalid, problem
 from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_media_plan
 from engine.people.registry import add_problem, checked_text, refuse
@@ -45,6 +45,15 @@ def locked_entry(session: Session, entry_id: int) -> MediaPlanEntry | None:
                            ).one_or_none()
 
 
+def _for_change(session: Session, entry_id: int) -> MediaPlanEntry:
+    """The entry to change, under its row lock (404 first): two changes at once take turns, the second reading
+    what the first wrote, so that neither's fields nor its `sequence` are lost."""
+    entry_by_id(session, entry_id)
+    row = locked_entry(session, entry_id)
+    assert row is not None
+    return row
+
+
 def first_day(row: MediaPlanEntry, tz: tzinfo) -> date:
     return row.starts_at.astimezone(tz).date()
 
@@ -66,25 +75,26 @@ def _when(errors: Errors, field: str, value: Any, tz: tzinfo, *, required: bool)
     """A moment (with an offset, or without one: the office's time) or a day (YYYY-MM-DD, for all-day entries)."""
     if value is None or value == "":
         if required:
-            add_problem(errors, field, "is required")
+            add_problem(errors, field, "is required", Code.REQUIRED)
         return None
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
         except ValueError:
-            add_problem(errors, field, "is not an ISO 8601 date or time (2026-12-10T10:00:00+06:00)")
+            add_problem(errors, field, "is not an ISO 8601 date or time (2026-12-10T10:00:00+06:00)",
+                        Code.NOT_A_DATE)
             return None
     if isinstance(value, datetime):
         if not 1900 <= value.year <= 2200:
-            add_problem(errors, field, "must lie between 1900 and 2200")
+            add_problem(errors, field, "must lie between 1900 and 2200", Code.YEAR_OUT_OF_RANGE)
             return None
         return value if value.tzinfo is not None else value.replace(tzinfo=tz)
     if isinstance(value, date):
         if not 1900 <= value.year <= 2200:
-            add_problem(errors, field, "must lie between 1900 and 2200")
+            add_problem(errors, field, "must lie between 1900 and 2200", Code.YEAR_OUT_OF_RANGE)
             return None
         return value
-    add_problem(errors, field, "is not a date or a time")
+    add_problem(errors, field, "is not a date or a time", Code.NOT_A_DATE)
     return None
 
 
@@ -101,23 +111,27 @@ def _span(errors: Errors, starts: Any, ends_: Any, all_day: bool, tz: tzinfo) ->
         first = _day(starts, tz)
         last = _day(ends_, tz) if ends_ is not None else first
         if last < first:
-            add_problem(errors, "ends_at", "the last day must not come before the first (starts_at)")
+            add_problem(errors, "ends_at", "the last day must not come before the first (starts_at)",
+                        Code.ENDS_BEFORE_START)
             return None
         begin = datetime.combine(first, time(0), tzinfo=tz)
         finish = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
     else:
         if not isinstance(starts, datetime):
-            add_problem(errors, "starts_at", "give a time (2026-12-10T10:00), or set all_day for a whole day")
+            add_problem(errors, "starts_at", "give a time (2026-12-10T10:00), or set all_day for a whole day",
+                        Code.TIME_REQUIRED)
             return None
         if ends_ is not None and not isinstance(ends_, datetime):
-            add_problem(errors, "ends_at", "give a time (2026-12-10T11:30), or set all_day for whole days")
+            add_problem(errors, "ends_at", "give a time (2026-12-10T11:30), or set all_day for whole days",
+                        Code.TIME_REQUIRED)
             return None
         begin, finish = starts, ends_ if ends_ is not None else starts + DEFAULT_LENGTH
         if finish <= begin:
-            add_problem(errors, "ends_at", "must come after starts_at")
+            add_problem(errors, "ends_at", "must come after starts_at", Code.ENDS_BEFORE_START)
             return None
     if finish - begin > LONGEST:
-        add_problem(errors, "ends_at", f"an entry lasts at most {LONGEST.days} days")
+        add_problem(errors, "ends_at", f"an entry lasts at most {LONGEST.days} days", Code.TOO_LONG_SPAN,
+                    days=LONGEST.days)
         return None
     return begin, finish
 
@@ -126,21 +140,21 @@ def _unit(session: Session, errors: Errors, value: Any) -> int | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        add_problem(errors, "unit", "must be a unit key")
+        add_problem(errors, "unit", "must be a unit key", Code.NOT_A_RECORD, value=None)
         return None
     found = session.scalar(select(Unit.id).where(Unit.key == value))
     if found is None:
-        add_problem(errors, "unit", f"{value!r} is not a unit")
+        add_problem(errors, "unit", f"{value!r} is not a unit", Code.NOT_A_RECORD, value=value)
     return found
 
 
 def _boolean(errors: Errors, field: str, value: Any, *, required: bool, default: bool = False) -> bool:
     if value is None:
         if required:
-            add_problem(errors, field, "is required: true or false")
+            add_problem(errors, field, "is required: true or false", Code.REQUIRED)
         return default
     if not isinstance(value, bool):
-        add_problem(errors, field, "must be true or false")
+        add_problem(errors, field, "must be true or false", Code.MUST_BE_BOOLEAN)
         return default
     return value
 
@@ -151,7 +165,8 @@ def _format(errors: Errors, value: Any) -> AppearanceFormat:
     try:
         return AppearanceFormat(value)
     except ValueError:
-        add_problem(errors, "format", "must be one of: " + ", ".join(f.value for f in AppearanceFormat))
+        add_problem(errors, "format", "must be one of: " + ", ".join(f.value for f in AppearanceFormat),
+                    Code.NOT_ONE_OF)
         return AppearanceFormat.OTHER
 
 
@@ -196,7 +211,8 @@ def checked_values(session: Session, values: dict[str, Any], tz: tzinfo, now: da
             today = datetime.combine(now.astimezone(tz).date(), time(0), tzinfo=tz)
             begun = span[0] < (today if all_day else now)
             if span[1] <= now or (begun and (current is None or span[0] != current.starts_at)):
-                add_problem(errors, "starts_at", "lies in the past: the plan is of appearances to come")
+                add_problem(errors, "starts_at", "lies in the past: the plan is of appearances to come",
+                            Code.IN_THE_PAST)
             out.update(starts_at=span[0], ends_at=span[1], all_day=all_day)
     refuse(errors, "media plan entry")
     return out
@@ -253,10 +269,11 @@ def create_entry(session: Session, values: dict[str, Any], *, tz: tzinfo, actor:
 def _open_for_change(row: MediaPlanEntry, at: datetime, what: str) -> None:
     if row.status in CLOSED:
         raise Conflict(f"the entry is {row.status}: it cannot be {what}",
-                       [{"field": "status", "message": f"is {row.status}"}])
+                       [{"field": "status", "message": f"is {row.status}"}],
+                       code=Code.ENTRY_STATUS, params={"status": str(row.status)})
     if is_over(row, at):
         raise Conflict(f"the entry is over: it cannot be {what}, only recorded as held",
-                       [{"field": "ends_at", "message": "has passed"}])
+                       [{"field": "ends_at", "message": "has passed"}], code=Code.ENTRY_OVER)
 
 
 def _record(session: Session, row: MediaPlanEntry, before: dict[str, Any], event: EventType, actor: Actor,
@@ -280,7 +297,7 @@ def update_entry(session: Session, entry_id: int, changes: dict[str, Any], *, tz
     """Change any of an entry's fields (not one that is over, cancelled or held); a change that changes nothing
     records nothing."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "changed")
     checked = checked_values(session, changes, tz, at, current=row)
     before = describe(row)
@@ -303,12 +320,17 @@ def postpone(session: Session, entry_id: int, *, reason: Any, tz: tzinfo, actor:
     """Postpone an entry, with the reason: to a new time when one is given, else until a date is fixed (a later
     change sets it). The start it had is kept (`postponed_from`)."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "postponed")
     text = _reason(reason)
     moved = {k: v for k, v in (("starts_at", starts_at), ("ends_at", ends_at), ("all_day", all_day))
              if v is not None}
     checked = checked_values(session, moved, tz, at, current=row) if moved else {}
+    if checked.get("starts_at") == row.starts_at:
+        # The start it has is no new time: a postponement without one is until a date is fixed (is_undated).
+        raise Invalid("the entry already starts then: postpone it to another time, or without one until a date "
+                      "is fixed", [problem("starts_at", Code.SAME_START, "is the start the entry has")],
+                      code=Code.SAME_START)
     _postponed(session, row, checked, text, actor, at)
     return row
 
@@ -336,7 +358,7 @@ def _postponed(session: Session, row: MediaPlanEntry, moved: dict[str, Any], rea
 def cancel(session: Session, entry_id: int, *, reason: Any, actor: Actor, at: datetime) -> MediaPlanEntry:
     """Cancel an entry, with the reason; it stays in the plan (and in the feeds, as cancelled)."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     _open_for_change(row, at, "cancelled")
     text = _reason(reason)
     before = describe(row)
@@ -348,12 +370,13 @@ def cancel(session: Session, entry_id: int, *, reason: Any, actor: Actor, at: da
 def record_held(session: Session, entry_id: int, *, actor: Actor, at: datetime) -> MediaPlanEntry:
     """Record that the appearance took place: once it has begun, and only of an entry not cancelled."""
     check_may_keep_media_plan(actor)
-    row = entry_by_id(session, entry_id)
+    row = _for_change(session, entry_id)
     if row.status in CLOSED:
-        raise Conflict(f"the entry is already {row.status}", [{"field": "status", "message": f"is {row.status}"}])
+        raise Conflict(f"the entry is already {row.status}", [{"field": "status", "message": f"is {row.status}"}],
+                       code=Code.ENTRY_STATUS, params={"status": str(row.status)})
     if row.starts_at > at:
         raise Conflict("the entry has not begun yet: it can be recorded as held once it has",
-                       [{"field": "starts_at", "message": "has not come yet"}])
+                       [{"field": "starts_at", "message": "has not come yet"}], code=Code.ENTRY_NOT_BEGUN)
     before = describe(row)
     row.status = MediaPlanStatus.HELD
     _record(session, row, before, EventType.MEDIA_PLAN_HELD, actor, at)
@@ -361,7 +384,9 @@ def record_held(session: Session, entry_id: int, *, actor: Actor, at: datetime) 
 
 
 def is_undated(row: MediaPlanEntry) -> bool:
-    """Postponed until a date is fixed (the feed's TENTATIVE): its start is still the one it was postponed from."""
+    """Postponed until a date is fixed (the feed's TENTATIVE): its start is still the one it was postponed from. A
+    postponement to a time always moves the start (`postpone` and the case's `change_event` refuse the start the
+    entry has, engine.runtime.plan_follows), so the two are never confused."""
     return row.status == MediaPlanStatus.POSTPONED and row.postponed_from == row.starts_at
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 
 MIN_LENGTH = 12
 
@@ -30,8 +30,10 @@ def check(password: str) -> None:
     """Raise `Invalid` naming the field `password` when the policy refuses it."""
     if len(password) < MIN_LENGTH:
         raise Invalid("the password is too short",
-                      [{"field": "password", "message": f"needs at least {MIN_LENGTH} characters"}])
+                      [{"field": "password", "message": f"needs at least {MIN_LENGTH} characters"}],
+                      code=Code.PASSWORD_TOO_SHORT, params={"limit": MIN_LENGTH})
     if is_common(password):
         raise Invalid("the password is a common one",
                       [{"field": "password",
-                        "message": "is on the list of commonly used passwords; choose one that is not"}])
+                        "message": "is on the list of commonly used passwords; choose one that is not"}],
+                      code=Code.PASSWORD_COMMON)

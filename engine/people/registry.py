@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import DistributionList, DistributionListMember, Journalist, Outlet
 from db.vocabulary import EventType, OutletKind
 from engine.audit import chain
-from engine.core.errors import Code, Conflict, Invalid
+from engine.core.errors import Code, Conflict, Invalid, problem
 from engine.core.lookup import by_key
 from engine.people.access import Actor, actor_name, check_may_keep_registry
 
@@ -58,21 +58,23 @@ def members(session: Session, list_id: int) -> list[int]:
 
 # -- rules ------------------------------------------------------------------------------------------------
 
-def add_problem(errors: list[dict[str, Any]], field: str, message: str) -> None:
-    errors.append({"field": field, "message": message})
+def add_problem(errors: list[dict[str, Any]], field: str, message: str, code: Code = Code.INVALID_INPUT,
+                **params: Any) -> None:
+    """One field problem: the English `message` for logs, the `code` and `params` a page words it from."""
+    errors.append(problem(field, code, message, **params))
 
 
 def checked_text(errors: list[dict[str, Any]], field: str, value: Any, limit: int, *, required: bool) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            add_problem(errors, field, "is required")
+            add_problem(errors, field, "is required", Code.REQUIRED)
         return None
     if not isinstance(value, str):
-        add_problem(errors, field, "must be text")
+        add_problem(errors, field, "must be text", Code.MUST_BE_TEXT)
         return None
     value = value.strip()
     if len(value) > limit:
-        add_problem(errors, field, f"at most {limit} characters")
+        add_problem(errors, field, f"at most {limit} characters", Code.TOO_LONG, limit=limit)
     return value
 
 
@@ -83,7 +85,7 @@ def _email_address(errors: list[dict[str, Any]], field: str, value: Any, *, requ
     try:
         _email(text)
     except ValidationError:
-        add_problem(errors, field, f"{text!r} is not an e-mail address")
+        add_problem(errors, field, f"{text!r} is not an e-mail address", Code.NOT_AN_EMAIL, value=text)
     return text
 
 
@@ -93,7 +95,8 @@ def _country(errors: list[dict[str, Any]], value: Any) -> str | None:
         return None
     text = text.upper()
     if text not in _COUNTRIES:
-        add_problem(errors, "country", f"{text!r} is not a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)")
+        add_problem(errors, "country", f"{text!r} is not a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)",
+                    Code.NOT_A_COUNTRY, value=text)
     return text
 
 
@@ -101,7 +104,8 @@ def _kind(errors: list[dict[str, Any]], value: Any) -> OutletKind | None:
     try:
         return OutletKind(value)
     except ValueError:
-        add_problem(errors, "kind", "must be one of: " + ", ".join(k.value for k in OutletKind))
+        add_problem(errors, "kind", "must be one of: " + ", ".join(k.value for k in OutletKind), Code.NOT_ONE_OF,
+                    choices=[k.value for k in OutletKind])
         return None
 
 
@@ -109,7 +113,8 @@ def _languages(errors: list[dict[str, Any]], value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        add_problem(errors, "languages", "must be a list of language codes (ky, ru, uz, uk, en, ...)")
+        add_problem(errors, "languages", "must be a list of language codes (ky, ru, uz, uk, en, ...)",
+                    Code.NOT_A_LANGUAGE, value=None)
         return []
     codes: list[str] = []
     for code in (v.strip().lower() for v in value):
@@ -118,18 +123,19 @@ def _languages(errors: list[dict[str, Any]], value: Any) -> list[str]:
         except (UnknownLocaleError, ValueError):
             known = False
         if not known:
-            add_problem(errors, "languages", f"{code!r} is not a language code (ky, ru, uz, uk, en, ...)")
+            add_problem(errors, "languages", f"{code!r} is not a language code (ky, ru, uz, uk, en, ...)",
+                        Code.NOT_A_LANGUAGE, value=code)
         elif code not in codes:
             codes.append(code)
     if len(codes) > MAX_LANGUAGES:
-        add_problem(errors, "languages", f"at most {MAX_LANGUAGES} languages")
+        add_problem(errors, "languages", f"at most {MAX_LANGUAGES} languages", Code.TOO_MANY, limit=MAX_LANGUAGES)
     return codes
 
 
 def refuse(errors: list[dict[str, Any]], what: str) -> None:
     if errors:
         raise Invalid(f"the {what} has errors: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                      errors)
+                      errors, code=Code.INVALID_INPUT, params={"count": len(errors)})
 
 
 def _name_taken(session: Session, model: type[Outlet] | type[DistributionList], name: str, own_id: int | None) -> bool:
@@ -141,7 +147,7 @@ def _name_taken(session: Session, model: type[Outlet] | type[DistributionList], 
 
 def _duplicate(field: str, what: str, name: str) -> Conflict:
     return Conflict(f"{what} {name!r} already exists", [{"field": field, "message": "already exists"}],
-                    code=Code.ALREADY_EXISTS)
+                    code=Code.ALREADY_EXISTS, params={"value": name})
 
 
 # -- outlets ----------------------------------------------------------------------------------------------
@@ -232,13 +238,14 @@ def journalist_values(session: Session, values: dict[str, Any], *, partial: bool
     if "active" in given:
         active = values.get("active", True)
         if not isinstance(active, bool):
-            add_problem(errors, "active", "must be true or false")
+            add_problem(errors, "active", "must be true or false", Code.MUST_BE_BOOLEAN)
         out["active"] = active is not False
     if "outlet_id" in given:
         outlet_id = values.get("outlet_id")
         if outlet_id is not None and (not isinstance(outlet_id, int) or isinstance(outlet_id, bool)
                                       or session.get(Outlet, outlet_id) is None):
-            add_problem(errors, "outlet_id", f"{outlet_id!r} is not an outlet of the registry")
+            add_problem(errors, "outlet_id", f"{outlet_id!r} is not an outlet of the registry", Code.NOT_A_RECORD,
+                        value=outlet_id)
         out["outlet_id"] = outlet_id
     return out, errors
 
@@ -287,13 +294,14 @@ def list_values(session: Session, values: dict[str, Any], *, partial: bool = Fal
     if "journalist_ids" in given:
         ids = values.get("journalist_ids") or []
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            add_problem(errors, "journalist_ids", "must be a list of journalist ids")
+            add_problem(errors, "journalist_ids", "must be a list of journalist ids", Code.NOT_A_RECORD, value=None)
             ids = []
         unique = list(dict.fromkeys(ids))
         known = set(session.scalars(select(Journalist.id).where(Journalist.id.in_(unique)))) if unique else set()
         for index, journalist_id in enumerate(ids):
             if journalist_id not in known:
-                add_problem(errors, f"journalist_ids.{index}", f"{journalist_id} is not a journalist of the registry")
+                add_problem(errors, f"journalist_ids.{index}", f"{journalist_id} is not a journalist of the registry",
+                            Code.NOT_A_RECORD, value=journalist_id)
         out["journalist_ids"] = unique
     return out, errors
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Journalist, Outlet
-from engine.core.errors import Invalid, JarchyError
+from engine.core.errors import Code, Invalid, JarchyError
 from engine.people import registry
 from engine.people.access import Actor, check_may_keep_registry
 
@@ -88,15 +88,18 @@ class _Problems:
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
 
-    def add(self, line: int, column: str, message: str) -> None:
+    def add(self, line: int, column: str, message: str, code: Code = Code.CSV_PROBLEM,
+            params: dict[str, Any] | None = None) -> None:
         if len(self.items) < MAX_ERRORS:
-            self.items.append({"field": column, "line": line, "message": message})
+            self.items.append({"field": column, "line": line, "message": message, "code": code,
+                               "params": {"line": line, "column": column} | (params or {})})
 
     def refuse(self, what: str) -> None:
         if self.items:
             first = self.items[0]
             raise Invalid(f"the {what} file was not imported: {len(self.items)} problem(s); line {first['line']}, "
-                          f"column {first['field']}: {first['message']}", self.items)
+                          f"column {first['field']}: {first['message']}", self.items, code=Code.CSV_PROBLEM,
+                          params={"line": first["line"], "column": first["field"], "count": len(self.items)})
 
 
 def _lines(data: bytes, columns: tuple[str, ...], required: tuple[str, ...], problems: _Problems
@@ -162,7 +165,8 @@ def _engine(problems: _Problems, line: int, action: Callable[[], Any]) -> Any:
         return action()
     except JarchyError as exc:
         for entry in exc.errors or [{"field": "(line)", "message": exc.detail}]:
-            problems.add(line, str(entry.get("field") or "(line)").split(".")[0], str(entry.get("message")))
+            problems.add(line, str(entry.get("field") or "(line)").split(".")[0], str(entry.get("message")),
+                         entry.get("code") or Code.CSV_PROBLEM, entry.get("params"))
         return None
 
 

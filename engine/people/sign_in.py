@@ -45,7 +45,7 @@ from db.models import SignInFailure, User
 from db.session import is_postgresql
 from db.vocabulary import EventType
 from engine.audit import chain
-from engine.core.errors import TooManyAttempts, Unauthenticated
+from engine.core.errors import Code, TooManyAttempts, Unauthenticated
 from engine.people import accounts
 
 LIMIT = 10
@@ -111,7 +111,7 @@ def authenticate(session: Session, username: str, password: str, *, address: str
         # Deactivated since the count (rare): refused; the reservation stays as its failure, unaudited, because
         # `session` now holds the write lock on SQLite and a session of our own could not write.
         if user is None or not user.active:
-            raise Unauthenticated("wrong username or password")
+            raise Unauthenticated("wrong username or password", code=Code.WRONG_CREDENTIALS)
         accounts.upgrade_hash(user, password)
         # The owner's own slips from this address are forgiven, this attempt's reservation among them; failures
         # from elsewhere keep counting.
@@ -121,7 +121,7 @@ def authenticate(session: Session, username: str, password: str, *, address: str
     reason = "no such user" if found is None else ("deactivated" if not found.active else "wrong password")
     with apart.writing() as recording:
         _record_failure(recording, account, source, reason, at, standing)
-    raise Unauthenticated("wrong username or password")
+    raise Unauthenticated("wrong username or password", code=Code.WRONG_CREDENTIALS)
 
 
 def address_key(address: str | None) -> str:
@@ -178,7 +178,7 @@ def _refuse_if_throttled(standing: _Standing, at: datetime) -> None:
     if ends:
         retry_after = max(1, math.ceil((max(ends.values()) - at).total_seconds()))
         raise TooManyAttempts(f"too many failed sign-ins {_which(list(ends))}; try again in {retry_after} seconds",
-                              retry_after)
+                              retry_after, code=Code.THROTTLED)
 
 
 def _which(scopes: list[str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.models import Unit
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid, problem
 from engine.core.settings import LANGUAGES
 
 DEFAULT_LANGUAGE = "en"
@@ -22,34 +22,35 @@ def checked(name: str | None, names: Any, *, current: dict[str, str] | None = No
     `names` maps language codes to names; a null removes a language's own name (not the default's). Refused, naming
     the field (`names.ru`): an unknown code, a blank or too long name, or a default-language name unlike `name`."""
     result = dict(current or {})
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     if names is not None and not isinstance(names, dict):
         raise Invalid("names must map language codes to names",
-                      [{"field": "names", "message": "an object of language codes and names"}])
+                      [{"field": "names", "message": "an object of language codes and names"}], code=Code.NAMES_SHAPE)
     for code, text in (names or {}).items():
         field = f"names.{code}"
         if code not in LANGUAGES:
-            errors.append({"field": field, "message": f"unknown language; languages are {', '.join(LANGUAGES)}"})
+            errors.append(problem(field, Code.NOT_A_LANGUAGE, f"unknown language; languages are {', '.join(LANGUAGES)}",
+                                  value=code))
         elif text is None and code != DEFAULT_LANGUAGE:
             result.pop(code, None)
         elif not isinstance(text, str) or not text.strip():
-            errors.append({"field": field, "message": "a name is required"})
+            errors.append(problem(field, Code.REQUIRED, "a name is required"))
         elif len(text.strip()) > MAX_LENGTH:
-            errors.append({"field": field, "message": f"at most {MAX_LENGTH} characters"})
+            errors.append(problem(field, Code.TOO_LONG, f"at most {MAX_LENGTH} characters", limit=MAX_LENGTH))
         else:
             result[code] = text.strip()
     if name is not None and len(name.strip()) > MAX_LENGTH:
-        errors.append({"field": "name", "message": f"at most {MAX_LENGTH} characters"})
+        errors.append(problem("name", Code.TOO_LONG, f"at most {MAX_LENGTH} characters", limit=MAX_LENGTH))
     elif name is not None:
         given = (names or {}).get(DEFAULT_LANGUAGE)
         if isinstance(given, str) and given.strip() and given.strip() != name.strip():
-            errors.append({"field": f"names.{DEFAULT_LANGUAGE}", "message": "differs from name"})
+            errors.append(problem(f"names.{DEFAULT_LANGUAGE}", Code.NAME_DIFFERS, "differs from name"))
         result[DEFAULT_LANGUAGE] = name.strip()
     if errors:
-        raise Invalid(f"invalid unit name(s): {', '.join(e['field'] for e in errors)}", errors)
+        raise Invalid(f"invalid unit name(s): {', '.join(e['field'] for e in errors)}", errors, code=Code.INVALID_INPUT)
     default = result.get(DEFAULT_LANGUAGE)
     if not default:
-        raise Invalid("a unit needs a name", [{"field": "name", "message": "a name is required"}])
+        raise Invalid("a unit needs a name", [{"field": "name", "message": "a name is required"}], code=Code.REQUIRED)
     return default, {code: result[code] for code in LANGUAGES if code in result}
 
 

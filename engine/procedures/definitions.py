@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.models import ProcessDefinition, ProcessInstance, User
 from db.vocabulary import DefinitionOrigin, EventType, InstanceStatus
 from engine.audit import chain
-from engine.core.errors import Conflict, NotFound
+from engine.core.errors import Code, Conflict, NotFound
 from engine.people.access import Actor, actor_name, check_may_administer
 from engine.procedures.validation import validate
 from engine.spiff.parser import JarchyParser, parse_xml
@@ -61,7 +61,8 @@ def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor,
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again") from exc
+        raise Conflict(f"another version of {key!r} was deployed at the same moment; deploy again",
+                       code=Code.CHANGED_CONCURRENTLY) from exc
     chain.record(session, type=EventType.DEFINITION_DEPLOYED, at=at, actor=actor_name(actor),
                  subject=f"definition:{key}:{definition.version}",
                  after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
@@ -100,7 +101,7 @@ def latest_definition(session: Session, key: str, *, required: bool = True) -> P
         .limit(1)
     ).first()
     if definition is None and required:
-        raise NotFound(f"no process {key!r} is deployed")
+        raise NotFound(f"no process {key!r} is deployed", code=Code.PROCESS_NOT_FOUND, params={"process": key})
     return definition
 
 
@@ -109,7 +110,8 @@ def definition_version(session: Session, key: str, version: int) -> ProcessDefin
         select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == version)
     ).one_or_none()
     if definition is None:
-        raise NotFound(f"process {key!r} has no version {version}")
+        raise NotFound(f"process {key!r} has no version {version}", code=Code.VERSION_NOT_FOUND,
+                       params={"process": key, "version": version})
     return definition
 
 

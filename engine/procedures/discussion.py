@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import DraftComment, ProcessInstance, Publication
 from db.vocabulary import CommentStatus, InstanceStatus
 from engine.calendar.deadlines import Keeping
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 
 PROCESS_KEY = "draft_act_publication"
 FEED = "drafts"
@@ -25,7 +25,8 @@ def draft_of(session: Session, publication_id: int) -> Publication:
     """A published draft (not its adopted text) by its publication id; `NotFound` for anything else."""
     row = session.get(Publication, publication_id) if 0 < publication_id < 2**63 else None
     if row is None or row.feed != FEED or row.kind != "draft_act":
-        raise NotFound(f"no draft act {publication_id}")
+        raise NotFound(f"no draft act {publication_id}", code=Code.PUBLICATION_NOT_FOUND,
+                       params={"publication_id": publication_id})
     return row
 
 

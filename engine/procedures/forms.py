@@ -52,7 +52,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid, Refusal
 
 NOW = "$now"
 PENDING_COMMENTS = "pending_comments"  # the code of `x-accounts-for`'s refusal while comments wait
@@ -256,7 +256,7 @@ def fill_defaults(schema: dict[str, Any], data: dict[str, Any], now: datetime) -
 class Registry(Protocol):
     """What `x-registry` asks of the registry of the media (engine.people.accreditation.FormLookup)."""
 
-    def journalist_problem(self, journalist_id: int, day: date | None) -> str | None: ...
+    def journalist_problem(self, journalist_id: int, day: date | None) -> Refusal | str | None: ...
 
     def list_exists(self, list_id: int) -> bool: ...
 
@@ -304,9 +304,10 @@ def validate(
         _check.reset(token)
     if errors:
         # `code` names the kind of error (the JSON Schema keyword that failed) for pages that word it themselves.
-        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator)} for e in errors]
+        problems = [{"field": _field(e), "message": _message(e), "code": str(e.validator), "params": _params(e)}
+                    for e in errors]
         raise Invalid("The form has errors: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
-                      problems)
+                      problems, code=Code.INVALID_INPUT, params={"count": len(problems)})
 
 
 def _moment(flag: bool, instance: Any) -> datetime | None:
@@ -347,7 +348,8 @@ def _in_order(validator: Any, pairs: Any, instance: Any, _schema: Any) -> Iterab
     for earlier, later in (p for p in pairs if isinstance(p, list) and len(p) == 2):
         first, second = _when(instance.get(earlier)), _when(instance.get(later))
         if first is not None and second is not None and type(first) is type(second) and second < first:
-            yield ValidationError(f"must not come before {earlier}", path=[later])
+            yield _coded(ValidationError(f"must not come before {earlier}", path=[later],
+                                         validator=Code.ENDS_BEFORE_START), {"other": earlier})
 
 
 def _when(value: Any) -> datetime | date | None:
@@ -408,7 +410,8 @@ def _publication_languages(validator: Any, flag: bool, instance: Any, _schema: A
 def _refusal_ground(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
     grounds = _check.get().refusal_grounds
     if flag and grounds and isinstance(instance, str) and instance not in grounds:
-        yield ValidationError(f"{instance!r} is not a refusal ground of the law in force; one of: {', '.join(grounds)}")
+        yield ValidationError(f"{instance!r} is not a refusal ground of the law in force; one of: {', '.join(grounds)}",
+                              validator=Code.NOT_ONE_OF)
 
 
 def claims_to_explain(rule: dict[str, Any], case: dict[str, Any]) -> list[str]:
@@ -430,7 +433,7 @@ def _explains(validator: Any, rule: Any, instance: Any, _schema: Any) -> Iterabl
                  if isinstance(item, dict) and isinstance(item.get("explanation"), str) and item["explanation"].strip()}
     for claim in claims_to_explain(rule, _check.get().case):
         if claim not in explained:
-            yield ValidationError(f"the claim {claim!r} has no explanation")
+            yield _coded(ValidationError(f"the claim {claim!r} has no explanation"), {"claim": claim})
 
 
 def _attachment(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
@@ -504,11 +507,14 @@ def _in_registry(validator: Any, kind: Any, instance: Any, schema: Any) -> Itera
         return
     if kind == "distribution_list":
         if not check.registry.list_exists(instance):
-            yield ValidationError(f"{instance} is not a distribution list of the registry")
+            yield _coded(ValidationError(f"{instance} is not a distribution list of the registry",
+                                         validator=Code.NOT_A_RECORD), {"value": instance})
     elif kind == "journalist":
         day = _event_day(schema.get("x-accredited-on"), check) if schema.get("x-accredited-on") else None
         problem = check.registry.journalist_problem(instance, day)
-        if problem:
+        if isinstance(problem, Refusal):
+            yield _coded(ValidationError(problem.message, validator=problem.code), problem.params)
+        elif problem:
             yield ValidationError(problem)
 
 
@@ -566,3 +572,18 @@ def _message(error: ValidationError) -> str:
     if error.validator == "maxItems" and error.validator_value == 0:
         return "must be empty here"
     return error.message
+
+
+def _coded(error: ValidationError, params: dict[str, Any]) -> ValidationError:
+    """A keyword's error with the values a page words it with (`_params` hands them on)."""
+    error.jarchy_params = params  # type: ignore[attr-defined]
+    return error
+
+
+def _params(error: Any) -> dict[str, Any]:
+    """What a page needs to word a form error: the values its keyword gave (`_coded`), or the limit of a length or
+    size keyword (maxLength: 200)."""
+    if hasattr(error, "jarchy_params"):
+        return dict(error.jarchy_params)
+    value = error.validator_value
+    return {"limit": value} if isinstance(value, int) and not isinstance(value, bool) else {}

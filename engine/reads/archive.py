@@ -22,7 +22,7 @@ from db.models import ArchiveEntry
 from db.models.archive import FTS_TABLE, VECTOR_COLUMN
 from db.search_terms import words
 from db.session import is_postgresql
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid, problem
 from engine.core.paging import Paged
 from engine.core.settings import LANGUAGES as PAGE_LANGUAGES
 
@@ -56,6 +56,14 @@ class Hit:
     snippet: str
 
 
+PROBLEM_CODES = {"q": Code.TOO_LONG, "kind": Code.NOT_ONE_OF, "lang": Code.NOT_ONE_OF, "to": Code.ENDS_BEFORE_START,
+                 "page": Code.PAGE_NUMBER}
+
+
+def _limit(name: str) -> dict[str, Any]:
+    return {"limit": MAX_WORDS} if name == "q" else {}
+
+
 def problems(search: Search) -> dict[str, str]:
     """The parameters at fault, by name, in English (the page words its own messages)."""
     found = {}
@@ -75,7 +83,8 @@ def search(session: Session, asked: Search, tz: tzinfo, page: int = 1, per_page:
     if found or page < 1:
         found |= {} if page >= 1 else {"page": "a whole number from 1"}
         raise Invalid("the archive search has invalid parameters: " + ", ".join(found),
-                      [{"field": name, "message": message} for name, message in found.items()])
+                      [problem(name, PROBLEM_CODES[name], message, **_limit(name)) for name, message in found.items()],
+                      code=Code.INVALID_INPUT)
     page_of, counted = statements(session, asked, tz, page, per_page)
     total = session.scalar(counted) or 0
     rows = session.execute(page_of).scalars().all()

@@ -37,7 +37,7 @@ def of_case(session: Session, user: User, instance_id: int) -> list[Attachment]:
     """The case's attachments, to someone who may read the case (404 to anyone else)."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     check_may_read_files(session, user, instance)
     return listed_of(session, instance_id)
 
@@ -57,14 +57,17 @@ def content_of(ctx: EngineContext, attachment: Attachment) -> BinaryIO:
     try:
         return ctx.files.open(key_of(attachment.sha256))
     except FileNotFoundError:
-        raise NotFound(f"the bytes of file {attachment.id} are missing from the store") from None
+        raise NotFound(f"the bytes of file {attachment.id} are missing from the store", code=Code.FILE_MISSING,
+                       params={"file_id": attachment.id}) from None
 
 
 def thumbnail_of(ctx: EngineContext, attachment: Attachment) -> BinaryIO:
     """The attachment's thumbnail (a JPEG) as a stream (no permission checked); 404 when it has none."""
     if not attachment.has_thumbnail:
-        raise NotFound(f"file {attachment.id} has no thumbnail")
+        raise NotFound(f"file {attachment.id} has no thumbnail", code=Code.FILE_MISSING,
+                       params={"file_id": attachment.id})
     try:
         return ctx.files.open(thumbnail_key(attachment.sha256))
     except FileNotFoundError:
-        raise NotFound(f"the thumbnail of file {attachment.id} is missing from the store") from None
+        raise NotFound(f"the thumbnail of file {attachment.id} is missing from the store", code=Code.FILE_MISSING,
+                       params={"file_id": attachment.id}) from None

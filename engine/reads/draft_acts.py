@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Attachment, DraftComment, ProcessInstance, Publication, User
 from db.vocabulary import InstanceStatus
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.core.paging import Paged, paged
 from engine.people.access import check_may_read_instance, may_moderate_comments
 from engine.procedures import discussion as draft_acts
@@ -97,7 +97,7 @@ def comments_of_case(session: Session, user: User, instance_id: int) -> list[Dra
     of another procedure has none)."""
     instance = session.get(ProcessInstance, instance_id) if 0 < instance_id < 2**63 else None
     if instance is None:
-        raise NotFound(f"no case {instance_id}")
+        raise NotFound(f"no case {instance_id}", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     if not may_moderate_comments(user):
         check_may_read_instance(session, user, instance)
     return draft_acts.comments(session, instance_id)

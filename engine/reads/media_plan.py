@@ -69,13 +69,14 @@ def for_feed(session: Session, now: datetime) -> list[MediaPlanEntry]:
 
 def feed_version(session: Session, now: datetime) -> tuple[Any, ...]:
     """What a feed's content depends on besides its words: how many entries it carries, the sum of their counts of
-    changes (every change raises one), the latest change, and the names of their units, which the feed shows and
-    which change without the entries changing (two aggregates, so that an unchanged feed is answered `304` without
-    being built)."""
+    changes (every change raises one), the latest change, and the names of their units in every language, which the
+    feed shows and which change without the entries changing (two aggregates, so that an unchanged feed is answered
+    `304` without being built)."""
     carried = MediaPlanEntry.ends_at > now - FEED_HISTORY
     count, changes, latest = session.execute(
         select(func.count(), func.sum(MediaPlanEntry.sequence), func.max(MediaPlanEntry.updated_at))
         .where(carried)).one()
-    units = session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(
+    units = session.execute(select(Unit.id, Unit.name, Unit.names).where(Unit.id.in_(
         select(MediaPlanEntry.unit_id).where(carried))).order_by(Unit.id)).all()
-    return int(count or 0), int(changes or 0), str(latest or ""), tuple(tuple(unit) for unit in units)
+    return (int(count or 0), int(changes or 0), str(latest or ""),
+            tuple((unit.id, unit.name, repr(sorted((unit.names or {}).items()))) for unit in units))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Attachment, PortalRequest, ProcessInstance, RequesterLetter
 from db.vocabulary import InstanceStatus, LetterKind
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.people.credentials import tracking_token_hash
 from engine.reads.attachments import chosen_of
 
@@ -92,7 +92,7 @@ def sent_document(session: Session, reference: str, token: str, attachment_id: s
                               .limit(1)) is not None
     found = next((a for a in _sent(session, instance, answered=answered) if a.id == attachment_id), None)
     if found is None:
-        raise NotFound("no request has this reference and token")
+        raise NotFound("no request has this reference and token", code=Code.REQUEST_NOT_FOUND)
     return found
 
 
@@ -103,7 +103,7 @@ def _requested(session: Session, reference: str, token: str) -> ProcessInstance:
         .where(ProcessInstance.business_key == reference[:64])).first()
     expected = found[1] if found is not None else _NOBODY
     if not hmac.compare_digest(expected, tracking_token_hash(token)) or found is None:
-        raise NotFound("no request has this reference and token")
+        raise NotFound("no request has this reference and token", code=Code.REQUEST_NOT_FOUND)
     return found[0]  # type: ignore[no-any-return]
 
 

@@ -7,14 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, Publication
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 
 
 def one(session: Session, feed: str, publication_id: int) -> Publication:
     """A publication of `feed` by its id; `NotFound` for any other."""
     row = session.get(Publication, publication_id) if 0 < publication_id < 2**63 else None  # beyond any id
     if row is None or row.feed != feed:
-        raise NotFound(f"no publication {publication_id} in {feed}")
+        raise NotFound(f"no publication {publication_id} in {feed}", code=Code.PUBLICATION_NOT_FOUND,
+                       params={"publication_id": publication_id})
     return row
 
 
@@ -39,4 +40,4 @@ def carried_file(session: Session, attachment_id: str, *, feed: str, field: str,
                                                                Publication.instance_id == row.instance_id))
         if any(item.get("id") == row.id for p in published for item in p.content.get(field) or []):
             return row
-    raise NotFound(f"no published file {attachment_id}")
+    raise NotFound(f"no published file {attachment_id}", code=Code.FILE_NOT_FOUND, params={"file_id": attachment_id})

@@ -32,12 +32,12 @@ def attach(session: Session, ctx: EngineContext, user: User, instance_id: int, f
     instance = attachable(session, user, instance_id)
     head = _head(stream)
     if not head:
-        raise Invalid("the file is empty", [{"field": "file", "message": "is empty"}])
+        raise Invalid("the file is empty", [{"field": "file", "message": "is empty"}], code=Code.FILE_EMPTY)
     detected = kinds.detect(head, stream if stream.seekable() else None)
     if detected is None:
         found = kinds.sniffed(head) or "of a type that is not recognised"
         message = f"is {found}; only photos, video, audio, PDF and office documents are taken"
-        raise Invalid(f"the file {message}", [{"field": "file", "message": message, "code": "type"}])
+        raise Invalid(f"the file {message}", [{"field": "file", "message": message}], code=Code.FILE_TYPE)
     limit = ctx.settings.upload_limit(detected.kind)
     if declared_size is not None and declared_size > limit:
         raise _too_large(detected.kind, limit)
@@ -64,11 +64,11 @@ def attachable(session: Session, user: User, instance_id: int) -> ProcessInstanc
     not attach (an auditor), 409 once it is closed. Asked before a request's body is read."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     check_may_attach(session, user, instance)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"case {instance.business_key} is {instance.status}: no file can be attached to it",
-                       code=Code.CASE_CLOSED)
+                       code=Code.CASE_CLOSED, params={"case": instance.business_key})
     return instance
 
 
@@ -94,8 +94,8 @@ def chosen(session: Session, instance_id: int, ids: Any) -> list[Attachment]:
 
 def _too_large(kind: AttachmentKind, limit: int) -> TooLarge:
     message = f"is larger than {limit // MIB} MiB, the most a {kind} may be"
-    return TooLarge(f"the file {message}", [{"field": "file", "message": message, "code": "size",
-                                             "limit": limit}])
+    return TooLarge(f"the file {message}", [{"field": "file", "message": message, "limit": limit}],
+                    code=Code.FILE_TOO_LARGE, params={"limit": limit})
 
 
 def _head(stream: BinaryIO) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid
 
 MAX_DEPTH = 32  # objects and lists inside each other
 MAX_TEXT = 100_000  # characters of one text (a release's body is at most 50 000 in its form)
@@ -26,11 +26,13 @@ def check(data: Any) -> None:
     if problem is not None:
         path, message = problem
         raise Invalid(f"the data cannot be accepted: {path or '(data)'} {message}",
-                      [{"field": path or "(data)", "message": message}])
+                      [{"field": path or "(data)", "message": message}], code=Code.DATA_INVALID,
+                      params={"path": path})
     size = len(json.dumps(data, ensure_ascii=False))
     if size > MAX_TOTAL:
         raise Invalid(f"the data is {size} characters as JSON; at most {MAX_TOTAL} are accepted",
-                      [{"field": "(data)", "message": f"is larger than {MAX_TOTAL} characters as JSON"}])
+                      [{"field": "(data)", "message": f"is larger than {MAX_TOTAL} characters as JSON"}],
+                      code=Code.DATA_TOO_LARGE, params={"limit": MAX_TOTAL})
 
 
 def _first_problem(data: Any) -> tuple[str, str] | None:

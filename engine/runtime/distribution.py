@@ -24,7 +24,7 @@ from db.models import Delivery, DistributionListMember, Journalist, ProcessInsta
 from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.context import EngineContext
-from engine.core.errors import Conflict, Invalid, NotFound
+from engine.core.errors import Code, Conflict, Invalid, NotFound, problem
 from engine.people.access import check_may_record_bounce
 
 FIELD = "distribution_lists"
@@ -122,16 +122,19 @@ def record_bounce(session: Session, actor: User, delivery_id: int, reason: str, 
     check_may_record_bounce(actor)
     row = session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
     if row is None:
-        raise NotFound(f"delivery {delivery_id} does not exist")
+        raise NotFound(f"delivery {delivery_id} does not exist", code=Code.DELIVERY_NOT_FOUND,
+                       params={"delivery_id": delivery_id})
     text = reason.strip() if isinstance(reason, str) else ""
     if not text or len(text) > REASON_LENGTH:
-        raise Invalid("say why it bounced", [{"field": "reason", "message": "is required" if not text else
-                                              f"at most {REASON_LENGTH} characters"}])
+        raise Invalid("say why it bounced", [problem("reason", Code.REQUIRED, "is required") if not text else
+                                             problem("reason", Code.TOO_LONG, f"at most {REASON_LENGTH} characters",
+                                                     limit=REASON_LENGTH)], code=Code.INVALID_INPUT)
     if row.email_status == EmailStatus.BOUNCED:
         return row
     if row.email_status != EmailStatus.SENT:
         raise Conflict(f"only a sent delivery can bounce; this one is {row.email_status}",
-                       [{"field": "delivery_id", "message": f"the delivery is {row.email_status}"}])
+                       [{"field": "delivery_id", "message": f"the delivery is {row.email_status}"}],
+                       code=Code.DELIVERY_NOT_SENT, params={"status": str(row.email_status)})
     row.email_status, row.bounced_at, row.email_error = EmailStatus.BOUNCED, at, text
     session.flush()
     chain.record(session, type=EventType.DELIVERY_BOUNCED, at=at, actor=actor.username, instance_id=row.instance_id,

@@ -79,7 +79,8 @@ def submit_comment(session: Session, ctx: EngineContext, publication_id: int, da
     if not is_open(instance, at):
         end = discussion_end(instance)
         raise Conflict(f"the discussion of this draft ended at {end.isoformat() if end else '?'}; comments are no "
-                       "longer accepted", code=Code.DISCUSSION_CLOSED)
+                       "longer accepted", code=Code.DISCUSSION_CLOSED,
+                       params={"date": end.isoformat() if end else None})
     errors = [{"field": name, "message": "is not a field of a comment"} for name in sorted(set(data) - set(FIELDS))]
     for name, longest in FIELDS.items():
         value = data.get(name)
@@ -88,7 +89,8 @@ def submit_comment(session: Session, ctx: EngineContext, publication_id: int, da
         elif len(value) > longest:
             errors.append({"field": name, "message": f"must be at most {longest} characters"})
     if errors:
-        raise Invalid("The comment has errors: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+        raise Invalid("The comment has errors: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors,
+                      code=Code.INVALID_INPUT)
     row = DraftComment(instance_id=instance.id, name=data["name"].strip(), contact=data["contact"].strip(),
                        text=data["text"].strip(), address=source, submitted_at=at, status=CommentStatus.PENDING)
     session.add(row)
@@ -106,7 +108,8 @@ def _check_throttle(session: Session, source: str, at: datetime) -> None:
         .order_by(DraftComment.submitted_at).limit(PER_HOUR)))
     if len(recent) >= PER_HOUR:
         retry_after = max(1, math.ceil((recent[0] + WINDOW - at).total_seconds()))
-        raise TooManyAttempts(f"at most {PER_HOUR} comments an hour may be sent from one address", retry_after)
+        raise TooManyAttempts(f"at most {PER_HOUR} comments an hour may be sent from one address", retry_after,
+                              code=Code.THROTTLED, params={"limit": PER_HOUR})
 
 
 def moderate(session: Session, ctx: EngineContext, actor: User, comment_id: int, decision: str,
@@ -116,16 +119,18 @@ def moderate(session: Session, ctx: EngineContext, actor: User, comment_id: int,
     check_may_moderate_comments(actor)
     comment = session.get(DraftComment, comment_id) if 0 < comment_id < 2**63 else None
     if comment is None:
-        raise NotFound(f"no comment {comment_id}")
+        raise NotFound(f"no comment {comment_id}", code=Code.COMMENT_NOT_FOUND, params={"comment_id": comment_id})
     if decision not in ("approve", "reject"):
         raise Invalid("decision must be approve or reject",
-                      [{"field": "decision", "message": "must be one of: approve, reject"}])
+                      [{"field": "decision", "message": "must be one of: approve, reject"}], code=Code.NOT_ONE_OF)
     if decision == "reject" and not (reason or "").strip():
-        raise Invalid("a rejection needs its reason", [{"field": "reason", "message": "is required to reject"}])
+        raise Invalid("a rejection needs its reason", [{"field": "reason", "message": "is required to reject"}],
+                      code=Code.REQUIRED)
     instance = steps.lock(session, comment.instance_id)
     session.refresh(comment)
     if comment.status != CommentStatus.PENDING:
-        raise Conflict(f"the comment is already {comment.status}")
+        raise Conflict(f"the comment is already {comment.status}", code=Code.COMMENT_DECIDED,
+                       params={"status": str(comment.status)})
     if instance.status != InstanceStatus.RUNNING:
         # A case cancelled while its comment waited takes it no more. A discussion summed up needs no check of its
         # own: a comment is pending only once taken while the period runs, before the summary's task exists, and
@@ -173,12 +178,14 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
     refused naming `ends_on`; a case that is no draft under discussion: 409."""
     check_may_extend_discussion(actor)
     if not reason.strip():
-        raise Invalid("an extension needs its reason", [{"field": "reason", "message": "must not be blank"}])
+        raise Invalid("an extension needs its reason", [{"field": "reason", "message": "must not be blank"}],
+                      code=Code.REQUIRED)
     instance = steps.lock(session, instance_id)
     data = instance.data or {}
     deadline = data.get("deadline")
     if instance.process_key != PROCESS_KEY:
-        raise NotFound(f"case {instance_id} is not a draft act", code=Code.CASE_NOT_FOUND)
+        raise NotFound(f"case {instance_id} is not a draft act", code=Code.CASE_NOT_FOUND,
+                       params={"case_id": instance_id})
     if instance.status != InstanceStatus.RUNNING or not isinstance(deadline, dict) \
             or data.get("discussion_ended_at") or not data.get("published_at"):
         raise Conflict("this draft is not under discussion: its period can be extended only while it runs",
@@ -191,10 +198,12 @@ def extend_discussion(session: Session, ctx: EngineContext, actor: User, instanc
     if ends_on <= current:
         message = (f"the discussion period cannot be shortened after publication: it ends on {current.isoformat()}"
                    if ends_on < current else f"the discussion period already ends on {current.isoformat()}")
-        raise Invalid(message, [{"field": "ends_on", "message": message}])
+        raise Invalid(message, [{"field": "ends_on", "message": message}], code=Code.DISCUSSION_END,
+                      params={"date": current.isoformat()})
     if not ctx.cal.is_working_day(ends_on):
         message = f"{ends_on.isoformat()} is not a working day of the office"
-        raise Invalid(message, [{"field": "ends_on", "message": message}])
+        raise Invalid(message, [{"field": "ends_on", "message": message}], code=Code.NOT_A_WORKING_DAY,
+                      params={"date": ends_on.isoformat()})
     step = steps.open(session, ctx, instance, actor=actor.username)
     # Counted from the end its working days give, which a calendar change may have left behind the end shown (it
     # never shortens a period: engine.procedures.discussion.recounted_end), so that the new end is `ends_on`; its

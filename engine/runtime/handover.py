@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from db.models import ProcessInstance
-from engine.core.errors import Conflict, Invalid
+from engine.core.errors import Code, Conflict, Invalid
 from engine.procedures import forms
 
 KEY, ITEMS, WHEN = "hands_over", "hands_over_items", "hands_over_when"
@@ -41,7 +41,8 @@ def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: d
     if not isinstance(items, list) or not any(isinstance(i, dict) and i.get(flag) is True for i in items):
         return submitted
     if start_form is None:
-        raise Conflict(f"{process_key} is not deployed: the pieces marked {flag} cannot be handed over")
+        raise Conflict(f"{process_key} is not deployed: the pieces marked {flag} cannot be handed over",
+                       code=Code.NOT_DEPLOYED, params={"process": process_key})
     known = set(forms.load_form(start_form).get("properties", {}))
     unit = task_data.get("unit")
     handed: list[Any] = []
@@ -58,6 +59,7 @@ def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: d
             started = start(process_key, data)
         except Invalid as exc:
             errors = [e | {"field": f"{items_field}.{index}.{e['field']}"} for e in exc.errors]
-            raise Invalid(f"{items_field}.{index} cannot start its {process_key}: {exc.detail}", errors) from exc
+            raise Invalid(f"{items_field}.{index} cannot start its {process_key}: {exc.detail}", errors,
+                          code=exc.code, params=exc.params) from exc
         handed.append(item | {"case": started.business_key})
     return submitted | {items_field: handed}

@@ -17,7 +17,7 @@ from db.models import HumanTask, Notification, ProcessInstance, User
 from db.vocabulary import EmailStatus, EventType, NotificationKind
 from engine.audit import chain
 from engine.context import EngineContext
-from engine.core.errors import NotFound
+from engine.core.errors import Code, NotFound
 from engine.core.settings import ROLES
 from engine.core.words import N_, Words, words
 from engine.people.access import lane_members, role_members
@@ -153,7 +153,8 @@ def mark_read(session: Session, user: User, notification_id: int, *, at: datetim
     """Only the owner may; anyone else is told it does not exist. Reading twice keeps the first moment."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(f"notification {notification_id} does not exist")
+        raise NotFound(f"notification {notification_id} does not exist", code=Code.NOTIFICATION_NOT_FOUND,
+                       params={"notification_id": notification_id})
     if row.read_at is None:
         row.read_at = at
         session.flush()

@@ -35,7 +35,7 @@ from db.models import ArchiveEntry, Delivery, DraftComment, ProcessDefinition, P
 from db.vocabulary import EmailStatus, InstanceStatus
 from engine.calendar import overrides
 from engine.context import EngineContext
-from engine.core.errors import Invalid
+from engine.core.errors import Code, Invalid, problem
 from engine.procedures.discussion import FEED as DRAFT_FEED
 from engine.procedures.discussion import PROCESS_KEY
 from engine.runtime import reporting
@@ -85,31 +85,40 @@ def resolve_period(period: str | None, of: str | None, first: date | None, last:
     # Where two parameters go together, a refusal names both: the one missing and the one given.
     if period is None:
         if of is not None:
-            raise Invalid("'of' goes with 'period'", [{"field": "period", "message": "is required with 'of'"},
-                                                      {"field": "of", "message": "needs 'period'"}])
+            raise Invalid("'of' goes with 'period'",
+                          [problem("period", Code.GOES_WITH, "is required with 'of'", other="of"),
+                           problem("of", Code.GOES_WITH, "needs 'period'", other="period")], code=Code.INVALID_INPUT)
         if first is None or last is None:
             given, missing = ("from", "to") if first is not None else ("to", "from")
             raise Invalid("give a period and what it is of, or the first and last day",
-                          [{"field": missing, "message": f"is required with '{given}'"},
-                           {"field": given, "message": f"needs '{missing}'"}])
+                          [problem(missing, Code.GOES_WITH, f"is required with '{given}'", other=given),
+                           problem(given, Code.GOES_WITH, f"needs '{missing}'", other=missing)],
+                          code=Code.INVALID_INPUT)
         if last < first:
-            raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}])
+            raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}],
+                          code=Code.ENDS_BEFORE_START)
         return Period("range", None, first, last)
     if period not in PERIODS:
-        raise Invalid("unknown period", [{"field": "period", "message": f"must be one of {', '.join(PERIODS)}"}])
+        raise Invalid("unknown period", [{"field": "period", "message": f"must be one of {', '.join(PERIODS)}"}],
+                      code=Code.NOT_ONE_OF, params={"value": period, "choices": list(PERIODS)})
     if first is not None or last is not None:
         raise Invalid("give either a period or the first and last day, not both",
-                      [{"field": "from" if first is not None else "to", "message": "goes without 'period'"},
-                       {"field": "period", "message": "goes without 'from' and 'to'"}])
+                      [problem("from" if first is not None else "to", Code.GOES_WITHOUT, "goes without 'period'",
+                               other="period"),
+                       problem("period", Code.GOES_WITHOUT, "goes without 'from' and 'to'", other="from")],
+                      code=Code.INVALID_INPUT)
     if of is None:
-        raise Invalid(f"'period' {period} needs 'of'", [{"field": "of", "message": "is required with 'period'"},
-                                                        {"field": "period", "message": "needs 'of'"}])
+        raise Invalid(f"'period' {period} needs 'of'", [problem("of", Code.GOES_WITH, "is required with 'period'",
+                                                                other="period"),
+                                                        problem("period", Code.GOES_WITH, "needs 'of'", other="of")],
+                      code=Code.INVALID_INPUT)
     shapes = {"month": r"(\d{4})-(\d{2})", "quarter": r"(\d{4})-Q([1-4])", "year": r"(\d{4})"}
     found = re.fullmatch(shapes[period], of)
     examples = {"month": "2026-03", "quarter": "2026-Q1", "year": "2026"}
     if found is None or not 1900 <= int(found.group(1)) <= 9998 or \
             (period == "month" and not 1 <= int(found.group(2)) <= 12):
-        raise Invalid(f"'of' must name a {period}", [{"field": "of", "message": f"must be like {examples[period]}"}])
+        raise Invalid(f"'of' must name a {period}", [{"field": "of", "message": f"must be like {examples[period]}"}],
+                      code=Code.PERIOD_SHAPE, params={"example": examples[period]})
     year = int(found.group(1))
     if period == "year":
         return Period(period, of, date(year, 1, 1), date(year, 12, 31))
@@ -255,22 +264,26 @@ def distribution(session: Session, start: datetime, end: datetime) -> dict[str, 
 def events_supported(session: Session, period: Period, tz: Any) -> dict[str, int] | None:
     """The leadership's events given information support (`event_support`, docs/event_support.md) held in the
     span, as `{"supported": n}`: by the rule of the press conferences, an event counts on the day it was held
-    (`held_at`, written when the preparation was done and `starts_at` had come), whether its case has ended or still
-    runs (its closing release may come later); a cancelled one never. None ("not yet recorded") while the procedure
-    is not deployed."""
+    (`held_at`: its `starts_at` once the preparation was done), whatever became of its case after (its closing
+    release may come later; a case cancelled or failed after the event still held it); one cancelled before it
+    (`change_event`) never has a `held_at`. A case of a version that kept no `held_at` counts on its `starts_at`
+    once it ended held. None ("not yet recorded") while the procedure is not deployed."""
     if session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == EVENT_KEY).limit(1)).first() \
             is None:
         return None
     data = ProcessInstance.data
-    held_at = data["held_at"].as_string()
+    held_at, starts_at = data["held_at"].as_string(), data["starts_at"].as_string()
     start = datetime.combine(period.first, time.min, tzinfo=tz)
-    held = select(held_at).where(
-        ProcessInstance.process_key == EVENT_KEY, held_at >= (period.first - timedelta(days=1)).isoformat(),
-        held_at < (period.last + timedelta(days=2)).isoformat())
-    # As for the press conferences: two selects, each its index's range; a case cancelled as a whole is left out.
+    low, high = (period.first - timedelta(days=1)).isoformat(), (period.last + timedelta(days=2)).isoformat()
+    held = select(held_at).where(ProcessInstance.process_key == EVENT_KEY, held_at >= low, held_at < high)
+    earlier = select(starts_at).where(ProcessInstance.process_key == EVENT_KEY, held_at.is_(None),
+                                      data["outcome"].as_string() == "held", starts_at >= low, starts_at < high,
+                                      ProcessInstance.completed_at >= start)
+    # As for the press conferences: selects each its index's range (a running or failed case has no
+    # `completed_at`; a completed or cancelled one ended after the event).
     rows = session.scalars(union_all(
-        held.where(ProcessInstance.completed_at >= start, ProcessInstance.status == InstanceStatus.COMPLETED),
-        held.where(ProcessInstance.status == InstanceStatus.RUNNING)))
+        held.where(ProcessInstance.completed_at >= start),
+        held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.FAILED))), earlier))
     return {"supported": sum(1 for moment in rows if _on_a_day(moment, tz, period.first, period.last))}
 
 

@@ -45,15 +45,20 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import deadline_rules
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, handover, letters, notifications, projection, steps
+from engine.runtime import case_data, handover, letters, notifications, plan_follows, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
 
-def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any]) -> ProcessInstance:
+def start(session: Session, ctx: EngineContext, actor: User, process_key: str, data: dict[str, Any], *,
+          from_plan: bool = False) -> ProcessInstance:
+    """`from_plan`: started from the media plan's entry (engine.runtime.supported_events), the one start that may
+    name it (`media_plan_entry`)."""
     definition = latest_definition(session, process_key)
     assert definition is not None
     check_may_start(actor, definition)
+    if not from_plan:
+        plan_follows.refuse_unlinked(process_key, data)
     at = ctx.now()
     overrides.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
@@ -132,7 +137,7 @@ def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: da
 def get_task(session: Session, task_id: str) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND)
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
     return task
 
 
@@ -211,14 +216,17 @@ def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, user
     try:
         assignee = user_by_username(session, username)
     except NotFound as exc:
-        raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}]) from exc
+        raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}], code=Code.USER_NOT_FOUND,
+                      params={"username": username}) from exc
     if not assignee.active:
-        raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}])
+        raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}],
+                      code=Code.USER_INACTIVE, params={"username": assignee.username})
     if not may_be_given(assignee, row):
         # Whoever holds a task may complete it: giving it outside its role (or its unit) would let an auditor write
         # or one unit decide for another.
         raise Invalid(f"{assignee.username} is not among the candidates of this task",
-                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}])
+                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}],
+                      code=Code.NOT_A_CANDIDATE, params={"username": assignee.username})
     previous = session.get(User, row.assignee_id) if row.assignee_id else None
     row.assignee_id = assignee.id
     chain.record(session, type=EventType.TASK_ASSIGNED, at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
@@ -235,12 +243,15 @@ def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, rol
     check_may_assign(actor)
     row = _open_task_locked(session, task_id)
     if role not in ROLES:
-        raise Invalid(f"{role!r} is not a role", [{"field": "role", "message": "is not a role"}])
+        raise Invalid(f"{role!r} is not a role", [{"field": "role", "message": "is not a role"}],
+                      code=Code.NOT_A_ROLE, params={"role": role})
     if role in UNIT_BOUND_ROLES and (unit is None or not unit_exists(session, unit)):
         raise Invalid(f"{role} acts for a unit: give an existing unit",
-                      [{"field": "unit", "message": "is required, the key of an existing unit, for this role"}])
+                      [{"field": "unit", "message": "is required, the key of an existing unit, for this role"}],
+                      code=Code.UNIT_REQUIRED, params={"role": role})
     if role not in UNIT_BOUND_ROLES and unit is not None:
-        raise Invalid(f"{role} acts for no unit", [{"field": "unit", "message": "is not taken for this role"}])
+        raise Invalid(f"{role} acts for no unit", [{"field": "unit", "message": "is not taken for this role"}],
+                      code=Code.UNIT_NOT_TAKEN, params={"role": role})
     before = {"role": row.role, "unit": row.unit_key}
     if (row.role, row.unit_key) == (role, unit):
         return row
@@ -285,7 +296,8 @@ def deliver_message(
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
     step = steps.open(session, ctx, instance, actor=actor.username)
     if name not in waiting_messages(step.wf):
-        raise Conflict(f"the case is not waiting for the message {name!r}", code=Code.NOT_WAITING)
+        raise Conflict(f"the case is not waiting for the message {name!r}", code=Code.NOT_WAITING,
+                       params={"message": name})
     with clock.using(ctx.clock):
         step.wf.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
     chain.record(session, type=EventType.MESSAGE_DELIVERED, at=step.at, actor=actor.username, instance_id=instance.id,
@@ -324,8 +336,13 @@ def cancel(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
         projection.close(session, instance, actor=actor.username, at=at)
         session.flush()
         return instance
+    as_it_stood = dict(instance.data or {})
     step.wf.cancel()
     steps.save(step)
+    # A cancelled workflow ends on no path, and what it then holds may be an older task's data: the case keeps the
+    # data it had (an event_support case's `held_at`, which the office's report counts: docs/office_report.md).
+    instance.data = (instance.data or {}) | as_it_stood
+    session.flush()
     return instance
 
 
@@ -341,7 +358,8 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     check_may_extend(actor)
     if not reason.strip():
         # The reason is the requester's to read (UA art. 20 part 4: "with a justification").
-        raise Invalid("an extension needs its reason", [{"field": "reason", "message": "must not be blank"}])
+        raise Invalid("an extension needs its reason", [{"field": "reason", "message": "must not be blank"}],
+                      code=Code.REQUIRED)
     instance = steps.lock(session, instance_id)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(f"the case is {instance.status}", code=Code.CASE_CLOSED)
@@ -349,14 +367,15 @@ def extend(session: Session, ctx: EngineContext, actor: User, instance_id: int, 
     if own_route is not None:
         # Working days added to the clock's count could land before the end the case shows (kept longer after a
         # calendar change), and would not move its copies: the procedure's own route extends it.
-        raise Conflict(f"this case's deadline is extended with POST {own_route.format(id=instance.id)}, not here")
+        raise Conflict(f"this case's deadline is extended with POST {own_route.format(id=instance.id)}, not here",
+                       code=Code.OWN_EXTENSION)
     deadline = (instance.data or {}).get("deadline")
     if not isinstance(deadline, dict):
         raise Invalid("this case has no statutory deadline to extend",
-                      [{"field": "working_days", "message": "the case has no deadline"}])
+                      [{"field": "working_days", "message": "the case has no deadline"}], code=Code.NO_DEADLINE)
     refusal = _extension_refusal(ctx, instance.process_key, deadline, working_days, ctx.now())
     if refusal is not None:
-        raise Invalid(refusal, [{"field": "working_days", "message": refusal}])
+        raise Invalid(refusal, [{"field": "working_days", "message": refusal}], code=Code.EXTENSION_REFUSED)
     step = steps.open(session, ctx, instance, actor=actor.username)
     extended = deadlines.extend(deadline, working_days, reason, actor.username, step.at)
     due = deadlines.due(extended, ctx.cal)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import PortalRequest, ProcessInstance
 from engine.context import EngineContext
-from engine.core.errors import Invalid, TooManyAttempts
+from engine.core.errors import Code, Invalid, TooManyAttempts
 from engine.people.credentials import new_tracking_token, tracking_token_hash
 from engine.people.sign_in import address_key
 from engine.runtime import operations
@@ -44,7 +44,8 @@ def file_request(session: Session, ctx: EngineContext, data: dict[str, Any], *, 
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise Invalid(f"{unknown[0]!r} is not a field of the request",
-                      [{"field": name, "message": "is not a field of the request"} for name in unknown])
+                      [{"field": name, "message": "is not a field of the request"} for name in unknown],
+                      code=Code.UNKNOWN_FIELD, params={"field": unknown[0]})
     filed = {"urgent": False} | data | {"channel": "portal", "received_at": at.isoformat()}
     instance = operations.start_from_portal(session, ctx, PROCESS_KEY, filed, at)
     token = new_tracking_token()
@@ -60,4 +61,5 @@ def _check_throttle(session: Session, source: str, at: datetime) -> None:
         .order_by(PortalRequest.filed_at).limit(PER_HOUR)))
     if len(recent) >= PER_HOUR:
         retry_after = max(1, math.ceil((recent[0] + WINDOW - at).total_seconds()))
-        raise TooManyAttempts(f"at most {PER_HOUR} requests an hour may be filed from one address", retry_after)
+        raise TooManyAttempts(f"at most {PER_HOUR} requests an hour may be filed from one address", retry_after,
+                              code=Code.THROTTLED, params={"limit": PER_HOUR})

@@ -32,7 +32,7 @@ from engine.audit import chain
 from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
 from engine.context import EngineContext
-from engine.core.errors import Conflict, Invalid
+from engine.core.errors import Code, Conflict, Invalid
 from engine.people.access import check_may_close_reports, check_may_read_reports
 
 PROCEDURES = ("information_request", "public_information_request")
@@ -54,7 +54,8 @@ def requests_report(session: Session, ctx: EngineContext, actor: User, period_fr
     """The period's figures: the stored ones when exactly this period was closed, else counted now."""
     check_may_read_reports(actor)
     if period_to < period_from:
-        raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}])
+        raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}],
+                      code=Code.ENDS_BEFORE_START)
     closed = session.scalars(select(ReportPeriod).where(ReportPeriod.period_from == period_from,
                                                         ReportPeriod.period_to == period_to)).first()
     if closed is not None:
@@ -147,16 +148,19 @@ def close_period(session: Session, ctx: EngineContext, actor: User, period_from:
     now = ctx.now()
     cal = overrides.current(session, ctx)
     if period_to < period_from:
-        raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}])
+        raise Invalid("the period ends before it begins", [{"field": "to", "message": "is before 'from'"}],
+                      code=Code.ENDS_BEFORE_START)
     today = now.astimezone(cal.timezone).date()
     if period_to >= today:
         raise Invalid("a period can be closed only once it has ended",
-                      [{"field": "to", "message": f"must be before today ({today.isoformat()})"}])
+                      [{"field": "to", "message": f"must be before today ({today.isoformat()})"}],
+                      code=Code.PERIOD_NOT_ENDED, params={"today": today.isoformat()})
     overlapping = session.scalars(select(ReportPeriod).where(ReportPeriod.period_from <= period_to,
                                                              ReportPeriod.period_to >= period_from)).first()
     if overlapping is not None:
         raise Conflict(f"the period {overlapping.period_from.isoformat()} to {overlapping.period_to.isoformat()} "
-                       "is already closed and overlaps this one")
+                       "is already closed and overlaps this one", code=Code.PERIOD_CLOSED,
+                       params={"from": overlapping.period_from.isoformat(), "to": overlapping.period_to.isoformat()})
     report = {"from": period_from.isoformat(), "to": period_to.isoformat(),
               "items": count(session, cal, period_from, period_to, now)}
     digest = hashlib.sha256(canonical(report)).hexdigest()

@@ -51,7 +51,7 @@ def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> Pr
         .execution_options(populate_existing=True)
     ).one_or_none()
     if instance is None and not skip_locked:
-        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     return instance
 
 
@@ -135,7 +135,8 @@ def save(step: Step) -> None:
         instance.state = serializer.dump(step.wf)
     except (TypeError, RecursionError) as exc:  # a script left a value JSON cannot hold: nothing is kept
         raise Invalid(f"the case's data holds a value that cannot be stored ({exc}); the diagram's scripts "
-                      "may leave text, numbers, booleans, dates, lists and dicts") from exc
+                      "may leave text, numbers, booleans, dates, lists and dicts",
+                      code=Code.CASE_DATA_UNSTORABLE) from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
     before = dict(instance.data or {})
     with clock.using(step.ctx.clock):
@@ -144,4 +145,5 @@ def save(step: Step) -> None:
     try:
         step.session.flush()
     except StaleDataError as exc:
-        raise Conflict("the case was changed by someone else at the same moment; reload and try again") from exc
+        raise Conflict("the case was changed by someone else at the same moment; reload and try again",
+                       code=Code.CHANGED_CONCURRENTLY) from exc

@@ -12,8 +12,11 @@ The plan's changes reach the running support in the same transaction, through th
 (completed as the person who changed the plan, with their reason): a new time postpones the preparation to it, a
 cancellation cancels the case. The title, official, place and format are copied into the case's data (audited,
 `instance.data_changed`). Whether the event is open to the press, and whose unit prepares it, decide the case's
-tasks and their people: they do not change under a running support (409, naming the field). The way back, the
-case's postponement, cancellation and holding reaching the entry, is engine.runtime.plan_follows."""
+tasks and their people: they do not change under a running support (409, naming the field). Recording the entry
+held is the case's while it runs (409 naming `status`). A plan change locks the case `supported_by` names, then the
+entry (the order of the case's own steps), and is refused (409, to try again) when a support started meanwhile; a
+change the case fails on is refused (409), nothing written. The way back, the case's postponement, cancellation and
+holding reaching the entry, is engine.runtime.plan_follows."""
 
 from __future__ import annotations
 
@@ -48,18 +51,19 @@ def support(session: Session, ctx: EngineContext, actor: User, entry_id: int) ->
     if entry.status in (MediaPlanStatus.CANCELLED, MediaPlanStatus.HELD) or entry.starts_at <= ctx.now():
         raise Conflict(f"the appearance {entry.title!r} is {entry.status if entry.starts_at > ctx.now() else 'over'}:"
                        " there is nothing left to prepare",
-                       [{"field": "entry_id", "message": "is cancelled, held or over"}], code=Code.APPEARANCE_CLOSED)
+                       [{"field": "entry_id", "message": "is cancelled, held or over"}], code=Code.APPEARANCE_CLOSED,
+                       params={"title": entry.title})
     if media_plan.is_undated(entry):
         raise Conflict(f"the appearance {entry.title!r} is postponed until a date is fixed: its support prepares "
                        "for a time; fix the new date first",
                        [{"field": "starts_at", "message": "is not fixed: the appearance is postponed without a date"}],
-                       code=Code.APPEARANCE_CLOSED)
+                       code=Code.APPEARANCE_POSTPONED, params={"title": entry.title})
     running = supporting(session, entry.id)
     if running is not None:
         raise Conflict(f"the appearance is already supported by {running.business_key}",
                        [{"field": "entry_id", "message": f"is supported by {running.business_key}"}],
-                       code=Code.APPEARANCE_SUPPORTED)
-    instance = operations.start(session, ctx, actor, PROCESS, start_data(entry, ctx))
+                       code=Code.APPEARANCE_SUPPORTED, params={"case": running.business_key})
+    instance = operations.start(session, ctx, actor, PROCESS, start_data(entry, ctx), from_plan=True)
     entry.supported_by = instance.id
     session.flush()
     return instance
@@ -102,8 +106,7 @@ def update_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     none); the title, official, place and format, and an end changed alone, are copied into the case's data.
     `open_to_press` or `unit` changing under a running support: 409 naming the field."""
     check_may_keep_media_plan(actor)
-    running = _locked_support(session, entry_id)
-    current = media_plan.entry_by_id(session, entry_id)
+    current, running = _locked(session, entry_id)
     if running is not None:
         _refuse_fixed(current, changes, running)
     was = current.starts_at
@@ -125,11 +128,12 @@ def postpone_entry(session: Session, ctx: EngineContext, actor: User, entry_id: 
     """Postpone an entry (engine.people.media_plan.postpone) and its running support to the new time, with the
     reason. A supported entry needs the new time (422 naming `starts_at`): its support prepares for one."""
     check_may_keep_media_plan(actor)
-    running = _locked_support(session, entry_id)
+    _, running = _locked(session, entry_id)
     if running is not None and starts_at is None:
         raise Invalid(f"the appearance is supported by {running.business_key}, which prepares for a time: give "
                       "the new one, or cancel the appearance",
-                      [{"field": "starts_at", "message": f"is required: {running.business_key} prepares for it"}])
+                      [{"field": "starts_at", "message": f"is required: {running.business_key} prepares for it"}],
+                      code=Code.SUPPORT_NEEDS_TIME, params={"case": running.business_key})
     row = media_plan.postpone(session, entry_id, reason=reason, starts_at=starts_at, ends_at=ends_at,
                               all_day=all_day, tz=ctx.cal.timezone, actor=actor, at=ctx.now())
     if running is not None:
@@ -144,12 +148,13 @@ def cancel_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     """Cancel an entry (engine.people.media_plan.cancel) and its running support, with the reason; the support's
     cancellation says who was told (`told`, required then: 422 naming it)."""
     check_may_keep_media_plan(actor)
-    running = _locked_support(session, entry_id)
+    _, running = _locked(session, entry_id)
     told = [name.strip() for name in told or [] if isinstance(name, str) and name.strip()]
     if running is not None and not told:
         raise Invalid(f"the appearance is supported by {running.business_key}: say who was told of the "
                       "cancellation (the official, the journalists admitted, the hosts)",
-                      [{"field": "told", "message": f"is required: {running.business_key} is cancelled with it"}])
+                      [{"field": "told", "message": f"is required: {running.business_key} is cancelled with it"}],
+                      code=Code.SUPPORT_NEEDS_TOLD, params={"case": running.business_key})
     row = media_plan.cancel(session, entry_id, reason=reason, actor=actor, at=ctx.now())
     if running is not None:
         _change_event(session, ctx, actor, running, {"decision": "cancel", "reason": row.status_reason,
@@ -157,15 +162,36 @@ def cancel_entry(session: Session, ctx: EngineContext, actor: User, entry_id: in
     return row
 
 
-def _locked_support(session: Session, entry_id: int) -> ProcessInstance | None:
-    """The entry's running support with its row locked, before the entry is written: the case's own steps lock the
-    case, then the entry (engine.runtime.plan_follows), and the plan's changes take them in the same order, so that
-    a change on each side at once waits instead of deadlocking."""
-    running = supporting(session, entry_id)
-    if running is None:
-        return None
-    locked = steps.lock(session, running.id)
-    return locked if locked.status == InstanceStatus.RUNNING else None
+def record_held(session: Session, ctx: EngineContext, actor: User, entry_id: int) -> MediaPlanEntry:
+    """Record that the appearance took place (engine.people.media_plan.record_held), unless a support runs: its
+    case records it held when the event is held (the preparation done and its start come), and a record made in
+    the plan alone would leave the case preparing, free to move an entry already held (409 naming `status`)."""
+    check_may_keep_media_plan(actor)
+    _, running = _locked(session, entry_id)
+    if running is not None:
+        raise Conflict(f"{running.business_key} supports the appearance: the case records it held when the event is "
+                       "held (its preparation done and its start come); cancel the case first to record it here",
+                       [{"field": "status", "message": f"is recorded held by {running.business_key}"}],
+                       code=Code.APPEARANCE_SUPPORTED)
+    return media_plan.record_held(session, entry_id, actor=actor, at=ctx.now())
+
+
+def _locked(session: Session, entry_id: int) -> tuple[MediaPlanEntry, ProcessInstance | None]:
+    """The entry under its row lock and its running support, if any, under the case's: the case's own steps lock
+    the case, then the entry (engine.runtime.plan_follows), and the plan's changes take them in the same order, so
+    that a change on each side at once waits instead of deadlocking. The case is the one `supported_by` named
+    before the entry was locked: a support started (or a case named) meanwhile is a 409, to try again, rather than
+    a change that passes its case by."""
+    media_plan.entry_by_id(session, entry_id)  # 404 before anything is locked
+    named = session.scalar(select(MediaPlanEntry.supported_by).where(MediaPlanEntry.id == entry_id))
+    case = steps.lock(session, named) if named is not None else None
+    entry = media_plan.locked_entry(session, entry_id)
+    assert entry is not None
+    if entry.supported_by != named:
+        raise Conflict("the appearance's support changed meanwhile (one was started at the same moment): reload "
+                       "and try again", [{"field": "supported_by", "message": "changed meanwhile"}],
+                       code=Code.CHANGED_CONCURRENTLY)
+    return entry, case if case is not None and case.status == InstanceStatus.RUNNING else None
 
 
 def _office(moment: Any, ctx: EngineContext) -> str:
@@ -181,7 +207,7 @@ def _refuse_fixed(row: MediaPlanEntry, changes: dict[str, Any], running: Process
             raise Conflict(f"{field} cannot change while {running.business_key} supports the appearance: its tasks "
                            f"and people follow from it; cancel that support (the case) first, then start a new one",
                            [{"field": field, "message": f"is fixed while {running.business_key} runs"}],
-                           code=Code.APPEARANCE_SUPPORTED)
+                           code=Code.APPEARANCE_FIXED, params={"case": running.business_key, "field": field})
 
 
 def _change_event(session: Session, ctx: EngineContext, actor: User, running: ProcessInstance,
@@ -194,13 +220,20 @@ def _change_event(session: Session, ctx: EngineContext, actor: User, running: Pr
     if task_id is None:
         raise Conflict(f"{running.business_key} has held the event already: its time can no longer change",
                        [{"field": field, "message": f"{running.business_key} has held the event"}],
-                       code=Code.APPEARANCE_SUPPORTED)
+                       code=Code.APPEARANCE_SUPPORTED, params={"case": running.business_key})
     try:
         operations.complete_task(session, ctx, actor, task_id, data, authorised=True)
     except Invalid as refused:  # the case's form refused the plan's values: named as the plan names them
         raise Invalid(f"{running.business_key} cannot take the change: {refused.detail}",
                       [error | {"field": PLAN_FIELDS.get(error.get("field", ""), error.get("field"))}
-                       for error in refused.errors], code=refused.code) from refused
+                       for error in refused.errors], code=refused.code, params=refused.params) from refused
+    if running.status == InstanceStatus.FAILED:
+        # The case broke on the change: the plan is not changed alone (the caller's transaction is rolled back,
+        # the case's failure with it), and the one who changed it is told which case to have looked at.
+        raise Conflict(f"{running.business_key} failed taking the change ({running.failure}): nothing was changed; "
+                       "an administrator looks at the case", [{"field": field, "message": f"{running.business_key} "
+                                                               "failed taking the change"}],
+                       code=Code.APPEARANCE_CASE_FAILED, params={"case": running.business_key})
 
 
 def _copy_details(session: Session, ctx: EngineContext, actor: User, running: ProcessInstance,

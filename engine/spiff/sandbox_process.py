@@ -48,7 +48,7 @@ try:
 except ImportError:  # not on Windows: only the time bound applies there
     resource = None  # type: ignore[assignment]
 
-from engine.core.errors import Unavailable
+from engine.core.errors import Code, Unavailable
 from engine.spiff import sandbox_replies
 from engine.spiff.sandbox import FILENAME, RestrictedEnvironment
 
@@ -123,7 +123,8 @@ class _Child:
             ready = False
         if not ready:
             self.kill()
-            raise SandboxUnavailable(f"no script sandbox process started (exit status {self.process.returncode})")
+            raise SandboxUnavailable(f"no script sandbox process started (exit status {self.process.returncode})",
+                                     code=Code.UNAVAILABLE)
 
     def ask(self, payload: bytes, seconds: float) -> tuple[Any, ...]:
         self.conn.send_bytes(payload)

@@ -1,8 +1,8 @@
 """Bad input gets a clear 4xx problem-details answer, never a 500, and leaves nothing half-written.
 
-Every answer >= 400 is `application/problem+json` with `type`, `title`, `status` and `detail`; where the
-input was at fault, `errors` name the offending `field`. A refused request writes nothing: no case, no
-audit event, the task it aimed at still open.
+Every answer >= 400 is `application/problem+json` with `type`, `title`, `status`, `detail`, `code` and
+`params`; where the input was at fault, `errors` name the offending `field`, each with its `code` and `params`.
+A refused request writes nothing: no case, no audit event, the task it aimed at still open.
 
 The app runs with PROPAGATE_EXCEPTIONS off, as in production, so that an unexpected exception shows as
 the 500 a client would see rather than as a test error. The cast, the deployment and the sign-ins are
@@ -96,6 +96,9 @@ def assert_problem(response: Any, status: int | None = None, fields: set[str] | 
     assert {"type", "title", "status", "detail"} <= set(body), body
     assert body["status"] == response.status_code
     assert isinstance(body["detail"], str) and body["detail"], body
+    assert re.fullmatch(r"[a-z_]+", body["code"]) and isinstance(body["params"], dict), body
+    assert all(isinstance(e["code"], str) and e["code"] and isinstance(e["params"], dict)
+               for e in body.get("errors", [])), body
     if fields:
         named = {e.get("field") for e in body.get("errors", [])}
         assert fields <= named, f"errors should name {sorted(fields)}, they name {sorted(map(str, named))}"

@@ -295,7 +295,7 @@ def test_an_unchanged_feed_is_a_304_and_a_change_makes_it_new(app: Any, as_: Any
 
 def test_the_feed_is_new_when_a_unit_it_shows_is_renamed_or_its_holder_changes_language(app: Any, as_: Any,
                                                                                         sessions: Any) -> None:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from db.models import Unit, User
 
@@ -305,9 +305,20 @@ def test_the_feed_is_new_when_a_unit_it_shows_is_renamed_or_its_holder_changes_l
     tag = app.test_client().get(path).headers["ETag"]
     with sessions.begin() as session:
         session.execute(update(Unit).where(Unit.key == "transport").values(name="Department of city transport"))
+        # Written as a rename writes it (`units.names` holds the name in each language, English too).
+        unit = session.scalars(select(Unit).where(Unit.key == "transport")).one()
+        unit.names = {**(unit.names or {}), "en": "Department of city transport"}
     renamed = app.test_client().get(path, headers={"If-None-Match": tag})
     assert renamed.status_code == 200 and "Department of city transport" in renamed.get_data(as_text=True)
     tag = renamed.headers["ETag"]
     with sessions.begin() as session:
         session.execute(update(User).where(User.username == "leader").values(locale="ru"))
-    assert app.test_client().get(path, headers={"If-None-Match": tag}).status_code == 200
+    in_russian = app.test_client().get(path, headers={"If-None-Match": tag})
+    assert in_russian.status_code == 200
+    tag = in_russian.headers["ETag"]
+    with sessions.begin() as session:  # only the Russian name, which this holder reads, changes
+        unit = session.scalars(select(Unit).where(Unit.key == "transport")).one()
+        unit.names = {**(unit.names or {}), "ru": "Департамент городского транспорта"}
+    renamed = app.test_client().get(path, headers={"If-None-Match": tag})
+    unfolded = renamed.get_data(as_text=True).replace("\r\n ", "")  # RFC 5545 folds lines at 75 octets
+    assert renamed.status_code == 200 and "Департамент городского транспорта" in unfolded

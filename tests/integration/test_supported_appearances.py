@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+from sqlalchemy import select, text
 
-from tests.cases import complete, events
-from tests.conftest import deploy_shipped
-from tests.integration.test_event_support_api import case_now, timers
+from db.models import User
+from engine.core.errors import JarchyError
+from engine.runtime import supported_events
+from tests.cases import complete, events, submit, task_of
+from tests.conftest import deploy_shipped, shipped_diagram
+from tests.integration.test_event_support_api import TRANSLATIONS, case_now, timers
 from tests.integration.test_event_support_api import tick as tick  # noqa: F401 (a fixture)
 from tests.integration.test_media_plan_api import BRIEFING, audit, post
 
@@ -47,7 +52,8 @@ def test_one_support_an_appearance_and_none_for_one_cancelled_or_over(as_: Any, 
     first = post(as_, f"/media-plan/{entry['id']}/support")
     again = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/support")
     assert again.status_code == 409 and first["business_key"] in again.get_json()["detail"]
-    assert again.get_json()["errors"] == [{"field": "entry_id", "message": f"is supported by {first['business_key']}"}]
+    assert again.get_json()["errors"] == [{"field": "entry_id", "message": f"is supported by {first['business_key']}",
+                                          "code": "appearance_supported", "params": {"case": first["business_key"]}}]
 
     cancelled = post(as_, "/media-plan", VISIT)
     post(as_, f"/media-plan/{cancelled['id']}/cancel", {"reason": "The depot is not finished."}, status=200)
@@ -140,6 +146,15 @@ def test_the_plans_changes_reach_the_running_support_through_its_change_task(as_
 def test_the_case_postponing_or_holding_its_event_moves_the_entry(as_: Any, tick: Any) -> None:  # noqa: F811
     entry = post(as_, "/media-plan", VISIT | {"open_to_press": False})
     case = post(as_, f"/media-plan/{entry['id']}/support")
+    # What the plan would refuse, the case refuses too, naming its own field: no time the entry could not have.
+    for new, field in (({"new_starts_at": MOVED, "new_ends_at": "2026-05-20T10:00:00+06:00"}, "new_ends_at"),
+                       ({"new_starts_at": VISIT["starts_at"]}, "new_starts_at")):
+        refused = submit(as_, "pr", task_of(as_, "pr", case["id"], "change_event")["id"], decision="postpone",
+                         reason="Later.", **new)
+        assert refused.status_code == 422 and [e["field"] for e in refused.get_json()["errors"]] == [field]
+    same = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/postpone",
+                          json={"reason": "Later.", "starts_at": VISIT["starts_at"]})
+    assert same.status_code == 422 and same.get_json()["errors"][0]["field"] == "starts_at"
     complete(as_, "pr", case["id"], "change_event", decision="postpone", reason="The mayor is called away.",
              new_starts_at=MOVED)
     shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
@@ -153,9 +168,9 @@ def test_the_case_postponing_or_holding_its_event_moves_the_entry(as_: Any, tick
                              materials="Plan.")
     complete(as_, "head_transport", prepared_case["id"], "agree_unit_head", decision="approve")
     complete(as_, "pr", case["id"], "agree_pr", decision="approve")
-    tick("2026-03-12T15:00:01+06:00")  # the event begins: the case holds it
+    tick("2026-03-12T15:00:01+06:00")  # the event begins: the case holds it, at its time
     held = case_now(as_, case)
-    assert datetime.fromisoformat(held["data"]["held_at"]) == datetime.fromisoformat("2026-03-12T15:00:01+06:00")
+    assert held["data"]["held_at"] == MOVED
     shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
     assert (shown["status"], shown["sequence"]) == ("held", 2)
     (recorded,) = audit(as_, "media_plan.held")
@@ -184,3 +199,130 @@ def test_a_support_cancelled_as_a_case_frees_the_entry_and_an_undated_one_has_no
     post(as_, f"/media-plan/{undated['id']}/postpone", {"reason": "Until the depot is ready."}, status=200)
     refused = as_("pr").post(f"/api/v1/media-plan/{undated['id']}/support")
     assert refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "starts_at"
+
+
+def deploy_variant(sessions: Any, ctx: Any, shipped: str, instead: str) -> None:
+    """A version of event_support with `shipped` of its text replaced: an earlier one, or one that breaks."""
+    from engine.procedures.definitions import deploy
+
+    xml = shipped_diagram("event_support.bpmn").decode()
+    assert shipped in xml
+    with sessions.begin() as session:
+        deploy(session, xml.replace(shipped, instead).encode(), actor="system", at=ctx.now())
+
+
+def test_only_a_start_from_the_plan_links_its_entry_and_the_plans_terms_come_back_named_as_the_plan_names_them(
+        as_: Any) -> None:
+    entry = post(as_, "/media-plan", VISIT)
+    generic = as_("pr").post("/api/v1/process-instances", json={"process_key": "event_support", "data": {
+        "title": "Twice", "official": "Mayor", "starts_at": VISIT["starts_at"], "place": "Depot", "format": "visit",
+        "open_to_press": False, "unit": "transport", "media_plan_entry": entry["id"]}})
+    assert generic.status_code == 422 and [e["field"] for e in generic.get_json()["errors"]] == ["media_plan_entry"]
+    # A whole day may be today in the plan, not in the case (its new start must be to come): the case's refusal
+    # names the plan's field, and nothing is changed.
+    tomorrow = post(as_, "/media-plan", VISIT | {"all_day": True, "starts_at": "2026-03-03", "ends_at": "2026-03-03"})
+    post(as_, f"/media-plan/{tomorrow['id']}/support")
+    today = as_("pr").patch(f"/api/v1/media-plan/{tomorrow['id']}", json={"starts_at": "2026-03-02"})
+    assert today.status_code == 422 and [e["field"] for e in today.get_json()["errors"]] == ["starts_at"]
+    assert as_("pr").get(f"/api/v1/media-plan/{tomorrow['id']}").get_json()["sequence"] == 0
+
+
+def test_a_case_that_breaks_on_the_plans_change_refuses_it(as_: Any, sessions: Any, ctx: Any) -> None:
+    deploy_variant(sessions, ctx, "starts_at = new_starts_at\n", "starts_at = new_starts_at\nno_such_name\n")
+    entry = post(as_, "/media-plan", VISIT)
+    case = post(as_, f"/media-plan/{entry['id']}/support")
+    moved = as_("prhead").patch(f"/api/v1/media-plan/{entry['id']}", json={"starts_at": MOVED})
+    assert moved.status_code == 409 and case["business_key"] in moved.get_json()["detail"]
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["starts_at"], shown["sequence"], case_now(as_, case)["status"]) == (
+        VISIT["starts_at"], 0, "running")  # nothing written, on either side
+
+
+def test_a_case_of_a_version_without_held_at_holds_its_entry_once_it_ends_held(
+        as_: Any, sessions: Any, ctx: Any, tick: Any) -> None:  # noqa: F811
+    deploy_variant(sessions, ctx, "<bpmn:script>held_at = starts_at</bpmn:script>", "<bpmn:script>pass</bpmn:script>")
+    entry = post(as_, "/media-plan", VISIT | {"open_to_press": False})
+    case = post(as_, f"/media-plan/{entry['id']}/support")
+    complete(as_, "ps_transport", case["id"], "prepare_materials", talking_points=["Buses."], materials="Plan.")
+    complete(as_, "head_transport", case["id"], "agree_unit_head", decision="approve")
+    complete(as_, "pr", case["id"], "agree_pr", decision="approve")
+    tick("2026-03-10T10:00:01+06:00")  # held, in a case that keeps no held_at
+    assert "held_at" not in case_now(as_, case)["data"]
+    # Past its change_event, the case takes no new time; and while it runs, it records the event held, not the plan.
+    moved = as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"starts_at": MOVED})
+    assert (moved.status_code, moved.get_json()["errors"]) == (
+        409, [{"field": "starts_at", "message": f"{case['business_key']} has held the event"}])
+    held_here = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/held")
+    assert held_here.status_code == 409 and held_here.get_json()["errors"][0]["field"] == "status"
+    complete(as_, "pr", case["id"], "cover_event", report="The mayor opened the depot.")
+    complete(as_, "ps_transport", case["id"], "draft_closing_release", release_title="A new bus depot",
+             release_body="The mayor opened bus depot No. 3.")
+    complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve")
+    complete(as_, "pr", case["id"], "pr_review", decision="approve", confirm_no_confidential=True)
+    complete(as_, "ps_transport", case["id"], "translate", translations=TRANSLATIONS)
+    assert complete(as_, "pr", case["id"], "publish")["data"]["outcome"] == "held"
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    assert (shown["status"], shown["starts_at"]) == ("held", VISIT["starts_at"])
+    report = as_("leader").get("/api/v1/reports/office?period=month&of=2026-03").get_json()
+    assert report["events_supported"] == {"supported": 1}  # on its starts_at
+
+
+def _pr(session: Any) -> Any:
+    return session.scalar(select(User).where(User.username == "pr"))
+
+
+def _second_waits_for_first(sessions: Any, first: Any, second: Any) -> Any:
+    """`first` done in a transaction kept open until `second`, in another, waits on a lock it holds; then both
+    commit: what `second` answered (None, or the refusal). No sleeping: the waiting is seen in PostgreSQL."""
+    out: dict[str, Any] = {}
+    ready = threading.Event()
+
+    def run() -> None:
+        with sessions() as session:
+            out["pid"] = session.scalar(text("select pg_backend_pid()"))
+            ready.set()
+            try:
+                second(session)
+                session.commit()
+            except JarchyError as refused:
+                out["refused"] = refused
+
+    with sessions() as session:
+        first(session)
+        thread = threading.Thread(target=run)
+        thread.start()
+        ready.wait(30)
+        with sessions() as watcher:
+            for _ in range(100_000):
+                watcher.rollback()  # a fresh view of the activity each time
+                if watcher.scalar(text("select wait_event_type from pg_stat_activity where pid = :pid"),
+                                  {"pid": out["pid"]}) == "Lock":
+                    break
+        session.commit()
+    thread.join(30)
+    return out.get("refused")
+
+
+@pytest.mark.parametrize("change", ["cancel", "move", "edit"])
+def test_a_plan_change_at_the_moment_a_support_starts_waits_and_is_refused(
+        as_: Any, sessions: Any, ctx: Any, settings: Any, change: str) -> None:
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite writes one at a time")
+    entry = post(as_, "/media-plan", VISIT)
+    edit = partial(supported_events.update_entry, ctx=ctx, entry_id=entry["id"], moved_reason="Moved.")
+    if change == "edit":  # two edits at once: neither is lost, each a new version for the calendars
+        refused = _second_waits_for_first(
+            sessions, lambda s: edit(s, actor=_pr(s), changes={"title": "Renamed"}),
+            lambda s: edit(s, actor=_pr(s), changes={"place": "Depot gate"}))
+        shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+        assert (refused, shown["title"], shown["place"], shown["sequence"]) == (None, "Renamed", "Depot gate", 2)
+        return
+    second = {"cancel": lambda s: supported_events.cancel_entry(s, ctx, _pr(s), entry["id"], reason="Off.",
+                                                                told=["24.kg"]),
+              "move": lambda s: edit(s, actor=_pr(s), changes={"starts_at": MOVED})}[change]
+    refused = _second_waits_for_first(sessions, lambda s: supported_events.support(s, ctx, _pr(s), entry["id"]),
+                                      second)
+    assert refused is not None and refused.status == 409 and "try again" in refused.detail
+    shown = as_("pr").get(f"/api/v1/media-plan/{entry['id']}").get_json()
+    (case,) = as_("admin").get("/api/v1/process-instances?process_key=event_support").get_json()["items"]
+    assert (shown["status"], shown["starts_at"], case["status"]) == ("planned", VISIT["starts_at"], "running")

@@ -130,8 +130,8 @@ def test_errors_go_beside_their_fields_in_the_readers_words() -> None:
     assert found["translations.ru"].errors == ["This field is required."]
     assert found["confirm"].errors == ["This must be confirmed."]
     assert found["tone"].errors == ["Choose one of the options."]
-    assert found["short"].errors == ["'aaa' is too short"]  # the engine's English where there is no better
-    assert loose == ["something about the whole form", "an old field"]
+    assert found["short"].errors == ["This value cannot be taken."]  # never the engine's English
+    assert loose == ["This value cannot be taken."]  # said once
     assert [f.name for f in formrender.field_errors(fields)] == [
         "tone", "confirm", "count", "short", "facts.0.claim", "contact.email", "translations.ru"]
 
@@ -145,7 +145,8 @@ def test_the_engine_names_each_errors_kind(app: Any) -> None:
                  now=OPTIONS.now, unit_exists=lambda key: True)
     assert {(e["field"], e["code"]) for e in raised.value.errors} == {
         ("count", "minimum"), ("mail", "format"), ("tone", "enum")}
-    assert all(set(e) == {"field", "message", "code"} for e in raised.value.errors)
+    assert all(set(e) == {"field", "message", "code", "params"} for e in raised.value.errors)
+    assert raised.value.code == "invalid_input" and raised.value.params == {"count": 3}
 
 
 def test_a_cases_data_is_shown_with_the_forms_titles_and_labels() -> None:

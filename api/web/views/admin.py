@@ -45,10 +45,10 @@ def _engine_errors(error: JarchyError, default_field: str) -> Errors:
     """The engine's errors by field (an error naming no field goes to `default_field`); a refusal the pages word
     themselves (a duplicate key, the last administrator) in the reader's language instead of the engine's English."""
     found: Errors = {}
-    worded = refusals.of(error) if error.code else None
-    for entry in error.errors or [{"message": error.detail}]:
-        found.setdefault(str(entry.get("field") or default_field), []).append(
-            worded or str(entry.get("message", "")))
+    for entry in error.errors:
+        found.setdefault(str(entry.get("field") or default_field), []).append(refusals.field(entry))
+    if not error.errors:
+        found[default_field] = [refusals.of(error)]
     return found
 
 
@@ -104,7 +104,7 @@ def deploy() -> tuple[Response, int]:
         result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user, at=ctx().now())
     except JarchyError as error:
         # A refusal the pages word themselves (a deploy racing another: 409) in the reader's language.
-        return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error) or error.detail,
+        return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error),
                        errors=error.errors), error.status
     d = result.definition
     if result.created:

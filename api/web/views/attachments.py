@@ -14,7 +14,7 @@ from api.uploads import file_response, takes_files
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint
 from db.models import User
-from engine.core.errors import Invalid, TooLarge
+from engine.core.errors import Code, Invalid, TooLarge
 from engine.people.access import may_use_staff_pages
 from engine.reads import attachments as reads
 from engine.runtime import attachments
@@ -36,7 +36,7 @@ def refusal(error: Invalid | TooLarge) -> str:
         if limit:
             return _("The file is too large: this kind of file may be at most %(size)s MiB.", size=limit // MIB)
         return _("The file is too large.")
-    if any(e.get("code") == "type" for e in error.errors):
+    if error.code == Code.FILE_TYPE:
         return _("This kind of file cannot be attached: only photos, video, audio, PDF and office documents.")
     return _("Choose a file to attach.")
 
@@ -51,7 +51,7 @@ def upload(instance_id: int) -> Response | tuple[Response, int]:
     sent = received_file()
     try:
         if sent is None:
-            raise Invalid("no file", [{"field": "file", "message": "is required"}])
+            raise Invalid("no file", [{"field": "file", "message": "is required"}], code=Code.REQUIRED)
         row = attachments.attach(db_session(), ctx(), _user(), instance_id, sent.filename or "", sent.stream)
     except (Invalid, TooLarge) as error:
         sentence = refusal(error)

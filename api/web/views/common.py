@@ -28,8 +28,7 @@ def ctx() -> EngineContext:
 
 
 def _domain_error(error: JarchyError) -> tuple[str, int]:
-    return render_template("error.html", status=error.status, sentence=refusals.of(error),
-                           detail=error.detail), error.status
+    return render_template("error.html", status=error.status, sentence=refusals.of(error)), error.status
 
 
 def wants_page() -> bool:
@@ -38,7 +37,7 @@ def wants_page() -> bool:
 
 def http_error_page(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
-    return render_template("error.html", status=status, sentence=refusals.sentence(status), detail=None), status
+    return render_template("error.html", status=status, sentence=refusals.sentence(status)), status
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:

@@ -37,10 +37,10 @@ Errors = dict[str, list[str]]
 def _errors(error: JarchyError, default_field: str) -> Errors:
     """The engine's errors by field; a refusal the pages word themselves in the reader's language."""
     found: Errors = {}
-    worded = refusals.of(error) if error.code else None
-    for entry in error.errors or [{"message": error.detail}]:
-        field = str(entry.get("field") or default_field).split(".")[0]
-        found.setdefault(field, []).append(worded or str(entry.get("message", "")))
+    for entry in error.errors:
+        found.setdefault(str(entry.get("field") or default_field).split(".")[0], []).append(refusals.field(entry))
+    if not error.errors:
+        found[default_field] = [refusals.of(error)]
     return found
 
 
@@ -228,7 +228,7 @@ def act(entry_id: int, action: str) -> Any:
             supported_events.cancel_entry(db_session(), ctx(), _user(), entry_id, reason=reason,
                                           told=request.form.get("told", "").splitlines())
         else:
-            media_plan.record_held(db_session(), entry_id, actor=_user(), at=ctx().now())
+            supported_events.record_held(db_session(), ctx(), _user(), entry_id)
     except JarchyError as error:
         errors = {f"{action}-{k}": v for k, v in _errors(error, "reason").items()}
         return _entry_page(row, dict(request.form) | {"action": action}, errors, error.status)
@@ -244,7 +244,7 @@ def support(entry_id: int) -> Any:
     try:
         case = supported_events.support(db_session(), ctx(), _user(), entry_id)
     except JarchyError as error:
-        flash(refusals.of(error) or error.detail, "error")
+        flash(refusals.of(error), "error")
         return redirect(url_for(".entry", entry_id=entry_id))
     flash(_("The information support of the appearance has begun: %(case)s.", case=case.business_key), "success")
     return redirect(url_for("web_staff.case", instance_id=case.id))

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from api.database import session as db_session
-from api.web import formrender
+from api.web import formrender, refusals
 from api.web.i18n import file_size
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.errors import Invalid, TooManyAttempts
@@ -69,7 +69,7 @@ def ask() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     except Invalid as exc:
         fields, loose = formrender.fields(schema, data, options, exc.errors)
         return render("portal/request.html", 422, schema=schema, fields=fields,
-                      loose_errors=loose + ([] if exc.errors else [exc.detail]),
+                      loose_errors=loose + ([] if exc.errors else [refusals.of(exc)]),
                       invalid=formrender.field_errors(fields))
     link = url_for("web_portal.follow", reference=filed.instance.business_key, token=filed.tracking_token,
                    _external=True)

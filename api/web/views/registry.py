@@ -23,7 +23,7 @@ from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import OUTLET_KINDS
 from db.models import User
 from db.vocabulary import OutletKind
-from engine.core.errors import JarchyError
+from engine.core.errors import Code, JarchyError
 from engine.core.settings import LANGUAGES
 from engine.people import accreditation, registry, registry_csv
 from engine.people.access import may_keep_registry
@@ -48,10 +48,10 @@ def _errors(error: JarchyError, default_field: str) -> Errors:
     """The engine's errors by field (`journalist_ids.3` under `journalist_ids`); a refusal the pages word themselves
     (a duplicate name) in the reader's language."""
     found: Errors = {}
-    worded = refusals.of(error) if error.code else None
-    for entry in error.errors or [{"message": error.detail}]:
-        field = str(entry.get("field") or default_field).split(".")[0]
-        found.setdefault(field, []).append(worded or str(entry.get("message", "")))
+    for entry in error.errors:
+        found.setdefault(str(entry.get("field") or default_field).split(".")[0], []).append(refusals.field(entry))
+    if not error.errors:
+        found[default_field] = [refusals.of(error)]
     return found
 
 
@@ -173,7 +173,9 @@ def revoke(accreditation_id: int) -> Any:
         accreditation.revoke(db_session(), accreditation_id, reason=request.form.get("reason", ""), actor=_actor(),
                         at=ctx().now())
     except JarchyError as error:
-        errors = {f"reason-{accreditation_id}": _errors(error, "reason").get("reason", [error.detail])}
+        errors = {f"reason-{accreditation_id}": _errors(error, "reason").get("reason") or [refusals.of(error)]}
+        if error.status == 409:  # revoked already: its form is gone from the page, so the sentence goes above it
+            flash(refusals.of(error), "error")
         return _journalist_page(reads.journalist(db_session(), row, _today()), registry.describe_journalist(row),
                                 errors, error.status)
     flash(_("The accreditation of %(name)s was revoked.", name=row.name), "success")
@@ -244,10 +246,11 @@ def import_csv(what: str) -> Any:
     importer = registry_csv.import_outlets if what == "outlets" else registry_csv.import_journalists
     try:
         if upload is None or not upload.filename:
-            raise JarchyError("no file", [{"field": "file", "line": None, "message": _("Choose a CSV file.")}])
+            raise JarchyError("no file", [{"field": "file", "line": None, "message": "is required"}],
+                              code=Code.REQUIRED)
         result = importer(db_session(), upload.read(), actor=_actor(), at=ctx().now())
     except JarchyError as error:
-        problems = {"rows": error.errors, "status": 422}
+        problems = {"rows": [row | {"message": refusals.field(row)} for row in error.errors], "status": 422}
         if what == "outlets":
             return _outlets_page({"kind": OutletKind.ONLINE.value}, {}, problems, status=422)
         return _journalists_page(problems, 422)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from api import present
 from api.database import session as db_session
-from api.web import formrender
+from api.web import formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.signin import page, web_user
 from api.web.unit_names import unit_text, unit_texts
@@ -169,7 +169,8 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     try:
         done, instance = operations.complete_task(db_session(), ctx(), _user(), task_id, data)
     except Invalid as exc:
-        return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else exc.detail, status=422)
+        return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else refusals.of(exc),
+                          status=422)
     flash(_("Done: “%(task)s” of %(case)s.", task=named(done.name, done.names), case=instance.business_key), "success")
     return redirect(url_for("web_staff.inbox"))
 
@@ -305,7 +306,7 @@ def start_form(key: str) -> Response | tuple[str, int]:
     except Invalid as exc:
         fields, loose = formrender.fields(schema, data, options, exc.errors)
         return render("staff/start_form.html", 422, definition=definition, schema=schema, fields=fields,
-                      loose_errors=loose + ([] if exc.errors else [exc.detail]),
+                      loose_errors=loose + ([] if exc.errors else [refusals.of(exc)]),
                       invalid=formrender.field_errors(fields))
     flash(_("Case %(case)s is registered.", case=instance.business_key), "success")
     return redirect(url_for("web_staff.case", instance_id=instance.id))
