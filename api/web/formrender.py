@@ -17,7 +17,9 @@ error finds its field. What a schema says and how it is shown:
 - arrays of enums or unit keys: checkboxes (the registry's journalists and distribution lists are enums here,
   engine.procedures.forms.with_registry); arrays of strings: a textarea with one item a line; arrays of
   objects: repeated groups (the items so far and one empty); objects: a fieldset; `x-publication-languages`:
-  a fieldset per publication language; anything else: its JSON in a textarea.
+  a fieldset per publication language; anything else: its JSON in a textarea;
+- `readOnly: true` (JSON Schema's annotation): a value the system sets (the media plan's entry an event's support
+  comes from), never a field of the page.
 
 An empty input is an absent field (so that `required` speaks, not `minLength`); an input that is not what
 the schema wants (a word in a number field) is kept as typed, so that the engine names it and the page
@@ -103,7 +105,8 @@ def _object_children(schema: dict[str, Any], values: Any, prefix: str, options: 
     values = values if isinstance(values, dict) else {}
     required = set(schema.get("required") or [])
     return [_field(prop, values.get(name), f"{prefix}{name}", name in required, options)
-            for name, prop in (schema.get("properties") or {}).items() if isinstance(prop, dict)]
+            for name, prop in (schema.get("properties") or {}).items()
+            if isinstance(prop, dict) and not prop.get("readOnly")]
 
 
 def _main_type(schema: dict[str, Any]) -> str | None:

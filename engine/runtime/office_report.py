@@ -226,16 +226,18 @@ def press_conferences(session: Session, period: Period, tz: Any) -> dict[str, An
     data = ProcessInstance.data
     held_at = data["held_at"].as_string()
     start = datetime.combine(period.first, time.min, tzinfo=tz)
-    # A case that held its event in the span ended after it (closing release, assessment, claim) or still runs:
-    # an index range and the open cases, whatever the history. `held_at` is ISO 8601 with its offset:
-    # its text sorts by its own day, within a day of the office's, which decides below.
+    # A case that held its event in the span ended after it (closing release, assessment, claim; or cancelled),
+    # still runs, or failed after it: an index range and the open or failed cases, whatever the history.
+    # `held_at` is ISO 8601 with its offset: its text sorts by its own day, within a day of the office's, which
+    # decides below.
     held = select(held_at, data["format"].as_string()).where(
         ProcessInstance.process_key.in_(CONFERENCE_KEYS), data["outcome"].as_string() == "held",
         held_at >= (period.first - timedelta(days=1)).isoformat(),
         held_at < (period.last + timedelta(days=2)).isoformat())
     # Two selects, not an OR, so that each is its index's range (a running case has no `completed_at`).
     rows = session.execute(union_all(held.where(ProcessInstance.completed_at >= start),
-                                     held.where(ProcessInstance.status == InstanceStatus.RUNNING)))
+                                     held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING,
+                                                                            InstanceStatus.FAILED)))))
     by_format = _zeros(CONFERENCE_FORMATS)
     for moment, format_ in rows:
         try:

@@ -243,6 +243,12 @@ REFUSED = [
 ]
 
 
+def test_a_postponement_without_a_new_end_keeps_the_events_length(as_: Any) -> None:
+    case = start(as_, ends_at="2026-03-05T12:00:00+06:00")  # two hours
+    after = complete(as_, "pr", case["id"], "change_event", **POSTPONE)
+    assert (after["data"]["starts_at"], after["data"]["ends_at"]) == (NEW_STARTS_AT, "2026-03-12T17:00:00+06:00")
+
+
 def test_a_postponement_or_cancellation_without_its_reason_or_to_a_past_time_is_refused(as_: Any) -> None:
     case = start(as_)
     change = task_of(as_, "pr", case["id"], "change_event")

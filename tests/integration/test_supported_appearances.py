@@ -250,8 +250,8 @@ def test_a_case_of_a_version_without_held_at_holds_its_entry_once_it_ends_held(
     assert "held_at" not in case_now(as_, case)["data"]
     # Past its change_event, the case takes no new time; and while it runs, it records the event held, not the plan.
     moved = as_("pr").patch(f"/api/v1/media-plan/{entry['id']}", json={"starts_at": MOVED})
-    assert (moved.status_code, moved.get_json()["errors"]) == (
-        409, [{"field": "starts_at", "message": f"{case['business_key']} has held the event"}])
+    assert (moved.status_code, [(e["field"], e["message"], e["params"]) for e in moved.get_json()["errors"]]) == (
+        409, [("starts_at", f"{case['business_key']} has held the event", {"case": case["business_key"]})])
     held_here = as_("pr").post(f"/api/v1/media-plan/{entry['id']}/held")
     assert held_here.status_code == 409 and held_here.get_json()["errors"][0]["field"] == "status"
     complete(as_, "pr", case["id"], "cover_event", report="The mayor opened the depot.")

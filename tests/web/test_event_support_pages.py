@@ -30,6 +30,8 @@ def test_the_start_form_speaks_the_readers_language(page_as: Any) -> None:
     page = text(web.get("/start/event_support"))
     assert "Запланировать информационное обеспечение мероприятия" in page
     assert "Визит или рабочая поездка" in page and "Открыто для прессы" in page
+    # The media plan's entry is the plan's to link (readOnly): never a field to type in.
+    assert 'name="media_plan_entry"' not in web.get("/start/event_support").get_data(as_text=True)
 
 
 def test_an_event_started_from_its_page_and_cancelled_from_the_task_page(page_as: Any, sessions: Any) -> None:
