@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -375,8 +375,6 @@ FORMAT_MESSAGES = {
     "unit-key": _l("Choose a known unit."),
 }
 LIMIT_MESSAGES = {
-    "minLength": _l("Too short: at least %(limit)s characters."),
-    "maxLength": _l("Too long: at most %(limit)s characters."),
     "minimum": _l("Must be at least %(limit)s."),
     "maximum": _l("Must be at most %(limit)s."),
     "minItems": _l("Give at least %(limit)s."),
@@ -393,6 +391,10 @@ def message(error: dict[str, Any], schema: dict[str, Any] | None) -> str:
     if code == "format" and schema.get("format") in FORMAT_MESSAGES:
         return str(FORMAT_MESSAGES[schema["format"]])
     limit = schema.get(code, (error.get("params") or {}).get("limit"))
+    if code == "minLength" and isinstance(limit, int):  # counted: each language's plural forms
+        return ngettext("Too short: at least %(num)d character.", "Too short: at least %(num)d characters.", limit)
+    if code == "maxLength" and isinstance(limit, int):
+        return ngettext("Too long: at most %(num)d character.", "Too long: at most %(num)d characters.", limit)
     if code in LIMIT_MESSAGES and limit is not None:
         return str(LIMIT_MESSAGES[code]) % {"limit": limit}
     if code == "minItems":  # a rule on the case (`x-case`) asks for at least one: the field is required there

@@ -8,11 +8,12 @@ and choices are catalog messages too (`api.web.form_messages` extracts them).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_interval
 from babel.units import format_unit
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
@@ -51,7 +52,8 @@ def init_app(app: Flask) -> None:
     from api.web.unit_names import unit_name, unit_text  # noqa: PLC0415 (it reads this module's languages)
 
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
-                                 event_label=event_label, unit_name=unit_name, unit_text=unit_text)
+                                 event_label=event_label, unit_name=unit_name, unit_text=unit_text,
+                                 day_span=day_span)
     app.jinja_env.filters.update(when=when, label=label, translated=translated, named=named, file_size=file_size,
                                  language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
@@ -104,6 +106,11 @@ def country_name(code: str) -> str:
 def when(value: datetime | None, style: str = "medium") -> str:
     """A moment in the office's time zone and the reader's language; an empty string for none."""
     return format_datetime(value, style) if value else ""
+
+
+def day_span(first: date, last: date) -> str:
+    """A span of days as the reader's language writes it (`1–31 марта 2026 г.`, `1–31 March 2026`), by Babel."""
+    return format_interval(first, last, "yMMMMd", locale=get_locale())
 
 
 def translated(text: str | None) -> str:

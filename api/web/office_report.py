@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -121,7 +122,8 @@ def sections(report: OfficeReport) -> list[Section]:
 
 
 def value_text(value: int | float | None) -> str:
-    return str(NOT_RECORDED) if value is None else f"{value:g}"
+    """A figure as the reader's language writes numbers (`2,5` in Russian); the CSV keeps `2.5` for programs."""
+    return str(NOT_RECORDED) if value is None else format_decimal(value, locale=get_locale())
 
 
 def bar_chart(section: Section) -> Markup:
@@ -136,7 +138,7 @@ def bar_chart(section: Section) -> Markup:
                  'viewBox="0 0 {w} {h}" aria-labelledby="{i}-title {i}-desc"><title id="{i}-title">{title}</title>'
                  '<desc id="{i}-desc">{desc}</desc>').format(
         w=width, h=total_height, i=ident, title=section.title,
-        desc="; ".join(f"{name}: {value:g}" for name, value in rows))
+        desc="; ".join(f"{name}: {value_text(value)}" for name, value in rows))
     for n, (name, value) in enumerate(rows):
         y = 4 + n * height
         length = round(bar_width * value / top, 1)
@@ -144,7 +146,7 @@ def bar_chart(section: Section) -> Markup:
                       '<rect x="{bx}" y="{ry}" width="{length}" height="{bh}" fill="#2f6f9f"/>'
                       '<text x="{vx}" y="{ty}" font-size="13">{value}</text>').format(
             lx=label_width - 8, ty=y + 17, name=name, bx=label_width, ry=y + 4, length=length, bh=height - 8,
-            vx=label_width + length + 6, value=f"{value:g}")
+            vx=label_width + length + 6, value=value_text(value))
     return svg + Markup("</svg>")
 
 

@@ -231,7 +231,9 @@ function setup(root) {
     try {
       const { warnings } = await modeler.importXML(xml);
       labels.reset();
-      languageChoice.value = "en";
+      // The names first shown are the reader's language (the page's); the English source is one choice away.
+      languageChoice.value = root.dataset.readerLanguage || SOURCE;
+      if (languageChoice.value !== SOURCE) labels.show(languageChoice.value);
       canvas.zoom("fit-viewport");
       dirty = false;
       if (warnings.length) say(format(messages.warnings, { count: warnings.length }), "");

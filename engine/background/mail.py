@@ -40,6 +40,7 @@ from db.models import Delivery, Notification, RequesterLetter, User
 from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
+from engine.core.words import N_, words
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class Job:
     message: str
     box: str = NOTIFICATIONS
     subject: str | None = None  # a letter's own subject line
+    language: str | None = None  # a staff member's (their account's): the words around the notification
 
 
 class _Unreachable(OSError):
@@ -172,7 +174,7 @@ def claim(session: Session, notification_id: int, now: datetime, box: str = NOTI
     user = session.get(User, row.user_id)
     assert user is not None
     return Job(notification_id=row.id, username=user.username, display_name=user.display_name,
-               address=user.email, active=user.active, kind=row.kind, message=row.message)
+               address=user.email, active=user.active, kind=row.kind, message=row.message, language=user.locale)
 
 
 def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -> int:
@@ -269,11 +271,12 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
         # A letter is the office's own words to the requester, in their language: nothing is added but its number.
         message.set_content(f"{job.message}\n\n-- \n{job.subject}\n")
         return message
+    said = words(job.language)
     message.set_content(
-        f"Hello {job.display_name},\n\n"
+        said(N_("Hello %(name)s,"), name=job.display_name) + "\n\n"
         f"{job.message}\n\n"
-        "Sign in to Jarchy to see it in your inbox.\n\n"
-        f"-- \nJarchy (notification {job.notification_id})\n"
+        + said(N_("Sign in to Jarchy to see it in your inbox.")) + "\n\n"
+        "-- \n" + said(N_("Jarchy (notification %(number)s)"), number=job.notification_id) + "\n"
     )
     return message
 

@@ -7,6 +7,7 @@ with whatever caused them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +19,19 @@ from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import Code, NotFound
 from engine.core.settings import ROLES
+from engine.core.words import N_, Words, words
 from engine.people.access import lane_members, role_members
 from engine.spiff.parser import own_property
 
 KIND_TITLES = {
-    NotificationKind.TASK: "New task",
-    NotificationKind.REMINDER: "Reminder",
-    NotificationKind.ESCALATION: "Escalation",
-    NotificationKind.NOTICE: "For your information",
+    NotificationKind.TASK: N_("New task"),
+    NotificationKind.REMINDER: N_("Reminder"),
+    NotificationKind.ESCALATION: N_("Escalation"),
+    NotificationKind.NOTICE: N_("For your information"),
 }
+# A notification is written in each recipient's language (their account's): a function of the language, or one
+# text for everyone.
+Message = str | Callable[[Words], str]
 
 
 def recipients(session: Session, task: HumanTask) -> list[User]:
@@ -45,7 +50,7 @@ def notify(
     *,
     kind: NotificationKind,
     users: list[User],
-    message: str,
+    message: Message,
     at: datetime,
     instance_id: int | None,
     task_id: str | None,
@@ -62,7 +67,7 @@ def notify(
             kind=kind,
             instance_id=instance_id,
             task_id=task_id,
-            message=message,
+            message=message if isinstance(message, str) else message(words(user.locale)),
             created_at=at,
             read_at=None,
             email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
@@ -78,15 +83,19 @@ def notify(
     return rows
 
 
-def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: NotificationKind) -> str:
-    """One line a person understands: what, which case, by when (in the office's time zone)."""
+def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: NotificationKind,
+                 said: Words | None = None) -> str:
+    """One line a person understands, in their language: what, which case, by when (the office's clock)."""
+    said = said or words("en")
     instance = session.get(ProcessInstance, task.instance_id)
     case = instance.business_key if instance is not None else f"#{task.instance_id}"
-    text = f"{KIND_TITLES[kind]}: \u201c{task.name}\u201d for case {case}"
-    if task.due_at is not None:
-        tz = ctx.cal.timezone
-        text += f", due {task.due_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
-    return text + "."
+    # The task's name as the diagram gives it in the language, else the catalog's (as the pages name it).
+    name = (task.names or {}).get(said.language) or said.name(task.name)
+    if task.due_at is None:
+        return said(N_("%(kind)s: \u201c%(task)s\u201d for case %(case)s."), kind=said(KIND_TITLES[kind]),
+                    task=name, case=case)
+    return said(N_("%(kind)s: \u201c%(task)s\u201d for case %(case)s, due %(due)s."),
+                kind=said(KIND_TITLES[kind]), task=name, case=case, due=said.moment(task.due_at, ctx.cal.timezone))
 
 
 def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
@@ -97,7 +106,7 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
         session,
         kind=kind,
         users=recipients(session, task),
-        message=task_message(session, ctx, task, kind),
+        message=lambda said: task_message(session, ctx, task, kind, said),
         at=at,
         instance_id=task.instance_id,
         task_id=task.id,
@@ -122,13 +131,18 @@ def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role
     (the step's name) and the case's summary, urgent first. 002 §15: the PR department is informed of a
     publication at once; 001 §6: leadership "immediately" of an information attack."""
     summary = data.get("summary") or data.get("subject") or data.get("what")
-    text = f"{KIND_TITLES[NotificationKind.NOTICE]}: {what}, case {instance.business_key}"
-    if data.get("urgent") is True:
-        text = "URGENT. " + text
-    if isinstance(summary, str) and summary:
-        text += f": {summary[:300]}"
+
+    def text(said: Words) -> str:
+        told = said(N_("%(kind)s: %(what)s, case %(case)s"),
+                    kind=said(KIND_TITLES[NotificationKind.NOTICE]), what=said.name(what), case=instance.business_key)
+        if data.get("urgent") is True:
+            told = said(N_("URGENT.")) + " " + told
+        if isinstance(summary, str) and summary:
+            told += f": {summary[:300]}"
+        return told + "."
+
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
-    return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text + ".",
+    return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text,
                   at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None)
 
 

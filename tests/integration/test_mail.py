@@ -18,7 +18,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
-from db.models import AuditEvent, Notification, User
+from db.models import AuditEvent, HumanTask, Notification, User
+from db.vocabulary import NotificationKind
 from engine.background.mail import (
     FIRST_RETRY,
     MAX_ATTEMPTS,
@@ -27,8 +28,10 @@ from engine.background.mail import (
     pending_ids,
 )
 from engine.background.sweeper import send_email, send_pending_email
-from engine.people.accounts import update_user
-from engine.runtime.notifications import notify
+from engine.people.accounts import update_user, user_by_username
+from engine.runtime import operations
+from engine.runtime.notifications import notify, task_message
+from tests.conftest import REQUEST
 
 # -- a real SMTP server -----------------------------------------------------------------------------------------
 
@@ -367,3 +370,28 @@ def test_an_e_mail_left_mid_send_by_a_dead_sender_is_sent_later(sessions: Any, c
     assert send_email(sessions, mail_settings, nid) is True
     assert state(sessions, nid)[0] == "sent" and len(smtp.inbox.received) == 1
 
+
+
+# -- in the recipient's language --------------------------------------------------------------------------------
+
+def test_a_task_notification_and_its_email_speak_the_recipients_language(sessions: Any, ctx: Any, smtp: Smtp,
+                                                                          mail_settings: Any, deployed: None,
+                                                                          addresses: dict[str, str]) -> None:
+    with sessions.begin() as session:
+        update_user(session, "pr", {"locale": "ru"}, actor="system", at=ctx.now())
+        case = operations.start(session, ctx, user_by_username(session, "pr"), "information_request", dict(REQUEST))
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
+        task.due_at = datetime(2026, 3, 23, 12, 0, tzinfo=UTC)
+        users = list(session.scalars(select(User).where(User.username.in_(["pr", "prhead"]))
+                                     .order_by(User.username)))
+        rows = notify(session, kind="task", users=users, at=ctx.now(), instance_id=case.id, task_id=task.id,
+                      message=lambda said: task_message(session, ctx, task, NotificationKind.TASK, said),
+                      email_enabled=True)
+        told = {user.username: row.message for user, row in zip(users, rows, strict=True)}
+    assert told["pr"] == (f"Новая задача: «Распределить запрос» по делу {case.business_key}, "
+                          "срок — 23 марта 2026\u202fг. 18:00 (Бишкек).")
+    assert told["prhead"].startswith("New task: \u201cTriage the request\u201d") and "March 23, 2026" in told["prhead"]
+
+    assert send_email(sessions, mail_settings, rows[0].id, clock=ctx.clock) is True
+    body = smtp.inbox.received[-1][2].get_content()
+    assert body.startswith("Здравствуйте, Pr!") and "Войдите в Jarchy" in body and "уведомление №" in body

@@ -188,7 +188,7 @@ def test_a_response_not_out_by_its_deadline_reminds_then_escalates_to_the_pr_hea
     assert tick("2026-03-03T01:31:00+06:00").reminded == 1
     (reminded,) = [n for n in as_("ps_transport").get("/api/v1/notifications").get_json()["items"]
                    if n["kind"] == "reminder"]
-    assert reminded["instance_id"] == case["id"] and "2026-03-03 18:00" in reminded["message"]
+    assert reminded["instance_id"] == case["id"] and "due March 3, 2026 6:00" in reminded["message"]
     assert tick("2026-03-03T17:59:00+06:00").fired == 0
     assert tick("2026-03-03T18:00:01+06:00").fired == 1
     after = case_now(as_, case)

@@ -78,8 +78,8 @@ def test_the_pr_department_adds_an_outlet_and_a_journalist_accredits_then_revoke
     assert web.post(f"{page}/accreditations", {"valid_from": "2026-01-01", "valid_until": "2026-12-31"}
                     ).status_code == 302
     shown = unescape(text(web.get(page)))
-    assert "2026-12-31" in shown
-    assert "2026-12-31" in text(web.get("/registry/journalists"))
+    assert "Accredited until December 31, 2026." in shown
+    assert "December 31, 2026" in text(web.get("/registry/journalists"))
     # Named, never coded: a language of the pages in itself, another in the reader's language.
     assert "Кыргызча, Русский, Kazakh" in text(web.get("/registry/journalists"))
     assert '<option value="kk" selected>Kazakh</option>' in text(web.get(page))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, flash, jsonify, redirect, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.validate import Email
@@ -57,7 +57,7 @@ def _text(name: str, errors: Errors, *, required: bool = True, limit: int = SHOR
     if required and not value:
         errors.setdefault(name, []).append(_("Required."))
     elif len(value) > limit:
-        errors.setdefault(name, []).append(_("At most %(count)s characters.", count=limit))
+        errors.setdefault(name, []).append(ngettext("At most %(num)d character.", "At most %(num)d characters.", limit))
     return value
 
 
@@ -386,5 +386,6 @@ def set_override() -> Any:
     shown = format_date(day, "long")
     flash((_("%(day)s is now a working day.", day=shown) if values["working"] == "1"
            else _("%(day)s is now a day off.", day=shown))
-          + " " + _("Deadlines moved in %(count)s case(s).", count=len(moved)), "success")
+          + " " + ngettext("Deadlines moved in %(num)d case.", "Deadlines moved in %(num)d cases.", len(moved)),
+          "success")
     return redirect(url_for(".calendar", month=day.isoformat()[:7]))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
@@ -54,7 +55,7 @@ class Query:
         if not value:
             return None
         if len(value) > MAX_TEXT:
-            self.errors[name] = _("At most %(n)d characters.", n=MAX_TEXT)
+            self.errors[name] = ngettext("At most %(num)d character.", "At most %(num)d characters.", MAX_TEXT)
         elif choices is not None and value not in choices:
             self.errors[name] = _("Choose one of the listed values.")
         return value
@@ -71,8 +72,8 @@ class Query:
             return None
         if not MIN_DAY <= day <= MAX_DAY:
             # Also keeps the day's bounds (the next midnight, in UTC) inside what datetime can hold.
-            self.errors[name] = _("Enter a date between %(first)s and %(last)s.", first=MIN_DAY.isoformat(),
-                                  last=MAX_DAY.isoformat())
+            self.errors[name] = _("Enter a date between %(first)s and %(last)s.", first=format_date(MIN_DAY, "long"),
+                                  last=format_date(MAX_DAY, "long"))
             return None
         return day
 

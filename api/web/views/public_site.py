@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, abort, make_response, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from api import present
 from api.database import session as db_session
@@ -92,7 +92,7 @@ def archive_page() -> Response:
     words = args.get("q", "").strip()
     q.values["q"] = words
     if len(words) > archive.MAX_WORDS:
-        q.errors["q"] = _("At most %(n)d characters.", n=archive.MAX_WORDS)
+        q.errors["q"] = ngettext("At most %(num)d character.", "At most %(num)d characters.", archive.MAX_WORDS)
     asked = archive.Search(words=words or None, kind=q.text(args, "kind", list(archive.KIND_CHOICES)),
                            unit=q.text(args, "unit"), lang=q.text(args, "lang", list(archive.LANGUAGES)),
                            since=q.day(args, "from"), until=q.day(args, "to"))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from api.database import session as db_session
@@ -158,7 +159,7 @@ def accredit(journalist_id: int) -> Any:
         values = registry.describe_journalist(row) | {"valid_from": request.form.get("valid_from", ""),
                                                       "valid_until": request.form.get("valid_until", "")}
         return _journalist_page(reads.journalist(db_session(), row, _today()), values, errors, 422)
-    flash(_("%(name)s is accredited until %(day)s.", name=row.name, day=valid_until.isoformat()
+    flash(_("%(name)s is accredited until %(day)s.", name=row.name, day=format_date(valid_until, "long")
                                                                          if valid_until else ""), "success")
     return redirect(url_for(".journalist", journalist_id=journalist_id))
 

@@ -220,6 +220,17 @@ def unclaim(task_id: str) -> Response:
     return redirect(url_for("web_staff.task", task_id=task_id))
 
 
+def _working_days_left(row: HumanTask) -> int | None:
+    """Working days from today to the task's due day (the business calendar's count), None when it has no due
+    moment or it has passed (the overdue badge says so)."""
+    if row.due_at is None or row.due_at < ctx().now():
+        return None
+    try:
+        return ctx().cal.working_days_between(ctx().now(), row.due_at)
+    except ValueError:  # a due day years away: the date alone says enough
+        return None
+
+
 def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
                problem: str | None = None, assign_error: str | None = None, route_error: str | None = None,
                status: int = 200) -> tuple[str, int]:
@@ -245,6 +256,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     file_names = _file_names(instance)
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
+        days_left=_working_days_left(row) if is_open else None,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error, route_error=route_error,
         may_route=is_open and may_assign(user), roles=ROLES, units=choices.units(session),

@@ -1,0 +1,66 @@
+"""What the engine writes to a person away from the pages (a notification, its e-mail) in that person's language.
+
+The words are the pages' catalogs (api/translations/, compiled by the package's build or at the app's start-up),
+read with Babel alone: the worker that sends an e-mail has no Flask request to take a language from. Dates and
+times are Babel's for the same language, in the office's time zone. A language without a compiled catalog reads
+the English source (as a page would)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_location
+from babel.support import Translations
+
+CATALOGS = Path(__file__).resolve().parents[2] / "api" / "translations"
+# The catalog (and Babel locale) of each interface language where the two differ, as api.web.i18n.BABEL_LOCALE.
+BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for a message marked now and translated later)
+    """Marks a message for `make extract-messages`; it is translated where it is worded (`Words.__call__`)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Words:
+    language: str  # one of engine.core.settings.LANGUAGES
+    locale: Locale
+    catalog: NullTranslations
+
+    def __call__(self, message: str, **params: Any) -> str:
+        text = self.catalog.gettext(message)
+        return text % params if params else text
+
+    def name(self, english: str | None) -> str:
+        """A name from data (a diagram's) through the catalog, as the pages' `translated`; empty for none."""
+        return self.catalog.gettext(english) if english else ""
+
+    def moment(self, value: datetime, zone: tzinfo) -> str:
+        """A moment as this language writes it (`23 марта 2026 г. 18:00`) on the office's clock, naming the
+        clock's place (`Бишкек`) so that a reader elsewhere is not misled."""
+        day = format_date(value.astimezone(zone), "long", locale=self.locale)
+        time = format_time(value, "short", tzinfo=zone, locale=self.locale)
+        place = get_timezone_location(zone, locale=self.locale, return_city=True) \
+            if isinstance(zone, ZoneInfo) else ""
+        return f"{day} {time}" + (f" ({place})" if place else "")
+
+
+@lru_cache(maxsize=16)
+def words(language: str | None) -> Words:
+    """The words of `language` (an account's `locale`); English for none or an unknown one."""
+    code = language or "en"
+    babel_code = BABEL_LOCALE.get(code, code.replace("-", "_"))
+    try:
+        locale = Locale.parse(babel_code)
+    except (ValueError, LookupError):
+        code, babel_code, locale = "en", "en", Locale.parse("en")
+    catalog = Translations.load(str(CATALOGS), [babel_code])
+    return Words(code, locale, catalog)
