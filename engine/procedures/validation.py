@@ -109,7 +109,7 @@ def _unsupported(process: etree._Element) -> list[ElementError]:
     for node in process.iter(f"{BPMN}*"):
         if _local(node) not in SUPPORTED:
             out.append(_err(node, f"The element type {_local(node)!r} is not supported by Jarchy's engine.",
-                            Code.UNSUPPORTED_ELEMENT, tag=_local(node))))
+                            Code.UNSUPPORTED_ELEMENT, tag=_local(node)))
     return out
 
 
