@@ -91,15 +91,14 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.FORM_KEY_MISSING: _l("The user task names no form (camunda:formKey)."),
     Code.FORM_MISSING: _l("There is no form “%(form)s”."),
     Code.EXPRESSION_EMPTY: _l("The expression is empty."),
-    Code.EXPRESSION_INVALID: _l("The expression is not allowed or is not valid Python."),
+    Code.EXPRESSION_INVALID: _l("The expression is not allowed or cannot be compiled."),
     Code.TIMER_NOT_TEXT: _l("The timer's value %(value)s must be an ISO 8601 text."),
     Code.TIMER_INVALID: _l("The timer's value “%(value)s” is not a valid ISO 8601 value."),
     Code.TIMER_NO_INTERVAL: _l("The timer's cycle “%(value)s” has no time between its occurrences: give it an "
-                               "interval longer than zero, e.g. R/P1D."),
-    Code.ENDLESS_LOOP: _l("The script's loop at its line %(script_line)s never ends: nothing in it leaves it "
-                          "(break, return or raise)."),
+                               "interval longer than zero."),
+    Code.ENDLESS_LOOP: _l("The script's loop at its line %(script_line)s never ends: nothing in it leaves it."),
     Code.TASK_UNROUTED: _l("The user task is in no lane and names no role: put it in a lane named by a role, or "
-                           "give it a “role” property."),
+                           "give it a role property."),
     Code.STARTERS_NOT_ROLES: _l("These starter groups are not roles: %(groups)s."),
     Code.NO_STARTER: _l("No one may start this process: set candidate starter groups or put the start event in a "
                         "lane."),
