@@ -1088,13 +1088,25 @@ class FeedLinkOut(Schema):
     url = fields.String(metadata={"description": "the feed's address, with the token"})
 # -- draft acts under public discussion (docs/draft_acts.md) --------------------------------------------------------
 
+class EngineChecked(fields.String):
+    """A text the engine checks itself (present, not blank, not too long), so that each problem carries its own
+    code (`required`, `too_long` with its limit) as the page's form gets it; the document still states the rules."""
+
+    def _validate_missing(self, value: Any) -> None:
+        return None
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return value
+
+
 class DraftCommentIn(Schema):
     """A comment on a draft act, from anyone: a name and a contact (not published) are required."""
 
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
-    contact = fields.String(required=True, validate=[validate.Length(min=1, max=300), NOT_BLANK], metadata={
+    name = EngineChecked(required=True, metadata={"minLength": 1, "maxLength": 200})
+    contact = EngineChecked(required=True, metadata={
+        "minLength": 1, "maxLength": 300,
         "description": "an e-mail address, a telephone number or a postal address; never published"})
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), NOT_BLANK])
+    text = EngineChecked(required=True, metadata={"minLength": 1, "maxLength": 10000})
 
 
 class DraftCommentReceived(Schema):

@@ -80,6 +80,31 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.SUPPORT_NEEDS_TOLD: _l("Case %(case)s is cancelled with this appearance: say who was told of the "
                                 "cancellation."),
     Code.DIAGRAM_PROBLEM: _l("This element of the diagram has a problem."),
+    # problems of a diagram, for the modeler
+    Code.DIAGRAM_ENCODING: _l("The diagram must be saved as UTF-8 text."),
+    Code.DIAGRAM_DTD: _l("Document type declarations (DTDs, entities) are not allowed in a diagram."),
+    Code.XML_MALFORMED: _l("The file is not well-formed XML."),
+    Code.NOT_BPMN: _l("The file is not a BPMN 2.0 diagram."),
+    Code.UNSUPPORTED_ELEMENT: _l("The element type %(tag)s is not supported."),
+    Code.DANGLING_FLOW: _l("The sequence flow points to %(ref)s, which is not in the process."),
+    Code.LANE_NOT_A_ROLE: _l("The lane “%(lane)s” is not a role. Name a lane by a role: %(roles)s."),
+    Code.FORM_KEY_MISSING: _l("The user task names no form (camunda:formKey)."),
+    Code.FORM_MISSING: _l("There is no form “%(form)s”."),
+    Code.EXPRESSION_EMPTY: _l("The expression is empty."),
+    Code.EXPRESSION_INVALID: _l("The expression is not allowed or cannot be compiled."),
+    Code.TIMER_NOT_TEXT: _l("The timer's value %(value)s must be an ISO 8601 text."),
+    Code.TIMER_INVALID: _l("The timer's value “%(value)s” is not a valid ISO 8601 value."),
+    Code.TIMER_NO_INTERVAL: _l("The timer's cycle “%(value)s” has no time between its occurrences: give it an "
+                               "interval longer than zero."),
+    Code.ENDLESS_LOOP: _l("The script's loop at its line %(script_line)s never ends: nothing in it leaves it."),
+    Code.TASK_UNROUTED: _l("The user task is in no lane and names no role: put it in a lane named by a role, or "
+                           "give it a role property."),
+    Code.STARTERS_NOT_ROLES: _l("These starter groups are not roles: %(groups)s."),
+    Code.NO_STARTER: _l("No one may start this process: set candidate starter groups or put the start event in a "
+                        "lane."),
+    Code.CALL_NOT_DEPLOYED: _l("The call activity calls %(process)s, which is not deployed."),
+    Code.DIAGRAM_UNREADABLE: _l("SpiffWorkflow cannot read the diagram at the element %(element_id)s: check its "
+                                "structure."),
     Code.TOO_LARGE: _l("This is too large."),
     Code.UNAVAILABLE: _l("The server cannot do this just now: try again later."),
     Code.CONTENT_TYPE: _l("This was sent in a form that is not accepted."),
@@ -159,6 +184,19 @@ def _counted(code: str, params: dict[str, Any]) -> str | None:
     if code == Code.INVALID_DIAGRAM:
         return ngettext("The diagram has %(num)d problem: see the list.", "The diagram has %(num)d problems: see "
                         "the list.", _int(params, "count"))
+    if code == Code.DIAGRAM_TOO_LARGE:
+        return ngettext("The file is larger than %(num)d MiB.", "The file is larger than %(num)d MiB.",
+                        _int(params, "limit"))
+    if code == Code.ONE_EXECUTABLE_PROCESS:
+        return ngettext("A diagram must hold exactly one executable process; this one has %(num)d.",
+                        "A diagram must hold exactly one executable process; this one has %(num)d.",
+                        _int(params, "count"))
+    if code in (Code.ID_TOO_LONG, Code.NAME_TOO_LONG):
+        return ngettext("The element's id or name may be at most %(num)d character long.",
+                        "The element's id or name may be at most %(num)d characters long.", _int(params, "limit"))
+    if code == Code.PREFIX_LENGTH:
+        return ngettext("The business key prefix must have 1 to %(num)d character.",
+                        "The business key prefix must have 1 to %(num)d characters.", _int(params, "limit"))
     if code == Code.BEYOND_CALENDAR:
         return ngettext("%(num)d working day from then lies beyond the calendar's reach of about ten years.",
                         "%(num)d working days from then lie beyond the calendar's reach of about ten years.",
@@ -224,6 +262,13 @@ def sentence(status: int, code: str | None = None, params: dict[str, Any] | None
 def of(error: JarchyError) -> str:
     """What a page says of a refusal of the engine: always a sentence in the reader's language."""
     return sentence(error.status, error.code, error.params) or gettext("This cannot be done.")
+
+
+def attachment(error: JarchyError) -> str:
+    """Why a file was not attached: no file chosen asks for one, anything else is the refusal's own sentence."""
+    if error.code == Code.REQUIRED:
+        return gettext("Choose a file to attach.")
+    return of(error)
 
 
 def field(entry: dict[str, Any]) -> str:

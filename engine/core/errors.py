@@ -72,7 +72,33 @@ class Code(StrEnum):
     HTTP_ERROR = "http_error"  # {status}: refused before the engine was asked (no such address, a wrong method)
     INTERNAL_ERROR = "internal_error"  # the server failed; it has been logged
     INVALID_DIAGRAM = "invalid_diagram"  # {count}: problems of a deployed diagram (`errors` name the elements)
-    DIAGRAM_PROBLEM = "diagram_problem"  # {element_id, line}: one of them
+    DIAGRAM_PROBLEM = "diagram_problem"  # {element_id, line}: one of them (every kind below has these too)
+    # -- problems of a diagram (entries of an `invalid_diagram`'s `errors`) ---------------------------------
+    DIAGRAM_ENCODING = "diagram_encoding"  # the file is not UTF-8 text
+    DIAGRAM_TOO_LARGE = "diagram_too_large"  # {limit} MiB
+    DIAGRAM_DTD = "diagram_dtd"  # a document type declaration or entity, never read
+    XML_MALFORMED = "xml_malformed"  # the XML cannot be parsed (libxml2's reason only in `message`)
+    NOT_BPMN = "not_bpmn"  # no bpmn:definitions
+    ONE_EXECUTABLE_PROCESS = "one_executable_process"  # {count}: a diagram holds exactly one executable process
+    UNSUPPORTED_ELEMENT = "unsupported_element"  # {tag}
+    DANGLING_FLOW = "dangling_flow"  # {end, ref}: a sequence flow's end names no element of the process
+    LANE_NOT_A_ROLE = "lane_not_a_role"  # {lane, roles}
+    FORM_KEY_MISSING = "form_key_missing"  # a user task names no form
+    FORM_MISSING = "form_missing"  # {form}: no such form in forms/
+    EXPRESSION_EMPTY = "expression_empty"  # a script, condition, timer or property expression is empty
+    EXPRESSION_INVALID = "expression_invalid"  # not allowed by the sandbox or not Python (the reason in `message`)
+    TIMER_NOT_TEXT = "timer_not_text"  # {value}: a timer's literal is not a text
+    TIMER_INVALID = "timer_invalid"  # {value}: not a valid ISO 8601 date, duration or cycle
+    TIMER_NO_INTERVAL = "timer_no_interval"  # {value}: a cycle with no time between its occurrences
+    ENDLESS_LOOP = "endless_loop"  # {script_line}: a script loop nothing in it leaves
+    TASK_UNROUTED = "task_unrouted"  # a user task in no lane that names no role
+    STARTERS_NOT_ROLES = "starters_not_roles"  # {groups}
+    NO_STARTER = "no_starter"  # no one may start the process
+    CALL_NOT_DEPLOYED = "call_not_deployed"  # {process}
+    ID_TOO_LONG = "id_too_long"  # {limit} characters
+    NAME_TOO_LONG = "name_too_long"  # {limit} characters
+    PREFIX_LENGTH = "prefix_length"  # {limit}: a businessKeyPrefix has 1 to limit characters
+    DIAGRAM_UNREADABLE = "diagram_unreadable"  # {element_id}: SpiffWorkflow cannot read it (its English in `message`)
     TOO_LARGE = "too_large"  # a file or body over its limit
     UNAVAILABLE = "unavailable"  # something the server needs is missing for now
     # -- field problems (entries of `errors`) -----------------------------------------------------------------
@@ -238,14 +264,15 @@ class Invalid(JarchyError):
 class ElementError:
     """A problem with one element of a diagram, as a deploy reports it."""
 
-    message: str
+    message: str  # English, for logs and programs: a page words the problem by `code` and `params`
     element_id: str | None = None
     line: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    code: Code = Code.DIAGRAM_PROBLEM
+    params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"message": self.message, "code": Code.DIAGRAM_PROBLEM,
-                               "params": {"element_id": self.element_id, "line": self.line}}
+        out: dict[str, Any] = {"message": self.message, "code": self.code,
+                               "params": {"element_id": self.element_id, "line": self.line} | self.params}
         if self.element_id is not None:
             out["element_id"] = self.element_id
         if self.line is not None:

@@ -22,7 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from db.models import BusinessKeySequence, ProcessDefinition
 from db.vocabulary import NotificationKind
-from engine.core.errors import ElementError, InvalidDiagram
+from engine.core.errors import Code, ElementError, InvalidDiagram
 from engine.core.settings import ROLES
 from engine.procedures import labels
 from engine.procedures.forms import form_exists
@@ -56,20 +56,21 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InvalidDiagram([ElementError("The diagram must be UTF-8 encoded.", line=line)]) from exc
+        raise InvalidDiagram([ElementError("The diagram must be UTF-8 encoded.", line=line,
+                                           code=Code.DIAGRAM_ENCODING)]) from exc
     try:
         root = parse_xml(data)
     except UnsafeXml as exc:
-        raise InvalidDiagram([ElementError(exc.message, line=exc.line)]) from exc
+        raise InvalidDiagram([ElementError(exc.message, line=exc.line, code=exc.code, params=exc.params)]) from exc
     if root.tag != f"{BPMN}definitions":
         raise InvalidDiagram([ElementError("The file is not a BPMN 2.0 diagram (no bpmn:definitions).",
-                                           line=root.sourceline)])
+                                           line=root.sourceline, code=Code.NOT_BPMN)])
     processes = root.findall(f"{BPMN}process")
     executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
     if len(executable) != 1:
         raise InvalidDiagram([ElementError(
             f"A diagram must hold exactly one executable process; this one has {len(executable)}.",
-            line=root.sourceline)])
+            line=root.sourceline, code=Code.ONE_EXECUTABLE_PROCESS, params={"count": len(executable)})])
     process = executable[0]
     problems = [
         *_unsupported(process),
@@ -90,12 +91,13 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     return root, meta
 
 
-def _err(node: etree._Element, message: str) -> ElementError:
+def _err(node: etree._Element, message: str, code: Code, **params: Any) -> ElementError:
     """Name the element an administrator can select in the modeler: an event, not its event definition."""
     owner = node
     while owner is not None and (owner.get("id") is None or _local(owner).endswith("EventDefinition")):
         owner = owner.getparent()
-    return ElementError(message, element_id=owner.get("id") if owner is not None else None, line=node.sourceline)
+    return ElementError(message, element_id=owner.get("id") if owner is not None else None, line=node.sourceline,
+                        code=code, params=params)
 
 
 def _local(node: etree._Element) -> str:
@@ -106,7 +108,8 @@ def _unsupported(process: etree._Element) -> list[ElementError]:
     out = []
     for node in process.iter(f"{BPMN}*"):
         if _local(node) not in SUPPORTED:
-            out.append(_err(node, f"The element type {_local(node)!r} is not supported by Jarchy's engine."))
+            out.append(_err(node, f"The element type {_local(node)!r} is not supported by Jarchy's engine.",
+                            Code.UNSUPPORTED_ELEMENT, tag=_local(node)))
     return out
 
 
@@ -117,13 +120,15 @@ def _dangling_flows(process: etree._Element) -> list[ElementError]:
         for end in ("sourceRef", "targetRef"):
             ref = flow.get(end)
             if not ref or ref not in ids:
-                out.append(_err(flow, f"The sequence flow's {end} points to {ref!r}, which is not in the process."))
+                out.append(_err(flow, f"The sequence flow's {end} points to {ref!r}, which is not in the process.",
+                                Code.DANGLING_FLOW, end=end, ref=ref))
     return out
 
 
 def _lanes(process: etree._Element) -> list[ElementError]:
     return [
-        _err(lane, f"The lane {lane.get('name')!r} is not a role. Name a lane by a role: {', '.join(ROLES)}.")
+        _err(lane, f"The lane {lane.get('name')!r} is not a role. Name a lane by a role: {', '.join(ROLES)}.",
+             Code.LANE_NOT_A_ROLE, lane=lane.get("name") or "", roles=", ".join(ROLES))
         for lane in process.iter(f"{BPMN}lane")
         if (lane.get("name") or "").strip() not in ROLES
     ]
@@ -135,13 +140,14 @@ def _forms(process: etree._Element) -> list[ElementError]:
         for task in process.iter(f"{BPMN}{tag}"):
             key = task.get(f"{CAMUNDA}formKey")
             if not key:
-                out.append(_err(task, "The user task names no form (camunda:formKey)."))
+                out.append(_err(task, "The user task names no form (camunda:formKey).", Code.FORM_KEY_MISSING))
             elif not form_exists(key):
-                out.append(_err(task, f"The form {key!r} does not exist in forms/."))
+                out.append(_err(task, f"The form {key!r} does not exist in forms/.", Code.FORM_MISSING, form=key))
     for start in process.iter(f"{BPMN}startEvent"):
         key = start.get(f"{CAMUNDA}formKey")
         if key and not form_exists(key):
-            out.append(_err(start, f"The start form {key!r} does not exist in forms/."))
+            out.append(_err(start, f"The start form {key!r} does not exist in forms/.", Code.FORM_MISSING,
+                            form=key))
     return out
 
 
@@ -150,7 +156,7 @@ def _expressions(process: etree._Element) -> list[ElementError]:
 
     def compile_at(node: etree._Element, source: str | None, what: str, check: Any) -> None:
         if source is None or not source.strip():
-            out.append(_err(node, f"The {what} is empty."))
+            out.append(_err(node, f"The {what} is empty.", Code.EXPRESSION_EMPTY))
             return
         # An expression is compiled stripped: count the lines the stripping removed.
         skipped = source[: len(source) - len(source.lstrip())].count("\n") if check is check_expression else 0
@@ -159,8 +165,9 @@ def _expressions(process: etree._Element) -> list[ElementError]:
         except SandboxSyntaxError as exc:
             offset = skipped + (exc.lineno - 1 if exc.lineno else 0)
             line = node.sourceline + offset if node.sourceline else None
-            error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}")
-            out.append(ElementError(error.message, error.element_id, line))
+            error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}",
+                         Code.EXPRESSION_INVALID)
+            out.append(ElementError(error.message, error.element_id, line, error.code))
 
     for script in process.iter(f"{BPMN}script"):
         compile_at(script, script.text, "script", check_script)
@@ -191,7 +198,8 @@ def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
     except (ValueError, SyntaxError):
         return []  # an expression: compiled above, evaluated when the timer arms
     if not isinstance(value, str):
-        return [_err(timer, f"The timer's {kind} must be an ISO 8601 text, not {value!r}.")]
+        return [_err(timer, f"The timer's {kind} must be an ISO 8601 text, not {value!r}.", Code.TIMER_NOT_TEXT,
+                     value=repr(value))]
     try:
         if kind == "timeDate":
             TimerEventDefinition.get_datetime(value)
@@ -201,9 +209,11 @@ def _timer_literal(timer: etree._Element, kind: str) -> list[ElementError]:
             every = TimerEventDefinition.parse_iso_recurring_interval(value)[2]
             if every <= timedelta(0):
                 return [_err(timer, f"The timer's cycle {value!r} has no time between its occurrences: it would "
-                                    "fire without pause. Give it an interval longer than zero, e.g. R/P1D.")]
+                                    "fire without pause. Give it an interval longer than zero, e.g. R/P1D.",
+                             Code.TIMER_NO_INTERVAL, value=value)]
     except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
-        return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.")]
+        return [_err(timer, f"The timer's {kind} {value!r} is not a valid ISO 8601 value.", Code.TIMER_INVALID,
+                     value=value)]
     return []
 
 
@@ -220,7 +230,8 @@ def _endless_loops(script: etree._Element) -> list[ElementError]:
             out.append(ElementError(
                 f"The script's loop at its line {loop.lineno} never ends: nothing in it leaves it "
                 "(break, return or raise).",
-                _err(script, "").element_id, line))
+                _err(script, "", Code.ENDLESS_LOOP).element_id, line, Code.ENDLESS_LOOP,
+                {"script_line": loop.lineno}))
     return out
 
 
@@ -267,7 +278,7 @@ def _unrouted_tasks(process: etree._Element, meta: dict[str, Any]) -> list[Eleme
     """A user task must reach someone: through its lane, or a `role` expression."""
     return [
         _err(node, "The user task is in no lane and names no role: put it in a lane named by a role, "
-                   "or give it a 'role' extension property.")
+                   "or give it a 'role' extension property.", Code.TASK_UNROUTED)
         for node in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))
         if not meta["tasks"][node.get("id")]["lane"] and not meta["tasks"][node.get("id")]["role"]
     ]
@@ -276,16 +287,18 @@ def _unrouted_tasks(process: etree._Element, meta: dict[str, Any]) -> list[Eleme
 def _starters(process: etree._Element, meta: dict[str, Any]) -> list[ElementError]:
     unknown = [r for r in meta["starters"] if r not in ROLES]
     if unknown:
-        return [_err(process, f"Starter group(s) {', '.join(unknown)} are not roles.")]
+        return [_err(process, f"Starter group(s) {', '.join(unknown)} are not roles.", Code.STARTERS_NOT_ROLES,
+                     groups=", ".join(unknown))]
     if not meta["starters"] and not meta["start_timers"]:
         return [_err(process, "No one may start this process: set candidate starter groups or put the start "
-                              "event in a lane.")]
+                              "event in a lane.", Code.NO_STARTER)]
     return []
 
 
 def _calls(process: etree._Element, meta: dict[str, Any], known: set[str]) -> list[ElementError]:
     return [
-        _err(call, f"The call activity calls {call.get('calledElement')!r}, which is not deployed.")
+        _err(call, f"The call activity calls {call.get('calledElement')!r}, which is not deployed.",
+             Code.CALL_NOT_DEPLOYED, process=call.get("calledElement") or "")
         for call in process.iter(f"{BPMN}callActivity")
         if call.get("calledElement") not in known
     ]
@@ -305,14 +318,17 @@ def _lengths(process: etree._Element, meta: dict[str, Any]) -> list[ElementError
         element_id = node.get("id")
         if element_id is not None and len(element_id) > ID_LENGTH:
             out.append(ElementError(f"The element id is {len(element_id)} characters long; at most {ID_LENGTH} "
-                                    "are allowed.", element_id=element_id, line=node.sourceline))
+                                    "are allowed.", element_id=element_id, line=node.sourceline,
+                                    code=Code.ID_TOO_LONG, params={"limit": ID_LENGTH}))
     for node in [process, *process.iter(*(f"{BPMN}{t}" for t in USER_TASKS))]:
         name = node.get("name") or ""
         if len(name) > NAME_LENGTH:
-            out.append(_err(node, f"The name is {len(name)} characters long; at most {NAME_LENGTH} are allowed."))
+            out.append(_err(node, f"The name is {len(name)} characters long; at most {NAME_LENGTH} are allowed.",
+                            Code.NAME_TOO_LONG, limit=NAME_LENGTH))
     prefix = meta["business_key_prefix"]
     if not 1 <= len(prefix) <= PREFIX_LENGTH:
-        out.append(_err(process, f"The businessKeyPrefix {prefix[:40]!r} must have 1 to {PREFIX_LENGTH} characters."))
+        out.append(_err(process, f"The businessKeyPrefix {prefix[:40]!r} must have 1 to {PREFIX_LENGTH} characters.",
+                        Code.PREFIX_LENGTH, limit=PREFIX_LENGTH))
     return out
 
 
@@ -322,9 +338,11 @@ def _spiff_structure(root: etree._Element, key: str) -> list[ElementError]:
         parser.add_bpmn_xml(root, filename=f"{key}.bpmn")
         parser.get_spec(key)
     except ValidationException as exc:
-        return [ElementError(f"{exc}".split("\n")[0], exc.id, element_line(root, exc.id))]
+        # SpiffWorkflow's own English is kept for logs and `detail` only: a page says its code.
+        return [ElementError(f"{exc}".split("\n")[0], exc.id, element_line(root, exc.id), Code.DIAGRAM_UNREADABLE)]
     except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
-        return [ElementError(f"SpiffWorkflow cannot read the diagram: {exc}", line=None)]
+        return [ElementError(f"SpiffWorkflow cannot read the diagram: {exc}", line=None,
+                             code=Code.DIAGRAM_UNREADABLE)]
     return []
 
 

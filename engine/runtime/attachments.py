@@ -17,7 +17,7 @@ from db.models import Attachment, ProcessInstance, User
 from db.vocabulary import AttachmentKind, EventType, InstanceStatus
 from engine.audit import chain
 from engine.context import EngineContext
-from engine.core.errors import Code, Conflict, Invalid, NotFound, TooLarge
+from engine.core.errors import Code, Conflict, Invalid, NotFound, TooLarge, problem
 from engine.files import kinds, thumbnails
 from engine.files.store import CHUNK, FileStore, OverLimit, key_of, thumbnail_key
 from engine.people.access import check_may_attach
@@ -94,7 +94,7 @@ def chosen(session: Session, instance_id: int, ids: Any) -> list[Attachment]:
 
 def _too_large(kind: AttachmentKind, limit: int) -> TooLarge:
     message = f"is larger than {limit // MIB} MiB, the most a {kind} may be"
-    return TooLarge(f"the file {message}", [{"field": "file", "message": message, "limit": limit}],
+    return TooLarge(f"the file {message}", [problem("file", Code.FILE_TOO_LARGE, message, limit=limit)],
                     code=Code.FILE_TOO_LARGE, params={"limit": limit})
 
 

@@ -25,7 +25,7 @@ from db.vocabulary import CommentStatus, EventType, InstanceStatus
 from engine.audit import chain
 from engine.calendar import deadlines
 from engine.context import EngineContext
-from engine.core.errors import Code, Conflict, Invalid, NotFound, TooManyAttempts
+from engine.core.errors import Code, Conflict, Invalid, NotFound, TooManyAttempts, problem
 from engine.people.access import check_may_extend_discussion, check_may_moderate_comments
 from engine.people.sign_in import address_key
 from engine.procedures.discussion import FEED, KINDS, PROCESS_KEY, discussion_end, draft_of, is_open
@@ -81,13 +81,14 @@ def submit_comment(session: Session, ctx: EngineContext, publication_id: int, da
         raise Conflict(f"the discussion of this draft ended at {end.isoformat() if end else '?'}; comments are no "
                        "longer accepted", code=Code.DISCUSSION_CLOSED,
                        params={"date": end.isoformat() if end else None})
-    errors = [{"field": name, "message": "is not a field of a comment"} for name in sorted(set(data) - set(FIELDS))]
+    errors = [problem(name, Code.UNKNOWN_FIELD, "is not a field of a comment", field=name)
+              for name in sorted(set(data) - set(FIELDS))]
     for name, longest in FIELDS.items():
         value = data.get(name)
         if not isinstance(value, str) or not value.strip():
-            errors.append({"field": name, "message": "is required" if value is None else "must not be blank"})
+            errors.append(problem(name, Code.REQUIRED, "is required" if value is None else "must not be blank"))
         elif len(value) > longest:
-            errors.append({"field": name, "message": f"must be at most {longest} characters"})
+            errors.append(problem(name, Code.TOO_LONG, f"must be at most {longest} characters", limit=longest))
     if errors:
         raise Invalid("The comment has errors: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors,
                       code=Code.INVALID_INPUT)

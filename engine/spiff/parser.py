@@ -38,6 +38,8 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.core.errors import Code
+
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -45,21 +47,28 @@ NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
 
 
 class UnsafeXml(Exception):
-    def __init__(self, message: str, line: int | None = None) -> None:
+    """A file refused before it is parsed as a diagram: `message` in English for logs, `code` and `params` for a
+    page to word it."""
+
+    def __init__(self, message: str, line: int | None = None, *, code: Code = Code.XML_MALFORMED,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.code = code
+        self.params = dict(params or {})
 
 
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a diagram without ever resolving an entity, loading a DTD or touching the network."""
     if len(data) > MAX_BPMN_BYTES:
-        raise UnsafeXml(f"The file is larger than {MAX_BPMN_BYTES // (1024 * 1024)} MiB.")
+        raise UnsafeXml(f"The file is larger than {MAX_BPMN_BYTES // (1024 * 1024)} MiB.",
+                        code=Code.DIAGRAM_TOO_LARGE, params={"limit": MAX_BPMN_BYTES // (1024 * 1024)})
     # Refused before libxml2 sees it, so not even an entity declaration is ever processed.
     doctype = re.search(rb"<!DOCTYPE|<!ENTITY", data, re.IGNORECASE)
     if doctype:
         raise UnsafeXml("Document type declarations (DTDs, entities) are not allowed in a diagram.",
-                        data[: doctype.start()].count(b"\n") + 1)
+                        data[: doctype.start()].count(b"\n") + 1, code=Code.DIAGRAM_DTD)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

@@ -151,7 +151,7 @@ def test_a_comment_without_a_name_a_contact_or_a_text_is_refused_naming_it(as_: 
     body = {**COMMENT, field: value} if value is not None else {k: v for k, v in COMMENT.items() if k != field}
     refused = as_(None).post(f"/public/drafts/{draft_id}/comments", json=body)
     assert refused.status_code == 422
-    assert field in str(refused.get_json()["errors"])
+    assert [(e["field"], e["code"]) for e in refused.get_json()["errors"]] == [(field, "required")]
     assert as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"] == []
 
 
@@ -290,6 +290,23 @@ def test_the_page_takes_a_comment_and_puts_each_error_beside_its_field(app: Any,
         send(**COMMENT)
     throttled = send(**COMMENT)
     assert throttled.status_code == 429 and "Try again after" in throttled.get_data(as_text=True)
+
+
+def test_a_too_long_comment_is_refused_in_the_readers_language_with_its_limit(app: Any, as_: Any) -> None:
+    _case, draft_id = published(as_)
+    api = comment(as_, draft_id, name="N" * 201)
+    assert api.status_code == 422
+    assert [(e["field"], e["code"], e["params"]) for e in api.get_json()["errors"]] == [("name", "too_long",
+                                                                                          {"limit": 200})]
+    browser = app.test_client()
+    form = browser.get(f"/public/drafts/{draft_id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form)
+    assert token
+    refused = browser.post(f"/public/drafts/{draft_id}", data={**COMMENT, "name": "N" * 201,
+                                                               "csrf_token": token.group(1)},
+                           headers={"Accept-Language": "ru"}, environ_base={"REMOTE_ADDR": "192.0.2.45"})
+    assert refused.status_code == 422
+    assert "Не более 200 символов." in refused.get_data(as_text=True)
 
 
 def test_a_period_that_has_ended_is_not_opened_again(as_: Any, clock: FrozenClock) -> None:

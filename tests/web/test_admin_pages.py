@@ -146,15 +146,19 @@ def test_deploying_from_the_modeler_makes_a_new_version_once(page_as: Any, deplo
     assert [e.actor for e in deployed_events] == ["system", "admin"]
 
 
-def test_a_broken_diagram_is_refused_naming_the_element(page_as: Any, deployed: None, sessions: Any) -> None:
+def test_a_broken_diagram_is_refused_naming_the_element_in_the_readers_language(page_as: Any, deployed: None,
+                                                                                sessions: Any) -> None:
     web = page_as("admin")
-    broken = shipped_diagram("information_request.bpmn").replace(b'name="pr_head"', b'name="chief"')
+    web.post("/language", {"locale": "ru", "next": "/admin/modeler"})
+    broken = shipped_diagram("information_request.bpmn").replace(b'name="pr_head"', b'name="foo"')
     response = deploy(web, broken)
     assert response.status_code == 422
     body = response.get_json()
-    assert body["title"] == "The diagram was not deployed"
-    assert [e["element_id"] for e in body["errors"]] == ["Lane_pr_head"]
-    assert body["errors"][0]["line"] > 1 and "'chief' is not a role" in body["errors"][0]["message"]
+    assert body["title"] == "Схема не развёрнута"
+    (problem,) = body["errors"]
+    assert problem["element_id"] == "Lane_pr_head" and problem["line"] > 1
+    assert problem["code"] == "lane_not_a_role" and problem["params"]["lane"] == "foo"
+    assert problem["message"].startswith("Дорожка «foo» не является ролью."), problem["message"]
     assert count(sessions, ProcessDefinition) == 1
     assert len(events(sessions, "definition.deployed")) == 1
 

@@ -213,3 +213,16 @@ def accreditation_day(sessions: Any, accreditation_id: int) -> str:
     with sessions() as session:
         revoked_at = session.get(Accreditation, accreditation_id).revoked_at
     return format_date(revoked_at.date(), "long", locale="ru")
+
+
+def test_every_kind_of_diagram_problem_has_its_own_sentence_in_the_readers_language(app: Any) -> None:
+    from api.web import refusals as wording
+    from engine.core.errors import Code
+
+    codes = list(Code)
+    kinds = codes[codes.index(Code.DIAGRAM_ENCODING):codes.index(Code.DIAGRAM_UNREADABLE) + 1]
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        generic = wording.worded(Code.DIAGRAM_PROBLEM)
+        sentences = {code: wording.worded(code, {"element_id": "Task_1", "limit": 64, "count": 2}) for code in kinds}
+    assert [code for code, sentence in sentences.items() if not sentence or sentence == generic
+            or not re.search("[а-яё]", sentence)] == []

@@ -26,7 +26,7 @@ from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
 from engine.calendar import overrides
-from engine.core.errors import JarchyError
+from engine.core.errors import Code, JarchyError
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people import accounts, unit_names
 from engine.people.access import may_administer
@@ -97,15 +97,18 @@ def deploy() -> tuple[Response, int]:
     """The modeler's deploy: the BPMN XML as the body; JSON back (the problems' element ids for the markers)."""
     if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
         return jsonify(title=_("The diagram was not deployed"), detail=_("Send the diagram as XML."),
-                       errors=[{"message": _("Send the diagram as XML.")}]), 415
+                       errors=[{"message": _("Send the diagram as XML."), "code": Code.CONTENT_TYPE,
+                                "params": {"content_type": request.mimetype}}]), 415
     user = web_user()
     assert user is not None
     try:
         result = definitions.deploy(db_session(), request.get_data(cache=False), actor=user, at=ctx().now())
     except JarchyError as error:
         # A refusal the pages word themselves (a deploy racing another: 409) in the reader's language.
+        # Each problem worded for the reader (the modeler shows `message`), its code and parameters kept.
+        problems = [entry | {"message": refusals.field(entry)} for entry in error.errors]
         return jsonify(title=_("The diagram was not deployed"), detail=refusals.of(error),
-                       errors=error.errors), error.status
+                       errors=problems), error.status
     d = result.definition
     if result.created:
         message = _("Deployed %(name)s as version %(version)s.", name=d.name, version=d.version)

@@ -11,34 +11,22 @@ from api import present
 from api.database import received_file
 from api.database import session as db_session
 from api.uploads import file_response, takes_files
+from api.web import refusals
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint
 from db.models import User
-from engine.core.errors import Code, Invalid, TooLarge
+from engine.core.errors import Code, Invalid, TooLarge, problem
 from engine.people.access import may_use_staff_pages
 from engine.reads import attachments as reads
 from engine.runtime import attachments
 
 blp = page_blueprint("web_attachments")
-MIB = 1024 * 1024
 
 
 def _user() -> User:
     user = web_user()
     assert user is not None  # `page` let only the signed-in through
     return user
-
-
-def refusal(error: Invalid | TooLarge) -> str:
-    """Why a file was not attached, in the reader's language."""
-    if isinstance(error, TooLarge):
-        limit = next((e.get("limit") for e in error.errors if e.get("limit")), None)
-        if limit:
-            return _("The file is too large: this kind of file may be at most %(size)s MiB.", size=limit // MIB)
-        return _("The file is too large.")
-    if error.code == Code.FILE_TYPE:
-        return _("This kind of file cannot be attached: only photos, video, audio, PDF and office documents.")
-    return _("Choose a file to attach.")
 
 
 @blp.post("/cases/<id:instance_id>/attachments")
@@ -51,13 +39,14 @@ def upload(instance_id: int) -> Response | tuple[Response, int]:
     sent = received_file()
     try:
         if sent is None:
-            raise Invalid("no file", [{"field": "file", "message": "is required"}], code=Code.REQUIRED)
+            raise Invalid("no file", [problem("file", Code.REQUIRED, "is required")], code=Code.REQUIRED)
         row = attachments.attach(db_session(), ctx(), _user(), instance_id, sent.filename or "", sent.stream)
     except (Invalid, TooLarge) as error:
-        sentence = refusal(error)
+        sentence = refusals.attachment(error)
         if wants_json:
-            return jsonify(status=error.status, detail=sentence, errors=[{"field": "file", "message": sentence}]), \
-                error.status
+            return jsonify(status=error.status, detail=sentence, code=error.code, params=error.params,
+                           errors=[{"field": "file", "message": sentence, "code": error.code,
+                                    "params": error.params}]), error.status
         flash(sentence, "error")
         return redirect(back)
     if wants_json:

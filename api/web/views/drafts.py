@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from api import present
 from api.database import session as db_session
+from api.web import refusals
 from api.web.i18n import file_size
 from api.web.signin import page, web_user
 from api.web.views.audit import Query
@@ -95,12 +96,10 @@ def comment(publication_id: int) -> tuple[str, int] | tuple[str, int, dict[str, 
                     time=format_datetime(until, "short"))
         page, status = _draft(publication_id, 429, values=values, refusal=message)
         return page, status, {"Retry-After": str(refused.retry_after)}
-    except Conflict:
-        return _draft(publication_id, 409, values=values,
-                      refusal=_("The discussion period of this draft has ended: comments are no longer accepted."))
-    except Invalid as exc:
-        messages = {"is required": _("Required."), "must not be blank": _("Required.")}
-        errors = {e["field"]: messages.get(e["message"], _("Too long.")) for e in exc.errors}
+    except Conflict as refused:
+        return _draft(publication_id, 409, values=values, refusal=refusals.of(refused))
+    except Invalid as refused:
+        errors = {entry["field"]: refusals.field(entry) for entry in refused.errors}
         return _draft(publication_id, 422, values=values, errors=errors)
     return _draft(publication_id, 201, notice=_("Thank you. Your comment is received: it will be shown here once "
                                                 "the PR department has reviewed it."))
