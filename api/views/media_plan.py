@@ -31,7 +31,7 @@ from api.schemas import (
     page_of,
 )
 from api.views.common import ctx
-from api.web.i18n import BABEL_LOCALE
+from engine.core.settings import BABEL_LOCALE
 from api.web.vocabulary import APPEARANCE_FORMATS, MEDIA_PLAN_STATUSES
 from db.models import User
 from engine.people import calendar_feed, media_plan
