@@ -22,7 +22,6 @@ from api.web.views.staff import case_forms, task_names
 from api.web.vocabulary import AUDIT_FIELDS
 from db.models import AuditEvent, ProcessDefinition, ProcessInstance
 from engine.core.settings import ROLES
-from engine.procedures.definitions import list_latest
 
 ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})

@@ -92,8 +92,9 @@ def sections(report: OfficeReport) -> list[Section]:
     request_rows = _rows({k: total[k] for k in ("received", "answered_on_time", "answered_late", "refused",
                                                  "forwarded", "open", "overdue")})
     procedures = procedure_names()
-    per_procedure = [(procedure_name(p["process_key"], procedures), _rows({k: v for k, v in p.items() if k != "process_key"} |
-                                                       {"refused": sum(p["refused"].values())}))
+    per_procedure = [(procedure_name(p["process_key"], procedures),
+                      _rows({k: v for k, v in p.items() if k != "process_key"}
+                            | {"refused": sum(p["refused"].values())}))
                      for p in requests["procedures"]]
     closed = str(_l("These figures are those stored when the period was closed.")) if report.requests_closed \
         else None
