@@ -31,9 +31,9 @@ from api.schemas import (
     page_of,
 )
 from api.views.common import ctx
-from api.web.i18n import BABEL_LOCALE
 from api.web.vocabulary import APPEARANCE_FORMATS, MEDIA_PLAN_STATUSES
 from db.models import User
+from engine.core.settings import BABEL_LOCALE
 from engine.people import calendar_feed, media_plan
 from engine.people.access import check_may_read_media_plan
 from engine.reads import media_plan as reads

@@ -16,12 +16,12 @@ from flask_babel import gettext
 from api.database import session as db_session
 from api.web import formrender
 from api.web.i18n import LANGUAGE_NAMES, label, translated, when
+from api.web.procedure_names import procedure_name, procedure_names
 from api.web.unit_names import unit_text, unit_texts
 from api.web.views.staff import case_forms, task_names
 from api.web.vocabulary import AUDIT_FIELDS
 from db.models import AuditEvent, ProcessDefinition, ProcessInstance
 from engine.core.settings import ROLES
-from engine.procedures.definitions import list_latest
 
 ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
@@ -42,7 +42,7 @@ class AuditWords:
     """Words for the events of one page; each case's procedure is read once."""
 
     def __init__(self) -> None:
-        self._procedures = {d.key: d.name for d in list_latest(db_session())}
+        self._procedures = procedure_names()
         self._definitions: dict[int, tuple[dict[str, dict[str, Any]], dict[str, str]]] = {}
 
     def _of(self, instance_id: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
@@ -80,7 +80,7 @@ class AuditWords:
         return label(subject) if "_" in subject else subject
 
     def procedure(self, key: str) -> str:
-        return translated(self._procedures.get(key)) or label(key)
+        return procedure_name(key, self._procedures)
 
     def changes(self, event: AuditEvent) -> list[WordedChange]:
         """The event's data field by field, before -> after; fields unchanged on both sides are left out."""

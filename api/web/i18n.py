@@ -22,7 +22,7 @@ from api.web.catalogs import compile_stale
 from api.web.form_messages import choice_label_message
 from api.web.signin import web_user
 from api.web.vocabulary import EVENT_TYPES, NAMED_VALUES, STATUSES
-from engine.core.settings import LANGUAGES
+from engine.core.settings import BABEL_LOCALE, LANGUAGES
 
 # Each language named in itself, for the switcher.
 LANGUAGE_NAMES = {
@@ -33,9 +33,8 @@ LANGUAGE_NAMES = {
     "uk": "Українська",
     "en": "English",
 }
-# The HTML lang attribute (BCP 47) of each, and its Babel locale (the catalog's directory) where they differ.
+# The HTML lang attribute (BCP 47) of each; its Babel locale is engine.core.settings.BABEL_LOCALE.
 HTML_LANG = {"ky": "ky", "ru": "ru", "uz": "uz-Cyrl", "uz-Latn": "uz-Latn", "uk": "uk", "en": "en"}
-BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 # A browser's language tag (lower case) -> the pages' language: each code, its HTML tag, and the Babel locale.
 _TAGS = {tag.lower().replace("_", "-"): code for code in LANGUAGES
          for tag in (code, HTML_LANG[code], BABEL_LOCALE.get(code, code))}

@@ -21,6 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from api.web.procedure_names import procedure_name, procedure_names
 from engine.runtime.office_report import OfficeReport
 
 LABELS: dict[str, Any] = {
@@ -90,8 +91,10 @@ def sections(report: OfficeReport) -> list[Section]:
     total = requests["total"]
     request_rows = _rows({k: total[k] for k in ("received", "answered_on_time", "answered_late", "refused",
                                                  "forwarded", "open", "overdue")})
-    per_procedure = [(label(p["process_key"]), _rows({k: v for k, v in p.items() if k != "process_key"} |
-                                                       {"refused": sum(p["refused"].values())}))
+    procedures = procedure_names()
+    per_procedure = [(procedure_name(p["process_key"], procedures),
+                      _rows({k: v for k, v in p.items() if k != "process_key"}
+                            | {"refused": sum(p["refused"].values())}))
                      for p in requests["procedures"]]
     closed = str(_l("These figures are those stored when the period was closed.")) if report.requests_closed \
         else None

@@ -12,7 +12,7 @@ class Code(StrEnum):
 
     The English `detail` and `message` are for programs and logs; a page words the refusal for its reader from
     this code and the error's `params` (api.web.refusals), never from the English. A name, once published, is
-    never changed or reused; docs/api.md lists them."""
+    never changed or reused; docs/errors.md lists them."""
 
     TASK_NOT_FOUND = "task_not_found"  # {task_id}
     CASE_NOT_FOUND = "case_not_found"  # {case_id} where known: no such case, file of a case, or draft act

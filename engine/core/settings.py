@@ -24,6 +24,9 @@ ROLES = (
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
 # The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
 LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk", "en")
+# The Babel locale (and catalog directory under api/translations) of each interface language where the two
+# differ: the pages (api.web.i18n) and the engine's own wording (engine.core.words) read the same catalogs.
+BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 # The kinds of attachment, each with its own size limit (db.vocabulary.AttachmentKind).
 UPLOAD_KINDS = ("photo", "video", "audio", "document")
 

@@ -19,9 +19,9 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.support import Translations
 
+from engine.core.settings import BABEL_LOCALE
+
 CATALOGS = Path(__file__).resolve().parents[2] / "api" / "translations"
-# The catalog (and Babel locale) of each interface language where the two differ, as api.web.i18n.BABEL_LOCALE.
-BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a message marked now and translated later)

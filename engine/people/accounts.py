@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, Unit, User, UserRole
 from db.vocabulary import EventType, TaskStatus
 from engine.audit import chain
-from engine.core.errors import Code, Conflict, Invalid, NotFound
+from engine.core.errors import Code, Conflict, Invalid, NotFound, problem
 from engine.core.settings import LANGUAGES, ROLES, UNIT_BOUND_ROLES
 from engine.people import passwords, unit_names
 from engine.people.access import MAY_ADMINISTER, Actor, actor_name, check_may_administer, may_administer
@@ -224,7 +224,8 @@ def _check_roles(roles: list[str], unit: str | None) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise Invalid(f"unknown role(s): {', '.join(unknown)}",
-                      [{"field": "roles", "message": f"unknown role {r!r}; roles are {', '.join(ROLES)}"}
+                      # Each entry names its own role, so a page words every one of them.
+                      [problem("roles", Code.NOT_A_ROLE, f"unknown role {r!r}; roles are {', '.join(ROLES)}", role=r)
                        for r in unknown], code=Code.NOT_A_ROLE, params={"role": unknown[0]})
     if not roles:
         raise Invalid("a user needs at least one role", [{"field": "roles", "message": "needs at least one role"}],

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from api.web.i18n import BABEL_LOCALE
-from engine.core.settings import LANGUAGES
+from engine.core.settings import BABEL_LOCALE, LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the sign-in page says in English, looked up in each language's catalog.

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import ast
 import inspect
+from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 import engine
 from engine.core import errors
-from engine.core.errors import Code, JarchyError
+from engine.core.errors import Code, Invalid, JarchyError
+from engine.people.accounts import create_user
 
 ENGINE = Path(engine.__file__).parent
 # Their __init__ sets the code itself (one refusal each).
@@ -61,3 +65,12 @@ def test_codes_are_stable_snake_case_names() -> None:
 def test_every_code_is_documented() -> None:
     listed = (ENGINE.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     assert [c.value for c in Code if f"| `{c.value}` |" not in listed] == []
+
+
+def test_each_unknown_role_is_named_by_its_own_entry() -> None:
+    """A page words each entry from its own params: two unknown roles are two roles named, not the first twice."""
+    with pytest.raises(Invalid) as refused:  # refused before the session is read
+        create_user(None, username="u", display_name="U", password="a long enough passphrase 42",  # type: ignore[arg-type]
+                    roles=["god", "pr_department", "wizard"], actor="system", at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert [(e["field"], e["code"], e["params"]) for e in refused.value.errors] == [
+        ("roles", Code.NOT_A_ROLE, {"role": "god"}), ("roles", Code.NOT_A_ROLE, {"role": "wizard"})]

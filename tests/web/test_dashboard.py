@@ -88,8 +88,8 @@ def test_requests_this_month_are_counted_on_time_and_late(page_as: Any, requests
 def test_open_cases_are_counted_by_procedure_and_unit(page_as: Any, requests: Any) -> None:
     body = text(page_as("leader").get("/dashboard"))
     by_procedure = chart(body, "open-by-procedure")
-    assert by_procedure["labels"] == ["Information request"] and by_procedure["datasets"][0]["data"] == [3]
-    assert hidden_rows(body, "open-by-procedure") == [["Information request", "3"]]
+    assert by_procedure["labels"] == ["Media information request"] and by_procedure["datasets"][0]["data"] == [3]
+    assert hidden_rows(body, "open-by-procedure") == [["Media information request", "3"]]
     by_unit = chart(body, "open-by-unit")
     assert dict(zip(by_unit["labels"], by_unit["datasets"][0]["data"], strict=True)) == {"Transport": 1,
                                                                                          "No unit": 2}
@@ -113,7 +113,7 @@ def test_moving_the_clock_moves_the_month_and_the_overdue_list(page_as: Any, req
     assert "Information requests answered in April 2026" in body
     assert (figure(body, "on-time"), figure(body, "late")) == (0, 1)
     assert overdue_keys(body) == [requests["oldest_overdue"], requests["overdue"]]
-    assert hidden_rows(body, "open-by-procedure") == [["Information request", "2"]]
+    assert hidden_rows(body, "open-by-procedure") == [["Media information request", "2"]]
     assert hidden_rows(body, "open-by-unit") == [["No unit", "2"]]
 
 

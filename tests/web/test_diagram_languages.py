@@ -51,3 +51,26 @@ def test_a_missing_translation_is_deployed_and_listed(page_as: Any, as_: Any, de
     body = as_("admin").get("/api/v1/process-definitions/information_request").get_json()
     assert body["missing_labels"]["ru"] == [{"id": "triage", "name": "Sort the request"}]
     assert body["missing_labels"]["ky"] == []
+
+
+def test_a_procedure_has_its_diagrams_russian_name_on_every_page(page_as: Any, deployed: None, sessions: Any,
+                                                                  ctx: Any) -> None:
+    """The dashboard, the office report and the audit pages name a procedure as the case lists do: by its latest
+    version's own label, not the catalog's wording of its key."""
+    label = '<jarchy:label lang="ru">Запрос информации от СМИ</jarchy:label>'.encode()
+    xml = shipped_diagram("information_request.bpmn")
+    assert label in xml
+    admin = page_as("admin")
+    admin.post("/language", {"locale": "ru", "next": "/admin/procedures"})
+    deployed_as = deploy(admin, xml.replace(label, '<jarchy:label lang="ru">Запрос редакции</jarchy:label>'.encode()))
+    assert "Запрос редакции" in deployed_as.get_json()["message"]
+    with sessions.begin() as session:
+        operations.start(session, ctx, user_by_username(session, "pr"), "information_request", dict(REQUEST))
+    month = ctx.now().strftime("%Y-%m")
+    for username, path in (("leader", "/dashboard"), ("leader", f"/reports/office?period=month&of={month}"),
+                           ("auditor", "/audit/cases"), ("auditor", "/audit/events")):
+        web = page_as(username)
+        web.post("/language", {"locale": "ru", "next": path})
+        page = unescape(text(web.get(path)))
+        assert "Запрос редакции" in page, path
+        assert "Запрос информации" not in page, path

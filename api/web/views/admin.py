@@ -21,7 +21,7 @@ from marshmallow.validate import Email
 from api import schemas
 from api.database import session as db_session
 from api.web import modeler_messages, refusals
-from api.web.i18n import LANGUAGE_NAMES, current_language
+from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
@@ -111,7 +111,8 @@ def deploy() -> tuple[Response, int]:
                        errors=problems), error.status
     d = result.definition
     if result.created:
-        message = _("Deployed %(name)s as version %(version)s.", name=d.name, version=d.version)
+        message = _("Deployed %(name)s as version %(version)s.", name=diagram_name(d.meta, d.key, d.name),
+                    version=d.version)
     else:
         message = _("Unchanged: the same diagram is still version %(version)s.", version=d.version)
     return jsonify(created=result.created, key=d.key, name=d.name, version=d.version, message=message,

@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError
 
 from api.database import session as db_session
 from api.web.i18n import label
+from api.web.procedure_names import procedure_name, procedure_names
 from api.web.signin import page, web_user
 from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
@@ -34,7 +35,8 @@ def dashboard_page() -> tuple[str, int]:
     now = ctx().now()
     tz = ctx().cal.timezone
     figures = dashboard.figures(db_session(), now, tz)
-    by_procedure = [(label(c.key), c.count) for c in figures.open_by_procedure]
+    procedures = procedure_names()
+    by_procedure = [(procedure_name(c.key, procedures), c.count) for c in figures.open_by_procedure]
     by_unit = [(unit_text(c.key) if c.key else _("No unit"), c.count) for c in figures.open_by_unit]
     months = [format_date(m, "LLLL yyyy") for m in figures.tones.months]
     tones = [(label(tone), TONE_COLOURS[tone], counts) for tone, counts in figures.tones.counts.items()]
@@ -48,6 +50,7 @@ def dashboard_page() -> tuple[str, int]:
         procedure_chart=_bars(by_procedure, _("Open cases")),
         unit_chart=_bars(by_unit, _("Open cases")),
         overdue=[(case, _case_url(case)) for case in figures.overdue],
+        procedures=procedures,
         tone_names=[name for name, _colour, _counts in tones],
         tone_rows=[[month] + [counts[i] for _name, _colour, counts in tones] for i, month in enumerate(months)],
         tone_chart={"type": "bar", "stacked": True, "labels": months,

@@ -17,6 +17,7 @@ from api import present
 from api.database import session as db_session
 from api.web import formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
+from api.web.procedure_names import procedure_names
 from api.web.signin import page, web_user
 from api.web.unit_names import unit_text, unit_texts
 from api.web.views.common import ctx, page_blueprint, render
@@ -84,7 +85,7 @@ def _page_number() -> int:
 
 def _procedure_names() -> dict[str, str]:
     """Each procedure named in the reader's language, as its latest version names it."""
-    return {d.key: diagram_name(d.meta, d.key, d.name) for d in definitions.list_latest(db_session())}
+    return procedure_names()
 
 
 def _unit_names() -> dict[str, str]:
