@@ -226,18 +226,13 @@ def press_conferences(session: Session, period: Period, tz: Any) -> dict[str, An
     data = ProcessInstance.data
     held_at = data["held_at"].as_string()
     start = datetime.combine(period.first, time.min, tzinfo=tz)
-    # A case that held its event in the span ended after it (closing release, assessment, claim; or cancelled),
-    # still runs, or failed after it: an index range and the open or failed cases, whatever the history.
     # `held_at` is ISO 8601 with its offset: its text sorts by its own day, within a day of the office's, which
     # decides below.
     held = select(held_at, data["format"].as_string()).where(
         ProcessInstance.process_key.in_(CONFERENCE_KEYS), data["outcome"].as_string() == "held",
         held_at >= (period.first - timedelta(days=1)).isoformat(),
         held_at < (period.last + timedelta(days=2)).isoformat())
-    # Two selects, not an OR, so that each is its index's range (a running case has no `completed_at`).
-    rows = session.execute(union_all(held.where(ProcessInstance.completed_at >= start),
-                                     held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING,
-                                                                            InstanceStatus.FAILED)))))
+    rows = session.execute(union_all(*_held_since(held, start)))
     by_format = _zeros(CONFERENCE_FORMATS)
     for moment, format_ in rows:
         try:
@@ -281,11 +276,7 @@ def events_supported(session: Session, period: Period, tz: Any) -> dict[str, int
     earlier = select(starts_at).where(ProcessInstance.process_key == EVENT_KEY, held_at.is_(None),
                                       data["outcome"].as_string() == "held", starts_at >= low, starts_at < high,
                                       ProcessInstance.completed_at >= start)
-    # As for the press conferences: selects each its index's range (a running or failed case has no
-    # `completed_at`; a completed or cancelled one ended after the event).
-    rows = session.scalars(union_all(
-        held.where(ProcessInstance.completed_at >= start),
-        held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.FAILED))), earlier))
+    rows = session.scalars(union_all(*_held_since(held, start), earlier))
     return {"supported": sum(1 for moment in rows if _on_a_day(moment, tz, period.first, period.last))}
 
 
@@ -303,6 +294,14 @@ def draft_acts(session: Session, start: datetime, end: datetime) -> dict[str, in
     comments = session.scalar(select(func.count()).select_from(DraftComment).where(
         DraftComment.submitted_at >= start, DraftComment.submitted_at < end)) or 0
     return {"published": published, "comments": comments}
+
+
+def _held_since(held: Any, start: datetime) -> tuple[Any, Any]:
+    """The cases of `held` that may have held their event from `start` on, whatever became of them after: those
+    that ended since (completed or cancelled) and those still open or failed (no `completed_at`). Two selects, not
+    an OR, so that each is its index's range. One rule for press conferences and events supported alike."""
+    return (held.where(ProcessInstance.completed_at >= start),
+            held.where(ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.FAILED))))
 
 
 def _on_a_day(moment: Any, tz: Any, first: date, last: date) -> bool:

@@ -84,9 +84,8 @@ def supporting(session: Session, entry_id: int) -> ProcessInstance | None:
 
 def start_data(entry: MediaPlanEntry, ctx: EngineContext) -> dict[str, Any]:
     """The start form's data from the entry; a place or unit the entry lacks is left out, for the form to ask."""
-    tz = ctx.cal.timezone
-    data = {"title": entry.title, "official": entry.official, "starts_at": entry.starts_at.astimezone(tz).isoformat(),
-            "ends_at": entry.ends_at.astimezone(tz).isoformat(), "place": entry.place,
+    data = {"title": entry.title, "official": entry.official, "starts_at": _office(entry.starts_at, ctx),
+            "ends_at": _office(entry.ends_at, ctx), "place": entry.place,
             "format": FORMATS.get(entry.format, "other"), "open_to_press": entry.open_to_press,
             "unit": entry.unit.key if entry.unit is not None else None, "media_plan_entry": entry.id}
     return {key: value for key, value in data.items() if value is not None}
@@ -240,8 +239,8 @@ def _copy_details(session: Session, ctx: EngineContext, actor: User, running: Pr
                   row: MediaPlanEntry, *, with_end: bool) -> None:
     """The entry's title, official, place and format (and its end, `with_end`) into the case's data, where they
     differ (audited)."""
-    wanted = {"title": row.title, "official": row.official, "place": row.place,
-              "format": FORMATS.get(row.format, "other")} | ({"ends_at": _office(row.ends_at, ctx)} if with_end else {})
+    wanted = {name: getattr(row, name) for name in DETAILS} | {"format": FORMATS.get(row.format, "other")} \
+        | ({"ends_at": _office(row.ends_at, ctx)} if with_end else {})
     data = running.data or {}
     changed = {k: v for k, v in wanted.items() if v is not None and data.get(k) != v}
     if not changed:
