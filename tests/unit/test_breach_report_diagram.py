@@ -257,8 +257,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == KEY
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §7", "002 §3", "002 §5", "002 §6", "Design choices", "admin and auditor", "no_breach",
-                   "measure_recorded"):
+    for clause in ("002 §7", "002 §3", "002 §5", "002 §6", "Design choices", "administrators and auditors do not",
+                   "outcome: no breach", "outcome: measure recorded"):
         assert clause in documentation
     (start_event,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
     assert start_event.get(CAMUNDA_FORM_KEY) == f"{KEY}/start"

@@ -245,7 +245,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == KEY
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §14", "000 §4.4", "001 §12", "004 §12", "Design", "plan_monitoring", "no lane", "due_at"):
+    for clause in ("002 §14", "000 §4.4", "001 §12", "004 §12", "Design", "plans the day first", "in no lane",
+                   "the end of that working day"):
         assert clause in documentation
     (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
     assert (start.get("id"), start.get("name")) == ("every_working_day", "Every working day at 09:00")

@@ -378,7 +378,7 @@ def test_process_attributes() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == "information_request"
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("§6", "§8", "§9", "§10", "§17", "10 working days", "pr_head"):
+    for clause in ("§6", "§8", "§9", "§10", "§17", "10 working days", "head of the PR department"):
         assert clause in documentation
     start = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)[0]
     assert start.get(CAMUNDA_FORM_KEY) == "information_request/start"
