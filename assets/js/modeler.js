@@ -58,39 +58,40 @@ function labelEditor(modeler, languages) {
   const eventBus = modeler.get("eventBus");
   // `fallsBack`: a language without a name of its own shows the English one (the canvas must name the element);
   // documentation without a translation shows empty, the English as the field's hint.
-  const kinds = [
-    {
-      type: LABEL,
-      fallsBack: true,
-      of: isNamed,
-      read: (bo) => bo.name || "",
-      write: (bo, text) => { bo.name = text || undefined; },
-      // Through modeling, so that the canvas redraws the name and moves an outside label to fit it.
-      show: (bo, element, text) => (element ? modeling.updateProperties(element, { name: text || undefined })
-        : (bo.name = text || undefined)),
-      keep: (bo) => {
-        const name = bo.name;
-        return () => { bo.name = name; };
-      },
+  const names = {
+    type: LABEL,
+    fallsBack: true,
+    of: isNamed,
+    read: (bo) => bo.name || "",
+    write: (bo, text) => { bo.name = text || undefined; },
+    // Through modeling, so that the canvas redraws the name and moves an outside label to fit it.
+    show: (bo, element, text) => {
+      if (element) modeling.updateProperties(element, { name: text || undefined });
+      else bo.name = text || undefined;
     },
-    {
-      type: DOCUMENTATION,
-      fallsBack: false,
-      of: () => true,
-      read: (bo) => (plainDocumentation(bo) || {}).text || "",
-      write: writeDocumentation,
-      show: (bo, _element, text) => writeDocumentation(bo, text),
-      keep: (bo) => {
-        const list = bo.get("documentation");
-        const before = [...list];
-        const texts = before.map((doc) => doc.text);
-        return () => {
-          list.splice(0, list.length, ...before);
-          before.forEach((doc, i) => { doc.text = texts[i]; });
-        };
-      },
+    keep: (bo) => {
+      const name = bo.name;
+      return () => { bo.name = name; };
     },
-  ];
+  };
+  const documentation = {
+    type: DOCUMENTATION,
+    fallsBack: false,
+    of: () => true,
+    read: (bo) => (plainDocumentation(bo) || {}).text || "",
+    write: writeDocumentation,
+    show: (bo, _element, text) => writeDocumentation(bo, text),
+    keep: (bo) => {
+      const list = bo.get("documentation");
+      const before = [...list];
+      const texts = before.map((doc) => doc.text);
+      return () => {
+        list.splice(0, list.length, ...before);
+        before.forEach((doc, i) => { doc.text = texts[i]; });
+      };
+    },
+  };
+  const kinds = [names, documentation];
   let texts = new Map(); // business object -> {kind: {language: text}}
   let shown = new Map(); // business object -> {kind: the text shown when the language was last chosen}
   let current = SOURCE;
@@ -168,7 +169,7 @@ function labelEditor(modeler, languages) {
 
   // The English documentation, as the hint of an empty field while another language is edited.
   function hint(bo) {
-    if (!bo || current === SOURCE || kinds[1].read(bo)) return null;
+    if (!bo || current === SOURCE || documentation.read(bo)) return null;
     const byKind = texts.get(bo);
     return (byKind && byKind[DOCUMENTATION] && byKind[DOCUMENTATION][SOURCE]) || null;
   }
