@@ -111,13 +111,25 @@ def test_the_modeler_edits_the_documentation_in_the_language_chosen(open_as: Any
     language.select_option("en")
     expect(documentation).to_have_value(english)
     language.select_option("ru")
+    # The pool's process documentation too (the documentation group stays open).
+    page.locator('.djs-element[data-element-id="Participant_information_request"]').click(position={"x": 8, "y": 300})
+    process = page.locator("#bio-properties-panel-processDocumentation")
+    expect(process).to_have_value("")
+    expect(page.locator('[data-entry-id="processDocumentation"]')).to_contain_text("In English: Media information")
+    process.fill("Запрос информации от СМИ: Положение о взаимодействии со СМИ (002).")
+    process.blur()
 
     page.get_by_role("button", name="Deploy").click()
     expect(page.locator("#modeler-status")).to_contain_text("as version 2")
-    task = _element(_deployed_version_2(sessions), "userTask", "triage")
+    xml = _deployed_version_2(sessions)
+    task = _element(xml, "userTask", "triage")
     assert f"<bpmn:documentation>{english}</bpmn:documentation>" in task
     assert f'<jarchy:documentation lang="ru">{russian}</jarchy:documentation>' in task
     assert 'jarchy:documentation lang="ky"' not in task
+    process_head = xml[xml.index('<bpmn:process id="information_request"'):xml.index("<bpmn:laneSet")]
+    assert "<bpmn:documentation>Media information request: Bishkek mayor's office" in process_head
+    assert ('<jarchy:documentation lang="ru">Запрос информации от СМИ: Положение о взаимодействии со СМИ (002).'
+            "</jarchy:documentation>") in process_head
     assert page.js_errors == []
 
 
