@@ -8,6 +8,7 @@ import {
   BpmnPropertiesProviderModule,
   CamundaPlatformPropertiesProviderModule,
 } from "bpmn-js-properties-panel";
+import { SelectEntry, isSelectEntryEdited } from "@bpmn-io/properties-panel";
 import camundaModdleDescriptors from "camunda-bpmn-moddle/resources/camunda.json";
 import jarchyModdleDescriptors from "./jarchy-moddle.json";
 import CamundaBehaviorsModule from "camunda-bpmn-js-behaviors/lib/camunda-platform";
@@ -17,38 +18,115 @@ import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
 import "@bpmn-io/properties-panel/dist/assets/properties-panel.css";
 
 const ERROR_MARKER = "jarchy-error";
-const SOURCE = "en"; // the language of the elements' own `name`; the others are jarchy:label extension elements
+const SOURCE = "en"; // the language of the elements' own `name` and bpmn:documentation; the others are extensions
 const LABEL = "jarchy:Label";
+const DOCUMENTATION = "jarchy:Documentation";
+const PLAIN = "text/plain";
 
-// The names of a diagram in every interface language (docs/diagrams.md, Labels in every language). The canvas and
-// the properties panel show and edit one language at a time; switching keeps what was typed in the one left, and
-// saving writes the English source into `name` and every other language into the element's jarchy:label.
+// The bpmn:documentation of an element that the properties panel shows and edits: its plain-text one.
+function plainDocumentation(bo) {
+  return bo.get("documentation").find((doc) => (doc.textFormat || PLAIN) === PLAIN);
+}
+
+// Every business object of the diagram with the shape that draws it (null for a pool's process).
+function everyElement(registry) {
+  const found = new Map();
+  for (const element of registry.getAll()) {
+    const bo = element.businessObject;
+    if (!bo || element.type === "label") continue;
+    if (!found.has(bo)) found.set(bo, element);
+    if (bo.processRef && !found.has(bo.processRef)) found.set(bo.processRef, null);
+  }
+  return found;
+}
+
+// What a person reads by its name. Lanes are left out: their name is a role key (laneRoles draws them).
+function isNamed(bo) {
+  return !bo.$instanceOf("bpmn:Lane") && !bo.$instanceOf("bpmn:Collaboration") &&
+    (bo.$instanceOf("bpmn:FlowElement") || bo.$instanceOf("bpmn:Participant") || bo.$instanceOf("bpmn:Process"));
+}
+
+// The names and the documentation of a diagram in every interface language (docs/diagrams.md, Labels in every
+// language). The canvas and the properties panel show and edit one language at a time: the panel's own Name and
+// documentation fields hold the chosen language's text while it is chosen. Switching keeps what was typed in the
+// one left; saving writes the English source into `name` and bpmn:documentation and every other language into
+// the element's jarchy:label and jarchy:documentation.
 function labelEditor(modeler, languages) {
   const registry = modeler.get("elementRegistry");
   const modeling = modeler.get("modeling");
   const moddle = modeler.get("moddle");
-  let texts = new Map(); // business object -> {language: name}
-  let shown = new Map(); // business object -> the name put on the canvas when the language was last chosen
+  const eventBus = modeler.get("eventBus");
+  // `fallsBack`: a language without a name of its own shows the English one (the canvas must name the element);
+  // documentation without a translation shows empty, the English as the field's hint.
+  const names = {
+    type: LABEL,
+    fallsBack: true,
+    of: isNamed,
+    read: (bo) => bo.name || "",
+    write: (bo, text) => { bo.name = text || undefined; },
+    // Through modeling, so that the canvas redraws the name and moves an outside label to fit it.
+    show: (bo, element, text) => {
+      if (element) modeling.updateProperties(element, { name: text || undefined });
+      else bo.name = text || undefined;
+    },
+    keep: (bo) => {
+      const name = bo.name;
+      return () => { bo.name = name; };
+    },
+  };
+  const documentation = {
+    type: DOCUMENTATION,
+    fallsBack: false,
+    of: () => true,
+    read: (bo) => (plainDocumentation(bo) || {}).text || "",
+    write: writeDocumentation,
+    show: (bo, _element, text) => writeDocumentation(bo, text),
+    keep: (bo) => {
+      const list = bo.get("documentation");
+      const before = [...list];
+      const texts = before.map((doc) => doc.text);
+      return () => {
+        list.splice(0, list.length, ...before);
+        before.forEach((doc, i) => { doc.text = texts[i]; });
+      };
+    },
+  };
+  const kinds = [names, documentation];
+  let texts = new Map(); // business object -> {kind: {language: text}}
+  let shown = new Map(); // business object -> {kind: the text shown when the language was last chosen}
   let current = SOURCE;
 
-  // Every element a person reads by its name, with the shape that draws it (null for a pool's process). Lanes are
-  // left out: their name is a role key, shown to staff as the role's label.
-  function named() {
-    const found = new Map();
-    for (const element of registry.getAll()) {
-      const bo = element.businessObject;
-      if (!bo || element.type === "label" || bo.$instanceOf("bpmn:Lane") || bo.$instanceOf("bpmn:Collaboration")) continue;
-      if (!bo.$instanceOf("bpmn:FlowElement") && !bo.$instanceOf("bpmn:Participant") && !bo.$instanceOf("bpmn:Process")) continue;
-      if (!found.has(bo)) found.set(bo, element);
-      if (bo.processRef && !found.has(bo.processRef)) found.set(bo.processRef, null);
+  function writeDocumentation(bo, text) {
+    const list = bo.get("documentation");
+    const doc = plainDocumentation(bo);
+    if (!text) {
+      if (doc) list.splice(list.indexOf(doc), 1);
+    } else if (doc) {
+      doc.text = text;
+    } else {
+      const created = moddle.create("bpmn:Documentation", { text });
+      created.$parent = bo;
+      list.push(created);
     }
-    return found;
   }
 
-  function own(bo) {
-    const byLanguage = { [SOURCE]: bo.name || "" };
+  function each(visit) {
+    for (const [bo, element] of everyElement(registry)) {
+      for (const kind of kinds) if (kind.of(bo)) visit(bo, element, kind);
+    }
+  }
+
+  function entry(map, bo) {
+    if (!map.has(bo)) map.set(bo, {});
+    return map.get(bo);
+  }
+
+  function own(bo, kind) {
+    const byLanguage = { [SOURCE]: kind.read(bo) };
     for (const value of (bo.extensionElements && bo.extensionElements.values) || []) {
-      if (value.$instanceOf(LABEL) && languages.includes(value.lang) && value.value) byLanguage[value.lang] = value.value;
+      if (value.$instanceOf(kind.type) && languages.includes(value.lang) && value.lang !== SOURCE && value.value) {
+        byLanguage[value.lang] = value.value;
+      }
     }
     return byLanguage;
   }
@@ -57,60 +135,127 @@ function labelEditor(modeler, languages) {
     texts = new Map();
     shown = new Map();
     current = SOURCE;
-    for (const bo of named().keys()) {
-      texts.set(bo, own(bo));
-      shown.set(bo, bo.name || "");
-    }
+    each((bo, _element, kind) => {
+      entry(texts, bo)[kind.type] = own(bo, kind);
+      entry(shown, bo)[kind.type] = kind.read(bo);
+    });
   }
 
-  // What was typed in the current language since it was chosen becomes that language's name.
+  // What was typed in the current language since it was chosen becomes that language's text.
   function capture() {
-    for (const bo of named().keys()) {
-      const now = bo.name || "";
-      if (!texts.has(bo)) texts.set(bo, { [SOURCE]: now }); // drawn since: its first name is also the source's
-      if (now !== shown.get(bo)) texts.get(bo)[current] = now;
-      shown.set(bo, now);
-    }
+    each((bo, _element, kind) => {
+      const now = kind.read(bo);
+      const byKind = entry(texts, bo);
+      // Drawn since: its first name is also the source's (an element has an English name); its documentation not.
+      if (!byKind[kind.type]) byKind[kind.type] = kind.fallsBack ? { [SOURCE]: now } : {};
+      if (now !== entry(shown, bo)[kind.type]) byKind[kind.type][current] = now;
+      shown.get(bo)[kind.type] = now;
+    });
   }
 
   function show(language) {
     capture();
     current = language;
-    for (const [bo, element] of named()) {
-      const byLanguage = texts.get(bo);
-      const wanted = byLanguage[language] || byLanguage[SOURCE] || "";
-      if ((bo.name || "") !== wanted) {
-        if (element) modeling.updateProperties(element, { name: wanted || undefined });
-        else bo.name = wanted || undefined;
-      }
-      shown.set(bo, bo.name || "");
-    }
-    // Undoing across a switch would put one language's names under another's: each language starts a new history.
-    modeler.get("commandStack").clear();
+    each((bo, element, kind) => {
+      const byLanguage = texts.get(bo)[kind.type];
+      const wanted = byLanguage[language] || (kind.fallsBack && byLanguage[SOURCE]) || "";
+      if (kind.read(bo) !== wanted) kind.show(bo, element, wanted);
+      shown.get(bo)[kind.type] = kind.read(bo);
+    });
+    // The panel shows the selected element, else the root: redraw it with the language's documentation.
+    const selected = modeler.get("selection").get();
+    eventBus.fire("elements.changed", { elements: [...selected, modeler.get("canvas").getRootElement()] });
   }
 
-  // Runs `save` with the business objects as the file keeps them (English names, a jarchy:label a language),
-  // then puts the current language's names back.
+  // The English documentation, as the hint of an empty field while another language is edited.
+  function hint(bo) {
+    if (!bo || current === SOURCE || documentation.read(bo)) return null;
+    const byKind = texts.get(bo);
+    return (byKind && byKind[DOCUMENTATION] && byKind[DOCUMENTATION][SOURCE]) || null;
+  }
+
+  // The extension elements a business object keeps: the translations of each kind it has, after any others.
+  function writeExtensions(bo, byKind) {
+    const edited = kinds.filter((kind) => byKind[kind.type]);
+    const translations = edited.flatMap((kind) => languages
+      .filter((l) => l !== SOURCE && byKind[kind.type][l])
+      .map((l) => moddle.create(kind.type, { lang: l, value: byKind[kind.type][l] })));
+    let extensions = bo.extensionElements;
+    const others = ((extensions && extensions.values) || []).filter((v) => !edited.some((k) => v.$instanceOf(k.type)));
+    if (!extensions && translations.length) {
+      extensions = moddle.create("bpmn:ExtensionElements", { values: [] });
+      extensions.$parent = bo;
+      bo.extensionElements = extensions;
+    }
+    if (extensions) {
+      translations.forEach((value) => { value.$parent = extensions; });
+      extensions.values = [...others, ...translations];
+    }
+  }
+
+  // Runs `save` with the business objects as the file keeps them (English in `name` and bpmn:documentation, the
+  // other languages in extension elements), then puts the current language's texts back.
   async function asSaved(save) {
     capture();
-    const onCanvas = new Map();
-    for (const [bo, byLanguage] of texts) {
-      onCanvas.set(bo, bo.name);
-      bo.name = byLanguage[SOURCE] || undefined;
-      const labels = languages.filter((l) => l !== SOURCE && byLanguage[l])
-        .map((l) => moddle.create(LABEL, { lang: l, value: byLanguage[l] }));
-      let extensions = bo.extensionElements;
-      const others = ((extensions && extensions.values) || []).filter((v) => !v.$instanceOf(LABEL));
-      if (!extensions && labels.length) {
-        extensions = moddle.create("bpmn:ExtensionElements", { values: [] });
-        extensions.$parent = bo;
-        bo.extensionElements = extensions;
+    const restore = [];
+    for (const [bo, byKind] of texts) {
+      for (const kind of kinds) {
+        if (!byKind[kind.type]) continue;
+        restore.push(kind.keep(bo));
+        kind.write(bo, byKind[kind.type][SOURCE] || "");
       }
-      if (extensions) {
-        labels.forEach((label) => { label.$parent = extensions; });
-        extensions.values = [...others, ...labels];
-      }
+      writeExtensions(bo, byKind);
     }
+    try {
+      return await save();
+    } finally {
+      restore.reverse().forEach((back) => back());
+    }
+  }
+
+  return { reset, show, asSaved, hint };
+}
+
+// Lanes drawn by their role's name. A lane's `name` is a role key (it binds the lane's tasks to the role's
+// holders); while the modeler runs, the lane holds the role's label in the chosen language instead, so that the
+// canvas, the panel's header and the problem list name the role, and saving writes the key back. A name that is no
+// role's label stays as it was typed (deploy refuses it, naming the lane). The panel chooses a lane's role from
+// the list (laneRoleProvider).
+function laneRoles(modeler, roleNames) {
+  const registry = modeler.get("elementRegistry");
+  const modeling = modeler.get("modeling");
+  let current = null; // null: the lanes hold their keys (as imported)
+
+  const labelOf = (key, language) => (roleNames[key] && roleNames[key][language]) || key;
+  const keyOf = (name) =>
+    Object.keys(roleNames).find((key) => current && roleNames[key][current] === name) || name;
+  const lanes = () => registry.filter((element) => element.type === "bpmn:Lane");
+
+  function show(language) {
+    for (const lane of lanes()) {
+      const key = keyOf(lane.businessObject.name || "");
+      const wanted = key ? labelOf(key, language) : "";
+      if ((lane.businessObject.name || "") !== wanted) modeling.updateProperties(lane, { name: wanted || undefined });
+    }
+    current = language;
+  }
+
+  function choose(lane, key) {
+    modeling.updateProperties(lane, { name: key ? labelOf(key, current) : undefined });
+  }
+
+  // The roles a lane can be, by their name in the chosen language; a name that is no role's, as typed.
+  function options(lane, none) {
+    const key = keyOf(lane.businessObject.name || "");
+    const roles = Object.keys(roleNames).map((role) => ({ value: role, label: labelOf(role, current) }))
+      .sort((a, b) => a.label.localeCompare(b.label, current || undefined));
+    const unknown = key && !(key in roleNames) ? [{ value: key, label: key }] : [];
+    return [{ value: "", label: none }, ...unknown, ...roles];
+  }
+
+  async function asSaved(save) {
+    const onCanvas = new Map(lanes().map((lane) => [lane.businessObject, lane.businessObject.name]));
+    for (const [bo, name] of onCanvas) bo.name = keyOf(name || "") || undefined;
     try {
       return await save();
     } finally {
@@ -118,7 +263,38 @@ function labelEditor(modeler, languages) {
     }
   }
 
-  return { reset, show, asSaved, current: () => current };
+  return {
+    reset: () => { current = null; },
+    show,
+    choose,
+    options,
+    asSaved,
+    keyOf: (lane) => keyOf(lane.businessObject.name || ""),
+  };
+}
+
+// The properties panel's Name of a lane, replaced by the choice of its role from the list (shown by name).
+function laneRoleProvider(lanes, words) {
+  function LaneRole({ element }) {
+    return SelectEntry({
+      element,
+      id: "name",
+      label: words.role,
+      getValue: () => lanes.keyOf(element),
+      setValue: (key) => lanes.choose(element, key),
+      getOptions: () => lanes.options(element, words.noRole),
+    });
+  }
+  return {
+    getGroups: (element) => (groups) => {
+      if (element.type !== "bpmn:Lane") return groups;
+      for (const group of groups) {
+        group.entries = (group.entries || []).map((entry) =>
+          (entry.id === "name" ? { id: "name", component: LaneRole, isEdited: isSelectEntryEdited } : entry));
+      }
+      return groups;
+    },
+  };
 }
 
 function emptyDiagram(name) {
@@ -160,9 +336,21 @@ function setup(root) {
   const problemList = problems.querySelector("ul");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
+  let labels = null; // made once the modeler is: the panel asks it for the documentation's hint
+  const hint = (bo) => {
+    const english = labels && labels.hint(bo);
+    return english ? format(messages.inEnglish, { text: english }) : null;
+  };
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
-    propertiesPanel: { parent: root.querySelector("[data-properties-panel]") },
+    propertiesPanel: {
+      parent: root.querySelector("[data-properties-panel]"),
+      // Under an empty documentation field in another language: the English documentation, to translate.
+      description: {
+        documentation: (element) => hint(element.businessObject),
+        processDocumentation: (element) => hint(element.businessObject.processRef),
+      },
+    },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
@@ -173,7 +361,9 @@ function setup(root) {
     moddleExtensions: { camunda: camundaModdleDescriptors, jarchy: jarchyModdleDescriptors },
   });
   const languageChoice = root.querySelector("[data-label-language]");
-  const labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
+  labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
+  const lanes = laneRoles(modeler, JSON.parse(root.dataset.roleNames || "{}"));
+  modeler.get("propertiesPanel").registerProvider(200, laneRoleProvider(lanes, messages));
   const canvas = modeler.get("canvas");
   const overlays = modeler.get("overlays");
   const registry = modeler.get("elementRegistry");
@@ -231,9 +421,10 @@ function setup(root) {
     try {
       const { warnings } = await modeler.importXML(xml);
       labels.reset();
+      lanes.reset();
       // The names first shown are the reader's language (the page's); the English source is one choice away.
       languageChoice.value = root.dataset.readerLanguage || SOURCE;
-      if (languageChoice.value !== SOURCE) labels.show(languageChoice.value);
+      show(languageChoice.value);
       canvas.zoom("fit-viewport");
       dirty = false;
       if (warnings.length) say(format(messages.warnings, { count: warnings.length }), "");
@@ -245,8 +436,16 @@ function setup(root) {
     }
   }
 
+  // The chosen language's names, documentation and lanes' role names on the canvas and in the panel.
+  function show(language) {
+    labels.show(language);
+    lanes.show(language);
+    // Undoing across a switch would put one language's texts under another's: each language starts a new history.
+    modeler.get("commandStack").clear();
+  }
+
   function saved() {
-    return labels.asSaved(() => modeler.saveXML({ format: true }));
+    return labels.asSaved(() => lanes.asSaved(() => modeler.saveXML({ format: true })));
   }
 
   async function deploy() {
@@ -300,7 +499,7 @@ function setup(root) {
   });
   languageChoice.addEventListener("change", () => {
     const edited = dirty; // showing another language changes nothing to save
-    labels.show(languageChoice.value);
+    show(languageChoice.value);
     dirty = edited;
   });
   document.querySelector("[data-action=deploy]").addEventListener("click", deploy);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html import unescape
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, CalendarOverride, ProcessDefinition, Unit, User
+from engine.core.settings import LANGUAGES, ROLES
 from engine.people.accounts import user_by_username
 from engine.runtime import operations
 from tests.conftest import PASSWORD, REQUEST, shipped_diagram
@@ -130,6 +132,18 @@ def test_the_modeler_opens_a_version_whose_xml_only_an_admin_may_read(page_as: A
     assert "information_request.v1.bpmn" in download.headers["Content-Disposition"]
     assert web.get("/admin/procedures/information_request/versions/7/modeler").status_code == 404
     assert 'data-diagram-url' not in text(web.get("/admin/modeler"))
+
+
+def test_the_modeler_page_names_every_role_in_every_language_for_the_lanes(page_as: Any, deployed: None) -> None:
+    page = text(page_as("admin").get("/admin/modeler"))
+    found = re.search(r"data-role-names='([^']*)'", page)
+    assert found is not None
+    names = json.loads(unescape(found.group(1)))
+    assert set(names) == set(ROLES)
+    assert names["pr_department"]["ru"] == "Отдел по связям с общественностью"
+    assert names["pr_department"]["en"] == "PR department"
+    assert names["unit_head"]["uz-Latn"] != names["unit_head"]["uz"]  # Latin and Cyrillic, each its own
+    assert all(set(by_language) == set(LANGUAGES) and all(by_language.values()) for by_language in names.values())
 
 
 def test_deploying_from_the_modeler_makes_a_new_version_once(page_as: Any, deployed: None, sessions: Any) -> None:

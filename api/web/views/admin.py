@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, flash, jsonify, redirect, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.validate import Email
@@ -21,13 +21,13 @@ from marshmallow.validate import Email
 from api import schemas
 from api.database import session as db_session
 from api.web import modeler_messages, refusals
-from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name
+from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
 from engine.calendar import overrides
 from engine.core.errors import Code, JarchyError
-from engine.core.settings import LANGUAGES, ROLES
+from engine.core.settings import BABEL_LOCALE, LANGUAGES, ROLES
 from engine.people import accounts, unit_names
 from engine.people.access import may_administer
 from engine.procedures import definitions
@@ -76,7 +76,19 @@ def procedures() -> tuple[str, int]:
 def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
     definition = definitions.definition_version(db_session(), key, version) if key is not None else None
-    return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations())
+    return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations(),
+                  role_names=_role_names())
+
+
+def _role_names() -> dict[str, dict[str, str]]:
+    """Each role's label in every interface language, by role key: the modeler draws a lane (whose name is the key)
+    by its role's label in the language chosen for the names, and lists the roles by them."""
+    names: dict[str, dict[str, str]] = {role: {} for role in ROLES}
+    for language in LANGUAGES:
+        with force_locale(BABEL_LOCALE.get(language, language)):
+            for role in ROLES:
+                names[role][language] = label(role)
+    return names
 
 
 @blp.get("/procedures/<string:key>/versions/<version:version>/bpmn")
