@@ -17,28 +17,34 @@ from tests.conftest import REQUEST, shipped_diagram
 from tests.web.conftest import text
 from tests.web.test_admin_pages import deploy
 
-TRIAGE = re.compile(rb'<bpmn:userTask id="triage".*?</bpmn:userTask>', re.S)
 TRANSLATED = re.compile(rb"\s*<jarchy:documentation [^>]*>.*?</jarchy:documentation>", re.S)
 RUSSIAN = "002 §9: отдел по связям с общественностью отвечает сам или поручает пресс-секретарю подразделения."
 
 
-def documented(translations: dict[str, str]) -> bytes:
-    """information_request with its triage task's documentation translated into `translations` only."""
+def _element(xml: bytes, element_id: str) -> bytes:
+    found = re.search(rb'<bpmn:(\w+) id="' + element_id.encode() + rb'".*?</bpmn:\1>', xml, re.S)
+    assert found is not None and b"<bpmn:extensionElements>" in found.group(0), element_id
+    return found.group(0)
+
+
+def documented(translations: dict[str, str], *, untranslated: tuple[str, ...] = ()) -> bytes:
+    """information_request with its triage task's documentation translated into `translations` only, and the
+    elements `untranslated` with no translation of theirs."""
     xml = shipped_diagram("information_request.bpmn")
-    task = TRIAGE.search(xml)
-    assert task is not None and b"<bpmn:extensionElements>" in task.group(0)
+    for element_id in untranslated:
+        element = _element(xml, element_id)
+        xml = xml.replace(element, TRANSLATED.sub(b"", element))
+    task = _element(xml, "triage")
     own = "".join(f'<jarchy:documentation lang="{lang}">{text}</jarchy:documentation>'
                   for lang, text in translations.items()).encode()
-    changed = TRANSLATED.sub(b"", task.group(0)).replace(b"<bpmn:extensionElements>",
-                                                         b"<bpmn:extensionElements>" + own, 1)
-    return xml.replace(task.group(0), changed)
+    changed = TRANSLATED.sub(b"", task).replace(b"<bpmn:extensionElements>", b"<bpmn:extensionElements>" + own, 1)
+    return xml.replace(task, changed)
 
 
-def english() -> str:
-    """The triage task's English documentation, as the shipped diagram words it."""
-    task = TRIAGE.search(shipped_diagram("information_request.bpmn"))
-    assert task is not None
-    found = re.search(r"<bpmn:documentation>(.*?)</bpmn:documentation>", task.group(0).decode(), re.S)
+def english(element_id: str = "triage") -> str:
+    """An element's English documentation, as the shipped diagram words it."""
+    element = _element(shipped_diagram("information_request.bpmn"), element_id).decode()
+    found = re.search(r"<bpmn:documentation>(.*?)</bpmn:documentation>", element, re.S)
     assert found is not None
     return unescape(found.group(1)).strip()
 
