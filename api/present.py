@@ -101,11 +101,15 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     ]
 
 
-def task_with_context(session: Session, ctx: EngineContext, row: HumanTask) -> dict[str, Any]:
-    """One task as `tasks` gives it, with the earlier rounds of its case that bear on it (read-only)."""
+def task_with_context(session: Session, ctx: EngineContext, row: HumanTask, lang: str) -> dict[str, Any]:
+    """One task as `tasks` gives it, with the earlier rounds of its case that bear on it (read-only) and its step's
+    documentation in `lang` (else English; `documentation_lang` says which)."""
     context = task_context.of(session, row)
-    return tasks(session, ctx, [row])[0] | {"context": {
-        "returned": _round(context.returned), "last_round": _round(context.last_round)}}
+    documentation = task_context.documentation(session, row, lang)
+    return tasks(session, ctx, [row])[0] | {
+        "context": {"returned": _round(context.returned), "last_round": _round(context.last_round)},
+        "documentation": documentation.text if documentation else None,
+        "documentation_lang": documentation.lang if documentation else None}
 
 
 def _round(r: task_context.Round | None) -> dict[str, Any] | None:
@@ -211,7 +215,8 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
     out = {"key": row.key, "name": row.name, "version": row.version, "checksum": row.checksum,
            "deployed_at": row.deployed_at, "origin": row.origin,
            "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", ""),
-           "missing_labels": labels.missing(row.meta)}
+           "missing_labels": labels.missing(row.meta),
+           "missing_documentation": labels.missing_documentation(row.meta)}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out

@@ -193,6 +193,11 @@ class DefinitionOut(Schema):
         keys=fields.String(), values=fields.List(fields.Dict(keys=fields.String(), values=fields.String())),
         metadata={"description": "per interface language, the shown elements (`id`, English `name`) the diagram "
                                  "gives no name in that language (docs/diagrams.md, Labels in every language)"})
+    missing_documentation = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Dict(keys=fields.String(), values=fields.String())),
+        metadata={"description": "per interface language, the shown elements (`id`, English `name`) whose English "
+                                 "documentation the diagram does not translate into that language; none for a "
+                                 "version deployed before versions kept their documentation (docs/diagrams.md)"})
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                     metadata={"description": "running instances per version"})
 
@@ -276,6 +281,13 @@ class TaskOut(Schema):
                        "decision or an attestation"})
     context = fields.Nested(TaskContextOut, metadata={
         "description": "GET /tasks/{id} only: the earlier rounds of the case, read-only, beside the form"})
+    documentation = fields.String(allow_none=True, metadata={
+        "description": "GET /tasks/{id} only: what the regulation says of the task's step (its diagram element's "
+                       "documentation) in the language asked for (`Accept-Language`, else the caller's account's), "
+                       "else in English; null where the case's version keeps none"})
+    documentation_lang = fields.String(allow_none=True, metadata={
+        "description": "GET /tasks/{id} only: the interface language `documentation` is in (`en` where the diagram "
+                       "has no translation into the one asked for); null with `documentation`"})
 
 
 class TimerOut(Schema):

@@ -10,6 +10,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
+from api.web.i18n import requested_language
 from db.models import HumanTask, User
 from engine.people.access import check_may_read_task
 from engine.reads import queries
@@ -39,10 +40,11 @@ class Task(MethodView):
     @blp.doc(operationId="getTask")
     @blp.response(200, TaskOut)
     def get(self, task_id: str) -> dict[str, Any]:
-        """One task with its form, and the earlier rounds of its case beside it."""
-        row = operations.get_task(session(), task_id)
-        check_may_read_task(current_user(), row)
-        return present.task_with_context(session(), ctx(), row)
+        """One task with its form, the earlier rounds of its case beside it, and what the regulation says of its
+        step in the language asked for (`Accept-Language`, else the caller's account's)."""
+        row, user = operations.get_task(session(), task_id), current_user()
+        check_may_read_task(user, row)
+        return present.task_with_context(session(), ctx(), row, requested_language(user.locale))
 
 
 @blp.route("/<string:task_id>/claim")

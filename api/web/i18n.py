@@ -69,6 +69,15 @@ def current_language() -> str:
     return negotiate(value for value, quality in request.accept_languages if quality > 0)  # q=0: "not this one"
 
 
+def requested_language(account_language: str | None) -> str:
+    """The language an API call is answered in: its `Accept-Language` where it sends one (as a page negotiates
+    it), else the caller's account's, else English. A page asks `current_language` instead."""
+    accepted = [value for value, quality in request.accept_languages if quality > 0]
+    if accepted:
+        return negotiate(accepted)
+    return account_language if account_language in LANGUAGES else "en"
+
+
 def negotiate(accepted: Iterable[str]) -> str:
     """The first of the browser's languages (best first) that the pages speak, by RFC 4647 lookup; else English.
 

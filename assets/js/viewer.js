@@ -1,12 +1,59 @@
 // The case page's diagram: bpmn-js's NavigatedViewer with the case's elements marked
-// (completed, active, waiting), read from the page's data attributes.
+// (completed, active, waiting), read from the page's data attributes. Each step (a task, an event, a gateway) is
+// also a button: clicking it or reaching it with the keyboard shows its name and what the regulation says of it
+// (its documentation, in the reader's language where the diagram has it) in the panel below the drawing.
 import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
+import { is } from "bpmn-js/lib/util/ModelUtil";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 
 function failed(container) {
   container.textContent = container.dataset.failed || "The diagram could not be loaded.";
   container.dataset.ready = "failed";
+}
+
+// The documentation as the server localized it (engine/procedures/labels.py: localized): its text and the
+// language it is in (`xml:lang`, the reader's, or English where the diagram has no translation).
+function documentationOf(element) {
+  const doc = (element.businessObject.documentation || [])[0];
+  if (!doc || !(doc.text || "").trim()) return null;
+  return { text: doc.text.trim(), lang: (doc.$attrs && doc.$attrs["xml:lang"]) || "en" };
+}
+
+function describe(panel, element) {
+  const name = element.businessObject.name || "";
+  const doc = documentationOf(element);
+  const heading = document.createElement("h3");
+  heading.textContent = name;
+  const parts = [heading];
+  if (doc) {
+    if (doc.lang !== panel.dataset.lang) {
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = panel.dataset.fallbackNote;
+      parts.push(note);
+    }
+    const text = document.createElement("div");
+    text.className = "documentation";
+    text.lang = doc.lang === panel.dataset.lang ? document.documentElement.lang : "en";
+    text.textContent = doc.text;
+    parts.push(text);
+  } else {
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = panel.dataset.none;
+    parts.push(none);
+  }
+  panel.replaceChildren(...parts);
+  panel.dataset.element = element.id;
+}
+
+// Steps become focusable buttons, in the drawing's order (left to right, then top to bottom).
+function stepsOf(registry) {
+  return registry
+    .filter((element) => !element.labelTarget && !element.waypoints && is(element.businessObject, "bpmn:FlowNode")
+      && (element.businessObject.name || "").trim())
+    .sort((a, b) => a.x - b.x || a.y - b.y);
 }
 
 async function show(container) {
@@ -31,6 +78,29 @@ async function show(container) {
     for (const id of ids) {
       if (registry.get(id)) canvas.addMarker(id, `jarchy-${state}`);
     }
+  }
+  const panel = document.getElementById(container.dataset.stepPanel || "");
+  if (panel) {
+    const steps = stepsOf(registry);
+    for (const element of steps) {
+      const gfx = registry.getGraphics(element);
+      gfx.setAttribute("tabindex", "0");
+      gfx.setAttribute("role", "button");
+      gfx.setAttribute("aria-label", element.businessObject.name.trim());
+      gfx.setAttribute("aria-controls", panel.id);
+      gfx.addEventListener("focus", () => describe(panel, element));
+      gfx.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          describe(panel, element);
+        }
+      });
+    }
+    const shown = new Set(steps);
+    viewer.get("eventBus").on("element.click", ({ element }) => {
+      const step = element.labelTarget || element; // an event's name is drawn apart from it
+      if (shown.has(step)) describe(panel, step);
+    });
   }
   container.dataset.ready = "true";
 }

@@ -27,6 +27,8 @@ class Version:
     running: int
     names: dict[str, str]  # the procedure's name in the other interface languages
     missing: dict[str, list[dict[str, str]]]  # engine.procedures.labels.missing
+    missing_documentation: dict[str, list[dict[str, str]]]  # engine.procedures.labels.missing_documentation
+    labels: dict[str, dict[str, str]]  # each element's names by language, to name the missing ones
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class Procedure:
     def missing(self) -> dict[str, list[dict[str, str]]]:
         """The latest version's labels without a translation, only the languages that lack some."""
         return {lang: listed for lang, listed in self.versions[0].missing.items() if listed}
+
+    @property
+    def missing_documentation(self) -> dict[str, list[dict[str, str]]]:
+        """The latest version's documentation without a translation, only the languages that lack some."""
+        return {lang: listed for lang, listed in self.versions[0].missing_documentation.items() if listed}
+
+    @property
+    def labels(self) -> dict[str, dict[str, str]]:
+        return self.versions[0].labels
 
     @property
     def running(self) -> int:
@@ -66,5 +77,6 @@ def procedures(session: Session) -> list[Procedure]:
     for key, version, name, checksum, at, by, meta in rows:
         count = running.get((key, version), 0)
         versions.setdefault(key, []).append(Version(key, name, version, checksum, at, by, count,
-                                                    labels.names_of(meta, key), labels.missing(meta)))
+                                                    labels.names_of(meta, key), labels.missing(meta),
+                                                    labels.missing_documentation(meta), meta.get("labels", {})))
     return [Procedure(key, listed[0].name, listed[0].version, listed) for key, listed in versions.items()]

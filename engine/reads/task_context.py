@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, HumanTask
+from db.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from db.vocabulary import EventType
+from engine.procedures import labels
 
 REWORK = "rework"
 
@@ -72,3 +73,11 @@ def of(session: Session, task: HumanTask) -> TaskContext:
 def _same_task(done: HumanTask, task: HumanTask) -> bool:
     """The same task of the diagram, for the same unit (each contributing unit has its own round)."""
     return (done.bpmn_id, done.process_key, done.unit_key) == (task.bpmn_id, task.process_key, task.unit_key)
+
+
+def documentation(session: Session, row: HumanTask, lang: str) -> labels.Documentation | None:
+    """What the regulation says of the task's step: its element's documentation in `lang`, else in English, as the
+    version of the case keeps it; None where it keeps none (see `labels.documentation_of`)."""
+    instance = session.get(ProcessInstance, row.instance_id)
+    definition = session.get(ProcessDefinition, instance.definition_id) if instance is not None else None
+    return labels.documentation_of(definition.meta or {}, row.bpmn_id, lang) if definition is not None else None

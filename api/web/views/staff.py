@@ -268,6 +268,7 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         if not is_open else [],
         case_data=formrender.readable(case_forms(definition), instance.data or {}, units, file_names),
         procedure=diagram_name(definition.meta, definition.key, definition.name),
+        documentation=task_context.documentation(session, row, current_language()),
         events=_history(instance, definition),
         returned=earlier.returned, last_round=last_round,
         pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
