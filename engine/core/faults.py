@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from engine.core.errors import Conflict, JarchyError, NotFound, Unavailable, Unreadable
+from typing import Any
+
+from engine.core.errors import Code, Conflict, JarchyError, NotFound, Unavailable, Unreadable
 
 MAX_FAILURE_TEXT = 2000
+
+
+class CaseFault(ValueError):
+    """Something a case's data cannot make (a publication, a letter): the case fails, recorded with `code` and
+    `params` for a page to word it."""
+
+    def __init__(self, message: str, *, code: Code, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 def is_case_fault(exc: BaseException) -> bool:
