@@ -3,9 +3,9 @@ case) or a race's or the database's (the next round simply tries again); and the
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from engine.core.errors import Code, Conflict, JarchyError, NotFound, Unavailable, Unreadable
 
