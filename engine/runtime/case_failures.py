@@ -61,8 +61,9 @@ def reason(exc: BaseException) -> Refusal:
     if isinstance(cause, SandboxSyntaxError):
         return Refusal(message, Code(cause.code), cause.params | _line(exc))
     spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
-    if isinstance(cause, NameError) and cause.name:
-        return Refusal(message, Code.MISSING_DATA, {"name": cause.name})
+    missing = (cause.name or getattr(cause, "missing_name", None)) if isinstance(cause, NameError) else None
+    if isinstance(missing, str):  # its name, kept as data by the sandbox process (engine.spiff.sandbox_process)
+        return Refusal(message, Code.MISSING_DATA, {"name": missing})
     if cause is not None:
         if getattr(spec, "script", None) is not None:  # a script task's own script
             return Refusal(message, Code.SCRIPT_FAILED, {"error": type(cause).__name__} | _line(exc))
