@@ -72,7 +72,8 @@ def test_a_script_that_raises_fails_the_case_worded_by_its_error_in_russian(as_:
     assert (after["code"], after["params"]) == ("script_failed", {"error": "ZeroDivisionError", "script_line": 2})
     assert "division by zero" in after["message"]  # the English stays in the auditors' record
     page = _page(page_as, sessions, case["id"], "ru")
-    assert "Сбой в деле на шаге «Work out the sum»: Скрипт шага завершился ошибкой ZeroDivisionError. Строка 2 кода." in page
+    assert ("Сбой в деле на шаге «Work out the sum»: Скрипт шага завершился ошибкой ZeroDivisionError. "
+            "Строка 2 кода.") in page
     assert "division by zero" not in page and "The case failed" not in page
 
 
