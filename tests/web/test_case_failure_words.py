@@ -104,3 +104,14 @@ def test_a_failure_recorded_before_codes_says_where_the_case_failed_never_its_en
     page = _page(page_as, sessions, case["id"], "en")
     assert "The case failed at “Work out the sum”." in page
     assert "division by zero" not in page
+
+
+def test_the_auditor_reads_the_failure_worded_and_keeps_the_engines_message(as_: Any, page_as: Any,
+                                                                            sessions: Any) -> None:
+    case = _failed_case(as_, "audited", DIAGRAM.replace("KEY", "audited").replace("SCRIPT", "a = 1 / 0"))
+    with sessions.begin() as session:
+        user_by_username(session, "auditor").locale = "uk"
+    page = unescape(text(page_as("auditor").get(f"/audit/cases/{case['id']}")))
+    assert "Скрипт кроку завершився помилкою ZeroDivisionError. Рядок 1 коду." in page
+    assert "division by zero" in page  # the technical record, as the engine wrote it
+    assert "script_failed" not in page and "script_line" not in page
