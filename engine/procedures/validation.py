@@ -223,7 +223,7 @@ def _endless_loops(script: etree._Element) -> list[ElementError]:
     """`while <always true>:` loops that nothing inside them can leave."""
     try:
         tree = ast.parse(script.text or "")
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return []  # reported by the compile check
     out = []
     for loop in ast.walk(tree):

@@ -80,3 +80,10 @@ def test_the_diagram_problem_carries_the_kind_the_name_and_both_lines() -> None:
     assert problem["code"] == Code.SCRIPT_ATTRIBUTE and problem["element_id"] == "work"
     assert problem["params"]["name"] == "__dict__" and problem["params"]["script_line"] == 2
     assert problem["line"] == 9  # the diagram's own line of the refused script line
+
+
+def test_a_diagram_whose_script_is_too_deep_for_the_parser_is_refused_not_a_crash() -> None:
+    deep = DIAGRAM.replace("a = 1\nb = a.__dict__", "x = " + "-" * 200_000 + "1")
+    with pytest.raises(validation.InvalidDiagram) as refused:
+        validation.validate(deep.encode())
+    assert [p["code"] for p in refused.value.errors] == [Code.SCRIPT_TOO_COMPLEX]
