@@ -107,7 +107,7 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.DIAGRAM_UNREADABLE: _l("SpiffWorkflow cannot read the diagram at the element %(element_id)s: check its "
                                 "structure."),
     # a script or expression the sandbox refuses (in the modeler, and as why a case failed)
-    Code.SCRIPT_SYNTAX: _l("This is not valid Python: check the brackets, quotes and indentation."),
+    Code.SCRIPT_SYNTAX: _l("The code cannot be read as a script: check the brackets, quotes and indentation."),
     Code.SCRIPT_IMPORT: _l("Imports are not allowed in scripts (“%(name)s”): the functions scripts may use are "
                            "there without importing."),
     Code.SCRIPT_CLASS: _l("Class definitions are not allowed in scripts (“%(name)s”)."),

@@ -13,6 +13,7 @@ from engine.core.errors import Code
 from engine.procedures import validation
 from engine.spiff.sandbox import SandboxSyntaxError, check_expression, check_script
 from engine.spiff.sandbox_replies import loads
+from tests.diagrams import script_diagram
 
 
 @pytest.mark.parametrize(("script", "code", "params", "line"), [
@@ -56,21 +57,7 @@ def test_the_code_travels_back_from_the_sandbox_process_as_data() -> None:
     assert (back.code, back.params) == ("script_import", {"name": "os"})
 
 
-DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
-  <bpmn:process id="p" name="P" isExecutable="true" camunda:candidateStarterGroups="pr_department">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
-    <bpmn:scriptTask id="work" name="Work">
-      <bpmn:script>a = 1
-b = a.__dict__</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+DIAGRAM = script_diagram("p", "a = 1\nb = a.__dict__")
 
 
 def test_the_diagram_problem_carries_the_kind_the_name_and_both_lines() -> None:
@@ -83,7 +70,7 @@ def test_the_diagram_problem_carries_the_kind_the_name_and_both_lines() -> None:
 
 
 def test_a_diagram_whose_script_is_too_deep_for_the_parser_is_refused_not_a_crash() -> None:
-    deep = DIAGRAM.replace("a = 1\nb = a.__dict__", "x = " + "-" * 200_000 + "1")
+    deep = script_diagram("p", "x = " + "-" * 200_000 + "1")
     with pytest.raises(validation.InvalidDiagram) as refused:
         validation.validate(deep.encode())
     assert [p["code"] for p in refused.value.errors] == [Code.SCRIPT_TOO_COMPLEX]

@@ -11,22 +11,8 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from engine.people.accounts import user_by_username
+from tests.diagrams import script_diagram
 from tests.web.conftest import text
-
-DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
-  <bpmn:process id="KEY" name="Breaks" isExecutable="true" camunda:candidateStarterGroups="pr_department">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
-    <bpmn:scriptTask id="work" name="Work out the sum">
-      <bpmn:script>SCRIPT</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
 
 GATEWAY = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -67,7 +53,7 @@ def _page(page_as: Any, sessions: Any, case_id: int, language: str) -> str:
 
 def test_a_script_that_raises_fails_the_case_worded_by_its_error_in_russian(as_: Any, page_as: Any,
                                                                               sessions: Any) -> None:
-    case = _failed_case(as_, "sums", DIAGRAM.replace("KEY", "sums").replace("SCRIPT", "a = 1\nb = a / 0"))
+    case = _failed_case(as_, "sums", script_diagram("sums", "a = 1\nb = a / 0", name="Work out the sum"))
     after = _failure(sessions, case["id"])
     assert (after["code"], after["params"]) == ("script_failed", {"error": "ZeroDivisionError", "script_line": 2})
     assert "division by zero" in after["message"]  # the English stays in the auditors' record
@@ -78,7 +64,7 @@ def test_a_script_that_raises_fails_the_case_worded_by_its_error_in_russian(as_:
 
 
 def test_a_script_reading_data_the_case_lacks_names_it_in_kyrgyz(as_: Any, page_as: Any, sessions: Any) -> None:
-    case = _failed_case(as_, "lacks", DIAGRAM.replace("KEY", "lacks").replace("SCRIPT", "total = amount + 1"))
+    case = _failed_case(as_, "lacks", script_diagram("lacks", "total = amount + 1", name="Work out the sum"))
     after = _failure(sessions, case["id"])
     assert (after["code"], after["params"].get("name")) == ("missing_data", "amount"), after
     page = _page(page_as, sessions, case["id"], "ky")
@@ -95,7 +81,7 @@ def test_a_gateway_with_no_way_out_says_so(as_: Any, page_as: Any, sessions: Any
 
 def test_a_failure_recorded_before_codes_says_where_the_case_failed_never_its_english(
         as_: Any, page_as: Any, sessions: Any) -> None:
-    case = _failed_case(as_, "older", DIAGRAM.replace("KEY", "older").replace("SCRIPT", "a = 1 / 0"))
+    case = _failed_case(as_, "older", script_diagram("older", "a = 1 / 0", name="Work out the sum"))
     with sessions.begin() as session:  # as an event written before failures carried a code
         event = session.scalars(select(AuditEvent).where(
             AuditEvent.instance_id == case["id"], AuditEvent.type == "instance.failed")).one()
@@ -108,7 +94,7 @@ def test_a_failure_recorded_before_codes_says_where_the_case_failed_never_its_en
 
 def test_the_auditor_reads_the_failure_worded_and_keeps_the_engines_message(as_: Any, page_as: Any,
                                                                             sessions: Any) -> None:
-    case = _failed_case(as_, "audited", DIAGRAM.replace("KEY", "audited").replace("SCRIPT", "a = 1 / 0"))
+    case = _failed_case(as_, "audited", script_diagram("audited", "a = 1 / 0", name="Work out the sum"))
     with sessions.begin() as session:
         user_by_username(session, "auditor").locale = "uk"
     page = unescape(text(page_as("auditor").get(f"/audit/cases/{case['id']}")))

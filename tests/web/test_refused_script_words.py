@@ -6,22 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.people.accounts import user_by_username
+from tests.diagrams import script_diagram
 
-DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
-  <bpmn:process id="imports" name="Imports" isExecutable="true" camunda:candidateStarterGroups="pr_department">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="reach"/>
-    <bpmn:scriptTask id="reach" name="Reach out">
-      <bpmn:script>total = 1
-import os</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="reach" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+DIAGRAM = script_diagram("imports", "total = 1\nimport os", task="reach", name="Reach out")
 
 
 def test_deploying_a_script_that_imports_is_refused_with_script_import_at_the_element(as_: Any) -> None:
