@@ -6,7 +6,10 @@ administrator reads, audit `instance.failed`) while the others go on.
 What is the case's fault and what is not: a lost race (`Conflict`, `NotFound`) or the database itself
 being unavailable says nothing of the case, and the next round simply tries again; anything else (a
 state that cannot be read, a value the database refuses, an engine error) would fail the same way at
-every round, so it is recorded once on the case, whose timers then wait (only running cases' are due)."""
+every round, so it is recorded once on the case, whose timers then wait (only running cases' are due).
+
+Why it failed is recorded as a code with parameters (`reason`: a script's error, data it lacks, a bound, a
+gateway with no way out, ...), which pages word in their reader's language; the English stays in `message`."""
 
 from __future__ import annotations
 
@@ -35,12 +38,12 @@ T = TypeVar("T")
 
 
 def fail(session: Session, instance: ProcessInstance, failure: str, *, element: str | None, at: datetime,
-         actor: str | None, message: str | None = None, exc: BaseException | None = None) -> None:
+         actor: str | None, exc: BaseException, message: str | None = None) -> None:
     """Mark the case failed with what an administrator reads (`failure`), and record it in its history (with
     `message`, the failure without the element it names, when given, and the `code` and `params` of why, which
     a page words in its reader's language: `message` stays English, for the auditor's record)."""
     instance.status, instance.failure = InstanceStatus.FAILED, failure[:MAX_FAILURE_TEXT]
-    why = reason(exc) if exc is not None else Refusal(failure, Code.CASE_FAILED, {})
+    why = reason(exc)
     chain.record(session, type=EventType.INSTANCE_FAILED, at=at, actor=actor, instance_id=instance.id, subject=element,
                  after={"element_id": element, "message": (message or failure)[:MAX_FAILURE_TEXT],
                         "code": why.code, "params": why.params})
