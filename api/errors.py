@@ -79,12 +79,19 @@ def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
             else:
                 out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        out.append({"field": prefix or "(body)", "message": " ".join(messages), "code": Code.INVALID_INPUT,
-                    "params": {}})
+        out += [_entry(prefix, message) for message in messages]
     elif isinstance(messages, list):
         for item in messages:
             out += _flatten(item, prefix)
     elif messages:
-        out.append({"field": prefix or "(body)", "message": str(messages), "code": Code.INVALID_INPUT,
-                    "params": {}})
+        out.append(_entry(prefix, messages))
     return out
+
+
+def _entry(field: str, message: Any) -> dict[str, Any]:
+    """One field's problem with the code and params its message carries (api.schema_codes); a message of no kind
+    we know (webargs' own, a validator of a library) is `invalid_input`."""
+    code, params = getattr(message, "code", Code.INVALID_INPUT), dict(getattr(message, "params", {}))
+    if code == Code.UNKNOWN_FIELD:
+        params["field"] = field.rpartition(".")[2]
+    return {"field": field or "(body)", "message": str(message), "code": code, "params": params}

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from api.schema_codes import Coded, Schema, coded_as
 from db.vocabulary import (
     AppearanceFormat,
     DefinitionOrigin,
@@ -18,6 +19,7 @@ from db.vocabulary import (
     OutletKind,
     TaskStatus,
 )
+from engine.core.errors import Code
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from engine.reads import archive
@@ -33,14 +35,17 @@ class OfficeDateTime(fields.DateTime):
                                   **kwargs)
 
 
-KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'")
-NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
-USERNAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$", error="use 1-64 letters, digits, '_', '.', '@', '-'")
+KEY = coded_as(validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="use 1-64 lower-case letters, digits, '_' or '-'"),
+               Code.NOT_A_KEY)
+NOT_BLANK = coded_as(validate.Regexp(r"\S", error="must not be blank"), Code.REQUIRED)
+USERNAME = coded_as(validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$",
+                                    error="use 1-64 letters, digits, '_', '.', '@', '-'"), Code.NOT_A_USERNAME)
 SHORT = validate.Length(min=1, max=200)
 # The engine's policy (engine.people.passwords) decides; the length is stated here too so that the OpenAPI document
 # shows it.
 NEW_PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=1024,
                                error=f"needs at least {MIN_PASSWORD_LENGTH} characters (at most 1024)")
+NOTHING_TO_CHANGE = Coded("give at least one field to change", Code.NOTHING_TO_CHANGE)
 EMAIL = validate.Length(max=200)  # the column's length (an address may be up to 254 characters by RFC 5321)
 
 
@@ -164,7 +169,7 @@ class UserPatch(Schema):
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("give at least one field to change", "(body)")
+            raise ValidationError(NOTHING_TO_CHANGE, "(body)")
 
 
 class UserOut(Schema):
@@ -622,7 +627,7 @@ class ArchiveQuery(Page):
     @validates_schema
     def _range(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
-            raise ValidationError("the end date comes before the start date", "to")
+            raise ValidationError(Coded("the end date comes before the start date", Code.ENDS_BEFORE_START), "to")
 
 
 class ArchiveHit(Schema):
@@ -771,8 +776,11 @@ class JurisdictionOut(Schema):
 # reach it without these schemas.
 
 OUTLET_KINDS = [k.value for k in OutletKind]
-LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="a language code such as ky, ru, uz, uk, en")
-COUNTRY_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)")
+LANGUAGE_CODE = coded_as(validate.Regexp(r"^[a-z]{2,3}$", error="a language code such as ky, ru, uz, uk, en"),
+                         Code.NOT_A_LANGUAGE)
+COUNTRY_CODE = coded_as(validate.Regexp(r"^[A-Za-z]{2}$",
+                                        error="a two-letter country code (ISO 3166-1: KG, UZ, UA, ...)"),
+                        Code.NOT_A_COUNTRY)
 PHONE = validate.Length(max=64)
 WEBSITE = validate.Length(max=300)
 ID = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
@@ -809,7 +817,7 @@ class OutletPatch(Schema):
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("give at least one field to change", "(body)")
+            raise ValidationError(NOTHING_TO_CHANGE, "(body)")
 
 
 class OutletOut(Schema):
@@ -856,7 +864,7 @@ class JournalistPatch(Schema):
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("give at least one field to change", "(body)")
+            raise ValidationError(NOTHING_TO_CHANGE, "(body)")
 
 
 class AccreditationIn(Schema):
@@ -914,7 +922,7 @@ class DistributionListPatch(Schema):
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("give at least one field to change", "(body)")
+            raise ValidationError(NOTHING_TO_CHANGE, "(body)")
 
 
 class DistributionListOut(Schema):
@@ -965,19 +973,23 @@ APPEARANCE_FORMATS = [f.value for f in AppearanceFormat]
 MEDIA_PLAN_STATUSES = [s.value for s in MediaPlanStatus]
 
 
+NOT_DAY_OR_MOMENT = Coded("give an ISO 8601 date (2026-12-10) or time (2026-12-10T10:00:00+06:00)", Code.NOT_A_DATE)
+
+
 class DayOrMoment(fields.Field):
     """A day (`2026-12-10`, for an all-day entry) or a moment (`2026-12-10T10:00:00+06:00`; without an offset it
     is the office's time)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str) or len(value) > 40:
-            raise ValidationError("give an ISO 8601 date (2026-12-10) or time (2026-12-10T10:00:00+06:00)")
+            raise ValidationError(NOT_DAY_OR_MOMENT)
         try:
             parsed: Any = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
         except ValueError:
-            raise ValidationError("give an ISO 8601 date (2026-12-10) or time (2026-12-10T10:00:00+06:00)") from None
+            raise ValidationError(NOT_DAY_OR_MOMENT) from None
         if not 1900 <= parsed.year <= 2200:
-            raise ValidationError("must lie between 1900 and 2200")
+            raise ValidationError(Coded("must lie between 1900 and 2200", Code.YEAR_OUT_OF_RANGE,
+                                        {"first": 1900, "last": 2200}))
         return parsed
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
@@ -1005,9 +1017,9 @@ class MediaPlanQuery(Page):
         first, last = data.get("from_"), data.get("to")
         if first is not None and last is not None:
             if last < first:
-                raise ValidationError("must not come before from", "to")
+                raise ValidationError(Coded("must not come before from", Code.ENDS_BEFORE_START), "to")
             if (last - first).days > 366:
-                raise ValidationError("at most 367 days from `from`", "to")
+                raise ValidationError(Coded("at most 367 days from `from`", Code.TOO_LONG_SPAN, {"days": 367}), "to")
 
 
 class MediaPlanIn(Schema):
@@ -1042,7 +1054,7 @@ class MediaPlanPatch(Schema):
     @validates_schema
     def _not_empty(self, data: dict, **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("give at least one field to change", "(body)")
+            raise ValidationError(NOTHING_TO_CHANGE, "(body)")
 
 
 class MediaPlanReasonIn(Schema):

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext
 
 from api.database import session as db_session
-from api.web import formrender
+from api.web import formrender, refusals
 from api.web.i18n import LANGUAGE_NAMES, label, translated, when
 from api.web.procedure_names import procedure_name, procedure_names
 from api.web.unit_names import unit_text, unit_texts
@@ -84,7 +84,7 @@ class AuditWords:
 
     def changes(self, event: AuditEvent) -> list[WordedChange]:
         """The event's data field by field, before -> after; fields unchanged on both sides are left out."""
-        before, after = event.before or {}, event.after or {}
+        before, after = _worded_code(event.before or {}), _worded_code(event.after or {})
         props = self._of(event.instance_id)[0]
         rows = []
         for key in list(after) + [k for k in before if k not in after]:
@@ -138,6 +138,16 @@ class AuditWords:
         if key.endswith(MOMENT_SUFFIXES):
             return _moment(value)
         return value
+
+
+def _worded_code(data: dict[str, Any]) -> dict[str, Any]:
+    """An event's refusal or failure (`code` with `params`) as its sentence, under `failure`; the engine's English
+    `message`, where there is one, stays for the auditor as recorded."""
+    if not isinstance(data.get("code"), str):
+        return data
+    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    rest = {k: v for k, v in data.items() if k not in ("code", "params")}
+    return rest | {"failure": refusals.worded(data["code"], params) or data["code"]}
 
 
 def _moment(value: str) -> str:

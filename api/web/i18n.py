@@ -48,11 +48,13 @@ def init_app(app: Flask) -> None:
     # An install that neither built the package nor ran `make catalogs` would show every language in English.
     compile_stale(Path(app.root_path) / "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
+    from api.web import case_failure  # noqa: PLC0415 (it reads this module's languages, as the next)
     from api.web.unit_names import unit_name, unit_text  # noqa: PLC0415 (it reads this module's languages)
 
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label, unit_name=unit_name, unit_text=unit_text,
-                                 day_span=day_span)
+                                 day_span=day_span, case_failure=case_failure.sentence,
+                                 failure_of_case=case_failure.of_case)
     app.jinja_env.filters.update(when=when, label=label, translated=translated, named=named, file_size=file_size,
                                  language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks

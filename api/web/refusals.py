@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import format_date, format_datetime, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from api.web.i18n import language_name
 from engine.core.errors import Code, JarchyError
 
 MIB = 1024 * 1024
@@ -105,6 +106,30 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.CALL_NOT_DEPLOYED: _l("The call activity calls %(process)s, which is not deployed."),
     Code.DIAGRAM_UNREADABLE: _l("SpiffWorkflow cannot read the diagram at the element %(element_id)s: check its "
                                 "structure."),
+    # a script or expression the sandbox refuses (in the modeler, and as why a case failed)
+    Code.SCRIPT_SYNTAX: _l("The code cannot be read as a script: check the brackets, quotes and indentation."),
+    Code.SCRIPT_IMPORT: _l("Imports are not allowed in scripts (“%(name)s”): the functions scripts may use are "
+                           "there without importing."),
+    Code.SCRIPT_CLASS: _l("Class definitions are not allowed in scripts (“%(name)s”)."),
+    Code.SCRIPT_EXEC: _l("“%(name)s” is not allowed in scripts: write the code itself."),
+    Code.SCRIPT_NAME: _l("The name “%(name)s” cannot be used in scripts: names starting with an underscore, and a "
+                         "few reserved ones, are not allowed."),
+    Code.SCRIPT_ATTRIBUTE: _l("The attribute “%(name)s” cannot be used in scripts: attributes starting with an "
+                              "underscore, and those that inspect the running code, are not allowed."),
+    Code.SCRIPT_CONSTRUCT: _l("This kind of statement (%(construct)s) is not allowed in scripts."),
+    Code.SCRIPT_TOO_COMPLEX: _l("The code is nested too deeply to be compiled: split it into simpler steps."),
+    # why a case failed
+    Code.SCRIPT_FAILED: _l("The step's script failed with the error %(error)s."),
+    Code.EXPRESSION_FAILED: _l("An expression of the step (a condition, a timer or a property) failed with the "
+                               "error %(error)s."),
+    Code.MISSING_DATA: _l("A script or expression uses “%(name)s”, which the case's data does not hold."),
+    Code.SCRIPT_LIMIT: _l("A script or expression ran too long or used too much memory, and was stopped."),
+    Code.NO_PATH: _l("None of the gateway's conditions held, and it has no default flow."),
+    Code.SUBPROCESS_MISSING: _l("The procedure this step calls cannot be found."),
+    Code.TRANSLATION_MISSING: _l("The release has no translation into: %(languages)s."),
+    Code.LETTER_MISSING: _l("The case holds no letter to send the requester."),
+    Code.DATABASE_REFUSED: _l("The database refused a value of the case."),
+    Code.CASE_FAILED: _l("The engine stopped with the error %(error)s."),
     Code.TOO_LARGE: _l("This is too large."),
     Code.UNAVAILABLE: _l("The server cannot do this just now: try again later."),
     Code.CONTENT_TYPE: _l("This was sent in a form that is not accepted."),
@@ -221,6 +246,8 @@ def _words(params: dict[str, Any]) -> _Words:
     for name in DATE_PARAMS:
         if isinstance(params.get(name), str):
             words[name] = _day(params[name])
+    if isinstance(params.get("languages"), list):  # the languages a release lacks, by their names
+        words["languages"] = ", ".join(language_name(str(code)) for code in params["languages"])
     if isinstance(params.get("retry_after"), int):
         words["wait"] = format_timedelta(timedelta(seconds=params["retry_after"]), threshold=1)
     return words
@@ -245,7 +272,12 @@ def worded(code: str | None, params: dict[str, Any] | None = None) -> str | None
     if counted is not None:
         return counted
     found = BY_CODE.get(code)
-    return _one_stop(str(found) % _words(params)) if found is not None else None
+    if found is None:
+        return None
+    text = _one_stop(str(found) % _words(params))
+    if isinstance(params.get("script_line"), int) and code != Code.ENDLESS_LOOP:  # that one names its line itself
+        text += " " + gettext("Line %(num)d of the code.", num=params["script_line"])
+    return text
 
 
 def _one_stop(text: str) -> str:

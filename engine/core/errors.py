@@ -99,6 +99,26 @@ class Code(StrEnum):
     NAME_TOO_LONG = "name_too_long"  # {limit} characters
     PREFIX_LENGTH = "prefix_length"  # {limit}: a businessKeyPrefix has 1 to limit characters
     DIAGRAM_UNREADABLE = "diagram_unreadable"  # {element_id}: SpiffWorkflow cannot read it (its English in `message`)
+    # -- a script or expression the sandbox refuses (diagram problems too; each with {script_line} where known) --
+    SCRIPT_SYNTAX = "script_syntax"  # not Python (Python's own reason only in `message`)
+    SCRIPT_IMPORT = "script_import"  # {name}: an import (the modules it names)
+    SCRIPT_CLASS = "script_class"  # {name}: a class definition
+    SCRIPT_EXEC = "script_exec"  # {name}: a call of exec or eval
+    SCRIPT_NAME = "script_name"  # {name}: a name starting with "_" or reserved by the sandbox
+    SCRIPT_ATTRIBUTE = "script_attribute"  # {name}: an attribute starting with "_" or one that inspects the engine
+    SCRIPT_CONSTRUCT = "script_construct"  # {construct}: a construct the sandbox refuses (async, nonlocal, ...)
+    SCRIPT_TOO_COMPLEX = "script_too_complex"  # nested too deeply (or too long) to be compiled
+    # -- why a case failed (the `code` of an `instance.failed` event; {element_id} where known) -------------
+    SCRIPT_FAILED = "script_failed"  # {error, script_line}: a script raised this exception
+    EXPRESSION_FAILED = "expression_failed"  # {error}: a condition, timer or property expression raised it
+    MISSING_DATA = "missing_data"  # {name}: a script or expression reads data the case does not hold
+    SCRIPT_LIMIT = "script_limit"  # a script or expression ran past its time or memory bound
+    NO_PATH = "no_path"  # a gateway none of whose conditions holds, with no default flow
+    SUBPROCESS_MISSING = "subprocess_missing"  # the procedure a call activity calls cannot be found
+    TRANSLATION_MISSING = "translation_missing"  # {languages}: a release is published without these translations
+    LETTER_MISSING = "letter_missing"  # the case holds no letter to send the requester
+    DATABASE_REFUSED = "database_refused"  # the database refused a value of the case
+    CASE_FAILED = "case_failed"  # {error}: any other fault of the engine (its English in `message`)
     TOO_LARGE = "too_large"  # a file or body over its limit
     UNAVAILABLE = "unavailable"  # something the server needs is missing for now
     # -- field problems (entries of `errors`) -----------------------------------------------------------------
@@ -107,6 +127,19 @@ class Code(StrEnum):
     MUST_BE_BOOLEAN = "must_be_boolean"
     TOO_LONG = "too_long"  # {limit} characters
     TOO_MANY = "too_many"  # {limit} items
+    TOO_SHORT = "too_short"  # {limit} characters at least
+    TOO_FEW = "too_few"  # {limit} items at least
+    BELOW_MINIMUM = "below_minimum"  # {limit}: the smallest value allowed
+    ABOVE_MAXIMUM = "above_maximum"  # {limit}: the largest value allowed (no limit where the number is too large)
+    NOT_AN_INTEGER = "not_an_integer"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_A_LIST = "not_a_list"
+    NOT_AN_OBJECT = "not_an_object"  # a JSON object was expected (the body, or a field of fields)
+    NOT_A_URL = "not_a_url"  # {value}
+    NO_TIME_ZONE = "no_time_zone"  # a date and time given without its offset from UTC
+    NOT_A_KEY = "not_a_key"  # 1 to 64 lower-case letters, digits, "_" or "-", starting with a letter or digit
+    NOT_A_USERNAME = "not_a_username"  # 1 to 64 letters, digits, "_", ".", "@" or "-"
+    NOTHING_TO_CHANGE = "nothing_to_change"  # a change that gives no field to change
     NOT_AN_EMAIL = "not_an_email"  # {value}
     NOT_A_COUNTRY = "not_a_country"  # {value}
     NOT_A_LANGUAGE = "not_a_language"  # {value}

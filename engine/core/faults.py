@@ -3,11 +3,23 @@ case) or a race's or the database's (the next round simply tries again); and the
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from engine.core.errors import Conflict, JarchyError, NotFound, Unavailable, Unreadable
+from engine.core.errors import Code, Conflict, JarchyError, NotFound, Unavailable, Unreadable
 
 MAX_FAILURE_TEXT = 2000
+
+
+class CaseFault(ValueError):
+    """Something a case's data cannot make (a publication, a letter): the case fails, recorded with `code` and
+    `params` for a page to word it."""
+
+    def __init__(self, message: str, *, code: Code, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 def is_case_fault(exc: BaseException) -> bool:

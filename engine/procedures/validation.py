@@ -165,9 +165,11 @@ def _expressions(process: etree._Element) -> list[ElementError]:
         except SandboxSyntaxError as exc:
             offset = skipped + (exc.lineno - 1 if exc.lineno else 0)
             line = node.sourceline + offset if node.sourceline else None
+            # The sandbox's kind of refusal (an import, a name starting with "_", ...) with the line in the script.
+            params = exc.params | ({"script_line": offset + 1} if exc.lineno else {})
             error = _err(node, f"The {what} is not allowed or does not compile: {exc.message}",
-                         Code.EXPRESSION_INVALID)
-            out.append(ElementError(error.message, error.element_id, line, error.code))
+                         Code(exc.code), **params)
+            out.append(ElementError(error.message, error.element_id, line, error.code, error.params))
 
     for script in process.iter(f"{BPMN}script"):
         compile_at(script, script.text, "script", check_script)
@@ -221,7 +223,7 @@ def _endless_loops(script: etree._Element) -> list[ElementError]:
     """`while <always true>:` loops that nothing inside them can leave."""
     try:
         tree = ast.parse(script.text or "")
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return []  # reported by the compile check
     out = []
     for loop in ast.walk(tree):

@@ -6,7 +6,10 @@ administrator reads, audit `instance.failed`) while the others go on.
 What is the case's fault and what is not: a lost race (`Conflict`, `NotFound`) or the database itself
 being unavailable says nothing of the case, and the next round simply tries again; anything else (a
 state that cannot be read, a value the database refuses, an engine error) would fail the same way at
-every round, so it is recorded once on the case, whose timers then wait (only running cases' are due)."""
+every round, so it is recorded once on the case, whose timers then wait (only running cases' are due).
+
+Why it failed is recorded as a code with parameters (`reason`: a script's error, data it lacks, a bound, a
+gateway with no way out, ...), which pages word in their reader's language; the English stays in `message`."""
 
 from __future__ import annotations
 
@@ -15,26 +18,81 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance
 from db.vocabulary import EventType, InstanceStatus
 from engine.audit import chain
-from engine.core.errors import JarchyError
-from engine.core.faults import MAX_FAILURE_TEXT, describe, is_case_fault
+from engine.core.errors import Code, JarchyError, Refusal
+from engine.core.faults import MAX_FAILURE_TEXT, CaseFault, describe, is_case_fault
+from engine.spiff.sandbox import SandboxSyntaxError, ScriptLimitExceeded
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 def fail(session: Session, instance: ProcessInstance, failure: str, *, element: str | None, at: datetime,
-         actor: str | None, message: str | None = None) -> None:
+         actor: str | None, exc: BaseException, message: str | None = None) -> None:
     """Mark the case failed with what an administrator reads (`failure`), and record it in its history (with
-    `message`, the failure without the element it names, when given)."""
+    `message`, the failure without the element it names, when given, and the `code` and `params` of why, which
+    a page words in its reader's language: `message` stays English, for the auditor's record)."""
     instance.status, instance.failure = InstanceStatus.FAILED, failure[:MAX_FAILURE_TEXT]
+    why = reason(exc)
     chain.record(session, type=EventType.INSTANCE_FAILED, at=at, actor=actor, instance_id=instance.id, subject=element,
-                 after={"element_id": element, "message": (message or failure)[:MAX_FAILURE_TEXT]})
+                 after={"element_id": element, "message": (message or failure)[:MAX_FAILURE_TEXT],
+                        "code": why.code, "params": why.params})
+
+
+def reason(exc: BaseException) -> Refusal:
+    """Why a case failed, as a code with parameters: told apart by the exceptions, never by their English."""
+    message = describe(exc)
+    if isinstance(exc, JarchyError) and exc.code:
+        return Refusal(message, exc.code, exc.params)
+    if isinstance(exc, CaseFault):
+        return Refusal(message, exc.code, exc.params)
+    if isinstance(exc, DBAPIError):
+        return Refusal(message, Code.DATABASE_REFUSED, {})
+    cause = _cause(exc)
+    if isinstance(cause, ScriptLimitExceeded) or isinstance(exc, ScriptLimitExceeded):
+        return Refusal(message, Code.SCRIPT_LIMIT, {})
+    if isinstance(cause, SandboxSyntaxError):
+        return Refusal(message, Code(cause.code), cause.params | _line(exc))
+    spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
+    missing = (cause.name or getattr(cause, "missing_name", None)) if isinstance(cause, NameError) else None
+    if isinstance(missing, str):  # its name, kept as data by the sandbox process (engine.spiff.sandbox_process)
+        return Refusal(message, Code.MISSING_DATA, {"name": missing})
+    if cause is not None:
+        if getattr(spec, "script", None) is not None:  # a script task's own script
+            return Refusal(message, Code.SCRIPT_FAILED, {"error": type(cause).__name__} | _line(exc))
+        return Refusal(message, Code.EXPRESSION_FAILED, {"error": type(cause).__name__})
+    if isinstance(spec, SubWorkflowTask):
+        return Refusal(message, Code.SUBPROCESS_MISSING, {})
+    if isinstance(spec, (ExclusiveChoice, InclusiveGateway)):
+        return Refusal(message, Code.NO_PATH, {})
+    return Refusal(message, Code.CASE_FAILED, {"error": type(exc).__name__})
+
+
+def _cause(exc: BaseException) -> BaseException | None:
+    """The error a script or expression raised, which SpiffWorkflow keeps only as its error's context."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        if not isinstance(seen, (SpiffWorkflowException, WorkflowException)) or isinstance(seen, ScriptLimitExceeded):
+            return seen if seen is not exc else None
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _line(exc: BaseException) -> dict[str, int]:
+    line = getattr(exc, "line_number", None)
+    return {"script_line": line} if isinstance(line, int) and line > 0 else {}
 
 
 def record(session: Session, instance_id: int, exc: BaseException, *, doing: str, at: datetime,
@@ -47,7 +105,7 @@ def record(session: Session, instance_id: int, exc: BaseException, *, doing: str
     ).one_or_none()
     if instance is None or instance.status != InstanceStatus.RUNNING:
         return False
-    fail(session, instance, f"{doing}: {describe(exc)}", element=None, at=at, actor=actor)
+    fail(session, instance, f"{doing}: {describe(exc)}", element=None, at=at, actor=actor, exc=exc)
     session.flush()
     return True
 

@@ -24,6 +24,8 @@ from db.models import ProcessInstance, RequesterLetter
 from db.vocabulary import EmailStatus, EventType, LetterKind
 from engine.audit import chain
 from engine.context import EngineContext
+from engine.core.errors import Code
+from engine.core.faults import CaseFault
 from engine.core.jurisdiction import in_language
 from engine.runtime import attachments
 from engine.spiff.parser import own_property
@@ -74,7 +76,7 @@ def _body(session: Session, ctx: EngineContext, instance: ProcessInstance, kind:
     if kind == LetterKind.ANSWERED:
         letter = data.get("letter")
         if not isinstance(letter, str) or not letter:
-            raise ValueError("the case holds no letter to send the requester (`letter`)")
+            raise CaseFault("the case holds no letter to send the requester (`letter`)", code=Code.LETTER_MISSING)
         sent = attachments.chosen(session, instance.id, data.get("documents")) \
             if data.get("outcome") != "refused" else []
         if sent:

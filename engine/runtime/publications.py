@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from db.models import Attachment, ProcessInstance, Publication
 from db.vocabulary import EventType
 from engine.audit import chain
+from engine.core.errors import Code
+from engine.core.faults import CaseFault
 from engine.runtime import draft_acts
 from engine.runtime.archive import Version, index
 from engine.spiff.parser import own_property
@@ -44,7 +46,8 @@ def publish(session: Session, instance: ProcessInstance, what: str, data: dict[s
         translations = data.get("translations") or {}
         missing = [lang for lang in languages if lang not in translations]
         if missing:
-            raise ValueError(f"the release has no translation into {', '.join(missing)}")
+            raise CaseFault(f"the release has no translation into {', '.join(missing)}",
+                            code=Code.TRANSLATION_MISSING, params={"languages": missing})
         feed, kind = "releases", str(data.get("kind") or "press_release")
         content = {"translations": {lang: translations[lang] for lang in languages},
                    "media": media(session, instance.id, data.get("media"))}

@@ -117,14 +117,14 @@ def advance(step: Step) -> None:
             for role, what, data in informed:
                 notifications.inform(session, step.ctx, instance, role, what, data, at=step.at)
         except ValueError as exc:  # a publication or a letter the case's data cannot make
-            case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor)
+            case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor, exc=exc)
         except (SpiffWorkflowException, WorkflowException) as exc:
             fault = unavailable_within(exc)
             if fault is not None:
                 raise fault from exc  # the server's fault: nothing of the step is kept, the case is not failed
             element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
             case_failures.fail(session, instance, f"{element}: {exc}" if element else str(exc), element=element,
-                               at=step.at, actor=step.actor, message=str(exc))
+                               at=step.at, actor=step.actor, message=str(exc), exc=exc)
         save(step)
 
 

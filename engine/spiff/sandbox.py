@@ -54,7 +54,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import WorkflowException
 
-from engine.core.errors import Unavailable, unavailable_within
+from engine.core.errors import Code, Unavailable, unavailable_within
 
 FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\w+):")
@@ -63,12 +63,17 @@ _LINE = re.compile(r"Line (\w+):")
 class SandboxSyntaxError(SyntaxError):
     """A script or expression that does not compile or uses a forbidden construct.
 
-    A `SyntaxError` so that SpiffWorkflow reads `lineno` when it reports the task error."""
+    A `SyntaxError` so that SpiffWorkflow reads `lineno` when it reports the task error. `code` (a
+    `Code` value, kept a plain str: the error travels back from the sandbox process as data) says which kind of
+    refusal it is and `params` what a page words it with (`name`, `construct`); `message` stays English."""
 
-    def __init__(self, message: str, lineno: int | None = None, offset: int | None = None) -> None:
+    def __init__(self, message: str, lineno: int | None = None, offset: int | None = None, *,
+                 code: str = Code.SCRIPT_SYNTAX, params: dict[str, Any] | None = None) -> None:
         super().__init__(message, (FILENAME, lineno, offset, None))
         self.message = message
         self.lineno = lineno
+        self.code = str(code)
+        self.params = dict(params or {})
 
 
 class ScriptLimitExceeded(WorkflowException):
@@ -83,7 +88,40 @@ class ScriptLimitExceeded(WorkflowException):
 
 
 class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, minus imports (it would only refuse them at run time) and classes."""
+    """RestrictedPython's policy, minus imports (it would only refuse them at run time) and classes.
+
+    Each refusal is also kept as a code with its parameters (`refusals`), told apart by the node it is about and
+    the check that made it, never by RestrictedPython's English."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals: list[tuple[int | None, Code, dict[str, Any]]] = []
+        self._naming: str | None = None  # the name check_name is checking
+
+    def error(self, node: ast.AST, info: str) -> None:
+        super().error(node, info)
+        self.refusals.append((getattr(node, "lineno", None), *self._kind(node)))
+
+    def _kind(self, node: ast.AST) -> tuple[Code, dict[str, Any]]:
+        if self._naming is not None:
+            return Code.SCRIPT_NAME, {"name": self._naming}
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            return Code.SCRIPT_IMPORT, {"name": ", ".join(modules)}
+        if isinstance(node, ast.ClassDef):
+            return Code.SCRIPT_CLASS, {"name": node.name}
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval"):
+            return Code.SCRIPT_EXEC, {"name": node.func.id}
+        if isinstance(node, ast.Attribute):
+            return Code.SCRIPT_ATTRIBUTE, {"name": node.attr}
+        return Code.SCRIPT_CONSTRUCT, {"construct": type(node).__name__}
+
+    def check_name(self, node: Any, name: str | None, allow_magic_methods: bool = False) -> None:
+        self._naming = name
+        try:
+            super().check_name(node, name, allow_magic_methods)
+        finally:
+            self._naming = None
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> ast.AST:
         self.error(node, "Imports are not allowed.")
@@ -96,24 +134,51 @@ class _Policy(RestrictingNodeTransformer):
         return node
 
 
+def _recording(made: list[_Policy]) -> type[_Policy]:
+    """The policy of one compilation, kept in `made` for `_compile` to read its refusals (RestrictedPython makes
+    the policy object itself and returns only its English errors)."""
+
+    class Recording(_Policy):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    return Recording
+
+
 @lru_cache(maxsize=2048)
 def _compile(source: str, mode: str) -> CodeType:
     try:
         tree = ast.parse(source, FILENAME, mode)
     except SyntaxError as err:
-        raise SandboxSyntaxError(f"{type(err).__name__}: {err.msg}", err.lineno, err.offset) from None
+        raise _syntax(err) from None
+    except (RecursionError, MemoryError):  # nested too deeply for the parser
+        raise SandboxSyntaxError("The code is nested too deeply to be compiled.", None,
+                                 code=Code.SCRIPT_TOO_COMPLEX) from None
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
+    made: list[_Policy] = []
     try:
-        result = compiler(tree, filename=FILENAME, policy=_Policy)
+        result = compiler(tree, filename=FILENAME, policy=_recording(made))
     except SyntaxError as err:  # raised by compile() itself, e.g. 'return' outside function
-        raise SandboxSyntaxError(f"{type(err).__name__}: {err.msg}", err.lineno, err.offset) from None
+        raise _syntax(err) from None
+    except (RecursionError, MemoryError):
+        raise SandboxSyntaxError("The code is nested too deeply to be compiled.", None,
+                                 code=Code.SCRIPT_TOO_COMPLEX) from None
     if result.errors:
         found = _LINE.match(result.errors[0])
         lineno = int(found.group(1)) if found and found.group(1).isdigit() else None
         message = "; ".join(result.errors) if len(result.errors) > 1 else _LINE.sub("", result.errors[0])
-        raise SandboxSyntaxError(message.strip(), lineno)
+        refusals = [found for policy in made for found in policy.refusals]
+        code, params = refusals[0][1:] if refusals else (Code.SCRIPT_CONSTRUCT, {})
+        raise SandboxSyntaxError(message.strip(), lineno, code=code, params=params)
     assert result.code is not None
     return result.code
+
+
+def _syntax(err: SyntaxError) -> SandboxSyntaxError:
+    """Python's own refusal: too many nested parentheses is a limit of the parser, not a mistake of syntax."""
+    code = Code.SCRIPT_TOO_COMPLEX if "too many nested" in (err.msg or "") else Code.SCRIPT_SYNTAX
+    return SandboxSyntaxError(f"{type(err).__name__}: {err.msg}", err.lineno, err.offset, code=code)
 
 
 def check_script(source: str) -> None:

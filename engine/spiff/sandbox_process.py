@@ -305,6 +305,8 @@ def _answer(payload: bytes) -> tuple[Any, ...]:
     except MemoryError:
         return ("memory",)
     except Exception as exc:  # noqa: BLE001 - every script error goes back to the parent
+        if isinstance(exc, NameError) and exc.name:  # pickling keeps only its text: the name goes as data
+            exc.missing_name = exc.name  # type: ignore[attr-defined]
         return ("raised", exc, _script_line(exc))
 
 

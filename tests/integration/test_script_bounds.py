@@ -165,6 +165,7 @@ def test_a_script_that_never_ends_fails_its_case_naming_the_element_and_the_boun
     assert case["failure"].startswith("calc: the script ran longer than 1 s and was stopped")
     assert failure_recorded(as_, case)["element_id"] == "calc"
     assert "ran longer than 1 s" in failure_recorded(as_, case)["message"]
+    assert failure_recorded(as_, case)["code"] == "script_limit"  # what a page words, in its reader's language
 
 
 def test_a_condition_computing_inside_one_c_call_fails_its_case(as_: Any) -> None:
