@@ -43,6 +43,11 @@ class Words:
         """A name from data (a diagram's) through the catalog, as the pages' `translated`; empty for none."""
         return self.catalog.gettext(english) if english else ""
 
+    def label(self, english: str | None, labels: dict[str, str] | None) -> str:
+        """A diagram element's name: the deployed version's label in this language (`labels`, by language), else
+        its English name through the catalog (as the pages name a step)."""
+        return (labels or {}).get(self.language) or self.name(english)
+
     def moment(self, value: datetime, zone: tzinfo) -> str:
         """A moment as this language writes it (`23 марта 2026 г. 18:00`) on the office's clock, naming the
         clock's place (`Бишкек`) so that a reader elsewhere is not misled."""

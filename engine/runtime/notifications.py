@@ -89,8 +89,7 @@ def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: No
     said = said or words("en")
     instance = session.get(ProcessInstance, task.instance_id)
     case = instance.business_key if instance is not None else f"#{task.instance_id}"
-    # The task's name as the diagram gives it in the language, else the catalog's (as the pages name it).
-    name = (task.names or {}).get(said.language) or said.name(task.name)
+    name = said.label(task.name, task.names)
     if task.due_at is None:
         return said(N_("%(kind)s: \u201c%(task)s\u201d for case %(case)s."), kind=said(KIND_TITLES[kind]),
                     task=name, case=case)
@@ -126,15 +125,17 @@ def informed_by(task: Any) -> str | None:
 
 
 def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role: str, what: str,
-           data: dict[str, Any], *, at: datetime) -> list[Notification]:
+           data: dict[str, Any], *, at: datetime, labels: dict[str, str] | None = None) -> list[Notification]:
     """Tell every active holder of `role` (of the case's unit, for a unit-bound role) of the case: `what` happened
-    (the step's name) and the case's summary, urgent first. 002 §15: the PR department is informed of a
+    (the step's English name; `labels` its names in other languages, the deployed version's) and the case's
+    summary, urgent first. 002 §15: the PR department is informed of a
     publication at once; 001 §6: leadership "immediately" of an information attack."""
     summary = data.get("summary") or data.get("subject") or data.get("what")
 
     def text(said: Words) -> str:
         told = said(N_("%(kind)s: %(what)s, case %(case)s"),
-                    kind=said(KIND_TITLES[NotificationKind.NOTICE]), what=said.name(what), case=instance.business_key)
+                    kind=said(KIND_TITLES[NotificationKind.NOTICE]), what=said.label(what, labels),
+                    case=instance.business_key)
         if data.get("urgent") is True:
             told = said(N_("URGENT.")) + " " + told
         if isinstance(summary, str) and summary:
