@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -55,8 +56,10 @@ def notify(
     instance_id: int | None,
     task_id: str | None,
     email_enabled: bool,
+    catalogs: Path | None = None,
 ) -> list[Notification]:
-    """One notification a user, each with its audit event; e-mail is queued for those with an address."""
+    """One notification a user, each with its audit event; e-mail is queued for those with an address. A message
+    written per language is worded from `catalogs` (`Settings.catalogs`)."""
     if kind not in KIND_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     rows = []
@@ -67,7 +70,7 @@ def notify(
             kind=kind,
             instance_id=instance_id,
             task_id=task_id,
-            message=message if isinstance(message, str) else message(words(user.locale)),
+            message=message if isinstance(message, str) else message(words(user.locale, catalogs)),
             created_at=at,
             read_at=None,
             email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
@@ -110,6 +113,7 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
         instance_id=task.instance_id,
         task_id=task.id,
         email_enabled=ctx.settings.smtp_url is not None,
+        catalogs=ctx.settings.catalogs,
     )
 
 
@@ -144,7 +148,8 @@ def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role
 
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
     return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text,
-                  at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None)
+                  at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None,
+                  catalogs=ctx.settings.catalogs)
 
 
 # -- the recipient's side ------------------------------------------------------------------------------
