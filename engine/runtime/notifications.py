@@ -144,7 +144,7 @@ def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role
             told = said(N_("URGENT.")) + " " + told
         if isinstance(summary, str) and summary:
             told += f": {summary[:300]}"
-        return told + "."
+        return told if told.endswith((".", "!", "?", "\u2026")) else told + "."  # a summary's own stop is kept
 
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
     return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text,
