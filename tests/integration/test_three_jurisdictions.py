@@ -118,7 +118,8 @@ class TestUkraine:
         assert [t["kind"] for t in told] == ["registered", "forwarded"]
         assert "Ministry of Education and Science, info@mon.gov.ua" in told[1]["body"]
         assert told[0]["body"] == (f"Ваш запит на інформацію «School budgets» зареєстровано за номером "
-                                   f"{case['business_key']}. Відповідь буде надано до 2026-03-09 18:00.")
+                                   f"{case['business_key']}. Відповідь буде надано до "
+                                   "9 березня 2026\u202fр., 18:00 (GMT+02:00).")
 
     def test_a_journalists_request_runs_on_the_same_clock(self, as_: Any) -> None:
         media = cases.start(as_, received_at="2026-03-02T09:00:00+02:00", contact={"email": "desk@example.ua"})

@@ -90,7 +90,8 @@ def test_a_unit_without_a_russian_name_is_marked_english_on_every_staff_page(pag
     """The inbox, the case page (its tasks, its history and what it holds), the admin's units and the dashboard show
     the transport unit, which has no Russian name, by its English name said to be English."""
     with sessions.begin() as session:
-        session.execute(update(User).where(User.username.in_(["pr", "ps_transport", "admin", "leader"])).values(locale="ru"))
+        readers = ["pr", "ps_transport", "admin", "leader"]
+        session.execute(update(User).where(User.username.in_(readers)).values(locale="ru"))
     pr = page_as("pr")
     case = start(pr, unit="transport")
     triage_to_transport(pr, sessions, case)
