@@ -59,7 +59,6 @@ class Words:
             if isinstance(zone, ZoneInfo) else ""
         return f"{day} {time}" + (f" ({place})" if place else "")
 
-
     def letter_moment(self, value: datetime, zone: tzinfo) -> str:
         """A moment as an official letter in this language writes it, on the office's clock with its offset from
         GMT (`16 марта 2026 г., 18:00 (GMT+06:00)`): the reader may be anywhere, and Babel lacks some cities' names.

@@ -101,9 +101,11 @@ def advance(step: Step) -> None:
             told.append((letter, dict(task.data)))
         role = notifications.informed_by(task)
         if role:
-            spec = task.task_spec
+            spec, meta = task.task_spec, step.definition.meta or {}
+            # The case's diagram's labels for the step, when the step is its own (not a called diagram's).
+            own = meta.get("element_names", {}).get(spec.bpmn_id) == spec.bpmn_name
             informed.append((role, spec.bpmn_name or spec.bpmn_id,
-                             labels.names_of(step.definition.meta or {}, spec.bpmn_id), dict(task.data)))
+                             labels.names_of(meta, spec.bpmn_id) if own else {}, dict(task.data)))
 
     # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
     with sandbox_bounds.operation(step.ctx.settings.script_operation_seconds):
