@@ -16,14 +16,14 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import create_app
+from api import app_settings, create_app
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from engine.audit import chain
 from engine.background.sweeper import fire_due, sweep
 from engine.context import EngineContext
 from engine.core.errors import InvalidDiagram, JarchyError
-from engine.core.settings import ROLES, settings_from_env
+from engine.core.settings import ROLES
 from engine.demo import seed
 from engine.people.accounts import create_unit, create_user, update_unit
 from engine.procedures import definitions
@@ -39,7 +39,7 @@ ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 class Env:
     """What commands share: settings, the database and the engine context, made on first use."""
     def __init__(self) -> None:
-        self.settings = settings_from_env()
+        self.settings = app_settings()
         self._engine: Engine | None = None
         self._ctx: EngineContext | None = None
 

@@ -18,9 +18,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from api import CATALOGS
 from db.base import Base
 from db.migrate import upgrade
 from db.session import make_engine
+from engine.core import jurisdiction
 from engine.core.settings import Settings
 from engine.spiff.clock import FrozenClock
 
@@ -95,9 +97,26 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
 
 
+# The time zone of an office under each statute profile: its capital's.
+CAPITALS = {"KG": "Asia/Bishkek", "UA": "Europe/Kyiv", "UZ": "Asia/Tashkent"}
+
+
+def settings_under(key: str, database_url: str, var_dir: Path) -> Settings:
+    """An office under the statute profile `key` (KG, UA, UZ): its country, its capital's clock and the profile's
+    publication languages."""
+    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=var_dir,
+                    country=key, timezone=CAPITALS[key], jurisdiction=key, catalogs=CATALOGS,
+                    publication_languages=tuple(jurisdiction.load(key).data["publication_languages"]))
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path)
+def settings(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """The Kyrgyz office of the tests; a test, class or module marked `jurisdiction("UA")` has that profile's."""
+    marker = request.node.get_closest_marker("jurisdiction")
+    if marker is not None:
+        return settings_under(marker.args[0], database_url, tmp_path)
+    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
+                    catalogs=CATALOGS)
 
 
 @pytest.fixture
@@ -170,7 +189,8 @@ def seeded_app(database_url: str, var_dir: Path, **config: Any) -> Iterator[Any]
     that share cases (module-scoped fixtures); `config` adds to the test configuration."""
     from api import create_app
 
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=var_dir)
+    settings = Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=var_dir,
+                        catalogs=CATALOGS)
     clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
     app = create_app({"SETTINGS": settings, "CLOCK": clock, "TESTING": True, **config})
     engine, sessions, ctx = (app.extensions[k] for k in ("jarchy.engine", "jarchy.sessions", "jarchy.ctx"))

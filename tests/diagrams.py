@@ -3,10 +3,12 @@ data with the engine's own form validation, running a diagram in memory, and rea
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -36,8 +38,8 @@ LANGUAGES = ("ky", "ru")
 Box = tuple[float, float, float, float]
 
 __all__ = ["CAMUNDA", "CAMUNDA_FORM_KEY", "DI_NS", "FORMS", "ROOT", "WORKFLOWS", "DiagramRun", "PublishingRun",
-           "assert_refused", "bounds", "check_form", "diagram_root", "failing_fields", "inside", "load_form",
-           "parse_specs", "script_diagram"]
+           "assert_forms_used", "assert_refused", "bounds", "check_form", "check_form_file", "diagram_root",
+           "failing_fields", "form_files", "inside", "load_form", "parse_specs", "script_diagram"]
 
 
 def script_diagram(key: str, script: str, *, task: str = "work", name: str = "Work") -> str:
@@ -66,6 +68,31 @@ def parse_specs(diagram: Path, *called: Path) -> tuple[Any, dict[str, Any]]:
     for path in (diagram, *called):
         parser.add_bpmn_xml(parse_xml(path.read_bytes()), path.name)
     return parser.get_spec(diagram.stem), parser.get_subprocess_specs(diagram.stem)
+
+
+def form_files(key: str) -> list[Path]:
+    """A procedure's form files (forms/<key>/*.json), in the order of their names."""
+    return sorted((FORMS / key).glob("*.json"))
+
+
+def check_form_file(path: Path) -> None:
+    """A shipped form is a JSON Schema 2020-12 (declared so) of an object closed to other fields, with a title and
+    a description, each field titled."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.stem}.{name} has no title"
+
+
+def assert_forms_used(diagram: Path, key: str) -> None:
+    """Every form file of the procedure `key` is named by an element of its diagram (`camunda:formKey`), and every
+    form the diagram names is a file."""
+    keys = set(diagram_root(diagram).xpath("//@camunda:formKey", namespaces=NS))
+    assert {f"{key}/{p.stem}" for p in form_files(key)} == keys
+    assert all((FORMS / f"{k}.json").is_file() for k in keys)
 
 
 def check_form(key: str, data: dict[str, Any], now: datetime, case: dict[str, Any] | None = None) -> dict[str, Any]:

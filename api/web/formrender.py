@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from api.web import refusals
@@ -467,7 +469,7 @@ class Shown:
     files: list[tuple[str, str]] = field(default_factory=list)  # (attachment id, name): links to download
 
 
-def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[str, str] | None = None,
+def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: Mapping[str, str] | None = None,
              files: dict[str, str] | None = None) -> list[Shown]:
     """The values of `data` that the forms name, titled and worded by them, in the forms' order (units by name;
     the files of an `x-attachment` field by their names in `files`, id -> name)."""
@@ -480,7 +482,7 @@ def readable(schemas: list[dict[str, Any]], data: dict[str, Any], units: dict[st
             for name in props if _present(data.get(name))]
 
 
-def shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str], files: dict[str, str]) -> Shown:
+def shown(schema: dict[str, Any], value: Any, name: str, units: Mapping[str, str], files: dict[str, str]) -> Shown:
     """One value titled and worded by its field's schema (the auditors' pages word an event's data by it)."""
     return _shown(schema, value, name, units, files)
 
@@ -489,7 +491,7 @@ def _present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str], files: dict[str, str]) -> Shown:
+def _shown(schema: dict[str, Any], value: Any, name: str, units: Mapping[str, str], files: dict[str, str]) -> Shown:
     made = Shown(title=_title(schema, name))
     if schema.get("x-attachment") and isinstance(value, (str, list)):
         made.files = [(str(v), files.get(str(v), str(v))) for v in ([value] if isinstance(value, str) else value)]
@@ -509,13 +511,15 @@ def _shown(schema: dict[str, Any], value: Any, name: str, units: dict[str, str],
             made.rows.append(row)
     elif isinstance(value, list):
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-        made.text = ", ".join(_scalar(items, v, units) for v in value)
+        texts = [_scalar(items, v, units) for v in value]
+        # Units named with their language marked (api.web.unit_names.unit_name) stay markup on a page.
+        made.text = Markup(", ").join(texts) if any(isinstance(t, Markup) for t in texts) else ", ".join(texts)
     else:
         made.text = _scalar(schema, value, units)
     return made
 
 
-def _scalar(schema: dict[str, Any], value: Any, units: dict[str, str]) -> str:
+def _scalar(schema: dict[str, Any], value: Any, units: Mapping[str, str]) -> str:
     if schema.get("format") == "unit-key" and isinstance(value, str):
         return units.get(value, value)
     if isinstance(value, bool):

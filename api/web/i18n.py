@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", settings.timezone)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     # An install that neither built the package nor ran `make catalogs` would show every language in English.
-    compile_stale(Path(app.root_path) / "translations")
+    compile_stale(settings.catalogs or Path(app.root_path) / "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
     from api.web import case_failure  # noqa: PLC0415 (it reads this module's languages, as the next)
     from api.web.unit_names import unit_name, unit_text  # noqa: PLC0415 (it reads this module's languages)

@@ -50,6 +50,11 @@ def unit_text(unit: Unit | str | None) -> str:
     return text if shown_in == language else f"{text} ({LANGUAGE_NAMES[shown_in]})"
 
 
+def unit_marks() -> dict[str, Markup]:
+    """Every unit's name for the reader, by key, marked where it falls back (a case's data on its pages)."""
+    return {key: unit_name(unit) for key, unit in _by_key().items()}
+
+
 def unit_texts() -> dict[str, str]:
     """Every unit's name for the reader, by key (a form's or an event's unit field)."""
     return {key: unit_text(unit) for key, unit in _by_key().items()}

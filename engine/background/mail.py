@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -77,6 +78,8 @@ class SmtpConfig:
     starttls: bool = False
     timeout: float = DEFAULT_TIMEOUT
     mail_from: str | None = None
+    # The compiled catalogs a notification's e-mail is worded from (`Settings.catalogs`).
+    catalogs: Path | None = None
 
     @property
     def sender(self) -> str:
@@ -142,7 +145,7 @@ def config_of(settings: Settings) -> SmtpConfig | None:
     """The SMTP server to send through, or None when this deployment sends no e-mail."""
     if settings.smtp_url is None:
         return None
-    return replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from)
+    return replace(parse_smtp_url(settings.smtp_url), mail_from=settings.mail_from, catalogs=settings.catalogs)
 
 
 def claim(session: Session, notification_id: int, now: datetime, box: str = NOTIFICATIONS) -> Job | None:
@@ -271,7 +274,7 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
         # A letter is the office's own words to the requester, in their language: nothing is added but its number.
         message.set_content(f"{job.message}\n\n-- \n{job.subject}\n")
         return message
-    said = words(job.language)
+    said = words(job.language, config.catalogs)
     message.set_content(
         said(N_("Hello %(name)s,"), name=job.display_name) + "\n\n"
         f"{job.message}\n\n"

@@ -24,7 +24,7 @@ ROLES = (
 UNIT_BOUND_ROLES = frozenset({"press_secretary", "unit_head"})
 # The languages of the web pages and of a user's account (`uz` is Uzbek in Cyrillic script).
 LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk", "en")
-# The Babel locale (and catalog directory under api/translations) of each interface language where the two
+# The Babel locale (and catalog directory among the compiled catalogs) of each interface language where the two
 # differ: the pages (api.web.i18n) and the engine's own wording (engine.core.words) read the same catalogs.
 BABEL_LOCALE = {"uz": "uz_Cyrl", "uz-Latn": "uz_Latn"}
 # The kinds of attachment, each with its own size limit (db.vocabulary.AttachmentKind).
@@ -72,6 +72,9 @@ class Settings:
     max_video_mb: int = 2048
     max_audio_mb: int = 500
     max_document_mb: int = 100
+    # The compiled catalogs the engine words notifications and their e-mail from (engine.core.words): the
+    # application's own, which it passes in (api.app_settings); None: English only.
+    catalogs: Path | None = None
 
     @property
     def files_location(self) -> str:

@@ -1,9 +1,10 @@
 """What the engine writes to a person away from the pages (a notification, its e-mail) in that person's language.
 
-The words are the pages' catalogs (api/translations/, compiled by the package's build or at the app's start-up),
-read with Babel alone: the worker that sends an e-mail has no Flask request to take a language from. Dates and
-times are Babel's for the same language, in the office's time zone. A language without a compiled catalog reads
-the English source (as a page would)."""
+The words are the pages' catalogs (compiled by the package's build or at the app's start-up), read with Babel
+alone: the worker that sends an e-mail has no Flask request to take a language from. The application says where
+its catalogs are (`Settings.catalogs`): the engine names no file of the layer above it. Dates and times are
+Babel's for the same language, in the office's time zone. A language without a compiled catalog reads the English
+source (as a page would)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone_location
 from babel.support import Translations
 
 from engine.core.settings import BABEL_LOCALE
 
-CATALOGS = Path(__file__).resolve().parents[2] / "api" / "translations"
+# The languages whose official letters write a date in figures (`Words.letter_moment`).
+NUMERIC_LETTER_DATES = frozenset({"ky", "uz", "uz-Latn"})
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a message marked now and translated later)
@@ -43,6 +45,11 @@ class Words:
         """A name from data (a diagram's) through the catalog, as the pages' `translated`; empty for none."""
         return self.catalog.gettext(english) if english else ""
 
+    def label(self, english: str | None, labels: dict[str, str] | None) -> str:
+        """A diagram element's name: the deployed version's label in this language (`labels`, by language), else
+        its English name through the catalog (as the pages name a step)."""
+        return (labels or {}).get(self.language) or self.name(english)
+
     def moment(self, value: datetime, zone: tzinfo) -> str:
         """A moment as this language writes it (`23 марта 2026 г. 18:00`) on the office's clock, naming the
         clock's place (`Бишкек`) so that a reader elsewhere is not misled."""
@@ -52,15 +59,29 @@ class Words:
             if isinstance(zone, ZoneInfo) else ""
         return f"{day} {time}" + (f" ({place})" if place else "")
 
+    def letter_moment(self, value: datetime, zone: tzinfo) -> str:
+        """A moment as an official letter in this language writes it, on the office's clock with its offset from
+        GMT (`16 марта 2026 г., 18:00 (GMT+06:00)`): the reader may be anywhere, and Babel lacks some cities' names.
+        Kyrgyz and Uzbek letters write the date in figures (`16.03.2026 18:00`): in words it takes a case ending
+        from the sentence around it, which Babel cannot know."""
+        local = value.astimezone(zone)
+        if self.language in NUMERIC_LETTER_DATES:
+            written = format_date(local, "dd.MM.yyyy", locale=self.locale) + " " + local.strftime("%H:%M")
+        else:  # the language's own way of joining a date and a time (`{1}, {0}`)
+            written = str(self.locale.datetime_formats["medium"]).format(
+                format_time(local, "short", locale=self.locale), format_date(local, "long", locale=self.locale))
+        return f"{written} ({get_timezone_gmt(local, 'long', locale=self.locale)})"
+
 
 @lru_cache(maxsize=16)
-def words(language: str | None) -> Words:
-    """The words of `language` (an account's `locale`); English for none or an unknown one."""
+def words(language: str | None, catalogs: Path | None = None) -> Words:
+    """The words of `language` (an account's `locale`) from the compiled `catalogs` (`Settings.catalogs`); English
+    for none or an unknown language, and for no catalogs."""
     code = language or "en"
     babel_code = BABEL_LOCALE.get(code, code.replace("-", "_"))
     try:
         locale = Locale.parse(babel_code)
     except (ValueError, LookupError):
         code, babel_code, locale = "en", "en", Locale.parse("en")
-    catalog = Translations.load(str(CATALOGS), [babel_code])
+    catalog = Translations.load(str(catalogs), [babel_code]) if catalogs else NullTranslations()
     return Words(code, locale, catalog)

@@ -53,6 +53,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from engine.core.errors import Code, Invalid, Refusal
+from engine.core.moments import parse_moment
 
 NOW = "$now"
 PENDING_COMMENTS = "pending_comments"  # the code of `x-accounts-for`'s refusal while comments wait
@@ -313,12 +314,7 @@ def validate(
 def _moment(flag: bool, instance: Any) -> datetime | None:
     """The date-time a flagged keyword checks; None when unflagged, not text, or unreadable (`format: date-time`
     reports that)."""
-    if not flag or not isinstance(instance, str):
-        return None
-    try:
-        return datetime.fromisoformat(instance)
-    except ValueError:
-        return None
+    return parse_moment(instance) if flag else None
 
 
 def _not_future(validator: Any, flag: bool, instance: Any, _schema: Any) -> Iterable[ValidationError]:
@@ -354,11 +350,8 @@ def _in_order(validator: Any, pairs: Any, instance: Any, _schema: Any) -> Iterab
 
 def _when(value: Any) -> datetime | date | None:
     """A date-time with its offset, or a date; None for anything else (its own `format` reports that)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+    moment = parse_moment(value)
+    if moment is None:
         return None
     if len(value) == 10:
         return moment.date()
@@ -369,11 +362,8 @@ def _is_datetime(value: Any) -> bool:
     """RFC 3339 as people send it: an offset is required (jsonschema needs an extra package for this)."""
     if not isinstance(value, str):
         return True
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return moment.tzinfo is not None and "T" in value.upper() and EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+    moment = parse_moment(value, aware=True)
+    return moment is not None and "T" in value.upper() and EARLIEST_YEAR <= moment.year <= LATEST_YEAR
 
 
 def _is_date(value: Any) -> bool:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, Unit
 from db.vocabulary import InstanceStatus
+from engine.core.moments import parse_moment
 
 REQUEST_KEY = "information_request"
 ANSWERED_OUTCOMES = ("answered", "refused")
@@ -132,10 +133,8 @@ def publications_by_tone(session: Session, now: datetime, tz: ZoneInfo, months: 
 
 
 def _published(data: dict[str, Any], tz: ZoneInfo) -> date | None:
-    value = data.get("published_at")
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
+    moment = parse_moment(data.get("published_at"))
+    if moment is None:
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(tz).date()
 

@@ -7,10 +7,11 @@ goes out through the e-mail outbox (engine.background.mail) when the requester g
 has an SMTP server. A diagram marks the step that tells the requester with the extension property `tells_requester`
 (`registered`, `forwarded`, `answered`) on a plain task (`bpmn:task`, run by the engine); an extension tells them
 from `engine.runtime.operations.extend`. The words are the jurisdiction profile's (`[letter]`), in the first
-publication language; the answer's text is the case's `letter` (composed by the diagram), followed by the names of
-the documents sent with it (the case's `documents` as `send_answer` left them; none with a whole refusal), which the
-requester downloads from the portal's tracking page. Everything here only flushes: the caller's transaction writes
-the letter with what caused it."""
+publication language, its dates as that language writes them in an official letter (`Words.letter_moment`); the
+answer's text is the case's `letter` (composed by the diagram), followed by the names of the documents sent with it
+(the case's `documents` as `send_answer` left them; none with a whole refusal), which the requester downloads from
+the portal's tracking page. Everything here only flushes: the caller's transaction writes the letter with what
+caused it."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code
 from engine.core.faults import CaseFault
 from engine.core.jurisdiction import in_language
+from engine.core.words import words
 from engine.runtime import attachments
 from engine.spiff.parser import own_property
 
@@ -88,10 +90,11 @@ def _body(session: Session, ctx: EngineContext, instance: ProcessInstance, kind:
     due = data.get("due_at")
     return template.format(
         reference=instance.business_key, subject=data.get("subject") or "",
-        due=_local(ctx, due) if isinstance(due, str) else "", reason=reason or "",
+        due=_local(ctx, due, language) if isinstance(due, str) else "", reason=reason or "",
         holder=", ".join(str(v) for v in (holder.get("name"), holder.get("contact")) if v))
 
 
-def _local(ctx: EngineContext, moment: str) -> str:
-    """A due moment as the requester reads it: the office's date and time."""
-    return datetime.fromisoformat(moment).astimezone(ctx.cal.timezone).strftime("%Y-%m-%d %H:%M")
+def _local(ctx: EngineContext, moment: str, language: str) -> str:
+    """A due moment as the requester reads it in the letter's language: the office's date and time, and where that
+    clock is."""
+    return words(language).letter_moment(datetime.fromisoformat(moment), ctx.cal.timezone)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -55,8 +56,10 @@ def notify(
     instance_id: int | None,
     task_id: str | None,
     email_enabled: bool,
+    catalogs: Path | None = None,
 ) -> list[Notification]:
-    """One notification a user, each with its audit event; e-mail is queued for those with an address."""
+    """One notification a user, each with its audit event; e-mail is queued for those with an address. A message
+    written per language is worded from `catalogs` (`Settings.catalogs`)."""
     if kind not in KIND_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     rows = []
@@ -67,7 +70,7 @@ def notify(
             kind=kind,
             instance_id=instance_id,
             task_id=task_id,
-            message=message if isinstance(message, str) else message(words(user.locale)),
+            message=message if isinstance(message, str) else message(words(user.locale, catalogs)),
             created_at=at,
             read_at=None,
             email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
@@ -89,8 +92,7 @@ def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: No
     said = said or words("en")
     instance = session.get(ProcessInstance, task.instance_id)
     case = instance.business_key if instance is not None else f"#{task.instance_id}"
-    # The task's name as the diagram gives it in the language, else the catalog's (as the pages name it).
-    name = (task.names or {}).get(said.language) or said.name(task.name)
+    name = said.label(task.name, task.names)
     if task.due_at is None:
         return said(N_("%(kind)s: \u201c%(task)s\u201d for case %(case)s."), kind=said(KIND_TITLES[kind]),
                     task=name, case=case)
@@ -111,6 +113,7 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
         instance_id=task.instance_id,
         task_id=task.id,
         email_enabled=ctx.settings.smtp_url is not None,
+        catalogs=ctx.settings.catalogs,
     )
 
 
@@ -126,24 +129,27 @@ def informed_by(task: Any) -> str | None:
 
 
 def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role: str, what: str,
-           data: dict[str, Any], *, at: datetime) -> list[Notification]:
+           data: dict[str, Any], *, at: datetime, labels: dict[str, str] | None = None) -> list[Notification]:
     """Tell every active holder of `role` (of the case's unit, for a unit-bound role) of the case: `what` happened
-    (the step's name) and the case's summary, urgent first. 002 §15: the PR department is informed of a
+    (the step's English name; `labels` its names in other languages, the deployed version's) and the case's
+    summary, urgent first. 002 §15: the PR department is informed of a
     publication at once; 001 §6: leadership "immediately" of an information attack."""
     summary = data.get("summary") or data.get("subject") or data.get("what")
 
     def text(said: Words) -> str:
         told = said(N_("%(kind)s: %(what)s, case %(case)s"),
-                    kind=said(KIND_TITLES[NotificationKind.NOTICE]), what=said.name(what), case=instance.business_key)
+                    kind=said(KIND_TITLES[NotificationKind.NOTICE]), what=said.label(what, labels),
+                    case=instance.business_key)
         if data.get("urgent") is True:
             told = said(N_("URGENT.")) + " " + told
         if isinstance(summary, str) and summary:
             told += f": {summary[:300]}"
-        return told + "."
+        return told if told.endswith((".", "!", "?", "\u2026")) else told + "."  # a summary's own stop is kept
 
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
     return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text,
-                  at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None)
+                  at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None,
+                  catalogs=ctx.settings.catalogs)
 
 
 # -- the recipient's side ------------------------------------------------------------------------------

@@ -21,17 +21,11 @@ from typing import Any
 
 from db.models import MediaPlanEntry
 from engine.core.errors import Code, Invalid, problem
+from engine.core.moments import parse_moment
 from engine.people import media_plan
 from engine.runtime.step import Step
 
 PROCESS = "event_support"
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def refuse_unlinked(process_key: str, data: dict[str, Any]) -> None:
@@ -65,11 +59,11 @@ def follow(step: Step, before: dict[str, Any]) -> None:
     if row is None or row.supported_by != instance.id:
         return
     actor = step.actor or instance.business_key  # a timer holds the event: the case itself acted
-    starts = _moment(data.get("starts_at"))
+    starts = parse_moment(data.get("starts_at"))
     if postponed and starts is not None:
-        ends = _moment(data.get("ends_at"))
+        ends = parse_moment(data.get("ends_at"))
         if row.status not in media_plan.CLOSED:  # a closed entry takes no time (follow_postponement)
-            _refuse_beyond_plan(row, _moment(before.get("starts_at")), starts, ends)
+            _refuse_beyond_plan(row, parse_moment(before.get("starts_at")), starts, ends)
         reason = str((data["postponements"][-1] or {}).get("reason") or "")
         media_plan.follow_postponement(session, row, starts_at=starts, ends_at=ends, reason=reason,
                                        tz=step.ctx.cal.timezone, actor=actor, at=step.at)

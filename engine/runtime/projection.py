@@ -23,6 +23,7 @@ from db.vocabulary import EventType, InstanceStatus, NotificationKind, TaskStatu
 from engine.audit import chain
 from engine.calendar import deadlines
 from engine.context import EngineContext
+from engine.core import moments
 from engine.core.errors import unavailable_within
 from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.procedures.definitions import definition_version
@@ -78,14 +79,8 @@ def _beside_the_work(task: Any) -> bool:
 
 
 def parse_moment(value: Any, tz: ZoneInfo) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
+    moment = value if isinstance(value, datetime) else moments.parse_moment(value)
+    if moment is None:
         return None
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 

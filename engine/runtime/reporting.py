@@ -33,6 +33,7 @@ from engine.calendar import overrides
 from engine.calendar.days import BusinessCalendar
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid
+from engine.core.moments import parse_moment
 from engine.people.access import check_may_close_reports, check_may_read_reports
 
 PROCEDURES = ("information_request", "public_information_request")
@@ -96,7 +97,8 @@ def _figures(cases: list[ProcessInstance], cal: BusinessCalendar, now: datetime)
     days: list[int] = []
     for case in cases:
         data = case.data or {}
-        outcome, due, sent = data.get("outcome"), _moment(data.get("due_at")), _moment(data.get("sent_at"))
+        outcome = data.get("outcome")
+        due, sent = parse_moment(data.get("due_at"), aware=True), parse_moment(data.get("sent_at"), aware=True)
         figures["received"] += 1
         deadline = data.get("deadline")
         if isinstance(deadline, dict) and deadline.get("extensions"):
@@ -104,7 +106,7 @@ def _figures(cases: list[ProcessInstance], cal: BusinessCalendar, now: datetime)
         # An answer counts once sent (an overdue case may stay running for its escalation after it).
         if outcome in ANSWERS and sent is not None:
             figures["answered_on_time" if due is None or sent <= due else "answered_late"] += 1
-            received = _moment(data.get("received_at"))
+            received = parse_moment(data.get("received_at"), aware=True)
             if received is not None:
                 days.append(cal.working_days_between(received, sent))
             if outcome == "refused":
@@ -121,16 +123,6 @@ def _figures(cases: list[ProcessInstance], cal: BusinessCalendar, now: datetime)
     # Always a float, as the API gives it, so that a closed report's hash is the hash of what a reader gets.
     figures["median_working_days"] = float(statistics.median(days)) if days else None
     return figures
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def closed_periods(session: Session, actor: User) -> list[ReportPeriod]:

@@ -18,7 +18,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.people.accreditation import FormLookup
-from engine.procedures import discussion, forms
+from engine.procedures import discussion, forms, labels
 from engine.runtime import (
     attachments,
     case_data,
@@ -90,7 +90,7 @@ def advance(step: Step) -> None:
     session, instance = step.session, step.instance
     published: list[tuple[str, dict[str, Any]]] = []
     told: list[tuple[LetterKind, dict[str, Any]]] = []
-    informed: list[tuple[str, str, dict[str, Any]]] = []
+    informed: list[tuple[str, str, dict[str, str], dict[str, Any]]] = []
 
     def note_effects(task: Any) -> None:
         what = publications.publishes(task)
@@ -101,7 +101,11 @@ def advance(step: Step) -> None:
             told.append((letter, dict(task.data)))
         role = notifications.informed_by(task)
         if role:
-            informed.append((role, task.task_spec.bpmn_name or task.task_spec.bpmn_id, dict(task.data)))
+            spec, meta = task.task_spec, step.definition.meta or {}
+            # The case's diagram's labels for the step, when the step is its own (not a called diagram's).
+            own = meta.get("element_names", {}).get(spec.bpmn_id) == spec.bpmn_name
+            informed.append((role, spec.bpmn_name or spec.bpmn_id,
+                             labels.names_of(meta, spec.bpmn_id) if own else {}, dict(task.data)))
 
     # One budget for the step's scripts and expressions, the new tasks' routing and due dates included.
     with sandbox_bounds.operation(step.ctx.settings.script_operation_seconds):
@@ -114,8 +118,8 @@ def advance(step: Step) -> None:
                     distribution.prepare(session, step.ctx, instance, row, data, at=step.at)
             for letter, data in told:
                 letters.tell_requester(session, step.ctx, instance, letter, at=step.at, data=data)
-            for role, what, data in informed:
-                notifications.inform(session, step.ctx, instance, role, what, data, at=step.at)
+            for role, what, names, data in informed:
+                notifications.inform(session, step.ctx, instance, role, what, data, at=step.at, labels=names)
         except ValueError as exc:  # a publication or a letter the case's data cannot make
             case_failures.fail(session, instance, str(exc), element=None, at=step.at, actor=step.actor, exc=exc)
         except (SpiffWorkflowException, WorkflowException) as exc:

@@ -16,28 +16,24 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.background.sweeper import sweep
-from engine.core.settings import Settings
 from engine.spiff.clock import FrozenClock
 from tests import cases
 from tests.cases import attach, complete, events, inbox, task_of
 from tests.conftest import deploy_shipped
 
+# The publication of a draft act for comment is Ukraine's procedure (Law 2939-VI art. 15).
+pytestmark = pytest.mark.jurisdiction("UA")
 KYIV = ZoneInfo("Europe/Kyiv")
 KEY = "draft_act_publication"
 DRAFT = {"title": "Rules for the placement of summer terraces",
          "text": "1. A summer terrace may be placed on a pavement at least 2 metres wide.", "unit": "transport"}
 COMMENT = {"name": "Olena Kovalenko", "contact": "olena@example.ua",
            "text": "Two metres leaves too little room for prams: ask for three."}
+
 PUBLISHED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=KYIV)  # Mon 2 March 2026
 # Art. 15: ten working days after Mon 2 March (no holidays in 2026 under martial law): 3-6, 9-13, 16 March.
 ENDS_AT = "2026-03-16T18:00:00+02:00"
 LAST_MOMENT = datetime(2026, 3, 16, 18, 0, tzinfo=KYIV)
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Any) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                    country="UA", timezone="Europe/Kyiv", publication_languages=("uk",), jurisdiction="UA")
 
 
 @pytest.fixture

@@ -20,12 +20,8 @@ def test_the_profile_in_force_is_shown_with_its_sources(as_: Any) -> None:
     assert body["refusal_grounds"] == []
 
 
+@pytest.mark.jurisdiction("UA")
 class TestUnderUkraine:
-    @pytest.fixture
-    def settings(self, database_url: str, tmp_path: Any) -> Settings:
-        return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                        country="UA", timezone="Europe/Kyiv", publication_languages=("uk",), jurisdiction="UA")
-
     def test_the_access_law_answers(self, as_: Any) -> None:
         body = as_("auditor").get("/api/v1/jurisdiction").get_json()
         clock = body["procedures"]["public_information_request"]

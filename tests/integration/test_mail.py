@@ -386,6 +386,7 @@ def test_a_task_notification_and_its_email_speak_the_recipients_language(session
                                      .order_by(User.username)))
         rows = notify(session, kind="task", users=users, at=ctx.now(), instance_id=case.id, task_id=task.id,
                       message=lambda said: task_message(session, ctx, task, NotificationKind.TASK, said),
+                      catalogs=ctx.settings.catalogs,
                       email_enabled=True)
         told = {user.username: row.message for user, row in zip(users, rows, strict=True)}
     assert told["pr"] == (f"Новая задача: «Распределить запрос» по делу {case.business_key}, "

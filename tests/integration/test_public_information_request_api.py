@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.background.sweeper import fire_due
-from engine.core.settings import Settings
 from tests import cases
 from tests.cases import complete, events, open_ids, task_of
 from tests.conftest import BISHKEK, deploy_shipped
@@ -88,7 +87,7 @@ def test_the_pr_department_answers_and_the_letter_is_the_answer(as_: Any) -> Non
     assert [(t["kind"], t["to"], t["email"]) for t in told] == [
         ("registered", "Aibek Toktogulov", False), ("answered", "Aibek Toktogulov", False)]  # no SMTP here
     assert told[1]["body"] == ANSWER["answer"]
-    assert "PI-2026-000001" in told[0]["body"] and "2026-03-16 18:00" in told[0]["body"]
+    assert "PI-2026-000001" in told[0]["body"] and "16.03.2026 18:00 (GMT+06:00)" in told[0]["body"]
 
 
 def test_a_request_for_what_another_body_holds_is_forwarded_and_ends_so(as_: Any) -> None:
@@ -164,12 +163,8 @@ def test_an_overdue_request_escalates_to_the_head_of_the_pr_department(as_: Any,
         "escalate_overdue", "triage"]
 
 
+@pytest.mark.jurisdiction("UA")
 class TestUnderUkraine:
-    @pytest.fixture
-    def settings(self, database_url: str, tmp_path: Any) -> Settings:
-        return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                        country="UA", timezone="Europe/Kyiv", publication_languages=("uk",), jurisdiction="UA")
-
     @pytest.fixture
     def clock(self) -> Any:
         from engine.spiff.clock import FrozenClock

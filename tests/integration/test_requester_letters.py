@@ -22,9 +22,11 @@ CITIZEN = {"requester_kind": "person", "requester_name": "Aibek Toktogulov", "co
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Any, smtp: Smtp) -> Settings:  # noqa: F811
+def settings(database_url: str, tmp_path: Any, smtp: Smtp, request: Any) -> Settings:  # noqa: F811
+    """With SMTP; a test may name the publication languages (`indirect` parametrisation), the first the letters'."""
+    languages = getattr(request, "param", ("ky", "ru"))
     return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                    smtp_url=smtp.url)
+                    smtp_url=smtp.url, publication_languages=languages)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,7 @@ def test_the_registration_and_the_answer_are_e_mailed_to_the_requester(as_: Any,
     assert message["Subject"] == "PI-2026-000001: Playground repairs"
     body = message.get_content()
     assert body.startswith("Сиздин «Playground repairs» маалымат алуу боюнча суроо-талабыңыз PI-2026-000001 номери "
-                           "менен катталды. Жооп 2026-03-16 18:00 чейин берилет.")
+                           "менен катталды. Жооп 16.03.2026 18:00 (GMT+06:00) чейин берилет.")
 
     complete(as_, "pr", case["id"], "triage", decision="answer", handler="pr_department", contributors=[])
     complete(as_, "pr", case["id"], "prepare_answer", answer="4.2 million som.", confirm_no_confidential=True,
@@ -69,3 +71,13 @@ def test_a_requester_without_an_e_mail_address_has_the_letter_kept_not_sent(as_:
     cases.start(as_, "public_information_request", CITIZEN | {"contact": {"address": "Bishkek, Chui 1"}})
     assert letters(sessions) == [("registered", None, "none")]
     assert send_pending_email(sessions, settings, clock=ctx.clock) == 0
+
+
+@pytest.mark.parametrize("settings", [("ru", "ky")], indirect=True)
+def test_a_russian_letter_writes_its_deadline_as_russian_letters_do(as_: Any, sessions: Any) -> None:
+    """The first publication language is Russian: the date in words, the case Russian gives it after «до»."""
+    cases.start(as_, "public_information_request", CITIZEN)
+    with sessions() as session:
+        body = session.scalars(select(RequesterLetter.body)).one()
+    assert body == ("Ваш запрос на информацию «Playground repairs» зарегистрирован под номером PI-2026-000001. "
+                    "Ответ будет дан до 16 марта 2026\u202fг., 18:00 (GMT+06:00).")

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.background.sweeper import fire_due
-from engine.core.settings import Settings
 from engine.spiff.clock import FrozenClock
 from tests import cases
 from tests.cases import complete, events, open_ids, task_of
@@ -32,11 +31,6 @@ def start(as_: Any, received_at: str, **changes: Any) -> dict[str, Any]:
     return cases.start(as_, "public_information_request", request(received_at, **changes))
 
 
-def settings_for(key: str, zone: str, languages: tuple[str, ...], database_url: str, tmp_path: Any) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                    country=key, timezone=zone, publication_languages=languages, jurisdiction=key)
-
-
 @pytest.fixture(autouse=True)
 def _request_procedures(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx, "information_request.bpmn")
@@ -53,11 +47,8 @@ def case_now(as_: Any, case: dict[str, Any]) -> dict[str, Any]:
     return as_("prhead").get(f"/api/v1/process-instances/{case['id']}").get_json()
 
 
+@pytest.mark.jurisdiction("UA")
 class TestUkraine:
-    @pytest.fixture
-    def settings(self, database_url: str, tmp_path: Any) -> Settings:
-        return settings_for("UA", "Europe/Kyiv", ("uk",), database_url, tmp_path)
-
     @pytest.fixture
     def clock(self) -> FrozenClock:
         return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=KYIV))
@@ -97,7 +88,8 @@ class TestUkraine:
         told = [e["after"] for e in events(as_, early["id"], "letter.written")]
         assert [t["kind"] for t in told] == ["registered", "extended"]
         assert told[1]["body"] == (
-            f"Строк розгляду вашого запиту {early['business_key']} «School budgets» продовжено до 2026-03-30 18:00 "
+            f"Строк розгляду вашого запиту {early['business_key']} «School budgets» продовжено до "
+            "30 березня 2026\u202fр., 18:00 (GMT+03:00) "
             "(ст. 20 ч. 4 Закону України «Про доступ до публічної інформації»). "
             "Причина: A large volume: the budgets of 214 schools must be compiled")
         clock.set(datetime(2026, 3, 10, 11, 0, tzinfo=KYIV))  # Tue 10 March: the 6th working day
@@ -126,7 +118,8 @@ class TestUkraine:
         assert [t["kind"] for t in told] == ["registered", "forwarded"]
         assert "Ministry of Education and Science, info@mon.gov.ua" in told[1]["body"]
         assert told[0]["body"] == (f"Ваш запит на інформацію «School budgets» зареєстровано за номером "
-                                   f"{case['business_key']}. Відповідь буде надано до 2026-03-09 18:00.")
+                                   f"{case['business_key']}. Відповідь буде надано до "
+                                   "9 березня 2026\u202fр., 18:00 (GMT+02:00).")
 
     def test_a_journalists_request_runs_on_the_same_clock(self, as_: Any) -> None:
         media = cases.start(as_, received_at="2026-03-02T09:00:00+02:00", contact={"email": "desk@example.ua"})
@@ -178,11 +171,8 @@ class TestKyrgyzstan:
         assert [e["after"]["kind"] for e in events(as_, case["id"], "letter.written")] == ["registered"]
 
 
+@pytest.mark.jurisdiction("UZ")
 class TestUzbekistan:
-    @pytest.fixture
-    def settings(self, database_url: str, tmp_path: Any) -> Settings:
-        return settings_for("UZ", "Asia/Tashkent", ("uz",), database_url, tmp_path)
-
     @pytest.fixture
     def clock(self) -> FrozenClock:
         return FrozenClock(datetime(2026, 3, 5, 10, 0, tzinfo=TASHKENT))

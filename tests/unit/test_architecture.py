@@ -5,6 +5,7 @@ their order (api -> engine -> db, no Flask below api/). Each rule names the file
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,30 @@ def test_no_flask_and_no_request_layer_below_api(folder: str) -> None:
     assert found == []
 
 
+# A path into the request layer's package, as text: `"api"`, `"api/translations"`.
+API_PATH = re.compile(r"^api([/\\]|$)")
+
+
+def _texts(path: Path) -> Iterator[tuple[int, str]]:
+    """The text constants of a module, its docstrings left out (they may say where things are)."""
+    tree = ast.parse(path.read_text(), str(path))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+@pytest.mark.parametrize("folder", ["engine", "db"])
+def test_no_file_of_the_request_layer_is_named_below_it(folder: str) -> None:
+    """The engine is told where the application's files are (its catalogs: `Settings.catalogs`); it does not reach
+    up into api/ for them."""
+    found = [f"{path.relative_to(ROOT)}:{line} names {text!r}" for path in sources(folder)
+             for line, text in _texts(path) if API_PATH.match(text)]
+    assert found == []
+
+
 def test_the_database_layer_knows_nothing_of_the_engine() -> None:
     found = [str(i) for path in sources("db") for i in imports(path) if i.module.split(".")[0] == "engine"]
     assert found == []
@@ -180,3 +205,5 @@ def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     assert any(_writes(receiver, name) for _, receiver, name in _calls(sample))
     found = next(i for i in imports(sample) if i.module == "engine.runtime.operations")
     assert found.at_module_level and ORDER.index(room(found.module) or "") > ORDER.index("calendar")
+    sample.write_text('"""Reads api/translations."""\nCATALOGS = ROOT / "api" / "translations"\n')
+    assert [(line, text) for line, text in _texts(sample) if API_PATH.match(text)] == [(2, "api")]

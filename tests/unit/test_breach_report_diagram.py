@@ -9,13 +9,11 @@ of the diagram cites its clause of the Regulation (seeds/002) or says it is a de
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 from lxml import etree
 
 from engine.core.settings import ROLES
@@ -27,20 +25,22 @@ from tests.diagrams import (
     CAMUNDA,
     CAMUNDA_FORM_KEY,
     DI_NS,
-    FORMS,
     WORKFLOWS,
     DiagramRun,
+    assert_forms_used,
     assert_refused,
     bounds,
     check_form,
+    check_form_file,
     diagram_root,
+    form_files,
     inside,
     load_form,
 )
 
 KEY = "breach_report"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
-FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+FORM_FILES = form_files(KEY)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026, 10:00 in Bishkek
 START_DATA = {
@@ -151,18 +151,11 @@ def test_the_deploy_validation_accepts_the_diagram_with_every_staff_role_as_star
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, KEY)
     assert len(FORM_FILES) == 3
 
 

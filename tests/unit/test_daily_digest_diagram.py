@@ -9,13 +9,11 @@ interchange (shapes, edges, labels, no overlaps)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.context import EngineContext
 from engine.core.settings import ROLES, Settings
@@ -27,20 +25,22 @@ from tests.conftest import BISHKEK
 from tests.diagrams import (
     CAMUNDA,
     DI_NS,
-    FORMS,
     WORKFLOWS,
     DiagramRun,
     assert_each_element_cites,
+    assert_forms_used,
     assert_refused,
     bounds,
     check_form,
+    check_form_file,
     diagram_root,
+    form_files,
     inside,
 )
 
 KEY = "daily_digest"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
-FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+FORM_FILES = form_files(KEY)
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # the occurrence the case was started for
 NOW = MONDAY + timedelta(seconds=1)  # the clock, as the case starts
@@ -191,18 +191,11 @@ def test_no_one_may_start_a_digest_by_hand() -> None:
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, KEY)
     assert len(FORM_FILES) == 4
 
 

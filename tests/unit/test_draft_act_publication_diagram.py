@@ -6,12 +6,10 @@ both databases are tests/integration/test_draft_act_publication_api.py."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.core import jurisdiction
 from engine.procedures.definitions import validate
@@ -19,19 +17,21 @@ from engine.procedures.forms import is_decision
 from engine.spiff.parser import NS
 from tests.conftest import BISHKEK
 from tests.diagrams import (
-    FORMS,
     WORKFLOWS,
     assert_each_element_cites,
+    assert_forms_used,
     assert_refused,
     check_form,
+    check_form_file,
     diagram_root,
     failing_fields,
+    form_files,
     load_form,
 )
 
 KEY = "draft_act_publication"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
-FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+FORM_FILES = form_files(KEY)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)
 CITATIONS = {
     "start": "003 item 11",
@@ -82,17 +82,11 @@ def test_the_publishing_steps_and_the_timer_that_follows_the_period() -> None:
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, KEY)
 
 
 def test_the_legal_decision_is_never_preset_nor_carried_and_a_return_needs_its_comment() -> None:

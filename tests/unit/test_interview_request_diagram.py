@@ -9,13 +9,11 @@ form keys, lanes, and the diagram interchange (shapes, edges, labels, no overlap
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.core.settings import ROLES
 from engine.procedures.definitions import validate
@@ -24,19 +22,21 @@ from tests.conftest import BISHKEK
 from tests.diagrams import (
     CAMUNDA_FORM_KEY,
     DI_NS,
-    FORMS,
     WORKFLOWS,
     DiagramRun,
+    assert_forms_used,
     assert_refused,
     bounds,
     check_form,
+    check_form_file,
     diagram_root,
+    form_files,
     inside,
 )
 
 KEY = "interview_request"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
-FORM_FILES = sorted((FORMS / KEY).glob("*.json"))
+FORM_FILES = form_files(KEY)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 March 2026: the request comes in
 SCHEDULED_AT = "2026-03-10T11:00:00+06:00"  # Tue 10 March, 11:00 in Bishkek
@@ -194,18 +194,11 @@ def test_the_deploy_validation_accepts_the_diagram() -> None:
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"{KEY}/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, KEY)
     assert len(FORM_FILES) == 7
 
 

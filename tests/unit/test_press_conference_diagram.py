@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.core.settings import ROLES
 from engine.procedures.definitions import validate as validate_diagram
@@ -30,16 +29,19 @@ from tests.diagrams import (
     WORKFLOWS,
     PublishingRun,
     assert_each_element_cites,
+    assert_forms_used,
     assert_refused,
     bounds,
+    check_form_file,
     diagram_root,
     failing_fields,
+    form_files,
     inside,
     parse_specs,
 )
 
 DIAGRAM = WORKFLOWS / "press_conference.bpmn"
-FORM_FILES = sorted((FORMS / "press_conference").glob("*.json"))
+FORM_FILES = form_files("press_conference")
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 HELD_AT = "2026-03-04T11:00:00+06:00"  # Wed 4 Mar 2026, 11:00 in Bishkek
@@ -366,18 +368,11 @@ def test_publish_release_is_run_by_the_engine_and_publishes_a_release(specs: tup
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"press_conference/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, "press_conference")
 
 
 @pytest.mark.parametrize(

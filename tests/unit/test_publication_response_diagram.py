@@ -11,13 +11,11 @@ each element's clause, the forms, the lanes and the drawing."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, InclusiveGateway
 from SpiffWorkflow.util.task import TaskState
 
@@ -31,20 +29,22 @@ from tests.conftest import BISHKEK
 from tests.diagrams import (
     CAMUNDA,
     DI_NS,
-    FORMS,
     WORKFLOWS,
     PublishingRun,
     assert_each_element_cites,
+    assert_forms_used,
     bounds,
     check_form,
+    check_form_file,
     diagram_root,
     failing_fields,
+    form_files,
     inside,
 )
 
 DIAGRAM = WORKFLOWS / "publication_response.bpmn"
 CALLED = (WORKFLOWS / "press_conference.bpmn",)  # parsed beside it, as the engine pins it for the call activity
-FORM_FILES = sorted((FORMS / "publication_response").glob("*.json"))
+FORM_FILES = form_files("publication_response")
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 DUE = "2026-03-03T18:00:00+06:00"  # the end of the next working day (KG profile, 002 §16 "as soon as possible")
@@ -381,18 +381,11 @@ def test_the_diagram_deploys_once_press_conference_is_deployed() -> None:
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"publication_response/{p.stem}" for p in FORM_FILES} == keys
+    assert_forms_used(DIAGRAM, "publication_response")
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,12 @@ documentation and the diagram interchange (shapes, edges, labels, no overlaps)."
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.core.settings import ROLES
 from engine.runtime import publications
@@ -27,19 +25,21 @@ from tests.conftest import BISHKEK
 from tests.diagrams import (
     CAMUNDA_FORM_KEY,
     DI_NS,
-    FORMS,
     WORKFLOWS,
     PublishingRun,
+    assert_forms_used,
     assert_refused,
     bounds,
     check_form,
+    check_form_file,
     diagram_root,
+    form_files,
     inside,
     load_form,
 )
 
 DIAGRAM = WORKFLOWS / "release_approval.bpmn"
-FORM_FILES = sorted((FORMS / "release_approval").glob("*.json"))
+FORM_FILES = form_files("release_approval")
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BISHKEK)  # Mon 2 Mar 2026
 EMBARGO = "2026-03-05T10:00:00+06:00"  # Thu 5 Mar 2026, 10:00 in Bishkek
@@ -217,19 +217,11 @@ def test_user_tasks_and_their_lanes(specs: tuple[Any, dict[str, Any]]) -> None:
 # --- forms -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_form_is_a_valid_json_schema_2020_12(path: Path) -> None:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(schema)
-    assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert schema["title"] and schema["description"]
-    for name, prop in schema["properties"].items():
-        assert prop.get("title"), f"{path.stem}.{name} has no title"
+    check_form_file(path)
 
 
 def test_every_form_file_is_used_by_the_diagram() -> None:
-    keys = set(diagram_root(DIAGRAM).xpath("//@camunda:formKey", namespaces=NS))
-    assert {f"release_approval/{p.stem}" for p in FORM_FILES} == keys
-    assert all((FORMS / f"{key}.json").is_file() for key in keys)
+    assert_forms_used(DIAGRAM, "release_approval")
 
 
 @pytest.mark.parametrize(

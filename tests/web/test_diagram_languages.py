@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.people.accounts import user_by_username
 from engine.runtime import operations
-from tests.conftest import REQUEST, shipped_diagram
+from tests.conftest import REQUEST, deploy_shipped, shipped_diagram
 from tests.web.conftest import text
 from tests.web.test_admin_pages import deploy
 
@@ -74,3 +74,26 @@ def test_a_procedure_has_its_diagrams_russian_name_on_every_page(page_as: Any, d
         page = unescape(text(web.get(path)))
         assert "Запрос редакции" in page, path
         assert "Запрос информации" not in page, path
+
+
+def test_a_notice_names_its_step_by_the_diagrams_russian_label(page_as: Any, as_: Any, sessions: Any,
+                                                                ctx: Any) -> None:
+    """A "for your information" notice (002 §15: the PR department told of a publication) names the step as the
+    deployed version labels it in the recipient's language, not as the catalog words its English name."""
+    deploy_shipped(sessions, ctx, "press_conference.bpmn")  # publication_response's callee
+    label = '<jarchy:label lang="ru">Проинформировать отдел по связям с общественностью</jarchy:label>'.encode()
+    xml = shipped_diagram("publication_response.bpmn")
+    assert label in xml
+    ours = '<jarchy:label lang="ru">Сообщить отделу о публикации</jarchy:label>'.encode()
+    assert deploy(page_as("admin"), xml.replace(label, ours)).status_code == 201
+    page_as("pr").post("/language", {"locale": "ru", "next": "/inbox"})
+    publication = {"kind": "publication", "outlet": "Kaktus Media", "medium": "online",
+                   "url": "https://kaktus.example/2026/03/01/bus-fares", "published_at": "2026-03-01T18:30:00+06:00",
+                   "summary": "Bus fares will double in April.", "tone": "negative", "unit": "transport"}
+    with sessions.begin() as session:
+        instance = operations.start(session, ctx, user_by_username(session, "ps_transport"), "publication_response",
+                                    publication)
+    told = [n["message"] for n in as_("pr").get("/api/v1/notifications").get_json()["items"]
+            if n["kind"] == "notice" and n["instance_id"] == instance.id]
+    assert told == [f"К сведению: Сообщить отделу о публикации, дело {instance.business_key}: "
+                    "Bus fares will double in April."]

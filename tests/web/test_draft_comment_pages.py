@@ -8,16 +8,12 @@ from typing import Any
 
 import pytest
 
-from engine.core.settings import Settings
 from engine.spiff.clock import FrozenClock
 from tests.integration.test_draft_act_publication_api import COMMENT, PUBLISHED_AT, comment, published
 from tests.web.conftest import text
 
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Any) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789", var_dir=tmp_path,
-                    country="UA", timezone="Europe/Kyiv", publication_languages=("uk",), jurisdiction="UA")
+# The publication of a draft act for comment is Ukraine's procedure (Law 2939-VI art. 15).
+pytestmark = pytest.mark.jurisdiction("UA")
 
 
 @pytest.fixture

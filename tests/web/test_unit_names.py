@@ -12,6 +12,7 @@ from sqlalchemy import update
 from api.cli import main
 from db.models import User
 from tests.web.conftest import text
+from tests.web.test_staff_pages import start, triage_to_transport
 
 HEALTH = {"ru": "Управление здравоохранения", "uz-Latn": "Sogʻliqni saqlash boshqarmasi"}
 
@@ -79,3 +80,28 @@ def test_the_admin_page_edits_the_names_and_each_reader_sees_theirs_or_the_defau
     with sessions.begin() as session:
         session.execute(update(User).where(User.username == "admin").values(locale="uk"))
     assert '<span lang="en">Health</span>' in text(admin.get("/admin/units"))
+
+
+MARKED = '<span lang="en">Transport</span> <small class="lang-fallback">(English)</small>'
+
+
+def test_a_unit_without_a_russian_name_is_marked_english_on_every_staff_page(page_as: Any, sessions: Any,
+                                                                             deployed: None) -> None:
+    """The inbox, the case page (its tasks, its history and what it holds), the admin's units and the dashboard show
+    the transport unit, which has no Russian name, by its English name said to be English."""
+    with sessions.begin() as session:
+        readers = ["pr", "ps_transport", "admin", "leader"]
+        session.execute(update(User).where(User.username.in_(readers)).values(locale="ru"))
+    pr = page_as("pr")
+    case = start(pr, unit="transport")
+    triage_to_transport(pr, sessions, case)
+    inbox = text(page_as("ps_transport").get("/inbox"))  # the press secretary's task, not yet taken
+    assert f"({MARKED})" in inbox
+    page = text(pr.get(f"/cases/{case}"))
+    assert f"<dd>{MARKED}</dd>" in page  # what the case holds: its unit
+    assert page.count(MARKED) >= 3  # and the open task's unit and the history's "waiting for"
+    assert ">Transport<" not in page.replace(MARKED, "")
+    assert MARKED in text(page_as("admin").get("/admin/units"))
+    dashboard = text(page_as("leader").get("/dashboard"))
+    assert f"<th scope=\"row\">{MARKED}</th>" in dashboard  # the by-unit chart's table
+    assert "Transport (English)" in dashboard  # the chart's own label: text, the language said

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from api import present
 from api.database import session as db_session
@@ -19,7 +20,7 @@ from api.web import formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.procedure_names import procedure_names
 from api.web.signin import page, web_user
-from api.web.unit_names import unit_text, unit_texts
+from api.web.unit_names import unit_marks, unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
@@ -88,9 +89,9 @@ def _procedure_names() -> dict[str, str]:
     return procedure_names()
 
 
-def _unit_names() -> dict[str, str]:
-    """Each unit's name in the reader's language (the default one, said so, where it has none)."""
-    return unit_texts()
+def _unit_names() -> dict[str, Markup]:
+    """Each unit's name in the reader's language (the default one, marked with its language, where it has none)."""
+    return unit_marks()
 
 
 def _form(key: str) -> dict[str, Any]:
