@@ -34,14 +34,16 @@ from db.models import (
 from db.vocabulary import TaskStatus
 from engine.audit.chain import Verification
 from engine.calendar import overrides
-from engine.calendar.days import CalendarDay
+from engine.calendar.days import BusinessCalendar, CalendarDay
+from engine.calendar.deadline_story import Story
+from engine.calendar.time_left import time_left
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, queries, task_context
+from engine.reads import archive, clocks, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.office_report import OfficeReport
@@ -60,6 +62,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     grounds = ctx.jurisdiction.refusal_grounds()
     offered: dict[str, Any] = {}
+    running = clocks.of_cases(session, {r.instance_id for r in rows if r.status == TaskStatus.OPEN and r.due_at})
 
     def form(key: str) -> dict[str, Any]:
         schema = served(load_form(key), local_now, languages, grounds)
@@ -94,11 +97,41 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
+            "time_left": _time_left(calendar, now, r, running.get(r.instance_id)),
             "form": {"key": r.form_key, "schema": for_case(r) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
     ]
+
+
+def _time_left(calendar: BusinessCalendar, now: Any, row: HumanTask,
+               clock: clocks.CaseClock | None) -> dict[str, Any] | None:
+    """An open task's time left, counted on its case's statutory clock where the task is due when the case is
+    (`statutory`), else in working days; None when it has no due moment or it lies beyond the calendar."""
+    if clock is None or row.due_at is None or row.status != TaskStatus.OPEN:
+        return None
+    statutory = clock.statutory and clock.due_at == row.due_at
+    try:
+        left = time_left(row.due_at, now, calendar, clock.unit if statutory else "working_days")
+    except ValueError:
+        return None
+    return {"amount": left.amount, "unit": left.unit, "urgency": left.urgency, "statutory": statutory,
+            "urgent_track": statutory and clock.urgent}
+
+
+def deadline(story: Story, ground: tuple[str, str] | None) -> dict[str, Any]:
+    """A case's deadline as derived (engine.calendar.deadline_story), with its clock's legal ground."""
+    closed = story.closed
+    return {"received": story.received, "amount": story.amount, "unit": story.unit, "urgent": story.urgent,
+            "ground": {"text": ground[0], "lang": ground[1]} if ground else None,
+            "weekend_days": story.weekend_days,
+            "days": [{"date": d.date, "kind": d.kind, "names": list(d.names)} for d in story.days],
+            "moved": story.moved,
+            "pauses": [{"start": p.start, "end": p.end, "amount": p.amount} for p in story.pauses],
+            "extensions": [{"amount": e.amount, "reason": e.reason, "by": e.by, "at": e.at} for e in story.extensions],
+            "due_at": story.due_at,
+            "closed": {"amount": closed.amount, "unit": closed.unit, "urgency": closed.urgency} if closed else None}
 
 
 def task_with_context(session: Session, ctx: EngineContext, row: HumanTask) -> dict[str, Any]:
