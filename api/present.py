@@ -31,9 +31,9 @@ from db.models import (
     Unit,
     User,
 )
-from db.vocabulary import TaskStatus
+from db.vocabulary import InstanceStatus, TaskStatus
 from engine.audit.chain import Verification
-from engine.calendar import overrides
+from engine.calendar import deadlines, overrides
 from engine.calendar.days import BusinessCalendar, CalendarDay
 from engine.calendar.deadline_story import Story
 from engine.calendar.time_left import time_left
@@ -108,16 +108,33 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
 def _time_left(calendar: BusinessCalendar, now: Any, row: HumanTask,
                clock: clocks.CaseClock | None) -> dict[str, Any] | None:
     """An open task's time left, counted on its case's statutory clock where the task is due when the case is
-    (`statutory`), else in working days; None when it has no due moment or it lies beyond the calendar."""
+    (`statutory`), else in working days."""
     if clock is None or row.due_at is None or row.status != TaskStatus.OPEN:
         return None
     statutory = clock.statutory and clock.due_at == row.due_at
+    return _left(calendar, now, row.due_at, clock.unit if statutory else "working_days", statutory,
+                 statutory and clock.urgent)
+
+
+def _case_left(calendar: BusinessCalendar, now: Any, row: ProcessInstance) -> dict[str, Any] | None:
+    """A running case's time left on its statutory clock; None while its clock is paused."""
+    deadline = (row.data or {}).get("deadline")
+    statutory = isinstance(deadline, dict) and "from" in deadline
+    if row.status != InstanceStatus.RUNNING or row.due_at is None or (statutory and deadlines.is_paused(deadline)):
+        return None
+    unit = deadlines.unit_of(deadline) if statutory else "working_days"
+    return _left(calendar, now, row.due_at, unit, statutory, statutory and bool(deadline.get("urgent")))
+
+
+def _left(calendar: BusinessCalendar, now: Any, due_at: Any, unit: str, statutory: bool,
+          urgent: bool) -> dict[str, Any] | None:
+    """None for a due moment beyond the calendar's bound: its date says enough."""
     try:
-        left = time_left(row.due_at, now, calendar, clock.unit if statutory else "working_days")
+        left = time_left(due_at, now, calendar, unit)
     except ValueError:
         return None
     return {"amount": left.amount, "unit": left.unit, "urgency": left.urgency, "statutory": statutory,
-            "urgent_track": statutory and clock.urgent}
+            "urgent_track": urgent}
 
 
 def deadline(story: Story, ground: tuple[str, str] | None) -> dict[str, Any]:
@@ -160,9 +177,10 @@ def timers(rows: list[Timer]) -> list[dict[str, Any]]:
     return [{"id": t.id, "instance_id": t.instance_id, "bpmn_id": t.bpmn_id, "due_at": t.due_at} for t in rows]
 
 
-def instances(session: Session, rows: list[ProcessInstance]) -> list[dict[str, Any]]:
+def instances(session: Session, ctx: EngineContext, rows: list[ProcessInstance]) -> list[dict[str, Any]]:
     names = queries.usernames(session, {r.started_by_id for r in rows})
-    return [_instance(r, names) for r in rows]
+    calendar, now = overrides.current(session, ctx), ctx.now()
+    return [_instance(r, names) | {"time_left": _case_left(calendar, now, r)} for r in rows]
 
 
 def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
@@ -172,6 +190,7 @@ def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
     open_tasks = queries.open_tasks(session, row.id)
     names = _usernames(session, {row.started_by_id} | {t.assignee_id for t in open_tasks}, users)
     out = _instance(row, names)
+    out["time_left"] = _case_left(overrides.current(session, ctx), ctx.now(), row)
     out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
     out["timers"] = timers(queries.pending_timers(session, instance_id=row.id, per_page=1000).items)
     return out

@@ -363,6 +363,8 @@ class InstanceOut(Schema):
     started_at = OfficeDateTime(required=True)
     started_by = fields.String(allow_none=True)
     due_at = OfficeDateTime(allow_none=True)
+    time_left = fields.Nested(TimeLeftOut, allow_none=True, metadata={
+        "description": "a running case's time left on its statutory clock; null when closed, paused or undated"})
     completed_at = OfficeDateTime(allow_none=True)
     failure = fields.String(allow_none=True)
     tasks = fields.List(fields.Nested(TaskOut))

@@ -47,7 +47,7 @@ class Instances(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The cases the caller may read, newest first."""
         result = queries.instances(session(), current_user(), **args)
-        return present.page(result, present.instances(session(), result.items))
+        return present.page(result, present.instances(session(), ctx(), result.items))
 
     @blp.doc(operationId="startProcessInstance")
     @blp.arguments(InstanceIn)

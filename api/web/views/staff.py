@@ -312,7 +312,7 @@ def cases() -> tuple[str, int]:
     status = status if status in CASE_STATUSES else None
     result = queries.instances(session, _user(), process_key=process, status=status, page=_page_number(),
                                per_page=PER_PAGE)
-    return render("staff/cases.html", cases=present.instances(session, result.items), result=result,
+    return render("staff/cases.html", cases=present.instances(session, ctx(), result.items), result=result,
                   process=process, status=status, statuses=CASE_STATUSES,
                   procedures=_procedure_names())
 
