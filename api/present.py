@@ -31,17 +31,19 @@ from db.models import (
     Unit,
     User,
 )
-from db.vocabulary import TaskStatus
+from db.vocabulary import InstanceStatus, TaskStatus
 from engine.audit.chain import Verification
-from engine.calendar import overrides
-from engine.calendar.days import CalendarDay
+from engine.calendar import deadlines, overrides
+from engine.calendar.days import BusinessCalendar, CalendarDay
+from engine.calendar.deadline_story import Story
+from engine.calendar.time_left import time_left
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, queries, task_context
+from engine.reads import archive, clocks, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.office_report import OfficeReport
@@ -60,6 +62,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     grounds = ctx.jurisdiction.refusal_grounds()
     offered: dict[str, Any] = {}
+    running = clocks.of_cases(session, {r.instance_id for r in rows if r.status == TaskStatus.OPEN and r.due_at})
 
     def form(key: str) -> dict[str, Any]:
         schema = served(load_form(key), local_now, languages, grounds)
@@ -94,11 +97,58 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "completed_at": r.completed_at,
             "due_at": r.due_at,
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
+            "time_left": _time_left(calendar, now, r, running.get(r.instance_id)),
             "form": {"key": r.form_key, "schema": for_case(r) if r.form_key else None},
             "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
     ]
+
+
+def _time_left(calendar: BusinessCalendar, now: Any, row: HumanTask,
+               clock: clocks.CaseClock | None) -> dict[str, Any] | None:
+    """An open task's time left, counted on its case's statutory clock where the task is due when the case is
+    (`statutory`), else in working days."""
+    if clock is None or row.due_at is None or row.status != TaskStatus.OPEN:
+        return None
+    statutory = clock.statutory and clock.due_at == row.due_at
+    return _left(calendar, now, row.due_at, clock.unit if statutory else "working_days", statutory,
+                 statutory and clock.urgent)
+
+
+def _case_left(calendar: BusinessCalendar, now: Any, row: ProcessInstance) -> dict[str, Any] | None:
+    """A running case's time left on its statutory clock; None while its clock is paused."""
+    deadline = (row.data or {}).get("deadline")
+    statutory = isinstance(deadline, dict) and "from" in deadline
+    if row.status != InstanceStatus.RUNNING or row.due_at is None or (statutory and deadlines.is_paused(deadline)):
+        return None
+    unit = deadlines.unit_of(deadline) if statutory else "working_days"
+    return _left(calendar, now, row.due_at, unit, statutory, statutory and bool(deadline.get("urgent")))
+
+
+def _left(calendar: BusinessCalendar, now: Any, due_at: Any, unit: str, statutory: bool,
+          urgent: bool) -> dict[str, Any] | None:
+    """None for a due moment beyond the calendar's bound: its date says enough."""
+    try:
+        left = time_left(due_at, now, calendar, unit)
+    except ValueError:
+        return None
+    return {"amount": left.amount, "unit": left.unit, "urgency": left.urgency, "statutory": statutory,
+            "urgent_track": urgent}
+
+
+def deadline(story: Story, ground: tuple[str, str] | None) -> dict[str, Any]:
+    """A case's deadline as derived (engine.calendar.deadline_story), with its clock's legal ground."""
+    closed = story.closed
+    return {"received": story.received, "amount": story.amount, "unit": story.unit, "urgent": story.urgent,
+            "ground": {"text": ground[0], "lang": ground[1]} if ground else None,
+            "weekend_days": story.weekend_days,
+            "days": [{"date": d.date, "kind": d.kind, "names": list(d.names)} for d in story.days],
+            "moved": story.moved,
+            "pauses": [{"start": p.start, "end": p.end, "amount": p.amount} for p in story.pauses],
+            "extensions": [{"amount": e.amount, "reason": e.reason, "by": e.by, "at": e.at} for e in story.extensions],
+            "due_at": story.due_at,
+            "closed": {"amount": closed.amount, "unit": closed.unit, "urgency": closed.urgency} if closed else None}
 
 
 def task_with_context(session: Session, ctx: EngineContext, row: HumanTask, lang: str) -> dict[str, Any]:
@@ -131,9 +181,10 @@ def timers(rows: list[Timer]) -> list[dict[str, Any]]:
     return [{"id": t.id, "instance_id": t.instance_id, "bpmn_id": t.bpmn_id, "due_at": t.due_at} for t in rows]
 
 
-def instances(session: Session, rows: list[ProcessInstance]) -> list[dict[str, Any]]:
+def instances(session: Session, ctx: EngineContext, rows: list[ProcessInstance]) -> list[dict[str, Any]]:
     names = queries.usernames(session, {r.started_by_id for r in rows})
-    return [_instance(r, names) for r in rows]
+    calendar, now = overrides.current(session, ctx), ctx.now()
+    return [_instance(r, names) | {"time_left": _case_left(calendar, now, r)} for r in rows]
 
 
 def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
@@ -143,6 +194,7 @@ def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
     open_tasks = queries.open_tasks(session, row.id)
     names = _usernames(session, {row.started_by_id} | {t.assignee_id for t in open_tasks}, users)
     out = _instance(row, names)
+    out["time_left"] = _case_left(overrides.current(session, ctx), ctx.now(), row)
     out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
     out["timers"] = timers(queries.pending_timers(session, instance_id=row.id, per_page=1000).items)
     return out

@@ -261,6 +261,71 @@ class TaskContextOut(Schema):
         "description": "What this task held the last time it was completed in the case"})
 
 
+class LeftOut(Schema):
+    amount = fields.Integer(required=True, metadata={
+        "description": "whole units left before the due moment (0: its last working day, day or hour), or, when "
+                       "`urgency` is `overdue`, the whole units it is late by"})
+    unit = fields.String(required=True, metadata={"enum": ["working_days", "calendar_days", "hours"]})
+    urgency = fields.String(required=True, metadata={"enum": ["overdue", "urgent", "soon", "later"]})
+
+
+class TimeLeftOut(LeftOut):
+    statutory = fields.Boolean(required=True, metadata={
+        "description": "the task is due when its case's statutory deadline is, and counts on that clock"})
+    urgent_track = fields.Boolean(required=True, metadata={"description": "the case runs on the law's urgent clock"})
+
+
+class DeadlineQuery(Schema):
+    lang = fields.String(validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "the language holidays and the legal ground are named in (default: the caller's)"})
+
+
+class DeadlineDayOut(Schema):
+    date = fields.Date(required=True)
+    kind = fields.String(required=True, metadata={"enum": [
+        "holiday", "day_off", "office_day_off", "office_working_day", "worked_by_decree"]})
+    names = fields.List(fields.String(), required=True, metadata={
+        "description": "a holiday's names in `lang`, or the reason the office gave for its override"})
+
+
+class DeadlinePauseOut(Schema):
+    start = OfficeDateTime(required=True, data_key="from")
+    end = OfficeDateTime(allow_none=True, data_key="to", metadata={"description": "null while paused"})
+    amount = fields.Integer(required=True, metadata={"description": "in the deadline's unit; 0 while paused"})
+
+
+class DeadlineExtensionOut(Schema):
+    amount = fields.Integer(required=True, metadata={"description": "working days"})
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+    at = OfficeDateTime(allow_none=True)
+
+
+class GroundOut(Schema):
+    text = fields.String(required=True)
+    lang = fields.String(required=True, metadata={"description": "the language `text` is in (a fallback's where "
+                                                                 "the profile words none in the one asked)"})
+
+
+class DeadlineOut(Schema):
+    received = OfficeDateTime(required=True)
+    amount = fields.Integer(required=True)
+    unit = fields.String(required=True, metadata={"enum": ["working_days", "calendar_days", "hours"]})
+    urgent = fields.Boolean(required=True)
+    ground = fields.Nested(GroundOut, allow_none=True)
+    weekend_days = fields.Integer(required=True, metadata={
+        "description": "weekend days between the day of receipt and the due day, not counted"})
+    days = fields.List(fields.Nested(DeadlineDayOut), required=True, metadata={
+        "description": "the other days that counted otherwise than their weekday says, in date order"})
+    moved = fields.Boolean(required=True, metadata={
+        "description": "a calendar-day deadline whose last day fell on a day of rest, moved to the next working day"})
+    pauses = fields.List(fields.Nested(DeadlinePauseOut), required=True)
+    extensions = fields.List(fields.Nested(DeadlineExtensionOut), required=True)
+    due_at = OfficeDateTime(required=True)
+    closed = fields.Nested(LeftOut, allow_none=True, metadata={
+        "description": "a closed case: what was left of the deadline when it closed (`overdue`: late by)"})
+
+
 class TaskOut(Schema):
     id = fields.String(required=True)
     instance_id = fields.Integer(required=True)
@@ -280,6 +345,8 @@ class TaskOut(Schema):
     completed_at = OfficeDateTime(allow_none=True)
     due_at = OfficeDateTime(allow_none=True)
     overdue = fields.String(allow_none=True, metadata={"enum": [None, "overdue", "seriously"]})
+    time_left = fields.Nested(TimeLeftOut, allow_none=True, metadata={
+        "description": "an open task's time left by the office's calendar; null when done or with no due moment"})
     form = fields.Nested(FormOut)
     data = fields.Dict(allow_none=True, metadata={
         "description": "What the form starts with: the case's values of the fields the form carries over, never a "
@@ -313,6 +380,8 @@ class InstanceOut(Schema):
     started_at = OfficeDateTime(required=True)
     started_by = fields.String(allow_none=True)
     due_at = OfficeDateTime(allow_none=True)
+    time_left = fields.Nested(TimeLeftOut, allow_none=True, metadata={
+        "description": "a running case's time left on its statutory clock; null when closed, paused or undated"})
     completed_at = OfficeDateTime(allow_none=True)
     failure = fields.String(allow_none=True)
     tasks = fields.List(fields.Nested(TaskOut))

@@ -8,12 +8,23 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AuditOut, CancelIn, ExtendIn, InstanceIn, InstanceOut, InstanceQuery, MessageIn, page_of
+from api.schemas import (
+    AuditOut,
+    CancelIn,
+    DeadlineOut,
+    DeadlineQuery,
+    ExtendIn,
+    InstanceIn,
+    InstanceOut,
+    InstanceQuery,
+    MessageIn,
+    page_of,
+)
 from api.views.common import ctx
 from db.models import ProcessInstance
 from engine.core.errors import Code, NotFound
 from engine.people.access import check_may_read_instance
-from engine.reads import queries
+from engine.reads import case_deadline, queries
 from engine.runtime import operations
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Cases")
@@ -36,7 +47,7 @@ class Instances(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The cases the caller may read, newest first."""
         result = queries.instances(session(), current_user(), **args)
-        return present.page(result, present.instances(session(), result.items))
+        return present.page(result, present.instances(session(), ctx(), result.items))
 
     @blp.doc(operationId="startProcessInstance")
     @blp.arguments(InstanceIn)
@@ -110,3 +121,21 @@ class History(MethodView):
         _readable(instance_id)
         events = session().scalars(queries.audit_events(session(), instance_id=instance_id))
         return present.whole([present.audit_event(e) for e in events])
+
+
+@blp.route("/<id:instance_id>/deadline")
+class Deadline(MethodView):
+    @blp.doc(operationId="getProcessInstanceDeadline")
+    @blp.arguments(DeadlineQuery, location="query")
+    @blp.response(200, DeadlineOut)
+    @blp.alt_response(404, description="No such case, or it keeps no statutory deadline (`deadline_not_found`)")
+    def get(self, args: dict[str, Any], instance_id: int) -> dict[str, Any]:
+        """How the case's statutory deadline was derived: received when, which days did not count and why, when
+        it was paused and extended, the due moment, and, for a closed case, whether it closed within it."""
+        instance = _readable(instance_id)
+        language = args.get("lang") or current_user().locale or "en"
+        story = case_deadline.of_case(session(), ctx(), instance, language)
+        if story is None:
+            raise NotFound(f"case {instance_id} keeps no statutory deadline", code=Code.DEADLINE_NOT_FOUND,
+                           params={"case_id": instance_id})
+        return present.deadline(story, ctx().jurisdiction.ground(instance.process_key, language, urgent=story.urgent))

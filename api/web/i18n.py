@@ -48,13 +48,15 @@ def init_app(app: Flask) -> None:
     # An install that neither built the package nor ran `make catalogs` would show every language in English.
     compile_stale(settings.catalogs or Path(app.root_path) / "translations")
     Babel(app, locale_selector=lambda: BABEL_LOCALE.get(current_language(), current_language()))
-    from api.web import case_failure  # noqa: PLC0415 (it reads this module's languages, as the next)
+    from api.web import case_failure, deadline_words  # noqa: PLC0415 (they read this module's languages)
     from api.web.unit_names import unit_name, unit_text  # noqa: PLC0415 (it reads this module's languages)
 
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label, unit_name=unit_name, unit_text=unit_text,
                                  day_span=day_span, case_failure=case_failure.sentence,
-                                 failure_of_case=case_failure.of_case)
+                                 failure_of_case=case_failure.of_case, left_words=deadline_words.left_words,
+                                 clock_ground=deadline_words.clock_ground, ground_title=deadline_words.ground_title,
+                                 amount_words=deadline_words.amount_words, day_kind=deadline_words.day_kind)
     app.jinja_env.filters.update(when=when, label=label, translated=translated, named=named, file_size=file_size,
                                  language_name=language_name, country_name=country_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks
@@ -114,8 +116,16 @@ def country_name(code: str) -> str:
 
 
 def when(value: datetime | None, style: str = "medium") -> str:
-    """A moment in the office's time zone and the reader's language; an empty string for none."""
-    return format_datetime(value, style) if value else ""
+    """A moment in the office's time zone and the reader's language, to the minute (`medium`: the locale's medium
+    date with its short time; staff never read seconds); an empty string for none."""
+    if not value:
+        return ""
+    if style != "medium":
+        return format_datetime(value, style)
+    locale = get_locale()
+    pattern = str(locale.datetime_formats["medium"]).format(
+        locale.time_formats["short"].pattern, locale.date_formats["medium"].pattern)
+    return format_datetime(value, pattern)
 
 
 def day_span(first: date, last: date) -> str:

@@ -145,6 +145,20 @@ class BusinessCalendar:
             return "; ".join(names)
         return "weekend" if weekend else "day off"
 
+    def kind(self, day: DateLike) -> str:
+        """Why `day` counts or not, as a word a page translates: `working`, `weekend`, `holiday`, `day_off`,
+        `worked_by_decree` (a weekend day worked), `office_day_off` / `office_working_day` (an override)."""
+        d = self.local_date(day)
+        if d in self._overrides:
+            return "office_working_day" if self._overrides[d][0] else "office_day_off"
+        self._ensure_years(d)
+        h = self._holidays
+        if h.is_working_day(d):
+            return "worked_by_decree" if h.is_weekend(d) else "working"
+        if h.get_list(d):
+            return "holiday"
+        return "weekend" if h.is_weekend(d) else "day_off"
+
     def holiday_names(self, day: DateLike, language: str) -> list[str]:
         """The public holidays of `day` named in `language` where the package has that language, else in English."""
         d = self.local_date(day)

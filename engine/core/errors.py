@@ -41,6 +41,7 @@ class Code(StrEnum):
     COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
     NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
     PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}
+    DEADLINE_NOT_FOUND = "deadline_not_found"  # {case_id}: the case keeps no statutory deadline
     PROCESS_NOT_FOUND = "process_not_found"  # {process}: no version of it is deployed
     VERSION_NOT_FOUND = "version_not_found"  # {process, version}
     REQUEST_NOT_FOUND = "request_not_found"  # the portal's reference and token match no request

@@ -36,8 +36,9 @@ _DURATION = {
     "additionalProperties": False,
 }
 _WORKING_DAYS = {**_DURATION, "properties": {**_DURATION["properties"], "unit": {"const": "working_days"}}}
-_SOURCED = {"source": {"type": "string", "minLength": 1}, "verified": {"type": "boolean"}}
 _TEXTS = {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}
+# `ground`: the clock's legal ground as staff read it beside a due date, in each interface language.
+_SOURCED = {"source": {"type": "string", "minLength": 1}, "verified": {"type": "boolean"}, "ground": _TEXTS}
 _LANGUAGES = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z]{2}$"}}
 # The pages' languages may name a script too (uz-Latn, engine.core.settings.LANGUAGES); a publication's may not.
 _INTERFACE_LANGUAGES = {**_LANGUAGES, "items": {"type": "string", "pattern": "^[a-z]{2}(-[A-Z][a-z]{3})?$"}}
@@ -130,6 +131,19 @@ class Profile:
             return None
         clock = procedure["urgent"] if urgent and "urgent" in procedure else procedure["deadline"]
         return Duration(clock["amount"], clock["unit"])
+
+    def ground(self, process_key: str, language: str, *, urgent: bool = False) -> tuple[str, str] | None:
+        """The legal ground of a procedure's clock (its urgent track's when `urgent`) worded for staff, and the
+        language it is in (`language`, else the fallback's): None where the profile words none."""
+        procedure = self.data["procedures"].get(process_key)
+        if procedure is None:
+            return None
+        clock = procedure["urgent"] if urgent and "urgent" in procedure else procedure["deadline"]
+        texts = clock.get("ground")
+        if not texts:
+            return None
+        shown = in_language(texts, language)
+        return shown, language if texts.get(language) == shown else next(k for k, v in texts.items() if v == shown)
 
     def extension(self, process_key: str) -> Extension | None:
         """How a procedure's deadline may be extended, or None where the law gives no rule."""

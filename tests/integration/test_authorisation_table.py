@@ -644,6 +644,9 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/process-instances/<id:instance_id>/history", _on_shared_case("/history"),
         _ok(*ALL_READERS, "ps_transport", "head_health"),
         target="started by ps_transport, head_health a candidate"),
+    Row("GET", "/api/v1/process-instances/<id:instance_id>/deadline", _on_shared_case("/deadline"),
+        _ok(*ALL_READERS, "ps_transport", "head_health"),
+        target="started by ps_transport, head_health a candidate"),
     # The contract names no roles for messages; the app lets readers among admin, pr_head, pr_department and
     # press_secretary deliver them. A message nobody waits for is a harmless 409.
     Row("POST", "/api/v1/process-instances/<id:instance_id>/messages", _harmless_message,

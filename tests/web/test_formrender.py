@@ -154,7 +154,7 @@ def test_a_cases_data_is_shown_with_the_forms_titles_and_labels() -> None:
                                            "when": "2026-03-02T09:00:00+06:00", "contact": {"phone": "555"},
                                            "facts": [{"claim": "Fares rise"}], "internal": "not shown"})
     assert [(s.title, s.text) for s in shown] == [
-        ("Tone", "Critical"), ("Urgent", "Yes"), ("When", "Mar 2, 2026, 9:00:00\u202fAM"), ("Units", "health"),
+        ("Tone", "Critical"), ("Urgent", "Yes"), ("When", "Mar 2, 2026, 9:00\u202fAM"), ("Units", "health"),
         ("Facts", ""), ("Contact", "")]
     assert [(r.title, r.text) for r in shown[4].rows[0].rows] == [("Claim", "Fares rise")]
     assert shown[4].rows[0].title == "Fact 1" and [(r.title, r.text) for r in shown[5].rows] == [("Phone", "555")]

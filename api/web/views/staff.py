@@ -51,7 +51,7 @@ from engine.procedures.forms import (
     with_registry,
 )
 from engine.reads import attachments as attachment_reads
-from engine.reads import choices, deliveries, progress, queries, task_context
+from engine.reads import case_deadline, choices, deliveries, progress, queries, task_context
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.runtime import operations
@@ -222,17 +222,6 @@ def unclaim(task_id: str) -> Response:
     return redirect(url_for("web_staff.task", task_id=task_id))
 
 
-def _working_days_left(row: HumanTask) -> int | None:
-    """Working days from today to the task's due day (the business calendar's count), None when it has no due
-    moment or it has passed (the overdue badge says so)."""
-    if row.due_at is None or row.due_at < ctx().now():
-        return None
-    try:
-        return ctx().cal.working_days_between(ctx().now(), row.due_at)
-    except ValueError:  # a due day years away: the date alone says enough
-        return None
-
-
 def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
                problem: str | None = None, assign_error: str | None = None, route_error: str | None = None,
                status: int = 200) -> tuple[str, int]:
@@ -258,7 +247,6 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
     file_names = _file_names(instance)
     return render(
         "staff/task.html", status, task=shown, row=row, instance=instance, schema=schema, fields=fields,
-        days_left=_working_days_left(row) if is_open else None,
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error, route_error=route_error,
         may_route=is_open and may_assign(user), roles=ROLES, units=choices.units(session),
@@ -326,7 +314,7 @@ def cases() -> tuple[str, int]:
     status = status if status in CASE_STATUSES else None
     result = queries.instances(session, _user(), process_key=process, status=status, page=_page_number(),
                                per_page=PER_PAGE)
-    return render("staff/cases.html", cases=present.instances(session, result.items), result=result,
+    return render("staff/cases.html", cases=present.instances(session, ctx(), result.items), result=result,
                   process=process, status=status, statuses=CASE_STATUSES,
                   procedures=_procedure_names())
 
@@ -363,7 +351,14 @@ def case(instance_id: int) -> tuple[str, int]:
                   deliveries=deliveries.of_case(session, instance.id), email_statuses=EMAIL_STATUSES,
                   comments=draft_reads.comments_of_case(session, user, instance.id),
                   may_moderate=instance.status == InstanceStatus.RUNNING and may_moderate_comments(user),
-                  comment_statuses=COMMENT_STATUSES)
+                  comment_statuses=COMMENT_STATUSES,
+                  deadline=_deadline(instance))
+
+
+def _deadline(instance: ProcessInstance) -> dict[str, Any] | None:
+    """The case's deadline as derived, the shape the API gives it (the page words its ground itself)."""
+    story = case_deadline.of_case(db_session(), ctx(), instance, current_language())
+    return present.deadline(story, None) if story else None
 
 
 @blp.get("/cases/<id:instance_id>/diagram.bpmn")

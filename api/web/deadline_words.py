@@ -1,0 +1,76 @@
+"""A due date read at a glance, in the reader's language: "3 working days left", "5 hours left", its urgency's
+class, and the legal ground of the clock it is counted on (jurisdictions/*.toml `ground`); and the derivation of
+a case's deadline (engine.calendar.deadline_story) as the case page words it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from api.web.i18n import HTML_LANG, LANGUAGE_NAMES, current_language
+
+
+def left_words(left: dict[str, Any] | None) -> str:
+    """What is left of a due moment (an open task's `time_left`, api.present), worded; empty for none."""
+    if not left:
+        return ""
+    amount, unit = int(left["amount"]), left["unit"]
+    if left["urgency"] == "overdue":
+        if amount == 0:
+            return _("due earlier today") if unit != "hours" else _("due within the last hour")
+        if unit == "hours":
+            return ngettext("%(num)d hour late", "%(num)d hours late", amount)
+        if unit == "calendar_days":
+            return ngettext("%(num)d day late", "%(num)d days late", amount)
+        return ngettext("%(num)d working day late", "%(num)d working days late", amount)
+    if unit == "hours":
+        return _("less than an hour left") if amount == 0 else ngettext(
+            "%(num)d hour left", "%(num)d hours left", amount)
+    if amount == 0:
+        return _("due today")
+    if unit == "calendar_days":
+        return ngettext("%(num)d day left", "%(num)d days left", amount)
+    return ngettext("%(num)d working day left", "%(num)d working days left", amount)
+
+
+def clock_ground(process_key: str, urgent: bool = False) -> Markup:
+    """The legal ground of a procedure's clock in the reader's language, marked with its own language where the
+    profile words it only in another; empty where the profile words none."""
+    jurisdiction = current_app.extensions["jarchy.ctx"].jurisdiction
+    found = jurisdiction.ground(process_key, current_language(), urgent=urgent)
+    if found is None:
+        return Markup("")
+    text, language = found
+    if language == current_language() or language not in HTML_LANG:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}">{}</span> <small class="lang-fallback">({})</small>').format(
+        HTML_LANG[language], text, LANGUAGE_NAMES[language])
+
+
+def ground_title(process_key: str, urgent: bool = False) -> str:
+    """The same ground as plain text, for a `title` (hover) attribute."""
+    jurisdiction = current_app.extensions["jarchy.ctx"].jurisdiction
+    found = jurisdiction.ground(process_key, current_language(), urgent=urgent)
+    return found[0] if found else ""
+
+
+def amount_words(amount: int, unit: str) -> str:
+    """A statutory amount in its unit: "14 working days", "48 hours", "7 days"."""
+    if unit == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", amount)
+    if unit == "calendar_days":
+        return ngettext("%(num)d day", "%(num)d days", amount)
+    return ngettext("%(num)d working day", "%(num)d working days", amount)
+
+
+def day_kind(kind: str) -> str:
+    """Why a day counted otherwise than its weekday says (engine.calendar.days.BusinessCalendar.kind)."""
+    return {
+        "weekend": _("Weekend"), "holiday": _("Public holiday"), "day_off": _("Day off"),
+        "office_day_off": _("Day off set by the office"), "office_working_day": _("Working day set by the office"),
+        "worked_by_decree": _("Weekend day worked by decree"), "working": _("Working day"),
+    }.get(kind, kind)
