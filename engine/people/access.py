@@ -29,6 +29,11 @@ MAY_READ_TIMERS = ("admin", "pr_head", "pr_department", "auditor")
 MAY_ADMINISTER = ("admin",)  # users, units, the calendar, deploying diagrams
 MAY_ASSIGN = ("admin", "pr_head")  # give a task to someone, send it to another role or unit
 MAY_CANCEL = ("admin", "pr_head")
+# A user records their own absence (leave, a trip); the PR head, who keeps the office's work going, and the
+# administrator record one for a member of staff who cannot (illness). Whoever records one may end it; the auditor reads
+# them too.
+MAY_SET_ABSENCES = ("pr_head", "admin")
+MAY_READ_ABSENCES = ("pr_head", "admin", "auditor")
 MAY_DELIVER_MESSAGE = ("admin", "pr_head", "pr_department", "press_secretary")
 MAY_EXTEND = ("pr_head",)
 MAY_READ_REPORTS = ("pr_head", "leadership", "auditor", "admin")  # the figures on requests the law asks for
@@ -206,6 +211,30 @@ def may_administer(actor: Actor) -> bool:
 def check_may_administer(actor: Actor) -> None:
     if not isinstance(actor, str):
         _require(actor, MAY_ADMINISTER)
+
+
+# -- absences -------------------------------------------------------------------------------------------
+
+def may_record_absence(user: User) -> bool:
+    """Every signed-in user records their own absences (the absences page)."""
+    return user.active
+
+
+def may_set_absences(user: User) -> bool:
+    """Record and end absences of other users (each user does so for themselves)."""
+    return _holds(user, MAY_SET_ABSENCES)
+
+
+def check_may_set_absence(actor: Actor, user: User) -> None:
+    """Record or end an absence of `user`: the user, the PR head, the administrator (and the system)."""
+    if isinstance(actor, str) or actor.id == user.id:
+        return
+    _require(actor, MAY_SET_ABSENCES)
+
+
+def check_may_read_absences(actor: User, user: User) -> None:
+    if actor.id != user.id:
+        _require(actor, MAY_READ_ABSENCES)
 
 
 # -- a case -----------------------------------------------------------------------------------------------
