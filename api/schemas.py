@@ -310,7 +310,9 @@ class TaskQuery(Page):
                            validate=validate.OneOf([TaskStatus.OPEN.value, TaskStatus.COMPLETED.value]))
     process_key = fields.String(validate=validate.Length(max=128))
     instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    assigned = fields.String(validate=validate.OneOf(["me", "unassigned"]))
+    assigned = fields.String(validate=validate.OneOf(["me", "unassigned", "anyone"]), metadata={
+        "description": "me; unassigned (with the caller a candidate); anyone: every open task, whoever holds it "
+                       "(admin, auditor, pr_head)"})
     overdue = fields.Boolean()
 
 

@@ -305,6 +305,15 @@ def may_be_given(user: User, task: HumanTask) -> bool:
     return user.active and is_candidate(user, task)
 
 
+def may_read_all_tasks(user: User) -> bool:
+    return _holds(user, READ_ALL_TASKS)
+
+
+def check_may_read_all_tasks(user: User) -> None:
+    """Every open task, whoever holds it (the inbox's view "Everyone's")."""
+    _require(user, tuple(sorted(READ_ALL_TASKS)))
+
+
 def can_read_task(user: User, task: HumanTask) -> bool:
     return _holds(user, READ_ALL_TASKS) or task.assignee_id == user.id or is_candidate(user, task) \
         or task.completed_by_id == user.id

@@ -45,7 +45,7 @@ def assignee(as_: Any, task_id: str) -> str | None:
 
 
 def events(as_: Any, type_: str) -> list[dict[str, Any]]:
-    return as_("auditor").get("/api/v1/audit-events", query_string={"type": type_, "per_page": 100}).get_json()["items"]
+    return as_("auditor").get("/api/v1/audit", query_string={"type": type_, "per_page": 100}).get_json()["items"]
 
 
 def notices(as_: Any, user: str) -> list[str]:
@@ -70,7 +70,7 @@ def test_claimed_tasks_pass_to_a_candidate_deputy_when_the_absence_begins_and_no
     assert moved["after"]["absence"] == absence["id"]
     assert any("Pr" in text and "yours now" in text for text in notices(as_, "pr2"))
     # The inbox names the holder's absence where a task of theirs is listed (the deputy's here: pr is away).
-    listed = as_("prhead").get("/api/v1/tasks").get_json()["items"]
+    listed = as_("prhead").get("/api/v1/tasks?assigned=anyone").get_json()["items"]
     assert [t["assignee_absent_until"] for t in listed if t["id"] == task_id] == [None]
 
 
@@ -96,9 +96,9 @@ def test_a_task_the_deputy_may_not_take_stays_and_the_pr_head_is_told(as_: Any, 
     assert assignee(as_, task_id) == "pr"
     told = [n for n in as_("prhead").get("/api/v1/notifications").get_json()["items"] if n["task_id"] == task_id]
     assert len(told) == 1 and "Lawyer" in told[0]["message"] and "reassign" in told[0]["message"]
-    (started,) = events(as_, "absence.started")
+    (started,) = [e for e in events(as_, "absence.started") if e["after"]["user"] == "pr"]
     assert started["after"]["kept"] == [task_id] and started["after"]["handed_over"] == []
-    listed = as_("prhead").get("/api/v1/tasks").get_json()["items"]
+    listed = as_("prhead").get("/api/v1/tasks?assigned=anyone").get_json()["items"]
     (shown,) = [t for t in listed if t["id"] == task_id]
     assert shown["assignee"] == "pr" and shown["assignee_absent_until"] is not None
 
@@ -235,3 +235,10 @@ def test_a_new_task_of_a_lane_is_told_to_the_deputy_not_the_absent_candidate(as_
     told = {user: [n for n in as_(user).get("/api/v1/notifications").get_json()["items"] if n["task_id"] == task_id]
             for user in ("pr", "pr2")}
     assert told["pr"] == [] and len(told["pr2"]) == 1
+
+
+def test_everyone_s_open_tasks_are_listed_only_to_who_reads_every_task(as_: Any, deployed: None) -> None:
+    held = claimed_triage(as_)
+    listed = as_("prhead").get("/api/v1/tasks?assigned=anyone")
+    assert listed.status_code == 200 and held in [t["id"] for t in listed.get_json()["items"]]
+    assert as_("pr").get("/api/v1/tasks?assigned=anyone").status_code == 403

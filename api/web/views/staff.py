@@ -67,6 +67,7 @@ INBOX_STATES: dict[str, dict[str, Any]] = {
     "unassigned": {"assigned": "unassigned"},
     "overdue": {"overdue": True},
     "completed": {"status": TaskStatus.COMPLETED},
+    "everyone": {"assigned": "anyone"},  # whoever may assign: every open task, to reassign
 }
 CASE_STATUSES = tuple(InstanceStatus)
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
@@ -165,7 +166,7 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
                 status: int = 200) -> tuple[str, int]:
     user, session, now = _user(), db_session(), ctx().now()
     state = request.args.get("state", "")
-    state = state if state in INBOX_STATES else ""
+    state = state if state in INBOX_STATES and (state != "everyone" or may_assign(user)) else ""
     process = request.args.get("process") or None
     result = queries.inbox(session, user, now=now, process_key=process, page=_page_number(), per_page=PER_PAGE,
                            **INBOX_STATES[state])
