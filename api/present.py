@@ -38,11 +38,11 @@ from engine.calendar import overrides
 from engine.calendar.days import CalendarDay
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
+from engine.people import absences as absence_reads
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import absences as absence_reads
 from engine.reads import archive, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking

@@ -24,9 +24,9 @@ from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, problem
 from engine.core.words import N_, Words
+from engine.people import absences as absence_reads
 from engine.people.access import Actor, actor_name, check_may_set_absence, may_be_given, role_members
 from engine.people.accounts import user_by_username
-from engine.reads import absences as absence_reads
 from engine.runtime import notifications, steps
 
 NOTE_LIMIT = 2000

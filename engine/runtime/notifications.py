@@ -20,8 +20,8 @@ from engine.context import EngineContext
 from engine.core.errors import Code, NotFound
 from engine.core.settings import ROLES
 from engine.core.words import N_, Words, words
+from engine.people import absences as absence_reads
 from engine.people.access import lane_members, role_members
-from engine.reads import absences as absence_reads
 from engine.spiff.parser import own_property
 
 KIND_TITLES = {

@@ -27,6 +27,7 @@ from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance,
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
+from engine.people import absences as absence_reads
 from engine.people.access import (
     can_read_task,
     check_may_read_instance,
@@ -50,7 +51,6 @@ from engine.procedures.forms import (
     with_refusal_grounds,
     with_registry,
 )
-from engine.reads import absences as absence_reads
 from engine.reads import attachments as attachment_reads
 from engine.reads import choices, deliveries, directory, progress, queries, task_context
 from engine.reads import draft_acts as draft_reads
