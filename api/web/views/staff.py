@@ -158,7 +158,8 @@ def reassign() -> Response | tuple[str, int]:
         return _inbox_page(picked=set(picked), reassign_errors=errors, reassign_values=values,
                            reassign_problem=problem, status=422)
     flash(ngettext("%(num)d task reassigned.", "%(num)d tasks reassigned.", len(moved)), "success")
-    return redirect(url_for("web_staff.inbox"))
+    return redirect(url_for("web_staff.inbox", state=request.args.get("state") or None,
+                            process=request.args.get("process") or None))
 
 
 def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, list[str]] | None = None,
