@@ -17,13 +17,6 @@ from tests.conftest import PASSWORD
 TOMORROW, DAY_AFTER = "2026-03-03", "2026-03-04"
 
 
-@pytest.fixture
-def pr2(cast: Any, sessions: Any, ctx: Any) -> str:
-    """A second officer of the PR department: a candidate of every task the department's officer may take."""
-    with sessions.begin() as session:
-        create_user(session, username="pr2", display_name="Pr Two", password=PASSWORD, roles=["pr_department"],
-                    actor="system", at=ctx.now())
-    return "pr2"
 
 
 def claimed_triage(as_: Any, user: str = "pr") -> str:

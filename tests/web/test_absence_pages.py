@@ -6,22 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from db.models import Absence, AuditEvent, HumanTask, User
-from engine.people.accounts import create_user
 from tests.cases import open_task, start
-from tests.conftest import PASSWORD
 from tests.web.conftest import text
-
-
-@pytest.fixture
-def pr2(cast: Any, sessions: Any, ctx: Any) -> str:
-    with sessions.begin() as session:
-        create_user(session, username="pr2", display_name="Pr Two", password=PASSWORD, roles=["pr_department"],
-                    actor="system", at=ctx.now())
-    return "pr2"
 
 
 def held_by(sessions: Any, task_id: str) -> str | None:
