@@ -298,7 +298,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error, route_error=route_error,
         may_route=is_open and may_assign(user), roles=ROLES, units=choices.units(session),
-        assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
+        assignees=(assignees := choices.assignees(session, row) if is_open and may_assign(user) else None),
+        away=absence_reads.away(session, {p.id for p in assignees or []}, ctx().now()),
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
         submitted=formrender.readable(case_forms(definition), row.data or {}, units, file_names)
