@@ -13,6 +13,7 @@ from flask import url_for
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Absence,
     Accreditation,
     Attachment,
     AuditEvent,
@@ -39,6 +40,7 @@ from engine.calendar.deadline_story import Story
 from engine.calendar.time_left import time_left
 from engine.context import EngineContext
 from engine.core.jurisdiction import Profile
+from engine.people import absences as absence_reads
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
@@ -59,6 +61,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     keys = _business_keys(session, {r.instance_id for r in rows}, business_keys)
     calendar = overrides.current(session, ctx)
     now = ctx.now()
+    away = absence_reads.away(session, {r.assignee_id for r in rows if r.status == TaskStatus.OPEN}, now)
     local_now, languages = now.astimezone(calendar.timezone), ctx.settings.publication_languages
     grounds = ctx.jurisdiction.refusal_grounds()
     offered: dict[str, Any] = {}
@@ -92,6 +95,8 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "role": r.role,
             "unit": r.unit_key,
             "assignee": names.get(r.assignee_id) if r.assignee_id else None,
+            "assignee_absent_until": away[r.assignee_id].ends_at
+            if r.assignee_id in away and r.status == TaskStatus.OPEN else None,
             "status": r.status,
             "created_at": r.created_at,
             "completed_at": r.completed_at,
@@ -256,6 +261,19 @@ def _business_keys(session: Session, ids: set[int], known: Known | None) -> dict
 def user(row: User) -> dict[str, Any]:
     return {"username": row.username, "display_name": row.display_name, "email": row.email, "roles": row.roles,
             "unit": row.unit_key, "active": row.active, "locale": row.locale}
+
+
+def absence(row: Absence, usernames: Known) -> dict[str, Any]:
+    """`usernames`: the user's and the deputy's, by id."""
+    return {"id": row.id, "user": usernames.get(row.user_id), "deputy": usernames.get(row.deputy_id),
+            "from": row.starts_at, "until": row.ends_at, "note": row.note, "created_at": row.created_at,
+            "created_by": row.created_by, "handed_over_at": row.handed_over_at, "ended_at": row.ended_at,
+            "ended_by": row.ended_by}
+
+
+def absences(session: Session, rows: list[Absence]) -> list[dict[str, Any]]:
+    names = _usernames(session, {r.user_id for r in rows} | {r.deputy_id for r in rows}, None)
+    return [absence(r, names) for r in rows]
 
 
 def unit(row: Unit) -> dict[str, Any]:

@@ -340,6 +340,8 @@ class TaskOut(Schema):
     role = fields.String(required=True)
     unit = fields.String(allow_none=True)
     assignee = fields.String(allow_none=True)
+    assignee_absent_until = OfficeDateTime(allow_none=True, metadata={
+        "description": "while the assignee is away (an absence of theirs): when they are back"})
     status = fields.String(required=True)
     created_at = OfficeDateTime(required=True)
     completed_at = OfficeDateTime(allow_none=True)
@@ -394,7 +396,9 @@ class TaskQuery(Page):
                            validate=validate.OneOf([TaskStatus.OPEN.value, TaskStatus.COMPLETED.value]))
     process_key = fields.String(validate=validate.Length(max=128))
     instance_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    assigned = fields.String(validate=validate.OneOf(["me", "unassigned"]))
+    assigned = fields.String(validate=validate.OneOf(["me", "unassigned", "anyone"]), metadata={
+        "description": "me; unassigned (with the caller a candidate); anyone: every open task, whoever holds it "
+                       "(admin, auditor, pr_head)"})
     overdue = fields.Boolean()
 
 
@@ -415,6 +419,20 @@ class RouteIn(Schema):
     role = fields.String(required=True, validate=validate.Length(min=1, max=32))
     unit = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=64),
                          metadata={"description": "the unit key, for a unit-bound role (press_secretary, unit_head)"})
+
+
+class ReassignIn(Schema):
+    task_ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
+                           validate=validate.Length(min=1, max=100),
+                           metadata={"description": "the open tasks to give, 1 to 100"})
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "the username of the one who takes them all"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+
+
+class ReassignOut(Schema):
+    tasks = fields.List(fields.Nested(TaskOut), required=True, metadata={
+        "description": "each task as it is now, in the order given (one given to someone away is with their deputy)"})
 
 
 class TimerQuery(Page):
@@ -1067,6 +1085,36 @@ class DayOrMoment(fields.Field):
 
 WHEN_DOC = {"type": "string", "description": "an ISO 8601 time (without an offset: the office's time zone), or a "
                                              "date for an all-day entry", "example": "2026-12-10T10:00:00+06:00"}
+
+
+class AbsenceIn(Schema):
+    from_ = DayOrMoment(data_key="from", required=True, metadata=WHEN_DOC | {
+        "description": "the first day away (from the office's midnight), or the moment the absence begins"})
+    until = DayOrMoment(required=True, metadata=WHEN_DOC | {
+        "description": "the last day away (included), or the moment the user is back"})
+    deputy = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                           metadata={"description": "the username of the one who stands in"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class AbsenceOut(Schema):
+    id = fields.Integer(required=True)
+    user = fields.String(required=True)
+    deputy = fields.String(required=True)
+    from_ = OfficeDateTime(data_key="from", attribute="from", required=True)
+    until = OfficeDateTime(required=True, metadata={"description": "the moment the user is back (the end, "
+                                                                   "excluded); for one ended early, when it was ended"})
+    note = fields.String(allow_none=True)
+    created_at = OfficeDateTime(required=True)
+    created_by = fields.String(required=True)
+    handed_over_at = OfficeDateTime(allow_none=True, metadata={
+        "description": "when the user's tasks were handed to the deputy (at the start)"})
+    ended_at = OfficeDateTime(allow_none=True)
+    ended_by = fields.String(allow_none=True)
+
+
+class AbsenceQuery(Schema):
+    current = fields.Boolean(load_default=False, metadata={"description": "only those not over yet"})
 
 
 class MediaPlanQuery(Page):

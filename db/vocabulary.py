@@ -111,6 +111,9 @@ class CommentStatus(StrEnum):
 class EventType(StrEnum):
     """The audit trail's event types: `subject.what_happened`."""
 
+    ABSENCE_ENDED = "absence.ended"
+    ABSENCE_RECORDED = "absence.recorded"
+    ABSENCE_STARTED = "absence.started"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ACCREDITATION_GRANTED = "accreditation.granted"
     ACCREDITATION_REVOKED = "accreditation.revoked"
@@ -163,6 +166,7 @@ class EventType(StrEnum):
     TASK_CLAIMED = "task.claimed"
     TASK_COMPLETED = "task.completed"
     TASK_CREATED = "task.created"
+    TASK_HANDED_OVER = "task.handed_over"
     TASK_REMINDED = "task.reminded"
     TASK_REROUTED = "task.rerouted"
     TASK_ROUTING_FAILED = "task.routing_failed"

@@ -207,6 +207,18 @@ def cast(app: Any, sessions: Any, ctx: Any) -> dict[str, Any]:
     return CAST
 
 
+@pytest.fixture
+def pr2(cast: dict[str, Any], sessions: Any, ctx: Any) -> str:
+    """A second officer of the PR department, outside the cast: a candidate of every task the department's may take
+    (a deputy, or whom to give tasks to)."""
+    from engine.people.accounts import create_user
+
+    with sessions.begin() as session:
+        create_user(session, username="pr2", display_name="Pr Two", password=PASSWORD, roles=["pr_department"],
+                    actor="system", at=ctx.now())
+    return "pr2"
+
+
 class Client:
     """The test client, signed in as one member of the cast."""
 

@@ -1,5 +1,6 @@
 """REST resources, one blueprint a resource family."""
 
+from api.views.absences import blp as absences_blp
 from api.views.attachments import blp as attachments_blp
 from api.views.audit import blp as audit_blp
 from api.views.auth import blp as auth_blp
@@ -23,5 +24,5 @@ from api.views.users import blp as users_blp
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp, registry_blp, deliveries_blp,
-    media_plan_blp, public_drafts_blp, draft_acts_blp,
+    media_plan_blp, public_drafts_blp, draft_acts_blp, absences_blp,
 ]

@@ -8,7 +8,7 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import AssignIn, CompleteIn, CompleteOut, RouteIn, TaskOut, TaskQuery, page_of
+from api.schemas import AssignIn, CompleteIn, CompleteOut, ReassignIn, ReassignOut, RouteIn, TaskOut, TaskQuery, page_of
 from api.views.common import ctx
 from api.web.i18n import requested_language
 from db.models import HumanTask, User
@@ -33,6 +33,19 @@ class Tasks(MethodView):
         """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first."""
         result = queries.inbox(session(), current_user(), now=ctx().now(), **args)
         return present.page(result, present.tasks(session(), ctx(), result.items))
+
+
+@blp.route("/reassign")
+class Reassign(MethodView):
+    @blp.doc(operationId="reassignTasks")
+    @blp.arguments(ReassignIn)
+    @blp.response(200, ReassignOut)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Give several open tasks to one user at once, with a reason (pr_head, admin). All or none: a task the user
+        cannot take refuses the whole (422), each such task named in `errors` by `task_ids.N` with its code and id."""
+        actor = current_user()
+        rows = operations.reassign(session(), ctx(), actor, body["task_ids"], body["assignee"], body["reason"])
+        return {"tasks": present.tasks(session(), ctx(), rows)}
 
 
 @blp.route("/<string:task_id>")

@@ -13,6 +13,7 @@ from engine.people.access import (
     may_keep_registry,
     may_read_media_plan,
     may_read_reports,
+    may_record_absence,
     may_see_dashboard,
     may_use_audit_pages,
     may_use_staff_pages,
@@ -42,6 +43,7 @@ ITEMS = (
     Item("web_audit.events", _l("Events"), may_use_audit_pages),
     Item("web_audit.cases", _l("All cases"), may_use_audit_pages),
     Item("web_audit.verify", _l("Verify the chain"), may_use_audit_pages),
+    Item("web_absences.absences_page", _l("Absences"), may_record_absence),
 )
 
 

@@ -55,6 +55,9 @@ ROLES = (_l("Admin"), _l("Auditor"), _l("Press secretary"), _l("Unit head"),
 # tests/unit/test_vocabulary_labels.py fails for a word without a label or a label of no word.
 EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.ATTACHMENT_UPLOADED: _l("File attached"),
+    EventType.ABSENCE_ENDED: _l("Absence ended"),
+    EventType.ABSENCE_RECORDED: _l("Absence recorded"),
+    EventType.ABSENCE_STARTED: _l("Absence began: tasks handed over"),
     EventType.ACCREDITATION_GRANTED: _l("Accreditation granted"),
     EventType.ACCREDITATION_REVOKED: _l("Accreditation revoked"),
     EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
@@ -106,6 +109,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.TASK_CLAIMED: _l("Task claimed"),
     EventType.TASK_COMPLETED: _l("Task completed"),
     EventType.TASK_CREATED: _l("Task created"),
+    EventType.TASK_HANDED_OVER: _l("Task handed to a deputy"),
     EventType.TASK_REMINDED: _l("Task reminded"),
     EventType.TASK_REROUTED: _l("Task rerouted"),
     EventType.TASK_ROUTING_FAILED: _l("Task routing failed"),

@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table on `Base.metadata`."""
 
+from db.models.absences import Absence
 from db.models.archive import ArchiveEntry
 from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
@@ -21,6 +22,7 @@ from db.models.timers import Timer
 from db.models.users import Unit, User, UserRole
 
 __all__ = [
+    "Absence",
     "Attachment",
     "Accreditation",
     "ArchiveEntry",

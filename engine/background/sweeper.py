@@ -1,8 +1,8 @@
 """The sweep: everything that happens because time passed, each item in its own transaction.
 
 `sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
-with it: it fires due timers, starts the cases of timer start events, reminds of tasks about to
-fall due and, without Celery, sends pending e-mail.
+with it: it fires due timers, hands the tasks of absent users to their deputies, starts the cases of timer
+start events, reminds of tasks about to fall due and, without Celery, sends pending e-mail.
 
 This module is the background's one transaction owner (docs/architecture.md): the modules it calls
 (engine.runtime.operations, engine.background.scheduled_starts, .reminders, .mail) work in the session they are
@@ -31,7 +31,7 @@ from engine.core.faults import describe, is_case_fault
 from engine.core.settings import Settings
 from engine.procedures import schedules
 from engine.reads import queries
-from engine.runtime import case_failures, operations
+from engine.runtime import absences, case_failures, operations
 from engine.spiff.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ class SweepResult:
     started: int
     reminded: int
     emailed: int
+    handed_over: int = 0  # tasks passed to the deputies of absences that began
 
 
 def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None, *,
@@ -52,10 +53,11 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     sent by its own retrying task (`send_mail=False` here)."""
     moment = at or ctx.now()
     fired = fire_due(sessions, ctx, moment)
+    handed_over = hand_over_absences(sessions, ctx, moment)
     started = start_scheduled(sessions, ctx, moment)
     reminded = send_reminders(sessions, ctx, moment)
     emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
-    return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed)
+    return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over)
 
 
 # -- timers ------------------------------------------------------------------------------------------------
@@ -97,6 +99,23 @@ def _each_case(sessions: sessionmaker[Session], instance_id: Callable[[Session],
             if found is not None:
                 case_failures.record(session, found, exc, doing=doing, at=at, actor=None)
         return None
+
+
+# -- absences --------------------------------------------------------------------------------------------
+
+def hand_over_absences(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """Hand the tasks of each absence begun by `at` to its deputy, an absence a transaction; how many tasks moved.
+    Exactly once: `absences.hand_over` claims the absence with a conditional UPDATE."""
+    with sessions() as session:
+        begun = absences.begun(session, at)
+    moved = 0
+    for absence_id in begun:
+        try:
+            with sessions.begin() as session:
+                moved += absences.hand_over(session, ctx, absence_id, at)
+        except Exception as exc:  # a case locked by a long write, the database: the next sweep tries again
+            log.info("absence %s not handed over yet: %s", absence_id, describe(exc))
+    return moved
 
 
 # -- timer start events ------------------------------------------------------------------------------------

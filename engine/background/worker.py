@@ -176,6 +176,8 @@ def make_celery(settings: Settings, options: WorkerOptions | None = None) -> Cel
             log.info("sweep: %d timer(s) fired", result.fired)
         if result.started or result.reminded:
             log.info("sweep: %d case(s) started, %d reminder(s)", result.started, result.reminded)
+        if result.handed_over:
+            log.info("sweep: %d task(s) handed to the deputies of absent users", result.handed_over)
         if settings.smtp_url:
             _enqueue_mail(runtime, opts, send_email)
         return result.fired

@@ -29,6 +29,7 @@ class Code(StrEnum):
     DISCUSSION_CLOSED = "discussion_closed"  # {date} where known: a draft's discussion has ended (or not begun)
     APPEARANCE_SUPPORTED = "appearance_supported"  # {case}: an entry's support runs (or has held it)
     APPEARANCE_CLOSED = "appearance_closed"  # {title}: a media plan entry cancelled, held or over: nothing to prepare
+    ABSENCE_OVER = "absence_over"  # an absence ended already (or one whose end has passed)
     # -- whole refusals -----------------------------------------------------------------------------------
     INVALID_INPUT = "invalid_input"  # some fields are wrong: each entry of `errors` says which and why
     ROLE_REQUIRED = "role_required"  # {roles}: the action needs one of these roles
@@ -40,6 +41,7 @@ class Code(StrEnum):
     DELIVERY_NOT_FOUND = "delivery_not_found"  # {delivery_id}
     COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
     NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
+    ABSENCE_NOT_FOUND = "absence_not_found"  # {absence_id}
     PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}
     DEADLINE_NOT_FOUND = "deadline_not_found"  # {case_id}: the case keeps no statutory deadline
     PROCESS_NOT_FOUND = "process_not_found"  # {process}: no version of it is deployed
@@ -160,6 +162,9 @@ class Code(StrEnum):
     ACCREDITATION_EXPIRED = "accreditation_expired"  # {name, date}: expired on that day
     USER_INACTIVE = "user_inactive"  # {username}
     NOT_A_CANDIDATE = "not_a_candidate"  # {username}
+    ABSENCE_OVERLAPS = "absence_overlaps"  # {from, to}: the user is absent already then (an absence of theirs)
+    DEPUTY_SELF = "deputy_self"  # a user cannot be their own deputy
+    DEPUTY_ABSENT = "deputy_absent"  # {username, from, to}: the deputy is away over part of the absence
     NOT_A_ROLE = "not_a_role"  # {role}
     UNIT_REQUIRED = "unit_required"  # {role}: the role acts for a unit
     UNIT_NOT_TAKEN = "unit_not_taken"  # {role}: the role acts for no unit

@@ -29,6 +29,11 @@ MAY_READ_TIMERS = ("admin", "pr_head", "pr_department", "auditor")
 MAY_ADMINISTER = ("admin",)  # users, units, the calendar, deploying diagrams
 MAY_ASSIGN = ("admin", "pr_head")  # give a task to someone, send it to another role or unit
 MAY_CANCEL = ("admin", "pr_head")
+# A user records their own absence (leave, a trip); the PR head, who keeps the office's work going, and the
+# administrator record one for a member of staff who cannot (illness). Whoever records one may end it; the auditor reads
+# them too.
+MAY_SET_ABSENCES = ("pr_head", "admin")
+MAY_READ_ABSENCES = ("pr_head", "admin", "auditor")
 MAY_DELIVER_MESSAGE = ("admin", "pr_head", "pr_department", "press_secretary")
 MAY_EXTEND = ("pr_head",)
 MAY_READ_REPORTS = ("pr_head", "leadership", "auditor", "admin")  # the figures on requests the law asks for
@@ -208,6 +213,30 @@ def check_may_administer(actor: Actor) -> None:
         _require(actor, MAY_ADMINISTER)
 
 
+# -- absences -------------------------------------------------------------------------------------------
+
+def may_record_absence(user: User) -> bool:
+    """Every signed-in user records their own absences (the absences page)."""
+    return user.active
+
+
+def may_set_absences(user: User) -> bool:
+    """Record and end absences of other users (each user does so for themselves)."""
+    return _holds(user, MAY_SET_ABSENCES)
+
+
+def check_may_set_absence(actor: Actor, user: User) -> None:
+    """Record or end an absence of `user`: the user, the PR head, the administrator (and the system)."""
+    if isinstance(actor, str) or actor.id == user.id:
+        return
+    _require(actor, MAY_SET_ABSENCES)
+
+
+def check_may_read_absences(actor: User, user: User) -> None:
+    if actor.id != user.id:
+        _require(actor, MAY_READ_ABSENCES)
+
+
 # -- a case -----------------------------------------------------------------------------------------------
 
 def may_start(user: User, definition: ProcessDefinition) -> bool:
@@ -274,6 +303,15 @@ def may_be_given(user: User, task: HumanTask) -> bool:
     """Whom a task may be assigned to: an active candidate, and nobody else. (A task whose routing failed has no
     candidates: it is sent to a role and unit first, `engine.runtime.operations.reroute`.)"""
     return user.active and is_candidate(user, task)
+
+
+def may_read_all_tasks(user: User) -> bool:
+    return _holds(user, READ_ALL_TASKS)
+
+
+def check_may_read_all_tasks(user: User) -> None:
+    """Every open task, whoever holds it (the inbox's view "Everyone's")."""
+    _require(user, tuple(sorted(READ_ALL_TASKS)))
 
 
 def can_read_task(user: User, task: HumanTask) -> bool:

@@ -24,3 +24,8 @@ def units_with_user_counts(session: Session) -> list[tuple[Unit, int]]:
     )
     return [(unit, int(users)) for unit, users in rows]
 
+
+
+def active_users(session: Session) -> list[User]:
+    """Whom a page offers to choose (a deputy, an assignee): the active users, by name."""
+    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name, User.username)))

@@ -13,7 +13,12 @@ from db.models import AuditEvent, HumanTask, ProcessInstance, Timer, User
 from db.vocabulary import EventType, InstanceStatus, TaskStatus, TimerStatus
 from engine.calendar.days import BusinessCalendar
 from engine.core.paging import Paged, paged
-from engine.people.access import candidate_clause, readable_instances_clause
+from engine.people.access import (
+    candidate_clause,
+    check_may_read_all_tasks,
+    may_read_all_tasks,
+    readable_instances_clause,
+)
 
 SERIOUSLY_OVERDUE_DAYS = 5
 
@@ -37,6 +42,9 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
         query = query.where(HumanTask.assignee_id == user.id)
     elif assigned == "unassigned":
         query = query.where(HumanTask.assignee_id.is_(None), candidate_clause(user))
+    elif assigned == "anyone":
+        # The office's open tasks, whoever holds them: for whoever reads every task (the PR head, to reassign).
+        check_may_read_all_tasks(user)
     else:
         query = query.where(or_(HumanTask.assignee_id == user.id,
                                 HumanTask.assignee_id.is_(None) & candidate_clause(user)))
@@ -66,8 +74,14 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
         query = query.where(HumanTask.process_key == process_key)
         completed = completed.where(HumanTask.process_key == process_key)
     every, assigned, free, overdue = session.execute(query).one()
-    return {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
-            "completed": session.scalar(completed) or 0}
+    counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
+              "completed": session.scalar(completed) or 0}
+    if may_read_all_tasks(user):
+        anyone = select(func.count()).where(HumanTask.status == TaskStatus.OPEN)
+        if process_key:
+            anyone = anyone.where(HumanTask.process_key == process_key)
+        counts["everyone"] = session.scalar(anyone) or 0
+    return counts
 
 
 def overdue_level(calendar: BusinessCalendar, due_at: datetime | None, now: datetime) -> str | None:

@@ -21,6 +21,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, NotFound
 from engine.core.settings import ROLES
 from engine.core.words import N_, Words, words
+from engine.people import absences as absence_reads
 from engine.people.access import lane_members, role_members
 from engine.spiff.parser import own_property
 
@@ -35,15 +36,22 @@ KIND_TITLES = {
 Message = str | Callable[[Words], str]
 
 
-def recipients(session: Session, task: HumanTask) -> list[User]:
+def recipients(session: Session, task: HumanTask, at: datetime | None = None) -> list[User]:
     """Whom a task concerns: its assignee (while active), else every active candidate of its lane.
 
-    A deactivated assignee's task stays with the lane (the contract), so its candidates are told instead."""
+    A deactivated assignee's task stays with the lane (the contract), so its candidates are told instead. With
+    `at`, a candidate away then whose deputy is a candidate too is left out: the deputy is told (engine.runtime
+    .absences)."""
     if task.assignee_id is not None:
         assignee = session.get(User, task.assignee_id)
         if assignee is not None and assignee.active:
             return [assignee]
-    return lane_members(session, task)
+    members = lane_members(session, task)
+    if at is None:
+        return members
+    ids = {m.id for m in members}
+    gone = absence_reads.away(session, ids, at)
+    return [m for m in members if m.id not in gone or gone[m.id].deputy_id not in ids]
 
 
 def notify(
@@ -107,7 +115,7 @@ def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
     return notify(
         session,
         kind=kind,
-        users=recipients(session, task),
+        users=recipients(session, task, at),
         message=lambda said: task_message(session, ctx, task, kind, said),
         at=at,
         instance_id=task.instance_id,

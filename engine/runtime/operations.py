@@ -25,7 +25,7 @@ from db.vocabulary import EventType, InstanceStatus, LetterKind, NotificationKin
 from engine.audit import chain
 from engine.calendar import deadlines, overrides
 from engine.context import EngineContext
-from engine.core.errors import Code, Conflict, Invalid, NotFound, Unreadable
+from engine.core.errors import Code, Conflict, Invalid, NotFound, Refusal, Unreadable, problem
 from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.people.access import (
     PORTAL,
@@ -45,7 +45,7 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import deadline_rules
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import case_data, handover, letters, notifications, plan_follows, projection, steps
+from engine.runtime import absences, case_data, handover, letters, notifications, plan_follows, projection, steps
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -211,28 +211,99 @@ def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> 
 
 
 def assign(session: Session, ctx: EngineContext, actor: User, task_id: str, username: str) -> HumanTask:
+    """Give an open task to one of its candidates; while they are away it goes to their deputy where the deputy
+    may take it (engine.runtime.absences)."""
     check_may_assign(actor)
     row = _open_task_locked(session, task_id)
+    assignee = _assignee(session, username, "username")
+    refusal = _refusal_to_give(assignee, row)
+    if refusal is not None:
+        raise Invalid(refusal.message, [problem("username", refusal.code, refusal.message, **refusal.params)],
+                      code=refusal.code, params=refusal.params)
+    _give(session, ctx, actor, row, assignee, ctx.now())
+    return row
+
+
+MAX_REASSIGNED = 100
+
+
+def reassign(session: Session, ctx: EngineContext, actor: User, task_ids: list[str], username: str,
+             reason: str) -> list[HumanTask]:
+    """Give several open tasks to one user at once (the PR head's inbox), all or none: every task is checked
+    first, and a task the user cannot take refuses the whole, named by its place in `task_ids` with its code and
+    id. Each move is audited with the reason."""
+    check_may_assign(actor)
+    if not reason.strip():
+        raise Invalid("a reassignment needs its reason", [problem("reason", Code.REQUIRED, "must not be blank")],
+                      code=Code.INVALID_INPUT)
+    if not task_ids:
+        raise Invalid("no tasks given", [problem("task_ids", Code.REQUIRED, "name at least one task")],
+                      code=Code.INVALID_INPUT)
+    if len(task_ids) > MAX_REASSIGNED:
+        raise Invalid("too many tasks", [problem("task_ids", Code.TOO_MANY, "too many tasks", limit=MAX_REASSIGNED)],
+                      code=Code.INVALID_INPUT)
+    assignee = _assignee(session, username, "assignee")
+    found = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(set(task_ids))))}
+    # The cases are locked in one order, as every writer locks them, so two reassignments never wait on each other.
+    for instance_id in sorted({t.instance_id for t in found.values()}):
+        steps.lock(session, instance_id)
+    problems, rows, seen = [], [], set()
+    for index, task_id in enumerate(task_ids):
+        field = f"task_ids.{index}"
+        if task_id in seen:
+            continue
+        seen.add(task_id)
+        if task_id not in found:
+            problems.append(problem(field, Code.TASK_NOT_FOUND, "no such task", task_id=task_id))
+            continue
+        row = _fresh_task(session, task_id)
+        refusal = (Refusal("the task is closed", Code.TASK_CLOSED, {}) if row.status != TaskStatus.OPEN
+                   else _refusal_to_give(assignee, row))
+        if refusal is not None:
+            problems.append(problem(field, refusal.code, refusal.message, task_id=task_id, **refusal.params))
+            continue
+        rows.append(row)
+    if problems:
+        raise Invalid(f"{len(problems)} of the tasks cannot be given to {assignee.username}: none was moved",
+                      problems, code=Code.INVALID_INPUT)
+    at = ctx.now()
+    for row in rows:
+        _give(session, ctx, actor, row, assignee, at, reason=reason.strip())
+    return rows
+
+
+def _assignee(session: Session, username: str, field: str) -> User:
     try:
-        assignee = user_by_username(session, username)
+        return user_by_username(session, username)
     except NotFound as exc:
-        raise Invalid(exc.detail, [{"field": "username", "message": "no such user"}], code=Code.USER_NOT_FOUND,
-                      params={"username": username}) from exc
+        raise Invalid(exc.detail, [problem(field, Code.USER_NOT_FOUND, "no such user", username=username)],
+                      code=Code.USER_NOT_FOUND, params={"username": username}) from exc
+
+
+def _refusal_to_give(assignee: User, row: HumanTask) -> Refusal | None:
     if not assignee.active:
-        raise Invalid("the user is deactivated", [{"field": "username", "message": "is deactivated"}],
-                      code=Code.USER_INACTIVE, params={"username": assignee.username})
+        return Refusal("the user is deactivated", Code.USER_INACTIVE, {"username": assignee.username})
     if not may_be_given(assignee, row):
         # Whoever holds a task may complete it: giving it outside its role (or its unit) would let an auditor write
         # or one unit decide for another.
-        raise Invalid(f"{assignee.username} is not among the candidates of this task",
-                      [{"field": "username", "message": "is not among the task's candidates (its role, in its unit)"}],
-                      code=Code.NOT_A_CANDIDATE, params={"username": assignee.username})
+        return Refusal(f"{assignee.username} is not among the candidates of this task (its role, in its unit)",
+                       Code.NOT_A_CANDIDATE, {"username": assignee.username})
+    return None
+
+
+def _give(session: Session, ctx: EngineContext, actor: User, row: HumanTask, assignee: User, at: datetime, *,
+          reason: str | None = None) -> None:
+    """`row` to `assignee`, or to their deputy while they are away (engine.runtime.absences), audited."""
+    standing_in = absences.deputy_for(session, assignee, row, at)
+    if standing_in is not None:
+        deputy, absence = standing_in
+        absences.give(session, ctx, row, assignee, deputy, absence, at=at, actor=actor.username, reason=reason)
+        return
     previous = session.get(User, row.assignee_id) if row.assignee_id else None
     row.assignee_id = assignee.id
-    chain.record(session, type=EventType.TASK_ASSIGNED, at=ctx.now(), actor=actor.username, instance_id=row.instance_id,
-                 task_id=task_id, subject=row.bpmn_id, before={"assignee": previous.username if previous else None},
-                 after={"assignee": assignee.username})
-    return row
+    chain.record(session, type=EventType.TASK_ASSIGNED, at=at, actor=actor.username, instance_id=row.instance_id,
+                 task_id=row.id, subject=row.bpmn_id, before={"assignee": previous.username if previous else None},
+                 after={"assignee": assignee.username} | ({"reason": reason} if reason else {}))
 
 
 def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, role: str,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -514,6 +514,40 @@ def _close_period(world: World, _shared: dict[str, Any], who: str) -> Call:
     return Call("/api/v1/reports/requests/periods", {"from": first, "to": f"2025-{month:02d}-28"}, exists)
 
 
+def _absence_days(who: str, offset: int = 0) -> tuple[date, date]:
+    """Days of an absence of pr's of a test's own (a caller's, far from any other's): absences must not overlap."""
+    first = date(2026, 6, 1) + timedelta(days=20 * PRINCIPALS.index(who) + offset)
+    return first, first + timedelta(days=1)
+
+
+def _absences_of_pr(world: World) -> Any:
+    return world.as_("auditor").get("/api/v1/users/pr/absences").get_json()
+
+
+def _record_absence(world: World, _shared: dict[str, Any], who: str) -> Call:
+    first, last = _absence_days(who)
+    return Call("/api/v1/users/pr/absences", {"from": first.isoformat(), "until": last.isoformat(), "deputy": "pr2"},
+                lambda: len(_absences_of_pr(world)))
+
+
+def _end_absence(world: World, _shared: dict[str, Any], who: str) -> Call:
+    from engine.runtime import absences
+
+    sessions, ctx = world.app.extensions["jarchy.sessions"], world.app.extensions["jarchy.ctx"]
+    with sessions.begin() as session:
+        absence = absences.record(session, ctx, "system", "pr", absences.Period(*_absence_days(who, 10)),
+                                  deputy="pr2", note=None)
+        absence_id = absence.id
+    return Call(f"/api/v1/users/pr/absences/{absence_id}",
+                observe=lambda: [a["ended_at"] for a in _absences_of_pr(world) if a["id"] == absence_id])
+
+
+def _reassign(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    _case, task_id = world.triage_task()
+    return Call("/api/v1/tasks/reassign", {"task_ids": [task_id], "assignee": "pr2", "reason": "rebalancing"},
+                lambda: world.task(task_id)["assignee"])
+
+
 def _ok(*who: str, status: int = 200) -> dict[str, int]:
     return dict.fromkeys(who, status)
 
@@ -703,6 +737,17 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/tasks/<string:task_id>/complete",
         _task_write("prepare_task", "complete", {"data": ANSWER}, watch="status"), _ok("ps_transport"),
         target="prepare_answer, candidates: ps_transport", changes_state=True),
+    # Several tasks to one user at once: pr_head or admin.
+    Row("POST", "/api/v1/tasks/reassign", _reassign, _ok("admin", "prhead"), target="a triage task, to pr2",
+        changes_state=True),
+    # Absences: a user's own, and the PR head's and the administrator's for anyone; the auditor reads them.
+    Row("GET", "/api/v1/users/<string:username>/absences",
+        lambda world, _shared, _who: Call("/api/v1/users/pr/absences"), _ok("admin", "auditor", "prhead", "pr"),
+        target="pr's"),
+    Row("POST", "/api/v1/users/<string:username>/absences", _record_absence, _ok("admin", "prhead", "pr", status=201),
+        target="pr's, pr2 standing in", changes_state=True),
+    Row("DELETE", "/api/v1/users/<string:username>/absences/<int:absence_id>", _end_absence,
+        _ok("admin", "prhead", "pr"), target="pr's, to come", changes_state=True),
     # Calendar overrides: admin.
     Row("PUT", "/api/v1/calendar/overrides/<string:day>", _calendar_override, _ok("admin"), changes_state=True),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from api import present
@@ -27,6 +28,7 @@ from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance,
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
+from engine.people import absences as absence_reads
 from engine.people.access import (
     can_read_task,
     check_may_read_instance,
@@ -51,7 +53,7 @@ from engine.procedures.forms import (
     with_registry,
 )
 from engine.reads import attachments as attachment_reads
-from engine.reads import case_deadline, choices, deliveries, progress, queries, task_context
+from engine.reads import case_deadline, choices, deliveries, directory, progress, queries, task_context
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.runtime import operations
@@ -66,6 +68,7 @@ INBOX_STATES: dict[str, dict[str, Any]] = {
     "unassigned": {"assigned": "unassigned"},
     "overdue": {"overdue": True},
     "completed": {"status": TaskStatus.COMPLETED},
+    "everyone": {"assigned": "anyone"},  # whoever may assign: every open task, to reassign
 }
 CASE_STATUSES = tuple(InstanceStatus)
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
@@ -134,16 +137,50 @@ def _file_label(attachment: Attachment) -> str:
 @blp.get("/inbox")
 @page(may_use_staff_pages)
 def inbox() -> tuple[str, int]:
+    return _inbox_page()
+
+
+@blp.post("/tasks/reassign")
+@page(may_use_staff_pages)
+def reassign() -> Response | tuple[str, int]:
+    """Several tasks of the inbox to one user at once, all or none (engine.runtime.operations.reassign)."""
+    picked = request.form.getlist("task_ids")
+    values = {"assignee": request.form.get("assignee", ""), "reason": request.form.get("reason", "")}
+    try:
+        moved = operations.reassign(db_session(), ctx(), _user(), picked, values["assignee"], values["reason"])
+    except Invalid as exc:
+        errors: dict[str, list[str]] = {}
+        for entry in exc.errors:
+            field = str(entry.get("field") or "")
+            key = entry.get("params", {}).get("task_id") if field.startswith("task_ids.") else field.split(".")[0]
+            errors.setdefault(str(key), []).append(refusals.field(entry))
+        problem = _("Nothing was reassigned: choose at least one task.") if "task_ids" in errors else \
+            _("Nothing was reassigned: correct what is marked.")
+        return _inbox_page(picked=set(picked), reassign_errors=errors, reassign_values=values,
+                           reassign_problem=problem, status=422)
+    flash(ngettext("%(num)d task reassigned.", "%(num)d tasks reassigned.", len(moved)), "success")
+    return redirect(url_for("web_staff.inbox", state=request.args.get("state") or None,
+                            process=request.args.get("process") or None))
+
+
+def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, list[str]] | None = None,
+                reassign_values: dict[str, str] | None = None, reassign_problem: str | None = None,
+                status: int = 200) -> tuple[str, int]:
     user, session, now = _user(), db_session(), ctx().now()
     state = request.args.get("state", "")
-    state = state if state in INBOX_STATES else ""
+    state = state if state in INBOX_STATES and (state != "everyone" or may_assign(user)) else ""
     process = request.args.get("process") or None
     result = queries.inbox(session, user, now=now, process_key=process, page=_page_number(), per_page=PER_PAGE,
                            **INBOX_STATES[state])
     counts = queries.inbox_counts(session, user, now=now, process_key=process)
-    return render("staff/inbox.html", tasks=present.tasks(session, ctx(), result.items), result=result,
-                  counts=counts, state=state, process=process,
-                  procedures=_procedure_names())
+    reassigning = may_assign(user)
+    people = directory.active_users(session) if reassigning else []
+    return render("staff/inbox.html", status, tasks=present.tasks(session, ctx(), result.items), result=result,
+                  counts=counts, state=state, process=process, procedures=_procedure_names(),
+                  may_reassign=reassigning, people=people,
+                  away=absence_reads.away(session, {p.id for p in people}, now), picked=picked or set(),
+                  reassign_errors=reassign_errors or {}, reassign_values=reassign_values or {},
+                  reassign_problem=reassign_problem)
 
 
 # -- a task ---------------------------------------------------------------------------------------------
@@ -250,7 +287,8 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         loose_errors=loose + ([problem] if problem else []), invalid=formrender.field_errors(fields),
         may_work=may_work, assign_error=assign_error, route_error=route_error,
         may_route=is_open and may_assign(user), roles=ROLES, units=choices.units(session),
-        assignees=choices.assignees(session, row) if is_open and may_assign(user) else None,
+        assignees=(assignees := choices.assignees(session, row) if is_open and may_assign(user) else None),
+        away=absence_reads.away(session, {p.id for p in assignees or []}, ctx().now()),
         may_claim=is_open and row.assignee_id is None and is_candidate(user, row),
         may_unclaim=is_open and row.assignee_id is not None and may_release(user, row),
         submitted=formrender.readable(case_forms(definition), row.data or {}, units, file_names)
