@@ -79,9 +79,9 @@ def test_following_a_notification_opens_its_task_and_reads_it(page_as: Any, sess
     nid = tell(sessions, ctx, "pr", "New task.", task_id="0b6e0f4e-0000-4000-8000-000000000001", instance_id=None)
     web = page_as("pr")
 
-    response = web.get(f"/notifications/{nid}/open")
+    response = web.post(f"/notifications/{nid}/open", {"to": "task"})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/tasks/0b6e0f4e-0000-4000-8000-000000000001"
     with sessions() as session:
         assert session.get(Notification, nid).read_at == ctx.now()
@@ -92,7 +92,7 @@ def test_another_users_notification_is_not_found_to_read_or_open(page_as: Any, s
     web = page_as("pr")
 
     assert web.post(f"/notifications/{theirs}/read").status_code == 404
-    assert web.get(f"/notifications/{theirs}/open").status_code == 404
+    assert web.post(f"/notifications/{theirs}/open").status_code == 404
     with sessions() as session:
         assert session.get(Notification, theirs).read_at is None
 

@@ -10,6 +10,7 @@ from flask import Response, flash, g, redirect, request, url_for
 from babel.dates import format_time, get_timezone_location
 from flask_babel import format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.database import session as db_session
 from api.web.signin import page, safe_next, web_user
@@ -34,10 +35,14 @@ def _user() -> User:
 
 
 def unread_in_bar() -> int:
-    """The signed-in user's unread count, for the bar of every page (once a request)."""
+    """The signed-in user's unread count, for the bar of every page (once a request). An error page shown after
+    the database failed the request shows the bar without it."""
     if "unread_notifications" not in g:
         user = web_user()
-        g.unread_notifications = unread_count(db_session(), user) if user is not None else 0
+        try:
+            g.unread_notifications = unread_count(db_session(), user) if user is not None else 0
+        except SQLAlchemyError:
+            g.unread_notifications = 0
     return int(g.unread_notifications)
 
 
@@ -72,16 +77,17 @@ def read_all() -> Response:
     return redirect(safe_next(request.form.get("next")) or url_for("web_notifications.notifications_page"))
 
 
-@blp.get("/notifications/<id:notification_id>/open")
+@blp.post("/notifications/<id:notification_id>/open")
 @page()
 def open_(notification_id: int) -> Response:
-    """Follow a notification to its task (or its case): it is read once opened, as GitHub's are."""
+    """Follow a notification to its task (or, `to=case`, its case): it is read once opened, as GitHub's are. A POST
+    (a GET only reads), answered with a 303 to the page."""
     row: Notification = notifications.mark_read(db_session(), _user(), notification_id, at=ctx().now())
-    if request.args.get("to") != "case" and row.task_id is not None:
-        return redirect(url_for("web_staff.task", task_id=row.task_id))
+    if request.form.get("to") != "case" and row.task_id is not None:
+        return redirect(url_for("web_staff.task", task_id=row.task_id), 303)
     if row.instance_id is not None:
-        return redirect(url_for("web_staff.case", instance_id=row.instance_id))
-    return redirect(url_for("web_notifications.notifications_page"))
+        return redirect(url_for("web_staff.case", instance_id=row.instance_id), 303)
+    return redirect(url_for("web_notifications.notifications_page"), 303)
 
 
 # -- the choice of e-mail -------------------------------------------------------------------------------------
