@@ -11,10 +11,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from db.vocabulary import (
     AppearanceFormat,
     DefinitionOrigin,
+    EmailChoice,
     EmailStatus,
     InstanceStatus,
     MediaPlanStatus,
-    EmailChoice,
     NotificationKind,
     OutletKind,
     TaskStatus,

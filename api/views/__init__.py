@@ -23,6 +23,6 @@ from api.views.users import blp as users_blp
 
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
-    notifications_blp, notification_settings_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp, registry_blp, deliveries_blp,
-    media_plan_blp, public_drafts_blp, draft_acts_blp,
+    notifications_blp, notification_settings_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp,
+    registry_blp, deliveries_blp, media_plan_blp, public_drafts_blp, draft_acts_blp,
 ]

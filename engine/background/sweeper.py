@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
@@ -154,8 +154,9 @@ def compose_summaries(sessions: sessionmaker[Session], ctx: EngineContext, at: d
         try:
             with sessions.begin() as session:
                 composed += summaries.compose(session, user_id, found.day, found.cut, zone, at) is not None
-        except IntegrityError:
-            log.info("the summary of user %s for %s was composed by another sweeper", user_id, found.day)
+        except SQLAlchemyError as exc:  # above all the (user, day) uniqueness: another sweeper composed it first
+            log.info("the summary of user %s for %s is left to another sweep: %s", user_id, found.day,
+                     describe(exc))
     return composed
 
 

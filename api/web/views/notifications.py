@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, g, redirect, request, url_for
 from babel.dates import format_time, get_timezone_location
+from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
