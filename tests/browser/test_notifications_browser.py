@@ -46,6 +46,7 @@ def test_a_user_reads_their_notifications_and_chooses_a_daily_summary(app: Any, 
     assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
 
     page.get_by_role("link", name="E-mail settings").click()
+    screenshot(page, "notification-settings")
     page.get_by_role("group", name="For your information").get_by_label("In a daily summary").check()
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Your e-mail choices are saved.").is_visible()

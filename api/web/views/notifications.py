@@ -4,6 +4,7 @@ task or case, and their choice of e-mail per kind. The same engine functions as 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from babel.dates import format_time, get_timezone_location
@@ -47,8 +48,12 @@ def unread_in_bar() -> int:
 
 
 def ago(value: Any) -> str:
-    """How long ago, in the reader's language (`3 hours ago`)."""
-    return format_timedelta(value - ctx().now(), add_direction=True) if value else ""
+    """How long ago, in the reader's language (`3 hours ago`); anything within the last minute is `1 minute ago`
+    (Babel would say `in 0 seconds` of this very moment)."""
+    if not value:
+        return ""
+    return format_timedelta(min(value - ctx().now(), -timedelta(seconds=1)), granularity="minute",
+                            add_direction=True)
 
 
 @blp.get("/notifications")
