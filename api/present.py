@@ -363,6 +363,12 @@ def archive_hit(hit: archive.Hit) -> dict[str, Any]:
             "url": url_for(PUBLIC_PAGES[e.source], publication_id=e.source_id)}
 
 
+def notification_settings(choices: dict[Any, Any], settings: Any, zone: Any) -> dict[str, Any]:
+    """The caller's e-mail choice per kind, with when the daily summary goes (the office's clock)."""
+    return {"email": {str(kind): str(choice) for kind, choice in choices.items()},
+            "summary_at": settings.email_summary_at.strftime("%H:%M"), "timezone": zone.key}
+
+
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:
     return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page}
 

@@ -12,6 +12,7 @@ from api.schema_codes import Coded, Schema, coded_as
 from db.vocabulary import (
     AppearanceFormat,
     DefinitionOrigin,
+    EmailChoice,
     EmailStatus,
     InstanceStatus,
     MediaPlanStatus,
@@ -637,7 +638,40 @@ class NotificationOut(Schema):
     created_at = OfficeDateTime(required=True)
     read_at = OfficeDateTime(allow_none=True)
     email_status = fields.String(required=True, metadata={
-        "description": "none (no e-mail), pending, sending, sent or failed"})
+        "description": "none (no e-mail), pending, sending, sent or failed; summary (waits for the recipient's "
+                       "daily summary) or summarized (in one)"})
+
+
+class NotificationPage(Schema):
+    items = fields.List(fields.Nested(NotificationOut), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    unread = fields.Integer(required=True, metadata={
+        "description": "how many of the caller's notifications are unread, whatever the filter"})
+
+
+class ReadAllOut(Schema):
+    read = fields.Integer(required=True, metadata={"description": "how many were unread and are read now"})
+    unread = fields.Integer(required=True, metadata={"description": "how many are unread now: 0"})
+
+
+EMAIL_CHOICE_DOC = {"enum": [c.value for c in EmailChoice]}
+
+
+class NotificationSettingsIn(Schema):
+    email = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True, metadata={
+        "description": "kind of notification -> at_once, daily or none; kinds left out keep their choice",
+        "example": {"task": "at_once", "notice": "daily"}})
+
+
+class NotificationSettingsOut(Schema):
+    email = fields.Dict(keys=fields.String(metadata={"enum": [k.value for k in NotificationKind]}),
+                        values=fields.String(metadata=EMAIL_CHOICE_DOC), required=True,
+                        metadata={"description": "every kind of notification with the caller's choice of e-mail"})
+    summary_at = fields.String(required=True, metadata={
+        "description": "when the daily summary is sent, HH:MM on the office's clock"})
+    timezone = fields.String(required=True, metadata={"description": "the office's time zone"})
 
 
 # -- public pages --------------------------------------------------------------------------------------

@@ -56,6 +56,19 @@ class EmailStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     BOUNCED = "bounced"  # accepted by the server, then reported undeliverable (a release's delivery)
+    # A notification whose recipient chose the daily summary for its kind: it waits for the next one ("summary"),
+    # then is in one ("summarized"; the summary's own row is the outbox row that is sent).
+    SUMMARY = "summary"
+    SUMMARIZED = "summarized"
+
+
+class EmailChoice(StrEnum):
+    """How a user wants the notifications of one kind by e-mail: each at once, in a daily summary, or not at all
+    (they are listed on the notifications page either way)."""
+
+    AT_ONCE = "at_once"
+    DAILY = "daily"
+    NONE = "none"
 
 
 class OutletKind(StrEnum):

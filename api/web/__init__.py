@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.web import i18n, nav, security, signin
 from api.web.views import ALL_BLUEPRINTS
+from api.web.views.notifications import unread_in_bar
 from api.web.vocabulary import error_title
 
 
@@ -35,5 +36,6 @@ def init_app(app: Flask) -> None:
     for blueprint in ALL_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(security.headers)
-    app.jinja_env.globals.update(web_user=signin.web_user, nav_items=nav.items, error_title=error_title)
+    app.jinja_env.globals.update(web_user=signin.web_user, nav_items=nav.items, error_title=error_title,
+                                 unread_notifications=unread_in_bar)
 

@@ -20,6 +20,7 @@ from db.vocabulary import (
     AttachmentKind,
     CommentStatus,
     DefinitionOrigin,
+    EmailChoice,
     EmailStatus,
     EventType,
     InstanceStatus,
@@ -170,6 +171,22 @@ EMAIL_STATUSES: dict[EmailStatus, LazyString] = {
     EmailStatus.SENT: _l("Sent"),
     EmailStatus.FAILED: _l("Failed"),
     EmailStatus.BOUNCED: _l("Bounced"),
+    EmailStatus.SUMMARY: _l("Waiting for the daily summary"),
+    EmailStatus.SUMMARIZED: _l("Sent in a daily summary"),
+}
+# A notification's kind, as the notifications page and the e-mail settings name it (the words the engine's
+# KIND_TITLES open each notification with).
+NOTIFICATION_KINDS: dict[NotificationKind, LazyString] = {
+    NotificationKind.TASK: _l("New task"),
+    NotificationKind.REMINDER: _l("Reminder"),
+    NotificationKind.ESCALATION: _l("Escalation"),
+    NotificationKind.NOTICE: _l("For your information"),
+}
+# What a user chose to receive by e-mail of one kind of notification.
+EMAIL_CHOICES: dict[EmailChoice, LazyString] = {
+    EmailChoice.AT_ONCE: _l("At once"),
+    EmailChoice.DAILY: _l("In a daily summary"),
+    EmailChoice.NONE: _l("No e-mail"),
 }
 
 # The media plan: what an appearance is, and where it stands.
@@ -213,7 +230,7 @@ AUDIT_FIELDS: dict[str, LazyString] = {
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's
-# status, a notification's kind or e-mail status, a version's origin: the pages say what they mean in sentences).
+# status, a version's origin: the pages say what they mean in sentences).
 LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     EventType: EVENT_TYPES,
     InstanceStatus: CASE_STATUSES,
@@ -221,11 +238,13 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     AttachmentKind: ATTACHMENT_KINDS,
     OutletKind: OUTLET_KINDS,
     EmailStatus: EMAIL_STATUSES,
+    NotificationKind: NOTIFICATION_KINDS,
+    EmailChoice: EMAIL_CHOICES,
     AppearanceFormat: APPEARANCE_FORMATS,
     MediaPlanStatus: MEDIA_PLAN_STATUSES,
     CommentStatus: COMMENT_STATUSES,
 }
-UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, NotificationKind, DefinitionOrigin, LetterKind)
+UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, DefinitionOrigin, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
 STATUSES: dict[str, LazyString] = {**CASE_STATUSES, **TASK_STATUSES}
 

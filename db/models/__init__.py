@@ -11,7 +11,7 @@ from db.models.draft_acts import DraftComment
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.media_plan import CalendarFeedToken, MediaPlanEntry
-from db.models.notifications import Notification
+from db.models.notifications import EmailSummary, Notification, NotificationChoice
 from db.models.publications import Publication
 from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
 from db.models.reports import ReportPeriod
@@ -35,10 +35,12 @@ __all__ = [
     "DraftComment",
     "DistributionList",
     "DistributionListMember",
+    "EmailSummary",
     "HumanTask",
     "Journalist",
     "MediaPlanEntry",
     "Notification",
+    "NotificationChoice",
     "Outlet",
     "PortalRequest",
     "ProcessDefinition",

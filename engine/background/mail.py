@@ -4,8 +4,9 @@
 `?timeout=SECONDS` bounds each network step (10 s by default). The sender is `JARCHY_MAIL_FROM`, else `jarchy@<the
 SMTP host>`.
 
-Three outboxes share one machinery (`OUTBOXES`): staff notifications, letters to requesters (who have no account) and
-deliveries of published releases to the journalists of their distribution lists (engine.runtime.distribution).
+Four outboxes share one machinery (`OUTBOXES`): staff notifications, letters to requesters (who have no account),
+deliveries of published releases to the journalists of their distribution lists (engine.runtime.distribution) and
+the staff's daily summaries of notifications (engine.background.summaries).
 A notification or letter to send has `email_status` "pending". The sender (engine.background.sweeper.send_email)
 claims it with a conditional UPDATE (pending -> sending) in a transaction of its own, so two senders (a Celery
 worker and the in-process sweep, or two workers) never send it twice; talks to the server outside any transaction
@@ -37,7 +38,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Delivery, Notification, RequesterLetter, User
+from db.models import Delivery, EmailSummary, Notification, RequesterLetter, User
 from db.vocabulary import EmailStatus, EventType
 from engine.audit import chain
 from engine.core.settings import Settings
@@ -51,9 +52,10 @@ STALE_CLAIM = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 DEFAULT_TIMEOUT = 10.0
 SUBJECT_LENGTH = 150
-NOTIFICATIONS, LETTERS, DELIVERIES = "notifications", "letters", "deliveries"
-Outbox = type[Notification] | type[RequesterLetter] | type[Delivery]
-OUTBOXES: dict[str, Outbox] = {NOTIFICATIONS: Notification, LETTERS: RequesterLetter, DELIVERIES: Delivery}
+NOTIFICATIONS, LETTERS, DELIVERIES, SUMMARIES = "notifications", "letters", "deliveries", "summaries"
+Outbox = type[Notification] | type[RequesterLetter] | type[Delivery] | type[EmailSummary]
+OUTBOXES: dict[str, Outbox] = {NOTIFICATIONS: Notification, LETTERS: RequesterLetter, DELIVERIES: Delivery,
+                               SUMMARIES: EmailSummary}
 
 
 class TransientMailError(Exception):
@@ -172,6 +174,14 @@ def claim(session: Session, notification_id: int, now: datetime, box: str = NOTI
         return Job(notification_id=letter.id, username="requester", display_name=letter.recipient,
                    address=letter.address, active=True, kind=letter.kind, message=letter.body, box=LETTERS,
                    subject=letter.subject)
+    if box == SUMMARIES:
+        summary = session.get(EmailSummary, notification_id, populate_existing=True)
+        assert summary is not None
+        owner = session.get(User, summary.user_id)
+        assert owner is not None
+        return Job(notification_id=summary.id, username=owner.username, display_name=owner.display_name,
+                   address=owner.email, active=owner.active, kind="summary", message=summary.body, box=SUMMARIES,
+                   subject=summary.subject, language=owner.locale)
     row = session.get(Notification, notification_id, populate_existing=True)
     assert row is not None
     user = session.get(User, row.user_id)
@@ -196,6 +206,10 @@ def record_outcome(session: Session, job: Job, outcome: Outcome, at: datetime) -
         emailed, email_failed = EventType.DELIVERY_SENT, EventType.DELIVERY_FAILED
         if outcome.result != "sent":
             row.email_error = outcome.reason  # shown on the case beside the delivery
+    elif isinstance(row, EmailSummary):
+        event = dict(instance_id=None, task_id=None, subject=f"user:{job.username}")
+        details = {"summary_id": row.id, "kind": "summary", "attempts": attempts}
+        emailed, email_failed = EventType.NOTIFICATION_EMAILED, EventType.NOTIFICATION_EMAIL_FAILED
     elif isinstance(row, RequesterLetter):
         event = dict(instance_id=row.instance_id, task_id=None, subject=f"letter:{row.id}")
         details = {"letter_id": row.id, "kind": row.kind, "attempts": attempts}
@@ -259,7 +273,7 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = Address(display_name=job.display_name, addr_spec=job.address or "")
-    message["Subject"] = _subject(job.subject or job.message, tag=job.box == NOTIFICATIONS)
+    message["Subject"] = _subject(job.subject or job.message, tag=job.box in (NOTIFICATIONS, SUMMARIES))
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(idstring=f"{BOX_WORDS[job.box]}-{job.notification_id}",
                                        domain=sender.rpartition("@")[2] or config.host)
@@ -268,6 +282,10 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
         # The release as published, its link and its media's links; the header lets a bounce processor name the
         # delivery to POST /api/v1/deliveries/{id}/bounce.
         message["X-Jarchy-Delivery"] = str(job.notification_id)
+        message.set_content(job.message)
+        return message
+    if job.box == SUMMARIES:
+        # Composed whole in the reader's language when the day's summary was made (engine.background.summaries).
         message.set_content(job.message)
         return message
     if job.box == LETTERS:
@@ -284,7 +302,7 @@ def build_message(config: SmtpConfig, job: Job, now: datetime) -> EmailMessage:
     return message
 
 
-BOX_WORDS = {NOTIFICATIONS: "notification", LETTERS: "letter", DELIVERIES: "delivery"}
+BOX_WORDS = {NOTIFICATIONS: "notification", LETTERS: "letter", DELIVERIES: "delivery", SUMMARIES: "summary"}
 
 
 def _subject(text: str, *, tag: bool = True) -> str:

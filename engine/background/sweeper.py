@@ -2,7 +2,8 @@
 
 `sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
 with it: it fires due timers, hands the tasks of absent users to their deputies, starts the cases of timer
-start events, reminds of tasks about to fall due and, without Celery, sends pending e-mail.
+start events, reminds of tasks about to fall due, composes the daily summaries of notifications at their hour and,
+without Celery, sends pending e-mail.
 
 This module is the background's one transaction owner (docs/architecture.md): the modules it calls
 (engine.runtime.operations, engine.background.scheduled_starts, .reminders, .mail) work in the session they are
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
-from engine.background import mail, reminders, scheduled_starts
+from engine.background import mail, reminders, scheduled_starts, summaries
 from engine.context import EngineContext
 from engine.core.errors import JarchyError
 from engine.core.faults import describe, is_case_fault
@@ -45,6 +47,7 @@ class SweepResult:
     reminded: int
     emailed: int
     handed_over: int = 0  # tasks passed to the deputies of absences that began
+    summarized: int = 0
 
 
 def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None, *,
@@ -56,8 +59,10 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     handed_over = hand_over_absences(sessions, ctx, moment)
     started = start_scheduled(sessions, ctx, moment)
     reminded = send_reminders(sessions, ctx, moment)
+    summarized = compose_summaries(sessions, ctx, moment) if ctx.settings.smtp_url is not None else 0
     emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
-    return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over)
+    return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over,
+                       summarized=summarized)
 
 
 # -- timers ------------------------------------------------------------------------------------------------
@@ -153,6 +158,27 @@ def send_reminders(sessions: sessionmaker[Session], ctx: EngineContext, at: date
             lambda session, task_id=task_id: reminders.remind(session, ctx, task_id, at),
             doing="a reminder could not be sent", at=at) or 0
     return sent
+
+
+# -- the daily summaries of notifications -------------------------------------------------------------------
+
+def compose_summaries(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime) -> int:
+    """From the summary hour on, each user's summary of the day, each in a transaction of its own (sent then by the
+    e-mail outbox); how many were composed. A summary another sweeper composed first is skipped."""
+    zone = ctx.cal.timezone
+    with sessions() as session:
+        found = summaries.due(session, ctx.settings, zone, at)
+    if found is None:
+        return 0
+    composed = 0
+    for user_id in found.user_ids:
+        try:
+            with sessions.begin() as session:
+                composed += summaries.compose(session, user_id, found.day, found.cut, zone, at) is not None
+        except SQLAlchemyError as exc:  # above all the (user, day) uniqueness: another sweeper composed it first
+            log.info("the summary of user %s for %s is left to another sweep: %s", user_id, found.day,
+                     describe(exc))
+    return composed
 
 
 # -- e-mail ------------------------------------------------------------------------------------------------

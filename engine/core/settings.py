@@ -51,6 +51,9 @@ class Settings:
     # Where the public site is reached from outside (links in e-mail sent to the media): scheme, host, any prefix.
     public_url: str = "http://localhost:5000"
     reminder_days: int = 3
+    # When, on the office's clock, the daily summary e-mail of notifications is composed and sent
+    # (JARCHY_EMAIL_SUMMARY_AT, HH:MM).
+    email_summary_at: time = time(8, 0)
     workday_end: time = time(18, 0)
     token_lifetime_seconds: int = 8 * 3600
     # The session cookie is Secure whenever the page came over HTTPS; True makes it Secure always.
@@ -121,6 +124,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         mail_from=env.get("JARCHY_MAIL_FROM") or None,
         public_url=(env.get("JARCHY_PUBLIC_URL") or "http://localhost:5000").rstrip("/"),
         reminder_days=int(env.get("JARCHY_REMINDER_DAYS", "3")),
+        email_summary_at=_time_of_day("JARCHY_EMAIL_SUMMARY_AT", env.get("JARCHY_EMAIL_SUMMARY_AT") or "08:00"),
         secure_cookies=env.get("JARCHY_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         proxy_hops=int(env.get("JARCHY_PROXY_HOPS", "0")),
         script_seconds=float(env.get("JARCHY_SCRIPT_SECONDS", "2")),
@@ -133,6 +137,14 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         max_audio_mb=int(env.get("JARCHY_MAX_AUDIO_MB", "500")),
         max_document_mb=int(env.get("JARCHY_MAX_DOCUMENT_MB", "100")),
     )
+
+
+def _time_of_day(name: str, value: str) -> time:
+    """`HH:MM` on the office's clock; a malformed one stops start-up, naming the setting."""
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a time of day as HH:MM, not {value!r}") from None
 
 
 def _stored_secret(var_dir: Path) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone_location
+from babel.dates import format_date, format_datetime, format_time, get_timezone_gmt, get_timezone_location
 from babel.support import Translations
 
 from engine.core.settings import BABEL_LOCALE
@@ -40,6 +40,10 @@ class Words:
     def __call__(self, message: str, **params: Any) -> str:
         text = self.catalog.gettext(message)
         return text % params if params else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **params: Any) -> str:
+        """A counted message in the language's plural form for `num` (`%(num)d` in the message)."""
+        return self.catalog.ngettext(singular, plural, num) % ({"num": num} | params)
 
     def name(self, english: str | None) -> str:
         """A name from data (a diagram's) through the catalog, as the pages' `translated`; empty for none."""
@@ -71,6 +75,9 @@ class Words:
             written = str(self.locale.datetime_formats["medium"]).format(
                 format_time(local, "short", locale=self.locale), format_date(local, "long", locale=self.locale))
         return f"{written} ({get_timezone_gmt(local, 'long', locale=self.locale)})"
+    def short_moment(self, value: datetime, zone: tzinfo) -> str:
+        """A moment in short (`23.03.2026, 18:00`), as a line of a list that names the clock once."""
+        return format_datetime(value, "short", tzinfo=zone, locale=self.locale)
 
 
 @lru_cache(maxsize=16)

@@ -1,7 +1,9 @@
 """Notifications: a new task, a reminder or an escalation told to the people who must act on it.
 
-Every notification lands in the recipient's notification list (`GET /api/v1/notifications`); when SMTP is
-configured it is also queued for e-mail (`email_status` "pending", sent by `engine.background.mail`). Each one is an
+Every notification lands in the recipient's notification list (`GET /api/v1/notifications`, the page
+`/notifications`); when SMTP is configured its e-mail follows the recipient's choice for its kind
+(engine.runtime.notification_choices): queued at once (`email_status` "pending", sent by `engine.background.mail`),
+kept for their daily summary ("summary", engine.background.summaries), or none. Each one is an
 audit event. Everything here only flushes: the caller's transaction writes the notifications together
 with whatever caused them."""
 
@@ -12,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Notification, ProcessInstance, User
@@ -23,6 +26,7 @@ from engine.core.settings import ROLES
 from engine.core.words import N_, Words, words
 from engine.people import absences as absence_reads
 from engine.people.access import lane_members, role_members
+from engine.runtime import notification_choices
 from engine.spiff.parser import own_property
 
 KIND_TITLES = {
@@ -71,6 +75,7 @@ def notify(
     if kind not in KIND_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     rows = []
+    chosen = notification_choices.choice_for(session, users, kind) if email_enabled else {}
     for user in users:
         email = bool(email_enabled and user.email)
         rows.append(Notification(
@@ -81,7 +86,8 @@ def notify(
             message=message if isinstance(message, str) else message(words(user.locale, catalogs)),
             created_at=at,
             read_at=None,
-            email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
+            # As the recipient chose for this kind: at once, waiting for their daily summary, or none.
+            email_status=notification_choices.STATUS_OF_CHOICE[chosen[user.id]] if email else EmailStatus.NONE,
             email_attempts=0,
         ))
     session.add_all(rows)
@@ -90,7 +96,7 @@ def notify(
         chain.record(session, type=EventType.NOTIFICATION_CREATED, at=at, actor=None, instance_id=instance_id,
                      task_id=task_id, subject=f"user:{user.username}",
                      after={"kind": kind, "user": user.username, "task_id": task_id,
-                            "email": row.email_status == EmailStatus.PENDING})
+                            "email": row.email_status in (EmailStatus.PENDING, EmailStatus.SUMMARY)})
     return rows
 
 
@@ -173,3 +179,12 @@ def mark_read(session: Session, user: User, notification_id: int, *, at: datetim
         row.read_at = at
         session.flush()
     return row
+
+
+def mark_all_read(session: Session, user: User, *, at: datetime) -> int:
+    """Every unread notification of the user's read at `at` (one UPDATE); how many were unread."""
+    return session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=at)
+        .execution_options(synchronize_session=False)).rowcount or 0

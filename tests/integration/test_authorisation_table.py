@@ -329,6 +329,39 @@ def _read_notification(world: World, _shared: dict[str, Any], _who: str) -> Call
     return Call(f"/api/v1/notifications/{notification_id}/read", observe=read_at)
 
 
+def _read_all_notifications(world: World, _shared: dict[str, Any], who: str) -> Call:
+    """A fresh unread notification of the caller's (pr's for an anonymous caller), to be read with all the others."""
+    from db.models import Notification, User
+    from engine.runtime.notifications import notify
+
+    sessions, ctx = world.app.extensions["jarchy.sessions"], world.app.extensions["jarchy.ctx"]
+    with sessions.begin() as session:
+        user = session.query(User).filter_by(username="pr" if who == ANONYMOUS else who).one()
+        (row,) = notify(session, kind="notice", users=[user], message="For your information.", at=ctx.now(),
+                        instance_id=None, task_id=None, email_enabled=False)
+        notification_id = row.id
+
+    def read_at() -> Any:
+        with sessions() as session:
+            return session.get(Notification, notification_id).read_at
+
+    return Call("/api/v1/notifications/read-all", observe=read_at)
+
+
+def _choose_notification_email(world: World, _shared: dict[str, Any], who: str) -> Call:
+    """The caller's (pr's for an anonymous caller) notices to come in the daily summary."""
+    from db.models import NotificationChoice, User
+
+    sessions = world.app.extensions["jarchy.sessions"]
+
+    def chosen() -> Any:
+        with sessions() as session:
+            user = session.query(User).filter_by(username="pr" if who == ANONYMOUS else who).one()
+            return session.get(NotificationChoice, (user.id, "notice"))
+
+    return Call("/api/v1/me/notification-settings", {"email": {"notice": "daily"}}, chosen)
+
+
 ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
 # The shared case's readers (started by ps_transport, head_health a candidate); to anyone else its files do not
 # exist (404, not 403).
@@ -592,6 +625,13 @@ TABLE: list[Row] = [
     # Marking a notification read: only its owner; to anyone else it does not exist (404, not 403).
     Row("POST", "/api/v1/notifications/<id:notification_id>/read", _read_notification,
         {who: 200 if who == "pr" else 404 for who in CAST}, target="a notification of pr", changes_state=True),
+    # Reading all and choosing e-mail: each caller for their own notifications.
+    Row("POST", "/api/v1/notifications/read-all", _read_all_notifications, everyone=200,
+        target="the caller's own notifications", changes_state=True),
+    Row("GET", "/api/v1/me/notification-settings", _static("/api/v1/me/notification-settings"), everyone=200,
+        target="the caller's own choices"),
+    Row("PUT", "/api/v1/me/notification-settings", _choose_notification_email, everyone=200,
+        target="the caller's own choices", changes_state=True),
     # Units and users: admin manages, the auditor reads.
     Row("GET", "/api/v1/units", _static("/api/v1/units"), _ok("admin", "auditor")),
     Row("POST", "/api/v1/units", _new_unit, _ok("admin", status=201), changes_state=True),

@@ -229,7 +229,8 @@ def test_get_notifications_lists_the_callers_own_newest_first_with_paging(as_: A
     # Nobody else sees them.
     for other in ("prhead", "admin", "auditor", "ps_transport"):
         assert as_(other).get("/api/v1/notifications").get_json() == {"items": [], "total": 0, "page": 1,
-                                                                      "per_page": 20}
+                                                                      "per_page": 20,
+                                                                      "unread": 0}
 
 
 def test_reading_a_notification_marks_it_for_its_owner_only(as_: Any, sessions: Any, ctx: Any, clock: Any) -> None:
