@@ -116,15 +116,13 @@ def country_name(code: str) -> str:
 
 
 def when(value: datetime | None, style: str = "medium") -> str:
-    """A moment in the office's time zone and the reader's language, to the minute (`medium`: the locale's medium
-    date with its short time; staff never read seconds); an empty string for none."""
+    """A moment in the office's time zone and the reader's language, to the minute: the locale's date of `style`
+    (`medium`, `long`, `full`) with its short time (staff never read seconds); an empty string for none."""
     if not value:
         return ""
-    if style != "medium":
-        return format_datetime(value, style)
     locale = get_locale()
-    pattern = str(locale.datetime_formats["medium"]).format(
-        locale.time_formats["short"].pattern, locale.date_formats["medium"].pattern)
+    pattern = str(locale.datetime_formats[style]).format(
+        locale.time_formats["short"].pattern, locale.date_formats[style].pattern)
     return format_datetime(value, pattern)
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_timedelta, gettext, ngettext
+from flask_babel import format_date, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from api.web.i18n import language_name
+from api.web.i18n import language_name, when
 from engine.core.errors import Code, JarchyError
 
 MIB = 1024 * 1024
@@ -263,7 +263,7 @@ def _day(text: str) -> str:
     try:
         if len(text) == 10:
             return format_date(date.fromisoformat(text), "long")
-        return format_datetime(datetime.fromisoformat(text), "long")
+        return when(datetime.fromisoformat(text), "long")
     except ValueError:
         return text
 
