@@ -4,6 +4,8 @@ form is shown again at 422 with the errors at its fields, so nothing of it is ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -35,28 +37,29 @@ def _entered(comment_id: int | None = None) -> discussion.Form:
 @page(may_use_staff_pages)
 def post_on_case(instance_id: int) -> Response | tuple[str, int]:
     instance = readable_case(instance_id)
-    form = _entered()
-    try:
-        row = case_comments.post(db_session(), ctx(), _user(), instance.id, form.text,
-                                 attachment_ids=form.attachments)
-    except Invalid as error:
-        return case_page(instance, talk=discussion.refused(form, error), status=422)
-    flash(_("Your comment is posted."), "success")
-    return redirect(url_for("web_staff.case", instance_id=instance.id) + f"#comment-{row.id}")
+    return _post(instance.id, None, lambda form: case_page(instance, talk=form, status=422),
+                 url_for("web_staff.case", instance_id=instance.id))
 
 
 @blp.post("/tasks/<task_id>/comments")
 @page(may_use_staff_pages)
 def post_on_task(task_id: str) -> Response | tuple[str, int]:
     task = readable_task(task_id)
+    return _post(task.instance_id, task.id, lambda form: task_page(task, talk=form, status=422),
+                 url_for("web_staff.task", task_id=task.id))
+
+
+def _post(instance_id: int, task_id: str | None, again: Callable[[discussion.Form], tuple[str, int]],
+          back: str) -> Response | tuple[str, int]:
+    """Post what the form holds; a refused comment is the page `again`, with the errors at its fields."""
     form = _entered()
     try:
-        row = case_comments.post(db_session(), ctx(), _user(), task.instance_id, form.text, task_id=task.id,
+        row = case_comments.post(db_session(), ctx(), _user(), instance_id, form.text, task_id=task_id,
                                  attachment_ids=form.attachments)
     except Invalid as error:
-        return task_page(task, talk=discussion.refused(form, error), status=422)
+        return again(discussion.refused(form, error))
     flash(_("Your comment is posted."), "success")
-    return redirect(url_for("web_staff.task", task_id=task.id) + f"#comment-{row.id}")
+    return redirect(back + f"#comment-{row.id}")
 
 
 @blp.post("/comments/<id:comment_id>")
