@@ -96,3 +96,13 @@ def test_an_auditor_reads_the_discussion_without_a_form(page_as: Any, as_: Any, 
     as_("pr").post(f"/api/v1/process-instances/{case['id']}/comments", json={"text": "For the record"})
     outsider = page_as("ps_health")
     assert outsider.post(f"/cases/{case['id']}/comments", {"text": "Hi"}).status_code == 403
+
+
+def test_the_auditor_reads_a_comment_and_its_correction_in_the_trail_in_words(page_as: Any, as_: Any,
+                                                                             case: dict[str, Any]) -> None:
+    posted = as_("pr").post(f"/api/v1/process-instances/{case['id']}/comments", json={"text": "Frist draft"})
+    as_("pr").patch(f"/api/v1/comments/{posted.get_json()['id']}", json={"text": "First draft"})
+    page = unescape(text(page_as("auditor").get("/audit/events?type=case_comment.edited")))
+    assert "Staff comment corrected" in page and f"Comment №{posted.get_json()['id']}" in page
+    assert "Frist draft" in page and "First draft" in page
+    assert "case_comment:" not in page
