@@ -18,6 +18,7 @@ from db.models import (
     Attachment,
     AuditEvent,
     CalendarOverride,
+    CaseComment,
     Delivery,
     DistributionList,
     HumanTask,
@@ -48,6 +49,7 @@ from engine.procedures.forms import load_form, prefilled, served, uses_registry,
 from engine.reads import archive, clocks, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
+from engine.runtime.case_comments import EDIT_WINDOW
 from engine.runtime.office_report import OfficeReport
 from engine.runtime.portal import Filed
 from engine.runtime.reporting import Report
@@ -238,6 +240,27 @@ def attachments(session: Session, rows: list[Attachment], *, users: Known | None
             "uploaded_by": names.get(r.uploaded_by_id),
             "uploaded_at": r.uploaded_at,
             "thumbnail_url": f"/api/v1/attachments/{r.id}/thumbnail" if r.has_thumbnail else None,
+        }
+        for r in rows
+    ]
+
+
+def case_comments(session: Session, rows: list[CaseComment], *, users: Known | None = None) -> list[dict[str, Any]]:
+    """Staff's comments on a case: the text as written, its author, the case's files it refers to, whom it
+    mentions, and until when its author may edit it."""
+    names = _usernames(session, {r.author_id for r in rows}, users)
+    return [
+        {
+            "id": r.id,
+            "instance_id": r.instance_id,
+            "task_id": r.task_id,
+            "text": r.text,
+            "author": names.get(r.author_id),
+            "attachments": list(r.attachment_ids or []),
+            "mentions": list(r.mentions or []),
+            "posted_at": r.posted_at,
+            "edited_at": r.edited_at,
+            "editable_until": r.posted_at + EDIT_WINDOW,
         }
         for r in rows
     ]

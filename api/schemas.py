@@ -460,6 +460,43 @@ class AttachmentsOut(Schema):
     items = fields.List(fields.Nested(AttachmentOut), required=True)
 
 
+class CaseCommentQuery(Schema):
+    task_id = fields.String(validate=validate.Length(min=1, max=36),
+                            metadata={"description": "only the comments on this task of the case"})
+
+
+class CaseCommentIn(Schema):
+    text = fields.String(required=True, metadata={
+        "description": "1 to 4000 characters, kept as written (line breaks too); `@username` mentions a reader of "
+                       "the case, who is notified", "maxLength": 4000})
+    task_id = fields.String(allow_none=True, load_default=None,
+                            metadata={"description": "a task of the same case the comment is about"})
+    attachments = fields.List(fields.String(), load_default=list, metadata={
+        "description": "ids of files attached to the same case (POST .../attachments first), at most 20"})
+
+
+class CaseCommentEdit(Schema):
+    text = fields.String(required=True, metadata={"description": "the corrected text (within a minute of posting)",
+                                                  "maxLength": 4000})
+
+
+class CaseCommentOut(Schema):
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    task_id = fields.String(allow_none=True)
+    text = fields.String(required=True)
+    author = fields.String(allow_none=True, metadata={"description": "the author's username"})
+    attachments = fields.List(fields.String(), required=True)
+    mentions = fields.List(fields.String(), required=True, metadata={"description": "usernames told of it"})
+    posted_at = OfficeDateTime(required=True)
+    edited_at = OfficeDateTime(allow_none=True)
+    editable_until = OfficeDateTime(required=True, metadata={"description": "its author may edit it until then"})
+
+
+class CaseCommentsOut(Schema):
+    items = fields.List(fields.Nested(CaseCommentOut), required=True)
+
+
 class AuditOut(Schema):
     id = fields.Integer(required=True)
     seq = fields.Integer(required=True)

@@ -35,6 +35,7 @@ class NotificationKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     NOTICE = "notice"  # a case told to a role that has no task in it (002 §15: the PR department is informed)
+    MENTION = "mention"  # named as @username in a staff comment on a case they may read
 
 
 class LetterKind(StrEnum):
@@ -131,6 +132,8 @@ class EventType(StrEnum):
     ACCREDITATION_GRANTED = "accreditation.granted"
     ACCREDITATION_REVOKED = "accreditation.revoked"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
+    CASE_COMMENT_ADDED = "case_comment.added"  # staff's discussion of a case (not the public's comment.*)
+    CASE_COMMENT_EDITED = "case_comment.edited"
     COMMENT_MODERATED = "comment.moderated"
     COMMENT_RECEIVED = "comment.received"
     DEADLINE_EXTENDED = "deadline.extended"

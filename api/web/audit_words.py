@@ -77,6 +77,8 @@ class AuditWords:
                 if version else self.procedure(key)
         if kind == "user" and rest:
             return rest
+        if kind == "case_comment" and rest:  # a staff comment, by its number (engine.runtime.case_comments)
+            return gettext("Comment №%(number)s", number=rest)
         return label(subject) if "_" in subject else subject
 
     def procedure(self, key: str) -> str:

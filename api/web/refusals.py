@@ -65,6 +65,9 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.NOT_DEPLOYED: _l("The procedure this hands over to is not deployed: ask the administrator to deploy it."),
     Code.PERIOD_CLOSED: _l("The period from %(from)s to %(to)s is closed already and overlaps this one."),
     Code.DELIVERY_NOT_SENT: _l("Only a sent delivery can be marked as bounced."),
+    Code.CASE_COMMENT_NOT_FOUND: _l("There is no such comment: the link may be wrong or out of date."),
+    Code.NOT_COMMENT_AUTHOR: _l("Only its author may edit a comment."),
+    Code.EDIT_WINDOW_OVER: _l("A comment can be edited only within a minute of posting it; it stands as it is."),
     Code.COMMENT_DECIDED: _l("This comment has been approved or rejected already."),
     Code.ALREADY_REVOKED: _l("This accreditation was revoked already, on %(date)s."),
     Code.ENTRY_STATUS: _l("This appearance is cancelled or held: it can no longer be changed."),
@@ -184,6 +187,10 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.NOT_A_WORKING_DAY: _l("%(date)s is not a working day of the office."),
     Code.PAGE_NUMBER: _l("The page must be a whole number from 1."),
     Code.CSV_PROBLEM: _l("This value cannot be imported."),
+    Code.MENTION_NOT_READER: _l("@%(username)s is not among those who may read this case: mention only its "
+                                "readers."),
+    Code.NOT_A_CASE_FILE: _l("Choose among the files of this case."),
+    Code.NOT_A_CASE_TASK: _l("Choose a task of this case."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

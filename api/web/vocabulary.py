@@ -62,6 +62,8 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.ACCREDITATION_GRANTED: _l("Accreditation granted"),
     EventType.ACCREDITATION_REVOKED: _l("Accreditation revoked"),
     EventType.CALENDAR_OVERRIDE_SET: _l("Calendar override set"),
+    EventType.CASE_COMMENT_ADDED: _l("Staff comment posted"),
+    EventType.CASE_COMMENT_EDITED: _l("Staff comment corrected"),
     EventType.DEADLINE_EXTENDED: _l("Deadline extended"),
     EventType.DEADLINE_MOVED: _l("Deadline moved"),
     EventType.DEADLINE_PAUSED: _l("Deadline paused"),
@@ -226,7 +228,8 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "roles": _l("Roles"),
     "scope": _l("Scope"), "start_event_id": _l("Start event"), "status": _l("Status"), "task_id": _l("Task"),
     "to": _l("To"), "unit": _l("Unit"), "user": _l("User"), "username": _l("Username"), "version": _l("Version"),
-    "why": _l("Reason"), "working_days": _l("Working days"),
+    "why": _l("Reason"), "working_days": _l("Working days"), "text": _l("Text"), "mentions": _l("Mentioned"),
+    "attachments": _l("Files"),
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's

@@ -5,6 +5,7 @@ from db.models.archive import ArchiveEntry
 from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
+from db.models.case_comments import CaseComment
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
 from db.models.draft_acts import DraftComment
@@ -31,6 +32,7 @@ __all__ = [
     "BusinessKeySequence",
     "CalendarFeedToken",
     "CalendarOverride",
+    "CaseComment",
     "Delivery",
     "DraftComment",
     "DistributionList",

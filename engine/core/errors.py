@@ -40,6 +40,7 @@ class Code(StrEnum):
     FILE_MISSING = "file_missing"  # {file_id}: the stored bytes (or thumbnail) are gone from the file store
     DELIVERY_NOT_FOUND = "delivery_not_found"  # {delivery_id}
     COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
+    CASE_COMMENT_NOT_FOUND = "case_comment_not_found"  # {comment_id}: no such staff comment, or not readable
     NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
     ABSENCE_NOT_FOUND = "absence_not_found"  # {absence_id}
     PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}
@@ -60,6 +61,8 @@ class Code(StrEnum):
     DELIVERY_NOT_SENT = "delivery_not_sent"  # {status}: only a sent delivery can bounce
     COMMENT_DECIDED = "comment_decided"  # {status}: the comment is approved or rejected already
     ALREADY_REVOKED = "already_revoked"  # {date}
+    NOT_COMMENT_AUTHOR = "not_comment_author"  # only its author may edit a staff comment
+    EDIT_WINDOW_OVER = "edit_window_over"  # {seconds}: a staff comment is editable so long after it was posted
     ENTRY_STATUS = "entry_status"  # {status}: a media plan entry in this status cannot take the change
     ENTRY_OVER = "entry_over"  # a media plan entry that is over
     ENTRY_NOT_BEGUN = "entry_not_begun"  # {starts_at}: it can be recorded as held once it has begun
@@ -188,6 +191,9 @@ class Code(StrEnum):
     NOT_A_WORKING_DAY = "not_a_working_day"  # {date}
     BEYOND_CALENDAR = "beyond_calendar"  # {days, start}: beyond the calendar's reach of about ten years
     PAGE_NUMBER = "page_number"  # a whole number from 1
+    MENTION_NOT_READER = "mention_not_reader"  # {username}: @username names nobody who may read the case
+    NOT_A_CASE_FILE = "not_a_case_file"  # {file_id}: not a file attached to this case
+    NOT_A_CASE_TASK = "not_a_case_task"  # {task_id}: not a task of this case
     CSV_PROBLEM = "csv_problem"  # {line}: a line of an imported file
 
 

@@ -41,6 +41,9 @@ MAY_CLOSE_REPORTS = ("pr_head", "admin")
 # Attach a file to a case they may read: the staff who work cases (an auditor reads, an administrator runs the
 # product; neither adds to a case).
 MAY_ATTACH = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
+# Comment on a case they may read (its discussion, a task's): the same staff. An auditor and an administrator read
+# the discussion (with the case) and add nothing; the portal and the public have no part in it.
+MAY_DISCUSS = MAY_ATTACH
 # The registry of the media (outlets, journalists, accreditations, distribution lists): the PR department keeps it
 # (002 §11: it works with the media), its head and the administrator too; the auditor reads it.
 MAY_KEEP_REGISTRY = ("pr_department", "pr_head", "admin")
@@ -406,6 +409,16 @@ def may_attach(session: Session, user: User, instance: ProcessInstance) -> bool:
 def check_may_attach(session: Session, user: User, instance: ProcessInstance) -> None:
     check_may_read_files(session, user, instance)
     _require(user, MAY_ATTACH)
+
+
+def may_discuss(session: Session, user: User, instance: ProcessInstance) -> bool:
+    return _holds(user, MAY_DISCUSS) and may_read_instance(session, user, instance)
+
+
+def check_may_discuss(session: Session, user: User, instance: ProcessInstance) -> None:
+    """Comment on the case (403 to a reader who may not; the case's own refusal to anyone who may not read it)."""
+    check_may_read_instance(session, user, instance)
+    _require(user, MAY_DISCUSS)
 
 
 def check_may_read_instance(session: Session, user: User, instance: ProcessInstance) -> None:

@@ -34,6 +34,7 @@ KIND_TITLES = {
     NotificationKind.REMINDER: N_("Reminder"),
     NotificationKind.ESCALATION: N_("Escalation"),
     NotificationKind.NOTICE: N_("For your information"),
+    NotificationKind.MENTION: N_("Mention"),
 }
 # A notification is written in each recipient's language (their account's): a function of the language, or one
 # text for everyone.
@@ -164,6 +165,22 @@ def inform(session: Session, ctx: EngineContext, instance: ProcessInstance, role
     return notify(session, kind=NotificationKind.NOTICE, users=role_members(session, role, unit), message=text,
                   at=at, instance_id=instance.id, task_id=None, email_enabled=ctx.settings.smtp_url is not None,
                   catalogs=ctx.settings.catalogs)
+
+
+# -- a mention in a staff comment -------------------------------------------------------------------------
+
+def notify_mentioned(session: Session, ctx: EngineContext, users: list[User], *, author: User,
+                     instance: ProcessInstance, task_id: str | None, text: str, at: datetime) -> list[Notification]:
+    """Tell each of `users` (readers of the case) that `author` named them in a comment on it, with its start."""
+    excerpt = text if len(text) <= 200 else text[:199] + "\u2026"
+
+    def message(said: Words) -> str:
+        return said(N_("%(kind)s: %(who)s mentioned you in case %(case)s: \u201c%(text)s\u201d"),
+                    kind=said(KIND_TITLES[NotificationKind.MENTION]), who=author.display_name,
+                    case=instance.business_key, text=excerpt)
+
+    return notify(session, kind=NotificationKind.MENTION, users=users, message=message, at=at,
+                  instance_id=instance.id, task_id=task_id, email_enabled=ctx.settings.smtp_url is not None)
 
 
 # -- the recipient's side ------------------------------------------------------------------------------

@@ -278,6 +278,27 @@ def _attach_nothing(world: World, shared: dict[str, Any], _who: str) -> Call:
     return Call(f"/api/v1/process-instances/{case_id}/attachments", {"file": "not a file"}, files)
 
 
+def _comments(world: World, case_id: int) -> Callable[[], int]:
+    return lambda: len(world.as_("auditor").get(f"/api/v1/process-instances/{case_id}/comments").get_json()["items"])
+
+
+def _comment(text: str) -> Callable[[World, dict[str, Any], str], Call]:
+    """A comment on the shared case: an empty one is a harmless 422 for whoever may comment, once that is decided."""
+    return lambda world, shared, _who: Call(f"/api/v1/process-instances/{shared['case']}/comments", {"text": text},
+                                            _comments(world, shared["case"]))
+
+
+def _edit_comment(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    """A correction of pr's comment on a fresh request pr registered, within its minute."""
+    case_id, _task = world.triage_task()
+    posted = world.as_("pr").post(f"/api/v1/process-instances/{case_id}/comments", json={"text": "First"})
+    assert posted.status_code == 201, posted.get_json()
+    comment_id = posted.get_json()["id"]
+    return Call(f"/api/v1/comments/{comment_id}", {"text": "Corrected"},
+                lambda: [c["text"] for c in world.as_("auditor").get(
+                    f"/api/v1/process-instances/{case_id}/comments").get_json()["items"]])
+
+
 def _shared_photo(suffix: str) -> Callable[[World, dict[str, Any], str], Call]:
     return lambda _world, shared, _who: Call(f"/api/v1/attachments/{shared['photo']}{suffix}")
 
@@ -735,6 +756,17 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/process-instances/<id:instance_id>/attachments", _attach_nothing,
         {who: 404 if who not in CASE_READERS else 403 if who in ("admin", "auditor") else 422 for who in CAST},
         target="no file sent"),
+    # A case's discussion: its readers read it (the case's own 403 to anyone else); its staff readers comment (an
+    # auditor or an administrator reads only); its author corrects a comment, within a minute (404 to non-readers).
+    Row("GET", "/api/v1/process-instances/<id:instance_id>/comments", _on_shared_case("/comments"),
+        _ok(*CASE_READERS), target="started by ps_transport, head_health a candidate"),
+    Row("POST", "/api/v1/process-instances/<id:instance_id>/comments", _comment(""),
+        _ok(*(CASE_READERS - {"admin", "auditor"}), status=422), target="an empty comment"),
+    Row("POST", "/api/v1/process-instances/<id:instance_id>/comments", _comment("Noted."),
+        _ok(*(CASE_READERS - {"admin", "auditor"}), status=201), target="a comment", changes_state=True),
+    Row("PATCH", "/api/v1/comments/<id:comment_id>", _edit_comment,
+        {"pr": 200} | {who: 404 for who in CAST if who not in (*ALL_READERS, "pr")},
+        target="pr's comment on a case pr registered", changes_state=True),
     Row("GET", "/api/v1/attachments/<attachment_id>", _shared_photo(""), FILE_READERS,
         target="a photo of the shared case"),
     Row("GET", "/api/v1/attachments/<attachment_id>/thumbnail", _shared_photo("/thumbnail"), FILE_READERS,

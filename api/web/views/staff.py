@@ -14,10 +14,11 @@ from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
+from sqlalchemy import select
 
 from api import present
 from api.database import session as db_session
-from api.web import formrender, refusals
+from api.web import discussion, formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.procedure_names import procedure_names
 from api.web.signin import page, web_user
@@ -25,7 +26,7 @@ from api.web.unit_names import unit_marks, unit_text
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
-from db.vocabulary import InstanceStatus, TaskStatus
+from db.vocabulary import EventType, InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.settings import ROLES
 from engine.people import absences as absence_reads
@@ -37,6 +38,7 @@ from engine.people.access import (
     is_candidate,
     may_assign,
     may_attach,
+    may_discuss,
     may_moderate_comments,
     may_release,
     may_use_staff_pages,
@@ -185,7 +187,7 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
 
 # -- a task ---------------------------------------------------------------------------------------------
 
-def _readable_task(task_id: str) -> HumanTask:
+def readable_task(task_id: str) -> HumanTask:
     row = operations.get_task(db_session(), task_id)
     check_may_read_task(_user(), row)
     return row
@@ -194,21 +196,21 @@ def _readable_task(task_id: str) -> HumanTask:
 @blp.get("/tasks/<task_id>")
 @page(may_use_staff_pages)
 def task(task_id: str) -> tuple[str, int]:
-    return _task_page(_readable_task(task_id))
+    return task_page(readable_task(task_id))
 
 
 @blp.post("/tasks/<task_id>")
 @page(may_use_staff_pages)
 def complete(task_id: str) -> Response | tuple[str, int]:
-    row = _readable_task(task_id)
+    row = readable_task(task_id)
     schema = _form(row.form_key) if row.form_key else EMPTY_FORM
     data = formrender.parse(schema, request.form, _options())
     if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
-        return _task_page(row, values=data)
+        return task_page(row, values=data)
     try:
         done, instance = operations.complete_task(db_session(), ctx(), _user(), task_id, data)
     except Invalid as exc:
-        return _task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else refusals.of(exc),
+        return task_page(row, values=data, errors=exc.errors, problem=None if exc.errors else refusals.of(exc),
                           status=422)
     flash(_("Done: “%(task)s” of %(case)s.", task=named(done.name, done.names), case=instance.business_key), "success")
     return redirect(url_for("web_staff.inbox"))
@@ -217,7 +219,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
 @blp.post("/tasks/<task_id>/claim")
 @page(may_use_staff_pages)
 def claim(task_id: str) -> Response:
-    _readable_task(task_id)
+    readable_task(task_id)
     operations.claim(db_session(), ctx(), _user(), task_id)
     flash(_("The task is yours now: others no longer see it in their inbox."), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
@@ -226,11 +228,11 @@ def claim(task_id: str) -> Response:
 @blp.post("/tasks/<task_id>/assign")
 @page(may_assign)
 def assign(task_id: str) -> Response | tuple[str, int]:
-    row = _readable_task(task_id)
+    row = readable_task(task_id)
     try:
         assigned = operations.assign(db_session(), ctx(), _user(), task_id, request.form.get("username", ""))
     except Invalid:
-        return _task_page(row, assign_error=_("Choose one of the task's candidates."), status=422)
+        return task_page(row, assign_error=_("Choose one of the task's candidates."), status=422)
     assignee = db_session().get(User, assigned.assignee_id)
     flash(_("The task is with %(user)s now.", user=assignee.display_name if assignee else ""), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
@@ -239,12 +241,12 @@ def assign(task_id: str) -> Response | tuple[str, int]:
 @blp.post("/tasks/<task_id>/route")
 @page(may_assign)
 def route(task_id: str) -> Response | tuple[str, int]:
-    row = _readable_task(task_id)
+    row = readable_task(task_id)
     try:
         operations.reroute(db_session(), ctx(), _user(), task_id, request.form.get("role", ""),
                         request.form.get("unit") or None)
     except Invalid:
-        return _task_page(row, route_error=_("Choose a role, and a unit for a press secretary or a unit head."),
+        return task_page(row, route_error=_("Choose a role, and a unit for a press secretary or a unit head."),
                           status=422)
     flash(_("The task is with its new candidates now."), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
@@ -253,15 +255,15 @@ def route(task_id: str) -> Response | tuple[str, int]:
 @blp.post("/tasks/<task_id>/unclaim")
 @page(may_use_staff_pages)
 def unclaim(task_id: str) -> Response:
-    _readable_task(task_id)
+    readable_task(task_id)
     operations.unclaim(db_session(), ctx(), _user(), task_id)
     flash(_("The task is back with its lane."), "success")
     return redirect(url_for("web_staff.task", task_id=task_id))
 
 
-def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
-               problem: str | None = None, assign_error: str | None = None, route_error: str | None = None,
-               status: int = 200) -> tuple[str, int]:
+def task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
+              problem: str | None = None, assign_error: str | None = None, route_error: str | None = None,
+              talk: discussion.Form | None = None, status: int = 200) -> tuple[str, int]:
     session, user = db_session(), _user()
     instance = session.get(ProcessInstance, row.instance_id)
     assert instance is not None
@@ -300,7 +302,10 @@ def _task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: 
         returned=earlier.returned, last_round=last_round,
         pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
         last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
-        if last_round and last_round.form_key else [])
+        if last_round and last_round.form_key else [],
+        comments=discussion.of_case(session, user, instance.id, ctx().now(), task_id=row.id),
+        talk=talk or discussion.Form(), may_discuss=may_discuss(session, user, instance),
+        case_files=attachment_reads.listed_of(session, instance.id))
 
 
 # -- starting a case ------------------------------------------------------------------------------------
@@ -357,7 +362,7 @@ def cases() -> tuple[str, int]:
                   procedures=_procedure_names())
 
 
-def _readable_case(instance_id: int) -> ProcessInstance:
+def readable_case(instance_id: int) -> ProcessInstance:
     instance = db_session().get(ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND)
@@ -368,8 +373,12 @@ def _readable_case(instance_id: int) -> ProcessInstance:
 @blp.get("/cases/<id:instance_id>")
 @page(may_use_staff_pages)
 def case(instance_id: int) -> tuple[str, int]:
+    return case_page(readable_case(instance_id))
+
+
+def case_page(instance: ProcessInstance, *, talk: discussion.Form | None = None, status: int = 200) -> tuple[str, int]:
+    """The case page, for a reader the caller has checked; `talk` is the discussion's form entered with its errors."""
     session, user = db_session(), _user()
-    instance = _readable_case(instance_id)
     shown = present.instance(session, ctx(), instance)
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
@@ -378,7 +387,7 @@ def case(instance_id: int) -> tuple[str, int]:
     where, units = progress.progress(session, ctx(), instance), _unit_names()
     files = attachment_reads.listed_of(session, instance.id)
     meta = definition.meta
-    return render("staff/case.html", instance=instance, case=shown,
+    return render("staff/case.html", status, instance=instance, case=shown,
                   procedure=diagram_name(meta, definition.key, definition.name), files=files, file_size=file_size,
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names={k: diagram_name(meta, k, v) for k, v in where.names.items()},
@@ -390,6 +399,8 @@ def case(instance_id: int) -> tuple[str, int]:
                   comments=draft_reads.comments_of_case(session, user, instance.id),
                   may_moderate=instance.status == InstanceStatus.RUNNING and may_moderate_comments(user),
                   comment_statuses=COMMENT_STATUSES,
+                  discussion=discussion.of_case(session, user, instance.id, ctx().now()),
+                  talk=talk or discussion.Form(), may_discuss=may_discuss(session, user, instance),
                   deadline=_deadline(instance))
 
 
@@ -403,7 +414,7 @@ def _deadline(instance: ProcessInstance) -> dict[str, Any] | None:
 @page(may_use_staff_pages)
 def case_diagram(instance_id: int) -> Response:
     """The diagram of the version the case runs on (for the case page's viewer)."""
-    instance = _readable_case(instance_id)
+    instance = readable_case(instance_id)
     definition = db_session().get(ProcessDefinition, instance.definition_id)
     assert definition is not None
     # Named in the reader's language, lanes by their role's label (the page's URL names the language, so that the
@@ -444,9 +455,15 @@ def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[t
     names = {element_id: diagram_name(meta, element_id, english)
              for element_id, english in meta.get("element_names", {}).items()} | task_names(definition)
     shown = []
+    tasks: dict[str, str] | None = None  # the case's tasks by id, read once for its first comment on a task
     for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
         subject = event.subject or ""
         name = names[subject] if subject in names else label(subject) if subject else ""
+        if event.type in (EventType.CASE_COMMENT_ADDED, EventType.CASE_COMMENT_EDITED):
+            if tasks is None:
+                tasks = {t.id: named(t.name, t.names) for t in db_session().scalars(
+                    select(HumanTask).where(HumanTask.instance_id == instance.id))}
+            name = tasks.get(event.task_id or "", "")
         due = (event.after or {}).get("due_at")
         shown.append((event, name, parse_moment(due, ctx().cal.timezone) if isinstance(due, str) else None))
     return shown
