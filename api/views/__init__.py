@@ -4,6 +4,7 @@ from api.views.attachments import blp as attachments_blp
 from api.views.audit import blp as audit_blp
 from api.views.auth import blp as auth_blp
 from api.views.calendar import blp as calendar_blp
+from api.views.dashboard import blp as dashboard_blp
 from api.views.definitions import blp as definitions_blp
 from api.views.deliveries import blp as deliveries_blp
 from api.views.draft_acts import blp as public_drafts_blp
@@ -23,5 +24,5 @@ from api.views.users import blp as users_blp
 ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp, registry_blp, deliveries_blp,
-    media_plan_blp, public_drafts_blp, draft_acts_blp,
+    media_plan_blp, public_drafts_blp, draft_acts_blp, dashboard_blp,
 ]

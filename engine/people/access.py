@@ -140,6 +140,10 @@ def may_see_dashboard(user: User) -> bool:
     return _holds(user, MAY_SEE_DASHBOARD)
 
 
+def check_may_see_dashboard(user: User) -> None:
+    _require(user, MAY_SEE_DASHBOARD)
+
+
 # -- the registry of the media ------------------------------------------------------------------------
 
 def may_keep_registry(user: User) -> bool:
