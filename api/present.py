@@ -486,7 +486,7 @@ def dashboard_figures(figures: dashboard.Figures) -> dict[str, Any]:
     """`GET /api/v1/dashboard`: each figure with the query that lists its cases (`cases`)."""
     span = figures.span
     return {
-        "period": span.kind, "from": span.first, "to": span.last,
+        "period": span.kind, "from_": span.first, "to": span.last,
         "previous": {"from": span.previous().first.isoformat(), "to": span.previous().last.isoformat()},
         "next": {"from": span.following().first.isoformat(), "to": span.following().last.isoformat()},
         "requests_answered": {"on_time": _figure(figures.requests.on_time), "late": _figure(figures.requests.late)},
