@@ -79,3 +79,9 @@ def test_the_cases_list_refuses_a_filter_it_cannot_read(as_: Any, cast: Any) -> 
     response = as_("leader").get("/api/v1/process-instances?closed_from=March&overdue=perhaps")
     assert response.status_code == 422
     assert sorted(e["field"] for e in response.get_json()["errors"]) == ["closed_from", "overdue"]
+
+
+@pytest.mark.parametrize("username", ["pr", "ps_transport", "head_transport", "lawyer"])
+def test_those_who_work_cases_are_refused_the_dashboard(as_: Any, cast: Any, username: str) -> None:
+    response = as_(username).get("/api/v1/dashboard")
+    assert response.status_code == 403 and response.get_json()["code"] == "role_required"
