@@ -46,7 +46,7 @@ from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, clocks, queries, task_context
+from engine.reads import archive, clocks, dashboard, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.case_comments import EDIT_WINDOW
@@ -561,3 +561,47 @@ def draft_comment(row: Any) -> dict[str, Any]:
 
 def comment_received(row: Any) -> dict[str, Any]:
     return {"id": row.id, "status": str(row.status), "submitted_at": row.submitted_at}
+
+
+# -- the dashboard ----------------------------------------------------------------------------------------
+
+def case_list_query(filters: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """A figure's filters as the cases list's query parameters (the page's `/cases` and the API's
+    `GET /api/v1/process-instances` take the same): days in ISO form, yes and no as 1 and 0, several values as a
+    list."""
+    query: dict[str, str | list[str]] = {}
+    for name, value in filters.items():
+        if isinstance(value, bool):
+            query[name] = "1" if value else "0"
+        elif isinstance(value, date):
+            query[name] = value.isoformat()
+        elif isinstance(value, list | tuple):
+            query[name] = [str(v) for v in value]
+        else:
+            query[name] = str(value)
+    return query
+
+
+def _figure(figure: dashboard.Figure) -> dict[str, Any]:
+    return {"count": figure.count, "cases": case_list_query(figure.filters)}
+
+
+def dashboard_figures(figures: dashboard.Figures) -> dict[str, Any]:
+    """`GET /api/v1/dashboard`: each figure with the query that lists its cases (`cases`)."""
+    span = figures.span
+    return {
+        "period": span.kind, "from_": span.first, "to": span.last,
+        "previous": {"from": span.previous().first.isoformat(), "to": span.previous().last.isoformat()},
+        "next": {"from": span.following().first.isoformat(), "to": span.following().last.isoformat()},
+        "requests_answered": {"on_time": _figure(figures.requests.on_time), "late": _figure(figures.requests.late)},
+        "registered_by_procedure": [{"process_key": c.key, **_figure(c.figure)}
+                                    for c in figures.received_by_procedure],
+        "registered_by_unit": [{"unit": c.key, **_figure(c.figure)} for c in figures.received_by_unit],
+        "open": _figure(figures.open),
+        "overdue": _figure(figures.overdue_now),
+        "oldest_overdue": [{"id": c.id, "business_key": c.business_key, "process_key": c.process_key,
+                            "unit": c.unit_key, "due_at": c.due_at.isoformat() if c.due_at else None}
+                           for c in figures.overdue],
+        "publications_by_tone": {"months": [m.isoformat() for m in figures.tones.months],
+                                 "counts": figures.tones.counts},
+    }

@@ -20,6 +20,7 @@ from db.vocabulary import (
     OutletKind,
     TaskStatus,
 )
+from engine.calendar.periods import KINDS as PERIOD_KINDS
 from engine.core.errors import Code
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
@@ -218,6 +219,44 @@ class InstanceQuery(Page):
     process_key = fields.String(validate=validate.Length(max=128))
     status = fields.String(validate=validate.OneOf([s.value for s in InstanceStatus]))
     business_key = fields.String(validate=validate.Length(max=64))
+    # The filters a dashboard figure lists its cases with (engine.reads.case_filters), days in the office's zone.
+    started_from = fields.Date(validate=DAY_RANGE, metadata={"description": "registered on or after this day"})
+    started_to = fields.Date(validate=DAY_RANGE, metadata={"description": "registered on or before this day"})
+    closed_from = fields.Date(validate=DAY_RANGE, metadata={"description": "closed on or after this day"})
+    closed_to = fields.Date(validate=DAY_RANGE, metadata={"description": "closed on or before this day"})
+    overdue = fields.Boolean(metadata={"description": "true: the deadline passed before the case closed (or now, "
+                                                      "while open); false: not"})
+    unit = fields.String(validate=validate.Length(max=64), metadata={"description": "the unit the case concerns"})
+    no_unit = fields.Boolean(metadata={"description": "true: only cases that concern no unit"})
+    outcome = fields.List(fields.String(validate=validate.Length(max=64)), validate=validate.Length(max=10),
+                          metadata={"description": "what the case ended with (its data's `outcome`), any of these"})
+
+
+class DashboardQuery(Schema):
+    period = fields.String(validate=validate.OneOf(list(PERIOD_KINDS)),
+                           metadata={"description": "week (from Monday), month, quarter, year (by the calendar, "
+                                                    "in the office's zone), or custom with `from` and `to`; "
+                                                    "default month"})
+    at = fields.Date(validate=DAY_RANGE, metadata={"description": "a day within the period; default today"})
+    from_ = fields.Date(data_key="from", validate=DAY_RANGE)
+    to = fields.Date(validate=DAY_RANGE)
+
+
+class DashboardOut(Schema):
+    period = fields.String(required=True)
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    previous = fields.Dict(required=True, metadata={"description": "`from`, `to` of the period before"})
+    next = fields.Dict(required=True, metadata={"description": "`from`, `to` of the period after"})
+    requests_answered = fields.Dict(required=True, metadata={
+        "description": "`on_time`, `late`: each `{count, cases}`, `cases` the query of "
+                       "`GET /api/v1/process-instances` that lists exactly the cases counted"})
+    registered_by_procedure = fields.List(fields.Dict(), required=True)
+    registered_by_unit = fields.List(fields.Dict(), required=True)
+    open = fields.Dict(required=True)
+    overdue = fields.Dict(required=True)
+    oldest_overdue = fields.List(fields.Dict(), required=True)
+    publications_by_tone = fields.Dict(required=True, metadata={"description": "`months`, `counts` by tone"})
 
 
 class InstanceIn(Schema):

@@ -6,6 +6,7 @@ from api.views.audit import blp as audit_blp
 from api.views.auth import blp as auth_blp
 from api.views.calendar import blp as calendar_blp
 from api.views.case_comments import blp as case_comments_blp
+from api.views.dashboard import blp as dashboard_blp
 from api.views.definitions import blp as definitions_blp
 from api.views.deliveries import blp as deliveries_blp
 from api.views.draft_acts import blp as public_drafts_blp
@@ -27,4 +28,5 @@ ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, notification_settings_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp,
     registry_blp, deliveries_blp, media_plan_blp, public_drafts_blp, draft_acts_blp, absences_blp, case_comments_blp,
+    dashboard_blp,
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any
 
 from flask.views import MethodView
@@ -25,7 +26,10 @@ from db.models import ProcessInstance
 from engine.core.errors import Code, NotFound
 from engine.people.access import check_may_read_instance
 from engine.reads import case_deadline, queries
+from engine.reads.case_filters import CaseFilters
 from engine.runtime import operations
+
+CASE_FILTERS = tuple(f.name for f in fields(CaseFilters) if f.name not in ("tz", "now"))
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Cases")
 
@@ -45,8 +49,13 @@ class Instances(MethodView):
     @blp.arguments(InstanceQuery, location="query")
     @blp.response(200, page_of(InstanceOut, "InstancePage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The cases the caller may read, newest first."""
-        result = queries.instances(session(), current_user(), **args)
+        """The cases the caller may read, newest first; `started_*`, `closed_*`, `overdue`, `unit`, `no_unit` and
+        `outcome` filter them as a dashboard figure counts them."""
+        further = {name: args.pop(name) for name in CASE_FILTERS if name in args}
+        filters = CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), **further) if further else None
+        if filters is not None and filters.outcome:
+            filters = replace(filters, outcome=tuple(filters.outcome))
+        result = queries.instances(session(), current_user(), filters=filters, **args)
         return present.page(result, present.instances(session(), ctx(), result.items))
 
     @blp.doc(operationId="startProcessInstance")

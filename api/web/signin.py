@@ -19,9 +19,9 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from api.database import session as db_session
+from api.web.landing import landing
 from db.models import User
 from engine.people import credentials
-from engine.people.access import may_use_audit_pages, may_use_staff_pages
 
 F = TypeVar("F", bound=Callable[..., Any])
 Permission = Callable[[User], bool]  # one of engine.people.access's `may_...` rules
@@ -87,12 +87,8 @@ def page(permission: Permission | None = None) -> Callable[[F], F]:
 
 
 def home_url(user: User) -> str:
-    """Where a user lands after signing in: their daily work."""
-    if may_use_staff_pages(user):
-        return url_for("web_staff.inbox")
-    if may_use_audit_pages(user):
-        return url_for("web_audit.events")
-    return url_for("web_admin.procedures")
+    """Where a user lands after signing in: their daily work (`api.web.landing`)."""
+    return url_for(landing(user))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,6 +1,7 @@
 // The dashboard's charts: Chart.js draws each <canvas data-chart='{...}'> from the figures the server put
 // in the attribute ({type: "bar", labels, datasets, horizontal?, stacked?}). The page's Content-Security-Policy
-// forbids inline scripts, hence the attribute. Each chart's figures are also in a visually-hidden table.
+// forbids inline scripts, hence the attribute. Each chart's figures are also in a visually-hidden table, whose
+// numbers link to the cases they count; with `links` (one URL a bar), a click on a bar opens the same list.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from "chart.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -19,6 +20,13 @@ function draw(canvas) {
       animation: false,
       plugins: { legend: { display: spec.datasets.length > 1 } },
       scales: spec.horizontal ? { x: counts, y: categories } : { x: categories, y: counts },
+      onClick: (_event, elements) => {
+        const link = spec.links && elements.length ? spec.links[elements[0].index] : null;
+        if (link) window.location.assign(link);
+      },
+      onHover: (event, elements) => {
+        event.native.target.style.cursor = spec.links && elements.length ? "pointer" : "default";
+      },
     },
   });
   canvas.dataset.ready = "true";

@@ -67,6 +67,8 @@ MAY_EXTEND_DISCUSSION = ("pr_department", "pr_head")
 MAY_USE_STAFF_PAGES = ("pr_head", "pr_department", "press_secretary", "unit_head", "leadership", "legal")
 MAY_USE_AUDIT_PAGES = ("auditor",)
 MAY_SEE_DASHBOARD = ("leadership", "pr_head")
+# Its figures through the API: also those who read every case and the reports (the auditor, the administrator).
+MAY_READ_DASHBOARD = ("leadership", "pr_head", "auditor", "admin")
 # The public portal (no account) may file a request for public information, and nothing else; the audit trail
 # names it as the one who started the case.
 PORTAL = "portal"
@@ -146,6 +148,11 @@ def check_may_close_reports(user: User) -> None:
 
 def may_see_dashboard(user: User) -> bool:
     return _holds(user, MAY_SEE_DASHBOARD)
+
+
+def check_may_read_dashboard(user: User) -> None:
+    """`GET /api/v1/dashboard`."""
+    _require(user, MAY_READ_DASHBOARD)
 
 
 # -- the registry of the media ------------------------------------------------------------------------

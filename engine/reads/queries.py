@@ -19,6 +19,7 @@ from engine.people.access import (
     may_read_all_tasks,
     readable_instances_clause,
 )
+from engine.reads.case_filters import CaseFilters
 
 SERIOUSLY_OVERDUE_DAYS = 5
 
@@ -92,7 +93,8 @@ def overdue_level(calendar: BusinessCalendar, due_at: datetime | None, now: date
 
 
 def instances(session: Session, user: User, *, process_key: str | None = None, status: str | None = None,
-              business_key: str | None = None, page: int = 1, per_page: int = 20) -> Paged[ProcessInstance]:
+              business_key: str | None = None, filters: CaseFilters | None = None, page: int = 1,
+              per_page: int = 20) -> Paged[ProcessInstance]:
     query = select(ProcessInstance)
     clause = readable_instances_clause(user)
     if clause is not None:
@@ -103,6 +105,8 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
         query = query.where(matches(ProcessInstance.status, InstanceStatus, status))
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
+    if filters is not None:
+        query = query.where(*filters.clauses())
     return paged(session, query.order_by(ProcessInstance.id.desc()), page, per_page)
 
 

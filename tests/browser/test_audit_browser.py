@@ -86,16 +86,23 @@ def test_the_dashboard_draws_its_charts_without_errors(open_as: Any, cases: Any,
         start(sessions, ctx, "ps_" + unit, "publication_response", published_at=published_at, tone=tone, unit=unit,
               **piece)
     page = open_as("leader")
-    page.get_by_role("link", name="Dashboard").click()
-    page.wait_for_url("**/dashboard")
+    page.wait_for_url("**/dashboard")  # leadership lands on it
     charts = page.locator("canvas[data-chart]")
     expect(charts).to_have_count(3)
     for i in range(3):
         expect(charts.nth(i)).to_have_attribute("data-ready", "true")
-    assert page.locator("#open-by-procedure").bounding_box()["height"] > 100
+    assert page.locator("#by-procedure").bounding_box()["height"] > 100
     expect(page.locator("table.overdue-cases")).to_contain_text(cases["overdue"])
     screenshot(page, "dashboard")
     assert page.js_errors == []
+    # A chart's hidden table shows itself when the keyboard reaches one of its numbers, which opens its cases.
+    number = page.locator('table[aria-labelledby="by-procedure-title"] a').first
+    count = number.inner_text()
+    number.focus()
+    assert number.bounding_box()["width"] > 1
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases?**")
+    expect(page.locator("main")).to_contain_text(f"{count} case")
 
     phone = open_as("prhead", width=375)
     phone.goto("/dashboard")

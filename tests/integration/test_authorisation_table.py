@@ -637,6 +637,10 @@ TABLE: list[Row] = [
         _ok("prhead", "leader", "auditor", "admin")),
     Row("GET", "/api/v1/reports/office", _static("/api/v1/reports/office?period=month&of=2026-03"),
         _ok("prhead", "leader", "auditor", "admin")),
+    # The dashboard: leadership and the head of the PR department (the page's readers), and through the API also
+    # those who read every case and the reports.
+    Row("GET", "/api/v1/dashboard", _static("/api/v1/dashboard?period=quarter&at=2026-03-02"),
+        _ok("prhead", "leader", "auditor", "admin")),
     Row("GET", "/api/v1/reports/requests/periods", _static("/api/v1/reports/requests/periods"),
         _ok("prhead", "leader", "auditor", "admin")),
     Row("POST", "/api/v1/reports/requests/periods", _close_period, _ok("prhead", "admin", status=201),

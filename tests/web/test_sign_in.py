@@ -35,10 +35,29 @@ def test_over_https_the_cookie_is_secure(app: Any, cast: Any) -> None:
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize(("username", "home"), [("admin", "/admin/procedures"), ("auditor", "/audit/events"),
-                                                ("leader", "/inbox"), ("head_transport", "/inbox")])
+# Leadership and the PR head watch the office; those who work cases, their inbox; the auditor, the trail; the
+# administrator, the procedures.
+LANDINGS = [("leader", "/dashboard"), ("prhead", "/dashboard"), ("pr", "/inbox"), ("ps_transport", "/inbox"),
+            ("head_transport", "/inbox"), ("lawyer", "/inbox"), ("auditor", "/audit/events"),
+            ("admin", "/admin/procedures")]
+
+
+@pytest.mark.parametrize(("username", "home"), LANDINGS)
 def test_each_kind_of_user_lands_on_their_own_work(app: Any, cast: Any, username: str, home: str) -> None:
-    assert WebClient(app.test_client()).sign_in(username).headers["Location"] == home
+    web = WebClient(app.test_client())
+    assert web.sign_in(username).headers["Location"] == home
+    assert web.get("/").headers["Location"] == home  # and so does the site's address
+    assert web.get(home).status_code == 200  # a page they may open
+
+
+@pytest.mark.parametrize("username", ["leader", "auditor"])
+def test_a_page_asked_for_before_signing_in_still_wins_over_the_landing(app: Any, cast: Any, username: str) -> None:
+    web = WebClient(app.test_client())
+    response = web.post("/sign-in?next=/reports/requests", {"username": username, "password": PASSWORD})
+    assert response.headers["Location"] == "/reports/requests"
+    elsewhere = WebClient(app.test_client()).post("/sign-in?next=//evil.example/x",
+                                                  {"username": username, "password": PASSWORD})
+    assert elsewhere.headers["Location"] == dict(LANDINGS)[username]  # another site is never a landing
 
 
 def test_a_wrong_password_is_refused_with_the_form_again(app: Any, cast: Any) -> None:

@@ -7,7 +7,7 @@ status 422, so the request's transaction is rolled back and nothing of it is kep
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, flash, g, redirect, request, url_for
@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from api import present
 from api.database import session as db_session
-from api.web import discussion, formrender, refusals
+from api.web import case_filter_words, discussion, formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.procedure_names import procedure_names
 from api.web.signin import page, web_user
@@ -58,6 +58,7 @@ from engine.reads import attachments as attachment_reads
 from engine.reads import case_deadline, choices, deliveries, directory, progress, queries, task_context
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
+from engine.reads.case_filters import CaseFilters
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
 
@@ -352,14 +353,39 @@ def start_form(key: str) -> Response | tuple[str, int]:
 @page(may_use_staff_pages)
 def cases() -> tuple[str, int]:
     session = db_session()
-    process = request.args.get("process") or None
+    process = request.args.get("process_key") or request.args.get("process") or None
     status = request.args.get("status") or None
     status = status if status in CASE_STATUSES else None
-    result = queries.instances(session, _user(), process_key=process, status=status, page=_page_number(),
-                               per_page=PER_PAGE)
+    filters, kept = _case_filters()
+    result = queries.instances(session, _user(), process_key=process, status=status, filters=filters,
+                               page=_page_number(), per_page=PER_PAGE)
     return render("staff/cases.html", cases=present.instances(session, ctx(), result.items), result=result,
-                  process=process, status=status, statuses=CASE_STATUSES,
-                  procedures=_procedure_names())
+                  process=process, status=status, statuses=CASE_STATUSES, kept=kept,
+                  described=case_filter_words.described(kept), procedures=_procedure_names())
+
+
+def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
+    """The list's further filters (`engine.reads.case_filters`) from the query, and those understood as given (a
+    value not understood is left out, as an unknown status is)."""
+    args, kept = request.args, {}
+    days: dict[str, date | None] = {}
+    for name in ("started_from", "started_to", "closed_from", "closed_to"):
+        try:
+            days[name] = date.fromisoformat(args.get(name, ""))
+            kept[name] = args[name]
+        except ValueError:
+            days[name] = None
+    overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
+    if overdue is not None:
+        kept["overdue"] = args["overdue"]
+    no_unit = args.get("no_unit") == "1"
+    unit = None if no_unit else args.get("unit") or None
+    kept |= {"no_unit": "1"} if no_unit else {"unit": unit} if unit else {}
+    outcome = tuple(v for v in args.getlist("outcome") if v)
+    if outcome:
+        kept["outcome"] = list(outcome)
+    return CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), overdue=overdue, unit=unit, no_unit=no_unit,
+                       outcome=outcome, **days), kept
 
 
 def readable_case(instance_id: int) -> ProcessInstance:
