@@ -20,7 +20,7 @@ from db.vocabulary import (
 )
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
-from engine.reads import archive
+from engine.reads import archive, finding
 
 
 class OfficeDateTime(fields.DateTime):
@@ -203,7 +203,21 @@ class DeployFile(Schema):
 
 # -- instances, tasks, timers --------------------------------------------------------------------------
 
-class InstanceQuery(Page):
+class FindQuery(Page):
+    """Words, filters and order of the inbox and the cases list (engine.reads.finding, docs/search.md)."""
+
+    q = fields.String(metadata={"description": "words of the case (registration number, subject, outlet, requester, "
+                                               "text); every word must match, a word of 3+ letters as a prefix"})
+    sort = fields.String(metadata={"description": "a column, '-' before it for descending; ties by id"})
+    unit = fields.String(validate=validate.Length(max=64), metadata={"description": "the case's unit (key)"})
+    due = fields.String(validate=validate.OneOf(finding.DUE_WINDOWS))
+    due_from = fields.Date(metadata={"description": "due on or after this day (office time)"})
+    due_to = fields.Date(metadata={"description": "due on or before this day (office time)"})
+    assignee = fields.String(validate=validate.Length(max=64),
+                             metadata={"description": "me, nobody, or a username: who holds the open work"})
+
+
+class InstanceQuery(FindQuery):
     process_key = fields.String(validate=validate.Length(max=128))
     status = fields.String(validate=validate.OneOf([s.value for s in InstanceStatus]))
     business_key = fields.String(validate=validate.Length(max=64))
@@ -302,7 +316,7 @@ class InstanceOut(Schema):
     timers = fields.List(fields.Nested(TimerOut))
 
 
-class TaskQuery(Page):
+class TaskQuery(FindQuery):
     # The inbox's two views: open tasks and those the caller completed (a cancelled task is in no one's inbox).
     status = fields.String(load_default=TaskStatus.OPEN.value,
                            validate=validate.OneOf([TaskStatus.OPEN.value, TaskStatus.COMPLETED.value]))

@@ -34,8 +34,9 @@ class Instances(MethodView):
     @blp.arguments(InstanceQuery, location="query")
     @blp.response(200, page_of(InstanceOut, "InstancePage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The cases the caller may read, newest first."""
-        result = queries.instances(session(), current_user(), **args)
+        """The cases the caller may read, newest first or as `sort` says; `q` and the filters narrow them
+        (docs/search.md)."""
+        result = queries.instances(session(), current_user(), now=ctx().now(), tz=ctx().cal.timezone, **args)
         return present.page(result, present.instances(session(), result.items))
 
     @blp.doc(operationId="startProcessInstance")

@@ -4,6 +4,7 @@ from db.models.archive import ArchiveEntry
 from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
+from db.models.case_words import CaseWords
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
 from db.models.draft_acts import DraftComment
@@ -14,6 +15,7 @@ from db.models.notifications import Notification
 from db.models.publications import Publication
 from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
 from db.models.reports import ReportPeriod
+from db.models.saved_filters import SavedFilter
 from db.models.schedules import StartTimer
 from db.models.sign_in import RevokedCredential, SignInFailure
 from db.models.tasks import HumanTask
@@ -29,6 +31,7 @@ __all__ = [
     "BusinessKeySequence",
     "CalendarFeedToken",
     "CalendarOverride",
+    "CaseWords",
     "Delivery",
     "DraftComment",
     "DistributionList",
@@ -43,6 +46,7 @@ __all__ = [
     "ProcessInstance",
     "Publication",
     "ReportPeriod",
+    "SavedFilter",
     "RequesterLetter",
     "RevokedCredential",
     "SignInFailure",
