@@ -27,6 +27,7 @@ from db.models import (
     ProcessInstance,
     Publication,
     ReportPeriod,
+    SavedFilter,
     Timer,
     Unit,
     User,
@@ -457,3 +458,11 @@ def draft_comment(row: Any) -> dict[str, Any]:
 
 def comment_received(row: Any) -> dict[str, Any]:
     return {"id": row.id, "status": str(row.status), "submitted_at": row.submitted_at}
+
+
+def saved_filters(session: Session, user: User, rows: list[SavedFilter]) -> list[dict[str, Any]]:
+    owners = queries.usernames(session, {row.owner_id for row in rows})
+    return [{"id": row.id, "name": row.name, "list": row.list, "query": row.query, "owner": owners.get(row.owner_id),
+             "mine": row.owner_id == user.id, "start": row.start and row.owner_id == user.id,
+             "lane": {"role": row.lane_role, "unit": row.lane_unit} if row.lane_role else None,
+             "created_at": row.created_at} for row in rows]

@@ -1209,3 +1209,44 @@ class DiscussionExtensionIn(Schema):
     ends_on = fields.Date(required=True, metadata={
         "description": "the new last working day of the discussion: later than the current one"})
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+
+
+# -- saved filters ------------------------------------------------------------------------------------------
+
+SAVED_FILTER_QUERY = ("the list's parameters as GET /api/v1/tasks (inbox) or /api/v1/process-instances (cases) takes "
+                      "them, without paging: q, sort, unit, due, due_from, due_to, assignee, status, process_key; "
+                      "the inbox also assigned, overdue")
+SAVED_FILTER_LANE = ("one of the owner's roles to share the filter with its users (a press secretary's or unit "
+                     "head's: those of the owner's unit); null: the owner's alone")
+
+
+class SavedFilterIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    list = fields.String(required=True, validate=validate.OneOf(("inbox", "cases")))
+    query = fields.Dict(keys=fields.String(), load_default=dict, metadata={"description": SAVED_FILTER_QUERY})
+    lane = fields.String(allow_none=True, load_default=None, metadata={"description": SAVED_FILTER_LANE})
+    start = fields.Boolean(load_default=False, metadata={"description": "the owner's start page after sign-in"})
+
+
+class SavedFilterPatch(Schema):
+    name = fields.String(validate=validate.Length(max=200))
+    query = fields.Dict(keys=fields.String(), metadata={"description": SAVED_FILTER_QUERY})
+    lane = fields.String(allow_none=True, metadata={"description": SAVED_FILTER_LANE})
+    start = fields.Boolean()
+
+
+class SavedFilterLane(Schema):
+    role = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+
+
+class SavedFilterOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    list = fields.String(required=True)
+    query = fields.Dict(keys=fields.String(), required=True)
+    owner = fields.String(required=True, metadata={"description": "the owner's username"})
+    mine = fields.Boolean(required=True)
+    lane = fields.Nested(SavedFilterLane, allow_none=True)
+    start = fields.Boolean(required=True, metadata={"description": "the caller's start page (their own only)"})
+    created_at = OfficeDateTime(required=True)

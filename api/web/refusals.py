@@ -44,6 +44,8 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.FILE_MISSING: _l("The contents of this file are missing from the file store: tell the administrator."),
     Code.DELIVERY_NOT_FOUND: _l("There is no such delivery."),
     Code.COMMENT_NOT_FOUND: _l("There is no such comment."),
+    Code.SAVED_FILTER_NOT_FOUND: _l("There is no such saved filter."),
+    Code.FILTER_NOT_YOURS: _l("Only the person who saved this filter may change or delete it."),
     Code.NOTIFICATION_NOT_FOUND: _l("There is no such notification."),
     Code.PUBLICATION_NOT_FOUND: _l("There is no such publication: the link may be wrong or out of date."),
     Code.PROCESS_NOT_FOUND: _l("This procedure is not deployed."),

@@ -19,8 +19,9 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from api.database import session as db_session
+from api.web.saved_filter_urls import url_of
 from db.models import User
-from engine.people import credentials
+from engine.people import credentials, saved_filters
 from engine.people.access import may_use_audit_pages, may_use_staff_pages
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,9 +88,10 @@ def page(permission: Permission | None = None) -> Callable[[F], F]:
 
 
 def home_url(user: User) -> str:
-    """Where a user lands after signing in: their daily work."""
+    """Where a user lands after signing in: their daily work, or the saved filter they made their start page."""
     if may_use_staff_pages(user):
-        return url_for("web_staff.inbox")
+        start = saved_filters.start_page(db_session(), user)
+        return url_of(start) if start is not None else url_for("web_staff.inbox")
     if may_use_audit_pages(user):
         return url_for("web_audit.events")
     return url_for("web_admin.procedures")

@@ -39,6 +39,8 @@ class Code(StrEnum):
     FILE_MISSING = "file_missing"  # {file_id}: the stored bytes (or thumbnail) are gone from the file store
     DELIVERY_NOT_FOUND = "delivery_not_found"  # {delivery_id}
     COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
+    SAVED_FILTER_NOT_FOUND = "saved_filter_not_found"  # {filter_id}: none, or none the user may read
+    FILTER_NOT_YOURS = "filter_not_yours"  # a shared saved filter: only its owner changes or deletes it
     NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
     PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}
     PROCESS_NOT_FOUND = "process_not_found"  # {process}: no version of it is deployed
