@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -412,9 +412,10 @@ def cases() -> tuple[str, int]:
     result, problems = _found(lambda asked: queries.instances(
         session, _user(), process_key=process, status=status, page=_page_number(), per_page=PER_PAGE,
         now=ctx().now(), tz=ctx().cal.timezone, **asked))
-    return render("staff/cases.html", 422 if problems else 200, cases=present.instances(session, result.items),
-                  result=result, process=process, status=status, statuses=CASE_STATUSES,
-                  procedures=_procedure_names(), **_find_context("cases", problems))
+    # (the template's `status` is the case status asked, not render()'s HTTP status)
+    return render_template("staff/cases.html", cases=present.instances(session, result.items), result=result,
+                           process=process, status=status, statuses=CASE_STATUSES, procedures=_procedure_names(),
+                           **_find_context("cases", problems)), 422 if problems else 200
 
 
 def _readable_case(instance_id: int) -> ProcessInstance:
