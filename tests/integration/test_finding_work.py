@@ -117,3 +117,18 @@ def test_unknown_sort_or_filter_is_refused_naming_the_field(as_: Any, deployed: 
     response = as_("pr").get(path, query_string=params)
     assert response.status_code == 422, response.get_json()
     assert field in str(response.get_json()["errors"])
+
+
+def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dict[str, Any], sessions: Any) -> None:
+    """What a step does when a task corrects the subject (engine.runtime.projection.sync): the case's words follow
+    its data, the old ones go."""
+    from db.models import ProcessInstance
+    from engine.runtime import case_words
+
+    case = three["uk"]
+    with sessions.begin() as session:
+        instance = session.get(ProcessInstance, case["id"])
+        instance.data = instance.data | {"subject": "Ремонт тунелю"}
+        case_words.follow(session, instance)
+    assert case_keys(as_, q="тунелю") == [case["business_key"]]
+    assert case_keys(as_, q="мосту") == []
