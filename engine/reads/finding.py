@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from db.models import CaseWords, HumanTask, ProcessInstance, Unit, User
@@ -20,9 +20,9 @@ from db.models.case_words import CASE_FTS_TABLE, CASE_VECTOR_COLUMN
 from db.search_terms import words
 from db.session import is_postgresql
 from engine.core.errors import Code, Invalid, problem
+from engine.reads.fulltext import fts5_phrase, tsquery
 
 MAX_WORDS = 200  # characters of the words asked
-PREFIX_FROM = 3  # letters from which a word also finds the words it begins
 DUE_WINDOWS = ("overdue", "today", "week")
 ASSIGNEES = ("me", "nobody")
 # The columns each list sorts by, as its `sort` names them.
@@ -75,16 +75,11 @@ def matching_cases(session: Session, asked: str | None) -> Select[Any] | None:
     terms = words(asked)
     if not terms:
         return None
-    prefixed = [(t, len(t) >= PREFIX_FROM) for t in terms]
-    # The terms are words of letters and digits only (db.search_terms): quoting them needs no escaping.
     if is_postgresql(session):
-        query = func.to_tsquery(literal_column("'simple'::regconfig"),
-                                " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in prefixed))
         vector = literal_column(f"{CaseWords.__tablename__}.{CASE_VECTOR_COLUMN}")
-        return select(CaseWords.instance_id).where(vector.op("@@")(query))
+        return select(CaseWords.instance_id).where(vector.op("@@")(tsquery(terms)))
     fts = table(CASE_FTS_TABLE, column("rowid"))
-    phrase = " ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in prefixed)
-    return select(fts.c.rowid).where(literal_column(CASE_FTS_TABLE).op("MATCH")(phrase))
+    return select(fts.c.rowid).where(literal_column(CASE_FTS_TABLE).op("MATCH")(fts5_phrase(terms)))
 
 
 def due_window(find: Find, due_at: Any, now: datetime, tz: tzinfo) -> list[ColumnElement[bool]]:
