@@ -89,19 +89,23 @@ def due_window(find: Find, due_at: Any, now: datetime, tz: tzinfo) -> list[Colum
     if find.due == "overdue":
         where.append(due_at < now)
     elif find.due == "today":
-        where += [due_at >= _midnight(today, tz), due_at < _midnight(today + timedelta(days=1), tz)]
+        where += [due_at >= _midnight(today, tz), due_at < _midnight(today, tz, days=1)]
     elif find.due == "week":
         monday = today - timedelta(days=today.weekday())
-        where += [due_at >= _midnight(monday, tz), due_at < _midnight(monday + timedelta(days=7), tz)]
+        where += [due_at >= _midnight(monday, tz), due_at < _midnight(monday, tz, days=7)]
     if find.due_from:
         where.append(due_at >= _midnight(find.due_from, tz))
     if find.due_to:
-        where.append(due_at < _midnight(find.due_to + timedelta(days=1), tz))
+        where.append(due_at < _midnight(find.due_to, tz, days=1))
     return where
 
 
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 1)  # a day asked outside them means "from ever", "until ever"
+
+
+def _midnight(day: date, tz: tzinfo, days: int = 0) -> datetime:
+    """The start of `day` (plus `days`) in `tz`; a year 1 or 9999 would overflow on its way to UTC."""
+    return datetime.combine(min(max(day, EARLIEST), LATEST) + timedelta(days=days), time.min, tzinfo=tz)
 
 
 def ordered(query: Select[Any], by: Any, descending: bool, tie: Any) -> Select[Any]:
