@@ -67,22 +67,23 @@ def http_problem(error: HTTPException) -> Response:
                    code=Code.INVALID_INPUT if errors else _status_code(code), params={"status": code})
 
 
-def _flatten(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
-    """{"json": {"contact": {"email": ["Not a valid email."]}}} -> [{"field": "contact.email", ...}]."""
+def _flatten(messages: Any, prefix: str = "", top: bool = True) -> list[dict[str, Any]]:
+    """{"json": {"contact": {"email": ["Not a valid email."]}}} -> [{"field": "contact.email", ...}]. Only the
+    outermost keys are locations: a body's own field may be called `query` (a saved filter's)."""
     out: list[dict[str, Any]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
             if key == "_schema":  # marshmallow's name for the body as a whole
-                out += _flatten(value, prefix)
-            elif not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
-                out += _flatten(value, "")
+                out += _flatten(value, prefix, False)
+            elif top and key in ("json", "query", "form", "files", "headers", "view_args"):
+                out += _flatten(value, "", False)
             else:
-                out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+                out += _flatten(value, f"{prefix}.{key}" if prefix else str(key), False)
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
         out += [_entry(prefix, message) for message in messages]
     elif isinstance(messages, list):
         for item in messages:
-            out += _flatten(item, prefix)
+            out += _flatten(item, prefix, False)
     elif messages:
         out.append(_entry(prefix, messages))
     return out

@@ -29,6 +29,7 @@ from db.models import (
     ProcessInstance,
     Publication,
     ReportPeriod,
+    SavedFilter,
     Timer,
     Unit,
     User,
@@ -605,3 +606,9 @@ def dashboard_figures(figures: dashboard.Figures) -> dict[str, Any]:
         "publications_by_tone": {"months": [m.isoformat() for m in figures.tones.months],
                                  "counts": figures.tones.counts},
     }
+def saved_filters(session: Session, user: User, rows: list[SavedFilter]) -> list[dict[str, Any]]:
+    owners = queries.usernames(session, {row.owner_id for row in rows})
+    return [{"id": row.id, "name": row.name, "list": row.list, "query": row.query, "owner": owners.get(row.owner_id),
+             "mine": row.owner_id == user.id, "start": row.start and row.owner_id == user.id,
+             "lane": {"role": row.lane_role, "unit": row.lane_unit} if row.lane_role else None,
+             "created_at": row.created_at} for row in rows]

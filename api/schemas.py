@@ -24,7 +24,7 @@ from engine.calendar.periods import KINDS as PERIOD_KINDS
 from engine.core.errors import Code
 from engine.core.settings import LANGUAGES, ROLES
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
-from engine.reads import archive
+from engine.reads import archive, finding
 
 
 class OfficeDateTime(fields.DateTime):
@@ -215,7 +215,21 @@ class DeployFile(Schema):
 
 # -- instances, tasks, timers --------------------------------------------------------------------------
 
-class InstanceQuery(Page):
+class FindQuery(Page):
+    """Words, filters and order of the inbox and the cases list (engine.reads.finding, docs/search.md)."""
+
+    q = fields.String(metadata={"description": "words of the case (registration number, subject, outlet, requester, "
+                                               "text); every word must match, a word of 3+ letters as a prefix"})
+    sort = fields.String(metadata={"description": "a column, '-' before it for descending; ties by id"})
+    unit = fields.String(validate=validate.Length(max=64), metadata={"description": "the case's unit (key)"})
+    due = fields.String(validate=validate.OneOf(finding.DUE_WINDOWS))
+    due_from = fields.Date(metadata={"description": "due on or after this day (office time)"})
+    due_to = fields.Date(metadata={"description": "due on or before this day (office time)"})
+    assignee = fields.String(validate=validate.Length(max=64),
+                             metadata={"description": "me, nobody, or a username: who holds the open work"})
+
+
+class InstanceQuery(FindQuery):
     process_key = fields.String(validate=validate.Length(max=128))
     status = fields.String(validate=validate.OneOf([s.value for s in InstanceStatus]))
     business_key = fields.String(validate=validate.Length(max=64))
@@ -430,7 +444,7 @@ class InstanceOut(Schema):
     timers = fields.List(fields.Nested(TimerOut))
 
 
-class TaskQuery(Page):
+class TaskQuery(FindQuery):
     # The inbox's two views: open tasks and those the caller completed (a cancelled task is in no one's inbox).
     status = fields.String(load_default=TaskStatus.OPEN.value,
                            validate=validate.OneOf([TaskStatus.OPEN.value, TaskStatus.COMPLETED.value]))
@@ -1446,3 +1460,44 @@ class DiscussionExtensionIn(Schema):
     ends_on = fields.Date(required=True, metadata={
         "description": "the new last working day of the discussion: later than the current one"})
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+
+
+# -- saved filters ------------------------------------------------------------------------------------------
+
+SAVED_FILTER_QUERY = ("the list's parameters as GET /api/v1/tasks (inbox) or /api/v1/process-instances (cases) takes "
+                      "them, without paging: q, sort, unit, due, due_from, due_to, assignee, status, process_key; "
+                      "the inbox also assigned, overdue")
+SAVED_FILTER_LANE = ("one of the owner's roles to share the filter with its users (a press secretary's or unit "
+                     "head's: those of the owner's unit); null: the owner's alone")
+
+
+class SavedFilterIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    list = fields.String(required=True, validate=validate.OneOf(("inbox", "cases")))
+    query = fields.Dict(keys=fields.String(), load_default=dict, metadata={"description": SAVED_FILTER_QUERY})
+    lane = fields.String(allow_none=True, load_default=None, metadata={"description": SAVED_FILTER_LANE})
+    start = fields.Boolean(load_default=False, metadata={"description": "the owner's start page after sign-in"})
+
+
+class SavedFilterPatch(Schema):
+    name = fields.String(validate=validate.Length(max=200))
+    query = fields.Dict(keys=fields.String(), metadata={"description": SAVED_FILTER_QUERY})
+    lane = fields.String(allow_none=True, metadata={"description": SAVED_FILTER_LANE})
+    start = fields.Boolean()
+
+
+class SavedFilterLane(Schema):
+    role = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+
+
+class SavedFilterOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    list = fields.String(required=True)
+    query = fields.Dict(keys=fields.String(), required=True)
+    owner = fields.String(required=True, metadata={"description": "the owner's username"})
+    mine = fields.Boolean(required=True)
+    lane = fields.Nested(SavedFilterLane, allow_none=True)
+    start = fields.Boolean(required=True, metadata={"description": "the caller's start page (their own only)"})
+    created_at = OfficeDateTime(required=True)

@@ -49,3 +49,25 @@ def words(text: str | None) -> list[str]:
 def indexed(text: str | None) -> str:
     """What the index reads for `text`: its words, one space between."""
     return " ".join(words(text))
+
+
+MAX_CASE_TEXT = 100_000  # characters of a case's text indexed (a long draft's tail is not searched)
+
+
+def case_text(business_key: str, data: object) -> str:
+    """What a case's search index reads: its registration number, then every text in its data (subject, outlet,
+    requester, question, body, nested contacts and lists alike), in the data's order, as index words."""
+    texts: list[str] = [business_key]
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return indexed("\n".join(texts)[:MAX_CASE_TEXT])

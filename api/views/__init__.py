@@ -20,6 +20,7 @@ from api.views.notifications import settings_blp as notification_settings_blp
 from api.views.public import blp as public_blp
 from api.views.registry import blp as registry_blp
 from api.views.reports import blp as reports_blp
+from api.views.saved_filters import blp as saved_filters_blp
 from api.views.tasks import blp as tasks_blp
 from api.views.timers import blp as timers_blp
 from api.views.users import blp as users_blp
@@ -28,5 +29,5 @@ ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, notification_settings_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp,
     registry_blp, deliveries_blp, media_plan_blp, public_drafts_blp, draft_acts_blp, absences_blp, case_comments_blp,
-    dashboard_blp,
+    dashboard_blp, saved_filters_blp,
 ]

@@ -49,13 +49,15 @@ class Instances(MethodView):
     @blp.arguments(InstanceQuery, location="query")
     @blp.response(200, page_of(InstanceOut, "InstancePage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The cases the caller may read, newest first; `started_*`, `closed_*`, `overdue`, `unit`, `no_unit` and
-        `outcome` filter them as a dashboard figure counts them."""
+        """The cases the caller may read, newest first or as `sort` says; `q` and the filters narrow them
+        (docs/search.md); `started_*`, `closed_*`, `overdue`, `unit`, `no_unit` and `outcome` filter them as a
+        dashboard figure counts them (docs/dashboard.md)."""
         further = {name: args.pop(name) for name in CASE_FILTERS if name in args}
         filters = CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), **further) if further else None
         if filters is not None and filters.outcome:
             filters = replace(filters, outcome=tuple(filters.outcome))
-        result = queries.instances(session(), current_user(), filters=filters, **args)
+        result = queries.instances(session(), current_user(), filters=filters, now=ctx().now(),
+                                   tz=ctx().cal.timezone, **args)
         return present.page(result, present.instances(session(), ctx(), result.items))
 
     @blp.doc(operationId="startProcessInstance")

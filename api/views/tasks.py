@@ -30,8 +30,9 @@ class Tasks(MethodView):
     @blp.arguments(TaskQuery, location="query")
     @blp.response(200, page_of(TaskOut, "TaskPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first."""
-        result = queries.inbox(session(), current_user(), now=ctx().now(), **args)
+        """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first,
+        or as `sort` says. `q` and the filters narrow it (docs/search.md)."""
+        result = queries.inbox(session(), current_user(), now=ctx().now(), tz=ctx().cal.timezone, **args)
         return present.page(result, present.tasks(session(), ctx(), result.items))
 
 

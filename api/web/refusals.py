@@ -45,6 +45,8 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.FILE_MISSING: _l("The contents of this file are missing from the file store: tell the administrator."),
     Code.DELIVERY_NOT_FOUND: _l("There is no such delivery."),
     Code.COMMENT_NOT_FOUND: _l("There is no such comment."),
+    Code.SAVED_FILTER_NOT_FOUND: _l("There is no such saved filter."),
+    Code.FILTER_NOT_YOURS: _l("Only the person who saved this filter may change or delete it."),
     Code.NOTIFICATION_NOT_FOUND: _l("There is no such notification."),
     Code.ABSENCE_NOT_FOUND: _l("There is no such absence: the link may be wrong or out of date."),
     Code.ABSENCE_OVER: _l("This absence is over already: its end has passed."),

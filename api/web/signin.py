@@ -20,8 +20,10 @@ from flask.sessions import SecureCookieSessionInterface
 
 from api.database import session as db_session
 from api.web.landing import landing
+from api.web.saved_filter_urls import url_of
 from db.models import User
-from engine.people import credentials
+from engine.people import credentials, saved_filters
+from engine.people.access import may_use_staff_pages
 
 F = TypeVar("F", bound=Callable[..., Any])
 Permission = Callable[[User], bool]  # one of engine.people.access's `may_...` rules
@@ -87,7 +89,12 @@ def page(permission: Permission | None = None) -> Callable[[F], F]:
 
 
 def home_url(user: User) -> str:
-    """Where a user lands after signing in: their daily work (`api.web.landing`)."""
+    """Where a user lands after signing in: the saved filter they made their start page, else their daily work
+    (`api.web.landing`)."""
+    if may_use_staff_pages(user):
+        start = saved_filters.start_page(db_session(), user)
+        if start is not None:
+            return url_of(start)
     return url_for(landing(user))
 
 

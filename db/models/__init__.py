@@ -6,6 +6,7 @@ from db.models.attachments import Attachment
 from db.models.audit import AuditChainHead, AuditEvent
 from db.models.calendar import CalendarOverride
 from db.models.case_comments import CaseComment
+from db.models.case_words import CaseWords
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
 from db.models.draft_acts import DraftComment
@@ -16,6 +17,7 @@ from db.models.notifications import EmailSummary, Notification, NotificationChoi
 from db.models.publications import Publication
 from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
 from db.models.reports import ReportPeriod
+from db.models.saved_filters import SavedFilter
 from db.models.schedules import StartTimer
 from db.models.sign_in import RevokedCredential, SignInFailure
 from db.models.tasks import HumanTask
@@ -33,6 +35,7 @@ __all__ = [
     "CalendarFeedToken",
     "CalendarOverride",
     "CaseComment",
+    "CaseWords",
     "Delivery",
     "DraftComment",
     "DistributionList",
@@ -49,6 +52,7 @@ __all__ = [
     "ProcessInstance",
     "Publication",
     "ReportPeriod",
+    "SavedFilter",
     "RequesterLetter",
     "RevokedCredential",
     "SignInFailure",

@@ -53,10 +53,13 @@ class ArchiveEntry(Base):
 def modelled(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
     """Alembic's `include_name`: whether a database object is compared with the models (the full-text index's
     own objects, which no model declares, are not)."""
+    from db.models.case_words import CASE_FTS_TABLE, CASE_VECTOR_COLUMN, CASE_VECTOR_INDEX, CaseWords
+
     if type_ == "table":
-        return not (name or "").startswith(FTS_TABLE)
+        return not (name or "").startswith((FTS_TABLE, CASE_FTS_TABLE))
     if type_ == "column":
-        return not (parent_names.get("table_name") == ArchiveEntry.__tablename__ and name == VECTOR_COLUMN)
+        return (parent_names.get("table_name"), name) not in {(ArchiveEntry.__tablename__, VECTOR_COLUMN),
+                                                              (CaseWords.__tablename__, CASE_VECTOR_COLUMN)}
     if type_ == "index":
-        return name != VECTOR_INDEX
+        return name not in (VECTOR_INDEX, CASE_VECTOR_INDEX)
     return True

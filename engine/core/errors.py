@@ -41,6 +41,8 @@ class Code(StrEnum):
     DELIVERY_NOT_FOUND = "delivery_not_found"  # {delivery_id}
     COMMENT_NOT_FOUND = "comment_not_found"  # {comment_id}
     CASE_COMMENT_NOT_FOUND = "case_comment_not_found"  # {comment_id}: no such staff comment, or not readable
+    SAVED_FILTER_NOT_FOUND = "saved_filter_not_found"  # {filter_id}: none, or none the user may read
+    FILTER_NOT_YOURS = "filter_not_yours"  # a shared saved filter: only its owner changes or deletes it
     NOTIFICATION_NOT_FOUND = "notification_not_found"  # {notification_id}
     ABSENCE_NOT_FOUND = "absence_not_found"  # {absence_id}
     PUBLICATION_NOT_FOUND = "publication_not_found"  # {publication_id}

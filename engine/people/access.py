@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, ProcessDefinition, ProcessInstance, Unit, User, UserRole
+from db.models import HumanTask, ProcessDefinition, ProcessInstance, SavedFilter, Unit, User, UserRole
 from engine.core.errors import Code, Forbidden, NotFound
 from engine.core.settings import UNIT_BOUND_ROLES
 
@@ -435,3 +435,25 @@ def check_may_read_instance(session: Session, user: User, instance: ProcessInsta
     found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause))
     if found is None:
         raise Forbidden("you may not read this case", code=Code.CASE_NOT_YOURS)
+
+
+# -- saved filters ------------------------------------------------------------------------------------------
+
+def lanes_of(user: User) -> list[tuple[str, str | None]]:
+    """The lanes a user belongs to, and may share a saved filter with: each of their roles, with their unit for a
+    unit-bound role (press_secretary, unit_head: one unit's are a lane of their own; without a unit, none)."""
+    return [(role, user.unit_key if role in UNIT_BOUND_ROLES else None) for role in user.roles
+            if role not in UNIT_BOUND_ROLES or user.unit_key is not None]
+
+
+def readable_filters_clause(user: User) -> ColumnElement[bool]:
+    """A user reads their own saved filters and those shared with a lane they belong to."""
+    shared = [and_(SavedFilter.lane_role == role,
+                   SavedFilter.lane_unit.is_(None) if unit is None else SavedFilter.lane_unit == unit)
+              for role, unit in lanes_of(user)]
+    return or_(SavedFilter.owner_id == user.id, *shared)
+
+
+def check_may_change_filter(user: User, row: SavedFilter) -> None:
+    if row.owner_id != user.id:
+        raise Forbidden("only its owner changes or deletes a saved filter", code=Code.FILTER_NOT_YOURS)

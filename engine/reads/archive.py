@@ -25,6 +25,7 @@ from db.session import is_postgresql
 from engine.core.errors import Code, Invalid, problem
 from engine.core.paging import Paged
 from engine.core.settings import LANGUAGES as PAGE_LANGUAGES
+from engine.reads.fulltext import fts5_phrase, tsquery
 
 # A `kind` is a feed as a whole or one kind of publication in it.
 FEEDS = {"release": "releases", "response": "responses", "draft": "drafts"}
@@ -35,7 +36,6 @@ KIND_CHOICES = (*FEEDS, *(kind for kinds in KINDS.values() for kind in kinds))
 # the pages' `uz-Latn` is not one (a release's Uzbek is `uz`).
 LANGUAGES = tuple(code for code in PAGE_LANGUAGES if "-" not in code)
 MAX_WORDS = 200  # characters of the words asked
-PREFIX_FROM = 3  # letters from which a word also finds the words it begins
 PER_PAGE = 20
 SNIPPET = 240  # characters of text shown around the first word found
 
@@ -118,18 +118,14 @@ def statements(session: Session, asked: Search, tz: tzinfo, page: int = 1,
             where.append(e.listed == true())
         return (select(e).where(*where).order_by(e.published_at.desc(), e.id.desc()).limit(per_page).offset(skip),
                 select(func.count()).select_from(e).where(*where))
-    prefixed = [(t, len(t) >= PREFIX_FROM) for t in terms]
-    # The terms are words of letters and digits only (db.search_terms): quoting them needs no escaping.
     if is_postgresql(session):
-        query = func.to_tsquery(literal_column("'simple'::regconfig"),
-                                " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in prefixed))
+        query = tsquery(terms)
         vector = literal_column(f"{ArchiveEntry.__tablename__}.{VECTOR_COLUMN}")
         matching, score = select(e.id).where(vector.op("@@")(query), *where), -func.ts_rank(vector, query)
     else:
         fts = table(FTS_TABLE, column("rowid"))
-        phrase = " ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in prefixed)
         matching = (select(e.id).select_from(fts).join(e, e.id == fts.c.rowid)
-                    .where(literal_column(FTS_TABLE).op("MATCH")(phrase), *where))
+                    .where(literal_column(FTS_TABLE).op("MATCH")(fts5_phrase(terms)), *where))
         score = func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)  # SQLite allows it only beside its MATCH
     items = matching.with_only_columns(e.source, e.source_id).distinct().subquery("items")
     scored = matching.add_columns(e.source, e.source_id, e.published_at, score.label("score")).subquery("scored")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,17 @@ from engine.people.access import (
     readable_instances_clause,
 )
 from engine.reads.case_filters import CaseFilters
+from engine.reads.finding import (
+    CASE_SORTS,
+    INBOX_SORTS,
+    Find,
+    check,
+    due_window,
+    held_by,
+    matching_cases,
+    ordered,
+    unit_cases,
+)
 
 SERIOUSLY_OVERDUE_DAYS = 5
 
@@ -35,7 +46,10 @@ def matches(column: Any, vocabulary: type[StrEnum], value: str) -> ColumnElement
 
 def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStatus.OPEN, process_key: str | None = None,
           instance_id: int | None = None, assigned: str | None = None, overdue: bool | None = None,
-          page: int = 1, per_page: int = 20) -> Paged[HumanTask]:
+          page: int = 1, per_page: int = 20, tz: tzinfo | None = None, **find: Any) -> Paged[HumanTask]:
+    """`find`: the words, filters and order of engine.reads.finding.Find."""
+    asked = Find(**find)
+    someone = check(session, asked, INBOX_SORTS)
     query = select(HumanTask).where(matches(HumanTask.status, TaskStatus, status))
     if status == TaskStatus.COMPLETED:
         query = query.where(HumanTask.completed_by_id == user.id)
@@ -57,8 +71,25 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
         query = query.where(HumanTask.due_at < now)
     elif overdue is False:
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    query = query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id)
-    return paged(session, query, page, per_page)
+    found = matching_cases(session, asked.q)
+    if found is not None:
+        query = query.where(HumanTask.instance_id.in_(found))
+    if asked.unit:
+        query = query.where(HumanTask.instance_id.in_(unit_cases(asked.unit)))
+    if asked.assignee:
+        query = query.where(held_by(user if asked.assignee == "me" else someone))
+    query = query.where(*due_window(asked, HumanTask.due_at, now, tz or now.tzinfo or UTC))
+    if not asked.sort:
+        return paged(session, query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id),
+                     page, per_page)
+    name = asked.sort.removeprefix("-")
+    if name == "case":
+        query = query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    elif name == "assignee":
+        query = query.outerjoin(User, User.id == HumanTask.assignee_id)
+    by = {"task": HumanTask.name, "case": ProcessInstance.business_key, "procedure": HumanTask.process_key,
+          "due": HumanTask.due_at, "assignee": User.username, "created": HumanTask.created_at}[name]
+    return paged(session, ordered(query, by, asked.sort.startswith("-"), HumanTask.id), page, per_page)
 
 
 def inbox_counts(session: Session, user: User, *, now: datetime, process_key: str | None = None) -> dict[str, int]:
@@ -94,7 +125,12 @@ def overdue_level(calendar: BusinessCalendar, due_at: datetime | None, now: date
 
 def instances(session: Session, user: User, *, process_key: str | None = None, status: str | None = None,
               business_key: str | None = None, filters: CaseFilters | None = None, page: int = 1,
-              per_page: int = 20) -> Paged[ProcessInstance]:
+              per_page: int = 20, now: datetime | None = None, tz: tzinfo | None = None,
+              **find: Any) -> Paged[ProcessInstance]:
+    """`filters`: a dashboard figure's (engine.reads.case_filters); `find`: the words, filters and order of
+    engine.reads.finding.Find (a due window needs `now`)."""
+    asked = Find(**find)
+    someone = check(session, asked, CASE_SORTS)
     query = select(ProcessInstance)
     clause = readable_instances_clause(user)
     if clause is not None:
@@ -107,7 +143,27 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
         query = query.where(ProcessInstance.business_key == business_key)
     if filters is not None:
         query = query.where(*filters.clauses())
-    return paged(session, query.order_by(ProcessInstance.id.desc()), page, per_page)
+    found = matching_cases(session, asked.q)
+    if found is not None:
+        query = query.where(ProcessInstance.id.in_(found))
+    if asked.unit:
+        query = query.where(ProcessInstance.unit_key == asked.unit)
+    if asked.assignee:
+        # Cases with open work held by the user asked (or by nobody).
+        held = select(HumanTask.instance_id).where(HumanTask.status == TaskStatus.OPEN,
+                                                   held_by(user if asked.assignee == "me" else someone))
+        query = query.where(ProcessInstance.id.in_(held))
+    if asked.due or asked.due_from or asked.due_to:
+        at = now or datetime.now(UTC)
+        query = query.where(*due_window(asked, ProcessInstance.due_at, at, tz or at.tzinfo or UTC))
+        if asked.due == "overdue":
+            query = query.where(ProcessInstance.status == InstanceStatus.RUNNING)
+    if not asked.sort:
+        return paged(session, query.order_by(ProcessInstance.id.desc()), page, per_page)
+    by = {"case": ProcessInstance.business_key, "procedure": ProcessInstance.process_key,
+          "status": ProcessInstance.status, "due": ProcessInstance.due_at,
+          "started": ProcessInstance.started_at}[asked.sort.removeprefix("-")]
+    return paged(session, ordered(query, by, asked.sort.startswith("-"), ProcessInstance.id), page, per_page)
 
 
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:

@@ -15,6 +15,7 @@ hashing the function-scoped `as_` fixture would cost two seconds for each of the
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -381,6 +382,54 @@ def _choose_notification_email(world: World, _shared: dict[str, Any], who: str) 
             return session.get(NotificationChoice, (user.id, "notice"))
 
     return Call("/api/v1/me/notification-settings", {"email": {"notice": "daily"}}, chosen)
+def _saved_filter_rows(world: World) -> Callable[[], Any]:
+    from sqlalchemy import func, select
+
+    from db.models import SavedFilter
+
+    def count() -> Any:
+        with world.app.extensions["jarchy.sessions"]() as session:
+            return session.scalar(select(func.count()).select_from(SavedFilter))
+
+    return count
+
+
+def _save_filter(world: World, _shared: dict[str, Any], who: str) -> Call:
+    return Call("/api/v1/saved-filters", {"name": f"Saved by {who}", "list": "inbox", "query": {"q": "fares"}},
+                _saved_filter_rows(world))
+
+
+FILTER_NUMBERS = itertools.count(1)
+
+
+def _pr_filter(world: World) -> int:
+    """A fresh saved filter of pr's, not shared."""
+    made = world.as_("pr").post("/api/v1/saved-filters", json={"name": f"Mine {next(FILTER_NUMBERS)}",
+                                                               "list": "cases"})
+    assert made.status_code == 201, made.get_json()
+    return int(made.get_json()["id"])
+
+
+def _rename_filter(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    filter_id = _pr_filter(world)
+
+    def name() -> Any:
+        from db.models import SavedFilter
+
+        with world.app.extensions["jarchy.sessions"]() as session:
+            row = session.get(SavedFilter, filter_id)
+            return row.name if row else None
+
+    return Call(f"/api/v1/saved-filters/{filter_id}", {"name": f"Renamed {filter_id}"}, name)
+
+
+def _delete_filter(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    _pr_filter(world)
+    filter_id = _pr_filter(world)
+    return Call(f"/api/v1/saved-filters/{filter_id}", observe=_saved_filter_rows(world))
+
+
+PR_ONLY = {who: 404 for who in CAST}  # another user's filter shared with none of their lanes: it does not exist
 
 
 ALL_READERS = {"admin", "auditor", "prhead", "pr", "leader"}
@@ -658,6 +707,13 @@ TABLE: list[Row] = [
     Row("PUT", "/api/v1/me/notification-settings", _choose_notification_email, everyone=200,
         target="the caller's own choices", changes_state=True),
     # Units and users: admin manages, the auditor reads.
+    Row("GET", "/api/v1/saved-filters", _static("/api/v1/saved-filters"), everyone=200,
+        target="each sees their own and their lanes' filters"),
+    Row("POST", "/api/v1/saved-filters", _save_filter, everyone=201, changes_state=True),
+    Row("PATCH", "/api/v1/saved-filters/<id:filter_id>", _rename_filter, PR_ONLY | {"pr": 200},
+        target="a filter of pr", changes_state=True),
+    Row("DELETE", "/api/v1/saved-filters/<id:filter_id>", _delete_filter, PR_ONLY | {"pr": 204},
+        target="a filter of pr", changes_state=True),
     Row("GET", "/api/v1/units", _static("/api/v1/units"), _ok("admin", "auditor")),
     Row("POST", "/api/v1/units", _new_unit, _ok("admin", status=201), changes_state=True),
     Row("GET", "/api/v1/units/<string:unit_key>", _static("/api/v1/units/health"), _ok("admin", "auditor")),

@@ -42,6 +42,7 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
     "createUser": lambda: {"username": f"walked{next(_serial)}", "display_name": "Walked",
                            "password": "a long enough password", "roles": ["legal"]},
     "updateUser": lambda: {"display_name": "Walker"},
+    "saveFilter": lambda: {"name": f"Walked {next(_serial)}", "list": "cases"},  # a name once a user
 }
 CLARIFY = {"handler": "pr_department", "contributors": [], "needs_clarification": True,
            "clarification_question": "Which bus lines?"}

@@ -7,20 +7,24 @@ status 422, so the request's transaction is rolled back and nothing of it is kep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import Response, flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from api import present
 from api.database import session as db_session
 from api.web import case_filter_words, discussion, formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.procedure_names import procedure_names
+from api.web.saved_filter_urls import query_of, url_of
 from api.web.signin import page, web_user
 from api.web.unit_names import unit_marks, unit_text
 from api.web.views.common import ctx, page_blueprint, render
@@ -28,14 +32,17 @@ from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import EventType, InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound
+from engine.core.paging import Paged
 from engine.core.settings import ROLES
 from engine.people import absences as absence_reads
+from engine.people import saved_filters as filters
 from engine.people.access import (
     can_read_task,
     check_may_read_instance,
     check_may_read_task,
     check_may_start,
     is_candidate,
+    lanes_of,
     may_assign,
     may_attach,
     may_discuss,
@@ -59,6 +66,7 @@ from engine.reads import case_deadline, choices, deliveries, directory, progress
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.reads.case_filters import CaseFilters
+from engine.reads.finding import FIND_KEYS
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
 
@@ -72,7 +80,7 @@ INBOX_STATES: dict[str, dict[str, Any]] = {
     "overdue": {"overdue": True},
     "completed": {"status": TaskStatus.COMPLETED},
     "everyone": {"assigned": "anyone"},  # whoever may assign: every open task, to reassign
-}
+}  # (api.web.saved_filter_urls says the same in the API's words, for saved filters)
 CASE_STATUSES = tuple(InstanceStatus)
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
 
@@ -135,6 +143,84 @@ def _file_label(attachment: Attachment) -> str:
     return f"{attachment.filename} ({label(attachment.kind)}, {file_size(attachment.size)})"
 
 
+# -- finding work: the inbox's and the cases list's words, filters and order (docs/search.md) ---------------
+
+def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], list[str]]:
+    """The list the URL asks for, or an empty one and what is wrong with the URL, in the reader's language."""
+    asked: dict[str, Any] = {key: request.args.get(key) or None for key in FIND_KEYS}
+    problems = []
+    for key in ("due_from", "due_to"):
+        try:
+            asked[key] = date.fromisoformat(asked[key]) if asked[key] else None
+        except ValueError:
+            asked[key] = None
+            problems.append(_("Enter a date as YYYY-MM-DD."))
+    if not problems:
+        try:
+            return fetch(asked), []
+        except Invalid as exc:
+            problems = [refusals.field(entry) for entry in exc.errors] or [refusals.of(exc)]
+    return Paged([], 0, 1, PER_PAGE), problems
+
+
+def _find_context(list_name: str, problems: list[str]) -> dict[str, Any]:
+    """What the search box, the filters, the sortable headers and the save form need."""
+    here = {key: value for key, value in request.args.items() if value and key not in ("page", "sort")}
+    return {"find": {key: request.args.get(key, "") for key in FIND_KEYS}, "here": here,
+            "tab_here": {key: value for key, value in here.items() if key != "state"},
+            "sort": request.args.get("sort", ""), "find_problems": problems, "list_name": list_name,
+            "units": [(u.key, unit_text(u)) for u in choices.units(db_session())],
+            "lanes": lanes_of(_user()), "query_string": request.query_string.decode("utf-8", "replace")}
+
+
+@blp.get("/saved-filters")
+@page(may_use_staff_pages)
+def saved_filters() -> tuple[str, int]:
+    return _saved_filters_page()
+
+
+def _saved_filters_page(problems: list[str] | None = None) -> tuple[str, int]:
+    user = _user()
+    rows = filters.readable(db_session(), user)
+    owners = queries.usernames(db_session(), {row.owner_id for row in rows})
+    return render("staff/saved_filters.html", 422 if problems else 200, problems=problems or [],
+                  mine=[(row, url_of(row)) for row in rows if row.owner_id == user.id],
+                  shared=[(row, url_of(row), owners.get(row.owner_id)) for row in rows if row.owner_id != user.id])
+
+
+@blp.post("/saved-filters")
+@page(may_use_staff_pages)
+def save_filter() -> Response | tuple[str, int]:
+    """Saves the query the list page showed (its URL's arguments, sent back in `from`)."""
+    list_name = request.form.get("list", "")
+    try:
+        asked = MultiDict(parse_qsl(request.form.get("from", "")))
+        row = filters.create(db_session(), _user(), name=request.form.get("name", ""), list=list_name,
+                             query=query_of(list_name, asked), lane=request.form.get("lane") or None,
+                             start=bool(request.form.get("start")), at=ctx().now())
+    except Invalid as exc:
+        return _saved_filters_page([refusals.field(e) for e in exc.errors] or [refusals.of(exc)])
+    flash(_("The filter “%(name)s” is saved.", name=row.name), "success")
+    return redirect(url_of(row))
+
+
+@blp.post("/saved-filters/<id:filter_id>/start")
+@page(may_use_staff_pages)
+def start_filter(filter_id: int) -> Response:
+    """Makes the filter the user's start page, or (with `stop`) no longer."""
+    filters.change(db_session(), _user(), filter_id, {"start": not request.form.get("stop")})
+    flash(_("Your start page is changed."), "success")
+    return redirect(url_for("web_staff.saved_filters"))
+
+
+@blp.post("/saved-filters/<id:filter_id>/delete")
+@page(may_use_staff_pages)
+def delete_filter(filter_id: int) -> Response:
+    filters.delete(db_session(), _user(), filter_id)
+    flash(_("The filter is deleted."), "success")
+    return redirect(url_for("web_staff.saved_filters"))
+
+
 # -- the inbox ------------------------------------------------------------------------------------------
 
 @blp.get("/inbox")
@@ -173,17 +259,18 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     state = request.args.get("state", "")
     state = state if state in INBOX_STATES and (state != "everyone" or may_assign(user)) else ""
     process = request.args.get("process") or None
-    result = queries.inbox(session, user, now=now, process_key=process, page=_page_number(), per_page=PER_PAGE,
-                           **INBOX_STATES[state])
+    result, problems = _found(lambda asked: queries.inbox(
+        session, user, now=now, tz=ctx().cal.timezone, process_key=process, page=_page_number(), per_page=PER_PAGE,
+        **INBOX_STATES[state], **asked))
     counts = queries.inbox_counts(session, user, now=now, process_key=process)
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
-    return render("staff/inbox.html", status, tasks=present.tasks(session, ctx(), result.items), result=result,
-                  counts=counts, state=state, process=process, procedures=_procedure_names(),
+    return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
+                  result=result, counts=counts, state=state, process=process, procedures=_procedure_names(),
                   may_reassign=reassigning, people=people,
                   away=absence_reads.away(session, {p.id for p in people}, now), picked=picked or set(),
                   reassign_errors=reassign_errors or {}, reassign_values=reassign_values or {},
-                  reassign_problem=reassign_problem)
+                  reassign_problem=reassign_problem, **_find_context("inbox", problems))
 
 
 # -- a task ---------------------------------------------------------------------------------------------
@@ -356,12 +443,15 @@ def cases() -> tuple[str, int]:
     process = request.args.get("process_key") or request.args.get("process") or None
     status = request.args.get("status") or None
     status = status if status in CASE_STATUSES else None
-    filters, kept = _case_filters()
-    result = queries.instances(session, _user(), process_key=process, status=status, filters=filters,
-                               page=_page_number(), per_page=PER_PAGE)
-    return render("staff/cases.html", cases=present.instances(session, ctx(), result.items), result=result,
-                  process=process, status=status, statuses=CASE_STATUSES, kept=kept,
-                  described=case_filter_words.described(kept), procedures=_procedure_names())
+    further, kept = _case_filters()
+    result, problems = _found(lambda asked: queries.instances(
+        session, _user(), process_key=process, status=status, filters=further, page=_page_number(),
+        per_page=PER_PAGE, now=ctx().now(), tz=ctx().cal.timezone, **asked))
+    # (the template's `status` is the case status asked, not render()'s HTTP status)
+    return render_template("staff/cases.html", cases=present.instances(session, ctx(), result.items), result=result,
+                           process=process, status=status, statuses=CASE_STATUSES, procedures=_procedure_names(),
+                           kept=kept, described=case_filter_words.described(kept),
+                           **_find_context("cases", problems)), 422 if problems else 200
 
 
 def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:

@@ -1,0 +1,54 @@
+"""Between a list page's URL and a saved filter's query: the pages name the procedure `process` and the inbox's views
+`state`, where the API (and a saved filter) says `process_key`, `status`, `assigned` and `overdue`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from db.models import SavedFilter
+from engine.reads.finding import FIND_KEYS
+
+# The inbox page's views (`state`) as the API's parameters.
+INBOX_STATES: dict[str, dict[str, str]] = {
+    "": {},
+    "mine": {"assigned": "me"},
+    "unassigned": {"assigned": "unassigned"},
+    "overdue": {"overdue": "true"},
+    "completed": {"status": "completed"},
+    "everyone": {"assigned": "anyone"},
+}
+ENDPOINTS = {"inbox": "web_staff.inbox", "cases": "web_staff.cases"}
+
+
+def query_of(list: str, args: Any) -> dict[str, str]:
+    """A saved filter's query from a list page's URL arguments (empty ones left out)."""
+    query = {key: args.get(key) for key in FIND_KEYS if args.get(key)}
+    if args.get("process"):
+        query["process_key"] = args.get("process")
+    if list == "inbox":
+        query |= INBOX_STATES.get(args.get("state") or "", {})
+    elif args.get("status"):
+        query["status"] = args.get("status")
+    return query
+
+
+def page_args(row: SavedFilter) -> dict[str, str]:
+    """A list page's URL arguments for a saved filter's query."""
+    query = dict(row.query)
+    args = {key: query[key] for key in FIND_KEYS if query.get(key)}
+    if query.get("process_key"):
+        args["process"] = query["process_key"]
+    if row.list == "inbox":
+        state = next((name for name, wanted in INBOX_STATES.items()
+                      if wanted and all(query.get(k) == v for k, v in wanted.items())), "")
+        if state:
+            args["state"] = state
+    elif query.get("status"):
+        args["status"] = query["status"]
+    return args
+
+
+def url_of(row: SavedFilter) -> str:
+    return url_for(ENDPOINTS[row.list], **page_args(row))

@@ -1,0 +1,124 @@
+"""Finding work: the words, filters and order shared by the inbox and the cases list (issue 16, point 1).
+
+Words search the cases' full-text index (db.models.case_words), made the way the archive's are (db.search_terms,
+engine.reads.archive): every word must match, and a word of three or more letters also finds the longer words it
+begins. Filters: the case's unit, a due window (overdue, due today, due this week, or a range of days in the office's
+time zone) and who holds the work (me, nobody, a user). `sort` names a shown column, `-` before it for descending;
+rows that tie keep the order of their ids. A value the list does not know is refused, naming its field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, literal_column, select, table
+from sqlalchemy.orm import Session
+
+from db.models import CaseWords, HumanTask, ProcessInstance, Unit, User
+from db.models.case_words import CASE_FTS_TABLE, CASE_VECTOR_COLUMN
+from db.search_terms import words
+from db.session import is_postgresql
+from engine.core.errors import Code, Invalid, problem
+from engine.reads.fulltext import fts5_phrase, tsquery
+
+MAX_WORDS = 200  # characters of the words asked
+DUE_WINDOWS = ("overdue", "today", "week")
+ASSIGNEES = ("me", "nobody")
+# The columns each list sorts by, as its `sort` names them.
+INBOX_SORTS = ("task", "case", "procedure", "due", "assignee", "created")
+CASE_SORTS = ("case", "procedure", "status", "due", "started")
+
+
+@dataclass(frozen=True)
+class Find:
+    q: str | None = None
+    sort: str | None = None
+    unit: str | None = None
+    due: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    assignee: str | None = None
+
+
+FIND_KEYS = tuple(f.name for f in fields(Find))
+
+
+def check(session: Session, find: Find, sorts: tuple[str, ...]) -> User | None:
+    """Refuses what the list does not know, naming each field at fault; the user `assignee` names, if any."""
+    found: list[dict[str, Any]] = []
+    if find.q is not None and len(find.q) > MAX_WORDS:
+        found.append(problem("q", Code.TOO_LONG, f"at most {MAX_WORDS} characters", limit=MAX_WORDS))
+    if find.sort and find.sort.removeprefix("-") not in sorts:
+        found.append(problem("sort", Code.NOT_ONE_OF, f"one of {', '.join(sorts)}, '-' before it for descending",
+                             choices=list(sorts)))
+    if find.due and find.due not in DUE_WINDOWS:
+        found.append(problem("due", Code.NOT_ONE_OF, f"one of {', '.join(DUE_WINDOWS)}", choices=list(DUE_WINDOWS)))
+    if find.due_from and find.due_to and find.due_from > find.due_to:
+        found.append(problem("due_to", Code.ENDS_BEFORE_START, "the end date comes before the start date"))
+    if find.unit and session.scalar(select(Unit.id).where(Unit.key == find.unit)) is None:
+        found.append(problem("unit", Code.UNIT_NOT_FOUND, f"no unit {find.unit!r}", unit=find.unit))
+    someone = None
+    if find.assignee and find.assignee not in ASSIGNEES:
+        someone = session.scalar(select(User).where(User.username == find.assignee))
+        if someone is None:
+            found.append(problem("assignee", Code.USER_NOT_FOUND, f"me, nobody or a username; no user "
+                                                                  f"{find.assignee!r}", username=find.assignee))
+    if found:
+        raise Invalid("the list's search has invalid parameters: " + ", ".join(p["field"] for p in found), found,
+                      code=Code.INVALID_INPUT)
+    return someone
+
+
+def matching_cases(session: Session, asked: str | None) -> Select[Any] | None:
+    """The ids of the cases whose words hold every word asked; None when no word is asked."""
+    terms = words(asked)
+    if not terms:
+        return None
+    if is_postgresql(session):
+        vector = literal_column(f"{CaseWords.__tablename__}.{CASE_VECTOR_COLUMN}")
+        return select(CaseWords.instance_id).where(vector.op("@@")(tsquery(terms)))
+    fts = table(CASE_FTS_TABLE, column("rowid"))
+    return select(fts.c.rowid).where(literal_column(CASE_FTS_TABLE).op("MATCH")(fts5_phrase(terms)))
+
+
+def due_window(find: Find, due_at: Any, now: datetime, tz: tzinfo) -> list[ColumnElement[bool]]:
+    """The due filters as conditions on `due_at`: a week is Monday to Sunday, days are the office's."""
+    where: list[ColumnElement[bool]] = []
+    today = now.astimezone(tz).date()
+    if find.due == "overdue":
+        where.append(due_at < now)
+    elif find.due == "today":
+        where += [due_at >= _midnight(today, tz), due_at < _midnight(today, tz, days=1)]
+    elif find.due == "week":
+        monday = today - timedelta(days=today.weekday())
+        where += [due_at >= _midnight(monday, tz), due_at < _midnight(monday, tz, days=7)]
+    if find.due_from:
+        where.append(due_at >= _midnight(find.due_from, tz))
+    if find.due_to:
+        where.append(due_at < _midnight(find.due_to, tz, days=1))
+    return where
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 1)  # a day asked outside them means "from ever", "until ever"
+
+
+def _midnight(day: date, tz: tzinfo, days: int = 0) -> datetime:
+    """The start of `day` (plus `days`) in `tz`; a year 1 or 9999 would overflow on its way to UTC."""
+    return datetime.combine(min(max(day, EARLIEST), LATEST) + timedelta(days=days), time.min, tzinfo=tz)
+
+
+def ordered(query: Select[Any], by: Any, descending: bool, tie: Any) -> Select[Any]:
+    """`by` ascending or descending, empty values last either way, ties by `tie` in the same direction."""
+    if descending:
+        return query.order_by(by.desc().nulls_last(), tie.desc())
+    return query.order_by(by.asc().nulls_last(), tie.asc())
+
+
+def unit_cases(unit: str) -> Select[Any]:
+    return select(ProcessInstance.id).where(ProcessInstance.unit_key == unit)
+
+
+def held_by(user: User | None) -> ColumnElement[bool]:
+    """Open work held by `user`, or by nobody when None."""
+    return HumanTask.assignee_id.is_(None) if user is None else HumanTask.assignee_id == user.id

@@ -1,0 +1,134 @@
+"""Finding work: words of a case (in every script the office writes), filters and order on the inbox and the cases
+list, through the API, on both databases; a search never shows a case its reader may not read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.cases import complete, start
+
+KY = {"subject": "Көпүрөнүн оңдолушу", "outlet": "Азаттык", "requester_name": "Гүлнара Өмүрова",
+      "question": "Качан бүтөт?"}
+UK = {"subject": "Ремонт мосту", "outlet": "Суспільне", "requester_name": "Ігор Мʼякота",
+      "question": "Чи з'їдять кошти на м'ясо?"}
+RU = {"subject": "Тарифы на проезд", "outlet": "24.kg", "requester_name": "Анна Ёлкина",
+      "question": "Повысят ли тарифы?"}
+
+
+def found(as_: Any, user: str, path: str, **params: Any) -> list[Any]:
+    response = as_(user).get(path, query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def case_keys(as_: Any, user: str = "pr", **params: Any) -> list[str]:
+    return [c["business_key"] for c in found(as_, user, "/api/v1/process-instances", **params)]
+
+
+def task_keys(as_: Any, user: str = "pr", **params: Any) -> list[str]:
+    return [t["business_key"] for t in found(as_, user, "/api/v1/tasks", **params)]
+
+
+@pytest.fixture
+def three(as_: Any, deployed: None, clock: Any) -> dict[str, dict[str, Any]]:
+    """Three cases registered a day apart (their deadlines are a working day or more apart)."""
+    cases = {}
+    for lang, data in (("ky", KY), ("uk", UK), ("ru", RU)):
+        cases[lang] = start(as_, **data)
+        clock.advance(days=1)
+    return cases
+
+
+@pytest.mark.parametrize(("words", "lang"), [
+    ("көпүрө", "ky"),            # a Kyrgyz word's beginning finds its longer forms
+    ("ӨМҮРОВА", "ky"),           # capitals of Kyrgyz letters
+    ("азаттык", "ky"),           # by outlet
+    ("з’їдять", "uk"),           # Ukrainian apostrophe, another apostrophe sign
+    ("мʼякота ігор", "uk"),      # by requester, both words, any order
+    ("ёлкина", "ru"),            # Russian ё
+    ("тарифы проезд", "ru"),
+])
+def test_words_in_every_script_find_their_case_in_both_lists(as_: Any, three: dict[str, Any], words: str,
+                                                             lang: str) -> None:
+    key = three[lang]["business_key"]
+    assert case_keys(as_, q=words) == [key]
+    assert task_keys(as_, q=words) == [key]
+
+
+def test_the_registration_number_finds_its_case(as_: Any, three: dict[str, Any]) -> None:
+    key = three["uk"]["business_key"]
+    assert case_keys(as_, q=key) == [key]
+    assert case_keys(as_, q="мост тарифы") == []  # every word must match
+
+
+def test_the_index_follows_the_cases_data(as_: Any, three: dict[str, Any]) -> None:
+    case = three["ru"]
+    assert case_keys(as_, q="неизменны") == []
+    complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    complete(as_, "pr", case["id"], "prepare_answer", answer="Тарифы останутся неизменными.",
+             confirm_no_confidential=True, refuse=False)
+    assert case_keys(as_, q="неизменны") == [case["business_key"]]
+
+
+def test_sorted_by_case_number_and_by_due_both_ways(as_: Any, three: dict[str, Any]) -> None:
+    keys = sorted(c["business_key"] for c in three.values())
+    assert case_keys(as_, sort="case") == keys
+    assert case_keys(as_, sort="-case") == keys[::-1]
+    assert task_keys(as_, sort="case") == keys
+    assert task_keys(as_, sort="-case") == keys[::-1]
+    assert case_keys(as_, sort="due") == keys
+    assert case_keys(as_, sort="-due") == keys[::-1]
+    assert task_keys(as_, sort="due") == keys and task_keys(as_, sort="-due") == keys[::-1]
+
+
+def test_filters_by_unit_assignee_and_due_window(as_: Any, three: dict[str, Any]) -> None:
+    ky = three["ky"]
+    complete(as_, "pr", ky["id"], "triage", handler="press_secretary", unit="transport", contributors=[])
+    assert case_keys(as_, unit="transport") == [ky["business_key"]]
+    assert ky["business_key"] not in task_keys(as_, assignee="nobody")  # now the press secretary's
+    assert task_keys(as_, "ps_transport", assignee="nobody") == [ky["business_key"]]
+    assert task_keys(as_, "ps_transport", assignee="me") == []
+    assert case_keys(as_, due="overdue") == [] and task_keys(as_, due="overdue") == []
+    assert case_keys(as_, due_from="2020-01-01", due_to="2020-01-31") == []
+
+
+def test_a_search_never_finds_a_case_its_reader_may_not_read(as_: Any, three: dict[str, Any]) -> None:
+    ky = three["ky"]
+    assert case_keys(as_, "ps_health", q="көпүрө") == []
+    assert task_keys(as_, "ps_health", q="көпүрө") == []
+    complete(as_, "pr", ky["id"], "triage", handler="press_secretary", unit="health", contributors=[])
+    assert case_keys(as_, "ps_health", q="көпүрө") == [ky["business_key"]]
+    assert case_keys(as_, "ps_transport", q="көпүрө") == []
+
+
+@pytest.mark.parametrize(("path", "params", "field"), [
+    ("/api/v1/tasks", {"sort": "colour"}, "sort"),
+    ("/api/v1/process-instances", {"sort": "-assignee"}, "sort"),
+    ("/api/v1/process-instances", {"due": "tomorrow"}, "due"),
+    ("/api/v1/tasks", {"unit": "nowhere"}, "unit"),
+    ("/api/v1/tasks", {"assignee": "ghost"}, "assignee"),
+    ("/api/v1/process-instances", {"due_from": "2026-05-02", "due_to": "2026-05-01"}, "due_to"),
+    ("/api/v1/process-instances", {"q": "ж" * 201}, "q"),
+])
+def test_unknown_sort_or_filter_is_refused_naming_the_field(as_: Any, deployed: None, path: str,
+                                                            params: dict[str, str], field: str) -> None:
+    response = as_("pr").get(path, query_string=params)
+    assert response.status_code == 422, response.get_json()
+    assert field in str(response.get_json()["errors"])
+
+
+def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dict[str, Any], sessions: Any) -> None:
+    """What a step does when a task corrects the subject (engine.runtime.projection.sync): the case's words follow
+    its data, the old ones go."""
+    from db.models import ProcessInstance
+    from engine.runtime import case_words
+
+    case = three["uk"]
+    with sessions.begin() as session:
+        instance = session.get(ProcessInstance, case["id"])
+        instance.data = instance.data | {"subject": "Ремонт тунелю"}
+        case_words.follow(session, instance)
+    assert case_keys(as_, q="тунелю") == [case["business_key"]]
+    assert case_keys(as_, q="мосту") == []

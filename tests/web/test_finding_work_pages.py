@@ -1,0 +1,84 @@
+"""Finding work on the pages: the search box and filters narrow the inbox and the cases list, the column headers
+sort them (aria-sort says how), the URL carries it all; a filter saved from a list opens again, is shared with the
+owner's lane, and one made the start page is where signing in lands."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import text
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+START = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida Usenova",
+         "contact.email": "aida@example.kg", "subject": "Bus fares", "question": "Will bus fares rise next year?",
+         "received_at": "2026-03-02T08:30"}
+
+
+def start(web: Any, **changes: Any) -> None:
+    response = web.post("/start/information_request", START | changes)
+    assert response.status_code == 302, text(response)
+
+
+def shown_subjects(page: str) -> list[str]:
+    return re.findall(r'<br><span class="muted">([^<]*)</span>', page)
+
+
+def test_the_cases_list_searches_filters_and_sorts(page_as: Any) -> None:
+    web = page_as("pr")
+    start(web, subject="Көпүрөнүн оңдолушу", outlet="Азаттык")
+    start(web, subject="Тарифы на проезд", outlet="24.kg")
+    page = text(web.get("/cases?q=КӨПҮРӨ"))
+    assert shown_subjects(page) == ["Көпүрөнүн оңдолушу"]
+    assert 'value="КӨПҮРӨ"' in page  # the search box keeps what was asked
+    ascending = text(web.get("/cases?sort=case"))
+    assert shown_subjects(ascending) == ["Көпүрөнүн оңдолушу", "Тарифы на проезд"]
+    assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a href="[^"]*sort=-case', ascending)
+    descending = text(web.get("/cases?sort=-case"))
+    assert shown_subjects(descending) == ["Тарифы на проезд", "Көпүрөнүн оңдолушу"]
+    assert 'aria-sort="descending"' in descending
+
+
+def test_the_inbox_searches_and_keeps_the_search_in_its_links(page_as: Any) -> None:
+    web = page_as("pr")
+    start(web, requester_name="Ігор Мʼякота")
+    start(web)
+    page = text(web.get("/inbox?q=м'якота&sort=-due"))
+    assert "1 task" in page
+    tabs = [unescape(href) for href in re.findall(r'<li><a href="(/inbox\?[^"]+)"', page)]
+    assert len(tabs) == 5 and all("q=" in href and "sort=-due" in href for href in tabs)
+
+
+def test_a_bad_sort_is_said_in_the_readers_words(page_as: Any) -> None:
+    web = page_as("pr")
+    response = web.get("/inbox?sort=colour")
+    assert response.status_code == 422
+    assert 'role="alert"' in text(response) and "colour" not in re.sub(r'value="[^"]*"|href="[^"]*"', "",
+                                                                         text(response))
+
+
+def test_a_saved_filter_opens_again_is_shared_with_the_lane_and_can_be_the_start_page(page_as: Any) -> None:
+    web = page_as("ps_transport")
+    saved = web.post("/saved-filters", {"list": "cases", "from": "q=kaktus&sort=-case&status=running",
+                                        "name": "Kaktus", "lane": "press_secretary", "start": "1"})
+    assert saved.status_code == 302
+    assert saved.headers["Location"].startswith("/cases?") and "q=kaktus" in saved.headers["Location"]
+    listed = text(web.get("/saved-filters"))
+    assert "Kaktus" in listed
+    # Signing in again lands on the start page.
+    again = page_as(None)
+    landed = again.sign_in("ps_transport")
+    assert landed.status_code == 302 and landed.headers["Location"] == saved.headers["Location"]
+    # The lane (press secretaries of transport) sees it; another unit's press secretary does not.
+    assert "Kaktus" not in text(page_as("ps_health").get("/saved-filters"))
+
+
+def test_a_filter_without_a_name_is_not_saved(page_as: Any) -> None:
+    web = page_as("pr")
+    response = web.post("/saved-filters", {"list": "inbox", "from": "q=x", "name": " "})
+    assert response.status_code == 422 and 'role="alert"' in text(response)
+    assert "You have no saved filters." in text(web.get("/saved-filters"))
