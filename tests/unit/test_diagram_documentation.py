@@ -25,8 +25,8 @@ LATIN = re.compile(r"[A-Za-z]+")
 # The project's numbering of its sources ("002 §9", "003 item 11") is nobody's law: regulations are cited by title.
 SEED_NUMBER = re.compile(r"\b00\d\b")
 TECHNICAL = re.compile(r"JARCHY_|\.toml|forms/|docs/|seeds/")
-SOFTWARE = re.compile(r"jurisdiction profile|system setting|профил[а-яіє]* юрисдикц|юрисдикци[а-яҳ]* профил|yurisdiksiya"
-                      r" profil|настройк|налаштуван|sozlama|созлама", re.IGNORECASE)
+SOFTWARE = re.compile(r"jurisdiction profile|system setting|профил[а-яіє]* юрисдикц|юрисдикци[а-яҳ]* профил"
+                      r"|yurisdiksiya profil|настройк|налаштуван|sozlama|созлама", re.IGNORECASE)
 
 
 def _documented(name: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:

@@ -294,7 +294,8 @@ def test_process_attributes_and_documentation() -> None:
     assert participant.get("processRef") == "release_approval"
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
     for clause in ("Regulation on interaction with the media, §11", "§12", "§13",
-                   "Statute of the Public Relations Department, §4.2", "§4.7", "Statute of the Information Policy Department, §9",
+                   "Statute of the Public Relations Department, §4.2", "§4.7",
+                   "Statute of the Information Policy Department, §9",
                    "Tasks of the information service", "embargo", "design choice"):
         assert clause.lower() in documentation.lower(), clause
     assert "not in the texts" in documentation
