@@ -262,7 +262,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == KEY
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §5", "000 §4.6", "001 §8", "Design choices", "declined", "refused", "held"):
+    for clause in ("Regulation on interaction with the media, §5", "Statute of the Public Relations Department, §4.6",
+                   "Statute of the Information Policy Department, §8", "Design choices", "declined", "refused", "held"):
         assert clause in documentation
     start = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)[0]
     assert start.get(CAMUNDA_FORM_KEY) == f"{KEY}/start"

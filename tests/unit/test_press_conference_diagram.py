@@ -462,7 +462,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == "press_conference"
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §11", "002 §16", "000 §4.6", "001 §8", "000 §4.7", "Design choice", "accredit"):
+    for clause in (f"{MEDIA}, §11", f"{MEDIA}, §16", f"{PR_STATUTE}, §4.6; {POLICY_STATUTE}, §8", f"{PR_STATUTE}, §4.7",
+                   "Design choice", "accredit"):
         assert clause in documentation
     for task in root.xpath("//bpmn:userTask | //bpmn:task | //bpmn:intermediateCatchEvent",
                            namespaces=NS):
@@ -476,14 +477,19 @@ def test_process_attributes_and_documentation() -> None:
         assert fact in documentation
 
 
+# The regulations as the documentation cites them (docs/diagrams.md, "How the documentation cites").
+MEDIA = "Regulation on interaction with the media"
+PR_STATUTE = "Statute of the Public Relations Department"
+POLICY_STATUTE = "Statute of the Information Policy Department"
 # Each element and the clause it must cite, or that it is a design choice the texts do not make.
-CITATIONS = {"start": "002 §16", "plan": "000 §4.6, 001 §8", "accredit_media": "Design choice",
-             "prepare_materials": "000 §4.6, 001 §8", "review_talking_points": "Design choice",
+CITATIONS = {"start": f"{MEDIA}, §16", "plan": f"{PR_STATUTE}, §4.6; {POLICY_STATUTE}, §8",
+             "accredit_media": "Design choice",
+             "prepare_materials": f"{PR_STATUTE}, §4.6; {POLICY_STATUTE}, §8", "review_talking_points": "Design choice",
              "review_is": "Design choice", "confirm_event": "Design choice", "confirm_is": "Design choice",
              "record_postponement": "Design choice", "notify_media": "Design choice",
-             "record_cancellation": "Design choice", "cancelled": "Design choice", "held": "002 §11",
-             "record_held": "Design choice", "closing_release": "000 §4.7", "publish_release": "000 §4.7",
-             "end": "000 §4.7"}
+             "record_cancellation": "Design choice", "cancelled": "Design choice", "held": f"{MEDIA}, §11",
+             "record_held": "Design choice", "closing_release": f"{PR_STATUTE}, §4.7",
+             "publish_release": f"{PR_STATUTE}, §4.7", "end": f"{PR_STATUTE}, §4.7"}
 
 
 def test_each_element_cites_its_clause_or_says_it_is_a_design_choice() -> None:
