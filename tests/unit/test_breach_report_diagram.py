@@ -38,6 +38,9 @@ from tests.diagrams import (
     load_form,
 )
 
+# The regulations' short titles as the documentation cites them (docs/diagrams.md, "How the documentation cites").
+MEDIA = "Regulation on interaction with the media"
+
 KEY = "breach_report"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
 FORM_FILES = form_files(KEY)
@@ -56,17 +59,17 @@ REASONS = "He was authorised by the PR department for this stream and said nothi
 MEASURE = "A reprimand; the head of transport briefs unit heads on the Regulation."
 # Every element of the process and the clause its documentation cites: a paragraph of 002 or a design choice.
 CITATIONS = {
-    "breach_report": "002 §7",
-    "start": "002 §7",
-    "review_breach": "002 §7",
-    "finding_is": "002 §7",
-    "Flow_breach": "002 §7",
+    "breach_report": f"{MEDIA}, §7",
+    "start": f"{MEDIA}, §7",
+    "review_breach": f"{MEDIA}, §7",
+    "finding_is": f"{MEDIA}, §7",
+    "Flow_breach": f"{MEDIA}, §7",
     "Flow_no_breach": "Design choice",
     "note_no_breach": "Design choice",
     "closed_no_breach": "Design choice",
-    "record_measure": "002 §7",
+    "record_measure": f"{MEDIA}, §7",
     "note_measure_recorded": "Design choice",
-    "measure_recorded": "002 §7",
+    "measure_recorded": f"{MEDIA}, §7",
 }
 USER_TASKS = {"review_breach": "pr_head", "record_measure": "leadership"}
 STAFF = ("pr_department", "press_secretary", "unit_head", "pr_head", "leadership", "legal")
@@ -237,7 +240,7 @@ def test_every_node_and_conditional_flow_is_documented() -> None:
     assert nodes | conditional | {KEY} == set(CITATIONS)
     for element in nodes | conditional:
         text = documented[element]
-        assert "002 §" in text or "Design choice" in text, f"{element}: {text!r}"
+        assert f"{MEDIA}, §" in text or "Design choice" in text, f"{element}: {text!r}"
 
 
 def test_process_attributes_and_documentation() -> None:
@@ -250,7 +253,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == KEY
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §7", "002 §3", "002 §5", "002 §6", "Design choices", "administrators and auditors do not",
+    for clause in (f"{MEDIA}, §7", f"{MEDIA}, §3", f"{MEDIA}, §5", f"{MEDIA}, §6", "Design choices",
+                   "administrators and auditors do not",
                    "outcome: no breach", "outcome: measure recorded"):
         assert clause in documentation
     (start_event,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)

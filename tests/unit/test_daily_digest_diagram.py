@@ -38,6 +38,12 @@ from tests.diagrams import (
     inside,
 )
 
+# The regulations' short titles as the documentation cites them (docs/diagrams.md, "How the documentation cites").
+MEDIA = "Regulation on interaction with the media"
+POLICY_STATUTE = "Statute of the Information Policy Department"
+PR_STATUTE = "Statute of the Public Relations Department"
+TASKS_UA = "Tasks of the information department"
+
 KEY = "daily_digest"
 DIAGRAM = WORKFLOWS / f"{KEY}.bpmn"
 FORM_FILES = form_files(KEY)
@@ -238,8 +244,8 @@ def test_process_attributes_and_documentation() -> None:
     (participant,) = root.xpath("//bpmn:collaboration/bpmn:participant", namespaces=NS)
     assert participant.get("processRef") == KEY
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §14", "000 §4.4", "001 §12", "004 §12", "Design", "plans the day first", "in no lane",
-                   "the end of that working day"):
+    for clause in (f"{MEDIA}, §14", f"{PR_STATUTE}, §4.4", f"{POLICY_STATUTE}, §12", f"{TASKS_UA}, §12", "Design",
+                   "plans the day first", "in no lane", "the end of that working day"):
         assert clause in documentation
     (start,) = root.xpath("//bpmn:process/bpmn:startEvent", namespaces=NS)
     assert (start.get("id"), start.get("name")) == ("every_working_day", "Every working day at 09:00")
@@ -276,9 +282,9 @@ def test_lanes_are_role_keys_and_match_the_drawing() -> None:
 
 
 # Each element and the clause it must cite (or that it is a design choice).
-CITATIONS = {"every_working_day": "002 §14", "open_digest": "000 §4.4", "plan_monitoring": "Design choice",
-             "monitor": "002 §15", "compile_digest": "001 §12", "brief_leadership": "004 §12",
-             "digest_delivered": "000 §4.4"}
+CITATIONS = {"every_working_day": f"{MEDIA}, §14", "open_digest": f"{PR_STATUTE}, §4.4",
+             "plan_monitoring": "Design choice", "monitor": f"{MEDIA}, §15", "compile_digest": f"{POLICY_STATUTE}, §12",
+             "brief_leadership": f"{TASKS_UA}, §12", "digest_delivered": f"{PR_STATUTE}, §4.4"}
 
 
 def test_each_element_cites_its_clause() -> None:

@@ -28,6 +28,11 @@ from tests.diagrams import (
     form_files,
 )
 
+# The regulations' short titles as the documentation cites them (docs/diagrams.md, "How the documentation cites").
+MEDIA = "Regulation on interaction with the media"
+POLICY_STATUTE = "Statute of the Information Policy Department"
+PR_STATUTE = "Statute of the Public Relations Department"
+
 DIAGRAM = WORKFLOWS / "event_support.bpmn"
 CALLED = (WORKFLOWS / "release_approval.bpmn",)
 FORM_FILES = form_files("event_support")
@@ -196,14 +201,16 @@ def test_the_diagram_deploys_with_its_prefix_and_starters() -> None:
 def test_each_element_cites_its_clause_or_says_it_is_a_design_choice() -> None:
     design = "Design choice"
     assert_each_element_cites(DIAGRAM, {
-        "start": "000 §4.5", "before_event": "000 §4.5", "prep_start": "000 §4.5", "prep_split": design,
-        "change_event": design, "change_is": design, "postponed_end": design, "cancelled_end": design,
-        "open_is": "002 §4", "media_advisory": "002 §4, §11", "advisory_merge": design,
-        "prepare_materials": "002 §5", "agree_unit_head": "002 §12", "unit_head_is": "002 §12",
-        "agree_pr": "002 §13", "pr_is": "002 §13", "event_starts": "001 §2", "ready_join": design,
-        "record_event_held": design, "event_time": design, "reminder": design, "postponed": design, "cancelled": design,
-        "remind_pr": "000 §4.5", "remind_unit": "002 §5", "reminded": design, "record_postponement": design,
-        "record_cancellation": design, "inform_cancellation": "002 §5", "cancelled_case": design,
-        "cover_event": "000 §4.2, §4.5", "draft_closing_release": "000 §4.7", "prepare_release": design,
-        "approve_release": "002 §12, §13", "record_held": design, "supported": "000 §4.5, §4.7",
+        "start": f"{PR_STATUTE}, §4.5", "before_event": f"{PR_STATUTE}, §4.5", "prep_start": f"{PR_STATUTE}, §4.5",
+        "prep_split": design, "change_event": design, "change_is": design, "postponed_end": design,
+        "cancelled_end": design, "open_is": f"{MEDIA}, §4", "media_advisory": f"{MEDIA}, §4, §11",
+        "advisory_merge": design, "prepare_materials": f"{MEDIA}, §5", "agree_unit_head": f"{MEDIA}, §12",
+        "unit_head_is": f"{MEDIA}, §12", "agree_pr": f"{MEDIA}, §13", "pr_is": f"{MEDIA}, §13",
+        "event_starts": f"{POLICY_STATUTE}, §2", "ready_join": design, "record_event_held": design,
+        "event_time": design, "reminder": design, "postponed": design, "cancelled": design,
+        "remind_pr": f"{PR_STATUTE}, §4.5", "remind_unit": f"{MEDIA}, §5", "reminded": design,
+        "record_postponement": design, "record_cancellation": design, "inform_cancellation": f"{MEDIA}, §5",
+        "cancelled_case": design, "cover_event": f"{PR_STATUTE}, §4.2, §4.5",
+        "draft_closing_release": f"{PR_STATUTE}, §4.7", "prepare_release": design,
+        "approve_release": f"{MEDIA}, §12, §13", "record_held": design, "supported": f"{PR_STATUTE}, §4.5, §4.7",
     })

@@ -42,6 +42,12 @@ from tests.diagrams import (
     inside,
 )
 
+# The regulations' short titles as the documentation cites them (docs/diagrams.md, "How the documentation cites").
+MEDIA = "Regulation on interaction with the media"
+POLICY_STATUTE = "Statute of the Information Policy Department"
+PR_STATUTE = "Statute of the Public Relations Department"
+TASKS_UZ = "Tasks of the information service"
+
 DIAGRAM = WORKFLOWS / "publication_response.bpmn"
 CALLED = (WORKFLOWS / "press_conference.bpmn",)  # parsed beside it, as the engine pins it for the call activity
 FORM_FILES = form_files("publication_response")
@@ -94,19 +100,21 @@ USER_TASKS = {
 }
 # Each element and the clause it must cite (or that it is a design choice): what it does is the clause's.
 CITATIONS = {
-    "start": "002 §14", "open_response": "002 §16", "inform_pr_department": "002 §15", "urgent_is": "001 §6",
-    "alert_leadership": "001 §6", "handle_response": "002 §15-16", "respond_start": "002 §15",
-    "verify_facts": "002 §15", "verdict_is": "002 §16", "set_rebuttal": "002 §16", "set_comment": "002 §16",
-    "draft_rebuttal": "002 §16", "draft_comment": "002 §16", "pr_approval": "002 §13, §15",
-    "approval_is": "002 §13, §15", "publish_response": "002 §16", "record_channels": "002 §16",
-    "publish_on_site": "002 §16", "complaint_is": "002 §16", "set_answer": "002 §16",
-    "answer_complaint": "002 §15, §16", "send_answer": "002 §15-16", "compose_answer": "002 §16",
-    "answer_complainant": "002 §16", "response_done": "002 §16", "deadline_reached": "design choice",
-    "escalate_overdue": "002 §19", "escalation_handled": "002 §19", "after_response": "002 §18",
-    "response_closed": "002 §16", "start_observation": "design choice", "observation": "002 §16",
-    "assess_escalation": "002 §16", "escalation_split": "002 §16, §18", "situation_resolved": "002 §16",
-    "prepare_press_conference": "002 §16", "hold_press_conference": "002 §16", "conference_held": "002 §16",
-    "prepare_claim": "002 §18", "claim_filed": "002 §18",
+    "start": f"{MEDIA}, §14", "open_response": f"{MEDIA}, §16", "inform_pr_department": f"{MEDIA}, §15",
+    "urgent_is": f"{POLICY_STATUTE}, §6", "alert_leadership": f"{POLICY_STATUTE}, §6",
+    "handle_response": f"{MEDIA}, §15–16", "respond_start": f"{MEDIA}, §15", "verify_facts": f"{MEDIA}, §15",
+    "verdict_is": f"{MEDIA}, §16", "set_rebuttal": f"{MEDIA}, §16", "set_comment": f"{MEDIA}, §16",
+    "draft_rebuttal": f"{MEDIA}, §16", "draft_comment": f"{MEDIA}, §16", "pr_approval": f"{MEDIA}, §13, §15",
+    "approval_is": f"{MEDIA}, §13, §15", "publish_response": f"{MEDIA}, §16", "record_channels": f"{MEDIA}, §16",
+    "publish_on_site": f"{MEDIA}, §16", "complaint_is": f"{MEDIA}, §16", "set_answer": f"{MEDIA}, §16",
+    "answer_complaint": f"{MEDIA}, §15, §16", "send_answer": f"{MEDIA}, §15–16", "compose_answer": f"{MEDIA}, §16",
+    "answer_complainant": f"{MEDIA}, §16", "response_done": f"{MEDIA}, §16", "deadline_reached": "design choice",
+    "escalate_overdue": f"{MEDIA}, §19", "escalation_handled": f"{MEDIA}, §19", "after_response": f"{MEDIA}, §18",
+    "response_closed": f"{MEDIA}, §16", "start_observation": "design choice", "observation": f"{MEDIA}, §16",
+    "assess_escalation": f"{MEDIA}, §16", "escalation_split": f"{MEDIA}, §16, §18",
+    "situation_resolved": f"{MEDIA}, §16", "prepare_press_conference": f"{MEDIA}, §16",
+    "hold_press_conference": f"{MEDIA}, §16", "conference_held": f"{MEDIA}, §16", "prepare_claim": f"{MEDIA}, §18",
+    "claim_filed": f"{MEDIA}, §18",
 }
 
 
@@ -485,7 +493,8 @@ def test_process_attributes_and_documentation() -> None:
     props = process.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS)
     assert {p.get("name"): p.get("value") for p in props} == {"businessKeyPrefix": "PM"}
     documentation = process.findtext("bpmn:documentation", namespaces=NS)
-    for clause in ("002 §14", "§15", "§16", "§17", "§18", "000 §4.4", "001 §6, §12", "003", "Design choices"):
+    for clause in (f"{MEDIA}, §14", "§15", "§16", "§17", "§18", f"{PR_STATUTE}, §4.4", f"{POLICY_STATUTE}, §6, §12",
+                   TASKS_UZ, "Design choices"):
         assert clause in documentation
     # No clock is written in the diagram: the deadline is the profile's, the observation a setting.
     scripts = " ".join(root.xpath("//bpmn:script/text()", namespaces=NS))
