@@ -44,8 +44,8 @@ class CalendarDay:
     date: date
     working: bool
     reason: str | None  # in English (the API's); a page words `kind`
-    kind: str = "working"  # BusinessCalendar.kind
-    day_off_on: date | None = None  # a weekend day worked by decree: the day off it was moved to
+    kind: str  # BusinessCalendar.kind: what a page words
+    day_off_on: date | None  # a weekend day worked by decree: the day off it was moved to
 
 
 def _names_language(package_language: str) -> str:

@@ -173,12 +173,12 @@ def test_reason_texts() -> None:
 def test_days_range() -> None:
     got = KG.days(date(2026, 3, 6), date(2026, 3, 9))
     assert got == [
-        CalendarDay(date(2026, 3, 6), True, None),
-        CalendarDay(date(2026, 3, 7), False, "weekend"),
-        CalendarDay(date(2026, 3, 8), False, "International Women's Day"),
-        CalendarDay(date(2026, 3, 9), True, None),
+        CalendarDay(date(2026, 3, 6), True, None, "working", None),
+        CalendarDay(date(2026, 3, 7), False, "weekend", "weekend", None),
+        CalendarDay(date(2026, 3, 8), False, "International Women's Day", "holiday", None),
+        CalendarDay(date(2026, 3, 9), True, None, "working", None),
     ]
-    assert KG.days("2026-03-06", "2026-03-06") == [CalendarDay(date(2026, 3, 6), True, None)]
+    assert KG.days("2026-03-06", "2026-03-06") == [CalendarDay(date(2026, 3, 6), True, None, "working", None)]
     assert len(KG.days(date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=3659))) == 3660
     with pytest.raises(ValueError):
         KG.days(date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=3660))
