@@ -52,8 +52,8 @@ def _names_language(package_language: str) -> str:
     """The pages' language (engine.core.settings.LANGUAGES) a package translation serves.
 
     The package's `uz` is Uzbek in Latin script, so it serves the pages' `uz-Latn`; the pages' `uz` is Uzbek in
-    Cyrillic, which the package would name `uz_Cyrl` (it has none for Uzbekistan: those pages show the English
-    names rather than a transliteration made at run time)."""
+    Cyrillic, which the package would name `uz_Cyrl` (it has none for Uzbekistan: those pages show the catalogs'
+    reviewed names, engine.calendar.holiday_names, rather than a transliteration made at run time)."""
     if package_language in ("uz", "uz_Latn"):
         return "uz-Latn"
     return "uz" if package_language == "uz_Cyrl" else package_language.split("_")[0]

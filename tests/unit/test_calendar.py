@@ -253,7 +253,8 @@ def test_override_verdict_always_wins(
 
 def test_uzbek_holidays_are_named_in_latin_for_latin_uzbek_and_in_english_for_cyrillic() -> None:
     """The package's Uzbek is Latin script: it serves the pages' uz-Latn. It has no Cyrillic Uzbek, and the pages'
-    uz gets the English names rather than a transliteration made at run time."""
+    uz gets, without catalogs, the English names rather than a transliteration made at run time (with them, the
+    catalogs' reviewed names: tests/unit/test_holiday_names.py)."""
     uzbek, navruz = BusinessCalendar("UZ", "Asia/Tashkent"), ["Navro\u02bbz bayrami"]
     assert uzbek.holiday_names("2026-03-21", "uz-Latn") == navruz
     assert uzbek.holiday_names("2026-03-21", "uz") == uzbek.holiday_names("2026-03-21", "en") != navruz
