@@ -340,7 +340,8 @@ def notification(row: Notification) -> dict[str, Any]:
 
 
 def calendar_days(days: Iterable[CalendarDay]) -> dict[str, Any]:
-    return {"items": [{"date": d.date, "working": d.working, "reason": d.reason} for d in days]}
+    return {"items": [{"date": d.date, "working": d.working, "reason": d.reason, "kind": d.kind,
+                       "day_off_on": d.day_off_on} for d in days]}
 
 
 def override(row: CalendarOverride, moved_cases: list[int]) -> dict[str, Any]:

@@ -675,7 +675,12 @@ class PeriodsOut(Schema):
 class CalendarDayOut(Schema):
     date = fields.Date(required=True)
     working = fields.Boolean(required=True)
-    reason = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "Why, in English (the holidays' English names)"})
+    kind = fields.String(required=True, metadata={
+        "description": "Why, as a code a client words: working, weekend, holiday, day_off, worked_by_decree, "
+                       "office_working_day, office_day_off"})
+    day_off_on = fields.Date(allow_none=True, metadata={
+        "description": "For a weekend day worked by decree, the day off it was moved to"})
 
 
 class CalendarOut(Schema):

@@ -1,17 +1,19 @@
 """A due date read at a glance, in the reader's language: "3 working days left", "5 hours left", its urgency's
 class, and the legal ground of the clock it is counted on (jurisdictions/*.toml `ground`); and the derivation of
-a case's deadline (engine.calendar.deadline_story) as the case page words it."""
+a case's deadline (engine.calendar.deadline_story) as the case page words it; why a day of the calendar counts or not,
+as the calendar page words it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from api.web.i18n import HTML_LANG, LANGUAGE_NAMES, current_language
+from engine.calendar.days import CalendarDay
 
 
 def left_words(left: dict[str, Any] | None) -> str:
@@ -74,3 +76,17 @@ def day_kind(kind: str) -> str:
         "office_day_off": _("Day off set by the office"), "office_working_day": _("Working day set by the office"),
         "worked_by_decree": _("Weekend day worked by decree"), "working": _("Working day"),
     }.get(kind, kind)
+
+
+def day_reason(day: CalendarDay, holidays: list[str], typed: str | None = None) -> str:
+    """Why a day of the calendar is what it is, worded from its kind (never the engine's English reason): the
+    public holidays' names (`holidays`, in the reader's language), the office's own reason as typed for an override
+    (`typed`), the day off a weekend day worked by decree was moved to."""
+    if day.kind.startswith("office_") and typed:
+        return typed
+    if day.kind == "holiday" and holidays:
+        return "; ".join(holidays)
+    if day.kind == "worked_by_decree" and day.day_off_on is not None:
+        return _("Weekend day worked by decree; the day off is moved to %(date)s",
+                 date=format_date(day.day_off_on, "long"))
+    return day_kind(day.kind)

@@ -10,7 +10,9 @@ backwards with a bound, and the reason texts. Pure: no Flask, no database.
 
 Holiday names are asked for in `en_US` explicitly: with no language the package picks the
 translation from the process locale (LANG), so names would change with the server's environment.
-`holiday_names` gives them in a reader's language where the package translates them.
+`holiday_names` gives them in a reader's language: the package's translation where it has one for the country,
+else the catalogs' reviewed names (engine.calendar.holiday_names). A day's `kind` (and, for a weekend day worked
+by decree, the day off it was moved to) is what a page words; the English `reason` is for the API.
 One holiday object per country is cached for the process and grows year by year (under a lock).
 """
 
@@ -20,10 +22,14 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from holidays import HolidayBase
+
+from engine.calendar.holiday_names import worded
+from engine.core.words import words
 
 MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
 _LANGUAGE = "en_US"
@@ -37,15 +43,17 @@ DateLike = date | datetime | str
 class CalendarDay:
     date: date
     working: bool
-    reason: str | None
+    reason: str | None  # in English (the API's); a page words `kind`
+    kind: str  # BusinessCalendar.kind: what a page words
+    day_off_on: date | None  # a weekend day worked by decree: the day off it was moved to
 
 
 def _names_language(package_language: str) -> str:
     """The pages' language (engine.core.settings.LANGUAGES) a package translation serves.
 
     The package's `uz` is Uzbek in Latin script, so it serves the pages' `uz-Latn`; the pages' `uz` is Uzbek in
-    Cyrillic, which the package would name `uz_Cyrl` (it has none for Uzbekistan: those pages show the English
-    names rather than a transliteration made at run time)."""
+    Cyrillic, which the package would name `uz_Cyrl` (it has none for Uzbekistan: those pages show the catalogs'
+    reviewed names, engine.calendar.holiday_names, rather than a transliteration made at run time)."""
     if package_language in ("uz", "uz_Latn"):
         return "uz-Latn"
     return "uz" if package_language == "uz_Cyrl" else package_language.split("_")[0]
@@ -84,6 +92,7 @@ class BusinessCalendar:
             raise ValueError(f"unknown time zone {timezone!r}") from exc
         self.workday_end = workday_end
         self._holidays = _country_holidays(self.country)
+        self.package_languages = frozenset(_names_language(s) for s in self._holidays.supported_languages)
         self._overrides: dict[date, tuple[bool, str]] = {}
         for key, (working, why) in (overrides or {}).items():
             self._overrides[self.local_date(key)] = (bool(working), str(why or ""))
@@ -159,26 +168,44 @@ class BusinessCalendar:
             return "holiday"
         return "weekend" if h.is_weekend(d) else "day_off"
 
-    def holiday_names(self, day: DateLike, language: str) -> list[str]:
-        """The public holidays of `day` named in `language` where the package has that language, else in English."""
+    def holiday_names(self, day: DateLike, language: str, catalogs: Path | None = None) -> list[str]:
+        """The public holidays of `day` named in `language`: the package's names where it translates them for the
+        country, else the reviewed names of the compiled `catalogs` (`Settings.catalogs`; English without)."""
         d = self.local_date(day)
         self._ensure_years(d)
-        named = _country_holidays(self.country, language)
+        if language in self.package_languages:
+            named = _country_holidays(self.country, language)
+            with _lock:
+                return list(named.get_list(d))
+        h = self._holidays
         with _lock:
-            return list(named.get_list(d))
+            english = list(h.get_list(d))
+        said = words(language, catalogs)
+        return [worded(name, said, h.tr(h.substituted_date_format)) for name in english]
 
-    def _worked_by_decree(self, d: date) -> str:
-        """A weekend day worked by decree: the package names only the day off it was moved to."""
+    def day_off_on(self, day: DateLike) -> date | None:
+        """For a weekend day worked by decree, the day off it was moved to (the package names only that day off,
+        "Day off (substituted from 12/12/2026)"); None for any other day, or where the package does not say."""
+        d = self.local_date(day)
+        if d in self._overrides or self.kind(d) != "worked_by_decree":
+            return None
         h = self._holidays
         try:
             stamp = d.strftime(h.tr(h.substituted_date_format))
         except (AttributeError, TypeError):
+            return None
+        with _lock:
+            near = sorted(k for k in h if abs((k - d).days) <= 400)
+            return next((k for k in near if any(stamp in n for n in h.get_list(k))), None)
+
+    def _worked_by_decree(self, d: date) -> str:
+        """A weekend day worked by decree, in English: the day off it was moved to, as the package names it."""
+        moved_to = self.day_off_on(d)
+        if moved_to is None:
             return "working day by decree"
-        for other in sorted(k for k in h if abs((k - d).days) <= 400):
-            names = [n for n in h.get_list(other) if stamp in n]
-            if names:
-                return f"working day by decree: {names[0]} on {other.isoformat()}"
-        return "working day by decree"
+        named = next(n for n in self._holidays.get_list(moved_to) if d.strftime(
+            self._holidays.tr(self._holidays.substituted_date_format)) in n)
+        return f"working day by decree: {named} on {moved_to.isoformat()}"
 
     # --- counting ----------------------------------------------------------------------------------
     def add_working_days(self, start: DateLike, days: int) -> date:
@@ -220,7 +247,7 @@ class BusinessCalendar:
         out = []
         for i in range(count):
             d = first + timedelta(days=i)
-            out.append(CalendarDay(d, self.is_working_day(d), self.reason(d)))
+            out.append(CalendarDay(d, self.is_working_day(d), self.reason(d), self.kind(d), self.day_off_on(d)))
         return out
 
     def with_overrides(self, overrides: Mapping[date, tuple[bool, str]]) -> BusinessCalendar:

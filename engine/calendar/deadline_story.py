@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from engine.calendar import deadlines
@@ -62,10 +63,11 @@ class Story:
     closed: TimeLeft | None  # a closed case: what was left of the deadline when it closed (`overdue`: late by)
 
 
-def story(deadline: Any, cal: BusinessCalendar, language: str, *, closed_at: datetime | None = None) -> Story | None:
-    """The derivation of `deadline` on `cal`, its holidays named in `language`, and, for a case closed at
-    `closed_at`, how it closed against it; None for no deadline, or one the calendar cannot count (no start, or a
-    span beyond its bound)."""
+def story(deadline: Any, cal: BusinessCalendar, language: str, *, closed_at: datetime | None = None,
+          catalogs: Path | None = None) -> Story | None:
+    """The derivation of `deadline` on `cal`, its holidays named in `language` (the package's names, else the
+    compiled `catalogs`' reviewed ones), and, for a case closed at `closed_at`, how it closed against it; None for
+    no deadline, or one the calendar cannot count (no start, or a span beyond its bound)."""
     if not isinstance(deadline, dict):
         return None
     received = parse_moment(deadline.get("from"))
@@ -74,7 +76,8 @@ def story(deadline: Any, cal: BusinessCalendar, language: str, *, closed_at: dat
     unit = deadlines.unit_of(deadline)
     try:
         due_at = datetime.fromisoformat(deadlines.due(deadline, cal))
-        weekend_days, days = _counted_otherwise(received, due_at, cal, language, unit, bool(deadline.get("extensions")))
+        weekend_days, days = _counted_otherwise(received, due_at, cal, (language, catalogs), unit,
+                                                bool(deadline.get("extensions")))
     except (KeyError, ValueError):
         return None
     return Story(
@@ -86,8 +89,8 @@ def story(deadline: Any, cal: BusinessCalendar, language: str, *, closed_at: dat
         due_at=due_at, closed=time_left(due_at, closed_at, cal, unit) if closed_at else None)
 
 
-def _counted_otherwise(received: datetime, due_at: datetime, cal: BusinessCalendar, language: str, unit: str,
-                       extended: bool) -> tuple[int, tuple[Day, ...]]:
+def _counted_otherwise(received: datetime, due_at: datetime, cal: BusinessCalendar,
+                       reader: tuple[str, Path | None], unit: str, extended: bool) -> tuple[int, tuple[Day, ...]]:
     """Between the day of receipt (excluded) and the due day (included): the weekend days not counted, and every
     other day that counted otherwise than its weekday says. An hours clock runs round the clock: only its
     extension, in working days, skips days."""
@@ -103,15 +106,16 @@ def _counted_otherwise(received: datetime, due_at: datetime, cal: BusinessCalend
         if kind == "weekend":
             weekend += 1
         elif kind != "working":
-            days.append(Day(day, kind, _names(cal, day, kind, language)))
+            days.append(Day(day, kind, _names(cal, day, kind, reader)))
     return weekend, tuple(days)
 
 
-def _names(cal: BusinessCalendar, day: date, kind: str, language: str) -> tuple[str, ...]:
+def _names(cal: BusinessCalendar, day: date, kind: str, reader: tuple[str, Path | None]) -> tuple[str, ...]:
+    """The holiday's names in the reader's language (and its catalogs), or the office's reason as typed."""
     if kind.startswith("office_"):
         reason = cal.overrides().get(day, (False, ""))[1]
         return (reason,) if reason else ()
-    return tuple(cal.holiday_names(day, language)) if kind == "holiday" else ()
+    return tuple(cal.holiday_names(day, *reader)) if kind == "holiday" else ()
 
 
 def _moved(deadline: dict[str, Any], received: datetime, cal: BusinessCalendar, unit: str) -> bool:

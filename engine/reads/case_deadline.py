@@ -14,4 +14,5 @@ from engine.context import EngineContext
 def of_case(session: Session, ctx: EngineContext, instance: ProcessInstance, language: str) -> Story | None:
     """The derivation of the case's deadline, holidays named in `language`; None for a case that keeps none."""
     data = instance.data or {}
-    return story(data.get("deadline"), overrides.current(session, ctx), language, closed_at=instance.completed_at)
+    return story(data.get("deadline"), overrides.current(session, ctx), language, closed_at=instance.completed_at,
+                 catalogs=ctx.settings.catalogs)

@@ -189,3 +189,12 @@ class TestUzbekistan:
         case = start(as_, "2026-03-05T10:00:00+05:00", contact={"email": "dilnoza@example.uz"})
         # The 15th day, Fri 20 March, is a holiday; 21-22 are the weekend and 23 March a holiday: Tue 24 March.
         assert case["due_at"] == "2026-03-24T18:00:00+05:00"
+
+    def test_the_calendar_gives_a_code_and_the_day_off_of_a_saturday_worked_by_decree(self, as_: Any) -> None:
+        """A client words the day from `kind` and `day_off_on` (docs/deadlines.md); `reason` stays English."""
+        got = as_("pr").get("/api/v1/calendar", query_string={"from": "2026-12-12", "to": "2026-12-13"})
+        assert got.status_code == 200, got.get_json()
+        saturday, sunday = got.get_json()["items"]
+        assert (saturday["working"], saturday["kind"], saturday["day_off_on"]) == (True, "worked_by_decree",
+                                                                                   "2026-12-31")
+        assert (sunday["working"], sunday["kind"], sunday["day_off_on"]) == (False, "weekend", None)

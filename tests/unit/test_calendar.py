@@ -173,12 +173,12 @@ def test_reason_texts() -> None:
 def test_days_range() -> None:
     got = KG.days(date(2026, 3, 6), date(2026, 3, 9))
     assert got == [
-        CalendarDay(date(2026, 3, 6), True, None),
-        CalendarDay(date(2026, 3, 7), False, "weekend"),
-        CalendarDay(date(2026, 3, 8), False, "International Women's Day"),
-        CalendarDay(date(2026, 3, 9), True, None),
+        CalendarDay(date(2026, 3, 6), True, None, "working", None),
+        CalendarDay(date(2026, 3, 7), False, "weekend", "weekend", None),
+        CalendarDay(date(2026, 3, 8), False, "International Women's Day", "holiday", None),
+        CalendarDay(date(2026, 3, 9), True, None, "working", None),
     ]
-    assert KG.days("2026-03-06", "2026-03-06") == [CalendarDay(date(2026, 3, 6), True, None)]
+    assert KG.days("2026-03-06", "2026-03-06") == [CalendarDay(date(2026, 3, 6), True, None, "working", None)]
     assert len(KG.days(date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=3659))) == 3660
     with pytest.raises(ValueError):
         KG.days(date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=3660))
@@ -253,7 +253,8 @@ def test_override_verdict_always_wins(
 
 def test_uzbek_holidays_are_named_in_latin_for_latin_uzbek_and_in_english_for_cyrillic() -> None:
     """The package's Uzbek is Latin script: it serves the pages' uz-Latn. It has no Cyrillic Uzbek, and the pages'
-    uz gets the English names rather than a transliteration made at run time."""
+    uz gets, without catalogs, the English names rather than a transliteration made at run time (with them, the
+    catalogs' reviewed names: tests/unit/test_holiday_names.py)."""
     uzbek, navruz = BusinessCalendar("UZ", "Asia/Tashkent"), ["Navro\u02bbz bayrami"]
     assert uzbek.holiday_names("2026-03-21", "uz-Latn") == navruz
     assert uzbek.holiday_names("2026-03-21", "uz") == uzbek.holiday_names("2026-03-21", "en") != navruz

@@ -21,6 +21,7 @@ from marshmallow.validate import Email
 from api import schemas
 from api.database import session as db_session
 from api.web import modeler_messages, refusals
+from api.web.deadline_words import day_reason
 from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name, label
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
@@ -342,11 +343,12 @@ def _calendar_page(values: dict[str, str], errors: Errors, status: int = 200) ->
     listed = calendar_overrides.list_overrides(session)
     chosen = _date_or_none(values.get("date", ""))
     overridden = {o.day for o in listed}
-    language = current_language()
-    holiday_names = {d: "; ".join(names) for d in [*days, *([chosen] if chosen else [])] if d not in overridden
-                     and (names := cal.holiday_names(d, language))}
-    return render("admin/calendar.html", status, holiday_names=holiday_names,
-                  chosen_day=cal.days(chosen, chosen)[0] if chosen else None,
+    chosen_day = cal.days(chosen, chosen)[0] if chosen else None
+    language, catalogs, typed = current_language(), ctx().settings.catalogs, cal.overrides()
+    reasons = {day.date: day_reason(day, cal.holiday_names(day.date, language, catalogs) if day.kind == "holiday"
+                                    else [], typed.get(day.date, (False, ""))[1])
+               for day in [*days.values(), *([chosen_day] if chosen_day else [])]}
+    return render("admin/calendar.html", status, reasons=reasons, chosen_day=chosen_day,
                   shown=shown, today=today, weeks=weeks, days=days,
                   weekdays=weekdays, previous=previous, following=following, country=cal.country,
                   overrides=listed, overridden_days=overridden, values=values, errors=errors)

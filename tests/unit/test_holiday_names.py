@@ -1,0 +1,115 @@
+"""Public holidays in every interface language on every jurisdiction's install (issue 15, after review): where the
+`holidays` package has no translation for the country (a Kyrgyz install's Uzbek and Ukrainian, an Uzbek install's
+Cyrillic Uzbek, Kyrgyz and Russian, a Ukrainian install's all but Ukrainian) the names are the catalogs' reviewed
+ones, never the package's English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+from babel.messages.pofile import read_po
+
+from api import CATALOGS
+from engine.calendar import deadlines
+from engine.calendar.days import BusinessCalendar
+from engine.calendar.deadline_story import story
+from engine.calendar.holiday_names import LABELS, MOVED_FROM, NAMES, SUBSTITUTED
+
+COUNTRIES = {"KG": "Asia/Bishkek", "UZ": "Asia/Tashkent", "UA": "Europe/Kyiv"}
+LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk")
+CATALOG = {"ky": "ky", "ru": "ru", "uz": "uz_Cyrl", "uz-Latn": "uz_Latn", "uk": "uk"}
+LATIN = re.compile(r"[A-Za-z]")
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def in_its_script(text: str, language: str) -> bool:
+    """Cyrillic letters and no Latin one, or (Uzbek in Latin script) the other way round."""
+    if language == "uz-Latn":
+        return bool(LATIN.search(text)) and not CYRILLIC.search(text)
+    return bool(CYRILLIC.search(text)) and not LATIN.search(text)
+
+
+def english_names(country: str, years: range) -> set[str]:
+    found = holidays.country_holidays(country, years=years, language="en_US")
+    return {name for day in found for name in found.get_list(day)}
+
+
+@pytest.mark.parametrize("country", sorted(COUNTRIES))
+def test_every_name_the_package_gives_is_in_the_catalogs(country: str) -> None:
+    """A new version of the package naming a holiday the catalogs do not know fails here, not on a page."""
+    unknown = set()
+    for name in english_names(country, range(1991, 2041)):
+        if SUBSTITUTED.fullmatch(name):
+            continue
+        base = next((name.removesuffix(label) for label, _ in LABELS if name.endswith(label)), name)
+        if base not in NAMES:
+            unknown.add(name)
+    assert unknown == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_translates_every_holiday_name_in_its_script(language: str) -> None:
+    with open(CATALOGS / CATALOG[language] / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    wanted = [*NAMES, *(message for _, message in LABELS), MOVED_FROM]
+    untranslated = [m for m in wanted if not (catalog.get(m) and catalog.get(m).string)]
+    assert untranslated == []
+    wrong_script = [m for m in wanted if not in_its_script(re.sub(r"%\(\w+\)s", "", catalog.get(m).string), language)]
+    assert wrong_script == []
+
+
+@pytest.mark.parametrize("country", sorted(COUNTRIES))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_holidays_of_the_years_shown_are_named_in_the_readers_language(country: str, language: str) -> None:
+    cal = BusinessCalendar(country, COUNTRIES[country])
+    shown = holidays.country_holidays(country, years=range(2025, 2029))
+    named = {day: cal.holiday_names(day, language, CATALOGS) for day in shown}
+    english = {day: cal.holiday_names(day, "en", CATALOGS) for day in shown}
+    assert all(names and all(in_its_script(name, language) for name in names) for names in named.values()), named
+    assert all(named[day] != english[day] for day in shown)
+
+
+def test_a_kyrgyz_install_names_its_holidays_in_uzbek_and_ukrainian() -> None:
+    kg = BusinessCalendar("KG", "Asia/Bishkek")
+    assert kg.holiday_names("2026-03-21", "uz", CATALOGS) == ["Наврўз байрами"]
+    assert kg.holiday_names("2026-03-21", "uz-Latn", CATALOGS) == ["Navro\u02bbz bayrami"]
+    assert kg.holiday_names("2026-01-02", "uk", CATALOGS) == ["Новорічні свята"]
+    assert kg.holiday_names("2026-03-21", "ky", CATALOGS) == ["Элдик Нооруз майрамы"]  # the package's own Kyrgyz
+
+
+def test_an_uzbek_install_words_the_packages_labels_and_dates() -> None:
+    uz = BusinessCalendar("UZ", "Asia/Tashkent")
+    # The day off moved from the Saturday worked, its date as the reader writes it.
+    assert uz.holiday_names("2026-12-31", "ru", CATALOGS) == ["Выходной день (перенесён с 12 декабря 2026\u202fг.)"]
+    assert uz.holiday_names("2026-12-31", "ky", CATALOGS) == ["Дем алыш күнү (которулган күн: 2026-ж., 12-декабрь)"]
+    assert uz.holiday_names("2026-03-23", "uz", CATALOGS) == ["Наврўз байрами (кўчирилган дам олиш куни)"]
+    assert uz.holiday_names("2027-05-17", "ru", CATALOGS) == [
+        "Курбан-байрам (перенесённый выходной, дата ориентировочная)"]
+    # Where the package translates the country's names, they are its own.
+    assert uz.holiday_names("2026-03-21", "uz-Latn", CATALOGS) == ["Navro\u02bbz bayrami"]
+
+
+def test_the_saturday_worked_by_decree_names_the_day_off_it_was_moved_to() -> None:
+    uz, kg = BusinessCalendar("UZ", "Asia/Tashkent"), BusinessCalendar("KG", "Asia/Bishkek")
+    [saturday] = uz.days("2026-12-12", "2026-12-12")
+    assert (saturday.working, saturday.kind, saturday.day_off_on) == (True, "worked_by_decree", date(2026, 12, 31))
+    assert uz.days("2026-12-13", "2026-12-13")[0].day_off_on is None  # a plain Sunday
+    assert kg.days("2026-12-12", "2026-12-12")[0].kind == "weekend"
+    # An office's override of that Saturday is the office's, with no day off of the decree's.
+    overridden = uz.with_overrides({date(2026, 12, 12): (False, "Decree revoked")})
+    assert overridden.days("2026-12-12", "2026-12-12")[0].day_off_on is None
+
+
+def test_a_deadline_names_its_holidays_with_the_reviewed_names() -> None:
+    """The case page's derivation of a deadline (and the API's) names holidays as the calendar page does."""
+    kg = BusinessCalendar("KG", "Asia/Bishkek")
+    received = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
+    told = story(deadlines.start(received, 14, kg), kg, "uk", catalogs=CATALOGS)
+    assert told is not None
+    assert [(d.date, d.names) for d in told.days] == [
+        (date(2026, 3, 8), ("Міжнародний жіночий день",)), (date(2026, 3, 20), ("Рамазан-байрам",)),
+        (date(2026, 3, 21), ("Народне свято Нооруз",))]
