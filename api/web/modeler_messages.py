@@ -40,6 +40,7 @@ ICON_KEY = re.compile(r"^\s*'?(\w+)'?:", re.M)
 BUILT = (
     "List contains {numOfItems} item",
     "List contains {numOfItems} items",
+    "Participant ID",  # translate(is(element, "bpmn:Participant") ? "Participant ID" : "ID")
 )
 # A template literal's code inside a message (`${items.length}`), unlike a placeholder the text shows (`${someDate}`).
 CODE = re.compile(r"\$\{[^}]*[^\w}][^}]*\}")
