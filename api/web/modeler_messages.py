@@ -1,12 +1,13 @@
 """The modeler's own words (bpmn-js's palette and context pad, the properties panel) in the page's language.
 
 bpmn-js and its properties panel word their interface through a `translate` service. The English texts
-they pass to it are collected from their sources in node_modules (Babel's JavaScript extractor, keyword
-`translate`, and diagram-js's `this._translate`) into modeler_messages.json, with the texts they build before
-translating them (the panel header's element type, "User Task" from bpmn:UserTask; a list's item count), which `make extract-messages` refreshes and which Babel extracts
-into the catalogs like every other message; the modeler page hands the translations of the reader's
-language to assets/js/modeler.js. Written by hand: neither project ships catalogs in these languages.
-"""
+they pass to it are collected from their sources in node_modules (Babel's JavaScript extractor, keywords
+`translate` and diagram-js's `this._translate`) into modeler_messages.json, with the texts the panel builds
+before translating them (the header's element type, "User Task" from bpmn:UserTask; a list's item count).
+`make extract-messages` refreshes the list, and Babel extracts it into the catalogs like every other message;
+the modeler page hands the translations of the reader's language to assets/js/modeler.js, which also gives
+them to the panel's own buttons (assets/build.mjs). Written by hand: neither project ships catalogs in these
+languages."""
 
 from __future__ import annotations
 

@@ -120,7 +120,8 @@ def test_the_modeler_speaks_latin_uzbek(open_as: Any, deployed: None) -> None:
 VISIBLE_WORDS = """(root) => {
   const words = [];
   // The engine's keys in the diagram (extension properties' names such as `role`) are data, not words.
-  const data = '[lang="en"], [data-group-id="group-CamundaPlatform__ExtensionProperties"] .bio-properties-panel-collapsible-entry-header-title';
+  const data = '[lang="en"], [data-group-id="group-CamundaPlatform__ExtensionProperties"] ' +
+    ".bio-properties-panel-collapsible-entry-header-title";
   const shown = (el) => !el.closest(data) && el.getClientRects().length > 0;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -131,7 +132,9 @@ VISIBLE_WORDS = """(root) => {
   }
   for (const el of root.querySelectorAll("[title], [aria-label], [placeholder]")) {
     if (el.closest(data)) continue;
-    for (const name of ["title", "aria-label", "placeholder"]) if (el.getAttribute(name)) words.push(el.getAttribute(name));
+    for (const name of ["title", "aria-label", "placeholder"]) {
+      if (el.getAttribute(name)) words.push(el.getAttribute(name));
+    }
   }
   return words;
 }"""
