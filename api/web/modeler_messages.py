@@ -1,15 +1,18 @@
 """The modeler's own words (bpmn-js's palette and context pad, the properties panel) in the page's language.
 
 bpmn-js and its properties panel word their interface through a `translate` service. The English texts
-they pass to it are collected from their sources in node_modules (Babel's JavaScript extractor, keyword
-`translate`) into modeler_messages.json, which `make extract-messages` refreshes and which Babel extracts
-into the catalogs like every other message; the modeler page hands the translations of the reader's
-language to assets/js/modeler.js. Written by hand: neither project ships catalogs in these languages.
-"""
+they pass to it are collected from their sources in node_modules (Babel's JavaScript extractor, keywords
+`translate` and diagram-js's `this._translate`) into modeler_messages.json, with the texts the panel builds
+before translating them (the header's element type, "User Task" from bpmn:UserTask; a list's item count).
+`make extract-messages` refreshes the list, and Babel extracts it into the catalogs like every other message;
+the modeler page hands the translations of the reader's language to assets/js/modeler.js, which also gives
+them to the panel's own buttons (assets/build.mjs). Written by hand: neither project ships catalogs in these
+languages."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -27,6 +30,21 @@ SOURCES = (
     ("bpmn-js-properties-panel", "dist/index.esm.js"),
     ("@bpmn-io/properties-panel", "dist/index.esm.js"),
 )
+KEYWORDS = {"translate": None, "_translate": None}
+# The panel's header names an element by its concrete type (bpmn-js-properties-panel's getConcreteType, one per
+# key of its iconsByType table), spelt out before translate(): "TimerBoundaryEventNonInterrupting" reads
+# "Timer Boundary Event (Non Interrupting)".
+PANEL = "bpmn-js-properties-panel/dist/index.esm.js"
+ICONS = re.compile(r"\biconsByType = \{(.*?)\n\};", re.S)
+ICON_KEY = re.compile(r"^\s*'?(\w+)'?:", re.M)
+# Texts the panel builds from a template literal before translating them (the literal's code is no text).
+BUILT = (
+    "List contains {numOfItems} item",
+    "List contains {numOfItems} items",
+    "Participant ID",  # translate(is(element, "bpmn:Participant") ? "Participant ID" : "ID")
+)
+# A template literal's code inside a message (`${items.length}`), unlike a placeholder the text shows (`${someDate}`).
+CODE = re.compile(r"\$\{[^}]*[^\w}][^}]*\}")
 
 
 def collect(node_modules: Path = ROOT / "node_modules") -> list[str]:
@@ -35,15 +53,26 @@ def collect(node_modules: Path = ROOT / "node_modules") -> list[str]:
     for package, pattern in SOURCES:
         for path in sorted((node_modules / package).glob(pattern)):
             with path.open("rb") as source:
-                for _line, message, _comments, _context in babel_extract("javascript", source, {"translate": None}):
+                for _line, message, _comments, _context in babel_extract("javascript", source, KEYWORDS):
                     if isinstance(message, str) and _words(message):
                         found.add(message)
+    found.update(type_labels((node_modules / PANEL).read_text(encoding="utf-8")))
+    found.update(BUILT)
     return sorted(found)
 
 
+def type_labels(panel_source: str) -> list[str]:
+    """The panel header's element types, as its getTypeLabel spells them out for translate()."""
+    table = ICONS.search(panel_source)
+    if table is None:
+        raise LookupError("bpmn-js-properties-panel has no iconsByType table: the header's type names moved")
+    return [re.sub(r"\b(Non Interrupting)", r"(\1)", re.sub(r"(\B[A-Z])", r" \1", key))
+            for key in ICON_KEY.findall(table.group(1))]
+
+
 def _words(message: str) -> bool:
-    """A text to translate: some letters, and not a template literal's code (`${...}`)."""
-    return "${" not in message and any(c.isalpha() for c in message)
+    """A text to translate: some letters, and not a template literal's code (`${items.length}`)."""
+    return not CODE.search(message) and any(c.isalpha() for c in message.strip())
 
 
 @cache

@@ -11,6 +11,7 @@ import {
 import { SelectEntry, isSelectEntryEdited } from "@bpmn-io/properties-panel";
 import camundaModdleDescriptors from "camunda-bpmn-moddle/resources/camunda.json";
 import jarchyModdleDescriptors from "./jarchy-moddle.json";
+import { setPanelTranslate } from "jarchy:panel-translate";
 import CamundaBehaviorsModule from "camunda-bpmn-js-behaviors/lib/camunda-platform";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
@@ -341,6 +342,9 @@ function setup(root) {
     const english = labels && labels.hint(bo);
     return english ? format(messages.inEnglish, { text: english }) : null;
   };
+  const translate = translator(JSON.parse(root.dataset.bpmnMessages || "{}"));
+  // The panel's own buttons (section toggles, list items, pop-up editor) word their titles with it too (build.mjs).
+  setPanelTranslate(translate);
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
     propertiesPanel: {
@@ -356,10 +360,13 @@ function setup(root) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaBehaviorsModule,
-      { translate: ["value", translator(JSON.parse(root.dataset.bpmnMessages || "{}"))] },
+      { translate: ["value", translate] },
     ],
     moddleExtensions: { camunda: camundaModdleDescriptors, jarchy: jarchyModdleDescriptors },
   });
+  // bpmn.io's logo, with its English title: its licence forbids changing the watermark, so it is marked as English.
+  const poweredBy = root.querySelector(".bjs-powered-by");
+  if (poweredBy) poweredBy.setAttribute("lang", "en");
   const languageChoice = root.querySelector("[data-label-language]");
   labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
   const lanes = laneRoles(modeler, JSON.parse(root.dataset.roleNames || "{}"));
