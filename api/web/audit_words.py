@@ -28,6 +28,8 @@ ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
 WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
+# The events whose `name` is a person's (a draft act's commenter), not a thing's (a unit, a procedure, a message).
+PERSON_NAMED = frozenset({"comment.received"})
 SIZE_FIELDS = frozenset({"size", "file_size"})
 # The actor recorded for what the application did by itself (api.cli, the demo seed, engine.people.access).
 SYSTEM_ACTOR = "system"
@@ -112,7 +114,8 @@ class AuditWords:
         for key in list(after) + [k for k in before if k not in after]:
             if key in before and key in after and before[key] == after[key]:
                 continue
-            rows.append(WordedChange(self._title(key, props),
+            title = gettext("Name") if key == "name" and event.type in PERSON_NAMED else self._title(key, props)
+            rows.append(WordedChange(title,
                                      self._value(key, before[key], props) if key in before else None,
                                      self._value(key, after[key], props) if key in after else None))
         return rows

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_babel.speaklater import LazyString
 
 from db.vocabulary import (
@@ -236,7 +237,7 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "element_id": _l("Element"), "email": _l("E-mail"), "ends_at": _l("Ends"), "filename": _l("File name"),
     "from": _l("From"), "journalist": _l("Journalist"), "journalist_ids": _l("Journalists"), "key": _l("Key"),
     "kind": _l("Kind"), "letter_id": _l("Letter"), "lists": _l("Distribution lists"), "locale": _l("Language"),
-    "message": _l("Message"), "name": _l("Name"), "names": _l("Names in each language"), "outcome": _l("Outcome"),
+    "message": _l("Message"), "name": _p("of a thing", "Name"), "names": _l("Names in each language"), "outcome": _l("Outcome"),
     "password": _l("Password"), "paused_at": _l("Paused"), "process_key": _l("Procedure"),
     "failure": _l("Failure"), "reason": _l("Reason"), "recipients": _l("Recipients"), "role": _l("Role"),
     "roles": _l("Roles"),
