@@ -96,7 +96,7 @@ class AuditWords:
         """A publication by its feed and its title (in the reader's language where it was published in it)."""
         row = db_session().get(Publication, publication_id)
         versions = archived_versions(feed, row.content or {}) if row is not None and row.feed == feed else []
-        titles = {v.language: v.title for v in versions if v.title}
+        titles = {v.lang: v.title for v in versions if v.title}
         title = titles.get(current_language()) or next(iter(titles.values()), "")
         return f"{FEEDS[feed]}: «{title}»" if title else gettext("%(feed)s, №%(number)s", feed=FEEDS[feed],
                                                                  number=publication_id)
