@@ -60,7 +60,7 @@ screenshots: install /usr/bin/chromium
 # packages, and merges it into each language.
 extract-messages: $(BIN)/jarchy node_modules/.package-lock.json
 	$(BIN)/python -m api.web.modeler_messages
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext -k _p:1c,2 -k lazy_pgettext:1c,2 \
 	  -o api/translations/messages.pot .
 	for lang in ky ru uz_Cyrl uz_Latn uk en; do test -f api/translations/$$lang/LC_MESSAGES/messages.po || \
 	  $(BIN)/pybabel init -i api/translations/messages.pot -d api/translations -l $$lang; done

@@ -15,18 +15,24 @@ from flask_babel import gettext
 
 from api.database import session as db_session
 from api.web import formrender, refusals
-from api.web.i18n import LANGUAGE_NAMES, label, translated, when
+from api.web.i18n import LANGUAGE_NAMES, current_language, file_size, label, translated, when
 from api.web.procedure_names import procedure_name, procedure_names
 from api.web.unit_names import unit_text, unit_texts
 from api.web.views.staff import case_forms, task_names
-from api.web.vocabulary import AUDIT_FIELDS
-from db.models import AuditEvent, ProcessDefinition, ProcessInstance
+from api.web.vocabulary import AUDIT_FIELDS, FEEDS, LABELLED
+from db.models import AuditEvent, ProcessDefinition, ProcessInstance, Publication
 from engine.core.settings import ROLES
+from engine.runtime.publications import archived_versions
 
 ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
 WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
+# The events whose `name` is a person's (a draft act's commenter), not a thing's (a unit, a procedure, a message).
+PERSON_NAMED = frozenset({"comment.received"})
+SIZE_FIELDS = frozenset({"size", "file_size"})
+# The actor recorded for what the application did by itself (api.cli, the demo seed, engine.people.access).
+SYSTEM_ACTOR = "system"
 
 
 @dataclass
@@ -77,6 +83,8 @@ class AuditWords:
                 if version else self.procedure(key)
         if kind == "user" and rest:
             return rest
+        if kind in FEEDS and rest.isdigit():  # a publication: <feed>:<id> (engine.runtime.publications)
+            return self.publication(kind, int(rest))
         if kind == "case_comment" and rest:  # a staff comment, by its number (engine.runtime.case_comments)
             return gettext("Comment №%(number)s", number=rest)
         return label(subject) if "_" in subject else subject
@@ -84,18 +92,39 @@ class AuditWords:
     def procedure(self, key: str) -> str:
         return procedure_name(key, self._procedures)
 
+    def publication(self, feed: str, publication_id: int) -> str:
+        """A publication by its feed and its title (in the reader's language where it was published in it)."""
+        row = db_session().get(Publication, publication_id)
+        versions = archived_versions(feed, row.content or {}) if row is not None and row.feed == feed else []
+        titles = {v.lang: v.title for v in versions if v.title}
+        title = titles.get(current_language()) or next(iter(titles.values()), "")
+        return f"{FEEDS[feed]}: «{title}»" if title else gettext("%(feed)s, №%(number)s", feed=FEEDS[feed],
+                                                                 number=publication_id)
+
+    @staticmethod
+    def actor(actor: str | None) -> str:
+        """Who did it: a username, or the application itself in the reader's words."""
+        return gettext("the system") if not actor or actor == SYSTEM_ACTOR else actor
+
     def changes(self, event: AuditEvent) -> list[WordedChange]:
         """The event's data field by field, before -> after; fields unchanged on both sides are left out."""
-        before, after = _worded_code(event.before or {}), _worded_code(event.after or {})
+        before, after = self._named(_worded_code(event.before or {})), self._named(_worded_code(event.after or {}))
         props = self._of(event.instance_id)[0]
         rows = []
         for key in list(after) + [k for k in before if k not in after]:
             if key in before and key in after and before[key] == after[key]:
                 continue
-            rows.append(WordedChange(self._title(key, props),
+            title = gettext("Name") if key == "name" and event.type in PERSON_NAMED else self._title(key, props)
+            rows.append(WordedChange(title,
                                      self._value(key, before[key], props) if key in before else None,
                                      self._value(key, after[key], props) if key in after else None))
         return rows
+
+    def _named(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A deployment's `name` (the diagram's English name) as its procedure's name in the reader's language."""
+        if isinstance(data.get("name"), str) and data.get("key") in self._procedures:
+            return data | {"name": self.procedure(data["key"])}
+        return data
 
     def _title(self, key: str, props: dict[str, dict[str, Any]]) -> str:
         if key in props and props[key].get("title"):
@@ -125,6 +154,8 @@ class AuditWords:
             return "—"
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
+        if key in SIZE_FIELDS and isinstance(value, int):
+            return file_size(value)
         if not isinstance(value, str):
             return str(value)
         if key in ROLE_FIELDS or value in ROLES:
@@ -135,11 +166,21 @@ class AuditWords:
             return self.procedure(value)
         if key in LANGUAGE_FIELDS and value in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[value]
+        if key == "feed" and value in FEEDS:
+            return str(FEEDS[value])
         if key in WORD_FIELDS:
-            return label(value)
+            return _word(value)
         if key.endswith(MOMENT_SUFFIXES):
             return _moment(value)
         return value
+
+
+def _word(value: str) -> str:
+    """A stored word (a kind, a status, an origin) by the label of the vocabulary that holds it."""
+    for labels in LABELLED.values():
+        if value in labels:
+            return str(labels[value])  # type: ignore[index]
+    return label(value)
 
 
 def _worded_code(data: dict[str, Any]) -> dict[str, Any]:

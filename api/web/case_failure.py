@@ -20,9 +20,9 @@ def sentence(after: dict[str, Any] | None, step: str | None = None) -> str:
     after = after or {}
     why = refusals.worded(after.get("code"), after.get("params") if isinstance(after.get("params"), dict) else {})
     if why and step:
-        return gettext("The case failed at “%(step)s”: %(reason)s", step=step, reason=why)
+        return gettext("The case failed at “%(step)s”. %(reason)s", step=step, reason=why)  # the reason: a sentence
     if why:
-        return gettext("The case failed: %(message)s", message=why)
+        return gettext("The case failed. %(message)s", message=why)
     if step:
         return gettext("The case failed at “%(step)s”.", step=step)
     return gettext("The case failed.")

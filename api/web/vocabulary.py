@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_babel.speaklater import LazyString
 
 from db.vocabulary import (
@@ -183,6 +184,19 @@ NOTIFICATION_KINDS: dict[NotificationKind, LazyString] = {
     NotificationKind.REMINDER: _l("Reminder"),
     NotificationKind.ESCALATION: _l("Escalation"),
     NotificationKind.NOTICE: _l("For your information"),
+    NotificationKind.MENTION: _l("Mentioned in a comment"),
+}
+# Where a deployed version of a procedure came from (the auditors' pages word a deployment's `origin`).
+DEFINITION_ORIGINS: dict[DefinitionOrigin, LazyString] = {
+    DefinitionOrigin.SHIPPED: _l("Shipped with the application"),
+    DefinitionOrigin.DEPLOYED: _l("Deployed by an administrator"),
+}
+# The publication feeds (engine.runtime.publications: a publication's `feed`, and the first half of its audit
+# subject `<feed>:<id>`).
+FEEDS: dict[str, LazyString] = {
+    "releases": _l("Press releases"),
+    "responses": _l("Published responses"),
+    "drafts": _l("Draft acts for discussion"),
 }
 # What a user chose to receive by e-mail of one kind of notification.
 EMAIL_CHOICES: dict[EmailChoice, LazyString] = {
@@ -214,7 +228,8 @@ MEDIA_PLAN_STATUSES: dict[MediaPlanStatus, LazyString] = {
 AUDIT_FIELDS: dict[str, LazyString] = {
     "accreditation_id": _l("Accreditation"), "journalist_id": _l("Journalist"), "language": _l("Language"),
     "media": _l("Media files"), "published_at": _l("Published"), "sha256": _l("Checksum"), "size": _l("Size"),
-    "feed": _l("Calendar feed"), "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"),
+    "feed": _l("Publication feed"), "origin": _l("Origin of the version"),
+    "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"),
     "active": _l("Active"), "address": _l("Address"),
     "assignee": _l("Assignee"), "body": _l("Text"), "checksum": _l("Checksum"), "comment": _l("Comment"),
     "content_type": _l("File type"), "data": _l("Case data"), "delivery_id": _l("Delivery"),
@@ -222,7 +237,8 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "element_id": _l("Element"), "email": _l("E-mail"), "ends_at": _l("Ends"), "filename": _l("File name"),
     "from": _l("From"), "journalist": _l("Journalist"), "journalist_ids": _l("Journalists"), "key": _l("Key"),
     "kind": _l("Kind"), "letter_id": _l("Letter"), "lists": _l("Distribution lists"), "locale": _l("Language"),
-    "message": _l("Message"), "name": _l("Name"), "names": _l("Names in each language"), "outcome": _l("Outcome"),
+    "message": _l("Message"), "name": _p("of a thing", "Name"), "names": _l("Names in each language"),
+    "outcome": _l("Outcome"),
     "password": _l("Password"), "paused_at": _l("Paused"), "process_key": _l("Procedure"),
     "failure": _l("Failure"), "reason": _l("Reason"), "recipients": _l("Recipients"), "role": _l("Role"),
     "roles": _l("Roles"),
@@ -246,8 +262,9 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     AppearanceFormat: APPEARANCE_FORMATS,
     MediaPlanStatus: MEDIA_PLAN_STATUSES,
     CommentStatus: COMMENT_STATUSES,
+    DefinitionOrigin: DEFINITION_ORIGINS,
 }
-UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, DefinitionOrigin, LetterKind)
+UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).
 STATUSES: dict[str, LazyString] = {**CASE_STATUSES, **TASK_STATUSES}
 

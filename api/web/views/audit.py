@@ -127,7 +127,7 @@ def _shown_events(events: list[AuditEvent]) -> list[dict[str, Any]]:
     keys = queries.business_keys(db_session(), {e.instance_id for e in events if e.instance_id})
     words = AuditWords()
     return [{"event": e, "business_key": keys.get(e.instance_id) if e.instance_id else None,
-             "subject": words.subject(e), "changes": words.changes(e)} for e in events]
+             "subject": words.subject(e), "changes": words.changes(e), "actor": words.actor(e.actor)} for e in events]
 
 
 @blp.get("/events")

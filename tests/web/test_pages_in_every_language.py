@@ -1,0 +1,177 @@
+"""The pages a reader of a Cyrillic language reads hold no Latin word: a published release's case and its history,
+a failed case, the auditor's events and case timelines, the administrator's calendar. Everything a person typed in
+these cases is Cyrillic, so a Latin word on the page is the application's (an English message, a raw key or id).
+
+Identifiers an administrator or auditor needs (a procedure's key, a checksum, an element's id, a hash) are marked as
+technical (`<code>`, `.technical`) and read around; the few words that cannot be translated are in ALLOWED, each with
+its reason."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEvent, Unit
+from engine.people.accounts import user_by_username
+from tests.cases import complete
+from tests.conftest import CAST
+from tests.diagrams import script_diagram
+from tests.files import pdf
+from tests.integration.test_release_approval_api import release_approval_deployed, start
+from tests.web.conftest import text
+
+__all__ = ["release_approval_deployed"]
+
+CYRILLIC_LANGUAGES = ("ky", "ru", "uk", "uz")
+LATIN_WORD = re.compile(r"[A-Za-zʻʼ_]*[A-Za-z][A-Za-zʻʼ_]+")
+# What stays Latin in every language, and why.
+# A case's registration number (PR-2026-000001): an identifier staff quote, whatever their language.
+REGISTRATION_NUMBER = re.compile(r"\b[A-Z]{2,4}-\d{4}-\d+\b")
+# The cast's usernames (tests.conftest.CAST) are Latin by design: they are what a person signs in with.
+ALLOWED = {
+    "PDF",  # a file type's name, written so in each language
+    "SHA",  # the checksum's algorithm (SHA-256), a name
+    "CSV", "JSON",  # the export formats' names, on the auditors' download links
+    "English",  # English named in itself, as the language switcher names each language (a unit's names per language)
+    "Transport", "Health", "Education",  # the cast's units as tests.conftest creates them (recorded in the chain)
+    "pdf",  # the extension of the file the test attaches ("справка.pdf"): part of a person's file name
+}
+DRAFT = {"kind": "press_release", "title": "Сорок улиц отремонтируют", "body": "Транспортный отдел отремонтирует их.",
+         "unit": "transport"}
+TRANSLATIONS = {"ky": {"title": "Кырк көчө оңдолот", "body": "Транспорт бөлүмү кырк көчөнү оңдойт."},
+                "ru": {"title": "Сорок улиц отремонтируют", "body": "Транспортный отдел отремонтирует сорок улиц."}}
+SKIPPED = frozenset({"script", "style", "code", "svg", "template"})
+
+
+class MainText(HTMLParser):
+    """The text of a page's <main>, without scripts, identifiers (`code`, `.technical`) and hidden inputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside_main = False
+        self.skipping: list[str] = []
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "main":
+            self.inside_main = True
+        elif self.skipping or tag in SKIPPED or "technical" in classes:
+            if tag not in ("br", "img", "input", "meta", "link", "hr", "wbr"):
+                self.skipping.append(tag)
+        elif self.inside_main:
+            # What a screen reader says of a control is text too.
+            for name in ("title", "aria-label", "placeholder", "alt"):
+                self.words.append(dict(attrs).get(name) or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        elif tag == "main":
+            self.inside_main = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside_main and not self.skipping:
+            self.words.append(data)
+
+
+def latin_words(page: str) -> list[str]:
+    reader = MainText()
+    reader.feed(page)
+    main = REGISTRATION_NUMBER.sub(" ", " ".join(reader.words))
+    return sorted({word for word in LATIN_WORD.findall(main) if word not in ALLOWED and word.lower() not in CAST})
+
+
+def read_in(sessions: Any, username: str, language: str) -> None:
+    with sessions.begin() as session:
+        user_by_username(session, username).locale = language
+
+
+@pytest.fixture
+def published_release(as_: Any, page_as: Any, sessions: Any) -> dict[str, Any]:
+    """A release typed in Cyrillic, with a file attached, through both reviews and published (the cast's unit named
+    in Cyrillic too)."""
+    with sessions.begin() as session:
+        unit = session.scalars(select(Unit).where(Unit.key == "transport")).one()
+        unit.name, unit.names = "Транспорт", {lang: "Транспорт" for lang in ("ky", "ru", "uz", "uk", "en")}
+    case = start(as_, data=DRAFT)
+    assert case["status"] == "running", case
+    web = page_as("ps_transport")
+    attached = web.client.post(f"/cases/{case['id']}/attachments", data={"file": (io.BytesIO(pdf()), "справка.pdf")},
+                               headers={"X-CSRFToken": web.csrf(), "Accept": "application/json"},
+                               content_type="multipart/form-data")
+    assert attached.status_code == 201, attached.get_data(as_text=True)
+    complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve")
+    complete(as_, "pr", case["id"], "pr_review", decision="approve", confirm_no_confidential=True,
+             comment="Согласовано.")
+    complete(as_, "ps_transport", case["id"], "translate", translations=TRANSLATIONS)
+    return complete(as_, "pr", case["id"], "publish")
+
+
+@pytest.fixture
+def failed_case(as_: Any) -> dict[str, Any]:
+    """A procedure drawn with Cyrillic names whose script divides by zero."""
+    diagram = script_diagram("raschet", "a = 1\nb = a / 0", name="Подсчёт суммы").replace(
+        'name="raschet"', 'name="Расчёт"')
+    deployed = as_("admin").post("/api/v1/process-definitions", data=diagram.encode(),
+                                 headers={"Content-Type": "application/xml"})
+    assert deployed.status_code == 201, deployed.get_json()
+    case = as_("pr").post("/api/v1/process-instances", json={"process_key": "raschet", "data": {}}).get_json()
+    assert case["status"] == "failed", case
+    return case
+
+
+def pages_flagged(page_as: Any, sessions: Any, username: str, paths: list[str]) -> dict[str, list[str]]:
+    """Each page in each Cyrillic language, with the Latin words its main text holds (only those that do)."""
+    flagged = {}
+    for language in CYRILLIC_LANGUAGES:
+        read_in(sessions, username, language)
+        for path in paths:
+            response = page_as(username).get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            words = latin_words(text(response))
+            if words:
+                flagged[f"{language} {path}"] = words
+    return flagged
+
+
+def test_a_published_releases_case_reads_without_latin_words(page_as: Any, sessions: Any,
+                                                              published_release: dict[str, Any]) -> None:
+    assert pages_flagged(page_as, sessions, "pr", [f"/cases/{published_release['id']}"]) == {}
+
+
+def test_a_failed_case_reads_without_latin_words(page_as: Any, sessions: Any, failed_case: dict[str, Any]) -> None:
+    assert pages_flagged(page_as, sessions, "pr", [f"/cases/{failed_case['id']}"]) == {}
+
+
+def test_the_auditors_pages_read_without_latin_words(page_as: Any, sessions: Any, published_release: dict[str, Any],
+                                                     failed_case: dict[str, Any]) -> None:
+    paths = ["/audit/events?per_page=100", f"/audit/cases/{published_release['id']}",
+             f"/audit/cases/{failed_case['id']}"]
+    assert pages_flagged(page_as, sessions, "auditor", paths) == {}
+
+
+def test_the_administrators_calendar_reads_without_latin_words(page_as: Any, sessions: Any) -> None:
+    assert pages_flagged(page_as, sessions, "admin", ["/admin/calendar"]) == {}
+
+
+def test_the_auditor_reads_a_deployment_a_publication_and_a_file_in_words(page_as: Any, sessions: Any,
+                                                                          published_release: dict[str, Any]) -> None:
+    """The vocabulary of the events themselves: where a version came from, which feed, what file, how big, and
+    who when nobody did (the application)."""
+    with sessions() as session:
+        published = session.scalars(select(AuditEvent).where(AuditEvent.type == "publication.published")).one()
+    read_in(sessions, "auditor", "ru")
+    page = text(page_as("auditor").get(f"/audit/cases/{published_release['id']}"))
+    assert "Лента публикаций" in page and "Пресс-релизы: «Сорок улиц отремонтируют»" in page
+    assert published.subject not in page and ">releases<" not in page
+    assert "Размер" in page and "19531" not in page
+    events = text(page_as("auditor").get("/audit/events?type=definition.deployed"))
+    assert "Происхождение версии" in events and "Развёрнута администратором" in events and "Deployed" not in events
+    assert "Согласование и публикация пресс-релиза" in events and "Release approval" not in events
+    assert ">system<" not in events and ">система<" in events
