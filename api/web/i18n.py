@@ -14,6 +14,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval
+from babel.numbers import format_decimal
 from babel.units import format_unit
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
@@ -159,7 +160,15 @@ def file_size(size: int) -> str:
         if size >= factor:
             unit, value = name, size / factor
             break
-    return format_unit(value, unit, length="short", format="#,##0.#", locale=get_locale())
+    locale = get_locale()
+    if str(locale) in CYRILLIC_UZBEK_UNITS and locale.script == "Cyrl":
+        return f"{format_decimal(value, '#,##0.#', locale=locale)} {CYRILLIC_UZBEK_UNITS[str(locale)][unit]}"
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=locale)
+
+
+# CLDR names Uzbek's digital units only in Latin script (`byte`, `kB`): Cyrillic Uzbek writes them as below.
+CYRILLIC_UZBEK_UNITS = {"uz_Cyrl": {"digital-byte": "байт", "digital-kilobyte": "КБ", "digital-megabyte": "МБ",
+                                    "digital-gigabyte": "ГБ"}}
 
 
 def label(value: Any, schema: dict[str, Any] | None = None) -> str:

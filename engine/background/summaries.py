@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 
 from babel.dates import format_date
 from sqlalchemy import select, update
@@ -53,8 +54,8 @@ def due(session: Session, settings: Settings, zone: tzinfo, at: datetime) -> Due
     return Due(day=local.date(), cut=cut_utc, user_ids=user_ids)
 
 
-def compose(session: Session, user_id: int, day: date, cut: datetime, zone: tzinfo, at: datetime
-            ) -> EmailSummary | None:
+def compose(session: Session, user_id: int, day: date, cut: datetime, zone: tzinfo, at: datetime,
+            catalogs: Path | None = None) -> EmailSummary | None:
     """The user's summary of `day`: the notifications that waited for it from before `cut`, taken into it. None
     when nothing waits any more (another sweeper took them, or the user changed their choice meanwhile).
 
@@ -79,7 +80,7 @@ def compose(session: Session, user_id: int, day: date, cut: datetime, zone: tzin
         return None
     rows = list(session.scalars(
         select(Notification).where(Notification.summary_id == summary.id).order_by(Notification.id)))
-    said = words(user.locale)
+    said = words(user.locale, catalogs)
     summary.subject, summary.body = subject(said, len(rows), day), body(said, user, rows, zone)
     session.flush()
     return summary

@@ -174,7 +174,8 @@ def compose_summaries(sessions: sessionmaker[Session], ctx: EngineContext, at: d
     for user_id in found.user_ids:
         try:
             with sessions.begin() as session:
-                composed += summaries.compose(session, user_id, found.day, found.cut, zone, at) is not None
+                composed += summaries.compose(session, user_id, found.day, found.cut, zone, at,
+                                              ctx.settings.catalogs) is not None
         except SQLAlchemyError as exc:  # above all the (user, day) uniqueness: another sweeper composed it first
             log.info("the summary of user %s for %s is left to another sweep: %s", user_id, found.day,
                      describe(exc))

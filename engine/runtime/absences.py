@@ -219,7 +219,8 @@ def give(session: Session, ctx: EngineContext, task: HumanTask, user: User, depu
     notifications.notify(
         session, kind=NotificationKind.TASK, users=[deputy],
         message=lambda said: _handed_text(session, ctx, said, task, user, absence), at=at,
-        instance_id=task.instance_id, task_id=task.id, email_enabled=ctx.settings.smtp_url is not None)
+        instance_id=task.instance_id, task_id=task.id, email_enabled=ctx.settings.smtp_url is not None,
+        catalogs=ctx.settings.catalogs)
 
 
 def _case(session: Session, task: HumanTask) -> str:
@@ -248,4 +249,4 @@ def _tell_pr_heads(session: Session, ctx: EngineContext, task: HumanTask, user: 
 
     notifications.notify(session, kind=NotificationKind.NOTICE, users=role_members(session, "pr_head", None),
                          message=text, at=at, instance_id=task.instance_id, task_id=task.id,
-                         email_enabled=ctx.settings.smtp_url is not None)
+                         email_enabled=ctx.settings.smtp_url is not None, catalogs=ctx.settings.catalogs)

@@ -180,7 +180,8 @@ def notify_mentioned(session: Session, ctx: EngineContext, users: list[User], *,
                     case=instance.business_key, text=excerpt)
 
     return notify(session, kind=NotificationKind.MENTION, users=users, message=message, at=at,
-                  instance_id=instance.id, task_id=task_id, email_enabled=ctx.settings.smtp_url is not None)
+                  instance_id=instance.id, task_id=task_id, email_enabled=ctx.settings.smtp_url is not None,
+                  catalogs=ctx.settings.catalogs)
 
 
 # -- the recipient's side ------------------------------------------------------------------------------
