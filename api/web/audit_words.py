@@ -27,6 +27,8 @@ ROLE_FIELDS = frozenset({"role", "roles"})
 LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
 WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
+# A failure's English and its exception's type, beside its worded reason: titled apart (api.web.vocabulary).
+TECHNICAL = {"message": "technical_detail", "exception": "technical_exception"}
 
 
 @dataclass
@@ -143,13 +145,14 @@ class AuditWords:
 
 
 def _worded_code(data: dict[str, Any]) -> dict[str, Any]:
-    """An event's refusal or failure (`code` with `params`) as its sentence, under `failure`; the engine's English
-    `message`, where there is one, stays for the auditor as recorded."""
+    """An event's refusal or failure (`code` with `params`) as its sentence, under `failure`, first; the engine's
+    English `message` and the exception's type, where there are, stay for the auditor as recorded, titled as the
+    technical details they are."""
     if not isinstance(data.get("code"), str):
         return data
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    rest = {k: v for k, v in data.items() if k not in ("code", "params")}
-    return rest | {"failure": refusals.worded(data["code"], params) or data["code"]}
+    rest = {TECHNICAL.get(k, k): v for k, v in data.items() if k not in ("code", "params")}
+    return {"failure": refusals.worded(data["code"], params) or data["code"]} | rest
 
 
 def _moment(value: str) -> str:
