@@ -40,8 +40,9 @@ def names(instance: ProcessInstance, subjects: Iterable[str]) -> dict[str, str]:
             ids["attachment"].add(subject)
     session = db_session()
     if ids["attachment"]:
-        found |= dict(session.execute(select(Attachment.id, Attachment.filename).where(
-            Attachment.instance_id == instance.id, Attachment.id.in_(ids["attachment"]))).tuples())
+        for attachment_id, filename in session.execute(select(Attachment.id, Attachment.filename).where(
+                Attachment.instance_id == instance.id, Attachment.id.in_(ids["attachment"]))):
+            found[attachment_id] = filename
     if ids["publication"]:
         for row in session.scalars(select(Publication).where(
                 Publication.instance_id == instance.id, Publication.id.in_([int(i) for i in ids["publication"]]))):

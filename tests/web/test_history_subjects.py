@@ -8,12 +8,15 @@ import re
 from html import unescape
 from typing import Any
 
+import pytest
+
 from engine.people.accounts import user_by_username
 from tests.cases import complete
 from tests.integration.test_release_approval_api import agreed_and_translated, release_approval_deployed, start
 from tests.web.conftest import text
 
 __all__ = ["release_approval_deployed"]
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 def _history(page_as: Any, sessions: Any, user: str, case_id: int, language: str) -> str:
@@ -35,6 +38,5 @@ def test_a_published_release_is_named_by_its_feed_and_title_in_russian(as_: Any,
     history = _history(page_as, sessions, "pr", case["id"], "ru")
     assert "Материал опубликован: Пресс-релизы, «В 2026 году отремонтируют сорок улиц»" in history
     assert "releases:" not in history.lower()
-    if attached.status_code == 302:  # the file, by its name
-        assert "Файл прикреплён: smeta.pdf" in history
+    assert attached.status_code == 302 and "Файл прикреплён: smeta.pdf" in history  # the file, by its name
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", history, re.IGNORECASE)  # no id of a file
