@@ -47,7 +47,7 @@ from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, clocks, dashboard, queries, task_context
+from engine.reads import archive, case_failures, clocks, dashboard, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.case_comments import EDIT_WINDOW
@@ -192,7 +192,8 @@ def timers(rows: list[Timer]) -> list[dict[str, Any]]:
 def instances(session: Session, ctx: EngineContext, rows: list[ProcessInstance]) -> list[dict[str, Any]]:
     names = queries.usernames(session, {r.started_by_id for r in rows})
     calendar, now = overrides.current(session, ctx), ctx.now()
-    return [_instance(r, names) | {"time_left": _case_left(calendar, now, r)} for r in rows]
+    why = case_failures.reasons(session, [r.id for r in rows if r.failure])
+    return [_instance(r, names, why) | {"time_left": _case_left(calendar, now, r)} for r in rows]
 
 
 def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
@@ -201,14 +202,18 @@ def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
     assignees' names come from `users` where it has them, the rest in one query."""
     open_tasks = queries.open_tasks(session, row.id)
     names = _usernames(session, {row.started_by_id} | {t.assignee_id for t in open_tasks}, users)
-    out = _instance(row, names)
+    out = _instance(row, names, case_failures.reasons(session, [row.id] if row.failure else []))
     out["time_left"] = _case_left(overrides.current(session, ctx), ctx.now(), row)
     out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
     out["timers"] = timers(queries.pending_timers(session, instance_id=row.id, per_page=1000).items)
     return out
 
 
-def _instance(row: ProcessInstance, names: Known) -> dict[str, Any]:
+def _instance(row: ProcessInstance, names: Known,
+              why: dict[int, tuple[str | None, dict[str, Any]]]) -> dict[str, Any]:
+    """A case's own facts; a failed one's `failure` is the engine's English (for administrators), `failure_code`
+    and `failure_params` why it failed as a client words it (docs/errors.md), from `why` (its last failure's)."""
+    code, params = why.get(row.id, (None, {})) if row.failure else (None, None)
     return {
         "id": row.id,
         "process_key": row.process_key,
@@ -222,6 +227,8 @@ def _instance(row: ProcessInstance, names: Known) -> dict[str, Any]:
         "due_at": row.due_at,
         "completed_at": row.completed_at,
         "failure": row.failure,
+        "failure_code": code,
+        "failure_params": params,
     }
 
 

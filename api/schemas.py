@@ -439,7 +439,13 @@ class InstanceOut(Schema):
     time_left = fields.Nested(TimeLeftOut, allow_none=True, metadata={
         "description": "a running case's time left on its statutory clock; null when closed, paused or undated"})
     completed_at = OfficeDateTime(allow_none=True)
-    failure = fields.String(allow_none=True)
+    failure = fields.String(allow_none=True, metadata={
+        "description": "a failed case: where and why, as the engine wrote it (English, for administrators)"})
+    failure_code = fields.String(allow_none=True, metadata={
+        "description": "a failed case: why it failed, as a code of docs/errors.md to word in the reader's language "
+                       "(null for a case that has not failed, or failed before failures carried a code)"})
+    failure_params = fields.Dict(allow_none=True, metadata={
+        "description": "the parameters of `failure_code` (e.g. `script_line`, `name`); null unless failed"})
     tasks = fields.List(fields.Nested(TaskOut))
     timers = fields.List(fields.Nested(TimerOut))
 

@@ -83,8 +83,7 @@ class OfficeReport(MethodView):
                                               office_report.today(session(), ctx()))
         report = office_report.office_report(session(), ctx(), current_user(), period)
         if args["format"] == "csv":
-            return Response(office_exports.csv_text(report), mimetype="text/csv", headers={
-                "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'csv')}"})
+            return office_csv_response(report)
         if args["format"] == "pdf":
             return Response(office_exports.pdf_bytes(report), mimetype="application/pdf", headers={
                 "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'pdf')}"})
@@ -92,9 +91,13 @@ class OfficeReport(MethodView):
 
 
 def csv_response(report: reporting.Report) -> Response:
+    """The requests' figures, one row a procedure and each of its units. The period's days are the office's (a
+    case received at 23:30 in Bishkek counts on that day): the last column names its time zone on every row, as
+    the audit CSV does, so a file read away from the HTTP response still says which calendar it keeps."""
     grounds = sorted({g for item in report.items for row in [item, *item["units"]] for g in row["refused"]})
     columns = ["process_key", "unit", *reporting.FIGURES, "median_working_days",
-               *(f"refused:{g}" for g in grounds)]
+               *(f"refused:{g}" for g in grounds), "time_zone"]
+    zone = ctx().cal.timezone.key
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -102,7 +105,16 @@ def csv_response(report: reporting.Report) -> Response:
         for row, unit in [(item, "(all)"), *((u, u["unit"] or "(none)") for u in item["units"])]:
             writer.writerow([item["process_key"], unit, *(row[f] for f in reporting.FIGURES),
                              "" if row["median_working_days"] is None else f"{row['median_working_days']:g}",
-                             *(row["refused"].get(g, 0) for g in grounds)])
+                             *(row["refused"].get(g, 0) for g in grounds), zone])
     name = f"requests-{report.period_from.isoformat()}-{report.period_to.isoformat()}.csv"
     return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+                    headers={"Content-Disposition": f"attachment; filename={name}", "X-Time-Zone": zone})
+
+
+def office_csv_response(report: office_report.OfficeReport) -> Response:
+    """The office's report as CSV (api.web.office_report.csv_text), its days the office's: the last column and
+    the X-Time-Zone header name the time zone."""
+    zone = ctx().cal.timezone.key
+    return Response(office_exports.csv_text(report, zone), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'csv')}",
+        "X-Time-Zone": zone})

@@ -33,6 +33,8 @@ PERSON_NAMED = frozenset({"comment.received"})
 SIZE_FIELDS = frozenset({"size", "file_size"})
 # The actor recorded for what the application did by itself (api.cli, the demo seed, engine.people.access).
 SYSTEM_ACTOR = "system"
+# A failure's English and its exception's type, beside its worded reason: titled apart (api.web.vocabulary).
+TECHNICAL = {"message": "technical_detail", "exception": "technical_exception"}
 
 
 @dataclass
@@ -184,13 +186,14 @@ def _word(value: str) -> str:
 
 
 def _worded_code(data: dict[str, Any]) -> dict[str, Any]:
-    """An event's refusal or failure (`code` with `params`) as its sentence, under `failure`; the engine's English
-    `message`, where there is one, stays for the auditor as recorded."""
+    """An event's refusal or failure (`code` with `params`) as its sentence, under `failure`, first; the engine's
+    English `message` and the exception's type, where there are, stay for the auditor as recorded, titled as the
+    technical details they are."""
     if not isinstance(data.get("code"), str):
         return data
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    rest = {k: v for k, v in data.items() if k not in ("code", "params")}
-    return rest | {"failure": refusals.worded(data["code"], params) or data["code"]}
+    rest = {TECHNICAL.get(k, k): v for k, v in data.items() if k not in ("code", "params")}
+    return {"failure": refusals.worded(data["code"], params) or data["code"]} | rest
 
 
 def _moment(value: str) -> str:

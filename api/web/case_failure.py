@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
 
 from api.database import session as db_session
 from api.web import refusals
-from db.models import AuditEvent, ProcessInstance
-from db.vocabulary import EventType
+from db.models import ProcessInstance
+from engine.reads import case_failures
 
 
 def sentence(after: dict[str, Any] | None, step: str | None = None) -> str:
@@ -30,9 +29,6 @@ def sentence(after: dict[str, Any] | None, step: str | None = None) -> str:
 
 def of_case(instance: ProcessInstance) -> str:
     """Why a failed case failed (its last failure's reason), for the case's facts."""
-    after = db_session().scalars(
-        select(AuditEvent.after).where(AuditEvent.instance_id == instance.id,
-                                       AuditEvent.type == EventType.INSTANCE_FAILED)
-        .order_by(AuditEvent.seq.desc()).limit(1)).first() or {}
-    why = refusals.worded(after.get("code"), after.get("params") if isinstance(after.get("params"), dict) else {})
+    code, params = case_failures.reasons(db_session(), [instance.id]).get(instance.id, (None, {}))
+    why = refusals.worded(code, params)
     return why or gettext("The case stopped because of an error: an administrator can see the details.")

@@ -153,17 +153,17 @@ def bar_chart(section: Section) -> Markup:
     return svg + Markup("</svg>")
 
 
-def csv_text(report: OfficeReport) -> str:
-    """One row a figure: its section, key and label (in the reader's language), and its value (empty when not
-    recorded)."""
+def csv_text(report: OfficeReport, zone: str) -> str:
+    """One row a figure: its section, key and label (in the reader's language), its value (empty when not
+    recorded), and the time zone (`zone`) whose days the period counts."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["section", "table", "figure", "label", "value"])
+    writer.writerow(["section", "table", "figure", "label", "value", "time_zone"])
     for section in sections(report):
         for table, rows in [(section.key, section.rows), *section.tables]:
             for row in rows:
                 writer.writerow([section.key, table, row.key, row.label,
-                                 "" if row.value is None else f"{row.value:g}"])
+                                 "" if row.value is None else f"{row.value:g}", zone])
     return buffer.getvalue()
 
 

@@ -126,9 +126,10 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.SCRIPT_CONSTRUCT: _l("This kind of statement (%(construct)s) is not allowed in scripts."),
     Code.SCRIPT_TOO_COMPLEX: _l("The code is nested too deeply to be compiled: split it into simpler steps."),
     # why a case failed
-    Code.SCRIPT_FAILED: _l("The step's script failed with the error %(error)s."),
-    Code.EXPRESSION_FAILED: _l("An expression of the step (a condition, a timer or a property) failed with the "
-                               "error %(error)s."),
+    # (never the exception's name: a press officer cannot act on it; the administrators read it in the record)
+    Code.SCRIPT_FAILED: _l("The step's script stopped with an error."),
+    Code.EXPRESSION_FAILED: _l("An expression of the step (a condition, a timer or a property) could not be "
+                               "worked out."),
     Code.MISSING_DATA: _l("A script or expression uses “%(name)s”, which the case's data does not hold."),
     Code.SCRIPT_LIMIT: _l("A script or expression ran too long or used too much memory, and was stopped."),
     Code.NO_PATH: _l("None of the gateway's conditions held, and it has no default flow."),
@@ -136,7 +137,7 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.TRANSLATION_MISSING: _l("The release has no translation into: %(languages)s."),
     Code.LETTER_MISSING: _l("The case holds no letter to send the requester."),
     Code.DATABASE_REFUSED: _l("The database refused a value of the case."),
-    Code.CASE_FAILED: _l("The engine stopped with the error %(error)s."),
+    Code.CASE_FAILED: _l("The engine stopped because of an error: an administrator can see the details."),
     Code.TOO_LARGE: _l("This is too large."),
     Code.UNAVAILABLE: _l("The server cannot do this just now: try again later."),
     Code.CONTENT_TYPE: _l("This was sent in a form that is not accepted."),

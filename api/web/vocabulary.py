@@ -246,6 +246,9 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "to": _l("To"), "unit": _l("Unit"), "user": _l("User"), "username": _l("Username"), "version": _l("Version"),
     "why": _l("Reason"), "working_days": _l("Working days"), "text": _l("Text"), "mentions": _l("Mentioned"),
     "attachments": _l("Files"),
+    # a case's failure beside its worded reason (api.web.audit_words.TECHNICAL)
+    "technical_detail": _l("Technical detail (as the engine recorded it)"),
+    "technical_exception": _l("Error type (technical detail)"),
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's

@@ -117,8 +117,8 @@ class Code(StrEnum):
     SCRIPT_CONSTRUCT = "script_construct"  # {construct}: a construct the sandbox refuses (async, nonlocal, ...)
     SCRIPT_TOO_COMPLEX = "script_too_complex"  # nested too deeply (or too long) to be compiled
     # -- why a case failed (the `code` of an `instance.failed` event; {element_id} where known) -------------
-    SCRIPT_FAILED = "script_failed"  # {error, script_line}: a script raised this exception
-    EXPRESSION_FAILED = "expression_failed"  # {error}: a condition, timer or property expression raised it
+    SCRIPT_FAILED = "script_failed"  # {script_line}: a script raised an exception (its type: the event's `exception`)
+    EXPRESSION_FAILED = "expression_failed"  # {}: a condition, timer or property expression raised one
     MISSING_DATA = "missing_data"  # {name}: a script or expression reads data the case does not hold
     SCRIPT_LIMIT = "script_limit"  # a script or expression ran past its time or memory bound
     NO_PATH = "no_path"  # a gateway none of whose conditions holds, with no default flow
@@ -126,7 +126,7 @@ class Code(StrEnum):
     TRANSLATION_MISSING = "translation_missing"  # {languages}: a release is published without these translations
     LETTER_MISSING = "letter_missing"  # the case holds no letter to send the requester
     DATABASE_REFUSED = "database_refused"  # the database refused a value of the case
-    CASE_FAILED = "case_failed"  # {error}: any other fault of the engine (its English in `message`)
+    CASE_FAILED = "case_failed"  # {}: any other fault of the engine (its English in `message`, type in `exception`)
     TOO_LARGE = "too_large"  # a file or body over its limit
     UNAVAILABLE = "unavailable"  # something the server needs is missing for now
     # -- field problems (entries of `errors`) -----------------------------------------------------------------

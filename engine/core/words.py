@@ -75,8 +75,10 @@ class Words:
             written = str(self.locale.datetime_formats["medium"]).format(
                 format_time(local, "short", locale=self.locale), format_date(local, "long", locale=self.locale))
         return f"{written} ({get_timezone_gmt(local, 'long', locale=self.locale)})"
+
     def short_moment(self, value: datetime, zone: tzinfo) -> str:
-        """A moment in short (`23.03.2026, 18:00`), as a line of a list that names the clock once."""
+        """A moment in short (`23.03.2026, 18:00`), as a line of a list that names the clock once (the daily
+        summary's lines, engine.background.summaries)."""
         return format_datetime(value, "short", tzinfo=zone, locale=self.locale)
 
 

@@ -9,7 +9,9 @@ state that cannot be read, a value the database refuses, an engine error) would 
 every round, so it is recorded once on the case, whose timers then wait (only running cases' are due).
 
 Why it failed is recorded as a code with parameters (`reason`: a script's error, data it lacks, a bound, a
-gateway with no way out, ...), which pages word in their reader's language; the English stays in `message`."""
+gateway with no way out, ...), which pages word in their reader's language; the English stays in `message`, and
+the exception's type (`ZeroDivisionError`) in `exception`: technical details for administrators and auditors, never
+a parameter of the sentence a press officer reads."""
 
 from __future__ import annotations
 
@@ -46,11 +48,13 @@ def fail(session: Session, instance: ProcessInstance, failure: str, *, element: 
     why = reason(exc)
     chain.record(session, type=EventType.INSTANCE_FAILED, at=at, actor=actor, instance_id=instance.id, subject=element,
                  after={"element_id": element, "message": (message or failure)[:MAX_FAILURE_TEXT],
-                        "code": why.code, "params": why.params})
+                        "exception": type(_cause(exc) or exc).__name__, "code": why.code, "params": why.params})
 
 
 def reason(exc: BaseException) -> Refusal:
-    """Why a case failed, as a code with parameters: told apart by the exceptions, never by their English."""
+    """Why a case failed, as a code with parameters: told apart by the exceptions, never by their English. The
+    parameters are what a sentence for staff may name (a line of the script, a missing name), never the exception's
+    type, which `fail` keeps apart for the administrators."""
     message = describe(exc)
     if isinstance(exc, JarchyError) and exc.code:
         return Refusal(message, exc.code, exc.params)
@@ -69,13 +73,13 @@ def reason(exc: BaseException) -> Refusal:
         return Refusal(message, Code.MISSING_DATA, {"name": missing})
     if cause is not None:
         if getattr(spec, "script", None) is not None:  # a script task's own script
-            return Refusal(message, Code.SCRIPT_FAILED, {"error": type(cause).__name__} | _line(exc))
-        return Refusal(message, Code.EXPRESSION_FAILED, {"error": type(cause).__name__})
+            return Refusal(message, Code.SCRIPT_FAILED, _line(exc))
+        return Refusal(message, Code.EXPRESSION_FAILED, {})
     if isinstance(spec, SubWorkflowTask):
         return Refusal(message, Code.SUBPROCESS_MISSING, {})
     if isinstance(spec, (ExclusiveChoice, InclusiveGateway)):
         return Refusal(message, Code.NO_PATH, {})
-    return Refusal(message, Code.CASE_FAILED, {"error": type(exc).__name__})
+    return Refusal(message, Code.CASE_FAILED, {})
 
 
 def _cause(exc: BaseException) -> BaseException | None:

@@ -151,6 +151,13 @@ def test_the_csv_has_a_row_a_figure_in_the_readers_language(as_: Any, march: Non
     assert by_key[("releases_by_kind", "press_release")]["label"] == "Пресс-релиз"
 
 
+def test_the_csv_states_the_time_zone_whose_days_it_counts(as_: Any, march: None) -> None:
+    response = as_("leader").get(MARCH + "&format=csv")
+    assert response.headers["X-Time-Zone"] == "Asia/Bishkek"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert rows and {r["time_zone"] for r in rows} == {"Asia/Bishkek"}  # on every row, for a file read alone
+
+
 def test_the_pdf_is_in_the_readers_language_with_cyrillic(as_: Any, march: None) -> None:
     response = as_("leader").get(MARCH + "&format=pdf", headers={"Accept-Language": "ru"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -93,6 +93,13 @@ def test_the_figures_as_csv(as_: Any, march: Any) -> None:
         ("public_information_request", "(all)"), ("public_information_request", "(none)")]
 
 
+def test_the_csv_states_the_time_zone_whose_days_it_counts(as_: Any, march: Any) -> None:
+    response = as_("auditor").get(MARCH + "&format=csv")
+    assert response.headers["X-Time-Zone"] == "Asia/Bishkek"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert rows and {r["time_zone"] for r in rows} == {"Asia/Bishkek"}  # on every row, for a file read alone
+
+
 def test_a_closed_period_keeps_its_figures_and_its_hash(as_: Any, march: Any, clock: Any) -> None:
     closed = as_("prhead").post("/api/v1/reports/requests/periods", json={"from": "2026-03-01", "to": "2026-03-17"})
     assert closed.status_code == 201, closed.get_json()

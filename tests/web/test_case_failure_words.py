@@ -55,12 +55,24 @@ def test_a_script_that_raises_fails_the_case_worded_by_its_error_in_russian(as_:
                                                                               sessions: Any) -> None:
     case = _failed_case(as_, "sums", script_diagram("sums", "a = 1\nb = a / 0", name="Work out the sum"))
     after = _failure(sessions, case["id"])
-    assert (after["code"], after["params"]) == ("script_failed", {"error": "ZeroDivisionError", "script_line": 2})
-    assert "division by zero" in after["message"]  # the English stays in the auditors' record
+    assert (after["code"], after["params"]) == ("script_failed", {"script_line": 2})
+    assert after["exception"] == "ZeroDivisionError" and "division by zero" in after["message"]  # administrators'
     page = _page(page_as, sessions, case["id"], "ru")
-    assert ("Сбой в деле на шаге «Work out the sum»: Скрипт шага завершился ошибкой ZeroDivisionError. "
-            "Строка 2 кода.") in page
-    assert "division by zero" not in page and "The case failed" not in page
+    assert "«Work out the sum»" in page and "Скрипт шага завершился с ошибкой. Строка 2 кода." in page
+    assert "ZeroDivisionError" not in page and "division by zero" not in page and "The case failed" not in page
+
+
+def test_the_api_gives_a_failed_case_its_code_and_parameters(as_: Any) -> None:
+    case = _failed_case(as_, "coded", script_diagram("coded", "a = 1\nb = a / 0", name="Work out the sum"))
+    for shown in (as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json(),
+                  next(c for c in as_("pr").get("/api/v1/process-instances").get_json()["items"]
+                       if c["id"] == case["id"])):
+        assert (shown["failure_code"], shown["failure_params"]) == ("script_failed", {"script_line": 2})
+        assert "ZeroDivisionError" in shown["failure"]  # the English, for administrators
+    assert as_("admin").post("/api/v1/process-definitions", data=script_diagram("fine", "a = 1").encode(),
+                             headers={"Content-Type": "application/xml"}).status_code == 201
+    done = as_("pr").post("/api/v1/process-instances", json={"process_key": "fine", "data": {}}).get_json()
+    assert (done["status"], done["failure_code"], done["failure_params"]) == ("completed", None, None)
 
 
 def test_a_script_reading_data_the_case_lacks_names_it_in_kyrgyz(as_: Any, page_as: Any, sessions: Any) -> None:
@@ -98,6 +110,7 @@ def test_the_auditor_reads_the_failure_worded_and_keeps_the_engines_message(as_:
     with sessions.begin() as session:
         user_by_username(session, "auditor").locale = "uk"
     page = unescape(text(page_as("auditor").get(f"/audit/cases/{case['id']}")))
-    assert "Скрипт кроку завершився помилкою ZeroDivisionError. Рядок 1 коду." in page
-    assert "division by zero" in page  # the technical record, as the engine wrote it
+    failure = page.split("Скрипт кроку завершився з помилкою. Рядок 1 коду.")
+    assert len(failure) > 1, page  # worded first, then the technical detail, titled as such
+    assert "Технічна деталь" in failure[1] and "division by zero" in failure[1]
     assert "script_failed" not in page and "script_line" not in page

@@ -33,7 +33,8 @@ def test_the_page_links_its_csv_and_pdf_for_the_signed_in_reader(page_as: Any) -
     assert 'href="/reports/office.pdf?period=quarter&amp;of=2026-Q1"' in html
     table = web.get("/reports/office.csv?period=quarter&of=2026-Q1")
     assert table.status_code == 200 and table.mimetype == "text/csv"
-    assert "press_conferences,press_conferences,briefing,Briefing,1" in table.get_data(as_text=True)
+    assert "press_conferences,press_conferences,briefing,Briefing,1,Asia/Bishkek" in table.get_data(as_text=True)
+    assert table.headers["X-Time-Zone"] == "Asia/Bishkek"
     document = web.get("/reports/office.pdf?period=quarter&of=2026-Q1")
     assert document.status_code == 200 and document.mimetype == "application/pdf"
     assert document.data.startswith(b"%PDF")

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from api.database import session as db_session
-from api.views.reports import csv_response
+from api.views.reports import csv_response, office_csv_response
 from api.web import office_report as office_labels
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
@@ -143,6 +143,7 @@ def office_report_file(extension: str) -> Response | tuple[str, int]:
     report, errors, values = _office()
     if report is None:
         return office_report()
-    content = office_labels.csv_text(report) if extension == "csv" else office_labels.pdf_bytes(report)
-    return Response(content, mimetype="text/csv" if extension == "csv" else "application/pdf", headers={
+    if extension == "csv":
+        return office_csv_response(report)
+    return Response(office_labels.pdf_bytes(report), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={office_labels.file_name(report, extension)}"})

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from api import present
 from api.database import session as db_session
-from api.web import case_filter_words, discussion, formrender, refusals
+from api.web import case_filter_words, case_subjects, discussion, formrender, refusals
 from api.web.i18n import current_language, diagram_name, file_size, label, named, translated
 from api.web.procedure_names import procedure_names
 from api.web.saved_filter_urls import query_of, url_of
@@ -572,7 +572,10 @@ def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[t
              for element_id, english in meta.get("element_names", {}).items()} | task_names(definition)
     shown = []
     tasks: dict[str, str] | None = None  # the case's tasks by id, read once for its first comment on a task
-    for event in db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)):
+    events = list(db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)))
+    # Files, publications, deliveries... by their names (never their ids); a name the diagram gives wins.
+    names = case_subjects.names(instance, (e.subject for e in events if e.subject and e.subject not in names)) | names
+    for event in events:
         subject = event.subject or ""
         name = names[subject] if subject in names else label(subject) if subject else ""
         if event.type in (EventType.CASE_COMMENT_ADDED, EventType.CASE_COMMENT_EDITED):
