@@ -12,15 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import select
 
 from api.database import session as db_session
 from api.web import formrender, refusals
-from api.web.i18n import LANGUAGE_NAMES, current_language, file_size, label, translated, when
+from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name, file_size, label, translated, when
 from api.web.procedure_names import procedure_name, procedure_names
 from api.web.unit_names import unit_text, unit_texts
 from api.web.views.staff import case_forms, task_names
 from api.web.vocabulary import AUDIT_FIELDS, FEEDS, LABELLED
-from db.models import AuditEvent, ProcessDefinition, ProcessInstance, Publication
+from db.models import Attachment, AuditEvent, ProcessDefinition, ProcessInstance, Publication
 from engine.core.settings import ROLES
 from engine.runtime.publications import archived_versions
 
@@ -35,6 +37,10 @@ SIZE_FIELDS = frozenset({"size", "file_size"})
 SYSTEM_ACTOR = "system"
 # A failure's English and its exception's type, beside its worded reason: titled apart (api.web.vocabulary).
 TECHNICAL = {"message": "technical_detail", "exception": "technical_exception"}
+# Values an auditor checks as the machine recorded them, never worded: digests, ids, media types, the engine's own
+# English and the element a failure stopped at (its step is named in the worded reason).
+MACHINE_FIELDS = frozenset({"sha256", "checksum", "content_type", "element_id", "id", "attachment_id", "task_id",
+                            *TECHNICAL.values()})
 
 
 @dataclass
@@ -52,6 +58,7 @@ class AuditWords:
     def __init__(self) -> None:
         self._procedures = procedure_names()
         self._definitions: dict[int, tuple[dict[str, dict[str, Any]], dict[str, str]]] = {}
+        self._file_names: dict[int, dict[str, str]] = {}
 
     def _of(self, instance_id: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
         """The fields of the case's forms by name, and its elements' names by BPMN id."""
@@ -65,8 +72,21 @@ class AuditWords:
                 for name, prop in (schema.get("properties") or {}).items():
                     if isinstance(prop, dict):
                         props.setdefault(name, prop)
-            self._definitions[instance_id] = (props, task_names(definition) if definition else {})
+            names = {element_id: diagram_name(definition.meta, element_id, english)
+                     for element_id, english in (definition.meta.get("element_names") or {}).items()} \
+                if definition else {}
+            self._definitions[instance_id] = (props, names | (task_names(definition) if definition else {}))
         return self._definitions[instance_id]
+
+    def _files(self, instance_id: int | None) -> dict[str, str]:
+        """The case's files by id (their names stand for them in its data), read once a case."""
+        if instance_id is None:
+            return {}
+        if instance_id not in self._file_names:
+            rows = db_session().execute(select(Attachment.id, Attachment.filename)
+                                        .where(Attachment.instance_id == instance_id))
+            self._file_names[instance_id] = {str(file_id): name for file_id, name in rows}
+        return self._file_names[instance_id]
 
     def subject(self, event: AuditEvent) -> str:
         """What the event is about: an element by its name, a unit by its, a user or procedure by theirs."""
@@ -89,6 +109,8 @@ class AuditWords:
             return self.publication(kind, int(rest))
         if kind == "case_comment" and rest:  # a staff comment, by its number (engine.runtime.case_comments)
             return gettext("Comment №%(number)s", number=rest)
+        if subject in (files := self._files(event.instance_id)):  # a file of the case, by its name
+            return files[subject]
         return label(subject) if "_" in subject else subject
 
     def procedure(self, key: str) -> str:
@@ -118,8 +140,8 @@ class AuditWords:
                 continue
             title = gettext("Name") if key == "name" and event.type in PERSON_NAMED else self._title(key, props)
             rows.append(WordedChange(title,
-                                     self._value(key, before[key], props) if key in before else None,
-                                     self._value(key, after[key], props) if key in after else None))
+                                     self._value(key, before[key], props, event.instance_id) if key in before else None,
+                                     self._value(key, after[key], props, event.instance_id) if key in after else None))
         return rows
 
     def _named(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -133,12 +155,13 @@ class AuditWords:
             return translated(props[key].get("title"))  # a form's words, extracted from forms/
         return str(AUDIT_FIELDS[key]) if key in AUDIT_FIELDS else label(key)
 
-    def _value(self, key: str, value: Any, props: dict[str, dict[str, Any]]) -> formrender.Shown:
+    def _value(self, key: str, value: Any, props: dict[str, dict[str, Any]],
+               instance_id: int | None = None) -> formrender.Shown:
         """A value worded by its form's field where a form names it (a case's data), else by what the key says."""
         if key == "data" and isinstance(value, dict) and props:
-            return formrender.shown({"properties": props}, value, key, unit_texts(), {})
+            return formrender.shown({"properties": props}, value, key, unit_texts(), self._files(instance_id))
         if key in props and value is not None:
-            return formrender.shown(props[key], value, key, unit_texts(), {})
+            return formrender.shown(props[key], value, key, unit_texts(), self._files(instance_id))
         return self._plain(key, value, self._title(key, props))
 
     def _plain(self, key: str, value: Any, title: str) -> formrender.Shown:
@@ -149,11 +172,13 @@ class AuditWords:
         if isinstance(value, list) and any(isinstance(v, dict) for v in value):
             return formrender.Shown(title, rows=[self._plain(key, v, f"{title} {i + 1}") for i, v in enumerate(value)])
         values = value if isinstance(value, list) else [value]
-        return formrender.Shown(title, ", ".join(self._scalar(key, v) for v in values) or "—")
+        return formrender.Shown(title, Markup(", ").join(self._scalar(key, v) for v in values) or "—")
 
     def _scalar(self, key: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
+        if key in MACHINE_FIELDS:  # kept as recorded, marked as the machine's (a digest, an id, a media type)
+            return Markup('<code class="technical">{}</code>').format(value)
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if key in SIZE_FIELDS and isinstance(value, int):
@@ -166,6 +191,8 @@ class AuditWords:
             return unit_text(value)
         if key == "process_key" or (key == "key" and value in self._procedures):
             return self.procedure(value)
+        if key == "key" and value in unit_texts():  # a unit's key, by the unit's name
+            return unit_text(value)
         if key in LANGUAGE_FIELDS and value in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[value]
         if key == "feed" and value in FEEDS:
