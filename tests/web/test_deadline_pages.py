@@ -64,7 +64,7 @@ def test_the_case_page_says_in_russian_how_the_deadline_was_counted(as_: Any, pa
     assert "Как исчислен срок" in story
     assert "Получен: 2 мар. 2026 г., 09:00." in story
     assert "Отведённый срок: 14 рабочих дней." in story and "п. 9" in story
-    assert "4 выходных дня не засчитаны." in story
+    assert "4 выходных дня не засчитано." in story
     for day, name in (("8 мар. 2026 г.", "Международный женский день"), ("20 мар. 2026 г.", "Орозо айт"),
                       ("21 мар. 2026 г.", "Народный праздник Нооруз")):
         assert re.search(f"{day} не засчитан: Праздничный день. <span[^>]*>{name}</span>", story), (day, story)
