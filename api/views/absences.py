@@ -45,7 +45,7 @@ class Absences(MethodView):
         return present.absences(session(), [row])[0]
 
 
-@blp.route("/<string:username>/absences/<int:absence_id>")
+@blp.route("/<string:username>/absences/<id:absence_id>")
 class AbsenceView(MethodView):
     @blp.doc(operationId="endAbsence")
     @blp.response(200, AbsenceOut)

@@ -63,6 +63,7 @@ def of_kind(kind: str, day: date) -> Span:
 
 def resolve(kind: str | None, at: date | None, first: date | None, last: date | None, today: date) -> Span:
     """The span asked for; `Invalid` naming the offending parameter (`period`, `from`, `to`) otherwise."""
+    kind_given = kind
     kind = kind or ("custom" if first is not None or last is not None else DEFAULT_KIND)
     if kind not in KINDS:
         raise Invalid("unknown period", [problem("period", Code.NOT_ONE_OF, f"must be one of {', '.join(KINDS)}",
@@ -78,7 +79,12 @@ def resolve(kind: str | None, at: date | None, first: date | None, last: date | 
         missing = [name for name, day in (("from", first), ("to", last)) if day is None]
         raise Invalid("a custom period needs its first and last day",
                       [problem(name, Code.GOES_WITH, "is required with 'period' custom", other="period")
-                       for name in missing], code=Code.INVALID_INPUT)
+                       for name in missing]
+                      # what was given asks for what is missing: named too, for a client that sent only that
+                      + [problem(name, Code.GOES_WITH, f"needs '{missing[0]}'", other=missing[0])
+                         for name, given in (("period", kind_given), ("from", first), ("to", last))
+                         if given is not None],
+                      code=Code.INVALID_INPUT)
     if last < first:
         raise Invalid("the period ends before it begins", [problem("to", Code.ENDS_BEFORE_START, "is before 'from'")],
                       code=Code.ENDS_BEFORE_START)

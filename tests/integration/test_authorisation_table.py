@@ -878,7 +878,7 @@ TABLE: list[Row] = [
         target="pr's"),
     Row("POST", "/api/v1/users/<string:username>/absences", _record_absence, _ok("admin", "prhead", "pr", status=201),
         target="pr's, pr2 standing in", changes_state=True),
-    Row("DELETE", "/api/v1/users/<string:username>/absences/<int:absence_id>", _end_absence,
+    Row("DELETE", "/api/v1/users/<string:username>/absences/<id:absence_id>", _end_absence,
         _ok("admin", "prhead", "pr"), target="pr's, to come", changes_state=True),
     # Calendar overrides: admin.
     Row("PUT", "/api/v1/calendar/overrides/<string:day>", _calendar_override, _ok("admin"), changes_state=True),

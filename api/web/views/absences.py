@@ -64,7 +64,7 @@ def record() -> Response | tuple[str, int]:
     return redirect(url_for("web_absences.absences_page"))
 
 
-@blp.post("/<username>/<int:absence_id>/end")
+@blp.post("/<username>/<id:absence_id>/end")
 @page()
 def end(username: str, absence_id: int) -> Response:
     absences.end(db_session(), ctx(), _user(), username, absence_id)
