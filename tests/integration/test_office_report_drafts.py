@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_draft_act_publication_api import (  # noqa: F401 (Ukraine's settings, as fixtures)
+import pytest
+
+from tests.integration.test_draft_act_publication_api import (  # noqa: F401 (its fixtures)
     _deployed,
     clock,
     comment,
     published,
-    settings,
 )
+
+pytestmark = pytest.mark.jurisdiction("UA")  # Ukraine's settings (tests/conftest.py)
 
 
 def test_drafts_published_and_comments_received_are_counted_in_their_month(as_: Any) -> None:
