@@ -23,8 +23,9 @@ from db.vocabulary import (
 from engine.calendar.periods import KINDS as PERIOD_KINDS
 from engine.core.errors import Code
 from engine.core.settings import LANGUAGES, ROLES
+from engine.people import list_search
 from engine.people.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
-from engine.reads import archive, finding
+from engine.reads import archive
 
 
 class OfficeDateTime(fields.DateTime):
@@ -216,13 +217,13 @@ class DeployFile(Schema):
 # -- instances, tasks, timers --------------------------------------------------------------------------
 
 class FindQuery(Page):
-    """Words, filters and order of the inbox and the cases list (engine.reads.finding, docs/search.md)."""
+    """Words, filters and order of the inbox and the cases list (engine.people.list_search, docs/search.md)."""
 
     q = fields.String(metadata={"description": "words of the case (registration number, subject, outlet, requester, "
                                                "text); every word must match, a word of 3+ letters as a prefix"})
     sort = fields.String(metadata={"description": "a column, '-' before it for descending; ties by id"})
     unit = fields.String(validate=validate.Length(max=64), metadata={"description": "the case's unit (key)"})
-    due = fields.String(validate=validate.OneOf(finding.DUE_WINDOWS))
+    due = fields.String(validate=validate.OneOf(list_search.DUE_WINDOWS))
     due_from = fields.Date(metadata={"description": "due on or after this day (office time)"})
     due_to = fields.Date(metadata={"description": "due on or before this day (office time)"})
     assignee = fields.String(validate=validate.Length(max=64),

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from db.models import SavedFilter
-from engine.reads.finding import FIND_KEYS
+from engine.people.list_search import FIND_KEYS
 
 # The inbox page's views (`state`) as the API's parameters.
 INBOX_STATES: dict[str, dict[str, str]] = {

@@ -15,19 +15,19 @@ from sqlalchemy.orm import Session
 from db.models import SavedFilter, User
 from db.vocabulary import InstanceStatus, TaskStatus
 from engine.core.errors import Code, Invalid, NotFound, problem
+from engine.people import list_search
 from engine.people.access import check_may_change_filter, lanes_of, readable_filters_clause
-from engine.reads import finding
 
 LISTS = ("inbox", "cases")
 MAX_NAME = 100
-MAX_VALUE = finding.MAX_WORDS
-# Each list's keys besides finding.FIND_KEYS, and the values each takes (None: any short text).
+MAX_VALUE = list_search.MAX_WORDS
+# Each list's keys besides list_search.FIND_KEYS, and the values each takes (None: any short text).
 OWN_KEYS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "inbox": {"status": (TaskStatus.OPEN.value, TaskStatus.COMPLETED.value), "process_key": None,
               "assigned": ("me", "unassigned", "anyone"), "overdue": ("true", "false")},
     "cases": {"status": tuple(s.value for s in InstanceStatus), "process_key": None},
 }
-SORTS = {"inbox": finding.INBOX_SORTS, "cases": finding.CASE_SORTS}
+SORTS = {"inbox": list_search.INBOX_SORTS, "cases": list_search.CASE_SORTS}
 
 
 def readable(session: Session, user: User) -> list[SavedFilter]:
@@ -127,7 +127,7 @@ def query_problems(session: Session, list_name: str, query: Any) -> list[dict[st
     found: list[dict[str, Any]] = []
     own = OWN_KEYS[list_name]
     for key, value in query.items():
-        if key not in own and key not in finding.FIND_KEYS:
+        if key not in own and key not in list_search.FIND_KEYS:
             # (`field` is problem()'s own first argument: the key goes into params by hand)
             found.append(problem(f"query.{key}", Code.UNKNOWN_FIELD, f"not a parameter of the {list_name} list")
                          | {"params": {"field": key}})
@@ -139,7 +139,7 @@ def query_problems(session: Session, list_name: str, query: Any) -> list[dict[st
                                  choices=[*choices]))
     if found:
         return found
-    asked: dict[str, Any] = {k: v for k, v in query.items() if k in finding.FIND_KEYS}
+    asked: dict[str, Any] = {k: v for k, v in query.items() if k in list_search.FIND_KEYS}
     for key in ("due_from", "due_to"):
         if key in asked:
             try:
@@ -147,7 +147,7 @@ def query_problems(session: Session, list_name: str, query: Any) -> list[dict[st
             except ValueError:
                 return [problem(f"query.{key}", Code.NOT_A_DATE, "a date, YYYY-MM-DD", value=asked[key])]
     try:
-        finding.check(session, finding.Find(**asked), SORTS[list_name])
+        list_search.check(session, list_search.Find(**asked), SORTS[list_name])
     except Invalid as exc:
         return [p | {"field": f"query.{p['field']}"} for p in exc.errors]
     return []

@@ -8,66 +8,18 @@ rows that tie keep the order of their ids. A value the list does not know is ref
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, column, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from db.models import CaseWords, HumanTask, ProcessInstance, Unit, User
+from db.models import CaseWords, HumanTask, ProcessInstance, User
 from db.models.case_words import CASE_FTS_TABLE, CASE_VECTOR_COLUMN
 from db.search_terms import words
 from db.session import is_postgresql
-from engine.core.errors import Code, Invalid, problem
+from engine.people.list_search import Find
 from engine.reads.fulltext import fts5_phrase, tsquery
-
-MAX_WORDS = 200  # characters of the words asked
-DUE_WINDOWS = ("overdue", "today", "week")
-ASSIGNEES = ("me", "nobody")
-# The columns each list sorts by, as its `sort` names them.
-INBOX_SORTS = ("task", "case", "procedure", "due", "assignee", "created")
-CASE_SORTS = ("case", "procedure", "status", "due", "started")
-
-
-@dataclass(frozen=True)
-class Find:
-    q: str | None = None
-    sort: str | None = None
-    unit: str | None = None
-    due: str | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    assignee: str | None = None
-
-
-FIND_KEYS = tuple(f.name for f in fields(Find))
-
-
-def check(session: Session, find: Find, sorts: tuple[str, ...]) -> User | None:
-    """Refuses what the list does not know, naming each field at fault; the user `assignee` names, if any."""
-    found: list[dict[str, Any]] = []
-    if find.q is not None and len(find.q) > MAX_WORDS:
-        found.append(problem("q", Code.TOO_LONG, f"at most {MAX_WORDS} characters", limit=MAX_WORDS))
-    if find.sort and find.sort.removeprefix("-") not in sorts:
-        found.append(problem("sort", Code.NOT_ONE_OF, f"one of {', '.join(sorts)}, '-' before it for descending",
-                             choices=list(sorts)))
-    if find.due and find.due not in DUE_WINDOWS:
-        found.append(problem("due", Code.NOT_ONE_OF, f"one of {', '.join(DUE_WINDOWS)}", choices=list(DUE_WINDOWS)))
-    if find.due_from and find.due_to and find.due_from > find.due_to:
-        found.append(problem("due_to", Code.ENDS_BEFORE_START, "the end date comes before the start date"))
-    if find.unit and session.scalar(select(Unit.id).where(Unit.key == find.unit)) is None:
-        found.append(problem("unit", Code.UNIT_NOT_FOUND, f"no unit {find.unit!r}", unit=find.unit))
-    someone = None
-    if find.assignee and find.assignee not in ASSIGNEES:
-        someone = session.scalar(select(User).where(User.username == find.assignee))
-        if someone is None:
-            found.append(problem("assignee", Code.USER_NOT_FOUND, f"me, nobody or a username; no user "
-                                                                  f"{find.assignee!r}", username=find.assignee))
-    if found:
-        raise Invalid("the list's search has invalid parameters: " + ", ".join(p["field"] for p in found), found,
-                      code=Code.INVALID_INPUT)
-    return someone
 
 
 def matching_cases(session: Session, asked: str | None) -> Select[Any] | None:

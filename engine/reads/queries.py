@@ -19,12 +19,9 @@ from engine.people.access import (
     may_read_all_tasks,
     readable_instances_clause,
 )
+from engine.people.list_search import CASE_SORTS, INBOX_SORTS, Find, check
 from engine.reads.case_filters import CaseFilters
 from engine.reads.finding import (
-    CASE_SORTS,
-    INBOX_SORTS,
-    Find,
-    check,
     due_window,
     held_by,
     matching_cases,
@@ -47,7 +44,7 @@ def matches(column: Any, vocabulary: type[StrEnum], value: str) -> ColumnElement
 def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStatus.OPEN, process_key: str | None = None,
           instance_id: int | None = None, assigned: str | None = None, overdue: bool | None = None,
           page: int = 1, per_page: int = 20, tz: tzinfo | None = None, **find: Any) -> Paged[HumanTask]:
-    """`find`: the words, filters and order of engine.reads.finding.Find."""
+    """`find`: the words, filters and order of engine.people.list_search.Find."""
     asked = Find(**find)
     someone = check(session, asked, INBOX_SORTS)
     query = select(HumanTask).where(matches(HumanTask.status, TaskStatus, status))
@@ -128,7 +125,7 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
               per_page: int = 20, now: datetime | None = None, tz: tzinfo | None = None,
               **find: Any) -> Paged[ProcessInstance]:
     """`filters`: a dashboard figure's (engine.reads.case_filters); `find`: the words, filters and order of
-    engine.reads.finding.Find (a due window needs `now`)."""
+    engine.people.list_search.Find (a due window needs `now`)."""
     asked = Find(**find)
     someone = check(session, asked, CASE_SORTS)
     query = select(ProcessInstance)

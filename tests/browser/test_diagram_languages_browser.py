@@ -78,13 +78,14 @@ def _element(xml: str, tag: str, element_id: str) -> str:
 
 def test_the_modeler_edits_the_documentation_in_the_language_chosen(open_as: Any, deployed: None,
                                                                     sessions: Any) -> None:
-    english = ("002 §9: the PR department answers itself or assigns the press secretary of the unit concerned; "
-               "§10: sector departments or unit heads contribute where needed.")
-    russian = "002 §9: отдел по связям с общественностью отвечает сам или поручает ответ пресс-секретарю."
+    english = ("Regulation on interaction with the media, §9: the PR department answers itself or assigns the press "
+               "secretary of the unit concerned; §10: sector departments or unit heads contribute where needed.")
+    shipped_russian = "Положение о взаимодействии со СМИ, п. 9: отдел по связям с общественностью отвечает сам"
+    russian = "Положение о взаимодействии со СМИ, п. 9: отвечает отдел по связям с общественностью."
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     expect(page.locator("[data-bpmn-modeler]")).to_have_attribute("data-ready", "true")
-    language = page.get_by_label("Names shown and edited in")
+    language = page.locator("#label-language")
     page.locator('.djs-element[data-element-id="triage"]').click()
     page.locator('[data-group-id="group-documentation"] .bio-properties-panel-group-header').click()
     documentation = page.locator("#bio-properties-panel-documentation")
@@ -92,17 +93,20 @@ def test_the_modeler_edits_the_documentation_in_the_language_chosen(open_as: Any
     expect(documentation).to_have_value(english)
     expect(entry).not_to_contain_text("In English")
 
-    # Russian has no documentation yet: the field is empty, the English under it to translate from.
+    # Each language shows its own text and edits it alone.
     language.select_option("ru")
-    expect(documentation).to_have_value("")
-    expect(entry).to_contain_text(f"In English: {english}")
+    expect(documentation).to_have_value(re.compile("^" + re.escape(shipped_russian)))
     documentation.fill(russian)
     documentation.blur()
-    expect(entry).not_to_contain_text("In English")
+    # A language left without documentation shows the English under it, to translate from.
     language.select_option("ky")
-    expect(documentation).to_have_value("")
+    expect(documentation).to_have_value(re.compile("^ЖМК менен өз ара"))
+    documentation.fill("")
+    documentation.blur()
+    expect(entry).to_contain_text(f"In English: {english}")
     language.select_option("ru")
     expect(documentation).to_have_value(russian)
+    expect(entry).not_to_contain_text("In English")
     # Undo reaches no further back than the switch: the Russian text stays Russian.
     page.locator(".modeler-canvas").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+z")
@@ -114,8 +118,7 @@ def test_the_modeler_edits_the_documentation_in_the_language_chosen(open_as: Any
     # The pool's process documentation too (the documentation group stays open).
     page.locator('.djs-element[data-element-id="Participant_information_request"]').click(position={"x": 8, "y": 300})
     process = page.locator("#bio-properties-panel-processDocumentation")
-    expect(process).to_have_value("")
-    expect(page.locator('[data-entry-id="processDocumentation"]')).to_contain_text("In English: Media information")
+    expect(process).to_have_value(re.compile("^Информационный запрос СМИ: мэрия"))
     process.fill("Запрос информации от СМИ: Положение о взаимодействии со СМИ (002).")
     process.blur()
 
@@ -126,6 +129,7 @@ def test_the_modeler_edits_the_documentation_in_the_language_chosen(open_as: Any
     assert f"<bpmn:documentation>{english}</bpmn:documentation>" in task
     assert f'<jarchy:documentation lang="ru">{russian}</jarchy:documentation>' in task
     assert 'jarchy:documentation lang="ky"' not in task
+    assert '<jarchy:documentation lang="uk">Положення про взаємодію із ЗМІ, п. 9' in task
     process_head = xml[xml.index('<bpmn:process id="information_request"'):xml.index("<bpmn:laneSet")]
     assert "<bpmn:documentation>Media information request: Bishkek mayor's office" in process_head
     assert ('<jarchy:documentation lang="ru">Запрос информации от СМИ: Положение о взаимодействии со СМИ (002).'
@@ -159,7 +163,7 @@ def test_the_modeler_draws_lanes_by_their_role_and_chooses_a_role_from_the_list(
     role.select_option(label="Руководство")
     expect(head).to_contain_text("Руководство")
 
-    page.get_by_role("button", name="Развернуть").click()
+    page.get_by_role("button", name="Развернуть", exact=True).click()
     expect(page.locator("#modeler-status")).to_have_class(re.compile("ok"))
     xml = _deployed_version_2(sessions)
     assert '<bpmn:lane id="Lane_pr_department" name="pr_department">' in xml

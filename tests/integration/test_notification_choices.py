@@ -79,12 +79,13 @@ def test_every_kind_is_emailed_at_once_until_the_user_chooses_otherwise(as_: Any
     got = as_("pr").get("/api/v1/me/notification-settings")
     assert got.status_code == 200
     assert got.get_json() == {"email": {"task": "at_once", "reminder": "at_once", "escalation": "at_once",
-                                        "notice": "at_once"}, "summary_at": "08:00", "timezone": "Asia/Bishkek"}
+                                        "notice": "at_once", "mention": "at_once"},
+                              "summary_at": "08:00", "timezone": "Asia/Bishkek"}
 
     put = as_("pr").put("/api/v1/me/notification-settings", json={"email": {"notice": "daily", "reminder": "none"}})
     assert put.status_code == 200
     assert put.get_json()["email"] == {"task": "at_once", "reminder": "none", "escalation": "at_once",
-                                       "notice": "daily"}
+                                       "notice": "daily", "mention": "at_once"}
     assert as_("pr").get("/api/v1/me/notification-settings").get_json()["email"]["notice"] == "daily"
     # One user's choice is theirs alone.
     assert as_("prhead").get("/api/v1/me/notification-settings").get_json()["email"]["notice"] == "at_once"

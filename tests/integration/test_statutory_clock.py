@@ -99,7 +99,8 @@ def test_the_calendar_change_of_an_administrator_moves_running_deadlines_and_the
     assert deadline_timer(moved) == ["2026-03-24T18:00:00+06:00"]
     assert moved["tasks"][0]["due_at"] == "2026-03-24T18:00:00+06:00"
     day = as_("pr").get("/api/v1/calendar?from=2026-03-10&to=2026-03-10").get_json()["items"][0]
-    assert day == {"date": "2026-03-10", "working": False, "reason": "Day off by decree"}
+    assert day == {"date": "2026-03-10", "working": False, "reason": "Day off by decree", "kind": "office_day_off",
+                   "day_off_on": None}
     # A Saturday worked by decree gives the day back.
     as_("admin").put("/api/v1/calendar/overrides/2026-03-14", json={"working": True, "reason": "Worked Saturday"})
     assert case_of(as_, case)["due_at"] == "2026-03-23T18:00:00+06:00"

@@ -113,13 +113,15 @@ def test_the_settings_page_keeps_each_kinds_choice(page_as: Any) -> None:
     assert "08:00" in page or "8:00" in page
 
     response = web.post("/settings/notifications", {"email-task": "at_once", "email-reminder": "none",
-                                                    "email-escalation": "at_once", "email-notice": "daily"},
+                                                    "email-escalation": "at_once", "email-notice": "daily",
+                                                    "email-mention": "none"},
                         follow_redirects=True)
 
     page = text(response)
     assert "Your e-mail choices are saved." in page
     assert 'name="email-notice" value="daily" checked' in page
     assert 'name="email-reminder" value="none" checked' in page
+    assert 'name="email-mention" value="none" checked' in page
 
 
 def test_a_choice_missing_from_the_form_is_422_and_nothing_is_saved(page_as: Any) -> None:

@@ -51,6 +51,7 @@ from engine.people.access import (
     may_use_staff_pages,
     may_work_on,
 )
+from engine.people.list_search import FIND_KEYS
 from engine.procedures import definitions, labels
 from engine.procedures.forms import (
     accounts_for,
@@ -66,7 +67,6 @@ from engine.reads import case_deadline, choices, deliveries, directory, progress
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.reads.case_filters import CaseFilters
-from engine.reads.finding import FIND_KEYS
 from engine.runtime import operations
 from engine.runtime.projection import parse_moment
 
