@@ -4,7 +4,12 @@ Read from the stored SpiffWorkflow state (loaded the way every runtime operation
 case page's diagram. The marks are element ids of the case's own diagram: the elements of a called
 procedure (a call activity runs another diagram) are not drawn there, so the call activity itself is
 marked waiting while the called procedure runs. An embedded subprocess is not marked itself: its
-elements, drawn inside it, are."""
+elements, drawn inside it, are.
+
+The same read names the case's steps for a reader who cannot see the drawing (a phone, a screen reader): the named
+elements in the order the case reached them (the task tree's depth-first order, which follows the flow), and the
+next named elements the case may reach from where it stands (predicted by SpiffWorkflow: after an undecided gateway,
+each branch's first step)."""
 
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ class Progress:
     waiting: list[str] = field(default_factory=list)  # timers, message catches, a called procedure
     error: list[str] = field(default_factory=list)  # a script or expression that failed
     names: dict[str, str] = field(default_factory=dict)  # element id -> its name on the diagram
+    reached: list[str] = field(default_factory=list)  # named elements, in the order the case reached them
+    upcoming: list[str] = field(default_factory=list)  # named elements the case may reach next
     unreadable: str | None = None  # why the case's stored state cannot be read (then nothing is marked)
 
     def as_dict(self) -> dict[str, list[str]]:
@@ -45,12 +52,16 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
     waiting: set[str] = set()
     error: set[str] = set()
     names: dict[str, str] = {}
+    reached: dict[str, None] = {}
+    upcoming: dict[str, None] = {}
     for task in wf.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if not bpmn_id or _inside_called(task, called):
             continue
         if getattr(task.task_spec, "bpmn_name", None):
             names[bpmn_id] = task.task_spec.bpmn_name
+            if not task.has_state(TaskState.PREDICTED_MASK):
+                reached[bpmn_id] = None
         if isinstance(task.task_spec, SubWorkflowTask) and task.task_spec.spec not in called:
             continue  # an embedded subprocess is drawn with its elements inside: they carry the marks
         if task.state == TaskState.COMPLETED:
@@ -61,9 +72,32 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
             waiting.add(bpmn_id)
         elif task.state == TaskState.ERROR:
             error.add(bpmn_id)
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+            upcoming.update(dict.fromkeys(_next_named(task, called)))
     # An element passed before and reached again (a rework loop, one contribution of several) shows where it is now.
     completed -= active | waiting | error
-    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names)
+    current = active | waiting | error
+    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names,
+                    [k for k in reached if k in completed or k in current],
+                    [k for k in upcoming if k not in current])
+
+
+def _next_named(task: Any, called: set[str]) -> list[str]:
+    """The first named elements predicted after `task`, through unnamed ones (gateways, flows' joins)."""
+    found: list[str] = []
+    stack = list(reversed(task.children))
+    seen: set[int] = set()
+    while stack:
+        child = stack.pop()
+        if id(child) in seen or not child.has_state(TaskState.PREDICTED_MASK) or _inside_called(child, called):
+            continue
+        seen.add(id(child))
+        bpmn_id = getattr(child.task_spec, "bpmn_id", None)
+        if bpmn_id and getattr(child.task_spec, "bpmn_name", None):
+            found.append(bpmn_id)
+        else:
+            stack.extend(reversed(child.children))
+    return found
 
 
 def _inside_called(task: Any, called: set[str]) -> bool:
