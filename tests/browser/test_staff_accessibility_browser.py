@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import violations
 from tests.browser.conftest import screenshot
 from tests.cases import complete, start
+from tests.conftest import PASSWORD
 from tests.web.test_dashboard import requests  # noqa: F401 (cases answered on time and late, as a fixture)
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -86,3 +87,99 @@ def test_the_dashboard_has_no_serious_accessibility_violation(open_as: Any, loca
     page = open_as("leader", locale=locale, bypass_csp=True)
     page.wait_for_url("**/dashboard")
     assert violations(page) == []
+
+
+def focused(page: Any, selector: str) -> bool:
+    return page.evaluate("s => document.activeElement !== null && document.activeElement.matches(s)", selector)
+
+
+def tab_to(page: Any, selector: str, *, back: bool = False, limit: int = 120) -> None:
+    """Presses Tab (Shift+Tab with `back`) until the element matching `selector` has the focus, and checks that the
+    focus can be seen there (WCAG 2.4.7): an outline, or the browser's own ring."""
+    for _ in range(limit):
+        if focused(page, selector):
+            break
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    else:
+        raise AssertionError(f"{selector} is not reached with the keyboard")
+    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                            " return [s.outlineStyle, s.outlineWidth]; }")
+    assert outline[0] != "none" and outline[1] != "0px", (selector, outline)
+
+
+def test_a_task_is_taken_and_completed_with_the_keyboard_alone(open_as: Any, as_: Any) -> None:
+    case = start(as_)
+    complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    page = open_as(None)
+    tab_to(page, "#username")
+    page.keyboard.type("pr")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inbox**")
+    # The first stop of every page is the way past the bar, and it shows itself.
+    page.keyboard.press("Tab")
+    assert focused(page, "a.skip") and page.locator("a.skip").is_visible()
+    # The time left's legal ground shows on focus, and Escape hides it.
+    tab_to(page, "button.left")
+    tip = page.locator(".has-tip .tip").first
+    expect(tip).to_be_visible()
+    assert "§9" in tip.inner_text()
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    tab_to(page, "table.inbox a[href*='/tasks/']", back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tasks/*")
+    assert "Prepare the answer" in page.locator("h1").inner_text()
+
+    tab_to(page, "form[action$='/claim'] button")
+    page.keyboard.press("Enter")
+    expect(page.locator("form[action$='/claim']")).to_have_count(0)
+    tab_to(page, "#f-answer")
+    page.keyboard.type("Fares stay as they are in 2027.")
+    tab_to(page, "#f-confirm_no_confidential")
+    page.keyboard.press("Space")
+    assert page.locator("#f-confirm_no_confidential").is_checked()
+    tab_to(page, "form.schema-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inbox")
+    assert page.locator(".flash.success").count() == 1
+
+    # The case moved on: the answer waits to be sent, and its history says who completed the answer.
+    assert [t["bpmn_id"] for t in as_("pr").get(f"/api/v1/tasks?instance_id={case['id']}").get_json()["items"]] \
+        == ["send_answer"]
+    page.goto(f"/cases/{case['id']}")
+    history = page.locator("ol.timeline").inner_text()
+    assert "pr took “Prepare the answer”." in history and "pr completed “Prepare the answer”." in history
+    assert page.js_errors == []
+
+
+def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as: Any, cases: dict[str, int]) -> None:
+    page = open_as("pr", width=PHONE, height=812, bypass_csp=True)
+    page.goto(f"/cases/{cases['moved']}")
+    diagram_drawn(page)
+    steps = page.locator("ol.case-steps li").all_inner_texts()
+    assert steps[0] == "Done: Request received"
+    assert "Done: Triage the request" in steps
+    assert "Now: waiting for a person: Contribute to the answer" in steps
+    assert any(s.startswith("May come next: ") for s in steps), steps
+    # The list is read before the drawing, one step a line.
+    assert page.locator("ol.case-steps").bounding_box()["y"] < page.locator("#diagram").bounding_box()["y"]
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
+
+    def scale() -> float:
+        return page.evaluate("() => document.querySelector('#diagram .viewport').transform.baseVal.consolidate()"
+                             ".matrix.a")
+
+    fitted = scale()
+    tab_to(page, "button[data-zoom=in]")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert scale() > fitted * 1.5
+    tab_to(page, "button[data-zoom=fit]")
+    page.keyboard.press("Space")
+    assert scale() == pytest.approx(fitted)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
+    assert violations(page) == []
+    screenshot(page, "case-phone")
+    assert page.js_errors == []
