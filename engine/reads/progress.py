@@ -9,13 +9,17 @@ elements, drawn inside it, are.
 The same read names the case's steps for a reader who cannot see the drawing (a phone, a screen reader): the named
 elements in the order the case reached them (the task tree's depth-first order, which follows the flow), and the
 next named elements the case may reach from where it stands (predicted by SpiffWorkflow: after an undecided gateway,
-each branch's first step)."""
+each branch's first step). Gateways are left out of both: their names are questions, not steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
@@ -24,6 +28,12 @@ from db.models import ProcessInstance
 from engine.context import EngineContext
 from engine.core.errors import Unreadable
 from engine.runtime import loading
+
+# A gateway's name is a question ("Verdict?"): it is drawn, marked and named, but it is not a step the case's list
+# reads as done or coming; the steps behind it are.
+GATEWAYS = (ExclusiveGateway, InclusiveGateway, ParallelGateway, EventBasedGateway)
+# Tasks the case has not reached: certain (FUTURE) or predicted (LIKELY, MAYBE: behind an undecided gateway).
+AHEAD = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
             continue
         if getattr(task.task_spec, "bpmn_name", None):
             names[bpmn_id] = task.task_spec.bpmn_name
-            if not task.has_state(TaskState.PREDICTED_MASK):
+            if not task.has_state(AHEAD) and not isinstance(task.task_spec, GATEWAYS):
                 reached[bpmn_id] = None
         if isinstance(task.task_spec, SubWorkflowTask) and task.task_spec.spec not in called:
             continue  # an embedded subprocess is drawn with its elements inside: they carry the marks
@@ -83,17 +93,17 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
 
 
 def _next_named(task: Any, called: set[str]) -> list[str]:
-    """The first named elements predicted after `task`, through unnamed ones (gateways, flows' joins)."""
+    """The first named steps predicted after `task`, through unnamed elements and gateways."""
     found: list[str] = []
     stack = list(reversed(task.children))
     seen: set[int] = set()
     while stack:
         child = stack.pop()
-        if id(child) in seen or not child.has_state(TaskState.PREDICTED_MASK) or _inside_called(child, called):
+        if id(child) in seen or not child.has_state(AHEAD) or _inside_called(child, called):
             continue
         seen.add(id(child))
         bpmn_id = getattr(child.task_spec, "bpmn_id", None)
-        if bpmn_id and getattr(child.task_spec, "bpmn_name", None):
+        if bpmn_id and getattr(child.task_spec, "bpmn_name", None) and not isinstance(child.task_spec, GATEWAYS):
             found.append(bpmn_id)
         else:
             stack.extend(reversed(child.children))
