@@ -161,7 +161,7 @@ def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as:
     steps = page.locator("ol.case-steps li").all_inner_texts()
     assert steps[0] == "Done: Request received"
     assert "Done: Triage the request" in steps
-    assert "Now: waiting for a person: Contribute to the answer" in steps
+    assert "Now, waiting for a person: Contribute to the answer" in steps
     assert any(s.startswith("May come next: ") for s in steps), steps
     # The list is read before the drawing, one step a line.
     assert page.locator("ol.case-steps").bounding_box()["y"] < page.locator("#diagram").bounding_box()["y"]
