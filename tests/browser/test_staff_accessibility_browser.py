@@ -1,7 +1,8 @@
 """The staff pages pass axe-core (tests/browser/axe.py: no serious or critical violation of WCAG 2.2 A/AA) in English
 and in Russian: the inbox with tasks, a search and a saved filter, a task form sent back with its errors, the case
 page (its diagram drawn, the deadline's story, a comment, the history), the dashboard and the modeler's
-surroundings. A task is then taken and completed with the keyboard alone, and the case page is read on a phone."""
+surroundings; the cases list, starting a case, the notifications, absences and saved filters too. A task is then
+taken and completed with the keyboard alone, and the case page is read on a phone (docs/accessibility.md)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from tests.web.test_dashboard import requests  # noqa: F401 (cases answered on t
 pytestmark = pytest.mark.usefixtures("deployed")
 PHONE = 375
 # The modeler's drawing surface and properties panel are bpmn-js's and @bpmn-io/properties-panel's own widgets
-# (an SVG editor with its own keyboard bindings, a panel of generated inputs): their accessibility is those projects'
-# (https://github.com/bpmn-io/bpmn-js/issues/1398), and an editor's canvas has no text alternative a rule could check.
+# (an SVG editor with its own keyboard bindings, a panel of generated inputs): their accessibility is those projects',
+# not something Jarchy's templates or stylesheet can fix, and an editor's canvas has no text alternative to check.
 # Everything Jarchy puts around them (headings, buttons, the language choice, the problems list) is checked.
 MODELER_WIDGETS = ("[data-canvas]", "[data-properties-panel]")
 
@@ -60,6 +61,11 @@ def test_the_staff_pages_have_no_serious_accessibility_violation(open_as: Any, c
     page.goto("/inbox")
     assert page.locator("table.inbox tbody tr").count() == 1
     assert violations(page) == [], "inbox"
+    for path in ("/cases?q=tram&sort=-due", "/start", "/start/information_request", "/notifications",
+                 "/settings/notifications", "/absences", "/saved-filters"):
+        page.goto(path)
+        assert violations(page) == [], path
+    page.goto("/inbox")
 
     page.locator("table.inbox tbody a").first.click()
     page.wait_for_url("**/tasks/*")
