@@ -188,4 +188,8 @@ def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as:
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
     assert violations(page) == []
     screenshot(page, "case-phone")
+    # The deadline's legal ground opens within the screen too.
+    tab_to(page, "button.left")
+    expect(page.locator(".has-tip .tip").first).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
     assert page.js_errors == []
