@@ -9,3 +9,10 @@ document.querySelectorAll("[data-confirm]").forEach((el) => {
     if (!window.confirm(el.dataset.confirm)) event.preventDefault();
   });
 });
+// A tip shown on hover or focus (the deadline's legal ground) hides on Escape, and shows again on the next visit.
+document.querySelectorAll(".has-tip").forEach((holder) => {
+  holder.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") holder.classList.add("tip-dismissed");
+  });
+  for (const back of ["focusin", "mouseenter"]) holder.addEventListener(back, () => holder.classList.remove("tip-dismissed"));
+});

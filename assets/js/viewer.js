@@ -1,7 +1,9 @@
 // The case page's diagram: bpmn-js's NavigatedViewer with the case's elements marked
 // (completed, active, waiting), read from the page's data attributes. Each step (a task, an event, a gateway) is
 // also a button: clicking it or reaching it with the keyboard shows its name and what the regulation says of it
-// (its documentation, in the reader's language where the diagram has it) in the panel below the drawing.
+// (its documentation, in the reader's language where the diagram has it) in the panel below the drawing. The page's
+// zoom buttons (zoom in, zoom out, the whole diagram) are shown once the drawing is there: on a phone the diagram is
+// read by zooming into it, and a keyboard reaches the buttons where it cannot pinch.
 import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
 import { is } from "bpmn-js/lib/util/ModelUtil";
 import "bpmn-js/dist/assets/diagram-js.css";
@@ -48,6 +50,41 @@ function describe(panel, element) {
   panel.dataset.element = element.id;
 }
 
+// bpmn-js wraps a long name over lines (one <tspan> each) and drops the space at a line's end: the words of two lines
+// would run together in the text a screen reader or an accessibility checker reads ("of thePR"), and no longer match
+// the step's accessible name. Each line but the last gets its space back; the drawing does not change.
+function spaced(gfx) {
+  gfx.querySelectorAll("text").forEach((text) => {
+    const lines = [...text.querySelectorAll("tspan")];
+    lines.slice(0, -1).forEach((line) => {
+      if (!/\s$/.test(line.textContent)) line.textContent += " ";
+    });
+  });
+}
+
+function zoomable(container, canvas) {
+  const tools = document.querySelectorAll(`[data-zoom][aria-controls="${container.id}"]`);
+  for (const button of tools) {
+    button.addEventListener("click", () => {
+      const step = button.dataset.zoom;
+      if (step === "fit") canvas.zoom("fit-viewport", "auto");
+      else canvas.zoom(canvas.zoom() * (step === "in" ? 1.25 : 0.8));
+    });
+    button.hidden = false;
+  }
+  // diagram-js moves the drawing with a mouse only: a finger drags it too (the page scrolls outside the frame).
+  let last = null;
+  container.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "touch") last = { x: event.clientX, y: event.clientY, id: event.pointerId };
+  });
+  container.addEventListener("pointermove", (event) => {
+    if (!last || event.pointerId !== last.id) return;
+    canvas.scroll({ dx: event.clientX - last.x, dy: event.clientY - last.y });
+    last = { x: event.clientX, y: event.clientY, id: event.pointerId };
+  });
+  for (const end of ["pointerup", "pointercancel"]) container.addEventListener(end, () => { last = null; });
+}
+
 // Steps become focusable buttons, in the drawing's order (left to right, then top to bottom).
 function stepsOf(registry) {
   return registry
@@ -88,6 +125,7 @@ async function show(container) {
       gfx.setAttribute("role", "button");
       gfx.setAttribute("aria-label", element.businessObject.name.trim());
       gfx.setAttribute("aria-controls", panel.id);
+      spaced(gfx);
       gfx.addEventListener("focus", () => describe(panel, element));
       gfx.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {
@@ -102,6 +140,7 @@ async function show(container) {
       if (shown.has(step)) describe(panel, step);
     });
   }
+  zoomable(container, canvas);
   container.dataset.ready = "true";
 }
 

@@ -4,13 +4,22 @@ Read from the stored SpiffWorkflow state (loaded the way every runtime operation
 case page's diagram. The marks are element ids of the case's own diagram: the elements of a called
 procedure (a call activity runs another diagram) are not drawn there, so the call activity itself is
 marked waiting while the called procedure runs. An embedded subprocess is not marked itself: its
-elements, drawn inside it, are."""
+elements, drawn inside it, are.
+
+The same read names the case's steps for a reader who cannot see the drawing (a phone, a screen reader): the named
+elements in the order the case reached them (the task tree's depth-first order, which follows the flow), and the
+next named elements the case may reach from where it stands (predicted by SpiffWorkflow: after an undecided gateway,
+each branch's first step). Gateways are left out of both: their names are questions, not steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
@@ -20,6 +29,12 @@ from engine.context import EngineContext
 from engine.core.errors import Unreadable
 from engine.runtime import loading
 
+# A gateway's name is a question ("Verdict?"): it is drawn, marked and named, but it is not a step the case's list
+# reads as done or coming; the steps behind it are.
+GATEWAYS = (ExclusiveGateway, InclusiveGateway, ParallelGateway, EventBasedGateway)
+# Tasks the case has not reached: certain (FUTURE) or predicted (LIKELY, MAYBE: behind an undecided gateway).
+AHEAD = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -28,6 +43,8 @@ class Progress:
     waiting: list[str] = field(default_factory=list)  # timers, message catches, a called procedure
     error: list[str] = field(default_factory=list)  # a script or expression that failed
     names: dict[str, str] = field(default_factory=dict)  # element id -> its name on the diagram
+    reached: list[str] = field(default_factory=list)  # named elements, in the order the case reached them
+    upcoming: list[str] = field(default_factory=list)  # named elements the case may reach next
     unreadable: str | None = None  # why the case's stored state cannot be read (then nothing is marked)
 
     def as_dict(self) -> dict[str, list[str]]:
@@ -45,12 +62,16 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
     waiting: set[str] = set()
     error: set[str] = set()
     names: dict[str, str] = {}
+    reached: dict[str, None] = {}
+    upcoming: dict[str, None] = {}
     for task in wf.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if not bpmn_id or _inside_called(task, called):
             continue
         if getattr(task.task_spec, "bpmn_name", None):
             names[bpmn_id] = task.task_spec.bpmn_name
+            if not task.has_state(AHEAD) and not isinstance(task.task_spec, GATEWAYS):
+                reached[bpmn_id] = None
         if isinstance(task.task_spec, SubWorkflowTask) and task.task_spec.spec not in called:
             continue  # an embedded subprocess is drawn with its elements inside: they carry the marks
         if task.state == TaskState.COMPLETED:
@@ -61,9 +82,32 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
             waiting.add(bpmn_id)
         elif task.state == TaskState.ERROR:
             error.add(bpmn_id)
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+            upcoming.update(dict.fromkeys(_next_named(task, called)))
     # An element passed before and reached again (a rework loop, one contribution of several) shows where it is now.
     completed -= active | waiting | error
-    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names)
+    current = active | waiting | error
+    return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names,
+                    [k for k in reached if k in completed or k in current],
+                    [k for k in upcoming if k not in current])
+
+
+def _next_named(task: Any, called: set[str]) -> list[str]:
+    """The first named steps predicted after `task`, through unnamed elements and gateways."""
+    found: list[str] = []
+    stack = list(reversed(task.children))
+    seen: set[int] = set()
+    while stack:
+        child = stack.pop()
+        if id(child) in seen or not child.has_state(AHEAD) or _inside_called(child, called):
+            continue
+        seen.add(id(child))
+        bpmn_id = getattr(child.task_spec, "bpmn_id", None)
+        if bpmn_id and getattr(child.task_spec, "bpmn_name", None) and not isinstance(child.task_spec, GATEWAYS):
+            found.append(bpmn_id)
+        else:
+            stack.extend(reversed(child.children))
+    return found
 
 
 def _inside_called(task: Any, called: set[str]) -> bool:

@@ -56,12 +56,14 @@ def live_server(app: Any) -> Iterator[str]:
 
 @pytest.fixture
 def open_as(browser: Any, live_server: str, cast: Any) -> Iterator[Any]:
-    """`open_as(username, width=1280)`: a new browser context signed in through the sign-in form."""
+    """`open_as(username, width=1280)`: a new browser context signed in through the sign-in form; `bypass_csp` lets
+    a test inject axe-core (tests/browser/axe.py) past the pages' Content-Security-Policy."""
     contexts: list[Any] = []
 
-    def sign_in(username: str | None, *, width: int = 1280, height: int = 900, locale: str = "en-GB") -> Any:
+    def sign_in(username: str | None, *, width: int = 1280, height: int = 900, locale: str = "en-GB",
+                bypass_csp: bool = False) -> Any:
         context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                      base_url=live_server, accept_downloads=True)
+                                      base_url=live_server, accept_downloads=True, bypass_csp=bypass_csp)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -70,9 +72,9 @@ def open_as(browser: Any, live_server: str, cast: Any) -> Iterator[Any]:
         page.js_errors = errors
         page.goto("/sign-in")
         if username is not None:
-            page.get_by_label("Username").fill(username)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            page.locator("#username").fill(username)  # by id: the labels are in the context's language
+            page.locator("#password").fill(PASSWORD)
+            page.locator("#password").press("Enter")
             page.wait_for_url(lambda url: "/sign-in" not in url)
         return page
 

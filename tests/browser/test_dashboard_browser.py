@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_public_accessibility_browser import AXE, violations
+from tests.browser.axe import AXE, violations
 from tests.conftest import PASSWORD
 from tests.web.test_dashboard import requests  # noqa: F401 (cases answered on time and late, as a fixture)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe import AXE, violations
 from tests.browser.conftest import screenshot
-from tests.browser.test_public_accessibility_browser import AXE, violations
 from tests.conftest import PASSWORD
 
 APPEARANCES = [

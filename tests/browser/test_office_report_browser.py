@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_public_accessibility_browser import AXE, violations
+from tests.browser.axe import AXE, violations
 from tests.conftest import PASSWORD
 from tests.integration.test_office_report import _deployed, march  # noqa: F401 (the same March, as fixtures)
 

@@ -1,15 +1,15 @@
-"""The public pages pass axe-core (Deque's accessibility engine, from npm, run in Chromium): no serious or critical
-violation of WCAG 2 A/AA on the latest publications, a release, a rebuttal, the archive (results, and a parameter
-refused), the request form, and the draft acts (their list, and a draft's page with its file, a comment and the
-comment form), on a desktop and on a phone."""
+"""The public pages pass axe-core (tests/browser/axe.py: no serious or critical violation of WCAG 2.2 A/AA) on the
+latest publications, a release, a rebuttal, the archive (results, and a parameter refused), the request form, and
+the draft acts (their list, and a draft's page with its file, a comment and the comment form), on a desktop and on
+a phone."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.axe import AXE, violations
 from tests.cases import complete
 from tests.conftest import deploy_shipped
 from tests.files import pdf, png
@@ -18,9 +18,6 @@ from tests.integration.test_publication_response_api import EXPLANATIONS, FACTS,
 from tests.integration.test_release_approval_api import TRANSLATIONS
 from tests.integration.test_release_approval_api import start as start_release
 from tests.integration.test_release_media import agreed, attach
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
 
 
 @pytest.fixture
@@ -52,19 +49,6 @@ def published(app: Any, sessions: Any, ctx: Any, as_: Any) -> dict[str, int]:
     as_("pr").post(f"/api/v1/draft-comments/{sent['id']}/moderate", json={"decision": "approve"})
     return {"release": as_(None).get("/public/releases").get_json()["items"][0]["id"],
             "response": as_(None).get("/public/responses").get_json()["items"][0]["id"], "draft": draft_id}
-
-
-def violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async () => {
-        const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
-        return {passed: result.passes.length,
-                violations: result.violations.map(v => ({id: v.id, impact: v.impact,
-                                                         nodes: v.nodes.map(n => n.target.join(' '))}))};
-    }""")
-    assert found["passed"] > 10, "axe checked next to nothing: the page is not what it should be"
-    return [f"{v['id']} ({v['impact']}): {', '.join(v['nodes'][:3])}" for v in found["violations"]
-            if v["impact"] in SERIOUS]
 
 
 def test_axe_finds_what_it_should(browser: Any, live_server: str) -> None:

@@ -57,3 +57,29 @@ def test_a_list_of_groups_gets_room_for_another_without_completing_the_task(
     with sessions() as session:
         facts = session.get(HumanTask, task.id).data["facts"]
     assert [f["claim"] for f in facts] == ["Fares doubled", "No tender"]
+
+
+
+def test_the_steps_in_words_follow_the_case_and_what_may_come_next(as_: Any, sessions: Any, ctx: Any,
+                                                                    tick: Any) -> None:
+    """The case page's list of steps: the named steps reached, in the order reached, then the first steps of each
+    branch the case may take; gateways (questions, not steps) and a called procedure's own steps left out."""
+    case = start(as_)
+    with sessions.begin() as session:
+        first = progress(session, ctx, session.get(ProcessInstance, case["id"]))
+    assert first.reached[:2] == ["start", "open_response"]
+    assert first.reached.index("verify_facts") < first.reached.index("deadline_reached")  # its timer waits too
+    assert {"set_rebuttal", "set_comment", "set_answer"} <= set(first.upcoming)  # each verdict's first step
+    assert "verdict_is" not in first.reached + first.upcoming
+    rebutted(as_, case)
+    observed(as_, tick, case)
+    complete(as_, "prhead", case["id"], "assess_escalation", resolved=False, escalate="press_conference",
+             assessment="Escalated.")
+    with sessions.begin() as session:
+        later = progress(session, ctx, session.get(ProcessInstance, case["id"]))
+    steps = later.reached
+    assert steps.index("verify_facts") < steps.index("draft_rebuttal") < steps.index("assess_escalation") \
+        < steps.index("hold_press_conference") == len(steps) - 1
+    assert "plan" not in steps + later.upcoming  # the press conference's own task
+    assert later.upcoming == ["conference_held"]
+    assert not {"verdict_is", "approval_is", "escalation_split"} & set(steps)

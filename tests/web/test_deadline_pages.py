@@ -30,12 +30,17 @@ def shown(web: Any, path: str) -> str:
 
 
 def left_in_inbox(web: Any, business_key: str) -> tuple[str, str, str]:
-    """The time-left mark of the case's row in the inbox: (urgency class, hover text, words)."""
+    """The time-left mark of the case's row in the inbox: (urgency class, the ground its tip shows, words). A mark
+    with a ground is a button the keyboard reaches, described by its tip."""
     page = shown(web, "/inbox")
     row = next(r for r in page.split("<tr")[1:] if business_key in r)
-    found = re.search(r'<span class="left left-(\w+)"(?: title="([^"]*)")?>([^<]*)</span>', row)
+    found = re.search(r'<button type="button" class="left left-(\w+)" aria-describedby="([^"]+)">([^<]*)</button>'
+                      r'<span role="tooltip" class="tip" id="\2">([^<]*)</span>', row)
+    if found is not None:
+        return found.group(1), found.group(4), found.group(3)
+    found = re.search(r'<span class="left left-(\w+)">([^<]*)</span>', row)
     assert found is not None, row
-    return found.group(1), found.group(2) or "", found.group(3)
+    return found.group(1), "", found.group(2)
 
 
 def test_the_inbox_reads_working_days_left_by_urgency_with_the_ground_on_hover(

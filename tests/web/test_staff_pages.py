@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
+from tests import cases
 from tests.web.conftest import text
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -433,3 +434,19 @@ def test_the_pr_head_sends_a_task_to_a_role_and_unit_from_its_page(page_as: Any,
         row = session.get(HumanTask, triage)
         assert (row.role, row.unit_key) == ("press_secretary", "health")
     assert count(sessions, AuditEvent, type="task.rerouted") == 1
+
+
+def test_the_case_page_lists_its_steps_in_the_readers_language(as_: Any, page_as: Any, sessions: Any) -> None:
+    """Done, now and may come next, in words before the names (colour is not the only sign), in Russian; the
+    diagram's zoom buttons too (shown once the drawing is there)."""
+    case = cases.start(as_)
+    with sessions.begin() as session:
+        session.scalars(select(User).where(User.username == "pr")).one().locale = "ru"
+    page = unescape(text(page_as("pr").get(f"/cases/{case['id']}")))
+    steps = re.findall(r'<li class="step-(\w+)"><span class="step-state">([^<]*)</span> ([^<]*)</li>', page)
+    assert steps[:4] == [("completed", "Сделано:", "Запрос получен"),
+                         ("completed", "Сделано:", "Зарегистрировать и установить срок"),
+                         ("completed", "Сделано:", "Запрос зарегистрирован"),
+                         ("active", "Сейчас ждёт исполнителя:", "Распределить запрос")]
+    assert ("next", "Может быть следующим:", "Подготовить ответ") in steps[4:]
+    assert 'aria-label="Шаги дела"' in page and 'data-zoom="in" aria-controls="diagram" hidden>Увеличить<' in page

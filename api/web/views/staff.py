@@ -507,6 +507,7 @@ def case_page(instance: ProcessInstance, *, talk: discussion.Form | None = None,
                   procedure=diagram_name(meta, definition.key, definition.name), files=files, file_size=file_size,
                   may_attach=instance.status == InstanceStatus.RUNNING and may_attach(session, user, instance),
                   marks=where.as_dict(), names={k: diagram_name(meta, k, v) for k, v in where.names.items()},
+                  steps=_steps(where, meta),
                   unreadable=where.unreadable, readable_tasks=readable_tasks,
                   case_data=formrender.readable(case_forms(definition), instance.data or {}, units,
                                                 {a.id: a.filename for a in files}),
@@ -518,6 +519,14 @@ def case_page(instance: ProcessInstance, *, talk: discussion.Form | None = None,
                   discussion=discussion.of_case(session, user, instance.id, ctx().now()),
                   talk=talk or discussion.Form(), may_discuss=may_discuss(session, user, instance),
                   deadline=_deadline(instance))
+
+
+def _steps(where: progress.Progress, meta: dict[str, Any]) -> list[tuple[str, str]]:
+    """The case's steps as the diagram marks them, each (its state, its name in the reader's language): those
+    reached in the order reached, then those that may come next. The case page lists them beside the drawing."""
+    state = {k: s for s in ("completed", "active", "waiting", "error") for k in getattr(where, s)}
+    return ([(state[k], diagram_name(meta, k, where.names[k])) for k in where.reached]
+            + [("next", diagram_name(meta, k, where.names[k])) for k in where.upcoming])
 
 
 def _deadline(instance: ProcessInstance) -> dict[str, Any] | None:
