@@ -145,8 +145,8 @@ def _file_label(attachment: Attachment) -> str:
 
 # -- finding work: the inbox's and the cases list's words, filters and order (docs/search.md) ---------------
 
-def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], list[str]]:
-    """The list the URL asks for, or an empty one and what is wrong with the URL, in the reader's language."""
+def _asked() -> tuple[dict[str, Any], list[str]]:
+    """The words, filters and order the URL asks for, and what is wrong with its days, in the reader's language."""
     asked: dict[str, Any] = {key: request.args.get(key) or None for key in FIND_KEYS}
     problems = []
     for key in ("due_from", "due_to"):
@@ -155,6 +155,12 @@ def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], l
         except ValueError:
             asked[key] = None
             problems.append(_("Enter a date as YYYY-MM-DD."))
+    return asked, problems
+
+
+def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], list[str]]:
+    """The list the URL asks for, or an empty one and what is wrong with the URL, in the reader's language."""
+    asked, problems = _asked()
     if not problems:
         try:
             return fetch(asked), []
@@ -262,7 +268,9 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     result, problems = _found(lambda asked: queries.inbox(
         session, user, now=now, tz=ctx().cal.timezone, process_key=process, page=_page_number(), per_page=PER_PAGE,
         **INBOX_STATES[state], **asked))
-    counts = queries.inbox_counts(session, user, now=now, process_key=process)
+    # Each tab counts what it would list with the same search; a search refused lists nothing, and counts nothing.
+    counts = {} if problems else queries.inbox_counts(session, user, now=now, tz=ctx().cal.timezone,
+                                                      process_key=process, **_asked()[0])
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
