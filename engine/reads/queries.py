@@ -147,7 +147,7 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
     if filters is not None:
-        query = query.where(*filters.clauses())
+        query = query.where(*filters.clauses(session))
     found = matching_cases(session, asked.q)
     if found is not None:
         query = query.where(ProcessInstance.id.in_(found))

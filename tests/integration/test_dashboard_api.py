@@ -49,6 +49,11 @@ def test_each_figure_s_query_lists_exactly_the_cases_it_counts(as_: Any, cases: 
         listed = leader.get("/api/v1/process-instances", query_string={**figure["cases"], "per_page": 100})
         assert listed.status_code == 200, listed.get_json()
         assert listed.get_json()["total"] == figure["count"], figure["cases"]
+    tones = body["publications_by_tone"]
+    assert {tone: len(queries) for tone, queries in tones["cases"].items()} == {"positive": 1, "neutral": 1,
+                                                                               "negative": 1}
+    assert tones["cases"]["negative"][0] == {"process_key": "publication_response", "tone": "negative",
+                                             "published_from": "2026-03-01", "published_to": "2026-03-31"}
     late = leader.get("/api/v1/process-instances", query_string=body["requests_answered"]["late"]["cases"])
     assert [c["business_key"] for c in late.get_json()["items"]] == [cases["late"]]
 

@@ -467,7 +467,7 @@ def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
     value not understood is left out, as an unknown status is)."""
     args, kept = request.args, {}
     days: dict[str, date | None] = {}
-    for name in ("started_from", "started_to", "closed_from", "closed_to"):
+    for name in ("started_from", "started_to", "closed_from", "closed_to", "published_from", "published_to"):
         try:
             days[name] = date.fromisoformat(args.get(name, ""))
             kept[name] = args[name]
@@ -482,8 +482,11 @@ def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
     outcome = tuple(v for v in args.getlist("outcome") if v)
     if outcome:
         kept["outcome"] = list(outcome)
+    tone = args.get("tone") or None
+    if tone:
+        kept["tone"] = tone
     return CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), overdue=overdue, unit=unit, no_unit=no_unit,
-                       outcome=outcome, **days), kept
+                       outcome=outcome, tone=tone, **days), kept
 
 
 def readable_case(instance_id: int) -> ProcessInstance:
