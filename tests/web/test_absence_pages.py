@@ -103,6 +103,24 @@ def test_a_task_the_chosen_user_cannot_take_is_marked_at_its_row_and_nothing_mov
     assert held_by(sessions, task_id) is None
 
 
+def test_reassigning_from_a_searched_list_keeps_its_search_and_order(page_as: Any, as_: Any, deployed: None,
+                                                                      pr2: str, sessions: Any) -> None:
+    found = open_task(start(as_, subject="Bridge repairs on Chui Avenue"), "triage")
+    other = open_task(start(as_), "triage")
+    web = page_as("prhead")
+    searched = text(web.get("/inbox?state=everyone&q=bridge&sort=-due"))
+    action = re.search(r'<form method="post" action="([^"]*)" id="reassign-form">', searched).group(1)
+    assert "q=bridge" in action and "sort=-due" in action
+    refused = web.post(action.replace("&amp;", "&"), [("task_ids", found), ("assignee", "pr2"), ("reason", "")])
+    assert refused.status_code == 422
+    assert f'name="task_ids" value="{other}"' not in text(refused)  # the list shown again is still the searched one
+    moved = web.post(action.replace("&amp;", "&"), [("task_ids", found), ("assignee", "pr2"), ("reason", "cover")])
+    assert moved.status_code == 302
+    back = moved.headers["Location"]
+    assert "q=bridge" in back and "sort=-due" in back and "state=everyone" in back
+    assert held_by(sessions, found) == "pr2" and held_by(sessions, other) is None
+
+
 def test_only_who_assigns_sees_the_checkboxes_and_may_reassign(page_as: Any, as_: Any, deployed: None,
                                                                sessions: Any) -> None:
     task_id = open_task(start(as_), "triage")
