@@ -73,6 +73,16 @@ def test_the_inbox_tabs_count_what_they_would_list_with_the_same_search(page_as:
         assert listed and int(listed.group(1)) == count, (href, count)
     assert tab_counts(text(web.get("/inbox?assignee=ghost"))) == []  # a refused search counts nothing either
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_the_cases_list_cannot_count_is_left_out_not_a_server_error(page_as: Any, day: str) -> None:
+    web = page_as("pr")
+    start(web)
+    for name in ("started_from", "closed_to", "published_from"):
+        response = web.get(f"/cases?{name}={day}")
+        assert response.status_code == 200, name
+        assert "1 case" in text(response) and 'id="further-filters"' not in text(response)
+
+
 def test_a_bad_sort_is_said_in_the_readers_words(page_as: Any) -> None:
     web = page_as("pr")
     response = web.get("/inbox?sort=colour")

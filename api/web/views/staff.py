@@ -31,6 +31,7 @@ from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import EventType, InstanceStatus, TaskStatus
+from engine.calendar.periods import FIRST_YEAR, LAST_YEAR
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.paging import Paged
 from engine.core.settings import ROLES
@@ -469,10 +470,13 @@ def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
     days: dict[str, date | None] = {}
     for name in ("started_from", "started_to", "closed_from", "closed_to", "published_from", "published_to"):
         try:
-            days[name] = date.fromisoformat(args.get(name, ""))
-            kept[name] = args[name]
+            day: date | None = date.fromisoformat(args.get(name, ""))
         except ValueError:
-            days[name] = None
+            day = None
+        # A day outside the years the lists take (the API refuses it) is not understood either: year 1 has no UTC.
+        days[name] = day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
+        if days[name] is not None:
+            kept[name] = args[name]
     overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
     if overdue is not None:
         kept["overdue"] = args["overdue"]
