@@ -74,6 +74,17 @@ def test_the_pr_head_records_an_absence_for_a_member_of_staff(page_as: Any, depl
     assert users == {"pr", "ps_transport"}
 
 
+def test_an_absence_for_a_user_who_does_not_exist_is_refused_at_the_who_field(page_as: Any, deployed: None,
+                                                                              pr2: str, sessions: Any) -> None:
+    response = page_as("prhead").post("/absences", {"user": "ghost", "from": "2027-01-04", "until": "2027-01-05",
+                                                    "deputy": "pr2"})
+    assert response.status_code == 422
+    page = text(response)
+    assert '<select id="absence-user" name="user" aria-invalid="true"' in page and "There is no user ghost." in page
+    with sessions() as session:
+        assert session.scalars(select(Absence)).all() == []
+
+
 def test_the_pr_head_reassigns_chosen_tasks_from_the_inbox(page_as: Any, as_: Any, deployed: None, pr2: str,
                                                            sessions: Any) -> None:
     first, second, left = (open_task(start(as_), "triage") for _ in range(3))
