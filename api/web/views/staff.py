@@ -255,8 +255,9 @@ def reassign() -> Response | tuple[str, int]:
         return _inbox_page(picked=set(picked), reassign_errors=errors, reassign_values=values,
                            reassign_problem=problem, status=422)
     flash(ngettext("%(num)d task reassigned.", "%(num)d tasks reassigned.", len(moved)), "success")
-    return redirect(url_for("web_staff.inbox", state=request.args.get("state") or None,
-                            process=request.args.get("process") or None))
+    # Back to the list as it was searched and ordered (its first page: the tasks moved may have changed the pages).
+    return redirect(url_for("web_staff.inbox", **{key: value for key, value in request.args.items()
+                                                  if value and key != "page"}))
 
 
 def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, list[str]] | None = None,
