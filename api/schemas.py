@@ -770,7 +770,8 @@ EMAIL_CHOICE_DOC = {"enum": [c.value for c in EmailChoice]}
 
 
 class NotificationSettingsIn(Schema):
-    email = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True, metadata={
+    # Any value reaches the engine, which refuses a wrong one (null included) naming the kind: `email.<kind>`.
+    email = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True, metadata={
         "description": "kind of notification -> at_once, daily or none; kinds left out keep their choice",
         "example": {"task": "at_once", "notice": "daily"}})
 
