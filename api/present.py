@@ -612,7 +612,9 @@ def dashboard_figures(figures: dashboard.Figures) -> dict[str, Any]:
                             "unit": c.unit_key, "due_at": c.due_at.isoformat() if c.due_at else None}
                            for c in figures.overdue],
         "publications_by_tone": {"months": [m.isoformat() for m in figures.tones.months],
-                                 "counts": figures.tones.counts},
+                                 "counts": figures.tones.counts,
+                                 "cases": {tone: [case_list_query(f.filters) for f in row]
+                                           for tone, row in figures.tones.figures.items()}},
     }
 def saved_filters(session: Session, user: User, rows: list[SavedFilter]) -> list[dict[str, Any]]:
     owners = queries.usernames(session, {row.owner_id for row in rows})

@@ -245,6 +245,12 @@ class InstanceQuery(FindQuery):
     no_unit = fields.Boolean(metadata={"description": "true: only cases that concern no unit"})
     outcome = fields.List(fields.String(validate=validate.Length(max=64)), validate=validate.Length(max=10),
                           metadata={"description": "what the case ended with (its data's `outcome`), any of these"})
+    tone = fields.String(validate=validate.Length(max=64), metadata={
+        "description": "media pieces (publication_response cases) of this tone: positive, neutral, negative"})
+    published_from = fields.Date(validate=DAY_RANGE, metadata={
+        "description": "media pieces published on or after this day (the office's)"})
+    published_to = fields.Date(validate=DAY_RANGE, metadata={
+        "description": "media pieces published on or before this day (the office's)"})
 
 
 class DashboardQuery(Schema):
@@ -271,7 +277,9 @@ class DashboardOut(Schema):
     open = fields.Dict(required=True)
     overdue = fields.Dict(required=True)
     oldest_overdue = fields.List(fields.Dict(), required=True)
-    publications_by_tone = fields.Dict(required=True, metadata={"description": "`months`, `counts` by tone"})
+    publications_by_tone = fields.Dict(required=True, metadata={
+        "description": "`months`, `counts` by tone (one a month), and `cases` by tone: for each month the query of "
+                       "`GET /api/v1/process-instances` that lists the pieces counted"})
 
 
 class InstanceIn(Schema):
@@ -762,7 +770,8 @@ EMAIL_CHOICE_DOC = {"enum": [c.value for c in EmailChoice]}
 
 
 class NotificationSettingsIn(Schema):
-    email = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True, metadata={
+    # Any value reaches the engine, which refuses a wrong one (null included) naming the kind: `email.<kind>`.
+    email = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True, metadata={
         "description": "kind of notification -> at_once, daily or none; kinds left out keep their choice",
         "example": {"task": "at_once", "notice": "daily"}})
 
@@ -1477,8 +1486,10 @@ class DiscussionExtensionIn(Schema):
 # -- saved filters ------------------------------------------------------------------------------------------
 
 SAVED_FILTER_QUERY = ("the list's parameters as GET /api/v1/tasks (inbox) or /api/v1/process-instances (cases) takes "
-                      "them, without paging: q, sort, unit, due, due_from, due_to, assignee, status, process_key; "
-                      "the inbox also assigned, overdue")
+                      "them, without paging, as strings: q, sort, unit, due, due_from, due_to, assignee, status, "
+                      "process_key; the inbox also assigned, overdue (true, false); the cases also the filters a "
+                      "dashboard number opens them with: started_from, started_to, closed_from, closed_to, "
+                      "published_from, published_to, overdue (1, 0), no_unit (1), tone, and outcome (a list)")
 SAVED_FILTER_LANE = ("one of the owner's roles to share the filter with its users (a press secretary's or unit "
                      "head's: those of the owner's unit); null: the owner's alone")
 

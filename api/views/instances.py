@@ -50,8 +50,8 @@ class Instances(MethodView):
     @blp.response(200, page_of(InstanceOut, "InstancePage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The cases the caller may read, newest first or as `sort` says; `q` and the filters narrow them
-        (docs/search.md); `started_*`, `closed_*`, `overdue`, `unit`, `no_unit` and `outcome` filter them as a
-        dashboard figure counts them (docs/dashboard.md)."""
+        (docs/search.md); `started_*`, `closed_*`, `overdue`, `unit`, `no_unit`, `outcome`, `tone` and
+        `published_*` filter them as a dashboard figure counts them (docs/dashboard.md)."""
         further = {name: args.pop(name) for name in CASE_FILTERS if name in args}
         filters = CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), **further) if further else None
         if filters is not None and filters.outcome:

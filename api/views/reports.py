@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
+from flask_babel import force_locale
 
 from api import present
 from api.auth import current_user
@@ -26,6 +27,8 @@ from api.schemas import (
 )
 from api.views.common import ctx
 from api.web import office_report as office_exports
+from api.web.i18n import requested_language
+from engine.core.settings import BABEL_LOCALE
 from engine.runtime import office_report, reporting
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
@@ -81,12 +84,16 @@ class OfficeReport(MethodView):
         none of them: the current month."""
         period = office_report.resolve_period(args.get("period"), args.get("of"), args.get("from_"), args.get("to"),
                                               office_report.today(session(), ctx()))
-        report = office_report.office_report(session(), ctx(), current_user(), period)
-        if args["format"] == "csv":
-            return office_csv_response(report)
-        if args["format"] == "pdf":
-            return Response(office_exports.pdf_bytes(report), mimetype="application/pdf", headers={
-                "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'pdf')}"})
+        reader = current_user()
+        report = office_report.office_report(session(), ctx(), reader, period)
+        # A token carries no page session: the words follow the call's Accept-Language, else the reader's account.
+        language = requested_language(reader.locale)
+        with force_locale(BABEL_LOCALE.get(language, language)):
+            if args["format"] == "csv":
+                return office_csv_response(report)
+            if args["format"] == "pdf":
+                return Response(office_exports.pdf_bytes(report), mimetype="application/pdf", headers={
+                    "Content-Disposition": f"attachment; filename={office_exports.file_name(report, 'pdf')}"})
         return present.office_report(report)
 
 

@@ -26,11 +26,15 @@ def _days(kept: dict[str, str | list[str]], prefix: str) -> str | None:
 def described(kept: dict[str, str | list[str]]) -> list[str]:
     """One phrase a filter given."""
     words = []
-    received, closed = _days(kept, "started"), _days(kept, "closed")
+    received, closed, published = _days(kept, "started"), _days(kept, "closed"), _days(kept, "published")
     if received:
         words.append(_("registered %(days)s", days=received))
     if closed:
         words.append(_("closed %(days)s", days=closed))
+    if published:
+        words.append(_("about a media piece published %(days)s", days=published))
+    if kept.get("tone"):
+        words.append(_("tone of the piece: %(tone)s", tone=label(str(kept["tone"]))))
     if kept.get("overdue") == "1":
         words.append(_("past the deadline"))
     elif kept.get("overdue") == "0":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -54,10 +54,14 @@ def clock_ground(process_key: str, urgent: bool = False) -> Markup:
 
 
 def ground_title(process_key: str, urgent: bool = False) -> str:
-    """The same ground as plain text, for a `title` (hover) attribute."""
-    jurisdiction = current_app.extensions["jarchy.ctx"].jurisdiction
-    found = jurisdiction.ground(process_key, current_language(), urgent=urgent)
-    return found[0] if found else ""
+    """The same ground as plain text, for a `title` (hover) attribute: looked up once a page for each procedure's
+    clock, however many rows of the list show it."""
+    known: dict[tuple[str, bool, str], str] = g.setdefault("ground_titles", {})
+    key = (process_key, urgent, current_language())
+    if key not in known:
+        found = current_app.extensions["jarchy.ctx"].jurisdiction.ground(process_key, key[2], urgent=urgent)
+        known[key] = found[0] if found else ""
+    return known[key]
 
 
 def amount_words(amount: int, unit: str) -> str:

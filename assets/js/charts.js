@@ -1,10 +1,16 @@
 // The dashboard's charts: Chart.js draws each <canvas data-chart='{...}'> from the figures the server put
 // in the attribute ({type: "bar", labels, datasets, horizontal?, stacked?}). The page's Content-Security-Policy
 // forbids inline scripts, hence the attribute. Each chart's figures are also in a visually-hidden table, whose
-// numbers link to the cases they count; with `links` (one URL a bar), a click on a bar opens the same list.
+// numbers link to the cases they count; with `links` (one URL a bar, the chart's or, stacked, each dataset's own),
+// a click on a bar opens the same list.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from "chart.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+function linkOf(spec, element) {
+  const links = spec.datasets[element.datasetIndex].links || spec.links;
+  return links ? links[element.index] : null;
+}
 
 function draw(canvas) {
   const spec = JSON.parse(canvas.dataset.chart);
@@ -21,11 +27,11 @@ function draw(canvas) {
       plugins: { legend: { display: spec.datasets.length > 1 } },
       scales: spec.horizontal ? { x: counts, y: categories } : { x: categories, y: counts },
       onClick: (_event, elements) => {
-        const link = spec.links && elements.length ? spec.links[elements[0].index] : null;
+        const link = elements.length ? linkOf(spec, elements[0]) : null;
         if (link) window.location.assign(link);
       },
       onHover: (event, elements) => {
-        event.native.target.style.cursor = spec.links && elements.length ? "pointer" : "default";
+        event.native.target.style.cursor = elements.length && linkOf(spec, elements[0]) ? "pointer" : "default";
       },
     },
   });

@@ -228,9 +228,10 @@ class Refusal(NamedTuple):
     params: dict[str, Any]
 
 
-def problem(field: str, code: Code, message: str, **params: Any) -> dict[str, Any]:
+def problem(field: str, code: Code, message: str, /, **params: Any) -> dict[str, Any]:
     """One field problem of an `Invalid` (or `Conflict`): the English `message` for logs, `code` and `params`
-    for a page to word it in its reader's language."""
+    for a page to word it in its reader's language. The first three are positional only, so that a code's
+    params may themselves be named `field` (`unknown_field`'s are)."""
     return {"field": field, "message": message, "code": code, "params": params}
 
 

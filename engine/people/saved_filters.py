@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import SavedFilter, User
 from db.vocabulary import InstanceStatus, TaskStatus
+from engine.calendar.periods import FIRST_YEAR, LAST_YEAR
 from engine.core.errors import Code, Invalid, NotFound, problem
 from engine.people import list_search
 from engine.people.access import check_may_change_filter, lanes_of, readable_filters_clause
@@ -21,11 +22,17 @@ from engine.people.access import check_may_change_filter, lanes_of, readable_fil
 LISTS = ("inbox", "cases")
 MAX_NAME = 100
 MAX_VALUE = list_search.MAX_WORDS
+# The cases list's filters a dashboard number opens it with (engine.reads.case_filters): days, and the one key
+# that takes several values (a list of short texts).
+CASE_DAYS = ("started_from", "started_to", "closed_from", "closed_to", "published_from", "published_to")
+SEVERAL = ("outcome",)
+MAX_SEVERAL = 10
 # Each list's keys besides list_search.FIND_KEYS, and the values each takes (None: any short text).
 OWN_KEYS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "inbox": {"status": (TaskStatus.OPEN.value, TaskStatus.COMPLETED.value), "process_key": None,
               "assigned": ("me", "unassigned", "anyone"), "overdue": ("true", "false")},
-    "cases": {"status": tuple(s.value for s in InstanceStatus), "process_key": None},
+    "cases": {"status": tuple(s.value for s in InstanceStatus), "process_key": None,
+              **dict.fromkeys(CASE_DAYS), "overdue": ("1", "0"), "no_unit": ("1",), "outcome": None, "tone": None},
 }
 SORTS = {"inbox": list_search.INBOX_SORTS, "cases": list_search.CASE_SORTS}
 
@@ -120,6 +127,13 @@ def _apply(session: Session, user: User, row: SavedFilter, changes: dict[str, An
         row.start = False
 
 
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def query_problems(session: Session, list_name: str, query: Any) -> list[dict[str, Any]]:
     """What is wrong with a saved query of `list`, each field named `query.<key>`."""
     if not isinstance(query, dict):
@@ -131,12 +145,24 @@ def query_problems(session: Session, list_name: str, query: Any) -> list[dict[st
             # (`field` is problem()'s own first argument: the key goes into params by hand)
             found.append(problem(f"query.{key}", Code.UNKNOWN_FIELD, f"not a parameter of the {list_name} list")
                          | {"params": {"field": key}})
+        elif key in SEVERAL and isinstance(value, list):
+            if len(value) > MAX_SEVERAL:
+                found.append(problem(f"query.{key}", Code.TOO_MANY, f"at most {MAX_SEVERAL} values",
+                                     limit=MAX_SEVERAL))
+            found += [problem(f"query.{key}.{i}", Code.TOO_LONG, f"text of at most {MAX_VALUE} characters",
+                              limit=MAX_VALUE)
+                      for i, one in enumerate(value) if not isinstance(one, str) or len(one) > MAX_VALUE]
         elif not isinstance(value, str) or len(value) > MAX_VALUE:
             found.append(problem(f"query.{key}", Code.TOO_LONG, f"text of at most {MAX_VALUE} characters",
                                  limit=MAX_VALUE))
         elif (choices := own.get(key)) and value not in choices:
             found.append(problem(f"query.{key}", Code.NOT_ONE_OF, f"one of {', '.join(choices)}",
                                  choices=[*choices]))
+        elif list_name == "cases" and key in CASE_DAYS and (day := _day(value)) is None:
+            found.append(problem(f"query.{key}", Code.NOT_A_DATE, "a date, YYYY-MM-DD", value=value))
+        elif list_name == "cases" and key in CASE_DAYS and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            found.append(problem(f"query.{key}", Code.YEAR_OUT_OF_RANGE, f"between {FIRST_YEAR} and {LAST_YEAR}",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
     if found:
         return found
     asked: dict[str, Any] = {k: v for k, v in query.items() if k in list_search.FIND_KEYS}

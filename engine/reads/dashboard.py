@@ -32,12 +32,10 @@ from sqlalchemy.orm import Session
 from db.models import ProcessInstance, Unit
 from db.vocabulary import InstanceStatus
 from engine.calendar.periods import Span
-from engine.core.moments import parse_moment
-from engine.reads.case_filters import CaseFilters
+from engine.reads.case_filters import RESPONSE_KEY, CaseFilters, published_pieces
 
 REQUEST_KEY = "information_request"
 ANSWERED_OUTCOMES = ("answered", "refused")
-RESPONSE_KEY = "publication_response"
 TONES = ("positive", "neutral", "negative")
 
 
@@ -71,6 +69,7 @@ class Count:
 class ToneSeries:
     months: list[date]  # first days of the office-local months the span touches, oldest first
     counts: dict[str, list[int]]  # tone -> one count a month, only pieces published within the span
+    figures: dict[str, list[Figure]]  # the same counts, each with the cases list's filters that list its pieces
 
 
 def _filters(tz: ZoneInfo, now: datetime, **given: Any) -> tuple[CaseFilters, dict[str, Any]]:
@@ -88,7 +87,7 @@ def requests_answered(session: Session, span: Span, tz: ZoneInfo, now: datetime)
         filters, params = _filters(tz, now, closed_from=span.first, closed_to=span.last,
                                    outcome=ANSWERED_OUTCOMES, overdue=overdue)
         wheres = [ProcessInstance.process_key == REQUEST_KEY, ProcessInstance.status == InstanceStatus.COMPLETED,
-                  *filters.clauses()]
+                  *filters.clauses(session)]
         shown[name] = Figure(_count(session, wheres), {"process_key": REQUEST_KEY,
                                                        "status": InstanceStatus.COMPLETED.value, **params})
     return Timeliness(**shown)
@@ -97,7 +96,7 @@ def requests_answered(session: Session, span: Span, tz: ZoneInfo, now: datetime)
 def received_by_procedure(session: Session, span: Span, tz: ZoneInfo, now: datetime) -> list[Count]:
     filters, params = _filters(tz, now, started_from=span.first, started_to=span.last)
     rows = session.execute(
-        select(ProcessInstance.process_key, func.count()).where(*filters.clauses())
+        select(ProcessInstance.process_key, func.count()).where(*filters.clauses(session))
         .group_by(ProcessInstance.process_key).order_by(func.count().desc(), ProcessInstance.process_key)
     ).all()
     return [Count(key, None, Figure(n, {"process_key": key, **params})) for key, n in rows]
@@ -109,7 +108,7 @@ def received_by_unit(session: Session, span: Span, tz: ZoneInfo, now: datetime) 
     rows = session.execute(
         select(ProcessInstance.unit_key, Unit.name, func.count())
         .outerjoin(Unit, Unit.key == ProcessInstance.unit_key)
-        .where(*filters.clauses())
+        .where(*filters.clauses(session))
         .group_by(ProcessInstance.unit_key, Unit.name)
     ).all()
     counts = [Count(key, name, Figure(n, {**params, **({"unit": key} if key else {"no_unit": True})}))
@@ -123,7 +122,7 @@ def open_now(session: Session, tz: ZoneInfo, now: datetime) -> tuple[Figure, Fig
     late, params = _filters(tz, now, overdue=True)
     status = {"status": InstanceStatus.RUNNING.value}
     return (Figure(_count(session, [running]), status),
-            Figure(_count(session, [running, *late.clauses()]), {**status, **params}))
+            Figure(_count(session, [running, *late.clauses(session)]), {**status, **params}))
 
 
 def oldest_overdue(session: Session, now: datetime, limit: int = 10) -> list[ProcessInstance]:
@@ -146,24 +145,20 @@ def publications_by_tone(session: Session, span: Span, tz: ZoneInfo) -> ToneSeri
     firsts = months_of(span)
     index = {first: i for i, first in enumerate(firsts)}
     counts = {tone: [0] * len(firsts) for tone in TONES}
-    # The registration (started_at) bounds the scan: a piece is registered after it appears, so only cases
-    # started since the span began can have been published in it.
-    rows = session.scalars(
-        select(ProcessInstance.data).where(ProcessInstance.process_key == RESPONSE_KEY,
-                                           ProcessInstance.started_at >= span.moments(tz)[0])
-    )
-    for data in rows:
-        tone, published = (data or {}).get("tone"), _published(data or {}, tz)
-        if tone in counts and published is not None and span.first <= published <= span.last:
+    for _piece, tone, published in published_pieces(session, tz, span.first, span.last):
+        if tone in counts:
             counts[tone][index[date(published.year, published.month, 1)]] += 1
-    return ToneSeries(firsts, counts)
+    # Each month's number lists the pieces of its tone published in the days of that month the span holds.
+    bounds = [(max(first, span.first), min(_month_end(first), span.last)) for first in firsts]
+    figures = {tone: [Figure(n, {"process_key": RESPONSE_KEY, "tone": tone, "published_from": first,
+                                 "published_to": last}) for n, (first, last) in zip(numbers, bounds, strict=True)]
+               for tone, numbers in counts.items()}
+    return ToneSeries(firsts, counts, figures)
 
 
-def _published(data: dict[str, Any], tz: ZoneInfo) -> date | None:
-    moment = parse_moment(data.get("published_at"))
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(tz).date()
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 @dataclass(frozen=True)

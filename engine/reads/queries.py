@@ -68,14 +68,7 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
         query = query.where(HumanTask.due_at < now)
     elif overdue is False:
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    found = matching_cases(session, asked.q)
-    if found is not None:
-        query = query.where(HumanTask.instance_id.in_(found))
-    if asked.unit:
-        query = query.where(HumanTask.instance_id.in_(unit_cases(asked.unit)))
-    if asked.assignee:
-        query = query.where(held_by(user if asked.assignee == "me" else someone))
-    query = query.where(*due_window(asked, HumanTask.due_at, now, tz or now.tzinfo or UTC))
+    query = query.where(*_task_finding(session, user, asked, someone, now, tz))
     if not asked.sort:
         return paged(session, query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id),
                      page, per_page)
@@ -89,26 +82,41 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
     return paged(session, ordered(query, by, asked.sort.startswith("-"), HumanTask.id), page, per_page)
 
 
-def inbox_counts(session: Session, user: User, *, now: datetime, process_key: str | None = None) -> dict[str, int]:
+def _task_finding(session: Session, user: User, asked: Find, someone: User | None, now: datetime,
+                  tz: tzinfo | None) -> list[ColumnElement[bool]]:
+    """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same)."""
+    where: list[ColumnElement[bool]] = []
+    found = matching_cases(session, asked.q)
+    if found is not None:
+        where.append(HumanTask.instance_id.in_(found))
+    if asked.unit:
+        where.append(HumanTask.instance_id.in_(unit_cases(asked.unit)))
+    if asked.assignee:
+        where.append(held_by(user if asked.assignee == "me" else someone))
+    return where + due_window(asked, HumanTask.due_at, now, tz or now.tzinfo or UTC)
+
+
+def inbox_counts(session: Session, user: User, *, now: datetime, process_key: str | None = None,
+                 tz: tzinfo | None = None, **find: Any) -> dict[str, int]:
     """How many tasks each view of the inbox holds (all open, mine, unassigned, overdue, completed by me), in two
-    queries: the same filters as `inbox`, counted side by side."""
+    queries: the same words and filters as `inbox` (`find`, its order aside), counted side by side, so that a tab
+    says how many rows it would list with the search it keeps."""
+    asked = Find(**find)
+    found = _task_finding(session, user, asked, check(session, asked, INBOX_SORTS), now, tz)
+    if process_key:
+        found.append(HumanTask.process_key == process_key)
     mine = HumanTask.assignee_id == user.id
     unassigned = HumanTask.assignee_id.is_(None) & candidate_clause(user)
     query = select(func.count(), func.count().filter(mine), func.count().filter(unassigned),
                    func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == TaskStatus.OPEN,
-                                                                      mine | unassigned)
+                                                                      mine | unassigned, *found)
     completed = select(func.count()).where(HumanTask.status == TaskStatus.COMPLETED,
-                                           HumanTask.completed_by_id == user.id)
-    if process_key:
-        query = query.where(HumanTask.process_key == process_key)
-        completed = completed.where(HumanTask.process_key == process_key)
+                                           HumanTask.completed_by_id == user.id, *found)
     every, assigned, free, overdue = session.execute(query).one()
     counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
               "completed": session.scalar(completed) or 0}
     if may_read_all_tasks(user):
-        anyone = select(func.count()).where(HumanTask.status == TaskStatus.OPEN)
-        if process_key:
-            anyone = anyone.where(HumanTask.process_key == process_key)
+        anyone = select(func.count()).where(HumanTask.status == TaskStatus.OPEN, *found)
         counts["everyone"] = session.scalar(anyone) or 0
     return counts
 
@@ -139,7 +147,7 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
     if filters is not None:
-        query = query.where(*filters.clauses())
+        query = query.where(*filters.clauses(session))
     found = matching_cases(session, asked.q)
     if found is not None:
         query = query.where(ProcessInstance.id.in_(found))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BISHKEK
-from tests.web.test_audit_pages import answer, start
+from tests.web.test_audit_pages import answer, complete, start
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -49,8 +49,32 @@ def test_each_figure_s_query_lists_exactly_the_cases_it_counts(as_: Any, cases: 
         listed = leader.get("/api/v1/process-instances", query_string={**figure["cases"], "per_page": 100})
         assert listed.status_code == 200, listed.get_json()
         assert listed.get_json()["total"] == figure["count"], figure["cases"]
+    tones = body["publications_by_tone"]
+    assert {tone: len(queries) for tone, queries in tones["cases"].items()} == {"positive": 1, "neutral": 1,
+                                                                               "negative": 1}
+    assert tones["cases"]["negative"][0] == {"process_key": "publication_response", "tone": "negative",
+                                             "published_from": "2026-03-01", "published_to": "2026-03-31"}
     late = leader.get("/api/v1/process-instances", query_string=body["requests_answered"]["late"]["cases"])
     assert [c["business_key"] for c in late.get_json()["items"]] == [cases["late"]]
+
+
+def test_a_case_cancelled_after_its_answer_was_written_counts_neither_on_time_nor_late(as_: Any, cast: Any,
+                                                                                        sessions: Any, ctx: Any,
+                                                                                        clock: Any) -> None:
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
+    answered, _key = start(sessions, ctx, "pr")
+    answer(sessions, ctx, answered)
+    written, _key = start(sessions, ctx, "pr")
+    complete(sessions, ctx, "pr", written, "triage", handler="pr_department", contributors=[])
+    complete(sessions, ctx, "pr", written, "prepare_answer", answer="No change.", confirm_no_confidential=True,
+             refuse=False)  # the answer is written (the case's outcome says answered), never sent
+    assert as_("prhead").post(f"/api/v1/process-instances/{written}/cancel",
+                              json={"reason": "The requester's address was wrong."}).status_code == 200
+    body = as_("leader").get("/api/v1/dashboard?period=month&at=2026-03-01").get_json()
+    on_time, late = body["requests_answered"]["on_time"], body["requests_answered"]["late"]
+    assert (on_time["count"], late["count"]) == (1, 0)
+    listed = as_("leader").get("/api/v1/process-instances", query_string=on_time["cases"]).get_json()["items"]
+    assert [c["id"] for c in listed] == [answered]
 
 
 def test_the_default_period_is_the_office_s_month_now(as_: Any, cases: Any) -> None:

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.background.sweeper import sweep
+from engine.core.errors import Invalid
+from engine.runtime import draft_acts
 from engine.spiff.clock import FrozenClock
 from tests import cases
 from tests.cases import attach, complete, events, inbox, task_of
@@ -149,6 +151,21 @@ def test_a_comment_without_a_name_a_contact_or_a_text_is_refused_naming_it(as_: 
     assert refused.status_code == 422
     assert [(e["field"], e["code"]) for e in refused.get_json()["errors"]] == [(field, "required")]
     assert as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"] == []
+
+
+def test_a_comment_with_a_field_it_does_not_have_is_refused_naming_that_field(as_: Any, sessions: Any,
+                                                                              ctx: Any) -> None:
+    _case, draft_id = published(as_)
+    refused = as_(None).post(f"/public/drafts/{draft_id}/comments", json={**COMMENT, "website": "spam.example"})
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert [(e["field"], e["code"]) for e in refused.get_json()["errors"]] == [("website", "unknown_field")]
+    assert as_("pr").get(f"/api/v1/draft-acts/{_case['id']}/comments").get_json()["items"] == []
+    # The engine itself answers the same way to any caller that hands it a field it does not know.
+    with sessions() as session, pytest.raises(Invalid) as invalid:
+        draft_acts.submit_comment(session, ctx, draft_id, {**COMMENT, "website": "spam.example"}, address="192.0.2.1")
+    assert invalid.value.status == 422
+    assert [(e["field"], e["code"], e["params"]) for e in invalid.value.errors] == [
+        ("website", "unknown_field", {"field": "website"})]
 
 
 def test_comments_are_throttled_per_address(as_: Any) -> None:

@@ -95,6 +95,7 @@ def test_every_kind_is_emailed_at_once_until_the_user_chooses_otherwise(as_: Any
     ({"email": {"gossip": "daily"}}, "email.gossip"),
     ({"email": {"task": "weekly"}}, "email.task"),
     ({"email": {"task": 3}}, "email.task"),
+    ({"email": {"task": None}}, "email.task"),  # named as the kind, not marshmallow's `email.task.value`
     ({"email": "daily"}, "email"),
     ({}, "email"),
     ({"email": {}, "sms": {}}, "sms"),

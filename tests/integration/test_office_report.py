@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from engine.background.sweeper import sweep
+from engine.people.accounts import user_by_username
 from tests import cases
 from tests.cases import complete
 from tests.conftest import deploy_shipped
@@ -149,6 +150,22 @@ def test_the_csv_has_a_row_a_figure_in_the_readers_language(as_: Any, march: Non
     assert by_key[("events_supported", "supported")]["value"] == ""  # not yet recorded
     assert by_key[("releases_by_language", "ky")]["label"] == "киргизский"  # Babel's name, in Russian
     assert by_key[("releases_by_kind", "press_release")]["label"] == "Пресс-релиз"
+
+
+def test_through_the_api_the_words_are_the_accounts_language_unless_the_call_asks_another(as_: Any, march: None,
+                                                                                          sessions: Any) -> None:
+    with sessions.begin() as session:
+        user_by_username(session, "leader").locale = "uk"
+
+    def label(**headers: str) -> str:
+        response = as_("leader").get(MARCH + "&format=csv", headers=headers)
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+        return next(r["label"] for r in rows if (r["table"], r["figure"]) == ("releases_by_language", "ky"))
+
+    assert label() == "киргизька"  # the account's Ukrainian, with no Accept-Language sent
+    assert label(**{"Accept-Language": "ru"}) == "киргизский"
+    pdf = as_("leader").get(MARCH + "&format=pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
 
 def test_the_csv_states_the_time_zone_whose_days_it_counts(as_: Any, march: None) -> None:

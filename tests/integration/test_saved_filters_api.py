@@ -68,6 +68,20 @@ def test_the_saved_query_finds_what_the_list_finds(as_: Any, deployed: None, cas
     assert [c["id"] for c in listed] == [case["id"]]
 
 
+def test_a_dashboard_figures_query_saved_lists_the_same_cases(as_: Any, deployed: None, cast: Any) -> None:
+    start(as_)
+    start(as_)
+    figure = as_("prhead").get("/api/v1/dashboard").get_json()["registered_by_unit"]
+    unitless = next(f for f in figure if f["unit"] is None)
+    assert unitless["count"] == 2 and unitless["cases"]["no_unit"] == "1" and "started_from" in unitless["cases"]
+    saved = save(as_, "prhead", name="No unit, this month", query=unitless["cases"])
+    listed = as_("prhead").get("/api/v1/process-instances", query_string=saved["query"]).get_json()
+    assert listed["total"] == unitless["count"]
+    on_time = as_("prhead").get("/api/v1/dashboard").get_json()["requests_answered"]["on_time"]["cases"]
+    assert isinstance(on_time["outcome"], list)
+    assert save(as_, "prhead", name="Answered", query=on_time)["query"] == on_time
+
+
 def test_one_start_page_a_user(as_: Any, cast: Any) -> None:
     first = save(as_, "pr", name="First", start=True)
     second = save(as_, "pr", name="Second", start=True)
@@ -87,6 +101,12 @@ def test_one_start_page_a_user(as_: Any, cast: Any) -> None:
     ({"name": "A", "query": {"status": "lost"}}, "query.status"),
     ({"name": "A", "query": {"due_from": "tomorrow"}}, "query.due_from"),
     ({"name": "A", "list": "inbox", "query": {"overdue": "maybe"}}, "query.overdue"),
+    ({"name": "A", "query": {"closed_from": "March"}}, "query.closed_from"),
+    ({"name": "A", "query": {"published_to": "0001-01-01"}}, "query.published_to"),
+    ({"name": "A", "query": {"overdue": "maybe"}}, "query.overdue"),
+    ({"name": "A", "query": {"outcome": ["answered", 7]}}, "query.outcome.1"),
+    ({"name": "A", "query": {"outcome": ["answered"] * 11}}, "query.outcome"),
+    ({"name": "A", "list": "inbox", "query": {"started_from": "2026-03-01"}}, "query.started_from"),
     ({"name": "A", "lane": "admin"}, "lane"),  # not one of the owner's roles
     ({"name": "A", "list": "archive"}, "list"),
 ])

@@ -74,6 +74,17 @@ def test_the_pr_head_records_an_absence_for_a_member_of_staff(page_as: Any, depl
     assert users == {"pr", "ps_transport"}
 
 
+def test_an_absence_for_a_user_who_does_not_exist_is_refused_at_the_who_field(page_as: Any, deployed: None,
+                                                                              pr2: str, sessions: Any) -> None:
+    response = page_as("prhead").post("/absences", {"user": "ghost", "from": "2027-01-04", "until": "2027-01-05",
+                                                    "deputy": "pr2"})
+    assert response.status_code == 422
+    page = text(response)
+    assert '<select id="absence-user" name="user" aria-invalid="true"' in page and "There is no user ghost." in page
+    with sessions() as session:
+        assert session.scalars(select(Absence)).all() == []
+
+
 def test_the_pr_head_reassigns_chosen_tasks_from_the_inbox(page_as: Any, as_: Any, deployed: None, pr2: str,
                                                            sessions: Any) -> None:
     first, second, left = (open_task(start(as_), "triage") for _ in range(3))
@@ -101,6 +112,24 @@ def test_a_task_the_chosen_user_cannot_take_is_marked_at_its_row_and_nothing_mov
     assert f'id="pick-{task_id}-error"' in page and "ps_transport may not work on this task" in page
     assert f'value="{task_id}" id="pick-{task_id}" checked' in page  # the choice is kept
     assert held_by(sessions, task_id) is None
+
+
+def test_reassigning_from_a_searched_list_keeps_its_search_and_order(page_as: Any, as_: Any, deployed: None,
+                                                                      pr2: str, sessions: Any) -> None:
+    found = open_task(start(as_, subject="Bridge repairs on Chui Avenue"), "triage")
+    other = open_task(start(as_), "triage")
+    web = page_as("prhead")
+    searched = text(web.get("/inbox?state=everyone&q=bridge&sort=-due"))
+    action = re.search(r'<form method="post" action="([^"]*)" id="reassign-form">', searched).group(1)
+    assert "q=bridge" in action and "sort=-due" in action
+    refused = web.post(action.replace("&amp;", "&"), [("task_ids", found), ("assignee", "pr2"), ("reason", "")])
+    assert refused.status_code == 422
+    assert f'name="task_ids" value="{other}"' not in text(refused)  # the list shown again is still the searched one
+    moved = web.post(action.replace("&amp;", "&"), [("task_ids", found), ("assignee", "pr2"), ("reason", "cover")])
+    assert moved.status_code == 302
+    back = moved.headers["Location"]
+    assert "q=bridge" in back and "sort=-due" in back and "state=everyone" in back
+    assert held_by(sessions, found) == "pr2" and held_by(sessions, other) is None
 
 
 def test_only_who_assigns_sees_the_checkboxes_and_may_reassign(page_as: Any, as_: Any, deployed: None,

@@ -148,6 +148,22 @@ def test_publications_are_counted_by_tone_in_the_month_they_appeared(page_as: An
     tones = chart(body, "publications-by-tone")
     assert [d["label"] for d in tones["datasets"]] == ["Positive", "Neutral", "Negative"]
     assert tones["datasets"][2]["data"] == [0, 0, 0, 0, 1, 1]
+    # Every number of the tone table, and its bar, opens the list of exactly the pieces it counts.
+    table = body.split('aria-labelledby="publications-by-tone-title"', 1)[1].split("</table>", 1)[0]
+    links = FIGURE_LINK.findall(table)
+    assert len(links) == 18
+    web = page_as("leader")
+    for href, count in links:
+        opened = text(web.get(html.unescape(href)))
+        assert listed(opened) == int(count), href
+    march_negative = html.unescape(links[-1][0])
+    opened = spaced(text(web.get(march_negative)))
+    further = re.search(r'<p id="further-filters">([^<]*)', opened)
+    assert listed(opened) == 1 and further, opened
+    assert further.group(1).strip() == ("Only cases about a media piece published Mar 1 – 31, 2026; tone of the "
+                                        "piece: Negative.")
+    assert tones["datasets"][2]["links"][-1] == march_negative
+    assert {link for d in tones["datasets"] for link in d["links"]} == {html.unescape(h) for h, _n in links}
 
 
 # -- every number opens the list of exactly the cases it counts ----------------------------------------------
@@ -174,6 +190,20 @@ def test_each_number_opens_the_list_of_exactly_the_cases_it_counts(page_as: Any,
     # A bar of a chart opens the same list as its row of the hidden table.
     for chart_id in ("by-procedure", "by-unit"):
         assert set(chart(body, chart_id)["links"]) <= {html.unescape(href) for href, _count in links}
+
+
+def test_a_list_a_number_opened_is_saved_as_a_filter_and_reopens_the_same_cases(page_as: Any, requests: Any) -> None:
+    web = page_as("prhead")
+    body = text(web.get("/dashboard"))
+    for name in ("on-time", "late", "overdue-now"):
+        href = html.unescape(re.search(rf'id="{name}"><a href="([^"]*)"', body).group(1))  # type: ignore[union-attr]
+        opened = text(web.get(href))
+        saved_from = html.unescape(re.search(r'name="from" value="([^"]*)"', opened).group(1))  # type: ignore[union-attr]
+        saved = web.post("/saved-filters", {"list": "cases", "from": saved_from, "name": f"Dashboard {name}"})
+        assert saved.status_code == 302, text(saved)
+        reopened = text(web.get(saved.headers["Location"]))
+        assert listed(reopened) == figure(body, name), (name, saved.headers["Location"])
+        assert re.findall(r"IR-\d{4}-\d{6}", reopened) == re.findall(r"IR-\d{4}-\d{6}", opened)
 
 
 def test_the_late_answers_list_names_the_late_case_and_says_why_it_holds_it(page_as: Any, requests: Any) -> None:

@@ -60,6 +60,23 @@ def test_the_inbox_reads_working_days_left_by_urgency_with_the_ground_on_hover(
     assert "6:00:00" not in shown(web, "/inbox") and "6:00 PM" in shown(web, "/inbox")
 
 
+def test_the_inbox_looks_up_a_procedures_ground_once_however_many_rows_show_it(
+        app: Any, as_: Any, page_as: Any, deployed: None, monkeypatch: Any) -> None:
+    for _ in range(3):
+        cases.start(as_, "information_request", dict(REQUEST))
+    profile = type(app.extensions["jarchy.ctx"].jurisdiction)  # a frozen dataclass: its class is watched
+    asked: list[tuple[str, bool]] = []
+    looked_up = profile.ground
+
+    def ground(self: Any, process_key: str, language: str, *, urgent: bool = False) -> Any:
+        asked.append((process_key, urgent))
+        return looked_up(self, process_key, language, urgent=urgent)
+
+    monkeypatch.setattr(profile, "ground", ground)
+    page = shown(page_as("pr"), "/inbox")
+    assert page.count('title="Regulation on the Bishkek city hall') == 3  # every row still shows it on hover
+    assert asked == [("information_request", False)]
+
 def test_the_case_page_says_in_russian_how_the_deadline_was_counted(as_: Any, page_as: Any, sessions: Any,
                                                                       deployed: None) -> None:
     case = cases.start(as_, "information_request", dict(REQUEST))

@@ -53,6 +53,36 @@ def test_the_inbox_searches_and_keeps_the_search_in_its_links(page_as: Any) -> N
     assert len(tabs) == 5 and all("q=" in href and "sort=-due" in href for href in tabs)
 
 
+def tab_counts(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<span class="count">(\d+)</span>', page)]
+
+
+def test_the_inbox_tabs_count_what_they_would_list_with_the_same_search(page_as: Any) -> None:
+    web = page_as("pr")
+    start(web, requester_name="Ігор Мʼякота")
+    start(web)
+    start(web, subject="Тарифы на проезд")
+    everything = tab_counts(text(web.get("/inbox")))
+    assert everything[0] == 3
+    searched = text(web.get("/inbox?q=м'якота"))
+    assert "1 task" in searched and tab_counts(searched)[0] == 1
+    # Every tab, opened with the search it keeps, lists as many tasks as it said.
+    for href, count in zip(re.findall(r'<li><a href="(/inbox\?[^"]+)"', searched), tab_counts(searched),
+                           strict=True):
+        listed = re.search(r'id="inbox-total">(\d+) task', text(web.get(unescape(href))))
+        assert listed and int(listed.group(1)) == count, (href, count)
+    assert tab_counts(text(web.get("/inbox?assignee=ghost"))) == []  # a refused search counts nothing either
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_the_cases_list_cannot_count_is_left_out_not_a_server_error(page_as: Any, day: str) -> None:
+    web = page_as("pr")
+    start(web)
+    for name in ("started_from", "closed_to", "published_from"):
+        response = web.get(f"/cases?{name}={day}")
+        assert response.status_code == 200, name
+        assert "1 case" in text(response) and 'id="further-filters"' not in text(response)
+
+
 def test_a_bad_sort_is_said_in_the_readers_words(page_as: Any) -> None:
     web = page_as("pr")
     response = web.get("/inbox?sort=colour")

@@ -16,7 +16,7 @@ from api.web import refusals
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from db.models import User
-from engine.core.errors import Code, Invalid, JarchyError
+from engine.core.errors import Code, Invalid, JarchyError, NotFound
 from engine.people.access import may_set_absences
 from engine.reads import absences as absence_reads
 from engine.reads import directory
@@ -59,6 +59,11 @@ def record() -> Response | tuple[str, int]:
                         deputy=values["deputy"], note=values["note"] or None)
     except Invalid as exc:
         return _page(values=values, errors=_errors(exc), status=422)
+    except NotFound as exc:
+        # Whose absence it is comes from the form's choice here (the API has it in its path, hence its 404).
+        if exc.code != Code.USER_NOT_FOUND:
+            raise
+        return _page(values=values, errors={"user": [refusals.of(exc)]}, status=422)
     flash(_("The absence is recorded: from its first day, the tasks the deputy may take pass to the deputy."),
           "success")
     return redirect(url_for("web_absences.absences_page"))

@@ -75,7 +75,7 @@ def dashboard_page() -> tuple[str, int]:
     by_unit = [(unit_name(c.key) if c.key else _("No unit"), c.figure) for c in figures.received_by_unit]
     unit_labels = [(unit_text(c.key) if c.key else _("No unit"), c.figure) for c in figures.received_by_unit]
     months = [format_date(m, "LLLL yyyy") for m in figures.tones.months]
-    tones = [(label(tone), TONE_COLOURS[tone], counts) for tone, counts in figures.tones.counts.items()]
+    tones = [(label(tone), TONE_COLOURS[tone], row) for tone, row in figures.tones.figures.items()]
     if span.kind == "custom":
         chosen |= {"from": span.first.isoformat(), "to": span.last.isoformat()}
     return render(
@@ -90,10 +90,10 @@ def dashboard_page() -> tuple[str, int]:
         overdue=[(case, _case_url(case)) for case in figures.overdue],
         procedures=procedures,
         tone_names=[name for name, _colour, _counts in tones],
-        tone_rows=[[month] + [counts[i] for _name, _colour, counts in tones] for i, month in enumerate(months)],
+        tone_rows=[[month] + [row[i] for _name, _colour, row in tones] for i, month in enumerate(months)],
         tone_chart={"type": "bar", "stacked": True, "labels": months,
-                    "datasets": [{"label": name, "data": counts, "backgroundColor": colour}
-                                 for name, colour, counts in tones]},
+                    "datasets": [{"label": name, "data": [f.count for f in row], "backgroundColor": colour,
+                                  "links": [cases_url(f) for f in row]} for name, colour, row in tones]},
         cases_url=cases_url,
     )
 

@@ -31,6 +31,7 @@ from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import COMMENT_STATUSES, EMAIL_STATUSES
 from db.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance, User
 from db.vocabulary import EventType, InstanceStatus, TaskStatus
+from engine.calendar.periods import FIRST_YEAR, LAST_YEAR
 from engine.core.errors import Code, Invalid, NotFound
 from engine.core.paging import Paged
 from engine.core.settings import ROLES
@@ -145,8 +146,8 @@ def _file_label(attachment: Attachment) -> str:
 
 # -- finding work: the inbox's and the cases list's words, filters and order (docs/search.md) ---------------
 
-def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], list[str]]:
-    """The list the URL asks for, or an empty one and what is wrong with the URL, in the reader's language."""
+def _asked() -> tuple[dict[str, Any], list[str]]:
+    """The words, filters and order the URL asks for, and what is wrong with its days, in the reader's language."""
     asked: dict[str, Any] = {key: request.args.get(key) or None for key in FIND_KEYS}
     problems = []
     for key in ("due_from", "due_to"):
@@ -155,6 +156,12 @@ def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], l
         except ValueError:
             asked[key] = None
             problems.append(_("Enter a date as YYYY-MM-DD."))
+    return asked, problems
+
+
+def _found(fetch: Callable[[dict[str, Any]], Paged[Any]]) -> tuple[Paged[Any], list[str]]:
+    """The list the URL asks for, or an empty one and what is wrong with the URL, in the reader's language."""
+    asked, problems = _asked()
     if not problems:
         try:
             return fetch(asked), []
@@ -248,8 +255,9 @@ def reassign() -> Response | tuple[str, int]:
         return _inbox_page(picked=set(picked), reassign_errors=errors, reassign_values=values,
                            reassign_problem=problem, status=422)
     flash(ngettext("%(num)d task reassigned.", "%(num)d tasks reassigned.", len(moved)), "success")
-    return redirect(url_for("web_staff.inbox", state=request.args.get("state") or None,
-                            process=request.args.get("process") or None))
+    # Back to the list as it was searched and ordered (its first page: the tasks moved may have changed the pages).
+    return redirect(url_for("web_staff.inbox", **{key: value for key, value in request.args.items()
+                                                  if value and key != "page"}))
 
 
 def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, list[str]] | None = None,
@@ -262,7 +270,9 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     result, problems = _found(lambda asked: queries.inbox(
         session, user, now=now, tz=ctx().cal.timezone, process_key=process, page=_page_number(), per_page=PER_PAGE,
         **INBOX_STATES[state], **asked))
-    counts = queries.inbox_counts(session, user, now=now, process_key=process)
+    # Each tab counts what it would list with the same search; a search refused lists nothing, and counts nothing.
+    counts = {} if problems else queries.inbox_counts(session, user, now=now, tz=ctx().cal.timezone,
+                                                      process_key=process, **_asked()[0])
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
@@ -459,12 +469,15 @@ def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
     value not understood is left out, as an unknown status is)."""
     args, kept = request.args, {}
     days: dict[str, date | None] = {}
-    for name in ("started_from", "started_to", "closed_from", "closed_to"):
+    for name in ("started_from", "started_to", "closed_from", "closed_to", "published_from", "published_to"):
         try:
-            days[name] = date.fromisoformat(args.get(name, ""))
-            kept[name] = args[name]
+            day: date | None = date.fromisoformat(args.get(name, ""))
         except ValueError:
-            days[name] = None
+            day = None
+        # A day outside the years the lists take (the API refuses it) is not understood either: year 1 has no UTC.
+        days[name] = day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
+        if days[name] is not None:
+            kept[name] = args[name]
     overdue = {"1": True, "0": False}.get(args.get("overdue", ""))
     if overdue is not None:
         kept["overdue"] = args["overdue"]
@@ -474,8 +487,11 @@ def _case_filters() -> tuple[CaseFilters, dict[str, str | list[str]]]:
     outcome = tuple(v for v in args.getlist("outcome") if v)
     if outcome:
         kept["outcome"] = list(outcome)
+    tone = args.get("tone") or None
+    if tone:
+        kept["tone"] = tone
     return CaseFilters(tz=ctx().cal.timezone, now=ctx().now(), overdue=overdue, unit=unit, no_unit=no_unit,
-                       outcome=outcome, **days), kept
+                       outcome=outcome, tone=tone, **days), kept
 
 
 def readable_case(instance_id: int) -> ProcessInstance:
