@@ -74,7 +74,8 @@ def test_the_inbox_looks_up_a_procedures_ground_once_however_many_rows_show_it(
 
     monkeypatch.setattr(profile, "ground", ground)
     page = shown(page_as("pr"), "/inbox")
-    assert page.count('title="Regulation on the Bishkek city hall') == 3  # every row still shows it on hover
+    assert page.count('class="tip" id="ground-') == 3  # every row still shows it on hover and focus
+    assert page.count(">Regulation on the Bishkek city hall") == 3
     assert asked == [("information_request", False)]
 
 def test_the_case_page_says_in_russian_how_the_deadline_was_counted(as_: Any, page_as: Any, sessions: Any,
