@@ -1,0 +1,326 @@
+"""The inbox with a search and a sort at 100,000 finished cases against 1,000 (issue 16, point 8), on SQLite and
+PostgreSQL, in one run. Run from the repo root:
+`.venv/bin/python tests/perf/bench_inbox.py [--small 1000] [--large 100000] [--open 300] [--reps 15] [--no-plans]`.
+Not collected by pytest, not part of CI.
+
+Each database is migrated fresh (SQLite in a temporary folder; PostgreSQL in a schema `bench_inbox_<pid>` at
+`JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a message when unreachable). The open work is made the way
+users make it: `--open` information requests started and triaged through the runtime to the press secretaries of
+three units, so each secretary's inbox holds a third of them. It stays the same at both sizes: an office's open
+work does not grow with its archive. The finished cases are written in bulk (executemany), each with its case words
+and its three completed tasks (triage, answer, sending) done by a staff of ten, so the task table holds three
+times as many finished tasks as there are finished cases. First `--small` finished cases; then the archive grows to
+`--large` and the same requests run again (PostgreSQL is VACUUM ANALYZEd after each load, as autovacuum would).
+
+Each request goes through Flask's test client as the transport press secretary: `GET /api/v1/tasks` and the page
+`/inbox` with `q` and a sort, and the cases list `GET /api/v1/process-instances`. Median ms of `--reps` after 2
+warm-ups; "x" is the median at large over the median at small. With plans, each inbox query's SQL (the count and
+the page, as engine.reads.queries.inbox sends them) is shown with `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL and
+`EXPLAIN QUERY PLAN` on SQLite, at the large size."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from api import create_app
+from db.migrate import upgrade
+from db.models import CaseWords, HumanTask, ProcessDefinition, ProcessInstance, User
+from db.search_terms import case_text
+from db.session import make_engine
+from db.vocabulary import InstanceStatus, TaskStatus
+from engine.core.settings import Settings
+from engine.people.accounts import create_unit, create_user
+from engine.procedures.definitions import deploy
+from engine.reads import queries
+from engine.runtime import operations
+from engine.spiff.clock import FrozenClock
+from engine.spiff.serializer import SERIALIZER_VERSION
+
+TZ = ZoneInfo("Asia/Bishkek")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+ARCHIVE_START = datetime(2019, 1, 7, 9, 0, tzinfo=TZ)
+PG = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+PASSWORD = "a long password"
+UNITS = ("transport", "health", "education")
+# Ten outlets: a case names one, so an outlet's name is a word in a tenth of the cases, open or finished.
+OUTLETS = ("Kaktus Media", "Azattyk", "24.kg", "Kloop", "Vesti", "AKIpress", "Sputnik", "KTRK", "Aprel", "Kabar")
+SUBJECTS = ("Bus fares", "Road repairs", "Hospital queues", "School meals", "Winter heating", "Clinic hours",
+            "Teacher salaries", "Metro plans", "Vaccines", "Textbooks")
+SYLLABLES = ["ka", "lo", "mi", "nu", "ro", "se", "ta", "ku", "be", "ja", "or", "kun", "yng", "ba", "do", "re"]
+# (label, query string): each asked of the API and of the page.
+INBOX = (
+    ("q=kaktus, sort=due", "q=kaktus&sort=due"),
+    ("q=kaktus, sort=-created", "q=kaktus&sort=-created"),
+    ("q=kaktus, sort=case", "q=kaktus&sort=case"),
+    ("q=fares (two words' prefix), sort=due", "q=bus+fare&sort=due"),
+    ("no q, sort=due", "sort=due"),
+)
+CASES = (
+    ("q=kaktus, sort=-started", "q=kaktus&sort=-started"),
+    ("q=kaktus, sort=case", "q=kaktus&sort=case"),
+    ("no q, newest first", ""),
+)
+
+
+def vocabulary(rng: random.Random, size: int = 5_000) -> list[str]:
+    found: set[str] = set()
+    while len(found) < size:
+        found.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(found)
+
+
+def request(i: int, unit: str) -> dict[str, Any]:
+    return {"channel": "email", "outlet": OUTLETS[i % len(OUTLETS)], "requester_name": f"Requester {i}",
+            "contact": {"email": f"r{i}@example.kg"}, "subject": SUBJECTS[(i // 10) % len(SUBJECTS)],
+            "question": f"What about {SUBJECTS[(i // 10) % len(SUBJECTS)].lower()} in the {unit} unit?"}
+
+
+def seed_open(app: Any, cases: int) -> None:
+    """The staff, and the open work made through the runtime: each case waits on its unit's press secretary."""
+    sessions, ctx = app.extensions["jarchy.sessions"], app.extensions["jarchy.ctx"]
+    with sessions.begin() as session:
+        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench", at=ctx.now())
+        for unit in UNITS:
+            create_unit(session, key=unit, name=unit.title(), actor="bench", at=ctx.now())
+            for n in range(3):
+                create_user(session, username=f"ps_{unit}{n or ''}", display_name=f"PS {unit} {n}",
+                            password=PASSWORD, roles=["press_secretary"], unit=unit, actor="bench", at=ctx.now())
+        create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
+                    actor="bench", at=ctx.now())
+    for i in range(cases):
+        ctx.clock.advance(minutes=7)
+        unit = UNITS[i % len(UNITS)]
+        with sessions.begin() as session:
+            pr = session.scalars(select(User).where(User.username == "pr")).one()
+            case = operations.start(session, ctx, pr, "information_request", request(i, unit))
+            triage = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
+            operations.complete_task(session, ctx, pr, triage.id, {"handler": "press_secretary", "unit": unit,
+                                                                 "contributors": []})
+    ctx.clock.set(NOW + timedelta(days=1))
+
+
+def finished_rows(rng: random.Random, words: list[str], first: int, last: int, definition_id: int,
+                  staff: dict[str, list[int]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    for i in range(first, last):
+        unit = UNITS[i % len(UNITS)]
+        started = ARCHIVE_START + timedelta(minutes=30 * i)
+        answered, sent = started + timedelta(days=3, hours=2), started + timedelta(days=4)
+        data = request(i, unit) | {"handler": "press_secretary", "unit": unit, "contributors": [],
+                                   "answer": " ".join(rng.choices(words, k=40))}
+        key = f"IR-{2019 + i // 20_000}-{i:06d}"
+        instance = {"id": 1_000_000 + i, "definition_id": definition_id, "process_key": "information_request",
+                    "version": 1, "business_key": key, "status": InstanceStatus.COMPLETED, "unit_key": unit,
+                    "data": data, "started_at": started, "started_by_id": staff["pr"][0],
+                    "due_at": started + timedelta(days=20), "completed_at": sent, "failure": None,
+                    "called_versions": {}, "state": "{}", "serializer_version": SERIALIZER_VERSION, "revision": 5}
+        secretary = staff[unit][i % len(staff[unit])]
+        task = {"process_key": "information_request", "names": None, "assignee_id": None,
+                "status": TaskStatus.COMPLETED, "instance_id": 1_000_000 + i, "reminded_at": None, "data": None}
+        tasks = [
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "triage", "name": "Triage the request",
+                    "lane": "pr_department", "role": "pr_department", "unit_key": None, "form_key": "triage",
+                    "created_at": started, "due_at": started + timedelta(days=1), "completed_at": started
+                    + timedelta(hours=3), "completed_by_id": staff["pr"][0]},
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "prepare_answer",
+                    "name": "Prepare the answer", "lane": "press_secretary", "role": "press_secretary",
+                    "unit_key": unit, "form_key": "prepare_answer", "assignee_id": secretary,
+                    "created_at": started + timedelta(hours=3), "due_at": started + timedelta(days=14),
+                    "completed_at": answered, "completed_by_id": secretary},
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "send_answer",
+                    "name": "Send the answer", "lane": "pr_department", "role": "pr_department", "unit_key": None,
+                    "form_key": "send_answer", "created_at": answered, "due_at": answered + timedelta(days=2),
+                    "completed_at": sent, "completed_by_id": staff["pr"][0]},
+        ]
+        yield instance, {"instance_id": 1_000_000 + i, "words": case_text(key, data)}, tasks
+
+
+def load(engine: Any, rng: random.Random, words: list[str], first: int, last: int) -> float:
+    started = time.perf_counter()
+    with Session(engine) as session, session.begin():
+        definition_id = session.scalar(select(ProcessDefinition.id).where(
+            ProcessDefinition.key == "information_request"))
+        staff: dict[str, list[int]] = {"pr": [session.scalar(select(User.id).where(User.username == "pr"))]}
+        for unit in UNITS:
+            staff[unit] = list(session.scalars(select(User.id).where(User.username.startswith(f"ps_{unit}"))
+                                               .order_by(User.id)))
+        batch: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+        for instance, case_words, tasks in finished_rows(rng, words, first, last, definition_id, staff):
+            batch[0].append(instance)
+            batch[1].append(case_words)
+            batch[2].extend(tasks)
+            if len(batch[0]) == 2000:
+                _write(session, batch)
+                batch = ([], [], [])
+        if batch[0]:
+            _write(session, batch)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    return time.perf_counter() - started
+
+
+def _write(session: Session, batch: tuple[list[Any], list[Any], list[Any]]) -> None:
+    session.execute(insert(ProcessInstance), batch[0])
+    session.execute(insert(CaseWords), batch[1])
+    session.execute(insert(HumanTask), batch[2])
+
+
+def timed(call: Callable[[], Any], reps: int) -> tuple[float, int]:
+    times, total = [], 0
+    for i in range(reps + 2):
+        started = time.perf_counter()
+        response = call()
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
+        if response.is_json:
+            total = response.get_json()["total"]
+        if i >= 2:
+            times.append(elapsed)
+    return statistics.median(times) * 1000, total
+
+
+def signed_in(app: Any) -> tuple[Any, Any, dict[str, str]]:
+    web, api = app.test_client(), app.test_client()
+    page = web.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    web.post("/sign-in", data={"username": "ps_transport", "password": PASSWORD, "csrf_token": token})
+    bearer = api.post("/api/v1/auth/token", json={"username": "ps_transport", "password": PASSWORD}).get_json()
+    return web, api, {"Authorization": f"Bearer {bearer['access_token']}"}
+
+
+def round_of(app: Any, reps: int) -> dict[str, tuple[float, int]]:
+    web, api, headers = signed_in(app)
+    found: dict[str, tuple[float, int]] = {}
+    for label, query in INBOX:
+        found[f"API /api/v1/tasks {label}"] = timed(
+            lambda q=query: api.get(f"/api/v1/tasks?{q}", headers=headers), reps)
+        found[f"page /inbox {label}"] = timed(lambda q=query: web.get(f"/inbox?{q}"), reps)
+    for label, query in CASES:
+        found[f"API /api/v1/process-instances {label}"] = timed(
+            lambda q=query: api.get(f"/api/v1/process-instances?{q}", headers=headers), reps)
+    return found
+
+
+def plans(engine: Any) -> list[str]:
+    """Each inbox query's statements as engine.reads.queries.inbox sends them, explained by the database."""
+    postgres = engine.dialect.name == "postgresql"
+    shown: list[str] = []
+    for label, query in INBOX:
+        asked = dict(part.split("=") for part in query.split("&"))
+        if "q" in asked:
+            asked["q"] = asked["q"].replace("+", " ")
+        sent: list[tuple[str, Any]] = []
+
+        def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+            if "human_tasks" in statement:
+                sent.append((statement, parameters))  # noqa: B023
+
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.username == "ps_transport")).one()
+            event.listen(engine, "before_cursor_execute", keep)
+            try:
+                queries.inbox(session, user, now=NOW + timedelta(days=1), tz=TZ, **asked)
+            finally:
+                event.remove(engine, "before_cursor_execute", keep)
+            for statement, parameters in sent:
+                explain = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
+                rows = session.connection().exec_driver_sql(explain + statement, parameters).all()
+                plan = "\n".join(str(row[0]) if postgres else f"{row[0]}|{row[1]}| {row[3]}" for row in rows)
+                shown.append(f"--- {label}\n{statement}\n{json.dumps(parameters, default=str)}\n{plan}\n")
+    return shown
+
+
+def measure(name: str, url: str, small: int, large: int, open_cases: int, reps: int,
+            with_plans: bool) -> dict[str, tuple[float, int, float, int]]:
+    engine = make_engine(url)
+    upgrade(engine)
+    clock = FrozenClock(NOW)
+    with tempfile.TemporaryDirectory() as var:
+        app = create_app({"SETTINGS": Settings(database_url=url, secret_key="bench" * 8, var_dir=Path(var)),
+                          "CLOCK": clock})
+        started = time.perf_counter()
+        seed_open(app, open_cases)
+        print(f"{name}: {open_cases} open cases through the runtime in {time.perf_counter() - started:.1f} s",
+              flush=True)
+        rng = random.Random(13)
+        words = vocabulary(rng)
+        print(f"{name}: {small:,} finished cases in {load(engine, rng, words, 0, small):.1f} s", flush=True)
+        at_small = round_of(app, reps)
+        print(f"{name}: grew to {large:,} finished cases in {load(engine, rng, words, small, large):.1f} s",
+              flush=True)
+        at_large = round_of(app, reps)
+        if with_plans:
+            print(f"\n=== {name} plans at {large:,} finished cases\n" + "\n".join(plans(engine)), flush=True)
+    engine.dispose()
+    return {label: (*at_small[label], *at_large[label]) for label in at_small}
+
+
+def postgres_schema() -> tuple[str, Any] | None:
+    schema = f"bench_inbox_{os.getpid()}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        print(f"PostgreSQL at {PG} is not reachable, skipped: {exc.orig}")
+        return None
+    return f"{PG}?options=-csearch_path%3D{schema}", (admin, schema)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--open", type=int, default=300)
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--no-plans", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    results: dict[str, dict[str, tuple[float, int, float, int]]] = {}
+    common = (args.small, args.large, args.open, args.reps, not args.no_plans)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            results["SQLite"] = measure("SQLite", f"sqlite:///{folder}/bench.db", *common)
+    pg = postgres_schema() if args.only != "sqlite" else None
+    if pg:
+        url, (admin, schema) = pg
+        try:
+            results["PostgreSQL"] = measure("PostgreSQL", url, *common)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+    print(f"\nmedian ms of {args.reps} requests (total found at {args.small:,} / {args.large:,} finished cases, "
+          f"{args.open} open); x = large/small")
+    dbs = list(results)
+    print("| request | " + " | ".join(f"{db} {args.small:,} | {db} {args.large:,} | x" for db in dbs) + " |")
+    print("| --- |" + " ---: | ---: | ---: |" * len(dbs))
+    for label in results[dbs[0]] if dbs else []:
+        cells = []
+        for db in dbs:
+            small_ms, small_n, large_ms, large_n = results[db][label]
+            found = (f" ({small_n})", f" ({large_n})") if label.startswith("API") else ("", "")
+            cells.append(f"{small_ms:.1f}{found[0]} | {large_ms:.1f}{found[1]} | {large_ms / small_ms:.2f}x")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
