@@ -22,6 +22,7 @@ from engine.people.access import (
 from engine.people.list_search import CASE_SORTS, INBOX_SORTS, Find, check
 from engine.reads.case_filters import CaseFilters
 from engine.reads.finding import (
+    case_holds_words,
     due_window,
     held_by,
     matching_cases,
@@ -68,9 +69,15 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
         query = query.where(HumanTask.due_at < now)
     elif overdue is False:
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    found = matching_cases(session, asked.q)
-    if found is not None:
-        query = query.where(HumanTask.instance_id.in_(found))
+    if status == TaskStatus.OPEN:
+        # Open work does not grow with the archive: each open task's case is checked for the words.
+        holds = case_holds_words(session, asked.q, HumanTask.instance_id)
+        if holds is not None:
+            query = query.where(holds)
+    else:
+        found = matching_cases(session, asked.q)
+        if found is not None:
+            query = query.where(HumanTask.instance_id.in_(found))
     if asked.unit:
         query = query.where(HumanTask.instance_id.in_(unit_cases(asked.unit)))
     if asked.assignee:

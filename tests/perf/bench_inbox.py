@@ -7,9 +7,10 @@ Each database is migrated fresh (SQLite in a temporary folder; PostgreSQL in a s
 `JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a message when unreachable). The open work is made the way
 users make it: `--open` information requests started and triaged through the runtime to the press secretaries of
 three units, so each secretary's inbox holds a third of them. It stays the same at both sizes: an office's open
-work does not grow with its archive. The finished cases are written in bulk (executemany), each with its case words
+work does not grow with its archive. The finished cases are written in bulk, each with its case words
 and its three completed tasks (triage, answer, sending) done by a staff of ten, so the task table holds three
-times as many finished tasks as there are finished cases. First `--small` finished cases; then the archive grows to
+times as many finished tasks as there are finished cases. They go straight to the driver (COPY on PostgreSQL,
+executemany on SQLite), in the form the models store. First `--small` finished cases; then the archive grows to
 `--large` and the same requests run again (PostgreSQL is VACUUM ANALYZEd after each load, as autovacuum would).
 
 Each request goes through Flask's test client as the transport press secretary: `GET /api/v1/tasks` and the page
@@ -30,12 +31,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -178,9 +180,32 @@ def load(engine: Any, rng: random.Random, words: list[str], first: int, last: in
 
 
 def _write(session: Session, batch: tuple[list[Any], list[Any], list[Any]]) -> None:
-    session.execute(insert(ProcessInstance), batch[0])
-    session.execute(insert(CaseWords), batch[1])
-    session.execute(insert(HumanTask), batch[2])
+    """Straight to the driver, in the session's transaction: COPY on PostgreSQL, executemany on SQLite (its FTS5
+    triggers index the words as they would for any write). The values are stored as the models' types store them:
+    aware datetimes (naive UTC text on SQLite), JSON as text, vocabulary words as strings."""
+    driver = session.connection().connection.driver_connection
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for table, rows in ((ProcessInstance, batch[0]), (CaseWords, batch[1]), (HumanTask, batch[2])):
+        names = list(rows[0])
+        values = [[_stored(row[name], postgres) for name in names] for row in rows]
+        if postgres:
+            with driver.cursor().copy(f"COPY {table.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            # The table and column names are the models' own, never input.
+            driver.executemany(f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "  # noqa: S608
+                               f"VALUES ({', '.join('?' * len(names))})", values)
+
+
+def _stored(value: Any, postgres: bool) -> Any:
+    if isinstance(value, datetime):
+        return value if postgres else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
 
 
 def timed(call: Callable[[], Any], reps: int) -> tuple[float, int]:
@@ -299,6 +324,7 @@ def main() -> None:
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as folder:
             results["SQLite"] = measure("SQLite", f"sqlite:///{folder}/bench.db", *common)
+        table({"SQLite": results["SQLite"]}, args)
     pg = postgres_schema() if args.only != "sqlite" else None
     if pg:
         url, (admin, schema) = pg
@@ -308,8 +334,12 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
+    table(results, args)
+
+
+def table(results: dict[str, dict[str, tuple[float, int, float, int]]], args: argparse.Namespace) -> None:
     print(f"\nmedian ms of {args.reps} requests (total found at {args.small:,} / {args.large:,} finished cases, "
-          f"{args.open} open); x = large/small")
+          f"{args.open} open); x = large/small", flush=True)
     dbs = list(results)
     print("| request | " + " | ".join(f"{db} {args.small:,} | {db} {args.large:,} | x" for db in dbs) + " |")
     print("| --- |" + " ---: | ---: | ---: |" * len(dbs))
@@ -319,7 +349,7 @@ def main() -> None:
             small_ms, small_n, large_ms, large_n = results[db][label]
             found = (f" ({small_n})", f" ({large_n})") if label.startswith("API") else ("", "")
             cells.append(f"{small_ms:.1f}{found[0]} | {large_ms:.1f}{found[1]} | {large_ms / small_ms:.2f}x")
-        print(f"| {label} | " + " | ".join(cells) + " |")
+        print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
