@@ -245,13 +245,20 @@ def round_of(app: Any, reps: int) -> dict[str, tuple[float, int]]:
 
 
 def plans(engine: Any) -> list[str]:
-    """Each inbox query's statements as engine.reads.queries.inbox sends them, explained by the database."""
+    """Each inbox query's statements as engine.reads.queries.inbox sends them, and the page's tab counts
+    (engine.reads.queries.inbox_counts), explained by the database."""
     postgres = engine.dialect.name == "postgresql"
     shown: list[str] = []
+    now = NOW + timedelta(days=1)
+    asks: list[tuple[str, Callable[[Session, User], Any]]] = [("the page's counts", lambda session, user: (
+        queries.inbox_counts(session, user, now=now)))]
     for label, query in INBOX:
         asked = dict(part.split("=") for part in query.split("&"))
         if "q" in asked:
             asked["q"] = asked["q"].replace("+", " ")
+        asks.append((label, lambda session, user, asked=asked: queries.inbox(session, user, now=now, tz=TZ,
+                                                                               **asked)))
+    for label, call in asks:
         sent: list[tuple[str, Any]] = []
 
         def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
@@ -262,7 +269,7 @@ def plans(engine: Any) -> list[str]:
             user = session.scalars(select(User).where(User.username == "ps_transport")).one()
             event.listen(engine, "before_cursor_execute", keep)
             try:
-                queries.inbox(session, user, now=NOW + timedelta(days=1), tz=TZ, **asked)
+                call(session, user)
             finally:
                 event.remove(engine, "before_cursor_execute", keep)
             for statement, parameters in sent:
