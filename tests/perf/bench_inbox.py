@@ -133,7 +133,7 @@ def finished_rows(rng: random.Random, words: list[str], first: int, last: int, d
                     "data": data, "started_at": started, "started_by_id": staff["pr"][0],
                     "due_at": started + timedelta(days=20), "completed_at": sent, "failure": None,
                     "called_versions": {}, "state": "{}", "serializer_version": SERIALIZER_VERSION, "revision": 5}
-        secretary = staff[unit][i % len(staff[unit])]
+        secretary = staff[unit][(i // len(UNITS)) % len(staff[unit])]
         task = {"process_key": "information_request", "names": None, "assignee_id": None,
                 "status": TaskStatus.COMPLETED, "instance_id": 1_000_000 + i, "reminded_at": None, "data": None}
         tasks = [
