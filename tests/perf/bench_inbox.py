@@ -1,23 +1,24 @@
 """The inbox with a search and a sort at 100,000 finished cases against 1,000 (issue 16, point 8), on SQLite and
 PostgreSQL, in one run. Run from the repo root:
-`.venv/bin/python tests/perf/bench_inbox.py [--small 1000] [--large 100000] [--open 300] [--reps 15] [--no-plans]`.
-Not collected by pytest, not part of CI.
+`.venv/bin/python tests/perf/bench_inbox.py [--small 1000] [--large 100000] [--open 300] [--reps 15] [--no-plans]
+[--only sqlite|postgresql]`. Not collected by pytest, not part of CI.
 
-Each database is migrated fresh (SQLite in a temporary folder; PostgreSQL in a schema `bench_inbox_<pid>` at
-`JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a message when unreachable). The open work is made the way
-users make it: `--open` information requests started and triaged through the runtime to the press secretaries of
-three units, so each secretary's inbox holds a third of them. It stays the same at both sizes: an office's open
-work does not grow with its archive. The finished cases are written in bulk, each with its case words
-and its three completed tasks (triage, answer, sending) done by a staff of ten, so the task table holds three
-times as many finished tasks as there are finished cases. They go straight to the driver (COPY on PostgreSQL,
-executemany on SQLite), in the form the models store. First `--small` finished cases; then the archive grows to
-`--large` and the same requests run again (PostgreSQL is VACUUM ANALYZEd after each load, as autovacuum would).
+Two databases of each kind, a small and a large one, each migrated fresh (SQLite in a temporary folder; PostgreSQL
+in schemas `bench_inbox_<pid>_small` and `_large` at `JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a
+message when unreachable). Both get the same open work, made the way users make it: `--open` information requests
+started and triaged through the runtime to the press secretaries of three units, so each secretary's inbox holds a
+third of them. An office's open work does not grow with its archive. Then the finished cases: `--small` in the
+one, `--large` in the other (the first ones alike), each with its case words and its three completed tasks
+(triage, answer, sending) done by the staff, so the task table holds three times as many finished tasks as there
+are finished cases. They go straight to the driver (COPY on PostgreSQL, executemany on SQLite, whose FTS5
+triggers index the words), in the form the models store; PostgreSQL is VACUUM ANALYZEd after, as autovacuum would.
 
 Each request goes through Flask's test client as the transport press secretary: `GET /api/v1/tasks` and the page
-`/inbox` with `q` and a sort, and the cases list `GET /api/v1/process-instances`. Median ms of `--reps` after 2
-warm-ups; "x" is the median at large over the median at small. With plans, each inbox query's SQL (the count and
-the page, as engine.reads.queries.inbox sends them) is shown with `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL and
-`EXPLAIN QUERY PLAN` on SQLite, at the large size."""
+`/inbox` with `q` and a sort, and the cases list `GET /api/v1/process-instances`, asked of the small and the large
+database in turn, so both meet the same load on a shared machine. Median ms of `--reps` after 2 warm-ups; "x" is
+the large median over the small one. With plans, the inbox's SQL (its count and its page as
+engine.reads.queries.inbox sends them, and the page's tab counts) is shown with `EXPLAIN (ANALYZE, BUFFERS)` on
+PostgreSQL and `EXPLAIN QUERY PLAN` on SQLite, at the large size."""
 
 from __future__ import annotations
 
@@ -208,18 +209,22 @@ def _stored(value: Any, postgres: bool) -> Any:
     return value
 
 
-def timed(call: Callable[[], Any], reps: int) -> tuple[float, int]:
-    times, total = [], 0
+def timed(calls: tuple[Callable[[], Any], Callable[[], Any]], reps: int) -> tuple[float, int, float, int]:
+    """The same request of the small and the large database, one after the other, `reps` times after 2 warm-ups:
+    both sizes meet the same load on a shared machine. The medians in ms and the totals found."""
+    times: tuple[list[float], list[float]] = ([], [])
+    totals = [0, 0]
     for i in range(reps + 2):
-        started = time.perf_counter()
-        response = call()
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
-        if response.is_json:
-            total = response.get_json()["total"]
-        if i >= 2:
-            times.append(elapsed)
-    return statistics.median(times) * 1000, total
+        for size, call in enumerate(calls):
+            started = time.perf_counter()
+            response = call()
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
+            if response.is_json:
+                totals[size] = response.get_json()["total"]
+            if i >= 2:
+                times[size].append(elapsed)
+    return (statistics.median(times[0]) * 1000, totals[0], statistics.median(times[1]) * 1000, totals[1])
 
 
 def signed_in(app: Any) -> tuple[Any, Any, dict[str, str]]:
@@ -231,16 +236,19 @@ def signed_in(app: Any) -> tuple[Any, Any, dict[str, str]]:
     return web, api, {"Authorization": f"Bearer {bearer['access_token']}"}
 
 
-def round_of(app: Any, reps: int) -> dict[str, tuple[float, int]]:
-    web, api, headers = signed_in(app)
-    found: dict[str, tuple[float, int]] = {}
+def side_by_side(small: Any, large: Any, reps: int) -> dict[str, tuple[float, int, float, int]]:
+    (web_s, api_s, bearer_s), (web_l, api_l, bearer_l) = signed_in(small), signed_in(large)
+    found: dict[str, tuple[float, int, float, int]] = {}
     for label, query in INBOX:
-        found[f"API /api/v1/tasks {label}"] = timed(
-            lambda q=query: api.get(f"/api/v1/tasks?{q}", headers=headers), reps)
-        found[f"page /inbox {label}"] = timed(lambda q=query: web.get(f"/inbox?{q}"), reps)
+        found[f"API /api/v1/tasks {label}"] = timed((
+            lambda q=query: api_s.get(f"/api/v1/tasks?{q}", headers=bearer_s),
+            lambda q=query: api_l.get(f"/api/v1/tasks?{q}", headers=bearer_l)), reps)
+        found[f"page /inbox {label}"] = timed((lambda q=query: web_s.get(f"/inbox?{q}"),
+                                               lambda q=query: web_l.get(f"/inbox?{q}")), reps)
     for label, query in CASES:
-        found[f"API /api/v1/process-instances {label}"] = timed(
-            lambda q=query: api.get(f"/api/v1/process-instances?{q}", headers=headers), reps)
+        found[f"API /api/v1/process-instances {label}"] = timed((
+            lambda q=query: api_s.get(f"/api/v1/process-instances?{q}", headers=bearer_s),
+            lambda q=query: api_l.get(f"/api/v1/process-instances?{q}", headers=bearer_l)), reps)
     return found
 
 
@@ -280,41 +288,49 @@ def plans(engine: Any) -> list[str]:
     return shown
 
 
-def measure(name: str, url: str, small: int, large: int, open_cases: int, reps: int,
-            with_plans: bool) -> dict[str, tuple[float, int, float, int]]:
+def prepared(name: str, url: str, var: str, open_cases: int, finished: int) -> tuple[Any, Any]:
+    """A database migrated, with its open work and `finished` finished cases (the first ones the same whatever
+    `finished`), and its app."""
     engine = make_engine(url)
     upgrade(engine)
-    clock = FrozenClock(NOW)
+    app = create_app({"SETTINGS": Settings(database_url=url, secret_key="bench" * 8, var_dir=Path(var)),
+                      "CLOCK": FrozenClock(NOW)})
+    started = time.perf_counter()
+    seed_open(app, open_cases)
+    print(f"{name}: {open_cases} open cases through the runtime in {time.perf_counter() - started:.1f} s",
+          flush=True)
+    rng = random.Random(13)
+    words = vocabulary(rng)
+    print(f"{name}: {finished:,} finished cases in {load(engine, rng, words, 0, finished):.1f} s", flush=True)
+    return engine, app
+
+
+def measure(name: str, urls: tuple[str, str], small: int, large: int, open_cases: int, reps: int,
+            with_plans: bool) -> dict[str, tuple[float, int, float, int]]:
     with tempfile.TemporaryDirectory() as var:
-        app = create_app({"SETTINGS": Settings(database_url=url, secret_key="bench" * 8, var_dir=Path(var)),
-                          "CLOCK": clock})
-        started = time.perf_counter()
-        seed_open(app, open_cases)
-        print(f"{name}: {open_cases} open cases through the runtime in {time.perf_counter() - started:.1f} s",
-              flush=True)
-        rng = random.Random(13)
-        words = vocabulary(rng)
-        print(f"{name}: {small:,} finished cases in {load(engine, rng, words, 0, small):.1f} s", flush=True)
-        at_small = round_of(app, reps)
-        print(f"{name}: grew to {large:,} finished cases in {load(engine, rng, words, small, large):.1f} s",
-              flush=True)
-        at_large = round_of(app, reps)
+        small_engine, small_app = prepared(f"{name} small", urls[0], var, open_cases, small)
+        large_engine, large_app = prepared(f"{name} large", urls[1], var, open_cases, large)
+        found = side_by_side(small_app, large_app, reps)
         if with_plans:
-            print(f"\n=== {name} plans at {large:,} finished cases\n" + "\n".join(plans(engine)), flush=True)
-    engine.dispose()
-    return {label: (*at_small[label], *at_large[label]) for label in at_small}
+            print(f"\n=== {name} plans at {large:,} finished cases\n" + "\n".join(plans(large_engine)), flush=True)
+    for engine in (small_engine, large_engine):
+        engine.dispose()
+    return found
 
 
-def postgres_schema() -> tuple[str, Any] | None:
-    schema = f"bench_inbox_{os.getpid()}"
+def postgres_schemas() -> tuple[tuple[str, str], Any, list[str]] | None:
+    """Two fresh schemas, `bench_inbox_<pid>_small` and `_large`: their URLs, the admin engine and their names."""
+    schemas = [f"bench_inbox_{os.getpid()}_{size}" for size in ("small", "large")]
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            for schema in schemas:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as exc:
         print(f"PostgreSQL at {PG} is not reachable, skipped: {exc.orig}")
         return None
-    return f"{PG}?options=-csearch_path%3D{schema}", (admin, schema)
+    small, large = (f"{PG}?options=-csearch_path%3D{schema}" for schema in schemas)
+    return (small, large), admin, schemas
 
 
 def main() -> None:
@@ -330,16 +346,18 @@ def main() -> None:
     common = (args.small, args.large, args.open, args.reps, not args.no_plans)
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as folder:
-            results["SQLite"] = measure("SQLite", f"sqlite:///{folder}/bench.db", *common)
+            results["SQLite"] = measure("SQLite", (f"sqlite:///{folder}/small.db", f"sqlite:///{folder}/large.db"),
+                                        *common)
         table({"SQLite": results["SQLite"]}, args)
-    pg = postgres_schema() if args.only != "sqlite" else None
+    pg = postgres_schemas() if args.only != "sqlite" else None
     if pg:
-        url, (admin, schema) = pg
+        urls, admin, schemas = pg
         try:
-            results["PostgreSQL"] = measure("PostgreSQL", url, *common)
+            results["PostgreSQL"] = measure("PostgreSQL", urls, *common)
         finally:
             with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                for schema in schemas:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
     table(results, args)
 
