@@ -73,7 +73,7 @@ INBOX = (
     ("q=kaktus, sort=due", "q=kaktus&sort=due"),
     ("q=kaktus, sort=-created", "q=kaktus&sort=-created"),
     ("q=kaktus, sort=case", "q=kaktus&sort=case"),
-    ("q=fares (two words' prefix), sort=due", "q=bus+fare&sort=due"),
+    ("q=bus fare (two words), sort=due", "q=bus+fare&sort=due"),
     ("no q, sort=due", "sort=due"),
 )
 CASES = (
