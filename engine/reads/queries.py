@@ -22,6 +22,7 @@ from engine.people.access import (
 from engine.people.list_search import CASE_SORTS, INBOX_SORTS, Find, check
 from engine.reads.case_filters import CaseFilters
 from engine.reads.finding import (
+    case_holds_words,
     due_window,
     held_by,
     matching_cases,
@@ -68,7 +69,7 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
         query = query.where(HumanTask.due_at < now)
     elif overdue is False:
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    query = query.where(*_task_finding(session, user, asked, someone, now, tz))
+    query = query.where(*_task_finding(session, user, asked, someone, now, tz, open_work=status == TaskStatus.OPEN))
     if not asked.sort:
         return paged(session, query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id),
                      page, per_page)
@@ -83,12 +84,20 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
 
 
 def _task_finding(session: Session, user: User, asked: Find, someone: User | None, now: datetime,
-                  tz: tzinfo | None) -> list[ColumnElement[bool]]:
-    """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same)."""
+                  tz: tzinfo | None, *, open_work: bool) -> list[ColumnElement[bool]]:
+    """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same).
+
+    Open work does not grow with the archive: each open task's own case is checked for the words, where the
+    completed tasks are found through the index of every case that holds them (tests/perf/bench_inbox.py)."""
     where: list[ColumnElement[bool]] = []
-    found = matching_cases(session, asked.q)
-    if found is not None:
-        where.append(HumanTask.instance_id.in_(found))
+    if open_work:
+        holds = case_holds_words(session, asked.q, HumanTask.instance_id)
+        if holds is not None:
+            where.append(holds)
+    else:
+        found = matching_cases(session, asked.q)
+        if found is not None:
+            where.append(HumanTask.instance_id.in_(found))
     if asked.unit:
         where.append(HumanTask.instance_id.in_(unit_cases(asked.unit)))
     if asked.assignee:
@@ -102,16 +111,19 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     queries: the same words and filters as `inbox` (`find`, its order aside), counted side by side, so that a tab
     says how many rows it would list with the search it keeps."""
     asked = Find(**find)
-    found = _task_finding(session, user, asked, check(session, asked, INBOX_SORTS), now, tz)
+    someone = check(session, asked, INBOX_SORTS)
+    found = _task_finding(session, user, asked, someone, now, tz, open_work=True)
+    done = _task_finding(session, user, asked, someone, now, tz, open_work=False)
     if process_key:
         found.append(HumanTask.process_key == process_key)
+        done.append(HumanTask.process_key == process_key)
     mine = HumanTask.assignee_id == user.id
     unassigned = HumanTask.assignee_id.is_(None) & candidate_clause(user)
     query = select(func.count(), func.count().filter(mine), func.count().filter(unassigned),
                    func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == TaskStatus.OPEN,
                                                                       mine | unassigned, *found)
     completed = select(func.count()).where(HumanTask.status == TaskStatus.COMPLETED,
-                                           HumanTask.completed_by_id == user.id, *found)
+                                           HumanTask.completed_by_id == user.id, *done)
     every, assigned, free, overdue = session.execute(query).one()
     counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
               "completed": session.scalar(completed) or 0}

@@ -57,6 +57,28 @@ def test_words_in_every_script_find_their_case_in_both_lists(as_: Any, three: di
     assert task_keys(as_, q=words) == [key]
 
 
+@pytest.mark.parametrize(("words", "matches"), [
+    ("24", True),             # a word of two letters matches a whole word ("24.kg")
+    ("2", False),             # ... and not the start of one
+    ("тариф", True),          # three letters or more: the start of a word
+    ("рифы", False),          # never the middle or the end of one
+    ("тарифный", False),      # nor a longer word than the case holds
+])
+def test_a_word_matches_as_a_whole_word_or_a_words_start_in_both_lists(as_: Any, three: dict[str, Any], words: str,
+                                                                         matches: bool) -> None:
+    """The inbox checks its open cases' words one by one, the cases list asks the index: the same words match."""
+    expected = [three["ru"]["business_key"]] if matches else []
+    assert case_keys(as_, q=words) == expected
+    assert task_keys(as_, q=words) == expected
+
+
+def test_the_tasks_one_completed_are_found_by_their_cases_words(as_: Any, three: dict[str, Any]) -> None:
+    ru = three["ru"]
+    complete(as_, "pr", ru["id"], "triage", handler="pr_department", contributors=[])
+    assert task_keys(as_, status="completed", q="тарифы") == [ru["business_key"]]
+    assert task_keys(as_, status="completed", q="мосту") == []
+
+
 def test_the_registration_number_finds_its_case(as_: Any, three: dict[str, Any]) -> None:
     key = three["uk"]["business_key"]
     assert case_keys(as_, q=key) == [key]

@@ -1,0 +1,381 @@
+"""The inbox with a search and a sort at 100,000 finished cases against 1,000 (issue 16, point 8), on SQLite and
+PostgreSQL, in one run. Run from the repo root:
+`.venv/bin/python tests/perf/bench_inbox.py [--small 1000] [--large 100000] [--open 300] [--reps 15] [--no-plans]
+[--only sqlite|postgresql]`. Not collected by pytest, not part of CI.
+
+Two databases of each kind, a small and a large one, each migrated fresh (SQLite in a temporary folder; PostgreSQL
+in schemas `bench_inbox_<pid>_small` and `_large` at `JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a
+message when unreachable). Both get the same open work, made the way users make it: `--open` information requests
+started and triaged through the runtime to the press secretaries of three units, so each secretary's inbox holds a
+third of them. An office's open work does not grow with its archive. Then the finished cases: `--small` in the
+one, `--large` in the other (the first ones alike), each with its case words and its three completed tasks
+(triage, answer, sending) done by the staff, so the task table holds three times as many finished tasks as there
+are finished cases. They go straight to the driver (COPY on PostgreSQL, executemany on SQLite, whose FTS5
+triggers index the words), in the form the models store; PostgreSQL is VACUUM ANALYZEd after, as autovacuum would.
+
+Each request goes through Flask's test client as the transport press secretary: `GET /api/v1/tasks` and the page
+`/inbox` with `q` and a sort, and the cases list `GET /api/v1/process-instances`, asked of the small and the large
+database in turn, so both meet the same load on a shared machine. Median ms of `--reps` after 2 warm-ups; "x" is
+the large median over the small one. With plans, the inbox's SQL (its count and its page as
+engine.reads.queries.inbox sends them, and the page's tab counts) is shown with `EXPLAIN (ANALYZE, BUFFERS)` on
+PostgreSQL and `EXPLAIN QUERY PLAN` on SQLite, at the large size."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from api import create_app
+from db.migrate import upgrade
+from db.models import CaseWords, HumanTask, ProcessDefinition, ProcessInstance, User
+from db.search_terms import case_text
+from db.session import make_engine
+from db.vocabulary import InstanceStatus, TaskStatus
+from engine.core.settings import Settings
+from engine.people.accounts import create_unit, create_user
+from engine.procedures.definitions import deploy
+from engine.reads import queries
+from engine.runtime import operations
+from engine.spiff.clock import FrozenClock
+from engine.spiff.serializer import SERIALIZER_VERSION
+
+TZ = ZoneInfo("Asia/Bishkek")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+ARCHIVE_START = datetime(2019, 1, 7, 9, 0, tzinfo=TZ)
+PG = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+PASSWORD = "a long password"
+UNITS = ("transport", "health", "education")
+# Ten outlets: a case names one, so an outlet's name is a word in a tenth of the cases, open or finished.
+OUTLETS = ("Kaktus Media", "Azattyk", "24.kg", "Kloop", "Vesti", "AKIpress", "Sputnik", "KTRK", "Aprel", "Kabar")
+SUBJECTS = ("Bus fares", "Road repairs", "Hospital queues", "School meals", "Winter heating", "Clinic hours",
+            "Teacher salaries", "Metro plans", "Vaccines", "Textbooks")
+SYLLABLES = ["ka", "lo", "mi", "nu", "ro", "se", "ta", "ku", "be", "ja", "or", "kun", "yng", "ba", "do", "re"]
+# (label, query string): each asked of the API and of the page.
+INBOX = (
+    ("q=kaktus, sort=due", "q=kaktus&sort=due"),
+    ("q=kaktus, sort=-created", "q=kaktus&sort=-created"),
+    ("q=kaktus, sort=case", "q=kaktus&sort=case"),
+    ("q=bus fare (two words), sort=due", "q=bus+fare&sort=due"),
+    ("no q, sort=due", "sort=due"),
+)
+CASES = (
+    ("q=kaktus, sort=-started", "q=kaktus&sort=-started"),
+    ("q=kaktus, sort=case", "q=kaktus&sort=case"),
+    ("no q, newest first", ""),
+)
+
+
+def vocabulary(rng: random.Random, size: int = 5_000) -> list[str]:
+    found: set[str] = set()
+    while len(found) < size:
+        found.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(found)
+
+
+def request(i: int, unit: str) -> dict[str, Any]:
+    return {"channel": "email", "outlet": OUTLETS[i % len(OUTLETS)], "requester_name": f"Requester {i}",
+            "contact": {"email": f"r{i}@example.kg"}, "subject": SUBJECTS[(i // 10) % len(SUBJECTS)],
+            "question": f"What about {SUBJECTS[(i // 10) % len(SUBJECTS)].lower()} in the {unit} unit?"}
+
+
+def seed_open(app: Any, cases: int) -> None:
+    """The staff, and the open work made through the runtime: each case waits on its unit's press secretary."""
+    sessions, ctx = app.extensions["jarchy.sessions"], app.extensions["jarchy.ctx"]
+    with sessions.begin() as session:
+        deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench", at=ctx.now())
+        for unit in UNITS:
+            create_unit(session, key=unit, name=unit.title(), actor="bench", at=ctx.now())
+            for n in range(3):
+                create_user(session, username=f"ps_{unit}{n or ''}", display_name=f"PS {unit} {n}",
+                            password=PASSWORD, roles=["press_secretary"], unit=unit, actor="bench", at=ctx.now())
+        create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
+                    actor="bench", at=ctx.now())
+    for i in range(cases):
+        ctx.clock.advance(minutes=7)
+        unit = UNITS[i % len(UNITS)]
+        with sessions.begin() as session:
+            pr = session.scalars(select(User).where(User.username == "pr")).one()
+            case = operations.start(session, ctx, pr, "information_request", request(i, unit))
+            triage = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
+            operations.complete_task(session, ctx, pr, triage.id, {"handler": "press_secretary", "unit": unit,
+                                                                 "contributors": []})
+    ctx.clock.set(NOW + timedelta(days=1))
+
+
+def finished_rows(rng: random.Random, words: list[str], first: int, last: int, definition_id: int,
+                  staff: dict[str, list[int]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    for i in range(first, last):
+        unit = UNITS[i % len(UNITS)]
+        started = ARCHIVE_START + timedelta(minutes=30 * i)
+        answered, sent = started + timedelta(days=3, hours=2), started + timedelta(days=4)
+        data = request(i, unit) | {"handler": "press_secretary", "unit": unit, "contributors": [],
+                                   "answer": " ".join(rng.choices(words, k=40))}
+        key = f"IR-{2019 + i // 20_000}-{i:06d}"
+        instance = {"id": 1_000_000 + i, "definition_id": definition_id, "process_key": "information_request",
+                    "version": 1, "business_key": key, "status": InstanceStatus.COMPLETED, "unit_key": unit,
+                    "data": data, "started_at": started, "started_by_id": staff["pr"][0],
+                    "due_at": started + timedelta(days=20), "completed_at": sent, "failure": None,
+                    "called_versions": {}, "state": "{}", "serializer_version": SERIALIZER_VERSION, "revision": 5}
+        secretary = staff[unit][(i // len(UNITS)) % len(staff[unit])]
+        task = {"process_key": "information_request", "names": None, "assignee_id": None,
+                "status": TaskStatus.COMPLETED, "instance_id": 1_000_000 + i, "reminded_at": None, "data": None}
+        tasks = [
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "triage", "name": "Triage the request",
+                    "lane": "pr_department", "role": "pr_department", "unit_key": None, "form_key": "triage",
+                    "created_at": started, "due_at": started + timedelta(days=1), "completed_at": started
+                    + timedelta(hours=3), "completed_by_id": staff["pr"][0]},
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "prepare_answer",
+                    "name": "Prepare the answer", "lane": "press_secretary", "role": "press_secretary",
+                    "unit_key": unit, "form_key": "prepare_answer", "assignee_id": secretary,
+                    "created_at": started + timedelta(hours=3), "due_at": started + timedelta(days=14),
+                    "completed_at": answered, "completed_by_id": secretary},
+            task | {"id": str(uuid.UUID(int=rng.getrandbits(128))), "bpmn_id": "send_answer",
+                    "name": "Send the answer", "lane": "pr_department", "role": "pr_department", "unit_key": None,
+                    "form_key": "send_answer", "created_at": answered, "due_at": answered + timedelta(days=2),
+                    "completed_at": sent, "completed_by_id": staff["pr"][0]},
+        ]
+        yield instance, {"instance_id": 1_000_000 + i, "words": case_text(key, data)}, tasks
+
+
+def load(engine: Any, rng: random.Random, words: list[str], first: int, last: int) -> float:
+    started = time.perf_counter()
+    with Session(engine) as session, session.begin():
+        definition_id = session.scalar(select(ProcessDefinition.id).where(
+            ProcessDefinition.key == "information_request"))
+        staff: dict[str, list[int]] = {"pr": [session.scalar(select(User.id).where(User.username == "pr"))]}
+        for unit in UNITS:
+            staff[unit] = list(session.scalars(select(User.id).where(User.username.startswith(f"ps_{unit}"))
+                                               .order_by(User.id)))
+        batch: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+        for instance, case_words, tasks in finished_rows(rng, words, first, last, definition_id, staff):
+            batch[0].append(instance)
+            batch[1].append(case_words)
+            batch[2].extend(tasks)
+            if len(batch[0]) == 2000:
+                _write(session, batch)
+                batch = ([], [], [])
+        if batch[0]:
+            _write(session, batch)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    return time.perf_counter() - started
+
+
+def _write(session: Session, batch: tuple[list[Any], list[Any], list[Any]]) -> None:
+    """Straight to the driver, in the session's transaction: COPY on PostgreSQL, executemany on SQLite (its FTS5
+    triggers index the words as they would for any write). The values are stored as the models' types store them:
+    aware datetimes (naive UTC text on SQLite), JSON as text, vocabulary words as strings."""
+    driver = session.connection().connection.driver_connection
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for table, rows in ((ProcessInstance, batch[0]), (CaseWords, batch[1]), (HumanTask, batch[2])):
+        names = list(rows[0])
+        values = [[_stored(row[name], postgres) for name in names] for row in rows]
+        if postgres:
+            with driver.cursor().copy(f"COPY {table.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            # The table and column names are the models' own, never input.
+            driver.executemany(f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "  # noqa: S608
+                               f"VALUES ({', '.join('?' * len(names))})", values)
+
+
+def _stored(value: Any, postgres: bool) -> Any:
+    if isinstance(value, datetime):
+        return value if postgres else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def timed(calls: tuple[Callable[[], Any], Callable[[], Any]], reps: int) -> tuple[float, int, float, int]:
+    """The same request of the small and the large database, one after the other, `reps` times after 2 warm-ups:
+    both sizes meet the same load on a shared machine. The medians in ms and the totals found."""
+    times: tuple[list[float], list[float]] = ([], [])
+    totals = [0, 0]
+    for i in range(reps + 2):
+        for size, call in enumerate(calls):
+            started = time.perf_counter()
+            response = call()
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:500])
+            if response.is_json:
+                totals[size] = response.get_json()["total"]
+            if i >= 2:
+                times[size].append(elapsed)
+    return (statistics.median(times[0]) * 1000, totals[0], statistics.median(times[1]) * 1000, totals[1])
+
+
+def signed_in(app: Any) -> tuple[Any, Any, dict[str, str]]:
+    web, api = app.test_client(), app.test_client()
+    page = web.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    web.post("/sign-in", data={"username": "ps_transport", "password": PASSWORD, "csrf_token": token})
+    bearer = api.post("/api/v1/auth/token", json={"username": "ps_transport", "password": PASSWORD}).get_json()
+    return web, api, {"Authorization": f"Bearer {bearer['access_token']}"}
+
+
+def side_by_side(small: Any, large: Any, reps: int) -> dict[str, tuple[float, int, float, int]]:
+    (web_s, api_s, bearer_s), (web_l, api_l, bearer_l) = signed_in(small), signed_in(large)
+    found: dict[str, tuple[float, int, float, int]] = {}
+    for label, query in INBOX:
+        found[f"API /api/v1/tasks {label}"] = timed((
+            lambda q=query: api_s.get(f"/api/v1/tasks?{q}", headers=bearer_s),
+            lambda q=query: api_l.get(f"/api/v1/tasks?{q}", headers=bearer_l)), reps)
+        found[f"page /inbox {label}"] = timed((lambda q=query: web_s.get(f"/inbox?{q}"),
+                                               lambda q=query: web_l.get(f"/inbox?{q}")), reps)
+    for label, query in CASES:
+        found[f"API /api/v1/process-instances {label}"] = timed((
+            lambda q=query: api_s.get(f"/api/v1/process-instances?{q}", headers=bearer_s),
+            lambda q=query: api_l.get(f"/api/v1/process-instances?{q}", headers=bearer_l)), reps)
+    return found
+
+
+def plans(engine: Any) -> list[str]:
+    """Each inbox query's statements as engine.reads.queries.inbox sends them, and the page's tab counts
+    (engine.reads.queries.inbox_counts), explained by the database."""
+    postgres = engine.dialect.name == "postgresql"
+    shown: list[str] = []
+    now = NOW + timedelta(days=1)
+    asks: list[tuple[str, Callable[[Session, User], Any]]] = [("the page's counts", lambda session, user: (
+        queries.inbox_counts(session, user, now=now)))]
+    for label, query in INBOX:
+        asked = dict(part.split("=") for part in query.split("&"))
+        if "q" in asked:
+            asked["q"] = asked["q"].replace("+", " ")
+        asks.append((label, lambda session, user, asked=asked: queries.inbox(session, user, now=now, tz=TZ,
+                                                                               **asked)))
+    for label, call in asks:
+        sent: list[tuple[str, Any]] = []
+
+        def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+            if "human_tasks" in statement:
+                sent.append((statement, parameters))  # noqa: B023
+
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.username == "ps_transport")).one()
+            event.listen(engine, "before_cursor_execute", keep)
+            try:
+                call(session, user)
+            finally:
+                event.remove(engine, "before_cursor_execute", keep)
+            for statement, parameters in sent:
+                explain = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
+                rows = session.connection().exec_driver_sql(explain + statement, parameters).all()
+                plan = "\n".join(str(row[0]) if postgres else f"{row[0]}|{row[1]}| {row[3]}" for row in rows)
+                shown.append(f"--- {label}\n{statement}\n{json.dumps(parameters, default=str)}\n{plan}\n")
+    return shown
+
+
+def prepared(name: str, url: str, var: str, open_cases: int, finished: int) -> tuple[Any, Any]:
+    """A database migrated, with its open work and `finished` finished cases (the first ones the same whatever
+    `finished`), and its app."""
+    engine = make_engine(url)
+    upgrade(engine)
+    app = create_app({"SETTINGS": Settings(database_url=url, secret_key="bench" * 8, var_dir=Path(var)),
+                      "CLOCK": FrozenClock(NOW)})
+    started = time.perf_counter()
+    seed_open(app, open_cases)
+    print(f"{name}: {open_cases} open cases through the runtime in {time.perf_counter() - started:.1f} s",
+          flush=True)
+    rng = random.Random(13)
+    words = vocabulary(rng)
+    print(f"{name}: {finished:,} finished cases in {load(engine, rng, words, 0, finished):.1f} s", flush=True)
+    return engine, app
+
+
+def measure(name: str, urls: tuple[str, str], small: int, large: int, open_cases: int, reps: int,
+            with_plans: bool) -> dict[str, tuple[float, int, float, int]]:
+    with tempfile.TemporaryDirectory() as var:
+        small_engine, small_app = prepared(f"{name} small", urls[0], var, open_cases, small)
+        large_engine, large_app = prepared(f"{name} large", urls[1], var, open_cases, large)
+        found = side_by_side(small_app, large_app, reps)
+        if with_plans:
+            print(f"\n=== {name} plans at {large:,} finished cases\n" + "\n".join(plans(large_engine)), flush=True)
+    for engine in (small_engine, large_engine):
+        engine.dispose()
+    return found
+
+
+def postgres_schemas() -> tuple[tuple[str, str], Any, list[str]] | None:
+    """Two fresh schemas, `bench_inbox_<pid>_small` and `_large`: their URLs, the admin engine and their names."""
+    schemas = [f"bench_inbox_{os.getpid()}_{size}" for size in ("small", "large")]
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for schema in schemas:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        print(f"PostgreSQL at {PG} is not reachable, skipped: {exc.orig}")
+        return None
+    small, large = (f"{PG}?options=-csearch_path%3D{schema}" for schema in schemas)
+    return (small, large), admin, schemas
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--open", type=int, default=300)
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--no-plans", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    results: dict[str, dict[str, tuple[float, int, float, int]]] = {}
+    common = (args.small, args.large, args.open, args.reps, not args.no_plans)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            results["SQLite"] = measure("SQLite", (f"sqlite:///{folder}/small.db", f"sqlite:///{folder}/large.db"),
+                                        *common)
+        table({"SQLite": results["SQLite"]}, args)
+    pg = postgres_schemas() if args.only != "sqlite" else None
+    if pg:
+        urls, admin, schemas = pg
+        try:
+            results["PostgreSQL"] = measure("PostgreSQL", urls, *common)
+        finally:
+            with admin.connect() as conn:
+                for schema in schemas:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+    table(results, args)
+
+
+def table(results: dict[str, dict[str, tuple[float, int, float, int]]], args: argparse.Namespace) -> None:
+    print(f"\nmedian ms of {args.reps} requests (total found at {args.small:,} / {args.large:,} finished cases, "
+          f"{args.open} open); x = large/small", flush=True)
+    dbs = list(results)
+    print("| request | " + " | ".join(f"{db} {args.small:,} | {db} {args.large:,} | x" for db in dbs) + " |")
+    print("| --- |" + " ---: | ---: | ---: |" * len(dbs))
+    for label in results[dbs[0]] if dbs else []:
+        cells = []
+        for db in dbs:
+            small_ms, small_n, large_ms, large_n = results[db][label]
+            found = (f" ({small_n})", f" ({large_n})") if label.startswith("API") else ("", "")
+            cells.append(f"{small_ms:.1f}{found[0]} | {large_ms:.1f}{found[1]} | {large_ms / small_ms:.2f}x")
+        print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
