@@ -40,11 +40,11 @@ CLARIFIED = {
            f"Файл прикреплён: smeta.pdf ({NAME})"),
     "uk": (f"{NAME}: справу зареєстровано.", f"{NAME}: доставлено повідомлення «Уточнення від запитувача».",
            f"Файл прикріплено: smeta.pdf ({NAME})"),
-    "ky": (f"{NAME} ишти каттады.", f"{NAME} «Суроо-талап ээсинин тактоосу» билдирүүсүн жеткирди.",
+    "ky": (f"{NAME} ишти каттады.", f"{NAME} «Суроочунун тактоосу» билдирүүсүн жеткирди.",
            f"Файл тиркелди: smeta.pdf ({NAME})"),
-    "uz-Latn": (f"{NAME} ishni roʻyxatga oldi.", f"{NAME} «Soʻrov beruvchining aniqlashtirishi» xabarini yetkazdi.",
+    "uz-Latn": (f"{NAME} ishni roʻyxatga oldi.", f"{NAME} «Soʻrovchining aniqlashtirishi» xabarini yetkazdi.",
                 f"Fayl biriktirildi: smeta.pdf ({NAME})"),
-    "uz": (f"{NAME} ишни рўйхатга олди.", f"{NAME} «Сўров берувчининг аниқлаштириши» хабарини етказди.",
+    "uz": (f"{NAME} ишни рўйхатга олди.", f"{NAME} «Сўровчининг аниқлаштириши» хабарини етказди.",
            f"Файл бириктирилди: smeta.pdf ({NAME})"),
 }
 
