@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays import HolidayBase
 
-from engine.calendar.holiday_names import worded
+from engine.calendar.holiday_names import SUBSTITUTED, worded
 from engine.core.words import words
 
 MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
@@ -173,15 +173,22 @@ class BusinessCalendar:
         country, else the reviewed names of the compiled `catalogs` (`Settings.catalogs`; English without)."""
         d = self.local_date(day)
         self._ensure_years(d)
-        if language in self.package_languages:
-            named = _country_holidays(self.country, language)
-            with _lock:
-                return list(named.get_list(d))
         h = self._holidays
         with _lock:
             english = list(h.get_list(d))
         said = words(language, catalogs)
-        return [worded(name, said, h.tr(h.substituted_date_format)) for name in english]
+        date_format = h.tr(h.substituted_date_format)
+        if language in self.package_languages:
+            named = _country_holidays(self.country, language)
+            with _lock:
+                translated = list(named.get_list(d))
+            # A day off moved by decree is worded as on every install, its date in the reader's words: the package
+            # writes it with a numeric date of its own ("Выходной (перенесено с 08.01.2024)").
+            if len(translated) == len(english):
+                return [worded(e, said, date_format) if SUBSTITUTED.fullmatch(e) else t
+                        for e, t in zip(english, translated, strict=True)]
+            return translated
+        return [worded(name, said, date_format) for name in english]
 
     def day_off_on(self, day: DateLike) -> date | None:
         """For a weekend day worked by decree, the day off it was moved to (the package names only that day off,

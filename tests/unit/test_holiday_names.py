@@ -113,3 +113,20 @@ def test_a_deadline_names_its_holidays_with_the_reviewed_names() -> None:
     assert [(d.date, d.names) for d in told.days] == [
         (date(2026, 3, 8), ("Міжнародний жіночий день",)), (date(2026, 3, 20), ("Рамазан-байрам",)),
         (date(2026, 3, 21), ("Народне свято Нооруз",))]
+
+
+@pytest.mark.parametrize(("language", "name"), [
+    ("ru", "Выходной день (перенесён с 8 апреля 2024 г.)"),
+    ("ky", "Дем алыш күнү (которулган күн: 2024-ж., 8-апрель)"),
+    ("en", "Day off (moved from April 8, 2024)"),
+    ("uk", "Вихідний день (перенесено з 8 квітня 2024 р.)"),
+    ("uz", "Дам олиш куни (кўчирилган кун: 8 апрел, 2024)"),
+    ("uz-Latn", "Dam olish kuni (koʻchirilgan kun: 8-aprel, 2024)"),
+])
+def test_a_day_off_moved_by_decree_is_worded_alike_where_the_package_translates_the_country(
+        language: str, name: str) -> None:
+    """Kyrgyzstan's package names are Russian, Kyrgyz and English; its moved day off came with a numeric date of
+    the package's own ("Выходной (перенесено с 08.04.2024)", "Day off (substituted from 04/08/2024)")."""
+    kg = BusinessCalendar("KG", "Asia/Bishkek")
+    assert [n.replace("\u202f", " ") for n in kg.holiday_names("2024-03-22", language, CATALOGS)] == [name]
+    assert not re.search(r"\d\d[./]\d\d[./]\d{4}", " ".join(kg.holiday_names("2024-01-02", language, CATALOGS)))
