@@ -3,7 +3,7 @@ documentation never mix spellings or synonyms of the office's key terms.
 
 Ukrainian writes the compounds of прес- as one word, as the orthography in force since 2019 (Український правопис,
 § 24) does: пресреліз, прессекретар, пресконференція, пресслужба, пресцентр; "пресекретар" (one с) and the Russian
-"пресс-" are misspellings. Kyrgyz says басма сөз катчысы and басма сөз кызматы (never the half-borrowed
+"пресс-" are misspellings; one apostrophe throughout. Kyrgyz says басма сөз катчысы and басма сөз кызматы (never the half-borrowed
 "пресс-катчы", "пресс-кызмат") and суроочу for the one who asks for information (арыз ээси is the complainant, another
 concept). Uzbek says сўровчи / soʻrovchi for the requester."""
 
@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY: dict[str, dict[str, str]] = {
     "uk": {r"\bпрес-реліз": "пресреліз", r"\bпрес-секретар|\bпресекретар|\bпресс-секретар": "прессекретар",
            r"\bпрес-конференц": "пресконференція", r"\bпрес-служб": "пресслужба", r"\bпрес-центр": "пресцентр",
-           r"\bзаявник": "запитувач"},
+           r"\bзаявник": "запитувач",
+           # One apostrophe (the catalog's ASCII one, as in "пам'ять"), never a mix with ’ or ʼ.
+           r"(?<=[а-яіїєґ])[’ʼ](?=[а-яіїєґ])": "'"},
     "ky": {r"\bпресс-катчы": "басма сөз катчысы", r"\bпресс-кызмат": "басма сөз кызматы",
            r"\bсуроо-талап ээс": "суроочу"},
     "uz_Cyrl": {r"\bсўров берувчи": "сўровчи", r"\bпресс-секретар": "матбуот котиби"},
