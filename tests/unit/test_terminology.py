@@ -3,9 +3,9 @@ documentation never mix spellings or synonyms of the office's key terms.
 
 Ukrainian writes the compounds of прес- as one word, as the orthography in force since 2019 (Український правопис,
 § 24) does: пресреліз, прессекретар, пресконференція, пресслужба, пресцентр; "пресекретар" (one с) and the Russian
-"пресс-" are misspellings; one apostrophe throughout. Kyrgyz says басма сөз катчысы and басма сөз кызматы (never the half-borrowed
-"пресс-катчы", "пресс-кызмат") and суроочу for the one who asks for information (арыз ээси is the complainant, another
-concept). Uzbek says сўровчи / soʻrovchi for the requester."""
+"пресс-" are misspellings; one apostrophe throughout. Kyrgyz says басма сөз катчысы and басма сөз кызматы (never
+the half-borrowed "пресс-катчы", "пресс-кызмат") and суроочу for the one who asks for information (арыз ээси is the
+complainant, another concept). Uzbek says сўровчи / soʻrovchi for the requester."""
 
 from __future__ import annotations
 
