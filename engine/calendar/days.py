@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays import HolidayBase
 
-from engine.calendar.holiday_names import SUBSTITUTED, worded
-from engine.core.words import words
+from engine.calendar.holiday_names import LABELS, SUBSTITUTED, worded
+from engine.core.words import Words, words
 
 MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
 _LANGUAGE = "en_US"
@@ -75,6 +75,11 @@ def _country_holidays(country: str, language: str | None = None) -> HolidayBase:
             found = holidays.country_holidays(country, years=[], language=name_language)
             _by_country[f"{country}/{language}"] = found
         return found
+
+
+# The package's attribute holding each of its labels (engine.calendar.holiday_names.LABELS), in its source language.
+PACKAGE_LABELS = {" (observed, estimated)": "observed_estimated_label", " (observed)": "observed_label",
+                  " (estimated)": "estimated_label"}
 
 
 class BusinessCalendar:
@@ -182,13 +187,30 @@ class BusinessCalendar:
             named = _country_holidays(self.country, language)
             with _lock:
                 translated = list(named.get_list(d))
-            # A day off moved by decree is worded as on every install, its date in the reader's words: the package
-            # writes it with a numeric date of its own ("Выходной (перенесено с 08.01.2024)").
+            # A day off moved by decree, and a holiday's "(observed)" or "(estimated)", are worded as on every
+            # install, with the catalogs' reviewed labels and the date in the reader's words: the package writes a
+            # numeric date of its own ("Выходной (перенесено с 08.01.2024)") and labels of its own ("көрүлгөн
+            # күнү"). The holiday itself keeps the package's name, the country's own.
             if len(translated) == len(english):
-                return [worded(e, said, date_format) if SUBSTITUTED.fullmatch(e) else t
+                return [self._labelled(e, t, named, said, date_format)
                         for e, t in zip(english, translated, strict=True)]
             return translated
         return [worded(name, said, date_format) for name in english]
+
+    @staticmethod
+    def _labelled(english: str, translated: str, named: HolidayBase, said: Words, date_format: str) -> str:
+        if SUBSTITUTED.fullmatch(english):
+            return worded(english, said, date_format)
+        for label, message in LABELS:
+            if english.endswith(label):
+                # The package's own label in the reader's language ("%s (көрүлгөн күнү)") taken off its name.
+                attribute = PACKAGE_LABELS[label]
+                form = named.tr(getattr(named, attribute, "") or "")
+                prefix, found, suffix = form.partition("%s")
+                if found and translated.startswith(prefix) and translated.endswith(suffix) and suffix:
+                    return said(message, holiday=translated[len(prefix):len(translated) - len(suffix)])
+                return translated
+        return translated
 
     def day_off_on(self, day: DateLike) -> date | None:
         """For a weekend day worked by decree, the day off it was moved to (the package names only that day off,
