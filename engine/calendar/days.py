@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays import HolidayBase
 
-from engine.calendar.holiday_names import LABELS, SUBSTITUTED, worded
+from engine.calendar.holiday_names import COUNTRY_NAMES, LABELS, SUBSTITUTED, worded
 from engine.core.words import Words, words
 
 MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
@@ -195,22 +195,30 @@ class BusinessCalendar:
                 return [self._labelled(e, t, named, said, date_format)
                         for e, t in zip(english, translated, strict=True)]
             return translated
-        return [worded(name, said, date_format) for name in english]
+        return [worded(name, said, date_format, self.country) for name in english]
 
-    @staticmethod
-    def _labelled(english: str, translated: str, named: HolidayBase, said: Words, date_format: str) -> str:
+    def _labelled(self, english: str, translated: str, named: HolidayBase, said: Words, date_format: str) -> str:
         if SUBSTITUTED.fullmatch(english):
             return worded(english, said, date_format)
         for label, message in LABELS:
             if english.endswith(label):
+                base = english.removesuffix(label)
                 # The package's own label in the reader's language ("%s (көрүлгөн күнү)") taken off its name.
-                attribute = PACKAGE_LABELS[label]
-                form = named.tr(getattr(named, attribute, "") or "")
+                form = named.tr(getattr(named, PACKAGE_LABELS[label], "") or "")
                 prefix, found, suffix = form.partition("%s")
-                if found and translated.startswith(prefix) and translated.endswith(suffix) and suffix:
-                    return said(message, holiday=translated[len(prefix):len(translated) - len(suffix)])
-                return translated
-        return translated
+                own = self._country_name(base, said)
+                if own is None and found and suffix and translated.startswith(prefix) and translated.endswith(suffix):
+                    own = translated[len(prefix):len(translated) - len(suffix)]
+                return said(message, holiday=own) if own is not None else translated
+        return self._country_name(english, said) or translated
+
+    def _country_name(self, english: str, said: Words) -> str | None:
+        """The catalogs' name of a holiday several countries share, with this country's name in it; None where
+        the catalogs give none."""
+        if (self.country, english) not in COUNTRY_NAMES:
+            return None
+        text = said.name_in(self.country, english)
+        return text if text != said.name(english) else None
 
     def day_off_on(self, day: DateLike) -> date | None:
         """For a weekend day worked by decree, the day off it was moved to (the package names only that day off,

@@ -17,7 +17,7 @@ from api import CATALOGS
 from engine.calendar import deadlines
 from engine.calendar.days import BusinessCalendar
 from engine.calendar.deadline_story import story
-from engine.calendar.holiday_names import LABELS, MOVED_FROM, NAMES, SUBSTITUTED
+from engine.calendar.holiday_names import COUNTRY_NAMES, LABELS, MOVED_FROM, NAMES, SUBSTITUTED
 
 COUNTRIES = {"KG": "Asia/Bishkek", "UZ": "Asia/Tashkent", "UA": "Europe/Kyiv"}
 LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk")
@@ -145,3 +145,33 @@ def test_a_holidays_labels_read_alike_on_every_install(language: str) -> None:
     assert observed.endswith(("выходной)", "күнү)", "вихідний)", "куни)", "kuni)")), observed
     shown = holidays.country_holidays("KG", years=range(2020, 2041))
     assert not any("көрүлгөн" in name for day in shown for name in kg.holiday_names(day, language, CATALOGS))
+
+
+@pytest.mark.parametrize(("country", "day", "names"), [
+    ("KG", "2026-08-31", {"ru": "День независимости Кыргызской Республики",
+                          "uk": "День незалежності Киргизької Республіки",
+                          "uz": "Қирғиз Республикаси Мустақиллик куни",
+                          "uz-Latn": "Qirgʻiz Respublikasi Mustaqillik kuni"}),
+    ("UZ", "2026-09-01", {"ky": "Өзбекстан Республикасынын Көз карандысыздык күнү",
+                          "ru": "День независимости Республики Узбекистан",
+                          "uk": "День незалежності Республіки Узбекистан",
+                          "uz": "Ўзбекистон Республикаси Мустақиллик куни"}),
+    ("UA", "2021-08-24", {"ky": "Украинанын Көз карандысыздык күнү", "ru": "День независимости Украины",
+                          "uz": "Украина Мустақиллик куни", "uz-Latn": "Ukraina Mustaqillik kuni"}),
+    ("UZ", "2026-12-08", {"ru": "День Конституции Республики Узбекистан",
+                          "uk": "День Конституції Республіки Узбекистан"}),
+])
+def test_a_holiday_several_countries_share_names_its_country(country: str, day: str, names: dict[str, str]) -> None:
+    """"Independence Day" on an Uzbek install read in Russian is Uzbekistan's, not a generic "День независимости"."""
+    cal = BusinessCalendar(country, COUNTRIES[country])
+    assert {language: cal.holiday_names(day, language, CATALOGS) for language in names} == {
+        language: [name] for language, name in names.items()}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_names_the_shared_holidays_by_country(language: str) -> None:
+    with open(CATALOGS / CATALOG[language] / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    for country, english in COUNTRY_NAMES:
+        message = catalog.get(english, context=country)
+        assert message is not None and message.string and message.string != catalog.get(english).string
