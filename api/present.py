@@ -41,7 +41,7 @@ from engine.calendar.days import BusinessCalendar, CalendarDay
 from engine.calendar.deadline_story import Story
 from engine.calendar.time_left import time_left
 from engine.context import EngineContext
-from engine.core.jurisdiction import Profile
+from engine.core.jurisdiction import Profile, in_language, texts
 from engine.people import absences as absence_reads
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
@@ -431,7 +431,8 @@ def jurisdiction(profile: Profile, media_days: int | None = None) -> dict[str, A
         "publication_languages": data["publication_languages"], "interface_languages": data["interface_languages"],
         "procedures": procedures,
         "refusal_grounds": [{"key": g["key"], "title": g["title"].get(first) or next(iter(g["title"].values())),
-                             "titles": g["title"], "law": g["law"]} for g in data["refusal_grounds"]],
+                             "titles": g["title"], "law": in_language(texts(g["law"]), first),
+                             "laws": texts(g["law"])} for g in data["refusal_grounds"]],
         "appeal": sourced(data["appeal"]),
     }
 

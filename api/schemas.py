@@ -982,7 +982,10 @@ class RefusalGroundOut(Schema):
     key = fields.String(required=True)
     title = fields.String(required=True, metadata={"description": "in the profile's first publication language"})
     titles = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    law = fields.String(required=True)
+    law = fields.String(required=True, metadata={"description": "the article, in the profile's first publication "
+                                                                 "language"})
+    laws = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                       metadata={"description": "the article in each language the profile cites it in"})
 
 
 class AppealOut(Schema):

@@ -16,6 +16,10 @@ const outdir = join(root, "api", "static", "dist");
 // package no longer has the function, rather than leaving the panel English.
 const PANEL = /@bpmn-io[\\/]properties-panel[\\/]dist[\\/]index\.esm\.js$/;
 const FALLBACK = "function translateFallback(template, replacements) {";
+// bpmn-js-properties-panel titles a Camunda 7 listener ("Start: Java class") with getListenerLabel, which its callers
+// call without their translate (its own "@TODO ... internationalized label"); its default becomes the page's.
+const CAMUNDA_PANEL = /bpmn-js-properties-panel[\\/]dist[\\/]index\.esm\.js$/;
+const LISTENER_LABEL = "function getListenerLabel(listener, translate = value => value) {";
 const panelTranslate = {
   name: "jarchy-panel-translate",
   setup(builder) {
@@ -26,6 +30,18 @@ export function setPanelTranslate(translate) { current = translate; }
 export function panelTranslate() { return current; }`,
       loader: "js",
     }));
+    builder.onLoad({ filter: CAMUNDA_PANEL }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(LISTENER_LABEL)) throw new Error(`${args.path}: no ${LISTENER_LABEL} to translate`);
+      return {
+        contents: `import { panelTranslate as jarchyPanelTranslate } from "jarchy:panel-translate";\n${source.replace(
+          LISTENER_LABEL,
+          "function getListenerLabel(listener, translate = (value) => (jarchyPanelTranslate() || ((v) => v))(value)) {",
+        )}`,
+        loader: "js",
+        resolveDir: dirname(args.path),
+      };
+    });
     builder.onLoad({ filter: PANEL }, (args) => {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes(FALLBACK)) throw new Error(`${args.path}: no ${FALLBACK} to connect the page's translate to`);

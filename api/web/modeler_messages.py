@@ -42,6 +42,8 @@ BUILT = (
     "List contains {numOfItems} item",
     "List contains {numOfItems} items",
     "Participant ID",  # translate(is(element, "bpmn:Participant") ? "Participant ID" : "ID")
+    # A listener's event as its title names it ("Start: Java class"), from the panel's EVENT_TO_LABEL tables.
+    "Start", "End", "Take", "Create", "Assignment", "Complete", "Delete", "Update", "Timeout",
 )
 # A template literal's code inside a message (`${items.length}`), unlike a placeholder the text shows (`${someDate}`).
 CODE = re.compile(r"\$\{[^}]*[^\w}][^}]*\}")

@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays import HolidayBase
 
-from engine.calendar.holiday_names import worded
-from engine.core.words import words
+from engine.calendar.holiday_names import COUNTRY_NAMES, LABELS, SUBSTITUTED, worded
+from engine.core.words import Words, words
 
 MAX_SPAN_DAYS = 3660  # about 10 years: the bound of every search and range
 _LANGUAGE = "en_US"
@@ -75,6 +75,11 @@ def _country_holidays(country: str, language: str | None = None) -> HolidayBase:
             found = holidays.country_holidays(country, years=[], language=name_language)
             _by_country[f"{country}/{language}"] = found
         return found
+
+
+# The package's attribute holding each of its labels (engine.calendar.holiday_names.LABELS), in its source language.
+PACKAGE_LABELS = {" (observed, estimated)": "observed_estimated_label", " (observed)": "observed_label",
+                  " (estimated)": "estimated_label"}
 
 
 class BusinessCalendar:
@@ -173,15 +178,47 @@ class BusinessCalendar:
         country, else the reviewed names of the compiled `catalogs` (`Settings.catalogs`; English without)."""
         d = self.local_date(day)
         self._ensure_years(d)
-        if language in self.package_languages:
-            named = _country_holidays(self.country, language)
-            with _lock:
-                return list(named.get_list(d))
         h = self._holidays
         with _lock:
             english = list(h.get_list(d))
         said = words(language, catalogs)
-        return [worded(name, said, h.tr(h.substituted_date_format)) for name in english]
+        date_format = h.tr(h.substituted_date_format)
+        if language in self.package_languages:
+            named = _country_holidays(self.country, language)
+            with _lock:
+                translated = list(named.get_list(d))
+            # A day off moved by decree, and a holiday's "(observed)" or "(estimated)", are worded as on every
+            # install, with the catalogs' reviewed labels and the date in the reader's words: the package writes a
+            # numeric date of its own ("Выходной (перенесено с 08.01.2024)") and labels of its own ("көрүлгөн
+            # күнү"). The holiday itself keeps the package's name, the country's own.
+            if len(translated) == len(english):
+                return [self._labelled(e, t, named, said, date_format)
+                        for e, t in zip(english, translated, strict=True)]
+            return translated
+        return [worded(name, said, date_format, self.country) for name in english]
+
+    def _labelled(self, english: str, translated: str, named: HolidayBase, said: Words, date_format: str) -> str:
+        if SUBSTITUTED.fullmatch(english):
+            return worded(english, said, date_format)
+        for label, message in LABELS:
+            if english.endswith(label):
+                base = english.removesuffix(label)
+                # The package's own label in the reader's language ("%s (көрүлгөн күнү)") taken off its name.
+                form = named.tr(getattr(named, PACKAGE_LABELS[label], "") or "")
+                prefix, found, suffix = form.partition("%s")
+                own = self._country_name(base, said)
+                if own is None and found and suffix and translated.startswith(prefix) and translated.endswith(suffix):
+                    own = translated[len(prefix):len(translated) - len(suffix)]
+                return said(message, holiday=own) if own is not None else translated
+        return self._country_name(english, said) or translated
+
+    def _country_name(self, english: str, said: Words) -> str | None:
+        """The catalogs' name of a holiday several countries share, with this country's name in it; None where
+        the catalogs give none."""
+        if (self.country, english) not in COUNTRY_NAMES:
+            return None
+        text = said.name_in(self.country, english)
+        return text if text != said.name(english) else None
 
     def day_off_on(self, day: DateLike) -> date | None:
         """For a weekend day worked by decree, the day off it was moved to (the package names only that day off,

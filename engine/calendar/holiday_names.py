@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 
-from engine.core.words import N_, Words
+from engine.core.words import N_, Words, _p
 
 NAMES = (
     N_("Additional day off by Presidential decree"),
@@ -52,6 +52,13 @@ NAMES = (
     N_("Women's Day"),
 )
 
+# Names the package gives several countries alike, where the reader must learn whose holiday it is ("Independence
+# Day" on a Ukrainian install read in Russian is Ukraine's): worded with the country as the message's context.
+COUNTRY_NAMES = (
+    _p("KG", "Independence Day"), _p("UZ", "Independence Day"), _p("UA", "Independence Day"),
+    _p("KG", "Constitution Day"), _p("UZ", "Constitution Day"),
+)
+
 # The package's English labels around a holiday's name (`observed_label`, ...), longest first, and ours.
 LABELS = (
     (" (observed, estimated)", N_("%(holiday)s (observed, estimated)")),
@@ -63,10 +70,11 @@ SUBSTITUTED = re.compile(r"Day off \(substituted from (?P<date>[^)]+)\)")
 MOVED_FROM = N_("Day off (moved from %(date)s)")
 
 
-def worded(english: str, said: Words, date_format: str) -> str:
+def worded(english: str, said: Words, date_format: str, country: str = "") -> str:
     """The package's English name of a holiday in `said`'s language; `date_format`: the package's English
-    `substituted_date_format` (`%m/%d/%Y`), in which a moved day off names the day it was moved from. A name the
-    catalogs do not know stays as the package gives it."""
+    `substituted_date_format` (`%m/%d/%Y`), in which a moved day off names the day it was moved from; `country`:
+    whose holiday it is, for the names several countries share. A name the catalogs do not know stays as the
+    package gives it."""
     moved = SUBSTITUTED.fullmatch(english)
     if moved:
         try:
@@ -76,8 +84,13 @@ def worded(english: str, said: Words, date_format: str) -> str:
         return said(MOVED_FROM, date=day_words(worked, said))
     for label, message in LABELS:
         if english.endswith(label):
-            return said(message, holiday=said.name(english.removesuffix(label)))
-    return said.name(english)
+            return said(message, holiday=named(english.removesuffix(label), said, country))
+    return named(english, said, country)
+
+
+def named(english: str, said: Words, country: str) -> str:
+    """A holiday's own name in `said`'s language, its country's where several countries share it."""
+    return said.name_in(country, english) if (country, english) in COUNTRY_NAMES else said.name(english)
 
 
 def day_words(day: date, said: Words) -> str:

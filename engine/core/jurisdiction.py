@@ -88,7 +88,10 @@ SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {"type": "object", "required": ["key", "law", "title"], "additionalProperties": False,
                       "properties": {"key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
-                                     "law": {"type": "string", "minLength": 1}, "title": _TEXTS}},
+                                     # An article in each language; a plain string (profiles written before
+                                     # grounds were cited per language) is the English citation.
+                                     "law": {"oneOf": [{"type": "string", "minLength": 1}, _TEXTS]},
+                                     "title": _TEXTS}},
         },
         "appeal": {"type": "object", "required": ["route", "source"], "additionalProperties": False,
                    "properties": {"route": _TEXTS, **_SOURCED}},
@@ -168,6 +171,19 @@ class Profile:
     def refusal_grounds(self, language: str = "en") -> list[tuple[str, str]]:
         """`(key, title)` of each ground, titled in `language` where the profile has it."""
         return [(ground["key"], in_language(ground["title"], language)) for ground in self.data["refusal_grounds"]]
+
+    def refusal_ground(self, key: str, language: str) -> tuple[str, str] | None:
+        """`(title, article of law)` of the ground `key` in `language`; None for a ground the profile does not list
+        (one the office wrote itself where the profile lists none)."""
+        for ground in self.data["refusal_grounds"]:
+            if ground["key"] == key:
+                return in_language(ground["title"], language), in_language(texts(ground["law"]), language)
+        return None
+
+
+def texts(value: str | dict[str, str]) -> dict[str, str]:
+    """A profile's text by language; a plain string is English."""
+    return value if isinstance(value, dict) else {"en": value}
 
 
 def in_language(texts: dict[str, str], language: str) -> str:

@@ -31,6 +31,12 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for a message marked 
     return message
 
 
+def _p(context: str, message: str) -> tuple[str, str]:
+    """Marks a message with its context for `make extract-messages` (keyword `_p:1c,2`); worded by
+    `Words.name_in`."""
+    return context, message
+
+
 @dataclass(frozen=True)
 class Words:
     language: str  # one of engine.core.settings.LANGUAGES
@@ -48,6 +54,12 @@ class Words:
     def name(self, english: str | None) -> str:
         """A name from data (a diagram's) through the catalog, as the pages' `translated`; empty for none."""
         return self.catalog.gettext(english) if english else ""
+
+    def name_in(self, context: str, english: str) -> str:
+        """A name the catalog words by its context (a holiday by its country: "Independence Day" of KG is
+        "День независимости Кыргызской Республики"); without a translation in that context, as `name` words it."""
+        text = self.catalog.pgettext(context, english)
+        return text if text != english else self.name(english)
 
     def label(self, english: str | None, labels: dict[str, str] | None) -> str:
         """A diagram element's name: the deployed version's label in this language (`labels`, by language), else

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.core.jurisdiction import Profile, in_language
+from engine.core.jurisdiction import Profile, in_language, texts
 
 WORDS = ("refused", "partly_refused", "ground", "withheld")
 
@@ -27,7 +27,8 @@ class RequesterTexts:
         data = profile.data
         return cls(
             language=language,
-            grounds=tuple((g["key"], in_language(g["title"], language), g["law"]) for g in data["refusal_grounds"]),
+            grounds=tuple((g["key"], in_language(g["title"], language),
+                          in_language(texts(g["law"]), language)) for g in data["refusal_grounds"]),
             appeal=in_language(data["appeal"]["route"], language),
             words=tuple((name, in_language(data["letter"][name], language)) for name in WORDS),
         )

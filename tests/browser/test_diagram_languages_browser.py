@@ -37,7 +37,7 @@ def test_the_modeler_edits_the_russian_names_and_keeps_every_language(open_as: A
     expect(page.locator("[data-bpmn-modeler]")).to_have_attribute("data-ready", "true")
     triage = page.locator('.djs-element[data-element-id="triage"]')
     expect(triage).to_contain_text("Triage")
-    page.get_by_label("Names shown and edited in").select_option("ru")
+    page.get_by_label("Names and documentation shown in").select_option("ru")
     expect(triage).to_contain_text("Распределить")
     triage.click()
     page.locator('[data-group-id="group-general"] .bio-properties-panel-group-header').click()
@@ -45,7 +45,7 @@ def test_the_modeler_edits_the_russian_names_and_keeps_every_language(open_as: A
     expect(name).to_have_value("Распределить запрос")
     name.fill("Рассортировать запрос")
     expect(triage).to_contain_text("Рассортировать")
-    page.get_by_label("Names shown and edited in").select_option("en")
+    page.get_by_label("Names and documentation shown in").select_option("en")
     expect(triage).to_contain_text("Triage")
 
     with page.expect_download() as download:

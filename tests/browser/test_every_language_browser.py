@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("deployed")
 ENGLISH = (
     "Inbox", "Sign out", "Start a case", "Cases", "Language", "Due", "History", "Deploy", "Task", "Procedure",
     "Unassigned", "Overdue", "All open", "Assigned to me", "earliest due first", "Complete the task", "Take it",
-    "Registered", "Diagram", "Properties", "Download the XML", "Names shown and edited in", "New procedure",
+    "Registered", "Diagram", "Properties", "Download the XML", "Names and documentation shown in", "New procedure",
     # information_request.bpmn
     "Media information request", "Request received", "Register and set the deadline", "Triage the request",
     "Prepare the answer", "Contribute to the answer", "Approve the answer", "Send the answer", "Answer sent",

@@ -86,7 +86,7 @@ def test_a_request_is_registered_triaged_contributed_answered_approved_and_sent(
     assert walked <= set(completed)
     assert "handle_request" not in completed  # the embedded subprocess: its elements carry the marks
     assert pr.locator(".djs-element.jarchy-active, .djs-element.jarchy-waiting").count() == 0
-    assert "ps_transport completed “Send the answer”." in pr.locator("ol.timeline").inner_text()
+    assert "Ps_Transport completed “Send the answer”." in pr.locator("ol.timeline").inner_text()
     screenshot(pr, "case")
 
     # The same case in Kyrgyz: the choice submits itself and stays with the account.

@@ -30,6 +30,9 @@ class TestUnderUkraine:
         assert clock["extension"]["until"] == {"amount": 20, "unit": "working_days"}
         assert [(g["key"], g["title"][:11]) for g in body["refusal_grounds"]][0] == ("not_held", "Розпорядник")
         assert body["appeal"]["route"]["uk"].startswith("Відмову")
+        restricted = body["refusal_grounds"][1]
+        assert restricted["law"].startswith("п. 2 ч. 1 ст. 22")
+        assert restricted["laws"]["en"].startswith("art. 22 part 1 item 2")
 
 
 class TestWithTheMediaDeadlineSet:

@@ -191,12 +191,13 @@ class TestUnderUkraine:
         done = answered_by_pr(as_, case, refuse=True, refusal_ground="restricted", answer=None)
         refusal = done["data"]["refusal"]
         assert refusal["ground"] == "restricted"
-        assert refusal["law"] == "art. 22 part 1 item 2; art. 6 part 2"
+        assert refusal["law"] == "п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закону України «Про доступ до публічної інформації»"
         assert refusal["title"] == "Інформація належить до інформації з обмеженим доступом"
         assert "ст. 23" in refusal["appeal"]
         assert done["data"]["letter"] == (
             "У задоволенні вашого запиту на інформацію відмовлено.\n"
-            "Підстава: Інформація належить до інформації з обмеженим доступом (art. 22 part 1 item 2; art. 6 part 2)"
+            "Підстава: Інформація належить до інформації з обмеженим доступом "
+            "(п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закону України «Про доступ до публічної інформації»)"
             "\n\n" + refusal["appeal"])
 
     def test_a_partial_refusal_gives_the_rest_and_says_what_is_withheld_and_why(self, as_: Any) -> None:

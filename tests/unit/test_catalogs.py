@@ -100,10 +100,12 @@ def catalogs() -> dict[str, Catalog]:
 
 
 def test_the_template_holds_exactly_what_the_pages_and_forms_say(template: dict[str, Message]) -> None:
-    """What `make extract-messages` would extract now (babel.cfg, keywords _l and lazy_gettext) is the .pot."""
+    """What `make extract-messages` would extract now (babel.cfg and the Makefile's keywords) is the .pot."""
     with (ROOT / "babel.cfg").open() as file:
         method_map, options_map = parse_mapping_cfg(file, "babel.cfg")
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    # The Makefile's keywords: `-k _l -k lazy_gettext -k _p:1c,2 -k lazy_pgettext:1c,2`.
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "_p": ((1, "c"), 2),
+                "lazy_pgettext": ((1, "c"), 2)}
     found: dict[str, str] = {}
     for filename, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):

@@ -17,7 +17,7 @@ from api import CATALOGS
 from engine.calendar import deadlines
 from engine.calendar.days import BusinessCalendar
 from engine.calendar.deadline_story import story
-from engine.calendar.holiday_names import LABELS, MOVED_FROM, NAMES, SUBSTITUTED
+from engine.calendar.holiday_names import COUNTRY_NAMES, LABELS, MOVED_FROM, NAMES, SUBSTITUTED
 
 COUNTRIES = {"KG": "Asia/Bishkek", "UZ": "Asia/Tashkent", "UA": "Europe/Kyiv"}
 LANGUAGES = ("ky", "ru", "uz", "uz-Latn", "uk")
@@ -113,3 +113,65 @@ def test_a_deadline_names_its_holidays_with_the_reviewed_names() -> None:
     assert [(d.date, d.names) for d in told.days] == [
         (date(2026, 3, 8), ("Міжнародний жіночий день",)), (date(2026, 3, 20), ("Рамазан-байрам",)),
         (date(2026, 3, 21), ("Народне свято Нооруз",))]
+
+
+@pytest.mark.parametrize(("language", "name"), [
+    ("ru", "Выходной день (перенесён с 8 апреля 2024 г.)"),
+    ("ky", "Дем алыш күнү (которулган күн: 2024-ж., 8-апрель)"),
+    ("en", "Day off (moved from April 8, 2024)"),
+    ("uk", "Вихідний день (перенесено з 8 квітня 2024 р.)"),
+    ("uz", "Дам олиш куни (кўчирилган кун: 8 апрел, 2024)"),
+    ("uz-Latn", "Dam olish kuni (koʻchirilgan kun: 8-aprel, 2024)"),
+])
+def test_a_day_off_moved_by_decree_is_worded_alike_where_the_package_translates_the_country(
+        language: str, name: str) -> None:
+    """Kyrgyzstan's package names are Russian, Kyrgyz and English; its moved day off came with a numeric date of
+    the package's own ("Выходной (перенесено с 08.04.2024)", "Day off (substituted from 04/08/2024)")."""
+    kg = BusinessCalendar("KG", "Asia/Bishkek")
+    assert [n.replace("\u202f", " ") for n in kg.holiday_names("2024-03-22", language, CATALOGS)] == [name]
+    assert not re.search(r"\d\d[./]\d\d[./]\d{4}", " ".join(kg.holiday_names("2024-01-02", language, CATALOGS)))
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "uk", "uz", "uz-Latn"])
+def test_a_holidays_labels_read_alike_on_every_install(language: str) -> None:
+    """"(estimated)" and "(observed)" are the catalogs' reviewed words on every install, never the package's own
+    where it translates the country (its Kyrgyz "көрүлгөн күнү", its Ukrainian "(вихідний)")."""
+    kg, uz = BusinessCalendar("KG", "Asia/Bishkek"), BusinessCalendar("UZ", "Asia/Tashkent")
+    said = {"ru": "(дата ориентировочная)", "ky": "(датасы болжолдуу)", "uk": "(дата орієнтовна)",
+            "uz": "(санаси тахминий)", "uz-Latn": "(sanasi taxminiy)"}[language]
+    assert kg.holiday_names("2027-03-09", language, CATALOGS)[0].endswith(said)  # Eid al-Fitr, its date estimated
+    assert uz.holiday_names("2026-03-20", language, CATALOGS)[0].endswith(said)
+    observed = uz.holiday_names("2024-06-17", language, CATALOGS)[0]  # Eid al-Adha on a Sunday, observed Monday
+    assert observed.endswith(("выходной)", "күнү)", "вихідний)", "куни)", "kuni)")), observed
+    shown = holidays.country_holidays("KG", years=range(2020, 2041))
+    assert not any("көрүлгөн" in name for day in shown for name in kg.holiday_names(day, language, CATALOGS))
+
+
+@pytest.mark.parametrize(("country", "day", "names"), [
+    ("KG", "2026-08-31", {"ru": "День независимости Кыргызской Республики",
+                          "uk": "День незалежності Киргизької Республіки",
+                          "uz": "Қирғиз Республикаси Мустақиллик куни",
+                          "uz-Latn": "Qirgʻiz Respublikasi Mustaqillik kuni"}),
+    ("UZ", "2026-09-01", {"ky": "Өзбекстан Республикасынын Көз карандысыздык күнү",
+                          "ru": "День независимости Республики Узбекистан",
+                          "uk": "День незалежності Республіки Узбекистан",
+                          "uz": "Ўзбекистон Республикаси Мустақиллик куни"}),
+    ("UA", "2021-08-24", {"ky": "Украинанын Көз карандысыздык күнү", "ru": "День независимости Украины",
+                          "uz": "Украина Мустақиллик куни", "uz-Latn": "Ukraina Mustaqillik kuni"}),
+    ("UZ", "2026-12-08", {"ru": "День Конституции Республики Узбекистан",
+                          "uk": "День Конституції Республіки Узбекистан"}),
+])
+def test_a_holiday_several_countries_share_names_its_country(country: str, day: str, names: dict[str, str]) -> None:
+    """"Independence Day" on an Uzbek install read in Russian is Uzbekistan's, not a generic "День независимости"."""
+    cal = BusinessCalendar(country, COUNTRIES[country])
+    assert {language: cal.holiday_names(day, language, CATALOGS) for language in names} == {
+        language: [name] for language, name in names.items()}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_names_the_shared_holidays_by_country(language: str) -> None:
+    with open(CATALOGS / CATALOG[language] / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    for country, english in COUNTRY_NAMES:
+        message = catalog.get(english, context=country)
+        assert message is not None and message.string and message.string != catalog.get(english).string

@@ -45,14 +45,51 @@ def test_the_refusal_letter_states_ground_article_and_appeal_in_the_profiles_lan
     texts = RequesterTexts.of(jurisdiction.load("UA"), "uk")
     refusal = texts.refusal("costs_unpaid")
     assert refusal == {"ground": "costs_unpaid", "title": "Не оплачено фактичні витрати на копіювання або друк",
-                       "law": "art. 22 part 1 item 3; art. 21", "appeal": refusal["appeal"]}
+                       "law": "п. 3 ч. 1 ст. 22, ст. 21 Закону України «Про доступ до публічної інформації»",
+                       "appeal": refusal["appeal"]}
     assert refusal["appeal"].startswith("Відмову може бути оскаржено")
     assert texts.letter("refused", None, refusal, None) == (
         "У задоволенні вашого запиту на інформацію відмовлено.\n"
-        "Підстава: Не оплачено фактичні витрати на копіювання або друк (art. 22 part 1 item 3; art. 21)\n\n"
+        "Підстава: Не оплачено фактичні витрати на копіювання або друк "
+        "(п. 3 ч. 1 ст. 22, ст. 21 Закону України «Про доступ до публічної інформації»)\n\n"
         + refusal["appeal"])
     with pytest.raises(ValueError, match="not a refusal ground"):
         texts.refusal("embarrassing")
+
+
+def test_an_english_letter_cites_the_article_in_english() -> None:
+    refusal = RequesterTexts.of(jurisdiction.load("UA"), "en").refusal("restricted")
+    assert refusal["law"] == 'art. 22 part 1 item 2 and art. 6 part 2 of the Law of Ukraine "On Access to Public ' \
+                             'Information"'
+    assert refusal["title"].startswith("The information is of restricted access")
+
+
+@pytest.mark.parametrize(("language", "title", "law"), [
+    ("uk", "Інформація належить до інформації з обмеженим доступом", "п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закону України"),
+    ("ru", "Информация относится к информации с ограниченным доступом", "п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закона Украины"),
+    ("ky", "Маалымат жеткиликтүүлүгү чектелген маалыматка кирет", "22-беренесинин 1-бөлүгүнүн 2-пункту"),
+    ("uz", "Ахборот фойдаланиш чекланган ахборот тоифасига киради", "22-моддаси 1-қисмининг 2-банди"),
+    ("uz-Latn", "Axborot foydalanish cheklangan axborot toifasiga kiradi", "22-moddasi 1-qismining 2-bandi"),
+    ("en", "The information is of restricted access", "art. 22 part 1 item 2"),
+])
+def test_every_ground_is_titled_and_cited_in_every_interface_language(language: str, title: str, law: str) -> None:
+    profile = jurisdiction.load("UA")
+    found = profile.refusal_ground("restricted", language)
+    assert found is not None
+    assert found[0].startswith(title) and law in found[1]
+    for key in profile.refusal_ground_keys():
+        shown = profile.refusal_ground(key, language)
+        assert shown is not None
+        # No English citation in a letter or page of another language.
+        assert language == "en" or not any(word in " ".join(shown) for word in ("art.", "part", "item", "Law"))
+
+
+def test_a_profile_citing_a_ground_in_one_string_still_loads_as_english() -> None:
+    data = dict(jurisdiction.load("UA").data)
+    data["refusal_grounds"] = [{"key": "secret", "law": "art. 5", "title": {"en": "State secret"}}]
+    profile = jurisdiction.check(data, "jurisdictions/UA.toml", expected_key="UA")
+    assert profile.refusal_ground("secret", "uk") == ("State secret", "art. 5")
+    assert profile.refusal_ground("other", "uk") is None
 
 
 def test_a_profile_without_the_letters_words_stops_start_up_naming_the_key() -> None:

@@ -38,8 +38,8 @@ def test_a_comment_posted_on_the_case_page_is_shown_escaped_with_its_line_breaks
         assert "Fares &lt;script&gt;alert(1)&lt;/script&gt;\nsecond line " in shown
         assert '<strong class="mention" title="@prhead">Prhead</strong>' in shown
     history = text(web.get(f"/cases/{case['id']}"))
-    assert "pr commented:" in unescape(history)
-    assert "prhead was told of a mention." in unescape(history)
+    assert "Pr commented:" in unescape(history)
+    assert "Prhead was told of a mention." in unescape(history)
 
 
 def test_an_empty_comment_is_refused_with_the_error_at_the_field_and_nothing_is_posted(

@@ -82,3 +82,33 @@ def test_the_sixth_request_in_an_hour_from_one_network_waits(page_as: Any) -> No
         assert web.post("/request", FORM).status_code == 201
     refused = web.post("/request", FORM)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+
+
+@pytest.mark.jurisdiction("UA")
+@pytest.mark.parametrize(("language", "ground", "appeal"), [
+    ("uk", "Інформація належить до інформації з обмеженим доступом (п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закону України "
+           "«Про доступ до публічної інформації»)", "Відмову може бути оскаржено"),
+    ("ru", "Информация относится к информации с ограниченным доступом (п. 2 ч. 1 ст. 22, ч. 2 ст. 6 Закона Украины "
+           "«О доступе к публичной информации»)", "Отказ может быть обжалован руководителю"),
+    ("uz-Latn", "Axborot foydalanish cheklangan axborot toifasiga kiradi (Ukrainaning «Ommaviy axborotdan "
+                "foydalanish toʻgʻrisida»gi qonuni 22-moddasi 1-qismining 2-bandi, 6-moddasining 2-qismi)",
+     "Rad etish ustidan"),
+    ("en", "The information is of restricted access (confidential, secret or for official use) (art. 22 part 1 "
+           "item 2 and art. 6 part 2 of the Law of Ukraine \"On Access to Public Information\")", "The refusal may be"),
+])
+def test_a_refusals_ground_and_appeal_are_read_in_the_readers_language(page_as: Any, as_: Any, language: str,
+                                                                        ground: str, appeal: str) -> None:
+    web = page_as(None)
+    link = LINK.search(unescape(text(web.post("/request", FORM | {"contact.email": "o@example.ua"}))))
+    assert link is not None
+    case = as_("pr").get("/api/v1/process-instances?business_key=PI-2026-000001").get_json()["items"][0]
+    complete(as_, "pr", case["id"], "triage", decision="answer", handler="pr_department", contributors=[])
+    complete(as_, "pr", case["id"], "prepare_answer", confirm_no_confidential=True, refuse=True, partly_refuse=False,
+             refusal_ground="restricted")
+    complete(as_, "pr", case["id"], "send_answer", sent_via="email")
+    web.post("/language", {"locale": language, "next": "/request"})
+    page = unescape(text(web.get(link.group(1).replace("http://localhost", ""))))
+    refusal = page[page.index('<dl class="facts" id="refusal">'):]
+    refusal = refusal[:refusal.index("</dl>")]
+    assert f"<dd>{ground}</dd>" in refusal
+    assert f"<dd>{appeal}" in refusal

@@ -203,7 +203,7 @@ def test_a_task_page_shows_the_case_its_form_and_its_history(page_as: Any, sessi
     assert 'type="radio" id="f-handler-1" name="handler"' in page  # two choices: radios
     assert 'type="checkbox" id="f-contributors-3" name="contributors"' in page  # an array of units
     assert 'type="checkbox" id="f-needs_clarification"' in page
-    assert "pr registered the case." in page and "“Triage the request” is waiting for: PR department." in page
+    assert "Pr registered the case." in page and "“Triage the request” is waiting for: PR department." in page
 
 
 def test_completing_a_task_returns_to_the_inbox_with_a_message(page_as: Any, sessions: Any) -> None:
@@ -260,7 +260,7 @@ def test_claiming_and_giving_back_a_task(page_as: Any, sessions: Any) -> None:
     assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{prepare}"
     page = text(ps.get(f"/tasks/{prepare}"))
     assert "<dd>You</dd>" in page and "Give it back to the lane" in page and "Take this task" not in page
-    assert "ps_transport took “Prepare the answer”." in unescape(page)
+    assert "Ps_Transport took “Prepare the answer”." in unescape(page)
     # Not among its candidates: refused before being told that someone holds it.
     assert page_as("prhead").post(f"/tasks/{prepare}/claim").status_code == 403
     assert ps.post(f"/tasks/{prepare}/unclaim").status_code == 302

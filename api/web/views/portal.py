@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from api.database import session as db_session
 from api.web import formrender, refusals
-from api.web.i18n import file_size
+from api.web.i18n import current_language, file_size
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.errors import Invalid, TooManyAttempts
 from engine.files import kinds
@@ -88,4 +88,13 @@ def follow(reference: str) -> tuple[str, int]:
     documents = [(url_for("public.RequestDocument", reference=found.reference, attachment_id=d.id, token=token),
                   d.filename, kinds.ALLOWED.get(d.content_type, (None, ""))[1].upper() or d.content_type,
                   file_size(d.size)) for d in found.documents]
-    return render("portal/track.html", found=found, moments=moments, statuses=STATUSES, documents=documents)
+    # The case keeps the ground as its letter worded it; the page words it again in its reader's language, where the
+    # law in force lists it (a ground the office wrote itself is shown as written).
+    ground = (ctx().jurisdiction.refusal_ground(str(found.refusal["ground"]), current_language())
+              if found.refusal else None)
+    if found.refusal and ground is None:
+        ground = (found.refusal["title"], found.refusal["law"] or "")
+    appeal = (ctx().jurisdiction.data["appeal"]["route"].get(current_language()) or found.refusal["appeal"]
+              if found.refusal else None)
+    return render("portal/track.html", found=found, moments=moments, statuses=STATUSES, documents=documents,
+                  ground=ground, appeal=appeal)

@@ -588,8 +588,11 @@ def task_names(definition: ProcessDefinition) -> dict[str, str]:
             for bpmn_id, meta in definition.meta.get("tasks", {}).items()}
 
 
-def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[tuple[Any, str, datetime | None]]:
-    """The case's audit events, oldest first, each with the name of the element it is about and a new due moment."""
+def _history(instance: ProcessInstance,
+             definition: ProcessDefinition) -> list[tuple[Any, str, datetime | None, str, str, str]]:
+    """The case's audit events, oldest first, each with the name of the element it is about, a new due moment, the
+    name of who did it and of the person it concerns (never a username where the person has a name), and the
+    names of the distribution lists a release went to."""
     meta = definition.meta
     # Every element the diagram names (a timer, a script step), then its user tasks (their names were kept apart
     # before diagrams carried labels), each in the reader's language.
@@ -600,6 +603,11 @@ def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[t
     events = list(db_session().scalars(queries.audit_events(db_session(), instance_id=instance.id)))
     # Files, publications, deliveries... by their names (never their ids); a name the diagram gives wins.
     names = case_subjects.names(instance, (e.subject for e in events if e.subject and e.subject not in names)) | names
+    people = case_subjects.people(
+        {e.actor for e in events if e.actor} | {str(v) for e in events for k, v in (e.after or {}).items()
+                                               if k in ("user", "assignee") and isinstance(v, str)})
+    lists = case_subjects.lists(
+        {i for e in events if e.type == EventType.DISTRIBUTION_PREPARED for i in (e.after or {}).get("lists", [])})
     for event in events:
         subject = event.subject or ""
         name = names[subject] if subject in names else label(subject) if subject else ""
@@ -608,6 +616,14 @@ def _history(instance: ProcessInstance, definition: ProcessDefinition) -> list[t
                 tasks = {t.id: named(t.name, t.names) for t in db_session().scalars(
                     select(HumanTask).where(HumanTask.instance_id == instance.id))}
             name = tasks.get(event.task_id or "", "")
-        due = (event.after or {}).get("due_at")
-        shown.append((event, name, parse_moment(due, ctx().cal.timezone) if isinstance(due, str) else None))
+        elif event.type == EventType.MESSAGE_DELIVERED:
+            name = case_subjects.message(subject)
+        after = event.after or {}
+        due = after.get("due_at")
+        who = people.get(event.actor, event.actor) if event.actor and event.actor != "system" else ""
+        concerned = after.get("user") or after.get("assignee")
+        lists_of = ", ".join(lists.get(i, str(i)) for i in after.get("lists", [])) \
+            if event.type == EventType.DISTRIBUTION_PREPARED else ""
+        shown.append((event, name, parse_moment(due, ctx().cal.timezone) if isinstance(due, str) else None, who,
+                      people.get(concerned, concerned) if isinstance(concerned, str) else "", lists_of))
     return shown
