@@ -8,16 +8,24 @@ its reason."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from api.web.audit_words import AuditWords
 from db.models import AuditEvent, Unit
+from db.vocabulary import NotificationKind
+from engine.people import accreditation, media_plan, registry
 from engine.people.accounts import user_by_username
+from engine.runtime import notifications
 from tests.cases import complete
 from tests.conftest import CAST
 from tests.diagrams import script_diagram
@@ -32,6 +40,8 @@ LATIN_WORD = re.compile(r"[A-Za-zʻʼ_]*[A-Za-z][A-Za-zʻʼ_]+")
 # What stays Latin in every language, and why.
 # A case's registration number (PR-2026-000001): an identifier staff quote, whatever their language.
 REGISTRATION_NUMBER = re.compile(r"\b[A-Z]{2,4}-\d{4}-\d+\b")
+# An e-mail address (a journalist's in the registry) is Latin in every language.
+EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # The cast's usernames (tests.conftest.CAST) are Latin by design: they are what a person signs in with.
 ALLOWED = {
     "PDF",  # a file type's name, written so in each language
@@ -46,6 +56,9 @@ DRAFT = {"kind": "press_release", "title": "Сорок улиц отремонт
 TRANSLATIONS = {"ky": {"title": "Кырк көчө оңдолот", "body": "Транспорт бөлүмү кырк көчөнү оңдойт."},
                 "ru": {"title": "Сорок улиц отремонтируют", "body": "Транспортный отдел отремонтирует сорок улиц."}}
 SKIPPED = frozenset({"script", "style", "code", "svg", "template"})
+# The fields recorded only beside a refusal's `code`: the auditor reads the refusal worded from them, and the
+# exception's type under its own title (api.web.audit_words._worded_code).
+UNTITLED = frozenset({"code", "params", "exception"})
 
 
 class MainText(HTMLParser):
@@ -83,7 +96,7 @@ class MainText(HTMLParser):
 def latin_words(page: str) -> list[str]:
     reader = MainText()
     reader.feed(page)
-    main = REGISTRATION_NUMBER.sub(" ", " ".join(reader.words))
+    main = EMAIL_ADDRESS.sub(" ", REGISTRATION_NUMBER.sub(" ", " ".join(reader.words)))
     return sorted({word for word in LATIN_WORD.findall(main) if word not in ALLOWED and word.lower() not in CAST})
 
 
@@ -126,6 +139,31 @@ def failed_case(as_: Any) -> dict[str, Any]:
     return case
 
 
+@pytest.fixture
+def registry_and_plan(sessions: Any, ctx: Any, published_release: dict[str, Any]) -> None:
+    """The registry and the media plan as a press office fills them in Cyrillic: an outlet, its journalist
+    accredited for the year, a distribution list, an appearance; and the PR department told of the release (a
+    notice: a notification's `kind` beside the release's own field `kind`)."""
+    with sessions.begin() as session:
+        keeper, now = user_by_username(session, "pr"), ctx.now()
+        outlet = registry.create_outlet(session, {"name": "Кабар", "kind": "agency", "country": "KG"},
+                                        actor=keeper, at=now)
+        journalist = registry.create_journalist(session, {"name": "Айгүл Асанова", "outlet_id": outlet.id,
+                                                          "email": "asanova@kabar.example", "languages": ["ky", "ru"]},
+                                                actor=keeper, at=now)
+        accreditation.accredit(session, journalist.id, valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31),
+                               actor=keeper, at=now)
+        registry.create_list(session, {"name": "Аккредитованные", "journalist_ids": [journalist.id]},
+                             actor=keeper, at=now)
+        starts = now + timedelta(days=2)
+        media_plan.create_entry(session, {"title": "Брифинг о ремонте дорог", "official": "Мэр", "format": "briefing",
+                                          "place": "Мэрия, пресс-зал", "open_to_press": True, "unit": "transport",
+                                          "starts_at": starts, "ends_at": starts + timedelta(hours=1)},
+                                tz=ctx.cal.timezone, actor=keeper, at=now)
+        notifications.notify(session, kind=NotificationKind.NOTICE, users=[keeper], message="К сведению.", at=now,
+                             instance_id=published_release["id"], task_id=None, email_enabled=False)
+
+
 def pages_flagged(page_as: Any, sessions: Any, username: str, paths: list[str]) -> dict[str, list[str]]:
     """Each page in each Cyrillic language, with the Latin words its main text holds (only those that do)."""
     flagged = {}
@@ -156,6 +194,21 @@ def test_the_auditors_pages_read_without_latin_words(page_as: Any, sessions: Any
     assert pages_flagged(page_as, sessions, "auditor", paths) == {}
 
 
+def test_the_registrys_and_media_plans_events_read_without_latin_words(page_as: Any, sessions: Any,
+                                                                       registry_and_plan: None) -> None:
+    """Their fields, their subjects (the records by their names), a journalist's languages and an outlet's country
+    by their names, and a notice called a notice."""
+    assert pages_flagged(page_as, sessions, "auditor", ["/audit/events?per_page=100"]) == {}
+
+
+def test_an_accreditations_days_read_as_days(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
+    """Its validity is days, not moments: never an ISO date, never a midnight moved into the office's time zone."""
+    read_in(sessions, "auditor", "ru")
+    page = text(page_as("auditor").get("/audit/events?type=accreditation.granted")).replace("\u202f", " ")
+    assert "1 янв. 2026 г." in page and "31 дек. 2026 г." in page
+    assert "2026-01-01" not in page and "2026-12-31" not in page and "06:00" not in page
+
+
 def test_the_administrators_calendar_reads_without_latin_words(page_as: Any, sessions: Any) -> None:
     assert pages_flagged(page_as, sessions, "admin", ["/admin/calendar"]) == {}
 
@@ -175,3 +228,41 @@ def test_the_auditor_reads_a_deployment_a_publication_and_a_file_in_words(page_a
     assert "Происхождение версии" in events and "Развёрнута администратором" in events and "Deployed" not in events
     assert "Согласование и публикация пресс-релиза" in events and "Release approval" not in events
     assert ">system<" not in events and ">система<" in events
+
+
+def _dict_keys(node: ast.AST) -> set[str]:
+    """The string keys of every dict literal in an expression (nested ones too: the pages title those as well)."""
+    return {key.value for found in ast.walk(node) if isinstance(found, ast.Dict)
+            for key in found.keys if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+
+
+def recorded_fields() -> set[str]:
+    """Every field name the engine writes into an audit event's data: the literal keys of `chain.record`'s `before`
+    and `after`, and of the `describe…` functions that give a record's fields (engine.people.registry, media_plan)."""
+    fields: set[str] = set()
+    for path in Path("engine").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "chain":
+                for keyword in node.keywords:
+                    if keyword.arg in ("before", "after"):
+                        fields |= _dict_keys(keyword.value)
+            elif isinstance(node, ast.FunctionDef) and node.name.startswith("describe"):
+                for returned in ast.walk(node):
+                    if isinstance(returned, ast.Return) and returned.value is not None:
+                        fields |= _dict_keys(returned.value)
+    return fields
+
+
+def test_every_field_the_audit_records_is_titled_in_every_language(app: Any) -> None:
+    """A field of an event no word names would be titled by its key made English ("Outlet id", "Status reason") on
+    the auditors' pages in every language: each one's English title is a message of the catalogs."""
+    with Path("api/translations/messages.pot").open("rb") as pot:
+        template = {message.id for message in read_po(pot)}
+    fields = recorded_fields()
+    assert {"outlet_id", "open_to_press", "kind", "valid_from"} <= fields  # the scan finds what it looks for
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        words = AuditWords()
+        untitled = {field: title for field in sorted(fields - UNTITLED)
+                    if (title := words._title(field, {})) not in template}
+    assert untitled == {}
