@@ -21,13 +21,13 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from api.web.audit_words import AuditWords
-from db.models import AuditEvent, Unit
+from db.models import AuditEvent, Outlet, Unit
 from db.vocabulary import NotificationKind
 from engine.people import accreditation, media_plan, registry
 from engine.people.accounts import user_by_username
 from engine.runtime import notifications
 from tests.cases import complete
-from tests.conftest import CAST
+from tests.conftest import CAST, deploy_shipped
 from tests.diagrams import script_diagram
 from tests.files import pdf
 from tests.integration.test_release_approval_api import release_approval_deployed, start
@@ -199,6 +199,38 @@ def test_the_registrys_and_media_plans_events_read_without_latin_words(page_as: 
     """Their fields, their subjects (the records by their names), a journalist's languages and an outlet's country
     by their names, and a notice called a notice."""
     assert pages_flagged(page_as, sessions, "auditor", ["/audit/events?per_page=100"]) == {}
+
+
+def test_the_registrys_pages_read_without_latin_words(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
+    """An outlet's country by its name, in the list and in its form (a choice of countries, not two letters to
+    type); a journalist's languages by theirs."""
+    with sessions() as session:
+        outlet = session.scalars(select(Outlet).where(Outlet.name == "Кабар")).one()
+    paths = ["/registry/outlets", f"/registry/outlets/{outlet.id}", "/registry/journalists"]
+    assert pages_flagged(page_as, sessions, "pr", paths) == {}
+    read_in(sessions, "pr", "ru")
+    listed = text(page_as("pr").get("/registry/outlets"))
+    assert ">Киргизия<" in listed and ">KG<" not in listed
+    assert '<option value="KG" selected>Киргизия</option>' in text(page_as("pr").get(f"/registry/outlets/{outlet.id}"))
+
+
+def test_a_fact_checks_claims_are_claims_not_lawsuits(as_: Any, page_as: Any, sessions: Any, ctx: Any) -> None:
+    """The fact check lists the piece's claims ("Утверждение 1"); a statement of claim to a court is another
+    thing: one English word "Claim" for both made every language read "Иск 1" beside each claim checked."""
+    deploy_shipped(sessions, ctx, "press_conference.bpmn")  # the publication response's call activity
+    deploy_shipped(sessions, ctx, "publication_response.bpmn")
+    case = as_("ps_transport").post("/api/v1/process-instances", json={"process_key": "publication_response", "data": {
+        "kind": "publication", "outlet": "Кабар", "medium": "online", "url": "https://kabar.example/fares",
+        "published_at": "2026-03-01T18:30:00+06:00", "summary": "Тарифы удвоятся.", "tone": "negative",
+        "unit": "transport"}}).get_json()
+    complete(as_, "ps_transport", case["id"], "verify_facts", verdict="distorted", facts=[
+        {"claim": "Тарифы удвоятся в апреле.", "finding": "distorted", "established": "Решения нет."}])
+    expected = {"ru": ("Утверждение 1", "Иск"), "uk": ("Твердження 1", "Позов"), "ky": ("Ырастоо 1", "Доо 1"),
+                "uz": ("Иддао 1", "Даъво 1"), "uz-Latn": ("Iddao 1", "Daʼvo 1")}
+    for language, (claim, lawsuit) in expected.items():
+        read_in(sessions, "pr", language)
+        page = text(page_as("pr").get(f"/cases/{case['id']}"))
+        assert claim in page and lawsuit not in page, language
 
 
 def test_an_accreditations_days_read_as_days(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
