@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from api.web.audit_words import AuditWords
-from db.models import AuditEvent, Outlet, Unit
+from db.models import AuditEvent, HumanTask, Outlet, Unit
 from db.vocabulary import NotificationKind
 from engine.people import accreditation, media_plan, registry
 from engine.people.accounts import user_by_username
@@ -231,6 +231,34 @@ def test_a_fact_checks_claims_are_claims_not_lawsuits(as_: Any, page_as: Any, se
         read_in(sessions, "pr", language)
         page = text(page_as("pr").get(f"/cases/{case['id']}"))
         assert claim in page and lawsuit not in page, language
+
+
+COUNTRY_CODE_CITED = re.compile(r"\b(?:UA|KG|UZ|RU):")
+
+
+def test_the_public_information_requests_forms_name_countries_not_codes(as_: Any, page_as: Any, sessions: Any,
+                                                                       ctx: Any) -> None:
+    """Its help cites each country's law by the country's name ("Украина: ст. 20 ч. 3"), never by "UA:", in every
+    language: the registration form and the triage and answer tasks."""
+    deploy_shipped(sessions, ctx, "public_information_request.bpmn")
+    case = as_("pr").post("/api/v1/process-instances", json={"process_key": "public_information_request", "data": {
+        "requester_kind": "person", "requester_name": "Айбек Токтогулов", "contact": {"phone": "+996 555 000 000"},
+        "channel": "letter", "subject": "Ремонт площадок", "question": "Сколько потрачено?",
+        "received_at": "2026-03-02T09:00:00+06:00", "urgent": False}}).get_json()
+    assert case["status"] == "running", case
+    complete(as_, "pr", case["id"], "triage", decision="answer", handler="pr_department", contributors=[])
+    with sessions() as session:
+        tasks = {task.bpmn_id: task.id for task in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == case["id"]))}
+    paths = ["/start/public_information_request", f"/tasks/{tasks['triage']}", f"/tasks/{tasks['prepare_answer']}"]
+    cited = {}
+    for language in ("en", *CYRILLIC_LANGUAGES, "uz-Latn"):
+        read_in(sessions, "pr", language)
+        for path in paths:
+            page = text(page_as("pr").get(path))
+            if COUNTRY_CODE_CITED.search(page):
+                cited[f"{language} {path}"] = COUNTRY_CODE_CITED.findall(page)
+    assert cited == {}
 
 
 def test_an_accreditations_days_read_as_days(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
