@@ -249,6 +249,8 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     # the registry's and the media plan's records (engine.people.registry, media_plan)
     "outlet_id": _l("Media outlet"), "languages": _l("Languages"), "country": _l("Country"),
     "open_to_press": _l("Open to the press"), "status_reason": _l("Reason"),
+    # a published file (engine.runtime.publications.media): its id as recorded, and whether it has a preview
+    "id": _l("ID"), "has_thumbnail": _l("Has a thumbnail"),
     # an absence and its handover (engine.runtime.absences)
     "absence": _l("Absence"), "absent": _l("Absent colleague"), "assigner_reason": _l("Reason given when assigning"),
     "handed_over": _l("Tasks handed over"), "kept": _l("Tasks not handed over"),

@@ -29,7 +29,7 @@ from engine.runtime import notifications
 from tests.cases import complete
 from tests.conftest import CAST, deploy_shipped
 from tests.diagrams import script_diagram
-from tests.files import pdf
+from tests.files import jpeg, pdf
 from tests.integration.test_release_approval_api import release_approval_deployed, start
 from tests.web.conftest import text
 
@@ -49,7 +49,7 @@ ALLOWED = {
     "CSV", "JSON",  # the export formats' names, on the auditors' download links
     "English",  # English named in itself, as the language switcher names each language (a unit's names per language)
     "Transport", "Health", "Education",  # the cast's units as tests.conftest creates them (recorded in the chain)
-    "pdf",  # the extension of the file the test attaches ("справка.pdf"): part of a person's file name
+    "pdf", "jpg",  # the extensions of the files the test attaches ("справка.pdf"): part of a person's file name
 }
 DRAFT = {"kind": "press_release", "title": "Сорок улиц отремонтируют", "body": "Транспортный отдел отремонтирует их.",
          "unit": "transport"}
@@ -119,10 +119,15 @@ def published_release(as_: Any, page_as: Any, sessions: Any) -> dict[str, Any]:
                                headers={"X-CSRFToken": web.csrf(), "Accept": "application/json"},
                                content_type="multipart/form-data")
     assert attached.status_code == 201, attached.get_data(as_text=True)
+    photo = web.client.post(f"/cases/{case['id']}/attachments", data={"file": (io.BytesIO(jpeg()), "фото.jpg")},
+                            headers={"X-CSRFToken": web.csrf(), "Accept": "application/json"},
+                            content_type="multipart/form-data")
+    assert photo.status_code == 201, photo.get_data(as_text=True)
     complete(as_, "head_transport", case["id"], "unit_head_review", decision="approve")
     complete(as_, "pr", case["id"], "pr_review", decision="approve", confirm_no_confidential=True,
              comment="Согласовано.")
-    complete(as_, "ps_transport", case["id"], "translate", translations=TRANSLATIONS)
+    # The photo goes out with the release: the publication's event lists it, field by field.
+    complete(as_, "ps_transport", case["id"], "translate", translations=TRANSLATIONS, media=[photo.get_json()["id"]])
     return complete(as_, "pr", case["id"], "publish")
 
 
