@@ -61,6 +61,8 @@ FORM_DATA_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.INSTANCE_DATA_
 # names them for a person; and the fields that hold such a record's id.
 RECORDS = {"outlet": (Outlet, "name"), "journalist": (Journalist, "name"),
            "distribution_list": (DistributionList, "name"), "media_plan": (MediaPlanEntry, "title")}
+# The events whose subject names the user by id (`user:7`, a calendar feed's link), not by username.
+USER_ID_SUBJECTS = frozenset({EventType.MEDIA_PLAN_FEED_ISSUED, EventType.MEDIA_PLAN_FEED_REVOKED})
 ID_FIELDS = {"outlet_id": "outlet", "journalist_id": "journalist", "journalist_ids": "journalist"}
 WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
@@ -138,7 +140,7 @@ class AuditWords:
             return gettext("%(procedure)s, version %(version)s", procedure=self.procedure(key), version=version) \
                 if version else self.procedure(key)
         if kind == "user" and rest:
-            return self._username(rest)
+            return self._username(rest) if event.type in USER_ID_SUBJECTS else rest
         if kind in RECORDS and rest.isdigit():
             return self._record(kind, int(rest))
         if kind in RECORD_KINDS and rest:  # a delivery, a letter, the address of a throttled sign-in
@@ -163,7 +165,7 @@ class AuditWords:
 
     @staticmethod
     def _username(rest: str) -> str:
-        """`user:<username>`, or `user:<id>` where a session's renewal recorded the account's id."""
+        """A user recorded by id (a calendar feed's link issued or revoked), by username."""
         if rest.isdigit() and (user := db_session().get(User, int(rest))) is not None:
             return user.username
         return rest

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from api.web.audit_words import AuditWords
 from db.models import AuditEvent, HumanTask, Outlet, Unit
 from db.vocabulary import NotificationKind
-from engine.people import accreditation, media_plan, registry
+from engine.people import accreditation, calendar_feed, media_plan, registry
 from engine.people.accounts import user_by_username
 from engine.runtime import notifications
 from tests.cases import complete
@@ -264,6 +264,16 @@ def test_the_public_information_requests_forms_name_countries_not_codes(as_: Any
             if COUNTRY_CODE_CITED.search(page):
                 cited[f"{language} {path}"] = COUNTRY_CODE_CITED.findall(page)
     assert cited == {}
+
+
+def test_a_calendar_links_event_names_its_user(page_as: Any, sessions: Any, ctx: Any) -> None:
+    """The link's events record the user by id (`user:7`): the auditor reads the username, as for every other user."""
+    with sessions.begin() as session:
+        user = user_by_username(session, "pr")
+        calendar_feed.issue(session, user, at=ctx.now())
+        subject = f"user:{user.id}"
+    page = text(page_as("auditor").get("/audit/events?type=media_plan.feed_issued"))
+    assert '<td data-label="Subject">pr</td>' in page and subject not in page
 
 
 def test_an_accreditations_days_read_as_days(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
