@@ -25,7 +25,7 @@ from db.models import AuditEvent, HumanTask, Outlet, Unit
 from db.vocabulary import NotificationKind
 from engine.people import accreditation, calendar_feed, media_plan, registry
 from engine.people.accounts import user_by_username
-from engine.runtime import notifications
+from engine.runtime import calendar_change, notifications
 from tests.cases import complete
 from tests.conftest import CAST, deploy_shipped
 from tests.diagrams import script_diagram
@@ -274,6 +274,18 @@ def test_a_calendar_links_event_names_its_user(page_as: Any, sessions: Any, ctx:
         subject = f"user:{user.id}"
     page = text(page_as("auditor").get("/audit/events?type=media_plan.feed_issued"))
     assert '<td data-label="Subject">pr</td>' in page and subject not in page
+
+
+def test_a_calendar_days_event_reads_without_latin_words(page_as: Any, sessions: Any, ctx: Any) -> None:
+    """The day an administrator declares off is the event's subject (`calendar:2026-03-09`): a day in the reader's
+    words, its `working` field titled."""
+    with sessions.begin() as session:
+        calendar_change.set_override(session, ctx, day=date(2026, 3, 9), working=False, reason="День траура",
+                                     actor=user_by_username(session, "admin"), at=ctx.now())
+    assert pages_flagged(page_as, sessions, "auditor", ["/audit/events?type=calendar.override_set"]) == {}
+    read_in(sessions, "auditor", "ru")
+    page = text(page_as("auditor").get("/audit/events?type=calendar.override_set"))
+    assert "9 марта 2026" in page.replace("\u202f", " ") and "Рабочий день" in page
 
 
 def test_an_accreditations_days_read_as_days(page_as: Any, sessions: Any, registry_and_plan: None) -> None:
