@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from api import present
 from api.auth import current_user
@@ -28,6 +28,8 @@ from api.schemas import (
 from api.views.common import ctx
 from api.web import office_report as office_exports
 from api.web.i18n import requested_language
+from api.web.procedure_names import procedure_name, procedure_names
+from api.web.unit_names import unit_texts
 from engine.core.settings import BABEL_LOCALE
 from engine.runtime import office_report, reporting
 
@@ -100,19 +102,27 @@ class OfficeReport(MethodView):
 def csv_response(report: reporting.Report) -> Response:
     """The requests' figures, one row a procedure and each of its units. The period's days are the office's (a
     case received at 23:30 in Bishkek counts on that day): the last column names its time zone on every row, as
-    the audit CSV does, so a file read away from the HTTP response still says which calendar it keeps."""
+    the audit CSV does, so a file read away from the HTTP response still says which calendar it keeps.
+
+    The keys stay for programs; the procedure and the unit are also named in the reader's language, in the two
+    columns after the time zone (added there so that a program reading the columns by position reads what it
+    read before)."""
     grounds = sorted({g for item in report.items for row in [item, *item["units"]] for g in row["refused"]})
     columns = ["process_key", "unit", *reporting.FIGURES, "median_working_days",
-               *(f"refused:{g}" for g in grounds), "time_zone"]
+               *(f"refused:{g}" for g in grounds), "time_zone", "procedure_name", "unit_name"]
     zone = ctx().cal.timezone.key
+    procedures, units = procedure_names(), unit_texts()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for item in report.items:
-        for row, unit in [(item, "(all)"), *((u, u["unit"] or "(none)") for u in item["units"])]:
+        named = procedure_name(item["process_key"], procedures)
+        for row, unit, unit_name in [(item, "(all)", gettext("All units")),
+                                     *((u, u["unit"] or "(none)", units.get(u["unit"], u["unit"]) if u["unit"]
+                                        else gettext("No unit")) for u in item["units"])]:
             writer.writerow([item["process_key"], unit, *(row[f] for f in reporting.FIGURES),
                              "" if row["median_working_days"] is None else f"{row['median_working_days']:g}",
-                             *(row["refused"].get(g, 0) for g in grounds), zone])
+                             *(row["refused"].get(g, 0) for g in grounds), zone, named, unit_name])
     name = f"requests-{report.period_from.isoformat()}-{report.period_to.isoformat()}.csv"
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}", "X-Time-Zone": zone})

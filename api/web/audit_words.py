@@ -8,26 +8,62 @@ procedures and moments by their labels. The exports (CSV, JSON) keep the stored 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
 from api.database import session as db_session
 from api.web import formrender, refusals
-from api.web.i18n import LANGUAGE_NAMES, current_language, diagram_name, file_size, label, translated, when
+from api.web.i18n import (
+    LANGUAGE_NAMES,
+    country_name,
+    current_language,
+    day_span,
+    diagram_name,
+    file_size,
+    label,
+    translated,
+    when,
+)
 from api.web.procedure_names import procedure_name, procedure_names
 from api.web.unit_names import unit_text, unit_texts
 from api.web.views.staff import case_forms, task_names
-from api.web.vocabulary import AUDIT_FIELDS, FEEDS, LABELLED
-from db.models import Attachment, AuditEvent, ProcessDefinition, ProcessInstance, Publication
+from api.web.vocabulary import AUDIT_FIELDS, FEEDS, LABELLED, RECORD_KINDS
+from db.models import (
+    Attachment,
+    AuditEvent,
+    DistributionList,
+    Journalist,
+    MediaPlanEntry,
+    Outlet,
+    ProcessDefinition,
+    ProcessInstance,
+    Publication,
+    User,
+)
+from db.vocabulary import EventType
 from engine.core.settings import ROLES
 from engine.runtime.publications import archived_versions
 
 ROLE_FIELDS = frozenset({"role", "roles"})
-LANGUAGE_FIELDS = frozenset({"language", "locale", "lang"})
+LANGUAGE_FIELDS = frozenset({"language", "locale", "lang", "languages"})
+COUNTRY_FIELDS = frozenset({"country"})
+# Days without a time (an accreditation's validity): a day is read as the reader writes a day, never as a moment.
+DAY_FIELDS = frozenset({"valid_from", "valid_until"})
+# The events whose data are a case's form fields (a completed task's answers, a case's changed data); the other
+# events' fields are their own (a notification's `kind`, a task's `unit`), worded by AUDIT_FIELDS even where a form
+# of the case has a field of the same name (the release's `kind` would word a notice "Notice").
+FORM_DATA_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.INSTANCE_DATA_CHANGED})
+# The records an event's subject names as `<kind>:<id>` (engine.people.registry, media_plan), by the column that
+# names them for a person; and the fields that hold such a record's id.
+RECORDS = {"outlet": (Outlet, "name"), "journalist": (Journalist, "name"),
+           "distribution_list": (DistributionList, "name"), "media_plan": (MediaPlanEntry, "title")}
+# The events whose subject names the user by id (`user:7`, a calendar feed's link), not by username.
+USER_ID_SUBJECTS = frozenset({EventType.MEDIA_PLAN_FEED_ISSUED, EventType.MEDIA_PLAN_FEED_REVOKED})
+ID_FIELDS = {"outlet_id": "outlet", "journalist_id": "journalist", "journalist_ids": "journalist"}
 WORD_FIELDS = frozenset({"kind", "status", "outcome", "decision", "tone", "format", "medium", "channel", "origin"})
 MOMENT_SUFFIXES = ("_at", "_until")
 # The events whose `name` is a person's (a draft act's commenter), not a thing's (a unit, a procedure, a message).
@@ -104,7 +140,18 @@ class AuditWords:
             return gettext("%(procedure)s, version %(version)s", procedure=self.procedure(key), version=version) \
                 if version else self.procedure(key)
         if kind == "user" and rest:
-            return rest
+            return self._username(rest) if event.type in USER_ID_SUBJECTS else rest
+        if kind in RECORDS and rest.isdigit():
+            return self._record(kind, int(rest))
+        if kind in RECORD_KINDS and rest:  # a delivery, a letter, the address of a throttled sign-in
+            return gettext("%(record)s №%(number)s", record=RECORD_KINDS[kind], number=rest) if rest.isdigit() \
+                else f"{RECORD_KINDS[kind]} {rest}"
+        if kind == "calendar" and (day := _day(rest)):
+            return format_date(day, "long")
+        if kind == "report" and rest:  # a closed period: report:<first day>/<last day>
+            first, _sep, last = rest.partition("/")
+            if (start := _day(first)) and (end := _day(last)):
+                return day_span(start, end)
         if kind in FEEDS and rest.isdigit():  # a publication: <feed>:<id> (engine.runtime.publications)
             return self.publication(kind, int(rest))
         if kind == "case_comment" and rest:  # a staff comment, by its number (engine.runtime.case_comments)
@@ -115,6 +162,22 @@ class AuditWords:
 
     def procedure(self, key: str) -> str:
         return procedure_name(key, self._procedures)
+
+    @staticmethod
+    def _username(rest: str) -> str:
+        """A user recorded by id (a calendar feed's link issued or revoked), by username."""
+        if rest.isdigit() and (user := db_session().get(User, int(rest))) is not None:
+            return user.username
+        return rest
+
+    @staticmethod
+    def _record(kind: str, record_id: int) -> str:
+        """A registry or media plan record by its name (its title); by its kind and number once it is gone."""
+        model, column = RECORDS[kind]
+        row = db_session().get(model, record_id)
+        if row is not None and getattr(row, column):
+            return str(getattr(row, column))
+        return gettext("%(record)s №%(number)s", record=RECORD_KINDS[kind], number=record_id)
 
     def publication(self, feed: str, publication_id: int) -> str:
         """A publication by its feed and its title (in the reader's language where it was published in it)."""
@@ -133,11 +196,13 @@ class AuditWords:
     def changes(self, event: AuditEvent) -> list[WordedChange]:
         """The event's data field by field, before -> after; fields unchanged on both sides are left out."""
         before, after = self._named(_worded_code(event.before or {})), self._named(_worded_code(event.after or {}))
-        props = self._of(event.instance_id)[0]
+        case_props = self._of(event.instance_id)[0]
         rows = []
         for key in list(after) + [k for k in before if k not in after]:
             if key in before and key in after and before[key] == after[key]:
                 continue
+            # A case's data (a case started with it) is worded by its forms wherever it is recorded.
+            props = case_props if event.type in FORM_DATA_EVENTS or key == "data" else {}
             title = gettext("Name") if key == "name" and event.type in PERSON_NAMED else self._title(key, props)
             rows.append(WordedChange(title,
                                      self._value(key, before[key], props, event.instance_id) if key in before else None,
@@ -183,6 +248,8 @@ class AuditWords:
             return gettext("Yes") if value else gettext("No")
         if key in SIZE_FIELDS and isinstance(value, int):
             return file_size(value)
+        if key in ID_FIELDS and isinstance(value, int):  # a record of the registry, by its name
+            return self._record(ID_FIELDS[key], value)
         if not isinstance(value, str):
             return str(value)
         if key in ROLE_FIELDS or value in ROLES:
@@ -195,6 +262,10 @@ class AuditWords:
             return unit_text(value)
         if key in LANGUAGE_FIELDS and value in LANGUAGE_NAMES:
             return LANGUAGE_NAMES[value]
+        if key in COUNTRY_FIELDS:
+            return country_name(value)
+        if key in DAY_FIELDS and (day := _day(value)):
+            return format_date(day, "medium")
         if key == "feed" and value in FEEDS:
             return str(FEEDS[value])
         if key in WORD_FIELDS:
@@ -221,6 +292,13 @@ def _worded_code(data: dict[str, Any]) -> dict[str, Any]:
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
     rest = {TECHNICAL.get(k, k): v for k, v in data.items() if k not in ("code", "params")}
     return {"failure": refusals.worded(data["code"], params) or data["code"]} | rest
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _moment(value: str) -> str:

@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, HTML_LANG=HTML_LANG, current_language=current_language,
                                  event_label=event_label, unit_name=unit_name, unit_text=unit_text,
-                                 day_span=day_span, case_failure=case_failure.sentence,
+                                 day_span=day_span, countries=countries, case_failure=case_failure.sentence,
                                  failure_of_case=case_failure.of_case, left_words=deadline_words.left_words,
                                  clock_ground=deadline_words.clock_ground, ground_title=deadline_words.ground_title,
                                  amount_words=deadline_words.amount_words, day_kind=deadline_words.day_kind)
@@ -114,6 +114,18 @@ def language_name(code: str) -> str:
 def country_name(code: str) -> str:
     """A country (`KG`) by its name in the reader's language (Кыргызстан), as Babel knows it; else the code."""
     return str(get_locale().territories.get(code.upper(), code))
+
+
+# Two-letter codes the locale data names that are no country: unions, the unknown region, CLDR's pseudo-locales.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+
+def countries() -> list[tuple[str, str]]:
+    """The countries (ISO 3166-1 alpha-2 codes, as the registry stores them) with their names in the reader's
+    language, by name: an administrator picks Кыргызстан, never types KG."""
+    named = ((code, str(name)) for code, name in get_locale().territories.items()
+             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES)
+    return sorted(named, key=lambda pair: pair[1].casefold())
 
 
 def when(value: datetime | None, style: str = "medium") -> str:

@@ -246,9 +246,28 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "to": _l("To"), "unit": _l("Unit"), "user": _l("User"), "username": _l("Username"), "version": _l("Version"),
     "why": _l("Reason"), "working_days": _l("Working days"), "text": _l("Text"), "mentions": _l("Mentioned"),
     "attachments": _l("Files"),
+    # the registry's and the media plan's records (engine.people.registry, media_plan)
+    "outlet_id": _l("Media outlet"), "languages": _l("Languages"), "country": _l("Country"),
+    "open_to_press": _l("Open to the press"), "status_reason": _l("Reason"),
+    # a published file (engine.runtime.publications.media): its id as recorded, and whether it has a preview
+    "id": _l("ID"), "has_thumbnail": _l("Has a thumbnail"),
+    # an absence and its handover (engine.runtime.absences)
+    "absence": _l("Absence"), "absent": _l("Absent colleague"), "assigner_reason": _l("Reason given when assigning"),
+    "handed_over": _l("Tasks handed over"), "kept": _l("Tasks not handed over"),
+    # a throttled sign-in, a scheduled start that failed, a calendar day, a calendar feed's link
+    "failures": _l("Failed sign-ins"), "window_minutes": _l("Period (minutes)"), "occurrence": _l("Scheduled start"),
+    "next_at": _l("Next start"), "working": _l("Working day"), "renewed": _l("Replaces the earlier link"),
     # a case's failure beside its worded reason (api.web.audit_words.TECHNICAL)
     "technical_detail": _l("Technical detail (as the engine recorded it)"),
     "technical_exception": _l("Error type (technical detail)"),
+}
+
+# The kinds of record an audit event's subject names by number (`delivery:12`) where no name of theirs is kept: the
+# auditors' pages word them "<kind> №12" (api.web.audit_words).
+RECORD_KINDS: dict[str, LazyString] = {
+    "delivery": _l("Delivery"), "letter": _l("Letter"), "address": _l("Address"),
+    "outlet": _l("Media outlet"), "journalist": _l("Journalist"), "distribution_list": _l("Distribution list"),
+    "media_plan": _l("Media plan entry"),
 }
 
 # Each stored vocabulary the pages show, with its labels; the others are never shown to a person as such (a timer's

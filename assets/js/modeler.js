@@ -438,7 +438,10 @@ function setup(root) {
       root.dataset.ready = "true";
       return true;
     } catch (err) {
-      say(`${messages.unreadable} ${err.message}`, "error");
+      // bpmn-js says why in English ("unparsable content <x> detected"): the page says it in the reader's
+      // words, and the console keeps bpmn-js's for whoever debugs the file.
+      console.warn(err);
+      say(messages.unreadable, "error");
       return false;
     }
   }

@@ -100,6 +100,18 @@ def test_the_modeler_speaks_the_admins_language(open_as: Any, deployed: None) ->
     assert page.js_errors == []
 
 
+def test_a_file_that_is_no_diagram_is_refused_in_the_admins_words(open_as: Any, deployed: None) -> None:
+    """bpmn-js's own reason is English ("unparsable content … detected"): the status says the page's sentence."""
+    page = open_as("admin")
+    page.goto("/admin/modeler")
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option("ru")
+    wait_for_the_diagram(page)
+    page.locator("#modeler-upload").set_input_files(
+        files=[{"name": "notes.bpmn", "mimeType": "application/xml", "buffer": b"<notes>not a diagram</notes>"}])
+    expect(page.locator("#modeler-status")).to_have_text("Не удалось открыть схему.")
+
+
 def test_the_modeler_speaks_latin_uzbek(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from html import unescape
 from typing import Any
 
 import pytest
 
+from engine.people.accounts import user_by_username
 from tests import cases
 from tests.conftest import REQUEST, deploy_shipped
 from tests.web.conftest import text
@@ -59,3 +62,21 @@ def test_the_pages_csv_link_downloads_the_same_figures_for_a_signed_in_reader(pa
     assert got.data == as_("leader").get("/api/v1/reports/requests?from=2026-02-01&to=2026-02-28&format=csv").data
     assert page_as("ps_transport").get(link).status_code == 403
     assert web.get("/reports/requests.csv?from=2026-03-10&to=2026-03-01").status_code == 422
+
+
+def test_the_csv_names_each_procedure_and_unit_in_the_readers_language(page_as: Any, as_: Any,
+                                                                       sessions: Any) -> None:
+    """Beside the keys programs read, the procedure and the unit as the reader says them: a Russian reader's
+    file says "Запрос информации от СМИ", "Все подразделения", "Без подразделения", never only
+    "information_request", "(all)", "(none)"."""
+    cases.start(as_, data=REQUEST | {"received_at": "2026-02-27T09:00:00+06:00", "unit": "transport"})
+    cases.start(as_, data=REQUEST | {"received_at": "2026-02-27T10:00:00+06:00"})
+    with sessions.begin() as session:
+        user_by_username(session, "leader").locale = "ru"
+    got = text(page_as("leader").get("/reports/requests.csv?from=2026-02-01&to=2026-02-28"))
+    rows = list(csv.DictReader(io.StringIO(got)))
+    named = {(r["process_key"], r["unit"]): (r["procedure_name"], r["unit_name"]) for r in rows}
+    assert named[("information_request", "(all)")] == ("Запрос информации от СМИ", "Все подразделения")
+    assert named[("information_request", "(none)")] == ("Запрос информации от СМИ", "Без подразделения")
+    assert named[("information_request", "transport")][1] not in ("", "transport")
+    assert list(rows[0])[-3:] == ["time_zone", "procedure_name", "unit_name"]  # the earlier columns where they were
