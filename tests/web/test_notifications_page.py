@@ -143,4 +143,4 @@ def test_the_pages_speak_the_readers_language(page_as: Any, sessions: Any, ctx: 
     page = text(web.get("/notifications"))
     assert "Уведомления" in bar_link(page) and "5 непрочитанных уведомлений" in page
     settings = text(web.get("/settings/notifications"))
-    assert "Настройки e-mail" in settings and "В ежедневной сводке" in settings
+    assert "Настройки электронной почты" in settings and "В ежедневной сводке" in settings
