@@ -268,3 +268,16 @@ def test_the_language_changes_with_its_button_not_at_each_option_passed(open_as:
     expect(page.locator("html")).to_have_attribute("lang", "uz-Latn")
     assert [p.rsplit("/", 1)[1] for p in posts] == ["language"]
     assert page.locator("#locale").input_value() == "uz-Latn"
+
+
+def test_the_keyboard_goes_past_the_case_diagram_in_one_step(open_as: Any, cases: dict[str, int]) -> None:
+    """Each step of the drawing is a tab stop; having read the steps' list, a keyboard skips them all at once."""
+    page = open_as("pr")
+    page.goto(f"/cases/{cases['moved']}")
+    diagram_drawn(page)
+    tab_to(page, "a.skip-diagram")
+    assert page.locator("a.skip-diagram").bounding_box()["x"] >= 0  # shown where it is, once focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert focused(page, "dl.facts a"), "the case's registration number, first of its facts"
+    assert page.js_errors == []
