@@ -181,7 +181,7 @@ def test_a_task_is_taken_and_completed_with_the_keyboard_alone(open_as: Any, as_
         == ["send_answer"]
     page.goto(f"/cases/{case['id']}")
     history = page.locator("ol.timeline").inner_text()
-    assert "pr took “Prepare the answer”." in history and "pr completed “Prepare the answer”." in history
+    assert "Pr took “Prepare the answer”." in history and "Pr completed “Prepare the answer”." in history
     assert page.js_errors == []
 
 
