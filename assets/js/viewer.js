@@ -126,7 +126,15 @@ async function show(container) {
       gfx.setAttribute("aria-label", element.businessObject.name.trim());
       gfx.setAttribute("aria-controls", panel.id);
       spaced(gfx);
-      gfx.addEventListener("focus", () => describe(panel, element));
+      gfx.addEventListener("focus", () => {
+        // Zoomed in, a step reached by Tab may lie outside the frame, which the browser would scroll itself (out of
+        // line with diagram-js's own view of it): the frame is put back and the drawing moves to show the step.
+        for (const frame of [container, container.querySelector(".djs-container")]) {
+          if (frame) frame.scrollTop = frame.scrollLeft = 0;
+        }
+        canvas.scrollToElement(element, 20);
+        describe(panel, element);
+      });
       gfx.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();

@@ -111,6 +111,31 @@ def tab_to(page: Any, selector: str, *, back: bool = False, limit: int = 120) ->
     outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
                             " return [s.outlineStyle, s.outlineWidth]; }")
     assert outline[0] != "none" and outline[1] != "0px", (selector, outline)
+    ring, around = page.evaluate(RING)
+    assert max(contrast(colour, around) for colour in ring) >= 3, (selector, ring, around)
+
+
+# The focus ring's colours (its outline, and a box-shadow drawn around it) and the background it is drawn on: the
+# nearest ancestor's that is not transparent.
+RING = """() => {
+    const s = getComputedStyle(document.activeElement);
+    const ring = [s.outlineColor, ...(s.boxShadow.match(/rgba?\\([^)]*\\)/g) || [])];
+    for (let el = document.activeElement.parentElement; el; el = el.parentElement) {
+        const bg = getComputedStyle(el).backgroundColor;
+        if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return [ring, bg];
+    }
+    return [ring, 'rgb(255, 255, 255)'];
+}"""
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two CSS colours `rgb(r, g, b)`: a focus ring needs 3:1 on its background (1.4.11)."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def test_a_task_is_taken_and_completed_with_the_keyboard_alone(open_as: Any, as_: Any) -> None:
@@ -160,6 +185,12 @@ def test_a_task_is_taken_and_completed_with_the_keyboard_alone(open_as: Any, as_
     assert page.js_errors == []
 
 
+# Whether the element matching the selector is drawn wholly inside the diagram's frame.
+IN_FRAME = """s => { const el = document.querySelector(s).getBoundingClientRect();
+    const frame = document.querySelector('#diagram').getBoundingClientRect();
+    return el.left >= frame.left && el.right <= frame.right && el.top >= frame.top && el.bottom <= frame.bottom; }"""
+
+
 def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as: Any, cases: dict[str, int]) -> None:
     page = open_as("pr", width=PHONE, height=812, bypass_csp=True)
     page.goto(f"/cases/{cases['moved']}")
@@ -182,7 +213,16 @@ def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as:
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     assert scale() > fitted * 1.5
-    tab_to(page, "button[data-zoom=fit]")
+    # Zoomed in, the first step (at the drawing's left edge) is out of the frame; reached by Tab, it is shown.
+    first = "#diagram [role=button]"
+    assert not page.evaluate(IN_FRAME, first)
+    for _ in range(5):
+        if focused(page, first):
+            break
+        page.keyboard.press("Tab")
+    assert focused(page, first) and page.evaluate(IN_FRAME, first)
+    assert page.locator("#diagram-step h3").inner_text() == "Request received"
+    tab_to(page, "button[data-zoom=fit]", back=True)
     page.keyboard.press("Space")
     assert scale() == pytest.approx(fitted)
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
@@ -192,4 +232,52 @@ def test_the_case_page_on_a_phone_lists_its_steps_and_zooms_its_diagram(open_as:
     tab_to(page, "button.left")
     expect(page.locator(".has-tip .tip").first).to_be_visible()
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE + 1
+    assert page.js_errors == []
+
+
+def test_a_tip_shown_by_the_mouse_hides_with_escape_wherever_the_focus_is(open_as: Any, as_: Any) -> None:
+    case = start(as_)
+    complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    page = open_as("pr")
+    page.goto("/inbox")
+    tip = page.locator(".has-tip .tip").first
+    page.locator("button.left").first.hover()
+    expect(tip).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")  # the mouse showed it, not the focus
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    page.mouse.move(0, 0)
+    page.locator("button.left").first.hover()
+    expect(tip).to_be_visible()  # shown again on the next visit
+    assert page.js_errors == []
+
+
+def test_the_language_changes_with_its_button_not_at_each_option_passed(open_as: Any) -> None:
+    """Arrows on the bar's language choice pass its options without reloading the page (WCAG 3.2.2): the page
+    changes once, to the option chosen, with the button."""
+    page = open_as("pr")
+    page.goto("/inbox")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    tab_to(page, "#locale")
+    assert page.locator("#locale").input_value() == "en"
+    page.keyboard.press("ArrowUp")  # Українська
+    page.keyboard.press("ArrowUp")  # Oʻzbekcha
+    tab_to(page, "form.language button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "uz-Latn")
+    assert [p.rsplit("/", 1)[1] for p in posts] == ["language"]
+    assert page.locator("#locale").input_value() == "uz-Latn"
+
+
+def test_the_keyboard_goes_past_the_case_diagram_in_one_step(open_as: Any, cases: dict[str, int]) -> None:
+    """Each step of the drawing is a tab stop; having read the steps' list, a keyboard skips them all at once."""
+    page = open_as("pr")
+    page.goto(f"/cases/{cases['moved']}")
+    diagram_drawn(page)
+    tab_to(page, "a.skip-diagram")
+    assert page.locator("a.skip-diagram").bounding_box()["x"] >= 0  # shown where it is, once focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert focused(page, "dl.facts a"), "the case's registration number, first of its facts"
     assert page.js_errors == []

@@ -63,6 +63,9 @@ def test_words_in_every_script_find_their_case_in_both_lists(as_: Any, three: di
     ("тариф", True),          # three letters or more: the start of a word
     ("рифы", False),          # never the middle or the end of one
     ("тарифный", False),      # nor a longer word than the case holds
+    ("%риф", False),          # a LIKE wildcard is a separator, not "anything before"
+    ("т_рифы", False),        # nor "any one letter": "т" and "рифы", neither the start of a word here
+    ("тари%", True),          # "тари", the start of "тарифы"
 ])
 def test_a_word_matches_as_a_whole_word_or_a_words_start_in_both_lists(as_: Any, three: dict[str, Any], words: str,
                                                                          matches: bool) -> None:

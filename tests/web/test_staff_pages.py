@@ -80,6 +80,18 @@ def test_the_inbox_lists_the_lanes_tasks_earliest_due_first(page_as: Any) -> Non
     assert rows(text(page_as("ps_transport").get("/inbox"))) == []
 
 
+def test_each_inbox_row_links_its_case_number_to_the_case(page_as: Any, sessions: Any) -> None:
+    """A press secretary opens the case of a task in their lane from the inbox, by its registration number."""
+    case = start(page_as("pr"))
+    triage_to_transport(page_as("pr"), sessions, case)
+    web = page_as("ps_transport")
+    page = text(web.get("/inbox"))
+    body = page.split("<tbody>", 1)[1]
+    assert f'<a href="/cases/{case}">IR-2026-000001</a>' in body
+    opened = web.get(f"/cases/{case}")
+    assert opened.status_code == 200 and "IR-2026-000001" in text(opened)
+
+
 def test_the_inbox_filters_by_state_and_procedure_with_counts(page_as: Any, sessions: Any) -> None:
     web = page_as("pr")
     first, second, third = start(web), start(web), start(web)
