@@ -93,6 +93,7 @@ def test_the_modeler_speaks_the_admins_language(open_as: Any, deployed: None) ->
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("ru")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     expect(page.get_by_role("button", name="Инструмент «Рука»")).to_have_count(1)
     page.locator('.djs-element[data-element-id="triage"]').click()
@@ -106,6 +107,7 @@ def test_a_file_that_is_no_diagram_is_refused_in_the_admins_words(open_as: Any, 
     page.goto("/admin/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("ru")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     page.locator("#modeler-upload").set_input_files(
         files=[{"name": "notes.bpmn", "mimeType": "application/xml", "buffer": b"<notes>not a diagram</notes>"}])
@@ -117,6 +119,7 @@ def test_the_modeler_speaks_latin_uzbek(open_as: Any, deployed: None) -> None:
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("uz-Latn")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     assert page.evaluate("document.documentElement.lang") == "uz-Latn"
     expect(page.get_by_role("button", name="«Qo\u02bbl» vositasi")).to_have_count(1)
@@ -207,6 +210,7 @@ def test_the_modeler_shows_no_english_in_russian(open_as: Any, deployed: None) -
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("ru")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     texts = every_modeler_word(page)
     assert "Пользовательская задача" in texts and "Дорожка" in texts, texts  # the panel header's types
@@ -223,6 +227,7 @@ def test_the_modeler_shows_no_english_in_latin_uzbek(open_as: Any, deployed: Non
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("uz-Latn")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     texts = every_modeler_word(page)
     assert "Foydalanuvchi topshirigʻi" in texts, texts

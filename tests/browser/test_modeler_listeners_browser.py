@@ -15,6 +15,7 @@ def test_a_listener_added_in_russian_is_titled_in_russian(open_as: Any, deployed
     page.goto("/admin/procedures/information_request/versions/1/modeler")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("ru")
+        page.locator("form.language button[type=submit]").click()
     wait_for_the_diagram(page)
     panel = page.locator("[data-properties-panel]")
     page.locator('.djs-element[data-element-id="triage"]').first.click(force=True)
