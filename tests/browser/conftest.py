@@ -88,3 +88,11 @@ def screenshot(page: Any, name: str) -> None:
     if os.environ.get("JARCHY_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def choose_language(page: Any, code: str) -> None:
+    """Changes the bar's language as a person does: choose it, then send it with its button (the list does not
+    submit on change, WCAG 3.2.2); returns once the page has reloaded in it."""
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option(code)
+        page.locator("form.language button[type=submit]").click()

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import choose_language, screenshot
 from tests.conftest import shipped_diagram
 
 
@@ -91,9 +91,7 @@ def test_the_users_and_calendar_pages_fit_a_desktop_and_a_phone(open_as: Any, de
 def test_the_modeler_speaks_the_admins_language(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("ru")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "ru")
     wait_for_the_diagram(page)
     expect(page.get_by_role("button", name="Инструмент «Рука»")).to_have_count(1)
     page.locator('.djs-element[data-element-id="triage"]').click()
@@ -105,9 +103,7 @@ def test_a_file_that_is_no_diagram_is_refused_in_the_admins_words(open_as: Any, 
     """bpmn-js's own reason is English ("unparsable content … detected"): the status says the page's sentence."""
     page = open_as("admin")
     page.goto("/admin/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("ru")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "ru")
     wait_for_the_diagram(page)
     page.locator("#modeler-upload").set_input_files(
         files=[{"name": "notes.bpmn", "mimeType": "application/xml", "buffer": b"<notes>not a diagram</notes>"}])
@@ -117,9 +113,7 @@ def test_a_file_that_is_no_diagram_is_refused_in_the_admins_words(open_as: Any, 
 def test_the_modeler_speaks_latin_uzbek(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("uz-Latn")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "uz-Latn")
     wait_for_the_diagram(page)
     assert page.evaluate("document.documentElement.lang") == "uz-Latn"
     expect(page.get_by_role("button", name="«Qo\u02bbl» vositasi")).to_have_count(1)
@@ -208,9 +202,7 @@ def english_words(language: str) -> set[str]:
 def test_the_modeler_shows_no_english_in_russian(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("ru")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "ru")
     wait_for_the_diagram(page)
     texts = every_modeler_word(page)
     assert "Пользовательская задача" in texts and "Дорожка" in texts, texts  # the panel header's types
@@ -225,9 +217,7 @@ def test_the_modeler_shows_no_english_in_russian(open_as: Any, deployed: None) -
 def test_the_modeler_shows_no_english_in_latin_uzbek(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("uz-Latn")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "uz-Latn")
     wait_for_the_diagram(page)
     texts = every_modeler_word(page)
     assert "Foydalanuvchi topshirigʻi" in texts, texts

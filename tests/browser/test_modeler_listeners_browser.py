@@ -7,15 +7,14 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import choose_language
 from tests.browser.test_modeler_browser import LATIN_WORD, NAMES, OPEN_EVERYTHING, VISIBLE_WORDS, wait_for_the_diagram
 
 
 def test_a_listener_added_in_russian_is_titled_in_russian(open_as: Any, deployed: None) -> None:
     page = open_as("admin")
     page.goto("/admin/procedures/information_request/versions/1/modeler")
-    with page.expect_navigation():
-        page.get_by_label("Language").select_option("ru")
-        page.locator("form.language button[type=submit]").click()
+    choose_language(page, "ru")
     wait_for_the_diagram(page)
     panel = page.locator("[data-properties-panel]")
     page.locator('.djs-element[data-element-id="triage"]').first.click(force=True)
