@@ -157,8 +157,19 @@ def versions(session: Session, key: str, from_version: int, to_version: int, map
     return Versions(key, old, new, mapping, timers)
 
 
+_ELEMENTS: dict[str, dict[str, Any]] = {}
+
+
 def elements(session: Session, definition: ProcessDefinition) -> dict[str, Any]:
-    """The version's own elements (its process and embedded subprocesses, not the processes it calls) by id."""
+    """The version's own elements (its process and embedded subprocesses, not the processes it calls) by id; read
+    once per diagram (by checksum: a migration checks its mapping again for every case it moves)."""
+    found = _ELEMENTS.get(definition.checksum)
+    if found is None:
+        found = _ELEMENTS[definition.checksum] = _elements(session, definition)
+    return found
+
+
+def _elements(session: Session, definition: ProcessDefinition) -> dict[str, Any]:
     spec, subprocess_specs = workflow_specs(session, definition, called_versions(session, definition))
     called = set(definition.meta.get("called", []))
     found: dict[str, Any] = {}

@@ -78,12 +78,24 @@ class _Diff:
     alignment: dict[Any, Any]
 
 
+_DIFFS: dict[tuple[int, int, frozenset[tuple[str, str]]], tuple[Any, Any, SpecDiff]] = {}
+_DIFFS_LIMIT = 64
+
+
 def spec_diff(old_process: Any, new_process: Any, mapping: dict[str, str]) -> SpecDiff:
-    """SpiffWorkflow's comparison of two versions of a process, aligned by id and the mapping alone."""
+    """SpiffWorkflow's comparison of two versions of a process, aligned by id and the mapping alone; made once per
+    pair of (cached, parsed once per version: engine.procedures.definitions) specs, not once per case."""
+    key = (id(old_process), id(new_process), frozenset(mapping.items()))
+    held = _DIFFS.get(key)
+    if held is not None and held[0] is old_process and held[1] is new_process:
+        return held[2]
     diff = SpecDiff(serializer.registry(), old_process, new_process)
     diff.alignment = {spec: target(spec, new_process, mapping) for spec in old_process.task_specs.values()}
     diff.comparisons = {spec: diff._compare_task_specs(spec, new) for spec, new in diff.alignment.items()
                         if new is not None}
+    if len(_DIFFS) >= _DIFFS_LIMIT:
+        _DIFFS.pop(next(iter(_DIFFS)))
+    _DIFFS[key] = (old_process, new_process, diff)
     return diff
 
 
