@@ -13,8 +13,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from api.cli import main
 from api.migration_runs import run
 from db.models import AuditEvent, MigrationCase
 from db.vocabulary import EventType, MigrationCaseStatus, MigrationStatus
@@ -30,7 +32,8 @@ RUNNER = textwrap.dedent("""
     from datetime import datetime
     from zoneinfo import ZoneInfo
     from api import CATALOGS, create_app
-    from api.migration_runs import run
+    from api.cli import main
+from api.migration_runs import run
     from engine.core.settings import Settings
     from engine.spiff.clock import FrozenClock
     url, var_dir, migration_id, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -105,3 +108,28 @@ def test_a_run_stopped_after_some_cases_is_interrupted_and_goes_on_when_resumed(
     assert again.moved == 0
     with sessions() as session:
         assert session.get(type(row), migration_id).status == MigrationStatus.DONE
+
+
+def test_the_command_line_plans_moves_resumes_and_shows_a_migration(
+        app: Any, cast: Any, sessions: Any, ctx: Any, deployed: None, settings: Any) -> None:
+    at = start_cases(sessions, ctx, 10)
+    deploy_v2(sessions, ctx)
+    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key}
+    base = ["migrate", "information_request", "--from", "1", "--to", "2"]
+    planned = CliRunner().invoke(main, [*base, "--dry-run"], env=env)
+    assert planned.exit_code == 0, planned.output
+    assert "movable 7, blocked 3, no_target 3" in planned.output and "(dry run): planned" in planned.output
+    refused = CliRunner().invoke(main, [*base, "--map", "approve_answer=nothing"], env=env)
+    assert refused.exit_code == 1 and "mapping.approve_answer" in refused.output
+    chosen = sorted(at)[:4]
+    moved = CliRunner().invoke(main, [*base, "--map", "approve_answer=approve_reply", "--cases",
+                                      ",".join(map(str, chosen)), "--batch-size", "2"], env=env)
+    assert moved.exit_code == 0, moved.output
+    assert "moved 4, blocked since the plan 0, failed 0" in moved.output and ": done" in moved.output
+    with sessions() as session:
+        migration_id = session.scalar(select(func.max(MigrationCase.migration_id)))
+    shown = CliRunner().invoke(main, ["migrations", "show", str(migration_id)], env=env)
+    assert shown.exit_code == 0 and "moved 4" in shown.output
+    again = CliRunner().invoke(main, ["migrations", "resume", str(migration_id)], env=env)
+    assert again.exit_code == 0 and "moved 0," in again.output
+    assert CliRunner().invoke(main, ["migrations", "show", "99999"], env=env).exit_code == 1
