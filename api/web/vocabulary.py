@@ -145,7 +145,7 @@ MIGRATION_STATUSES: dict[MigrationStatus, LazyString] = {
     MigrationStatus.PLANNED: _l("Planned (dry run)"),
     MigrationStatus.RUNNING: _l("Moving cases"),
     MigrationStatus.INTERRUPTED: _l("Interrupted"),
-    MigrationStatus.DONE: _l("Done"),
+    MigrationStatus.DONE: _l("Finished"),
 }
 MIGRATION_CASE_STATUSES: dict[MigrationCaseStatus, LazyString] = {
     MigrationCaseStatus.PENDING: _l("To move"),
