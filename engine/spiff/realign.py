@@ -21,11 +21,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.spiff import serializer
+from engine.spiff.parser import connect_loops
 
 # Where a case stands: tasks waiting for a person, an event or a called process, and a failed one.
 WHERE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
@@ -136,7 +136,7 @@ def move(wf: BpmnWorkflow, new_spec: Any, new_subprocess_specs: dict[str, Any], 
         _drop_stale_predictions(workflow, new_process)
     wf.subprocess_specs = new_subprocess_specs
     for process in (new_spec, *new_subprocess_specs.values()):
-        _connect_loops(process)
+        connect_loops(process)
     for task in wf.get_tasks(state=RESET | TaskState.WAITING):
         if task.id not in kept:
             continue
@@ -145,17 +145,6 @@ def move(wf: BpmnWorkflow, new_spec: Any, new_subprocess_specs: dict[str, Any], 
         if recount_timers and timer_expressions(task.task_spec) != expressions:
             internal.pop("event_value", None)
         task.internal_data = internal
-
-
-def _connect_loops(process: Any) -> None:
-    """A multi-instance task hears its instances complete through its inner spec's `completed_event`, connected
-    when it creates an instance (or when SpiffWorkflow deserializes a spec). Instances moved from the old version
-    were created by the old spec: without this the new one never hears them and the loop never ends (tested)."""
-    for spec in process.task_specs.values():
-        if isinstance(spec, LoopTask) and spec.task_spec in process.task_specs:
-            inner = process.task_specs[spec.task_spec]
-            if not inner.completed_event.is_connected(spec.merge_child):
-                inner.completed_event.connect(spec.merge_child)
 
 
 FORESEEN = TaskState.PREDICTED_MASK | TaskState.FUTURE

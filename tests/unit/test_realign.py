@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.spiff import realign, serializer
 from engine.spiff.loop import run_until_waiting
 from engine.spiff.parser import JarchyParser, parse_xml
-from tests.diagrams import WORKFLOWS, DiagramRun
+from tests.diagrams import WORKFLOWS, DiagramRun, parse_specs
 from tests.versions import information_request_v2, information_request_v3
 
 DIAGRAM = WORKFLOWS / "information_request.bpmn"
@@ -113,3 +113,14 @@ def test_a_case_before_the_renamed_task_takes_the_new_path_without_a_mapping(sta
     run.complete("check_answer", {"action_taken": "Checked."})
     run.complete("send_answer", {"sent_via": "email"})
     assert run.data["outcome"] == "answered"
+
+
+def test_parallel_contributions_complete_in_a_process_that_never_started_them(start: Any) -> None:
+    """A worker that has just started parses the specs afresh: the loop must still hear its instances complete
+    (SpiffWorkflow connects them only when it creates an instance: engine.spiff.parser.connect_loops)."""
+    run = start()
+    run.complete("triage", {"handler": "pr_department", "contributors": ["transport", "health"]})
+    run.wf = serializer.load(serializer.dump(run.wf), parse_specs(DIAGRAM), run.engine)
+    run.complete("contribute", {"contribution": "T."}, contributor="transport")
+    run.complete("contribute", {"contribution": "H."}, contributor="health")
+    assert run.ready() == ["prepare_answer"]
