@@ -9,15 +9,19 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from db.models import Migration, ProcessInstance, Timer
 from db.vocabulary import TimerStatus
 from engine.background.sweeper import sweep
+from engine.people.accounts import user_by_username
 from engine.procedures.definitions import deploy
+from engine.runtime import loading, operations
 from tests.cases import complete as complete_api
 from tests.cases import start as start_api
 from tests.conftest import deploy_shipped, shipped_diagram
+from tests.diagrams import script_diagram
 from tests.integration.test_publication_response_api import PUBLICATION, rebutted
 from tests.migrating import deploy_v2, open_rows, start_cases
 from tests.versions import form_of, information_request_v2, information_request_v3
@@ -190,3 +194,24 @@ def test_a_case_in_a_running_call_activity_moves_keeping_its_called_version_unle
     after = complete_api(as_, "pr", case["id"], "plan", held_at="2026-03-10T11:00:00+06:00", place="City hall",
                          speakers=["Mayor"], topic="Bus fares in 2026")
     assert [t["bpmn_id"] for t in after["tasks"]] == ["accredit_media"]
+
+
+def test_a_failed_case_moves_to_the_version_that_fixes_its_script_and_stays_failed_there_to_be_retried(
+        as_: Any, sessions: Any, ctx: Any, cast: Any) -> None:
+    deploy_bytes(sessions, ctx, script_diagram("fragile", "result = 1 / divisor").encode())
+    with sessions.begin() as session:
+        case = operations.start(session, ctx, user_by_username(session, "pr"), "fragile", {})
+        case_id = case.id
+    with sessions() as session:
+        assert session.get(ProcessInstance, case_id).status == "failed"
+    deploy_bytes(sessions, ctx, script_diagram("fragile", "result = 1").encode())
+    url = "/api/v1/process-definitions/fragile/migrations"
+    moved = as_("admin").post(url, json={"from_version": 1, "to_version": 2}).get_json()
+    assert (moved["moved"], moved["blocked"]) == (1, [])
+    assert moved["sample"][0]["at"] == ["work"]
+    with sessions() as session:
+        instance = session.get(ProcessInstance, case_id)
+        assert (instance.version, instance.status) == (2, "failed")
+        _, wf = loading.load(session, ctx, instance)
+        [failed] = wf.get_tasks(state=TaskState.ERROR)
+        assert failed.task_spec.script == "result = 1"  # the fixed script, for a retry to run
