@@ -3,12 +3,15 @@ steps through the engine's own operations (several cases a transaction), and the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
-from db.models import HumanTask
+from db.models import HumanTask, ProcessInstance, Timer
 from db.vocabulary import TaskStatus
 from engine.people.accounts import user_by_username
 from engine.procedures.definitions import deploy
@@ -85,3 +88,45 @@ def open_rows(sessions: Any, ids: list[int] | None = None) -> dict[str, tuple[An
 
 def tally(at: dict[int, str]) -> Counter[str]:
     return Counter(at.values())
+
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def clone_cases(sessions: Any, at: dict[int, str], copies: int) -> dict[int, str]:
+    """`copies` more cases like each of `at`, each where its original waits: its stored state with every task id
+    made new (the inbox's and the timers' rows with it), a registration number of its own. The engine drives the
+    originals (`start_cases`); copying them makes hundreds of running cases in seconds instead of minutes."""
+    made: dict[int, str] = {}
+    number = 900000
+    with sessions.begin() as session:
+        originals = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(list(at)))
+                                    .options(undefer(ProcessInstance.state))).all()
+        for original in originals:
+            tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == original.id)).all()
+            timers = session.scalars(select(Timer).where(Timer.instance_id == original.id)).all()
+            for _ in range(copies):
+                number += 1
+                ids: dict[str, str] = {}
+
+                def fresh(match: re.Match[str], ids: dict[str, str] = ids) -> str:
+                    return ids.setdefault(match.group(0), str(uuid4()))
+
+                copy = ProcessInstance(**{c: getattr(original, c) for c in INSTANCE_COLUMNS},
+                                       business_key=f"IR-2026-{number}", state=UUID_TEXT.sub(fresh, original.state))
+                session.add(copy)
+                session.flush()
+                for row in tasks:
+                    session.add(HumanTask(**{c: getattr(row, c) for c in TASK_COLUMNS}, id=ids[row.id],
+                                          instance_id=copy.id))
+                for timer in timers:
+                    session.add(Timer(**{c: getattr(timer, c) for c in TIMER_COLUMNS}, task_id=ids[timer.task_id],
+                                      instance_id=copy.id))
+                made[copy.id] = at[original.id]
+    return made
+
+
+INSTANCE_COLUMNS = ("definition_id", "process_key", "version", "status", "unit_key", "data", "started_at",
+                    "started_by_id", "due_at", "completed_at", "failure", "called_versions", "serializer_version")
+TASK_COLUMNS = tuple(c.key for c in HumanTask.__table__.columns if c.key not in ("id", "instance_id"))
+TIMER_COLUMNS = tuple(c.key for c in Timer.__table__.columns if c.key not in ("id", "instance_id", "task_id"))
