@@ -32,8 +32,7 @@ RUNNER = textwrap.dedent("""
     from datetime import datetime
     from zoneinfo import ZoneInfo
     from api import CATALOGS, create_app
-    from api.cli import main
-from api.migration_runs import run
+    from api.migration_runs import run
     from engine.core.settings import Settings
     from engine.spiff.clock import FrozenClock
     url, var_dir, migration_id, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
