@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from api.cli import main
 from api.migration_runs import run
-from db.models import AuditEvent, MigrationCase
+from db.models import AuditEvent, MigrationCase, ProcessInstance
 from db.vocabulary import EventType, MigrationCaseStatus, MigrationStatus
 from engine.audit import chain
 from engine.runtime import migration
@@ -132,3 +132,33 @@ def test_the_command_line_plans_moves_resumes_and_shows_a_migration(
     again = CliRunner().invoke(main, ["migrations", "resume", str(migration_id)], env=env)
     assert again.exit_code == 0 and "moved 0," in again.output
     assert CliRunner().invoke(main, ["migrations", "show", "99999"], env=env).exit_code == 1
+
+
+def test_a_case_whose_move_raises_is_recorded_failed_and_the_others_move(
+        app: Any, cast: Any, sessions: Any, ctx: Any, deployed: None, monkeypatch: Any) -> None:
+    at = start_cases(sessions, ctx, 6)
+    deploy_v2(sessions, ctx)
+    broken = sorted(at)[2]
+    real = migration.move_case
+
+    def move_case(session: Any, ctx: Any, migration_id: int, instance_id: int, **kw: Any) -> Any:
+        status = real(session, ctx, migration_id, instance_id, **kw)
+        if instance_id == broken:
+            raise RuntimeError("the database went away")  # after the move: its transaction rolls back
+        return status
+
+    monkeypatch.setattr(migration, "move_case", move_case)
+    with sessions.begin() as session:
+        row, _ = migration.start_migration(session, ctx, "system", "information_request", 1, 2,
+                                           {"approve_answer": "approve_reply"})
+        migration_id = row.id
+    ran = run(sessions, ctx, migration_id, batch_size=4)
+    assert (ran.moved, ran.failed) == (5, 1)
+    with sessions() as session:
+        failed = session.scalars(select(MigrationCase).where(MigrationCase.instance_id == broken)).one()
+        assert (failed.status, failed.reason, failed.params["message"]) == (
+            "failed", "move_failed", "RuntimeError: the database went away")
+        assert session.get(ProcessInstance, broken).version == 1  # nothing of its move was kept
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.type == EventType.INSTANCE_MIGRATED, AuditEvent.instance_id == broken)) == 0
+        assert session.get(type(row), migration_id).status == MigrationStatus.DONE
