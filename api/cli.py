@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from api import app_settings, create_app
+from api import create_app
+from api.cli_env import Env, pass_env
+from api.migration_commands import migrate, migrations
 from db.migrate import upgrade
-from db.session import make_engine, make_sessionmaker
 from engine.audit import chain
 from engine.background.sweeper import fire_due, sweep
-from engine.context import EngineContext
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES
 from engine.demo import seed
@@ -36,36 +35,13 @@ SYSTEM = "system"
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 
 
-class Env:
-    """What commands share: settings, the database and the engine context, made on first use."""
-    def __init__(self) -> None:
-        self.settings = app_settings()
-        self._engine: Engine | None = None
-        self._ctx: EngineContext | None = None
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = make_engine(self.settings.database_url)
-        return self._engine
-
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        return make_sessionmaker(self.engine)
-
-    @property
-    def ctx(self) -> EngineContext:
-        if self._ctx is None:
-            self._ctx = EngineContext(self.settings)
-        return self._ctx
-
-
-pass_env = click.make_pass_decorator(Env, ensure=True)
-
-
 @click.group()
 def main() -> None:
     """Jarchy: the regulated procedures of a press office, run as BPMN diagrams."""
+
+
+main.add_command(migrate)
+main.add_command(migrations)
 
 
 @main.command()

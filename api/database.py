@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
@@ -54,12 +54,25 @@ def received_file(field: str = "file") -> FileStorage | None:
     arrive, and the transaction of those reads would hold SQLite's write lock (BEGIN IMMEDIATE) all that while,
     every other writer waiting. So that transaction, which has only read, ends here, and the next statement begins
     another once the body is in."""
+    end_reads("before reading its body")
+    return request.files.get(field)
+
+
+def end_reads(why: str) -> None:
+    """The request's transaction ended where it has only read (else RuntimeError): on SQLite it holds the write lock
+    from its first statement, which transactions of the request's own (`own`) would wait for. Objects it loaded
+    are expired: read again what is needed in the next transaction."""
     db = g.get("db_session")
     if db is not None:
         if db.new or db.deleted or any(db.is_modified(o) for o in db.dirty):
-            raise RuntimeError(f"{request.path} changed something before reading its body")
+            raise RuntimeError(f"{request.path} changed something {why}")
         db.rollback()  # nothing written: only the reads end
-    return request.files.get(field)
+
+
+def own() -> sessionmaker[Session]:
+    """Sessions apart from the request's, for a request that runs transactions of its own one after another (a
+    migration's cases, each moved in its own): call `end_reads` first."""
+    return current_app.extensions["jarchy.sessions"]  # type: ignore[no-any-return]
 
 
 def session() -> Session:

@@ -4,6 +4,7 @@ that a response after an engine operation does not read them again."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -23,6 +24,8 @@ from db.models import (
     DistributionList,
     HumanTask,
     MediaPlanEntry,
+    Migration,
+    MigrationCase,
     Notification,
     Outlet,
     ProcessDefinition,
@@ -34,7 +37,7 @@ from db.models import (
     Unit,
     User,
 )
-from db.vocabulary import InstanceStatus, TaskStatus
+from db.vocabulary import InstanceStatus, MigrationCaseStatus, TaskStatus
 from engine.audit.chain import Verification
 from engine.calendar import deadlines, overrides
 from engine.calendar.days import BusinessCalendar, CalendarDay
@@ -623,3 +626,45 @@ def saved_filters(session: Session, user: User, rows: list[SavedFilter]) -> list
              "mine": row.owner_id == user.id, "start": row.start and row.owner_id == user.id,
              "lane": {"role": row.lane_role, "unit": row.lane_unit} if row.lane_role else None,
              "created_at": row.created_at} for row in rows]
+
+
+def migration(row: Migration, cases: list[tuple[MigrationCase, str]], *, sample: int = 10,
+              unmapped: list[str] | None = None) -> dict[str, Any]:
+    """A migration (docs/migrations.md): its plan's figures, every blocked case with its reason, a sample of each
+    verdict, and its progress."""
+    progress = Counter(str(c.status) for c, _ in cases)
+    blocked = [_migration_case(c, key) for c, key in cases if c.status in (MigrationCaseStatus.BLOCKED,
+                                                                          MigrationCaseStatus.FAILED)]
+    seen: Counter[str] = Counter()
+    picked = []
+    for c, key in cases:
+        kind = c.reason or "movable"
+        if seen[kind] < sample:
+            seen[kind] += 1
+            picked.append(_migration_case(c, key))
+    out = {"id": row.id, "process_key": row.process_key, "from_version": row.from_version,
+           "to_version": row.to_version, "mapping": row.mapping, "timers": row.options.get("timers", "keep"),
+           "cases": row.options.get("cases"), "batch_size": row.options.get("batch_size"), "dry_run": row.dry_run,
+           "status": row.status, "created_at": row.created_at, "finished_at": row.finished_at,
+           "movable": int(row.counts.get("movable", 0)), "by_reason": row.counts.get("by_reason", {}),
+           "blocked": blocked, "sample": picked,
+           "progress": {str(s): progress.get(str(s), 0) for s in MigrationCaseStatus}}
+    if not row.dry_run:
+        out["moved"] = progress.get(MigrationCaseStatus.MOVED, 0)
+    if unmapped is not None:
+        out["unmapped"] = unmapped
+    return out
+
+
+def _migration_case(row: MigrationCase, business_key: str) -> dict[str, Any]:
+    out = {"instance_id": row.instance_id, "business_key": business_key, "at": row.at_elements or [],
+           "status": row.status, "verdict": "blocked" if row.reason else "movable"}
+    if row.reason:
+        out |= {"reason": row.reason, "code": row.reason, "element_id": (row.params or {}).get("element_id"),
+                "params": row.params or {}}
+    return out
+
+
+def moved_back(row: ProcessInstance) -> dict[str, Any]:
+    return {"instance_id": row.id, "business_key": row.business_key, "version": row.version,
+            "status": "moved_back"}

@@ -1527,3 +1527,67 @@ class SavedFilterOut(Schema):
     lane = fields.Nested(SavedFilterLane, allow_none=True)
     start = fields.Boolean(required=True, metadata={"description": "the caller's start page (their own only)"})
     created_at = OfficeDateTime(required=True)
+
+
+class MigrationIn(Schema):
+    """A migration of a procedure's cases (docs/migrations.md)."""
+
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    mapping = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=128)),
+                          values=fields.String(validate=validate.Length(min=1, max=128)), load_default=dict,
+                          validate=validate.Length(max=500),
+                          metadata={"description": "old element id -> new element id; the same id maps by default"})
+    dry_run = fields.Boolean(load_default=False)
+    cases = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None, allow_none=True,
+                        validate=validate.Length(min=1, max=10000),
+                        metadata={"description": "the chosen cases (ids); default: every running or failed case of "
+                                                 "`from_version`"})
+    timers = fields.String(load_default="keep", validate=validate.OneOf(["keep", "recompute"]))
+    batch_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    sample = fields.Integer(load_default=10, validate=validate.Range(min=0, max=100))
+
+
+class MigrationCaseOut(Schema):
+    instance_id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    at = fields.List(fields.String(), required=True, metadata={"description": "the elements the case waited at"})
+    status = fields.String(required=True)
+    verdict = fields.String(required=True, metadata={"description": "movable or blocked"})
+    reason = fields.String(metadata={"description": "why it cannot move (docs/errors.md)"})
+    code = fields.String()
+    element_id = fields.String(allow_none=True)
+    params = fields.Dict()
+
+
+class MigrationOut(Schema):
+    id = fields.Integer(required=True)
+    process_key = fields.String(required=True)
+    from_version = fields.Integer(required=True)
+    to_version = fields.Integer(required=True)
+    mapping = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    timers = fields.String(required=True)
+    cases = fields.List(fields.Integer(), allow_none=True)
+    batch_size = fields.Integer(allow_none=True)
+    dry_run = fields.Boolean(required=True)
+    status = fields.String(required=True, metadata={"description": "planned (a dry run), running, interrupted, done"})
+    created_at = OfficeDateTime(required=True)
+    finished_at = OfficeDateTime(allow_none=True)
+    movable = fields.Integer(required=True)
+    moved = fields.Integer()
+    by_reason = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    blocked = fields.List(fields.Nested(MigrationCaseOut), required=True)
+    sample = fields.List(fields.Nested(MigrationCaseOut), required=True)
+    progress = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    unmapped = fields.List(fields.String())
+
+
+class MigrationList(Schema):
+    items = fields.List(fields.Nested(MigrationOut), required=True)
+
+
+class MovedBackOut(Schema):
+    instance_id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    status = fields.String(required=True)

@@ -30,6 +30,24 @@ class TimerStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class MigrationStatus(StrEnum):
+    """A move of cases between versions (docs/migrations.md): a dry run stays `planned`; a run is `running` until
+    every case is done, `interrupted` when it stopped before (a resumed run goes on), then `done`."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"
+    DONE = "done"
+
+
+class MigrationCaseStatus(StrEnum):
+    PENDING = "pending"
+    MOVED = "moved"
+    BLOCKED = "blocked"
+    FAILED = "failed"  # the move itself failed (the reason `move_failed`): the case stayed where it was
+    MOVED_BACK = "moved_back"
+
+
 class NotificationKind(StrEnum):
     TASK = "task"
     REMINDER = "reminder"
@@ -153,7 +171,10 @@ class EventType(StrEnum):
     INSTANCE_COMPLETED = "instance.completed"
     INSTANCE_DATA_CHANGED = "instance.data_changed"
     INSTANCE_FAILED = "instance.failed"
+    INSTANCE_MIGRATED = "instance.migrated"  # moved to another version of its procedure (docs/migrations.md)
+    INSTANCE_MIGRATED_BACK = "instance.migrated_back"
     INSTANCE_STARTED = "instance.started"
+    MIGRATION_RECORDED = "migration.recorded"  # a migration of cases planned (a dry run) or begun
     JOURNALIST_CREATED = "journalist.created"
     JOURNALIST_UPDATED = "journalist.updated"
     LETTER_EMAIL_FAILED = "letter.email_failed"

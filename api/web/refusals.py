@@ -194,6 +194,24 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
                                 "readers."),
     Code.NOT_A_CASE_FILE: _l("Choose among the files of this case."),
     Code.NOT_A_CASE_TASK: _l("Choose a task of this case."),
+    # Moving cases to another version (docs/migrations.md): why a case cannot move, and the refusals of a move.
+    Code.NO_TARGET: _l("The step “%(element)s” has no counterpart in the new version: choose one for it."),
+    Code.FORM_LACKS: _l("In the new version the step “%(element)s” asks for %(fields)s, which the case does not "
+                        "hold."),
+    Code.CALL_IN_PROGRESS: _l("The case is inside “%(element)s”, which calls another procedure in the new "
+                              "version."),
+    Code.TIMER_CHANGES: _l("The new version counts the waiting time of “%(element)s” differently: choose to "
+                           "count it again."),
+    Code.NOT_RUNNING: _l("The case is no longer running."),
+    Code.OTHER_VERSION: _l("The case is on version %(version)s."),
+    Code.MOVE_FAILED: _l("The case could not be moved: it stays where it was."),
+    Code.MIGRATION_NOT_FOUND: _l("There is no such move of cases."),
+    Code.CASE_ADVANCED: _l("The case %(case)s has gone on since it was moved: it can no longer be moved back."),
+    Code.CASE_NOT_MOVED: _l("The case %(case)s was not moved by this migration, or is back already."),
+    Code.NOT_AN_ELEMENT: _l("Version %(version)s has no step %(element_id)s."),
+    Code.KIND_DIFFERS: _l("A step can only become a step of the same kind."),
+    Code.SAME_VERSION: _l("Choose another version to move the cases to."),
+    Code.NOT_A_CASE_OF: _l("Case %(case_id)s is not a case of this procedure."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

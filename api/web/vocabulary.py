@@ -27,6 +27,8 @@ from db.vocabulary import (
     InstanceStatus,
     LetterKind,
     MediaPlanStatus,
+    MigrationCaseStatus,
+    MigrationStatus,
     NotificationKind,
     OutletKind,
     TaskStatus,
@@ -84,6 +86,8 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.INSTANCE_COMPLETED: _l("Instance completed"),
     EventType.INSTANCE_DATA_CHANGED: _l("Case data changed"),
     EventType.INSTANCE_FAILED: _l("Instance failed"),
+    EventType.INSTANCE_MIGRATED: _l("Case moved to another version"),
+    EventType.INSTANCE_MIGRATED_BACK: _l("Case moved back to its version"),
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),
     EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
@@ -93,6 +97,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.MEDIA_PLAN_FEED_REVOKED: _l("Calendar feed link revoked"),
     EventType.MEDIA_PLAN_HELD: _l("Media plan entry held"),
     EventType.MEDIA_PLAN_POSTPONED: _l("Media plan entry postponed"),
+    EventType.MIGRATION_RECORDED: _l("Move of cases to another version recorded"),
     EventType.MEDIA_PLAN_UPDATED: _l("Media plan entry changed"),
     EventType.MESSAGE_DELIVERED: _l("Message delivered"),
     EventType.NOTIFICATION_CREATED: _l("Notification created"),
@@ -134,6 +139,20 @@ CASE_STATUSES: dict[InstanceStatus, LazyString] = {
     InstanceStatus.COMPLETED: _l("Completed"),
     InstanceStatus.CANCELLED: _l("Cancelled"),
     InstanceStatus.FAILED: _l("Failed"),
+}
+# A move of cases between versions of a procedure (the procedures' migration page, docs/migrations.md).
+MIGRATION_STATUSES: dict[MigrationStatus, LazyString] = {
+    MigrationStatus.PLANNED: _l("Planned (dry run)"),
+    MigrationStatus.RUNNING: _l("Moving cases"),
+    MigrationStatus.INTERRUPTED: _l("Interrupted"),
+    MigrationStatus.DONE: _l("Finished"),
+}
+MIGRATION_CASE_STATUSES: dict[MigrationCaseStatus, LazyString] = {
+    MigrationCaseStatus.PENDING: _l("To move"),
+    MigrationCaseStatus.MOVED: _l("Moved"),
+    MigrationCaseStatus.BLOCKED: _l("Cannot move"),
+    MigrationCaseStatus.FAILED: _l("Move failed"),
+    MigrationCaseStatus.MOVED_BACK: _l("Moved back"),
 }
 TONES = (_l("Positive"), _l("Neutral"), _l("Negative"))
 # Staff pages: a task's status, and the outcomes the shipped procedures record.
@@ -285,6 +304,8 @@ LABELLED: dict[type[StrEnum], Mapping[Any, LazyString]] = {
     MediaPlanStatus: MEDIA_PLAN_STATUSES,
     CommentStatus: COMMENT_STATUSES,
     DefinitionOrigin: DEFINITION_ORIGINS,
+    MigrationStatus: MIGRATION_STATUSES,
+    MigrationCaseStatus: MIGRATION_CASE_STATUSES,
 }
 UNLABELLED: tuple[type[StrEnum], ...] = (TimerStatus, LetterKind)
 # The statuses by their stored word, for `label` (a case's and a task's "completed" read alike).

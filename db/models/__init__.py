@@ -13,6 +13,7 @@ from db.models.draft_acts import DraftComment
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.media_plan import CalendarFeedToken, MediaPlanEntry
+from db.models.migrations import Migration, MigrationCase
 from db.models.notifications import EmailSummary, Notification, NotificationChoice
 from db.models.publications import Publication
 from db.models.registry import Accreditation, DistributionList, DistributionListMember, Journalist, Outlet
@@ -38,6 +39,8 @@ __all__ = [
     "CaseWords",
     "Delivery",
     "DraftComment",
+    "Migration",
+    "MigrationCase",
     "DistributionList",
     "DistributionListMember",
     "EmailSummary",

@@ -30,6 +30,17 @@ class Code(StrEnum):
     APPEARANCE_SUPPORTED = "appearance_supported"  # {case}: an entry's support runs (or has held it)
     APPEARANCE_CLOSED = "appearance_closed"  # {title}: a media plan entry cancelled, held or over: nothing to prepare
     ABSENCE_OVER = "absence_over"  # an absence ended already (or one whose end has passed)
+    MIGRATION_NOT_FOUND = "migration_not_found"  # {migration_id} of this procedure
+    CASE_ADVANCED = "case_advanced"  # {case}: a migrated case moved on since: it is not moved back
+    CASE_NOT_MOVED = "case_not_moved"  # {case, status}: the migration did not move this case (or it is back)
+    # -- why a case cannot move to another version (a migration's `blocked[*].reason`, docs/migrations.md) ------
+    NO_TARGET = "no_target"  # {element_id}: a waiting (or passed) element with no target in the new version
+    FORM_LACKS = "form_lacks"  # {element_id, form, fields}: a passed step's new form requires fields the case lacks
+    CALL_IN_PROGRESS = "call_in_progress"  # {element_id, process}: a running call activity calls another process now
+    TIMER_CHANGES = "timer_changes"  # {element_id}: a waiting timer's expression changed (timers "keep")
+    NOT_RUNNING = "not_running"  # {status}: a chosen case that is completed or cancelled
+    OTHER_VERSION = "other_version"  # {version}: a chosen case on another version than the migration's
+    MOVE_FAILED = "move_failed"  # {}: moving the workflow failed (SpiffWorkflow's reason in `message`)
     # -- whole refusals -----------------------------------------------------------------------------------
     INVALID_INPUT = "invalid_input"  # some fields are wrong: each entry of `errors` says which and why
     ROLE_REQUIRED = "role_required"  # {roles}: the action needs one of these roles
@@ -197,6 +208,10 @@ class Code(StrEnum):
     NOT_A_CASE_FILE = "not_a_case_file"  # {file_id}: not a file attached to this case
     NOT_A_CASE_TASK = "not_a_case_task"  # {task_id}: not a task of this case
     CSV_PROBLEM = "csv_problem"  # {line}: a line of an imported file
+    NOT_AN_ELEMENT = "not_an_element"  # {element_id, version}: a mapping names no element of that version
+    KIND_DIFFERS = "kind_differs"  # {kind, target_kind}: a mapping's elements are not of one kind
+    SAME_VERSION = "same_version"  # {version}: a migration goes from one version to another
+    NOT_A_CASE_OF = "not_a_case_of"  # {case_id, process}: a chosen case is not of the procedure
 
 
 class JarchyError(Exception):

@@ -207,6 +207,32 @@ class JarchyParser(CamundaParser):
         full_tag("callActivity"): (_CallActivityParser, CallActivity),
     }
 
+    def get_spec(self, process_id: str, required: bool = True) -> Any:
+        spec = super().get_spec(process_id, required)
+        if spec is not None:
+            connect_loops(spec)
+        return spec
+
+    def get_subprocess_specs(self, name: str, specs: Any = None, require_call_activity_specs: bool = True) -> Any:
+        found = super().get_subprocess_specs(name, specs, require_call_activity_specs)
+        for spec in found.values():
+            connect_loops(spec)
+        return found
+
+
+def connect_loops(process: Any) -> None:
+    """A multi-instance task hears each of its instances complete through its inner spec's `completed_event`, which
+    SpiffWorkflow connects only when the task creates an instance (or when it deserializes a spec, which we never
+    do: specs are stored by reference). A case loaded in a process that never created an instance with these specs
+    (a worker just started, or the same loop moved onto a new version) would never leave its loop: connected here,
+    once per parsed spec (tests/unit/test_realign.py)."""
+    for spec in process.task_specs.values():
+        inner = getattr(spec, "task_spec", None)
+        if isinstance(spec, (ParallelMI, SequentialMI)) and inner in process.task_specs:
+            child = process.task_specs[inner]
+            if not child.completed_event.is_connected(spec.merge_child):
+                child.completed_event.connect(spec.merge_child)
+
 
 def element_line(root: etree._Element, element_id: str | None) -> int | None:
     """SpiffWorkflow's ValidationException has no line: find the element's own."""

@@ -131,3 +131,8 @@ def load(state: str, specs: tuple[Any, dict[str, Any]], script_engine: PythonScr
         _specs.reset(token)
     workflow.script_engine = script_engine
     return workflow
+
+
+def registry() -> Any:
+    """The serializer's converter registry: SpiffWorkflow's `SpecDiff` compares two specs through it."""
+    return _registry

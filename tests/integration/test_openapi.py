@@ -13,6 +13,7 @@ from engine.runtime.publications import media
 from tests.cases import complete
 from tests.conftest import REQUEST, deploy_shipped
 from tests.files import png
+from tests.migrating import deploy_v2
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -77,11 +78,14 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
     entry = as_("pr").post("/api/v1/media-plan", json={"title": "Briefing", "official": "The mayor",
                                                         "starts_at": "2026-03-10T10:00", "open_to_press": True})
     feed = as_("admin").post("/api/v1/media-plan/feed-link").get_json()
+    deploy_v2(sessions, ctx)  # a dry run of moving the cases to it, to be read
+    planned = as_("admin").post("/api/v1/process-definitions/information_request/migrations",
+                                json={"from_version": 1, "to_version": 2, "dry_run": True}).get_json()
     values = EXAMPLES | {"instance_id": str(case["id"]), "task_id": case["tasks"][0]["id"],
                          "entry_id": str(entry.get_json()["id"]),
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"],
-                         "publication_id": str(draft_id)}
+                         "publication_id": str(draft_id), "migration_id": str(planned["id"])}
     served: set[tuple[str, str]] = set()
     for path, item in spec["paths"].items():
         operation = item.get("get")
