@@ -623,3 +623,11 @@ def saved_filters(session: Session, user: User, rows: list[SavedFilter]) -> list
              "mine": row.owner_id == user.id, "start": row.start and row.owner_id == user.id,
              "lane": {"role": row.lane_role, "unit": row.lane_unit} if row.lane_role else None,
              "created_at": row.created_at} for row in rows]
+
+
+def failed_case(item: Any, lang: str) -> dict[str, Any]:
+    """A failed case of the list (engine.reads.failed_cases.FailedCase), its element named in `lang`."""
+    return {"instance_id": item.instance_id, "business_key": item.business_key, "process_key": item.process_key,
+            "version": item.version, "failed_at": item.failed_at, "element_id": item.element_id,
+            "element_name": item.name_in(lang), "code": item.code, "params": item.params, "message": item.message,
+            "exception": item.exception, "reads": item.reads}

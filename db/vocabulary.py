@@ -153,6 +153,8 @@ class EventType(StrEnum):
     INSTANCE_COMPLETED = "instance.completed"
     INSTANCE_DATA_CHANGED = "instance.data_changed"
     INSTANCE_FAILED = "instance.failed"
+    INSTANCE_RETRIED = "instance.retried"  # a failed case's failed steps run again (engine.runtime.mending)
+    INSTANCE_SKIPPED = "instance.skipped"  # a failed case's failed step marked done without running
     INSTANCE_STARTED = "instance.started"
     JOURNALIST_CREATED = "journalist.created"
     JOURNALIST_UPDATED = "journalist.updated"

@@ -84,6 +84,8 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.INSTANCE_COMPLETED: _l("Instance completed"),
     EventType.INSTANCE_DATA_CHANGED: _l("Case data changed"),
     EventType.INSTANCE_FAILED: _l("Instance failed"),
+    EventType.INSTANCE_RETRIED: _l("Failed case retried"),
+    EventType.INSTANCE_SKIPPED: _l("Failed step skipped"),
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),
     EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
