@@ -262,6 +262,8 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     # a case's failure beside its worded reason (api.web.audit_words.TECHNICAL)
     "technical_detail": _l("Technical detail (as the engine recorded it)"),
     "technical_exception": _l("Error type (technical detail)"),
+    # a failed case mended (engine.runtime.mending)
+    "elements": _l("Steps run again"), "absent_fields": _l("Fields the case lacked"),
 }
 
 # The kinds of record an audit event's subject names by number (`delivery:12`) where no name of theirs is kept: the

@@ -75,7 +75,8 @@ def test_a_division_by_zero_corrected_and_retried_runs_to_the_end_of_the_procedu
     assert kinds.index("instance.failed") < kinds.index("instance.retried") < kinds.index("instance.completed")
     (event,) = events(as_, case["id"], "instance.retried")
     assert event["actor"] == "admin" and event["subject"] == "work"
-    assert event["before"] == {"status": "failed", "failure": case["failure"], "data": {"count": 0}, "absent": []}
+    assert event["before"] == {"status": "failed", "failure": case["failure"], "data": {"count": 0},
+                               "absent_fields": []}
     assert event["after"] == {"status": "running", "elements": ["work"], "data": {"count": 4}, "version": 1,
                               "reason": "The count was entered as 0 by mistake"}
     assert as_("admin").get("/api/v1/failed-cases").get_json()["total"] == 0
@@ -92,7 +93,7 @@ def test_a_field_the_case_lacks_is_added_and_the_history_marks_it_absent_before(
                                 json={"reason": "The total was never asked for", "data": {"total": 9}})
     assert retried.status_code == 200 and retried.get_json()["data"]["share"] == 3
     (event,) = events(as_, case["id"], "instance.retried")
-    assert (event["before"]["data"], event["before"]["absent"]) == ({}, ["total"])
+    assert (event["before"]["data"], event["before"]["absent_fields"]) == ({}, ["total"])
 
 
 def test_a_retry_that_fails_again_leaves_the_case_failed_with_the_new_error_and_keeps_the_first(as_: Any) -> None:
