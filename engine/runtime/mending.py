@@ -59,7 +59,7 @@ def retry(session: Session, ctx: EngineContext, actor: User, instance_id: int, *
     failure = instance.failure
     instance.status, instance.failure = InstanceStatus.RUNNING, None
     chain.record(session, type=EventType.INSTANCE_RETRIED, at=step.at, actor=actor.username, instance_id=instance.id,
-                 subject=elements[0] if elements else instance.business_key,
+                 subject=elements[0] if elements else None,
                  before={"status": InstanceStatus.FAILED, "failure": failure, "data": before, "absent_fields": absent},
                  after={"status": InstanceStatus.RUNNING, "elements": elements, "data": corrections or {},
                         "version": instance.version, "reason": reason})

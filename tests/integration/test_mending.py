@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.cases import complete, events, start
+from tests.conftest import shipped_diagram
 from tests.mending import deploy, mend_diagram, move_to_version
 
 TIMER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -220,3 +221,38 @@ def test_a_gateway_is_not_skipped_but_retried_with_corrected_data(as_: Any) -> N
     retried = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
                                 json={"reason": "The way is 1", "data": {"way": 1}}).get_json()
     assert retried["status"] == "completed"
+
+
+SHIPPED_SCRIPT = '''<bpmn:script>outcome = "refused" if refuse else "answered"
+if outcome == "refused":
+    documents = []</bpmn:script>'''
+ANSWER = {"answer": "Fares stay as they are in 2027.", "confirm_no_confidential": True, "refuse": False}
+
+
+def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_a_fixed_one(
+        as_: Any, deployed: None, sessions: Any, ctx: Any) -> None:
+    """The shipped procedure, redeployed with a mistake in the script that records the outcome of the PR
+    department's answer (inside the request's sub-process): a case fails there; a fixed version is deployed, the
+    case moved to it and retried, and it runs to its end (the answer sent)."""
+    shipped = shipped_diagram("information_request.bpmn").decode()
+    assert SHIPPED_SCRIPT in shipped
+    broken = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace('else "answered"', "else answered"), 1)
+    assert deploy(as_, broken)["version"] == 2
+    case = start(as_)
+    complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    failed = complete(as_, "pr", case["id"], "prepare_answer", **ANSWER)
+    assert failed["status"] == "failed" and failed["version"] == 2
+    (item,) = as_("admin").get("/api/v1/failed-cases?process_key=information_request").get_json()["items"]
+    assert (item["element_id"], item["code"], item["params"]) == (
+        "record_outcome_direct", "missing_data", {"name": "answered"})
+    assert item["reads"] == ["answered", "refuse"]
+    fixed = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace("documents = []", "documents = []  # fixed"), 1)
+    assert deploy(as_, fixed)["version"] == 3
+    move_to_version(sessions, ctx, case["id"], 3)
+    retried = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
+                                json={"reason": "Version 3 records the outcome again"}).get_json()
+    assert (retried["status"], retried["version"], retried["data"]["outcome"]) == ("running", 3, "answered")
+    done = complete(as_, "pr", case["id"], "send_answer", sent_via="email")
+    assert done["status"] == "completed"
+    kinds = [e["type"] for e in events(as_, case["id"])]
+    assert kinds.index("instance.failed") < kinds.index("instance.retried") < kinds.index("instance.completed")

@@ -39,6 +39,8 @@ def test_the_admin_corrects_a_field_on_the_page_and_the_case_runs_again(as_: Any
     assert shown["status"] == "running" and shown["data"]["share"] == 3
     (event,) = events(as_, case["id"], "instance.retried")
     assert (event["before"]["data"], event["after"]["data"]) == ({"count": 0}, {"count": 4})  # total unchanged
+    history = unescape(text(page_as("pr").get(f"/cases/{case['id']}")))
+    assert "Admin ran “Work out the share” again: Fix the count" in history
 
 
 def test_a_reason_is_required_on_the_page_and_skip_goes_on(as_: Any, page_as: Any) -> None:
@@ -51,6 +53,8 @@ def test_a_reason_is_required_on_the_page_and_skip_goes_on(as_: Any, page_as: An
     assert skipped.status_code == 302
     assert status(as_, case["id"])["status"] == "running"
     assert events(as_, case["id"], "instance.skipped")[0]["after"]["reason"] == "Not needed"
+    history = unescape(text(page_as("pr").get(f"/cases/{case['id']}")))
+    assert "Admin skipped “Work out the share”: Not needed" in history
 
 
 def test_no_one_else_opens_the_pages_or_acts_through_them(as_: Any, page_as: Any) -> None:
