@@ -256,3 +256,47 @@ def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_
     assert done["status"] == "completed"
     kinds = [e["type"] for e in events(as_, case["id"])]
     assert kinds.index("instance.failed") < kinds.index("instance.retried") < kinds.index("instance.completed")
+
+
+TWO_BRANCHES = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
+  <bpmn:process id="both" name="Both" isExecutable="true" camunda:candidateStarterGroups="pr_department">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="split"/>
+    <bpmn:parallelGateway id="split"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="left"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="right"/>
+    <bpmn:scriptTask id="left" name="Left"><bpmn:script>l = a / b</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="right" name="Right"><bpmn:script>r = a / c</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="left" targetRef="join"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="right" targetRef="join"/>
+    <bpmn:parallelGateway id="join"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_skipped_timer_counts_as_fired(as_: Any) -> None:
+    deploy(as_, TIMER)
+    case = start(as_, "pause", {})
+    skipped = as_("admin").post(f"/api/v1/process-instances/{case['id']}/skip",
+                                json={"element_id": "wait", "reason": "No wait is needed"}).get_json()
+    assert skipped["status"] == "completed" and skipped["timers"] == []
+
+
+def test_a_case_failed_on_two_branches_stays_failed_until_both_are_mended(as_: Any) -> None:
+    deploy(as_, TWO_BRANCHES)
+    case = start(as_, "both", {"a": 6, "b": 0, "c": 0})
+    assert case["status"] == "failed"
+    first = as_("admin").post(f"/api/v1/process-instances/{case['id']}/skip",
+                              json={"element_id": "left", "reason": "Left is not needed"}).get_json()
+    assert first["status"] == "failed"
+    listed = as_("admin").get("/api/v1/failed-cases?process_key=both").get_json()
+    assert listed["total"] == 1
+    done = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
+                             json={"reason": "c is 3", "data": {"c": 3}}).get_json()
+    assert (done["status"], done["data"]["r"]) == ("completed", 2)
+    assert "l" not in done["data"]
