@@ -13,10 +13,13 @@ from engine.spiff import serializer
 
 
 def mend_diagram(script: str = "share = total / count", *, key: str = "mend") -> str:
-    """A review by the PR department, a script `work` ("Work out the share"), a check by the PR department."""
+    """A review by the PR department, a script `work` ("Work out the share"), a check by the PR department; drawn
+    (BPMNDI), so that a page's viewer shows it."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://jarchy.test">
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+    id="defs" targetNamespace="http://jarchy.test">
   <bpmn:process id="{key}" name="Mend" isExecutable="true" camunda:candidateStarterGroups="pr_department">
     <bpmn:laneSet id="lanes">
       <bpmn:lane id="lane_pr" name="pr_department"><bpmn:flowNodeRef>review</bpmn:flowNodeRef>
@@ -34,6 +37,30 @@ def mend_diagram(script: str = "share = total / count", *, key: str = "mend") ->
     <bpmn:sequenceFlow id="f4" sourceRef="check" targetRef="end"/>
     <bpmn:endEvent id="end"/>
   </bpmn:process>
+  <bpmndi:BPMNDiagram id="diagram">
+    <bpmndi:BPMNPlane id="plane" bpmnElement="{key}">
+      <bpmndi:BPMNShape id="lane_pr_di" bpmnElement="lane_pr" isHorizontal="true">
+        <dc:Bounds x="120" y="40" width="760" height="160"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="170" y="102" width="36" height="36"/>
+        </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="review_di" bpmnElement="review"><dc:Bounds x="250" y="80" width="100" height="80"/>
+        </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="work_di" bpmnElement="work"><dc:Bounds x="400" y="80" width="100" height="80"/>
+        </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="check_di" bpmnElement="check"><dc:Bounds x="550" y="80" width="100" height="80"/>
+        </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="702" y="102" width="36" height="36"/>
+        </bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="206" y="120"/><di:waypoint x="250" y="120"/>
+        </bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="350" y="120"/><di:waypoint x="400" y="120"/>
+        </bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="500" y="120"/><di:waypoint x="550" y="120"/>
+        </bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f4_di" bpmnElement="f4"><di:waypoint x="650" y="120"/><di:waypoint x="702" y="120"/>
+        </bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """
 

@@ -16,6 +16,8 @@ def test_the_admin_corrects_a_field_and_retries_a_failed_case(open_as: Any, as_:
     page.get_by_role("link", name="Failed cases").first.click()
     page.get_by_role("link", name=case["business_key"]).click()
     page.get_by_text("The step's script stopped with an error.").wait_for()
+    page.locator('[data-bpmn-viewer][data-ready="true"]').wait_for()
+    assert page.locator('.djs-element.jarchy-error[data-element-id="work"]').count() == 1  # the failed step marked
     assert violations(page) == [], "a failed case's page"
     field = page.get_by_label("count")
     assert field.input_value() == "0"

@@ -28,6 +28,9 @@ def test_the_admin_corrects_a_field_on_the_page_and_the_case_runs_again(as_: Any
     admin = page_as("admin")
     page = text(admin.get(f"/admin/failed-cases/{case['id']}"))
     assert 'name="data.count"' in page and 'value="0"' in page and 'name="data.total"' in page
+    assert "&#34;error&#34;: [&#34;work&#34;]" in page  # the viewer marks the failed step
+    drawn = admin.get(f"/admin/failed-cases/{case['id']}/diagram.bpmn")
+    assert drawn.status_code == 200 and b'id="work"' in drawn.data
     bad = admin.post(f"/admin/failed-cases/{case['id']}/retry",
                      {"data.count": "four", "data.total": "12", "reason": "Fix the count"})
     assert bad.status_code == 422 and 'id="data.count-error"' in text(bad)
@@ -63,6 +66,7 @@ def test_no_one_else_opens_the_pages_or_acts_through_them(as_: Any, page_as: Any
         web = page_as(user)
         assert web.get("/admin/failed-cases").status_code == 403
         assert web.get(f"/admin/failed-cases/{case['id']}").status_code == 403
+        assert web.get(f"/admin/failed-cases/{case['id']}/diagram.bpmn").status_code == 403
         assert web.post(f"/admin/failed-cases/{case['id']}/retry",
                         {"data.count": "4", "reason": "r"}).status_code == 403
         assert web.post(f"/admin/failed-cases/{case['id']}/skip",

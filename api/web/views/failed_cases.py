@@ -9,19 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api.database import session as db_session
 from api.web import case_failure, refusals
-from api.web.i18n import named
+from api.web.i18n import current_language, label, named, translated
 from api.web.procedure_names import procedure_names
 from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
-from db.models import ProcessInstance
+from db.models import ProcessDefinition, ProcessInstance
 from db.vocabulary import InstanceStatus
 from engine.core.errors import Code, JarchyError, NotFound
 from engine.people.access import may_mend_cases
+from engine.procedures import labels
 from engine.reads import failed_cases
 from engine.runtime import mending
 
@@ -83,6 +84,21 @@ def _fields(case: failed_cases.FailedCase) -> list[tuple[str, Any, bool]]:
 @page(may_mend_cases)
 def one(instance_id: int) -> tuple[str, int]:
     return _page(instance_id, {}, {})
+
+
+@blp.get("/<id:instance_id>/diagram.bpmn")
+@page(may_mend_cases)
+def diagram(instance_id: int) -> Response:
+    """The diagram of the version the case runs on, named in the reader's language, for the page's viewer."""
+    instance = db_session().get(ProcessInstance, instance_id)
+    definition = db_session().get(ProcessDefinition, instance.definition_id) if instance is not None else None
+    if instance is None or definition is None:
+        raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
+    shown = labels.localized(definition.bpmn_xml.encode("utf-8"), current_language(), lane_label=label,
+                             fallback=translated)
+    response = Response(shown, mimetype="application/xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"  # data, never a document to run
+    return response
 
 
 @blp.post("/<id:instance_id>/retry")
