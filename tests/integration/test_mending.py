@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.background import sweeper
+from engine.core.errors import Code, Invalid
+from engine.runtime import case_failures, steps
 from tests.cases import complete, events, start
 from tests.conftest import shipped_diagram
 from tests.mending import deploy, mend_diagram, move_to_version
@@ -300,3 +303,39 @@ def test_a_case_failed_on_two_branches_stays_failed_until_both_are_mended(as_: A
                              json={"reason": "c is 3", "data": {"c": 3}}).get_json()
     assert (done["status"], done["data"]["r"]) == ("completed", 2)
     assert "l" not in done["data"]
+
+
+def test_a_case_the_sweep_failed_on_is_resumed_and_its_timer_fires(as_: Any, sessions: Any, ctx: Any,
+                                                                    clock: Any) -> None:
+    """A failure outside any step (the sweep's work on the case, rolled back) leaves nothing in ERROR: a retry
+    resumes the case, and its pending timer fires at the next sweep."""
+    deploy(as_, TIMER)
+    case = start(as_, "pause", {"days": 1})
+    assert case["status"] == "running" and len(case["timers"]) == 1
+    with sessions.begin() as session:
+        assert case_failures.record(session, case["id"], RuntimeError("the disk was full"), doing="firing a timer",
+                                    at=ctx.now(), actor=None)
+    assert status(as_, case["id"])["status"] == "failed"
+    refused = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
+                                json={"reason": "r", "data": {"days": 2}})
+    assert refused.status_code == 422 and refused.get_json()["code"] == "no_failed_data"
+    resumed = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
+                                json={"reason": "The disk has room again"}).get_json()
+    assert resumed["status"] == "running" and len(resumed["timers"]) == 1
+    (event,) = events(as_, case["id"], "instance.retried")
+    assert event["after"]["elements"] == [] and event["subject"] is None
+    clock.advance(days=2)
+    assert sweeper.fire_due(sessions, ctx, ctx.now()) == 1
+    assert status(as_, case["id"])["status"] == "completed"
+
+
+def test_a_publication_the_data_could_not_make_is_not_retried(as_: Any, sessions: Any, ctx: Any) -> None:
+    deploy(as_, TIMER)
+    case = start(as_, "pause", {"days": 1})
+    with sessions.begin() as session:
+        instance = steps.lock(session, case["id"])
+        case_failures.fail(session, instance, "the release has no translation", element=None, at=ctx.now(),
+                           actor=None, exc=Invalid("no translation", code=Code.TRANSLATION_MISSING))
+    refused = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry", json={"reason": "r"})
+    assert refused.status_code == 409 and refused.get_json()["code"] == "nothing_to_retry"
+    assert status(as_, case["id"])["status"] == "failed"
