@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
@@ -27,15 +28,22 @@ GATEWAYS = (ExclusiveChoice, InclusiveGateway, ParallelGateway, EventBasedGatewa
 
 
 def stuck(wf: BpmnWorkflow, element_id: str | None) -> list[Any]:
-    """The tasks a failed case stopped at: every task in ERROR, and the task of the element its failure names
-    that was left FUTURE after its predecessor completed (a timer whose expression failed). Called activities'
+    """The tasks a failed case stopped at: every task in ERROR, and every timer (or the task of the element its
+    failure names) left FUTURE after its predecessor completed: a timer whose expression failed. Called activities'
     tasks included; oldest first."""
     found = list(wf.get_tasks(state=TaskState.ERROR))
-    if element_id:
-        found += [task for task in wf.get_tasks(state=TaskState.FUTURE)
-                  if task.task_spec.bpmn_id == element_id and task.parent is not None
-                  and task.parent.state == TaskState.COMPLETED]
+    found += [task for task in wf.get_tasks(state=TaskState.FUTURE)
+              if task.parent is not None and task.parent.state == TaskState.COMPLETED
+              and (task.task_spec.bpmn_id == element_id or _is_timer(task.task_spec))]
     return sorted(found, key=lambda task: task.last_state_change)
+
+
+def _is_timer(spec: Any) -> bool:
+    """A timer event: one left FUTURE after its predecessor completed is one whose expression failed (a healthy one
+    waits, armed), whatever its element is called now (a migration may have renamed the element the failure names)."""
+    definition = getattr(spec, "event_definition", None)
+    return any(isinstance(candidate, TimerEventDefinition)
+               for candidate in [definition, *(getattr(definition, "event_definitions", None) or [])])
 
 
 def seen_data(task: Any) -> dict[str, Any]:
