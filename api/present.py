@@ -668,3 +668,9 @@ def _migration_case(row: MigrationCase, business_key: str) -> dict[str, Any]:
 def moved_back(row: ProcessInstance) -> dict[str, Any]:
     return {"instance_id": row.id, "business_key": row.business_key, "version": row.version,
             "status": "moved_back"}
+def failed_case(item: Any, lang: str) -> dict[str, Any]:
+    """A failed case of the list (engine.reads.failed_cases.FailedCase), its element named in `lang`."""
+    return {"instance_id": item.instance_id, "business_key": item.business_key, "process_key": item.process_key,
+            "version": item.version, "failed_at": item.failed_at, "element_id": item.element_id,
+            "element_name": item.name_in(lang), "code": item.code, "params": item.params, "message": item.message,
+            "exception": item.exception, "reads": item.reads}

@@ -1591,3 +1591,35 @@ class MovedBackOut(Schema):
     business_key = fields.String(required=True)
     version = fields.Integer(required=True)
     status = fields.String(required=True)
+# -- mending failed cases (docs/failed_cases.md) --------------------------------------------------------------
+
+class FailedCaseQuery(Page):
+    process_key = fields.String(validate=validate.Length(max=128))
+
+
+class FailedCaseOut(Schema):
+    instance_id = fields.Integer(required=True)
+    business_key = fields.String(required=True)
+    process_key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    failed_at = OfficeDateTime(allow_none=True, metadata={"description": "when the case last failed"})
+    element_id = fields.String(allow_none=True, metadata={"description": "where: null when outside any step"})
+    element_name = fields.String(allow_none=True, metadata={"description": "its name in the caller's language"})
+    code = fields.String(allow_none=True, metadata={"description": "why (docs/errors.md, Codes of a case failure)"})
+    params = fields.Dict(required=True)
+    message = fields.String(allow_none=True, metadata={"description": "the engine's English, for administrators"})
+    exception = fields.String(allow_none=True, metadata={"description": "the error's type, e.g. ZeroDivisionError"})
+    reads = fields.List(fields.String(), required=True, metadata={
+        "description": "the case-data fields the failed step's script or expressions read (what a correction may set)"})
+
+
+class RetryIn(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])
+    data = fields.Dict(keys=fields.String(), load_default=None, metadata={
+        "description": "corrections of the case's data (field: JSON value) set before the failed steps run again; "
+                       "the history keeps the values they replace"})
+
+
+class SkipIn(Schema):
+    element_id = fields.String(required=True, validate=[validate.Length(min=1, max=255), NOT_BLANK])
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NOT_BLANK])

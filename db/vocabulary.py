@@ -173,6 +173,8 @@ class EventType(StrEnum):
     INSTANCE_FAILED = "instance.failed"
     INSTANCE_MIGRATED = "instance.migrated"  # moved to another version of its procedure (docs/migrations.md)
     INSTANCE_MIGRATED_BACK = "instance.migrated_back"
+    INSTANCE_RETRIED = "instance.retried"  # a failed case's failed steps run again (engine.runtime.mending)
+    INSTANCE_SKIPPED = "instance.skipped"  # a failed case's failed step marked done without running
     INSTANCE_STARTED = "instance.started"
     MIGRATION_RECORDED = "migration.recorded"  # a migration of cases planned (a dry run) or begun
     JOURNALIST_CREATED = "journalist.created"

@@ -11,6 +11,7 @@ from api.web.signin import Permission, web_user
 from engine.people.access import (
     may_administer,
     may_keep_registry,
+    may_mend_cases,
     may_read_media_plan,
     may_read_reports,
     may_record_absence,
@@ -37,6 +38,7 @@ ITEMS = (
     Item("web_media_plan.month", _l("Media plan"), may_read_media_plan),
     Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
+    Item("web_failed.listed", _l("Failed cases"), may_mend_cases),
     Item("web_admin.users", _l("Users"), may_administer),
     Item("web_admin.units", _l("Units"), may_administer),
     Item("web_admin.calendar", _l("Calendar"), may_administer),

@@ -212,6 +212,14 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.KIND_DIFFERS: _l("A step can only become a step of the same kind."),
     Code.SAME_VERSION: _l("Choose another version to move the cases to."),
     Code.NOT_A_CASE_OF: _l("Case %(case_id)s is not a case of this procedure."),
+    # mending a failed case (docs/failed_cases.md)
+    Code.CASE_NOT_FAILED: _l("This case is not failed: there is nothing to mend."),
+    Code.NOTHING_TO_RETRY: _l("The case failed after its step had ended (a publication or a letter): there is no "
+                              "step to run again. Cancel the case instead."),
+    Code.NOT_A_FAILED_ELEMENT: _l("The case did not stop at this step."),
+    Code.GATEWAY_NOT_SKIPPED: _l("A gateway chooses which way the case goes, so it is never skipped: correct the data "
+                                 "its conditions read and retry."),
+    Code.NO_FAILED_DATA: _l("No failed step reads the case's data: retry without corrections."),
 }
 BY_STATUS = {
     403: _l("Your role does not allow this."),

@@ -88,6 +88,8 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.INSTANCE_FAILED: _l("Instance failed"),
     EventType.INSTANCE_MIGRATED: _l("Case moved to another version"),
     EventType.INSTANCE_MIGRATED_BACK: _l("Case moved back to its version"),
+    EventType.INSTANCE_RETRIED: _l("Failed case retried"),
+    EventType.INSTANCE_SKIPPED: _l("Failed step skipped"),
     EventType.INSTANCE_STARTED: _l("Instance started"),
     EventType.JOURNALIST_CREATED: _l("Journalist added"),
     EventType.JOURNALIST_UPDATED: _l("Journalist updated"),
@@ -279,6 +281,8 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     # a case's failure beside its worded reason (api.web.audit_words.TECHNICAL)
     "technical_detail": _l("Technical detail (as the engine recorded it)"),
     "technical_exception": _l("Error type (technical detail)"),
+    # a failed case mended (engine.runtime.mending)
+    "elements": _l("Steps run again"), "absent_fields": _l("Fields the case lacked"),
 }
 
 # The kinds of record an audit event's subject names by number (`delivery:12`) where no name of theirs is kept: the

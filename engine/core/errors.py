@@ -212,6 +212,12 @@ class Code(StrEnum):
     KIND_DIFFERS = "kind_differs"  # {kind, target_kind}: a mapping's elements are not of one kind
     SAME_VERSION = "same_version"  # {version}: a migration goes from one version to another
     NOT_A_CASE_OF = "not_a_case_of"  # {case_id, process}: a chosen case is not of the procedure
+    # Mending a failed case (engine.runtime.mending, docs/failed_cases.md).
+    CASE_NOT_FAILED = "case_not_failed"  # {status}: only a failed case is retried or has a step skipped
+    NOTHING_TO_RETRY = "nothing_to_retry"  # the failure was a publication or a letter after its step had ended
+    NOT_A_FAILED_ELEMENT = "not_a_failed_element"  # {element_id}: the case did not stop at this element
+    GATEWAY_NOT_SKIPPED = "gateway_not_skipped"  # {element_id}: a gateway chooses a way; correct the data, retry
+    NO_FAILED_DATA = "no_failed_data"  # no failed step reads the case's data here: nothing to correct
 
 
 class JarchyError(Exception):

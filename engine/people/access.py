@@ -27,6 +27,10 @@ MAY_READ_DEFINITIONS = ("admin", "auditor", "pr_head", "pr_department", "press_s
                         "leadership", "legal")
 MAY_READ_TIMERS = ("admin", "pr_head", "pr_department", "auditor")
 MAY_ADMINISTER = ("admin",)  # users, units, the calendar, deploying diagrams
+# Failed cases (docs/failed_cases.md): the administrator mends them (retry, skip); the auditor, who reads everything,
+# reads the list of them too. No one else: a failure's details name the diagram's scripts and the engine's errors.
+MAY_MEND_CASES = MAY_ADMINISTER
+MAY_READ_FAILED_CASES = ("admin", "auditor")
 MAY_ASSIGN = ("admin", "pr_head")  # give a task to someone, send it to another role or unit
 MAY_CANCEL = ("admin", "pr_head")
 # A user records their own absence (leave, a trip); the PR head, who keeps the office's work going, and the
@@ -224,6 +228,20 @@ def check_may_administer(actor: Actor) -> None:
 
 
 # -- absences -------------------------------------------------------------------------------------------
+
+def check_may_mend_cases(user: User) -> None:
+    """Retry a failed case's failed steps, correct its data for them, or skip a failed step."""
+    _require(user, MAY_MEND_CASES)
+
+
+def may_mend_cases(user: User) -> bool:
+    return _holds(user, MAY_MEND_CASES)
+
+
+def check_may_read_failed_cases(user: User) -> None:
+    """The list of failed cases with their errors (the engine's English and the exception's type)."""
+    _require(user, MAY_READ_FAILED_CASES)
+
 
 def may_record_absence(user: User) -> bool:
     """Every signed-in user records their own absences (the absences page)."""

@@ -263,6 +263,15 @@ def _cancel(world: World, _shared: dict[str, Any], _who: str) -> Call:
                 lambda: world.case(case_id)["status"])
 
 
+def _mend(action: str, body: dict[str, Any]) -> Callable[[World, dict[str, Any], str], Call]:
+    """Retry or skip on a running case: the administrator's harmless 409 (`case_not_failed`), everyone else's 403."""
+    def build(world: World, _shared: dict[str, Any], _who: str) -> Call:
+        case_id, _task = world.contribute_task()
+        return Call(f"/api/v1/process-instances/{case_id}/{action}", body, lambda: world.case(case_id)["status"])
+
+    return build
+
+
 def _extend(world: World, _shared: dict[str, Any], _who: str) -> Call:
     case_id, _task = world.contribute_task()
     return Call(f"/api/v1/process-instances/{case_id}/extend", {"working_days": 5, "reason": "Many contributors"},
@@ -821,6 +830,13 @@ TABLE: list[Row] = [
         _ok("admin", "prhead", "pr", "ps_transport", status=409), target="a message nobody waits for"),
     Row("POST", "/api/v1/process-instances/<id:instance_id>/cancel", _cancel, _ok("admin", "prhead"),
         changes_state=True),
+    # Mending failed cases (docs/failed_cases.md): the administrator alone; on a running case a harmless 409.
+    Row("GET", "/api/v1/failed-cases", _static("/api/v1/failed-cases"), _ok("admin", "auditor")),
+    Row("POST", "/api/v1/process-instances/<id:instance_id>/retry", _mend("retry", {"reason": "Try again"}),
+        _ok("admin", status=409), target="a running case"),
+    Row("POST", "/api/v1/process-instances/<id:instance_id>/skip",
+        _mend("skip", {"element_id": "contribute", "reason": "Not needed"}), _ok("admin", status=409),
+        target="a running case"),
     # Extensions are not allowed by the default deployment (JARCHY_REQUEST_EXTENSION_DAYS=0): 422 for pr_head.
     Row("POST", "/api/v1/process-instances/<id:instance_id>/extend", _extend, _ok("prhead", status=422)),
     # A case's files: its readers read them; its staff readers attach (an auditor or an administrator reads only).
