@@ -1,15 +1,10 @@
 """What the tests of mending failed cases share: a procedure whose script fails on the case's data, and moving a
-case to another version of its procedure the way a migration would (the other helper's bulk migration does it in
-engine/; this stays a test's tool, for the path "deploy a fixed version, move the failed case, retry")."""
+failed case to a fixed version of its procedure with the administrator's migration (the path "deploy a fixed
+version, move the failed case, retry")."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from db.models import ProcessInstance
-from engine.procedures.definitions import definition_version
-from engine.runtime import loading
-from engine.spiff import serializer
 
 
 def mend_diagram(script: str = "share = total / count", *, key: str = "mend") -> str:
@@ -72,12 +67,11 @@ def deploy(as_: Any, diagram: str) -> dict[str, Any]:
     return response.get_json()  # type: ignore[no-any-return]
 
 
-def move_to_version(sessions: Any, ctx: Any, instance_id: int, version: int) -> None:
-    """The case moved to `version` of its procedure as a migration moves it: its row names the version, and its
-    workflow, read with the new version's spec (task specs are found by element id), is stored again."""
-    with sessions.begin() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        target = definition_version(session, instance.process_key, version)
-        instance.definition_id, instance.version = target.id, target.version
-        _definition, wf = loading.load(session, ctx, instance)
-        instance.state = serializer.dump(wf)
+def move_to_version(as_: Any, case: dict[str, Any], version: int) -> None:
+    """The failed case moved to `version` of its procedure by the administrator's migration (docs/migrations.md):
+    the plan finds it movable and the move is made, as for any running case."""
+    response = as_("admin").post(f"/api/v1/process-definitions/{case['process_key']}/migrations",
+                                 json={"from_version": case["version"], "to_version": version, "cases": [case["id"]]})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["movable"], body["moved"], body["blocked"]) == (1, 1, []), body

@@ -182,7 +182,7 @@ def test_refusals_name_what_is_wrong(as_: Any) -> None:
     assert unknown.status_code == 422
 
 
-def test_a_case_moved_to_a_fixed_version_is_retried_with_the_fixed_script(as_: Any, sessions: Any, ctx: Any) -> None:
+def test_a_case_moved_to_a_fixed_version_is_retried_with_the_fixed_script(as_: Any) -> None:
     deploy(as_, mend_diagram("share = total / 0"))  # v1: a mistake in the diagram, not in the data
     case = start(as_, "mend", {"total": 12, "count": 4})
     case = complete(as_, "pr", case["id"], "review", contribution="Reviewed")
@@ -191,7 +191,7 @@ def test_a_case_moved_to_a_fixed_version_is_retried_with_the_fixed_script(as_: A
     again = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry", json={"reason": "once more"}).get_json()
     assert again["status"] == "failed"
     assert deploy(as_, mend_diagram("share = total / count"))["version"] == 2
-    move_to_version(sessions, ctx, case["id"], 2)
+    move_to_version(as_, case, 2)
     fixed = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
                               json={"reason": "Version 2 divides by the count"})
     assert fixed.status_code == 200, fixed.get_json()
@@ -233,7 +233,7 @@ ANSWER = {"answer": "Fares stay as they are in 2027.", "confirm_no_confidential"
 
 
 def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_a_fixed_one(
-        as_: Any, deployed: None, sessions: Any, ctx: Any) -> None:
+        as_: Any, deployed: None) -> None:
     """The shipped procedure, redeployed with a mistake in the script that records the outcome of the PR
     department's answer (inside the request's sub-process): a case fails there; a fixed version is deployed, the
     case moved to it and retried, and it runs to its end (the answer sent)."""
@@ -251,7 +251,7 @@ def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_
     assert item["reads"] == ["answered", "refuse"]
     fixed = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace("documents = []", "documents = []  # fixed"), 1)
     assert deploy(as_, fixed)["version"] == 3
-    move_to_version(sessions, ctx, case["id"], 3)
+    move_to_version(as_, failed, 3)
     retried = as_("admin").post(f"/api/v1/process-instances/{case['id']}/retry",
                                 json={"reason": "Version 3 records the outcome again"}).get_json()
     assert (retried["status"], retried["version"], retried["data"]["outcome"]) == ("running", 3, "answered")
