@@ -51,6 +51,10 @@ const OVERRIDES = {
   // Diagram interchange (BPMNDI) is optional by contract (API.md, Process definitions): a diagram written by a
   // program, with no layout, deploys and runs; the modeler lays it out when it is opened.
   "no-bpmndi": "off",
+  // A name is for the reader: the engine runs an unnamed start or end event or condition, and a diagram a program
+  // writes (the API) need not name them. The modeler marks a missing name as a warning, and the shipped diagrams
+  // have none (tests/unit/test_shipped_lint.py); it does not refuse a deploy.
+  "label-required": "warn",
 };
 
 function resolver() {
