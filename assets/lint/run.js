@@ -25,6 +25,7 @@ async function lint(xml, options) {
     return [{ element_id: null, rule: "unreadable", category: "error", message: error.message, code: "lint_unreadable",
       params: {} }];
   }
+  linkFlows(root);
   const { config, resolver } = packed(options);
   const results = await new Linter({ config, resolver }).lint(root);
   const reports = [];
@@ -41,6 +42,29 @@ async function lint(xml, options) {
     }
   }
   return reports;
+}
+
+// bpmn:incoming and bpmn:outgoing are optional in the file (a diagram a program writes often leaves them out) and
+// bpmn-moddle does not derive them, while bpmnlint's rules read them; bpmn-js fills them in when it imports a
+// diagram, so the modeler's lint sees them. Filled in here the same way, from each flow's source and target.
+function linkFlows(definitions) {
+  const visit = (container) => {
+    for (const element of container.flowElements || []) {
+      if (element.$type === "bpmn:SequenceFlow") {
+        const { sourceRef: source, targetRef: target } = element;
+        if (source) {
+          const outgoing = source.get("outgoing");
+          if (!outgoing.includes(element)) outgoing.push(element);
+        }
+        if (target) {
+          const incoming = target.get("incoming");
+          if (!incoming.includes(element)) incoming.push(element);
+        }
+      }
+      if (element.flowElements) visit(element);
+    }
+  };
+  for (const root of definitions.rootElements || []) visit(root);
 }
 
 async function main(argv) {
