@@ -29,6 +29,7 @@ SOURCES = (
     ("diagram-js", "lib/**/*.js"),
     ("bpmn-js-properties-panel", "dist/index.esm.js"),
     ("@bpmn-io/properties-panel", "dist/index.esm.js"),
+    ("bpmn-js-bpmnlint", "dist/index.esm.js"),  # its button ("{errors} Errors, {warnings} Warnings") and lists
 )
 KEYWORDS = {"translate": None, "_translate": None}
 # The panel's header names an element by its concrete type (bpmn-js-properties-panel's getConcreteType, one per

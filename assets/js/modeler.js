@@ -13,6 +13,10 @@ import camundaModdleDescriptors from "camunda-bpmn-moddle/resources/camunda.json
 import jarchyModdleDescriptors from "./jarchy-moddle.json";
 import { setPanelTranslate } from "jarchy:panel-translate";
 import CamundaBehaviorsModule from "camunda-bpmn-js-behaviors/lib/camunda-platform";
+import lintModule from "bpmn-js-bpmnlint";
+import { Linter } from "bpmnlint";
+import { packed } from "../lint/config.js";
+import "bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
@@ -345,8 +349,13 @@ function setup(root) {
   const translate = translator(JSON.parse(root.dataset.bpmnMessages || "{}"));
   // The panel's own buttons (section toggles, list items, pop-up editor) word their titles with it too (build.mjs).
   setPanelTranslate(translate);
+  // bpmnlint, as the server runs it at deploy (assets/lint/config.js): the roles and forms the server knows and
+  // Jarchy's rules' messages in the page's language come with the page. Active from the start: the problems are
+  // marked on the elements as the administrator draws, with the count on the linter's button.
+  const lintOptions = JSON.parse(root.dataset.lint || "{}");
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
+    linting: { active: true, bpmnlint: packed(lintOptions) },
     propertiesPanel: {
       parent: root.querySelector("[data-properties-panel]"),
       // Under an empty documentation field in another language: the English documentation, to translate.
@@ -360,6 +369,7 @@ function setup(root) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaBehaviorsModule,
+      lintModule,
       { translate: ["value", translate] },
     ],
     moddleExtensions: { camunda: camundaModdleDescriptors, jarchy: jarchyModdleDescriptors },
@@ -371,6 +381,13 @@ function setup(root) {
   labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
   const lanes = laneRoles(modeler, JSON.parse(root.dataset.roleNames || "{}"));
   modeler.get("propertiesPanel").registerProvider(200, laneRoleProvider(lanes, messages));
+  // The linter judges the diagram as it will be saved: lanes by their role keys (the canvas shows their names in
+  // the chosen language) and the English names and documentation with their translations. After the current
+  // change is done (a language switch changes many elements), never in the middle of it.
+  const linting = modeler.get("linting");
+  linting.lint = () => new Promise((resolve) => { setTimeout(resolve, 0); }).then(() =>
+    labels.asSaved(() => lanes.asSaved(() =>
+      new Linter(linting.getLinterConfig()).lint(modeler.getDefinitions()))));
   const canvas = modeler.get("canvas");
   const overlays = modeler.get("overlays");
   const registry = modeler.get("elementRegistry");
