@@ -38,6 +38,8 @@ def test_a_warning_alone_deploys(as_: Any) -> None:
     # The start and end events have no name (label-required warns) and no documentation (cites-clause warns).
     response = as_("admin").post(URL, data=script_diagram("lint_warned", "x = 1").encode(), headers=XML)
     assert response.status_code == 201, response.get_json()
+    warned = {(w["element_id"], w["rule"]) for w in response.get_json()["lint_warnings"]}
+    assert {("start", "label-required"), ("end", "label-required"), ("work", "jarchy/cites-clause")} <= warned
 
 
 def test_jarchy_deploy_refuses_a_lint_error_naming_the_element(app: Any, settings: Any, tmp_path: Path) -> None:
@@ -50,6 +52,19 @@ def test_jarchy_deploy_refuses_a_lint_error_naming_the_element(app: Any, setting
     result = CliRunner().invoke(main, ["deploy", str(path)], env=env, catch_exceptions=False)
     assert result.exit_code == 1, result.output
     assert "element orphan" in result.output and "no-disconnected" in result.output
+
+
+def test_jarchy_deploy_says_the_warnings_of_a_diagram_it_deploys(app: Any, settings: Any, tmp_path: Path) -> None:
+    from api.cli import main
+
+    path = tmp_path / "warned.bpmn"
+    path.write_text(script_diagram("lint_cli_warned", "x = 1"), encoding="utf-8")
+    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
+           "JARCHY_VAR_DIR": str(tmp_path / "var")}
+    result = CliRunner().invoke(main, ["deploy", str(path)], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "lint_cli_warned version 1 deployed" in result.output
+    assert "warning: element start: label-required" in result.output
 
 
 def test_without_node_a_deploy_is_refused_as_the_servers_fault(as_: Any, monkeypatch: Any) -> None:

@@ -144,6 +144,7 @@ def deploy() -> tuple[Response, int]:
     else:
         message = _("Unchanged: the same diagram is still version %(version)s.", version=d.version)
     return jsonify(created=result.created, key=d.key, name=d.name, version=d.version, message=message,
+                   lint_warnings=[w.as_dict() for w in result.warnings],
                    modeler_url=url_for(".modeler", key=d.key, version=d.version)), 201 if result.created else 200
 
 
