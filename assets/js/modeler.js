@@ -353,9 +353,12 @@ function setup(root) {
   // Jarchy's rules' messages in the page's language come with the page. Active from the start: the problems are
   // marked on the elements as the administrator draws, with the count on the linter's button.
   const lintOptions = JSON.parse(root.dataset.lint || "{}");
+  // What the server's sandbox refuses in the scripts (the browser cannot compile RestrictedPython), as its last
+  // check answered; bpmnlint's jarchy/script-compiles shows it with the other problems.
+  const sandbox = { current: [] };
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
-    linting: { active: true, bpmnlint: packed(lintOptions) },
+    linting: { active: true, bpmnlint: packed({ ...lintOptions, problems: sandbox }) },
     propertiesPanel: {
       parent: root.querySelector("[data-properties-panel]"),
       // Under an empty documentation field in another language: the English documentation, to translate.
@@ -518,8 +521,34 @@ function setup(root) {
     setTimeout(() => URL.revokeObjectURL(link.href), 0);
   }
 
+  // The server's check of the scripts, conditions and timers, a moment after the drawing stops changing (and once
+  // a diagram is opened); a later answer replaces an earlier one, an answer to an older drawing is dropped.
+  let checkTimer = null;
+  let checkRound = 0;
+  function checkSoon() {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(async () => {
+      const round = ++checkRound;
+      const { xml } = await saved();
+      try {
+        const response = await fetch(root.dataset.checkUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/xml", "X-CSRFToken": csrf, Accept: "application/json" },
+          body: xml,
+        });
+        if (!response.ok || round !== checkRound) return;
+        sandbox.current = (await response.json()).problems || [];
+        linting.update();
+      } catch {
+        // Offline: the deploy checks again.
+      }
+    }, 800);
+  }
+  modeler.on("import.done", checkSoon);
   modeler.on("commandStack.changed", () => {
     dirty = true;
+    checkSoon();
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();

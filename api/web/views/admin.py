@@ -31,7 +31,7 @@ from engine.core.errors import Code, JarchyError
 from engine.core.settings import BABEL_LOCALE, LANGUAGES, ROLES
 from engine.people import accounts, unit_names
 from engine.people.access import may_administer
-from engine.procedures import definitions, lint
+from engine.procedures import definitions, lint, validation
 from engine.reads import calendar_overrides, choices, directory, procedure_versions
 from engine.runtime import calendar_change
 
@@ -146,6 +146,20 @@ def deploy() -> tuple[Response, int]:
     return jsonify(created=result.created, key=d.key, name=d.name, version=d.version, message=message,
                    lint_warnings=[w.as_dict() for w in result.warnings],
                    modeler_url=url_for(".modeler", key=d.key, version=d.version)), 201 if result.created else 200
+
+
+@blp.post("/modeler/check")
+@page(may_administer)
+def check() -> tuple[Response, int]:
+    """The modeler's check as the administrator draws: what the server's sandbox refuses in the diagram's scripts,
+    conditions and timers (the browser cannot compile them), worded for the reader; the modeler shows them through
+    bpmnlint's jarchy/script-compiles."""
+    if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
+        return jsonify(title=_("The diagram was not checked"), detail=_("Send the diagram as XML."),
+                       errors=[{"message": _("Send the diagram as XML."), "code": Code.CONTENT_TYPE,
+                                "params": {"content_type": request.mimetype}}]), 415
+    found = [p.as_dict() for p in validation.sandbox_problems(request.get_data(cache=False))]
+    return jsonify(problems=[p | {"message": refusals.field(p)} for p in found]), 200
 
 
 # -- users ----------------------------------------------------------------------------------------------
