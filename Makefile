@@ -19,7 +19,8 @@ $(BIN)/jarchy: pyproject.toml
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-api/static/dist/.built: node_modules/.package-lock.json assets/build.mjs $(wildcard assets/js/*.js)
+api/static/dist/.built: node_modules/.package-lock.json assets/build.mjs $(wildcard assets/js/*.js) \
+		$(wildcard assets/lint/*.js assets/lint/*/*.js assets/lint/*/rules/*.js)
 	npm run --silent build
 	touch $@
 

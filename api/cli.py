@@ -120,6 +120,9 @@ def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
     d = result.definition
     state = "deployed" if result.created else "unchanged"
     click.echo(f"{name}: {d.key} version {d.version} {state}")
+    for warning in result.warnings:
+        where = f"element {warning.element_id}: " if warning.element_id else ""
+        click.echo(f"  warning: {where}{warning.rule}: {warning.message}")
 
 
 @main.command()

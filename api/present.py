@@ -49,6 +49,7 @@ from engine.people import absences as absence_reads
 from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
+from engine.procedures.definitions import Deployed
 from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, case_failures, clocks, dashboard, queries, task_context
 from engine.reads import registry as registry_reads
@@ -324,6 +325,11 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out
+
+
+def deployed(result: Deployed) -> dict[str, Any]:
+    """A deploy's answer: the version, and what bpmnlint warned of."""
+    return definition(result.definition) | {"lint_warnings": [w.as_dict() for w in result.warnings]}
 
 
 def audit_event(row: AuditEvent) -> dict[str, Any]:

@@ -208,6 +208,9 @@ class DefinitionOut(Schema):
                                  "version deployed before versions kept their documentation (docs/diagrams.md)"})
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                     metadata={"description": "running instances per version"})
+    lint_warnings = fields.List(fields.Dict(), metadata={
+        "description": "a deploy's answer only: what bpmnlint warns of (`element_id`, `rule`, `category`, `message`, "
+                       "`code`, `params`); warnings do not refuse a deploy (docs/diagrams.md, The lint)"})
 
 
 class DeployFile(Schema):

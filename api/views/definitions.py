@@ -54,7 +54,7 @@ class Definitions(MethodView):
         """Deploy a BPMN diagram as a new version of its process key (admin)."""
         actor = current_user()
         result = definitions.deploy(session(), _uploaded_bpmn, actor=actor, at=ctx().now())
-        return present.definition(result.definition), 201 if result.created else 200
+        return present.deployed(result), 201 if result.created else 200
 
 
 @blp.route("/<string:key>")

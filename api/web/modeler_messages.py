@@ -29,6 +29,7 @@ SOURCES = (
     ("diagram-js", "lib/**/*.js"),
     ("bpmn-js-properties-panel", "dist/index.esm.js"),
     ("@bpmn-io/properties-panel", "dist/index.esm.js"),
+    ("bpmn-js-bpmnlint", "dist/index.esm.js"),  # its button ("{errors} Errors, {warnings} Warnings") and lists
 )
 KEYWORDS = {"translate": None, "_translate": None}
 # The panel's header names an element by its concrete type (bpmn-js-properties-panel's getConcreteType, one per
@@ -44,6 +45,8 @@ BUILT = (
     "Participant ID",  # translate(is(element, "bpmn:Participant") ? "Participant ID" : "ID")
     # A listener's event as its title names it ("Start: Java class"), from the panel's EVENT_TO_LABEL tables.
     "Start", "End", "Take", "Create", "Assignment", "Complete", "Delete", "Update", "Timeout",
+    # bpmn-js-bpmnlint's button: translate(errors || warnings ? "{errors} Errors, {warnings} Warnings" : "No Issues")
+    "{errors} Errors, {warnings} Warnings", "No Issues",
 )
 # A template literal's code inside a message (`${items.length}`), unlike a placeholder the text shows (`${someDate}`).
 CODE = re.compile(r"\$\{[^}]*[^\w}][^}]*\}")

@@ -113,6 +113,15 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.CALL_NOT_DEPLOYED: _l("The call activity calls %(process)s, which is not deployed."),
     Code.DIAGRAM_UNREADABLE: _l("SpiffWorkflow cannot read the diagram at the element %(element_id)s: check its "
                                 "structure."),
+    # bpmnlint at deploy: its own rules' messages are English (docs/diagrams.md, The lint)
+    Code.LINT_ERROR: _l("The diagram check (%(rule)s) refuses the element: %(lint_message)s"),
+    Code.LINT_UNREADABLE: _l("The diagram check cannot read the diagram."),
+    Code.CITES_NO_CLAUSE: _l("The documentation (%(language)s) cites no clause of the regulation: name it (§ 9, "
+                             "art. 15, item 11) or say “Design choice:”."),
+    Code.UNDOCUMENTED: _l("The element has no documentation: say which clause of the regulation it carries out, "
+                          "or “Design choice:”."),
+    Code.LINT_UNAVAILABLE: _l("The diagram cannot be checked now: Node.js, which checks diagrams, is missing on the "
+                              "server or did not answer. Tell the server's administrator."),
     # a script or expression the sandbox refuses (in the modeler, and as why a case failed)
     Code.SCRIPT_SYNTAX: _l("The code cannot be read as a script: check the brackets, quotes and indentation."),
     Code.SCRIPT_IMPORT: _l("Imports are not allowed in scripts (“%(name)s”): the functions scripts may use are "

@@ -13,6 +13,10 @@ import camundaModdleDescriptors from "camunda-bpmn-moddle/resources/camunda.json
 import jarchyModdleDescriptors from "./jarchy-moddle.json";
 import { setPanelTranslate } from "jarchy:panel-translate";
 import CamundaBehaviorsModule from "camunda-bpmn-js-behaviors/lib/camunda-platform";
+import lintModule from "bpmn-js-bpmnlint";
+import { Linter } from "bpmnlint";
+import { packed } from "../lint/config.js";
+import "bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css";
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
@@ -345,8 +349,16 @@ function setup(root) {
   const translate = translator(JSON.parse(root.dataset.bpmnMessages || "{}"));
   // The panel's own buttons (section toggles, list items, pop-up editor) word their titles with it too (build.mjs).
   setPanelTranslate(translate);
+  // bpmnlint, as the server runs it at deploy (assets/lint/config.js): the roles and forms the server knows and
+  // Jarchy's rules' messages in the page's language come with the page. Active from the start: the problems are
+  // marked on the elements as the administrator draws, with the count on the linter's button.
+  const lintOptions = JSON.parse(root.dataset.lint || "{}");
+  // What the server's sandbox refuses in the scripts (the browser cannot compile RestrictedPython), as its last
+  // check answered; bpmnlint's jarchy/script-compiles shows it with the other problems.
+  const sandbox = { current: [] };
   const modeler = new BpmnModeler({
     container: root.querySelector("[data-canvas]"),
+    linting: { active: true, bpmnlint: packed({ ...lintOptions, problems: sandbox }) },
     propertiesPanel: {
       parent: root.querySelector("[data-properties-panel]"),
       // Under an empty documentation field in another language: the English documentation, to translate.
@@ -360,6 +372,7 @@ function setup(root) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaBehaviorsModule,
+      lintModule,
       { translate: ["value", translate] },
     ],
     moddleExtensions: { camunda: camundaModdleDescriptors, jarchy: jarchyModdleDescriptors },
@@ -371,6 +384,13 @@ function setup(root) {
   labels = labelEditor(modeler, [...languageChoice.options].map((option) => option.value));
   const lanes = laneRoles(modeler, JSON.parse(root.dataset.roleNames || "{}"));
   modeler.get("propertiesPanel").registerProvider(200, laneRoleProvider(lanes, messages));
+  // The linter judges the diagram as it will be saved: lanes by their role keys (the canvas shows their names in
+  // the chosen language) and the English names and documentation with their translations. After the current
+  // change is done (a language switch changes many elements), never in the middle of it.
+  const linting = modeler.get("linting");
+  linting.lint = () => new Promise((resolve) => { setTimeout(resolve, 0); }).then(() =>
+    labels.asSaved(() => lanes.asSaved(() =>
+      new Linter(linting.getLinterConfig()).lint(modeler.getDefinitions()))));
   const canvas = modeler.get("canvas");
   const overlays = modeler.get("overlays");
   const registry = modeler.get("elementRegistry");
@@ -501,8 +521,34 @@ function setup(root) {
     setTimeout(() => URL.revokeObjectURL(link.href), 0);
   }
 
+  // The server's check of the scripts, conditions and timers, a moment after the drawing stops changing (and once
+  // a diagram is opened); a later answer replaces an earlier one, an answer to an older drawing is dropped.
+  let checkTimer = null;
+  let checkRound = 0;
+  function checkSoon() {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(async () => {
+      const round = ++checkRound;
+      const { xml } = await saved();
+      try {
+        const response = await fetch(root.dataset.checkUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/xml", "X-CSRFToken": csrf, Accept: "application/json" },
+          body: xml,
+        });
+        if (!response.ok || round !== checkRound) return;
+        sandbox.current = (await response.json()).problems || [];
+        linting.update();
+      } catch {
+        // Offline: the deploy checks again.
+      }
+    }, 800);
+  }
+  modeler.on("import.done", checkSoon);
   modeler.on("commandStack.changed", () => {
     dirty = true;
+    checkSoon();
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();

@@ -118,6 +118,12 @@ class Code(StrEnum):
     NAME_TOO_LONG = "name_too_long"  # {limit} characters
     PREFIX_LENGTH = "prefix_length"  # {limit}: a businessKeyPrefix has 1 to limit characters
     DIAGRAM_UNREADABLE = "diagram_unreadable"  # {element_id}: SpiffWorkflow cannot read it (its English in `message`)
+    # -- bpmnlint at deploy (engine/procedures/lint.py; each with {rule} and bpmnlint's English {lint_message}) --
+    LINT_ERROR = "lint_error"  # a bpmnlint rule reports an error at the element (docs/diagrams.md, The lint)
+    LINT_UNREADABLE = "lint_unreadable"  # bpmnlint cannot read the diagram
+    CITES_NO_CLAUSE = "cites_no_clause"  # {language}: a warning: the documentation cites no clause
+    UNDOCUMENTED = "undocumented"  # a warning: the element has no documentation
+    LINT_UNAVAILABLE = "lint_unavailable"  # Node.js, which runs bpmnlint, is missing or did not answer (503)
     # -- a script or expression the sandbox refuses (diagram problems too; each with {script_line} where known) --
     SCRIPT_SYNTAX = "script_syntax"  # not Python (Python's own reason only in `message`)
     SCRIPT_IMPORT = "script_import"  # {name}: an import (the modules it names)
@@ -338,10 +344,13 @@ class ElementError:
     line: int | None = None
     code: Code = Code.DIAGRAM_PROBLEM
     params: dict[str, Any] = field(default_factory=dict)
+    rule: str | None = None  # the bpmnlint rule that reports it (engine/procedures/lint.py)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"message": self.message, "code": self.code,
                                "params": {"element_id": self.element_id, "line": self.line} | self.params}
+        if self.rule is not None:
+            out["rule"] = self.rule
         if self.element_id is not None:
             out["element_id"] = self.element_id
         if self.line is not None:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from db.models import ProcessDefinition, ProcessInstance, User
 from db.vocabulary import DefinitionOrigin, EventType, InstanceStatus
 from engine.audit import chain
-from engine.core.errors import Code, Conflict, NotFound
+from engine.core.errors import Code, Conflict, InvalidDiagram, NotFound
 from engine.people.access import Actor, actor_name, check_may_administer
+from engine.procedures import lint
 from engine.procedures.validation import validate
 from engine.spiff.parser import JarchyParser, parse_xml
 
@@ -26,6 +27,7 @@ from engine.spiff.parser import JarchyParser, parse_xml
 class Deployed:
     definition: ProcessDefinition
     created: bool
+    warnings: tuple[lint.LintReport, ...] = ()  # what bpmnlint warns of: shown, not refused
 
 
 def checksum(data: bytes) -> str:
@@ -33,10 +35,12 @@ def checksum(data: bytes) -> str:
 
 
 def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor, at: datetime,
-           origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED) -> Deployed:
+           origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED, linted: bool = True) -> Deployed:
     """A new version of the diagram's process key; the same file as the latest version is a no-op. `data` may be
     how to read the diagram (a request's body): it is read only once the actor may deploy, so a refusal comes first
-    and an upload nobody may make is not read."""
+    and an upload nobody may make is not read. A new version is linted (bpmnlint in Node, engine/procedures/lint.py)
+    after validation: its errors refuse the deploy, its warnings come back with it. `linted=False` skips the
+    lint: for the shipped diagrams, which a test keeps free of any lint problem."""
     check_may_administer(actor)
     if callable(data):
         data = data()
@@ -45,6 +49,10 @@ def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor,
     latest = latest_definition(session, key, required=False)
     if latest is not None and latest.checksum == digest:
         return Deployed(latest, created=False)
+    reports = lint.lint(data) if linted else []
+    refused = lint.errors_of(reports)
+    if refused:
+        raise InvalidDiagram(refused)
     definition = ProcessDefinition(
         key=key,
         name=meta["name"],
@@ -67,7 +75,7 @@ def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor,
                  subject=f"definition:{key}:{definition.version}",
                  after={"key": key, "version": definition.version, "checksum": digest, "name": meta["name"],
                         "origin": origin})
-    return Deployed(definition, created=True)
+    return Deployed(definition, created=True, warnings=tuple(r for r in reports if not r.is_error))
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,10 @@ def deploy_shipped(session: Session, data: bytes, *, actor: Actor, at: datetime)
         return ShippedOutcome("unchanged", latest)
     if latest is not None and latest.origin != DefinitionOrigin.SHIPPED:
         return ShippedOutcome("kept", latest)
-    return ShippedOutcome("deployed", deploy(session, data, actor=actor, at=at,
-                                             origin=DefinitionOrigin.SHIPPED).definition)
+    # Not linted: tests/unit/test_shipped_lint.py keeps every shipped diagram free of lint errors and warnings,
+    # and `jarchy init` then needs no Node.js.
+    return ShippedOutcome("deployed", deploy(session, data, actor=actor, at=at, origin=DefinitionOrigin.SHIPPED,
+                                             linted=False).definition)
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:

@@ -91,6 +91,19 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     return root, meta
 
 
+def sandbox_problems(data: bytes) -> list[ElementError]:
+    """What the sandbox refuses in a diagram's scripts, conditions, timers and expressions, as a deploy would say it:
+    the modeler's check while the administrator draws (bpmnlint's jarchy/script-compiles shows them). A diagram
+    that cannot be read has none here: the deploy says why."""
+    try:
+        root = parse_xml(data)
+    except (UnsafeXml, etree.XMLSyntaxError, ValueError):
+        return []
+    processes = root.findall(f"{BPMN}process")
+    executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+    return [problem for process in executable for problem in _expressions(process)]
+
+
 def _err(node: etree._Element, message: str, code: Code, **params: Any) -> ElementError:
     """Name the element an administrator can select in the modeler: an event, not its event definition."""
     owner = node

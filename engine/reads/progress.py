@@ -83,7 +83,9 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
         elif task.state == TaskState.ERROR:
             error.add(bpmn_id)
         if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
-            upcoming.update(dict.fromkeys(_next_named(task, called)))
+            for bpmn_id, name in _next_named(task, called):
+                upcoming[bpmn_id] = None
+                names.setdefault(bpmn_id, name)
     # An element passed before and reached again (a rework loop, one contribution of several) shows where it is now.
     completed -= active | waiting | error
     current = active | waiting | error
@@ -92,9 +94,9 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
                     [k for k in upcoming if k not in current])
 
 
-def _next_named(task: Any, called: set[str]) -> list[str]:
-    """The first named steps predicted after `task`, through unnamed elements and gateways."""
-    found: list[str] = []
+def _next_named(task: Any, called: set[str]) -> list[tuple[str, str]]:
+    """The first named steps predicted after `task` (id, name), through unnamed elements and gateways."""
+    found: list[tuple[str, str]] = []
     stack = list(reversed(task.children))
     seen: set[int] = set()
     while stack:
@@ -104,9 +106,32 @@ def _next_named(task: Any, called: set[str]) -> list[str]:
         seen.add(id(child))
         bpmn_id = getattr(child.task_spec, "bpmn_id", None)
         if bpmn_id and getattr(child.task_spec, "bpmn_name", None) and not isinstance(child.task_spec, GATEWAYS):
-            found.append(bpmn_id)
-        else:
+            found.append((bpmn_id, child.task_spec.bpmn_name))
+        elif child.children:
             stack.extend(reversed(child.children))
+        elif isinstance(child.task_spec, GATEWAYS):
+            # SpiffWorkflow predicts only two steps past an undecided one (TaskSpec.lookahead): a gateway where
+            # paths meet before a question would hide the question's answers. Past a gateway it stopped at, the
+            # diagram itself says what comes.
+            found += [n for n in _named_after(child.task_spec) if n not in found]
+    return found
+
+
+def _named_after(spec: Any) -> list[tuple[str, str]]:
+    """The first named steps after a gateway in the diagram (id, name), through gateways and unnamed elements."""
+    found: list[tuple[str, str]] = []
+    stack = list(reversed(spec.outputs))
+    seen: set[int] = set()
+    while stack:
+        out = stack.pop()
+        if id(out) in seen:
+            continue
+        seen.add(id(out))
+        bpmn_id = getattr(out, "bpmn_id", None)
+        if bpmn_id and getattr(out, "bpmn_name", None) and not isinstance(out, GATEWAYS):
+            found.append((bpmn_id, out.bpmn_name))
+        else:
+            stack.extend(reversed(out.outputs))
     return found
 
 

@@ -211,7 +211,8 @@ def _malformed() -> str:
 CASES: dict[str, tuple[Callable[[], str], str | None, str]] = {
     "malformed_xml": (_malformed, None, "</bpmn:flowNodeRf>"),
     "flow_to_a_missing_target": (
-        lambda: edit('sourceRef="handle_start" targetRef="triage"', 'sourceRef="handle_start" targetRef="nowhere"'),
+        lambda: edit('sourceRef="handle_start" targetRef="triage_merge"',
+                     'sourceRef="handle_start" targetRef="nowhere"'),
         "Flow_handle_start_to_triage", 'targetRef="nowhere"'),
     "send_task": (lambda: retag("userTask", "escalate_overdue", "sendTask"),
                   "escalate_overdue", '<bpmn:sendTask id="escalate_overdue"'),

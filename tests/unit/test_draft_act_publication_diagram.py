@@ -38,6 +38,7 @@ SERVICE = "Tasks of the information service"
 UKRAINE = "Law of Ukraine No. 2939-VI"
 CITATIONS = {
     "start": f"{SERVICE}, item 11",
+    "submit_draft_merge": "Design choice",
     "submit_draft": f"{SERVICE}, item 11",
     "legal_review": "Design choice",
     "legal_decision": "Design choice",

@@ -201,7 +201,8 @@ def test_the_diagram_deploys_with_its_prefix_and_starters() -> None:
 def test_each_element_cites_its_clause_or_says_it_is_a_design_choice() -> None:
     design = "Design choice"
     assert_each_element_cites(DIAGRAM, {
-        "start": f"{PR_STATUTE}, §4.5", "before_event": f"{PR_STATUTE}, §4.5", "prep_start": f"{PR_STATUTE}, §4.5",
+        "start": f"{PR_STATUTE}, §4.5", "before_event_merge": design, "before_event": f"{PR_STATUTE}, §4.5",
+        "prepare_materials_merge": design, "prep_start": f"{PR_STATUTE}, §4.5",
         "prep_split": design, "change_event": design, "change_is": design, "postponed_end": design,
         "cancelled_end": design, "open_is": f"{MEDIA}, §4", "media_advisory": f"{MEDIA}, §4, §11",
         "advisory_merge": design, "prepare_materials": f"{MEDIA}, §5", "agree_unit_head": f"{MEDIA}, §12",

@@ -483,7 +483,8 @@ PR_STATUTE = "Statute of the Public Relations Department"
 POLICY_STATUTE = "Statute of the Information Policy Department"
 # Each element and the clause it must cite, or that it is a design choice the texts do not make.
 CITATIONS = {"start": f"{MEDIA}, §16", "plan": f"{PR_STATUTE}, §4.6; {POLICY_STATUTE}, §8",
-             "accredit_media": "Design choice",
+             "accredit_media": "Design choice", "prepare_materials_merge": "Design choice",
+             "confirm_event_merge": "Design choice",
              "prepare_materials": f"{PR_STATUTE}, §4.6; {POLICY_STATUTE}, §8", "review_talking_points": "Design choice",
              "review_is": "Design choice", "confirm_event": "Design choice", "confirm_is": "Design choice",
              "record_postponement": "Design choice", "notify_media": "Design choice",

@@ -31,7 +31,7 @@ from engine.core.errors import Code, JarchyError
 from engine.core.settings import BABEL_LOCALE, LANGUAGES, ROLES
 from engine.people import accounts, unit_names
 from engine.people.access import may_administer
-from engine.procedures import definitions
+from engine.procedures import definitions, lint, validation
 from engine.reads import calendar_overrides, choices, directory, procedure_versions
 from engine.runtime import calendar_change
 
@@ -78,7 +78,22 @@ def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
     definition = definitions.definition_version(db_session(), key, version) if key is not None else None
     return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations(),
-                  role_names=_role_names())
+                  role_names=_role_names(), lint=_lint_options())
+
+
+def _lint_options() -> dict[str, Any]:
+    """What the modeler's bpmnlint needs from the server (the same as a deploy's lint: lint.lint_options), with
+    Jarchy's rules' messages in the reader's language (bpmnlint's own rules speak English)."""
+    return lint.lint_options() | {"messages": {
+        "lane": _("The lane “{lane}” is not a role. Name a lane by a role: {roles}."),
+        "noForm": _("The user task names no form (camunda:formKey)."),
+        "form": _("There is no form “{form}”."),
+        "cites": _("The documentation cites no clause of the regulation: name it (§ 9, art. 15, item 11) or say "
+                   "“Design choice:”."),
+        "undocumented": _("The element has no documentation: say which clause of the regulation it carries out, "
+                          "or “Design choice:”."),
+        "citesIn": _("The documentation in {language} cites no clause of the regulation, unlike the English one."),
+    }}
 
 
 def _role_names() -> dict[str, dict[str, str]]:
@@ -129,7 +144,22 @@ def deploy() -> tuple[Response, int]:
     else:
         message = _("Unchanged: the same diagram is still version %(version)s.", version=d.version)
     return jsonify(created=result.created, key=d.key, name=d.name, version=d.version, message=message,
+                   lint_warnings=[w.as_dict() for w in result.warnings],
                    modeler_url=url_for(".modeler", key=d.key, version=d.version)), 201 if result.created else 200
+
+
+@blp.post("/modeler/check")
+@page(may_administer)
+def check() -> tuple[Response, int]:
+    """The modeler's check as the administrator draws: what the server's sandbox refuses in the diagram's scripts,
+    conditions and timers (the browser cannot compile them), worded for the reader; the modeler shows them through
+    bpmnlint's jarchy/script-compiles."""
+    if request.mimetype not in ("application/xml", "text/xml", "application/bpmn+xml"):
+        return jsonify(title=_("The diagram was not checked"), detail=_("Send the diagram as XML."),
+                       errors=[{"message": _("Send the diagram as XML."), "code": Code.CONTENT_TYPE,
+                                "params": {"content_type": request.mimetype}}]), 415
+    found = [p.as_dict() for p in validation.sandbox_problems(request.get_data(cache=False))]
+    return jsonify(problems=[p | {"message": refusals.field(p)} for p in found]), 200
 
 
 # -- users ----------------------------------------------------------------------------------------------
