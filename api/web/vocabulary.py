@@ -73,6 +73,7 @@ EVENT_TYPES: dict[EventType, LazyString] = {
     EventType.DEADLINE_RECOMPUTED: _l("Deadline recomputed"),
     EventType.DEADLINE_RESUMED: _l("Deadline resumed"),
     EventType.DEFINITION_DEPLOYED: _l("Definition deployed"),
+    EventType.FORM_DEPLOYED: _l("Form deployed"),
     EventType.DELIVERY_BOUNCED: _l("Release delivery bounced"),
     EventType.DELIVERY_FAILED: _l("Release delivery failed"),
     EventType.DELIVERY_SENT: _l("Release delivered"),
