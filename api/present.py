@@ -22,6 +22,7 @@ from db.models import (
     CaseComment,
     Delivery,
     DistributionList,
+    FormVersion,
     HumanTask,
     MediaPlanEntry,
     Notification,
@@ -344,6 +345,17 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out
+
+
+def forms(session: Session, rows: list[FormVersion], uses: Mapping[str, list[ProcessDefinition]], *,
+          with_schema: bool = False) -> list[dict[str, Any]]:
+    """Form versions: who deployed each, and which procedures' latest versions pin the form."""
+    names = _usernames(session, {r.created_by_id for r in rows}, None)
+    return [{"key": r.key, "version": r.version, "checksum": r.checksum, "created_at": r.created_at,
+             "created_by": names.get(r.created_by_id) if r.created_by_id else None, "origin": r.origin,
+             "used_by": [{"process": d.key, "version": d.version, "form_version": (d.forms or {})[r.key]}
+                         for d in uses.get(r.key, [])]}
+            | ({"schema": r.schema} if with_schema else {}) for r in rows]
 
 
 def audit_event(row: AuditEvent) -> dict[str, Any]:

@@ -210,6 +210,32 @@ class DefinitionOut(Schema):
                                     metadata={"description": "running instances per version"})
 
 
+class DeployedFormIn(Schema):
+    key = fields.String(required=True, metadata={"description": "`process/name`, e.g. `information_request/triage`",
+                                                 "example": "information_request/triage"})
+    schema = fields.Dict(required=True, metadata={"description": "the form: a JSON Schema 2020-12 object "
+                                                                  "(docs/forms.md)"})
+
+
+class DeployedFormUse(Schema):
+    process = fields.String(required=True, metadata={"description": "a procedure's key"})
+    version = fields.Integer(required=True, metadata={"description": "its latest version"})
+    form_version = fields.Integer(required=True, metadata={"description": "the form's version that version pinned"})
+
+
+class DeployedFormOut(Schema):
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    checksum = fields.String(required=True, metadata={"description": "sha256 of the schema's canonical JSON"})
+    created_at = OfficeDateTime(required=True)
+    created_by = fields.String(allow_none=True, metadata={"description": "who deployed it (none: the system)"})
+    origin = fields.String(metadata={"enum": [o.value for o in DefinitionOrigin], "description":
+                                     "shipped: from the product's forms/; deployed: by an administrator"})
+    used_by = fields.List(fields.Nested(DeployedFormUse),
+                          metadata={"description": "the procedures whose latest version pins this form (any version)"})
+    schema = fields.Dict(metadata={"description": "the form (one version's read only)"})
+
+
 class DeployFile(Schema):
     file = fields.Raw(metadata={"type": "string", "format": "binary"})
 

@@ -30,7 +30,7 @@ from engine.procedures.deployed_forms import (
     shipped_form,
 )
 from engine.procedures.validation import validate
-from engine.spiff.parser import JarchyParser, parse_xml
+from engine.spiff.parser import NS, JarchyParser, UnsafeXml, parse_xml
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,19 @@ def checksum(data: bytes) -> str:
 
 
 def deploy(session: Session, data: bytes | Callable[[], bytes], *, actor: Actor, at: datetime,
-           origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED, forms: dict[str, Any] | None = None) -> Deployed:
+           origin: DefinitionOrigin = DefinitionOrigin.DEPLOYED,
+           forms: dict[str, Any] | Callable[[], dict[str, Any]] | None = None) -> Deployed:
     """A new version of the diagram's process key with its forms: `forms` (`{key: schema}`) are saved as new form
     versions (an unchanged schema is its version), and every form the diagram names is pinned at its latest
     version. The same file with the same pinned forms as the latest version is a no-op; the same file with a
     changed form is a new version (its new cases take the new form). `data` may be how to read the diagram (a
     request's body): it is read only once the actor may deploy, so a refusal comes first and an upload nobody may
-    make is not read."""
+    make is not read; `forms` likewise. A form key without a process part (`triage`) is the diagram's process's
+    (`information_request/triage`)."""
     check_may_administer(actor)
     if callable(data):
         data = data()
-    given = dict(forms or {})
+    given = _qualified(dict((forms() if callable(forms) else forms) or {}), data)
     problems = [p for k, schema in sorted(given.items(), key=lambda item: str(item[0]))
                 for p in key_problems(k, f"forms.{k}") or check_form(schema, k, prefix=f"forms.{k}")]
     if problems:
@@ -123,6 +125,21 @@ def deploy_shipped(session: Session, data: bytes, *, actor: Actor, at: datetime)
     return ShippedOutcome("deployed" if done.created else "unchanged", done.definition)
 
 
+def _qualified(given: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """The forms with each key without a process part given the diagram's process key (where the XML is readable:
+    if not, validation says why)."""
+    if all("/" in str(k) for k in given):
+        return given
+    try:
+        root = parse_xml(data)
+    except (UnsafeXml, ValueError, SyntaxError):  # lxml's XMLSyntaxError is a SyntaxError
+        return given
+    process = root.find("bpmn:process[@isExecutable='true']", NS)
+    process = process if process is not None else root.find("bpmn:process", NS)
+    prefix = process.get("id") if process is not None else None
+    return {(f"{prefix}/{k}" if prefix and "/" not in str(k) else k): v for k, v in given.items()}
+
+
 def deployed_form(session: Session, key: str) -> dict[str, Any] | None:
     """The latest deployed version of a form, else its shipped file (it becomes version 1 once a diagram that
     names it is deployed), else None."""
@@ -169,6 +186,15 @@ def list_latest(session: Session) -> list[ProcessDefinition]:
         .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
         .order_by(ProcessDefinition.key)
     ))
+
+
+def form_uses(session: Session) -> dict[str, list[ProcessDefinition]]:
+    """For each form key, the latest versions of the procedures that pin one of its versions."""
+    uses: dict[str, list[ProcessDefinition]] = {}
+    for definition in list_latest(session):
+        for key in sorted(definition.forms or {}):
+            uses.setdefault(key, []).append(definition)
+    return uses
 
 
 def running_counts(session: Session, key: str) -> dict[int, int]:
