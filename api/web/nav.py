@@ -37,6 +37,7 @@ ITEMS = (
     Item("web_media_plan.month", _l("Media plan"), may_read_media_plan),
     Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
+    Item("web_admin_forms.forms", _l("Forms"), may_administer),
     Item("web_admin.users", _l("Users"), may_administer),
     Item("web_admin.units", _l("Units"), may_administer),
     Item("web_admin.calendar", _l("Calendar"), may_administer),

@@ -112,8 +112,12 @@ def _form(key: str, source: ProcessDefinition | ProcessInstance | None) -> dict[
     """A form as the office fills it in, the version `source` pinned (the definition a case starts on, or the
     case whose task it is): a refusal's ground chosen from the law in force, titled in the reader's language;
     journalists and distribution lists chosen from the registry."""
-    schema = with_refusal_grounds(steps.form_for(db_session(), source, key),
-                                  ctx().jurisdiction.refusal_grounds(current_language()))
+    return office_form(steps.form_for(db_session(), source, key))
+
+
+def office_form(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form's schema as the task page shows it (`_form`; the form editor's preview shows it so too)."""
+    schema = with_refusal_grounds(schema, ctx().jurisdiction.refusal_grounds(current_language()))
     if uses_registry(schema):
         if "registry_choices" not in g:
             g.registry_choices = registry_reads.choices(db_session())
@@ -121,7 +125,7 @@ def _form(key: str, source: ProcessDefinition | ProcessInstance | None) -> dict[
     return schema
 
 
-def _options(instance: ProcessInstance | None = None) -> formrender.Options:
+def form_options(instance: ProcessInstance | None = None) -> formrender.Options:
     """What a form shows besides its schema; with the case, its files to choose from and where to send another."""
     tz = ctx().cal.timezone
     files: list[tuple[str, str]] = []
@@ -303,7 +307,7 @@ def task(task_id: str) -> tuple[str, int]:
 def complete(task_id: str) -> Response | tuple[str, int]:
     row = readable_task(task_id)
     schema = _form(row.form_key, db_session().get(ProcessInstance, row.instance_id)) if row.form_key else EMPTY_FORM
-    data = formrender.parse(schema, request.form, _options())
+    data = formrender.parse(schema, request.form, form_options())
     if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
         return task_page(row, values=data)
     try:
@@ -373,7 +377,7 @@ def task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: l
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
-        options = _options(instance)
+        options = form_options(instance)
         if values is None:
             values = formrender.initial_values(schema, prefilled(row.form_key, row.data,
                                                                          lambda key: _form(key, instance)), options)
@@ -425,7 +429,7 @@ def start_form(key: str) -> Response | tuple[str, int]:
     check_may_start(user, definition)
     form_key = definition.meta.get("start_form")
     schema = _form(form_key, definition) if form_key else EMPTY_FORM
-    options = _options()
+    options = form_options()
     if request.method == "GET":
         fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
         return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
