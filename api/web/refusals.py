@@ -99,7 +99,7 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
     Code.LANE_NOT_A_ROLE: _l("The lane “%(lane)s” is not a role. Name a lane by a role: %(roles)s."),
     Code.FORM_KEY_MISSING: _l("The user task names no form (camunda:formKey)."),
     Code.FORM_MISSING: _l("There is no form “%(form)s”."),
-    Code.FIELD_NOT_PROVIDED: _l("The %(what)s reads “%(field)s”, which no form or script of the diagram provides."),
+    Code.FIELD_NOT_PROVIDED: _l("This expression reads “%(field)s”, which no form or script of the diagram provides."),
     Code.EXPRESSION_EMPTY: _l("The expression is empty."),
     Code.EXPRESSION_INVALID: _l("The expression is not allowed or cannot be compiled."),
     Code.TIMER_NOT_TEXT: _l("The timer's value %(value)s must be an ISO 8601 text."),
