@@ -341,7 +341,7 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
            "deployed_at": row.deployed_at, "origin": row.origin,
            "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", ""),
            "missing_labels": labels.missing(row.meta),
-           "missing_documentation": labels.missing_documentation(row.meta)}
+           "missing_documentation": labels.missing_documentation(row.meta), "forms": dict(row.forms or {})}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out

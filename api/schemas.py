@@ -208,6 +208,8 @@ class DefinitionOut(Schema):
                                  "version deployed before versions kept their documentation (docs/diagrams.md)"})
     running_instances = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                     metadata={"description": "running instances per version"})
+    forms = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                        metadata={"description": "the form versions this version pinned, by form key (docs/forms.md)"})
 
 
 class DeployedFormIn(Schema):
