@@ -46,25 +46,25 @@ class Forms(MethodView):
         return shown, 201 if created else 200
 
 
-@blp.route("/<path:key>/versions/<int:version>")
+@blp.route("/<path:form_key>/versions/<int:version>")
 class FormVersionView(MethodView):
     @blp.doc(operationId="getFormVersion")
     @blp.response(200, DeployedFormOut)
-    def get(self, key: str, version: int) -> dict[str, Any]:
+    def get(self, form_key: str, version: int) -> dict[str, Any]:
         """One version of a form, with its schema."""
         check_may_read_definitions(current_user())
-        row = deployed_forms.form_version(session(), key, version)
+        row = deployed_forms.form_version(session(), form_key, version)
         return present.forms(session(), [row], definitions.form_uses(session()), with_schema=True)[0]
 
 
-@blp.route("/<path:key>")
+@blp.route("/<path:form_key>")
 class FormView(MethodView):
     @blp.doc(operationId="getForm")
     @blp.response(200, page_of(DeployedFormOut, "FormVersionPage"))
-    def get(self, key: str) -> dict[str, Any]:
-        """Every version of a form, the newest first."""
+    def get(self, form_key: str) -> dict[str, Any]:
+        """Every version of a form (`process/name`), the newest first."""
         check_may_read_definitions(current_user())
-        rows = deployed_forms.form_versions(session(), key)
+        rows = deployed_forms.form_versions(session(), form_key)
         if not rows:
-            raise NotFound(f"there is no form {key!r}", code=Code.FORM_NOT_FOUND, params={"form": key})
+            raise NotFound(f"there is no form {form_key!r}", code=Code.FORM_NOT_FOUND, params={"form": form_key})
         return present.whole(present.forms(session(), rows, definitions.form_uses(session())))
