@@ -1,4 +1,6 @@
-"""User-task forms: one JSON Schema (2020-12) a form in the `forms` package, validated with jsonschema.
+"""User-task forms: one JSON Schema (2020-12) a form, validated with jsonschema. A case's forms are the versions its
+definition pinned (engine/procedures/deployed_forms.py); `load_form` reads only the product's own files of the
+`forms` package, the source of the shipped versions.
 
 Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
