@@ -46,7 +46,7 @@ class Forms(MethodView):
         return shown, 201 if created else 200
 
 
-@blp.route("/<path:form_key>/versions/<int:version>")
+@blp.route("/<path:form_key>/versions/<version:version>")
 class FormVersionView(MethodView):
     @blp.doc(operationId="getFormVersion")
     @blp.response(200, DeployedFormOut)

@@ -798,7 +798,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
     Row("GET", "/api/v1/forms", _static("/api/v1/forms"), everyone=200),
     Row("GET", "/api/v1/forms/<path:form_key>", _static("/api/v1/forms/information_request/triage"), everyone=200),
-    Row("GET", "/api/v1/forms/<path:form_key>/versions/<int:version>",
+    Row("GET", "/api/v1/forms/<path:form_key>/versions/<version:version>",
         _static("/api/v1/forms/information_request/triage/versions/1"), everyone=200),
     Row("POST", "/api/v1/forms", _deploy_form_again, _ok("admin"), target="a deployed form's schema again"),
     # Audit and timers.
