@@ -233,6 +233,7 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "subject": _l("Subject"), "title": _l("Title"), "url": _l("Address on the web"),
     "active": _l("Active"), "address": _l("Address"),
     "assignee": _l("Assignee"), "body": _l("Text"), "checksum": _l("Checksum"), "comment": _l("Comment"),
+    "form": _l("Form"), "forms": _l("Forms"),
     "content_type": _l("File type"), "data": _l("Case data"), "delivery_id": _l("Delivery"),
     "description": _l("Description"), "display_name": _l("Display name"), "due_at": _l("Due"),
     "element_id": _l("Element"), "email": _l("E-mail"), "ends_at": _l("Ends"), "filename": _l("File name"),

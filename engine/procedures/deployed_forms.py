@@ -157,7 +157,7 @@ def save_form(session: Session, key: str, schema: Any, *, actor: Actor, at: Any,
     chain.record(session, type=EventType.FORM_DEPLOYED, at=at, actor=actor_name(actor),
                  subject=f"form:{key}:{made.version}",
                  before={"version": latest.version, "checksum": latest.checksum} if latest else None,
-                 after={"key": key, "version": made.version, "checksum": digest, "origin": origin})
+                 after={"form": key, "version": made.version, "checksum": digest, "origin": origin})
     return made, True
 
 
