@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -25,7 +26,7 @@ from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES
 from engine.demo import seed
 from engine.people.accounts import create_unit, create_user, update_unit
-from engine.procedures import definitions
+from engine.procedures import definitions, deployed_forms
 from engine.spiff.parser import NS, parse_xml
 
 SYSTEM = "system"
@@ -112,25 +113,71 @@ def _reported(name: str) -> Iterator[None]:
                                           f"line {problem.line}" if problem.line else "") if x)
             click.echo(f"  {where}: {problem.message}" if where else f"  {problem.message}", err=True)
         sys.exit(1)
+    except JarchyError as exc:  # a form deployed with it
+        click.echo(f"{name}: rejected: {exc.detail}", err=True)
+        for e in exc.errors:
+            click.echo(f"  {e.get('field', '')}: {e.get('message', '')}", err=True)
+        sys.exit(1)
 
 
-def _deploy_bytes(env: Env, data: bytes, name: str) -> None:
+def _deploy_bytes(env: Env, data: bytes, name: str, forms: dict[str, Any] | None = None) -> None:
     with _reported(name), env.sessions.begin() as session:
-        result = definitions.deploy(session, data, actor=SYSTEM, at=env.ctx.now())
+        result = definitions.deploy(session, data, actor=SYSTEM, at=env.ctx.now(), forms=forms)
     d = result.definition
     state = "deployed" if result.created else "unchanged"
-    click.echo(f"{name}: {d.key} version {d.version} {state}")
+    pinned = ", ".join(f"{k} v{v}" for k, v in sorted((d.forms or {}).items()))
+    click.echo(f"{name}: {d.key} version {d.version} {state}" + (f" (forms: {pinned})" if pinned else ""))
     for warning in result.warnings:
         where = f"element {warning.element_id}: " if warning.element_id else ""
         click.echo(f"  warning: {where}{warning.rule}: {warning.message}")
 
 
+def _read_forms(folder: Path) -> dict[str, Any]:
+    """The forms of a folder laid out as the product's forms/: `<process>/<name>.json` is the form
+    `<process>/<name>`."""
+    found = {}
+    for path in sorted(folder.rglob("*.json")):
+        key = path.relative_to(folder).with_suffix("").as_posix()
+        try:
+            found[key] = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            click.echo(f"error: {path} is not JSON: {exc}", err=True)
+            sys.exit(1)
+    return found
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="deploy with it the forms of this folder (DIR/<process>/<name>.json)")
 @pass_env
-def deploy(env: Env, file: Path) -> None:
-    """Deploy one diagram (same validation as the API)."""
-    _deploy_bytes(env, file.read_bytes(), file.name)
+def deploy(env: Env, file: Path, forms_dir: Path | None) -> None:
+    """Deploy one diagram with its forms (same validation as the API): the forms of --forms are deployed as new
+    versions where they changed; every form the diagram names is pinned at its latest version."""
+    _deploy_bytes(env, file.read_bytes(), file.name, _read_forms(forms_dir) if forms_dir else None)
+
+
+@main.group()
+def forms() -> None:
+    """Deployed forms."""
+
+
+@forms.command("deploy")
+@click.argument("key")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_env
+def forms_deploy(env: Env, key: str, file: Path) -> None:
+    """Deploy a version of the form KEY (`process/name`) from a JSON Schema FILE. The procedures that use it take it
+    when they are deployed again (`jarchy deploy`)."""
+    try:
+        schema = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        click.echo(f"error: {file} is not JSON: {exc}", err=True)
+        sys.exit(1)
+    with _command(env) as session:
+        made, created = deployed_forms.save_form(session, key, schema, actor=SYSTEM, at=env.ctx.now())
+        version = made.version
+    click.echo(f"{key}: version {version} {'deployed' if created else 'unchanged'}")
 
 
 @main.group()

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -22,6 +23,7 @@ from db.models import (
     CaseComment,
     Delivery,
     DistributionList,
+    FormVersion,
     HumanTask,
     MediaPlanEntry,
     Migration,
@@ -50,7 +52,8 @@ from engine.people import media_plan, unit_names
 from engine.people.registry_csv import Imported
 from engine.procedures import labels
 from engine.procedures.definitions import Deployed
-from engine.procedures.forms import load_form, prefilled, served, uses_registry, with_case, with_registry
+from engine.procedures.deployed_forms import case_form
+from engine.procedures.forms import prefilled, served, uses_registry, with_case, with_registry
 from engine.reads import archive, case_failures, clocks, dashboard, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
@@ -74,8 +77,28 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     offered: dict[str, Any] = {}
     running = clocks.of_cases(session, {r.instance_id for r in rows if r.status == TaskStatus.OPEN and r.due_at})
 
-    def form(key: str) -> dict[str, Any]:
-        schema = served(load_form(key), local_now, languages, grounds)
+    # The cases of the tasks with a form, read in one query: each task's form is the version its case pinned.
+    wanted = {r.instance_id for r in rows if r.form_key}
+    cases: dict[int, ProcessInstance] = {c.id: c for c in session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id.in_(wanted)))} if wanted else {}
+    pinned: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def case_of(row: HumanTask) -> ProcessInstance | None:
+        return cases.get(row.instance_id) or session.get(ProcessInstance, row.instance_id)
+
+    def deployed(row: HumanTask, key: str) -> dict[str, Any]:
+        """The form as the task's case has it: the version its definition (or a version it calls) pinned, read
+        once for all the cases of one version."""
+        case = case_of(row)
+        if case is None:
+            return {}
+        memo = (case.definition_id, tuple(sorted((case.called_versions or {}).items())), key)
+        if memo not in pinned:
+            pinned[memo] = case_form(session, case, key)
+        return pinned[memo]
+
+    def form(row: HumanTask, key: str) -> dict[str, Any]:
+        schema = served(deployed(row, key), local_now, languages, grounds)
         if uses_registry(schema):  # read once a list, and only for a form that offers the registry's entries
             offered.setdefault("choices", registry_reads.choices(session))
             schema = with_registry(schema, offered["choices"])
@@ -83,10 +106,10 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
 
     def for_case(row: HumanTask) -> dict[str, Any]:
         """The form with its rule on the case (`x-case`) decided on the case's data, read only for such a form."""
-        schema = form(str(row.form_key))
+        schema = form(row, str(row.form_key))
         if "x-case" not in schema:
             return schema
-        case = session.get(ProcessInstance, row.instance_id)
+        case = case_of(row)
         return with_case(schema, (case.data if case is not None else None) or {})
 
     return [
@@ -111,7 +134,8 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
             "overdue": queries.overdue_level(calendar, r.due_at, now) if r.status == TaskStatus.OPEN else None,
             "time_left": _time_left(calendar, now, r, running.get(r.instance_id)),
             "form": {"key": r.form_key, "schema": for_case(r) if r.form_key else None},
-            "data": prefilled(r.form_key, r.data) if r.status == TaskStatus.OPEN else r.data,
+            "data": prefilled(r.form_key, r.data, lambda key, r=r: deployed(r, key))  # type: ignore[misc]
+            if r.status == TaskStatus.OPEN else r.data,
         }
         for r in rows
     ]
@@ -321,7 +345,7 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
            "deployed_at": row.deployed_at, "origin": row.origin,
            "starters": row.meta.get("starters", []), "documentation": row.meta.get("documentation", ""),
            "missing_labels": labels.missing(row.meta),
-           "missing_documentation": labels.missing_documentation(row.meta)}
+           "missing_documentation": labels.missing_documentation(row.meta), "forms": dict(row.forms or {})}
     if running is not None:
         out["running_instances"] = {str(v): n for v, n in running.items()}
     return out
@@ -330,6 +354,17 @@ def definition(row: ProcessDefinition, running: dict[int, int] | None = None) ->
 def deployed(result: Deployed) -> dict[str, Any]:
     """A deploy's answer: the version, and what bpmnlint warned of."""
     return definition(result.definition) | {"lint_warnings": [w.as_dict() for w in result.warnings]}
+
+
+def forms(session: Session, rows: list[FormVersion], uses: Mapping[str, list[ProcessDefinition]], *,
+          with_schema: bool = False) -> list[dict[str, Any]]:
+    """Form versions: who deployed each, and which procedures' latest versions pin the form."""
+    names = _usernames(session, {r.created_by_id for r in rows}, None)
+    return [{"key": r.key, "version": r.version, "checksum": r.checksum, "created_at": r.created_at,
+             "created_by": names.get(r.created_by_id) if r.created_by_id else None, "origin": r.origin,
+             "used_by": [{"process": d.key, "version": d.version, "form_version": (d.forms or {})[r.key]}
+                         for d in uses.get(r.key, [])]}
+            | ({"schema": r.schema} if with_schema else {}) for r in rows]
 
 
 def audit_event(row: AuditEvent) -> dict[str, Any]:

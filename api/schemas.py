@@ -211,6 +211,34 @@ class DefinitionOut(Schema):
     lint_warnings = fields.List(fields.Dict(), metadata={
         "description": "a deploy's answer only: what bpmnlint warns of (`element_id`, `rule`, `category`, `message`, "
                        "`code`, `params`); warnings do not refuse a deploy (docs/diagrams.md, The lint)"})
+    forms = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                        metadata={"description": "the form versions this version pinned, by form key (docs/forms.md)"})
+
+
+class DeployedFormIn(Schema):
+    key = fields.String(required=True, metadata={"description": "`process/name`, e.g. `information_request/triage`",
+                                                 "example": "information_request/triage"})
+    schema = fields.Dict(required=True, metadata={"description": "the form: a JSON Schema 2020-12 object "
+                                                                  "(docs/forms.md)"})
+
+
+class DeployedFormUse(Schema):
+    process = fields.String(required=True, metadata={"description": "a procedure's key"})
+    version = fields.Integer(required=True, metadata={"description": "its latest version"})
+    form_version = fields.Integer(required=True, metadata={"description": "the form's version that version pinned"})
+
+
+class DeployedFormOut(Schema):
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    checksum = fields.String(required=True, metadata={"description": "sha256 of the schema's canonical JSON"})
+    created_at = OfficeDateTime(required=True)
+    created_by = fields.String(allow_none=True, metadata={"description": "who deployed it (none: the system)"})
+    origin = fields.String(metadata={"enum": [o.value for o in DefinitionOrigin], "description":
+                                     "shipped: from the product's forms/; deployed: by an administrator"})
+    used_by = fields.List(fields.Nested(DeployedFormUse),
+                          metadata={"description": "the procedures whose latest version pins this form (any version)"})
+    schema = fields.Dict(metadata={"description": "the form (one version's read only)"})
 
 
 class DeployFile(Schema):

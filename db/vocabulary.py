@@ -167,6 +167,7 @@ class EventType(StrEnum):
     DISTRIBUTION_LIST_CREATED = "distribution_list.created"
     DISTRIBUTION_LIST_UPDATED = "distribution_list.updated"
     DISTRIBUTION_PREPARED = "distribution.prepared"
+    FORM_DEPLOYED = "form.deployed"
     INSTANCE_CANCELLED = "instance.cancelled"
     INSTANCE_COMPLETED = "instance.completed"
     INSTANCE_DATA_CHANGED = "instance.data_changed"

@@ -12,6 +12,7 @@ from api.views.deliveries import blp as deliveries_blp
 from api.views.draft_acts import blp as public_drafts_blp
 from api.views.draft_acts import staff as draft_acts_blp
 from api.views.failed_cases import blp as failed_cases_blp
+from api.views.forms import blp as forms_blp
 from api.views.health import blp as health_blp
 from api.views.instances import blp as instances_blp
 from api.views.jurisdiction import blp as jurisdiction_blp
@@ -31,5 +32,5 @@ ALL_BLUEPRINTS = [
     auth_blp, users_blp, definitions_blp, instances_blp, tasks_blp, timers_blp, audit_blp, calendar_blp, health_blp,
     notifications_blp, notification_settings_blp, public_blp, jurisdiction_blp, reports_blp, attachments_blp,
     registry_blp, deliveries_blp, media_plan_blp, public_drafts_blp, draft_acts_blp, absences_blp, case_comments_blp,
-    dashboard_blp, saved_filters_blp, migrations_blp, failed_cases_blp,
+    dashboard_blp, saved_filters_blp, migrations_blp, failed_cases_blp, forms_blp,
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, request
@@ -11,7 +12,7 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, DefinitionOut, page_of
 from api.views.common import ctx
-from engine.core.errors import Code, Invalid
+from engine.core.errors import Code, Invalid, problem
 from engine.people.access import check_may_read_definitions
 from engine.procedures import definitions
 
@@ -33,6 +34,36 @@ def _uploaded_bpmn() -> bytes:
     return request.get_data(cache=False)
 
 
+def _uploaded_forms() -> dict[str, Any]:
+    """The forms deployed with a diagram (multipart only): files in the field `forms`, each named `<name>.json`
+    (the form `<process>/<name>` of the diagram's process) or `<process>/<name>.json`, and/or a text field `forms`
+    holding a JSON object `{"<process>/<name>": schema}`. A file that is not JSON is refused, named by its file."""
+    if request.mimetype != "multipart/form-data":
+        return {}
+    given: dict[str, Any] = {}
+    problems = []
+    for text in request.form.getlist("forms"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            problems.append(problem("forms", Code.FORM_NOT_JSON, "the field forms is not a JSON object "
+                                                                 "{\"<process>/<name>\": schema}"))
+            continue
+        given |= value
+    for upload in request.files.getlist("forms"):
+        name = (upload.filename or "").removesuffix(".json")
+        try:
+            given[name] = json.loads(upload.read())
+        except ValueError:
+            problems.append(problem(f"forms.{name}", Code.FORM_NOT_JSON, f"the file {upload.filename!r} is not JSON"))
+    if problems:
+        raise Invalid("a form sent with the diagram is not JSON", problems, code=Code.INVALID_INPUT,
+                      params={"count": len(problems)})
+    return given
+
+
 @blp.route("")
 class Definitions(MethodView):
     @blp.doc(operationId="listProcessDefinitions")
@@ -47,13 +78,19 @@ class Definitions(MethodView):
     @blp.alt_response(422, description="The diagram is invalid: `errors` name element ids and lines")
     @blp.doc(requestBody={"content": {
         "application/xml": {"schema": {"type": "string"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
-                                                                                      "format": "binary"}}}}}})
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "forms": {"type": "array", "items": {"type": "string", "format": "binary"},
+                      "description": "forms deployed with the diagram: JSON files named `<name>.json` (the form "
+                                     "`<process>/<name>`) or `<process>/<name>.json`; or one text field holding "
+                                     "`{\"<process>/<name>\": schema}` (docs/forms.md)"}}}}}})
     @blp.doc(operationId="deployProcessDefinition")
     def post(self) -> Any:
-        """Deploy a BPMN diagram as a new version of its process key (admin)."""
+        """Deploy a BPMN diagram as a new version of its process key (admin), with its forms (multipart field
+        `forms`): every form it names is pinned at its latest version. The same file with the same forms: 200."""
         actor = current_user()
-        result = definitions.deploy(session(), _uploaded_bpmn, actor=actor, at=ctx().now())
+        result = definitions.deploy(session(), _uploaded_bpmn, actor=actor, at=ctx().now(),
+                                    forms=_uploaded_forms)
         return present.deployed(result), 201 if result.created else 200
 
 

@@ -36,6 +36,7 @@ from db.models import (
     Attachment,
     AuditEvent,
     DistributionList,
+    FormVersion,
     Journalist,
     MediaPlanEntry,
     Outlet,
@@ -75,8 +76,9 @@ SYSTEM_ACTOR = "system"
 TECHNICAL = {"message": "technical_detail", "exception": "technical_exception"}
 # Values an auditor checks as the machine recorded them, never worded: digests, ids, media types, the engine's own
 # English and the element a failure stopped at (its step is named in the worded reason).
+# A deployment's pinned form versions (`forms`) and a deployed form's key (`form`) are identifiers too.
 MACHINE_FIELDS = frozenset({"sha256", "checksum", "content_type", "element_id", "id", "attachment_id", "task_id",
-                            *TECHNICAL.values()})
+                            "forms", "form", *TECHNICAL.values()})
 
 
 @dataclass
@@ -139,6 +141,13 @@ class AuditWords:
             key, _sep, version = rest.partition(":")
             return gettext("%(procedure)s, version %(version)s", procedure=self.procedure(key), version=version) \
                 if version else self.procedure(key)
+        if kind == "form" and rest:  # form:<key>:<version>, by the form's title
+            key, _sep, version = rest.rpartition(":")
+            found = db_session().scalars(select(FormVersion.schema).where(
+                FormVersion.key == key, FormVersion.version == int(version))).first() if version.isdigit() else None
+            title = found.get("title") if isinstance(found, dict) else None
+            return gettext("Form “%(title)s”, version %(version)s", title=translated(title) if title else key,
+                           version=version)
         if kind == "user" and rest:
             return self._username(rest) if event.type in USER_ID_SUBJECTS else rest
         if kind in RECORDS and rest.isdigit():
@@ -231,6 +240,9 @@ class AuditWords:
 
     def _plain(self, key: str, value: Any, title: str) -> formrender.Shown:
         """A value no form describes: nested data field by field, keys and codes by their words."""
+        if isinstance(value, dict) and key in MACHINE_FIELDS:  # identifiers and their numbers, as recorded
+            return formrender.Shown(title, Markup('<code class="technical">{}</code>').format(
+                ", ".join(f"{k}: {v}" for k, v in value.items())) if value else "—")
         if isinstance(value, dict):
             return formrender.Shown(title, rows=[self._plain(k, v, LANGUAGE_NAMES.get(k) or self._title(k, {}))
                                                  for k, v in value.items()])  # a text per language: its name

@@ -39,6 +39,7 @@ ITEMS = (
     Item("web_registry.journalists", _l("Media registry"), may_keep_registry),
     Item("web_admin.procedures", _l("Procedures"), may_administer),
     Item("web_failed.listed", _l("Failed cases"), may_mend_cases),
+    Item("web_admin_forms.forms", _l("Forms"), may_administer),
     Item("web_admin.users", _l("Users"), may_administer),
     Item("web_admin.units", _l("Units"), may_administer),
     Item("web_admin.calendar", _l("Calendar"), may_administer),

@@ -10,6 +10,7 @@ from db.models.case_words import CaseWords
 from db.models.definitions import ProcessDefinition
 from db.models.deliveries import Delivery
 from db.models.draft_acts import DraftComment
+from db.models.forms import FormVersion
 from db.models.instances import BusinessKeySequence, ProcessInstance
 from db.models.letters import PortalRequest, RequesterLetter
 from db.models.media_plan import CalendarFeedToken, MediaPlanEntry
@@ -44,6 +45,7 @@ __all__ = [
     "DistributionList",
     "DistributionListMember",
     "EmailSummary",
+    "FormVersion",
     "HumanTask",
     "Journalist",
     "MediaPlanEntry",

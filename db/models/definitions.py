@@ -30,3 +30,5 @@ class ProcessDefinition(Base):
     origin: Mapped[DefinitionOrigin] = mapped_column(Vocabulary(DefinitionOrigin, 16),
                                                      default=DefinitionOrigin.DEPLOYED,
                                                      server_default=DefinitionOrigin.DEPLOYED.value)
+    # The form versions this deployment pinned, `{form_key: version}`: a case keeps the forms of its version.
+    forms: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default="{}")

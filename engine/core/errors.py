@@ -60,6 +60,7 @@ class Code(StrEnum):
     DEADLINE_NOT_FOUND = "deadline_not_found"  # {case_id}: the case keeps no statutory deadline
     PROCESS_NOT_FOUND = "process_not_found"  # {process}: no version of it is deployed
     VERSION_NOT_FOUND = "version_not_found"  # {process, version}
+    FORM_NOT_FOUND = "form_not_found"  # {form} (and {version}): no such deployed form, or version of it
     REQUEST_NOT_FOUND = "request_not_found"  # the portal's reference and token match no request
     FEED_NOT_FOUND = "feed_not_found"  # no calendar feed has this token
     RECORD_NOT_FOUND = "record_not_found"  # {key}: a registry or media plan record
@@ -103,7 +104,8 @@ class Code(StrEnum):
     DANGLING_FLOW = "dangling_flow"  # {end, ref}: a sequence flow's end names no element of the process
     LANE_NOT_A_ROLE = "lane_not_a_role"  # {lane, roles}
     FORM_KEY_MISSING = "form_key_missing"  # a user task names no form
-    FORM_MISSING = "form_missing"  # {form}: no such form in forms/
+    FORM_MISSING = "form_missing"  # {form}: no such form deployed, deployed with the diagram, or in forms/
+    FIELD_NOT_PROVIDED = "field_not_provided"  # {field, what}: an expression reads a name no form or script provides
     EXPRESSION_EMPTY = "expression_empty"  # a script, condition, timer or property expression is empty
     EXPRESSION_INVALID = "expression_invalid"  # not allowed by the sandbox or not Python (the reason in `message`)
     TIMER_NOT_TEXT = "timer_not_text"  # {value}: a timer's literal is not a text
@@ -224,6 +226,13 @@ class Code(StrEnum):
     NOT_A_FAILED_ELEMENT = "not_a_failed_element"  # {element_id}: the case did not stop at this element
     GATEWAY_NOT_SKIPPED = "gateway_not_skipped"  # {element_id}: a gateway chooses a way; correct the data, retry
     NO_FAILED_DATA = "no_failed_data"  # no failed step reads the case's data here: nothing to correct
+    # -- problems of a deployed form (entries of `errors`, `field` the path in the schema) -------------------
+    FORM_KEY_INVALID = "form_key_invalid"  # {key}: not `process/name`
+    FORM_NOT_JSON = "form_not_json"  # an uploaded form file is not JSON
+    FORM_SCHEMA_INVALID = "form_schema_invalid"  # not valid JSON Schema 2020-12 (the reason in `message`)
+    FORM_KEYWORD_UNKNOWN = "form_keyword_unknown"  # {keyword}: an `x-` keyword Jarchy does not know
+    FORM_FORMAT_UNKNOWN = "form_format_unknown"  # {format}: a `format` Jarchy does not check
+    FORM_DECISION_PREFILLED = "form_decision_prefilled"  # {name}: a decision with a default or carried over
 
 
 class JarchyError(Exception):
@@ -355,6 +364,8 @@ class ElementError:
             out["element_id"] = self.element_id
         if self.line is not None:
             out["line"] = self.line
+        if "field" in self.params:  # a name the diagram reads (`field_not_provided`)
+            out["field"] = self.params["field"]
         return out
 
 

@@ -1,4 +1,6 @@
-"""User-task forms: one JSON Schema (2020-12) a form in the `forms` package, validated with jsonschema.
+"""User-task forms: one JSON Schema (2020-12) a form, validated with jsonschema. A case's forms are the versions its
+definition pinned (engine/procedures/deployed_forms.py); `load_form` reads only the product's own files of the
+`forms` package, the source of the shipped versions.
 
 Our additions to JSON Schema, each handled here:
 - `"format": "unit-key"`: the value must be the key of an existing unit;
@@ -64,6 +66,13 @@ CARRY = "x-carry"
 DECISIONS = frozenset({"decision", "verdict", "escalate", "legal_action", "refuse", "partly_refuse", "handler",
                        "consent", "accurate", "acknowledged", "explains_each_fact", "needs_clarification", "finding",
                        "resolved", "needs_response"})
+# Jarchy's own keywords (above), and those a page reads (`x-widget`: "textarea"; `x-enum-labels`: an enum's
+# titles, also made by `served`): a deployed form may use these and no other `x-` keyword (check_form).
+KEYWORDS = frozenset({"x-not-future", "x-future", "x-publication-languages", "x-refusal-grounds", "x-explains",
+                      "x-attachment", "x-among", "x-case", "x-accounts-for", "x-registry", "x-accredited-on",
+                      "x-in-order", "x-carry", "x-widget", "x-enum-labels"})
+# The formats a form may name, each checked when a form is completed (`_CHECKER`): another would be ignored silently.
+FORMATS = frozenset({"email", "regex", "uuid", "unit-key", "date-time", "date"})
 # Dates outside these years are typing errors in a press office, and near year 1 or 9999 they overflow.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -127,14 +136,16 @@ def carried(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def prefilled(form_key: str | None, data: dict[str, Any] | None) -> dict[str, Any]:
+def prefilled(form_key: str | None, data: dict[str, Any] | None,
+              schema: Callable[[str], dict[str, Any]] = load_form) -> dict[str, Any]:
     """What an open task's form starts with: the values in `data` of the fields its form carries over. Applied
     when a task is made and again when it is read, so that a task stored before a form stopped carrying a field
-    (or by 0.4, which carried every field) never serves a decision."""
+    (or by 0.4, which carried every field) never serves a decision. `schema` reads the form (the case's deployed
+    version, engine.procedures.deployed_forms.case_form; the shipped file by default)."""
     if not form_key or not data:
         return {}
     try:
-        return carried(load_form(form_key), data)
+        return carried(schema(form_key), data)
     except (FileNotFoundError, ValueError):
         return {}
 

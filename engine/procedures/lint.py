@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -61,9 +62,9 @@ class LintReport:
                 "message": self.message, "code": self.code or Code.LINT_ERROR, "params": self.params}
 
 
-def known_forms() -> list[str]:
-    """The form keys a diagram may name (`information_request/triage`): the forms of the shipped `forms` package.
-    TODO(forms deployed per version, issue 17 point 0): take the deployed forms once they are deployable."""
+def shipped_forms() -> list[str]:
+    """The form keys of the shipped `forms` package (`information_request/triage`): a diagram may name them, as it
+    may name the forms deployed (`lint_options`' `forms`), since a shipped file becomes version 1 when deployed."""
     found: list[str] = []
 
     def walk(node: Traversable, prefix: str) -> None:
@@ -77,10 +78,11 @@ def known_forms() -> list[str]:
     return sorted(found)
 
 
-def lint_options() -> dict[str, Any]:
-    """What Jarchy's rules need from the server: the roles a lane may be, the forms a task may name. The modeler
-    page passes the same (with the page's words for the messages)."""
-    return {"roles": list(ROLES), "forms": known_forms()}
+def lint_options(forms: Iterable[str] = ()) -> dict[str, Any]:
+    """What Jarchy's rules need from the server: the roles a lane may be, the forms a task may name (the shipped
+    ones and `forms`: those deployed, and those deployed with the diagram). The modeler page passes the same (with
+    the page's words for the messages)."""
+    return {"roles": list(ROLES), "forms": sorted(set(shipped_forms()) | set(forms))}
 
 
 def node_binary() -> str | None:

@@ -12,6 +12,8 @@ the bounds (engine.spiff.sandbox_bounds)."""
 from __future__ import annotations
 
 import ast
+import builtins
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -25,9 +27,10 @@ from db.vocabulary import NotificationKind
 from engine.core.errors import Code, ElementError, InvalidDiagram
 from engine.core.settings import ROLES
 from engine.procedures import labels
-from engine.procedures.forms import form_exists
+from engine.procedures.deployed_forms import diagram_form_keys, shipped_form
 from engine.spiff.parser import NS, JarchyParser, UnsafeXml, element_line, parse_xml
-from engine.spiff.sandbox import SandboxSyntaxError, check_expression, check_script
+from engine.spiff.sandbox import SAFE_NAMES, SandboxSyntaxError, check_expression, check_script
+from engine.spiff.script_functions import FUNCTION_NAMES
 
 BPMN = "{" + NS["bpmn"] + "}"
 CAMUNDA = "{" + NS["camunda"] + "}"
@@ -50,8 +53,14 @@ SUPPORTED = {
 USER_TASKS = ("userTask", "manualTask")
 
 
-def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[etree._Element, dict[str, Any]]:
-    """Everything wrong with a diagram, or what the engine needs from it."""
+FormSchema = Callable[[str], dict[str, Any] | None]
+
+
+def validate(data: bytes, known_process_keys: set[str] | None = None, form_schema: FormSchema = shipped_form,
+             provided_by: Callable[[str], set[str]] = lambda key: set()) -> tuple[etree._Element, dict[str, Any]]:
+    """Everything wrong with a diagram, or what the engine needs from it. `form_schema` gives the schema of a form
+    key the diagram names (deployed, deployed with it, or shipped) or None where there is none; `provided_by` the
+    names a deployed procedure it calls provides to it (its `meta["provides"]`)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -76,7 +85,7 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
         *_unsupported(process),
         *_dangling_flows(process),
         *_lanes(process),
-        *_forms(process),
+        *_forms(process, form_schema),
         *_expressions(process),
     ]
     meta = extract_meta(root, process)
@@ -85,9 +94,13 @@ def validate(data: bytes, known_process_keys: set[str] | None = None) -> tuple[e
     problems += _calls(process, meta, (known_process_keys or set()) | {meta["key"]})
     problems += _lengths(process, meta)
     if not problems:
+        problems = _fields_read(process, meta, form_schema, provided_by)
+    if not problems:
         problems = _spiff_structure(root, meta["key"])
     if problems:
         raise InvalidDiagram(problems)
+    # What a procedure that calls this one may read after the call.
+    meta["provides"] = sorted(provided_names(process, meta, form_schema))
     return root, meta
 
 
@@ -147,20 +160,129 @@ def _lanes(process: etree._Element) -> list[ElementError]:
     ]
 
 
-def _forms(process: etree._Element) -> list[ElementError]:
+def _forms(process: etree._Element, form_schema: FormSchema) -> list[ElementError]:
     out = []
     for tag in USER_TASKS:
         for task in process.iter(f"{BPMN}{tag}"):
             key = task.get(f"{CAMUNDA}formKey")
             if not key:
                 out.append(_err(task, "The user task names no form (camunda:formKey).", Code.FORM_KEY_MISSING))
-            elif not form_exists(key):
-                out.append(_err(task, f"The form {key!r} does not exist in forms/.", Code.FORM_MISSING, form=key))
+            elif form_schema(key) is None:
+                out.append(_err(task, f"The form {key!r} is not deployed, deployed with the diagram, or shipped.",
+                                Code.FORM_MISSING, form=key))
     for start in process.iter(f"{BPMN}startEvent"):
         key = start.get(f"{CAMUNDA}formKey")
-        if key and not form_exists(key):
-            out.append(_err(start, f"The start form {key!r} does not exist in forms/.", Code.FORM_MISSING,
-                            form=key))
+        if key and form_schema(key) is None:
+            out.append(_err(start, f"The start form {key!r} is not deployed, deployed with the diagram, or shipped.",
+                            Code.FORM_MISSING, form=key))
+    return out
+
+
+# -- every name the diagram's expressions read is provided ----------------------------------------------------
+
+# What the engine itself puts into a case's data, besides its forms and scripts: the channel and moment of a
+# portal request (engine.runtime.portal), a scheduled start's occurrence (operations.start_scheduled), a
+# handover's link to the case it came from (engine.runtime.handover.LINK), a draft act's published comments and
+# its extended discussion (engine.runtime.draft_acts). (No shipped diagram reads one of these without a form or
+# script of its own giving it too; a diagram an administrator draws may.)
+ENGINE_FIELDS = frozenset({"channel", "received_at", "scheduled_for", "handed_over_from", "comments", "due_at",
+                           "deadline", "discussion_ends_at"})
+_KNOWN_NAMES = SAFE_NAMES | FUNCTION_NAMES | set(dir(builtins))
+
+
+def provided_names(process: etree._Element, meta: dict[str, Any], form_schema: FormSchema) -> set[str]:
+    """The names a diagram gives its case's data: its forms' fields (start form included) and what its scripts
+    assign, and the element variables of its multi-instance loops."""
+    names: set[str] = set()
+    for key in diagram_form_keys(meta):
+        schema = form_schema(key)
+        if schema is not None:
+            names |= _schema_fields(schema)
+    for script in process.iter(f"{BPMN}script"):
+        names |= _stored(script.text or "", "exec")
+    for loop in process.iter(f"{BPMN}multiInstanceLoopCharacteristics"):
+        for attribute in ("elementVariable", "collection"):
+            if loop.get(f"{CAMUNDA}{attribute}"):
+                names.add(loop.get(f"{CAMUNDA}{attribute}") or "")
+    return names
+
+
+def _schema_fields(schema: Any) -> set[str]:
+    """The top-level fields a form may give: its properties, and those of its conditional branches."""
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+    for word in ("if", "then", "else", "x-case"):
+        names |= _schema_fields(schema.get(word))
+    for word in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(word) or [] if isinstance(schema.get(word), list) else []:
+            names |= _schema_fields(sub)
+    return names
+
+
+def _tree(source: str, mode: str) -> ast.AST | None:
+    try:
+        return ast.parse(source.strip() if mode == "eval" else source, mode=mode)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the compile check reports it
+
+
+def _stored(source: str, mode: str) -> set[str]:
+    """The names a script assigns (anywhere in it), its functions' and lambdas' parameters included."""
+    tree = _tree(source, mode)
+    if tree is None:
+        return set()
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    names |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    names |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    names |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
+    return names
+
+
+def _read(source: str, mode: str) -> list[str]:
+    """The free names a script or expression reads, in order: not assigned in it, not a builtin or a function of
+    the sandbox."""
+    tree = _tree(source, mode)
+    if tree is None:
+        return []
+    own = _stored(source, mode)
+    loaded = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return [name for name in dict.fromkeys(loaded) if name not in own and name not in _KNOWN_NAMES]
+
+
+def _fields_read(process: etree._Element, meta: dict[str, Any], form_schema: FormSchema,
+                 provided_by: Callable[[str], set[str]]) -> list[ElementError]:
+    """Each name a condition, script, timer, due date or role/unit expression reads must be given by a form of
+    the diagram, a script of it, a procedure it calls, or the engine: else the first case to get there fails.
+    A diagram without a start form takes whatever data it is started with (through the API, or from the
+    procedure that calls it): its names cannot be checked, and are not."""
+    if not meta.get("start_form"):
+        return []
+    provided = provided_names(process, meta, form_schema) | ENGINE_FIELDS
+    for called in meta.get("called", []):
+        provided |= provided_by(called)
+    out: list[ElementError] = []
+
+    def check(node: etree._Element, source: str | None, mode: str, what: str) -> None:
+        for name in _read(source or "", mode):
+            if name not in provided:
+                out.append(_err(node, f"The {what} reads `{name}`, which no form or script of the diagram "
+                                      "provides.", Code.FIELD_NOT_PROVIDED, field=name, what=what))
+
+    for script in process.iter(f"{BPMN}script"):
+        check(script, script.text, "exec", "script")
+    for cond in process.iter(f"{BPMN}conditionExpression", f"{BPMN}completionCondition"):
+        check(cond, cond.text, "eval", "condition")
+    for cardinality in process.iter(f"{BPMN}loopCardinality"):
+        check(cardinality, cardinality.text, "eval", "loop cardinality")
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        for timer in process.iter(f"{BPMN}{kind}"):
+            check(timer, timer.text, "eval", "timer expression")
+    for task in process.iter(*(f"{BPMN}{t}" for t in USER_TASKS)):
+        check(task, task.get(f"{CAMUNDA}dueDate"), "eval", "due date expression")
+        for prop in task.iterfind("./bpmn:extensionElements/camunda:properties/camunda:property", NS):
+            if prop.get("name") in ("role", "unit"):
+                check(prop, prop.get("value"), "eval", f"{prop.get('name')} expression")
     return out
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from db.models import ProcessInstance
 from engine.core.errors import Code, Conflict, Invalid
-from engine.procedures import forms
 
 KEY, ITEMS, WHEN = "hands_over", "hands_over_items", "hands_over_when"
 LINK = "handed_over_from"
@@ -34,16 +33,16 @@ def rule(task_spec: Any) -> tuple[str, str, str] | None:
 
 
 def hand_over(instance: ProcessInstance, task_data: dict[str, Any], submitted: dict[str, Any],
-              handover: tuple[str, str, str], start_form: str | None, start: Start) -> dict[str, Any]:
-    """`submitted` with each marked item given the number of the case `start` began for it."""
+              handover: tuple[str, str, str], known: set[str] | None, start: Start) -> dict[str, Any]:
+    """`submitted` with each marked item given the number of the case `start` began for it. `known`: the fields of
+    the start form of the procedure's latest version (None where it is not deployed)."""
     process_key, items_field, flag = handover
     items = submitted.get(items_field)
     if not isinstance(items, list) or not any(isinstance(i, dict) and i.get(flag) is True for i in items):
         return submitted
-    if start_form is None:
+    if known is None:
         raise Conflict(f"{process_key} is not deployed: the pieces marked {flag} cannot be handed over",
                        code=Code.NOT_DEPLOYED, params={"process": process_key})
-    known = set(forms.load_form(start_form).get("properties", {}))
     unit = task_data.get("unit")
     handed: list[Any] = []
     for index, item in enumerate(items):

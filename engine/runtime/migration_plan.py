@@ -26,7 +26,7 @@ from db.vocabulary import InstanceStatus
 from engine.context import EngineContext
 from engine.core.errors import Code, Invalid, JarchyError, problem
 from engine.core.faults import describe
-from engine.procedures import forms
+from engine.procedures import deployed_forms
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import loading
 from engine.spiff import realign, serializer
@@ -320,10 +320,10 @@ def _history_blocked(session: Session, instance: ProcessInstance, wf: BpmnWorkfl
 
 
 def _form(session: Session, definition: ProcessDefinition, key: str) -> dict[str, Any] | None:
-    """The form `key` as the version `definition` deploys it (None if it has none such). The one place the plan
-    reads a form: forms become versioned with their diagram (issue 17, point 0), then this reads that version's."""
+    """The form `key` as the version `definition` pinned it when it was deployed (None if it has none such): the
+    new version's forms decide what a case must already hold."""
     try:
-        return forms.load_form(key)
+        return deployed_forms.form_of(session, definition, key)
     except (FileNotFoundError, ValueError):
         return None
 

@@ -43,7 +43,7 @@ from engine.people.access import (
     may_be_given,
 )
 from engine.people.accounts import unit_exists, user_by_username
-from engine.procedures import deadline_rules
+from engine.procedures import deadline_rules, deployed_forms
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import absences, case_data, handover, letters, notifications, plan_follows, projection, steps
 from engine.spiff import clock, serializer
@@ -61,7 +61,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
         plan_follows.refuse_unlinked(process_key, data)
     at = ctx.now()
     overrides.current(session, ctx)
-    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at, source=definition)
     return _start(session, ctx, definition, data, started_by=actor, at=at)
 
 
@@ -72,7 +72,7 @@ def start_from_portal(session: Session, ctx: EngineContext, process_key: str, da
     definition = latest_definition(session, process_key)
     assert definition is not None
     overrides.current(session, ctx)
-    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at, source=definition)
     return _start(session, ctx, definition, data, started_by=None, at=at, channel=PORTAL)
 
 
@@ -80,7 +80,7 @@ def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDef
                     at: datetime) -> ProcessInstance:
     """A case started by its process's timer start event (no one's form: the start form's defaults)."""
     overrides.current(session, ctx)
-    data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at)
+    data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at, source=definition)
     return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
                   at=at, now=clock.FrozenClock(max(at, ctx.now())))
 
@@ -114,6 +114,14 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
                                                        "data": data})
     steps.advance(steps.Step(session, ctx, instance, definition, wf, actor=actor, at=at, now=now))
     return instance
+
+
+def _start_fields(session: Session, target: ProcessDefinition | None) -> set[str] | None:
+    """The fields of the start form of the version a handover would start (None: it is not deployed, or has none)."""
+    key = target.meta.get("start_form") if target is not None else None
+    if target is None or not key:
+        return None
+    return set(deployed_forms.form_of(session, target, key).get("properties", {}))
 
 
 def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: datetime) -> str:
@@ -157,7 +165,8 @@ def complete_task(
     if not authorised:
         check_may_work_on(actor, row)
     at = ctx.now()
-    data = steps.validated(session, ctx, row.form_key, data, at, case=instance.data or {}, instance_id=instance.id)
+    data = steps.validated(session, ctx, row.form_key, data, at, case=instance.data or {}, instance_id=instance.id,
+                           source=instance)
     step = steps.open(session, ctx, instance, actor=actor.username, at=at, completed_task_id=task_id)
     task = step.wf.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
@@ -166,7 +175,7 @@ def complete_task(
     if handover_rule is not None:
         target = latest_definition(session, handover_rule[0], required=False)
         data = handover.hand_over(instance, task.data, data, handover_rule,
-                                  target.meta.get("start_form") if target is not None else None,
+                                  _start_fields(session, target),
                                   lambda key, start_data: start(session, ctx, actor, key, start_data))
     before = {k: task.data[k] for k in data if k in task.data and task.data[k] != data[k]}
     task.data.update(data)

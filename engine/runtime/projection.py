@@ -27,6 +27,7 @@ from engine.core import moments
 from engine.core.errors import unavailable_within
 from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.procedures.definitions import definition_version
+from engine.procedures.deployed_forms import case_form
 from engine.procedures.forms import prefilled
 from engine.runtime import case_words, notifications
 from engine.runtime.step import Step
@@ -136,7 +137,7 @@ def _sync_tasks(step: Step) -> None:
             select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN))}
         metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
         dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
-        created = {task_id: _new_task(ctx, instance, definition, metas[task_id], task, at, dues[task_id])
+        created = {task_id: _new_task(session, ctx, instance, definition, metas[task_id], task, at, dues[task_id])
                    for task_id, task in ready.items() if task_id not in rows}
     for task_id, row in rows.items():
         if task_id in ready:
@@ -176,8 +177,8 @@ def close(session: Session, instance: ProcessInstance, *, actor: str | None, at:
                      task_id=timer.task_id, subject=timer.bpmn_id, after={"due_at": timer.due_at.isoformat()})
 
 
-def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition, meta: dict[str, Any],
-              task: Any, at: datetime, due: datetime | None) -> tuple[HumanTask, str | None]:
+def _new_task(session: Session, ctx: EngineContext, instance: ProcessInstance, definition: ProcessDefinition,
+              meta: dict[str, Any], task: Any, at: datetime, due: datetime | None) -> tuple[HumanTask, str | None]:
     """The inbox row of a ready task. A role or unit expression that fails leaves the task with its lane's
     role (or none): admin and pr_head see every task and send it to a role and unit (`operations.reroute`); the
     failure is returned to audit."""
@@ -215,7 +216,7 @@ def _new_task(ctx: EngineContext, instance: ProcessInstance, definition: Process
         form_key=form_key,
         created_at=at,
         due_at=due,
-        data=prefilled(form_key, task.data),
+        data=prefilled(form_key, task.data, lambda key: case_form(session, instance, key)),
     ), problem
 
 

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import ProcessInstance
+from db.models import ProcessDefinition, ProcessInstance
 from db.vocabulary import LetterKind
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.people.accreditation import FormLookup
-from engine.procedures import discussion, forms, labels
+from engine.procedures import deployed_forms, discussion, forms, labels
 from engine.runtime import (
     attachments,
     case_data,
@@ -64,15 +64,26 @@ def open(session: Session, ctx: EngineContext, instance: ProcessInstance, *, act
                 now=now, completed_task_id=completed_task_id)
 
 
+def form_for(session: Session, source: ProcessDefinition | ProcessInstance | None, key: str) -> dict[str, Any]:
+    """The form `key` as `source` (a definition, or a case) has it."""
+    if isinstance(source, ProcessInstance):
+        return deployed_forms.case_form(session, source, key)
+    if isinstance(source, ProcessDefinition):
+        return deployed_forms.form_of(session, source, key)
+    return forms.load_form(key)
+
+
 def validated(session: Session, ctx: EngineContext, form_key: str | None, data: dict[str, Any], at: datetime,
-              case: dict[str, Any] | None = None, instance_id: int | None = None) -> dict[str, Any]:
+              case: dict[str, Any] | None = None, instance_id: int | None = None,
+              source: ProcessDefinition | ProcessInstance | None = None) -> dict[str, Any]:
     """The data a request brings, within `case_data`'s bounds, its form's defaults filled in and validated (against
     the case's data `case` where the form checks itself against it, and the files attached to the case
-    `instance_id`)."""
+    `instance_id`). The form is the one `source` pinned: the definition a case starts on, or the case whose task
+    it is (a running case keeps the forms of its version); without one, the shipped file."""
     case_data.check(data)
     if not form_key:
         return data
-    schema = forms.load_form(form_key)
+    schema = form_for(session, source, form_key)
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     # In the office's time zone: a keyword that asks for "today" (an accreditation's day) means the office's day.
     forms.validate(schema, data, now=at.astimezone(ctx.cal.timezone), unit_exists=lambda key: unit_exists(session, key),

@@ -32,6 +32,15 @@ def overrides_of(cal: BusinessCalendar) -> Overrides:
     return tuple(sorted((day, working, why) for day, (working, why) in cal.overrides().items()))
 
 
+# The names `OfficeFunctions.build` gives scripts and expressions (deploy-time checks read them: a name among these
+# is never case data).
+FUNCTION_NAMES = frozenset({
+    "add_working_days", "working_days_between", "is_working_day", "end_of_working_day", "now", "start_deadline",
+    "statutory_deadline", "deadline_due", "pause_deadline", "resume_deadline", "refusal_notice", "requester_letter",
+    "REQUEST_DEADLINE_DAYS", "REQUEST_EXTENSION_DAYS", "RESPONSE_OBSERVATION_DAYS", "PUBLICATION_LANGUAGES",
+    "date", "datetime", "timedelta", "timezone"})
+
+
 @dataclass(frozen=True)
 class OfficeFunctions:
     country: str

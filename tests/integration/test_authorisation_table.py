@@ -25,6 +25,7 @@ import pytest
 
 from engine.people import accreditation, registry
 from engine.people.accounts import create_user
+from engine.procedures.forms import load_form
 from tests.cases import complete_task, open_task, start
 from tests.conftest import (
     CAST,
@@ -203,6 +204,15 @@ def _deploy_again(world: World, _shared: dict[str, Any], _who: str) -> Call:
         return int(world.as_("auditor").get("/api/v1/process-definitions/information_request").get_json()["version"])
 
     return Call("/api/v1/process-definitions", observe=latest, xml=shipped_diagram("information_request.bpmn"))
+
+
+def _deploy_form_again(world: World, _shared: dict[str, Any], _who: str) -> Call:
+    def latest() -> int:
+        return int(world.as_("auditor").get("/api/v1/forms/information_request/triage").get_json()["items"][0]
+                   ["version"])
+
+    key = "information_request/triage"
+    return Call("/api/v1/forms", {"key": key, "schema": load_form(key)}, observe=latest)
 
 
 def _new_unit(world: World, _shared: dict[str, Any], who: str) -> Call:
@@ -808,6 +818,11 @@ TABLE: list[Row] = [
         _ok("pr", "prhead", status=404), target="a case that is no draft act"),
     # Deploying: admin only. The same diagram again is a 200 that changes nothing.
     Row("POST", "/api/v1/process-definitions", _deploy_again, _ok("admin"), target="the deployed diagram again"),
+    Row("GET", "/api/v1/forms", _static("/api/v1/forms"), everyone=200),
+    Row("GET", "/api/v1/forms/<path:form_key>", _static("/api/v1/forms/information_request/triage"), everyone=200),
+    Row("GET", "/api/v1/forms/<path:form_key>/versions/<version:version>",
+        _static("/api/v1/forms/information_request/triage/versions/1"), everyone=200),
+    Row("POST", "/api/v1/forms", _deploy_form_again, _ok("admin"), target="a deployed form's schema again"),
     # Audit and timers.
     Row("GET", "/api/v1/audit", _static("/api/v1/audit"), _ok("admin", "auditor")),
     Row("GET", "/api/v1/audit/verify", _static("/api/v1/audit/verify"), _ok("admin", "auditor")),

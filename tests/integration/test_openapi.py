@@ -33,7 +33,8 @@ def test_sign_in_and_health_need_no_token_in_the_document(app: Any) -> None:
 
 # What a GET needs to answer 200: the ids of things that exist, and the required query parameters.
 EXAMPLES = {"key": "information_request", "version": "1", "username": "pr", "day": "2026-03-10",
-            "from": "2026-03-01", "to": "2026-03-31", "start": "2026-03-02", "days": "14", "unit_key": "transport"}
+            "from": "2026-03-01", "to": "2026-03-31", "start": "2026-03-02", "days": "14", "unit_key": "transport",
+            "form_key": "information_request/triage"}
 
 
 def _declared(spec: dict[str, Any], operation: dict[str, Any], status: int) -> set[str]:

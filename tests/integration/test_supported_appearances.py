@@ -228,7 +228,8 @@ def test_only_a_start_from_the_plan_links_its_entry_and_the_plans_terms_come_bac
 
 
 def test_a_case_that_breaks_on_the_plans_change_refuses_it(as_: Any, sessions: Any, ctx: Any) -> None:
-    deploy_variant(sessions, ctx, "starts_at = new_starts_at\n", "starts_at = new_starts_at\nno_such_name\n")
+    # A script that fails when it runs (a name no form provides is refused at deploy: docs/forms.md).
+    deploy_variant(sessions, ctx, "starts_at = new_starts_at\n", "starts_at = new_starts_at\nint('not a number')\n")
     entry = post(as_, "/media-plan", VISIT)
     case = post(as_, f"/media-plan/{entry['id']}/support")
     moved = as_("prhead").patch(f"/api/v1/media-plan/{entry['id']}", json={"starts_at": MOVED})

@@ -52,7 +52,7 @@ PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxX%]
 # Java types (List<Object>) and a product's name.
 TECHNICAL = re.compile(
     r"%(?:\([A-Za-z_]\w*\))?[sdifrxX]|\{\w+\}|`[^`]*`|\b\w*_\w*\b|https?://\S+|[\w/.-]+\.(?:md|bpmn|json|csv|xml)\b"
-    r"|\b\w+<[^()]*>|Camunda Forms")
+    r"|\b\w+<[^()]*>|Camunda Forms|JSON Schema")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 LATIN = re.compile(r"[A-Za-z]")
 

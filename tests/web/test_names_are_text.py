@@ -101,9 +101,10 @@ def test_a_lane_cannot_be_named_by_markup(app: Any, sessions: Any, ctx: Any) -> 
 
 
 def test_a_forms_words_are_text(page_as: Any, sessions: Any, ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Today forms are files of the product; a form whose title, description, field titles and choices are
-    payloads (as one from an administrator would be) is shown as text all the same."""
-    from api.web.views import staff
+    """A form an administrator deployed whose title, description, field titles and choices are payloads is shown
+    as text all the same."""
+    from engine.procedures.definitions import deploy
+    from engine.procedures.deployed_forms import save_form
 
     hostile.store_everywhere(sessions, ctx, ctx.now())
     form = {
@@ -116,7 +117,9 @@ def test_a_forms_words_are_text(page_as: Any, sessions: Any, ctx: Any, monkeypat
                         "properties": {"email": {"title": hostile.USER, "type": "string", "format": "email"}}},
         },
     }
-    monkeypatch.setattr(staff, "load_form", lambda key: form)
+    with sessions.begin() as session:  # the start form's new version, and the diagram deployed again to take it
+        save_form(session, "information_request/start", form, actor="admin", at=ctx.now())
+        deploy(session, hostile.diagram(), actor="admin", at=ctx.now())
     page = text(page_as(hostile.USERNAME).get(f"/start/{hostile.KEY}"))
     assert hostile.injected(page) == []
     shown = hostile.read(page)[1]

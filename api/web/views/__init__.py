@@ -2,6 +2,7 @@
 
 from api.web.views.absences import blp as absences_blp
 from api.web.views.admin import blp as admin_blp
+from api.web.views.admin_forms import blp as admin_forms_blp
 from api.web.views.attachments import blp as attachments_blp
 from api.web.views.audit import blp as audit_blp
 from api.web.views.auth import blp as auth_blp
@@ -20,4 +21,4 @@ from api.web.views.staff import blp as staff_blp
 
 ALL_BLUEPRINTS = [auth_blp, staff_blp, admin_blp, audit_blp, dashboard_blp, portal_blp, reports_blp, public_blp,
                  attachments_blp, registry_blp, media_plan_blp, drafts_blp, absences_blp, notifications_blp,
-                 discussion_blp, migrations_blp, failed_blp]
+                 discussion_blp, migrations_blp, failed_blp, admin_forms_blp]

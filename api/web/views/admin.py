@@ -31,7 +31,7 @@ from engine.core.errors import Code, JarchyError
 from engine.core.settings import BABEL_LOCALE, LANGUAGES, ROLES
 from engine.people import accounts, unit_names
 from engine.people.access import may_administer
-from engine.procedures import definitions, lint, validation
+from engine.procedures import definitions, deployed_forms, lint, validation
 from engine.reads import calendar_overrides, choices, directory, procedure_versions
 from engine.runtime import calendar_change
 
@@ -78,13 +78,13 @@ def modeler(key: str | None = None, version: int = 0) -> tuple[str, int]:
     """The bpmn-js modeler on a deployed version, or on an empty diagram."""
     definition = definitions.definition_version(db_session(), key, version) if key is not None else None
     return render("admin/modeler.html", definition=definition, bpmn_messages=modeler_messages.translations(),
-                  role_names=_role_names(), lint=_lint_options())
+                  role_names=_role_names(), lint=_lint_options(deployed_forms.deployed_keys(db_session())))
 
 
-def _lint_options() -> dict[str, Any]:
+def _lint_options(forms: set[str]) -> dict[str, Any]:
     """What the modeler's bpmnlint needs from the server (the same as a deploy's lint: lint.lint_options), with
     Jarchy's rules' messages in the reader's language (bpmnlint's own rules speak English)."""
-    return lint.lint_options() | {"messages": {
+    return lint.lint_options(forms) | {"messages": {
         "lane": _("The lane “{lane}” is not a role. Name a lane by a role: {roles}."),
         "noForm": _("The user task names no form (camunda:formKey)."),
         "form": _("There is no form “{form}”."),

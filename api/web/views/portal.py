@@ -6,6 +6,7 @@ listed with links to `GET /public/requests/{reference}/documents/{id}?token=...`
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Response, request, url_for
 from flask_babel import format_datetime
@@ -18,6 +19,8 @@ from api.web.i18n import current_language, file_size
 from api.web.views.common import ctx, page_blueprint, render
 from engine.core.errors import Invalid, TooManyAttempts
 from engine.files import kinds
+from engine.procedures.definitions import latest_definition
+from engine.procedures.deployed_forms import form_of
 from engine.procedures.forms import load_form
 from engine.reads import portal as tracking
 from engine.runtime import portal
@@ -49,9 +52,16 @@ def _options() -> formrender.Options:
     return formrender.Options(units=[], languages=(), tz=tz, now=ctx().now().astimezone(tz))
 
 
+def _portal_form() -> dict[str, Any]:
+    """The portal's form as the latest deployed version of the procedure has it (an administrator's deployed
+    version of the form, else the shipped file)."""
+    definition = latest_definition(db_session(), portal.PROCESS_KEY, required=False)
+    return form_of(db_session(), definition, FORM) if definition is not None else load_form(FORM)
+
+
 @blp.route("/request", methods=["GET", "POST"])
 def ask() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
-    schema, options = load_form(FORM), _options()
+    schema, options = _portal_form(), _options()
     if request.method == "GET":
         fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
         return render("portal/request.html", schema=schema, fields=fields, loose_errors=loose, invalid=[])

@@ -56,7 +56,6 @@ from engine.people.list_search import FIND_KEYS
 from engine.procedures import definitions, labels
 from engine.procedures.forms import (
     accounts_for,
-    load_form,
     prefilled,
     uses_registry,
     with_case,
@@ -68,7 +67,7 @@ from engine.reads import case_deadline, choices, deliveries, directory, progress
 from engine.reads import draft_acts as draft_reads
 from engine.reads import registry as registry_reads
 from engine.reads.case_filters import CaseFilters
-from engine.runtime import operations
+from engine.runtime import operations, steps
 from engine.runtime.projection import parse_moment
 
 blp = page_blueprint("web_staff")
@@ -109,10 +108,16 @@ def _unit_names() -> dict[str, Markup]:
     return unit_marks()
 
 
-def _form(key: str) -> dict[str, Any]:
-    """A form as the office fills it in: a refusal's ground chosen from the law in force, titled in the reader's
-    language; journalists and distribution lists chosen from the registry."""
-    schema = with_refusal_grounds(load_form(key), ctx().jurisdiction.refusal_grounds(current_language()))
+def _form(key: str, source: ProcessDefinition | ProcessInstance | None) -> dict[str, Any]:
+    """A form as the office fills it in, the version `source` pinned (the definition a case starts on, or the
+    case whose task it is): a refusal's ground chosen from the law in force, titled in the reader's language;
+    journalists and distribution lists chosen from the registry."""
+    return office_form(steps.form_for(db_session(), source, key))
+
+
+def office_form(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form's schema as the task page shows it (`_form`; the form editor's preview shows it so too)."""
+    schema = with_refusal_grounds(schema, ctx().jurisdiction.refusal_grounds(current_language()))
     if uses_registry(schema):
         if "registry_choices" not in g:
             g.registry_choices = registry_reads.choices(db_session())
@@ -120,7 +125,7 @@ def _form(key: str) -> dict[str, Any]:
     return schema
 
 
-def _options(instance: ProcessInstance | None = None) -> formrender.Options:
+def form_options(instance: ProcessInstance | None = None) -> formrender.Options:
     """What a form shows besides its schema; with the case, its files to choose from and where to send another."""
     tz = ctx().cal.timezone
     files: list[tuple[str, str]] = []
@@ -301,8 +306,8 @@ def task(task_id: str) -> tuple[str, int]:
 @page(may_use_staff_pages)
 def complete(task_id: str) -> Response | tuple[str, int]:
     row = readable_task(task_id)
-    schema = _form(row.form_key) if row.form_key else EMPTY_FORM
-    data = formrender.parse(schema, request.form, _options())
+    schema = _form(row.form_key, db_session().get(ProcessInstance, row.instance_id)) if row.form_key else EMPTY_FORM
+    data = formrender.parse(schema, request.form, form_options())
     if request.form.get("_add"):  # "Add another": the form again with what was entered and room for one more item
         return task_page(row, values=data)
     try:
@@ -368,13 +373,14 @@ def task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: l
     shown = present.tasks(session, ctx(), [row])[0]
     is_open = row.status == TaskStatus.OPEN
     may_work = is_open and may_work_on(user, row)
-    schema = with_case(_form(row.form_key), instance.data or {}) if row.form_key else EMPTY_FORM
+    schema = with_case(_form(row.form_key, instance), instance.data or {}) if row.form_key else EMPTY_FORM
     fields: list[formrender.Field] = []
     loose: list[str] = []
     if may_work:
-        options = _options(instance)
+        options = form_options(instance)
         if values is None:
-            values = formrender.initial_values(schema, prefilled(row.form_key, row.data), options)
+            values = formrender.initial_values(schema, prefilled(row.form_key, row.data,
+                                                                         lambda key: _form(key, instance)), options)
         fields, loose = formrender.fields(schema, values, options, errors)
     definition = session.get(ProcessDefinition, instance.definition_id)
     assert definition is not None
@@ -399,7 +405,7 @@ def task_page(row: HumanTask, *, values: dict[str, Any] | None = None, errors: l
         events=_history(instance, definition),
         returned=earlier.returned, last_round=last_round,
         pending_comments=draft_reads.pending_comments(session, instance) if may_work and accounts_for(schema) else [],
-        last_round_rows=formrender.readable([_form(last_round.form_key)], last_round.data, units, file_names)
+        last_round_rows=formrender.readable([_form(last_round.form_key, instance)], last_round.data, units, file_names)
         if last_round and last_round.form_key else [],
         comments=discussion.of_case(session, user, instance.id, ctx().now(), task_id=row.id),
         talk=talk or discussion.Form(), may_discuss=may_discuss(session, user, instance),
@@ -422,8 +428,8 @@ def start_form(key: str) -> Response | tuple[str, int]:
     assert definition is not None
     check_may_start(user, definition)
     form_key = definition.meta.get("start_form")
-    schema = _form(form_key) if form_key else EMPTY_FORM
-    options = _options()
+    schema = _form(form_key, definition) if form_key else EMPTY_FORM
+    options = form_options()
     if request.method == "GET":
         fields, loose = formrender.fields(schema, formrender.initial_values(schema, {}, options), options)
         return render("staff/start_form.html", definition=definition, schema=schema, fields=fields, loose_errors=loose,
@@ -576,7 +582,7 @@ def case_forms(definition: ProcessDefinition) -> list[dict[str, Any]]:
     found = []
     for key in dict.fromkeys(k for k in keys if k):
         try:
-            found.append(_form(key))
+            found.append(_form(key, definition))
         except (FileNotFoundError, ValueError):
             continue
     return found
