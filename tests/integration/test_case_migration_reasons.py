@@ -4,7 +4,9 @@ version: spiff-arena refuses every started call activity), and the API's refusal
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -24,35 +26,44 @@ from tests.conftest import deploy_shipped, shipped_diagram
 from tests.diagrams import script_diagram
 from tests.integration.test_publication_response_api import PUBLICATION, rebutted
 from tests.migrating import deploy_v2, open_rows, start_cases
-from tests.versions import form_of, information_request_v2, information_request_v3
+from tests.versions import information_request_v2, information_request_v3
 
 URL = "/api/v1/process-definitions/information_request/migrations"
+
 MAPPING = {"approve_answer": "approve_reply"}
 
 
-def deploy_bytes(sessions: Any, ctx: Any, data: bytes) -> None:
+def deploy_bytes(sessions: Any, ctx: Any, data: bytes, forms: dict[str, Any] | None = None) -> None:
     with sessions.begin() as session:
-        deploy(session, data, actor="system", at=ctx.now())
+        deploy(session, data, actor="system", at=ctx.now(), forms=forms)
 
 
-def with_triage_form(form: str) -> bytes:
-    root = etree.fromstring(information_request_v2())
-    form_of(root, "triage", form)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+def shipped_form_file(key: str) -> str:
+    return resources.files("forms").joinpath(f"{key}.json").read_text(encoding="utf-8")
+
+
+def triage_asking_priority() -> dict[str, Any]:
+    """The shipped triage form, which in the new version also asks how urgent the request is."""
+    form = json.loads(shipped_form_file("information_request/triage"))
+    form["properties"]["priority"] = {"type": "string", "title": "Priority", "enum": ["normal", "high"]}
+    form["required"] = [*form["required"], "priority"]
+    return form
 
 
 def test_cases_that_passed_a_step_whose_new_form_requires_what_they_lack_are_blocked_naming_the_fields(
         as_: Any, sessions: Any, ctx: Any, deployed: None) -> None:
     at = start_cases(sessions, ctx, 10)
-    # In the new version triage asks for the answer's confirmations: the cases past triage but not past
-    # prepare_answer never gave them.
-    deploy_bytes(sessions, ctx, with_triage_form("information_request/prepare_answer"))
+    # The new version is deployed with a new version of the triage form, which asks for a priority: the cases past
+    # triage never gave one (the plan reads the form the new version pinned, not the shipped file).
+    deploy_bytes(sessions, ctx, information_request_v2(),
+                 forms={"information_request/triage": triage_asking_priority()})
     plan = as_("admin").post(URL, json={"from_version": 1, "to_version": 2, "mapping": MAPPING,
                                         "dry_run": True}).get_json()
-    lacking = sorted(i for i, step in at.items() if step in ("contribute", "prepare_answer", "await_clarification"))
+    lacking = sorted(i for i, step in at.items() if step != "triage")  # every case that passed triage
+    assert lacking and len(lacking) < len(at)
     assert sorted(b["instance_id"] for b in plan["blocked"]) == lacking
     assert {(b["reason"], b["element_id"]) for b in plan["blocked"]} == {("form_lacks", "triage")}
-    assert {tuple(b["params"]["fields"]) for b in plan["blocked"]} == {("confirm_no_confidential", "refuse")}
+    assert {tuple(b["params"]["fields"]) for b in plan["blocked"]} == {("priority",)}
     assert plan["by_reason"] == {"form_lacks": len(lacking)}
 
 

@@ -239,16 +239,17 @@ def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_
     case moved to it and retried, and it runs to its end (the answer sent)."""
     shipped = shipped_diagram("information_request.bpmn").decode()
     assert SHIPPED_SCRIPT in shipped
-    broken = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace('else "answered"', "else answered"), 1)
+    # A mistake only running it shows (a name nothing provides would be refused at deploy): an index out of range.
+    broken = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace('else "answered"', 'else "answered"[9]'), 1)
     assert deploy(as_, broken)["version"] == 2
     case = start(as_)
     complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
     failed = complete(as_, "pr", case["id"], "prepare_answer", **ANSWER)
     assert failed["status"] == "failed" and failed["version"] == 2
     (item,) = as_("admin").get("/api/v1/failed-cases?process_key=information_request").get_json()["items"]
-    assert (item["element_id"], item["code"], item["params"]) == (
-        "record_outcome_direct", "missing_data", {"name": "answered"})
-    assert item["reads"] == ["answered", "refuse"]
+    assert (item["element_id"], item["code"], item["exception"]) == (
+        "record_outcome_direct", "script_failed", "IndexError")
+    assert item["reads"] == ["refuse"]
     fixed = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace("documents = []", "documents = []  # fixed"), 1)
     assert deploy(as_, fixed)["version"] == 3
     move_to_version(as_, failed, 3)
