@@ -119,6 +119,13 @@ def test_a_form_is_deployed_once_and_the_same_schema_again_is_its_version(as_: A
      "schema.properties.confirm_facts.x-carry", "form_decision_prefilled"),
     ({"type": "object", "x-case": {"if": {"properties": {"medium": {"x-nope": 1}}}}},
      "schema.x-case.if.properties.medium.x-nope", "form_keyword_unknown"),
+    # Each would pass the meta-schema and fail only when staff submit the task (a 500 on every submission).
+    ({"type": "object", "properties": {"code": {"type": "string", "pattern": "("}}},
+     "schema.properties.code.pattern", "form_schema_invalid"),
+    ({"type": "object", "properties": {"code": {"$ref": "https://example.org/code.json"}}},
+     "schema.properties.code.$ref", "form_schema_invalid"),
+    ({"type": "object", "properties": {"code": {"$ref": "#/$defs/nowhere"}}},
+     "schema.properties.code.$ref", "form_schema_invalid"),
 ])
 def test_a_bad_form_is_refused_naming_its_path(as_: Any, cast: Any, sessions: Any, schema: dict[str, Any],
                                                field: str, code: str) -> None:
