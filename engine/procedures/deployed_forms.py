@@ -39,6 +39,9 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "depe
 _SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
                "unevaluatedItems", "unevaluatedProperties", "additionalItems", "x-case")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+# How deep a form's JSON may nest: the deepest shipped form nests 10; jsonschema walks a schema by recursion, and a
+# schema nested hundreds deep exhausts Python's stack (a 500) before any check could name a field.
+MAX_DEPTH = 64
 _CACHE: dict[str, dict[str, Any]] = {}  # a schema by its checksum: a version's schema never changes
 _CACHE_LIMIT = 512
 
@@ -66,6 +69,8 @@ def check_form(schema: Any, key: str = "", *, prefix: str = "") -> list[dict[str
 
     if not isinstance(schema, dict):
         return [problem(at(), Code.FORM_SCHEMA_INVALID, "a form is a JSON object (a JSON Schema)")]
+    if _depth(schema) > MAX_DEPTH:
+        return [problem(at(), Code.FORM_SCHEMA_INVALID, f"a form nests at most {MAX_DEPTH} levels deep")]
     problems = [problem(at(*e.absolute_path), Code.FORM_SCHEMA_INVALID, f"not valid JSON Schema 2020-12: {e.message}")
                 for e in sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                                      format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -119,6 +124,19 @@ def check_form(schema: Any, key: str = "", *, prefix: str = "") -> list[dict[str
             problems.append(problem(at("properties", name, "default"), Code.FORM_DECISION_PREFILLED,
                                     f"{name} records a decision and cannot have a default", name=name))
     return problems
+
+
+def _depth(value: Any) -> int:
+    """How deep a JSON value nests, counted without recursion (the value may be nested past the stack's depth)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def latest_form(session: Session, key: str) -> FormVersion | None:

@@ -134,6 +134,14 @@ def test_a_bad_form_is_refused_naming_its_path(as_: Any, cast: Any, sessions: An
     assert form_rows(sessions, "evidence/collect") == []
 
 
+def test_a_form_nested_past_any_use_is_refused_not_a_server_error(as_: Any, cast: Any, sessions: Any) -> None:
+    deep = '{"not": ' * 600 + "{}" + "}" * 600  # jsonschema's walk of it exhausts Python's stack
+    body = '{"key": "evidence/collect", "schema": {"type": "object", "properties": {"a": ' + deep + "}}}"
+    response = as_("admin").post(FORMS, data=body, headers={"Content-Type": "application/json"})
+    assert problem_fields(response) == {"schema": "form_schema_invalid"}
+    assert form_rows(sessions, "evidence/collect") == []
+
+
 def test_a_bad_key_or_body_is_refused_naming_the_field(as_: Any, cast: Any) -> None:
     form = {"type": "object", "properties": {}}
     assert problem_fields(as_("admin").post(FORMS, json={"key": "no_process_part", "schema": form})) == \
