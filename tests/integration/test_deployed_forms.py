@@ -207,6 +207,27 @@ def test_forms_deployed_with_a_diagram_in_multipart_are_its_forms(as_: Any, depl
     assert form_rows(sessions) == [(1, "shipped"), (2, "deployed")]
 
 
+def test_a_diagram_may_name_a_form_deployed_through_the_api_or_given_with_it_and_no_other(
+        as_: Any, deployed: None, sessions: Any) -> None:
+    """The lint's form-exists rule knows the forms deployed (POST /forms) and those a multipart deploy brings, as
+    the modeler's page does (tests/web/test_modeler_lint.py): an administrator adds a form, then a diagram that
+    uses it."""
+    admin = as_("admin")
+    naming = BASE.replace(b'formKey="information_request/triage"', b'formKey="information_request/triage_decree"')
+    assert naming != BASE
+    refused = admin.post(DEFINITIONS, data=naming, headers={"Content-Type": "application/xml"})
+    assert refused.status_code == 422 and "information_request/triage_decree" in refused.get_data(as_text=True)
+    assert admin.post(FORMS, json={"key": "information_request/triage_decree", "schema": with_priority()}
+                      ).status_code == 201
+    taken = admin.post(DEFINITIONS, data=naming, headers={"Content-Type": "application/xml"})
+    assert taken.status_code == 201, taken.get_json()
+    given = naming.replace(b"information_request/triage_decree", b"information_request/triage_given")
+    body = {"file": (io.BytesIO(given), "information_request.bpmn"),
+            "forms": json.dumps({"information_request/triage_given": with_priority()})}
+    with_forms = admin.post(DEFINITIONS, data=body, content_type="multipart/form-data")
+    assert with_forms.status_code == 201, with_forms.get_json()
+
+
 # -- jarchy init and the command line -------------------------------------------------------------------
 
 @pytest.fixture
