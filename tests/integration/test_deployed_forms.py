@@ -200,6 +200,14 @@ def test_forms_deployed_with_a_diagram_in_multipart_are_its_forms(as_: Any, depl
            "forms": [(io.BytesIO(b"{not json"), "triage.json")]}
     assert problem_fields(as_("admin").post(DEFINITIONS, data=bad, content_type="multipart/form-data")) == \
         {"forms.triage": "form_not_json"}
+    nested = "[" * 100_000 + "]" * 100_000  # past the JSON parser's stack
+    deep = {"file": (io.BytesIO(BASE), "information_request.bpmn"), "forms": nested}
+    assert problem_fields(as_("admin").post(DEFINITIONS, data=deep, content_type="multipart/form-data")) == \
+        {"forms": "form_not_json"}
+    deep_file = {"file": (io.BytesIO(BASE), "information_request.bpmn"),
+                 "forms": [(io.BytesIO(nested.encode()), "triage.json")]}
+    assert problem_fields(as_("admin").post(DEFINITIONS, data=deep_file, content_type="multipart/form-data")) == \
+        {"forms.triage": "form_not_json"}
     wrong = {"file": (io.BytesIO(BASE), "information_request.bpmn"),
              "forms": json.dumps({TRIAGE: {"type": "object", "properties": {"decision": {"default": "yes"}}}})}
     assert problem_fields(as_("admin").post(DEFINITIONS, data=wrong, content_type="multipart/form-data")) == \
