@@ -49,10 +49,10 @@ CODE_WORD = re.compile(r"[A-Z]{2,6}|[a-z]+[A-Z]\w*|[A-Z][a-z]*[A-Z]\w*")
 # printf-style placeholders (gettext's python-format) and the {name} ones the pages' scripts fill in.
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxX%]|\{[A-Za-z_]\w*\}")
 # Removed before looking at scripts: placeholders, `code`, identifiers with an underscore, URLs, file names,
-# Java types (List<Object>) and a product's name.
+# Java types (List<Object>) and products' names.
 TECHNICAL = re.compile(
     r"%(?:\([A-Za-z_]\w*\))?[sdifrxX]|\{\w+\}|`[^`]*`|\b\w*_\w*\b|https?://\S+|[\w/.-]+\.(?:md|bpmn|json|csv|xml)\b"
-    r"|\b\w+<[^()]*>|Camunda Forms|JSON Schema")
+    r"|\b\w+<[^()]*>|Camunda Forms|JSON Schema|Node\.js")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 LATIN = re.compile(r"[A-Za-z]")
 
