@@ -32,7 +32,7 @@ blp = page_blueprint("web_migrations", "/admin")
 
 def _int(name: str) -> int | None:
     value = request.values.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _mapping() -> dict[str, str]:
