@@ -47,9 +47,16 @@ def with_triage_form(form: str) -> bytes:
 def test_cases_that_passed_a_step_whose_new_form_requires_what_they_lack_are_blocked_naming_the_fields(
         as_: Any, sessions: Any, ctx: Any, deployed: None) -> None:
     at = start_cases(sessions, ctx, 10)
-    # In the new version triage asks for the answer's confirmations: the cases past triage but not past
-    # prepare_answer never gave them.
-    deploy_bytes(sessions, ctx, with_triage_form("information_request/prepare_answer"))
+    # In the new version triage has a form of its own that also asks for the answer's confirmations: the cases
+    # past triage but not past prepare_answer never gave them.
+    triage, answer = load_form("information_request/triage"), load_form("information_request/prepare_answer")
+    decree = {**triage, "required": [*triage["required"], "confirm_no_confidential", "refuse"],
+              "properties": {**triage["properties"], "confirm_no_confidential":
+                             answer["properties"]["confirm_no_confidential"],
+                             "refuse": answer["properties"]["refuse"]}}
+    with sessions.begin() as session:
+        deploy(session, with_triage_form("information_request/triage_decree"), actor="system", at=ctx.now(),
+               forms={"information_request/triage_decree": decree})
     plan = as_("admin").post(URL, json={"from_version": 1, "to_version": 2, "mapping": MAPPING,
                                         "dry_run": True}).get_json()
     lacking = sorted(i for i, step in at.items() if step in ("contribute", "prepare_answer", "await_clarification"))
