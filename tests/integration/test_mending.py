@@ -239,7 +239,9 @@ def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_
     case moved to it and retried, and it runs to its end (the answer sent)."""
     shipped = shipped_diagram("information_request.bpmn").decode()
     assert SHIPPED_SCRIPT in shipped
-    broken = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace('else "answered"', "else answered"), 1)
+    # A field some form provides (so the deploy's check of the names read passes) that this case never holds.
+    broken = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace('else "answered"', "else clarification_question"),
+                             1)
     assert deploy(as_, broken)["version"] == 2
     case = start(as_)
     complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
@@ -247,8 +249,8 @@ def test_a_shipped_information_request_failing_at_a_broken_version_is_mended_by_
     assert failed["status"] == "failed" and failed["version"] == 2
     (item,) = as_("admin").get("/api/v1/failed-cases?process_key=information_request").get_json()["items"]
     assert (item["element_id"], item["code"], item["params"]) == (
-        "record_outcome_direct", "missing_data", {"name": "answered"})
-    assert item["reads"] == ["answered", "refuse"]
+        "record_outcome_direct", "missing_data", {"name": "clarification_question"})
+    assert item["reads"] == ["clarification_question", "refuse"]
     fixed = shipped.replace(SHIPPED_SCRIPT, SHIPPED_SCRIPT.replace("documents = []", "documents = []  # fixed"), 1)
     assert deploy(as_, fixed)["version"] == 3
     move_to_version(as_, failed, 3)
