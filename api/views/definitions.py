@@ -45,7 +45,7 @@ def _uploaded_forms() -> dict[str, Any]:
     for text in request.form.getlist("forms"):
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's stack: not a form either
             value = None
         if not isinstance(value, dict):
             problems.append(problem("forms", Code.FORM_NOT_JSON, "the field forms is not a JSON object "
@@ -56,7 +56,7 @@ def _uploaded_forms() -> dict[str, Any]:
         name = (upload.filename or "").removesuffix(".json")
         try:
             given[name] = json.loads(upload.read())
-        except ValueError:
+        except (ValueError, RecursionError):
             problems.append(problem(f"forms.{name}", Code.FORM_NOT_JSON, f"the file {upload.filename!r} is not JSON"))
     if problems:
         raise Invalid("a form sent with the diagram is not JSON", problems, code=Code.INVALID_INPUT,

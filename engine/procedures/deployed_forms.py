@@ -4,7 +4,9 @@ version its definition pinned, so a running case keeps the forms of its version.
 
 `check_form` is written here: jsonschema checks a schema against the 2020-12 meta-schema, but it accepts any
 unknown keyword (`x-anything`) and any `format` name silently, and knows nothing of Jarchy's rule that a decision
-is never pre-filled; a form deployed with a misspelt `x-not-futur` would lose its check without a word."""
+is never pre-filled; a form deployed with a misspelt `x-not-futur` would lose its check without a word. Nor does
+the meta-schema check a `pattern` compiles (a format it only annotates) or a `$ref` resolves: both would pass the
+deploy and raise on every submission of the task."""
 
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,6 +39,9 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "depe
 _SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
                "unevaluatedItems", "unevaluatedProperties", "additionalItems", "x-case")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+# How deep a form's JSON may nest: the deepest shipped form nests 10; jsonschema walks a schema by recursion, and a
+# schema nested hundreds deep exhausts Python's stack (a 500) before any check could name a field.
+MAX_DEPTH = 64
 _CACHE: dict[str, dict[str, Any]] = {}  # a schema by its checksum: a version's schema never changes
 _CACHE_LIMIT = 512
 
@@ -61,11 +69,17 @@ def check_form(schema: Any, key: str = "", *, prefix: str = "") -> list[dict[str
 
     if not isinstance(schema, dict):
         return [problem(at(), Code.FORM_SCHEMA_INVALID, "a form is a JSON object (a JSON Schema)")]
+    if _depth(schema) > MAX_DEPTH:
+        return [problem(at(), Code.FORM_SCHEMA_INVALID, f"a form nests at most {MAX_DEPTH} levels deep")]
     problems = [problem(at(*e.absolute_path), Code.FORM_SCHEMA_INVALID, f"not valid JSON Schema 2020-12: {e.message}")
-                for e in sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema),
+                for e in sorted(Draft202012Validator(Draft202012Validator.META_SCHEMA,
+                                                     format_checker=Draft202012Validator.FORMAT_CHECKER
+                                                     ).iter_errors(schema),
                                 key=lambda e: [str(p) for p in e.absolute_path])]
     if schema.get("type", "object") != "object":
         problems.append(problem(at("type"), Code.FORM_SCHEMA_INVALID, "a form's schema is of type object"))
+    # A form is one document: a `$ref` points inside it (`#/$defs/...`), never to a file or an address.
+    resolver = Registry().with_resource("", DRAFT202012.create_resource(schema)).resolver()
 
     def walk(node: Any, path: tuple[Any, ...]) -> None:
         if not isinstance(node, dict):
@@ -79,6 +93,15 @@ def check_form(schema: Any, key: str = "", *, prefix: str = "") -> list[dict[str
             problems.append(problem(at(*path, "format"), Code.FORM_FORMAT_UNKNOWN,
                                     f"the format {node['format']!r} is not one Jarchy checks; known: "
                                     f"{', '.join(sorted(FORMATS))}", format=node["format"]))
+        if "$ref" in node:
+            ref = node["$ref"]
+            try:
+                resolvable = isinstance(ref, str) and ref.startswith("#") and resolver.lookup(ref) is not None
+            except Unresolvable:
+                resolvable = False
+            if not resolvable:
+                problems.append(problem(at(*path, "$ref"), Code.FORM_SCHEMA_INVALID,
+                                        f"$ref {str(ref)[:200]!r} points to nothing in the form (give #/$defs/name)"))
         for word in _SCHEMA_MAPS:
             if isinstance(node.get(word), dict):
                 for name, sub in node[word].items():
@@ -101,6 +124,19 @@ def check_form(schema: Any, key: str = "", *, prefix: str = "") -> list[dict[str
             problems.append(problem(at("properties", name, "default"), Code.FORM_DECISION_PREFILLED,
                                     f"{name} records a decision and cannot have a default", name=name))
     return problems
+
+
+def _depth(value: Any) -> int:
+    """How deep a JSON value nests, counted without recursion (the value may be nested past the stack's depth)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def latest_form(session: Session, key: str) -> FormVersion | None:

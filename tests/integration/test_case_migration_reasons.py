@@ -19,9 +19,11 @@ from db.vocabulary import TimerStatus
 from engine.background.sweeper import sweep
 from engine.people.accounts import user_by_username
 from engine.procedures.definitions import deploy
+from engine.procedures.forms import load_form
 from engine.runtime import loading, operations
 from tests.cases import complete as complete_api
 from tests.cases import start as start_api
+from tests.cases import submit, task_of
 from tests.conftest import deploy_shipped, shipped_diagram
 from tests.diagrams import script_diagram
 from tests.integration.test_publication_response_api import PUBLICATION, rebutted
@@ -65,6 +67,37 @@ def test_cases_that_passed_a_step_whose_new_form_requires_what_they_lack_are_blo
     assert {(b["reason"], b["element_id"]) for b in plan["blocked"]} == {("form_lacks", "triage")}
     assert {tuple(b["params"]["fields"]) for b in plan["blocked"]} == {("priority",)}
     assert plan["by_reason"] == {"form_lacks": len(lacking)}
+
+
+def test_a_new_version_of_the_same_form_decides_what_moves_and_serves_the_moved_cases_open_task(
+        as_: Any, sessions: Any, ctx: Any, deployed: None) -> None:
+    at = start_cases(sessions, ctx, 10)
+    # Version 2 deploys a new version of triage's own form (the same key): it now requires the legal basis.
+    triage = load_form("information_request/triage")
+    triage = {**triage, "required": [*triage["required"], "legal_basis"],
+              "properties": {**triage["properties"], "legal_basis": {"title": "Legal basis", "type": "string"}}}
+    with sessions.begin() as session:
+        deploy(session, information_request_v2(), actor="system", at=ctx.now(),
+               forms={"information_request/triage": triage})
+    admin = as_("admin")
+    plan = admin.post(URL, json={"from_version": 1, "to_version": 2, "mapping": MAPPING, "dry_run": True}).get_json()
+    past_triage = sorted(i for i, step in at.items() if step != "triage")
+    assert sorted(b["instance_id"] for b in plan["blocked"]) == past_triage
+    assert {(b["reason"], b["element_id"], tuple(b["params"]["fields"])) for b in plan["blocked"]} == {
+        ("form_lacks", "triage", ("legal_basis",))}
+    moved, kept = sorted(i for i, step in at.items() if step == "triage")
+    done = admin.post(URL, json={"from_version": 1, "to_version": 2, "mapping": MAPPING, "cases": [moved]})
+    assert done.status_code == 200 and done.get_json()["moved"] == 1
+    # The moved case's open triage is served and checked with version 2's form; the case left on version 1 keeps
+    # its version's form.
+    given = {"handler": "pr_department", "contributors": [], "needs_clarification": False}
+    moved_task = task_of(as_, "pr", moved, "triage")
+    served = as_("pr").get(f"/api/v1/tasks/{moved_task['id']}").get_json()["form"]["schema"]
+    assert "legal_basis" in served["properties"]
+    refused = submit(as_, "pr", moved_task["id"], **given)
+    assert refused.status_code == 422 and "legal_basis" in json.dumps(refused.get_json())
+    assert submit(as_, "pr", moved_task["id"], **given, legal_basis="Law on access, art. 5").status_code == 200
+    assert submit(as_, "pr", task_of(as_, "pr", kept, "triage")["id"], **given).status_code == 200
 
 
 def test_a_waiting_timer_whose_expression_changed_blocks_unless_the_plan_counts_it_again(

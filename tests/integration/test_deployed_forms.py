@@ -119,11 +119,26 @@ def test_a_form_is_deployed_once_and_the_same_schema_again_is_its_version(as_: A
      "schema.properties.confirm_facts.x-carry", "form_decision_prefilled"),
     ({"type": "object", "x-case": {"if": {"properties": {"medium": {"x-nope": 1}}}}},
      "schema.x-case.if.properties.medium.x-nope", "form_keyword_unknown"),
+    # Each would pass the meta-schema and fail only when staff submit the task (a 500 on every submission).
+    ({"type": "object", "properties": {"code": {"type": "string", "pattern": "("}}},
+     "schema.properties.code.pattern", "form_schema_invalid"),
+    ({"type": "object", "properties": {"code": {"$ref": "https://example.org/code.json"}}},
+     "schema.properties.code.$ref", "form_schema_invalid"),
+    ({"type": "object", "properties": {"code": {"$ref": "#/$defs/nowhere"}}},
+     "schema.properties.code.$ref", "form_schema_invalid"),
 ])
 def test_a_bad_form_is_refused_naming_its_path(as_: Any, cast: Any, sessions: Any, schema: dict[str, Any],
                                                field: str, code: str) -> None:
     response = as_("admin").post(FORMS, json={"key": "evidence/collect", "schema": schema})
     assert problem_fields(response) == {field: code}
+    assert form_rows(sessions, "evidence/collect") == []
+
+
+def test_a_form_nested_past_any_use_is_refused_not_a_server_error(as_: Any, cast: Any, sessions: Any) -> None:
+    deep = '{"not": ' * 600 + "{}" + "}" * 600  # jsonschema's walk of it exhausts Python's stack
+    body = '{"key": "evidence/collect", "schema": {"type": "object", "properties": {"a": ' + deep + "}}}"
+    response = as_("admin").post(FORMS, data=body, headers={"Content-Type": "application/json"})
+    assert problem_fields(response) == {"schema": "form_schema_invalid"}
     assert form_rows(sessions, "evidence/collect") == []
 
 
@@ -185,11 +200,40 @@ def test_forms_deployed_with_a_diagram_in_multipart_are_its_forms(as_: Any, depl
            "forms": [(io.BytesIO(b"{not json"), "triage.json")]}
     assert problem_fields(as_("admin").post(DEFINITIONS, data=bad, content_type="multipart/form-data")) == \
         {"forms.triage": "form_not_json"}
+    nested = "[" * 100_000 + "]" * 100_000  # past the JSON parser's stack
+    deep = {"file": (io.BytesIO(BASE), "information_request.bpmn"), "forms": nested}
+    assert problem_fields(as_("admin").post(DEFINITIONS, data=deep, content_type="multipart/form-data")) == \
+        {"forms": "form_not_json"}
+    deep_file = {"file": (io.BytesIO(BASE), "information_request.bpmn"),
+                 "forms": [(io.BytesIO(nested.encode()), "triage.json")]}
+    assert problem_fields(as_("admin").post(DEFINITIONS, data=deep_file, content_type="multipart/form-data")) == \
+        {"forms.triage": "form_not_json"}
     wrong = {"file": (io.BytesIO(BASE), "information_request.bpmn"),
              "forms": json.dumps({TRIAGE: {"type": "object", "properties": {"decision": {"default": "yes"}}}})}
     assert problem_fields(as_("admin").post(DEFINITIONS, data=wrong, content_type="multipart/form-data")) == \
         {f"forms.{TRIAGE}.properties.decision.default": "form_decision_prefilled"}
     assert form_rows(sessions) == [(1, "shipped"), (2, "deployed")]
+
+
+def test_a_diagram_may_name_a_form_deployed_through_the_api_or_given_with_it_and_no_other(
+        as_: Any, deployed: None, sessions: Any) -> None:
+    """The lint's form-exists rule knows the forms deployed (POST /forms) and those a multipart deploy brings, as
+    the modeler's page does (tests/web/test_modeler_lint.py): an administrator adds a form, then a diagram that
+    uses it."""
+    admin = as_("admin")
+    naming = BASE.replace(b'formKey="information_request/triage"', b'formKey="information_request/triage_decree"')
+    assert naming != BASE
+    refused = admin.post(DEFINITIONS, data=naming, headers={"Content-Type": "application/xml"})
+    assert refused.status_code == 422 and "information_request/triage_decree" in refused.get_data(as_text=True)
+    assert admin.post(FORMS, json={"key": "information_request/triage_decree", "schema": with_priority()}
+                      ).status_code == 201
+    taken = admin.post(DEFINITIONS, data=naming, headers={"Content-Type": "application/xml"})
+    assert taken.status_code == 201, taken.get_json()
+    given = naming.replace(b"information_request/triage_decree", b"information_request/triage_given")
+    body = {"file": (io.BytesIO(given), "information_request.bpmn"),
+            "forms": json.dumps({"information_request/triage_given": with_priority()})}
+    with_forms = admin.post(DEFINITIONS, data=body, content_type="multipart/form-data")
+    assert with_forms.status_code == 201, with_forms.get_json()
 
 
 # -- jarchy init and the command line -------------------------------------------------------------------

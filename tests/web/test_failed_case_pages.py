@@ -34,6 +34,9 @@ def test_the_admin_corrects_a_field_on_the_page_and_the_case_runs_again(as_: Any
     bad = admin.post(f"/admin/failed-cases/{case['id']}/retry",
                      {"data.count": "four", "data.total": "12", "reason": "Fix the count"})
     assert bad.status_code == 422 and 'id="data.count-error"' in text(bad)
+    nested = admin.post(f"/admin/failed-cases/{case['id']}/retry",  # past the JSON parser's stack
+                        {"data.count": "[" * 100_000 + "]" * 100_000, "data.total": "12", "reason": "Fix the count"})
+    assert nested.status_code == 422 and 'id="data.count-error"' in text(nested)
     assert status(as_, case["id"])["status"] == "failed"
     done = admin.post(f"/admin/failed-cases/{case['id']}/retry",
                       {"data.count": "4", "data.total": "12", "reason": "Fix the count"})

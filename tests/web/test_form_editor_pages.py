@@ -70,3 +70,11 @@ def test_a_refused_form_is_shown_again_with_its_problems_named(page_as: Any, dep
     page = text(refused)
     assert "schema.properties.decision.default" in page and "approve" in page  # the text is kept
     assert admin.post("/admin/forms/save", {"key": "nokey", "schema": "{}"}).status_code == 422
+
+
+def test_a_text_nested_past_what_json_reads_is_named_not_a_server_error(page_as: Any, deployed: None) -> None:
+    admin = page_as("admin")
+    nested = "[" * 100_000 + "]" * 100_000  # Python's json parser recurses: past its stack, a RecursionError
+    preview = admin.post("/admin/forms/preview", {"schema": nested, "key": TRIAGE})
+    assert preview.status_code == 200 and "<code>schema</code>" in text(preview)
+    assert admin.post("/admin/forms/save", {"key": "information_request/extra", "schema": nested}).status_code == 422

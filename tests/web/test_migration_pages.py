@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api import migration_runs
 from db.models import ProcessInstance
 from engine.people.accounts import user_by_username
+from engine.runtime import migration
 from tests.migrating import deploy_v2, start_cases
 from tests.web.conftest import text
 
@@ -59,3 +61,30 @@ def test_the_page_speaks_the_readers_language_and_refuses_others(page_as: Any, s
         assert page_as(user).get(f"{PLAN}?from=1&to=2").status_code == 403
     assert page_as("admin").get(f"{PLAN}?from=1&to=1").status_code == 200
     assert page_as("admin").get(f"{PLAN}?from=1&to=9").status_code == 422
+    assert page_as("admin").get(f"{PLAN}?from=1&to=²").status_code == 200  # a digit int() does not read: the latest
+
+
+def test_a_move_that_stopped_midway_is_taken_up_from_the_page(page_as: Any, sessions: Any, ctx: Any,
+                                                              deployed: None) -> None:
+    """The server stopped in the middle of a move (a restart, a worker killed): the administrator goes on from the
+    page, without the command line; the cases still pending move, the others are not touched again."""
+    start_cases(sessions, ctx, 10)
+    deploy_v2(sessions, ctx)
+    with sessions.begin() as session:
+        row, _plan = migration.start_migration(session, ctx, "system", "information_request", 1, 2,
+                                               {"approve_answer": "approve_reply"})
+        migration_id = row.id
+    assert migration_runs.run(sessions, ctx, migration_id, stop_after=4).stopped
+    shown = f"{PLAN}/{migration_id}"
+    assert page_as("pr").post(f"{shown}/resume").status_code == 403
+    assert page_as("admin").post(f"/admin/procedures/press_conference/migrations/{migration_id}/resume"
+                                 ).status_code == 404
+    admin = page_as("admin")
+    page = text(admin.get(shown))
+    assert "6 cases have not moved yet." in page and "Move the remaining cases" in page
+    resumed = admin.post(f"{shown}/resume")
+    assert resumed.status_code == 302
+    page = text(admin.get(resumed.headers["Location"]))
+    assert "Finished" in page and "Moved: 10" in page and "Move the remaining cases" not in page
+    with sessions() as session:
+        assert {i.version for i in session.scalars(select(ProcessInstance))} == {2}

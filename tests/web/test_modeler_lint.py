@@ -4,6 +4,9 @@ what the server's sandbox refuses in the scripts while the administrator draws."
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 from typing import Any
 
@@ -52,3 +55,16 @@ def test_the_check_wants_xml(page_as: Any) -> None:
 
 def test_only_an_administrator_may_check(page_as: Any) -> None:
     assert post_check(page_as("pr"), script_diagram("checked", "x = 1")).status_code == 403
+
+
+def test_the_modeler_knows_a_form_deployed_through_the_api(page_as: Any, as_: Any) -> None:
+    """form-exists in the modeler is told the deployed forms' keys: a task may name a form added without a release."""
+    def known(web: Any) -> list[str]:
+        page = web.client.get("/admin/modeler").get_data(as_text=True)
+        return json.loads(html.unescape(re.search(r"data-lint='([^']*)'", page).group(1)))["forms"]
+
+    web = page_as("admin")
+    assert "evidence/collect" not in known(web)
+    form = {"type": "object", "properties": {"note": {"type": "string"}}}
+    assert as_("admin").post("/api/v1/forms", json={"key": "evidence/collect", "schema": form}).status_code == 201
+    assert "evidence/collect" in known(web)

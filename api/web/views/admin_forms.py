@@ -51,7 +51,7 @@ def _parsed(text: str) -> tuple[Any, list[dict[str, Any]]]:
     """The schema a text holds, or why it is none (its JSON error, with line and column)."""
     try:
         return json.loads(text), []
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # a text nested past the parser's stack is no form either
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         return None, [problem("schema", Code.FORM_NOT_JSON, f"not JSON: {exc}", line=line, column=column)]
 

@@ -116,7 +116,7 @@ def retry(instance_id: int) -> Any:
             continue
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's stack: no value either
             errors[key] = [_("This is not a JSON value: write text in double quotes (\"like this\") and numbers "
                              "as they are.")]
             continue

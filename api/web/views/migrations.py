@@ -19,6 +19,7 @@ from api.web.signin import page, web_user
 from api.web.views.common import ctx, page_blueprint, render
 from api.web.vocabulary import MIGRATION_CASE_STATUSES, MIGRATION_STATUSES
 from db.models import ProcessDefinition, User
+from db.vocabulary import MigrationStatus
 from engine.core.errors import JarchyError
 from engine.people.access import may_administer
 from engine.procedures import definitions
@@ -31,7 +32,7 @@ blp = page_blueprint("web_migrations", "/admin")
 
 def _int(name: str) -> int | None:
     value = request.values.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _mapping() -> dict[str, str]:
@@ -145,6 +146,25 @@ def show(key: str, migration_id: int) -> tuple[str, int]:
 def _words() -> dict[str, str]:
     """The statuses of a migration and of its cases, by their stored word, in the reader's language."""
     return {str(k): str(v) for k, v in (MIGRATION_STATUSES | MIGRATION_CASE_STATUSES).items()}
+
+
+@blp.post("/procedures/<string:key>/migrations/<id:migration_id>/resume")
+@page(may_administer)
+def resume(key: str, migration_id: int) -> Any:
+    """Go on with a move that was interrupted or whose run stopped (the server restarted mid-batch): its pending
+    cases move, none twice, as `jarchy migrations resume` does."""
+    actor = web_user()
+    assert actor is not None
+    actor_id = actor.id
+    end_reads("before moving cases")
+    sessions = own()
+    with sessions.begin() as db:
+        migration.get_migration(db, key, migration_id)  # 404 for another procedure's migration
+        row = migration.resume(db, db.get(User, actor_id), migration_id)
+        runs, batch_size = row.status == MigrationStatus.RUNNING, int(row.options.get("batch_size") or 50)
+    if runs:
+        migration_runs.run(sessions, ctx(), migration_id, batch_size=batch_size)
+    return redirect(url_for(".show", key=key, migration_id=migration_id))
 
 
 @blp.post("/procedures/<string:key>/migrations/<id:migration_id>/cases/<id:instance_id>/back")
