@@ -285,6 +285,12 @@ AUDIT_FIELDS: dict[str, LazyString] = {
     "technical_exception": _l("Error type (technical detail)"),
     # a failed case mended (engine.runtime.mending)
     "elements": _l("Steps run again"), "absent_fields": _l("Fields the case lacked"),
+    # cases moved to another version of their procedure (engine.runtime.migration, docs/migrations.md)
+    "migration_id": _l("Move of cases"), "from_version": _l("From version"), "to_version": _l("To version"),
+    "from_checksum": _l("Checksum of the earlier version's diagram"),
+    "to_checksum": _l("Checksum of the new version's diagram"), "mapping": _l("Steps mapped (earlier → new)"),
+    "options": _l("Options of the move"), "dry_run": _l("Trial only (nothing moved)"),
+    "counts": _l("Cases by verdict"), "timers": _l("Waiting timers"), "tasks": _l("Open tasks renamed"),
 }
 
 # The kinds of record an audit event's subject names by number (`delivery:12`) where no name of theirs is kept: the
