@@ -131,6 +131,22 @@ def app(settings: Settings, clock: FrozenClock) -> Iterator[Any]:
 
 
 @pytest.fixture
+def jarchy(app: Any, settings: Settings, tmp_path: Path) -> Any:
+    """`jarchy ARGS...` on the test database (the app fixture has emptied it first): its click result."""
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
+           "JARCHY_VAR_DIR": str(tmp_path / "var")}
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
 def sessions(app: Any) -> Any:
     return app.extensions["jarchy.sessions"]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, ProcessDefinition
@@ -429,20 +428,6 @@ def test_deploying_needs_a_token(as_: Any, sessions: Any) -> None:
 
 
 # -- the command line -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def jarchy(app: Any, settings: Any, tmp_path: Path) -> Callable[..., Any]:
-    """`jarchy ARGS...` on the test database (the app fixture has emptied it first)."""
-    from api.cli import main
-
-    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
-           "JARCHY_VAR_DIR": str(tmp_path / "var")}
-
-    def run(*args: str) -> Any:
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return run
-
 
 def test_the_cli_deploys_a_good_file_and_names_key_and_version(
         jarchy: Callable[..., Any], as_: Any, sessions: Any, tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from tests.diagrams import script_diagram
 
@@ -42,26 +41,18 @@ def test_a_warning_alone_deploys(as_: Any) -> None:
     assert {("start", "label-required"), ("end", "label-required"), ("work", "jarchy/cites-clause")} <= warned
 
 
-def test_jarchy_deploy_refuses_a_lint_error_naming_the_element(app: Any, settings: Any, tmp_path: Path) -> None:
-    from api.cli import main
-
+def test_jarchy_deploy_refuses_a_lint_error_naming_the_element(jarchy: Any, tmp_path: Path) -> None:
     path = tmp_path / "split.bpmn"
     path.write_text(SPLIT, encoding="utf-8")
-    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
-           "JARCHY_VAR_DIR": str(tmp_path / "var")}
-    result = CliRunner().invoke(main, ["deploy", str(path)], env=env, catch_exceptions=False)
+    result = jarchy("deploy", str(path))
     assert result.exit_code == 1, result.output
     assert "element orphan" in result.output and "no-disconnected" in result.output
 
 
-def test_jarchy_deploy_says_the_warnings_of_a_diagram_it_deploys(app: Any, settings: Any, tmp_path: Path) -> None:
-    from api.cli import main
-
+def test_jarchy_deploy_says_the_warnings_of_a_diagram_it_deploys(jarchy: Any, tmp_path: Path) -> None:
     path = tmp_path / "warned.bpmn"
     path.write_text(script_diagram("lint_cli_warned", "x = 1"), encoding="utf-8")
-    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
-           "JARCHY_VAR_DIR": str(tmp_path / "var")}
-    result = CliRunner().invoke(main, ["deploy", str(path)], env=env, catch_exceptions=False)
+    result = jarchy("deploy", str(path))
     assert result.exit_code == 0, result.output
     assert "lint_cli_warned version 1 deployed" in result.output
     assert "warning: element start: label-required" in result.output

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select, text
 
 from db.migrate import upgrade
@@ -237,19 +236,6 @@ def test_a_diagram_may_name_a_form_deployed_through_the_api_or_given_with_it_and
 
 
 # -- jarchy init and the command line -------------------------------------------------------------------
-
-@pytest.fixture
-def jarchy(app: Any, settings: Any, tmp_path: Path) -> Callable[..., Any]:
-    from api.cli import main
-
-    env = {"JARCHY_DATABASE_URL": settings.database_url, "JARCHY_SECRET_KEY": settings.secret_key,
-           "JARCHY_VAR_DIR": str(tmp_path / "var")}
-
-    def run(*args: str) -> Any:
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return run
-
 
 def test_init_deploys_the_shipped_forms_as_version_1_and_never_overrides_an_administrators(
         jarchy: Callable[..., Any], as_: Any, sessions: Any, tmp_path: Path) -> None:
