@@ -3,7 +3,7 @@
 from db.models.absences import Absence
 from db.models.archive import ArchiveEntry
 from db.models.attachments import Attachment
-from db.models.audit import AuditChainHead, AuditEvent
+from db.models.audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditTree, AuditTreeNode, CheckpointPush
 from db.models.calendar import CalendarOverride
 from db.models.case_comments import CaseComment
 from db.models.case_words import CaseWords
@@ -32,10 +32,14 @@ __all__ = [
     "Accreditation",
     "ArchiveEntry",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
+    "AuditTree",
+    "AuditTreeNode",
     "BusinessKeySequence",
     "CalendarFeedToken",
     "CalendarOverride",
+    "CheckpointPush",
     "CaseComment",
     "CaseWords",
     "Delivery",
