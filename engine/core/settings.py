@@ -78,6 +78,16 @@ class Settings:
     # The compiled catalogs the engine words notifications and their e-mail from (engine.core.words): the
     # application's own, which it passes in (api.app_settings); None: English only.
     catalogs: Path | None = None
+    # The audit's signed checkpoints (engine.audit.checkpoints): the Ed25519 key file (JARCHY_AUDIT_KEY; None: one
+    # generated once into var_dir), or the key itself as PEM (JARCHY_AUDIT_KEY_PEM, which wins); the name the
+    # checkpoints are signed under (JARCHY_AUDIT_ORIGIN; default the public site's host and /audit); how often the
+    # sweep signs one (JARCHY_AUDIT_CHECKPOINT_MINUTES; 0: only `jarchy audit checkpoint`); and where each is pushed
+    # (JARCHY_AUDIT_PUSH: directories, mailto: addresses, http(s) witness URLs, separated by spaces or commas).
+    audit_key: str | None = None
+    audit_key_pem: str | None = None
+    audit_origin: str | None = None
+    audit_checkpoint_minutes: int = 60
+    audit_push: tuple[str, ...] = ()
 
     @property
     def files_location(self) -> str:
@@ -86,6 +96,14 @@ class Settings:
     def upload_limit(self, kind: str) -> int:
         """The largest attachment of `kind` (photo, video, audio, document), in bytes."""
         return int(getattr(self, f"max_{kind}_mb")) * 1024 * 1024
+
+    @property
+    def checkpoint_origin(self) -> str:
+        """The name checkpoints are signed under: the office's host, so two offices' logs never share one."""
+        if self.audit_origin:
+            return self.audit_origin
+        host = self.public_url.split("://", 1)[-1].split("/", 1)[0]
+        return f"{host}/audit"
 
     @property
     def largest_upload(self) -> int:
@@ -136,6 +154,11 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         max_video_mb=int(env.get("JARCHY_MAX_VIDEO_MB", "2048")),
         max_audio_mb=int(env.get("JARCHY_MAX_AUDIO_MB", "500")),
         max_document_mb=int(env.get("JARCHY_MAX_DOCUMENT_MB", "100")),
+        audit_key=env.get("JARCHY_AUDIT_KEY") or None,
+        audit_key_pem=env.get("JARCHY_AUDIT_KEY_PEM") or None,
+        audit_origin=env.get("JARCHY_AUDIT_ORIGIN") or None,
+        audit_checkpoint_minutes=int(env.get("JARCHY_AUDIT_CHECKPOINT_MINUTES", "60")),
+        audit_push=tuple(t for t in env.get("JARCHY_AUDIT_PUSH", "").replace(",", " ").split() if t),
     )
 
 

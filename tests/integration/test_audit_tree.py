@@ -84,3 +84,16 @@ def test_a_chain_that_does_not_link_is_never_integrated(sessions: Any) -> None:
     assert broken.value.seq == 6
     with sessions() as session:
         assert tree.head(session).size == 4
+
+
+def test_a_checkpoint_signs_what_the_tree_holds_and_opens_with_the_office_key(sessions: Any, settings: Any) -> None:
+    from engine.audit import checkpoints, keys, notes
+
+    record(sessions, 6)
+    with sessions.begin() as session:
+        made = checkpoints.create(session, settings, AT)
+        again = checkpoints.create(session, settings, AT)  # nothing new: the same checkpoint, not a second one
+    assert again.id == made.id
+    opened = notes.open_note(made.note, keys.public_key(settings))
+    assert (opened.size, opened.root, opened.signed_at) == (6, merkle.root(all_leaves(sessions)), AT)
+    assert (settings.var_dir / keys.DEFAULT_FILE).stat().st_mode & 0o777 == 0o600
