@@ -78,6 +78,11 @@ class Settings:
     # The compiled catalogs the engine words notifications and their e-mail from (engine.core.words): the
     # application's own, which it passes in (api.app_settings); None: English only.
     catalogs: Path | None = None
+    # RFC 3161 timestamps (engine.audit.timestamps, docs/audit.md): the timestamp authority asked for a token over
+    # each checkpoint (JARCHY_TSA_URL; None: no timestamps), and the certificates (a PEM file) trusted for it when a
+    # token is verified on read (JARCHY_TSA_CERT; None: the token's own checks only).
+    tsa_url: str | None = None
+    tsa_cert: str | None = None
 
     @property
     def files_location(self) -> str:
@@ -136,6 +141,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         max_video_mb=int(env.get("JARCHY_MAX_VIDEO_MB", "2048")),
         max_audio_mb=int(env.get("JARCHY_MAX_AUDIO_MB", "500")),
         max_document_mb=int(env.get("JARCHY_MAX_DOCUMENT_MB", "100")),
+        tsa_url=env.get("JARCHY_TSA_URL") or None,
+        tsa_cert=env.get("JARCHY_TSA_CERT") or None,
     )
 
 

@@ -220,3 +220,14 @@ def _answer_token(tsa: Any) -> bytes:
         "cert_req": True,
     }).dump()
     return tsp.TimeStampResp.load(tsa.reply(query))["time_stamp_token"].dump()
+
+
+def test_the_tsa_and_the_certificates_trusted_for_it_are_settings() -> None:
+    from engine.core.settings import settings_from_env
+
+    configured = settings_from_env({"JARCHY_SECRET_KEY": "k", "JARCHY_TSA_URL": "https://tsa.example/",
+                                    "JARCHY_TSA_CERT": "/etc/jarchy/tsa.pem"})
+    unset = settings_from_env({"JARCHY_SECRET_KEY": "k", "JARCHY_TSA_URL": ""})
+
+    assert (configured.tsa_url, configured.tsa_cert) == ("https://tsa.example/", "/etc/jarchy/tsa.pem")
+    assert (unset.tsa_url, unset.tsa_cert) == (None, None)
