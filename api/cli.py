@@ -20,8 +20,8 @@ from api import create_app
 from api.cli_env import Env, pass_env
 from api.migration_commands import migrate, migrations
 from db.migrate import upgrade
-from engine.audit import chain
-from engine.background.sweeper import fire_due, sweep
+from engine.audit import chain, keys, notes
+from engine.background.sweeper import fire_due, keep_checkpoints, sweep
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES
 from engine.demo import seed
@@ -280,6 +280,41 @@ def audit_verify(env: Env) -> None:
     click.echo(f"BROKEN at event seq {broken.get('seq')} (id {broken.get('id')}): {broken.get('reason')}; "
                f"{result.checked} events checked before it", err=True)
     sys.exit(1)
+
+
+@audit_group.command("checkpoint")
+@pass_env
+def audit_checkpoint(env: Env) -> None:
+    """Sign a checkpoint of the audit's Merkle tree now, timestamp it and push it; prints each outcome."""
+    try:
+        work = keep_checkpoints(env.sessions, env.settings, env.ctx.now(), now=True)
+    except keys.KeyUnavailable as exc:
+        click.echo(f"no checkpoint: {exc}", err=True)
+        sys.exit(1)
+    assert work.latest is not None
+    size, root = work.latest
+    click.echo(f"checkpoint {size} {root}" + ("" if work.made else " (nothing recorded since: the latest)"))
+    if not env.settings.tsa_url:
+        click.echo("timestamp: no TSA configured (JARCHY_TSA_URL)")
+    for stamped, ok, detail in work.stamps:
+        click.echo(f"timestamp of {stamped}: {'ok' if ok else 'FAILED'} {detail}")
+    for push in work.pushes:
+        click.echo(f"push to {push.target}: {'ok' if push.ok else 'FAILED'} {push.detail}")
+
+
+@audit_group.command("public-key")
+@click.option("--verifier-key", is_flag=True, help="The signed-note verifier key (a witness's configuration).")
+@pass_env
+def audit_public_key(env: Env, verifier_key: bool) -> None:
+    """Print the public key the checkpoints are signed with (PEM)."""
+    settings = env.settings
+    try:
+        public = keys.public_key(settings)
+    except keys.KeyUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(notes.verifier_key(settings.checkpoint_origin, public) if verifier_key
+               else notes.public_key_pem(public).rstrip("\n"))
 
 
 @main.command()

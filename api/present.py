@@ -4,6 +4,7 @@ that a response after an engine operation does not read them again."""
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -18,9 +19,11 @@ from db.models import (
     Absence,
     Accreditation,
     Attachment,
+    AuditCheckpoint,
     AuditEvent,
     CalendarOverride,
     CaseComment,
+    CheckpointPush,
     Delivery,
     DistributionList,
     FormVersion,
@@ -365,6 +368,19 @@ def forms(session: Session, rows: list[FormVersion], uses: Mapping[str, list[Pro
              "used_by": [{"process": d.key, "version": d.version, "form_version": (d.forms or {})[r.key]}
                          for d in uses.get(r.key, [])]}
             | ({"schema": r.schema} if with_schema else {}) for r in rows]
+
+
+def checkpoint(row: AuditCheckpoint, verdict: dict[str, Any] | None, pushes: list[CheckpointPush]) -> dict[str, Any]:
+    """A signed checkpoint of the audit's tree, its timestamp as verified now, and every push of it."""
+    if verdict is not None and "time" in verdict:
+        verdict = verdict | {"time": verdict["time"].isoformat()}
+    shown = {"size": row.size, "root": row.root, "signed_at": row.signed_at, "signature": row.signature,
+             "note": row.note, "origin": row.origin, "key_id": row.key_id, "timestamp": verdict,
+             "pushes": [{"target": p.target, "attempted_at": p.attempted_at, "ok": p.ok, "detail": p.detail}
+                        for p in pushes]}
+    if row.timestamp_token is not None:
+        shown["timestamp_token"] = base64.b64encode(row.timestamp_token).decode()
+    return shown
 
 
 def audit_event(row: AuditEvent) -> dict[str, Any]:

@@ -619,6 +619,38 @@ class AuditQuery(Page):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
+class CheckpointPushOut(Schema):
+    target = fields.String(required=True)
+    attempted_at = OfficeDateTime(required=True)
+    ok = fields.Boolean(required=True)
+    detail = fields.String(allow_none=True)
+
+
+class CheckpointOut(Schema):
+    size = fields.Integer(required=True)
+    root = fields.String(required=True, metadata={"description": "The tree's root, hex"})
+    signed_at = OfficeDateTime(required=True)
+    signature = fields.String(required=True, metadata={"description": "The Ed25519 signature of the note's body, "
+                                                                      "base64"})
+    timestamp_token = fields.String(metadata={"description": "The RFC 3161 token over the note's body, DER in "
+                                                             "base64; only when stamped"})
+    note = fields.String(required=True, metadata={"description": "The C2SP signed note, as published"})
+    origin = fields.String(required=True)
+    key_id = fields.String(required=True)
+    timestamp = fields.Dict(allow_none=True, metadata={
+        "description": "The token verified now: {verified: true, time, tsa} or {verified: false, code}; null "
+                       "without a TSA"})
+    pushes = fields.List(fields.Nested(CheckpointPushOut), required=True)
+
+
+class CheckpointPage(Schema):
+    public_key = fields.String(required=True, metadata={"description": "The checkpoints' Ed25519 key, PEM"})
+    items = fields.List(fields.Nested(CheckpointOut), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
 class VerifyOut(Schema):
     ok = fields.Boolean(required=True)
     checked = fields.Integer(required=True)

@@ -12,9 +12,9 @@ from api import present
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.database import session
-from api.schemas import TEXT, AuditOut, AuditQuery, VerifyOut, page_of
+from api.schemas import TEXT, AuditOut, AuditQuery, CheckpointPage, Page, VerifyOut, page_of
 from api.views.common import ctx
-from engine.audit import chain
+from engine.audit import chain, checkpoints, keys, notes, witnesses
 from engine.people.access import check_may_read_audit
 from engine.reads import queries
 
@@ -67,3 +67,26 @@ class Verify(MethodView):
         """Check the hash chain; names the first broken event."""
         check_may_read_audit(current_user())
         return present.verification(chain.verify(session()))
+
+
+@blp.route("/checkpoints")
+class Checkpoints(MethodView):
+    @blp.doc(operationId="listAuditCheckpoints")
+    @blp.arguments(Page, location="query")
+    @blp.response(200, CheckpointPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The signed checkpoints of the audit's Merkle tree, newest first, each timestamp verified now, with every
+        push, and the public key they are signed with."""
+        check_may_read_audit(current_user())
+        return checkpoint_page(args["page"], args["per_page"])
+
+
+def checkpoint_page(page: int, per_page: int) -> dict[str, Any]:
+    """A page of checkpoints in the API's shape (the auditors' page shows the same)."""
+    settings = ctx().settings
+    result = queries.paged(session(), checkpoints.newest_first(), page, per_page)
+    trusted = checkpoints.trusted_certificates(settings)
+    pushes = witnesses.pushes_of(session(), [row.id for row in result.items])
+    items = [present.checkpoint(row, checkpoints.timestamp_verdict(row, trusted), pushes[row.id])
+             for row in result.items]
+    return {"public_key": notes.public_key_pem(keys.public_key(settings))} | present.page(result, items)

@@ -82,7 +82,8 @@ class AuditCheckpoint(Base):
     note: Mapped[str] = mapped_column(Text)  # the signed note, exactly as published
     timestamp_token: Mapped[bytes | None] = mapped_column(LargeBinary)
     timestamped_at: Mapped[datetime | None]
-    timestamp_error: Mapped[str | None] = mapped_column(String(500))
+    timestamp_error: Mapped[str | None] = mapped_column(String(500))  # `code: detail` of the last failure
+    timestamp_tried_at: Mapped[datetime | None]  # the last request for a token, whatever came of it
 
 
 class CheckpointPush(Base):

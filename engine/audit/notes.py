@@ -122,8 +122,11 @@ def load_public_key(text: str) -> Ed25519PublicKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_public_key(text.encode())
         else:
-            _, _, encoded = text.rpartition("+")
-            raw = _b64(encoded, "malformed")
+            # name+hash+key: a name never holds "+", base64 may
+            parts = text.split("+", 2)
+            if len(parts) != 3:
+                raise BadNote("malformed", "a verifier key is name+hash+key")
+            raw = _b64(parts[2], "malformed")
             if raw[:1] != ED25519 or len(raw) != 33:
                 raise BadNote("malformed", "not an Ed25519 verifier key")
             key = Ed25519PublicKey.from_public_bytes(raw[1:])

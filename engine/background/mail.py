@@ -312,6 +312,12 @@ def _subject(text: str, *, tag: bool = True) -> str:
     return f"[Jarchy] {line}" if tag else line
 
 
+def deliver(config: SmtpConfig, message: EmailMessage) -> None:
+    """Hand one message to the server (others than the outboxes' e-mail, e.g. the audit's checkpoints); raises
+    smtplib.SMTPException or OSError."""
+    _deliver(config, message)
+
+
 def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
     context = ssl.create_default_context()
     client: smtplib.SMTP

@@ -2,8 +2,8 @@
 
 `sweep` is what runs every few seconds, from `jarchy serve`'s loop without Redis and from Celery beat
 with it: it fires due timers, hands the tasks of absent users to their deputies, starts the cases of timer
-start events, reminds of tasks about to fall due, composes the daily summaries of notifications at their hour and,
-without Celery, sends pending e-mail.
+start events, reminds of tasks about to fall due, composes the daily summaries of notifications at their hour,
+signs, timestamps and pushes the audit's checkpoint when one is due and, without Celery, sends pending e-mail.
 
 This module is the background's one transaction owner (docs/architecture.md): the modules it calls
 (engine.runtime.operations, engine.background.scheduled_starts, .reminders, .mail) work in the session they are
@@ -17,7 +17,7 @@ simply due at the next sweep."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
+from engine.audit import checkpoints, keys, timestamps, tree, witnesses
 from engine.background import mail, reminders, scheduled_starts, summaries
 from engine.context import EngineContext
 from engine.core.errors import JarchyError
@@ -48,6 +49,7 @@ class SweepResult:
     emailed: int
     handed_over: int = 0  # tasks passed to the deputies of absences that began
     summarized: int = 0
+    checkpointed: int = 0  # checkpoints signed (0 or 1)
 
 
 def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None, *,
@@ -61,8 +63,13 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     reminded = send_reminders(sessions, ctx, moment)
     summarized = compose_summaries(sessions, ctx, moment) if ctx.settings.smtp_url is not None else 0
     emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
+    try:
+        kept = keep_checkpoints(sessions, ctx.settings, moment)
+    except keys.KeyUnavailable as exc:  # the key's file is gone: logged each sweep, the rest of the sweep ran
+        log.error("no audit checkpoint signed: %s", exc)
+        kept = CheckpointWork(None)
     return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over,
-                       summarized=summarized)
+                       summarized=summarized, checkpointed=int(kept.made))
 
 
 # -- timers ------------------------------------------------------------------------------------------------
@@ -236,3 +243,107 @@ def send_pending_email(sessions: sessionmaker[Session], settings: Settings, limi
                 if exc.unreachable:
                     return sent
     return sent
+
+
+# -- the audit's checkpoints --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckpointWork:
+    """What one round of checkpoint work did: the latest checkpoint (size, root hex) if any, whether it was signed
+    by this round, each timestamp request (size, ok, detail) and each push (target, ok, detail)."""
+
+    latest: tuple[int, str] | None
+    made: bool = False
+    stamps: tuple[tuple[int, bool, str], ...] = ()
+    pushes: tuple[witnesses.Outcome, ...] = ()
+
+
+def keep_checkpoints(sessions: sessionmaker[Session], settings: Settings, at: datetime, *,
+                     now: bool = False) -> CheckpointWork:
+    """Sign a checkpoint when one is due (`now`: whatever the schedule, as `jarchy audit checkpoint` does), then
+    ask the TSA for the tokens still missing and push the latest checkpoint to the targets it has not reached.
+
+    Each step in a transaction of its own, and the TSA, the directories, the SMTP server and the witnesses are
+    talked to with none open (the tree's row lock is held only while a checkpoint is signed). A failure of one
+    stamp or push is recorded and never stops the others. Two sweepers due at once sign one checkpoint: the second
+    waits for the tree's lock, then finds the first's checkpoint of that size (and the size is unique besides).
+    Raises keys.KeyUnavailable when a checkpoint is due and the key cannot be read."""
+    made = False
+    with sessions() as session:
+        wanted = now or checkpoints.due(session, settings, at)
+    if wanted:
+        keys.signing_key(settings)  # a missing key is the caller's to report, before any work
+        try:
+            with sessions.begin() as session:
+                before = checkpoints.latest(session)
+                row = checkpoints.create(session, settings, at)
+                made = before is None or row.id != before.id
+        except SQLAlchemyError as exc:  # another sweeper signed this size first (the unique size)
+            log.info("the audit checkpoint is left to another sweeper: %s", describe(exc))
+    stamps = tuple(stamp_checkpoints(sessions, settings, at, retry_now=now))
+    pushes = tuple(push_checkpoint(sessions, settings, at, retry_now=now))
+    with sessions() as session:
+        last = checkpoints.latest(session)
+        latest = (last.size, last.root) if last is not None else None
+    return CheckpointWork(latest, made, stamps, pushes)
+
+
+def stamp_checkpoints(sessions: sessionmaker[Session], settings: Settings, at: datetime, *,
+                      retry_now: bool = False) -> Iterator[tuple[int, bool, str]]:
+    """A token for each checkpoint still without one (none without a TSA); yields (size, ok, detail)."""
+    if not settings.tsa_url:
+        return
+    with sessions() as session:
+        todo = checkpoints.unstamped(session, None if retry_now else at)
+    for item in todo:
+        try:
+            token = checkpoints.request_stamp(settings, item)
+            with sessions.begin() as session:
+                stamped_at = checkpoints.record_stamp(session, item.checkpoint_id, token, at).timestamped_at
+            yield item.size, True, f"timestamped at {stamped_at:%Y-%m-%dT%H:%M:%SZ}"
+        except (timestamps.TimestampError, timestamps.TimestampInvalid) as exc:
+            log.warning("audit checkpoint %s not timestamped: %s", item.size, exc)
+            try:
+                with sessions.begin() as session:
+                    checkpoints.record_stamp_failure(session, item.checkpoint_id, exc.code, exc.detail, at)
+            except SQLAlchemyError as failure:
+                log.info("the timestamp failure of checkpoint %s not recorded: %s", item.size, describe(failure))
+            yield item.size, False, f"{exc.code}: {exc.detail}"
+        except SQLAlchemyError as exc:
+            log.info("the token of checkpoint %s not kept: %s", item.size, describe(exc))
+            yield item.size, False, describe(exc)
+
+
+def push_checkpoint(sessions: sessionmaker[Session], settings: Settings, at: datetime, *,
+                    retry_now: bool = False) -> Iterator[witnesses.Outcome]:
+    """Push the latest checkpoint to each target it has not reached; every attempt recorded."""
+    if not settings.audit_push:
+        return
+    with sessions() as session:
+        last = checkpoints.latest(session)
+        if last is None:
+            return
+        item = witnesses.item_of(last)
+        targets = [(t, witnesses.witness_size(session, t))
+                   for t in witnesses.pending(session, settings, last.id, None if retry_now else at)]
+    public_key = keys.public_key(settings)
+
+    def leaves(start: int, end: int) -> list[bytes]:
+        with sessions() as session:
+            return tree.stored_leaves(session, start, end)
+
+    def consistency(old: int, new: int) -> list[bytes]:
+        with sessions() as session:
+            return tree.consistency_proof(session, old, new)
+
+    reads = witnesses.Reads(leaves, consistency)
+    for target, witness_at in targets:
+        outcome = witnesses.push(target, item, reads, settings, public_key, witness_at=witness_at)
+        if not outcome.ok:
+            log.warning("audit checkpoint %s not pushed to %s: %s", item.size, target, outcome.detail)
+        try:
+            with sessions.begin() as session:
+                witnesses.record(session, item.checkpoint_id, outcome, at)
+        except SQLAlchemyError as exc:
+            log.info("the push of checkpoint %s to %s not recorded: %s", item.size, target, describe(exc))
+        yield outcome

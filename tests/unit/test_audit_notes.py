@@ -56,3 +56,12 @@ def test_garbage_is_malformed_not_a_crash(text: str) -> None:
     with pytest.raises(notes.BadNote) as refused:
         notes.open_note(text, KEY.public_key())
     assert refused.value.code == "malformed"
+
+
+def test_verifier_keys_whose_base64_holds_a_plus_sign_still_load() -> None:
+    # about half of all keys: the key's base64 is split at its own "+" if read from the right
+    keys = [Ed25519PrivateKey.generate() for _ in range(64)]
+    with_plus = [k for k in keys if "+" in notes.verifier_key("o", k.public_key()).split("+", 2)[2]]
+    assert with_plus
+    for key in with_plus:
+        assert notes.load_public_key(notes.verifier_key("o", key.public_key())) == key.public_key()

@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('timestamp_token', sa.LargeBinary(), nullable=True),
     sa.Column('timestamped_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('timestamp_error', sa.String(length=500), nullable=True),
+    sa.Column('timestamp_tried_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_checkpoints')),
     sa.UniqueConstraint('size', name=op.f('uq_audit_checkpoints_size'))
     )
