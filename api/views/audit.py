@@ -14,7 +14,8 @@ from api.blueprint import Blueprint
 from api.database import session
 from api.schemas import TEXT, AuditOut, AuditQuery, CheckpointPage, Page, VerifyOut, page_of
 from api.views.common import ctx
-from engine.audit import chain, checkpoints, keys, notes, witnesses
+from engine.audit import chain, checkpoints, keys, notes
+from engine.background import witnesses
 from engine.people.access import check_may_read_audit
 from engine.reads import queries
 

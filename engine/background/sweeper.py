@@ -26,8 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
-from engine.audit import checkpoints, keys, timestamps, tree, witnesses
-from engine.background import mail, reminders, scheduled_starts, summaries
+from engine.audit import checkpoints, keys, timestamps, tree
+from engine.background import mail, reminders, scheduled_starts, summaries, witnesses
 from engine.context import EngineContext
 from engine.core.errors import JarchyError
 from engine.core.faults import describe, is_case_fault
