@@ -20,7 +20,7 @@ from api import create_app
 from api.cli_env import Env, pass_env
 from api.migration_commands import migrate, migrations
 from db.migrate import upgrade
-from engine.audit import chain, keys, notes
+from engine.audit import chain, keys, notes, tree
 from engine.background.sweeper import fire_due, keep_checkpoints, sweep
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES
@@ -288,7 +288,7 @@ def audit_checkpoint(env: Env) -> None:
     """Sign a checkpoint of the audit's Merkle tree now, timestamp it and push it; prints each outcome."""
     try:
         work = keep_checkpoints(env.sessions, env.settings, env.ctx.now(), now=True)
-    except keys.KeyUnavailable as exc:
+    except (keys.KeyUnavailable, tree.ChainBroken) as exc:
         click.echo(f"no checkpoint: {exc}", err=True)
         sys.exit(1)
     assert work.latest is not None

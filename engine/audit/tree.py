@@ -35,7 +35,7 @@ class ChainBroken(Exception):
     """The events to integrate do not link: the tree never commits to a broken chain."""
 
     def __init__(self, seq: int, reason: str) -> None:
-        super().__init__(f"event {seq}: {reason}")
+        super().__init__(f"the audit chain is broken at event {seq} ({reason}): see `jarchy audit verify`")
         self.seq, self.reason = seq, reason
 
 

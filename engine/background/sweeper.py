@@ -65,7 +65,7 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
     try:
         kept = keep_checkpoints(sessions, ctx.settings, moment)
-    except keys.KeyUnavailable as exc:  # the key's file is gone: logged each sweep, the rest of the sweep ran
+    except (keys.KeyUnavailable, tree.ChainBroken) as exc:  # logged each sweep; the rest of the sweep ran
         log.error("no audit checkpoint signed: %s", exc)
         kept = CheckpointWork(None)
     return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over,
@@ -267,7 +267,8 @@ def keep_checkpoints(sessions: sessionmaker[Session], settings: Settings, at: da
     talked to with none open (the tree's row lock is held only while a checkpoint is signed). A failure of one
     stamp or push is recorded and never stops the others. Two sweepers due at once sign one checkpoint: the second
     waits for the tree's lock, then finds the first's checkpoint of that size (and the size is unique besides).
-    Raises keys.KeyUnavailable when a checkpoint is due and the key cannot be read."""
+    Raises keys.KeyUnavailable when a checkpoint is due and the key cannot be read, tree.ChainBroken when the
+    events to add do not link (a checkpoint never signs a broken chain)."""
     made = False
     with sessions() as session:
         wanted = now or checkpoints.due(session, settings, at)

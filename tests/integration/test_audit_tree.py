@@ -97,3 +97,18 @@ def test_a_checkpoint_signs_what_the_tree_holds_and_opens_with_the_office_key(se
     opened = notes.open_note(made.note, keys.public_key(settings))
     assert (opened.size, opened.root, opened.signed_at) == (6, merkle.root(all_leaves(sessions)), AT)
     assert (settings.var_dir / keys.DEFAULT_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_broken_chain_stops_the_checkpoint_with_its_event_named_and_not_the_sweep(
+        sessions: Any, settings: Any, jarchy: Any) -> None:
+    from engine.background import sweeper
+
+    record(sessions, 3)
+    with sessions.begin() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(subject="rewritten"))
+    with pytest.raises(tree.ChainBroken):
+        sweeper.keep_checkpoints(sessions, settings, AT, now=True)
+    result = jarchy("audit", "checkpoint")
+    assert result.exit_code == 1 and "broken at event 2" in result.output
+    with sessions() as session:
+        assert tree.head(session).size == 0
