@@ -97,6 +97,16 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK))
 
 
+@pytest.fixture
+def tsa(tmp_path: Path) -> Iterator[Any]:
+    """A real RFC 3161 timestamp authority on 127.0.0.1, OpenSSL signing with a test CA's certificate
+    (tests/tsa.py: `url`, `ca_pem`, `cert_pem`, `refuse`, `sign_with`, `stop`)."""
+    from tests.tsa import local_tsa  # asn1crypto and the openssl binary: only the tests that stamp need them
+
+    with local_tsa(tmp_path / "tsa") as server:
+        yield server
+
+
 # The time zone of an office under each statute profile: its capital's.
 CAPITALS = {"KG": "Asia/Bishkek", "UA": "Europe/Kyiv", "UZ": "Asia/Tashkent"}
 

@@ -88,6 +88,11 @@ class Settings:
     audit_origin: str | None = None
     audit_checkpoint_minutes: int = 60
     audit_push: tuple[str, ...] = ()
+    # RFC 3161 timestamps (engine.audit.timestamps, docs/audit.md): the timestamp authority asked for a token over
+    # each checkpoint (JARCHY_TSA_URL; None: no timestamps), and the certificates (a PEM file) trusted for it when a
+    # token is verified on read (JARCHY_TSA_CERT; None: the token's own checks only).
+    tsa_url: str | None = None
+    tsa_cert: str | None = None
 
     @property
     def files_location(self) -> str:
@@ -159,6 +164,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         audit_origin=env.get("JARCHY_AUDIT_ORIGIN") or None,
         audit_checkpoint_minutes=int(env.get("JARCHY_AUDIT_CHECKPOINT_MINUTES", "60")),
         audit_push=tuple(t for t in env.get("JARCHY_AUDIT_PUSH", "").replace(",", " ").split() if t),
+        tsa_url=env.get("JARCHY_TSA_URL") or None,
+        tsa_cert=env.get("JARCHY_TSA_CERT") or None,
     )
 
 
