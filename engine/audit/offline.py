@@ -75,16 +75,21 @@ def load(path: Path) -> Export:
             data = json.loads(text)
         except ValueError as exc:
             raise Failure(path.name, f"not JSON: {exc}") from None
-        header = data.get("proofs")
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise Failure(path.name, "the export carries no proofs (export it with proofs=true)")
-        if "items" not in data:
-            return Export(path.name, header, [], has_events=False)
-        return Export(path.name, header, [_event(path.name, item) for item in data["items"]])
+        return from_json(path.name, data)
     rows = list(csv.DictReader(io.StringIO(text)))
     if rows and "canonical" not in rows[0]:
         raise Failure(path.name, "the CSV carries no proofs (export it with proofs=true)")
     return Export(path.name, None, [_csv_event(path.name, row) for row in rows])
+
+
+def from_json(name: str, data: Any) -> Export:
+    """A JSON export with proofs (or a file of checkpoints alone), already parsed."""
+    header = data.get("proofs") if isinstance(data, dict) else None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise Failure(name, "the export carries no proofs (export it with proofs=true)")
+    if "items" not in data:
+        return Export(name, header, [], has_events=False)
+    return Export(name, header, [_event(name, item) for item in data["items"]])
 
 
 def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519PublicKey,
