@@ -5,6 +5,7 @@ changed event. Also: the proofs API, its refusals, and a clean history passing b
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Callable
@@ -306,3 +307,43 @@ def test_exports_without_proofs_keep_their_shape(as_: Any, kept: dict[str, Any])
     rows = as_("auditor").get("/api/v1/audit?format=csv").get_data(as_text=True).splitlines()
     assert rows[0] == "id,seq,occurred_at,actor,type,instance_id,task_id,subject,before,after,hash,time_zone"
     assert as_("auditor").get("/api/v1/audit?proofs=maybe").get_json()["errors"][0]["field"] == "proofs"
+
+
+def test_timestamps_verify_offline_trusted_with_the_tsa_certificate(
+        as_: Any, sessions: Any, kept: dict[str, Any], tsa: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from db.models import AuditCheckpoint
+    from engine.audit import timestamps
+
+    with sessions.begin() as session:  # stamped as the checkpoints stamp: the note's signed body
+        row = session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.size == kept["size"])).one()
+        row.timestamp_token = timestamps.request_token(tsa.url, row.note.rpartition("\n\n")[0].encode() + b"\n")
+    stamped = export(as_, tmp_path / "stamped.json")
+    assert json.loads(stamped.read_text())["proofs"]["checkpoint"]["timestamp_token"]
+    mirror = kept["mirror"]
+    args = (str(stamped), "--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    (tmp_path / "ca.pem").write_bytes(tsa.ca_pem)
+    trusted = verify_export(tmp_path, monkeypatch, *args, "--tsa-cert", str(tmp_path / "ca.pem"))
+    assert trusted.exit_code == 0 and "1 timestamp token(s) verified (trusted TSA certificate given)" in trusted.output
+    untrusted = verify_export(tmp_path, monkeypatch, *args)
+    assert untrusted.exit_code == 0 and "no --tsa-cert given" in untrusted.output
+
+    body = json.loads(stamped.read_text())  # a token over another checkpoint's text
+    other = timestamps.request_token(tsa.url, b"another text\n")
+    body["proofs"]["checkpoints"][-1]["timestamp_token"] = base64.b64encode(other).decode()
+    (tmp_path / "swapped.json").write_text(json.dumps(body))
+    swapped = verify_export(tmp_path, monkeypatch, str(tmp_path / "swapped.json"), *args[1:])
+    assert swapped.exit_code == 1 and f"checkpoint of size {kept['size']}" in swapped.output
+    assert "timestamp" in swapped.output
+
+
+def test_a_second_history_signed_for_the_same_size_is_named(settings: Any, kept: dict[str, Any], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever holds the key and signs a rewritten history at a size already witnessed shows a fork."""
+    opened = notes.parse_body(kept["mirror"].joinpath("checkpoint").read_text().rpartition("\n\n")[0] + "\n")
+    forked = notes.sign(notes.Checkpoint(opened.origin, opened.size, bytes(32), opened.signed_at),
+                        keys.signing_key(settings))
+    (tmp_path / "forked.note").write_text(forked)
+    result = verify_export(tmp_path, monkeypatch, str(kept["before"]), "--checkpoint", str(tmp_path / "forked.note"),
+                           "--public-key", str(kept["mirror"] / "public_key.pem"))
+    assert result.exit_code == 1 and f"two histories signed for size {kept['size']}" in result.output
