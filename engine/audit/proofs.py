@@ -95,15 +95,13 @@ def header(session: Session, public_key: Ed25519PublicKey) -> tuple[dict[str, An
              "checkpoint": listed[-1] if listed else None, "checkpoints": listed}, previous)
 
 
-def event_proofs(session: Session, events: Iterable[AuditEvent], size: int) -> Iterable[tuple[AuditEvent,
-                                                                                             dict[str, Any] | None]]:
+def event_proofs(session: Session, events: Iterable[AuditEvent], size: int) -> list[tuple[AuditEvent,
+                                                                                          dict[str, Any] | None]]:
     """Each event with its inclusion proof in the tree of `size` (None for an event after it)."""
-    for event in events:
-        if event.seq > size:
-            yield event, None
-            continue
-        path = tree.inclusion_proof(session, event.seq - 1, size)
-        yield event, {"leaf_index": event.seq - 1, "tree_size": size, "audit_path": [h.hex() for h in path]}
+    events = list(events)
+    paths = tree.inclusion_proofs(session, [e.seq - 1 for e in events if e.seq <= size], size) if size else {}
+    return [(e, None if e.seq > size else {"leaf_index": e.seq - 1, "tree_size": size,
+                                           "audit_path": [h.hex() for h in paths[e.seq - 1]]}) for e in events]
 
 
 def exported(event: AuditEvent, proof: dict[str, Any] | None) -> dict[str, Any]:

@@ -97,3 +97,12 @@ def test_a_checkpoint_signs_what_the_tree_holds_and_opens_with_the_office_key(se
     opened = notes.open_note(made.note, keys.public_key(settings))
     assert (opened.size, opened.root, opened.signed_at) == (6, merkle.root(all_leaves(sessions)), AT)
     assert (settings.var_dir / keys.DEFAULT_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_many_proofs_at_once_are_the_proofs_one_at_a_time(sessions: Any) -> None:
+    record(sessions, 37)
+    with sessions.begin() as session:
+        tree.integrate(session)
+    with sessions() as session:
+        many = tree.inclusion_proofs(session, range(0, 30), 30, batch=7)
+        assert many == {index: tree.inclusion_proof(session, index, 30) for index in range(30)}
