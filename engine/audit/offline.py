@@ -69,7 +69,10 @@ class Report:
 
 def load(path: Path) -> Export:
     """An export file: JSON (with or without events) or CSV, told apart by its first character."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Failure(path.name, f"cannot be read: {exc}") from None
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
@@ -98,16 +101,19 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
         trusted = notes.open_note(trusted_note, public_key)
     except notes.BadNote as exc:
         raise Failure("the trusted checkpoint", exc.detail) from None
-    _pair_histories(exports)
-    with_events = [e for e in exports if e.has_events]
-    _compare(with_events)
     stamps: list[str] = []
-    for export in exports:
-        roots = _checkpoints(export, public_key, tsa_certificates, stamps)
-        _trusted_among(export, trusted, roots)
-        if export.has_events:
-            _events(export, roots)
-    _backdated(with_events, trusted)
+    with_events = [e for e in exports if e.has_events]
+    try:
+        _pair_histories(exports)
+        _compare(with_events)
+        for export in exports:
+            roots = _checkpoints(export, public_key, tsa_certificates, stamps)
+            _trusted_among(export, trusted, roots)
+            if export.has_events:
+                _events(export, roots)
+        _backdated(with_events, trusted)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of the wrong kind
+        raise Failure("the export", f"malformed: {exc!r}") from None
     checked = {e["seq"] for export in with_events for e in export.events}
     return Report(len(checked), trusted.size, trusted.signed_at, _stamp_verdict(stamps, tsa_certificates),
                   len(exports))

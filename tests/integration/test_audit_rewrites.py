@@ -347,3 +347,32 @@ def test_a_second_history_signed_for_the_same_size_is_named(settings: Any, kept:
     result = verify_export(tmp_path, monkeypatch, str(kept["before"]), "--checkpoint", str(tmp_path / "forked.note"),
                            "--public-key", str(kept["mirror"] / "public_key.pem"))
     assert result.exit_code == 1 and f"two histories signed for size {kept['size']}" in result.output
+
+
+def test_a_mirror_that_does_not_give_the_root_is_not_trusted(jarchy: Any, sessions: Any, kept: dict[str, Any]) -> None:
+    leaves = kept["mirror"] / "leaves"
+    leaves.write_bytes(bytes(32) + leaves.read_bytes()[32:])  # a witness's copy damaged: it proves nothing
+    with sessions.begin() as session:
+        seq = edit_row(session, kept)
+    result = verify_against(jarchy, kept, "--mirror", str(kept["mirror"]))
+    assert result.exit_code == 1 and "the mirror's leaves do not give the checkpoint's root" in result.output
+    assert f"event seq {seq} " in result.output and "compared with the stored tree" in result.output
+
+
+def test_the_checkpoint_needs_its_public_key(jarchy: Any, kept: dict[str, Any]) -> None:
+    result = jarchy("audit", "verify", "--checkpoint", str(kept["mirror"] / "checkpoint"))
+    assert result.exit_code == 2 and "--public-key" in result.output
+
+
+def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json.loads(kept["before"].read_text())
+    del body["proofs"]["checkpoints"][0]["note"]
+    (tmp_path / "broken.json").write_text(json.dumps(body))
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00")
+    mirror = kept["mirror"]
+    args = ("--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    broken = verify_export(tmp_path, monkeypatch, str(tmp_path / "broken.json"), *args)
+    assert broken.exit_code == 1 and "malformed" in broken.output
+    binary = verify_export(tmp_path, monkeypatch, str(tmp_path / "binary.json"), *args)
+    assert binary.exit_code == 1 and "binary.json" in binary.output
