@@ -65,6 +65,7 @@ class Report:
     signed_at: datetime | None
     timestamps: str
     exports: int
+    complete: int = 0  # how many of the exports claim to hold every event
 
 
 def load(path: Path) -> Export:
@@ -116,7 +117,7 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
         raise Failure("the export", f"malformed: {exc!r}") from None
     checked = {e["seq"] for export in with_events for e in export.events}
     return Report(len(checked), trusted.size, trusted.signed_at, _stamp_verdict(stamps, tsa_certificates),
-                  len(exports))
+                  len(exports), sum(1 for e in with_events if e.complete))
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
