@@ -20,7 +20,7 @@ from api import create_app
 from api.cli_env import Env, pass_env
 from api.migration_commands import migrate, migrations
 from db.migrate import upgrade
-from engine.audit import chain, keys, notes, tree
+from engine.audit import chain, keys, notes, outside, tree
 from engine.background.sweeper import fire_due, keep_checkpoints, sweep
 from engine.core.errors import InvalidDiagram, JarchyError
 from engine.core.settings import ROLES
@@ -268,17 +268,46 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="a signed checkpoint kept outside the database (a witness's DIR/checkpoint)")
+@click.option("--public-key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="the office's public key (PEM or note verifier key); needed with --checkpoint")
+@click.option("--mirror", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="a witness's directory mirror: its leaves name the first changed event")
 @pass_env
-def audit_verify(env: Env) -> None:
-    """Check the hash chain; exit 1 and name the first bad event if broken."""
+def audit_verify(env: Env, checkpoint_file: Path | None, key_file: Path | None, mirror: Path | None) -> None:
+    """Check the hash chain; with --checkpoint, also the events against that signed checkpoint. Exit 1 and name
+    the first bad event if broken."""
+    if checkpoint_file is not None and key_file is None:
+        raise click.BadParameter("give the public key the checkpoint was signed with", param_hint="--public-key")
     with env.sessions() as session:
         result = chain.verify(session)
-    if result.ok:
+        if not result.ok:
+            broken = result.first_broken or {}
+            click.echo(f"BROKEN at event seq {broken.get('seq')} (id {broken.get('id')}): {broken.get('reason')}; "
+                       f"{result.checked} events checked before it", err=True)
+            sys.exit(1)
         click.echo(f"ok: {result.checked} events, chain intact")
+        if checkpoint_file is None or key_file is None:
+            return
+        try:
+            key = notes.load_public_key(key_file.read_text(encoding="utf-8"))
+            leaves = outside.mirror_leaves(mirror) if mirror is not None else None
+            outcome = outside.check(session, checkpoint_file.read_text(encoding="utf-8"), key, leaves)
+        except notes.BadNote as exc:
+            click.echo(f"BROKEN: the checkpoint {checkpoint_file}: {exc.detail}", err=True)
+            sys.exit(1)
+    for remark in outcome.remarks:
+        click.echo(f"note: {remark}", err=True)
+    signed = outcome.signed_at.isoformat() if outcome.signed_at else "an unknown time"
+    if outcome.ok:
+        click.echo(f"ok: the events give the root of the checkpoint of size {outcome.size} signed at {signed}")
         return
-    broken = result.first_broken or {}
-    click.echo(f"BROKEN at event seq {broken.get('seq')} (id {broken.get('id')}): {broken.get('reason')}; "
-               f"{result.checked} events checked before it", err=True)
+    broken = outcome.first_broken or {}
+    named = f"event seq {broken['seq']} (id {broken.get('id')})" if broken.get("seq") else "the events"
+    used = f"; compared with the {outcome.reference}" if outcome.reference else ""
+    click.echo(f"BROKEN against the checkpoint of size {outcome.size} signed at {signed}: {named}: "
+               f"{broken.get('reason')}{used}", err=True)
     sys.exit(1)
 
 
@@ -315,6 +344,43 @@ def audit_public_key(env: Env, verifier_key: bool) -> None:
         sys.exit(1)
     click.echo(notes.verifier_key(settings.checkpoint_origin, public) if verifier_key
                else notes.public_key_pem(public).rstrip("\n"))
+
+
+@audit_group.command("verify-export")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--checkpoint", "checkpoint_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="a signed checkpoint the auditor trusts (a witness's, or kept from before)")
+@click.option("--public-key", "key_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="the office's public key (PEM or note verifier key)")
+@click.option("--tsa-cert", "tsa_cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="the timestamp authority's certificate (PEM) to trust its tokens")
+def audit_verify_export(exports: tuple[Path, ...], checkpoint_file: Path, key_file: Path,
+                        tsa_cert: Path | None) -> None:
+    """Check exports with proofs offline, without the database: the checkpoints' signatures, timestamps and
+    consistency, every event's proof and link. Exit 1 naming the first failure."""
+    from engine.audit import offline  # no database, no settings: this command runs on an auditor's machine
+
+    try:
+        key = notes.load_public_key(key_file.read_text(encoding="utf-8"))
+    except notes.BadNote as exc:
+        raise click.BadParameter(exc.detail, param_hint="--public-key") from None
+    certificates = None
+    if tsa_cert is not None:
+        from engine.audit import timestamps
+
+        certificates = timestamps.load_certificates(tsa_cert)
+    try:
+        loaded = [offline.load(path) for path in exports]
+        report = offline.verify(loaded, checkpoint_file.read_text(encoding="utf-8"), key, certificates)
+    except offline.Failure as failure:
+        click.echo(f"FAILED: {failure.where}: {failure.reason}", err=True)
+        sys.exit(1)
+    signed = report.signed_at.isoformat() if report.signed_at else "an unknown time"
+    click.echo(f"ok: {report.events} events checked in {report.exports} file(s), {report.complete} of them the "
+               f"whole history; trusted checkpoint of size "
+               f"{report.size} signed at {signed}; {report.timestamps}")
 
 
 @main.command()

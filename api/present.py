@@ -44,6 +44,8 @@ from db.models import (
 )
 from db.vocabulary import InstanceStatus, MigrationCaseStatus, TaskStatus
 from engine.audit.chain import Verification
+from engine.audit.outside import Outcome
+from engine.audit.proofs import Consistency, Inclusion
 from engine.calendar import deadlines, overrides
 from engine.calendar.days import BusinessCalendar, CalendarDay
 from engine.calendar.deadline_story import Story
@@ -389,8 +391,29 @@ def audit_event(row: AuditEvent) -> dict[str, Any]:
             "after": row.after, "hash": row.hash}
 
 
-def verification(result: Verification) -> dict[str, Any]:
-    return {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+def verification(result: Verification, checkpoint: Outcome | None = None) -> dict[str, Any]:
+    shown: dict[str, Any] = {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+    if checkpoint is not None:
+        shown["checkpoint"] = {"size": checkpoint.size, "ok": checkpoint.ok, "reference": checkpoint.reference,
+                               "first_broken": checkpoint.first_broken}
+    else:
+        shown["checkpoint"] = None
+    return shown
+
+
+def checkpoint_shown(row: AuditCheckpoint) -> dict[str, Any]:
+    return {"size": row.size, "root": row.root, "signed_at": row.signed_at, "note": row.note}
+
+
+def inclusion(proof: Inclusion) -> dict[str, Any]:
+    return {"leaf_index": proof.leaf_index, "tree_size": proof.checkpoint.size,
+            "audit_path": [h.hex() for h in proof.path], "leaf": proof.leaf.hex(), "root": proof.checkpoint.root,
+            "checkpoint": checkpoint_shown(proof.checkpoint)}
+
+
+def consistency(proof: Consistency) -> dict[str, Any]:
+    return {"from_": proof.old.size, "to": proof.new.size, "from_root": proof.old.root, "to_root": proof.new.root,
+            "proof": [h.hex() for h in proof.path]}
 
 
 def notification(row: Notification) -> dict[str, Any]:

@@ -617,6 +617,9 @@ class AuditQuery(Page):
     from_ = fields.AwareDateTime(data_key="from", validate=MOMENT_RANGE)
     to = fields.AwareDateTime(validate=MOMENT_RANGE)
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    # true: every match (not a page) with its inclusion proof and the checkpoints it leads to; checkpoints: only
+    # that history (JSON), the file a CSV export with proofs is verified with (docs/audit.md)
+    proofs = fields.String(load_default="false", validate=validate.OneOf(["false", "true", "checkpoints"]))
 
 
 class CheckpointPushOut(Schema):
@@ -655,6 +658,42 @@ class VerifyOut(Schema):
     ok = fields.Boolean(required=True)
     checked = fields.Integer(required=True)
     first_broken = fields.Dict(allow_none=True)
+    # the latest stored checkpoint against the events recomputed: {"size", "ok", "reference", "first_broken"};
+    # null before the first checkpoint
+    checkpoint = fields.Dict(allow_none=True)
+
+
+class ProofQuery(Schema):
+    checkpoint = fields.Integer(validate=validate.Range(min=0, max=2**62))
+
+
+class ConsistencyQuery(Schema):
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=0, max=2**62))
+    to = fields.Integer(required=True, validate=validate.Range(min=0, max=2**62))
+
+
+class CheckpointShown(Schema):
+    size = fields.Integer(required=True)
+    root = fields.String(required=True)
+    signed_at = fields.AwareDateTime(required=True)
+    note = fields.String(required=True)
+
+
+class ProofOut(Schema):
+    leaf_index = fields.Integer(required=True)
+    tree_size = fields.Integer(required=True)
+    audit_path = fields.List(fields.String(), required=True)
+    leaf = fields.String(required=True)
+    root = fields.String(required=True)
+    checkpoint = fields.Nested(CheckpointShown, required=True)
+
+
+class ConsistencyOut(Schema):
+    from_ = fields.Integer(data_key="from", required=True)
+    to = fields.Integer(required=True)
+    from_root = fields.String(required=True)
+    to_root = fields.String(required=True)
+    proof = fields.List(fields.String(), required=True)
 
 
 # -- calendar ----------------------------------------------------------------------------------------

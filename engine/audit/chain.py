@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,28 +31,43 @@ HEAD_CACHE = "jarchy_audit_head"  # session.info: the transaction and the chain 
 PENDING = "jarchy_audit_pending"  # session.info: events recorded, not yet chained
 
 
+FIELDS = ("seq", "occurred_at", "actor", "type", "instance_id", "task_id", "subject", "before", "after")
+
+
+def fields_of(event: AuditEvent) -> dict[str, Any]:
+    """The fields of an event that its hash and its Merkle leaf cover, as plain JSON values (the moment in UTC):
+    what an export with proofs carries, so that a verifier rebuilds the same bytes."""
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
+        "actor": event.actor,
+        "type": str(event.type),
+        "instance_id": event.instance_id,
+        "task_id": event.task_id,
+        "subject": event.subject,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def canonical_fields(fields: Mapping[str, Any]) -> str:
+    """The canonical text of an event's fields (`fields_of`): sorted keys, compact, UTF-8 as is. The chain, the
+    tree and the offline verifier (engine.audit.offline) all hash this text."""
+    return json.dumps({name: fields[name] for name in FIELDS}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+
+
 def canonical(event: AuditEvent) -> str:
-    return json.dumps(
-        {
-            "seq": event.seq,
-            "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
-            "actor": event.actor,
-            "type": event.type,
-            "instance_id": event.instance_id,
-            "task_id": event.task_id,
-            "subject": event.subject,
-            "before": event.before,
-            "after": event.after,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
+    return canonical_fields(fields_of(event))
+
+
+def link(prev_hash: str, canonical_text: str) -> str:
+    """The chain hash of an event from its predecessor's hash and its canonical text."""
+    return hashlib.sha256((prev_hash + canonical_text).encode()).hexdigest()
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+    return link(prev_hash, canonical(event))
 
 
 def _head(session: Session) -> AuditChainHead:

@@ -97,6 +97,19 @@ def inclusion_proof(session: Session, index: int, size: int) -> list[bytes]:
     return _range_hashes(session, ranges)
 
 
+def inclusion_proofs(session: Session, indices: Iterable[int], size: int, batch: int = 200) -> dict[int, list[bytes]]:
+    """The audit paths of many leaves in the tree of `size` (an export's): the stored nodes they need are read
+    once, `batch` leaves' worth a query, instead of one query a leaf."""
+    _within(session, size)
+    wanted = sorted(set(indices))
+    paths: dict[int, list[bytes]] = {}
+    for at in range(0, len(wanted), batch):
+        ranges = {index: merkle.inclusion_ranges(index, size) for index in wanted[at:at + batch]}
+        nodes = _nodes(session, sorted(merkle.nodes_of(r for rs in ranges.values() for r in rs)))
+        paths |= {index: [merkle.range_hash(start, end, nodes) for start, end in rs] for index, rs in ranges.items()}
+    return paths
+
+
 def consistency_proof(session: Session, old_size: int, new_size: int) -> list[bytes]:
     """RFC 9162's proof that the tree of `old_size` is a prefix of the one of `new_size`."""
     _within(session, new_size)

@@ -227,6 +227,9 @@ class Code(StrEnum):
     GATEWAY_NOT_SKIPPED = "gateway_not_skipped"  # {element_id}: a gateway chooses a way; correct the data, retry
     NO_FAILED_DATA = "no_failed_data"  # no failed step reads the case's data here: nothing to correct
     # -- problems of a deployed form (entries of `errors`, `field` the path in the schema) -------------------
+    AUDIT_EVENT_NOT_FOUND = "audit_event_not_found"  # {event_id}
+    CHECKPOINT_NOT_FOUND = "checkpoint_not_found"  # {size}: no checkpoint of this size (or none at all: size null)
+    NOT_CHECKPOINTED = "not_checkpointed"  # {seq, size}: the event came after the checkpoint: no proof in it yet
     FORM_KEY_INVALID = "form_key_invalid"  # {key}: not `process/name`
     FORM_NOT_JSON = "form_not_json"  # an uploaded form file is not JSON
     FORM_SCHEMA_INVALID = "form_schema_invalid"  # not valid JSON Schema 2020-12 (the reason in `message`)

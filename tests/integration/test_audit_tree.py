@@ -112,3 +112,12 @@ def test_a_broken_chain_stops_the_checkpoint_with_its_event_named_and_not_the_sw
     assert result.exit_code == 1 and "broken at event 2" in result.output
     with sessions() as session:
         assert tree.head(session).size == 0
+
+
+def test_many_proofs_at_once_are_the_proofs_one_at_a_time(sessions: Any) -> None:
+    record(sessions, 37)
+    with sessions.begin() as session:
+        tree.integrate(session)
+    with sessions() as session:
+        many = tree.inclusion_proofs(session, range(0, 30), 30, batch=7)
+        assert many == {index: tree.inclusion_proof(session, index, 30) for index in range(30)}

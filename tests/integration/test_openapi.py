@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from db.models import Publication
+from db.models import AuditEvent, Publication
+from engine.audit import checkpoints
 from engine.runtime.publications import media
 from tests.cases import complete
 from tests.conftest import REQUEST, deploy_shipped
@@ -87,6 +89,11 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"],
                          "publication_id": str(draft_id), "migration_id": str(planned["id"])}
+    with sessions.begin() as session:  # a signed checkpoint, so that proofs are served
+        signed = checkpoints.create(session, ctx.settings, ctx.now())
+        first_event = session.scalars(select(AuditEvent.id).where(AuditEvent.seq == 1)).one()
+    values |= {"event_id": str(first_event)}
+    sizes = {"from": str(signed.size), "to": str(signed.size)}  # the consistency proof's (the calendar's are days)
     served: set[tuple[str, str]] = set()
     for path, item in spec["paths"].items():
         operation = item.get("get")
@@ -95,7 +102,8 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
         params = item.get("parameters", []) + operation.get("parameters", [])
         url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
         # The calendar feed's token is a private link's, the portal's a tracking token.
-        known = values | ({"token": feed["token"]} if path.endswith(".ics") else {})
+        known = values | ({"token": feed["token"]} if path.endswith(".ics") else {}) | (
+            sizes if path.endswith("/consistency") else {})
         required = {p["name"]: known[p["name"]] for p in params if p["in"] == "query" and p.get("required")}
         choices = [{}] + [{p["name"]: value} for p in params if p["in"] == "query"
                           for value in p.get("schema", {}).get("enum", [])]

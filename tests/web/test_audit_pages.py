@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from api.views.audit import CSV_FIELDS
 from db.models import AuditEvent, HumanTask
+from engine.audit import checkpoints, keys, offline
 from engine.people.accounts import user_by_username
 from engine.runtime import operations
 from tests.conftest import BISHKEK, CAST, REQUEST
@@ -258,6 +259,21 @@ def test_the_export_is_the_whole_selection_not_one_page(page_as: Any, two_cases:
         start(sessions, ctx, "pr")
     items = json.loads(text(page_as("auditor").get("/audit/events/export.json?page=2")))
     assert [e["seq"] for e in items] == seqs(sessions)
+
+
+
+def test_the_events_page_offers_an_export_with_proofs_that_verifies_offline(page_as: Any, two_cases: Any,
+                                                                             sessions: Any, ctx: Any) -> None:
+    with sessions.begin() as session:
+        signed = checkpoints.create(session, ctx.settings, ctx.now())
+    web = page_as("auditor")
+    page = text(web.get("/audit/events?actor=pr"))
+    assert "proofs=true" in page and "proofs=checkpoints" in page
+    body = json.loads(text(web.get("/audit/events/export.json?actor=pr&proofs=true")))
+    assert body["proofs"]["checkpoint"]["size"] == signed.size and body["proofs"]["complete"] is False
+    assert {e["actor"] for e in body["items"]} == {"pr"} and all(e["proof"] for e in body["items"])
+    report = offline.verify([offline.from_json("audit.json", body)], signed.note, keys.public_key(ctx.settings))
+    assert report.events == len(body["items"]) and report.size == signed.size
 
 
 # -- cases and a case's timeline ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from api import present
 from api.database import session as db_session
 from api.schemas import AuditOut
-from api.views.audit import csv_response
+from api.views.audit import csv_response, with_proofs
 from api.web.audit_words import AuditWords
 from api.web.i18n import event_label, label
 from api.web.signin import page
@@ -149,6 +149,9 @@ def export(fmt: str) -> Response | tuple[str, int]:
     if q.errors:
         return render("audit/events.html", 422, q=q, result=None, rows=[], **_event_choices())
     selection = list(db_session().scalars(audit_search.events(db_session(), f, ctx().cal.timezone)))
+    proofs = request.args.get("proofs")
+    if proofs in ("true", "checkpoints"):  # the API's export with proofs, for the offline verifier
+        return with_proofs(selection, fmt, proofs == "checkpoints", complete=f == audit_search.EventFilter())
     if fmt == "csv":
         return csv_response(selection)
     keys = queries.business_keys(db_session(), {e.instance_id for e in selection if e.instance_id})
