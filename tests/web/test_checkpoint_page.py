@@ -56,7 +56,7 @@ def test_the_page_lists_checkpoints_newest_first_with_verdicts_and_pushes(page_a
     assert [int(s) for s in SIZE.findall(page)] == [third.size, second.size, first.size]
     assert all(row.root in page for row in kept["rows"])
     rows = dict(zip((third.size, second.size, first.size), page.split('<tr data-size="')[1:], strict=True))
-    assert "Verified" in rows[first.size] and "Jarchy" in rows[first.size]
+    assert "Verified" in rows[first.size] and re.search(r'by <span class="technical">[^<]*Jarchy', rows[first.size])
     assert str(kept["outside"]) in rows[first.size] and "Sent" in rows[first.size]
     assert "Not verified" in rows[second.size] and "signature on the token does not verify" in rows[second.size]
     assert "Not stamped" in rows[third.size] and "refused the request" in rows[third.size]
