@@ -89,6 +89,7 @@ def test_a_missing_checkpoint_or_token_is_not_found(page_as: Any, kept: Any) -> 
     assert web.get("/audit/checkpoints/999999.note").status_code == 404
     assert web.get(f"/audit/checkpoints/{third.size}.tsr").status_code == 404  # the TSA refused it
     assert web.get("/audit/checkpoints/abc.note").status_code == 404
+    assert web.get(f"/audit/checkpoints/{2**70}.note").status_code == 404  # past what the database holds
 
 
 @pytest.mark.parametrize("page_number", ["0", "two", "99999999999"])

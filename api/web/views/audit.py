@@ -290,14 +290,14 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-@blp.get("/checkpoints/<int:size>.note")
+@blp.get("/checkpoints/<id:size>.note")
 @page(may_use_audit_pages)
 def checkpoint_note(size: int) -> Response:
     """The checkpoint's signed note, byte for byte as signed and pushed (`checkpoints/<size>.note`)."""
     return _download(_checkpoint(size).note, "text/plain", f"{size}.note")
 
 
-@blp.get("/checkpoints/<int:size>.tsr")
+@blp.get("/checkpoints/<id:size>.tsr")
 @page(may_use_audit_pages)
 def checkpoint_token(size: int) -> Response:
     """The checkpoint's RFC 3161 timestamp token (DER), as pushed (`checkpoints/<size>.tsr`)."""
