@@ -826,6 +826,7 @@ TABLE: list[Row] = [
     # Audit and timers.
     Row("GET", "/api/v1/audit", _static("/api/v1/audit"), _ok("admin", "auditor")),
     Row("GET", "/api/v1/audit/verify", _static("/api/v1/audit/verify"), _ok("admin", "auditor")),
+    Row("GET", "/api/v1/audit/checkpoints", _static("/api/v1/audit/checkpoints"), _ok("admin", "auditor")),
     Row("GET", "/api/v1/timers", _static("/api/v1/timers"), _ok("admin", "auditor", "prhead", "pr")),
     # Cases.
     Row("POST", "/api/v1/process-instances", _start, _ok("pr", "ps_transport", "ps_health", status=201),
