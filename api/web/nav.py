@@ -46,6 +46,7 @@ ITEMS = (
     Item("web_audit.events", _l("Events"), may_use_audit_pages),
     Item("web_audit.cases", _l("All cases"), may_use_audit_pages),
     Item("web_audit.verify", _l("Verify the chain"), may_use_audit_pages),
+    Item("web_audit.checkpoint_list", _l("Checkpoints"), may_use_audit_pages),
     Item("web_absences.absences_page", _l("Absences"), may_record_absence),
 )
 

@@ -122,6 +122,8 @@ BY_CODE: dict[str, Any] = {  # a Code is its str value; form keywords (`x-explai
                              "art. 15, item 11) or say “Design choice:”."),
     Code.UNDOCUMENTED: _l("The element has no documentation: say which clause of the regulation it carries out, "
                           "or “Design choice:”."),
+    Code.AUDIT_KEY_UNAVAILABLE: _l("The office's audit key cannot be read: check the setting %(setting)s on the "
+                                   "server. Tell the server's administrator."),
     Code.LINT_UNAVAILABLE: _l("The diagram cannot be checked now: Node.js, which checks diagrams, is missing on the "
                               "server or did not answer. Tell the server's administrator."),
     # a script or expression the sandbox refuses (in the modeler, and as why a case failed)

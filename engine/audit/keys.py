@@ -13,27 +13,32 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from engine.core.errors import Code, Unavailable
 from engine.core.settings import Settings
 
 DEFAULT_FILE = "audit_key.pem"
 
 
-class KeyUnavailable(Exception):
-    """The configured key cannot be read or is not an Ed25519 private key."""
+class KeyUnavailable(Unavailable):
+    """The configured key cannot be read or is not an Ed25519 private key: a fault of the server's configuration
+    (503, `audit_key_unavailable`), its `setting` the one to mend."""
+
+    def __init__(self, detail: str, setting: str) -> None:
+        super().__init__(detail, code=Code.AUDIT_KEY_UNAVAILABLE, params={"setting": setting})
 
 
 def signing_key(settings: Settings) -> Ed25519PrivateKey:
     if settings.audit_key_pem:
-        return _load(settings.audit_key_pem.encode(), "JARCHY_AUDIT_KEY_PEM")
+        return _load(settings.audit_key_pem.encode(), "JARCHY_AUDIT_KEY_PEM", "JARCHY_AUDIT_KEY_PEM")
     if settings.audit_key:
         path = Path(settings.audit_key)
         try:
-            return _load(path.read_bytes(), str(path))
+            return _load(path.read_bytes(), str(path), "JARCHY_AUDIT_KEY")
         except OSError as exc:
-            raise KeyUnavailable(f"cannot read the audit key {path}: {exc.strerror}") from None
+            raise KeyUnavailable(f"cannot read the audit key {path}: {exc.strerror}", "JARCHY_AUDIT_KEY") from None
     path = settings.var_dir / DEFAULT_FILE
     if path.exists():
-        return _load(path.read_bytes(), str(path))
+        return _load(path.read_bytes(), str(path), "JARCHY_AUDIT_KEY")
     return _generate(path)
 
 
@@ -41,13 +46,13 @@ def public_key(settings: Settings) -> Ed25519PublicKey:
     return signing_key(settings).public_key()
 
 
-def _load(pem: bytes, where: str) -> Ed25519PrivateKey:
+def _load(pem: bytes, where: str, setting: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as exc:
-        raise KeyUnavailable(f"{where} is not an unencrypted PEM private key: {exc}") from None
+        raise KeyUnavailable(f"{where} is not an unencrypted PEM private key: {exc}", setting) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyUnavailable(f"{where} is not an Ed25519 key")
+        raise KeyUnavailable(f"{where} is not an Ed25519 key", setting)
     return key
 
 
@@ -65,7 +70,7 @@ def _generate(path: Path) -> Ed25519PrivateKey:
     try:
         os.link(temporary, path)
     except FileExistsError:
-        return _load(path.read_bytes(), str(path))
+        return _load(path.read_bytes(), str(path), "JARCHY_AUDIT_KEY")
     finally:
         temporary.unlink()
     return key

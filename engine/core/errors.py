@@ -148,6 +148,7 @@ class Code(StrEnum):
     CASE_FAILED = "case_failed"  # {}: any other fault of the engine (its English in `message`, type in `exception`)
     TOO_LARGE = "too_large"  # a file or body over its limit
     UNAVAILABLE = "unavailable"  # something the server needs is missing for now
+    AUDIT_KEY_UNAVAILABLE = "audit_key_unavailable"  # {setting}: the audit key cannot be read or is not Ed25519 (503)
     # -- field problems (entries of `errors`) -----------------------------------------------------------------
     REQUIRED = "required"
     MUST_BE_TEXT = "must_be_text"

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from engine.audit import keys, notes
+from engine.background.sweeper import keep_checkpoints
+from tests.browser.axe import violations
 from tests.browser.conftest import screenshot
 from tests.conftest import deploy_shipped
 from tests.web.test_audit_pages import answer, start
@@ -108,3 +112,46 @@ def test_the_dashboard_draws_its_charts_without_errors(open_as: Any, cases: Any,
     phone.goto("/dashboard")
     expect(phone.locator("canvas[data-chart]").first).to_have_attribute("data-ready", "true")
     assert no_horizontal_scroll(phone) and phone.js_errors == []
+
+
+def test_an_auditor_reads_the_checkpoints_and_downloads_what_to_keep(open_as: Any, cases: Any, sessions: Any,
+                                                                       settings: Any, ctx: Any, tsa: Any,
+                                                                       tmp_path: Path) -> None:
+    """From the audit pages' navigation to the Checkpoints page: a stamped, pushed checkpoint; its signed note,
+    token and the office's public key download as kept; the page passes axe-core, and on a phone it does not
+    scroll sideways (the root hash wraps)."""
+    keep_checkpoints(sessions, replace(settings, tsa_url=tsa.url, audit_push=(str(tmp_path / "outside"),)),
+                     ctx.now(), now=True)
+    page = open_as("auditor", bypass_csp=True)
+    page.wait_for_url("**/audit/events")
+    page.get_by_role("link", name="Checkpoints").click()
+    page.wait_for_url("**/audit/checkpoints")
+    rows = page.locator("table.checkpoints > tbody > tr")
+    expect(rows).to_have_count(1)
+    size = int(rows.first.get_attribute("data-size") or 0)
+    expect(rows.first).to_contain_text("Verified")
+    expect(rows.first).to_contain_text(str(tmp_path / "outside"))
+    assert violations(page) == [], "the Checkpoints page"
+    screenshot(page, "audit-checkpoints")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Signed note of checkpoint {size}").click()
+    assert download.value.suggested_filename == f"{size}.note"
+    note = Path(download.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Timestamp token of checkpoint {size}").click()
+    assert download.value.suggested_filename == f"{size}.tsr"
+    token = Path(download.value.path()).read_bytes()
+    assert token == (tmp_path / "outside" / "checkpoints" / f"{size}.tsr").read_bytes()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Public key (PEM)").click()
+    assert download.value.suggested_filename == "audit_public_key.pem"
+    key = notes.load_public_key(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert notes.open_note(note, key).size == size and key == keys.public_key(settings)
+    assert page.js_errors == []
+
+    phone = open_as("auditor", width=375, bypass_csp=True)
+    phone.goto("/audit/checkpoints")
+    expect(phone.locator("table.checkpoints code").first).to_be_visible()
+    assert no_horizontal_scroll(phone)
+    assert violations(phone) == [], "the Checkpoints page on a phone"

@@ -831,6 +831,7 @@ TABLE: list[Row] = [
         _ok("admin", "auditor", status=404)),
     Row("GET", "/api/v1/audit/consistency", _static("/api/v1/audit/consistency?from=0&to=0"),
         _ok("admin", "auditor", status=404)),
+    Row("GET", "/api/v1/audit/checkpoints", _static("/api/v1/audit/checkpoints"), _ok("admin", "auditor")),
     Row("GET", "/api/v1/timers", _static("/api/v1/timers"), _ok("admin", "auditor", "prhead", "pr")),
     # Cases.
     Row("POST", "/api/v1/process-instances", _start, _ok("pr", "ps_transport", "ps_health", status=201),

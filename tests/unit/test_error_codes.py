@@ -20,7 +20,7 @@ from engine.people.accounts import create_user
 
 ENGINE = Path(engine.__file__).parent
 # Their __init__ sets the code itself (one refusal each).
-FIXED = {"InvalidDiagram", "Unreadable", "TooManyAttempts"}
+FIXED = {"InvalidDiagram", "Unreadable", "TooManyAttempts", "KeyUnavailable"}
 # Helpers that build a field problem, and the position of their `code` argument.
 HELPERS = {"add_problem": 4, "problem": 2}
 

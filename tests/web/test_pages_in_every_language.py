@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +23,9 @@ from sqlalchemy import select
 
 from api.web.audit_words import AuditWords
 from db.models import AuditEvent, HumanTask, Outlet, Unit
-from db.vocabulary import NotificationKind
+from db.vocabulary import EventType, NotificationKind
+from engine.audit import chain
+from engine.background.sweeper import keep_checkpoints
 from engine.people import accreditation, calendar_feed, media_plan, registry
 from engine.people.accounts import user_by_username
 from engine.runtime import calendar_change, notifications
@@ -47,6 +50,7 @@ ALLOWED = {
     "PDF",  # a file type's name, written so in each language
     "SHA",  # the checksum's algorithm (SHA-256), a name
     "CSV", "JSON",  # the export formats' names, on the auditors' download links
+    "PEM",  # the public key's file format, on the auditors' Checkpoints page (its name in every language)
     "English",  # English named in itself, as the language switcher names each language (a unit's names per language)
     "Transport", "Health", "Education",  # the cast's units as tests.conftest creates them (recorded in the chain)
     "pdf", "jpg",  # the extensions of the files the test attaches ("справка.pdf"): part of a person's file name
@@ -197,6 +201,20 @@ def test_the_auditors_pages_read_without_latin_words(page_as: Any, sessions: Any
     paths = ["/audit/events?per_page=100", f"/audit/cases/{published_release['id']}",
              f"/audit/cases/{failed_case['id']}"]
     assert pages_flagged(page_as, sessions, "auditor", paths) == {}
+
+
+def test_the_checkpoints_page_reads_without_latin_words(page_as: Any, sessions: Any, settings: Any, ctx: Any,
+                                                       cast: Any, tsa: Any, tmp_path: Path) -> None:
+    """A checkpoint stamped and pushed, one the TSA refused: verdicts and outcomes in words; the root, the TSA's
+    name, the targets and the pushers' details are identifiers, read around."""
+    stamped = replace(settings, tsa_url=tsa.url, audit_push=(str(tmp_path / "outside"),))
+    keep_checkpoints(sessions, stamped, ctx.now(), now=True)
+    with sessions.begin() as session:
+        chain.record(session, type=EventType("user.created"), at=ctx.now(), actor="admin", subject="Айгүл")
+    tsa.refuse = "http"
+    keep_checkpoints(sessions, stamped, ctx.now(), now=True)
+    assert text(page_as("auditor").get("/audit/checkpoints")).count("<tr data-size=") == 2
+    assert pages_flagged(page_as, sessions, "auditor", ["/audit/checkpoints"]) == {}
 
 
 def test_the_registrys_and_media_plans_events_read_without_latin_words(page_as: Any, sessions: Any,

@@ -1,4 +1,5 @@
-"""Auditors: search cases and events, a case's timeline, export, and the hash chain's verification. Read only.
+"""Auditors: search cases and events, a case's timeline, export, the hash chain's verification and the signed
+checkpoints of the audit's Merkle tree (their notes, tokens and the office's public key to download). Read only.
 
 Every route is a GET and nothing here writes: auditors read everything and change nothing. The exports reuse
 the REST API's CSV writer and event shape (`api.views.audit`), so a page download and `GET /api/v1/audit`
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, request, url_for
@@ -21,14 +22,15 @@ from werkzeug.datastructures import MultiDict
 from api import present
 from api.database import session as db_session
 from api.schemas import AuditOut
-from api.views.audit import csv_response, with_proofs
+from api.views.audit import checkpoint_page, csv_response, with_proofs
+from api.web import refusals
 from api.web.audit_words import AuditWords
 from api.web.i18n import event_label, label
 from api.web.signin import page
 from api.web.unit_names import unit_text
 from api.web.views.common import ctx, page_blueprint, render
-from db.models import AuditEvent, ProcessInstance
-from engine.audit import chain
+from db.models import AuditCheckpoint, AuditEvent, ProcessInstance
+from engine.audit import chain, checkpoints, keys, notes
 from engine.core.errors import Code, NotFound
 from engine.people.access import may_use_audit_pages
 from engine.procedures.definitions import list_latest
@@ -220,3 +222,97 @@ def _reason(broken: dict[str, Any] | None) -> str | None:
     if broken is None:
         return None
     return str(REASONS.get(str(broken.get("code")), broken.get("reason", "")))
+
+
+# -- signed checkpoints ---------------------------------------------------------------------------------------------
+
+# Why a checkpoint's timestamp is not verified, by the code of engine.audit.timestamps (the check of a kept token,
+# or the last request to the TSA when there is none).
+TIMESTAMP_REASONS = {
+    "imprint_mismatch": _l("The token is over other data than this checkpoint."),
+    "digest_mismatch": _l("The token's signed digest does not match its content: it was altered."),
+    "bad_signature": _l("The timestamp authority's signature on the token does not verify."),
+    "unknown_signer": _l("The token does not carry the certificate of the authority that signed it."),
+    "not_a_tsa_certificate": _l("The token is signed by a certificate that is not one for timestamps."),
+    "certificate_expired": _l("The certificate that signed the token was not valid at the time it names."),
+    "untrusted_tsa": _l("The token is signed by an authority the office does not trust (the setting "
+                        "JARCHY_TSA_CERT)."),
+    "malformed": _l("The token cannot be read as a timestamp."),
+    "tsa_unreachable": _l("The timestamp authority could not be reached."),
+    "tsa_refused": _l("The timestamp authority refused the request."),
+    "tsa_bad_response": _l("The timestamp authority's answer was not a usable timestamp."),
+}
+
+
+def _timestamp_reason(code: str | None) -> str:
+    found = TIMESTAMP_REASONS.get(code or "")
+    return str(found) if found is not None else _("The timestamp could not be checked.")
+
+
+def _shown_checkpoint(item: dict[str, Any]) -> dict[str, Any]:
+    """An item of the API's listing with its timestamp worded for the page: `stamp` is `verified` (with its
+    time and TSA), `invalid` (a kept token that does not verify: why), `failed` (no token: the TSA's failure)
+    or `none` (no TSA asked)."""
+    verdict = item["timestamp"]
+    if verdict is None:
+        stamp: dict[str, Any] = {"state": "none"}
+    elif verdict["verified"]:
+        stamp = {"state": "verified", "time": datetime.fromisoformat(verdict["time"]), "tsa": verdict["tsa"]}
+    elif "timestamp_token" in item:
+        stamp = {"state": "invalid", "reason": _timestamp_reason(verdict.get("code"))}
+    else:
+        stamp = {"state": "failed", "reason": _timestamp_reason(verdict.get("code"))}
+    return item | {"stamp": stamp}
+
+
+@blp.get("/checkpoints")
+@page(may_use_audit_pages)
+def checkpoint_list() -> tuple[str, int]:
+    """The signed checkpoints, newest first, as `GET /api/v1/audit/checkpoints` lists them (each token verified
+    now), with the files an auditor keeps outside the office."""
+    q = Query()
+    q.paging(request.args)
+    if q.errors:
+        return render("audit/checkpoints.html", 422, q=q, result=None, rows=[], key_error=None)
+    try:
+        result = checkpoint_page(q.page, PER_PAGE)
+    except keys.KeyUnavailable as exc:
+        return render("audit/checkpoints.html", 503, q=q, result=None, rows=[], key_error=refusals.of(exc))
+    return render("audit/checkpoints.html", q=q, result=result, key_error=None,
+                  rows=[_shown_checkpoint(item) for item in result["items"]])
+
+
+def _checkpoint(size: int) -> AuditCheckpoint:
+    row = checkpoints.by_size(db_session(), size)
+    if row is None:
+        raise NotFound(f"no checkpoint of size {size}")
+    return row
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@blp.get("/checkpoints/<id:size>.note")
+@page(may_use_audit_pages)
+def checkpoint_note(size: int) -> Response:
+    """The checkpoint's signed note, byte for byte as signed and pushed (`checkpoints/<size>.note`)."""
+    return _download(_checkpoint(size).note, "text/plain", f"{size}.note")
+
+
+@blp.get("/checkpoints/<id:size>.tsr")
+@page(may_use_audit_pages)
+def checkpoint_token(size: int) -> Response:
+    """The checkpoint's RFC 3161 timestamp token (DER), as pushed (`checkpoints/<size>.tsr`)."""
+    token = _checkpoint(size).timestamp_token
+    if token is None:
+        raise NotFound(f"the checkpoint of size {size} has no timestamp")
+    return _download(token, "application/octet-stream", f"{size}.tsr")
+
+
+@blp.get("/audit_public_key.pem")
+@page(may_use_audit_pages)
+def public_key() -> Response:
+    """The office's public key the checkpoints are signed with (PEM); a key that cannot be read: 503, worded."""
+    return _download(notes.public_key_pem(keys.public_key(ctx().settings)), "application/x-pem-file",
+                     "audit_public_key.pem")
