@@ -6,10 +6,11 @@ Checks, in this order, and stops at the first failure (`Failure`, naming the eve
 checkpoint by size): the trusted checkpoint's signature; that events shared by several exports are identical and
 that a complete export (no filters) lacks none of another's events its checkpoint covers; then each export's
 checkpoints (signature, the listed size and root, the timestamp token, the consistency proof from the previous
-one) and that the trusted checkpoint is one of them (a different root at its size is a fork: two histories signed
-for one size); each event's leaf, recomputed from its canonical fields (engine.audit.chain.canonical_fields), its
-chain link and its inclusion proof in the export's checkpoint; and last, events after the trusted checkpoint that
-claim a time more than ten minutes before it was signed (backdated).
+one; the export's own checkpoint, which its proofs lead to, must be the last) and that the trusted checkpoint
+is one of them (a different root at its size is a fork: two histories signed for one size); each event's leaf,
+recomputed from its canonical fields (engine.audit.chain.canonical_fields), its chain link and its inclusion
+proof in the export's checkpoint; and last, events after the trusted checkpoint that claim a time more than ten
+minutes before it was signed (backdated).
 
 Pure functions over parsed files; hand-written, as the formats are Jarchy's own (docs/audit.md)."""
 
@@ -211,9 +212,14 @@ def _checkpoints(export: Export, public_key: Ed25519PublicKey, certificates: Seq
                                      "before it was rewritten")
         previous = (opened.size, opened.root)
         roots[opened.size] = opened.root
+    # the export's checkpoint is the one every proof is checked against: it must be the last signed one, never
+    # null or an earlier one, else events between it and the trusted checkpoint would go unproved
     last = header.get("checkpoint")
-    if last is not None and (last["size"] not in roots or roots[last["size"]].hex() != last["root"]):
-        raise Failure(f"checkpoint of size {last['size']} in {export.name}", "it is not the last of its history")
+    if previous is not None and (last is None or (last["size"], last["root"]) != (previous[0], previous[1].hex())):
+        raise Failure(f"checkpoint of size {None if last is None else last['size']} in {export.name}",
+                      f"it is not the last of its history (the checkpoint of size {previous[0]})")
+    if previous is None and last is not None:
+        raise Failure(f"checkpoint of size {last['size']} in {export.name}", "it is not among its history")
     return roots
 
 

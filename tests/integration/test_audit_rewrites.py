@@ -376,3 +376,24 @@ def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path:
     assert broken.exit_code == 1 and "malformed" in broken.output
     binary = verify_export(tmp_path, monkeypatch, str(tmp_path / "binary.json"), *args)
     assert binary.exit_code == 1 and "binary.json" in binary.output
+
+
+@pytest.mark.parametrize("shown", ["null", "earlier"])
+def test_an_export_whose_checkpoint_is_not_its_last_is_refused(
+        shown: str, as_: Any, sessions: Any, settings: Any, clock: Any, kept: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every proof is checked against the export's `checkpoint`: one that claims none (or an earlier one) while
+    its history holds the trusted checkpoint would leave a rewritten history unproved, with only its recomputed
+    chain links checked."""
+    a_case_with_history(as_)
+    later = checkpoint(sessions, settings, clock)
+    with sessions.begin() as session:
+        edit_row(session, kept)
+    body = json.loads(export(as_, tmp_path / "after.json").read_text())
+    body["proofs"]["checkpoint"] = None if shown == "null" else body["proofs"]["checkpoints"][0]
+    (tmp_path / "shown.json").write_text(json.dumps(body))
+    mirror = kept["mirror"]
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "shown.json"), "--checkpoint",
+                           str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert result.exit_code == 1, result.output
+    assert f"it is not the last of its history (the checkpoint of size {later.size})" in result.output
