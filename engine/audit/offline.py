@@ -8,9 +8,9 @@ that a complete export (no filters) lacks none of another's events its checkpoin
 checkpoints (signature, the listed size and root, the timestamp token, the consistency proof from the previous
 one; the export's own checkpoint, which its proofs lead to, must be the last) and that the trusted checkpoint
 is one of them (a different root at its size is a fork: two histories signed for one size); each event's leaf,
-recomputed from its canonical fields (engine.audit.chain.canonical_fields), its chain link and its inclusion
-proof in the export's checkpoint; and last, events after the trusted checkpoint that claim a time more than ten
-minutes before it was signed (backdated).
+recomputed from its canonical fields (engine.audit.chain.canonical_fields), the fields it shows (what an auditor
+reads) agreeing with them, its chain link and its inclusion proof in the export's checkpoint; and last, events
+after the trusted checkpoint that claim a time more than ten minutes before it was signed (backdated).
 
 Pure functions over parsed files; hand-written, as the formats are Jarchy's own (docs/audit.md)."""
 
@@ -29,7 +29,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.audit import merkle, notes, timestamps
-from engine.audit.chain import GENESIS, canonical_fields, link
+from engine.audit.chain import FIELDS, GENESIS, canonical_fields, link
 
 BACKDATED = timedelta(minutes=10)
 FORMAT = "jarchy-audit-proofs/1"
@@ -127,7 +127,8 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
 def _event(name: str, item: dict[str, Any]) -> dict[str, Any]:
     try:
         return {"id": item.get("id"), "seq": int(item["seq"]), "hash": item["hash"], "prev_hash": item["prev_hash"],
-                "canonical": dict(item["canonical"]), "proof": item.get("proof")}
+                "canonical": dict(item["canonical"]), "proof": item.get("proof"),
+                "shown": {name: item[name] for name in FIELDS if name in item}, "csv": False}
     except (KeyError, TypeError, ValueError):
         raise Failure(name, f"event {item.get('seq')!r} lacks its canonical fields, link or hash") from None
 
@@ -138,7 +139,8 @@ def _csv_event(name: str, row: dict[str, str]) -> dict[str, Any]:
             "leaf_index": int(row["leaf_index"]), "tree_size": int(row["tree_size"]),
             "audit_path": row["audit_path"].split()}
         return {"id": int(row["id"]), "seq": int(row["seq"]), "hash": row["hash"], "prev_hash": row["prev_hash"],
-                "canonical": json.loads(row["canonical"]), "proof": proof}
+                "canonical": json.loads(row["canonical"]), "proof": proof,
+                "shown": {name: row[name] for name in FIELDS if name in row}, "csv": True}
     except (KeyError, ValueError):
         raise Failure(name, f"row of seq {row.get('seq')!r} lacks its canonical fields, link or proof") from None
 
@@ -270,6 +272,10 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
         canonical = canonical_fields(event["canonical"])
         if link(event["prev_hash"], canonical) != event["hash"]:
             raise Failure(where, "its hash does not match its fields and link")
+        differs = _shown_differs(event)
+        if differs:
+            raise Failure(where, f"the {differs} it shows is not the one its hash and proof cover (its canonical "
+                                 "fields)")
         if event["seq"] == 1 and event["prev_hash"] != GENESIS:
             raise Failure(where, "the first event does not start the chain")
         if previous is not None and previous["seq"] + 1 == event["seq"] and event["prev_hash"] != previous["hash"]:
@@ -287,6 +293,25 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
     if export.complete and len(ordered) < size:
         raise Failure(f"event seq {len(ordered) + 1}",
                       f"missing from {export.name}, though its checkpoint of size {size} covers it")
+
+
+def _shown_differs(event: dict[str, Any]) -> str | None:
+    """The first field an event shows (the JSON's or the CSV's columns, what an auditor reads) that differs from
+    its canonical fields, which alone its hash and proof cover; None when they agree."""
+    canonical = event["canonical"]
+    for name, shown in event["shown"].items():
+        signed = canonical.get(name)
+        if name == "occurred_at":  # shown in the office's zone, hashed in UTC
+            same = datetime.fromisoformat(shown) == datetime.fromisoformat(signed)
+        elif not event["csv"]:
+            same = shown == signed
+        elif name in ("before", "after"):  # JSON in a CSV cell, empty for none
+            same = (json.loads(shown) if shown else None) == signed
+        else:
+            same = shown == ("" if signed is None else str(signed))
+        if not same:
+            return name
+    return None
 
 
 def _backdated(exports: Sequence[Export], trusted: notes.Checkpoint) -> None:

@@ -6,6 +6,8 @@ changed event. Also: the proofs API, its refusals, and a clean history passing b
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
 from collections.abc import Callable
@@ -397,3 +399,37 @@ def test_an_export_whose_checkpoint_is_not_its_last_is_refused(
                            str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
     assert result.exit_code == 1, result.output
     assert f"it is not the last of its history (the checkpoint of size {later.size})" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_export_showing_other_fields_than_it_proves_is_named(
+        fmt: str, as_: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An auditor reads the shown columns (actor, after...), the proof covers the canonical ones: an export whose
+    shown fields were changed while its canonical ones were kept must not verify."""
+    mirror = kept["mirror"]
+    args = ("--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    if fmt == "json":
+        body = json.loads(kept["before"].read_text())
+        target = next(e for e in body["items"] if e["seq"] == kept["seq"])
+        target["after"] = {"decision": "reject"}
+        (tmp_path / "shown.json").write_text(json.dumps(body))
+        files = [str(tmp_path / "shown.json")]
+        event_id = target["id"]
+    else:
+        rows = export(as_, tmp_path / "audit.csv", "proofs=true&format=csv")
+        history = export(as_, tmp_path / "checkpoints.json", "proofs=checkpoints")
+        assert verify_export(tmp_path, monkeypatch, str(rows), str(history), *args).exit_code == 0
+        table = list(csv.DictReader(io.StringIO(rows.read_text())))
+        target = next(r for r in table if int(r["seq"]) == kept["seq"])
+        target["actor"] = "someone_else"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+        rows.write_text(out.getvalue())
+        files = [str(rows), str(history)]
+        event_id = target["id"]
+    result = verify_export(tmp_path, monkeypatch, *files, *args)
+    assert result.exit_code == 1, result.output
+    assert f"event seq {kept['seq']} (id {event_id}): the {'after' if fmt == 'json' else 'actor'} it shows" \
+        in result.output
