@@ -433,3 +433,32 @@ def test_an_export_showing_other_fields_than_it_proves_is_named(
     assert result.exit_code == 1, result.output
     assert f"event seq {kept['seq']} (id {event_id}): the {'after' if fmt == 'json' else 'actor'} it shows" \
         in result.output
+
+
+def test_bad_files_given_to_the_audit_commands_are_named_by_their_option(
+        jarchy: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A binary file as the checkpoint or the key, an RSA key, a broken TSA certificate: the option is named,
+    never a traceback (the `jarchy` fixture lets exceptions through)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    mirror = kept["mirror"]
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    rsa_pem = tmp_path / "rsa.pem"
+    rsa_pem.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    broken_cert = tmp_path / "tsa.crt"
+    broken_cert.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    note, key = str(mirror / "checkpoint"), str(mirror / "public_key.pem")
+    cases = [(("--checkpoint", str(binary), "--public-key", key), "--checkpoint"),
+             (("--checkpoint", note, "--public-key", str(binary)), "--public-key"),
+             (("--checkpoint", note, "--public-key", str(rsa_pem)), "--public-key")]
+    for options, named in cases:
+        result = jarchy("audit", "verify", *options)
+        assert result.exit_code == 2 and named in result.output and "chain intact" not in result.output, options
+        offline = verify_export(tmp_path, monkeypatch, str(kept["before"]), *options)
+        assert offline.exit_code == 2 and named in offline.output, (options, offline.exception)
+    cert = verify_export(tmp_path, monkeypatch, str(kept["before"]), "--checkpoint", note, "--public-key", key,
+                         "--tsa-cert", str(broken_cert))
+    assert cert.exit_code == 2 and "--tsa-cert" in cert.output, cert.exception
