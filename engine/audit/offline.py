@@ -76,16 +76,16 @@ def load(path: Path) -> Export:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise Failure(path.name, f"cannot be read: {exc}") from None
-    if text.lstrip().startswith("{"):
+    if text.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text)
         except ValueError as exc:
             raise Failure(path.name, f"not JSON: {exc}") from None
         return from_json(path.name, data)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and "canonical" not in rows[0]:
+    reader = csv.DictReader(io.StringIO(text))
+    if "canonical" not in (reader.fieldnames or ()):
         raise Failure(path.name, "the CSV carries no proofs (export it with proofs=true)")
-    return Export(path.name, None, [_csv_event(path.name, row) for row in rows])
+    return Export(path.name, None, [_csv_event(path.name, row) for row in reader])
 
 
 def from_json(name: str, data: Any) -> Export:
@@ -95,6 +95,8 @@ def from_json(name: str, data: Any) -> Export:
         raise Failure(name, "the export carries no proofs (export it with proofs=true)")
     if "items" not in data:
         return Export(name, header, [], has_events=False)
+    if not isinstance(data["items"], list):
+        raise Failure(name, "its items are not a list of events")
     return Export(name, header, [_event(name, item) for item in data["items"]])
 
 
@@ -124,13 +126,14 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
 
 # -- reading ----------------------------------------------------------------------------------------------------
 
-def _event(name: str, item: dict[str, Any]) -> dict[str, Any]:
+def _event(name: str, item: Any) -> dict[str, Any]:
+    seq = item.get("seq") if isinstance(item, dict) else None
     try:
         return {"id": item.get("id"), "seq": int(item["seq"]), "hash": item["hash"], "prev_hash": item["prev_hash"],
                 "canonical": dict(item["canonical"]), "proof": item.get("proof"),
                 "shown": {name: item[name] for name in FIELDS if name in item}, "csv": False}
-    except (KeyError, TypeError, ValueError):
-        raise Failure(name, f"event {item.get('seq')!r} lacks its canonical fields, link or hash") from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise Failure(name, f"event {seq!r} lacks its canonical fields, link or hash") from None
 
 
 def _csv_event(name: str, row: dict[str, str]) -> dict[str, Any]:
@@ -139,9 +142,9 @@ def _csv_event(name: str, row: dict[str, str]) -> dict[str, Any]:
             "leaf_index": int(row["leaf_index"]), "tree_size": int(row["tree_size"]),
             "audit_path": row["audit_path"].split()}
         return {"id": int(row["id"]), "seq": int(row["seq"]), "hash": row["hash"], "prev_hash": row["prev_hash"],
-                "canonical": json.loads(row["canonical"]), "proof": proof,
+                "canonical": dict(json.loads(row["canonical"])), "proof": proof,
                 "shown": {name: row[name] for name in FIELDS if name in row}, "csv": True}
-    except (KeyError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):  # a short row holds None, a long one a list
         raise Failure(name, f"row of seq {row.get('seq')!r} lacks its canonical fields, link or proof") from None
 
 

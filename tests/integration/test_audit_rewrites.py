@@ -378,6 +378,18 @@ def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path:
     assert broken.exit_code == 1 and "malformed" in broken.output
     binary = verify_export(tmp_path, monkeypatch, str(tmp_path / "binary.json"), *args)
     assert binary.exit_code == 1 and "binary.json" in binary.output
+    header = "id,seq,hash,prev_hash,canonical,leaf_index,tree_size,audit_path\n"
+    shapes = {"numbers.json": json.dumps(body | {"items": [1, 2]}), "text.json": json.dumps(body | {"items": "ab"}),
+              "count.json": json.dumps(body | {"items": 3}), "array.json": "[1, 2]",
+              "short.csv": header + "1,1\n", "long.csv": header + "1,1,a,b,{},0,1,,x,y\n",
+              "number.csv": header + "1,1,a,b,5,,,\n", "plain.csv": "hello world\n"}
+    for name, text in shapes.items():
+        (tmp_path / name).write_text(text)
+        result = verify_export(tmp_path, monkeypatch, str(tmp_path / name), *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (name, result.exception)
+        assert f"FAILED: {name}: " in result.output, (name, result.output)
+    assert "carries no proofs" in verify_export(tmp_path, monkeypatch, str(tmp_path / "array.json"), *args).output
+    assert "carries no proofs" in verify_export(tmp_path, monkeypatch, str(tmp_path / "plain.csv"), *args).output
 
 
 @pytest.mark.parametrize("shown", ["null", "earlier"])
