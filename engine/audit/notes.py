@@ -70,6 +70,11 @@ def signature_of(note: str, name: str, public_key: Ed25519PublicKey) -> bytes | 
     return None
 
 
+def signed_body(note: str) -> str:
+    """The text a note's signatures (and a checkpoint's timestamp token) cover: its body, up to the blank line."""
+    return _split(note)[0]
+
+
 def open_note(note: str, public_key: Ed25519PublicKey, name: str | None = None) -> Checkpoint:
     """The checkpoint of a note after checking its signature by `public_key` (under `name`, default the note's
     origin); raises BadNote: `malformed`, `unsigned` (no signature by this key), `bad_signature`."""

@@ -31,8 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from engine.audit import merkle, notes, timestamps
 from engine.audit.chain import FIELDS, GENESIS, canonical_fields, link
 
-BACKDATED = timedelta(minutes=10)
-FORMAT = "jarchy-audit-proofs/1"
+BACKDATED = timedelta(minutes=10)  # how far an event after a checkpoint may claim a time before it was signed
+FORMAT = "jarchy-audit-proofs/1"  # the `format` of an export's `proofs` object (engine.audit.proofs writes it)
 
 
 class Failure(Exception):
@@ -229,8 +229,7 @@ def _checkpoints(export: Export, public_key: Ed25519PublicKey, certificates: Seq
 
 
 def _timestamp(where: str, entry: dict[str, Any], certificates: Sequence[bytes] | None) -> str:
-    note: str = entry["note"]
-    body = note[:note.rindex("\n\n") + 1].encode()
+    body = notes.signed_body(entry["note"]).encode()
     try:
         stamp = timestamps.verify_token(base64.b64decode(entry["timestamp_token"]), body,
                                         trusted=tuple(certificates or ()))
