@@ -382,7 +382,8 @@ def audit_verify_export(exports: tuple[Path, ...], checkpoint_file: Path, key_fi
         sys.exit(1)
     signed = report.signed_at.isoformat() if report.signed_at else "an unknown time"
     click.echo(f"ok: {report.events} events checked in {report.exports} file(s), {report.complete} of them the "
-               f"whole history; trusted checkpoint of size "
+               f"whole history; {report.unproved} of the events came after the exports' checkpoints (their links "
+               f"checked, not yet proved by a signed root); trusted checkpoint of size "
                f"{report.size} signed at {signed}; {report.timestamps}")
 
 

@@ -68,6 +68,7 @@ class Report:
     timestamps: str
     exports: int
     complete: int = 0  # how many of the exports claim to hold every event
+    unproved: int = 0  # events after every checkpoint they were exported with: their links checked, no proof yet
 
 
 def load(path: Path) -> Export:
@@ -120,8 +121,9 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of the wrong kind
         raise Failure("the export", f"malformed: {exc!r}") from None
     checked = {e["seq"] for export in with_events for e in export.events}
+    proved = {e["seq"] for export in with_events for e in export.events if e["seq"] <= export.checkpoint_size}
     return Report(len(checked), trusted.size, trusted.signed_at, _stamp_verdict(stamps, tsa_certificates),
-                  len(exports), sum(1 for e in with_events if e.complete))
+                  len(exports), sum(1 for e in with_events if e.complete), len(checked - proved))
 
 
 # -- reading ----------------------------------------------------------------------------------------------------

@@ -186,9 +186,12 @@ def test_a_recomputed_history_passes_the_chain_check_but_not_the_checkpoint(
         assert "backdated" in offline.output and "backdated" in against.output
 
 
-def test_a_clean_history_passes_both(as_: Any, jarchy: Any, kept: dict[str, Any], tmp_path: Path,
+def test_a_clean_history_passes_both(as_: Any, sessions: Any, jarchy: Any, kept: dict[str, Any], tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     a_case_with_history(as_)  # more events after the checkpoint, at the current time: not backdated
+    with sessions() as session:
+        later = len(session.scalars(select(AuditEvent.id).where(AuditEvent.seq > kept["size"])).all())
+    assert later > 0
     result = verify_against(jarchy, kept, "--mirror", str(kept["mirror"]))
     assert result.exit_code == 0, result.output
     assert f"checkpoint of size {kept['size']}" in result.output
@@ -198,6 +201,7 @@ def test_a_clean_history_passes_both(as_: Any, jarchy: Any, kept: dict[str, Any]
                             "--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
     assert offline.exit_code == 0, offline.output
     assert f"checkpoint of size {kept['size']}" in offline.output and "no timestamp tokens" in offline.output
+    assert f"{later} of the events came after the exports' checkpoints" in offline.output  # said, not hidden
     body = json.loads(after.read_text())
     assert [e["proof"] is None for e in body["items"]].count(False) == kept["size"]
     assert body["proofs"]["checkpoint"]["size"] == kept["size"] and body["proofs"]["complete"] is True
