@@ -92,7 +92,7 @@ def open_note(note: str, public_key: Ed25519PublicKey, name: str | None = None) 
 
 def parse_body(body: str) -> Checkpoint:
     lines = body.split("\n")
-    if len(lines) < 4 or lines[-1] != "" or not lines[0] or not lines[1].isdigit():
+    if len(lines) < 4 or lines[-1] != "" or not lines[0] or not (lines[1].isascii() and lines[1].isdigit()):
         raise BadNote("malformed", "a checkpoint is an origin, a size and a root, one a line")
     root = _b64(lines[2], "malformed")
     if len(root) != 32:
