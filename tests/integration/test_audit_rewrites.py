@@ -478,3 +478,44 @@ def test_bad_files_given_to_the_audit_commands_are_named_by_their_option(
     cert = verify_export(tmp_path, monkeypatch, str(kept["before"]), "--checkpoint", note, "--public-key", key,
                          "--tsa-cert", str(broken_cert))
     assert cert.exit_code == 2 and "--tsa-cert" in cert.output, cert.exception
+
+
+def _tamper(body: dict[str, Any], what: str, seq: int) -> str:
+    """Change one thing of an export with two checkpoints; the failure the verifier must name."""
+    event = next(e for e in body["items"] if e["seq"] == seq)
+    listed = body["proofs"]["checkpoints"]
+    if what == "listed_root":  # the JSON's root no longer the one its signed note holds
+        listed[-1]["root"] = body["proofs"]["checkpoint"]["root"] = "00" * 32
+        return f"checkpoint of size {listed[-1]['size']} in tampered.json: its size or root is not what its signed"
+    if what == "consistency":
+        listed[-1]["consistency"] = ["00" * 32]
+        return f"it is not consistent with the checkpoint of size {listed[0]['size']}"
+    where = f"event seq {seq} (id {event['id']}): "
+    if what == "leaf_index":  # a proof of another leaf passed off for this event
+        event["proof"]["leaf_index"] = seq
+        return where + "it is not the event the checkpoint"
+    if what == "no_proof":
+        event["proof"] = None
+        return where + "it has no proof"
+    if what == "canonical_seq":
+        event["canonical"]["seq"] = seq + 1
+        return where + "its canonical fields name another seq"
+    event["prev_hash"] = "00" * 32
+    return where + "its hash does not match"
+
+
+@pytest.mark.parametrize("what", ["listed_root", "consistency", "leaf_index", "no_proof", "canonical_seq",
+                                  "prev_hash"])
+def test_each_tampering_of_an_export_is_named(what: str, as_: Any, sessions: Any, settings: Any, clock: Any,
+                                              kept: dict[str, Any], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    a_case_with_history(as_)
+    checkpoint(sessions, settings, clock)
+    body = json.loads(export(as_, tmp_path / "two.json").read_text())
+    mirror = kept["mirror"]
+    args = ("--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert verify_export(tmp_path, monkeypatch, str(tmp_path / "two.json"), *args).exit_code == 0
+    named = _tamper(body, what, kept["seq"])
+    (tmp_path / "tampered.json").write_text(json.dumps(body))
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "tampered.json"), *args)
+    assert result.exit_code == 1 and named in result.output, result.output
