@@ -281,6 +281,8 @@ def audit_verify(env: Env, checkpoint_file: Path | None, key_file: Path | None, 
     the first bad event if broken."""
     if checkpoint_file is not None and key_file is None:
         raise click.BadParameter("give the public key the checkpoint was signed with", param_hint="--public-key")
+    if checkpoint_file is None and (key_file is not None or mirror is not None):
+        raise click.BadParameter("give the signed checkpoint to check the events against", param_hint="--checkpoint")
     note = None if checkpoint_file is None else _text_of(checkpoint_file, "--checkpoint")
     key = None if key_file is None else _public_key_of(key_file)
     with env.sessions() as session:

@@ -368,6 +368,10 @@ def test_a_mirror_that_does_not_give_the_root_is_not_trusted(jarchy: Any, sessio
 def test_the_checkpoint_needs_its_public_key(jarchy: Any, kept: dict[str, Any]) -> None:
     result = jarchy("audit", "verify", "--checkpoint", str(kept["mirror"] / "checkpoint"))
     assert result.exit_code == 2 and "--public-key" in result.output
+    # a mirror or a key alone would be ignored and the chain said intact: refused, the checkpoint named
+    for alone in (("--mirror", str(kept["mirror"])), ("--public-key", str(kept["mirror"] / "public_key.pem"))):
+        result = jarchy("audit", "verify", *alone)
+        assert result.exit_code == 2 and "--checkpoint" in result.output and "intact" not in result.output
 
 
 def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path: Path,
