@@ -269,6 +269,8 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
     previous: dict[str, Any] | None = None
     for position, event in enumerate(ordered):
         where = _where(event)
+        if previous is not None and previous["seq"] == event["seq"]:  # a row injected beside the real one
+            raise Failure(where, f"its seq appears twice in {export.name}")
         if export.complete and event["seq"] != position + 1:
             raise Failure(f"event seq {position + 1}", f"missing from {export.name}, which holds every event")
         if event["canonical"].get("seq") != event["seq"]:

@@ -523,3 +523,24 @@ def test_each_tampering_of_an_export_is_named(what: str, as_: Any, sessions: Any
     (tmp_path / "tampered.json").write_text(json.dumps(body))
     result = verify_export(tmp_path, monkeypatch, str(tmp_path / "tampered.json"), *args)
     assert result.exit_code == 1 and named in result.output, result.output
+
+
+def test_a_row_injected_beside_a_real_one_after_the_checkpoint_is_named(
+        as_: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a filtered export, events after the checkpoint are checked by their links alone: a second row with the
+    same seq, its own hash recomputed, would slip in beside the real one (the link to the event before is checked
+    for one of them only)."""
+    case = a_case_with_history(as_)
+    filtered = json.loads(export(as_, tmp_path / "case.json", f"proofs=true&instance_id={case['id']}").read_text())
+    late = [e for e in filtered["items"] if e["proof"] is None]
+    assert late and filtered["proofs"]["complete"] is False
+    forged = json.loads(json.dumps(late[-1]))
+    forged["canonical"]["after"] = forged["after"] = {"decision": "approve"}
+    forged["hash"] = chain.link(forged["prev_hash"], chain.canonical_fields(forged["canonical"]))
+    filtered["items"].append(forged)
+    (tmp_path / "injected.json").write_text(json.dumps(filtered))
+    mirror = kept["mirror"]
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "injected.json"), "--checkpoint",
+                           str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert result.exit_code == 1, result.output
+    assert f"event seq {forged['seq']} (id {forged['id']}): its seq appears twice in injected.json" in result.output
