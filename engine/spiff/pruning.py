@@ -87,12 +87,13 @@ def prune(wf: BpmnWorkflow) -> None:
     """Remove from `wf` (the top workflow) what the engine can no longer need (the module's docstring says what
     and why), noting the elements of removed completed tasks in `passed(wf)`."""
     removed: list[tuple[str, Any]] = []
+    # Keyed before anything is removed: a subprocess finds its parent workflow through its task.
+    keys = {id(sub): workflow_key(sub) for sub in wf.subprocesses.values()}
     _prune_tree(wf, TOP, removed, top=True)
     gone: set[int] = set()
     for sub in sorted(wf.subprocesses.values(), key=lambda s: s.depth):
-        parent = sub.parent_workflow
-        task = None if id(parent) in gone else parent.tasks.get(sub.parent_task_id)
-        key = workflow_key(sub)
+        task = _task_of(wf, sub)
+        key = keys[id(sub)]
         if task is None or task.has_state(FINISHED):
             gone.add(id(sub))
             removed.extend((key, t) for t in sub.tasks.values())
@@ -105,6 +106,17 @@ def prune(wf: BpmnWorkflow) -> None:
     events = wf.event_manager.tasks
     for task_id in [i for i, t in events.items() if t.workflow.tasks.get(i) is not t or id(t.workflow) in gone]:
         del events[task_id]
+
+
+def _task_of(wf: BpmnWorkflow, sub: Any) -> Any:
+    """The task that runs subprocess `sub`, if it is still in its (pruned) workflow's tree, else None
+    (`BpmnSubWorkflow.parent_workflow` would raise)."""
+    found = wf.tasks.get(sub.parent_task_id)
+    for other in wf.subprocesses.values():
+        if found is not None:
+            break
+        found = other.tasks.get(sub.parent_task_id)
+    return found
 
 
 def _note_passed(wf: BpmnWorkflow, removed: Iterable[tuple[str, Any]]) -> None:
