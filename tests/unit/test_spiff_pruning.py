@@ -118,3 +118,34 @@ def test_a_loop_around_a_join_stays_one_loop_deep_and_sees_what_the_whole_tree_s
     assert runs[0].wf.data["from_b"] == "last" and runs[0].wf.data["reminded"] == 1
     passed = pruning.passed(runs[0].wf)[pruning.TOP]
     assert {"a", "b", "review", "split", "join", "reminder", "remind", "reminded"} <= set(passed)
+
+
+def test_an_event_postponed_many_times_is_stored_no_larger_than_after_the_first() -> None:
+    """The event support's postponement loop starts its preparation (an embedded subprocess) again each time:
+    pruned, the finished preparations and the cancelled boundary events of the old ones are gone."""
+    from engine.context import EngineContext
+    from engine.core.settings import Settings
+    from tests.diagrams import parse_specs
+    from tests.unit import test_event_support_diagram as event_support
+
+    class Pruned(event_support.Run):
+        def _reload(self) -> None:
+            pruning.prune(self.wf)
+            super()._reload()
+
+    clock = FrozenClock(event_support.NOW)
+    specs = parse_specs(event_support.DIAGRAM, *getattr(event_support, "CALLED", ()))
+    engine = EngineContext(Settings(), clock).script_engine
+    runs = [Pruned(specs, clock, engine, dict(event_support.START_DATA)),
+            event_support.Run(specs, clock, engine, dict(event_support.START_DATA))]
+    sizes: list[list[int]] = [[], []]
+    for day in range(12, 24):
+        for run, found in zip(runs, sizes, strict=True):
+            run.complete("media_advisory", event_support.ADVISORY)
+            run.complete("change_event", event_support.POSTPONE | {"new_starts_at": f"2026-03-{day}T15:00:00+06:00"})
+            found.append(len(serializer.dump(run.wf)))
+        assert runs[0].open_data("change_event") == runs[1].open_data("change_event")
+    assert max(sizes[0]) <= 1.2 * sizes[0][0] and sizes[1][-1] > 5 * sizes[1][0], sizes
+    for run in runs:
+        run.prepared(advisory=False) if "media_advisory" not in run.ready() else run.prepared()
+    assert runs[0].ready() == runs[1].ready() == ["change_event"]
