@@ -107,11 +107,13 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
 def _passed_specs(wf: Any, called: set[str]) -> list[Any]:
     """The specs of the elements passed in pruned tasks, outside called procedures, in the order first reached."""
     found = []
-    for key, spec_names in pruning.passed(wf).items():
+    for key, name in pruning.passed(wf):
         process = pruning.spec_of(wf, key)
         if process is None or (key and any(part in called for part in key.split("/"))):
             continue
-        found += [spec for spec in map(process.task_specs.get, spec_names) if getattr(spec, "bpmn_id", None)]
+        spec = process.task_specs.get(name)
+        if getattr(spec, "bpmn_id", None):
+            found.append(spec)
     return found
 
 

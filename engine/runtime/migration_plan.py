@@ -302,10 +302,11 @@ def _history_blocked(session: Session, instance: ProcessInstance, wf: BpmnWorkfl
     # latter with no data of their own left, which the case's data holds where later steps still read it.
     passed = [(task.task_spec, pruning.workflow_key(task.workflow), task.data)
               for task in wf.get_tasks(state=TaskState.COMPLETED) if task.workflow not in frozen]
-    for key, names in pruning.passed(wf).items():
+    for key, name in pruning.passed(wf):
         process = pruning.spec_of(wf, key)
-        if process is not None and not (key and any(part in v.called for part in key.split("/"))):
-            passed += [(process.task_specs[name], key, {}) for name in names if name in process.task_specs]
+        if process is not None and name in process.task_specs and not (key and any(
+                part in v.called for part in key.split("/"))):
+            passed.append((process.task_specs[name], key, {}))
     for spec, key, task_data in passed:
         if not spec.bpmn_id:
             continue

@@ -30,9 +30,9 @@ the next task to complete, before anything reads it. Waiting catch events stay r
 entries of removed tasks are dropped from the event manager.
 
 What the engine's own reads of finished steps use instead (the history stays whole in the audit trail, which
-pruning never touches): `passed(wf)`, the elements each workflow passed in pruned tasks, in the order first
-reached, one entry an element however often it was passed (bounded by the diagram's size, not by the case's
-age). Stored with the state by the serializer (engine/spiff/serializer.py); read by the case's progress
+pruning never touches): `passed(wf)`, the elements the workflow and its subprocesses passed in pruned tasks, in
+the order first reached, one entry an element however often it was passed (bounded by the diagram's size, not by
+the case's age). Stored with the state by the serializer (engine/spiff/serializer.py); read by the case's progress
 (engine/reads/progress.py) and by the check of the steps a case passed before it moves to another version
 (engine/runtime/migration_plan.py), renamed with the mapping when it moves (engine/spiff/realign.py).
 
@@ -57,12 +57,12 @@ FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
 TOP = ""
 
 
-def passed(wf: BpmnWorkflow) -> dict[str, list[str]]:
-    """The elements passed in pruned tasks: workflow key (`TOP`, or the spec names of the subprocesses from the top
-    down, joined by '/') -> task spec names, in the order first reached."""
+def passed(wf: BpmnWorkflow) -> list[list[str]]:
+    """The elements passed in pruned tasks, in the order first reached, each `[workflow key, task spec name]`: the
+    key is `TOP`, or the spec names of the subprocesses from the top down, joined by '/'."""
     found = getattr(wf, PASSED, None)
     if found is None:
-        found = {}
+        found = []
         setattr(wf, PASSED, found)
     return found  # type: ignore[no-any-return]
 
@@ -121,14 +121,13 @@ def _task_of(wf: BpmnWorkflow, sub: Any) -> Any:
 
 def _note_passed(wf: BpmnWorkflow, removed: Iterable[tuple[str, Any]]) -> None:
     record = passed(wf)
-    seen = {key: set(names) for key, names in record.items()}
+    seen = {(key, name) for key, name in record}
     for key, task in sorted(removed, key=lambda kt: kt[1].last_state_change):
         spec = task.task_spec
-        if task.state != TaskState.COMPLETED or not getattr(spec, "bpmn_id", None):
+        if task.state != TaskState.COMPLETED or not getattr(spec, "bpmn_id", None) or (key, spec.name) in seen:
             continue
-        if spec.name not in seen.setdefault(key, set()):
-            seen[key].add(spec.name)
-            record.setdefault(key, []).append(spec.name)
+        seen.add((key, spec.name))
+        record.append([key, spec.name])
 
 
 def _prune_tree(workflow: Any, key: str, removed: list[tuple[str, Any]], *, top: bool) -> None:
@@ -204,14 +203,11 @@ def _subtree(task: Any) -> list[Any]:
 def rename_passed(wf: BpmnWorkflow, rename: Callable[[str, Any], str | None]) -> None:
     """The elements in `passed(wf)` named as another version names them: `rename(key, old spec)` gives the new spec's
     name (None: it keeps its name). Called before the workflow's specs are replaced."""
-    for key, names in passed(wf).items():
+    renamed: list[list[str]] = []
+    for key, name in passed(wf):
         process = spec_of(wf, key)
-        if process is None:
-            continue
-        renamed = []
-        for name in names:
-            spec = process.task_specs.get(name)
-            new = rename(key, spec) if spec is not None else None
-            if (new or name) not in renamed:
-                renamed.append(new or name)
-        names[:] = renamed
+        spec = process.task_specs.get(name) if process is not None else None
+        entry = [key, (rename(key, spec) if spec is not None else None) or name]
+        if entry not in renamed:
+            renamed.append(entry)
+    passed(wf)[:] = renamed

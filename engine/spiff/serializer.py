@@ -64,7 +64,7 @@ class _SpecByReferenceConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        setattr(workflow, PASSED, dct.pop(PASSED, None) or {})
+        setattr(workflow, PASSED, dct.pop(PASSED, None) or [])
         return workflow
 
 

@@ -225,7 +225,7 @@ def test_a_pruned_request_moves_to_a_new_version_and_back_and_is_answered_there(
         case.complete("ps_transport", "prepare_answer", **ANSWER)
         case.complete("pr", "approve_answer", **REWORK)
     assert case.tasks() < 40, case.tasks()
-    assert "approve_answer" in pruning.passed(case.workflow())["handle_request"]
+    assert ["handle_request", "approve_answer"] in pruning.passed(case.workflow())
     with sessions.begin() as s:
         from engine.procedures.definitions import deploy
         deploy(s, information_request_v2(), actor="system", at=ctx.now())
@@ -242,7 +242,7 @@ def test_a_pruned_request_moves_to_a_new_version_and_back_and_is_answered_there(
     with sessions.begin() as s:
         migration.move_case(s, ctx, run.id, case.id)
     assert case.row().version == 2
-    assert "approve_reply" in pruning.passed(case.workflow())["handle_request"]
+    assert ["handle_request", "approve_reply"] in pruning.passed(case.workflow())
     assert "Approve the reply" in [case_name for case_name in _names(case)]
     with sessions.begin() as s:
         migration.move_back(s, ctx, user_by_username(s, "admin"), run.id, case.id, key="information_request")
