@@ -46,7 +46,7 @@ def test_an_auditor_searches_opens_a_timeline_and_exports_what_is_shown(open_as:
     screenshot(page, "audit-events")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("link", name="Export CSV", exact=True).click()
     assert download.value.suggested_filename == "audit.csv"
     with Path(download.value.path()).open(encoding="utf-8", newline="") as f:
         records = list(csv.DictReader(f))
@@ -54,7 +54,7 @@ def test_an_auditor_searches_opens_a_timeline_and_exports_what_is_shown(open_as:
     assert {r["type"] for r in records} == {"task.completed"}
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export JSON").click()
+        page.get_by_role("link", name="Export JSON", exact=True).click()
     assert download.value.suggested_filename == "audit.json"
     items = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [e["seq"] for e in items] == shown and {e["business_key"] for e in items} == {cases["answered"]}
@@ -124,7 +124,7 @@ def test_an_auditor_reads_the_checkpoints_and_downloads_what_to_keep(open_as: An
                      ctx.now(), now=True)
     page = open_as("auditor", bypass_csp=True)
     page.wait_for_url("**/audit/events")
-    page.get_by_role("link", name="Checkpoints").click()
+    page.get_by_role("link", name="Checkpoints", exact=True).click()
     page.wait_for_url("**/audit/checkpoints")
     rows = page.locator("table.checkpoints > tbody > tr")
     expect(rows).to_have_count(1)
