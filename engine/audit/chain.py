@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditEvent
@@ -78,10 +79,11 @@ def _locked_head(session: Session) -> AuditChainHead:
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if head is None:
-        head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    if head is None:  # the first seal: two sealers may both get here, one row is made
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(AuditChainHead).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
+                        .on_conflict_do_nothing())
+        return _locked_head(session)
     return head
 
 
