@@ -149,7 +149,7 @@ def seal_all(session: Session) -> int:
 
 
 def unsealed(session: Session) -> int:
-    """How many events wait for the sealer (committed or not yet visible to it: those this session sees)."""
+    """How many of the events this session sees wait for the sealer."""
     return session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.seq.is_(None))) or 0
 
 
