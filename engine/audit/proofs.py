@@ -61,10 +61,10 @@ def inclusion(session: Session, event_id: int, size: int | None = None) -> Inclu
         raise NotFound(f"audit event {event_id} does not exist", code=Code.AUDIT_EVENT_NOT_FOUND,
                        params={"event_id": event_id})
     checkpoint = checkpoint_named(session, size)
-    if event.seq is None or event.seq > checkpoint.size:  # not yet sealed: in no checkpoint
-        if event.seq is None:
-            raise Conflict(f"event {event_id} is not yet sealed: no checkpoint holds it",
-                           code=Code.NOT_CHECKPOINTED, params={"seq": None, "size": checkpoint.size})
+    if event.seq is None:  # not yet sealed (engine.audit.chain.seal): in no checkpoint
+        raise Conflict(f"event {event_id} is not yet sealed: no checkpoint holds it",
+                       code=Code.NOT_CHECKPOINTED, params={"seq": None, "size": checkpoint.size})
+    if event.seq > checkpoint.size:
         raise Conflict(f"event seq {event.seq} came after the checkpoint of size {checkpoint.size}",
                        code=Code.NOT_CHECKPOINTED, params={"seq": event.seq, "size": checkpoint.size})
     return Inclusion(event, tree.leaf_of(event), tree.inclusion_proof(session, event.seq - 1, checkpoint.size),
