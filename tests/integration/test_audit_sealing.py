@@ -230,3 +230,37 @@ def test_jarchy_audit_verify_seals_what_was_written_then_checks_it(sessions: Any
     if sessions.kw["bind"].dialect.name == "sqlite":  # on PostgreSQL another test process may hold it back a while
         assert "3 events, chain intact" in result.output
         assert_one_gapless_chain(sessions, 3)
+
+
+def test_the_chain_of_events_written_before_0026_continues_unchanged(tmp_path: Any) -> None:
+    """Events chained at flush by 0.4's writers keep their seq and hashes; the sealer links the next to them."""
+    from db.migrate import upgrade
+    from db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0025")
+    previous, rows = chain.GENESIS, []
+    for seq in (1, 2):
+        fields = {"seq": seq, "occurred_at": AT.isoformat(), "actor": "admin", "type": "user.created",
+                  "instance_id": None, "task_id": None, "subject": f"old{seq}", "before": None, "after": None}
+        digest = chain.link(previous, chain.canonical_fields(fields))
+        rows.append({"seq": seq, "at": "2026-12-01 09:00:00.000000", "subject": f"old{seq}", "prev": previous,
+                     "hash": digest})
+        previous = digest
+    with engine.begin() as conn:
+        for row in rows:
+            conn.execute(text("INSERT INTO audit_events (seq, occurred_at, actor, type, subject, prev_hash, hash) "
+                              "VALUES (:seq, :at, 'admin', 'user.created', :subject, :prev, :hash)"), row)
+        conn.execute(text("INSERT INTO audit_chain_head (id, last_seq, last_hash) VALUES (1, 2, :h)"), {"h": previous})
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        assert chain.verify(session) == chain.Verification(ok=True, checked=2)
+    with sessions.begin() as session:
+        write(session, "new")
+    assert seal_audit(sessions) == 1
+    chained = {e.subject: e for e in events(sessions)}
+    assert [(chained[s].seq, chained[s].hash) for s in ("old1", "old2")] == [(1, rows[0]["hash"]), (2, previous)]
+    assert chained["new"].seq == 3 and chained["new"].prev_hash == previous
+    assert_one_gapless_chain(sessions, 3)
+    engine.dispose()
