@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from api import create_app
@@ -280,6 +281,10 @@ def audit_verify(env: Env, checkpoint_file: Path | None, key_file: Path | None, 
     the first bad event if broken."""
     if checkpoint_file is not None and key_file is None:
         raise click.BadParameter("give the public key the checkpoint was signed with", param_hint="--public-key")
+    if checkpoint_file is None and (key_file is not None or mirror is not None):
+        raise click.BadParameter("give the signed checkpoint to check the events against", param_hint="--checkpoint")
+    note = None if checkpoint_file is None else _text_of(checkpoint_file, "--checkpoint")
+    key = None if key_file is None else _public_key_of(key_file)
     with env.sessions.begin() as session:  # what is committed is checked: seal it first, in its own transaction
         chain.seal_all(session)
     with env.sessions() as session:
@@ -291,12 +296,11 @@ def audit_verify(env: Env, checkpoint_file: Path | None, key_file: Path | None, 
             sys.exit(1)
         click.echo(f"ok: {result.checked} events, chain intact"
                    + (f" ({result.unsealed} not yet sealed: still being written)" if result.unsealed else ""))
-        if checkpoint_file is None or key_file is None:
+        if note is None or key is None:
             return
         try:
-            key = notes.load_public_key(key_file.read_text(encoding="utf-8"))
             leaves = outside.mirror_leaves(mirror) if mirror is not None else None
-            outcome = outside.check(session, checkpoint_file.read_text(encoding="utf-8"), key, leaves)
+            outcome = outside.check(session, note, key, leaves)
         except notes.BadNote as exc:
             click.echo(f"BROKEN: the checkpoint {checkpoint_file}: {exc.detail}", err=True)
             sys.exit(1)
@@ -365,25 +369,43 @@ def audit_verify_export(exports: tuple[Path, ...], checkpoint_file: Path, key_fi
     consistency, every event's proof and link. Exit 1 naming the first failure."""
     from engine.audit import offline  # no database, no settings: this command runs on an auditor's machine
 
-    try:
-        key = notes.load_public_key(key_file.read_text(encoding="utf-8"))
-    except notes.BadNote as exc:
-        raise click.BadParameter(exc.detail, param_hint="--public-key") from None
+    key = _public_key_of(key_file)
+    note = _text_of(checkpoint_file, "--checkpoint")
     certificates = None
     if tsa_cert is not None:
         from engine.audit import timestamps
 
-        certificates = timestamps.load_certificates(tsa_cert)
+        try:
+            certificates = timestamps.load_certificates(tsa_cert)
+        except (OSError, ValueError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--tsa-cert") from None
     try:
         loaded = [offline.load(path) for path in exports]
-        report = offline.verify(loaded, checkpoint_file.read_text(encoding="utf-8"), key, certificates)
+        report = offline.verify(loaded, note, key, certificates)
     except offline.Failure as failure:
         click.echo(f"FAILED: {failure.where}: {failure.reason}", err=True)
         sys.exit(1)
     signed = report.signed_at.isoformat() if report.signed_at else "an unknown time"
     click.echo(f"ok: {report.events} events checked in {report.exports} file(s), {report.complete} of them the "
-               f"whole history; trusted checkpoint of size "
+               f"whole history; {report.unproved} of the events came after the exports' checkpoints (their links "
+               f"checked, not yet proved by a signed root); trusted checkpoint of size "
                f"{report.size} signed at {signed}; {report.timestamps}")
+
+
+def _text_of(path: Path, option: str) -> str:
+    """A file given to an audit command as text (a note, a PEM); a binary or unreadable one is named by its
+    option, never a traceback."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{path} is not a readable text file: {exc}", param_hint=option) from None
+
+
+def _public_key_of(path: Path) -> Ed25519PublicKey:
+    try:
+        return notes.load_public_key(_text_of(path, "--public-key"))
+    except notes.BadNote as exc:
+        raise click.BadParameter(exc.detail, param_hint="--public-key") from None
 
 
 @main.command()

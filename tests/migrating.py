@@ -117,7 +117,9 @@ def clone_cases(sessions: Any, at: dict[int, str], copies: int) -> dict[int, str
                 session.add(copy)
                 session.flush()
                 for row in tasks:
-                    session.add(HumanTask(**{c: getattr(row, c) for c in TASK_COLUMNS}, id=ids[row.id],
+                    # A completed task's row may name a task pruned from the state (engine/spiff/pruning.py).
+                    task_id = ids.setdefault(row.id, str(uuid4()))
+                    session.add(HumanTask(**{c: getattr(row, c) for c in TASK_COLUMNS}, id=task_id,
                                           instance_id=copy.id))
                 for timer in timers:
                     session.add(Timer(**{c: getattr(timer, c) for c in TIMER_COLUMNS}, task_id=ids[timer.task_id],

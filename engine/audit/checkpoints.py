@@ -97,8 +97,7 @@ class ToStamp:
 
 def stamped_data(row: AuditCheckpoint) -> bytes:
     """The bytes a checkpoint's token is over: its signed note's body (origin, size, root, signed-at)."""
-    body, _, _ = row.note.rpartition("\n\n")
-    return (body + "\n").encode()
+    return notes.signed_body(row.note).encode()
 
 
 def unstamped(session: Session, at: datetime | None = None) -> list[ToStamp]:

@@ -70,6 +70,11 @@ def signature_of(note: str, name: str, public_key: Ed25519PublicKey) -> bytes | 
     return None
 
 
+def signed_body(note: str) -> str:
+    """The text a note's signatures (and a checkpoint's timestamp token) cover: its body, up to the blank line."""
+    return _split(note)[0]
+
+
 def open_note(note: str, public_key: Ed25519PublicKey, name: str | None = None) -> Checkpoint:
     """The checkpoint of a note after checking its signature by `public_key` (under `name`, default the note's
     origin); raises BadNote: `malformed`, `unsigned` (no signature by this key), `bad_signature`."""
@@ -87,7 +92,7 @@ def open_note(note: str, public_key: Ed25519PublicKey, name: str | None = None) 
 
 def parse_body(body: str) -> Checkpoint:
     lines = body.split("\n")
-    if len(lines) < 4 or lines[-1] != "" or not lines[0] or not lines[1].isdigit():
+    if len(lines) < 4 or lines[-1] != "" or not lines[0] or not (lines[1].isascii() and lines[1].isdigit()):
         raise BadNote("malformed", "a checkpoint is an origin, a size and a root, one a line")
     root = _b64(lines[2], "malformed")
     if len(root) != 32:

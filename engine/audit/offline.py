@@ -6,10 +6,11 @@ Checks, in this order, and stops at the first failure (`Failure`, naming the eve
 checkpoint by size): the trusted checkpoint's signature; that events shared by several exports are identical and
 that a complete export (no filters) lacks none of another's events its checkpoint covers; then each export's
 checkpoints (signature, the listed size and root, the timestamp token, the consistency proof from the previous
-one) and that the trusted checkpoint is one of them (a different root at its size is a fork: two histories signed
-for one size); each event's leaf, recomputed from its canonical fields (engine.audit.chain.canonical_fields), its
-chain link and its inclusion proof in the export's checkpoint; and last, events after the trusted checkpoint that
-claim a time more than ten minutes before it was signed (backdated).
+one; the export's own checkpoint, which its proofs lead to, must be the last) and that the trusted checkpoint
+is one of them (a different root at its size is a fork: two histories signed for one size); each event's leaf,
+recomputed from its canonical fields (engine.audit.chain.canonical_fields), the fields it shows (what an auditor
+reads) agreeing with them, its chain link and its inclusion proof in the export's checkpoint; and last, events
+after the trusted checkpoint that claim a time more than ten minutes before it was signed (backdated).
 
 Pure functions over parsed files; hand-written, as the formats are Jarchy's own (docs/audit.md)."""
 
@@ -28,10 +29,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.audit import merkle, notes, timestamps
-from engine.audit.chain import GENESIS, canonical_fields, link
+from engine.audit.chain import FIELDS, GENESIS, canonical_fields, link
 
-BACKDATED = timedelta(minutes=10)
-FORMAT = "jarchy-audit-proofs/1"
+BACKDATED = timedelta(minutes=10)  # how far an event after a checkpoint may claim a time before it was signed
+FORMAT = "jarchy-audit-proofs/1"  # the `format` of an export's `proofs` object (engine.audit.proofs writes it)
 
 
 class Failure(Exception):
@@ -67,6 +68,7 @@ class Report:
     timestamps: str
     exports: int
     complete: int = 0  # how many of the exports claim to hold every event
+    unproved: int = 0  # events after every checkpoint they were exported with: their links checked, no proof yet
 
 
 def load(path: Path) -> Export:
@@ -75,16 +77,16 @@ def load(path: Path) -> Export:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise Failure(path.name, f"cannot be read: {exc}") from None
-    if text.lstrip().startswith("{"):
+    if text.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text)
         except ValueError as exc:
             raise Failure(path.name, f"not JSON: {exc}") from None
         return from_json(path.name, data)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and "canonical" not in rows[0]:
+    reader = csv.DictReader(io.StringIO(text))
+    if "canonical" not in (reader.fieldnames or ()):
         raise Failure(path.name, "the CSV carries no proofs (export it with proofs=true)")
-    return Export(path.name, None, [_csv_event(path.name, row) for row in rows])
+    return Export(path.name, None, [_csv_event(path.name, row) for row in reader])
 
 
 def from_json(name: str, data: Any) -> Export:
@@ -94,6 +96,8 @@ def from_json(name: str, data: Any) -> Export:
         raise Failure(name, "the export carries no proofs (export it with proofs=true)")
     if "items" not in data:
         return Export(name, header, [], has_events=False)
+    if not isinstance(data["items"], list):
+        raise Failure(name, "its items are not a list of events")
     return Export(name, header, [_event(name, item) for item in data["items"]])
 
 
@@ -117,18 +121,21 @@ def verify(exports: Sequence[Export], trusted_note: str, public_key: Ed25519Publ
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of the wrong kind
         raise Failure("the export", f"malformed: {exc!r}") from None
     checked = {e["seq"] for export in with_events for e in export.events}
+    proved = {e["seq"] for export in with_events for e in export.events if e["seq"] <= export.checkpoint_size}
     return Report(len(checked), trusted.size, trusted.signed_at, _stamp_verdict(stamps, tsa_certificates),
-                  len(exports), sum(1 for e in with_events if e.complete))
+                  len(exports), sum(1 for e in with_events if e.complete), len(checked - proved))
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
 
-def _event(name: str, item: dict[str, Any]) -> dict[str, Any]:
+def _event(name: str, item: Any) -> dict[str, Any]:
+    seq = item.get("seq") if isinstance(item, dict) else None
     try:
         return {"id": item.get("id"), "seq": int(item["seq"]), "hash": item["hash"], "prev_hash": item["prev_hash"],
-                "canonical": dict(item["canonical"]), "proof": item.get("proof")}
-    except (KeyError, TypeError, ValueError):
-        raise Failure(name, f"event {item.get('seq')!r} lacks its canonical fields, link or hash") from None
+                "canonical": dict(item["canonical"]), "proof": item.get("proof"),
+                "shown": {name: item[name] for name in FIELDS if name in item}, "csv": False}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise Failure(name, f"event {seq!r} lacks its canonical fields, link or hash") from None
 
 
 def _csv_event(name: str, row: dict[str, str]) -> dict[str, Any]:
@@ -137,8 +144,9 @@ def _csv_event(name: str, row: dict[str, str]) -> dict[str, Any]:
             "leaf_index": int(row["leaf_index"]), "tree_size": int(row["tree_size"]),
             "audit_path": row["audit_path"].split()}
         return {"id": int(row["id"]), "seq": int(row["seq"]), "hash": row["hash"], "prev_hash": row["prev_hash"],
-                "canonical": json.loads(row["canonical"]), "proof": proof}
-    except (KeyError, ValueError):
+                "canonical": dict(json.loads(row["canonical"])), "proof": proof,
+                "shown": {name: row[name] for name in FIELDS if name in row}, "csv": True}
+    except (KeyError, TypeError, ValueError, AttributeError):  # a short row holds None, a long one a list
         raise Failure(name, f"row of seq {row.get('seq')!r} lacks its canonical fields, link or proof") from None
 
 
@@ -211,15 +219,19 @@ def _checkpoints(export: Export, public_key: Ed25519PublicKey, certificates: Seq
                                      "before it was rewritten")
         previous = (opened.size, opened.root)
         roots[opened.size] = opened.root
+    # the export's checkpoint is the one every proof is checked against: it must be the last signed one, never
+    # null or an earlier one, else events between it and the trusted checkpoint would go unproved
     last = header.get("checkpoint")
-    if last is not None and (last["size"] not in roots or roots[last["size"]].hex() != last["root"]):
-        raise Failure(f"checkpoint of size {last['size']} in {export.name}", "it is not the last of its history")
+    if previous is not None and (last is None or (last["size"], last["root"]) != (previous[0], previous[1].hex())):
+        raise Failure(f"checkpoint of size {None if last is None else last['size']} in {export.name}",
+                      f"it is not the last of its history (the checkpoint of size {previous[0]})")
+    if previous is None and last is not None:
+        raise Failure(f"checkpoint of size {last['size']} in {export.name}", "it is not among its history")
     return roots
 
 
 def _timestamp(where: str, entry: dict[str, Any], certificates: Sequence[bytes] | None) -> str:
-    note: str = entry["note"]
-    body = note[:note.rindex("\n\n") + 1].encode()
+    body = notes.signed_body(entry["note"]).encode()
     try:
         stamp = timestamps.verify_token(base64.b64decode(entry["timestamp_token"]), body,
                                         trusted=tuple(certificates or ()))
@@ -257,6 +269,8 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
     previous: dict[str, Any] | None = None
     for position, event in enumerate(ordered):
         where = _where(event)
+        if previous is not None and previous["seq"] == event["seq"]:  # a row injected beside the real one
+            raise Failure(where, f"its seq appears twice in {export.name}")
         if export.complete and event["seq"] != position + 1:
             raise Failure(f"event seq {position + 1}", f"missing from {export.name}, which holds every event")
         if event["canonical"].get("seq") != event["seq"]:
@@ -264,6 +278,10 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
         canonical = canonical_fields(event["canonical"])
         if link(event["prev_hash"], canonical) != event["hash"]:
             raise Failure(where, "its hash does not match its fields and link")
+        differs = _shown_differs(event)
+        if differs:
+            raise Failure(where, f"the {differs} it shows is not the one its hash and proof cover (its canonical "
+                                 "fields)")
         if event["seq"] == 1 and event["prev_hash"] != GENESIS:
             raise Failure(where, "the first event does not start the chain")
         if previous is not None and previous["seq"] + 1 == event["seq"] and event["prev_hash"] != previous["hash"]:
@@ -281,6 +299,25 @@ def _events(export: Export, roots: dict[int, bytes]) -> None:
     if export.complete and len(ordered) < size:
         raise Failure(f"event seq {len(ordered) + 1}",
                       f"missing from {export.name}, though its checkpoint of size {size} covers it")
+
+
+def _shown_differs(event: dict[str, Any]) -> str | None:
+    """The first field an event shows (the JSON's or the CSV's columns, what an auditor reads) that differs from
+    its canonical fields, which alone its hash and proof cover; None when they agree."""
+    canonical = event["canonical"]
+    for name, shown in event["shown"].items():
+        signed = canonical.get(name)
+        if name == "occurred_at":  # shown in the office's zone, hashed in UTC
+            same = datetime.fromisoformat(shown) == datetime.fromisoformat(signed)
+        elif not event["csv"]:
+            same = shown == signed
+        elif name in ("before", "after"):  # JSON in a CSV cell, empty for none
+            same = (json.loads(shown) if shown else None) == signed
+        else:
+            same = shown == ("" if signed is None else str(signed))
+        if not same:
+            return name
+    return None
 
 
 def _backdated(exports: Sequence[Export], trusted: notes.Checkpoint) -> None:

@@ -11,7 +11,7 @@ checkpoint that claim a moment before it was signed (beyond a tolerance for cloc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent
 from engine.audit import merkle, notes, tree
+from engine.audit.offline import BACKDATED
 
-BACKDATED = timedelta(minutes=10)  # how far an event after a checkpoint may claim a time before it was signed
 LEAF = 32
 
 

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditCheckpoint, AuditEvent
 from engine.audit import chain, checkpoints, notes, tree
+from engine.audit.offline import FORMAT
 from engine.core.errors import Code, Conflict, NotFound, problem
-
-FORMAT = "jarchy-audit-proofs/1"
 
 
 @dataclass(frozen=True)

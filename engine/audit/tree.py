@@ -8,7 +8,8 @@ not link, and writes each complete subtree once (about two rows an event); a roo
 stored nodes in one query, whatever the size of the log.
 
 The stored nodes are the server's own bookkeeping: an outsider trusts only the signed checkpoints
-(`engine.audit.checkpoints`), and `recomputed_root` / `first_difference` recompute from the events themselves."""
+(`engine.audit.checkpoints`), and a check against one (`engine.audit.outside`) hashes the events themselves again
+(`recomputed_leaves`)."""
 
 from __future__ import annotations
 

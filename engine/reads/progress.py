@@ -1,7 +1,8 @@
 """Where a case stands on its diagram: which BPMN elements are completed, active or waiting.
 
 Read from the stored SpiffWorkflow state (loaded the way every runtime operation loads it), for the
-case page's diagram. The marks are element ids of the case's own diagram: the elements of a called
+case page's diagram: its tree, and the record of the elements passed in tasks pruned from it
+(engine/spiff/pruning.py). The marks are element ids of the case's own diagram: the elements of a called
 procedure (a call activity runs another diagram) are not drawn there, so the call activity itself is
 marked waiting while the called procedure runs. An embedded subprocess is not marked itself: its
 elements, drawn inside it, are.
@@ -28,6 +29,7 @@ from db.models import ProcessInstance
 from engine.context import EngineContext
 from engine.core.errors import Unreadable
 from engine.runtime import loading
+from engine.spiff import pruning
 
 # A gateway's name is a question ("Verdict?"): it is drawn, marked and named, but it is not a step the case's list
 # reads as done or coming; the steps behind it are.
@@ -64,6 +66,14 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
     names: dict[str, str] = {}
     reached: dict[str, None] = {}
     upcoming: dict[str, None] = {}
+    # The steps passed in tasks pruned from the stored tree (engine/spiff/pruning.py), reached before what it holds.
+    for spec in _passed_specs(wf, called):
+        if getattr(spec, "bpmn_name", None):
+            names[spec.bpmn_id] = spec.bpmn_name
+            if not isinstance(spec, GATEWAYS):
+                reached[spec.bpmn_id] = None
+        if not (isinstance(spec, SubWorkflowTask) and spec.spec not in called):
+            completed.add(spec.bpmn_id)
     for task in wf.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if not bpmn_id or _inside_called(task, called):
@@ -92,6 +102,19 @@ def progress(session: Session, ctx: EngineContext, instance: ProcessInstance) ->
     return Progress(sorted(completed), sorted(active), sorted(waiting - active), sorted(error), names,
                     [k for k in reached if k in completed or k in current],
                     [k for k in upcoming if k not in current])
+
+
+def _passed_specs(wf: Any, called: set[str]) -> list[Any]:
+    """The specs of the elements passed in pruned tasks, outside called procedures, in the order first reached."""
+    found = []
+    for key, name in pruning.passed(wf):
+        process = pruning.spec_of(wf, key)
+        if process is None or (key and any(part in called for part in key.split("/"))):
+            continue
+        spec = process.task_specs.get(name)
+        if getattr(spec, "bpmn_id", None):
+            found.append(spec)
+    return found
 
 
 def _next_named(task: Any, called: set[str]) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from engine.core.faults import describe
 from engine.procedures import deployed_forms
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
 from engine.runtime import loading
-from engine.spiff import realign, serializer
+from engine.spiff import pruning, realign, serializer
 
 TIMERS = ("keep", "recompute")
 MOVABLE = "movable"
@@ -298,11 +298,20 @@ def _history_blocked(session: Session, instance: ProcessInstance, wf: BpmnWorkfl
     one whose new form requires fields the case's data lacks (later steps would read what it never gave)."""
     data = instance.data or {}
     tasks_meta = v.new.meta.get("tasks", {})
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        spec = task.task_spec
-        if task.workflow in frozen or not spec.bpmn_id:
+    # The steps passed in tasks still in the tree, and those of tasks pruned from it (engine/spiff/pruning.py): the
+    # latter with no data of their own left, which the case's data holds where later steps still read it.
+    passed = [(task.task_spec, pruning.workflow_key(task.workflow), task.data)
+              for task in wf.get_tasks(state=TaskState.COMPLETED) if task.workflow not in frozen]
+    for key, name in pruning.passed(wf):
+        process = pruning.spec_of(wf, key)
+        if process is not None and name in process.task_specs and not (key and any(
+                part in v.called for part in key.split("/"))):
+            passed.append((process.task_specs[name], key, {}))
+    for spec, key, task_data in passed:
+        if not spec.bpmn_id:
             continue
-        target = realign.target(spec, _new_process(wf, task, new_spec, new_subprocess_specs), v.mapping)
+        new_process = new_spec if key == pruning.TOP else new_subprocess_specs.get(key.rsplit("/", 1)[-1])
+        target = realign.target(spec, new_process, v.mapping)
         if target is None:
             return Code.NO_TARGET, {"element_id": spec.bpmn_id, "passed": True}
         if spec.name != spec.bpmn_id or isinstance(spec, LoopTask):
@@ -313,7 +322,7 @@ def _history_blocked(session: Session, instance: ProcessInstance, wf: BpmnWorkfl
         if form_key not in form_cache:
             form_cache[form_key] = _form(session, v.new, form_key)
         schema = form_cache[form_key] or {}
-        missing = [name for name in schema.get("required", []) if name not in data and name not in task.data]
+        missing = [name for name in schema.get("required", []) if name not in data and name not in task_data]
         if missing:
             return Code.FORM_LACKS, {"element_id": spec.bpmn_id, "form": form_key, "fields": missing}
     return None

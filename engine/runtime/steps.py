@@ -32,7 +32,7 @@ from engine.runtime import (
     publications,
 )
 from engine.runtime.step import Step
-from engine.spiff import clock, loop, sandbox_bounds, serializer
+from engine.spiff import clock, loop, pruning, sandbox_bounds, serializer
 
 __all__ = ["Step", "advance", "lock", "open", "save", "validated"]
 
@@ -144,8 +144,16 @@ def advance(step: Step) -> None:
 
 
 def save(step: Step) -> None:
-    """The workflow's state stored in the case's row, with its projections; a lost race is `Conflict`."""
+    """The workflow's state stored in the case's row, with its projections, its tree pruned of what the engine no
+    longer needs (engine/spiff/pruning.py); a lost race is `Conflict`."""
     instance = step.instance
+    before = dict(instance.data or {})
+    with clock.using(step.ctx.clock):
+        projection.sync(step)
+    plan_follows.follow(step, before)  # an event supported from the media plan: its entry follows the case
+    # After the projections, which read the step's whole tree (a timer that fired in it); the caller's transaction
+    # rolls back what they wrote if the state cannot be stored.
+    pruning.prune(step.wf)
     try:
         instance.state = serializer.dump(step.wf)
     except (TypeError, RecursionError) as exc:  # a script left a value JSON cannot hold: nothing is kept
@@ -153,10 +161,6 @@ def save(step: Step) -> None:
                       "may leave text, numbers, booleans, dates, lists and dicts",
                       code=Code.CASE_DATA_UNSTORABLE) from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
-    before = dict(instance.data or {})
-    with clock.using(step.ctx.clock):
-        projection.sync(step)
-    plan_follows.follow(step, before)  # an event supported from the media plan: its entry follows the case
     try:
         step.session.flush()
     except StaleDataError as exc:

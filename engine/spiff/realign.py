@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.spiff import serializer
+from engine.spiff import pruning, serializer
 from engine.spiff.parser import connect_loops
 
 # Where a case stands: tasks waiting for a person, an event or a called process, and a failed one.
@@ -118,6 +118,10 @@ def move(wf: BpmnWorkflow, new_spec: Any, new_subprocess_specs: dict[str, Any], 
     data and their timers' due moments, except a timer whose expression changed when `recount_timers`: it is
     counted again by the new expression when the engine next refreshes its timers. `called`: the called
     processes' keys (their subworkflows keep their pinned specs)."""
+    # The elements passed in pruned tasks (engine/spiff/pruning.py) named as the new version names them; a called
+    # process's keep their names, as its diagram does not change.
+    pruning.rename_passed(wf, lambda key, spec: None if key and any(p in called for p in key.split("/"))
+                          else spec_name(spec.name, spec.bpmn_id, mapping))
     kept = {task.id: (task.data, dict(task.internal_data), timer_expressions(task.task_spec))
             for task in wf.get_tasks(state=RESET | TaskState.WAITING)}
     frozen = called_subworkflows(wf, called)

@@ -11,6 +11,7 @@ Three departures from SpiffWorkflow's defaults (the first two measured in ENGINE
   of its case. `dump` therefore wraps each such dict that SpiffWorkflow's converters did not make in an
   envelope of our own (`PLAIN`), which `load` turns back into the same plain dict. Hand-written: the
   library has no notion of escaping (`DictionaryConverter.restore` looks at `typename` alone).
+The workflow's record of the elements its pruned tasks passed (engine/spiff/pruning.py) is stored beside its tasks.
 A future SpiffWorkflow migration that rewrites specs inside a serialization would have to be given
 the spec dictionaries back before it runs (`serializer_version` is stored for that)."""
 
@@ -34,6 +35,8 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from engine.spiff.parser import ParallelMultiInstanceTask, PassThroughTask, SequentialMultiInstanceTask
 
+# The elements a pruned tree passed (engine/spiff/pruning.py), stored beside the tasks.
+PASSED = "jarchy_passed"
 _specs: ContextVar[tuple[Any, dict[str, Any]]] = ContextVar("jarchy_workflow_specs")
 
 
@@ -44,6 +47,9 @@ class _SpecByReferenceConverter(BpmnWorkflowConverter):
         dct["subprocess_specs"] = sorted(workflow.subprocess_specs)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        passed = getattr(workflow, PASSED, None)
+        if passed:
+            dct[PASSED] = passed
         return dct
 
     def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
@@ -58,6 +64,7 @@ class _SpecByReferenceConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        setattr(workflow, PASSED, dct.pop(PASSED, None) or [])
         return workflow
 
 

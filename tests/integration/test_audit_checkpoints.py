@@ -7,7 +7,7 @@ import base64
 import socket
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,22 +20,10 @@ from sqlalchemy import func, select
 
 from api.cli import main
 from db.models import AuditCheckpoint, CheckpointPush
-from db.vocabulary import EventType
-from engine.audit import chain, checkpoints, keys, merkle, notes, timestamps
+from engine.audit import checkpoints, keys, merkle, notes, timestamps
 from engine.background.sweeper import keep_checkpoints
-from tests.conftest import seal_audit
+from tests.integration.test_audit_tree import AT, record
 from tests.witness import local_witness
-
-AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-def record(sessions: Any, count: int, start: int = 0) -> None:
-    """`count` events written, then sealed as the sweep would."""
-    with sessions.begin() as session:
-        for i in range(start, start + count):
-            chain.record(session, type=EventType("user.created"), at=AT, actor="admin", subject=f"user{i}",
-                         after={"n": i})
-    seal_audit(sessions)
 
 
 def rows(sessions: Any, model: Any) -> list[Any]:

@@ -6,6 +6,8 @@ changed event. Also: the proofs API, its refusals, and a clean history passing b
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
 from collections.abc import Callable
@@ -184,9 +186,12 @@ def test_a_recomputed_history_passes_the_chain_check_but_not_the_checkpoint(
         assert "backdated" in offline.output and "backdated" in against.output
 
 
-def test_a_clean_history_passes_both(as_: Any, jarchy: Any, kept: dict[str, Any], tmp_path: Path,
+def test_a_clean_history_passes_both(as_: Any, sessions: Any, jarchy: Any, kept: dict[str, Any], tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     a_case_with_history(as_)  # more events after the checkpoint, at the current time: not backdated
+    with sessions() as session:
+        later = len(session.scalars(select(AuditEvent.id).where(AuditEvent.seq > kept["size"])).all())
+    assert later > 0
     result = verify_against(jarchy, kept, "--mirror", str(kept["mirror"]))
     assert result.exit_code == 0, result.output
     assert f"checkpoint of size {kept['size']}" in result.output
@@ -196,6 +201,7 @@ def test_a_clean_history_passes_both(as_: Any, jarchy: Any, kept: dict[str, Any]
                             "--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
     assert offline.exit_code == 0, offline.output
     assert f"checkpoint of size {kept['size']}" in offline.output and "no timestamp tokens" in offline.output
+    assert f"{later} of the events came after the exports' checkpoints" in offline.output  # said, not hidden
     body = json.loads(after.read_text())
     assert [e["proof"] is None for e in body["items"]].count(False) == kept["size"]
     assert body["proofs"]["checkpoint"]["size"] == kept["size"] and body["proofs"]["complete"] is True
@@ -362,6 +368,10 @@ def test_a_mirror_that_does_not_give_the_root_is_not_trusted(jarchy: Any, sessio
 def test_the_checkpoint_needs_its_public_key(jarchy: Any, kept: dict[str, Any]) -> None:
     result = jarchy("audit", "verify", "--checkpoint", str(kept["mirror"] / "checkpoint"))
     assert result.exit_code == 2 and "--public-key" in result.output
+    # a mirror or a key alone would be ignored and the chain said intact: refused, the checkpoint named
+    for alone in (("--mirror", str(kept["mirror"])), ("--public-key", str(kept["mirror"] / "public_key.pem"))):
+        result = jarchy("audit", "verify", *alone)
+        assert result.exit_code == 2 and "--checkpoint" in result.output and "intact" not in result.output
 
 
 def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path: Path,
@@ -376,3 +386,161 @@ def test_a_malformed_export_is_named_not_a_crash(kept: dict[str, Any], tmp_path:
     assert broken.exit_code == 1 and "malformed" in broken.output
     binary = verify_export(tmp_path, monkeypatch, str(tmp_path / "binary.json"), *args)
     assert binary.exit_code == 1 and "binary.json" in binary.output
+    header = "id,seq,hash,prev_hash,canonical,leaf_index,tree_size,audit_path\n"
+    shapes = {"numbers.json": json.dumps(body | {"items": [1, 2]}), "text.json": json.dumps(body | {"items": "ab"}),
+              "count.json": json.dumps(body | {"items": 3}), "array.json": "[1, 2]",
+              "short.csv": header + "1,1\n", "long.csv": header + "1,1,a,b,{},0,1,,x,y\n",
+              "number.csv": header + "1,1,a,b,5,,,\n", "plain.csv": "hello world\n"}
+    for name, text in shapes.items():
+        (tmp_path / name).write_text(text)
+        result = verify_export(tmp_path, monkeypatch, str(tmp_path / name), *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (name, result.exception)
+        assert f"FAILED: {name}: " in result.output, (name, result.output)
+    assert "carries no proofs" in verify_export(tmp_path, monkeypatch, str(tmp_path / "array.json"), *args).output
+    assert "carries no proofs" in verify_export(tmp_path, monkeypatch, str(tmp_path / "plain.csv"), *args).output
+
+
+@pytest.mark.parametrize("shown", ["null", "earlier"])
+def test_an_export_whose_checkpoint_is_not_its_last_is_refused(
+        shown: str, as_: Any, sessions: Any, settings: Any, clock: Any, kept: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every proof is checked against the export's `checkpoint`: one that claims none (or an earlier one) while
+    its history holds the trusted checkpoint would leave a rewritten history unproved, with only its recomputed
+    chain links checked."""
+    a_case_with_history(as_)
+    later = checkpoint(sessions, settings, clock)
+    with sessions.begin() as session:
+        edit_row(session, kept)
+    body = json.loads(export(as_, tmp_path / "after.json").read_text())
+    body["proofs"]["checkpoint"] = None if shown == "null" else body["proofs"]["checkpoints"][0]
+    (tmp_path / "shown.json").write_text(json.dumps(body))
+    mirror = kept["mirror"]
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "shown.json"), "--checkpoint",
+                           str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert result.exit_code == 1, result.output
+    assert f"it is not the last of its history (the checkpoint of size {later.size})" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_export_showing_other_fields_than_it_proves_is_named(
+        fmt: str, as_: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An auditor reads the shown columns (actor, after...), the proof covers the canonical ones: an export whose
+    shown fields were changed while its canonical ones were kept must not verify."""
+    mirror = kept["mirror"]
+    args = ("--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    if fmt == "json":
+        body = json.loads(kept["before"].read_text())
+        target = next(e for e in body["items"] if e["seq"] == kept["seq"])
+        target["after"] = {"decision": "reject"}
+        (tmp_path / "shown.json").write_text(json.dumps(body))
+        files = [str(tmp_path / "shown.json")]
+        event_id = target["id"]
+    else:
+        rows = export(as_, tmp_path / "audit.csv", "proofs=true&format=csv")
+        history = export(as_, tmp_path / "checkpoints.json", "proofs=checkpoints")
+        assert verify_export(tmp_path, monkeypatch, str(rows), str(history), *args).exit_code == 0
+        table = list(csv.DictReader(io.StringIO(rows.read_text())))
+        target = next(r for r in table if int(r["seq"]) == kept["seq"])
+        target["actor"] = "someone_else"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+        rows.write_text(out.getvalue())
+        files = [str(rows), str(history)]
+        event_id = target["id"]
+    result = verify_export(tmp_path, monkeypatch, *files, *args)
+    assert result.exit_code == 1, result.output
+    assert f"event seq {kept['seq']} (id {event_id}): the {'after' if fmt == 'json' else 'actor'} it shows" \
+        in result.output
+
+
+def test_bad_files_given_to_the_audit_commands_are_named_by_their_option(
+        jarchy: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A binary file as the checkpoint or the key, an RSA key, a broken TSA certificate: the option is named,
+    never a traceback (the `jarchy` fixture lets exceptions through)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    mirror = kept["mirror"]
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    rsa_pem = tmp_path / "rsa.pem"
+    rsa_pem.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    broken_cert = tmp_path / "tsa.crt"
+    broken_cert.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    note, key = str(mirror / "checkpoint"), str(mirror / "public_key.pem")
+    cases = [(("--checkpoint", str(binary), "--public-key", key), "--checkpoint"),
+             (("--checkpoint", note, "--public-key", str(binary)), "--public-key"),
+             (("--checkpoint", note, "--public-key", str(rsa_pem)), "--public-key")]
+    for options, named in cases:
+        result = jarchy("audit", "verify", *options)
+        assert result.exit_code == 2 and named in result.output and "chain intact" not in result.output, options
+        offline = verify_export(tmp_path, monkeypatch, str(kept["before"]), *options)
+        assert offline.exit_code == 2 and named in offline.output, (options, offline.exception)
+    cert = verify_export(tmp_path, monkeypatch, str(kept["before"]), "--checkpoint", note, "--public-key", key,
+                         "--tsa-cert", str(broken_cert))
+    assert cert.exit_code == 2 and "--tsa-cert" in cert.output, cert.exception
+
+
+def _tamper(body: dict[str, Any], what: str, seq: int) -> str:
+    """Change one thing of an export with two checkpoints; the failure the verifier must name."""
+    event = next(e for e in body["items"] if e["seq"] == seq)
+    listed = body["proofs"]["checkpoints"]
+    if what == "listed_root":  # the JSON's root no longer the one its signed note holds
+        listed[-1]["root"] = body["proofs"]["checkpoint"]["root"] = "00" * 32
+        return f"checkpoint of size {listed[-1]['size']} in tampered.json: its size or root is not what its signed"
+    if what == "consistency":
+        listed[-1]["consistency"] = ["00" * 32]
+        return f"it is not consistent with the checkpoint of size {listed[0]['size']}"
+    where = f"event seq {seq} (id {event['id']}): "
+    if what == "leaf_index":  # a proof of another leaf passed off for this event
+        event["proof"]["leaf_index"] = seq
+        return where + "it is not the event the checkpoint"
+    if what == "no_proof":
+        event["proof"] = None
+        return where + "it has no proof"
+    if what == "canonical_seq":
+        event["canonical"]["seq"] = seq + 1
+        return where + "its canonical fields name another seq"
+    event["prev_hash"] = "00" * 32
+    return where + "its hash does not match"
+
+
+@pytest.mark.parametrize("what", ["listed_root", "consistency", "leaf_index", "no_proof", "canonical_seq",
+                                  "prev_hash"])
+def test_each_tampering_of_an_export_is_named(what: str, as_: Any, sessions: Any, settings: Any, clock: Any,
+                                              kept: dict[str, Any], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    a_case_with_history(as_)
+    checkpoint(sessions, settings, clock)
+    body = json.loads(export(as_, tmp_path / "two.json").read_text())
+    mirror = kept["mirror"]
+    args = ("--checkpoint", str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert verify_export(tmp_path, monkeypatch, str(tmp_path / "two.json"), *args).exit_code == 0
+    named = _tamper(body, what, kept["seq"])
+    (tmp_path / "tampered.json").write_text(json.dumps(body))
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "tampered.json"), *args)
+    assert result.exit_code == 1 and named in result.output, result.output
+
+
+def test_a_row_injected_beside_a_real_one_after_the_checkpoint_is_named(
+        as_: Any, kept: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a filtered export, events after the checkpoint are checked by their links alone: a second row with the
+    same seq, its own hash recomputed, would slip in beside the real one (the link to the event before is checked
+    for one of them only)."""
+    case = a_case_with_history(as_)
+    filtered = json.loads(export(as_, tmp_path / "case.json", f"proofs=true&instance_id={case['id']}").read_text())
+    late = [e for e in filtered["items"] if e["proof"] is None]
+    assert late and filtered["proofs"]["complete"] is False
+    forged = json.loads(json.dumps(late[-1]))
+    forged["canonical"]["after"] = forged["after"] = {"decision": "approve"}
+    forged["hash"] = chain.link(forged["prev_hash"], chain.canonical_fields(forged["canonical"]))
+    filtered["items"].append(forged)
+    (tmp_path / "injected.json").write_text(json.dumps(filtered))
+    mirror = kept["mirror"]
+    result = verify_export(tmp_path, monkeypatch, str(tmp_path / "injected.json"), "--checkpoint",
+                           str(mirror / "checkpoint"), "--public-key", str(mirror / "public_key.pem"))
+    assert result.exit_code == 1, result.output
+    assert f"event seq {forged['seq']} (id {forged['id']}): its seq appears twice in injected.json" in result.output

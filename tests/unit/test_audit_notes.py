@@ -51,7 +51,9 @@ def test_a_witness_cosignature_beside_it_does_not_disturb_it() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "no signature", "a\n1\nroot\n\n\u2014 a AAAA\n",
-                                  "a\nx\nAAAA\n\n\u2014 a AAAA\n"])
+                                  "a\nx\nAAAA\n\n\u2014 a AAAA\n",
+                                  # a digit to str.isdigit, not to int(): superscript two
+                                  f"a\n\u00b2\n{base64.b64encode(bytes(32)).decode()}\n\n\u2014 a AAAA\n"])
 def test_garbage_is_malformed_not_a_crash(text: str) -> None:
     with pytest.raises(notes.BadNote) as refused:
         notes.open_note(text, KEY.public_key())
