@@ -392,7 +392,8 @@ def audit_event(row: AuditEvent) -> dict[str, Any]:
 
 
 def verification(result: Verification, checkpoint: Outcome | None = None) -> dict[str, Any]:
-    shown: dict[str, Any] = {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+    shown: dict[str, Any] = {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken,
+                             "unsealed": result.unsealed}
     if checkpoint is not None:
         shown["checkpoint"] = {"size": checkpoint.size, "ok": checkpoint.ok, "reference": checkpoint.reference,
                                "first_broken": checkpoint.first_broken}

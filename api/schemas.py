@@ -598,7 +598,8 @@ class CaseCommentsOut(Schema):
 
 class AuditOut(Schema):
     id = fields.Integer(required=True)
-    seq = fields.Integer(required=True)
+    seq = fields.Integer(required=True, allow_none=True,
+                         metadata={"description": "its place in the chain; null until the sealer chains it"})
     occurred_at = OfficeDateTime(required=True)
     actor = fields.String(allow_none=True)
     type = fields.String(required=True)
@@ -607,7 +608,7 @@ class AuditOut(Schema):
     subject = fields.String(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
-    hash = fields.String(required=True)
+    hash = fields.String(required=True, allow_none=True)
 
 
 class AuditQuery(Page):
@@ -658,6 +659,8 @@ class VerifyOut(Schema):
     ok = fields.Boolean(required=True)
     checked = fields.Integer(required=True)
     first_broken = fields.Dict(allow_none=True)
+    unsealed = fields.Integer(required=True, metadata={
+        "description": "events not yet chained by the sealer (a few seconds' worth): not covered by this check"})
     # the latest stored checkpoint against the events recomputed: {"size", "ok", "reference", "first_broken"};
     # null before the first checkpoint
     checkpoint = fields.Dict(allow_none=True)

@@ -5,6 +5,7 @@ Under CI=true a missing PostgreSQL is a failure, never a skip."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -177,6 +178,25 @@ def deploy_shipped(sessions: Any, ctx: Any, name: str = "information_request.bpm
         deploy(session, shipped_diagram(name), actor="system", at=ctx.now())
 
 
+def seal_audit(sessions: Any, within: float = 20.0) -> int:
+    """Chain every audit event committed so far, as the sweep does each round (engine.audit.chain.seal): for a test
+    that needs a sealed history (seq and hashes set). The number sealed.
+
+    On PostgreSQL the sealer waits for every transaction of the server older than an event's to end, and the
+    server is shared with the other test processes: their short transactions may hold it back a few
+    milliseconds, so this polls (real time, not the engine's clock) until none is left, `within` seconds at most."""
+    from engine.audit import chain
+
+    total, deadline = 0, time.monotonic() + within
+    while True:
+        with sessions.begin() as session:
+            total += chain.seal_all(session)
+            left = chain.unsealed(session)
+        if not left or time.monotonic() > deadline:
+            return total
+        time.sleep(0.005)
+
+
 @pytest.fixture
 def deployed(app: Any, sessions: Any, ctx: Any) -> None:
     deploy_shipped(sessions, ctx)
@@ -250,6 +270,10 @@ class Client:
 
     def __init__(self, client: Any, token: str | None) -> None:
         self._client, self.token = client, token
+
+    @property
+    def app(self) -> Any:
+        return self._client.application
 
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}

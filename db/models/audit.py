@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, Index, LargeBinary, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, intpk
@@ -16,11 +16,14 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_instance", "instance_id", "id"),
         Index("ix_audit_events_occurred", "occurred_at"),
+        # The sealer's look-up of the events not yet chained (engine.audit.chain.seal): few rows, found at once.
+        Index("ix_audit_events_unsealed", "seq", "id", postgresql_where=text("seq IS NULL")),
     )
 
     id: Mapped[intpk]
-    # Position in the chain, 1, 2, 3, ...: a gap shows a deleted row.
-    seq: Mapped[int] = mapped_column(BigId, unique=True)
+    # Position in the chain, 1, 2, 3, ...: a gap shows a deleted row. Null until the sealer chains the event
+    # (seq, prev_hash and hash together): writers only insert, the sealer alone numbers and links.
+    seq: Mapped[int | None] = mapped_column(BigId, unique=True)
     occurred_at: Mapped[datetime]
     actor: Mapped[str | None] = mapped_column(String(64), index=True)
     type: Mapped[EventType] = mapped_column(Vocabulary(EventType, 64), index=True)
@@ -29,12 +32,16 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(String(200))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    # PostgreSQL: the inserting transaction (server default pg_current_xact_id()), so the sealer knows when no
+    # earlier transaction can still add an event before it. Null on SQLite (one writer at a time).
+    txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue())
 
 
 class AuditChainHead(Base):
-    """One row: the chain's last seq and hash. Locking it serialises appends across processes."""
+    """One row: the chain's last sealed seq and hash. Only the sealer (engine.audit.chain.seal) locks it: two
+    sealers never number the same events; writers never touch it."""
 
     __tablename__ = "audit_chain_head"
 

@@ -1,12 +1,16 @@
 """The append-only, hash-chained audit history.
 
 Each event's hash covers its own fields and the previous event's hash, so an edited row no longer
-matches its hash and a deleted one leaves a gap in `seq`; the chain head (one locked row) also holds
-the last seq and hash, so removing the newest events is seen too.
+matches its hash and a deleted one leaves a gap in `seq`; the chain head (one row) also holds the last
+seq and hash, so removing the newest events is seen too.
 
-Events are chained when the session flushes them, in the order they were recorded, not when recorded:
-the head row, which every writer of the office shares, is locked only from then to the commit, so an
-operation's scripts (up to their time bound) run before it and never hold other writers back.
+Writers only insert events (`record`): no seq, no hashes, no lock, so no writer of the office ever waits for
+another's audit events. One background step seals them (`seal`, from the sweep, each checkpoint and `jarchy audit
+verify`): under the head row's lock, which only sealers take, it numbers the events no earlier transaction can
+still precede, in `id` order, and chains their hashes. On PostgreSQL those are the events whose inserting
+transaction (`txid`) is below the oldest transaction still running (`pg_snapshot_xmin`): every transaction before
+it has ended, and any later one gets a higher txid. On SQLite one transaction writes at a time, so every
+committed event is sealable. docs/audit.md, "Sealing: the chain without a global lock".
 Hand-written: no well-kept library does hash-chained rows in SQL."""
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event as orm_event
-from sqlalchemy import select
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditEvent
@@ -27,8 +31,7 @@ from db.vocabulary import EventType
 
 GENESIS = "0" * 64
 HEAD_ID = 1
-HEAD_CACHE = "jarchy_audit_head"  # session.info: the transaction and the chain head it locked
-PENDING = "jarchy_audit_pending"  # session.info: events recorded, not yet chained
+SEAL_BATCH = 5000  # events a `seal` numbers at most: one sweep round's work stays short
 
 
 FIELDS = ("seq", "occurred_at", "actor", "type", "instance_id", "task_id", "subject", "before", "after")
@@ -70,20 +73,17 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return link(prev_hash, canonical(event))
 
 
-def _head(session: Session) -> AuditChainHead:
-    """The chain head, locked once per transaction: later events of the same transaction reuse it."""
-    transaction = session.get_transaction()
-    held = session.info.get(HEAD_CACHE)
-    if held is not None and held[0] is transaction:
-        return held[1]  # type: ignore[no-any-return]
+def _locked_head(session: Session) -> AuditChainHead:
+    """The chain head, locked to the end of the transaction (only sealers take it)."""
     head = session.scalars(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if head is None:
-        head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-    session.info[HEAD_CACHE] = (transaction, head)
+    if head is None:  # the first seal: two sealers may both get here, one row is made
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(AuditChainHead).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
+                        .on_conflict_do_nothing())
+        return _locked_head(session)
     return head
 
 
@@ -99,9 +99,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event; it is chained (seq, hashes) when the session flushes, and the head row stays locked
-    from then until the caller's transaction ends. A `type` no EventType names raises ValueError here, before
-    anything is added: a typo never becomes a new event type."""
+    """Append one event: inserted as is, without seq or hashes and without any lock; `seal` chains it once its
+    transaction has committed. A `type` no EventType names raises ValueError here, before anything is added: a
+    typo never becomes a new event type."""
     recorded = AuditEvent(
         occurred_at=at,
         actor=actor,
@@ -113,26 +113,44 @@ def record(
         after=_jsonable(after),
     )
     session.add(recorded)
-    session.info.setdefault(PENDING, []).append(recorded)
     return recorded
 
 
-@orm_event.listens_for(Session, "before_flush")
-def _chain_pending(session: Session, _context: Any, _instances: Any) -> None:
-    # An event a rolled-back savepoint took out of the session is not chained: it would leave a gap.
-    pending = [e for e in session.info.pop(PENDING, []) if e in session]
-    if not pending:
-        return
-    head = _head(session)
-    for recorded in pending:
-        recorded.seq, recorded.prev_hash = head.last_seq + 1, head.last_hash
-        recorded.hash = chain_hash(head.last_hash, recorded)
-        head.last_seq, head.last_hash = recorded.seq, recorded.hash
+def _sealable(session: Session) -> Any:
+    """The unsealed events that no earlier event can still join, in id order."""
+    query = select(AuditEvent).where(AuditEvent.seq.is_(None))
+    if session.get_bind().dialect.name == "postgresql":
+        # Every transaction below the oldest one still running has ended, and a later one gets a higher txid.
+        query = query.where(AuditEvent.txid < text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return query.order_by(AuditEvent.id)
 
 
-@orm_event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(PENDING, None)
+def seal(session: Session, *, limit: int = SEAL_BATCH) -> int:
+    """Chain up to `limit` committed events that are not yet: consecutive seq after the head, each hash linked to
+    the previous exactly as they always were, the head moved; the number sealed. The head's row lock (held to the
+    caller's commit) makes concurrent sealers take turns, the second reading what the first committed. Flushes;
+    the caller owns the transaction."""
+    head = _locked_head(session)
+    events = session.scalars(_sealable(session).limit(limit)).all()
+    for event in events:
+        event.seq, event.prev_hash = head.last_seq + 1, head.last_hash
+        event.hash = chain_hash(head.last_hash, event)
+        head.last_seq, head.last_hash = event.seq, event.hash
+    session.flush()
+    return len(events)
+
+
+def seal_all(session: Session) -> int:
+    """`seal` until nothing sealable is left (a checkpoint, `jarchy audit verify`, the tests)."""
+    total = 0
+    while (sealed := seal(session)) == SEAL_BATCH:
+        total += sealed
+    return total + sealed
+
+
+def unsealed(session: Session) -> int:
+    """How many of the events this session sees wait for the sealer."""
+    return session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.seq.is_(None))) or 0
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -145,11 +163,21 @@ class Verification:
     ok: bool
     checked: int
     first_broken: dict[str, Any] | None = None
+    unsealed: int = 0  # events not yet chained: not covered by this check until the sealer chains them
 
 
 def verify(session: Session, batch: int = 1000) -> Verification:
+    """Checks the sealed chain, and counts the events waiting to be sealed; reads only (seal first to cover
+    everything: `seal_all`)."""
+    waiting = unsealed(session)
+    result = _verify_sealed(session, batch)
+    return Verification(result.ok, result.checked, result.first_broken, waiting)
+
+
+def _verify_sealed(session: Session, batch: int) -> Verification:
     events: Iterable[AuditEvent] = session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+        select(AuditEvent).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
+        .execution_options(yield_per=batch)
     )
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     for event in events:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditCheckpoint
-from engine.audit import keys, notes, timestamps, tree
+from engine.audit import chain, keys, notes, timestamps, tree
 from engine.core.settings import Settings
 
 
@@ -33,8 +33,10 @@ def latest(session: Session) -> AuditCheckpoint | None:
 
 
 def create(session: Session, settings: Settings, at: datetime) -> AuditCheckpoint:
-    """A checkpoint of everything recorded until now (the latest one if nothing was recorded since)."""
+    """A checkpoint of everything sealed until now, after sealing what can be (the latest one if nothing was
+    recorded since): the tree integrates sealed events only, in seq order."""
     key = keys.signing_key(settings)  # before any work: a missing key fails before the tree is touched
+    chain.seal_all(session)
     head = tree.integrate(session)
     last = latest(session)
     if last is not None and last.size == head.size:
@@ -68,10 +70,11 @@ def newest_first() -> Any:
 
 def due(session: Session, settings: Settings, at: datetime) -> bool:
     """Whether the sweep should sign one now: the schedule is on, the latest checkpoint is at least
-    `audit_checkpoint_minutes` old (or there is none), and events were recorded since it."""
+    `audit_checkpoint_minutes` old (or there is none), and events were recorded since it (sealed or not yet)."""
     if settings.audit_checkpoint_minutes <= 0:
         return False
-    recorded = session.scalar(select(AuditChainHead.last_seq).limit(1)) or 0
+    # Sealed or still waiting for the sealer: a checkpoint seals before it signs.
+    recorded = (session.scalar(select(AuditChainHead.last_seq).limit(1)) or 0) + chain.unsealed(session)
     last = latest(session)
     if last is None:
         return recorded > 0

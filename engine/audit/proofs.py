@@ -32,6 +32,7 @@ class Inclusion:
 
     @property
     def leaf_index(self) -> int:
+        assert self.event.seq is not None  # only a sealed event has a proof
         return self.event.seq - 1
 
 
@@ -59,6 +60,9 @@ def inclusion(session: Session, event_id: int, size: int | None = None) -> Inclu
         raise NotFound(f"audit event {event_id} does not exist", code=Code.AUDIT_EVENT_NOT_FOUND,
                        params={"event_id": event_id})
     checkpoint = checkpoint_named(session, size)
+    if event.seq is None:  # not yet sealed (engine.audit.chain.seal): in no checkpoint
+        raise Conflict(f"event {event_id} is not yet sealed: no checkpoint holds it",
+                       code=Code.NOT_CHECKPOINTED, params={"seq": None, "size": checkpoint.size})
     if event.seq > checkpoint.size:
         raise Conflict(f"event seq {event.seq} came after the checkpoint of size {checkpoint.size}",
                        code=Code.NOT_CHECKPOINTED, params={"seq": event.seq, "size": checkpoint.size})
@@ -96,8 +100,9 @@ def header(session: Session, public_key: Ed25519PublicKey) -> tuple[dict[str, An
 
 def event_proofs(session: Session, events: Iterable[AuditEvent], size: int) -> list[tuple[AuditEvent,
                                                                                           dict[str, Any] | None]]:
-    """Each event with its inclusion proof in the tree of `size` (None for an event after it)."""
-    events = list(events)
+    """Each sealed event with its inclusion proof in the tree of `size` (None for an event after it); events not
+    yet sealed are left out: no checkpoint holds them."""
+    events = [e for e in events if e.seq is not None]
     paths = tree.inclusion_proofs(session, [e.seq - 1 for e in events if e.seq <= size], size) if size else {}
     return [(e, None if e.seq > size else {"leaf_index": e.seq - 1, "tree_size": size,
                                            "audit_path": [h.hex() for h in paths[e.seq - 1]]}) for e in events]

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Timer
-from engine.audit import checkpoints, keys, timestamps, tree
+from engine.audit import chain, checkpoints, keys, timestamps, tree
 from engine.background import mail, reminders, scheduled_starts, summaries, witnesses
 from engine.context import EngineContext
 from engine.core.errors import JarchyError
@@ -50,6 +50,7 @@ class SweepResult:
     handed_over: int = 0  # tasks passed to the deputies of absences that began
     summarized: int = 0
     checkpointed: int = 0  # checkpoints signed (0 or 1)
+    sealed: int = 0  # audit events chained this round
 
 
 def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | None = None, *,
@@ -63,13 +64,26 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
     reminded = send_reminders(sessions, ctx, moment)
     summarized = compose_summaries(sessions, ctx, moment) if ctx.settings.smtp_url is not None else 0
     emailed = send_pending_email(sessions, ctx.settings, clock=ctx.clock) if send_mail else 0
+    sealed = seal_events(sessions)
     try:
         kept = keep_checkpoints(sessions, ctx.settings, moment)
     except (keys.KeyUnavailable, tree.ChainBroken) as exc:  # logged each sweep; the rest of the sweep ran
         log.error("no audit checkpoint signed: %s", exc)
         kept = CheckpointWork(None)
     return SweepResult(fired=fired, started=started, reminded=reminded, emailed=emailed, handed_over=handed_over,
-                       summarized=summarized, checkpointed=int(kept.made))
+                       summarized=summarized, checkpointed=int(kept.made), sealed=sealed)
+
+
+def seal_events(sessions: sessionmaker[Session]) -> int:
+    """Chain the audit events written since the last round (engine.audit.chain.seal), in a transaction of its own
+    and before the checkpoints: the only place, with the checkpoints and `jarchy audit verify`, that takes the chain
+    head's lock. A failure is logged; the next round tries again."""
+    try:
+        with sessions.begin() as session:
+            return chain.seal(session)
+    except SQLAlchemyError as exc:
+        log.error("the audit events could not be sealed: %s", describe(exc))
+        return 0
 
 
 # -- timers ------------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def day_bounds(since: date | None, until: date | None, tz: ZoneInfo) -> tuple[da
 
 
 def events(session: Session, f: EventFilter, tz: ZoneInfo) -> Select[Any]:
-    """Every matching event, in chain order (seq)."""
+    """Every matching event, in the order written (id; seq is null until sealed)."""
     since, until = day_bounds(f.since, f.until, tz)
     query = queries.audit_events(session, actor=f.actor, type=f.type, since=since, until=until)
     if f.process_key or f.business_key:

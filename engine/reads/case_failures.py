@@ -23,7 +23,7 @@ def reasons(session: Session, instance_ids: Iterable[int]) -> dict[int, tuple[st
     rows = session.execute(
         select(AuditEvent.instance_id, AuditEvent.after)
         .where(AuditEvent.instance_id.in_(wanted), AuditEvent.type == EventType.INSTANCE_FAILED)
-        .order_by(AuditEvent.seq))
+        .order_by(AuditEvent.id))
     for instance_id, after in rows:  # the last one of each case wins
         after = after if isinstance(after, dict) else {}
         code, params = after.get("code"), after.get("params")

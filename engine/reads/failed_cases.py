@@ -106,7 +106,7 @@ def _last_failures(session: Session, instance_ids: list[int]) -> dict[int, Audit
         return found
     for event in session.scalars(select(AuditEvent).where(
             AuditEvent.instance_id.in_(instance_ids), AuditEvent.type == EventType.INSTANCE_FAILED)
-            .order_by(AuditEvent.seq)):
+            .order_by(AuditEvent.id)):
         found[event.instance_id] = event  # the last one of each case wins
     return found
 

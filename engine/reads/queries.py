@@ -212,7 +212,7 @@ def audit_events(session: Session, *, instance_id: int | None = None, actor: str
         query = query.where(AuditEvent.occurred_at >= since)
     if until:
         query = query.where(AuditEvent.occurred_at < until)
-    return query.order_by(AuditEvent.seq)
+    return query.order_by(AuditEvent.id)  # the order written: seq is null until sealed
 
 
 def usernames(session: Session, ids: set[int | None]) -> dict[int, str]:

@@ -122,8 +122,6 @@ def in_savepoint(session: Session, instance_id: int, work: Callable[[], T], *, d
         with session.begin_nested():
             return work()
     except Exception as exc:
-        # The audit chain's head may have been locked inside the savepoint: lock it again when next needed.
-        session.info.pop(chain.HEAD_CACHE, None)
         if not is_case_fault(exc):
             raise
         log.warning("%s failed: %s", doing, describe(exc), exc_info=not isinstance(exc, JarchyError))

@@ -112,7 +112,7 @@ def last_failure(session: Session, instance_id: int) -> dict[str, Any]:
     """What the case's last `instance.failed` event recorded (`element_id`, `code`, ...); empty if none."""
     after = session.scalars(select(AuditEvent.after).where(
         AuditEvent.instance_id == instance_id, AuditEvent.type == EventType.INSTANCE_FAILED)
-        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+        .order_by(AuditEvent.id.desc()).limit(1)).first()
     return after if isinstance(after, dict) else {}
 
 

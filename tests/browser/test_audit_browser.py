@@ -16,7 +16,7 @@ from engine.audit import keys, notes
 from engine.background.sweeper import keep_checkpoints
 from tests.browser.axe import violations
 from tests.browser.conftest import screenshot
-from tests.conftest import deploy_shipped
+from tests.conftest import deploy_shipped, seal_audit
 from tests.web.test_audit_pages import answer, start
 
 
@@ -26,6 +26,7 @@ def cases(deployed: None, cast: Any, sessions: Any, ctx: Any, clock: Any) -> dic
     answer(sessions, ctx, first_id)
     clock.advance(days=1)
     _id, second_key = start(sessions, ctx, "ps_transport", unit="transport", received_at="2026-02-02T09:00:00+06:00")
+    seal_audit(sessions)  # as the sweep would: the pages show each event's place in the chain
     return {"answered": first_key, "overdue": second_key}
 
 

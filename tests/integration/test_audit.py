@@ -10,16 +10,20 @@ from sqlalchemy import delete, select, update
 
 from api.cli import main
 from db.models import AuditEvent
-from tests.conftest import REQUEST
+from tests.conftest import REQUEST, seal_audit
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
 
-def a_case_with_history(as_: Any) -> dict[str, Any]:
+def a_case_with_history(as_: Any, *, sealed: bool = True) -> dict[str, Any]:
+    """A case started and its first task completed; its events sealed (as the next sweep would) unless not
+    `sealed`."""
     case = as_("pr").post("/api/v1/process-instances",
                           json={"process_key": "information_request", "data": REQUEST}).get_json()
     as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete",
                    json={"data": {"handler": "pr_department", "contributors": []}})
+    if sealed:
+        seal_audit(as_("pr").app.extensions["jarchy.sessions"])
     return case
 
 

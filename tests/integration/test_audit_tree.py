@@ -12,15 +12,18 @@ from sqlalchemy import func, select, update
 from db.models import AuditEvent, AuditTreeNode
 from db.vocabulary import EventType
 from engine.audit import chain, merkle, tree
+from tests.conftest import seal_audit
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def record(sessions: Any, count: int, start: int = 0) -> None:
+    """`count` events written, then sealed as the sweep would."""
     with sessions.begin() as session:
         for i in range(start, start + count):
             chain.record(session, type=EventType("user.created"), at=AT, actor="admin", subject=f"user{i}",
                          after={"n": i})
+    seal_audit(sessions)
 
 
 def all_leaves(sessions: Any) -> list[bytes]:

@@ -130,7 +130,7 @@ def state(sessions: Any, notification_id: int) -> tuple[str, int, Any]:
 
 def events(sessions: Any, type_: str) -> list[AuditEvent]:
     with sessions() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.seq)))
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.id)))
 
 
 @pytest.fixture

@@ -275,7 +275,7 @@ def test_a_postponement_records_the_start_it_had(as_: Any) -> None:
     post(as_, f"/media-plan/{entry['id']}/postpone", {"reason": "Ill."}, status=200)
     post(as_, f"/media-plan/{entry['id']}/postpone", {"reason": "Still ill.", "starts_at": "2026-03-20T10:00"},
          status=200)
-    first, second = sorted(audit(as_, "media_plan.postponed"), key=lambda e: e["seq"])
+    first, second = sorted(audit(as_, "media_plan.postponed"), key=lambda e: e["id"])
     utc = "2026-03-10T04:00:00+00:00"  # the audit keeps moments in UTC
     assert (first["before"]["postponed_from"], first["after"]["postponed_from"]) == (None, utc)
     assert (second["before"]["starts_at"], second["after"]["starts_at"]) == (utc, "2026-03-20T04:00:00+00:00")

@@ -55,7 +55,7 @@ def tell(sessions: Any, ctx: Any, task_id: str, kind: str = "task") -> list[dict
 def created_events(sessions: Any) -> list[AuditEvent]:
     with sessions() as session:
         return list(session.scalars(
-            select(AuditEvent).where(AuditEvent.type == "notification.created").order_by(AuditEvent.seq)))
+            select(AuditEvent).where(AuditEvent.type == "notification.created").order_by(AuditEvent.id)))
 
 
 def usernames(found: list[dict[str, Any]]) -> list[str]:

@@ -13,7 +13,7 @@ from db.models import AuditEvent, Publication
 from engine.audit import checkpoints
 from engine.runtime.publications import media
 from tests.cases import complete
-from tests.conftest import REQUEST, deploy_shipped
+from tests.conftest import REQUEST, deploy_shipped, seal_audit
 from tests.files import png
 from tests.migrating import deploy_v2
 
@@ -89,6 +89,7 @@ def test_every_content_type_a_route_serves_is_declared_in_the_document(app: Any,
                          "notification_id": str(notes[0]["id"]), "reference": filed["reference"],
                          "token": filed["tracking_token"], "attachment_id": photo["id"],
                          "publication_id": str(draft_id), "migration_id": str(planned["id"])}
+    seal_audit(sessions)
     with sessions.begin() as session:  # a signed checkpoint, so that proofs are served
         signed = checkpoints.create(session, ctx.settings, ctx.now())
         first_event = session.scalars(select(AuditEvent.id).where(AuditEvent.seq == 1)).one()

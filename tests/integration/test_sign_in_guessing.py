@@ -32,7 +32,7 @@ def guess(app: Any, username: str, times: int, address: str = "192.0.2.10") -> N
 
 def events(sessions: Any, type_: str) -> list[AuditEvent]:
     with sessions() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.seq)))
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.id)))
 
 
 def test_after_ten_wrong_passwords_even_the_right_one_gets_429_with_retry_after(app: Any, cast: Any) -> None:

@@ -251,12 +251,15 @@ def simulate(sessions: sessionmaker[Session], engine: Engine, dialect: str, size
 
 
 def append_events(sessions: sessionmaker[Session], count: int, at: datetime) -> float:
-    """Record `count` events as the application does (chained at flush), then time one integration of them."""
+    """Record `count` events as the application does, seal them as the sweep does (untimed), then time one
+    integration of them."""
     with sessions.begin() as session:
         for i in range(count):
             chain.record(session, type=EventType.TASK_COMPLETED, at=at, actor="pr", instance_id=i + 1,
                          task_id=f"{i:036d}", subject="triage",
                          after={"handler": "pr_department", "contributors": []})
+    with sessions.begin() as session:
+        chain.seal_all(session)
     t = time.perf_counter()
     with sessions.begin() as session:
         tree.integrate(session)

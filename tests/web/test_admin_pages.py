@@ -47,7 +47,7 @@ def count(sessions: Any, model: Any, *where: Any) -> int:
 
 def events(sessions: Any, type_: str) -> list[AuditEvent]:
     with sessions() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.seq)))
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.id)))
 
 
 def day_class(page: str, day: str) -> set[str]:

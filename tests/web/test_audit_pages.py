@@ -17,7 +17,7 @@ from db.models import AuditEvent, HumanTask
 from engine.audit import checkpoints, keys, offline
 from engine.people.accounts import user_by_username
 from engine.runtime import operations
-from tests.conftest import BISHKEK, CAST, REQUEST
+from tests.conftest import BISHKEK, CAST, REQUEST, seal_audit
 from tests.web.conftest import text
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -82,6 +82,7 @@ def two_cases(cast: Any, sessions: Any, ctx: Any, clock: Any) -> dict[str, Any]:
     answer(sessions, ctx, first_id)
     clock.set(datetime(2026, 3, 5, 0, 30, tzinfo=BISHKEK))
     second_id, second_key = start(sessions, ctx, "ps_transport", unit="transport")
+    seal_audit(sessions)  # as the sweep would: the pages show each event's place in the chain
     return {"first": (first_id, first_key), "second": (second_id, second_key)}
 
 
@@ -171,6 +172,7 @@ def test_events_are_paged_and_the_pages_keep_the_filters(page_as: Any, two_cases
                                                          ctx: Any) -> None:
     for _ in range(12):
         start(sessions, ctx, "pr")
+    seal_audit(sessions)
     every = seqs(sessions)
     assert len(every) > 50
     web = page_as("auditor")
@@ -257,6 +259,7 @@ def test_the_export_is_the_whole_selection_not_one_page(page_as: Any, two_cases:
                                                         ctx: Any) -> None:
     for _ in range(12):
         start(sessions, ctx, "pr")
+    seal_audit(sessions)
     items = json.loads(text(page_as("auditor").get("/audit/events/export.json?page=2")))
     assert [e["seq"] for e in items] == seqs(sessions)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from db.models import AuditCheckpoint
 from engine.audit import keys, notes
 from engine.background.sweeper import keep_checkpoints
-from tests.conftest import CAST
+from tests.conftest import CAST, seal_audit
 from tests.web.conftest import text
 from tests.web.test_audit_pages import start
 
@@ -29,8 +29,10 @@ def kept(sessions: Any, settings: Any, ctx: Any, cast: Any, tsa: Any, tmp_path: 
     outside, blocked = tmp_path / "outside", tmp_path / "blocked"
     blocked.write_text("a file, not a directory")
     stamped = replace(settings, tsa_url=tsa.url, audit_push=(str(outside),))
+    seal_audit(sessions)  # as the sweep would before each checkpoint
     keep_checkpoints(sessions, stamped, ctx.now(), now=True)
     start(sessions, ctx, "pr")
+    seal_audit(sessions)
     keep_checkpoints(sessions, replace(stamped, audit_push=()), ctx.now(), now=True)
     with sessions.begin() as session:
         second = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc())).first()
@@ -38,6 +40,7 @@ def kept(sessions: Any, settings: Any, ctx: Any, cast: Any, tsa: Any, tmp_path: 
         token[-10] ^= 0xFF  # inside the TSA's signature
         second.timestamp_token = bytes(token)
     start(sessions, ctx, "pr")
+    seal_audit(sessions)
     tsa.refuse = "http"
     keep_checkpoints(sessions, replace(stamped, audit_push=(str(blocked),)), ctx.now(), now=True)
     tsa.refuse = None

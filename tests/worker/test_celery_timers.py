@@ -237,22 +237,23 @@ def backend_pids(engine: Any) -> list[int]:
 def test_a_worker_killed_while_firing_leaves_the_timer_to_the_next_which_fires_it_once(
         as_: Any, app: Any, sessions: Any, database_url: str, workers: Workers) -> None:
     if not database_url.startswith("postgresql"):
-        pytest.skip("needs a row lock to hold the worker inside fire_timer: SQLite locks the whole database "
+        pytest.skip("needs a lock to hold the worker inside fire_timer: SQLite locks the whole database "
                     "at BEGIN, so the worker would wait before it reads the due timers, never mid-fire")
     case = start(as_)["id"]
     engine = app.extensions["jarchy.engine"]
     with engine.connect() as holder:
         # A sweeper skips a case another holds; it is caught mid-fire instead: after it has locked the case
-        # and run the workflow, its first audit event waits for the audit chain's head, held here.
+        # and run the workflow, its first audit event waits to be inserted: the table is held here in SHARE mode
+        # (writers take no audit lock of their own: the sealer chains the events later).
         tx = holder.begin()
-        holder.execute(text("SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE"))
+        holder.execute(text("LOCK TABLE audit_events IN SHARE MODE"))
         holder_pid = holder.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
         def blocked_pids() -> list[int]:
             with engine.connect() as conn:
                 return list(conn.execute(text(
                     "SELECT pid FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid)) "
-                    "AND query ILIKE '%FROM audit_chain_head%FOR UPDATE%'"),
+                    "AND query ILIKE '%INSERT INTO audit_events%'"),
                     {"holder": holder_pid}).scalars())
 
         first = workers.start()
