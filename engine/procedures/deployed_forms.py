@@ -44,6 +44,10 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 MAX_DEPTH = 64
 _CACHE: dict[str, dict[str, Any]] = {}  # a schema by its checksum: a version's schema never changes
 _CACHE_LIMIT = 512
+# session.info: the forms of the cases this session looked up, by (definition, called versions, key). A request reads
+# a task's form to validate it, the next task's to pre-fill it and both again to present the answer after its commit
+# (which expires the definition): the pins behind them never change, so once a session is enough.
+_SESSION_FORMS = "jarchy_case_forms"
 
 
 def canonical_checksum(schema: Any) -> str:
@@ -235,6 +239,14 @@ def form_of(session: Session, definition: ProcessDefinition, key: str) -> dict[s
 def case_form(session: Session, instance: ProcessInstance, key: str) -> dict[str, Any]:
     """The form `key` of a case: as its definition pinned it, or, for a task of a procedure it calls, as the
     called version the case pinned when it started did."""
+    known = session.info.setdefault(_SESSION_FORMS, {})
+    asked = (instance.definition_id, tuple(sorted((instance.called_versions or {}).items())), key)
+    if asked not in known:
+        known[asked] = _case_form(session, instance, key)
+    return known[asked]  # type: ignore[no-any-return]
+
+
+def _case_form(session: Session, instance: ProcessInstance, key: str) -> dict[str, Any]:
     definition = session.get(ProcessDefinition, instance.definition_id)
     if definition is None:
         return load_form(key)
