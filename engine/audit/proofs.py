@@ -78,9 +78,8 @@ def consistency(session: Session, old_size: int, new_size: int) -> Consistency:
 
 def checkpoint_fields(row: AuditCheckpoint) -> dict[str, Any]:
     shown: dict[str, Any] = {"size": row.size, "root": row.root, "signed_at": row.signed_at, "note": row.note}
-    token = getattr(row, "timestamp_token", None)
-    if token:
-        shown["timestamp_token"] = base64.b64encode(token).decode()
+    if row.timestamp_token:
+        shown["timestamp_token"] = base64.b64encode(row.timestamp_token).decode()
     return shown
 
 
