@@ -59,7 +59,7 @@ from engine.procedures import labels
 from engine.procedures.definitions import Deployed
 from engine.procedures.deployed_forms import case_form
 from engine.procedures.forms import prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, case_failures, clocks, dashboard, queries, task_context
+from engine.reads import archive, case_failures, clocks, dashboard, in_session, queries, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.case_comments import EDIT_WINDOW
@@ -84,8 +84,10 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
 
     # The cases of the tasks with a form, read in one query: each task's form is the version its case pinned.
     wanted = {r.instance_id for r in rows if r.form_key}
-    cases: dict[int, ProcessInstance] = {c.id: c for c in session.scalars(
-        select(ProcessInstance).where(ProcessInstance.id.in_(wanted)))} if wanted else {}
+    cases = in_session.held(session, ProcessInstance, wanted)
+    if wanted - cases.keys():
+        cases |= {c.id: c for c in session.scalars(
+            select(ProcessInstance).where(ProcessInstance.id.in_(wanted - cases.keys())))}
     pinned: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def case_of(row: HumanTask) -> ProcessInstance | None:
@@ -238,7 +240,7 @@ def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
     out = _instance(row, names, case_failures.reasons(session, [row.id] if row.failure else []))
     out["time_left"] = _case_left(overrides.current(session, ctx), ctx.now(), row)
     out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
-    out["timers"] = timers(queries.pending_timers(session, instance_id=row.id, per_page=1000).items)
+    out["timers"] = timers(queries.case_timers(session, row.id))
     return out
 
 

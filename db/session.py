@@ -2,10 +2,12 @@
 everything below them only flushes."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 # An execution option: a transaction on an engine carrying it only reads, so on SQLite it begins without the
@@ -74,3 +76,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_for(session: Session) -> Callable[..., Any]:
+    """The INSERT construct of the session's database, with its `ON CONFLICT` clauses (both dialects have them)."""
+    return postgresql.insert if is_postgresql(session) else sqlite.insert

@@ -62,9 +62,8 @@ def web_user() -> User | None:
         user = None
         uid, sid = session.get("uid"), session.get("sid")
         if isinstance(uid, int) and isinstance(sid, str):
-            found = db_session().get(User, uid)
-            if (found is not None and found.active and found.token_generation == session.get("gen")
-                    and not credentials.is_revoked(db_session(), sid)):
+            found, revoked = credentials.holder(db_session(), uid, sid)
+            if found is not None and found.active and found.token_generation == session.get("gen") and not revoked:
                 user = found
         g.web_user = user
     return g.web_user  # type: ignore[no-any-return]

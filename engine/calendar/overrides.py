@@ -8,7 +8,7 @@ its own): a task completion asks for the calendar three times and reads it once.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from engine.calendar.days import BusinessCalendar
 from engine.core.errors import Code, Invalid
 
 CHECKED = "jarchy_calendar_checked"  # session.info: the transaction that read the fingerprint, and for which context
+READ_ALONG = "jarchy_calendar_read_along"  # session.info: a fingerprint read with another statement, and when
 
 
 def current(session: Session, ctx: EngineContext) -> BusinessCalendar:
@@ -29,15 +30,30 @@ def current(session: Session, ctx: EngineContext) -> BusinessCalendar:
     checked = session.info.get(CHECKED)
     if checked is not None and checked[0] is session.get_transaction() and checked[1] is ctx:
         return ctx.cal
-    fingerprint = tuple(session.execute(
-        select(func.count(), func.max(CalendarOverride.changed_at))).one())
-    if ctx.calendar_fingerprint != fingerprint:
+    along = session.info.get(READ_ALONG)
+    if along is not None and along[0] is session.get_transaction():
+        read = along[1]
+    else:
+        read = tuple(session.execute(select(*fingerprint())).one())
+    if ctx.calendar_fingerprint != read:
         rows = session.scalars(select(CalendarOverride))
         ctx.use_overrides({r.day: (r.working, r.reason) for r in rows})
-        ctx.calendar_fingerprint = fingerprint
+        ctx.calendar_fingerprint = read
     # Kept by identity: a transaction that ended is never the session's current one, whatever the session does.
     session.info[CHECKED] = (session.get_transaction(), ctx)
     return ctx.cal
+
+
+def fingerprint() -> tuple[Any, Any]:
+    """The overrides' fingerprint as two scalar subqueries, for a statement that reads something else at the start
+    of a transaction anyway (locking a case: engine.runtime.steps.lock) to read along and hand to `read_along`."""
+    return (select(func.count()).select_from(CalendarOverride).scalar_subquery(),
+            select(func.max(CalendarOverride.changed_at)).scalar_subquery())
+
+
+def read_along(session: Session, read: tuple[Any, ...]) -> None:
+    """The fingerprint this transaction read along with something else: `current` takes it instead of asking."""
+    session.info[READ_ALONG] = (session.get_transaction(), read)
 
 
 def reload(session: Session, ctx: EngineContext) -> BusinessCalendar:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import RevokedCredential, User
 from engine.core.errors import Code, Unauthenticated
@@ -53,14 +53,22 @@ def bearer(session: Session, token: str, settings: Settings) -> Bearer:
     token_id = claims.get("j") if isinstance(claims, dict) else None
     if not isinstance(token_id, str):  # issued before tokens had ids: it could not be revoked, so it is not taken
         raise Unauthenticated("the token is no longer valid; ask for a new one", code=Code.TOKEN_INVALID)
-    user = session.get(User, claims.get("u"))
-    if user is None or not user.active or user.token_generation != claims.get("g") or is_revoked(session, token_id):
+    user, revoked = holder(session, claims.get("u"), token_id)
+    if user is None or not user.active or user.token_generation != claims.get("g") or revoked:
         raise Unauthenticated("the token is no longer valid", code=Code.TOKEN_INVALID)
     return Bearer(user, token_id)
 
 
-def is_revoked(session: Session, credential_id: str) -> bool:
-    return session.get(RevokedCredential, credential_id) is not None
+def holder(session: Session, user_id: object, token_id: str) -> tuple[User | None, bool]:
+    """The user a token or a page session names, with their roles, and whether that credential was revoked: one
+    statement, since every signed-in request asks it."""
+    if not isinstance(user_id, int):
+        return None, False
+    revoked = select(RevokedCredential.id).where(RevokedCredential.id == token_id).exists()
+    row = session.execute(
+        select(User, revoked).where(User.id == user_id).options(joinedload(User.role_rows))
+    ).unique().first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
 
 
 def revoke(session: Session, credential_id: str, *, kind: str, user: User, lifetime_seconds: int,

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from db.vocabulary import DefinitionOrigin, EventType
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound, problem
 from engine.people.access import Actor, actor_name, check_may_administer
-from engine.procedures import forms
+from engine.procedures import case_definition, forms
 from engine.procedures.forms import CARRY, FORMATS, KEYWORDS, is_decision, load_form
 
 # `process/name` (`information_request/triage`): letters, digits, `_` and `-`, at least two parts.
@@ -48,6 +48,7 @@ _CACHE_LIMIT = 512
 # a task's form to validate it, the next task's to pre-fill it and both again to present the answer after its commit
 # (which expires the definition): the pins behind them never change, so once a session is enough.
 _SESSION_FORMS = "jarchy_case_forms"
+_SESSION_PINS = "jarchy_form_pins"  # session.info: a definition's pinned form versions, by definition id
 
 
 def canonical_checksum(schema: Any) -> str:
@@ -221,10 +222,11 @@ def form_of(session: Session, definition: ProcessDefinition, key: str) -> dict[s
     made before forms were deployed, by hand) takes the latest deployed version, else the shipped file.
     Cached per version's checksum: a version never changes, and two databases in one process never share an entry."""
     version = (definition.forms or {}).get(key)
-    query = select(FormVersion.checksum, FormVersion.id).where(FormVersion.key == key)
-    query = query.where(FormVersion.version == version) if version is not None \
-        else query.order_by(FormVersion.version.desc()).limit(1)
-    row = session.execute(query).first()
+    if version is not None:
+        row = _pins(session, definition).get(key)
+    else:
+        row = session.execute(select(FormVersion.checksum, FormVersion.id).where(FormVersion.key == key)
+                              .order_by(FormVersion.version.desc()).limit(1)).first()
     if row is None:
         return load_form(key)  # raises FileNotFoundError where there is none at all
     schema = _CACHE.get(row.checksum)
@@ -234,6 +236,20 @@ def form_of(session: Session, definition: ProcessDefinition, key: str) -> dict[s
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[row.checksum] = schema
     return schema
+
+
+def _pins(session: Session, definition: ProcessDefinition) -> dict[str, Any]:
+    """The checksum and id of each form version `definition` pinned, read in one statement once a session (an
+    operation asks for its task's form and for the forms of the tasks it opens)."""
+    known = session.info.setdefault(_SESSION_PINS, {})
+    if definition.id not in known:
+        pinned = sorted((definition.forms or {}).items())
+        rows = session.execute(
+            select(FormVersion.key, FormVersion.checksum, FormVersion.id)
+            .where(or_(*(and_(FormVersion.key == k, FormVersion.version == v) for k, v in pinned)))
+        ).all() if pinned else []
+        known[definition.id] = {row.key: row for row in rows}
+    return known[definition.id]  # type: ignore[no-any-return]
 
 
 def case_form(session: Session, instance: ProcessInstance, key: str) -> dict[str, Any]:
@@ -247,7 +263,7 @@ def case_form(session: Session, instance: ProcessInstance, key: str) -> dict[str
 
 
 def _case_form(session: Session, instance: ProcessInstance, key: str) -> dict[str, Any]:
-    definition = session.get(ProcessDefinition, instance.definition_id)
+    definition = case_definition.of_case(session, instance)
     if definition is None:
         return load_form(key)
     if key not in (definition.forms or {}):

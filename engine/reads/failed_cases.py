@@ -17,7 +17,7 @@ from db.vocabulary import EventType, InstanceStatus
 from engine.context import EngineContext
 from engine.core.errors import Unreadable
 from engine.core.paging import Paged, paged
-from engine.procedures import labels
+from engine.procedures import case_definition, labels
 from engine.procedures.definitions import workflow_specs
 from engine.runtime import loading
 from engine.spiff import failed_tasks
@@ -115,7 +115,7 @@ def _failed_case(session: Session, instance: ProcessInstance, event: AuditEvent 
                  known: frozenset[str]) -> FailedCase:
     after = event.after if event is not None and isinstance(event.after, dict) else {}
     element = after.get("element_id") if isinstance(after.get("element_id"), str) else None
-    definition = session.get(ProcessDefinition, instance.definition_id)
+    definition = case_definition.of_case(session, instance)
     meta = (definition.meta if definition is not None else None) or {}
     code, params = after.get("code"), after.get("params")
     return FailedCase(

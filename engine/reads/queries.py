@@ -29,6 +29,7 @@ from engine.reads.finding import (
     ordered,
     unit_cases,
 )
+from engine.runtime import standing
 
 SERIOUSLY_OVERDUE_DAYS = 5
 
@@ -184,6 +185,10 @@ def instances(session: Session, user: User, *, process_key: str | None = None, s
 
 
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    """Oldest first; as a step of this transaction left them where one did (engine.runtime.standing)."""
+    kept = standing.of(session, instance_id)
+    if kept is not None:
+        return kept.open_tasks()
     return list(session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
         .order_by(HumanTask.created_at, HumanTask.id)))
@@ -197,6 +202,16 @@ def pending_timers(session: Session, *, instance_id: int | None = None, due_befo
     if due_before:
         query = query.where(Timer.due_at < due_before)
     return paged(session, query.order_by(Timer.due_at, Timer.id), page, per_page)
+
+
+def case_timers(session: Session, instance_id: int) -> list[Timer]:
+    """A case's pending timers, soonest first; as a step of this transaction left them where one did."""
+    kept = standing.of(session, instance_id)
+    if kept is not None:
+        return kept.pending_timers()
+    return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id,
+                                                    Timer.status == TimerStatus.PENDING)
+                                .order_by(Timer.due_at, Timer.id)))
 
 
 def audit_events(session: Session, *, instance_id: int | None = None, actor: str | None = None,

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
+from db.models import AuditEvent, HumanTask, ProcessInstance
 from db.vocabulary import EventType
-from engine.procedures import labels
+from engine.procedures import case_definition, labels
 
 REWORK = "rework"
 
@@ -79,5 +79,5 @@ def documentation(session: Session, row: HumanTask, lang: str) -> labels.Documen
     """What the regulation says of the task's step: its element's documentation in `lang`, else in English, as the
     version of the case keeps it; None where it keeps none (see `labels.documentation_of`)."""
     instance = session.get(ProcessInstance, row.instance_id)
-    definition = session.get(ProcessDefinition, instance.definition_id) if instance is not None else None
+    definition = case_definition.of_case(session, instance) if instance is not None else None
     return labels.documentation_of(definition.meta or {}, row.bpmn_id, lang) if definition is not None else None

@@ -11,13 +11,14 @@ from engine.calendar import overrides
 from engine.context import EngineContext
 from engine.core.errors import Unreadable
 from engine.core.faults import describe
+from engine.procedures import case_definition
 from engine.procedures.definitions import workflow_specs
 from engine.spiff import serializer
 
 
 def load(session: Session, ctx: EngineContext, instance: ProcessInstance) -> tuple[ProcessDefinition, BpmnWorkflow]:
     overrides.current(session, ctx)
-    definition = session.get(ProcessDefinition, instance.definition_id)
+    definition = case_definition.of_case(session, instance)
     assert definition is not None
     specs = workflow_specs(session, definition, instance.called_versions)
     try:

@@ -92,7 +92,6 @@ def notify(
             email_attempts=0,
         ))
     session.add_all(rows)
-    session.flush()
     for user, row in zip(users, rows, strict=True):
         chain.record(session, type=EventType.NOTIFICATION_CREATED, at=at, actor=None, instance_id=instance_id,
                      task_id=task_id, subject=f"user:{user.username}",

@@ -16,11 +16,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
-from db.session import is_postgresql
+from db.session import insert_for
 from db.vocabulary import EventType, InstanceStatus, LetterKind, NotificationKind, TaskStatus, TimerStatus
 from engine.audit import chain
 from engine.calendar import deadlines, overrides
@@ -127,17 +126,12 @@ def _start_fields(session: Session, target: ProcessDefinition | None) -> set[str
 def _next_business_key(session: Session, ctx: EngineContext, prefix: str, at: datetime) -> str:
     """`IR-2026-000042`: a sequence per prefix and office-local year, bumped under a row lock."""
     year = at.astimezone(ctx.cal.timezone).year
-    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
-    session.execute(dialect_insert(BusinessKeySequence).values(prefix=prefix, year=year, last=0)
-                    .on_conflict_do_nothing())
-    row = session.scalars(
-        select(BusinessKeySequence)
-        .where(BusinessKeySequence.prefix == prefix, BusinessKeySequence.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    row.last += 1
-    return f"{prefix}-{year}-{row.last:06d}"
+    # One statement: the row made at 1 or bumped, and locked until the transaction ends either way.
+    bump = insert_for(session)(BusinessKeySequence).values(prefix=prefix, year=year, last=1)
+    last = session.execute(bump.on_conflict_do_update(
+        index_elements=[BusinessKeySequence.prefix, BusinessKeySequence.year],
+        set_={"last": BusinessKeySequence.last + 1}).returning(BusinessKeySequence.last)).scalar_one()
+    return f"{prefix}-{year}-{last:06d}"
 
 
 # -- tasks -------------------------------------------------------------------------------------------
@@ -155,11 +149,9 @@ def complete_task(
 ) -> tuple[HumanTask, ProcessInstance]:
     """`authorised`: the caller has checked the actor's right by another rule (the media plan's keeper moving a
     supported event: engine.runtime.supported_events), so the task's own candidates are not asked."""
-    row = get_task(session, task_id)
+    row, instance = _task_and_locked_case(session, task_id)
     if not authorised:
         check_may_learn_state(actor, row)
-    instance = steps.lock(session, row.instance_id)
-    row = _fresh_task(session, task_id)
     if row.status != TaskStatus.OPEN:
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     if not authorised:
@@ -191,8 +183,7 @@ def complete_task(
 
 
 def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
-    check_may_learn_state(actor, get_task(session, task_id))
-    row = _open_task_locked(session, task_id)
+    row = _open_task_locked(session, task_id, reader=actor)
     if row.assignee_id == actor.id:
         return row
     if row.assignee_id is not None:
@@ -205,9 +196,7 @@ def claim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> Hu
 
 
 def unclaim(session: Session, ctx: EngineContext, actor: User, task_id: str) -> HumanTask:
-    if not may_assign(actor):
-        check_may_learn_state(actor, get_task(session, task_id))
-    row = _open_task_locked(session, task_id)
+    row = _open_task_locked(session, task_id, reader=None if may_assign(actor) else actor)
     check_may_release(actor, row)
     if row.assignee_id is None:
         return row
@@ -349,13 +338,25 @@ def reroute(session: Session, ctx: EngineContext, actor: User, task_id: str, rol
     return row
 
 
-def _open_task_locked(session: Session, task_id: str) -> HumanTask:
-    row = get_task(session, task_id)
-    steps.lock(session, row.instance_id)
-    row = _fresh_task(session, task_id)
+def _open_task_locked(session: Session, task_id: str, *, reader: User | None = None) -> HumanTask:
+    """The open task, its case locked; `reader` must be allowed to learn its state before they learn that it is
+    closed."""
+    row, _ = _task_and_locked_case(session, task_id)
+    if reader is not None:
+        check_may_learn_state(reader, row)
     if row.status != TaskStatus.OPEN:
         raise Conflict(f"the task is already {row.status}", code=Code.TASK_CLOSED)
     return row
+
+
+def _task_and_locked_case(session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+    """The task as it stands once its case's row is locked, and the case. Two statements: the case is locked
+    through the task's (unchanging) case id, then the task is read in a statement of its own, so that on
+    PostgreSQL it sees whatever the lock waited for (a statement's snapshot is taken when it begins)."""
+    instance = steps.lock_by_task(session, task_id)
+    if instance is None:
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
+    return _fresh_task(session, task_id), instance
 
 
 def _fresh_task(session: Session, task_id: str) -> HumanTask:

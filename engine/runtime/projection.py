@@ -29,7 +29,7 @@ from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.procedures.definitions import definition_version
 from engine.procedures.deployed_forms import case_form
 from engine.procedures.forms import prefilled
-from engine.runtime import case_words, notifications
+from engine.runtime import case_words, notifications, standing
 from engine.runtime.step import Step
 
 UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
@@ -103,8 +103,7 @@ def sync(step: Step) -> None:
         instance.status, instance.completed_at = InstanceStatus.COMPLETED, step.at
         chain.record(step.session, type=EventType.INSTANCE_COMPLETED, at=step.at, actor=step.actor,
                      instance_id=instance.id, subject=instance.business_key, after={"outcome": data.get("outcome")})
-    _sync_tasks(step)
-    _sync_timers(step)
+    standing.keep(step.session, instance.id, _sync_tasks(step), _sync_timers(step))
 
 
 def _audit_deadline(step: Step, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -125,20 +124,19 @@ def _audit_deadline(step: Step, before: dict[str, Any], after: dict[str, Any]) -
                      after={"due_at": after["due_at"]})
 
 
-def _sync_tasks(step: Step) -> None:
+def _sync_tasks(step: Step) -> list[HumanTask]:
+    """The case's open task rows made to match its ready tasks; its task rows it touched, returned."""
     session, ctx, instance, definition = step.session, step.ctx, step.instance, step.definition
     at, actor = step.at, step.actor
     ready = {str(t.id): t for t in step.wf.get_tasks(state=TaskState.READY, manual=True)}
-    # The tasks' expressions (due dates, roles, units) run before anything is flushed: a flush writes the step's
-    # audit events, which locks the office-wide chain head until the commit, and a script may take its bound.
-    # (The completed task's row is still open in the database until then: it is skipped below.)
-    with session.no_autoflush:
-        rows = {row.id: row for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN))}
-        metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
-        dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
-        created = {task_id: _new_task(session, ctx, instance, definition, metas[task_id], task, at, dues[task_id])
-                   for task_id, task in ready.items() if task_id not in rows}
+    # Nothing is flushed before the tasks' expressions (due dates, roles, units) ran, which may take a script's
+    # bound (steps.save flushes once). The completed task's row is still open in the database: it is skipped below.
+    rows = {row.id: row for row in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN))}
+    metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
+    dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
+    created = {task_id: _new_task(session, ctx, instance, definition, metas[task_id], task, at, dues[task_id])
+               for task_id, task in ready.items() if task_id not in rows}
     for task_id, row in rows.items():
         if task_id in ready:
             if row.due_at != dues[task_id]:
@@ -160,6 +158,7 @@ def _sync_tasks(step: Step) -> None:
                             "due_at": row.due_at.isoformat() if row.due_at else None})
         notifications.notify_task(session, ctx, row, kind=metas[task_id].get("notification") or NotificationKind.TASK,
                                   at=at)
+    return [*rows.values(), *(row for row, _ in created.values())]
 
 
 def close(session: Session, instance: ProcessInstance, *, actor: str | None, at: datetime) -> None:
@@ -287,8 +286,9 @@ def _timer_bpmn_id(task: Any, definition: TimerEventDefinition) -> str:
     return str(spec.bpmn_id)
 
 
-def _sync_timers(step: Step) -> None:
-    """Pending timers with their due moments; a timer held while its deadline is paused is `held`."""
+def _sync_timers(step: Step) -> list[Timer]:
+    """Pending timers with their due moments; a timer held while its deadline is paused is `held`. The case's
+    timer rows it touched, returned."""
     session, instance, at, actor = step.session, step.instance, step.at, step.actor
     waiting: dict[str, tuple[str, datetime]] = {}
     for task in step.wf.event_manager.tasks.values():
@@ -315,10 +315,10 @@ def _sync_timers(step: Step) -> None:
         chain.record(session, type=EventType.TIMER_FIRED if fired else EventType.TIMER_CANCELLED, at=at, actor=actor,
                      instance_id=instance.id, task_id=task_id, subject=row.bpmn_id,
                      after={"due_at": row.due_at.isoformat()})
-    for task_id, (bpmn_id, due) in waiting.items():
-        if task_id not in rows:
-            session.add(Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due,
-                              status=_waiting_status(due)))
+    made = [Timer(instance_id=instance.id, task_id=task_id, bpmn_id=bpmn_id, due_at=due, status=_waiting_status(due))
+            for task_id, (bpmn_id, due) in waiting.items() if task_id not in rows]
+    session.add_all(made)
+    return [*rows.values(), *made]
 
 
 def _waiting_status(due: datetime) -> TimerStatus:

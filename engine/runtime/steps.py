@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import ProcessDefinition, ProcessInstance
+from db.models import HumanTask, ProcessDefinition, ProcessInstance
 from db.vocabulary import LetterKind
+from engine.calendar import overrides
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
@@ -34,7 +35,7 @@ from engine.runtime import (
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, pruning, sandbox_bounds, serializer
 
-__all__ = ["Step", "advance", "lock", "open", "save", "validated"]
+__all__ = ["Step", "advance", "lock", "lock_by_task", "open", "save", "validated"]
 
 
 @overload
@@ -43,16 +44,32 @@ def lock(session: Session, instance_id: int) -> ProcessInstance: ...
 def lock(session: Session, instance_id: int, *, skip_locked: bool) -> ProcessInstance | None: ...
 def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
     """The case's row, locked until the transaction ends; with `skip_locked`, None if another holds it."""
-    instance = session.scalars(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
-        .options(undefer(ProcessInstance.state))
-        .with_for_update(skip_locked=skip_locked)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    instance = _locked(session, ProcessInstance.id == instance_id, skip_locked=skip_locked)
     if instance is None and not skip_locked:
         raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     return instance
+
+
+def lock_by_task(session: Session, task_id: str) -> ProcessInstance | None:
+    """The row of the case the task `task_id` belongs to, locked as `lock` does; None if there is no such task."""
+    return _locked(session, ProcessInstance.id == select(HumanTask.instance_id).where(HumanTask.id == task_id)
+                   .scalar_subquery(), skip_locked=False)
+
+
+def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstance | None:
+    """The case's row with its whole state, locked; the calendar overrides' fingerprint read along (the step
+    counts days by the calendar in force: engine.calendar.overrides)."""
+    row = session.execute(
+        select(ProcessInstance, *overrides.fingerprint())
+        .where(which)
+        .options(undefer(ProcessInstance.state))
+        .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        return None
+    overrides.read_along(session, tuple(row[1:]))
+    return row[0]  # type: ignore[no-any-return]
 
 
 def open(session: Session, ctx: EngineContext, instance: ProcessInstance, *, actor: str | None,
@@ -148,7 +165,9 @@ def save(step: Step) -> None:
     longer needs (engine/spiff/pruning.py); a lost race is `Conflict`."""
     instance = step.instance
     before = dict(instance.data or {})
-    with clock.using(step.ctx.clock):
+    # The projections' reads (the case's open tasks and timers, the candidates to notify) need nothing they write
+    # flushed first: everything the step wrote goes in the one flush below, its audit events in one INSERT.
+    with clock.using(step.ctx.clock), step.session.no_autoflush:
         projection.sync(step)
     plan_follows.follow(step, before)  # an event supported from the media plan: its entry follows the case
     # After the projections, which read the step's whole tree (a timer that fired in it); the caller's transaction

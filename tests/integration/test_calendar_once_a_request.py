@@ -77,3 +77,26 @@ def test_an_override_stored_by_another_process_applies_at_the_next_request(app: 
     case = new_case(as_)
     assert datetime.fromisoformat(case["due_at"]) == datetime(2026, 3, 19, 18, 0, tzinfo=BISHKEK)
     assert overrides_read(triage_counting_statements(app, as_, case)) == 1
+
+
+def test_a_completion_counts_by_an_override_stored_since_the_last_one(app: Any, as_: Any, sessions: Any) -> None:
+    """The completion reads the overrides' fingerprint with its lock of the case (one statement for both), and a
+    change made meanwhile by another process is in force for it."""
+    case = new_case(as_)
+    triaged = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete",
+                             json={"data": {"handler": "pr_department", "contributors": []}}).get_json()
+    [prepare] = triaged["instance"]["tasks"]
+    with sessions.begin() as session:
+        session.add(CalendarOverride(day=date(2026, 3, 7), working=True, reason="worked by decree",
+                                     changed_by="admin", changed_at=datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)))
+    with statements(app) as seen:
+        answered = as_("pr").post(f"/api/v1/tasks/{prepare['id']}/complete", json={"data": {
+            "answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False}}).get_json()
+    [send] = answered["instance"]["tasks"]
+    # Both are due when the case is; the Saturday made a working day is one more working day left.
+    assert send["due_at"] == prepare["due_at"]
+    assert send["time_left"]["unit"] == prepare["time_left"]["unit"] == "working_days"
+    assert send["time_left"]["amount"] == prepare["time_left"]["amount"] + 1
+    assert overrides_read(seen) == 2  # the fingerprint along with the lock, then the changed overrides themselves
+    [lock] = [s for s in seen if "FOR UPDATE" in s or ("process_instances" in s and "calendar_overrides" in s)]
+    assert "calendar_overrides" in lock

@@ -1,42 +1,118 @@
-"""A request reads what it needs once: the forms of a completion (the task's, to validate it; the next task's, to
-pre-fill it; both again to present the answer after the commit) come from the database once each."""
+"""A request reads what it needs once and answers from what it holds (issue 19, point 2): a completion reads the
+case's definition and its pinned forms once, the caller's token in one statement, and after its writes reads
+nothing back to present the case; its audit events go in one INSERT on PostgreSQL; a start takes its case number
+in one statement. Each test also checks that what was answered is what the database holds."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
+from db.models import AuditEvent
 from tests.conftest import REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
+TRIAGE = {"handler": "pr_department", "contributors": []}
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.I)
 
 
-def test_a_completion_reads_each_form_and_the_definition_once(app: Any, as_: Any) -> None:
-    def triage(case: dict[str, Any]) -> Any:
-        return as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete",
-                              json={"data": {"handler": "pr_department", "contributors": []}})
+@contextmanager
+def statements(app: Any) -> Iterator[list[str]]:
+    seen: list[str] = []
 
-    earlier, case = (as_("pr").post("/api/v1/process-instances",
-                                    json={"process_key": "information_request", "data": REQUEST}).get_json()
-                     for _ in range(2))
-    triage(earlier)  # the process has now read both forms' schemas (cached by checksum across requests)
-    reads: Counter[str] = Counter()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        found = re.match(r"\s*SELECT\b.*?\bFROM\s+(form_versions|process_definitions)\b", statement, re.S)
-        if found:
-            reads[found.group(1)] += 1
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(" ".join(statement.split()))
 
     engine = app.extensions["jarchy.engine"]
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", note)
     try:
-        answer = triage(case)
+        yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def _start(as_: Any) -> dict[str, Any]:
+    answer = as_("pr").post("/api/v1/process-instances", json={"process_key": "information_request", "data": REQUEST})
+    assert answer.status_code == 201, answer.get_json()
+    return dict(answer.get_json())
+
+
+def _triage(as_: Any, case: dict[str, Any]) -> Any:
+    return as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": TRIAGE})
+
+
+def _is_postgresql(app: Any) -> bool:
+    return app.extensions["jarchy.engine"].dialect.name == "postgresql"
+
+
+def test_a_completion_reads_the_definition_and_its_pinned_forms_once(app: Any, as_: Any) -> None:
+    earlier, case = _start(as_), _start(as_)
+    _triage(as_, earlier)  # the process has now read both forms' schemas (cached by checksum across requests)
+    with statements(app) as seen:
+        answer = _triage(as_, case)
     assert answer.status_code == 200
-    # the triage form and the answer's form, once each; the definition for the engine, once more after the commit
-    assert reads == Counter({"form_versions": 2, "process_definitions": 2})
+    reads = Counter(m.group(1) for s in seen
+                    if (m := re.match(r"SELECT\b.*?\bFROM (form_versions|process_definitions)\b", s)))
+    # the definition for the form, the engine and the answer; every form it pinned in one statement
+    assert reads == Counter({"form_versions": 1, "process_definitions": 1})
+    # both forms were used: the triage's data validated, the next task's served with its schema
+    assert answer.get_json()["task"]["data"]["handler"] == "pr_department"
+    [task] = answer.get_json()["instance"]["tasks"]
+    assert task["bpmn_id"] == "prepare_answer" and task["form"]["schema"]["properties"]
+
+
+def test_a_completion_answers_without_reading_back_what_it_wrote(app: Any, as_: Any) -> None:
+    case = _start(as_)
+    with statements(app) as seen:
+        answer = _triage(as_, case)
+    assert answer.status_code == 200
+    last_write = max(i for i, s in enumerate(seen) if _WRITE.match(s))
+    assert [s for s in seen[last_write + 1:] if s.startswith("SELECT")] == []
+    # what it answered from memory is the case as the database now has it
+    after = as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()
+    answered = answer.get_json()["instance"]
+    assert answered["tasks"] == after["tasks"] and answered["timers"] == after["timers"]
+    assert [t["bpmn_id"] for t in answered["tasks"]] == ["prepare_answer"]
+    assert answered["timers"] and answered["timers"] == case["timers"]  # the deadline's timer still waits
+    assert {k: answered[k] for k in ("status", "data", "due_at", "time_left")} == \
+        {k: after[k] for k in ("status", "data", "due_at", "time_left")}
+
+
+def test_a_completion_writes_its_audit_events_in_one_statement(app: Any, as_: Any, sessions: Any) -> None:
+    case = _start(as_)
+    with sessions() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEvent))
+    with statements(app) as seen:
+        assert _triage(as_, case).status_code == 200
+    inserts = [s for s in seen if s.startswith("INSERT INTO audit_events")]
+    with sessions() as session:
+        types = list(session.scalars(select(AuditEvent.type).order_by(AuditEvent.id).offset(before)))
+    assert types == ["task.completed", "task.created", "notification.created"]
+    # PostgreSQL takes the rows in one multi-row INSERT; SQLite's driver sends one a row (it cannot return the
+    # new ids of several in their order)
+    assert len(inserts) == (1 if _is_postgresql(app) else 3)
+
+
+def test_the_callers_token_is_checked_in_one_statement(app: Any, as_: Any) -> None:
+    with statements(app) as seen:
+        assert as_("pr").get("/api/v1/tasks").status_code == 200
+    touching = [s for s in seen if re.search(r"\b(users|user_roles|revoked_credentials)\b", s)
+                and not s.startswith(("BEGIN", "SELECT count"))]
+    assert len([s for s in touching if "revoked_credentials" in s]) == 1
+    [check] = [s for s in touching if "revoked_credentials" in s]
+    assert "FROM users" in check and "user_roles" in check
+
+
+def test_a_start_takes_its_case_number_in_one_statement(app: Any, as_: Any) -> None:
+    with statements(app) as seen:
+        first = _start(as_)
+    assert len([s for s in seen if "business_key_sequences" in s]) == 1
+    numbers = [first["business_key"], *(_start(as_)["business_key"] for _ in range(2))]
+    prefix, year, _ = numbers[0].rsplit("-", 2)
+    assert numbers == [f"{prefix}-{year}-{n:06d}" for n in range(int(numbers[0][-6:]), int(numbers[0][-6:]) + 3)]

@@ -1,14 +1,16 @@
-"""How many SQL statements one task completion costs over HTTP: `POST /api/v1/tasks/{id}/complete` of an
-information request's triage, on SQLite and on PostgreSQL. Run from the repo root:
-`.venv/bin/python tests/perf/bench_statements.py [--earlier N]`.
+"""How many SQL statements each request of an information request costs over HTTP, on SQLite and on PostgreSQL:
+the start (`POST /api/v1/process-instances`) and the completion of each of its tasks (`POST /api/v1/tasks/{id}/
+complete`: triage by the PR department with no contributors, the answer, its sending). Run from the repo root:
+`.venv/bin/python tests/perf/bench_statements.py [--earlier N] [--verbose]`.
 
 One app per database (SQLite in a temporary folder; PostgreSQL in a fresh schema `bench_statements_<pid>` at
 `JARCHY_TEST_POSTGRES`, dropped at the end, skipped with a message when unreachable), Flask's test client, a
-FrozenClock at Mon 2 Mar 2026 09:00 Asia/Bishkek. N earlier cases are started and triaged first (default 5), so
-the count is that of a database in use; then one case is started and its triage completed (by the PR department,
-no contributors), counting every statement the request sends (SQLAlchemy's `before_cursor_execute`: SQLite's
-`BEGIN IMMEDIATE` included; the commit, a driver call, and SQLite's connection PRAGMAs not). Prints the count and
-the statements grouped by kind and first table (`--verbose`: each statement too). See tests/perf/README.md."""
+FrozenClock at Mon 2 Mar 2026 09:00 Asia/Bishkek. N earlier cases are run to the end first (default 5), so the
+counts are those of a database in use; then one case is started and its tasks completed, counting every statement
+each request sends (SQLAlchemy's `before_cursor_execute`: SQLite's `BEGIN IMMEDIATE` included; the commit, a
+driver call, and SQLite's connection PRAGMAs not) and its commits (the engine's `commit` event). Prints a table of
+the counts and, per request, the statements grouped by kind and first table (`--verbose`: each statement too).
+See tests/perf/README.md."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,9 @@ PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@1
 PASSWORD = "a long password"
 REQUEST = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida Usenova",
            "contact": {"email": "aida@example.kg"}, "subject": "Bus fares", "question": "Will bus fares rise?"}
-TRIAGE = {"handler": "pr_department", "contributors": []}
+STEPS = (("triage", {"handler": "pr_department", "contributors": []}),
+         ("prepare_answer", {"answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False}),
+         ("send_answer", {"sent_via": "email"}))
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
@@ -51,19 +56,30 @@ def kind_and_table(statement: str) -> str:
     return f"{verb} {table.group(1)}" if table else verb
 
 
+@dataclass
+class Counted:
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+
 @contextmanager
-def counted(engine: Any) -> Iterator[list[str]]:
-    """The statements `engine` sends while the block runs."""
-    seen: list[str] = []
+def counted(engine: Any) -> Iterator[Counted]:
+    """The statements `engine` sends while the block runs, and its commits."""
+    seen = Counted()
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
+        seen.statements.append(statement)
+
+    def committed(_conn: Any) -> None:
+        seen.commits += 1
 
     event.listen(engine, "before_cursor_execute", note)
+    event.listen(engine, "commit", committed)
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, "commit", committed)
 
 
 def seed(app: Any) -> None:
@@ -76,21 +92,40 @@ def seed(app: Any) -> None:
                     actor="bench", at=ctx.now())
 
 
-def start_and_triage_id(client: Any, headers: dict[str, str]) -> str:
-    """Start a case over the API; its triage task's id."""
+def start(client: Any, headers: dict[str, str]) -> dict[str, Any]:
+    """Start a case over the API; the answer (the case with its open tasks)."""
     response = client.post("/api/v1/process-instances", headers=headers,
                            json={"process_key": "information_request", "data": REQUEST})
     assert response.status_code == 201, response.get_json()
-    return str(response.get_json()["tasks"][0]["id"])
+    return dict(response.get_json())
 
 
-def complete(client: Any, headers: dict[str, str], task_id: str) -> None:
-    response = client.post(f"/api/v1/tasks/{task_id}/complete", headers=headers, json={"data": TRIAGE})
+def complete(client: Any, headers: dict[str, str], case: dict[str, Any], name: str,
+             data: dict[str, Any]) -> dict[str, Any]:
+    """Complete the case's open task `name` (the one its last answer listed); the case as the answer gives it."""
+    [task] = case["tasks"]
+    assert task["bpmn_id"] == name, (task["bpmn_id"], name)
+    response = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers, json={"data": data})
     assert response.status_code == 200, response.get_json()
+    return dict(response.get_json()["instance"])
 
 
-def measure(url: str, folder: Path, earlier: int) -> list[str]:
-    """The statements of one triage completion, after `earlier` cases were triaged."""
+def run_case(client: Any, headers: dict[str, str], engine: Any | None = None) -> dict[str, Counted]:
+    """One case from its start to its end; with `engine`, each request's statements counted."""
+    counts: dict[str, Counted] = {}
+    with counted(engine) if engine is not None else nullcontext(Counted()) as seen:
+        case = start(client, headers)
+    counts["start"] = seen
+    for name, data in STEPS:
+        with counted(engine) if engine is not None else nullcontext(Counted()) as seen:
+            case = complete(client, headers, case, name, data)
+        counts[name] = seen
+    assert case["status"] == "completed" and not case["tasks"], case
+    return counts
+
+
+def measure(url: str, folder: Path, earlier: int) -> dict[str, Counted]:
+    """The statements of each request of one case, after `earlier` cases ran to their end."""
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
@@ -103,11 +138,8 @@ def measure(url: str, folder: Path, earlier: int) -> list[str]:
         token = client.post("/api/v1/auth/token", json={"username": "pr", "password": PASSWORD}).get_json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         for _ in range(earlier):
-            complete(client, headers, start_and_triage_id(client, headers))
-        task_id = start_and_triage_id(client, headers)
-        with counted(app.extensions["jarchy.engine"]) as seen:
-            complete(client, headers, task_id)
-        return seen
+            run_case(client, headers)
+        return run_case(client, headers, app.extensions["jarchy.engine"])
     finally:
         app.extensions["jarchy.engine"].dispose()
 
@@ -122,20 +154,17 @@ def pg_admin(*statements: str) -> None:
         admin.dispose()
 
 
-def report(database: str, seen: list[str]) -> None:
-    groups = Counter(kind_and_table(s) for s in seen)
-    overrides = sum("calendar_overrides" in s for s in seen)
-    print(f"\n{database}: {len(seen)} statements ({overrides} touching calendar_overrides)")
-    for group, count in sorted(groups.items(), key=lambda item: (-item[1], item[0])):
-        print(f"  {count:3d}  {group}")
+def groups(statements: list[str]) -> str:
+    counts = Counter(kind_and_table(s) for s in statements)
+    return ", ".join(f"{count} {group}" for group, count in sorted(counts.items(), key=lambda i: (-i[1], i[0])))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--earlier", type=int, default=5, help="cases triaged before the one counted (default 5)")
+    parser.add_argument("--earlier", type=int, default=5, help="cases run to their end before the one counted")
     parser.add_argument("--verbose", action="store_true", help="also print every statement, in order")
     args = parser.parse_args()
-    results: dict[str, list[str]] = {}
+    results: dict[str, dict[str, Counted]] = {}
     with tempfile.TemporaryDirectory(prefix="jarchy-bench-") as folder:
         results["SQLite"] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args.earlier)
     schema = f"bench_statements_{os.getpid()}"
@@ -151,12 +180,20 @@ def main() -> None:
                 results["PostgreSQL"] = measure(url, Path(folder), args.earlier)
         finally:
             pg_admin(drop)
-    print(f"POST /api/v1/tasks/{{id}}/complete (information request triage, after {args.earlier} earlier cases)")
-    for database, seen in results.items():
-        report(database, seen)
-        if args.verbose:
-            for statement in seen:
-                print("      " + " ".join(statement.split())[:160])
+    requests = ["start", *(name for name, _ in STEPS)]
+    print(f"Statements (commits) of each request of an information request, after {args.earlier} earlier cases\n")
+    print("| database | " + " | ".join(requests) + " |")
+    print("| --- |" + " ---: |" * len(requests))
+    for database, counts in results.items():
+        print(f"| {database} | " + " | ".join(f"{len(counts[r].statements)} ({counts[r].commits})"
+                                             for r in requests) + " |")
+    for database, counts in results.items():
+        print(f"\n{database}")
+        for request in requests:
+            print(f"  {request}: {groups(counts[request].statements)}")
+            if args.verbose:
+                for statement in counts[request].statements:
+                    print("      " + " ".join(statement.split())[:160])
 
 
 if __name__ == "__main__":

@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # The rooms in their order: a room may import the rooms before it, never one after it (docs/architecture.md).
 ORDER = ("core", "calendar", "spiff", "files", "context", "audit", "people", "procedures", "runtime", "reads",
          "background", "demo")
-# A read model may load a case's workflow (where a case stands on its diagram), the one runtime step that only reads.
-READS_MAY_USE_FROM_RUNTIME = {"engine.runtime.loading"}
-READ_MODULES = ("engine/reads/", "engine/runtime/loading.py", "engine/calendar/overrides.py")
+# A read model may load a case's workflow (where a case stands on its diagram), the one runtime step that only reads,
+# and take what a step of the same transaction left a case with (its open tasks and timers) instead of reading it back.
+READS_MAY_USE_FROM_RUNTIME = {"engine.runtime.loading", "engine.runtime.standing"}
+READ_MODULES = ("engine/reads/", "engine/runtime/loading.py", "engine/runtime/standing.py",
+                "engine/calendar/overrides.py")
 # Who begins and commits transactions: the request layer (api/) and the sweep.
 TRANSACTION_OWNERS = ("api/", "engine/background/sweeper.py")
 SESSION_WRITES = {"add", "add_all", "delete", "flush", "commit", "merge", "begin", "begin_nested",
