@@ -23,10 +23,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditEvent
+from db.session import insert_for
 from db.vocabulary import EventType
 
 GENESIS = "0" * 64
@@ -80,8 +80,7 @@ def _locked_head(session: Session) -> AuditChainHead:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if head is None:  # the first seal: two sealers may both get here, one row is made
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        session.execute(dialect.insert(AuditChainHead).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
+        session.execute(insert_for(session)(AuditChainHead).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
                         .on_conflict_do_nothing())
         return _locked_head(session)
     return head
