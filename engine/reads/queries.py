@@ -207,8 +207,9 @@ def pending_timers(session: Session, *, instance_id: int | None = None, due_befo
 def case_timers(session: Session, instance_id: int) -> list[Timer]:
     """A case's pending timers, soonest first; as a step of this transaction left them where one did."""
     kept = standing.of(session, instance_id)
-    if kept is not None:
-        return kept.pending_timers()
+    timers = kept.pending_timers() if kept is not None else None
+    if timers is not None:
+        return timers
     return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id,
                                                     Timer.status == TimerStatus.PENDING)
                                 .order_by(Timer.due_at, Timer.id)))

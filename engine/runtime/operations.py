@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
@@ -44,7 +44,17 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import deadline_rules, deployed_forms
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import absences, case_data, handover, letters, notifications, plan_follows, projection, steps
+from engine.runtime import (
+    absences,
+    case_data,
+    handover,
+    letters,
+    notifications,
+    plan_follows,
+    projection,
+    standing,
+    steps,
+)
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -352,11 +362,17 @@ def _open_task_locked(session: Session, task_id: str, *, reader: User | None = N
 def _task_and_locked_case(session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
     """The task as it stands once its case's row is locked, and the case. Two statements: the case is locked
     through the task's (unchanging) case id, then the task is read in a statement of its own, so that on
-    PostgreSQL it sees whatever the lock waited for (a statement's snapshot is taken when it begins)."""
+    PostgreSQL it sees whatever the lock waited for (a statement's snapshot is taken when it begins); the case's
+    other open tasks come with it, for the step's projections (engine.runtime.standing)."""
     instance = steps.lock_by_task(session, task_id)
     if instance is None:
         raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
-    return _fresh_task(session, task_id), instance
+    rows = session.scalars(
+        select(HumanTask).where(or_(HumanTask.id == task_id, and_(HumanTask.instance_id == instance.id,
+                                                                   HumanTask.status == TaskStatus.OPEN)))
+        .execution_options(populate_existing=True)).all()
+    standing.keep(session, instance.id, [r for r in rows if r.status == TaskStatus.OPEN], None)
+    return next(r for r in rows if r.id == task_id), instance
 
 
 def _fresh_task(session: Session, task_id: str) -> HumanTask:

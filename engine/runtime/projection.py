@@ -131,8 +131,9 @@ def _sync_tasks(step: Step) -> list[HumanTask]:
     ready = {str(t.id): t for t in step.wf.get_tasks(state=TaskState.READY, manual=True)}
     # Nothing is flushed before the tasks' expressions (due dates, roles, units) ran, which may take a script's
     # bound (steps.save flushes once). The completed task's row is still open in the database: it is skipped below.
-    rows = {row.id: row for row in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN))}
+    kept = standing.of(session, instance.id)
+    rows = {row.id: row for row in (kept.open_tasks() if kept is not None else session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)))}
     metas = {task_id: task_meta(session, instance, definition, task) for task_id, task in ready.items()}
     dues = {task_id: _task_due(ctx, instance, metas[task_id], task) for task_id, task in ready.items()}
     created = {task_id: _new_task(session, ctx, instance, definition, metas[task_id], task, at, dues[task_id])
@@ -296,8 +297,11 @@ def _sync_timers(step: Step) -> list[Timer]:
             due = parse_moment(definition.details(task).value, step.ctx.cal.timezone)
             if due is not None and (str(task.id) not in waiting or due < waiting[str(task.id)][1]):
                 waiting[str(task.id)] = (_timer_bpmn_id(task, definition), due)
-    rows = {row.task_id: row for row in session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.status.in_(WAITING_TIMERS)))}
+    kept = standing.of(session, instance.id)
+    known = kept.timers if kept is not None else None
+    rows = {row.task_id: row for row in (
+        [t for t in known if t.status in WAITING_TIMERS] if known is not None else session.scalars(
+            select(Timer).where(Timer.instance_id == instance.id, Timer.status.in_(WAITING_TIMERS))))}
     for task_id, row in rows.items():
         if task_id in waiting:
             due = waiting[task_id][1]
