@@ -117,6 +117,7 @@ def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, 
     )
     session.add(instance)
     session.flush()
+    standing.keep(session, instance.id, [], [])  # a new case: no task or timer rows for its first step to compare
     actor = started_by.username if started_by else channel
     chain.record(session, type=EventType.INSTANCE_STARTED, at=at, actor=actor, instance_id=instance.id,
                  subject=instance.business_key, after={"process_key": definition.key, "version": definition.version,
