@@ -59,6 +59,7 @@ def read_along(session: Session, read: tuple[Any, ...]) -> None:
 def reload(session: Session, ctx: EngineContext) -> BusinessCalendar:
     """The calendar after this transaction changed the overrides: their fingerprint is read again."""
     session.info.pop(CHECKED, None)
+    session.info.pop(READ_ALONG, None)  # read before the change
     return current(session, ctx)
 
 
