@@ -72,7 +72,8 @@ def notify(
     catalogs: Path | None = None,
 ) -> list[Notification]:
     """One notification a user, each with its audit event; e-mail is queued for those with an address. A message
-    written per language is worded from `catalogs` (`Settings.catalogs`)."""
+    written per language is worded from `catalogs` (`Settings.catalogs`). Flushed, so that the rows have their ids,
+    unless the session holds its writes back (`no_autoflush`: a step's projections, written in one flush)."""
     if kind not in KIND_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     rows = []
@@ -92,6 +93,8 @@ def notify(
             email_attempts=0,
         ))
     session.add_all(rows)
+    if session.autoflush:  # the rows' ids for the caller, unless it holds its writes back (a step flushes at its end)
+        session.flush()
     for user, row in zip(users, rows, strict=True):
         chain.record(session, type=EventType.NOTIFICATION_CREATED, at=at, actor=None, instance_id=instance_id,
                      task_id=task_id, subject=f"user:{user.username}",
