@@ -1,0 +1,319 @@
+"""Issue 19 point 1: the peer workload, a full instance over HTTP against bare SpiffWorkflow on the same diagram.
+
+Run from the repo root: `PYTHONPATH=. .venv/bin/python tests/perf/bench_peer.py [--n 100] [--reps 3]
+[--only sqlite|postgresql] [--profile DIR]`. Not collected by pytest, not part of CI.
+
+The diagram and forms are tests/perf/peer/ (start, three user tasks, an exclusive gateway, a script task, end).
+
+- **a bare SpiffWorkflow**: the same BPMN file parsed once with SpiffWorkflow's plain `BpmnParser` (it ignores
+  Jarchy's extensions) and run with SpiffWorkflow's default `PythonScriptEngine` (plain `eval`/`exec`: no sandbox),
+  in memory; each instance gets the start data, then each ready user task its form data, `run()`,
+  `do_engine_steps()`, until the workflow completes. Nothing serialized, nothing validated.
+- **a' SpiffWorkflow + Jarchy's parser and sandbox**: the same in memory with `JarchyParser` and Jarchy's script
+  engine (every script and condition in a sandbox process): what the engine alone costs in Jarchy.
+- **b Jarchy over HTTP**: `jarchy serve` (gunicorn, one worker process, 4 threads: `serve`'s default) through
+  tests/perf/peer/server.py, which counts statements and requests and can profile; a fresh SQLite file, then a
+  fresh PostgreSQL schema at JARCHY_TEST_POSTGRES (dropped after). One sequential client, `http.client` with one
+  keep-alive connection and a bearer token taken once. A full instance: `POST /api/v1/process-instances`, then
+  for each user task `GET /api/v1/tasks?instance_id=...` (the inbox, as a client finds its task) and
+  `POST /api/v1/tasks/{id}/complete` with the form's data, until the case's status is `completed`: 7 requests.
+
+Each mode: WARMUP instances, then `--reps` rounds of N, the median round; ratios are b / a in this same run.
+With `--profile DIR` it also runs N instances a database under cProfile (in the server, request by request) and
+writes DIR/<db>.pstats, DIR/<db>.txt (top functions) and the per-completion breakdown (tests/perf/peer/breakdown.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import http.client
+import json
+import os
+import platform
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+PEER = ROOT / "tests" / "perf" / "peer"
+DIAGRAM = PEER / "peer_approval.bpmn"
+KEY = "peer_approval"
+PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SECRET = "bench-secret-key-0123456789abcdef"
+PASSWORD = "a long bench password"
+THREADS = 4
+WARMUP = 5
+
+START = {"title": "Bus fares for 2027"}
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("prepare", {"text": "Bus fares stay as they are in 2027.", "language": "ky"}),
+    ("review", {"decision": "approve", "comment": ""}),
+    ("publish", {"channel": "website", "note": ""}),
+]
+REQUESTS_PER_INSTANCE = 1 + 2 * len(STEPS)
+
+
+def forms() -> dict[str, Any]:
+    return {f"{KEY}/{f.stem}": json.loads(f.read_text(encoding="utf-8"))
+            for f in sorted((PEER / "forms").glob("*.json"))}
+
+
+# -- a: SpiffWorkflow in memory ------------------------------------------------------------------------------------
+
+
+class Bare:
+    """SpiffWorkflow alone (mode a), or with Jarchy's parser and sandboxed script engine (a')."""
+
+    def __init__(self, jarchy: bool = False) -> None:
+        if jarchy:
+            from engine.context import EngineContext
+            from engine.core.settings import Settings
+            from engine.spiff.parser import JarchyParser, parse_xml
+
+            parser: Any = JarchyParser()
+            parser.add_bpmn_xml(parse_xml(DIAGRAM.read_bytes()), DIAGRAM.name)
+            self.ctx: Any = EngineContext(Settings(secret_key=SECRET))
+            self.script_engine = self.ctx.script_engine
+        else:
+            parser = BpmnParser()
+            parser.add_bpmn_file(str(DIAGRAM))
+            self.script_engine = None  # SpiffWorkflow's default PythonScriptEngine
+        self.spec, self.subprocess_specs = parser.get_spec(KEY), parser.get_subprocess_specs(KEY)
+        # The data each step submits once Jarchy filled in the form defaults, so both take the same path.
+        self.start = {**START, "urgent": False}
+
+    def run_one(self) -> None:
+        wf = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
+        wf.get_tasks(state=TaskState.READY)[0].data.update(copy.deepcopy(self.start))
+        wf.do_engine_steps()
+        for name, data in STEPS:
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            assert task.task_spec.bpmn_id == name, (task.task_spec.bpmn_id, name)
+            task.data.update(copy.deepcopy(data))
+            task.run()
+            wf.do_engine_steps()
+        assert wf.is_completed() and wf.data["outcome"] == "approved" and wf.data["words"] == 8, wf.data
+
+    def close(self) -> None:
+        if self.script_engine is not None:
+            with contextlib.suppress(Exception):
+                self.ctx.close()
+
+
+# -- b: Jarchy over HTTP -------------------------------------------------------------------------------------------
+
+
+def seed(url: str) -> None:
+    """Migrated schema, the peer diagram deployed with its forms (linted, as the API would), one PR user."""
+    from db.migrate import upgrade
+    from db.session import make_engine, make_sessionmaker
+    from engine.people.accounts import create_user
+    from engine.procedures.definitions import deploy
+
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    at = datetime.now(UTC)
+    with sessions.begin() as session:
+        done = deploy(session, DIAGRAM.read_bytes(), actor="system", at=at, forms=forms())
+        assert done.created and not done.warnings, done.warnings
+        create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
+                    actor="system", at=at)
+    engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Client:
+    """One keep-alive connection, one bearer token; JSON in and out."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+
+    def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+        self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        assert response.status == expect, (method, path, response.status, data[:500])
+        return json.loads(data) if data else None
+
+    def sign_in(self) -> None:
+        token = self.call("POST", "/api/v1/auth/token", {"username": "pr", "password": PASSWORD})["access_token"]
+        self.headers["Authorization"] = f"Bearer {token}"
+
+    def run_one(self) -> None:
+        case = self.call("POST", "/api/v1/process-instances", {"process_key": KEY, "data": START}, expect=201)
+        for name, data in STEPS:
+            inbox = self.call("GET", f"/api/v1/tasks?instance_id={case['id']}&status=open")
+            [task] = inbox["items"]
+            assert task["bpmn_id"] == name, (task["bpmn_id"], name)
+            done = self.call("POST", f"/api/v1/tasks/{task['id']}/complete", {"data": data})
+        assert done["instance"]["status"] == "completed", done["instance"]["status"]
+        assert done["instance"]["data"]["outcome"] == "approved", done["instance"]["data"]
+
+
+@contextlib.contextmanager
+def server(url: str, folder: Path, code: Path) -> Iterator[int]:
+    """The server of the code at `code` (a checkout of the repo: this one, or `--before`'s)."""
+    port = free_port()
+    env = {**os.environ, "JARCHY_DATABASE_URL": url, "JARCHY_SECRET_KEY": SECRET, "JARCHY_VAR_DIR": str(folder),
+           "JARCHY_REDIS_URL": "", "PYTHONPATH": str(code)}
+    log = (folder / f"serve-{port}.log").open("w")
+    child = subprocess.Popen([sys.executable, str(code / "tests" / "perf" / "peer" / "server.py"), str(port),
+                              str(THREADS)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=code)
+    try:
+        for _ in range(300):
+            with contextlib.suppress(OSError):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                conn.close()
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"the server did not start; see {log.name}")
+        yield port
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+        log.close()
+
+
+def rounds(run_one: Callable[[], None], n: int, reps: int) -> float:
+    """The median seconds of `reps` rounds of n instances, after WARMUP."""
+    for _ in range(WARMUP):
+        run_one()
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        for _ in range(n):
+            run_one()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def over_http(url: str, folder: Path, n: int, reps: int, profile: Path | None, name: str,
+              code: Path = ROOT) -> dict[str, Any]:
+    """Mode b on a database that `seed` has prepared, served by the code at `code`."""
+    with server(url, folder, code) as port:
+        client = Client(port)
+        client.sign_in()
+        seconds = rounds(client.run_one, n, reps)
+        client.call("POST", "/__bench/reset")
+        for _ in range(n):
+            client.run_one()
+        counts = client.call("GET", "/__bench/stats")
+        if profile is not None:
+            client.call("POST", "/__bench/profile/start")
+            for _ in range(n):
+                client.run_one()
+            out = profile / f"{name}.pstats"
+            client.call("POST", f"/__bench/profile/stop?out={out}")
+            from tests.perf.peer.breakdown import report
+
+            (profile / f"{name}.txt").write_text(report(out, instances=n, completions=n * len(STEPS)))
+        client.conn.close()
+    return {"seconds": seconds, "requests": counts["requests"] / n, "statements": counts["statements"] / n}
+
+
+def pg_admin(*statements: str) -> str:
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+            return str(conn.execute(text("SHOW server_version")).scalar())
+    finally:
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100, help="instances a round (default 100)")
+    parser.add_argument("--reps", type=int, default=3, help="rounds, the median kept (default 3)")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--profile", type=Path, help="also profile the server; write the tables into this folder")
+    parser.add_argument("--before", type=Path, help="a checkout of the code before a change (its venv and assets as "
+                        "this one's): each database is then served by it and by this code, in turn, in this run")
+    args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    print(f"peer workload, N={args.n}, median of {args.reps} rounds after {WARMUP} warm-up instances", flush=True)
+    bare = Bare()
+    a_first = args.n / rounds(bare.run_one, args.n, args.reps)
+    sandboxed = Bare(jarchy=True)
+    a_jarchy = args.n / rounds(sandboxed.run_one, args.n, args.reps)
+    sandboxed.close()
+    results: dict[str, dict[str, Any]] = {}
+    pg_server = "not run"
+    codes = [("before", args.before.resolve()), ("after", ROOT)] if args.before else [("", ROOT)]
+    with tempfile.TemporaryDirectory(prefix="jarchy-peer-") as tmp:
+        if args.only in (None, "sqlite"):
+            for label, code in codes:  # a fresh database for each code
+                url = f"sqlite:///{Path(tmp) / f'peer-{label or 0}.db'}"
+                seed(url)
+                results[f"b Jarchy over HTTP, SQLite{f' ({label})' if label else ''}"] = over_http(
+                    url, Path(tmp), args.n, args.reps, args.profile, f"sqlite-{label}" if label else "sqlite", code)
+        if args.only in (None, "postgresql"):
+            for label, code in codes:
+                schema = f"bench_peer_{os.getpid()}_{label or 0}"
+                drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+                try:
+                    pg_server = pg_admin(drop, f'CREATE SCHEMA "{schema}"')
+                except OperationalError as exc:
+                    pg_server = "unreachable"
+                    print(f"PostgreSQL at {PG_URL} is NOT reachable, skipped: {str(exc.orig).splitlines()[0]}")
+                    break
+                try:
+                    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+                    seed(url)
+                    results[f"b Jarchy over HTTP, PostgreSQL{f' ({label})' if label else ''}"] = over_http(
+                        url, Path(tmp), args.n, args.reps, args.profile,
+                        f"postgresql-{label}" if label else "postgresql", code)
+                finally:
+                    pg_admin(drop)
+    a_last = args.n / rounds(bare.run_one, args.n, args.reps)
+    a = (a_first + a_last) / 2
+    print(f"\na: {a_first:.1f}/s at the start of the run, {a_last:.1f}/s at its end; the ratios are to their mean")
+    print("\n| mode | instances/s | ms/instance | ratio to a | HTTP requests/instance | SQL statements/instance |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| a bare SpiffWorkflow (plain parser, default script engine) | {a:.1f} | {1000 / a:.2f} | 1.00x | - | - |")
+    print(f"| a' SpiffWorkflow, Jarchy's parser and sandbox | {a_jarchy:.1f} | {1000 / a_jarchy:.2f} "
+          f"| {a_jarchy / a:.3f}x | - | - |")
+    for mode, r in results.items():
+        rate = args.n / r["seconds"]
+        print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {r['requests']:.1f} "
+              f"| {r['statements']:.1f} |")
+    print(f"\nmachine: cpu_count={os.cpu_count()}, load average {load_before[0]:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+          f"PostgreSQL {pg_server}, SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}, "
+          f"server: jarchy serve (gunicorn, 1 worker, {THREADS} threads)")
+
+
+if __name__ == "__main__":
+    main()
