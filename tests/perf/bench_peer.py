@@ -19,8 +19,10 @@ The diagram and forms are tests/perf/peer/ (start, three user tasks, an exclusiv
   `POST /api/v1/tasks/{id}/complete` with the form's data, until the case's status is `completed`: 7 requests.
 
 Each mode: WARMUP instances, then `--reps` rounds of N, the median round; ratios are b / a in this same run.
-With `--profile DIR` it also runs N instances a database under cProfile (in the server, request by request) and
-writes DIR/<db>.pstats, DIR/<db>.txt (top functions) and the per-completion breakdown (tests/perf/peer/breakdown.py).
+With `--profile DIR` it then runs N more instances a database under the server's wall-clock sampler
+(tests/perf/peer/sampler.py: DIR/<db>.breakdown.md, ms a request by stage and layer, and the raw .samples.json),
+and N more under cProfile (DIR/<db>.pstats and DIR/<db>.txt: stages, libraries, the top functions; cProfile's own
+cost inflates Python calls, so read its shares, not its ms). Neither pass is in the timed rounds.
 """
 
 from __future__ import annotations
@@ -153,11 +155,15 @@ class Client:
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        self.times: dict[str, list[float]] = {}  # request kind -> seconds of each, as the client waited
 
-    def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+    def call(self, method: str, path: str, body: Any = None, expect: int = 200, kind: str = "") -> Any:
+        started = time.perf_counter()
         self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
         response = self.conn.getresponse()
         data = response.read()
+        if kind:
+            self.times.setdefault(kind, []).append(time.perf_counter() - started)
         assert response.status == expect, (method, path, response.status, data[:500])
         return json.loads(data) if data else None
 
@@ -166,12 +172,13 @@ class Client:
         self.headers["Authorization"] = f"Bearer {token}"
 
     def run_one(self) -> None:
-        case = self.call("POST", "/api/v1/process-instances", {"process_key": KEY, "data": START}, expect=201)
+        case = self.call("POST", "/api/v1/process-instances", {"process_key": KEY, "data": START}, expect=201,
+                         kind="start")
         for name, data in STEPS:
-            inbox = self.call("GET", f"/api/v1/tasks?instance_id={case['id']}&status=open")
+            inbox = self.call("GET", f"/api/v1/tasks?instance_id={case['id']}&status=open", kind="inbox")
             [task] = inbox["items"]
             assert task["bpmn_id"] == name, (task["bpmn_id"], name)
-            done = self.call("POST", f"/api/v1/tasks/{task['id']}/complete", {"data": data})
+            done = self.call("POST", f"/api/v1/tasks/{task['id']}/complete", {"data": data}, kind="complete")
         assert done["instance"]["status"] == "completed", done["instance"]["status"]
         assert done["instance"]["data"]["outcome"] == "approved", done["instance"]["data"]
 
@@ -224,20 +231,29 @@ def over_http(url: str, folder: Path, n: int, reps: int, profile: Path | None, n
         client.sign_in()
         seconds = rounds(client.run_one, n, reps)
         client.call("POST", "/__bench/reset")
+        client.times.clear()
         for _ in range(n):
             client.run_one()
         counts = client.call("GET", "/__bench/stats")
+        kinds = {kind: 1000 * statistics.median(times) for kind, times in client.times.items()}
         if profile is not None:
+            from tests.perf.peer.breakdown import report, sampled
+
+            client.call("POST", "/__bench/sample/start")
+            for _ in range(n):
+                client.run_one()
+            samples = profile / f"{name}.samples.json"
+            client.call("POST", f"/__bench/sample/stop?out={samples}")
+            (profile / f"{name}.breakdown.md").write_text(sampled(samples))
             client.call("POST", "/__bench/profile/start")
             for _ in range(n):
                 client.run_one()
             out = profile / f"{name}.pstats"
             client.call("POST", f"/__bench/profile/stop?out={out}")
-            from tests.perf.peer.breakdown import report
-
             (profile / f"{name}.txt").write_text(report(out, instances=n, completions=n * len(STEPS)))
         client.conn.close()
-    return {"seconds": seconds, "requests": counts["requests"] / n, "statements": counts["statements"] / n}
+    return {"seconds": seconds, "requests": counts["requests"] / n, "statements": counts["statements"] / n,
+            "kinds": kinds}
 
 
 def pg_admin(*statements: str) -> str:
@@ -309,6 +325,10 @@ def main() -> None:
         rate = args.n / r["seconds"]
         print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {r['requests']:.1f} "
               f"| {r['statements']:.1f} |")
+    print("\nMedian ms of each request as the client waited (the counted round of N instances):\n")
+    print("| mode | start | inbox | complete |\n| --- | ---: | ---: | ---: |")
+    for mode, r in results.items():
+        print(f"| {mode} | " + " | ".join(f"{r['kinds'][k]:.1f}" for k in ("start", "inbox", "complete")) + " |")
     print(f"\nmachine: cpu_count={os.cpu_count()}, load average {load_before[0]:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"PostgreSQL {pg_server}, SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}, "

@@ -131,3 +131,46 @@ def report(path: Path, *, instances: int, completions: int) -> str:
 
 if __name__ == "__main__":
     print(report(Path(sys.argv[1]), instances=int(sys.argv[2]), completions=3 * int(sys.argv[2])))
+
+
+SQLA = ("SQLAlchemy ORM", "SQLAlchemy SQL: statements, compile, cache keys", "SQLAlchemy engine, pool, results")
+
+
+def sampled(path: Path) -> str:
+    """The sampler's cells (tests/perf/peer/sampler.py) as tables: for each kind of request, ms a request by stage,
+    split by layer (driver or database, SQLAlchemy, the rest), and ms a request by layer."""
+    import json
+
+    found = json.loads(path.read_text())
+    out = io.StringIO()
+    for kind in ("complete", "start", "inbox"):
+        requests = found["requests"].get(kind, 0)
+        if not requests:
+            continue
+        cells = [(st, ly, seconds) for k, st, ly, seconds in found["cells"] if k == kind]
+        total = sum(seconds for _, _, seconds in cells)
+        out.write(f"\n### {kind}: {requests} requests, {1000 * total / requests:.2f} ms a request in the server "
+                  "(sampled wall time)\n\n")
+        out.write("| stage | ms | share | of which driver / database | SQLAlchemy | SpiffWorkflow | sandbox wait "
+                  "| other Python |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+        stages: dict[str, dict[str, float]] = {}
+        for st, ly, seconds in cells:
+            stages.setdefault(st, {})
+            stages[st][ly] = stages[st].get(ly, 0.0) + seconds
+        for st, layers in sorted(stages.items(), key=lambda item: -sum(item[1].values())):
+            whole = sum(layers.values())
+            driver = layers.get("driver / database", 0.0)
+            sqla = sum(layers.get(x, 0.0) for x in SQLA)
+            spiff = layers.get("SpiffWorkflow", 0.0)
+            sandbox = layers.get("sandbox process (waiting)", 0.0)
+            rest = whole - driver - sqla - spiff - sandbox
+
+            shown = " | ".join(f"{1000 * x / requests:.2f}" for x in (driver, sqla, spiff, sandbox, rest))
+            out.write(f"| {st} | {1000 * whole / requests:.2f} | {100 * whole / total:.0f}% | {shown} |\n")
+        out.write("\n| layer | ms | share |\n| --- | ---: | ---: |\n")
+        by: dict[str, float] = {}
+        for _, ly, seconds in cells:
+            by[ly] = by.get(ly, 0.0) + seconds
+        for ly, seconds in sorted(by.items(), key=lambda item: -item[1]):
+            out.write(f"| {ly} | {1000 * seconds / requests:.2f} | {100 * seconds / total:.0f}% |\n")
+    return out.getvalue()
