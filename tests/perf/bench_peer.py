@@ -18,7 +18,9 @@ The diagram and forms are tests/perf/peer/ (start, three user tasks, an exclusiv
   for each user task `GET /api/v1/tasks?instance_id=...` (the inbox, as a client finds its task) and
   `POST /api/v1/tasks/{id}/complete` with the form's data, until the case's status is `completed`: 7 requests.
 
-Each mode: WARMUP instances, then `--reps` rounds of N, the median round; ratios are b / a in this same run.
+Each mode: WARMUP instances, then `--reps` rounds of N, the median round; ratios are b / a in this same run (a is
+measured at the start and at the end of the run; the ratios are to the mean of the two). With `--before`, the two
+servers of one database run side by side and their rounds alternate.
 With `--profile DIR` it then runs N more instances a database under the server's wall-clock sampler
 (tests/perf/peer/sampler.py: DIR/<db>.breakdown.md, ms a request by stage and layer, and the raw .samples.json),
 and N more under cProfile (DIR/<db>.pstats and DIR/<db>.txt: stages, libraries, the top functions; cProfile's own
@@ -159,8 +161,14 @@ class Client:
 
     def call(self, method: str, path: str, body: Any = None, expect: int = 200, kind: str = "") -> Any:
         started = time.perf_counter()
-        self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
+            response = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # gunicorn closes a connection idle for 2 s (its keep-alive), as while the other server's round ran
+            self.conn.close()
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=self.headers)
+            response = self.conn.getresponse()
         data = response.read()
         if kind:
             self.times.setdefault(kind, []).append(time.perf_counter() - started)
@@ -223,37 +231,54 @@ def rounds(run_one: Callable[[], None], n: int, reps: int) -> float:
     return statistics.median(times)
 
 
-def over_http(url: str, folder: Path, n: int, reps: int, profile: Path | None, name: str,
-              code: Path = ROOT) -> dict[str, Any]:
-    """Mode b on a database that `seed` has prepared, served by the code at `code`."""
-    with server(url, folder, code) as port:
-        client = Client(port)
-        client.sign_in()
-        seconds = rounds(client.run_one, n, reps)
-        client.call("POST", "/__bench/reset")
-        client.times.clear()
-        for _ in range(n):
-            client.run_one()
-        counts = client.call("GET", "/__bench/stats")
-        kinds = {kind: 1000 * statistics.median(times) for kind, times in client.times.items()}
-        if profile is not None:
-            from tests.perf.peer.breakdown import report, sampled
+def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Path | None, db: str,
+              codes: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """Mode b for each code (label -> checkout), each on its own database that `seed` has prepared (label -> url).
+    The servers run side by side and the timed rounds alternate between them (a round of one, a round of the
+    next, ...), so that a change in the machine's load falls on each alike; then each server's statements are
+    counted, sampled and profiled in turn."""
+    out: dict[str, dict[str, Any]] = {}
+    with contextlib.ExitStack() as stack:
+        clients = {label: Client(stack.enter_context(server(urls[label], folder, code)))
+                   for label, code in codes.items()}
+        for client in clients.values():
+            client.sign_in()
+            for _ in range(WARMUP):
+                client.run_one()
+        times: dict[str, list[float]] = {label: [] for label in codes}
+        for _ in range(reps):
+            for label, client in clients.items():
+                started = time.perf_counter()
+                for _ in range(n):
+                    client.run_one()
+                times[label].append(time.perf_counter() - started)
+        for label, client in clients.items():
+            name = f"{db}-{label}" if label else db
+            client.call("POST", "/__bench/reset")
+            client.times.clear()
+            for _ in range(n):
+                client.run_one()
+            counts = client.call("GET", "/__bench/stats")
+            out[label] = {"seconds": statistics.median(times[label]), "rounds": times[label],
+                          "requests": counts["requests"] / n, "statements": counts["statements"] / n,
+                          "kinds": {kind: 1000 * statistics.median(t) for kind, t in client.times.items()}}
+            if profile is not None:
+                from tests.perf.peer.breakdown import report, sampled
 
-            client.call("POST", "/__bench/sample/start")
-            for _ in range(n):
-                client.run_one()
-            samples = profile / f"{name}.samples.json"
-            client.call("POST", f"/__bench/sample/stop?out={samples}")
-            (profile / f"{name}.breakdown.md").write_text(sampled(samples))
-            client.call("POST", "/__bench/profile/start")
-            for _ in range(n):
-                client.run_one()
-            out = profile / f"{name}.pstats"
-            client.call("POST", f"/__bench/profile/stop?out={out}")
-            (profile / f"{name}.txt").write_text(report(out, instances=n, completions=n * len(STEPS)))
-        client.conn.close()
-    return {"seconds": seconds, "requests": counts["requests"] / n, "statements": counts["statements"] / n,
-            "kinds": kinds}
+                client.call("POST", "/__bench/sample/start")
+                for _ in range(n):
+                    client.run_one()
+                samples = profile / f"{name}.samples.json"
+                client.call("POST", f"/__bench/sample/stop?out={samples}")
+                (profile / f"{name}.breakdown.md").write_text(sampled(samples))
+                client.call("POST", "/__bench/profile/start")
+                for _ in range(n):
+                    client.run_one()
+                stats = profile / f"{name}.pstats"
+                client.call("POST", f"/__bench/profile/stop?out={stats}")
+                (profile / f"{name}.txt").write_text(report(stats, instances=n, completions=n * len(STEPS)))
+            client.conn.close()
+    return out
 
 
 def pg_admin(*statements: str) -> str:
@@ -287,32 +312,32 @@ def main() -> None:
     sandboxed.close()
     results: dict[str, dict[str, Any]] = {}
     pg_server = "not run"
-    codes = [("before", args.before.resolve()), ("after", ROOT)] if args.before else [("", ROOT)]
+    codes = {"before": args.before.resolve(), "after": ROOT} if args.before else {"": ROOT}
     with tempfile.TemporaryDirectory(prefix="jarchy-peer-") as tmp:
         if args.only in (None, "sqlite"):
-            for label, code in codes:  # a fresh database for each code
-                url = f"sqlite:///{Path(tmp) / f'peer-{label or 0}.db'}"
+            urls = {label: f"sqlite:///{Path(tmp) / f'peer-{label or 0}.db'}" for label in codes}
+            for url in urls.values():  # a fresh database for each code
                 seed(url)
-                results[f"b Jarchy over HTTP, SQLite{f' ({label})' if label else ''}"] = over_http(
-                    url, Path(tmp), args.n, args.reps, args.profile, f"sqlite-{label}" if label else "sqlite", code)
+            for label, r in over_http(urls, Path(tmp), args.n, args.reps, args.profile, "sqlite", codes).items():
+                results[f"b Jarchy over HTTP, SQLite{f' ({label})' if label else ''}"] = r
         if args.only in (None, "postgresql"):
-            for label, code in codes:
-                schema = f"bench_peer_{os.getpid()}_{label or 0}"
-                drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+            schemas = {label: f"bench_peer_{os.getpid()}_{label or 0}" for label in codes}
+            drops = [f'DROP SCHEMA IF EXISTS "{schema}" CASCADE' for schema in schemas.values()]
+            try:
+                pg_server = pg_admin(*drops, *(f'CREATE SCHEMA "{schema}"' for schema in schemas.values()))
+            except OperationalError as exc:
+                pg_server = "unreachable"
+                print(f"PostgreSQL at {PG_URL} is NOT reachable, skipped: {str(exc.orig).splitlines()[0]}")
+            else:
                 try:
-                    pg_server = pg_admin(drop, f'CREATE SCHEMA "{schema}"')
-                except OperationalError as exc:
-                    pg_server = "unreachable"
-                    print(f"PostgreSQL at {PG_URL} is NOT reachable, skipped: {str(exc.orig).splitlines()[0]}")
-                    break
-                try:
-                    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-                    seed(url)
-                    results[f"b Jarchy over HTTP, PostgreSQL{f' ({label})' if label else ''}"] = over_http(
-                        url, Path(tmp), args.n, args.reps, args.profile,
-                        f"postgresql-{label}" if label else "postgresql", code)
+                    urls = {label: f"{PG_URL}?options=-csearch_path%3D{schema}" for label, schema in schemas.items()}
+                    for url in urls.values():
+                        seed(url)
+                    for label, r in over_http(urls, Path(tmp), args.n, args.reps, args.profile, "postgresql",
+                                              codes).items():
+                        results[f"b Jarchy over HTTP, PostgreSQL{f' ({label})' if label else ''}"] = r
                 finally:
-                    pg_admin(drop)
+                    pg_admin(*drops)
     a_last = args.n / rounds(bare.run_one, args.n, args.reps)
     a = (a_first + a_last) / 2
     print(f"\na: {a_first:.1f}/s at the start of the run, {a_last:.1f}/s at its end; the ratios are to their mean")
@@ -325,6 +350,9 @@ def main() -> None:
         rate = args.n / r["seconds"]
         print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {r['requests']:.1f} "
               f"| {r['statements']:.1f} |")
+    print("\nEach round's instances/s (rounds of the same database alternate between the codes):\n")
+    for mode, r in results.items():
+        print(f"- {mode}: " + ", ".join(f"{args.n / seconds:.1f}" for seconds in r["rounds"]))
     print("\nMedian ms of each request as the client waited (the counted round of N instances):\n")
     print("| mode | start | inbox | complete |\n| --- | ---: | ---: | ---: |")
     for mode, r in results.items():
