@@ -235,8 +235,8 @@ def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Pa
               codes: dict[str, Path]) -> dict[str, dict[str, Any]]:
     """Mode b for each code (label -> checkout), each on its own database that `seed` has prepared (label -> url).
     The servers run side by side and the timed rounds alternate between them (a round of one, a round of the
-    next, ...), so that a change in the machine's load falls on each alike; then each server's statements are
-    counted, sampled and profiled in turn."""
+    next, ...), so that a change in the machine's load falls on each alike; then the statements are counted, the
+    servers sampled and then profiled, over N more instances each, again one server's instance after the other's."""
     out: dict[str, dict[str, Any]] = {}
     with contextlib.ExitStack() as stack:
         clients = {label: Client(stack.enter_context(server(urls[label], folder, code)))
@@ -252,31 +252,41 @@ def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Pa
                 for _ in range(n):
                     client.run_one()
                 times[label].append(time.perf_counter() - started)
-        for label, client in clients.items():
-            name = f"{db}-{label}" if label else db
-            client.call("POST", "/__bench/reset")
-            client.times.clear()
-            for _ in range(n):
-                client.run_one()
-            counts = client.call("GET", "/__bench/stats")
-            out[label] = {"seconds": statistics.median(times[label]), "rounds": times[label],
-                          "requests": counts["requests"] / n, "statements": counts["statements"] / n,
-                          "kinds": {kind: 1000 * statistics.median(t) for kind, t in client.times.items()}}
-            if profile is not None:
-                from tests.perf.peer.breakdown import report, sampled
 
-                client.call("POST", "/__bench/sample/start")
-                for _ in range(n):
+        def interleaved() -> None:
+            """N instances on each server, one after the other's (a load that changes falls on both alike)."""
+            for _ in range(n):
+                for client in clients.values():
                     client.run_one()
-                samples = profile / f"{name}.samples.json"
-                client.call("POST", f"/__bench/sample/stop?out={samples}")
-                (profile / f"{name}.breakdown.md").write_text(sampled(samples))
-                client.call("POST", "/__bench/profile/start")
-                for _ in range(n):
-                    client.run_one()
-                stats = profile / f"{name}.pstats"
-                client.call("POST", f"/__bench/profile/stop?out={stats}")
-                (profile / f"{name}.txt").write_text(report(stats, instances=n, completions=n * len(STEPS)))
+
+        def each(path: str) -> dict[str, Any]:
+            return {label: client.call("POST", path.format(name=f"{db}-{label}" if label else db))
+                    for label, client in clients.items()}
+
+        each("/__bench/reset")
+        for client in clients.values():
+            client.times.clear()
+        interleaved()
+        counts = {label: client.call("GET", "/__bench/stats") for label, client in clients.items()}
+        for label, client in clients.items():
+            out[label] = {"seconds": statistics.median(times[label]), "rounds": times[label],
+                          "requests": counts[label]["requests"] / n, "statements": counts[label]["statements"] / n,
+                          "kinds": {kind: 1000 * statistics.median(t) for kind, t in client.times.items()}}
+        if profile is not None:
+            from tests.perf.peer.breakdown import report, sampled
+
+            each("/__bench/sample/start")
+            interleaved()
+            each(f"/__bench/sample/stop?out={profile}/{{name}}.samples.json")
+            each("/__bench/profile/start")
+            interleaved()
+            each(f"/__bench/profile/stop?out={profile}/{{name}}.pstats")
+            for label in clients:
+                name = f"{db}-{label}" if label else db
+                (profile / f"{name}.breakdown.md").write_text(sampled(profile / f"{name}.samples.json"))
+                (profile / f"{name}.txt").write_text(report(profile / f"{name}.pstats", instances=n,
+                                                            completions=n * len(STEPS)))
+        for client in clients.values():
             client.conn.close()
     return out
 
@@ -302,6 +312,7 @@ def main() -> None:
                         "this one's): each database is then served by it and by this code, in turn, in this run")
     args = parser.parse_args()
     if args.profile:
+        args.profile = args.profile.resolve()  # the servers write into it from their own working folders
         args.profile.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
     print(f"peer workload, N={args.n}, median of {args.reps} rounds after {WARMUP} warm-up instances", flush=True)

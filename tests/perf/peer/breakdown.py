@@ -11,7 +11,9 @@ three inbox look-ups, three completions; "per completion" divides the completion
   socket round trips, ...). These do add up, to the whole profile.
 
 cProfile adds its own cost to every Python call (about 1.5 to 2x here), so the shares matter more than the ms.
-Run alone: `PYTHONPATH=. .venv/bin/python tests/perf/peer/breakdown.py FILE.pstats N`."""
+Run alone: `PYTHONPATH=. .venv/bin/python tests/perf/peer/breakdown.py FILE.pstats N`, or
+`... breakdown.py --compare BEFORE.samples.json AFTER.samples.json [complete|start|inbox]` for the sampler's
+stages before and after a change."""
 
 from __future__ import annotations
 
@@ -129,8 +131,6 @@ def report(path: Path, *, instances: int, completions: int) -> str:
     return out.getvalue()
 
 
-if __name__ == "__main__":
-    print(report(Path(sys.argv[1]), instances=int(sys.argv[2]), completions=3 * int(sys.argv[2])))
 
 
 SQLA = ("SQLAlchemy ORM", "SQLAlchemy SQL: statements, compile, cache keys", "SQLAlchemy engine, pool, results")
@@ -174,3 +174,48 @@ def sampled(path: Path) -> str:
         for ly, seconds in sorted(by.items(), key=lambda item: -item[1]):
             out.write(f"| {ly} | {1000 * seconds / requests:.2f} | {100 * seconds / total:.0f}% |\n")
     return out.getvalue()
+
+
+def _stages(path: Path, kind: str) -> tuple[int, dict[str, dict[str, float]]]:
+    import json
+
+    found = json.loads(path.read_text())
+    stages: dict[str, dict[str, float]] = {}
+    for k, st, ly, seconds in found["cells"]:
+        if k == kind:
+            stages.setdefault(st, {})
+            stages[st][ly] = stages[st].get(ly, 0.0) + seconds
+    return found["requests"].get(kind, 0), stages
+
+
+def compare(before: Path, after: Path, kind: str = "complete") -> str:
+    """One kind of request, sampled before and after a change: ms a request by stage, and after's layers."""
+    n_before, old = _stages(before, kind)
+    n_after, new = _stages(after, kind)
+    out = io.StringIO()
+    out.write("| stage | before ms | after ms | after: driver / database | SQLAlchemy | SpiffWorkflow | sandbox wait "
+              "| other Python |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    names = sorted(set(old) | set(new), key=lambda st: -sum(new.get(st, old.get(st, {})).values()))
+    for st in [*names, "all"]:
+        was = sum(sum(v.values()) for v in old.values()) if st == "all" else sum(old.get(st, {}).values())
+        layers: dict[str, float] = {}
+        for source in (new.values() if st == "all" else [new.get(st, {})]):
+            for ly, seconds in source.items():
+                layers[ly] = layers.get(ly, 0.0) + seconds
+        now = sum(layers.values())
+        driver = layers.get("driver / database", 0.0)
+        sqla = sum(layers.get(x, 0.0) for x in SQLA)
+        spiff = layers.get("SpiffWorkflow", 0.0)
+        sandbox = layers.get("sandbox process (waiting)", 0.0)
+        shown = " | ".join(f"{1000 * x / n_after:.2f}" for x in (driver, sqla, spiff, sandbox,
+                                                                 now - driver - sqla - spiff - sandbox))
+        label = "**the whole request in the server**" if st == "all" else st
+        out.write(f"| {label} | {1000 * was / n_before:.2f} | {1000 * now / n_after:.2f} | {shown} |\n")
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--compare":
+        print(compare(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "complete"))
+    else:
+        print(report(Path(sys.argv[1]), instances=int(sys.argv[2]), completions=3 * int(sys.argv[2])))
