@@ -1,7 +1,8 @@
 """Issue 19 point 1: the peer workload, a full instance over HTTP against bare SpiffWorkflow on the same diagram.
 
 Run from the repo root: `PYTHONPATH=. .venv/bin/python tests/perf/bench_peer.py [--n 100] [--reps 3]
-[--only sqlite|postgresql] [--profile DIR]`. Not collected by pytest, not part of CI.
+[--only sqlite|postgresql] [--profile DIR] [--before CHECKOUT]`. Not collected by pytest, not part of CI.
+See tests/perf/README.md, "Issue 19 point 1".
 
 The diagram and forms are tests/perf/peer/ (start, three user tasks, an exclusive gateway, a script task, end).
 
@@ -20,11 +21,12 @@ The diagram and forms are tests/perf/peer/ (start, three user tasks, an exclusiv
 
 Each mode: WARMUP instances, then `--reps` rounds of N, the median round; ratios are b / a in this same run (a is
 measured at the start and at the end of the run; the ratios are to the mean of the two). With `--before`, the two
-servers of one database run side by side and their rounds alternate.
-With `--profile DIR` it then runs N more instances a database under the server's wall-clock sampler
-(tests/perf/peer/sampler.py: DIR/<db>.breakdown.md, ms a request by stage and layer, and the raw .samples.json),
-and N more under cProfile (DIR/<db>.pstats and DIR/<db>.txt: stages, libraries, the top functions; cProfile's own
-cost inflates Python calls, so read its shares, not its ms). Neither pass is in the timed rounds.
+servers of one database (CHECKOUT's code and this one's, each on its own fresh database) run side by side, their
+timed rounds alternate, and the passes below take one instance of each in turn. The statements are counted over N
+more instances. With `--profile DIR` it then runs N more instances under the server's wall-clock sampler
+(tests/perf/peer/sampler.py: DIR/<db>-<code>.breakdown.md, ms a request by stage and layer, and the raw
+.samples.json), and N more under cProfile (DIR/<db>-<code>.pstats and .txt: stages, libraries, the top functions;
+cProfile's own cost inflates Python calls, so read its shares, not its ms). None of these is in the timed rounds.
 """
 
 from __future__ import annotations
