@@ -71,9 +71,20 @@ Known = Mapping[int, str]  # id -> username, or instance id -> business key, as 
 
 
 def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, business_keys: Known | None = None,
-          users: Known | None = None) -> list[dict[str, Any]]:
+          users: Known | None = None, cases: Mapping[int, ProcessInstance] | None = None) -> list[dict[str, Any]]:
+    """The tasks as the contract shows them. `cases` are the tasks' cases the caller already holds (the case of an
+    answer after an operation): they are not read again."""
     names = _usernames(session, {r.assignee_id for r in rows}, users)
-    keys = _business_keys(session, {r.instance_id for r in rows}, business_keys)
+    # The cases of the tasks with a form, read in one query: each task's form is the version its case pinned. Read
+    # before the business keys, which they carry.
+    held: dict[int, ProcessInstance] = dict(cases or {})
+    wanted = {r.instance_id for r in rows if r.form_key and r.instance_id not in held}
+    held |= in_session.held(session, ProcessInstance, wanted)  # those the session holds are not read again either
+    if wanted - held.keys():
+        held |= {c.id: c for c in session.scalars(
+            select(ProcessInstance).where(ProcessInstance.id.in_(wanted - held.keys())))}
+    keys = _business_keys(session, {r.instance_id for r in rows},
+                          {i: c.business_key for i, c in held.items()} | dict(business_keys or {}))
     calendar = overrides.current(session, ctx)
     now = ctx.now()
     away = absence_reads.away(session, {r.assignee_id for r in rows if r.status == TaskStatus.OPEN}, now)
@@ -82,16 +93,10 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     offered: dict[str, Any] = {}
     running = clocks.of_cases(session, {r.instance_id for r in rows if r.status == TaskStatus.OPEN and r.due_at})
 
-    # The cases of the tasks with a form, read in one query: each task's form is the version its case pinned.
-    wanted = {r.instance_id for r in rows if r.form_key}
-    cases = in_session.held(session, ProcessInstance, wanted)
-    if wanted - cases.keys():
-        cases |= {c.id: c for c in session.scalars(
-            select(ProcessInstance).where(ProcessInstance.id.in_(wanted - cases.keys())))}
     pinned: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def case_of(row: HumanTask) -> ProcessInstance | None:
-        return cases.get(row.instance_id) or session.get(ProcessInstance, row.instance_id)
+        return held.get(row.instance_id) or session.get(ProcessInstance, row.instance_id)
 
     def deployed(row: HumanTask, key: str) -> dict[str, Any]:
         """The form as the task's case has it: the version its definition (or a version it calls) pinned, read
@@ -216,7 +221,7 @@ def completion(session: Session, ctx: EngineContext, row: HumanTask, case: Proce
                users: Known | None = None) -> dict[str, Any]:
     """A completed task and its case as the case stands after it; the case's business key is the task's."""
     names = _usernames(session, {row.assignee_id}, users)
-    return {"task": tasks(session, ctx, [row], business_keys={case.id: case.business_key}, users=names)[0],
+    return {"task": tasks(session, ctx, [row], users=names, cases={case.id: case})[0],
             "instance": instance(session, ctx, case, users=names)}
 
 
@@ -239,7 +244,7 @@ def instance(session: Session, ctx: EngineContext, row: ProcessInstance, *,
     names = _usernames(session, {row.started_by_id} | {t.assignee_id for t in open_tasks}, users)
     out = _instance(row, names, case_failures.reasons(session, [row.id] if row.failure else []))
     out["time_left"] = _case_left(overrides.current(session, ctx), ctx.now(), row)
-    out["tasks"] = tasks(session, ctx, open_tasks, business_keys={row.id: row.business_key}, users=names)
+    out["tasks"] = tasks(session, ctx, open_tasks, users=names, cases={row.id: row})
     out["timers"] = timers(queries.case_timers(session, row.id))
     return out
 

@@ -3,7 +3,8 @@ long stopping a runaway takes. Run from the repo root: `.venv/bin/python tests/p
 (about 30 s). See tests/perf/README.md.
 
 - one condition, one script calling the calendar: the median time of one evaluation, in-process
-  (RestrictedEnvironment, as before the bounds) and through the pool (BoundedEnvironment), and their ratio;
+  (RestrictedEnvironment, as before the bounds) and through the pool (BoundedEnvironment), and their ratio; and a
+  plain condition, which BoundedEnvironment answers without the pool (sent to it as before, for comparison);
 - the information request's happy path in memory (bench_information_request's "a"), both ways: instances/s;
 - a runaway (`sum(range(10**12))`) at the default 2 s bound: when the error is raised, and how long the next
   evaluation takes (it starts a fresh sandbox process)."""
@@ -43,6 +44,8 @@ DATA: dict[str, Any] = {
     "deadline": {"from": "2026-03-02T09:00:00+06:00", "days": 14, "pauses": [], "extensions": []},
 }
 CONDITION = 'handler == "press_secretary" and len(contributors) > 0'
+# A plain condition (engine.spiff.sandbox_bounds): BoundedEnvironment answers it without the pool since issue 19.
+PLAIN = 'handler == "press_secretary" and unit != "health"'
 SCRIPT = ("deadline = start_deadline(received_at, REQUEST_DEADLINE_DAYS)\n"
           "due_at = deadline_due(deadline)\n"
           "languages = list(PUBLICATION_LANGUAGES)\n")
@@ -87,6 +90,10 @@ def main() -> None:
         ("a condition", lambda: local.evaluate(CONDITION, DATA), lambda: pooled.evaluate(CONDITION, DATA)),
         ("a script calling the calendar", lambda: local.execute(SCRIPT, dict(DATA)),
          lambda: pooled.execute(SCRIPT, dict(DATA))),
+        ("a plain condition, sent to the pool (before issue 19)", lambda: local.evaluate(PLAIN, DATA),
+         lambda: pooled._run("eval", PLAIN, DATA, None)),
+        ("a plain condition, answered without the pool", lambda: local.evaluate(PLAIN, DATA),
+         lambda: pooled.evaluate(PLAIN, DATA)),
     ]:
         a, b = per_call(run_local, args.n), per_call(run_pooled, args.n)
         rows.append((name, f"{a * 1e6:.0f} µs", f"{b * 1e6:.0f} µs", f"{b / a:.1f}x"))
