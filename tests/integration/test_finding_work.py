@@ -157,3 +157,75 @@ def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dic
         case_words.follow(session, instance)
     assert case_keys(as_, q="тунелю") == [case["business_key"]]
     assert case_keys(as_, q="мосту") == []
+
+
+def completed_count(sessions: Any, clock: Any, user: str, **find: Any) -> int:
+    from sqlalchemy import select
+
+    from db.models import User
+    from engine.reads import queries
+
+    with sessions() as session:
+        reader = session.scalars(select(User).where(User.username == user)).one()
+        return queries.inbox_counts(session, reader, now=clock.now(), **find)["completed"]
+
+
+def test_the_tasks_one_completed_are_counted_up_to_a_bound_with_and_without_words(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any, monkeypatch: Any) -> None:
+    """The inbox counts one's completed tasks on every page: up to COMPLETED_COUNTED_UP_TO and one more, which says
+    "more" (issue 19, point 4: all one ever completed is 222,224 tasks at 1,000,000 finished cases); below the bound
+    the count is exact, with the page's words as without."""
+    from engine.reads import queries
+
+    for case in three.values():
+        complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 3)
+    assert completed_count(sessions, clock, "pr") == 3
+    assert completed_count(sessions, clock, "pr", q="тарифы") == 1
+    assert completed_count(sessions, clock, "pr", q="мосту") == 1
+    assert completed_count(sessions, clock, "pr", q="тунелю") == 0
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)
+    assert completed_count(sessions, clock, "pr") == 2  # more than 1: counting stopped there
+    assert completed_count(sessions, clock, "pr", q="тарифы") == 1
+
+
+def test_the_count_of_ones_completed_tasks_with_words_probes_the_found_cases_in_the_index(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any) -> None:
+    """With words, the count of one's completed tasks takes each case the full-text index finds and looks it up in
+    ix_human_tasks_completed_by (completed_by_id, status, instance_id, migration 0028), never reading the tasks'
+    rows: the cost follows the cases found up to the bound, not all one ever completed (tests/perf/bench_inbox.py)."""
+    from sqlalchemy import event, select, text
+
+    from db.models import User
+    from engine.reads import queries
+
+    complete(as_, "pr", three["ru"]["id"], "triage", handler="pr_department", contributors=[])
+    sent: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "completed_by_id" in statement and "count" in statement:
+            sent.append((statement, parameters))
+
+    with sessions() as session:
+        reader = session.scalars(select(User).where(User.username == "pr")).one()
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            assert queries.inbox_counts(session, reader, now=clock.now(), q="тарифы")["completed"] == 1
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        [(statement, parameters)] = sent
+        if engine.dialect.name == "postgresql":
+            # Few rows make reading the table the cheaper plan: statistics as autovacuum keeps them, and sequential
+            # scans off, show the index the planner takes by itself at 1,000,000 cases.
+            session.execute(text("ANALYZE human_tasks"))
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            shown = "\n".join(row[0] for row in session.connection().exec_driver_sql(
+                "EXPLAIN " + statement, parameters))
+            assert "Index Only Scan using ix_human_tasks_completed_by" in shown, shown
+        else:
+            shown = "\n".join(row[-1] for row in session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert ("SEARCH human_tasks USING COVERING INDEX ix_human_tasks_completed_by "
+                    "(completed_by_id=? AND status=? AND instance_id=?)") in shown, shown

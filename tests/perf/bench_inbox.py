@@ -325,6 +325,10 @@ def plans(engine: Any) -> list[str]:
             asked["q"] = asked["q"].replace("+", " ")
         asks.append((label, lambda session, user, asked=asked: queries.inbox(session, user, now=now, tz=TZ,
                                                                                **asked)))
+        if "q" in asked:
+            words = {"q": asked["q"]}
+            asks.append((f"the page's counts, q={asked['q']}", lambda session, user, words=words: (
+                queries.inbox_counts(session, user, now=now, tz=TZ, **words))))
     for label, call in asks:
         sent: list[tuple[str, Any]] = []
 
