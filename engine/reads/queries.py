@@ -27,6 +27,7 @@ from engine.reads.finding import (
     held_by,
     matching_cases,
     ordered,
+    tasks_in_found_cases,
     unit_cases,
 )
 
@@ -88,17 +89,18 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
 
 
 def _task_finding(session: Session, user: User, asked: Find, someone: User | None, now: datetime,
-                  tz: tzinfo | None, *, open_work: bool) -> list[ColumnElement[bool]]:
-    """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same).
+                  tz: tzinfo | None, *, open_work: bool, with_words: bool = True) -> list[ColumnElement[bool]]:
+    """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same); the
+    filters only without `with_words`.
 
     Open work does not grow with the archive: each open task's own case is checked for the words, where the
     completed tasks are found through the index of every case that holds them (tests/perf/bench_inbox.py)."""
     where: list[ColumnElement[bool]] = []
-    if open_work:
+    if with_words and open_work:
         holds = case_holds_words(session, asked.q, HumanTask.instance_id)
         if holds is not None:
             where.append(holds)
-    else:
+    elif with_words:
         found = matching_cases(session, asked.q)
         if found is not None:
             where.append(HumanTask.instance_id.in_(found))
@@ -119,7 +121,7 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     asked = Find(**find)
     someone = check(session, asked, INBOX_SORTS)
     found = _task_finding(session, user, asked, someone, now, tz, open_work=True)
-    done = _task_finding(session, user, asked, someone, now, tz, open_work=False)
+    done = _task_finding(session, user, asked, someone, now, tz, open_work=False, with_words=False)
     if process_key:
         found.append(HumanTask.process_key == process_key)
         done.append(HumanTask.process_key == process_key)
@@ -131,6 +133,11 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     # instance_id, not id: the rows are read from ix_human_tasks_completed_by alone, which holds it.
     some_completed = select(HumanTask.instance_id).where(HumanTask.status == TaskStatus.COMPLETED,
                                                          HumanTask.completed_by_id == user.id, *done)
+    # With words, the cases the index finds are taken in its order and each probed in ix_human_tasks_completed_by
+    # (completed_by_id, status, instance_id): the bound stops both.
+    in_found = tasks_in_found_cases(session, asked.q)
+    if in_found is not None:
+        some_completed = some_completed.select_from(in_found[0]).where(in_found[1])
     completed = select(func.count()).select_from(some_completed.limit(COMPLETED_COUNTED_UP_TO + 1).subquery())
     every, assigned, free, overdue = session.execute(query).one()
     counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
