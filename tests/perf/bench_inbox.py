@@ -174,12 +174,14 @@ BATCH = 5_000  # cases a write; a commit every COMMIT_EVERY cases keeps SQLite's
 COMMIT_EVERY = 100_000
 
 
-def load(engine: Any, rng: random.Random, words: list[str], first: int, last: int, spacing: timedelta) -> float:
+def load(engine: Any, rng: random.Random, words: list[str], first: int, last: int, spacing: timedelta,
+         through_triggers: bool = False) -> float:
     """Write finished cases [first, last) in bulk, committing every COMMIT_EVERY. SQLite's FTS5 index is built
     once at the end ('rebuild' of its external content, then its integrity-check): its three triggers on
     case_words are dropped for the load and made again from their own SQL in sqlite_master, so the database is
-    the one the triggers would have kept, in a fraction of the time. PostgreSQL computes the stored tsvector and
-    the GIN index as each row comes; VACUUM ANALYZE after, as autovacuum would."""
+    the one the triggers would have kept, in a fraction of the time (`through_triggers` keeps them, to compare).
+    PostgreSQL computes the stored tsvector and the GIN index as each row comes; VACUUM ANALYZE after, as
+    autovacuum would."""
     started = time.perf_counter()
     postgres = engine.dialect.name == "postgresql"
     with Session(engine, expire_on_commit=False) as session, session.begin():
@@ -189,7 +191,7 @@ def load(engine: Any, rng: random.Random, words: list[str], first: int, last: in
         for unit in UNITS:
             staff[unit] = list(session.scalars(select(User.id).where(User.username.startswith(f"ps_{unit}"))
                                                .order_by(User.id)))
-        triggers = [] if postgres else [sql for (sql,) in session.connection().exec_driver_sql(
+        triggers = [] if postgres or through_triggers else [sql for (sql,) in session.connection().exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (CaseWords.__tablename__,))]
     keys: dict[int, int] = {}
     rows = finished_rows(rng, words, first, last, spacing, definition, staff, keys)
@@ -215,7 +217,7 @@ def load(engine: Any, rng: random.Random, words: list[str], first: int, last: in
         # The registration-number sequences the cases counted up, as operations._next_business_key leaves them.
         for year, number in keys.items():
             session.merge(BusinessKeySequence(prefix="IR", year=year, last=number))
-        if not postgres:
+        if triggers:
             conn = session.connection()
             conn.exec_driver_sql(f"INSERT INTO {CASE_FTS_TABLE}({CASE_FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
             for sql in triggers:
