@@ -235,8 +235,9 @@ def load(engine: Any, rng: random.Random, words: list[str], first: int, last: in
             raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
-    print(f"  {last - first:,} cases written in {written:.1f} s, then "
-          f"{'VACUUM ANALYZE' if postgres else 'FTS5 rebuild, triggers, integrity-check'} in "
+    after = "VACUUM ANALYZE" if postgres else "FTS5 rebuild, triggers, integrity-check" if triggers else \
+        "FTS5 integrity-check"
+    print(f"  {last - first:,} cases written in {written:.1f} s, then {after} in "
           f"{time.perf_counter() - started - written:.1f} s", flush=True)
     return time.perf_counter() - started
 
