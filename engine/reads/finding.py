@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Join, Select, and_, column, literal, literal_column, select, table
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, and_, column, literal, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from db.models import CaseWords, HumanTask, ProcessInstance, User
@@ -33,50 +32,6 @@ def matching_cases(session: Session, asked: str | None) -> Select[Any] | None:
         return select(CaseWords.instance_id).where(vector.op("@@")(tsquery(terms)))
     fts = table(CASE_FTS_TABLE, column("rowid"))
     return select(fts.c.rowid).where(literal_column(CASE_FTS_TABLE).op("MATCH")(fts5_phrase(terms)))
-
-
-class KeptOrder(Join):
-    """An inner join that SQLite runs in its written order, the left side outer: `CROSS JOIN ... ON`, SQLite's way
-    to fix a join's order (https://sqlite.org/optoverview.html#manual_control_of_query_plans_using_cross_join).
-    Other databases get a plain JOIN and plan it themselves."""
-
-    inherit_cache = True
-
-
-@compiles(KeptOrder)
-def _plain_join(join: KeptOrder, compiler: Any, **kw: Any) -> str:
-    return compiler.visit_join(join, **kw)  # type: ignore[no-any-return]
-
-
-@compiles(KeptOrder, "sqlite")
-def _cross_join(join: KeptOrder, compiler: Any, **kw: Any) -> str:
-    kw.pop("asfrom", None)
-    linter = kw.pop("from_linter", None)
-    if linter:
-        linter.edges.update((left, right) for left in join.left._from_objects for right in join.right._from_objects)
-    return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=linter, **kw) + " CROSS JOIN "
-            + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=linter, **kw) + " ON "
-            + join.onclause._compiler_dispatch(compiler, from_linter=linter, **kw))
-
-
-def tasks_in_found_cases(session: Session, asked: str | None) -> tuple[FromClause, ColumnElement[bool]] | None:
-    """human_tasks joined to the cases whose words hold every word asked (a FROM and its condition), the index's
-    cases outer: each found case is looked up among the tasks, in the index's order, so that a query with a LIMIT
-    stops reading the index at its bound. `matching_cases` in an IN would read every case found first (on SQLite a
-    list of 100,000 cases for an outlet's name at 1,000,000, 60 to 110 ms: tests/perf/bench_inbox.py), and a plain
-    join lets SQLite take the tasks outer and ask FTS5 for each one's case, which merges the word's whole doclist for
-    every row. None when no word is asked."""
-    terms = words(asked)
-    if not terms:
-        return None
-    tasks = HumanTask.__table__
-    if is_postgresql(session):
-        vector = literal_column(f"{CaseWords.__tablename__}.{CASE_VECTOR_COLUMN}")
-        return (KeptOrder(CaseWords.__table__, tasks, CaseWords.instance_id == HumanTask.instance_id),
-                vector.op("@@")(tsquery(terms)))
-    fts = table(CASE_FTS_TABLE, column("rowid"))
-    return (KeptOrder(fts, tasks, fts.c.rowid == HumanTask.instance_id),
-            literal_column(CASE_FTS_TABLE).op("MATCH")(fts5_phrase(terms)))
 
 
 def case_holds_words(session: Session, asked: str | None, instance_id: Any) -> ColumnElement[bool] | None:

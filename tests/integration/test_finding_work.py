@@ -159,7 +159,8 @@ def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dic
     assert case_keys(as_, q="мосту") == []
 
 
-def completed_count(sessions: Any, clock: Any, user: str, **find: Any) -> int:
+def completed_count(sessions: Any, clock: Any, user: str, **find: Any) -> tuple[int, int]:
+    """The inbox's count of the tasks `user` completed, and whether they completed more than it counted among."""
     from sqlalchemy import select
 
     from db.models import User
@@ -167,33 +168,36 @@ def completed_count(sessions: Any, clock: Any, user: str, **find: Any) -> int:
 
     with sessions() as session:
         reader = session.scalars(select(User).where(User.username == user)).one()
-        return queries.inbox_counts(session, reader, now=clock.now(), **find)["completed"]
+        counts = queries.inbox_counts(session, reader, now=clock.now(), **find)
+        return counts["completed"], counts["completed_beyond"]
 
 
-def test_the_tasks_one_completed_are_counted_up_to_a_bound_with_and_without_words(
+def test_the_tasks_one_completed_are_counted_among_ones_latest_with_and_without_words(
         as_: Any, three: dict[str, Any], sessions: Any, clock: Any, monkeypatch: Any) -> None:
-    """The inbox counts one's completed tasks on every page: up to COMPLETED_COUNTED_UP_TO and one more, which says
-    "more" (issue 19, point 4: all one ever completed is 222,224 tasks at 1,000,000 finished cases); below the bound
-    the count is exact, with the page's words as without."""
+    """The inbox counts one's completed tasks on every page, among one's latest COMPLETED_COUNTED_UP_TO (by case,
+    newest first), and says whether there were more (issue 19, point 4: all one ever completed is 222,224 tasks at
+    1,000,000 finished cases); within the bound the count is exact, with the page's words as without."""
     from engine.reads import queries
 
-    for case in three.values():
+    for case in three.values():  # ky, uk, ru: ru is the newest case
         complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
     monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 3)
-    assert completed_count(sessions, clock, "pr") == 3
-    assert completed_count(sessions, clock, "pr", q="тарифы") == 1
-    assert completed_count(sessions, clock, "pr", q="мосту") == 1
-    assert completed_count(sessions, clock, "pr", q="тунелю") == 0
+    assert completed_count(sessions, clock, "pr") == (3, 0)
+    assert completed_count(sessions, clock, "pr", q="тарифы") == (1, 0)
+    assert completed_count(sessions, clock, "pr", q="мосту") == (1, 0)
+    assert completed_count(sessions, clock, "pr", q="тунелю") == (0, 0)
     monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)
-    assert completed_count(sessions, clock, "pr") == 2  # more than 1: counting stopped there
-    assert completed_count(sessions, clock, "pr", q="тарифы") == 1
+    assert completed_count(sessions, clock, "pr") == (1, 1)  # at least one: counting stopped there
+    assert completed_count(sessions, clock, "pr", q="тарифы") == (1, 1)  # the newest case's task
+    assert completed_count(sessions, clock, "pr", q="көпүрө") == (0, 1)  # the oldest: beyond, "at least 0"
 
 
-def test_the_count_of_ones_completed_tasks_with_words_probes_the_found_cases_in_the_index(
+def test_the_count_of_ones_completed_tasks_reads_the_latest_from_the_index_and_their_cases_by_key(
         as_: Any, three: dict[str, Any], sessions: Any, clock: Any) -> None:
-    """With words, the count of one's completed tasks takes each case the full-text index finds and looks it up in
-    ix_human_tasks_completed_by (completed_by_id, status, instance_id, migration 0028), never reading the tasks'
-    rows: the cost follows the cases found up to the bound, not all one ever completed (tests/perf/bench_inbox.py)."""
+    """One's latest completed tasks are read backwards from ix_human_tasks_completed_by (completed_by_id, status,
+    instance_id, migration 0028) alone, without the tasks' rows nor a sort, and each one's case words by key: the
+    cost follows the bound, not all one ever completed nor every case that holds the words
+    (tests/perf/bench_inbox.py)."""
     from sqlalchemy import event, select, text
 
     from db.models import User
@@ -223,9 +227,12 @@ def test_the_count_of_ones_completed_tasks_with_words_probes_the_found_cases_in_
             session.execute(text("SET LOCAL enable_bitmapscan = off"))
             shown = "\n".join(row[0] for row in session.connection().exec_driver_sql(
                 "EXPLAIN " + statement, parameters))
-            assert "Index Only Scan using ix_human_tasks_completed_by" in shown, shown
+            assert "Index Only Scan Backward using ix_human_tasks_completed_by" in shown, shown
+            assert "Index Scan using pk_case_words on case_words" in shown, shown
         else:
             shown = "\n".join(row[-1] for row in session.connection().exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters))
             assert ("SEARCH human_tasks USING COVERING INDEX ix_human_tasks_completed_by "
-                    "(completed_by_id=? AND status=? AND instance_id=?)") in shown, shown
+                    "(completed_by_id=? AND status=?)") in shown, shown
+            assert "SEARCH case_words USING INTEGER PRIMARY KEY (rowid=?)" in shown, shown
+            assert "TEMP B-TREE" not in shown, shown

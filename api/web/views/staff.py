@@ -279,8 +279,8 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     counts = {} if problems else queries.inbox_counts(session, user, now=now, tz=ctx().cal.timezone,
                                                       process_key=process, **_asked()[0])
     shown_counts: dict[str, int | str] = dict(counts)
-    if counts.get("completed", 0) > queries.COMPLETED_COUNTED_UP_TO:  # counted so far and no further
-        shown_counts["completed"] = _("%(num)s+", num=format_number(queries.COMPLETED_COUNTED_UP_TO))
+    if counts.get("completed_beyond"):  # counted among one's latest completed tasks: at least that many
+        shown_counts["completed"] = _("%(num)s+", num=format_number(counts["completed"]))
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
