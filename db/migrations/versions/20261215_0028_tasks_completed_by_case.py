@@ -7,14 +7,14 @@ from the table for its case (222,224 rows for the transport secretary at 1,000,0
 tests/perf/bench_inbox.py); with instance_id third the index alone answers each probe.
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-15 10:00:00
 """
 
 from alembic import op
 
 revision = '0028'
-down_revision = '0026'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
