@@ -16,8 +16,9 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_inbox", "status", "role", "unit_key", "due_at"),
         Index("ix_human_tasks_assignee", "assignee_id", "status"),
-        # The tasks a user completed, counted on every page of the inbox (migration 0022).
-        Index("ix_human_tasks_completed_by", "completed_by_id", "status"),
+        # The tasks a user completed, counted on every page of the inbox (migration 0022), and their cases: a search
+        # probes the cases holding its words here, without reading the tasks' rows (migration 0027).
+        Index("ix_human_tasks_completed_by", "completed_by_id", "status", "instance_id"),
     )
 
     # SpiffWorkflow's task UUID, stable across serialization.

@@ -157,3 +157,82 @@ def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dic
         case_words.follow(session, instance)
     assert case_keys(as_, q="тунелю") == [case["business_key"]]
     assert case_keys(as_, q="мосту") == []
+
+
+def completed_count(sessions: Any, clock: Any, user: str, **find: Any) -> tuple[int, int]:
+    """The inbox's count of the tasks `user` completed, and whether they completed more than it counted among."""
+    from sqlalchemy import select
+
+    from db.models import User
+    from engine.reads import queries
+
+    with sessions() as session:
+        reader = session.scalars(select(User).where(User.username == user)).one()
+        counts = queries.inbox_counts(session, reader, now=clock.now(), **find)
+        return counts["completed"], counts["completed_beyond"]
+
+
+def test_the_tasks_one_completed_are_counted_among_ones_latest_with_and_without_words(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any, monkeypatch: Any) -> None:
+    """The inbox counts one's completed tasks on every page, among one's latest COMPLETED_COUNTED_UP_TO (by case,
+    newest first), and says whether there were more (issue 19, point 4: all one ever completed is 222,224 tasks at
+    1,000,000 finished cases); within the bound the count is exact, with the page's words as without."""
+    from engine.reads import queries
+
+    for case in three.values():  # ky, uk, ru: ru is the newest case
+        complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 3)
+    assert completed_count(sessions, clock, "pr") == (3, 0)
+    assert completed_count(sessions, clock, "pr", q="тарифы") == (1, 0)
+    assert completed_count(sessions, clock, "pr", q="мосту") == (1, 0)
+    assert completed_count(sessions, clock, "pr", q="тунелю") == (0, 0)
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)
+    assert completed_count(sessions, clock, "pr") == (1, 1)  # at least one: counting stopped there
+    assert completed_count(sessions, clock, "pr", q="тарифы") == (1, 1)  # the newest case's task
+    assert completed_count(sessions, clock, "pr", q="көпүрө") == (0, 1)  # the oldest: beyond, "at least 0"
+
+
+def test_the_count_of_ones_completed_tasks_reads_the_latest_from_the_index_and_their_cases_by_key(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any) -> None:
+    """One's latest completed tasks are read backwards from ix_human_tasks_completed_by (completed_by_id, status,
+    instance_id, migration 0027) alone, without the tasks' rows nor a sort, and each one's case words by key: the
+    cost follows the bound, not all one ever completed nor every case that holds the words
+    (tests/perf/bench_inbox.py)."""
+    from sqlalchemy import event, select, text
+
+    from db.models import User
+    from engine.reads import queries
+
+    complete(as_, "pr", three["ru"]["id"], "triage", handler="pr_department", contributors=[])
+    sent: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "completed_by_id" in statement and "count" in statement:
+            sent.append((statement, parameters))
+
+    with sessions() as session:
+        reader = session.scalars(select(User).where(User.username == "pr")).one()
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            assert queries.inbox_counts(session, reader, now=clock.now(), q="тарифы")["completed"] == 1
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        [(statement, parameters)] = sent
+        if engine.dialect.name == "postgresql":
+            # Few rows make reading the table the cheaper plan: statistics as autovacuum keeps them, and sequential
+            # scans off, show the index the planner takes by itself at 1,000,000 cases.
+            session.execute(text("ANALYZE human_tasks"))
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            shown = "\n".join(row[0] for row in session.connection().exec_driver_sql(
+                "EXPLAIN " + statement, parameters))
+            assert "Index Only Scan Backward using ix_human_tasks_completed_by" in shown, shown
+            assert "Index Scan using pk_case_words on case_words" in shown, shown
+        else:
+            shown = "\n".join(row[-1] for row in session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert ("SEARCH human_tasks USING COVERING INDEX ix_human_tasks_completed_by "
+                    "(completed_by_id=? AND status=?)") in shown, shown
+            assert "SEARCH case_words USING INTEGER PRIMARY KEY (rowid=?)" in shown, shown
+            assert "TEMP B-TREE" not in shown, shown

@@ -73,6 +73,31 @@ def test_the_inbox_tabs_count_what_they_would_list_with_the_same_search(page_as:
         assert listed and int(listed.group(1)) == count, (href, count)
     assert tab_counts(text(web.get("/inbox?assignee=ghost"))) == []  # a refused search counts nothing either
 
+@pytest.mark.parametrize("language", ["en", "ky", "ru", "uk", "uz", "uz-Latn"])
+def test_the_completed_tab_says_at_least_beyond_what_it_counted_in_every_language(page_as: Any, as_: Any,
+                                                                                  monkeypatch: Any,
+                                                                                  language: str) -> None:
+    """One's completed tasks are counted among one's latest (engine.reads.queries.COMPLETED_COUNTED_UP_TO, issue 19
+    point 4); beyond them the tab says "N+" (`%(num)s+`, N as the reader's language writes numbers), on every tab
+    of the inbox and with a search."""
+    from engine.reads import queries
+    from tests import cases
+
+    for subject in ("Bus fares", "Road repairs", "Bus stops"):
+        case = cases.start(as_, subject=subject, question=f"About {subject.lower()}?")
+        cases.complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    web = page_as("pr")
+    web.post("/language", {"locale": language, "next": "/inbox"})
+    completed = r'<a href="/inbox\?[^"]*state=completed[^"]*"[^>]*>\s*[^<]+<span class="count">([^<]+)</span>'
+    assert re.findall(completed, text(web.get("/inbox"))) == ["3"]
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 2)
+    assert re.findall(completed, text(web.get("/inbox"))) == ["2+"]
+    assert re.findall(completed, text(web.get("/inbox?state=completed"))) == ["2+"]
+    assert re.findall(completed, text(web.get("/inbox?q=bus"))) == ["2+"]
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)  # the latest two read: "Bus fares" is not in them
+    assert re.findall(completed, text(web.get("/inbox?q=bus"))) == ["1+"]
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_a_day_the_cases_list_cannot_count_is_left_out_not_a_server_error(page_as: Any, day: str) -> None:
     web = page_as("pr")

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -278,10 +278,13 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     # Each tab counts what it would list with the same search; a search refused lists nothing, and counts nothing.
     counts = {} if problems else queries.inbox_counts(session, user, now=now, tz=ctx().cal.timezone,
                                                       process_key=process, **_asked()[0])
+    shown_counts: dict[str, int | str] = dict(counts)
+    if counts.get("completed_beyond"):  # counted among one's latest completed tasks: at least that many
+        shown_counts["completed"] = _("%(num)s+", num=format_number(counts["completed"]))
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
-                  result=result, counts=counts, state=state, process=process, procedures=_procedure_names(),
+                  result=result, counts=shown_counts, state=state, process=process, procedures=_procedure_names(),
                   may_reassign=reassigning, people=people,
                   away=absence_reads.away(session, {p.id for p in people}, now), picked=picked or set(),
                   reassign_errors=reassign_errors or {}, reassign_values=reassign_values or {},
