@@ -100,7 +100,10 @@ class Workers:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JARCHY_")}
         self.env = env | {"JARCHY_DATABASE_URL": url, "JARCHY_REDIS_URL": REDIS_URL, "JARCHY_CELERY_QUEUE": queue,
                           "JARCHY_SWEEP_SECONDS": str(sweep_seconds), "JARCHY_SECRET_KEY": SECRET,
-                          "JARCHY_VAR_DIR": str(log_dir / "var"), "PYTHONUNBUFFERED": "1"}
+                          "JARCHY_VAR_DIR": str(log_dir / "var"), "PYTHONUNBUFFERED": "1",
+                          # The workers run in log_dir: the code is this checkout's (a worktree's too), not the
+                          # one the virtualenv was installed from.
+                          "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])}
         self.log_dir = log_dir
         self.procs: list[tuple[subprocess.Popen[bytes], Path]] = []
 
@@ -406,6 +409,8 @@ def main() -> None:
                 print(f"  {once}", flush=True)
                 if not last or args.samples <= 0:
                     workers = None
+                    # Sweeps beat sent that no worker took would only be discarded (expired) by the next round's.
+                    forget_queue(queue)
             least, most = min(args.workers), max(args.workers)
             verdict = 0
             if least != most:
