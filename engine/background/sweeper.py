@@ -75,10 +75,12 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
 def seal_events(sessions: sessionmaker[Session]) -> int:
     """Chain the audit events written since the last round (engine.audit.chain.seal), in a transaction of its own
     and before the checkpoints: the only place, with the checkpoints and `jarchy audit verify`, that takes the chain
-    head's lock. A failure is logged; the next round tries again."""
+    head's lock. A failure is logged; the next round tries again. When another sweeper is sealing, this one seals
+    nothing rather than wait for it (two workers ending their sweeps together): that one chains what is there, the
+    next round the rest."""
     try:
         with sessions.begin() as session:
-            return chain.seal(session)
+            return chain.seal(session, wait=False)
     except SQLAlchemyError as exc:
         log.error("the audit events could not be sealed: %s", describe(exc))
         return 0
