@@ -9,8 +9,9 @@ Why timers fire exactly once here, although Celery itself promises only at-least
 - Firing one timer is one transaction that claims it by taking its instance's row lock and re-reads the timer
   row under it (`engine.runtime.firing`). Two sweeps at once (two beats, a redelivered message, `jarchy serve`'s
   loop or `jarchy timers fire-due` on the same database) claim different timers, each passing the cases the other
-  holds; one that claims a timer the other has just fired finds the row no longer pending and does nothing. (On SQLite, BEGIN IMMEDIATE makes
-  every transaction wait for the database's write lock: the same guarantee, more coarsely.)
+  holds; one that claims a timer the other has just fired finds the row no longer pending and does nothing.
+  (On SQLite, BEGIN IMMEDIATE makes every transaction wait for the database's write lock: the same guarantee,
+  more coarsely.)
 - A worker that dies mid-fire never commits: its transaction rolls back (the database drops it with the
   connection; if a whole host vanishes, only once the server sees the connection dead, and meanwhile the
   case stays locked), the row stays pending, and the next sweep of any worker fires it. With `acks_late` and
