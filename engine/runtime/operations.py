@@ -45,17 +45,8 @@ from engine.people.access import (
 from engine.people.accounts import unit_exists, user_by_username
 from engine.procedures import deadline_rules, deployed_forms
 from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
-from engine.runtime import (
-    absences,
-    case_data,
-    firing,
-    handover,
-    letters,
-    notifications,
-    plan_follows,
-    projection,
-    steps,
-)
+from engine.runtime import absences, case_data, handover, letters, notifications, plan_follows, projection, steps
+from engine.runtime.firing import fire_locked
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -537,4 +528,4 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     instance = steps.lock(session, timer.instance_id, skip_locked=True)
     if instance is None:
         return False
-    return firing.fire_locked(session, ctx, timer_id, instance, at)
+    return fire_locked(session, ctx, timer_id, instance, at)
