@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -73,13 +73,21 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return link(prev_hash, canonical(event))
 
 
-def _locked_head(session: Session) -> AuditChainHead:
-    """The chain head, locked to the end of the transaction (only sealers take it)."""
+@overload
+def _locked_head(session: Session) -> AuditChainHead: ...
+@overload
+def _locked_head(session: Session, *, wait: bool) -> AuditChainHead | None: ...
+def _locked_head(session: Session, *, wait: bool = True) -> AuditChainHead | None:
+    """The chain head, locked to the end of the transaction (only sealers take it); without `wait`, None when
+    another sealer holds it."""
     head = session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update(skip_locked=not wait)
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if head is None:  # the first seal: two sealers may both get here, one row is made
+    if head is None:
+        if not wait and session.scalar(select(AuditChainHead.id).where(AuditChainHead.id == HEAD_ID)) is not None:
+            return None  # there, and held by another sealer
+        # The first seal: two sealers may both get here, one row is made.
         session.execute(insert_for(session)(AuditChainHead).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
                         .on_conflict_do_nothing())
         return _locked_head(session)
@@ -124,12 +132,15 @@ def _sealable(session: Session) -> Any:
     return query.order_by(AuditEvent.id)
 
 
-def seal(session: Session, *, limit: int = SEAL_BATCH) -> int:
+def seal(session: Session, *, limit: int = SEAL_BATCH, wait: bool = True) -> int:
     """Chain up to `limit` committed events that are not yet: consecutive seq after the head, each hash linked to
     the previous exactly as they always were, the head moved; the number sealed. The head's row lock (held to the
-    caller's commit) makes concurrent sealers take turns, the second reading what the first committed. Flushes;
-    the caller owns the transaction."""
-    head = _locked_head(session)
+    caller's commit) makes concurrent sealers take turns, the second reading what the first committed; without
+    `wait`, a sealer that finds the head held seals nothing (0) instead of waiting. Flushes; the caller owns the
+    transaction."""
+    head = _locked_head(session, wait=wait)
+    if head is None:
+        return 0
     events = session.scalars(_sealable(session).limit(limit)).all()
     for event in events:
         event.seq, event.prev_hash = head.last_seq + 1, head.last_hash

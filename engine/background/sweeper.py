@@ -9,10 +9,10 @@ This module is the background's one transaction owner (docs/architecture.md): th
 (engine.runtime.operations, engine.background.scheduled_starts, .reminders, .mail) work in the session they are
 given and only flush; here each item gets a transaction of its own, so one broken case never stops the others.
 
-Exactly once: `operations.fire_timer` re-reads the timer under its instance's row lock, so two sweepers
-(threads, processes, Celery workers) racing for one timer fire it once; a sweeper that dies mid-fire
-rolls back and leaves the timer pending for the next sweep; timers that fell due while nothing ran are
-simply due at the next sweep."""
+Exactly once: `engine.runtime.firing` claims a due timer by locking its case's row (skipping cases another holds)
+and re-reads the timer under that lock, so two sweepers (threads, processes, Celery workers) racing for one timer
+fire it once; a sweeper that dies mid-fire rolls back and leaves the timer pending for the next sweep; timers
+that fell due while nothing ran are simply due at the next sweep."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Timer
 from engine.audit import chain, checkpoints, keys, timestamps, tree
 from engine.background import mail, reminders, scheduled_starts, summaries, witnesses
 from engine.context import EngineContext
@@ -33,8 +32,7 @@ from engine.core.errors import JarchyError
 from engine.core.faults import describe, is_case_fault
 from engine.core.settings import Settings
 from engine.procedures import schedules
-from engine.reads import queries
-from engine.runtime import absences, case_failures, operations
+from engine.runtime import absences, case_failures, firing
 from engine.spiff.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -77,10 +75,12 @@ def sweep(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime | No
 def seal_events(sessions: sessionmaker[Session]) -> int:
     """Chain the audit events written since the last round (engine.audit.chain.seal), in a transaction of its own
     and before the checkpoints: the only place, with the checkpoints and `jarchy audit verify`, that takes the chain
-    head's lock. A failure is logged; the next round tries again."""
+    head's lock. A failure is logged; the next round tries again. When another sweeper is sealing, this one seals
+    nothing rather than wait for it (two workers ending their sweeps together): that one chains what is there, the
+    next round the rest."""
     try:
         with sessions.begin() as session:
-            return chain.seal(session)
+            return chain.seal(session, wait=False)
     except SQLAlchemyError as exc:
         log.error("the audit events could not be sealed: %s", describe(exc))
         return 0
@@ -89,23 +89,32 @@ def seal_events(sessions: sessionmaker[Session]) -> int:
 # -- timers ------------------------------------------------------------------------------------------------
 
 def fire_due(sessions: sessionmaker[Session], ctx: EngineContext, at: datetime, limit: int = 500) -> int:
-    """Fire what is due by `at`; returns how many timers fired."""
-    with sessions() as session:
-        ids = queries.due_timer_ids(session, at, limit)
+    """Fire what is due by `at`, at most `limit` timers tried; returns how many timers fired.
+
+    Each timer is claimed and fired in a transaction of its own (engine.runtime.firing): the claim takes the first
+    due timer whose case no one else holds, so sweepers running at once share the due timers between them instead
+    of each walking the same list and passing the cases the others hold."""
     fired = 0
-    for timer_id in ids:
+    passed: list[int] = []  # claimed and not fired: not claimed again by this sweep
+    while fired + len(passed) < limit:
+        claimed: list[tuple[int, int]] = []  # (timer id, case id), told before the firing
+
+        def note(timer_id: int, instance_id: int, claimed: list[tuple[int, int]] = claimed) -> None:
+            claimed.append((timer_id, instance_id))
+
         # A case that cannot fire (its state unreadable, a value the database refuses) is recorded failed;
         # the case that moved on or the sweeper that lost a race leaves the timer for the next sweep.
-        fired += _each_case(
-            sessions, lambda session, timer_id=timer_id: _instance_of(session, timer_id),
-            lambda session, timer_id=timer_id: operations.fire_timer(session, ctx, timer_id, at),
-            doing="a due timer could not fire", at=at) or 0
+        outcome = _each_case(
+            sessions, lambda _session, claimed=claimed: claimed[0][1] if claimed else None,
+            lambda session, note=note: firing.fire_next(session, ctx, at, passed, on_claim=note),
+            doing="a due timer could not fire", at=at)
+        if not claimed:  # nothing left to claim (or the claim itself failed: the next sweep tries again)
+            break
+        if outcome is not None and outcome[1]:
+            fired += 1
+        else:
+            passed.append(claimed[0][0])
     return fired
-
-
-def _instance_of(session: Session, timer_id: int) -> int | None:
-    timer = session.get(Timer, timer_id)
-    return timer.instance_id if timer is not None else None
 
 
 def _each_case(sessions: sessionmaker[Session], instance_id: Callable[[Session], int | None],

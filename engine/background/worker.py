@@ -6,11 +6,12 @@ Why timers fire exactly once here, although Celery itself promises only at-least
   unacknowledged message comes back after the visibility timeout, so an ETA longer than that timeout
   is delivered again and again ("the broker is not a database"). Beat only sends a small `jarchy.sweep`
   every few seconds; the sweep asks the database what is due.
-- Firing one timer is one transaction that takes the instance's row lock and re-reads the timer row
-  under it (`engine.runtime.operations.fire_timer`). Two sweeps racing for one timer (two beats, a redelivered
-  message, `jarchy serve`'s loop or `jarchy timers fire-due` on the same database) serialise on that
-  lock; the loser finds the row no longer pending and does nothing. (On SQLite, BEGIN IMMEDIATE makes
-  every transaction wait for the database's write lock: the same guarantee, more coarsely.)
+- Firing one timer is one transaction that claims it by taking its instance's row lock and re-reads the timer
+  row under it (`engine.runtime.firing`). Two sweeps at once (two beats, a redelivered message, `jarchy serve`'s
+  loop or `jarchy timers fire-due` on the same database) claim different timers, each passing the cases the other
+  holds; one that claims a timer the other has just fired finds the row no longer pending and does nothing.
+  (On SQLite, BEGIN IMMEDIATE makes every transaction wait for the database's write lock: the same guarantee,
+  more coarsely.)
 - A worker that dies mid-fire never commits: its transaction rolls back (the database drops it with the
   connection; if a whole host vanishes, only once the server sees the connection dead, and meanwhile the
   case stays locked), the row stays pending, and the next sweep of any worker fires it. With `acks_late` and

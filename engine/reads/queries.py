@@ -262,14 +262,3 @@ def business_keys(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(session.execute(
         select(ProcessInstance.id, ProcessInstance.business_key).where(ProcessInstance.id.in_(ids))).all())
 
-
-def due_timer_ids(session: Session, at: datetime, limit: int = 500) -> list[int]:
-    """Pending timers due by `at` of running cases (a failed case's timers wait for it to be repaired)."""
-    return list(session.scalars(
-        select(Timer.id)
-        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= at,
-               ProcessInstance.status == InstanceStatus.RUNNING)
-        .order_by(Timer.due_at)
-        .limit(limit)
-    ))

@@ -55,6 +55,7 @@ from engine.runtime import (
     standing,
     steps,
 )
+from engine.runtime.firing import fire_locked
 from engine.spiff import clock, serializer
 
 # -- start -------------------------------------------------------------------------------------------
@@ -535,7 +536,8 @@ def recompute_deadline(session: Session, ctx: EngineContext, instance_id: int, *
 # -- timers ------------------------------------------------------------------------------------------
 
 def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime) -> bool:
-    """Fire one due timer, at most once: the row is re-read under the instance's lock."""
+    """Fire one due timer, at most once: the row is re-read under the instance's lock. (The sweep claims its
+    timers instead: engine.runtime.firing.)"""
     timer = session.get(Timer, timer_id)
     if timer is None or timer.status != TimerStatus.PENDING:
         return False
@@ -544,10 +546,4 @@ def fire_timer(session: Session, ctx: EngineContext, timer_id: int, at: datetime
     instance = steps.lock(session, timer.instance_id, skip_locked=True)
     if instance is None:
         return False
-    timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
-    if timer.status != TimerStatus.PENDING or timer.due_at > at or instance.status != InstanceStatus.RUNNING:
-        return False
-    # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
-    steps.advance(steps.open(session, ctx, instance, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now()))))
-    session.refresh(timer)
-    return timer.status == TimerStatus.FIRED
+    return fire_locked(session, ctx, timer_id, instance, at)

@@ -264,3 +264,29 @@ def test_the_chain_of_events_written_before_0026_continues_unchanged(tmp_path: A
     assert chained["new"].seq == 3 and chained["new"].prev_hash == previous
     assert_one_gapless_chain(sessions, 3)
     engine.dispose()
+
+
+def test_a_sweep_does_not_wait_for_another_sweepers_seal_and_the_next_round_seals(sessions: Any) -> None:
+    only_postgresql(sessions)
+    with sessions.begin() as session:  # a head row, as in a running office
+        write(session, "earlier")
+    seal_audit(sessions)
+    with sessions.begin() as session:
+        write(session, "later")
+    holder = sessions()
+    sealed: list[int] = []
+    try:
+        holder.begin()
+        holder.execute(text("SELECT id FROM audit_chain_head FOR UPDATE"))  # another sweeper, sealing
+        # Two workers ending their sweeps together: the second waited for the first's seal, idle, before.
+        sweep = threading.Thread(target=lambda: sealed.append(sweeper.seal_events(sessions)))
+        sweep.start()
+        sweep.join(timeout=10)
+        assert not sweep.is_alive(), "the sweep waited for the other sealer"
+    finally:
+        holder.rollback()
+        holder.close()
+        sweep.join()
+    assert sealed == [0]
+    assert seal_audit(sessions) == 1
+    assert_one_gapless_chain(sessions, 2)

@@ -32,6 +32,7 @@ from tests.conftest import IN_CI
 
 REDIS_URL = os.environ.get("JARCHY_TEST_REDIS", "redis://127.0.0.1:6379/15")
 JARCHY = str(Path(sys.executable).with_name("jarchy"))
+ROOT = str(Path(__file__).resolve().parents[2])
 WAIT_SECONDS = 30.0
 
 
@@ -75,6 +76,9 @@ class Workers:
             "JARCHY_SECRET_KEY": secret_key,
             "JARCHY_VAR_DIR": str(tmp_path / "var"),
             "PYTHONUNBUFFERED": "1",
+            # The workers run in tmp_path: the code is this checkout's (a worktree's too), not the one the
+            # virtualenv was installed from.
+            "PYTHONPATH": os.pathsep.join([ROOT, *filter(None, [env.get("PYTHONPATH")])]),
         }
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
