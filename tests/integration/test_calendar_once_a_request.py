@@ -4,34 +4,15 @@ made by another process applies from the next request on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from db.models import CalendarOverride
-from tests.conftest import BISHKEK, REQUEST
+from tests.conftest import BISHKEK, REQUEST, statements
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-
-@contextmanager
-def statements(app: Any) -> Iterator[list[str]]:
-    """The SQL statements the app sends while the block runs."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    engine = app.extensions["jarchy.engine"]
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def new_case(as_: Any) -> dict[str, Any]:

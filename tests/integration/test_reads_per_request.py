@@ -7,34 +7,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from db.models import AuditEvent
-from tests.conftest import REQUEST
+from tests.conftest import REQUEST, statements
 
 pytestmark = pytest.mark.usefixtures("deployed")
 TRIAGE = {"handler": "pr_department", "contributors": []}
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.I)
-
-
-@contextmanager
-def statements(app: Any) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    engine = app.extensions["jarchy.engine"]
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def _start(as_: Any) -> dict[str, Any]:
@@ -54,8 +37,9 @@ def _is_postgresql(app: Any) -> bool:
 def test_a_completion_reads_the_definition_and_its_pinned_forms_once(app: Any, as_: Any) -> None:
     earlier, case = _start(as_), _start(as_)
     _triage(as_, earlier)  # the process has now read both forms' schemas (cached by checksum across requests)
-    with statements(app) as seen:
+    with statements(app) as sent:
         answer = _triage(as_, case)
+    seen = [" ".join(s.split()) for s in sent]
     assert answer.status_code == 200
     reads = Counter(m.group(1) for s in seen
                     if (m := re.match(r"SELECT\b.*?\bFROM (form_versions|process_definitions)\b", s)))
@@ -69,8 +53,9 @@ def test_a_completion_reads_the_definition_and_its_pinned_forms_once(app: Any, a
 
 def test_a_completion_answers_without_reading_back_what_it_wrote(app: Any, as_: Any) -> None:
     case = _start(as_)
-    with statements(app) as seen:
+    with statements(app) as sent:
         answer = _triage(as_, case)
+    seen = [" ".join(s.split()) for s in sent]
     assert answer.status_code == 200
     last_write = max(i for i, s in enumerate(seen) if _WRITE.match(s))
     assert [s for s in seen[last_write + 1:] if s.startswith("SELECT")] == []
@@ -88,8 +73,9 @@ def test_a_completion_writes_its_audit_events_in_one_statement(app: Any, as_: An
     case = _start(as_)
     with sessions() as session:
         before = session.scalar(select(func.count()).select_from(AuditEvent))
-    with statements(app) as seen:
+    with statements(app) as sent:
         assert _triage(as_, case).status_code == 200
+    seen = [" ".join(s.split()) for s in sent]
     inserts = [s for s in seen if s.startswith("INSERT INTO audit_events")]
     with sessions() as session:
         types = list(session.scalars(select(AuditEvent.type).order_by(AuditEvent.id).offset(before)))
@@ -100,8 +86,9 @@ def test_a_completion_writes_its_audit_events_in_one_statement(app: Any, as_: An
 
 
 def test_the_callers_token_is_checked_in_one_statement(app: Any, as_: Any) -> None:
-    with statements(app) as seen:
+    with statements(app) as sent:
         assert as_("pr").get("/api/v1/tasks").status_code == 200
+    seen = [" ".join(s.split()) for s in sent]
     touching = [s for s in seen if re.search(r"\b(users|user_roles|revoked_credentials)\b", s)
                 and not s.startswith(("BEGIN", "SELECT count"))]
     assert len([s for s in touching if "revoked_credentials" in s]) == 1
@@ -110,8 +97,9 @@ def test_the_callers_token_is_checked_in_one_statement(app: Any, as_: Any) -> No
 
 
 def test_a_start_takes_its_case_number_in_one_statement(app: Any, as_: Any) -> None:
-    with statements(app) as seen:
+    with statements(app) as sent:
         first = _start(as_)
+    seen = [" ".join(s.split()) for s in sent]
     assert len([s for s in seen if "business_key_sequences" in s]) == 1
     numbers = [first["business_key"], *(_start(as_)["business_key"] for _ in range(2))]
     prefix, year, _ = numbers[0].rsplit("-", 2)

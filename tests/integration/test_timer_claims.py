@@ -3,36 +3,20 @@ once, and a timer that cannot fire is tried once a sweep (issue 19 point 5)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEvent, Timer
 from engine.background.sweeper import fire_due
 from engine.runtime import firing
 from tests.cases import start
+from tests.conftest import statements
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-
-@contextmanager
-def statements(app: Any) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    engine = app.extensions["jarchy.engine"]
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def due_cases(as_: Any, n: int) -> list[int]:
