@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
@@ -32,3 +33,8 @@ class ProcessDefinition(Base):
                                                      server_default=DefinitionOrigin.DEPLOYED.value)
     # The form versions this deployment pinned, `{form_key: version}`: a case keeps the forms of its version.
     forms: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Random, set when the version is written: with the id it names this row of this database and no other (an id
+    # may be another database's, or on SQLite reused after a rolled-back deployment), so what a process keeps of a
+    # version is checked by it (engine.procedures.case_definition). None (a row written by hand without one):
+    # nothing is kept of it.
+    nonce: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)

@@ -9,11 +9,12 @@ role. Each tuple below is named by what it allows; its order is the order the re
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import HumanTask, ProcessDefinition, ProcessInstance, SavedFilter, Unit, User, UserRole
+from db.models import Absence, HumanTask, ProcessDefinition, ProcessInstance, SavedFilter, Unit, User, UserRole
 from engine.core.errors import Code, Forbidden, NotFound
 from engine.core.settings import UNIT_BOUND_ROLES
 
@@ -315,6 +316,21 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
 
 def role_members(session: Session, role: str, unit_key: str | None) -> list[User]:
     """The active users who hold `role` (in the unit `unit_key` for a unit-bound role), by username."""
+    query = _members(role, unit_key)
+    return [] if query is None else list(session.scalars(query).unique())
+
+
+def lane_members_away(session: Session, task: HumanTask, at: datetime) -> list[tuple[User, Absence | None]]:
+    """`lane_members`, each with their absence at `at` (None: not away), read in the same statement."""
+    query = _members(task.role, task.unit_key) if task.role else None
+    if query is None:
+        return []
+    away = and_(Absence.user_id == User.id, Absence.starts_at <= at, Absence.ends_at > at)
+    rows = session.execute(query.add_columns(Absence).outerjoin(Absence, away)).unique()
+    return [(user, absence) for user, absence in rows]
+
+
+def _members(role: str, unit_key: str | None) -> Select[tuple[User]] | None:
     query = (
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
@@ -322,10 +338,10 @@ def role_members(session: Session, role: str, unit_key: str | None) -> list[User
     )
     if role in UNIT_BOUND_ROLES:
         if unit_key is None:
-            return []
+            return None
         query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == unit_key)
     # A user's roles load with them (a second statement of their own by default): joined here, one statement.
-    return list(session.scalars(query.options(joinedload(User.role_rows)).order_by(User.username)).unique())
+    return query.options(joinedload(User.role_rows)).order_by(User.username)
 
 
 def may_be_given(user: User, task: HumanTask) -> bool:

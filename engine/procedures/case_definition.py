@@ -1,23 +1,67 @@
-"""The definition a case runs on, read once a session.
+"""The definition a case runs on, read once a session, and once a process where its nonce proves it.
 
 A deployed version never changes, and SQLAlchemy's identity map keeps an object only while something else refers
 to it: without a hold, each step of one request (validating the form, loading the workflow, presenting the answer)
-read the same row again."""
+read the same row again. Across requests a process keeps a detached copy of each version it read, by id and nonce
+(db.models.definitions): the lock of a case reads its version's nonce along (`along`, engine.runtime.steps), and a
+kept copy whose id and nonce match is that very row, merged into the session without a statement. Written by hand:
+SQLAlchemy caches statements, not rows."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from db.models import ProcessDefinition, ProcessInstance
 
 _HELD = "jarchy_definitions"  # session.info: the definitions this session read, by id
+_NONCES = "jarchy_definition_nonces"  # session.info: the nonces read along with a case's lock, by definition id
+_KEPT: dict[tuple[int, str], ProcessDefinition] = {}  # detached copies, by (id, nonce)
+_KEPT_LIMIT = 256
+
+
+def along() -> Any:
+    """The nonce of the locked case's version, a scalar subquery for the lock's statement to read along."""
+    return select(ProcessDefinition.nonce).where(ProcessDefinition.id == ProcessInstance.definition_id) \
+        .scalar_subquery()
+
+
+def read_along(session: Session, definition_id: int, nonce: str | None) -> None:
+    session.info.setdefault(_NONCES, {})[definition_id] = nonce
 
 
 def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | None:
     held: dict[int, ProcessDefinition] = session.info.setdefault(_HELD, {})
     definition = held.get(instance.definition_id)
     if definition is None:
-        definition = session.get(ProcessDefinition, instance.definition_id)
+        definition = _kept(session, instance.definition_id)
+        if definition is None:
+            definition = session.get(ProcessDefinition, instance.definition_id)
+            if definition is not None:
+                _keep(definition)
         if definition is not None:
             held[instance.definition_id] = definition
     return definition
+
+
+def _kept(session: Session, definition_id: int) -> ProcessDefinition | None:
+    nonce = session.info.get(_NONCES, {}).get(definition_id)
+    copy = _KEPT.get((definition_id, nonce)) if nonce else None
+    return session.merge(copy, load=False) if copy is not None else None
+
+
+def _keep(definition: ProcessDefinition) -> None:
+    """A detached copy of the loaded columns of `definition` (a deferred diagram stays unloaded: the copy merged
+    into a session loads it from there if asked)."""
+    if not definition.nonce:
+        return
+    unloaded = inspect(definition).unloaded
+    copy = ProcessDefinition(**{attribute.key: getattr(definition, attribute.key)
+                                for attribute in inspect(ProcessDefinition).column_attrs
+                                if attribute.key not in unloaded})
+    make_transient_to_detached(copy)
+    if len(_KEPT) >= _KEPT_LIMIT:
+        _KEPT.pop(next(iter(_KEPT)))
+    _KEPT[(definition.id, definition.nonce)] = copy

@@ -45,10 +45,11 @@ MAX_DEPTH = 64
 _CACHE: dict[str, dict[str, Any]] = {}  # a schema by its checksum: a version's schema never changes
 _CACHE_LIMIT = 512
 # session.info: the forms of the cases this session looked up, by (definition, called versions, key). A request reads
-# a task's form to validate it, the next task's to pre-fill it and both again to present the answer after its commit
-# (which expires the definition): the pins behind them never change, so once a session is enough.
+# a task's form to validate it and the next task's to pre-fill it and to present it in the answer: the pins behind
+# them never change, so once a session is enough.
 _SESSION_FORMS = "jarchy_case_forms"
 _SESSION_PINS = "jarchy_form_pins"  # session.info: a definition's pinned form versions, by definition id
+_KEPT_PINS: dict[tuple[int, str | None], dict[str, Any]] = {}  # the same, by the definition's id and nonce
 
 
 def canonical_checksum(schema: Any) -> str:
@@ -244,14 +245,24 @@ _VERSIONS_OF_KEYS = select(FormVersion.key, FormVersion.version, FormVersion.che
 
 def _pins(session: Session, definition: ProcessDefinition) -> dict[str, Any]:
     """The checksum and id of each form version `definition` pinned, read in one statement once a session (an
-    operation asks for its task's form and for the forms of the tasks it opens)."""
+    operation asks for its task's form and for the forms of the tasks it opens), and once a process for a version
+    with a nonce: the pins of a version never change, and the nonce tells its row from any other with its id
+    (engine.procedures.case_definition)."""
     known = session.info.setdefault(_SESSION_PINS, {})
     if definition.id not in known:
-        pinned = definition.forms or {}
-        # Every version of the keys, the pinned ones kept here: a form has a few versions, and one prepared
-        # statement costs less than building a condition a key (milliseconds for a procedure's dozen forms).
-        rows = session.execute(_VERSIONS_OF_KEYS, {"keys": sorted(pinned)}).all() if pinned else []
-        known[definition.id] = {row.key: row for row in rows if pinned.get(row.key) == row.version}
+        proof = (definition.id, definition.nonce)
+        pins = _KEPT_PINS.get(proof) if definition.nonce else None
+        if pins is None:
+            pinned = definition.forms or {}
+            # Every version of the keys, the pinned ones kept here: a form has a few versions, and one prepared
+            # statement costs less than building a condition a key (milliseconds for a procedure's dozen forms).
+            rows = session.execute(_VERSIONS_OF_KEYS, {"keys": sorted(pinned)}).all() if pinned else []
+            pins = {row.key: row for row in rows if pinned.get(row.key) == row.version}
+            if definition.nonce:
+                if len(_KEPT_PINS) >= _CACHE_LIMIT:
+                    _KEPT_PINS.pop(next(iter(_KEPT_PINS)))
+                _KEPT_PINS[proof] = pins
+        known[definition.id] = pins
     return known[definition.id]  # type: ignore[no-any-return]
 
 

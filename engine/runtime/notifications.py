@@ -24,8 +24,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, NotFound
 from engine.core.settings import ROLES
 from engine.core.words import N_, Words, words
-from engine.people import absences as absence_reads
-from engine.people.access import lane_members, role_members
+from engine.people.access import lane_members, lane_members_away, role_members
 from engine.runtime import notification_choices
 from engine.spiff.parser import own_property
 
@@ -51,11 +50,12 @@ def recipients(session: Session, task: HumanTask, at: datetime | None = None) ->
         assignee = session.get(User, task.assignee_id)
         if assignee is not None and assignee.active:
             return [assignee]
-    members = lane_members(session, task)
     if at is None:
-        return members
+        return lane_members(session, task)
+    rows = lane_members_away(session, task, at)
+    members = list(dict.fromkeys(member for member, _ in rows))
     ids = {m.id for m in members}
-    gone = absence_reads.away(session, ids, at)
+    gone = {member.id: absence for member, absence in rows if absence is not None}
     return [m for m in members if m.id not in gone or gone[m.id].deputy_id not in ids]
 
 

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import BusinessKeySequence, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
@@ -365,16 +365,13 @@ def _task_and_locked_case(session: Session, task_id: str) -> tuple[HumanTask, Pr
     """The task as it stands once its case's row is locked, and the case. Two statements: the case is locked
     through the task's (unchanging) case id, then the task is read in a statement of its own, so that on
     PostgreSQL it sees whatever the lock waited for (a statement's snapshot is taken when it begins); the case's
-    other open tasks come with it, for the step's projections (engine.runtime.standing)."""
+    other open tasks and its waiting timers come with it, for the step's projections (engine.runtime.standing)."""
     instance = steps.lock_by_task(session, task_id)
     if instance is None:
         raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
-    rows = session.scalars(
-        select(HumanTask).where(or_(HumanTask.id == task_id, and_(HumanTask.instance_id == instance.id,
-                                                                   HumanTask.status == TaskStatus.OPEN)))
-        .execution_options(populate_existing=True)).all()
-    standing.keep(session, instance.id, [r for r in rows if r.status == TaskStatus.OPEN], None)
-    return next(r for r in rows if r.id == task_id), instance
+    row = standing.read(session, instance.id, task_id)
+    assert row is not None  # the case was locked through it, and a task row is never deleted
+    return row, instance
 
 
 def _fresh_task(session: Session, task_id: str) -> HumanTask:

@@ -1,19 +1,20 @@
-"""What this transaction knows of a case's task and timer rows: the open tasks read with the task being completed
-once the case was locked, then the open tasks and waiting timers as the projections just wrote them
+"""What this transaction knows of a case's task and timer rows: the open tasks and waiting timers read with the
+task being completed once the case was locked (`read`), then as the projections just wrote them
 (engine.runtime.projection.sync). Kept for the rest of the transaction.
 
 The projections compare the workflow with the case's rows: the rows read with the lock spare them reading the
-open tasks again. The request that moved a case answers with the case as it now stands: without this it read back
-the rows it had just written (its open tasks, its pending timers and their count). Kept by transaction, like the
-calendar's fingerprint (engine.calendar.overrides): a later transaction of the same session reads the database
-again. The rows are the session's own objects, so a task closed or reassigned later in the transaction shows as it
-is now; only `sync` makes task and timer rows, and it keeps them anew."""
+open tasks and the timers again. The request that moved a case answers with the case as it now stands: without
+this it read back the rows it had just written (its open tasks, its pending timers and their count). Kept by
+transaction, like the calendar's fingerprint (engine.calendar.overrides): a later transaction of the same session
+reads the database again. The rows are the session's own objects, so a task closed or reassigned later in the
+transaction shows as it is now; only `read` and `sync` keep rows, `sync` anew."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Timer
@@ -25,7 +26,7 @@ _KEPT = "jarchy_standing"  # session.info: {instance id: (transaction, Standing)
 @dataclass(frozen=True)
 class Standing:
     tasks: tuple[HumanTask, ...]
-    timers: tuple[Timer, ...] | None  # None: not known (the rows read with the lock are the tasks alone)
+    timers: tuple[Timer, ...] | None  # None: not known (read the database)
 
     def open_tasks(self) -> list[HumanTask]:
         """As engine.reads.queries.open_tasks orders them."""
@@ -43,6 +44,23 @@ def keep(session: Session, instance_id: int, tasks: Iterable[HumanTask], timers:
     any the step ended), or None where they were not read."""
     session.info.setdefault(_KEPT, {})[instance_id] = (
         session.get_transaction(), Standing(tuple(tasks), tuple(timers) if timers is not None else None))
+
+
+def read(session: Session, instance_id: int, task_id: str) -> HumanTask | None:
+    """The task `task_id` (None if there is none), read with the case's open tasks and waiting timers in one
+    statement, kept. Each row holds a task or a timer: the two tables are joined to a two-row list of kinds."""
+    kinds = select(literal(1).label("kind")).union_all(select(literal(2).label("kind"))).subquery("kinds")
+    rows = session.execute(
+        select(HumanTask, Timer).select_from(kinds)
+        .outerjoin(HumanTask, and_(kinds.c.kind == 1, or_(HumanTask.id == task_id, and_(
+            HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN))))
+        .outerjoin(Timer, and_(kinds.c.kind == 2, Timer.instance_id == instance_id,
+                               Timer.status.in_((TimerStatus.PENDING, TimerStatus.HELD))))
+        .execution_options(populate_existing=True)).all()
+    tasks = [task for task, _ in rows if task is not None]
+    keep(session, instance_id, [t for t in tasks if t.status == TaskStatus.OPEN],
+         [timer for _, timer in rows if timer is not None])
+    return next((t for t in tasks if t.id == task_id), None)
 
 
 def of(session: Session, instance_id: int) -> Standing | None:

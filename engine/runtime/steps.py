@@ -19,7 +19,7 @@ from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
 from engine.people.accounts import unit_exists
 from engine.people.accreditation import FormLookup
-from engine.procedures import deployed_forms, discussion, forms, labels
+from engine.procedures import case_definition, deployed_forms, discussion, forms, labels
 from engine.runtime import (
     attachments,
     case_data,
@@ -57,10 +57,11 @@ def lock_by_task(session: Session, task_id: str) -> ProcessInstance | None:
 
 
 def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstance | None:
-    """The case's row with its whole state, locked; the calendar overrides' fingerprint read along (the step
-    counts days by the calendar in force: engine.calendar.overrides)."""
+    """The case's row with its whole state, locked; read along: the calendar overrides' fingerprint (the step
+    counts days by the calendar in force: engine.calendar.overrides) and the nonce of the case's version (what the
+    process keeps of it is used: engine.procedures.case_definition)."""
     row = session.execute(
-        select(ProcessInstance, *overrides.fingerprint())
+        select(ProcessInstance, case_definition.along(), *overrides.fingerprint())
         .where(which)
         .options(undefer(ProcessInstance.state))
         .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
@@ -68,7 +69,8 @@ def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstan
     ).one_or_none()
     if row is None:
         return None
-    overrides.read_along(session, tuple(row[1:]))
+    case_definition.read_along(session, row[0].definition_id, row[1])
+    overrides.read_along(session, tuple(row[2:]))
     return row[0]  # type: ignore[no-any-return]
 
 

@@ -52,3 +52,20 @@ def test_upgrading_a_04_database_takes_as_shipped_only_the_versions_that_are_shi
         origins = dict(conn.execute(text("SELECT version, origin FROM process_definitions ORDER BY version")).all())
     engine.dispose()
     assert origins == {1: "shipped", 2: "deployed"}
+
+
+def test_upgrading_gives_each_deployed_version_a_nonce_of_its_own(tmp_path: Any) -> None:
+    """Migration 0028: what a process keeps of a version is checked by the version's nonce (engine.procedures.
+    case_definition), so a version deployed before it gets one, and no two the same."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0027")
+    with engine.begin() as conn:
+        for version in (1, 2):
+            conn.execute(text(
+                "INSERT INTO process_definitions (key, name, version, checksum, bpmn_xml, meta, deployed_at) "
+                "VALUES ('information_request', 'x', :v, 'c', '<x/>', '{}', '2026-11-30 10:00:00')"), {"v": version})
+    upgrade(engine)
+    with engine.connect() as conn:
+        nonces = [n for (n,) in conn.execute(text("SELECT nonce FROM process_definitions"))]
+    engine.dispose()
+    assert len(set(nonces)) == 2 and all(len(n) == 32 and int(n, 16) >= 0 for n in nonces)

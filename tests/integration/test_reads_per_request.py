@@ -1,18 +1,21 @@
 """A request reads what it needs once and answers from what it holds (issue 19, point 2): a completion reads the
-case's definition and its pinned forms once, the caller's token in one statement, and after its writes reads
-nothing back to present the case; its audit events go in one INSERT on PostgreSQL; a start takes its case number
-in one statement. Each test also checks that what was answered is what the database holds."""
+case's definition and its pinned forms at most once (not at all where the process kept them, proven by the
+version's nonce), its tasks with its timers, the new task's candidates with their absences, the caller's token in
+one statement, and after its writes reads nothing back to present the case; its audit events go in one INSERT on
+PostgreSQL; a start takes its case number in one statement. Each test also checks that what was answered is what
+the database holds."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from typing import Any
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from db.models import AuditEvent
+from db.models import AuditEvent, ProcessDefinition
 from tests.conftest import REQUEST, statements
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -34,21 +37,66 @@ def _is_postgresql(app: Any) -> bool:
     return app.extensions["jarchy.engine"].dialect.name == "postgresql"
 
 
-def test_a_completion_reads_the_definition_and_its_pinned_forms_once(app: Any, as_: Any) -> None:
+def _main_reads(sent: list[str]) -> Counter[str]:
+    """The tables the SELECTs sent read first (a subquery read along with another table's rows not counted)."""
+    return Counter(m.group(1) for s in sent if (m := re.match(r"\s*SELECT (\w+)\.", s)))
+
+
+def test_a_completion_reads_neither_the_definition_nor_its_pinned_forms_the_process_kept(app: Any, as_: Any) -> None:
     earlier, case = _start(as_), _start(as_)
     _triage(as_, earlier)  # the process has now read both forms' schemas (cached by checksum across requests)
     with statements(app) as sent:
         answer = _triage(as_, case)
-    seen = [" ".join(s.split()) for s in sent]
     assert answer.status_code == 200
-    reads = Counter(m.group(1) for s in seen
-                    if (m := re.match(r"SELECT\b.*?\bFROM (form_versions|process_definitions)\b", s)))
-    # the definition for the form, the engine and the answer; every form it pinned in one statement
-    assert reads == Counter({"form_versions": 1, "process_definitions": 1})
+    assert (_main_reads(sent)["process_definitions"], _main_reads(sent)["form_versions"]) == (0, 0)
     # both forms were used: the triage's data validated, the next task's served with its schema
     assert answer.get_json()["task"]["data"]["handler"] == "pr_department"
     [task] = answer.get_json()["instance"]["tasks"]
     assert task["bpmn_id"] == "prepare_answer" and task["form"]["schema"]["properties"]
+
+
+def test_a_version_the_process_kept_is_not_read_again_while_its_nonce_is_the_rows(app: Any, as_: Any,
+                                                                                 sessions: Any) -> None:
+    earlier, kept, changed = _start(as_), _start(as_), _start(as_)
+    _triage(as_, earlier)  # the process keeps the version and its pinned forms
+    with sessions() as session:  # the row edited in place (nothing in Jarchy does): a kept copy is used as kept
+        [(definition_id, meta)] = session.execute(select(ProcessDefinition.id, ProcessDefinition.meta)).all()
+        meta["tasks"]["prepare_answer"]["name"] = "Prepare the answer (as the row now says)"
+        session.execute(update(ProcessDefinition).where(ProcessDefinition.id == definition_id).values(meta=meta))
+        session.commit()
+    with statements(app) as sent:
+        answer = _triage(as_, kept)
+    assert answer.status_code == 200
+    assert (_main_reads(sent)["process_definitions"], _main_reads(sent)["form_versions"]) == (0, 0)
+    assert answer.get_json()["instance"]["tasks"][0]["name"] == "Prepare the answer"
+    # Another row under the same id (another database's, or one SQLite wrote after a rolled-back deployment took
+    # the id) has another nonce: nothing kept is taken for it.
+    with sessions() as session:
+        session.execute(update(ProcessDefinition).where(ProcessDefinition.id == definition_id)
+                        .values(nonce=uuid4().hex))
+        session.commit()
+    with statements(app) as sent:
+        answer = _triage(as_, changed)
+    assert answer.status_code == 200
+    # read once, for the form, the engine and the answer; every form it pinned in one statement
+    assert (_main_reads(sent)["process_definitions"], _main_reads(sent)["form_versions"]) == (1, 1)
+    assert answer.get_json()["instance"]["tasks"][0]["name"] == "Prepare the answer (as the row now says)"
+
+
+def test_a_completion_reads_its_tasks_and_timers_in_one_statement_and_the_candidates_with_their_absences(
+        app: Any, as_: Any) -> None:
+    case = _start(as_)
+    with statements(app) as sent:
+        answer = _triage(as_, case)
+    assert answer.status_code == 200
+    reads = _main_reads(sent)
+    # the task, the case's open tasks and its waiting timers; the new task's candidates, each with any absence
+    assert (reads["human_tasks"], reads["timers"], reads["absences"]) == (1, 0, 0)
+    assert len([s for s in sent if re.match(r"\s*SELECT human_tasks\..*\btimers\.", s, re.S)]) == 1
+    assert len([s for s in sent if re.match(r"\s*SELECT users\..*\babsences\.", s, re.S)]) == 1
+    # the waiting deadline timer was compared, not lost or doubled
+    after = as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()
+    assert after["timers"] == case["timers"] and len(after["timers"]) == 1
 
 
 def test_a_completion_answers_without_reading_back_what_it_wrote(app: Any, as_: Any) -> None:
