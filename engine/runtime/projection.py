@@ -29,7 +29,7 @@ from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.procedures.definitions import definition_version
 from engine.procedures.deployed_forms import case_form
 from engine.procedures.forms import prefilled
-from engine.runtime import case_words, notifications, standing
+from engine.runtime import notifications, standing
 from engine.runtime.step import Step
 
 UNIT_KEY_LENGTH = HumanTask.__table__.c.unit_key.type.length
@@ -95,7 +95,6 @@ def sync(step: Step) -> None:
     instance, data = step.instance, workflow_data(step.wf)
     _audit_deadline(step, instance.data or {}, data)
     instance.data = data
-    case_words.follow(step.session, instance)
     unit = data.get("unit")
     instance.unit_key = unit if _fits_unit(unit) else None
     instance.due_at = parse_moment(data.get("due_at"), step.ctx.cal.timezone)

@@ -24,6 +24,7 @@ from engine.runtime import (
     attachments,
     case_data,
     case_failures,
+    case_words,
     distribution,
     letters,
     loading,
@@ -31,6 +32,7 @@ from engine.runtime import (
     plan_follows,
     projection,
     publications,
+    task_rows,
 )
 from engine.runtime.step import Step
 from engine.spiff import clock, loop, pruning, sandbox_bounds, serializer
@@ -183,6 +185,7 @@ def save(step: Step) -> None:
                       code=Code.CASE_DATA_UNSTORABLE) from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
     try:
+        task_rows.write(step.session, along=[case_words.upsert(step.session, instance)])
         step.session.flush()
     except StaleDataError as exc:
         raise Conflict("the case was changed by someone else at the same moment; reload and try again",

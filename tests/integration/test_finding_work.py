@@ -145,8 +145,8 @@ def test_unknown_sort_or_filter_is_refused_naming_the_field(as_: Any, deployed: 
 
 
 def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dict[str, Any], sessions: Any) -> None:
-    """What a step does when a task corrects the subject (engine.runtime.projection.sync): the case's words follow
-    its data, the old ones go."""
+    """What a step does when a task corrects the subject (engine.runtime.steps.save): the case's words follow its
+    data, the old ones go."""
     from db.models import ProcessInstance
     from engine.runtime import case_words
 
@@ -154,7 +154,7 @@ def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dic
     with sessions.begin() as session:
         instance = session.get(ProcessInstance, case["id"])
         instance.data = instance.data | {"subject": "Ремонт тунелю"}
-        case_words.follow(session, instance)
+        session.execute(case_words.upsert(session, instance))
     assert case_keys(as_, q="тунелю") == [case["business_key"]]
     assert case_keys(as_, q="мосту") == []
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, select, update
 
-from db.models import AuditEvent, ProcessDefinition
+from db.models import AuditEvent, CaseWords, HumanTask, ProcessDefinition, ProcessInstance, User
+from db.search_terms import case_text
 from tests.conftest import REQUEST, statements
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -131,6 +133,38 @@ def test_a_completion_writes_its_audit_events_in_one_statement(app: Any, as_: An
     # PostgreSQL takes the rows in one multi-row INSERT; SQLite's driver sends one a row (it cannot return the
     # new ids of several in their order)
     assert len(inserts) == (1 if _is_postgresql(app) else 3)
+
+
+def test_a_completion_writes_the_task_it_closed_and_the_task_it_opened_in_one_statement(app: Any, as_: Any,
+                                                                                      sessions: Any) -> None:
+    case = _start(as_)
+    with statements(app) as sent:
+        answer = _triage(as_, case)
+    assert answer.status_code == 200
+    writes = [" ".join(s.split()) for s in sent if re.search(r"\b(INSERT INTO|UPDATE) human_tasks\b", s)]
+    assert len(writes) == 1 and "ON CONFLICT (id) DO UPDATE" in writes[0]
+    # On PostgreSQL the case's words go in the same statement (SQLite has no data-modifying CTE: one of their own)
+    words_apart = [s for s in sent if s.lstrip().startswith("INSERT INTO case_words")]
+    together = (True, 0) if _is_postgresql(app) else (False, 1)
+    assert ("INSERT INTO case_words" in writes[0], len(words_apart)) == together
+    [opened] = answer.get_json()["instance"]["tasks"]
+    with sessions() as session:
+        pr = session.scalars(select(User.id).where(User.username == "pr")).one()
+        closed, new = session.get(HumanTask, case["tasks"][0]["id"]), session.get(HumanTask, opened["id"])
+        instance = session.get(ProcessInstance, case["id"])
+        words = session.get(CaseWords, case["id"])
+        never_set = session.scalar(select(func.count()).select_from(HumanTask).where(
+            HumanTask.id == opened["id"], HumanTask.completed_at.is_(None), HumanTask.reminded_at.is_(None),
+            HumanTask.completed_by_id.is_(None), HumanTask.assignee_id.is_(None)))
+    assert (closed.status, closed.completed_by_id, closed.assignee_id) == ("completed", pr, pr)
+    assert closed.data == TRIAGE | {"needs_clarification": False}  # the form's default filled in
+    assert closed.completed_at is not None
+    assert (new.status, new.bpmn_id, new.role, new.form_key, new.names) == \
+        ("open", "prepare_answer", opened["role"], opened["form"]["key"], opened["names"])
+    assert new.due_at is not None and new.due_at.isoformat()[:16] == \
+        datetime.fromisoformat(opened["due_at"]).astimezone(new.due_at.tzinfo).isoformat()[:16]
+    assert never_set == 1  # SQL NULL, as the flush leaves a column it was never given
+    assert words.words == case_text(instance.business_key, instance.data) and "pr_department" in instance.data.values()
 
 
 def test_the_callers_token_is_checked_in_one_statement(app: Any, as_: Any) -> None:

@@ -129,7 +129,7 @@ def finished_rows(rng: random.Random, words: list[str], first: int, last: int, s
                   definition: ProcessDefinition, staff: dict[str, list[int]], keys: dict[int, int],
                   ) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
     """Finished case `i` for i in [first, last): its row, its words and its three completed tasks, as the engine
-    makes them: the words by db.search_terms.case_text (engine.runtime.case_words.follow's), a task's name, names,
+    makes them: the words by db.search_terms.case_text (engine.runtime.case_words.upsert's), a task's name, names,
     lane and form from the deployed diagram's meta (engine.runtime.projection's), the registration number
     `IR-<office-local year>-<number>` counting in `keys` (engine.runtime.operations' sequence)."""
     tasks_meta = definition.meta["tasks"]
