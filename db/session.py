@@ -3,7 +3,7 @@ everything below them only flushes."""
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,14 +96,3 @@ def insert_for(session: Session) -> Callable[..., Any]:
     """The INSERT construct of the session's database, with its `ON CONFLICT` clauses (both dialects have them)."""
     return postgresql.insert if is_postgresql(session) else sqlite.insert
 
-
-def send_together(session: Session, statements: Sequence[Any]) -> None:
-    """Writes of different tables, none reading what another writes, in one statement on PostgreSQL: each but the
-    last a data-modifying CTE of the last (they share one snapshot, so none may depend on another); one by one on
-    SQLite, which has no such CTE. The session's pending changes are not flushed first."""
-    if is_postgresql(session) and len(statements) > 1:
-        *first, last = statements
-        statements = [last.add_cte(*(statement.cte(f"written_{i}") for i, statement in enumerate(first)))]
-    with session.no_autoflush:
-        for statement in statements:
-            session.execute(statement)

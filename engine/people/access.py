@@ -9,12 +9,11 @@ role. Each tuple below is named by what it allows; its order is the order the re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Absence, HumanTask, ProcessDefinition, ProcessInstance, SavedFilter, Unit, User, UserRole
+from db.models import HumanTask, ProcessDefinition, ProcessInstance, SavedFilter, Unit, User, UserRole
 from engine.core.errors import Code, Forbidden, NotFound
 from engine.core.settings import UNIT_BOUND_ROLES
 
@@ -316,32 +315,23 @@ def lane_members(session: Session, task: HumanTask) -> list[User]:
 
 def role_members(session: Session, role: str, unit_key: str | None) -> list[User]:
     """The active users who hold `role` (in the unit `unit_key` for a unit-bound role), by username."""
-    query = _members(role, unit_key)
+    query = lanes_members_query([(role, unit_key)])
     return [] if query is None else list(session.scalars(query).unique())
 
 
-def lane_members_away(session: Session, task: HumanTask, at: datetime) -> list[tuple[User, Absence | None]]:
-    """`lane_members`, each with their absence at `at` (None: not away), read in the same statement."""
-    query = _members(task.role, task.unit_key) if task.role else None
-    if query is None:
-        return []
-    away = and_(Absence.user_id == User.id, Absence.starts_at <= at, Absence.ends_at > at)
-    rows = session.execute(query.add_columns(Absence).outerjoin(Absence, away)).unique()
-    return [(user, absence) for user, absence in rows]
-
-
-def _members(role: str, unit_key: str | None) -> Select[tuple[User]] | None:
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), UserRole.role == role)
-    )
-    if role in UNIT_BOUND_ROLES:
-        if unit_key is None:
-            return None
-        query = query.join(Unit, Unit.id == User.unit_id).where(Unit.key == unit_key)
+def lanes_members_query(lanes: Iterable[tuple[str, str | None]]) -> Select[tuple[User, str, str | None]] | None:
+    """The active users who hold one of `lanes` (a role, and for a unit-bound role the unit's key), by username,
+    each with the role and unit key it holds it by (one row a lane held), for a caller that reads more of each
+    along; None where no lane can have members (a unit-bound role without a unit)."""
+    held = [UserRole.role == role if role not in UNIT_BOUND_ROLES else and_(UserRole.role == role, Unit.key == unit)
+            for role, unit in dict.fromkeys(lanes) if role not in UNIT_BOUND_ROLES or unit is not None]
+    if not held:
+        return None
     # A user's roles load with them (a second statement of their own by default): joined here, one statement.
-    return query.options(joinedload(User.role_rows)).order_by(User.username)
+    return (select(User, UserRole.role, Unit.key)
+            .join(UserRole, UserRole.user_id == User.id).outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.active.is_(True), or_(*held))
+            .options(joinedload(User.role_rows)).order_by(User.username))
 
 
 def may_be_given(user: User, task: HumanTask) -> bool:

@@ -37,8 +37,16 @@ def unit_by_key(session: Session, key: str) -> Unit:
     return unit
 
 
+_UNIT_KEYS = "jarchy_unit_keys"  # session.info: (transaction, every unit's key)
+
+
 def unit_exists(session: Session, key: str) -> bool:
-    return session.scalar(select(func.count()).select_from(Unit).where(Unit.key == key)) == 1
+    """Whether a unit has the key. The office's unit keys (a few dozen) are read once a transaction: a form names
+    several (a triage's unit and its contributing units), each checked."""
+    kept = session.info.get(_UNIT_KEYS)
+    if kept is None or kept[0] is not session.get_transaction():
+        kept = session.info[_UNIT_KEYS] = (session.get_transaction(), frozenset(session.scalars(select(Unit.key))))
+    return key in kept[1]
 
 
 def user_by_username(session: Session, username: str) -> User:
@@ -59,6 +67,7 @@ def create_unit(session: Session, *, key: str, name: str, names: dict[str, Any] 
     unit = Unit(key=key, name=name, names=all_names, created_at=at)
     session.add(unit)
     _flush_unique(session, "key")
+    session.info.pop(_UNIT_KEYS, None)  # read before it
     chain.record(session, type=EventType.UNIT_CREATED, at=at, actor=actor_name(actor), subject=f"unit:{key}",
                  after={"key": key, "name": name, "names": all_names})
     return unit

@@ -20,6 +20,7 @@ from engine.people.access import (
     readable_instances_clause,
 )
 from engine.people.list_search import CASE_SORTS, INBOX_SORTS, Find, check
+from engine.reads import in_session
 from engine.reads.case_filters import CaseFilters
 from engine.reads.finding import (
     case_holds_words,
@@ -250,10 +251,16 @@ def audit_events(session: Session, *, instance_id: int | None = None, actor: str
 
 
 def usernames(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """The users' usernames; those the session holds (the caller, a task's candidates) or this transaction read
+    along (a locked case's starter) are not read again."""
     wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+    along = standing.usernames(session)
+    known = {i: along[i] for i in wanted if i in along}
+    known |= {i: user.username for i, user in in_session.held(session, User, wanted - known.keys()).items()}
+    rest = wanted - known.keys()
+    if rest:
+        known |= dict(session.execute(select(User.id, User.username).where(User.id.in_(rest))).all())
+    return known
 
 
 def business_keys(session: Session, ids: set[int]) -> dict[int, str]:

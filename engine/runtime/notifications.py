@@ -14,17 +14,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, null, update
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, Notification, ProcessInstance, User
-from db.vocabulary import EmailStatus, EventType, NotificationKind
+from db.models import Absence, HumanTask, Notification, NotificationChoice, ProcessInstance, User
+from db.vocabulary import EmailChoice, EmailStatus, EventType, NotificationKind
 from engine.audit import chain
 from engine.context import EngineContext
 from engine.core.errors import Code, NotFound
-from engine.core.settings import ROLES
+from engine.core.settings import ROLES, UNIT_BOUND_ROLES
 from engine.core.words import N_, Words, words
-from engine.people.access import lane_members, lane_members_away, role_members
+from engine.people.access import lanes_members_query, role_members
 from engine.runtime import notification_choices
 from engine.spiff.parser import own_property
 
@@ -46,17 +46,52 @@ def recipients(session: Session, task: HumanTask, at: datetime | None = None) ->
     A deactivated assignee's task stays with the lane (the contract), so its candidates are told instead. With
     `at`, a candidate away then whose deputy is a candidate too is left out: the deputy is told (engine.runtime
     .absences)."""
-    if task.assignee_id is not None:
-        assignee = session.get(User, task.assignee_id)
+    return _told(session, [(task, None)], at)[task.id][0]
+
+
+Told = tuple[list[User], dict[int, EmailChoice] | None]  # whom, and each one's e-mail choice (None: not read)
+
+
+def _told(session: Session, tasks: list[tuple[HumanTask, NotificationKind | None]], at: datetime | None,
+          ) -> dict[str, Told]:
+    """`recipients` of each task, and where a kind is given each candidate's e-mail choice for it; the candidates of
+    all the tasks with their absences at `at` and their choices read in one statement (an assignee's choice is
+    left to `notify`)."""
+    told: dict[str, Told] = {}
+    lanes = []
+    for task, kind in tasks:
+        assignee = session.get(User, task.assignee_id) if task.assignee_id is not None else None
         if assignee is not None and assignee.active:
-            return [assignee]
-    if at is None:
-        return lane_members(session, task)
-    rows = lane_members_away(session, task, at)
-    members = list(dict.fromkeys(member for member, _ in rows))
-    ids = {m.id for m in members}
-    gone = {member.id: absence for member, absence in rows if absence is not None}
-    return [m for m in members if m.id not in gone or gone[m.id].deputy_id not in ids]
+            told[task.id] = [assignee], None
+        elif task.role:
+            lanes.append((task, kind))
+        else:
+            told[task.id] = [], {}  # routing failed: nobody is a candidate; admin and pr_head see it in every list
+    query = lanes_members_query((task.role, task.unit_key) for task, _ in lanes)
+    if query is None:
+        return told | {task.id: ([], {}) for task, _ in lanes}
+    kinds = {kind for _, kind in lanes if kind is not None}
+    query = query.add_columns(Absence if at is not None else null(), NotificationChoice.kind if kinds else null(),
+                              NotificationChoice.email if kinds else null())
+    if at is not None:
+        query = query.outerjoin(Absence, and_(Absence.user_id == User.id, Absence.starts_at <= at,
+                                              Absence.ends_at > at))
+    if kinds:
+        query = query.outerjoin(NotificationChoice, and_(NotificationChoice.user_id == User.id,
+                                                         NotificationChoice.kind.in_(sorted(kinds))))
+    rows = session.execute(query).unique().all()
+    for task, kind in lanes:
+        mine = [r for r in rows if r[1] == task.role and (task.role not in UNIT_BOUND_ROLES or r[2] == task.unit_key)]
+        members = list(dict.fromkeys(r[0] for r in mine))
+        ids = {m.id for m in members}
+        gone = {r[0].id: r[3] for r in mine if r[3] is not None}
+        whom = [m for m in members if m.id not in gone or gone[m.id].deputy_id not in ids]
+        if kind is None:
+            told[task.id] = whom, None
+            continue
+        chosen = {r[0].id: r[5] for r in mine if r[4] == kind}
+        told[task.id] = whom, {m.id: chosen.get(m.id) or notification_choices.DEFAULTS[kind] for m in whom}
+    return told
 
 
 def notify(
@@ -70,14 +105,17 @@ def notify(
     task_id: str | None,
     email_enabled: bool,
     catalogs: Path | None = None,
+    chosen: dict[int, EmailChoice] | None = None,
 ) -> list[Notification]:
-    """One notification a user, each with its audit event; e-mail is queued for those with an address. A message
-    written per language is worded from `catalogs` (`Settings.catalogs`). Flushed, so that the rows have their ids,
-    unless the session holds its writes back (`no_autoflush`: a step's projections, written in one flush)."""
+    """One notification a user, each with its audit event; e-mail is queued for those with an address, as each
+    chose for `kind` (`chosen`, where the caller read it along with the users). A message written per language is
+    worded from `catalogs` (`Settings.catalogs`). Flushed, so that the rows have their ids, unless the session
+    holds its writes back (`no_autoflush`: a step's projections, written in one flush)."""
     if kind not in KIND_TITLES:
         raise ValueError(f"unknown notification kind {kind!r}")
     rows = []
-    chosen = notification_choices.choice_for(session, users, kind) if email_enabled else {}
+    if chosen is None:
+        chosen = notification_choices.choice_for(session, users, kind) if email_enabled else {}
     for user in users:
         email = bool(email_enabled and user.email)
         rows.append(Notification(
@@ -119,19 +157,31 @@ def task_message(session: Session, ctx: EngineContext, task: HumanTask, kind: No
 
 def notify_task(session: Session, ctx: EngineContext, task: HumanTask, *,
                 kind: NotificationKind = NotificationKind.TASK,
-                at: datetime) -> list[Notification]:
-    """Tell the task's recipients about it (a new task, a reminder, an escalation)."""
+                at: datetime, told: Told | None = None) -> list[Notification]:
+    """Tell the task's recipients about it (a new task, a reminder, an escalation); `told`: whom, as `told_of`
+    read them with other tasks'."""
+    email_enabled = ctx.settings.smtp_url is not None
+    users, chosen = told if told is not None else told_of(session, ctx, [(task, kind)], at=at)[task.id]
     return notify(
         session,
         kind=kind,
-        users=recipients(session, task, at),
+        users=users,
         message=lambda said: task_message(session, ctx, task, kind, said),
         at=at,
         instance_id=task.instance_id,
         task_id=task.id,
-        email_enabled=ctx.settings.smtp_url is not None,
+        email_enabled=email_enabled,
         catalogs=ctx.settings.catalogs,
+        chosen=chosen if email_enabled else None,
     )
+
+
+def told_of(session: Session, ctx: EngineContext, tasks: list[tuple[HumanTask, NotificationKind]], *,
+            at: datetime) -> dict[str, Told]:
+    """Whom `notify_task` tells of each of several tasks (the tasks a step opens), read in one statement, by task
+    id."""
+    email_enabled = ctx.settings.smtp_url is not None
+    return _told(session, [(task, kind if email_enabled else None) for task, kind in tasks], at)
 
 
 # -- a case told to a role (a plain task's `informs`) ----------------------------------------------------

@@ -147,6 +147,9 @@ def _sync_tasks(step: Step) -> list[HumanTask]:
         row.status, row.completed_at = TaskStatus.CANCELLED, at
         chain.record(session, type=EventType.TASK_CANCELLED, at=at, actor=actor, instance_id=instance.id,
                      task_id=task_id, subject=row.bpmn_id)
+    kinds = {task_id: metas[task_id].get("notification") or NotificationKind.TASK for task_id in created}
+    told = notifications.told_of(session, ctx, [(row, kinds[task_id]) for task_id, (row, _) in created.items()],
+                                 at=at) if created else {}
     for task_id, (row, problem) in created.items():
         session.add(row)
         if problem:
@@ -156,8 +159,7 @@ def _sync_tasks(step: Step) -> list[HumanTask]:
                      task_id=task_id, subject=row.bpmn_id,
                      after={"role": row.role, "unit": row.unit_key,
                             "due_at": row.due_at.isoformat() if row.due_at else None})
-        notifications.notify_task(session, ctx, row, kind=metas[task_id].get("notification") or NotificationKind.TASK,
-                                  at=at)
+        notifications.notify_task(session, ctx, row, kind=kinds[task_id], at=at, told=told[task_id])
     return [*rows.values(), *(row for row, _ in created.values())]
 
 

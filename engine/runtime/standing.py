@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, Timer
+from db.models import HumanTask, ProcessInstance, Timer, User
 from db.vocabulary import TaskStatus, TimerStatus
 
 _KEPT = "jarchy_standing"  # session.info: {instance id: (transaction, Standing)}
@@ -69,3 +70,27 @@ def of(session: Session, instance_id: int) -> Standing | None:
     if kept is None or kept[0] is not session.get_transaction():
         return None
     return kept[1]  # type: ignore[no-any-return]
+
+
+_USERNAMES = "jarchy_usernames_read_along"  # session.info: (transaction, {user id: username})
+
+
+def along_starter() -> Any:
+    """The username of the locked case's starter, a scalar subquery for the lock's statement to read along (the
+    answer names who started the case: engine.reads.queries.usernames takes it from `usernames`)."""
+    return select(User.username).where(User.id == ProcessInstance.started_by_id).scalar_subquery()
+
+
+def read_along_username(session: Session, user_id: int | None, username: str | None) -> None:
+    if user_id is None or username is None:
+        return
+    kept = session.info.get(_USERNAMES)
+    if kept is None or kept[0] is not session.get_transaction():
+        kept = session.info[_USERNAMES] = (session.get_transaction(), {})
+    kept[1][user_id] = username
+
+
+def usernames(session: Session) -> dict[int, str]:
+    """The usernames this transaction read along with something else."""
+    kept = session.info.get(_USERNAMES)
+    return dict(kept[1]) if kept is not None and kept[0] is session.get_transaction() else {}

@@ -24,7 +24,6 @@ from engine.runtime import (
     attachments,
     case_data,
     case_failures,
-    case_words,
     distribution,
     letters,
     loading,
@@ -32,6 +31,7 @@ from engine.runtime import (
     plan_follows,
     projection,
     publications,
+    standing,
     task_rows,
 )
 from engine.runtime.step import Step
@@ -60,10 +60,11 @@ def lock_by_task(session: Session, task_id: str) -> ProcessInstance | None:
 
 def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstance | None:
     """The case's row with its whole state, locked; read along: the calendar overrides' fingerprint (the step
-    counts days by the calendar in force: engine.calendar.overrides) and the nonce of the case's version (what the
-    process keeps of it is used: engine.procedures.case_definition)."""
+    counts days by the calendar in force: engine.calendar.overrides), the nonce of the case's version (what the
+    process keeps of it is used: engine.procedures.case_definition) and its starter's username (the answer names
+    them: engine.runtime.standing)."""
     row = session.execute(
-        select(ProcessInstance, case_definition.along(), *overrides.fingerprint())
+        select(ProcessInstance, case_definition.along(), standing.along_starter(), *overrides.fingerprint())
         .where(which)
         .options(undefer(ProcessInstance.state))
         .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
@@ -72,7 +73,8 @@ def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstan
     if row is None:
         return None
     case_definition.read_along(session, row[0].definition_id, row[1])
-    overrides.read_along(session, tuple(row[2:]))
+    standing.read_along_username(session, row[0].started_by_id, row[2])
+    overrides.read_along(session, tuple(row[3:]))
     return row[0]  # type: ignore[no-any-return]
 
 
@@ -185,7 +187,7 @@ def save(step: Step) -> None:
                       code=Code.CASE_DATA_UNSTORABLE) from exc
     instance.serializer_version = serializer.SERIALIZER_VERSION
     try:
-        task_rows.write(step.session, along=[case_words.upsert(step.session, instance)])
+        task_rows.write(step.session, instance)
         step.session.flush()
     except StaleDataError as exc:
         raise Conflict("the case was changed by someone else at the same moment; reload and try again",

@@ -1,43 +1,50 @@
-"""A step's task rows written in one statement: the task it closed, the tasks it cancelled or moved, and the tasks
-it opened go in one `INSERT ... ON CONFLICT (id) DO UPDATE` (both databases have it), where SQLAlchemy's unit of
-work sends an UPDATE for the changed rows and an INSERT for the new ones (issue 19, point 2).
+"""A step's task rows and its case's words written at once: the task it closed, the tasks it cancelled or moved and
+the tasks it opened go in one `INSERT ... ON CONFLICT (id) DO UPDATE` (both databases have it), where SQLAlchemy's
+unit of work sends an UPDATE for the changed rows and an INSERT for the new ones; on PostgreSQL the case's words
+ride in the same statement as a data-modifying CTE (SQLite has none: there they are a statement of their own)
+(issue 19, point 2).
 
 Written by hand because the ORM has no upsert in its flush: the rows are the session's own objects, written here
 and then made to look flushed (a new one persistent, a changed one with its changes committed), so the rest of the
-transaction and the answer see them as they are, and the flush that follows writes nothing of them again."""
+transaction and the answer see them as they are, and the flush that follows writes nothing of them again. The
+statement is built once for each set of changed columns and executed with one set of parameters a row, which
+SQLAlchemy sends as one multi-row statement (its "insertmanyvalues"), compiled once: a statement of literal rows
+would be compiled on every request."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import inspect, null
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from db.models import HumanTask
-from db.session import insert_for, send_together
+from db.models import HumanTask, ProcessInstance
+from db.session import insert_for, is_postgresql
+from engine.runtime import case_words
 
 _COLUMNS = tuple(column.key for column in inspect(HumanTask).column_attrs)
+_STATEMENTS: dict[tuple[str, tuple[str, ...], bool], Any] = {}  # by database, changed columns, with the words
 
 
-def write(session: Session, *, along: Sequence[Any] = ()) -> None:
-    """The session's new and changed task rows in one statement where the flush would send more than one, sent
-    with `along` (the step's other hand-written writes of other tables: its case's words) in one round trip on
-    PostgreSQL (db.session.send_together)."""
+def write(session: Session, instance: ProcessInstance) -> None:
+    """The session's new and changed task rows in one statement where the flush would send more than one, with the
+    case's words (in that statement on PostgreSQL)."""
+    words = case_words.parameters(instance)
     new = [row for row in session.new if isinstance(row, HumanTask)]
     changed = [row for row in session.dirty if isinstance(row, HumanTask) and session.is_modified(row)]
+    together = is_postgresql(session)
     if not changed or len(new) + len(changed) < 2:  # one statement either way: the flush's
-        send_together(session, along)
+        _execute(session, case_words.statement(session), words)
         return
-    updated = sorted({key for row in changed for key in _changed_keys(row)})
+    if not together:
+        _execute(session, case_words.statement(session), words)
+    updated = tuple(sorted({key for row in changed for key in _changed_keys(row)}))
     # A changed row's every column goes in (the database checks NOT NULL before it finds the conflict); only the
-    # changed ones are set.
-    upsert = insert_for(session)(HumanTask).values([*({key: getattr(row, key) for key in _COLUMNS} for row in changed),
-                                                    *(_values(row) for row in new)])
-    # The rows' changes are this statement's, the rest the flush's that follows.
-    send_together(session, [*along, upsert.on_conflict_do_update(
-        index_elements=[HumanTask.id], set_={key: upsert.excluded[key] for key in updated})])
+    # changed ones are set. A column never set on a new row is None: SQL NULL, as the flush leaves it.
+    rows = [{key: getattr(row, key) for key in _COLUMNS} for row in changed] + \
+        [{key: row.__dict__.get(key) for key in _COLUMNS} for row in new]
+    _execute(session, _statement(session, updated, together), [row | words for row in rows] if together else rows)
     for row in changed:
         for key in _changed_keys(row):
             set_committed_value(row, key, getattr(row, key))
@@ -49,13 +56,26 @@ def write(session: Session, *, along: Sequence[Any] = ()) -> None:
         session.add(row)
 
 
+def _statement(session: Session, updated: tuple[str, ...], with_words: bool) -> Any:
+    key = (session.get_bind().dialect.name, updated, with_words)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        upsert = insert_for(session)(HumanTask)
+        # RETURNING makes SQLAlchemy send the rows' parameter sets as one multi-row statement.
+        statement = upsert.on_conflict_do_update(index_elements=[HumanTask.id],
+                                                 set_={k: upsert.excluded[k] for k in updated}).returning(HumanTask.id)
+        if with_words:
+            statement = statement.add_cte(case_words.statement(session).cte("case_words_written"))
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def _execute(session: Session, statement: Any, parameters: Any) -> None:
+    # On the session's connection, as Core: neither an autoflush first (the rows' changes are this statement's, the
+    # rest the flush's that follows) nor the ORM's bulk mode.
+    session.connection().execute(statement, parameters)
+
+
 def _changed_keys(row: HumanTask) -> list[str]:
     state = inspect(row)
     return [key for key in _COLUMNS if state.attrs[key].history.has_changes()]
-
-
-def _values(row: HumanTask) -> dict[str, Any]:
-    """A new row's columns; one never set is SQL NULL, as the flush leaves it (a JSON column set to
-    None holds JSON null, as the flush writes it)."""
-    given = row.__dict__
-    return {key: given[key] if key in given else null() for key in _COLUMNS}

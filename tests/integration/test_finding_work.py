@@ -154,7 +154,7 @@ def test_a_corrected_subject_is_found_by_its_new_words_only(as_: Any, three: dic
     with sessions.begin() as session:
         instance = session.get(ProcessInstance, case["id"])
         instance.data = instance.data | {"subject": "Ремонт тунелю"}
-        session.execute(case_words.upsert(session, instance))
+        session.execute(case_words.statement(session), case_words.parameters(instance))
     assert case_keys(as_, q="тунелю") == [case["business_key"]]
     assert case_keys(as_, q="мосту") == []
 

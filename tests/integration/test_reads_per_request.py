@@ -16,7 +16,7 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import func, select, update
 
-from db.models import AuditEvent, CaseWords, HumanTask, ProcessDefinition, ProcessInstance, User
+from db.models import AuditEvent, CaseWords, HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from db.search_terms import case_text
 from tests.conftest import REQUEST, statements
 
@@ -165,6 +165,44 @@ def test_a_completion_writes_the_task_it_closed_and_the_task_it_opened_in_one_st
         datetime.fromisoformat(opened["due_at"]).astimezone(new.due_at.tzinfo).isoformat()[:16]
     assert never_set == 1  # SQL NULL, as the flush leaves a column it was never given
     assert words.words == case_text(instance.business_key, instance.data) and "pr_department" in instance.data.values()
+
+
+def test_a_triage_opening_two_tasks_reads_the_unit_keys_once_and_both_tasks_candidates_in_one_statement(
+        app: Any, as_: Any, sessions: Any) -> None:
+    case = _start(as_)
+    triage = {"handler": "press_secretary", "unit": "transport", "contributors": ["transport", "health"]}
+    with statements(app) as sent:
+        answer = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": triage})
+    assert answer.status_code == 200, answer.get_json()
+    reads = _main_reads(sent)
+    # three unit keys checked (the handler's unit, two contributors); two new tasks' candidates, absences with them
+    assert reads["units"] == 1
+    assert len([s for s in sent if re.match(r"\s*SELECT users\..*\babsences\.", s, re.S)]) == 1
+    opened = {t["unit"]: t["id"] for t in answer.get_json()["instance"]["tasks"]}
+    assert sorted(opened) == ["health", "transport"]
+    with sessions() as session:
+        told = {task_id: sorted(session.scalars(
+            select(User.username).join(Notification, Notification.user_id == User.id)
+            .where(Notification.task_id == task_id))) for task_id in opened.values()}
+    # each unit's head, and nobody else, is told of their unit's contribution
+    assert told == {opened["transport"]: ["head_transport"], opened["health"]: ["head_health"]}
+
+
+def test_a_completion_by_someone_other_than_the_starter_reads_nothing_after_its_writes(app: Any, as_: Any) -> None:
+    case = _start(as_)  # started by pr
+    triage = {"handler": "press_secretary", "unit": "transport", "contributors": []}
+    answer = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": triage}).get_json()
+    [prepare] = answer["instance"]["tasks"]
+    with statements(app) as sent:
+        answer = as_("ps_transport").post(f"/api/v1/tasks/{prepare['id']}/complete", json={"data": {
+            "answer": "Fares stay.", "confirm_no_confidential": True, "refuse": False}})
+    assert answer.status_code == 200, answer.get_json()
+    seen = [" ".join(s.split()) for s in sent]
+    last_write = max(i for i, s in enumerate(seen) if _WRITE.match(s))
+    assert [s for s in seen[last_write + 1:] if s.startswith("SELECT")] == []
+    # the starter's name was read along with the lock, and is the one the case has
+    assert answer.get_json()["instance"]["started_by"] == "pr"
+    assert as_("pr").get(f"/api/v1/process-instances/{case['id']}").get_json()["started_by"] == "pr"
 
 
 def test_the_callers_token_is_checked_in_one_statement(app: Any, as_: Any) -> None:

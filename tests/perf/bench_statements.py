@@ -1,12 +1,16 @@
 """How many SQL statements each request of an information request costs over HTTP, on SQLite and on PostgreSQL:
 the start (`POST /api/v1/process-instances`) and the completion of each of its tasks (`POST /api/v1/tasks/{id}/
-complete`: triage by the PR department with no contributors, the answer, its sending). Run from the repo root:
+complete`), along two paths: the PR department triages, answers and sends; or it triages to a unit's press
+secretary with two contributing units, whose heads contribute, the secretary answers, the PR department approves
+and the secretary sends (`escalate_overdue`, a task beside the work opened by a timer, is not on either). Run from
+the repo root:
 `.venv/bin/python tests/perf/bench_statements.py [--earlier N] [--verbose]`.
 
 One app per database (SQLite in a temporary folder; PostgreSQL in a fresh schema `bench_statements_<pid>` at
 `JARCHY_TEST_POSTGRES`, dropped at the end, skipped with a message when unreachable), Flask's test client, a
 FrozenClock at Mon 2 Mar 2026 09:00 Asia/Bishkek. N earlier cases are run to the end first (default 5), so the
-counts are those of a database in use; then one case is started and its tasks completed, counting every statement
+counts are those of a database in use; then one case of each path is started and its tasks completed, each as
+its user, counting every statement
 each request sends (SQLAlchemy's `before_cursor_execute`: SQLite's `BEGIN IMMEDIATE` included; the commit, a
 driver call, and SQLite's connection PRAGMAs not) and its commits (the engine's `commit` event). Prints a table of
 the counts and, per request, the statements grouped by kind and first table (`--verbose`: each statement too).
@@ -43,9 +47,24 @@ PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@1
 PASSWORD = "a long password"
 REQUEST = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida Usenova",
            "contact": {"email": "aida@example.kg"}, "subject": "Bus fares", "question": "Will bus fares rise?"}
-STEPS = (("triage", {"handler": "pr_department", "contributors": []}),
-         ("prepare_answer", {"answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False}),
-         ("send_answer", {"sent_via": "email"}))
+ANSWER = {"answer": "Fares stay as they are.", "confirm_no_confidential": True, "refuse": False}
+# Each path: (task, who completes it, the unit of the task when several are open, its data).
+PATHS = {
+    "the PR department answers": (
+        ("triage", "pr", None, {"handler": "pr_department", "contributors": []}),
+        ("prepare_answer", "pr", None, ANSWER),
+        ("send_answer", "pr", None, {"sent_via": "email"})),
+    "a unit's press secretary answers, two units contribute, the PR department approves": (
+        ("triage", "pr", None, {"handler": "press_secretary", "unit": "transport",
+                                "contributors": ["finance", "culture"]}),
+        ("contribute", "head_finance", "finance", {"contribution": "The budget holds the fares."}),
+        ("contribute", "head_culture", "culture", {"contribution": "Nothing from culture."}),
+        ("prepare_answer", "secretary", None, ANSWER),
+        ("approve_answer", "pr", None, {"decision": "approve", "confirm_no_confidential": True}),
+        ("send_answer", "secretary", None, {"sent_via": "email"})),
+}
+USERS = (("pr", ["pr_department"], None), ("secretary", ["press_secretary"], "transport"),
+         ("head_finance", ["unit_head"], "finance"), ("head_culture", ["unit_head"], "culture"))
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
@@ -87,9 +106,11 @@ def seed(app: Any) -> None:
     with sessions.begin() as session:
         deploy(session, (WORKFLOWS / "information_request.bpmn").read_bytes(), actor="bench",
                at=ctx.now())
-        create_unit(session, key="transport", name="Transport", actor="bench", at=ctx.now())
-        create_user(session, username="pr", display_name="PR", password=PASSWORD, roles=["pr_department"],
-                    actor="bench", at=ctx.now())
+        for key in ("transport", "finance", "culture"):
+            create_unit(session, key=key, name=key.title(), actor="bench", at=ctx.now())
+        for username, roles, unit in USERS:
+            create_user(session, username=username, display_name=username, password=PASSWORD, roles=roles,
+                        unit=unit, actor="bench", at=ctx.now())
 
 
 def start(client: Any, headers: dict[str, str]) -> dict[str, Any]:
@@ -100,32 +121,33 @@ def start(client: Any, headers: dict[str, str]) -> dict[str, Any]:
     return dict(response.get_json())
 
 
-def complete(client: Any, headers: dict[str, str], case: dict[str, Any], name: str,
+def complete(client: Any, headers: dict[str, str], case: dict[str, Any], name: str, unit: str | None,
              data: dict[str, Any]) -> dict[str, Any]:
-    """Complete the case's open task `name` (the one its last answer listed); the case as the answer gives it."""
-    [task] = case["tasks"]
-    assert task["bpmn_id"] == name, (task["bpmn_id"], name)
+    """Complete the case's open task `name` (of `unit`, where several are open; the tasks its last answer listed);
+    the case as the answer gives it."""
+    [task] = [t for t in case["tasks"] if t["bpmn_id"] == name and (unit is None or t["unit"] == unit)]
     response = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers, json={"data": data})
     assert response.status_code == 200, response.get_json()
     return dict(response.get_json()["instance"])
 
 
-def run_case(client: Any, headers: dict[str, str], engine: Any | None = None) -> dict[str, Counted]:
-    """One case from its start to its end; with `engine`, each request's statements counted."""
-    counts: dict[str, Counted] = {}
+def run_case(client: Any, headers: dict[str, dict[str, str]], path: tuple[Any, ...],
+             engine: Any | None = None) -> list[Counted]:
+    """One case from its start to its end along `path`; with `engine`, each request's statements counted."""
+    counts: list[Counted] = []
     with counted(engine) if engine is not None else nullcontext(Counted()) as seen:
-        case = start(client, headers)
-    counts["start"] = seen
-    for name, data in STEPS:
+        case = start(client, headers["pr"])
+    counts.append(seen)
+    for name, user, unit, data in path:
         with counted(engine) if engine is not None else nullcontext(Counted()) as seen:
-            case = complete(client, headers, case, name, data)
-        counts[name] = seen
+            case = complete(client, headers[user], case, name, unit, data)
+        counts.append(seen)
     assert case["status"] == "completed" and not case["tasks"], case
     return counts
 
 
-def measure(url: str, folder: Path, earlier: int) -> dict[str, Counted]:
-    """The statements of each request of one case, after `earlier` cases ran to their end."""
+def measure(url: str, folder: Path, earlier: int) -> dict[str, list[Counted]]:
+    """The statements of each request of one case of each path, after `earlier` cases of each ran to their end."""
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
@@ -135,11 +157,15 @@ def measure(url: str, folder: Path, earlier: int) -> dict[str, Counted]:
     try:
         seed(app)
         client = app.test_client()
-        token = client.post("/api/v1/auth/token", json={"username": "pr", "password": PASSWORD}).get_json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        headers = {}
+        for username, _, _ in USERS:
+            token = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD}).get_json()
+            headers[username] = {"Authorization": f"Bearer {token['access_token']}"}
         for _ in range(earlier):
-            run_case(client, headers)
-        return run_case(client, headers, app.extensions["jarchy.engine"])
+            for path in PATHS.values():
+                run_case(client, headers, path)
+        return {name: run_case(client, headers, path, app.extensions["jarchy.engine"])
+                for name, path in PATHS.items()}
     finally:
         app.extensions["jarchy.engine"].dispose()
 
@@ -164,7 +190,7 @@ def main() -> None:
     parser.add_argument("--earlier", type=int, default=5, help="cases run to their end before the one counted")
     parser.add_argument("--verbose", action="store_true", help="also print every statement, in order")
     args = parser.parse_args()
-    results: dict[str, dict[str, Counted]] = {}
+    results: dict[str, dict[str, list[Counted]]] = {}
     with tempfile.TemporaryDirectory(prefix="jarchy-bench-") as folder:
         results["SQLite"] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args.earlier)
     schema = f"bench_statements_{os.getpid()}"
@@ -180,20 +206,24 @@ def main() -> None:
                 results["PostgreSQL"] = measure(url, Path(folder), args.earlier)
         finally:
             pg_admin(drop)
-    requests = ["start", *(name for name, _ in STEPS)]
-    print(f"Statements (commits) of each request of an information request, after {args.earlier} earlier cases\n")
-    print("| database | " + " | ".join(requests) + " |")
-    print("| --- |" + " ---: |" * len(requests))
-    for database, counts in results.items():
-        print(f"| {database} | " + " | ".join(f"{len(counts[r].statements)} ({counts[r].commits})"
-                                             for r in requests) + " |")
-    for database, counts in results.items():
-        print(f"\n{database}")
-        for request in requests:
-            print(f"  {request}: {groups(counts[request].statements)}")
-            if args.verbose:
-                for statement in counts[request].statements:
-                    print("      " + " ".join(statement.split())[:160])
+    print(f"Statements (commits) of each request of an information request, after {args.earlier} earlier cases "
+          "of each path")
+    for path_name, path in PATHS.items():
+        requests = ["start", *(name for name, *_ in path)]
+        print(f"\n{path_name}:\n")
+        print("| database | " + " | ".join(requests) + " |")
+        print("| --- |" + " ---: |" * len(requests))
+        for database, paths in results.items():
+            print(f"| {database} | " + " | ".join(f"{len(c.statements)} ({c.commits})" for c in paths[path_name])
+                  + " |")
+    for database, paths in results.items():
+        for path_name, path in PATHS.items():
+            print(f"\n{database}, {path_name}")
+            for request, seen in zip(["start", *(name for name, *_ in path)], paths[path_name], strict=True):
+                print(f"  {request}: {groups(seen.statements)}")
+                if args.verbose:
+                    for statement in seen.statements:
+                        print("      " + " ".join(statement.split())[:160])
 
 
 if __name__ == "__main__":
