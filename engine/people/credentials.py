@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import RevokedCredential, User
@@ -64,11 +64,13 @@ def holder(session: Session, user_id: object, token_id: str) -> tuple[User | Non
     statement, since every signed-in request asks it."""
     if not isinstance(user_id, int):
         return None, False
-    revoked = select(RevokedCredential.id).where(RevokedCredential.id == token_id).exists()
-    row = session.execute(
-        select(User, revoked).where(User.id == user_id).options(joinedload(User.role_rows))
-    ).unique().first()
+    row = session.execute(_HOLDER, {"user_id": user_id, "token_id": token_id}).unique().first()
     return (row[0], bool(row[1])) if row is not None else (None, False)
+
+
+# Built once: every signed-in request runs it, and building and keying a statement costs as much as running it.
+_HOLDER = select(User, select(RevokedCredential.id).where(RevokedCredential.id == bindparam("token_id")).exists()) \
+    .where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
 
 
 def revoke(session: Session, credential_id: str, *, kind: str, user: User, lifetime_seconds: int,

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, null, update
+from sqlalchemy import and_, bindparam, null, update
 from sqlalchemy.orm import Session
 
 from db.models import Absence, HumanTask, Notification, NotificationChoice, ProcessInstance, User
@@ -67,19 +67,11 @@ def _told(session: Session, tasks: list[tuple[HumanTask, NotificationKind | None
             lanes.append((task, kind))
         else:
             told[task.id] = [], {}  # routing failed: nobody is a candidate; admin and pr_head see it in every list
-    query = lanes_members_query((task.role, task.unit_key) for task, _ in lanes)
+    kinds = tuple(sorted({kind for _, kind in lanes if kind is not None}))
+    query = _candidates(tuple(dict.fromkeys((task.role, task.unit_key) for task, _ in lanes)), at is not None, kinds)
     if query is None:
         return told | {task.id: ([], {}) for task, _ in lanes}
-    kinds = {kind for _, kind in lanes if kind is not None}
-    query = query.add_columns(Absence if at is not None else null(), NotificationChoice.kind if kinds else null(),
-                              NotificationChoice.email if kinds else null())
-    if at is not None:
-        query = query.outerjoin(Absence, and_(Absence.user_id == User.id, Absence.starts_at <= at,
-                                              Absence.ends_at > at))
-    if kinds:
-        query = query.outerjoin(NotificationChoice, and_(NotificationChoice.user_id == User.id,
-                                                         NotificationChoice.kind.in_(sorted(kinds))))
-    rows = session.execute(query).unique().all()
+    rows = session.execute(query, {"at": at} if at is not None else {}).unique().all()
     for task, kind in lanes:
         mine = [r for r in rows if r[1] == task.role and (task.role not in UNIT_BOUND_ROLES or r[2] == task.unit_key)]
         members = list(dict.fromkeys(r[0] for r in mine))
@@ -92,6 +84,33 @@ def _told(session: Session, tasks: list[tuple[HumanTask, NotificationKind | None
         chosen = {r[0].id: r[5] for r in mine if r[4] == kind}
         told[task.id] = whom, {m.id: chosen.get(m.id) or notification_choices.DEFAULTS[kind] for m in whom}
     return told
+
+
+_CANDIDATES: dict[tuple[Any, ...], Any] = {}  # statements by lanes, with absences, kinds: an office has few lanes
+_CANDIDATES_LIMIT = 256
+
+
+def _candidates(lanes: tuple[tuple[str, str | None], ...], at: bool, kinds: tuple[NotificationKind, ...]) -> Any:
+    """The statement of `_told`'s rows: each candidate of `lanes` with the role and unit they hold it by, any
+    absence at the parameter `at`, their choice for each of `kinds`. Built once for each: building and keying a
+    statement of this size costs more than running it."""
+    key = (lanes, at, kinds)
+    if key not in _CANDIDATES:
+        query = lanes_members_query(lanes)
+        if query is not None:
+            query = query.add_columns(Absence if at else null(), NotificationChoice.kind if kinds else null(),
+                                      NotificationChoice.email if kinds else null())
+            if at:
+                moment = bindparam("at")
+                query = query.outerjoin(Absence, and_(Absence.user_id == User.id, Absence.starts_at <= moment,
+                                                      Absence.ends_at > moment))
+            if kinds:
+                query = query.outerjoin(NotificationChoice, and_(NotificationChoice.user_id == User.id,
+                                                                 NotificationChoice.kind.in_(kinds)))
+        if len(_CANDIDATES) >= _CANDIDATES_LIMIT:
+            _CANDIDATES.pop(next(iter(_CANDIDATES)), None)
+        _CANDIDATES[key] = query
+    return _CANDIDATES[key]
 
 
 def notify(

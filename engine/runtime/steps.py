@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, overload
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -46,7 +46,7 @@ def lock(session: Session, instance_id: int) -> ProcessInstance: ...
 def lock(session: Session, instance_id: int, *, skip_locked: bool) -> ProcessInstance | None: ...
 def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
     """The case's row, locked until the transaction ends; with `skip_locked`, None if another holds it."""
-    instance = _locked(session, ProcessInstance.id == instance_id, skip_locked=skip_locked)
+    instance = _locked(session, _LOCKS[("case", skip_locked)], {"which": instance_id})
     if instance is None and not skip_locked:
         raise NotFound(f"case {instance_id} does not exist", code=Code.CASE_NOT_FOUND, params={"case_id": instance_id})
     return instance
@@ -54,22 +54,31 @@ def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> Pr
 
 def lock_by_task(session: Session, task_id: str) -> ProcessInstance | None:
     """The row of the case the task `task_id` belongs to, locked as `lock` does; None if there is no such task."""
-    return _locked(session, ProcessInstance.id == select(HumanTask.instance_id).where(HumanTask.id == task_id)
-                   .scalar_subquery(), skip_locked=False)
+    return _locked(session, _LOCKS[("task", False)], {"which": task_id})
 
 
-def _locked(session: Session, which: Any, *, skip_locked: bool) -> ProcessInstance | None:
+def _lock_statement(which: Any, *, skip_locked: bool) -> Any:
     """The case's row with its whole state, locked; read along: the calendar overrides' fingerprint (the step
     counts days by the calendar in force: engine.calendar.overrides), the nonce of the case's version (what the
     process keeps of it is used: engine.procedures.case_definition) and its starter's username (the answer names
-    them: engine.runtime.standing)."""
-    row = session.execute(
-        select(ProcessInstance, case_definition.along(), standing.along_starter(), *overrides.fingerprint())
-        .where(which)
-        .options(undefer(ProcessInstance.state))
-        .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    them: engine.runtime.standing). Built once: building and keying it cost more than running it."""
+    return (select(ProcessInstance, case_definition.along(), standing.along_starter(), *overrides.fingerprint())
+            .where(which)
+            .options(undefer(ProcessInstance.state))
+            .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
+            .execution_options(populate_existing=True))
+
+
+_LOCKS = {
+    ("case", False): _lock_statement(ProcessInstance.id == bindparam("which"), skip_locked=False),
+    ("case", True): _lock_statement(ProcessInstance.id == bindparam("which"), skip_locked=True),
+    ("task", False): _lock_statement(ProcessInstance.id == select(HumanTask.instance_id).where(
+        HumanTask.id == bindparam("which")).scalar_subquery(), skip_locked=False),
+}
+
+
+def _locked(session: Session, statement: Any, parameters: dict[str, Any]) -> ProcessInstance | None:
+    row = session.execute(statement, parameters).one_or_none()
     if row is None:
         return None
     case_definition.read_along(session, row[0].definition_id, row[1])
