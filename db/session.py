@@ -95,4 +95,3 @@ def is_postgresql(session: Session) -> bool:
 def insert_for(session: Session) -> Callable[..., Any]:
     """The INSERT construct of the session's database, with its `ON CONFLICT` clauses (both dialects have them)."""
     return postgresql.insert if is_postgresql(session) else sqlite.insert
-

@@ -12,7 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,8 +45,14 @@ def unit_exists(session: Session, key: str) -> bool:
     several (a triage's unit and its contributing units), each checked."""
     kept = session.info.get(_UNIT_KEYS)
     if kept is None or kept[0] is not session.get_transaction():
-        kept = session.info[_UNIT_KEYS] = (session.get_transaction(), frozenset(session.scalars(select(Unit.key))))
+        keys = frozenset(session.scalars(select(Unit.key)))  # first: it begins the transaction it is kept for
+        kept = session.info[_UNIT_KEYS] = (session.get_transaction(), keys)
     return key in kept[1]
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_unit_keys(session: Session, _previous: Any) -> None:
+    session.info.pop(_UNIT_KEYS, None)  # a unit made in what rolled back is gone again
 
 
 def user_by_username(session: Session, username: str) -> User:

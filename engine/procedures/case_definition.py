@@ -9,6 +9,7 @@ SQLAlchemy caches statements, not rows."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from db.models import ProcessDefinition, ProcessInstance
 
 _HELD = "jarchy_definitions"  # session.info: the definitions this session read, by id
-_NONCES = "jarchy_definition_nonces"  # session.info: the nonces read along with a case's lock, by definition id
+_NONCES = "jarchy_definition_nonces"  # session.info: (transaction, the nonces read along with a lock, by id)
 _KEPT: dict[tuple[int, str], ProcessDefinition] = {}  # detached copies, by (id, nonce)
 _KEPT_LIMIT = 256
 
@@ -29,7 +30,10 @@ def along() -> Any:
 
 
 def read_along(session: Session, definition_id: int, nonce: str | None) -> None:
-    session.info.setdefault(_NONCES, {})[definition_id] = nonce
+    nonces = session.info.get(_NONCES)
+    if nonces is None or nonces[0] is not session.get_transaction():
+        nonces = session.info[_NONCES] = (session.get_transaction(), {})
+    nonces[1][definition_id] = nonce
 
 
 def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | None:
@@ -47,7 +51,8 @@ def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | 
 
 
 def _kept(session: Session, definition_id: int) -> ProcessDefinition | None:
-    nonce = session.info.get(_NONCES, {}).get(definition_id)
+    nonces = session.info.get(_NONCES)
+    nonce = nonces[1].get(definition_id) if nonces is not None and nonces[0] is session.get_transaction() else None
     copy = _KEPT.get((definition_id, nonce)) if nonce else None
     return session.merge(copy, load=False) if copy is not None else None
 
@@ -58,10 +63,11 @@ def _keep(definition: ProcessDefinition) -> None:
     if not definition.nonce:
         return
     unloaded = inspect(definition).unloaded
-    copy = ProcessDefinition(**{attribute.key: getattr(definition, attribute.key)
+    # Its own JSON (the diagram's meta, the pinned forms): the session that read the row keeps the row's.
+    copy = ProcessDefinition(**{attribute.key: deepcopy(getattr(definition, attribute.key))
                                 for attribute in inspect(ProcessDefinition).column_attrs
                                 if attribute.key not in unloaded})
     make_transient_to_detached(copy)
     if len(_KEPT) >= _KEPT_LIMIT:
-        _KEPT.pop(next(iter(_KEPT)))
+        _KEPT.clear()  # an office has a few dozen versions: starting over costs a statement a version, once
     _KEPT[(definition.id, definition.nonce)] = copy

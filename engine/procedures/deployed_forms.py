@@ -260,7 +260,7 @@ def _pins(session: Session, definition: ProcessDefinition) -> dict[str, Any]:
             pins = {row.key: row for row in rows if pinned.get(row.key) == row.version}
             if definition.nonce:
                 if len(_KEPT_PINS) >= _CACHE_LIMIT:
-                    _KEPT_PINS.pop(next(iter(_KEPT_PINS)))
+                    _KEPT_PINS.clear()  # a few dozen versions in an office: starting over is rare and cheap
                 _KEPT_PINS[proof] = pins
         known[definition.id] = pins
     return known[definition.id]  # type: ignore[no-any-return]

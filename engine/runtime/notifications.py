@@ -88,6 +88,7 @@ def _told(session: Session, tasks: list[tuple[HumanTask, NotificationKind | None
 
 _CANDIDATES: dict[tuple[Any, ...], Any] = {}  # statements by lanes, with absences, kinds: an office has few lanes
 _CANDIDATES_LIMIT = 256
+_UNKNOWN = object()
 
 
 def _candidates(lanes: tuple[tuple[str, str | None], ...], at: bool, kinds: tuple[NotificationKind, ...]) -> Any:
@@ -95,22 +96,24 @@ def _candidates(lanes: tuple[tuple[str, str | None], ...], at: bool, kinds: tupl
     absence at the parameter `at`, their choice for each of `kinds`. Built once for each: building and keying a
     statement of this size costs more than running it."""
     key = (lanes, at, kinds)
-    if key not in _CANDIDATES:
-        query = lanes_members_query(lanes)
-        if query is not None:
-            query = query.add_columns(Absence if at else null(), NotificationChoice.kind if kinds else null(),
-                                      NotificationChoice.email if kinds else null())
-            if at:
-                moment = bindparam("at")
-                query = query.outerjoin(Absence, and_(Absence.user_id == User.id, Absence.starts_at <= moment,
-                                                      Absence.ends_at > moment))
-            if kinds:
-                query = query.outerjoin(NotificationChoice, and_(NotificationChoice.user_id == User.id,
-                                                                 NotificationChoice.kind.in_(kinds)))
-        if len(_CANDIDATES) >= _CANDIDATES_LIMIT:
-            _CANDIDATES.pop(next(iter(_CANDIDATES)), None)
-        _CANDIDATES[key] = query
-    return _CANDIDATES[key]
+    known = _CANDIDATES.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    query = lanes_members_query(lanes)
+    if query is not None:
+        query = query.add_columns(Absence if at else null(), NotificationChoice.kind if kinds else null(),
+                                  NotificationChoice.email if kinds else null())
+        if at:
+            moment = bindparam("at")
+            query = query.outerjoin(Absence, and_(Absence.user_id == User.id, Absence.starts_at <= moment,
+                                                  Absence.ends_at > moment))
+        if kinds:
+            query = query.outerjoin(NotificationChoice, and_(NotificationChoice.user_id == User.id,
+                                                             NotificationChoice.kind.in_(kinds)))
+    if len(_CANDIDATES) >= _CANDIDATES_LIMIT:
+        _CANDIDATES.clear()  # a new combination of lanes now and then: starting over is cheap
+    _CANDIDATES[key] = query
+    return query
 
 
 def notify(

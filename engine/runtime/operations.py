@@ -370,7 +370,8 @@ def _task_and_locked_case(session: Session, task_id: str) -> tuple[HumanTask, Pr
     if instance is None:
         raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
     row = standing.read(session, instance.id, task_id)
-    assert row is not None  # the case was locked through it, and a task row is never deleted
+    if row is None:  # not after the lock found its case: a task row is never deleted
+        raise NotFound(f"task {task_id} does not exist", code=Code.TASK_NOT_FOUND, params={"task_id": task_id})
     return row, instance
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, or_, select
+from sqlalchemy import and_, bindparam, event, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Timer, User
@@ -103,3 +103,10 @@ def usernames(session: Session) -> dict[int, str]:
     """The usernames this transaction read along with something else."""
     kept = session.info.get(_USERNAMES)
     return dict(kept[1]) if kept is not None and kept[0] is session.get_transaction() else {}
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: Any) -> None:
+    """What a rolled-back transaction or savepoint wrote is not the case's standing any more: read again."""
+    session.info.pop(_KEPT, None)
+    session.info.pop(_USERNAMES, None)

@@ -246,3 +246,19 @@ def test_a_token_issued_without_an_id_is_refused(app: Any, cast: Any, settings: 
     old = URLSafeTimedSerializer(settings.secret_key, salt="jarchy-api-token").dumps(
         {"u": user.id, "g": user.token_generation})
     assert app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+
+
+def test_a_unit_key_is_known_as_the_transaction_stands(sessions: Any, ctx: Any) -> None:
+    """The office's unit keys are read once a transaction (a triage names several): a unit made in it counts, one
+    made in a savepoint that rolled back does not."""
+    from engine.people.accounts import create_unit, unit_exists
+
+    with sessions() as session:
+        assert not unit_exists(session, "culture")
+        create_unit(session, key="culture", name="Culture", actor="system", at=ctx.now())
+        assert unit_exists(session, "culture")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            create_unit(session, key="sport", name="Sport", actor="system", at=ctx.now())
+            assert unit_exists(session, "sport")
+            raise RuntimeError("rolled back")
+        assert not unit_exists(session, "sport") and unit_exists(session, "culture")

@@ -112,6 +112,28 @@ def test_contribution_tasks_notify_the_head_of_each_contributing_unit(as_: Any, 
     assert told == {"transport": ["head_transport"], "health": ["head_health"]}
 
 
+def test_the_tasks_a_step_opens_tell_each_lanes_candidates_minding_absences_lane_by_lane(
+        as_: Any, sessions: Any, ctx: Any) -> None:
+    """The candidates of all the tasks a step opens are read together (engine.runtime.notifications.told_of); who is
+    left out for an absence is still decided in each task's own lane."""
+    add_user(sessions, ctx, "head_transport2", ["unit_head"], "transport")
+    for user, deputy in (("head_transport", "head_transport2"), ("head_health", "pr")):
+        absence = as_(user).post(f"/api/v1/users/{user}/absences",
+                                 json={"from": "2026-03-02", "until": "2026-03-04", "deputy": deputy})
+        assert absence.status_code == 201, absence.get_json()
+    case = start(as_)
+    after = complete_task(as_, "pr", open_task(case, "triage"), handler="pr_department",
+                          contributors=["transport", "health"])
+    opened = {t["unit"]: t["id"] for t in after["tasks"]}
+    with sessions() as session:
+        told = {unit: sorted(session.scalars(select(User.username).join(Notification, Notification.user_id == User.id)
+                                             .where(Notification.task_id == task_id)))
+                for unit, task_id in opened.items()}
+    # transport: its head is away and their deputy is a candidate there, so the deputy alone; health: its head's
+    # deputy is no candidate of health's task, so the head is told all the same
+    assert told == {"transport": ["head_transport2"], "health": ["head_health"]}
+
+
 def test_an_assigned_task_notifies_only_its_assignee(as_: Any, sessions: Any, ctx: Any) -> None:
     add_user(sessions, ctx, "pr2", ["pr_department"])
     triage = open_task(start(as_), "triage")
