@@ -50,6 +50,17 @@ def unit_exists(session: Session, key: str) -> bool:
     return key in kept[1]
 
 
+def unit_keys_along() -> Any:
+    """Every unit's key in one text, a newline between (a key is a slug), as a scalar subquery for a statement that
+    starts a transaction anyway (locking a case: engine.runtime.steps) to read along and hand to
+    `read_along_unit_keys`: a completion's form may name units, each checked by `unit_exists`."""
+    return select(func.aggregate_strings(Unit.key, "\n")).scalar_subquery()
+
+
+def read_along_unit_keys(session: Session, keys: str | None) -> None:
+    session.info[_UNIT_KEYS] = (session.get_transaction(), frozenset(keys.split("\n")) if keys else frozenset())
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_unit_keys(session: Session, _previous: Any) -> None:
     session.info.pop(_UNIT_KEYS, None)  # a unit made in what rolled back is gone again

@@ -17,7 +17,7 @@ from db.vocabulary import LetterKind
 from engine.calendar import overrides
 from engine.context import EngineContext
 from engine.core.errors import Code, Conflict, Invalid, NotFound, unavailable_within
-from engine.people.accounts import unit_exists
+from engine.people import accounts
 from engine.people.accreditation import FormLookup
 from engine.procedures import case_definition, deployed_forms, discussion, forms, labels
 from engine.runtime import (
@@ -61,8 +61,10 @@ def _lock_statement(which: Any, *, skip_locked: bool) -> Any:
     """The case's row with its whole state, locked; read along: the calendar overrides' fingerprint (the step
     counts days by the calendar in force: engine.calendar.overrides), the nonce of the case's version (what the
     process keeps of it is used: engine.procedures.case_definition) and its starter's username (the answer names
-    them: engine.runtime.standing). Built once: building and keying it cost more than running it."""
-    return (select(ProcessInstance, case_definition.along(), standing.along_starter(), *overrides.fingerprint())
+    them: engine.runtime.standing), and the office's unit keys (a form may name units: engine.people.accounts).
+    Built once: building and keying it cost more than running it."""
+    return (select(ProcessInstance, case_definition.along(), standing.along_starter(), accounts.unit_keys_along(),
+                   *overrides.fingerprint())
             .where(which)
             .options(undefer(ProcessInstance.state))
             .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
@@ -83,7 +85,8 @@ def _locked(session: Session, statement: Any, parameters: dict[str, Any]) -> Pro
         return None
     case_definition.read_along(session, row[0].definition_id, row[1])
     standing.read_along_username(session, row[0].started_by_id, row[2])
-    overrides.read_along(session, tuple(row[3:]))
+    accounts.read_along_unit_keys(session, row[3])
+    overrides.read_along(session, tuple(row[4:]))
     return row[0]  # type: ignore[no-any-return]
 
 
@@ -118,7 +121,8 @@ def validated(session: Session, ctx: EngineContext, form_key: str | None, data: 
     schema = form_for(session, source, form_key)
     data = forms.fill_defaults(schema, data, at.astimezone(ctx.cal.timezone))
     # In the office's time zone: a keyword that asks for "today" (an accreditation's day) means the office's day.
-    forms.validate(schema, data, now=at.astimezone(ctx.cal.timezone), unit_exists=lambda key: unit_exists(session, key),
+    forms.validate(schema, data, now=at.astimezone(ctx.cal.timezone),
+                   unit_exists=lambda key: accounts.unit_exists(session, key),
                    languages=ctx.settings.publication_languages,
                    refusal_grounds=tuple(ctx.jurisdiction.refusal_ground_keys()), case=case,
                    attached=lambda ids: attachments.attachments_of_case(session, instance_id, ids),

@@ -167,16 +167,20 @@ def test_a_completion_writes_the_task_it_closed_and_the_task_it_opened_in_one_st
     assert words.words == case_text(instance.business_key, instance.data) and "pr_department" in instance.data.values()
 
 
-def test_a_triage_opening_two_tasks_reads_the_unit_keys_once_and_both_tasks_candidates_in_one_statement(
+def test_a_triage_opening_two_tasks_reads_the_unit_keys_with_the_lock_and_both_tasks_candidates_in_one_statement(
         app: Any, as_: Any, sessions: Any) -> None:
     case = _start(as_)
+    unknown = {"handler": "press_secretary", "unit": "transport", "contributors": ["transport", "culture"]}
+    refused = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": unknown})
+    assert refused.status_code == 422 and "contributors" in str(refused.get_json()["errors"])
     triage = {"handler": "press_secretary", "unit": "transport", "contributors": ["transport", "health"]}
     with statements(app) as sent:
         answer = as_("pr").post(f"/api/v1/tasks/{case['tasks'][0]['id']}/complete", json={"data": triage})
     assert answer.status_code == 200, answer.get_json()
     reads = _main_reads(sent)
-    # three unit keys checked (the handler's unit, two contributors); two new tasks' candidates, absences with them
-    assert reads["units"] == 1
+    # three unit keys checked (the handler's unit, two contributors) against the keys read along with the lock; two
+    # new tasks' candidates, absences with them
+    assert reads["units"] == 0 and len([s for s in sent if "FROM units" in s]) == 1
     assert len([s for s in sent if re.match(r"\s*SELECT users\..*\babsences\.", s, re.S)]) == 1
     opened = {t["unit"]: t["id"] for t in answer.get_json()["instance"]["tasks"]}
     assert sorted(opened) == ["health", "transport"]
