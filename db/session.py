@@ -5,11 +5,13 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 # An execution option: a transaction on an engine carrying it only reads, so on SQLite it begins without the
 # write lock (see `_make_sqlite_serialisable`). Set only through `read_only`.
@@ -90,6 +92,26 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def held_for_transaction(session: Session, key: str) -> Any:
+    """What `hold_for_transaction` kept under `key` in the session's current transaction; None once it ended. Kept
+    by identity: a transaction that ended is never the session's current one, whatever the session does."""
+    held = session.info.get(key)
+    return held[1] if held is not None and held[0] is session.get_transaction() else None
+
+
+def hold_for_transaction(session: Session, key: str, value: T) -> T:
+    """`value`, kept in `session.info` under `key` until the session's current transaction ends. Called after the
+    statement that read it, so that the transaction it began is the one it is kept for."""
+    session.info[key] = (session.get_transaction(), value)
+    return value
+
+
+def transaction_dict(session: Session, key: str) -> dict[Any, Any]:
+    """A dict kept under `key` for the session's current transaction, empty when the transaction is new."""
+    held = held_for_transaction(session, key)
+    return held if held is not None else hold_for_transaction(session, key, {})
 
 
 def insert_for(session: Session) -> Callable[..., Any]:

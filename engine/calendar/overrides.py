@@ -17,30 +17,29 @@ if TYPE_CHECKING:
     from engine.context import EngineContext
 
 from db.models import CalendarOverride
+from db.session import held_for_transaction, hold_for_transaction
 from engine.calendar.days import BusinessCalendar
 from engine.core.errors import Code, Invalid
 
-CHECKED = "jarchy_calendar_checked"  # session.info: the transaction that read the fingerprint, and for which context
-READ_ALONG = "jarchy_calendar_read_along"  # session.info: a fingerprint read with another statement, and when
+# session.info, each for the transaction that read it: the context the fingerprint was checked for; a fingerprint
+# read with another statement.
+CHECKED = "jarchy_calendar_checked"
+READ_ALONG = "jarchy_calendar_read_along"
 
 
 def current(session: Session, ctx: EngineContext) -> BusinessCalendar:
     """The calendar with the overrides as stored when this transaction first asked (reloaded only when they
     changed)."""
-    checked = session.info.get(CHECKED)
-    if checked is not None and checked[0] is session.get_transaction() and checked[1] is ctx:
+    if held_for_transaction(session, CHECKED) is ctx:
         return ctx.cal
-    along = session.info.get(READ_ALONG)
-    if along is not None and along[0] is session.get_transaction():
-        read = along[1]
-    else:
+    read = held_for_transaction(session, READ_ALONG)
+    if read is None:
         read = tuple(session.execute(select(*fingerprint())).one())
     if ctx.calendar_fingerprint != read:
         rows = session.scalars(select(CalendarOverride))
         ctx.use_overrides({r.day: (r.working, r.reason) for r in rows})
         ctx.calendar_fingerprint = read
-    # Kept by identity: a transaction that ended is never the session's current one, whatever the session does.
-    session.info[CHECKED] = (session.get_transaction(), ctx)
+    hold_for_transaction(session, CHECKED, ctx)
     return ctx.cal
 
 
@@ -53,7 +52,7 @@ def fingerprint() -> tuple[Any, Any]:
 
 def read_along(session: Session, read: tuple[Any, ...]) -> None:
     """The fingerprint this transaction read along with something else: `current` takes it instead of asking."""
-    session.info[READ_ALONG] = (session.get_transaction(), read)
+    hold_for_transaction(session, READ_ALONG, read)
 
 
 def reload(session: Session, ctx: EngineContext) -> BusinessCalendar:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Unit, User, UserRole
+from db.session import held_for_transaction, hold_for_transaction
 from db.vocabulary import EventType, TaskStatus
 from engine.audit import chain
 from engine.core.errors import Code, Conflict, Invalid, NotFound, problem
@@ -37,17 +38,16 @@ def unit_by_key(session: Session, key: str) -> Unit:
     return unit
 
 
-_UNIT_KEYS = "jarchy_unit_keys"  # session.info: (transaction, every unit's key)
+_UNIT_KEYS = "jarchy_unit_keys"  # session.info, for the transaction: every unit's key
 
 
 def unit_exists(session: Session, key: str) -> bool:
     """Whether a unit has the key. The office's unit keys (a few dozen) are read once a transaction: a form names
     several (a triage's unit and its contributing units), each checked."""
-    kept = session.info.get(_UNIT_KEYS)
-    if kept is None or kept[0] is not session.get_transaction():
-        keys = frozenset(session.scalars(select(Unit.key)))  # first: it begins the transaction it is kept for
-        kept = session.info[_UNIT_KEYS] = (session.get_transaction(), keys)
-    return key in kept[1]
+    keys = held_for_transaction(session, _UNIT_KEYS)
+    if keys is None:
+        keys = hold_for_transaction(session, _UNIT_KEYS, frozenset(session.scalars(select(Unit.key))))
+    return key in keys
 
 
 def unit_keys_along() -> Any:
@@ -58,7 +58,7 @@ def unit_keys_along() -> Any:
 
 
 def read_along_unit_keys(session: Session, keys: str | None) -> None:
-    session.info[_UNIT_KEYS] = (session.get_transaction(), frozenset(keys.split("\n")) if keys else frozenset())
+    hold_for_transaction(session, _UNIT_KEYS, frozenset(keys.split("\n")) if keys else frozenset())
 
 
 @event.listens_for(Session, "after_soft_rollback")

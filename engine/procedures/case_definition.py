@@ -16,9 +16,10 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from db.models import ProcessDefinition, ProcessInstance
+from db.session import held_for_transaction, transaction_dict
 
 _HELD = "jarchy_definitions"  # session.info: the definitions this session read, by id
-_NONCES = "jarchy_definition_nonces"  # session.info: (transaction, the nonces read along with a lock, by id)
+_NONCES = "jarchy_definition_nonces"  # session.info: the nonces read along with a lock this transaction, by id
 _KEPT: dict[tuple[int, str], ProcessDefinition] = {}  # detached copies, by (id, nonce)
 _KEPT_LIMIT = 256
 
@@ -30,10 +31,7 @@ def along() -> Any:
 
 
 def read_along(session: Session, definition_id: int, nonce: str | None) -> None:
-    nonces = session.info.get(_NONCES)
-    if nonces is None or nonces[0] is not session.get_transaction():
-        nonces = session.info[_NONCES] = (session.get_transaction(), {})
-    nonces[1][definition_id] = nonce
+    transaction_dict(session, _NONCES)[definition_id] = nonce
 
 
 def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | None:
@@ -51,8 +49,7 @@ def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | 
 
 
 def _kept(session: Session, definition_id: int) -> ProcessDefinition | None:
-    nonces = session.info.get(_NONCES)
-    nonce = nonces[1].get(definition_id) if nonces is not None and nonces[0] is session.get_transaction() else None
+    nonce = (held_for_transaction(session, _NONCES) or {}).get(definition_id)
     copy = _KEPT.get((definition_id, nonce)) if nonce else None
     return session.merge(copy, load=False) if copy is not None else None
 

@@ -19,9 +19,10 @@ from sqlalchemy import and_, bindparam, event, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance, Timer, User
+from db.session import held_for_transaction, transaction_dict
 from db.vocabulary import TaskStatus, TimerStatus
 
-_KEPT = "jarchy_standing"  # session.info: {instance id: (transaction, Standing)}
+_KEPT = "jarchy_standing"  # session.info, for the transaction: {instance id: Standing}
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ class Standing:
 def keep(session: Session, instance_id: int, tasks: Iterable[HumanTask], timers: Iterable[Timer] | None) -> None:
     """`tasks`: every open task row of the case (and any the step closed); `timers`: every waiting timer row (and
     any the step ended), or None where they were not read."""
-    session.info.setdefault(_KEPT, {})[instance_id] = (
-        session.get_transaction(), Standing(tuple(tasks), tuple(timers) if timers is not None else None))
+    transaction_dict(session, _KEPT)[instance_id] = Standing(tuple(tasks),
+                                                             tuple(timers) if timers is not None else None)
 
 
 def read(session: Session, instance_id: int, task_id: str) -> HumanTask | None:
@@ -75,13 +76,10 @@ _TASKS_AND_TIMERS = _tasks_and_timers()
 
 def of(session: Session, instance_id: int) -> Standing | None:
     """The case's standing as a step of this transaction left it, or None (read the database)."""
-    kept = session.info.get(_KEPT, {}).get(instance_id)
-    if kept is None or kept[0] is not session.get_transaction():
-        return None
-    return kept[1]  # type: ignore[no-any-return]
+    return (held_for_transaction(session, _KEPT) or {}).get(instance_id)  # type: ignore[no-any-return]
 
 
-_USERNAMES = "jarchy_usernames_read_along"  # session.info: (transaction, {user id: username})
+_USERNAMES = "jarchy_usernames_read_along"  # session.info, for the transaction: {user id: username}
 
 
 def along_starter() -> Any:
@@ -93,16 +91,12 @@ def along_starter() -> Any:
 def read_along_username(session: Session, user_id: int | None, username: str | None) -> None:
     if user_id is None or username is None:
         return
-    kept = session.info.get(_USERNAMES)
-    if kept is None or kept[0] is not session.get_transaction():
-        kept = session.info[_USERNAMES] = (session.get_transaction(), {})
-    kept[1][user_id] = username
+    transaction_dict(session, _USERNAMES)[user_id] = username
 
 
 def usernames(session: Session) -> dict[int, str]:
     """The usernames this transaction read along with something else."""
-    kept = session.info.get(_USERNAMES)
-    return dict(kept[1]) if kept is not None and kept[0] is session.get_transaction() else {}
+    return dict(held_for_transaction(session, _USERNAMES) or {})
 
 
 @event.listens_for(Session, "after_soft_rollback")
