@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, func, select, text
+from _postgres import PG_URL, pg_admin
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,7 +67,6 @@ from engine.procedures.definitions import deploy
 from engine.spiff.clock import FrozenClock
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 SECRET = "bench-secret-key-0123456789abcdef"
 PASSWORD = "a long password"
@@ -368,16 +368,6 @@ def tree_at(url: str, dialect: str, size: int, rng: random.Random) -> dict[str, 
 
 
 # -- the run -------------------------------------------------------------------------------------------------
-
-
-def pg_admin(*statements: str) -> None:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-    finally:
-        admin.dispose()
 
 
 def machine() -> str:

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _postgres import PG_URL, pg_admin
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,6 @@ from engine.spiff.parser import JarchyParser, parse_xml
 
 KEY = "information_request"
 DIAGRAM = Path(__file__).resolve().parents[2] / "workflows" / f"{KEY}.bpmn"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 OPS_PER_INSTANCE, WARMUP, REPS = 4, 5, 3
 
@@ -141,18 +141,6 @@ def measure(run_one: Callable[[], None], n: int) -> tuple[float, float]:
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
-
-
-def pg_admin(*statements: str) -> str:
-    """Run statements as the admin connection (autocommit); return the server's version."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-            return str(conn.execute(text("SHOW server_version")).scalar())
-    finally:
-        admin.dispose()
 
 
 def bench_database(url: str, ctx: EngineContext, n: int) -> tuple[tuple[float, float], tuple[float, float]]:

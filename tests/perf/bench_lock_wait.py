@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _postgres import PG_URL
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 KEY = "information_request"
 DIAGRAM = Path(__file__).resolve().parents[2] / "workflows" / f"{KEY}.bpmn"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 APP = "bench_lock_wait"
 REQUEST = {

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, select, text
+from _postgres import PG_URL, pg_admin
+from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import undefer
 
@@ -38,7 +39,6 @@ from engine.runtime import operations
 from engine.spiff import clock, pruning, serializer
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 PASSWORD = "a long bench password"
 REQUEST = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida Usenova",
@@ -139,16 +139,6 @@ def run(url: str, checkpoints: list[int], ctx: EngineContext) -> list[tuple[int,
     finally:
         case.close()
     return rows
-
-
-def pg_admin(*statements: str) -> None:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-    finally:
-        admin.dispose()
 
 
 def database(postgres: bool, tmp: str, name: str) -> tuple[str, list[str]]:

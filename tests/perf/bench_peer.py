@@ -54,16 +54,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from _postgres import PG_URL, pg_admin  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 PEER = ROOT / "tests" / "perf" / "peer"
 DIAGRAM = PEER / "peer_approval.bpmn"
 KEY = "peer_approval"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789abcdef"
 PASSWORD = "a long bench password"
 THREADS = 4
@@ -291,17 +290,6 @@ def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Pa
         for client in clients.values():
             client.conn.close()
     return out
-
-
-def pg_admin(*statements: str) -> str:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-            return str(conn.execute(text("SHOW server_version")).scalar())
-    finally:
-        admin.dispose()
 
 
 def main() -> None:

@@ -41,11 +41,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from _postgres import PG_URL
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "a long password"
 GUESSERS = 8
 CASES = 20

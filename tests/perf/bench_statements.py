@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, text
+from _postgres import PG_URL, pg_admin
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from api import create_app
@@ -43,7 +44,6 @@ from engine.procedures.definitions import deploy
 from engine.spiff.clock import FrozenClock
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "a long password"
 REQUEST = {"channel": "email", "outlet": "Kaktus Media", "requester_name": "Aida Usenova",
            "contact": {"email": "aida@example.kg"}, "subject": "Bus fares", "question": "Will bus fares rise?"}
@@ -171,16 +171,6 @@ def measure(url: str, folder: Path, earlier: int) -> dict[str, list[Counted]]:
                 for name, path in PATHS.items()}
     finally:
         app.extensions["jarchy.engine"].dispose()
-
-
-def pg_admin(*statements: str) -> None:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-    finally:
-        admin.dispose()
 
 
 def groups(statements: list[str]) -> str:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _postgres import PG_URL
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,7 +59,6 @@ from engine.spiff.clock import FrozenClock, SystemClock
 
 ROOT = Path(__file__).resolve().parents[2]
 JARCHY = str(Path(sys.executable).with_name("jarchy"))
-PG_URL = os.environ.get("JARCHY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("JARCHY_TEST_REDIS", "redis://127.0.0.1:6379/15")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
 SECRET = "bench-secret-key-0123456789abcdef"
