@@ -75,6 +75,7 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
     ("publish", {"channel": "website", "note": ""}),
 ]
 REQUESTS_PER_INSTANCE = 1 + 2 * len(STEPS)
+FLOOR = "floor"
 
 
 def forms() -> dict[str, Any]:
@@ -195,12 +196,26 @@ class Client:
 @contextlib.contextmanager
 def server(url: str, folder: Path, code: Path) -> Iterator[int]:
     """The server of the code at `code` (a checkout of the repo: this one, or `--before`'s)."""
-    port = free_port()
     env = {**os.environ, "JARCHY_DATABASE_URL": url, "JARCHY_SECRET_KEY": SECRET, "JARCHY_VAR_DIR": str(folder),
            "JARCHY_REDIS_URL": "", "PYTHONPATH": str(code)}
+    with serving([str(code / "tests" / "perf" / "peer" / "server.py")], env, folder, code) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def floor_server(url: str, folder: Path) -> Iterator[int]:
+    """Mode f: tests/perf/peer/floor.py on its own fresh database."""
+    with serving([str(PEER / "floor.py")], {**os.environ, "PYTHONPATH": str(ROOT)}, folder, ROOT, url) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], folder: Path, cwd: Path, *more: str) -> Iterator[int]:
+    """`command PORT THREADS *more` running until the block ends, once it answers /healthz."""
+    port = free_port()
     log = (folder / f"serve-{port}.log").open("w")
-    child = subprocess.Popen([sys.executable, str(code / "tests" / "perf" / "peer" / "server.py"), str(port),
-                              str(THREADS)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=code)
+    child = subprocess.Popen([sys.executable, *command, str(port), str(THREADS), *more], env=env, stdout=log,
+                             stderr=subprocess.STDOUT, cwd=cwd)
     try:
         for _ in range(300):
             with contextlib.suppress(OSError):
@@ -233,22 +248,24 @@ def rounds(run_one: Callable[[], None], n: int, reps: int) -> float:
 
 
 def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Path | None, db: str,
-              codes: dict[str, Path]) -> dict[str, dict[str, Any]]:
-    """Mode b for each code (label -> checkout), each on its own database that `seed` has prepared (label -> url).
-    The servers run side by side and the timed rounds alternate between them (a round of one, a round of the
-    next, ...), so that a change in the machine's load falls on each alike; then the statements are counted, the
-    servers sampled and then profiled, over N more instances each, again one server's instance after the other's."""
+              codes: dict[str, Path], floor_url: str) -> dict[str, dict[str, Any]]:
+    """Mode b for each code (label -> checkout), each on its own database that `seed` has prepared (label -> url),
+    and mode f (label FLOOR) on a fresh database at `floor_url`. The servers run side by side and the timed rounds
+    alternate between them (a round of one, a round of the next, ...), so that a change in the machine's load falls
+    on each alike; then, for Jarchy's servers, the statements are counted, the servers sampled and then profiled,
+    over N more instances each, again one server's instance after the other's."""
     out: dict[str, dict[str, Any]] = {}
     with contextlib.ExitStack() as stack:
         clients = {label: Client(stack.enter_context(server(urls[label], folder, code)))
                    for label, code in codes.items()}
-        for client in clients.values():
+        floor = Client(stack.enter_context(floor_server(floor_url, folder)))
+        for client in (*clients.values(), floor):
             client.sign_in()
             for _ in range(WARMUP):
                 client.run_one()
-        times: dict[str, list[float]] = {label: [] for label in codes}
+        times: dict[str, list[float]] = {label: [] for label in (*codes, FLOOR)}
         for _ in range(reps):
-            for label, client in clients.items():
+            for label, client in (*clients.items(), (FLOOR, floor)):
                 started = time.perf_counter()
                 for _ in range(n):
                     client.run_one()
@@ -265,9 +282,13 @@ def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Pa
                     for label, client in clients.items()}
 
         each("/__bench/reset")
-        for client in clients.values():
+        for client in (*clients.values(), floor):
             client.times.clear()
         interleaved()
+        for _ in range(n):
+            floor.run_one()
+        out[FLOOR] = {"seconds": statistics.median(times[FLOOR]), "rounds": times[FLOOR],
+                      "kinds": {kind: 1000 * statistics.median(t) for kind, t in floor.times.items()}}
         counts = {label: client.call("GET", "/__bench/stats") for label, client in clients.items()}
         for label, client in clients.items():
             out[label] = {"seconds": statistics.median(times[label]), "rounds": times[label],
@@ -287,9 +308,15 @@ def over_http(urls: dict[str, str], folder: Path, n: int, reps: int, profile: Pa
                 (profile / f"{name}.breakdown.md").write_text(sampled(profile / f"{name}.samples.json"))
                 (profile / f"{name}.txt").write_text(report(profile / f"{name}.pstats", instances=n,
                                                             completions=n * len(STEPS)))
-        for client in clients.values():
+        for client in (*clients.values(), floor):
             client.conn.close()
     return out
+
+
+def mode_name(label: str, database: str) -> str:
+    if label == FLOOR:
+        return f"f the floor over HTTP (tests/perf/peer/floor.py), {database}"
+    return f"b Jarchy over HTTP, {database}{f' ({label})' if label else ''}"
 
 
 def main() -> None:
@@ -319,10 +346,12 @@ def main() -> None:
             urls = {label: f"sqlite:///{Path(tmp) / f'peer-{label or 0}.db'}" for label in codes}
             for url in urls.values():  # a fresh database for each code
                 seed(url)
-            for label, r in over_http(urls, Path(tmp), args.n, args.reps, args.profile, "sqlite", codes).items():
-                results[f"b Jarchy over HTTP, SQLite{f' ({label})' if label else ''}"] = r
+            floor_url = f"sqlite:///{Path(tmp) / 'floor.db'}"
+            for label, r in over_http(urls, Path(tmp), args.n, args.reps, args.profile, "sqlite", codes,
+                                      floor_url).items():
+                results[mode_name(label, "SQLite")] = r
         if args.only in (None, "postgresql"):
-            schemas = {label: f"bench_peer_{os.getpid()}_{label or 0}" for label in codes}
+            schemas = {label: f"bench_peer_{os.getpid()}_{label or 0}" for label in (*codes, FLOOR)}
             drops = [f'DROP SCHEMA IF EXISTS "{schema}" CASCADE' for schema in schemas.values()]
             try:
                 pg_server = pg_admin(*drops, *(f'CREATE SCHEMA "{schema}"' for schema in schemas.values()))
@@ -332,11 +361,12 @@ def main() -> None:
             else:
                 try:
                     urls = {label: f"{PG_URL}?options=-csearch_path%3D{schema}" for label, schema in schemas.items()}
+                    floor_url = urls.pop(FLOOR)
                     for url in urls.values():
                         seed(url)
                     for label, r in over_http(urls, Path(tmp), args.n, args.reps, args.profile, "postgresql",
-                                              codes).items():
-                        results[f"b Jarchy over HTTP, PostgreSQL{f' ({label})' if label else ''}"] = r
+                                              codes, floor_url).items():
+                        results[mode_name(label, "PostgreSQL")] = r
                 finally:
                     pg_admin(*drops)
     a_last = args.n / rounds(bare.run_one, args.n, args.reps)
@@ -349,8 +379,20 @@ def main() -> None:
           f"| {a_jarchy / a:.3f}x | - | - |")
     for mode, r in results.items():
         rate = args.n / r["seconds"]
-        print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {r['requests']:.1f} "
-              f"| {r['statements']:.1f} |")
+        counts = (f"{r['requests']:.1f} | {r['statements']:.1f}" if "statements" in r
+                  else f"{REQUESTS_PER_INSTANCE:.1f} | -")
+        print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {counts} |")
+    print("\nThe most any server on this stack could reach, the engine's time and the floor's added "
+          "(1 / (1/a + 1/f)), and where Jarchy stands against the floor:\n")
+    print("| database | ceiling instances/s | ceiling ratio to a | Jarchy's ms/instance over the floor's |")
+    print("| --- | ---: | ---: | ---: |")
+    for mode, r in results.items():
+        if mode.startswith("f "):
+            database = mode.rsplit(", ", 1)[1]
+            ceiling = 1 / (1 / a + r["seconds"] / args.n)
+            jarchy = [b for name, b in results.items() if name.startswith("b ") and database in name]
+            over = ", ".join(f"{b['seconds'] / r['seconds']:.1f}x" for b in jarchy)
+            print(f"| {database} | {ceiling:.1f} | {ceiling / a:.3f}x | {over} |")
     print("\nEach round's instances/s (rounds of the same database alternate between the codes):\n")
     for mode, r in results.items():
         print(f"- {mode}: " + ", ".join(f"{args.n / seconds:.1f}" for seconds in r["rounds"]))
