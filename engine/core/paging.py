@@ -20,6 +20,12 @@ class Paged(Generic[T]):
 
 
 def paged(session: Session, query: Select[Any], page: int, per_page: int) -> Paged[Any]:
+    """The page, then the total: counted only when the page cannot tell it. A page with some items but fewer than
+    `per_page` is the last one, so the total is the items before it and on it (most pages: an inbox of one case, a
+    short list); a full page, or an empty one past the first, needs the count."""
+    offset = (page - 1) * per_page
+    items = list(session.scalars(query.limit(per_page).offset(offset)))
+    if len(items) < per_page and (items or page == 1):
+        return Paged(items, offset + len(items), page, per_page)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Paged(items, total, page, per_page)
