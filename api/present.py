@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -59,7 +58,7 @@ from engine.procedures import labels
 from engine.procedures.definitions import Deployed
 from engine.procedures.deployed_forms import case_form
 from engine.procedures.forms import prefilled, served, uses_registry, with_case, with_registry
-from engine.reads import archive, case_failures, clocks, dashboard, in_session, queries, task_context
+from engine.reads import archive, case_failures, clocks, dashboard, in_session, queries, task_cases, task_context
 from engine.reads import registry as registry_reads
 from engine.reads.portal import Tracking
 from engine.runtime.case_comments import EDIT_WINDOW
@@ -81,8 +80,7 @@ def tasks(session: Session, ctx: EngineContext, rows: list[HumanTask], *, busine
     wanted = {r.instance_id for r in rows if r.form_key and r.instance_id not in held}
     held |= in_session.held(session, ProcessInstance, wanted)  # those the session holds are not read again either
     if wanted - held.keys():
-        held |= {c.id: c for c in session.scalars(
-            select(ProcessInstance).where(ProcessInstance.id.in_(wanted - held.keys())))}
+        held |= task_cases.read(session, wanted - held.keys())
     keys = _business_keys(session, {r.instance_id for r in rows},
                           {i: c.business_key for i, c in held.items()} | dict(business_keys or {}))
     calendar = overrides.current(session, ctx)

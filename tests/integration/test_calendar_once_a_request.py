@@ -81,3 +81,31 @@ def test_a_completion_counts_by_an_override_stored_since_the_last_one(app: Any, 
     assert overrides_read(seen) == 2  # the fingerprint along with the lock, then the changed overrides themselves
     [lock] = [s for s in seen if "FOR UPDATE" in s or ("process_instances" in s and "calendar_overrides" in s)]
     assert "calendar_overrides" in lock
+
+
+def test_an_inbox_page_reads_the_calendar_with_its_cases_and_counts_by_an_override_stored_since(
+        app: Any, as_: Any, sessions: Any) -> None:
+    """The inbox reads its tasks' cases with the overrides' fingerprint and their versions' nonces (one statement
+    for three: engine.reads.task_cases), and an override stored meanwhile by another process is in force for it."""
+    case = new_case(as_)
+
+    def triage_left() -> tuple[int, list[str]]:
+        with statements(app) as seen:
+            inbox = as_("pr").get(f"/api/v1/tasks?instance_id={case['id']}&status=open")
+        assert inbox.status_code == 200, inbox.get_json()
+        [triage] = inbox.get_json()["items"]
+        assert triage["form"]["schema"]["properties"]["handler"]  # its form as the case's version pinned it
+        assert triage["time_left"]["unit"] == "working_days"
+        return triage["time_left"]["amount"], seen
+
+    before, seen = triage_left()
+    [cases] = [s for s in seen if "FROM process_instances" in s]
+    assert "calendar_overrides" in cases and "process_definitions" in cases
+    assert overrides_read(seen) == 1
+    assert not [s for s in seen if s.lstrip().startswith("SELECT process_definitions.")]
+    with sessions.begin() as session:
+        session.add(CalendarOverride(day=date(2026, 3, 7), working=True, reason="worked by decree",
+                                     changed_by="admin", changed_at=datetime(2026, 3, 2, 9, 0, tzinfo=BISHKEK)))
+    after, seen = triage_left()
+    assert after == before + 1  # the Saturday made a working day
+    assert overrides_read(seen) == 2  # the fingerprint with the cases, then the changed overrides themselves
