@@ -21,14 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from db.models import ProcessInstance, Timer
 from db.vocabulary import InstanceStatus, TimerStatus
 from engine.context import EngineContext
-from engine.runtime import steps
+from engine.runtime import standing, steps
 from engine.spiff import clock
 
 
@@ -40,14 +41,13 @@ class Claim:
     instance: ProcessInstance
 
 
-def claim_due(session: Session, at: datetime, passed: Collection[int] = ()) -> Claim | None:
-    """The first pending timer due by `at` of a running case that no other transaction holds, with that case
-    locked to the end of this transaction; None when there is none. `passed`: timer ids not to claim again (those
-    this sweep tried and could not fire)."""
+def _claim_statement(*, passing: bool) -> Any:
+    """The claim, with what the firing's step asks next of the case read along (engine.runtime.steps.along). Built
+    once: building and keying it cost more than running it."""
     query = (
-        select(Timer, ProcessInstance)
+        select(Timer, ProcessInstance, *steps.along())
         .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= at,
+        .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= bindparam("at"),
                ProcessInstance.status == InstanceStatus.RUNNING)
         .order_by(Timer.due_at)
         .limit(1)
@@ -56,19 +56,35 @@ def claim_due(session: Session, at: datetime, passed: Collection[int] = ()) -> C
         # The case's row as locked, not as an earlier read of this session left it.
         .execution_options(populate_existing=True)
     )
-    if passed:
-        query = query.where(Timer.id.not_in(list(passed)))
-    row = session.execute(query).one_or_none()
-    return Claim(row[0], row[1]) if row is not None else None
+    return query.where(Timer.id.not_in(bindparam("passed", expanding=True))) if passing else query
+
+
+_CLAIMS = {passing: _claim_statement(passing=passing) for passing in (False, True)}
+
+
+def claim_due(session: Session, at: datetime, passed: Collection[int] = ()) -> Claim | None:
+    """The first pending timer due by `at` of a running case that no other transaction holds, with that case
+    locked to the end of this transaction; None when there is none. `passed`: timer ids not to claim again (those
+    this sweep tried and could not fire)."""
+    row = session.execute(_CLAIMS[bool(passed)], {"at": at, "passed": sorted(passed)} if passed else {"at": at}) \
+        .one_or_none()
+    if row is None:
+        return None
+    steps.took_along(session, row[1], row[2:])
+    return Claim(row[0], row[1])
 
 
 def fire_locked(session: Session, ctx: EngineContext, timer_id: int, instance: ProcessInstance,
                 at: datetime) -> bool:
     """Fire the timer `timer_id` of `instance`, whose row the caller holds locked; False when, read again under
     that lock, it is no longer a pending timer due by `at` of a running case (another sweeper fired it, the case
-    moved on)."""
-    timer = session.scalars(select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)).one()
-    if timer.status != TimerStatus.PENDING or timer.due_at > at or instance.status != InstanceStatus.RUNNING:
+    moved on). The case's open tasks and waiting timers are read again in one statement, kept for the step
+    (engine.runtime.standing): the timer is among them while it waits."""
+    standing.read(session, instance.id, task_id="")  # no task is being completed
+    kept = standing.of(session, instance.id)
+    timer = next((t for t in (kept.timers or ()) if t.id == timer_id), None) if kept is not None else None
+    if timer is None or timer.status != TimerStatus.PENDING or timer.due_at > at \
+            or instance.status != InstanceStatus.RUNNING:
         return False
     # `at` is the moment the sweep fires as of (`jarchy timers fire-due --at`): SpiffWorkflow must see it too.
     steps.advance(steps.open(session, ctx, instance, actor=None, at=at, now=clock.FrozenClock(max(at, ctx.now()))))

@@ -4,6 +4,7 @@ engine/runtime/operations.py, which composes them into operations."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, overload
 
@@ -57,14 +58,27 @@ def lock_by_task(session: Session, task_id: str) -> ProcessInstance | None:
     return _locked(session, _LOCKS[("task", False)], {"which": task_id})
 
 
+def along() -> tuple[Any, ...]:
+    """What a step asks next of a case it locks, as columns for the lock's statement to read along: the nonce of the
+    case's version (what the process keeps of it is used: engine.procedures.case_definition), its starter's
+    username (the answer names them: engine.runtime.standing), the office's unit keys (a form may name units:
+    engine.people.accounts) and the calendar overrides' fingerprint (the step counts days by the calendar in force:
+    engine.calendar.overrides). `took_along` hands them on."""
+    return case_definition.along(), standing.along_starter(), accounts.unit_keys_along(), *overrides.fingerprint()
+
+
+def took_along(session: Session, instance: ProcessInstance, values: Sequence[Any]) -> None:
+    """The values of `along()`'s columns, read with `instance`, for this transaction."""
+    case_definition.read_along(session, instance.definition_id, values[0])
+    standing.read_along_username(session, instance.started_by_id, values[1])
+    accounts.read_along_unit_keys(session, values[2])
+    overrides.read_along(session, tuple(values[3:]))
+
+
 def _lock_statement(which: Any, *, skip_locked: bool) -> Any:
-    """The case's row with its whole state, locked; read along: the calendar overrides' fingerprint (the step
-    counts days by the calendar in force: engine.calendar.overrides), the nonce of the case's version (what the
-    process keeps of it is used: engine.procedures.case_definition) and its starter's username (the answer names
-    them: engine.runtime.standing), and the office's unit keys (a form may name units: engine.people.accounts).
-    Built once: building and keying it cost more than running it."""
-    return (select(ProcessInstance, case_definition.along(), standing.along_starter(), accounts.unit_keys_along(),
-                   *overrides.fingerprint())
+    """The case's row with its whole state, locked, and what a step asks next read along (`along`). Built once:
+    building and keying it cost more than running it."""
+    return (select(ProcessInstance, *along())
             .where(which)
             .options(undefer(ProcessInstance.state))
             .with_for_update(of=ProcessInstance, skip_locked=skip_locked)
@@ -83,10 +97,7 @@ def _locked(session: Session, statement: Any, parameters: dict[str, Any]) -> Pro
     row = session.execute(statement, parameters).one_or_none()
     if row is None:
         return None
-    case_definition.read_along(session, row[0].definition_id, row[1])
-    standing.read_along_username(session, row[0].started_by_id, row[2])
-    accounts.read_along_unit_keys(session, row[3])
-    overrides.read_along(session, tuple(row[4:]))
+    took_along(session, row[0], row[1:])
     return row[0]  # type: ignore[no-any-return]
 
 
