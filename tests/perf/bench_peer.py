@@ -38,10 +38,8 @@ import http.client
 import json
 import os
 import platform
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from _postgres import PG_URL, pg_admin  # noqa: E402
+from _serving import serving  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
@@ -147,12 +146,6 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Client:
     """One keep-alive connection, one bearer token; JSON in and out."""
 
@@ -198,40 +191,18 @@ def server(url: str, folder: Path, code: Path) -> Iterator[int]:
     """The server of the code at `code` (a checkout of the repo: this one, or `--before`'s)."""
     env = {**os.environ, "JARCHY_DATABASE_URL": url, "JARCHY_SECRET_KEY": SECRET, "JARCHY_VAR_DIR": str(folder),
            "JARCHY_REDIS_URL": "", "PYTHONPATH": str(code)}
-    with serving([str(code / "tests" / "perf" / "peer" / "server.py")], env, folder, code) as port:
+    script = str(code / "tests" / "perf" / "peer" / "server.py")
+    with serving(lambda port: [sys.executable, script, str(port), str(THREADS)], env, folder, code) as port:
         yield port
 
 
 @contextlib.contextmanager
 def floor_server(url: str, folder: Path) -> Iterator[int]:
     """Mode f: tests/perf/peer/floor.py on its own fresh database."""
-    with serving([str(PEER / "floor.py")], {**os.environ, "PYTHONPATH": str(ROOT)}, folder, ROOT, url) as port:
+    script = str(PEER / "floor.py")
+    with serving(lambda port: [sys.executable, script, str(port), str(THREADS), url],
+                 {**os.environ, "PYTHONPATH": str(ROOT)}, folder, ROOT) as port:
         yield port
-
-
-@contextlib.contextmanager
-def serving(command: list[str], env: dict[str, str], folder: Path, cwd: Path, *more: str) -> Iterator[int]:
-    """`command PORT THREADS *more` running until the block ends, once it answers /healthz."""
-    port = free_port()
-    log = (folder / f"serve-{port}.log").open("w")
-    child = subprocess.Popen([sys.executable, *command, str(port), str(THREADS), *more], env=env, stdout=log,
-                             stderr=subprocess.STDOUT, cwd=cwd)
-    try:
-        for _ in range(300):
-            with contextlib.suppress(OSError):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                conn.getresponse().read()
-                conn.close()
-                break
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"the server did not start; see {log.name}")
-        yield port
-    finally:
-        child.terminate()
-        child.wait(timeout=30)
-        log.close()
 
 
 def rounds(run_one: Callable[[], None], n: int, reps: int) -> float:

@@ -25,9 +25,7 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,6 +40,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from _postgres import PG_URL
+from _serving import serving
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -97,34 +96,13 @@ def serve(port: int, lifted: bool) -> None:
     main(["serve", "--port", str(port), "--threads", "4"], standalone_mode=False)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def server(url: str, lifted: bool, folder: Path) -> Iterator[str]:
-    port = free_port()
     env = {**os.environ, "JARCHY_DATABASE_URL": url, "JARCHY_SECRET_KEY": SECRET, "JARCHY_PROXY_HOPS": "1",
            "JARCHY_VAR_DIR": str(folder), "JARCHY_REDIS_URL": ""}
-    log = (folder / f"serve-{port}.log").open("w")
-    child = subprocess.Popen([sys.executable, __file__, "--serve", str(port), *(["--lifted"] if lifted else [])],
-                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()  # noqa: S310
-                break
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"the server did not start; see {log.name}")
-        yield base
-    finally:
-        child.terminate()
-        child.wait(timeout=20)
-        log.close()
+    argv = [sys.executable, __file__, "--serve", "{port}", *(["--lifted"] if lifted else [])]
+    with serving(lambda port: [a.format(port=port) for a in argv], env, folder, ROOT, seconds=20) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def signed_in(base: str) -> urllib.request.OpenerDirector:
