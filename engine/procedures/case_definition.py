@@ -12,11 +12,12 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from db.models import ProcessDefinition, ProcessInstance
 from db.session import held_for_transaction, transaction_dict
+from engine.calendar import overrides
 
 _HELD = "jarchy_definitions"  # session.info: the definitions this session read, by id
 _NONCES = "jarchy_definition_nonces"  # session.info: the nonces read along with a lock this transaction, by id
@@ -35,17 +36,39 @@ def read_along(session: Session, definition_id: int, nonce: str | None) -> None:
 
 
 def of_case(session: Session, instance: ProcessInstance) -> ProcessDefinition | None:
+    return of_version(session, instance.definition_id)
+
+
+def of_version(session: Session, definition_id: int) -> ProcessDefinition | None:
+    """The version by id: held by this session, kept by the process with the nonce this transaction read along, or
+    read (and then kept)."""
     held: dict[int, ProcessDefinition] = session.info.setdefault(_HELD, {})
-    definition = held.get(instance.definition_id)
+    definition = held.get(definition_id)
     if definition is None:
-        definition = _kept(session, instance.definition_id)
+        definition = _kept(session, definition_id)
         if definition is None:
-            definition = session.get(ProcessDefinition, instance.definition_id)
+            definition = session.get(ProcessDefinition, definition_id)
             if definition is not None:
                 _keep(definition)
         if definition is not None:
-            held[instance.definition_id] = definition
+            held[definition_id] = definition
     return definition
+
+
+# Built once: every start runs it (see engine.runtime.steps._LOCKS for why).
+_LATEST = select(ProcessDefinition.id, ProcessDefinition.nonce, *overrides.fingerprint()) \
+    .where(ProcessDefinition.key == bindparam("key")).order_by(ProcessDefinition.version.desc()).limit(1)
+
+
+def latest(session: Session, key: str) -> ProcessDefinition | None:
+    """The latest version of the procedure `key` (None if none is deployed), as the process keeps it, with the
+    calendar overrides' fingerprint read along: what starting a case reads first, in one statement."""
+    row = session.execute(_LATEST, {"key": key}).first()
+    if row is None:
+        return None
+    read_along(session, row[0], row[1])
+    overrides.read_along(session, tuple(row[2:]))
+    return of_version(session, row[0])
 
 
 def _kept(session: Session, definition_id: int) -> ProcessDefinition | None:

@@ -172,8 +172,12 @@ def latest_definition(session: Session, key: str, *, required: bool = True) -> P
         .limit(1)
     ).first()
     if definition is None and required:
-        raise NotFound(f"no process {key!r} is deployed", code=Code.PROCESS_NOT_FOUND, params={"process": key})
+        raise not_deployed(key)
     return definition
+
+
+def not_deployed(key: str) -> NotFound:
+    return NotFound(f"no process {key!r} is deployed", code=Code.PROCESS_NOT_FOUND, params={"process": key})
 
 
 def definition_version(session: Session, key: str, version: int) -> ProcessDefinition:

@@ -42,8 +42,8 @@ from engine.people.access import (
     may_be_given,
 )
 from engine.people.accounts import unit_exists, user_by_username
-from engine.procedures import deadline_rules, deployed_forms
-from engine.procedures.definitions import called_versions, latest_definition, workflow_specs
+from engine.procedures import case_definition, deadline_rules, deployed_forms
+from engine.procedures.definitions import called_versions, latest_definition, not_deployed, workflow_specs
 from engine.runtime import (
     absences,
     case_data,
@@ -64,8 +64,7 @@ def start(session: Session, ctx: EngineContext, actor: User, process_key: str, d
           from_plan: bool = False) -> ProcessInstance:
     """`from_plan`: started from the media plan's entry (engine.runtime.supported_events), the one start that may
     name it (`media_plan_entry`)."""
-    definition = latest_definition(session, process_key)
-    assert definition is not None
+    definition = _latest(session, process_key)
     check_may_start(actor, definition)
     if not from_plan:
         plan_follows.refuse_unlinked(process_key, data)
@@ -79,8 +78,7 @@ def start_from_portal(session: Session, ctx: EngineContext, process_key: str, da
                       at: datetime) -> ProcessInstance:
     """A case filed by a member of the public on the portal: no account, the procedure's start form all the same."""
     check_portal_may_start(process_key)
-    definition = latest_definition(session, process_key)
-    assert definition is not None
+    definition = _latest(session, process_key)
     overrides.current(session, ctx)
     data = steps.validated(session, ctx, definition.meta.get("start_form"), data, at, source=definition)
     return _start(session, ctx, definition, data, started_by=None, at=at, channel=PORTAL)
@@ -93,6 +91,13 @@ def start_scheduled(session: Session, ctx: EngineContext, definition: ProcessDef
     data = steps.validated(session, ctx, definition.meta.get("start_form"), {}, at, source=definition)
     return _start(session, ctx, definition, data | {"scheduled_for": occurrence.isoformat()}, started_by=None,
                   at=at, now=clock.FrozenClock(max(at, ctx.now())))
+
+
+def _latest(session: Session, process_key: str) -> ProcessDefinition:
+    definition = case_definition.latest(session, process_key)
+    if definition is None:
+        raise not_deployed(process_key)
+    return definition
 
 
 def _start(session: Session, ctx: EngineContext, definition: ProcessDefinition, data: dict[str, Any], *,

@@ -2,7 +2,8 @@
 the tasks it opened go in one `INSERT ... ON CONFLICT (id) DO UPDATE` (both databases have it), where SQLAlchemy's
 unit of work sends an UPDATE for the changed rows and an INSERT for the new ones; on PostgreSQL the case's words
 ride in the same statement as a data-modifying CTE (SQLite has none: there they are a statement of their own)
-(issue 19, point 2).
+(issue 19, point 2). On PostgreSQL that holds for a single row too (a case's first task, its last one closed):
+the words and the row in one statement, where the flush would send two.
 
 Written by hand because the ORM has no upsert in its flush: the rows are the session's own objects, written here
 and then made to look flushed (a new one persistent, a changed one with its changes committed), so the rest of the
@@ -38,7 +39,8 @@ def write(session: Session, instance: ProcessInstance) -> None:
     new = [row for row in session.new if isinstance(row, HumanTask)]
     changed = [row for row in session.dirty if isinstance(row, HumanTask) and session.is_modified(row)]
     together = is_postgresql(session)
-    if not changed or len(new) + len(changed) < 2:  # one statement either way: the flush's
+    if not (new or changed) or (not together and (not changed or len(new) + len(changed) < 2)):
+        # Nothing to write, or on SQLite one statement either way (the flush's): the words alone.
         _execute(session, case_words.statement(session), words)
         return
     if not together:
@@ -77,9 +79,10 @@ def _statement(session: Session, updated: tuple[str, ...], with_words: bool) -> 
         # case or creation differ), and is missing from what comes back.
         same_task = (HumanTask.instance_id == upsert.excluded.instance_id) & \
             (HumanTask.created_at == upsert.excluded.created_at)
-        statement = upsert.on_conflict_do_update(index_elements=[HumanTask.id],
-                                                 set_={k: upsert.excluded[k] for k in updated},
-                                                 where=same_task).returning(HumanTask.id)
+        statement = (upsert.on_conflict_do_update(index_elements=[HumanTask.id],
+                                                  set_={k: upsert.excluded[k] for k in updated}, where=same_task)
+                     if updated else upsert.on_conflict_do_nothing(index_elements=[HumanTask.id])) \
+            .returning(HumanTask.id)
         if with_words:
             statement = statement.add_cte(case_words.statement(session).cte("case_words_written"))
         _STATEMENTS[key] = statement

@@ -228,3 +228,64 @@ def test_a_start_takes_its_case_number_in_one_statement(app: Any, as_: Any) -> N
     numbers = [first["business_key"], *(_start(as_)["business_key"] for _ in range(2))]
     prefix, year, _ = numbers[0].rsplit("-", 2)
     assert numbers == [f"{prefix}-{year}-{n:06d}" for n in range(int(numbers[0][-6:]), int(numbers[0][-6:]) + 3)]
+
+
+def test_a_start_reads_its_version_with_the_calendar_and_writes_its_first_task_with_the_words(
+        app: Any, as_: Any, sessions: Any) -> None:
+    """The latest version's id and nonce come with the calendar overrides' fingerprint in one statement (the
+    version itself is the one the process keeps); on PostgreSQL the first task and the case's words are one
+    statement, as a completion's rows are."""
+    _start(as_)  # the process keeps the version
+    with statements(app) as sent:
+        case = _start(as_)
+    reads = [s.lstrip() for s in sent if s.lstrip().startswith("SELECT")]
+    [latest] = [s for s in reads if s.startswith("SELECT process_definitions.")]
+    assert "calendar_overrides" in latest and "process_definitions.nonce" in latest
+    assert not [s for s in reads if s.startswith("SELECT (SELECT count(*)")]  # no fingerprint of its own
+    words_apart = [s for s in sent if s.lstrip().startswith("INSERT INTO case_words")]
+    [task_write] = [s for s in sent if re.search(r"\bINSERT INTO human_tasks\b", s)]
+    assert ("case_words" in task_write, len(words_apart)) == ((True, 0) if _is_postgresql(app) else (False, 1))
+    [triage] = case["tasks"]
+    with sessions() as session:
+        row = session.get(HumanTask, triage["id"])
+        words = session.get(CaseWords, case["id"])
+    assert (row.status, row.bpmn_id, row.instance_id) == ("open", "triage", case["id"])
+    assert words is not None and REQUEST["outlet"].lower() in words.words.lower()
+
+
+def test_a_start_takes_the_latest_version_as_its_row_says_when_its_nonce_changed(app: Any, as_: Any,
+                                                                              sessions: Any) -> None:
+    _start(as_)  # the process keeps the version
+    with sessions() as session:  # another row under the same id: nothing kept is taken for it
+        [(definition_id, meta)] = session.execute(select(ProcessDefinition.id, ProcessDefinition.meta)).all()
+        meta["tasks"]["triage"]["name"] = "Triage (as the row now says)"
+        session.execute(update(ProcessDefinition).where(ProcessDefinition.id == definition_id)
+                        .values(meta=meta, nonce=uuid4().hex))
+        session.commit()
+    assert _start(as_)["tasks"][0]["name"] == "Triage (as the row now says)"
+
+
+def test_starting_a_procedure_that_is_not_deployed_is_a_404_and_writes_nothing(as_: Any, sessions: Any) -> None:
+    with sessions() as session:
+        before = session.scalar(select(func.count()).select_from(ProcessInstance))
+    answer = as_("pr").post("/api/v1/process-instances", json={"process_key": "no_such_procedure", "data": {}})
+    assert answer.status_code == 404 and answer.get_json()["code"] == "process_not_found"
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessInstance)) == before
+
+
+def test_a_step_closing_its_only_task_writes_it_with_the_words_in_one_statement(app: Any, as_: Any,
+                                                                               sessions: Any) -> None:
+    """A step that closes a task and opens none (here a cancellation) writes that row and, on PostgreSQL, the case's
+    words at once."""
+    case = _start(as_)
+    with statements(app) as sent:
+        answer = as_("prhead").post(f"/api/v1/process-instances/{case['id']}/cancel", json={"reason": "a duplicate"})
+    assert answer.status_code == 200, answer.get_json()
+    [write] = [" ".join(s.split()) for s in sent if re.search(r"\b(INSERT INTO|UPDATE) human_tasks\b", s)]
+    words_apart = [s for s in sent if s.lstrip().startswith("INSERT INTO case_words")]
+    assert ("case_words" in write, len(words_apart)) == ((True, 0) if _is_postgresql(app) else (False, 1))
+    with sessions() as session:
+        triage = session.get(HumanTask, case["tasks"][0]["id"])
+        instance = session.get(ProcessInstance, case["id"])
+    assert (triage.status, instance.status) == ("cancelled", "cancelled")
