@@ -44,10 +44,13 @@ def of_version(session: Session, definition_id: int) -> ProcessDefinition | None
     read (and then kept)."""
     held: dict[int, ProcessDefinition] = session.info.setdefault(_HELD, {})
     definition = held.get(definition_id)
-    if definition is None:
+    nonce = (held_for_transaction(session, _NONCES) or {}).get(definition_id)
+    # Another row under that id since this session read it (on SQLite, after a rolled-back deployment): read anew.
+    stale = definition is not None and bool(nonce) and definition.nonce != nonce
+    if definition is None or stale:
         definition = _kept(session, definition_id)
         if definition is None:
-            definition = session.get(ProcessDefinition, definition_id)
+            definition = session.get(ProcessDefinition, definition_id, populate_existing=stale)
             if definition is not None:
                 _keep(definition)
         if definition is not None:

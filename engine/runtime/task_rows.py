@@ -37,7 +37,9 @@ def write(session: Session, instance: ProcessInstance) -> None:
     case's words (in that statement on PostgreSQL)."""
     words = case_words.parameters(instance)
     new = [row for row in session.new if isinstance(row, HumanTask)]
-    changed = [row for row in session.dirty if isinstance(row, HumanTask) and session.is_modified(row)]
+    # Rows with a column to write (a relationship changed alone would leave nothing to set: the row would meet
+    # itself in the upsert and come back missing).
+    changed = [row for row in session.dirty if isinstance(row, HumanTask) and _changed_keys(row)]
     together = is_postgresql(session)
     if not (new or changed) or (not together and (not changed or len(new) + len(changed) < 2)):
         # Nothing to write, or on SQLite one statement either way (the flush's): the words alone.
@@ -79,6 +81,7 @@ def _statement(session: Session, updated: tuple[str, ...], with_words: bool) -> 
         # case or creation differ), and is missing from what comes back.
         same_task = (HumanTask.instance_id == upsert.excluded.instance_id) & \
             (HumanTask.created_at == upsert.excluded.created_at)
+        # Only new rows (nothing to update): a conflict is always another task's id.
         statement = (upsert.on_conflict_do_update(index_elements=[HumanTask.id],
                                                   set_={k: upsert.excluded[k] for k in updated}, where=same_task)
                      if updated else upsert.on_conflict_do_nothing(index_elements=[HumanTask.id])) \

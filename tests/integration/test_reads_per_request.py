@@ -289,3 +289,22 @@ def test_a_step_closing_its_only_task_writes_it_with_the_words_in_one_statement(
         triage = session.get(HumanTask, case["tasks"][0]["id"])
         instance = session.get(ProcessInstance, case["id"])
     assert (triage.status, instance.status) == ("cancelled", "cancelled")
+
+
+def test_a_session_that_held_a_version_takes_another_row_under_its_id_at_the_next_start(sessions: Any) -> None:
+    """A long-lived session (the CLI's, a worker's) keeps the versions it read by id; a row under the same id with
+    another nonce (on SQLite, a deployment rolled back and its id taken again) is read anew, not taken as held."""
+    from engine.procedures import case_definition
+
+    with sessions() as held:
+        with held.begin():
+            first = case_definition.latest(held, "information_request")
+            assert first is not None and first.meta["tasks"]["triage"]["name"] == "Triage the request"
+        with sessions.begin() as other:
+            [(definition_id, meta)] = other.execute(select(ProcessDefinition.id, ProcessDefinition.meta)).all()
+            meta["tasks"]["triage"]["name"] = "Triage (another row)"
+            other.execute(update(ProcessDefinition).where(ProcessDefinition.id == definition_id)
+                          .values(meta=meta, nonce=uuid4().hex))
+        with held.begin():
+            again = case_definition.latest(held, "information_request")
+            assert again is not None and again.meta["tasks"]["triage"]["name"] == "Triage (another row)"

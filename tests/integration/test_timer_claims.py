@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 
-from db.models import AuditEvent, Timer
+from db.models import AuditEvent, HumanTask, Timer
+from db.vocabulary import TimerStatus
 from engine.background.sweeper import fire_due
 from engine.runtime import firing
 from tests.cases import start
@@ -135,3 +136,28 @@ def test_a_firing_reads_what_its_step_needs_with_its_claim(as_: Any, app: Any, s
         escalations = session.scalars(select(AuditEvent.type).where(AuditEvent.instance_id == case,
                                                                     AuditEvent.type == "timer.fired")).all()
     assert escalations == ["timer.fired"]
+
+
+@pytest.mark.parametrize("meanwhile", ["fired", "held"])
+def test_a_timer_another_changed_between_the_claim_and_the_firing_is_not_fired(
+        meanwhile: str, as_: Any, sessions: Any, ctx: Any, clock: Any, database_url: str) -> None:
+    """The firing reads the timer again under the case's lock (with the case's open tasks and waiting timers): a
+    timer another sweeper fired, or a pause held, after this sweep's claim read it is left as it is."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite lets no other transaction write while a claim holds the database")
+    [case] = due_cases(as_, 1)
+    after_deadline(clock, as_, case)
+    with sessions.begin() as session:
+        claim = firing.claim_due(session, clock.now())
+        assert claim is not None and claim.instance.id == case
+        with sessions.begin() as other:  # the timer's own row: the claim locked the case's, not the timer's
+            other.execute(update(Timer).where(Timer.id == claim.timer.id).values(
+                status=TimerStatus(meanwhile), fired_at=clock.now() if meanwhile == "fired" else None))
+        assert firing.fire_locked(session, ctx, claim.timer.id, claim.instance, clock.now()) is False
+    assert statuses(sessions, [case]) == [meanwhile]
+    with sessions() as session:
+        fired = session.scalars(select(AuditEvent.id).where(AuditEvent.instance_id == case,
+                                                            AuditEvent.type == "timer.fired")).all()
+        escalations = session.scalars(select(HumanTask.id).where(HumanTask.instance_id == case,
+                                                                 HumanTask.bpmn_id == "escalate_overdue")).all()
+    assert (fired, escalations) == ([], [])

@@ -353,9 +353,9 @@ def main() -> None:
         counts = (f"{r['requests']:.1f} | {r['statements']:.1f}" if "statements" in r
                   else f"{REQUESTS_PER_INSTANCE:.1f} | -")
         print(f"| {mode} | {rate:.1f} | {1000 / rate:.2f} | {rate / a:.3f}x | {counts} |")
-    print("\nThe most any server on this stack could reach, the engine's time and the floor's added "
-          "(1 / (1/a + 1/f)), and where Jarchy stands against the floor:\n")
-    print("| database | ceiling instances/s | ceiling ratio to a | Jarchy's ms/instance over the floor's |")
+    print("\nThe ceiling, an upper bound for any server on this stack: the engine's time and the floor's added "
+          "(1 / (1/a + 1/f); a real server also stores the workflow's state), and Jarchy against the floor:\n")
+    print("| database | ceiling instances/s | ceiling ratio to a | Jarchy's time an instance, times the floor's |")
     print("| --- | ---: | ---: | ---: |")
     for mode, r in results.items():
         if mode.startswith("f "):
