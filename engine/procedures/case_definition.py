@@ -48,7 +48,7 @@ def of_version(session: Session, definition_id: int) -> ProcessDefinition | None
     # Another row under that id since this session read it (on SQLite, after a rolled-back deployment): read anew.
     stale = definition is not None and bool(nonce) and definition.nonce != nonce
     if definition is None or stale:
-        definition = _kept(session, definition_id)
+        definition = _kept(session, definition_id, nonce)
         if definition is None:
             definition = session.get(ProcessDefinition, definition_id, populate_existing=stale)
             if definition is not None:
@@ -74,8 +74,7 @@ def latest(session: Session, key: str) -> ProcessDefinition | None:
     return of_version(session, row[0])
 
 
-def _kept(session: Session, definition_id: int) -> ProcessDefinition | None:
-    nonce = (held_for_transaction(session, _NONCES) or {}).get(definition_id)
+def _kept(session: Session, definition_id: int, nonce: str | None) -> ProcessDefinition | None:
     copy = _KEPT.get((definition_id, nonce)) if nonce else None
     return session.merge(copy, load=False) if copy is not None else None
 

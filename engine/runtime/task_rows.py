@@ -37,17 +37,17 @@ def write(session: Session, instance: ProcessInstance) -> None:
     case's words (in that statement on PostgreSQL)."""
     words = case_words.parameters(instance)
     new = [row for row in session.new if isinstance(row, HumanTask)]
-    # Rows with a column to write (a relationship changed alone would leave nothing to set: the row would meet
-    # itself in the upsert and come back missing).
-    changed = [row for row in session.dirty if isinstance(row, HumanTask) and _changed_keys(row)]
+    # The changed rows with the columns each changed, for those with one (a relationship changed alone would leave
+    # nothing to set: the row would meet itself in the upsert and come back missing).
+    changed = {row: keys for row in session.dirty if isinstance(row, HumanTask) and (keys := _changed_keys(row))}
     together = is_postgresql(session)
-    if not (new or changed) or (not together and (not changed or len(new) + len(changed) < 2)):
-        # Nothing to write, or on SQLite one statement either way (the flush's): the words alone.
+    # On SQLite the flush's own statements where no row changed (it inserts new rows in one) or only one is written.
+    upsert = bool(new or changed) and (together or (bool(changed) and len(new) + len(changed) >= 2))
+    if not (upsert and together):  # the words alone
         _execute(session, case_words.statement(session), words)
+    if not upsert:
         return
-    if not together:
-        _execute(session, case_words.statement(session), words)
-    updated = tuple(sorted({key for row in changed for key in _changed_keys(row)}))
+    updated = tuple(sorted({key for keys in changed.values() for key in keys}))
     # A changed row's every column goes in (the database checks NOT NULL before it finds the conflict); only the
     # changed ones are set. A column never set on a new row is None: SQL NULL, as the flush leaves it.
     rows = [{key: getattr(row, key) for key in _COLUMNS} for row in changed] + \
@@ -57,8 +57,8 @@ def write(session: Session, instance: ProcessInstance) -> None:
     if len(written) != len(rows):  # a new row's id was another task's: nothing of it may be taken as written
         raise Conflict("a task of the case was written by someone else at the same moment; reload and try again",
                        code=Code.CHANGED_CONCURRENTLY)
-    for row in changed:
-        for key in _changed_keys(row):
+    for row, keys in changed.items():
+        for key in keys:
             set_committed_value(row, key, getattr(row, key))
     for row in new:
         for key in _COLUMNS:
