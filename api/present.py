@@ -491,7 +491,8 @@ def notification_settings(choices: dict[Any, Any], settings: Any, zone: Any) -> 
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:
-    return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page}
+    return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page,
+            "beyond": paged.beyond}
 
 
 def whole(items: list[Any]) -> dict[str, Any]:

@@ -93,16 +93,18 @@ class Page(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
-    return Schema.from_dict(
-        {
-            "items": fields.List(fields.Nested(item_schema), required=True),
-            "total": fields.Integer(required=True),
-            "page": fields.Integer(required=True),
-            "per_page": fields.Integer(required=True),
-        },
-        name=name,
-    )
+def page_of(item_schema: type[Schema], name: str, *, beyond: str = "") -> type[Schema]:
+    """A list's page; with `beyond` (its description), a list of the latest rows only, which says whether there
+    are older ones."""
+    declared: dict[str, fields.Field] = {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "total": fields.Integer(required=True),
+        "page": fields.Integer(required=True),
+        "per_page": fields.Integer(required=True),
+    }
+    if beyond:
+        declared["beyond"] = fields.Boolean(required=True, metadata={"description": beyond})
+    return Schema.from_dict(declared, name=name)
 
 
 # -- auth, users, units ------------------------------------------------------------------------------

@@ -92,6 +92,19 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_DUMMY_HASH", light.hash("not a password of anyone"))
 
 
+
+@pytest.fixture(autouse=True)
+def kept_definitions_untouched() -> Iterator[None]:
+    """No request, step or page edits a deployed version's JSON in place: the process keeps each version it read
+    and shares that JSON with every later session (engine.procedures.case_definition), so such an edit would leak
+    into every later request. Each test starts with nothing kept, so its own versions are the ones checked."""
+    from engine.procedures import case_definition
+
+    case_definition.forget_kept()
+    yield
+    changed = case_definition.changed_kept()
+    assert not changed, f"a kept definition's JSON was changed in place: {changed}"
+
 @pytest.fixture
 def clock() -> FrozenClock:
     # A Monday in March 2026, 09:00 in Bishkek.

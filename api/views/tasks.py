@@ -28,7 +28,10 @@ def _task(row: HumanTask, actor: User) -> dict[str, Any]:
 class Tasks(MethodView):
     @blp.doc(operationId="listTasks")
     @blp.arguments(TaskQuery, location="query")
-    @blp.response(200, page_of(TaskOut, "TaskPage"))
+    @blp.response(200, page_of(TaskOut, "TaskPage", beyond=(
+        f"status=completed lists one's latest {queries.COMPLETED_COUNTED_UP_TO:,} completed tasks (by case, newest "
+        "first) that the filters keep, `q` and `sort` applied among them; true when one completed more (found "
+        "through the cases list); always false for open tasks")))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first,
         or as `sort` says. `q` and the filters narrow it (docs/search.md)."""

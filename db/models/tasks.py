@@ -18,7 +18,7 @@ class HumanTask(Base):
         Index("ix_human_tasks_assignee", "assignee_id", "status"),
         # The tasks a user completed, counted on every page of the inbox (migration 0022), and their cases: a search
         # probes the cases holding its words here, without reading the tasks' rows (migration 0027).
-        Index("ix_human_tasks_completed_by", "completed_by_id", "status", "instance_id"),
+        Index("ix_human_tasks_completed_by", "completed_by_id", "status", "instance_id", "id"),
     )
 
     # SpiffWorkflow's task UUID, stable across serialization.

@@ -13,10 +13,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Paged(Generic[T]):
+    """`beyond`: the list is of the latest rows only (the inbox's completed tab), `total` counts them, and there are
+    older ones beyond."""
+
     items: list[T]
     total: int
     page: int
     per_page: int
+    beyond: bool = False
 
 
 def paged(session: Session, query: Select[Any], page: int, per_page: int) -> Paged[Any]:

@@ -33,11 +33,12 @@ from engine.reads.finding import (
 from engine.runtime import standing
 
 SERIOUSLY_OVERDUE_DAYS = 5
-# The inbox's tab of the tasks one completed is counted on every page of the inbox, with the page's words: among
-# one's latest COMPLETED_COUNTED_UP_TO completed tasks (by case, newest first), beyond which it says "at least".
-# All one ever completed grows with the archive (222,224 tasks for the transport secretary at 1,000,000 finished
-# cases), and so do the cases that hold a common word (100,000 hold an outlet's name): a count over either is not
-# flat with age (tests/perf/bench_inbox.py). The open tabs are counted in full.
+# The inbox's tab of the tasks one completed lists, and counts on every page of the inbox, one's latest
+# COMPLETED_COUNTED_UP_TO completed tasks (by case, newest first) that its filters keep, with the page's words
+# among them; beyond them the count says "at least" and the list says there are older ones (found through the
+# cases list). All one ever completed grows with the archive (222,224 tasks for the transport secretary at
+# 1,000,000 finished cases), and so do the cases that hold a common word (100,000 hold an outlet's name): a list,
+# a sort or a count over either is not flat with age (tests/perf/bench_inbox.py). The open tabs are whole.
 COMPLETED_COUNTED_UP_TO = 1_000
 
 
@@ -56,10 +57,24 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
     """`find`: the words, filters and order of engine.people.list_search.Find."""
     asked = Find(**find)
     someone = check(session, asked, INBOX_SORTS)
-    query = select(HumanTask).where(matches(HumanTask.status, TaskStatus, status))
+    filters: list[ColumnElement[bool]] = []
+    if process_key:
+        filters.append(HumanTask.process_key == process_key)
+    if instance_id:
+        filters.append(HumanTask.instance_id == instance_id)
+    if overdue is True:
+        filters.append(HumanTask.due_at < now)
+    elif overdue is False:
+        filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
     if status == TaskStatus.COMPLETED:
-        query = query.where(HumanTask.completed_by_id == user.id)
-    elif assigned == "me":
+        done = [*filters, *_task_finding(session, user, asked, someone, now, tz, with_words=False)]
+        window = _latest_completed(user, done, HumanTask.id).limit(COMPLETED_COUNTED_UP_TO)
+        query = select(HumanTask).where(HumanTask.id.in_(window), *_words_only(session, asked))
+        found = _sorted_page(session, query, asked.sort, page, per_page)
+        beyond = bool(session.scalar(select(_more_completed(user, done))))
+        return Paged(found.items, found.total, found.page, found.per_page, beyond=beyond)
+    query = select(HumanTask).where(matches(HumanTask.status, TaskStatus, status), *filters)
+    if assigned == "me":
         query = query.where(HumanTask.assignee_id == user.id)
     elif assigned == "unassigned":
         query = query.where(HumanTask.assignee_id.is_(None), candidate_clause(user))
@@ -69,44 +84,54 @@ def inbox(session: Session, user: User, *, now: datetime, status: str = TaskStat
     else:
         query = query.where(or_(HumanTask.assignee_id == user.id,
                                 HumanTask.assignee_id.is_(None) & candidate_clause(user)))
-    if process_key:
-        query = query.where(HumanTask.process_key == process_key)
-    if instance_id:
-        query = query.where(HumanTask.instance_id == instance_id)
-    if overdue is True:
-        query = query.where(HumanTask.due_at < now)
-    elif overdue is False:
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    query = query.where(*_task_finding(session, user, asked, someone, now, tz, open_work=status == TaskStatus.OPEN))
-    if not asked.sort:
+    query = query.where(*_task_finding(session, user, asked, someone, now, tz))
+    return _sorted_page(session, query, asked.sort, page, per_page)
+
+
+def _sorted_page(session: Session, query: Select[Any], sort: str | None, page: int,
+                 per_page: int) -> Paged[HumanTask]:
+    """The page of the inbox's tasks `query` finds, earliest due first or in the order `sort` names."""
+    if not sort:
         return paged(session, query.order_by(nulls_last(HumanTask.due_at.asc()), HumanTask.created_at, HumanTask.id),
                      page, per_page)
-    name = asked.sort.removeprefix("-")
+    name = sort.removeprefix("-")
     if name == "case":
         query = query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
     elif name == "assignee":
         query = query.outerjoin(User, User.id == HumanTask.assignee_id)
     by = {"task": HumanTask.name, "case": ProcessInstance.business_key, "procedure": HumanTask.process_key,
           "due": HumanTask.due_at, "assignee": User.username, "created": HumanTask.created_at}[name]
-    return paged(session, ordered(query, by, asked.sort.startswith("-"), HumanTask.id), page, per_page)
+    return paged(session, ordered(query, by, sort.startswith("-"), HumanTask.id), page, per_page)
+
+
+def _words_only(session: Session, asked: Find) -> list[ColumnElement[bool]]:
+    """The words of `asked`, each task's case checked by key."""
+    holds = case_holds_words(session, asked.q, HumanTask.instance_id)
+    return [] if holds is None else [holds]
+
+
+def _latest_completed(user: User, done: list[ColumnElement[bool]], *columns: Any) -> Select[Any]:
+    """`columns` of the tasks `user` completed that `done` keeps, newest case first: read backwards from
+    ix_human_tasks_completed_by (completed_by_id, status, instance_id, id) alone, so that a bound on it bounds what
+    is read."""
+    return select(*columns).where(HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by_id == user.id,
+                                  *done).order_by(HumanTask.instance_id.desc())
+
+
+def _more_completed(user: User, done: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Whether `user` completed more tasks that `done` keeps than the inbox lists and counts of them."""
+    return _latest_completed(user, done, HumanTask.instance_id).offset(COMPLETED_COUNTED_UP_TO).limit(1).exists()
 
 
 def _task_finding(session: Session, user: User, asked: Find, someone: User | None, now: datetime,
-                  tz: tzinfo | None, *, open_work: bool, with_words: bool = True) -> list[ColumnElement[bool]]:
+                  tz: tzinfo | None, *, with_words: bool = True) -> list[ColumnElement[bool]]:
     """The words and filters of `asked` as conditions on the inbox's tasks (the tabs' counts take the same); the
     filters alone without `with_words`.
 
-    Open work does not grow with the archive: each open task's own case is checked for the words, where the
-    completed tasks are found through the index of every case that holds them (tests/perf/bench_inbox.py)."""
-    where: list[ColumnElement[bool]] = []
-    if with_words and open_work:
-        holds = case_holds_words(session, asked.q, HumanTask.instance_id)
-        if holds is not None:
-            where.append(holds)
-    elif with_words:
-        found = matching_cases(session, asked.q)
-        if found is not None:
-            where.append(HumanTask.instance_id.in_(found))
+    The inbox's tasks do not grow with the archive (its open work, one's latest completed tasks): each task's own
+    case is checked for the words, where the index of every case that holds a common word would list a tenth of
+    the archive (tests/perf/bench_inbox.py)."""
+    where = _words_only(session, asked) if with_words else []
     if asked.unit:
         where.append(HumanTask.instance_id.in_(unit_cases(asked.unit)))
     if asked.assignee:
@@ -123,8 +148,8 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     filters keep), and "completed" is then a least number."""
     asked = Find(**find)
     someone = check(session, asked, INBOX_SORTS)
-    found = _task_finding(session, user, asked, someone, now, tz, open_work=True)
-    done = _task_finding(session, user, asked, someone, now, tz, open_work=False, with_words=False)
+    found = _task_finding(session, user, asked, someone, now, tz)
+    done = _task_finding(session, user, asked, someone, now, tz, with_words=False)
     if process_key:
         found.append(HumanTask.process_key == process_key)
         done.append(HumanTask.process_key == process_key)
@@ -133,20 +158,16 @@ def inbox_counts(session: Session, user: User, *, now: datetime, process_key: st
     query = select(func.count(), func.count().filter(mine), func.count().filter(unassigned),
                    func.count().filter(HumanTask.due_at < now)).where(HumanTask.status == TaskStatus.OPEN,
                                                                       mine | unassigned, *found)
-    # One's latest completed tasks, one more than counted to know whether there are more, read backwards from
-    # ix_human_tasks_completed_by (completed_by_id, status, instance_id) alone; each one's case then checked for the
+    # One's latest completed tasks, as the tab lists them, from the index alone; each one's case then checked for the
     # words by key, as the open tasks are: the cost follows the bound, whatever the archive or the word.
-    latest = select(HumanTask.instance_id).where(HumanTask.status == TaskStatus.COMPLETED,
-                                                 HumanTask.completed_by_id == user.id, *done) \
-        .order_by(HumanTask.instance_id.desc()).limit(COMPLETED_COUNTED_UP_TO + 1).subquery()
+    latest = _latest_completed(user, done, HumanTask.instance_id).limit(COMPLETED_COUNTED_UP_TO).subquery()
     holds = case_holds_words(session, asked.q, latest.c.instance_id)
-    completed = select(func.count() if holds is None else func.count().filter(holds), func.count()) \
+    completed = select(func.count() if holds is None else func.count().filter(holds), _more_completed(user, done)) \
         .select_from(latest)
     every, assigned, free, overdue = session.execute(query).one()
-    held, read = session.execute(completed).one()
-    beyond = read > COMPLETED_COUNTED_UP_TO
-    counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue,
-              "completed": min(held, COMPLETED_COUNTED_UP_TO) if beyond else held, "completed_beyond": int(beyond)}
+    held, beyond = session.execute(completed).one()
+    counts = {"": every, "mine": assigned, "unassigned": free, "overdue": overdue, "completed": held,
+              "completed_beyond": int(bool(beyond))}
     if may_read_all_tasks(user):
         anyone = select(func.count()).where(HumanTask.status == TaskStatus.OPEN, *found)
         counts["everyone"] = session.scalar(anyone) or 0

@@ -238,3 +238,92 @@ def test_the_count_of_ones_completed_tasks_reads_the_latest_from_the_index_and_t
                     "(completed_by_id=? AND status=?)") in shown, shown
             assert "SEARCH case_words USING INTEGER PRIMARY KEY (rowid=?)" in shown, shown
             assert "TEMP B-TREE" not in shown, shown
+
+
+def completed_page(as_: Any, user: str = "pr", **params: Any) -> tuple[list[str], int, bool]:
+    response = as_(user).get("/api/v1/tasks", query_string={"status": "completed", **params})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    return [t["business_key"] for t in body["items"]], body["total"], body["beyond"]
+
+
+def test_the_completed_tab_lists_ones_latest_completed_tasks_and_says_when_there_are_older_ones(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any, monkeypatch: Any) -> None:
+    """The tab of one's completed tasks lists, as it counts, one's latest COMPLETED_COUNTED_UP_TO completed tasks
+    (by case, newest first) that its filters keep, its words and its order applied among them, and says `beyond`
+    when one completed more (issue 19, point 4: a search or a sort over all one ever completed grows with the
+    archive). The list and the tab's count agree."""
+    from engine.reads import queries
+
+    for case in three.values():  # ky, uk, ru: ru is the newest case
+        complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+    ky, uk, ru = (three[lang]["business_key"] for lang in ("ky", "uk", "ru"))
+    assert completed_page(as_) == ([ky, uk, ru], 3, False)  # earliest due first: all three within the bound
+    assert completed_page(as_, q="мосту") == ([uk], 1, False)
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 2)
+    assert completed_page(as_) == ([uk, ru], 2, True)  # the two newest cases' tasks, earliest due first
+    assert completed_page(as_, sort="-due") == ([ru, uk], 2, True)
+    assert completed_page(as_, sort="case") == (sorted([uk, ru]), 2, True)
+    assert completed_page(as_, q="мосту") == ([uk], 1, True)
+    assert completed_page(as_, q="көпүрө") == ([], 0, True)  # the oldest case's task is beyond: found in the cases
+    assert case_keys(as_, q="көпүрө") == [ky]
+    assert completed_page(as_, per_page=1) == ([uk], 2, True)  # a full page counts what the window holds
+    assert completed_page(as_, per_page=1, page=2) == ([ru], 2, True)
+    # A filter narrows the tasks the window is taken from: one's latest that it keeps.
+    assert completed_page(as_, instance_id=three["ky"]["id"]) == ([ky], 1, False)
+    for words in ("", "мосту", "көпүрө"):
+        keys, total, beyond = completed_page(as_, q=words)
+        assert completed_count(sessions, clock, "pr", q=words) == (total, int(beyond)), words
+    # The open lists hold every open task: never beyond, whatever the bound.
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 0)
+    open_list = as_("pr").get("/api/v1/tasks").get_json()
+    assert (open_list["total"], open_list["beyond"]) == (3, False)
+    assert completed_page(as_) == ([], 0, True)
+
+
+def test_the_completed_tab_reads_ones_latest_tasks_backwards_from_the_index_then_each_by_key(
+        as_: Any, three: dict[str, Any], sessions: Any, clock: Any) -> None:
+    """The completed tab's page and its count read one's latest tasks backwards from ix_human_tasks_completed_by
+    (completed_by_id, status, instance_id, id: migration 0029) alone, at most COMPLETED_COUNTED_UP_TO entries, then
+    each task by its key and
+    its case's words by key: the cost follows the bound, not all one ever completed nor every case holding a word
+    (tests/perf/bench_inbox.py: seconds at 1,000,000 finished cases before)."""
+    from sqlalchemy import event, select, text
+
+    from db.models import User
+    from engine.reads import queries
+
+    complete(as_, "pr", three["ru"]["id"], "triage", handler="pr_department", contributors=[])
+    sent: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "completed_by_id" in statement:
+            sent.append((statement, parameters))
+
+    with sessions() as session:
+        reader = session.scalars(select(User).where(User.username == "pr")).one()
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            page = queries.inbox(session, reader, now=clock.now(), status="completed", q="тарифы", sort="-created",
+                                 per_page=1)
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        assert ([task.instance_id for task in page.items], page.total, page.beyond) == ([three["ru"]["id"]], 1, False)
+        assert len(sent) == 3  # the page, its count (the page was full), whether there are older ones
+        postgres = engine.dialect.name == "postgresql"
+        if postgres:  # as in the count's test above: the plan the planner takes by itself at 1,000,000 cases
+            session.execute(text("ANALYZE human_tasks"))
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                session.execute(text(f"SET LOCAL {setting} = off"))
+        for statement, parameters in sent:
+            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            shown = "\n".join(str(row[0] if postgres else row[-1]) for row in session.connection().exec_driver_sql(
+                explain + statement, parameters))
+            if postgres:
+                assert "Index Only Scan Backward using ix_human_tasks_completed_by" in shown, shown
+                assert "Seq Scan on human_tasks" not in shown, shown
+            else:
+                assert ("USING COVERING INDEX ix_human_tasks_completed_by (completed_by_id=? AND status=?)"
+                        in shown), shown
+                assert "SCAN human_tasks" not in shown, shown

@@ -81,6 +81,15 @@ INBOX = (
     ("q=bus fare (two words), sort=due", "q=bus+fare&sort=due"),
     ("no q, sort=due", "sort=due"),
 )
+# The tab of the tasks one completed (`status=completed` in the API, `state=completed` on the page): it grows with
+# the archive as nothing else in the inbox does (the transport secretary completed a ninth of all finished cases'
+# answers and sendings).
+COMPLETED = (
+    ("completed, no q, default order", "status=completed", "state=completed"),
+    ("completed, q=kaktus, default order", "status=completed&q=kaktus", "state=completed&q=kaktus"),
+    ("completed, q=kaktus, sort=-created", "status=completed&q=kaktus&sort=-created",
+     "state=completed&q=kaktus&sort=-created"),
+)
 CASES = (
     ("q=kaktus, sort=-started", "q=kaktus&sort=-started"),
     ("q=kaktus, sort=case", "q=kaktus&sort=case"),
@@ -297,17 +306,22 @@ def signed_in(app: Any) -> tuple[Any, Any, dict[str, str]]:
     return web, api, {"Authorization": f"Bearer {bearer['access_token']}"}
 
 
-def side_by_side(small: Any, large: Any, reps: int,
-                 with_cases: bool = True) -> dict[str, tuple[float, int, float, int]]:
+def side_by_side(small: Any, large: Any, reps: int, parts: frozenset[str]) -> dict[str, tuple[float, int, float, int]]:
     (web_s, api_s, bearer_s), (web_l, api_l, bearer_l) = signed_in(small), signed_in(large)
     found: dict[str, tuple[float, int, float, int]] = {}
-    for label, query in INBOX:
+    for label, query in INBOX if "open" in parts else ():
         found[f"API /api/v1/tasks {label}"] = timed((
             lambda q=query: api_s.get(f"/api/v1/tasks?{q}", headers=bearer_s),
             lambda q=query: api_l.get(f"/api/v1/tasks?{q}", headers=bearer_l)), reps)
         found[f"page /inbox {label}"] = timed((lambda q=query: web_s.get(f"/inbox?{q}"),
                                                lambda q=query: web_l.get(f"/inbox?{q}")), reps)
-    for label, query in CASES if with_cases else ():
+    for label, query, page_query in COMPLETED if "completed" in parts else ():
+        found[f"API /api/v1/tasks {label}"] = timed((
+            lambda q=query: api_s.get(f"/api/v1/tasks?{q}", headers=bearer_s),
+            lambda q=query: api_l.get(f"/api/v1/tasks?{q}", headers=bearer_l)), reps)
+        found[f"page /inbox {label}"] = timed((lambda q=page_query: web_s.get(f"/inbox?{q}"),
+                                               lambda q=page_query: web_l.get(f"/inbox?{q}")), reps)
+    for label, query in CASES if "cases" in parts else ():
         found[f"API /api/v1/process-instances {label}"] = timed((
             lambda q=query: api_s.get(f"/api/v1/process-instances?{q}", headers=bearer_s),
             lambda q=query: api_l.get(f"/api/v1/process-instances?{q}", headers=bearer_l)), reps)
@@ -332,6 +346,10 @@ def plans(engine: Any) -> list[str]:
             words = {"q": asked["q"]}
             asks.append((f"the page's counts, q={asked['q']}", lambda session, user, words=words: (
                 queries.inbox_counts(session, user, now=now, tz=TZ, **words))))
+    for label, query, _page in COMPLETED:
+        asked = dict(part.split("=") for part in query.split("&"))
+        asks.append((label, lambda session, user, asked=asked: queries.inbox(session, user, now=now, tz=TZ,
+                                                                               **asked)))
     for label, call in asks:
         sent: list[tuple[str, Any]] = []
 
@@ -372,12 +390,12 @@ def prepared(name: str, url: str, var: str, open_cases: int, finished: int, spac
 
 
 def measure(name: str, urls: tuple[str, str], small: int, large: int, open_cases: int, reps: int,
-            with_plans: bool, with_cases: bool) -> dict[str, tuple[float, int, float, int]]:
+            with_plans: bool, parts: frozenset[str]) -> dict[str, tuple[float, int, float, int]]:
     spacing = min(timedelta(minutes=30), (ARCHIVE_END - ARCHIVE_START - timedelta(days=4)) / large)
     with tempfile.TemporaryDirectory() as var:
         small_engine, small_app = prepared(f"{name} small", urls[0], var, open_cases, small, spacing)
         large_engine, large_app = prepared(f"{name} large", urls[1], var, open_cases, large, spacing)
-        found = side_by_side(small_app, large_app, reps, with_cases)
+        found = side_by_side(small_app, large_app, reps, parts)
         if with_plans:
             print(f"\n=== {name} plans at {large:,} finished cases\n" + "\n".join(plans(large_engine)), flush=True)
     for engine in (small_engine, large_engine):
@@ -410,9 +428,13 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--no-cases", action="store_true",
                         help="skip the cases list (GET /api/v1/process-instances), seconds a request at 1,000,000")
+    parser.add_argument("--no-open", action="store_true", help="skip the open inbox's requests")
+    parser.add_argument("--no-completed", action="store_true", help="skip the completed tab's requests")
     args = parser.parse_args()
     results: dict[str, dict[str, tuple[float, int, float, int]]] = {}
-    common = (args.small, args.large, args.open, args.reps, not args.no_plans, not args.no_cases)
+    parts = frozenset(name for name, skipped in (("open", args.no_open), ("completed", args.no_completed),
+                                                 ("cases", args.no_cases)) if not skipped)
+    common = (args.small, args.large, args.open, args.reps, not args.no_plans, parts)
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as folder:
             results["SQLite"] = measure("SQLite", (f"sqlite:///{folder}/small.db", f"sqlite:///{folder}/large.db"),

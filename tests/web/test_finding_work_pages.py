@@ -93,9 +93,48 @@ def test_the_completed_tab_says_at_least_beyond_what_it_counted_in_every_languag
     monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 2)
     assert re.findall(completed, text(web.get("/inbox"))) == ["2+"]
     assert re.findall(completed, text(web.get("/inbox?state=completed"))) == ["2+"]
-    assert re.findall(completed, text(web.get("/inbox?q=bus"))) == ["2+"]
-    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)  # the latest two read: "Bus fares" is not in them
+    # Among the latest two, as the tab lists them: "Bus fares" was completed first, so only "Bus stops" holds "bus".
     assert re.findall(completed, text(web.get("/inbox?q=bus"))) == ["1+"]
+    assert re.findall(completed, text(web.get("/inbox?q=road"))) == ["1+"]
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 1)
+    assert re.findall(completed, text(web.get("/inbox?q=bus"))) == ["1+"]
+    assert re.findall(completed, text(web.get("/inbox?q=road"))) == ["0+"]
+
+
+@pytest.mark.parametrize(("language", "catalog"), [("en", "en"), ("ky", "ky"), ("ru", "ru"), ("uk", "uk"),
+                                                   ("uz", "uz_Cyrl"), ("uz-Latn", "uz_Latn")])
+def test_the_completed_tab_lists_ones_latest_and_leads_to_the_cases_for_older_ones_in_every_language(
+        page_as: Any, as_: Any, monkeypatch: Any, language: str, catalog: str) -> None:
+    """The completed tab lists what it counts, one's latest completed tasks (issue 19, point 4); when there are
+    older ones it says among how many it lists, in the reader's language, and links to the cases list with the same
+    words, where every case is searched."""
+    from babel.support import Translations
+
+    from engine.reads import queries
+    from tests import cases
+
+    keys = {}
+    for subject in ("Bus fares", "Road repairs", "Bus stops"):
+        case = cases.start(as_, subject=subject, question=f"About {subject.lower()}?")
+        cases.complete(as_, "pr", case["id"], "triage", handler="pr_department", contributors=[])
+        keys[case["business_key"]] = subject
+    web = page_as("pr")
+    web.post("/language", {"locale": language, "next": "/inbox"})
+    among = Translations.load("api/translations", [catalog]).gettext("among the latest %(num)s you completed")
+
+    def shown(path: str) -> tuple[list[str], str]:
+        page = web.get(path).get_data(as_text=True)
+        total = re.search(r'<p class="muted" id="inbox-total">(.*?)</p>', page, re.S).group(1)  # type: ignore[union-attr]
+        return sorted(subject for key, subject in keys.items() if f">{key}</a>" in page), unescape(total)
+
+    listed, total = shown("/inbox?state=completed&q=bus")
+    assert listed == ["Bus fares", "Bus stops"] and (among % {"num": "2"}) not in total
+    monkeypatch.setattr(queries, "COMPLETED_COUNTED_UP_TO", 2)
+    listed, total = shown("/inbox?state=completed&q=bus")
+    assert listed == ["Bus stops"]  # "Bus fares" was completed first: beyond the latest two
+    assert among % {"num": "2"} in total, total
+    assert 'href="/cases?q=bus"' in total, total
+    assert shown("/inbox?q=bus")[1].count(among % {"num": "2"}) == 0  # the open tabs are whole
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])

@@ -283,8 +283,11 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
         shown_counts["completed"] = _("%(num)s+", num=format_number(counts["completed"]))
     reassigning = may_assign(user)
     people = directory.active_users(session) if reassigning else []
+    # The completed tab lists one's latest completed tasks only: said, with the way to the older ones.
+    latest = format_number(queries.COMPLETED_COUNTED_UP_TO) if result.beyond else None
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
-                  result=result, counts=shown_counts, state=state, process=process, procedures=_procedure_names(),
+                  result=result, counts=shown_counts, latest=latest, state=state, process=process,
+                  procedures=_procedure_names(),
                   may_reassign=reassigning, people=people,
                   away=absence_reads.away(session, {p.id for p in people}, now), picked=picked or set(),
                   reassign_errors=reassign_errors or {}, reassign_values=reassign_values or {},
