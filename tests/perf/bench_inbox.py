@@ -1,8 +1,8 @@
 """The inbox with a search and a sort at 100,000 finished cases against 1,000 (issue 16, point 8), on SQLite and
 PostgreSQL, in one run. Run from the repo root:
 `.venv/bin/python tests/perf/bench_inbox.py [--small 1000] [--large 100000] [--open 300] [--reps 15] [--no-plans]
-[--only sqlite|postgresql] [--no-cases]`; issue 19 point 4 runs it with `--large 1000000 --no-cases`. Not collected
-by pytest, not part of CI.
+[--only sqlite|postgresql] [--no-cases] [--no-open] [--no-completed]`; issue 19 point 4 runs it with `--large 1000000
+--no-cases`. Not collected by pytest, not part of CI.
 
 Two databases of each kind, a small and a large one, each migrated fresh (SQLite in a temporary folder; PostgreSQL
 in schemas `bench_inbox_<pid>_small` and `_large` at `JARCHY_TEST_POSTGRES`, dropped at the end; skipped with a
@@ -15,11 +15,12 @@ are finished cases. They go straight to the driver (COPY on PostgreSQL, executem
 triggers index the words), in the form the models store; PostgreSQL is VACUUM ANALYZEd after, as autovacuum would.
 
 Each request goes through Flask's test client as the transport press secretary: `GET /api/v1/tasks` and the page
-`/inbox` with `q` and a sort, and the cases list `GET /api/v1/process-instances`, asked of the small and the large
-database in turn, so both meet the same load on a shared machine. Median ms of `--reps` after 2 warm-ups; "x" is
-the large median over the small one. With plans, the inbox's SQL (its count and its page as
-engine.reads.queries.inbox sends them, and the page's tab counts) is shown with `EXPLAIN (ANALYZE, BUFFERS)` on
-PostgreSQL and `EXPLAIN QUERY PLAN` on SQLite, at the large size."""
+`/inbox` with `q` and a sort (the open tabs; `--no-open` leaves them out), the same for the tab of one's completed
+tasks (`--no-completed`), and the cases list `GET /api/v1/process-instances` (`--no-cases`), asked of the small and
+the large database in turn, so both meet the same load on a shared machine. Median ms of `--reps` after 2
+warm-ups; "x" is the large median over the small one. With plans, the inbox's SQL (its count and its page as
+engine.reads.queries.inbox sends them, the completed tab's, and the page's tab counts) is shown with
+`EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL and `EXPLAIN QUERY PLAN` on SQLite, at the large size."""
 
 from __future__ import annotations
 
