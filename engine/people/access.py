@@ -414,17 +414,23 @@ def readable_instances_clause(user: User) -> ColumnElement[bool] | None:
     """None when the user reads every instance."""
     if _holds(user, READ_ALL_INSTANCES):
         return None
-    involved = select(HumanTask.instance_id).where(
-        or_(candidate_clause(user), HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id)
-    )
+    involved = select(HumanTask.instance_id).where(_involved_in_task(user))
     return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(involved))
 
 
+def _involved_in_task(user: User) -> ColumnElement[bool]:
+    """A task of a case its reader may read: one they hold, completed or are (or were) a candidate for."""
+    return or_(candidate_clause(user), HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id)
+
+
 def may_read_instance(session: Session, user: User, instance: ProcessInstance) -> bool:
-    clause = readable_instances_clause(user)
-    if clause is None:
+    """As `readable_instances_clause` says, asked of this case's own tasks alone (ix_human_tasks_instance_id): the
+    clause's list of every case the reader is involved in grew with the archive (278 ms a check at 100,000
+    finished cases on SQLite, where each case page, comment and file asks it)."""
+    if _holds(user, READ_ALL_INSTANCES) or instance.started_by_id == user.id:
         return True
-    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause)) is not None
+    involved = select(HumanTask.id).where(HumanTask.instance_id == instance.id, _involved_in_task(user)).exists()
+    return bool(session.scalar(select(involved)))
 
 
 def check_may_read_files(session: Session, user: User, instance: ProcessInstance) -> None:
@@ -454,11 +460,7 @@ def check_may_discuss(session: Session, user: User, instance: ProcessInstance) -
 
 
 def check_may_read_instance(session: Session, user: User, instance: ProcessInstance) -> None:
-    clause = readable_instances_clause(user)
-    if clause is None:
-        return
-    found = session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance.id, clause))
-    if found is None:
+    if not may_read_instance(session, user, instance):
         raise Forbidden("you may not read this case", code=Code.CASE_NOT_YOURS)
 
 
