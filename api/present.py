@@ -491,8 +491,7 @@ def notification_settings(choices: dict[Any, Any], settings: Any, zone: Any) -> 
 
 
 def page(paged: queries.Paged[Any], items: list[Any]) -> dict[str, Any]:
-    return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page,
-            "beyond": paged.beyond}
+    return {"items": items, "total": paged.total, "page": paged.page, "per_page": paged.per_page}
 
 
 def whole(items: list[Any]) -> dict[str, Any]:

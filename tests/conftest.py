@@ -4,6 +4,7 @@ Under CI=true a missing PostgreSQL is a failure, never a skip."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -94,16 +95,50 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def kept_definitions_untouched() -> Iterator[None]:
-    """No request, step or page edits a deployed version's JSON in place: the process keeps each version it read
-    and shares that JSON with every later session (engine.procedures.case_definition), so such an edit would leak
-    into every later request. Each test starts with nothing kept, so its own versions are the ones checked."""
+def kept_definitions_untouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[Any, str]]:
+    """No request, step or page edits in place what the process keeps across requests: a deployed version's JSON
+    (engine.procedures.case_definition, its copies shared with every later session) and a form's schema
+    (engine.procedures.deployed_forms, by checksum). Such an edit would reach every later request. Each test starts
+    with nothing kept; what it keeps is checked after it. Yields the kept versions' JSON as kept, by (id, nonce)."""
+    from engine.procedures import case_definition, deployed_forms
+
+    as_kept: dict[Any, str] = {}
+    keep = case_definition._keep
+
+    def keeping(definition: Any) -> None:
+        keep(definition)
+        proof = (definition.id, definition.nonce)
+        if proof in case_definition._KEPT:
+            as_kept[proof] = kept_json(case_definition._KEPT[proof])
+
+    monkeypatch.setattr(case_definition, "_KEPT", {})
+    monkeypatch.setattr(case_definition, "_keep", keeping)
+    monkeypatch.setattr(deployed_forms, "_CACHE", {})
+    yield as_kept
+    assert not edited_kept(as_kept), f"a kept definition's JSON was changed in place: {edited_kept(as_kept)}"
+    assert not edited_forms(), f"a cached form schema was changed in place: {edited_forms()}"
+
+
+def kept_json(definition: Any) -> str:
+    return json.dumps([definition.__dict__.get("meta"), definition.__dict__.get("forms")], sort_keys=True,
+                      default=repr)
+
+
+def edited_forms() -> list[str]:
+    """The checksums of the form schemas the process keeps whose schema no longer has that checksum."""
+    from engine.procedures import deployed_forms
+
+    return [checksum for checksum, schema in deployed_forms._CACHE.items()
+            if deployed_forms.canonical_checksum(schema) != checksum]
+
+
+def edited_kept(as_kept: dict[Any, str]) -> list[Any]:
+    """The versions the process kept whose JSON is no longer as kept."""
     from engine.procedures import case_definition
 
-    case_definition.forget_kept()
-    yield
-    changed = case_definition.changed_kept()
-    assert not changed, f"a kept definition's JSON was changed in place: {changed}"
+    return [proof for proof, text in as_kept.items()
+            if proof in case_definition._KEPT and kept_json(case_definition._KEPT[proof]) != text]
+
 
 @pytest.fixture
 def clock() -> FrozenClock:
@@ -351,3 +386,29 @@ def statements(app: Any) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def sent_to(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements sent on `engine` while the block runs, each with its parameters (to explain it after)."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, Any]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def plan_of(session: Any, statement: str, parameters: Any) -> str:
+    """The database's plan of a statement as sent: PostgreSQL's EXPLAIN, SQLite's EXPLAIN QUERY PLAN details."""
+    if session.get_bind().dialect.name == "postgresql":
+        return "\n".join(str(row[0]) for row in session.connection().exec_driver_sql("EXPLAIN " + statement,
+                                                                                     parameters))
+    return "\n".join(str(row[-1]) for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                                  parameters))

@@ -36,7 +36,7 @@ class Tasks(MethodView):
         """The caller's inbox: assigned to them, or unassigned with them among the candidates; earliest due first,
         or as `sort` says. `q` and the filters narrow it (docs/search.md)."""
         result = queries.inbox(session(), current_user(), now=ctx().now(), tz=ctx().cal.timezone, **args)
-        return present.page(result, present.tasks(session(), ctx(), result.items))
+        return present.page(result, present.tasks(session(), ctx(), result.items)) | {"beyond": result.beyond}
 
 
 @blp.route("/reassign")

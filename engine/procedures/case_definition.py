@@ -9,7 +9,6 @@ SQLAlchemy caches statements, not rows."""
 
 from __future__ import annotations
 
-import json
 from copy import deepcopy
 from typing import Any
 
@@ -23,7 +22,6 @@ from engine.calendar import overrides
 _HELD = "jarchy_definitions"  # session.info: the definitions this session read, by id
 _NONCES = "jarchy_definition_nonces"  # session.info: the nonces read along with a lock this transaction, by id
 _KEPT: dict[tuple[int, str], ProcessDefinition] = {}  # detached copies, by (id, nonce)
-_KEPT_AS: dict[tuple[int, str], str] = {}  # each copy's JSON columns as kept (`changed_kept`)
 _KEPT_LIMIT = 256
 
 
@@ -93,23 +91,5 @@ def _keep(definition: ProcessDefinition) -> None:
                                 if attribute.key not in unloaded})
     make_transient_to_detached(copy)
     if len(_KEPT) >= _KEPT_LIMIT:
-        forget_kept()  # an office has a few dozen versions: starting over costs a statement a version, once
+        _KEPT.clear()  # an office has a few dozen versions: starting over costs a statement a version, once
     _KEPT[(definition.id, definition.nonce)] = copy
-    _KEPT_AS[(definition.id, definition.nonce)] = _json_of(copy)
-
-
-def forget_kept() -> None:
-    _KEPT.clear()
-    _KEPT_AS.clear()
-
-
-def changed_kept() -> list[tuple[int, str]]:
-    """The kept versions whose JSON (meta, pinned forms) was changed in place since they were kept: none, ever.
-    A copy merged into a session without loading (`_kept`) shares its JSON with every other session of the
-    process, so an edit in place would reach every later request; the test suite asserts this after each test."""
-    return [proof for proof, copy in _KEPT.items() if _KEPT_AS.get(proof) != _json_of(copy)]
-
-
-def _json_of(definition: ProcessDefinition) -> str:
-    return json.dumps([definition.__dict__.get("meta"), definition.__dict__.get("forms")], sort_keys=True,
-                      default=repr)

@@ -111,11 +111,11 @@ def _words_only(session: Session, asked: Find) -> list[ColumnElement[bool]]:
 
 
 def _latest_completed(user: User, done: list[ColumnElement[bool]], *columns: Any) -> Select[Any]:
-    """`columns` of the tasks `user` completed that `done` keeps, newest case first: read backwards from
-    ix_human_tasks_completed_by (completed_by_id, status, instance_id, id) alone, so that a bound on it bounds what
-    is read."""
+    """`columns` of the tasks `user` completed that `done` keeps, newest case first (a case's tasks by id, so that
+    the window is the same for a page and its count): read backwards from ix_human_tasks_completed_by
+    (completed_by_id, status, instance_id, id) alone, so that a bound on it bounds what is read."""
     return select(*columns).where(HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by_id == user.id,
-                                  *done).order_by(HumanTask.instance_id.desc())
+                                  *done).order_by(HumanTask.instance_id.desc(), HumanTask.id.desc())
 
 
 def _more_completed(user: User, done: list[ColumnElement[bool]]) -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.cases import complete, start
+from tests.conftest import plan_of, sent_to
 
 KY = {"subject": "Көпүрөнүн оңдолушу", "outlet": "Азаттык", "requester_name": "Гүлнара Өмүрова",
       "question": "Качан бүтөт?"}
@@ -195,49 +196,42 @@ def test_the_tasks_one_completed_are_counted_among_ones_latest_with_and_without_
 def test_the_count_of_ones_completed_tasks_reads_the_latest_from_the_index_and_their_cases_by_key(
         as_: Any, three: dict[str, Any], sessions: Any, clock: Any) -> None:
     """One's latest completed tasks are read backwards from ix_human_tasks_completed_by (completed_by_id, status,
-    instance_id, migration 0027) alone, without the tasks' rows nor a sort, and each one's case words by key: the
-    cost follows the bound, not all one ever completed nor every case that holds the words
+    instance_id, id: migrations 0027, 0029) alone, without the tasks' rows nor a sort, and each one's case words by
+    key: the cost follows the bound, not all one ever completed nor every case that holds the words
     (tests/perf/bench_inbox.py)."""
-    from sqlalchemy import event, select, text
+    from sqlalchemy import select
 
     from db.models import User
     from engine.reads import queries
 
     complete(as_, "pr", three["ru"]["id"], "triage", handler="pr_department", contributors=[])
-    sent: list[tuple[str, Any]] = []
-
-    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "completed_by_id" in statement and "count" in statement:
-            sent.append((statement, parameters))
-
     with sessions() as session:
         reader = session.scalars(select(User).where(User.username == "pr")).one()
-        engine = session.get_bind()
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
+        with sent_to(session.get_bind()) as sent:
             assert queries.inbox_counts(session, reader, now=clock.now(), q="тарифы")["completed"] == 1
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
-        [(statement, parameters)] = sent
-        if engine.dialect.name == "postgresql":
-            # Few rows make reading the table (or another index, then sorting a handful of rows) the cheaper plan:
-            # statistics as autovacuum keeps them, and sequential scans and sorts off, show the plan the planner
-            # takes by itself at 1,000,000 cases. Without instance_id in the index, no plan avoids the sort.
-            session.execute(text("ANALYZE human_tasks"))
-            session.execute(text("SET LOCAL enable_seqscan = off"))
-            session.execute(text("SET LOCAL enable_bitmapscan = off"))
-            session.execute(text("SET LOCAL enable_sort = off"))
-            shown = "\n".join(row[0] for row in session.connection().exec_driver_sql(
-                "EXPLAIN " + statement, parameters))
+        [(statement, parameters)] = [(s, p) for s, p in sent if "completed_by_id" in s and "count" in s]
+        shown = plan_at_scale(session, statement, parameters)
+        if session.get_bind().dialect.name == "postgresql":
             assert "Index Only Scan Backward using ix_human_tasks_completed_by" in shown, shown
             assert "Index Scan using pk_case_words on case_words" in shown, shown
         else:
-            shown = "\n".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
             assert ("SEARCH human_tasks USING COVERING INDEX ix_human_tasks_completed_by "
                     "(completed_by_id=? AND status=?)") in shown, shown
             assert "SEARCH case_words USING INTEGER PRIMARY KEY (rowid=?)" in shown, shown
             assert "TEMP B-TREE" not in shown, shown
+
+
+def plan_at_scale(session: Any, statement: str, parameters: Any) -> str:
+    """The plan of a statement as the planner takes it at 1,000,000 cases. On PostgreSQL a test's few rows make
+    reading the table (or another index, then sorting a handful of rows) the cheaper plan: statistics as autovacuum
+    keeps them, and sequential scans, bitmaps and sorts off, show the plan it takes by itself at scale."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE human_tasks"))
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            session.execute(text(f"SET LOCAL {setting} = off"))
+    return plan_of(session, statement, parameters)
 
 
 def completed_page(as_: Any, user: str = "pr", **params: Any) -> tuple[list[str], int, bool]:
@@ -288,39 +282,23 @@ def test_the_completed_tab_reads_ones_latest_tasks_backwards_from_the_index_then
     each task by its key and
     its case's words by key: the cost follows the bound, not all one ever completed nor every case holding a word
     (tests/perf/bench_inbox.py: seconds at 1,000,000 finished cases before)."""
-    from sqlalchemy import event, select, text
+    from sqlalchemy import select
 
     from db.models import User
     from engine.reads import queries
 
     complete(as_, "pr", three["ru"]["id"], "triage", handler="pr_department", contributors=[])
-    sent: list[tuple[str, Any]] = []
-
-    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "completed_by_id" in statement:
-            sent.append((statement, parameters))
-
     with sessions() as session:
         reader = session.scalars(select(User).where(User.username == "pr")).one()
-        engine = session.get_bind()
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
+        with sent_to(session.get_bind()) as sent:
             page = queries.inbox(session, reader, now=clock.now(), status="completed", q="тарифы", sort="-created",
                                  per_page=1)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
         assert ([task.instance_id for task in page.items], page.total, page.beyond) == ([three["ru"]["id"]], 1, False)
+        sent = [(s, p) for s, p in sent if "completed_by_id" in s]
         assert len(sent) == 3  # the page, its count (the page was full), whether there are older ones
-        postgres = engine.dialect.name == "postgresql"
-        if postgres:  # as in the count's test above: the plan the planner takes by itself at 1,000,000 cases
-            session.execute(text("ANALYZE human_tasks"))
-            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-                session.execute(text(f"SET LOCAL {setting} = off"))
         for statement, parameters in sent:
-            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            shown = "\n".join(str(row[0] if postgres else row[-1]) for row in session.connection().exec_driver_sql(
-                explain + statement, parameters))
-            if postgres:
+            shown = plan_at_scale(session, statement, parameters)
+            if session.get_bind().dialect.name == "postgresql":
                 assert "Index Only Scan Backward using ix_human_tasks_completed_by" in shown, shown
                 assert "Seq Scan on human_tasks" not in shown, shown
             else:

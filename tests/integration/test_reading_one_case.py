@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.cases import complete, start
+from tests.conftest import plan_of, sent_to
 
 pytestmark = pytest.mark.usefixtures("cast", "deployed")
 READERS = ("pr", "ps_transport", "ps_health", "head_transport", "head_health", "leader", "lawyer", "auditor")
@@ -64,37 +65,26 @@ def test_a_case_nobody_involved_a_reader_in_is_refused_them(as_: Any) -> None:
 def test_one_case_is_checked_on_its_own_tasks_by_key_whatever_the_archive_holds(as_: Any, sessions: Any) -> None:
     """The check's statement reads the case's tasks through ix_human_tasks_instance_id: no scan of the task table,
     whose rows grow with the archive (three a finished information request)."""
-    from sqlalchemy import event, select, text
+    from sqlalchemy import select, text
 
     from db.models import ProcessInstance, User
     from engine.people import access
 
     case = start(as_)
     complete(as_, "pr", case["id"], "triage", handler="press_secretary", unit="transport", contributors=[])
-    sent: list[tuple[str, Any]] = []
-
-    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        sent.append((statement, parameters))
-
     with sessions() as session:
         reader = session.scalars(select(User).where(User.username == "ps_transport")).one()
         instance = session.get(ProcessInstance, case["id"])
-        engine = session.get_bind()
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
+        with sent_to(session.get_bind()) as sent:
             assert access.may_read_instance(session, reader, instance)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
         [(statement, parameters)] = [(s, p) for s, p in sent if "human_tasks" in s]
-        if engine.dialect.name == "postgresql":  # a few rows make a scan the cheaper plan: asked as at 1,000,000
+        if session.get_bind().dialect.name == "postgresql":  # a few rows make a scan the cheaper plan
             session.execute(text("ANALYZE human_tasks"))
             session.execute(text("SET LOCAL enable_seqscan = off"))
-            shown = "\n".join(row[0] for row in session.connection().exec_driver_sql("EXPLAIN " + statement,
-                                                                                    parameters))
+            shown = plan_of(session, statement, parameters)
             assert "Index Cond: (instance_id = " in shown, shown  # the case's own entries of an index, by key
             assert "Seq Scan" not in shown, shown
         else:
-            shown = "\n".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
+            shown = plan_of(session, statement, parameters)
             assert "SEARCH human_tasks USING INDEX ix_human_tasks_instance_id (instance_id=?)" in shown, shown
             assert "SCAN human_tasks" not in shown, shown

@@ -85,27 +85,35 @@ def test_a_version_the_process_kept_is_not_read_again_while_its_nonce_is_the_row
     assert answer.get_json()["instance"]["tasks"][0]["name"] == "Prepare the answer (as the row now says)"
 
 
-def test_a_kept_versions_json_edited_in_place_in_one_session_is_seen_by_the_guard(app: Any, as_: Any,
-                                                                                  sessions: Any) -> None:
+def test_a_kept_versions_json_edited_in_place_in_one_session_is_seen_by_the_guard(
+        app: Any, as_: Any, sessions: Any, kept_definitions_untouched: dict[Any, str]) -> None:
     """The suite's guard (tests/conftest.py, `kept_definitions_untouched`) catches what it is there for: a version
     taken from the process's keep shares its JSON with every later session, so an edit in place in one reaches
     the next request."""
-    from engine.procedures import case_definition
+    from engine.procedures import case_definition, deployed_forms
+    from tests.conftest import edited_forms, edited_kept
 
     _triage(as_, _start(as_))  # the process keeps the version
-    assert case_definition.changed_kept() == []
+    [proof] = kept_definitions_untouched
+    assert edited_kept(kept_definitions_untouched) == []
     with sessions() as session:
-        [definition_id] = session.scalars(select(ProcessDefinition.id)).all()
-        nonce = session.scalar(select(ProcessDefinition.nonce))
-        case_definition.read_along(session, definition_id, nonce)
-        taken = case_definition.of_version(session, definition_id)
+        session.scalar(select(func.count(ProcessDefinition.id)))  # a transaction, which the nonce read along is of
+        case_definition.read_along(session, *proof)
+        taken = case_definition.of_version(session, proof[0])
         taken.meta["tasks"]["prepare_answer"]["name"] = "Edited in place"
     with sessions() as other:  # another session, as the next request: it sees the edit
-        case_definition.read_along(other, definition_id, nonce)
-        assert case_definition.of_version(other, definition_id).meta["tasks"]["prepare_answer"]["name"] == \
+        other.scalar(select(func.count(ProcessDefinition.id)))
+        case_definition.read_along(other, *proof)
+        assert case_definition.of_version(other, proof[0]).meta["tasks"]["prepare_answer"]["name"] == \
             "Edited in place"
-    assert case_definition.changed_kept() == [(definition_id, nonce)]
-    case_definition.forget_kept()  # the edit was this test's own
+    assert edited_kept(kept_definitions_untouched) == [proof]
+    kept_definitions_untouched.clear()  # the edit was this test's own
+    # A form's schema the process keeps by checksum, edited in place: its checksum no longer says it.
+    [(checksum, schema), *_] = deployed_forms._CACHE.items()
+    assert edited_forms() == []
+    schema["title"] = "Edited in place"
+    assert edited_forms() == [checksum]
+    deployed_forms._CACHE.pop(checksum)
 
 
 def test_a_completion_reads_its_tasks_and_timers_in_one_statement_and_the_candidates_with_their_absences(
