@@ -17,7 +17,8 @@ class HumanTask(Base):
         Index("ix_human_tasks_inbox", "status", "role", "unit_key", "due_at"),
         Index("ix_human_tasks_assignee", "assignee_id", "status"),
         # The tasks a user completed, counted on every page of the inbox (migration 0022), and their cases: a search
-        # probes the cases holding its words here, without reading the tasks' rows (migration 0027).
+        # probes the cases holding its words here, without reading the tasks' rows (migration 0027); with their ids,
+        # the completed tab's window of one's latest is the index's alone (migration 0029).
         Index("ix_human_tasks_completed_by", "completed_by_id", "status", "instance_id", "id"),
     )
 

@@ -287,8 +287,7 @@ def _inbox_page(*, picked: set[str] | None = None, reassign_errors: dict[str, li
     latest = format_number(queries.COMPLETED_COUNTED_UP_TO) if result.beyond else None
     return render("staff/inbox.html", 422 if problems else status, tasks=present.tasks(session, ctx(), result.items),
                   result=result, counts=shown_counts, latest=latest, state=state, process=process,
-                  procedures=_procedure_names(),
-                  may_reassign=reassigning, people=people,
+                  procedures=_procedure_names(), may_reassign=reassigning, people=people,
                   away=absence_reads.away(session, {p.id for p in people}, now), picked=picked or set(),
                   reassign_errors=reassign_errors or {}, reassign_values=reassign_values or {},
                   reassign_problem=reassign_problem, **_find_context("inbox", problems))
