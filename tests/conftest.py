@@ -93,7 +93,6 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_DUMMY_HASH", light.hash("not a password of anyone"))
 
 
-
 @pytest.fixture(autouse=True)
 def kept_definitions_untouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[Any, str]]:
     """No request, step or page edits in place what the process keeps across requests: a deployed version's JSON

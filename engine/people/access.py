@@ -425,8 +425,9 @@ def _involved_in_task(user: User) -> ColumnElement[bool]:
 
 def may_read_instance(session: Session, user: User, instance: ProcessInstance) -> bool:
     """As `readable_instances_clause` says, asked of this case's own tasks alone (ix_human_tasks_instance_id): the
-    clause's list of every case the reader is involved in grew with the archive (278 ms a check at 100,000
-    finished cases on SQLite, where each case page, comment and file asks it)."""
+    clause's list of every case the reader is involved in grows with the archive (95 ms a check on SQLite and 129
+    on PostgreSQL at 100,000 finished cases, tests/perf/bench_case_reading.py), and each case page, comment and
+    file asks it."""
     if _holds(user, READ_ALL_INSTANCES) or instance.started_by_id == user.id:
         return True
     involved = select(HumanTask.id).where(HumanTask.instance_id == instance.id, _involved_in_task(user)).exists()

@@ -1,8 +1,8 @@
 """Who may read one case, asked of that case's own tasks (engine.people.access.may_read_instance): a reader who does
 not read every case reads one they started, or one with a task they hold, completed or are a candidate for.
-The check once listed every case its reader was involved in, and that list grows with the archive (278 ms a case
-page at 100,000 finished cases on SQLite, tests/perf/README.md); it now reads the case's own tasks by key, and
-agrees with the cases list (which still lists them) for every reader."""
+The check once listed every case its reader was involved in, and that list grows with the archive (95 ms a case
+page at 100,000 finished cases on SQLite, 129 on PostgreSQL: tests/perf/bench_case_reading.py); it now reads the
+case's own tasks by key, and agrees with the cases list (which still lists them) for every reader."""
 
 from __future__ import annotations
 
