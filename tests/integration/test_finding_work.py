@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.cases import complete, start
-from tests.conftest import plan_of, sent_to
+from tests.conftest import plan_at_scale, sent_to
 
 KY = {"subject": "Көпүрөнүн оңдолушу", "outlet": "Азаттык", "requester_name": "Гүлнара Өмүрова",
       "question": "Качан бүтөт?"}
@@ -219,19 +219,6 @@ def test_the_count_of_ones_completed_tasks_reads_the_latest_from_the_index_and_t
                     "(completed_by_id=? AND status=?)") in shown, shown
             assert "SEARCH case_words USING INTEGER PRIMARY KEY (rowid=?)" in shown, shown
             assert "TEMP B-TREE" not in shown, shown
-
-
-def plan_at_scale(session: Any, statement: str, parameters: Any) -> str:
-    """The plan of a statement as the planner takes it at 1,000,000 cases. On PostgreSQL a test's few rows make
-    reading the table (or another index, then sorting a handful of rows) the cheaper plan: statistics as autovacuum
-    keeps them, and sequential scans, bitmaps and sorts off, show the plan it takes by itself at scale."""
-    from sqlalchemy import text
-
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE human_tasks"))
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            session.execute(text(f"SET LOCAL {setting} = off"))
-    return plan_of(session, statement, parameters)
 
 
 def completed_page(as_: Any, user: str = "pr", **params: Any) -> tuple[list[str], int, bool]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.cases import complete, start
-from tests.conftest import plan_of, sent_to
+from tests.conftest import plan_at_scale, sent_to
 
 pytestmark = pytest.mark.usefixtures("cast", "deployed")
 READERS = ("pr", "ps_transport", "ps_health", "head_transport", "head_health", "leader", "lawyer", "auditor")
@@ -65,7 +65,7 @@ def test_a_case_nobody_involved_a_reader_in_is_refused_them(as_: Any) -> None:
 def test_one_case_is_checked_on_its_own_tasks_by_key_whatever_the_archive_holds(as_: Any, sessions: Any) -> None:
     """The check's statement reads the case's tasks through ix_human_tasks_instance_id: no scan of the task table,
     whose rows grow with the archive (three a finished information request)."""
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
     from db.models import ProcessInstance, User
     from engine.people import access
@@ -78,13 +78,10 @@ def test_one_case_is_checked_on_its_own_tasks_by_key_whatever_the_archive_holds(
         with sent_to(session.get_bind()) as sent:
             assert access.may_read_instance(session, reader, instance)
         [(statement, parameters)] = [(s, p) for s, p in sent if "human_tasks" in s]
-        if session.get_bind().dialect.name == "postgresql":  # a few rows make a scan the cheaper plan
-            session.execute(text("ANALYZE human_tasks"))
-            session.execute(text("SET LOCAL enable_seqscan = off"))
-            shown = plan_of(session, statement, parameters)
+        shown = plan_at_scale(session, statement, parameters)
+        if session.get_bind().dialect.name == "postgresql":
             assert "Index Cond: (instance_id = " in shown, shown  # the case's own entries of an index, by key
             assert "Seq Scan" not in shown, shown
         else:
-            shown = plan_of(session, statement, parameters)
             assert "SEARCH human_tasks USING INDEX ix_human_tasks_instance_id (instance_id=?)" in shown, shown
             assert "SCAN human_tasks" not in shown, shown
